@@ -1,0 +1,206 @@
+//! tiendo: a static-site generator for public progress portals.
+//!
+//! The pipeline, one stage per module:
+//! `load` (read and parse) -> `model` (check and link) -> `status` (figures
+//! as of a date) -> `render` (pages in memory) -> `output` (write atomically).
+//! [`build`] and [`check`] run the stages in order and nothing else.
+
+pub mod cli;
+pub mod date;
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod status;
+pub mod text;
+pub mod theme;
+
+use date::Date;
+use diag::{Diagnostic, Diagnostics, Loc};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What the command line passes to the library.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site folder (holds `content/`).
+    pub root: PathBuf,
+    /// Where to write; default `<root>/output`.
+    pub output: Option<PathBuf>,
+    /// Overrides `as_of` of site.yaml.
+    pub as_of: Option<Date>,
+    /// The date used when neither the command line nor site.yaml sets one:
+    /// SOURCE_DATE_EPOCH or today, read by the binary, never by the library.
+    pub fallback_date: Date,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// A stage's name and how long it took.
+pub type Timings = Vec<(&'static str, Duration)>;
+
+/// Why a run stopped.
+#[derive(Debug)]
+pub enum Failure {
+    /// The content has errors (exit code 1). Warnings come along.
+    Content(Vec<Diagnostic>),
+    /// Usage or I/O (exit code 2).
+    Io(String),
+}
+
+/// The figures a `check` run prints at the end.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub as_of: Date,
+    pub total: usize,
+    /// (status label, count) in rule order.
+    pub counts: Vec<(&'static str, usize)>,
+    /// (task id, title, lead, days late), most overdue first.
+    pub overdue: Vec<(String, String, String, i64)>,
+    /// (agency id, months missing as YYYY-MM).
+    pub missing_reports: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Debug)]
+pub struct Report {
+    /// Warnings (and, for `check`, errors), sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Option<Summary>,
+    pub timings: Timings,
+    pub files_written: usize,
+}
+
+struct Clock {
+    timings: Timings,
+    start: Instant,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Clock { timings: Vec::new(), start: Instant::now() }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.timings.push((name, now - self.start));
+        self.start = now;
+    }
+}
+
+/// Warnings that need the figures: overdue tasks nobody reported on, and
+/// missing monthly reports.
+fn progress_warnings(m: &model::Model, fig: &status::Figures, diags: &mut Diagnostics) {
+    for (i, s) in fig.tasks.iter().enumerate() {
+        if s.status == status::Status::Overdue && s.last_update.is_none() {
+            let t = &m.tasks[i];
+            diags.warning(
+                t.loc.clone(),
+                format!(
+                    "task `{}` is past its deadline ({}) and its lead has reported no update",
+                    t.id,
+                    s.deadline.map(|d| d.label_vi()).unwrap_or_default()
+                ),
+            );
+        }
+    }
+    for (agency, months) in fig.missing_reports() {
+        let loc = m.agency(agency).map_or_else(|| Loc::file(&"content/agencies.yaml".into()), |a| a.loc.clone());
+        for p in months {
+            diags.warning(
+                loc.clone(),
+                format!(
+                    "`{agency}` has not submitted its report for {p} (due {}): expected content/reports/{p}/{agency}.yaml",
+                    date::fmt_date(p.report_day(m.site().report_day))
+                ),
+            );
+        }
+    }
+}
+
+fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
+    Summary {
+        as_of: fig.as_of,
+        total: fig.overall.total,
+        counts: status::Status::ALL.iter().map(|&s| (s.label_vi(), fig.overall.count(s))).collect(),
+        overdue: fig
+            .overall
+            .overdue
+            .iter()
+            .map(|&i| {
+                let t = &m.tasks[i];
+                let s = &fig.tasks[i];
+                (t.id.clone(), t.title.clone(), s.lead_on.clone().unwrap_or_default(), s.days_late.unwrap_or(0))
+            })
+            .collect(),
+        missing_reports: fig
+            .missing_reports()
+            .into_iter()
+            .map(|(a, ps)| (a.to_string(), ps.iter().map(|p| p.key()).collect()))
+            .collect(),
+    }
+}
+
+/// Load and model, shared by `check` and `build`.
+fn load_model(opts: &Options, clock: &mut Clock, diags: &mut Diagnostics) -> Result<model::Model, Failure> {
+    let raw = load::load(&opts.root, diags).map_err(|e| Failure::Io(e.0))?;
+    clock.lap("load");
+    let mut m = model::build(raw, diags);
+    if !opts.drafts {
+        m.articles.retain(|a| !a.draft);
+    }
+    clock.lap("model");
+    Ok(m)
+}
+
+fn as_of(opts: &Options, m: &model::Model) -> Date {
+    opts.as_of.or(m.site().as_of).unwrap_or(opts.fallback_date)
+}
+
+/// `tiendo check`: every error and warning, and the figures; writes nothing.
+pub fn check(opts: &Options) -> Result<Report, Failure> {
+    let mut clock = Clock::new();
+    let mut diags = Diagnostics::new();
+    let m = load_model(opts, &mut clock, &mut diags)?;
+    let mut summary_out = None;
+    if !diags.has_errors() {
+        let fig = status::compute(&m, as_of(opts, &m));
+        clock.lap("status");
+        progress_warnings(&m, &fig, &mut diags);
+        summary_out = Some(summary(&m, &fig));
+    }
+    Ok(Report { diagnostics: diags.sorted(), summary: summary_out, timings: clock.timings, files_written: 0 })
+}
+
+/// `tiendo build`: the whole pipeline; the output is replaced only when
+/// every stage succeeded.
+pub fn build(opts: &Options) -> Result<Report, Failure> {
+    let mut clock = Clock::new();
+    let mut diags = Diagnostics::new();
+    let m = load_model(opts, &mut clock, &mut diags)?;
+    if diags.has_errors() {
+        return Err(Failure::Content(diags.sorted()));
+    }
+    let fig = status::compute(&m, as_of(opts, &m));
+    clock.lap("status");
+    progress_warnings(&m, &fig, &mut diags);
+    let site = render::render(&m, &fig, &render::RenderOptions { base_url: opts.base_url.clone() }, &mut diags);
+    clock.lap("render");
+    if diags.has_errors() {
+        return Err(Failure::Content(diags.sorted()));
+    }
+    let target = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
+    let content = opts.root.join("content");
+    if let (Ok(t), Ok(c)) = (std::path::absolute(&target), std::path::absolute(&content))
+        && (c.starts_with(&t) || t.starts_with(&c))
+    {
+        return Err(Failure::Io(format!(
+            "refusing to write the site to {}: it would replace or sit inside the content",
+            target.display()
+        )));
+    }
+    output::write(&site, &m.static_files, &target).map_err(|e| Failure::Io(e.0))?;
+    clock.lap("output");
+    let files_written = site.files.len() + m.static_files.len();
+    Ok(Report { diagnostics: diags.sorted(), summary: Some(summary(&m, &fig)), timings: clock.timings, files_written })
+}

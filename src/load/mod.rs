@@ -1,0 +1,507 @@
+//! Stage 1, load: reads `content/` and the theme from disk and parses them
+//! into raw structs that keep every value's file, line and column.
+//!
+//! Input: the site root. Output: [`RawContent`] plus every problem found
+//! (unreadable files, invalid UTF-8, malformed YAML, unknown keys). Files
+//! are read and parsed in parallel; nothing here judges what the values
+//! mean, that is the model stage's job.
+
+pub mod raw;
+
+use crate::diag::{Diagnostics, Loc, did_you_mean};
+use crate::theme;
+use rayon::prelude::*;
+use raw::*;
+use serde::de::DeserializeOwned;
+use serde_saphyr::Spanned;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Larger YAML or Markdown files are refused: they are almost certainly a
+/// mistake, and parsing them would stall the build.
+pub const MAX_TEXT_FILE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// One parsed file: its path (relative to the site root, `/`-separated),
+/// the line its YAML starts after (1 for front matter), and the document.
+#[derive(Debug)]
+pub struct Source<T> {
+    pub file: Arc<str>,
+    pub line_offset: u64,
+    pub doc: T,
+}
+
+impl<T> Source<T> {
+    /// The place of a spanned value.
+    pub fn loc<U>(&self, s: &Spanned<U>) -> Loc {
+        let line = s.referenced.line();
+        let line = if line == 0 { 0 } else { line + self.line_offset };
+        Loc::new(&self.file, line, s.referenced.column())
+    }
+
+    pub fn whole(&self) -> Loc {
+        Loc::file(&self.file)
+    }
+}
+
+/// A report file and what its path says: `reports/<folder>/<stem>.yaml`.
+#[derive(Debug)]
+pub struct ReportSource {
+    pub source: Source<RawReport>,
+    pub folder: String,
+    pub stem: String,
+}
+
+/// A Markdown file with YAML front matter.
+#[derive(Debug)]
+pub struct MarkdownSource<M> {
+    pub source: Source<M>,
+    /// The file name without `.md` and without a language suffix.
+    pub slug: String,
+    /// `en` for `<slug>.en.md`, `None` for the default language.
+    pub lang: Option<String>,
+    pub body: String,
+    /// The file line on which the body starts.
+    pub body_line: u64,
+}
+
+/// A file served as is: its URL path (`anh/a.png`) and where it is on disk.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    pub url_path: String,
+    pub source: PathBuf,
+    pub file: Arc<str>,
+}
+
+/// Templates and assets of the theme, defaults overlaid by the site's own.
+#[derive(Debug, Default)]
+pub struct ThemeFiles {
+    pub templates: Vec<(String, String)>,
+    pub assets: Vec<(String, Vec<u8>)>,
+}
+
+#[derive(Debug, Default)]
+pub struct RawContent {
+    pub site: Option<Source<RawSite>>,
+    pub agencies: Option<Source<RawAgencies>>,
+    pub plans: Vec<Source<RawPlan>>,
+    pub kpis: Option<Source<RawKpis>>,
+    pub reports: Vec<ReportSource>,
+    pub articles: Vec<MarkdownSource<RawArticleMeta>>,
+    pub pages: Vec<MarkdownSource<RawPageMeta>>,
+    pub static_files: Vec<StaticFile>,
+    pub theme: ThemeFiles,
+}
+
+/// A problem that stops loading before any content is judged: exit code 2.
+#[derive(Debug)]
+pub struct IoError(pub String);
+
+impl std::fmt::Display for IoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a content file is, by where it sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Site,
+    Agencies,
+    Plan,
+    Kpis,
+    Report,
+    Article,
+    Page,
+}
+
+/// Reads the whole site under `root`.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(IoError(format!(
+            "{} has no content/ folder; pass the site folder with --root",
+            root.display()
+        )));
+    }
+    let mut files: Vec<(Kind, PathBuf, Arc<str>)> = Vec::new();
+    let mut out = RawContent::default();
+    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| rel(root, p)).unwrap_or_else(|| "content".into());
+                diags.error(Loc::file(&path), format!("cannot read: {e}"));
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let file = rel(root, &path);
+        let inner = match path.strip_prefix(&content) {
+            Ok(p) => p.to_string_lossy().replace('\\', "/"),
+            Err(_) => continue,
+        };
+        if entry.file_type().is_symlink() {
+            diags.warning(Loc::file(&file), "symbolic links are not followed; this file is skipped");
+            continue;
+        }
+        if let Some(url_path) = inner.strip_prefix("static/") {
+            out.static_files.push(StaticFile { url_path: url_path.to_string(), source: path, file });
+            continue;
+        }
+        match classify(&inner) {
+            Some(kind) => files.push((kind, path, file)),
+            None if is_hidden(&inner) => {}
+            None => diags.warning(
+                Loc::file(&file),
+                "this file is not read: tiendo reads site.yaml, agencies.yaml, kpis.yaml, \
+                 plans/*.yaml, reports/YYYY-MM/*.yaml, news/*.md, pages/*.md and static/",
+            ),
+        }
+    }
+    if !files.iter().any(|(k, ..)| *k == Kind::Site) {
+        diags.error(
+            Loc::file(&rel(root, &content.join("site.yaml"))),
+            "site.yaml is missing; it needs at least `title` and `base_url`",
+        );
+    }
+
+    let parsed: Vec<(Parsed, Diagnostics)> = files
+        .par_iter()
+        .map(|(kind, path, file)| {
+            let mut d = Diagnostics::new();
+            let p = parse_file(*kind, path, file, &mut d);
+            (p, d)
+        })
+        .collect();
+    for (p, d) in parsed {
+        diags.extend(d);
+        match p {
+            Parsed::Site(s) => out.site = Some(s),
+            Parsed::Agencies(s) => out.agencies = Some(s),
+            Parsed::Plan(s) => out.plans.push(s),
+            Parsed::Kpis(s) => out.kpis = Some(s),
+            Parsed::Report(s) => out.reports.push(s),
+            Parsed::Article(s) => out.articles.push(s),
+            Parsed::Page(s) => out.pages.push(s),
+            Parsed::Nothing => {}
+        }
+    }
+    out.theme = load_theme(root, diags);
+    Ok(out)
+}
+
+fn is_hidden(inner: &str) -> bool {
+    inner.split('/').any(|part| part.starts_with('.'))
+        || inner.ends_with('~')
+        || inner.to_lowercase().ends_with("readme.md")
+}
+
+fn classify(inner: &str) -> Option<Kind> {
+    let parts: Vec<&str> = inner.split('/').collect();
+    let yaml = |name: &str| name.ends_with(".yaml") || name.ends_with(".yml");
+    match parts[..] {
+        ["site.yaml"] | ["site.yml"] => Some(Kind::Site),
+        ["agencies.yaml"] | ["agencies.yml"] => Some(Kind::Agencies),
+        ["kpis.yaml"] | ["kpis.yml"] => Some(Kind::Kpis),
+        ["plans", name] if yaml(name) => Some(Kind::Plan),
+        ["reports", _, name] if yaml(name) => Some(Kind::Report),
+        ["news", name] if name.ends_with(".md") => Some(Kind::Article),
+        ["pages", name] if name.ends_with(".md") => Some(Kind::Page),
+        _ => None,
+    }
+}
+
+/// `content/plans/a.yaml`, `/`-separated, relative to the root.
+fn rel(root: &Path, path: &Path) -> Arc<str> {
+    let p = path.strip_prefix(root).unwrap_or(path);
+    Arc::from(p.to_string_lossy().replace('\\', "/").as_str())
+}
+
+enum Parsed {
+    Site(Source<RawSite>),
+    Agencies(Source<RawAgencies>),
+    Plan(Source<RawPlan>),
+    Kpis(Source<RawKpis>),
+    Report(ReportSource),
+    Article(MarkdownSource<RawArticleMeta>),
+    Page(MarkdownSource<RawPageMeta>),
+    Nothing,
+}
+
+fn parse_file(kind: Kind, path: &Path, file: &Arc<str>, diags: &mut Diagnostics) -> Parsed {
+    let Some(text) = read_text(path, file, diags) else {
+        return Parsed::Nothing;
+    };
+    fn src<T>(file: &Arc<str>, doc: T) -> Source<T> {
+        Source { file: Arc::clone(file), line_offset: 0, doc }
+    }
+    match kind {
+        Kind::Site => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Site(src(file, d))),
+        Kind::Agencies => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Agencies(src(file, d))),
+        Kind::Plan => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Plan(src(file, d))),
+        Kind::Kpis => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Kpis(src(file, d))),
+        Kind::Report => parse_yaml(file, &text, 0, diags).map(|d| {
+            let folder = path
+                .parent()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            Parsed::Report(ReportSource { source: src(file, d), folder, stem })
+        }),
+        Kind::Article => parse_markdown(path, file, &text, diags).map(Parsed::Article),
+        Kind::Page => parse_markdown(path, file, &text, diags).map(Parsed::Page),
+    }
+    .unwrap_or(Parsed::Nothing)
+}
+
+/// The file as UTF-8 text without a byte-order mark, or an error that says
+/// where the first invalid byte is.
+fn read_text(path: &Path, file: &Arc<str>, diags: &mut Diagnostics) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_TEXT_FILE_BYTES => {
+            diags.error(
+                Loc::file(file),
+                format!(
+                    "this file is {} MB; content files may be at most {} MB, split it into several files",
+                    m.len() / (1024 * 1024),
+                    MAX_TEXT_FILE_BYTES / (1024 * 1024)
+                ),
+            );
+            return None;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            diags.error(Loc::file(file), format!("cannot read: {e}"));
+            return None;
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.error(Loc::file(file), format!("cannot read: {e}"));
+            return None;
+        }
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s.to_string()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() as u64 + 1;
+            diags.error(
+                Loc::new(file, line, column),
+                "this file is not valid UTF-8; save it as UTF-8 (Unicode) text",
+            );
+            None
+        }
+    }
+}
+
+fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        budget: serde_saphyr::budget! {
+            max_nodes: 5_000_000,
+            max_depth: 200,
+        },
+    }
+}
+
+/// Parses one YAML document; on failure records one located error.
+pub fn parse_yaml<T: DeserializeOwned>(
+    file: &Arc<str>,
+    text: &str,
+    line_offset: u64,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            let line = if line == 0 { 0 } else { line + line_offset };
+            diags.error(Loc::new(file, line, column), explain_yaml_error(&e.without_snippet().to_string()));
+            None
+        }
+    }
+}
+
+/// serde-saphyr's message, without the position (we print our own) and with
+/// a "did you mean" for unknown keys.
+fn explain_yaml_error(message: &str) -> String {
+    let mut msg = message.trim().to_string();
+    if let Some(i) = msg.rfind(" at line ")
+        && msg[i..].contains(", column ")
+    {
+        msg.truncate(i);
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field `")
+        && let Some((key, tail)) = rest.split_once('`')
+    {
+        let expected: Vec<String> = tail
+            .split_once("expected one of ")
+            .or_else(|| tail.split_once("expected "))
+            .map(|(_, list)| list.split(", ").map(|k| k.trim_matches('`').trim().to_string()).collect())
+            .unwrap_or_default();
+        let hint = did_you_mean(key, expected.iter().map(String::as_str));
+        return if hint.is_empty() && !expected.is_empty() {
+            format!("unknown key `{key}`; the keys allowed here are {}", expected.join(", "))
+        } else if hint.is_empty() {
+            format!("unknown key `{key}`: no keys are allowed here")
+        } else {
+            format!("unknown key `{key}`{hint}")
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest);
+        return format!("key `{key}` appears twice in the same mapping; keep one");
+    }
+    if msg.starts_with("expected string scalar") {
+        return "expected a single value here, not a list or a mapping".to_string();
+    }
+    msg
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`; the YAML starts on line 2.
+pub fn split_front_matter(text: &str) -> Option<(&str, &str, u64)> {
+    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    let mut lines = 1u64;
+    for line in rest.split_inclusive('\n') {
+        lines += 1;
+        if line.trim_end() == "---" {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return Some((yaml, body, lines + 1));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn parse_markdown<M: DeserializeOwned>(
+    path: &Path,
+    file: &Arc<str>,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<MarkdownSource<M>> {
+    let Some((yaml, body, body_line)) = split_front_matter(text) else {
+        diags.error(
+            Loc::new(file, 1, 1),
+            "front matter is missing: start the file with a line `---`, the YAML keys \
+             (at least `title`), and another line `---`",
+        );
+        return None;
+    };
+    let doc = parse_yaml::<M>(file, yaml, 1, diags)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = name.strip_suffix(".md").unwrap_or(&name);
+    let (slug, lang) = match stem.rsplit_once('.') {
+        Some((slug, lang)) => (slug.to_string(), Some(lang.to_string())),
+        None => (stem.to_string(), None),
+    };
+    Some(MarkdownSource {
+        source: Source { file: Arc::clone(file), line_offset: 1, doc },
+        slug,
+        lang,
+        body: body.to_string(),
+        body_line,
+    })
+}
+
+/// The default theme, overlaid by `themes/default/` and `templates/`,
+/// `theme-static/` in the site root: a site overrides one file without
+/// copying the rest.
+fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
+    let mut theme = ThemeFiles {
+        templates: theme::TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+        assets: theme::ASSETS.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect(),
+    };
+    let overlays = [
+        (root.join("themes/default/templates"), true),
+        (root.join("themes/default/static"), false),
+        (root.join("templates"), true),
+        (root.join("theme-static"), false),
+    ];
+    for (dir, is_templates) in overlays {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Ok(inner) = entry.path().strip_prefix(&dir) else { continue };
+            let name = inner.to_string_lossy().replace('\\', "/");
+            let file = rel(root, entry.path());
+            let bytes = match std::fs::read(entry.path()) {
+                Ok(b) => b,
+                Err(e) => {
+                    diags.error(Loc::file(&file), format!("cannot read: {e}"));
+                    continue;
+                }
+            };
+            if is_templates {
+                match String::from_utf8(bytes) {
+                    Ok(t) => overlay(&mut theme.templates, name, t),
+                    Err(_) => diags.error(Loc::file(&file), "this template is not valid UTF-8"),
+                }
+            } else {
+                overlay(&mut theme.assets, name, bytes);
+            }
+        }
+    }
+    theme
+}
+
+/// Replaces the entry called `name`, or adds it.
+fn overlay<T>(list: &mut Vec<(String, T)>, name: String, value: T) {
+    match list.iter_mut().find(|(n, _)| *n == name) {
+        Some(slot) => slot.1 = value,
+        None => list.push((name, value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_splits_at_the_second_rule() {
+        let (yaml, body, line) = split_front_matter("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(yaml, "title: A\n");
+        assert_eq!(body, "Body\n");
+        assert_eq!(line, 4);
+        assert!(split_front_matter("title: A\n").is_none());
+        assert!(split_front_matter("---\ntitle: A\n").is_none());
+        let (yaml, body, _) = split_front_matter("---\r\ntitle: A\r\n---\r\nB").unwrap();
+        assert_eq!(yaml, "title: A\r\n");
+        assert_eq!(body, "B");
+    }
+
+    #[test]
+    fn unknown_keys_get_a_suggestion() {
+        assert_eq!(
+            explain_yaml_error("unknown field `progres`, expected one of `task`, `progress`, `state` at line 4, column 5"),
+            "unknown key `progres`; did you mean `progress`?"
+        );
+        assert_eq!(
+            explain_yaml_error("unknown field `zzz`, expected one of task, state"),
+            "unknown key `zzz`; the keys allowed here are task, state"
+        );
+    }
+
+    #[test]
+    fn classifies_by_place() {
+        assert_eq!(classify("plans/a.yaml"), Some(Kind::Plan));
+        assert_eq!(classify("reports/2025-03/so-y-te.yaml"), Some(Kind::Report));
+        assert_eq!(classify("news/a.md"), Some(Kind::Article));
+        assert_eq!(classify("plans/sub/a.yaml"), None);
+        assert_eq!(classify("notes.txt"), None);
+    }
+}

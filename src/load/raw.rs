@@ -1,0 +1,205 @@
+//! Raw input types: what editors wrote, as close to the YAML as possible.
+//!
+//! Every scalar that is checked after parsing (ids, dates, numbers, keywords)
+//! is a `Spanned<String>`, so the model stage can point at it. Required keys
+//! are `Option` here and checked in the model stage, so that one missing key
+//! does not hide every other problem in the file. Unknown keys are rejected
+//! by serde (`deny_unknown_fields`).
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// A scalar with its place in the file.
+pub type S = Spanned<String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    pub title: Option<S>,
+    pub title_en: Option<S>,
+    pub description: Option<S>,
+    pub description_en: Option<S>,
+    pub base_url: Option<S>,
+    pub owner: Option<S>,
+    pub contact: Option<S>,
+    pub languages: Option<Vec<S>>,
+    pub as_of: Option<S>,
+    pub due_soon_days: Option<S>,
+    pub report_day: Option<S>,
+    pub sample_data: Option<bool>,
+    pub data_license: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgencies {
+    pub groups: Option<Vec<Spanned<RawGroup>>>,
+    pub agencies: Option<Vec<Spanned<RawAgency>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub id: Option<S>,
+    pub name: Option<S>,
+    pub name_en: Option<S>,
+    pub leader: Option<S>,
+    pub leader_en: Option<S>,
+    pub description: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgency {
+    pub id: Option<S>,
+    pub name: Option<S>,
+    pub short: Option<S>,
+    pub name_en: Option<S>,
+    pub kind: Option<S>,
+    pub group: Option<S>,
+    pub url: Option<S>,
+    pub merged_into: Option<Spanned<RawSuccession>>,
+    pub renamed_to: Option<Spanned<RawSuccession>>,
+    pub dissolved: Option<Spanned<RawDissolved>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSuccession {
+    pub agency: Option<S>,
+    pub date: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDissolved {
+    pub date: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlan {
+    pub id: Option<S>,
+    pub title: Option<S>,
+    pub title_en: Option<S>,
+    pub issuer: Option<S>,
+    pub issued: Option<S>,
+    pub number: Option<S>,
+    pub url: Option<S>,
+    pub summary: Option<S>,
+    pub tasks: Option<Vec<Spanned<RawTask>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTask {
+    pub id: Option<S>,
+    #[serde(rename = "ref")]
+    pub reference: Option<S>,
+    pub title: Option<S>,
+    pub title_en: Option<S>,
+    pub description: Option<S>,
+    pub lead: Option<S>,
+    pub support: Option<Vec<S>>,
+    pub deadline: Option<S>,
+    pub deadline_changes: Option<Vec<Spanned<RawDeadlineChange>>>,
+    pub result: Option<S>,
+    pub responsible: Option<S>,
+    pub kpis: Option<Vec<S>>,
+    pub tags: Option<Vec<S>>,
+    pub incomplete: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeadlineChange {
+    pub to: Option<S>,
+    pub date: Option<S>,
+    pub by: Option<S>,
+    pub reason: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKpis {
+    pub kpis: Option<Vec<Spanned<RawKpi>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKpi {
+    pub id: Option<S>,
+    pub name: Option<S>,
+    pub name_en: Option<S>,
+    pub description: Option<S>,
+    pub unit: Option<S>,
+    pub target: Option<S>,
+    pub direction: Option<S>,
+    pub baseline: Option<Spanned<RawPoint>>,
+    pub deadline: Option<S>,
+    pub owner: Option<S>,
+    pub tasks: Option<Vec<S>>,
+    #[serde(rename = "ref")]
+    pub reference: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPoint {
+    pub date: Option<S>,
+    pub value: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    pub agency: Option<S>,
+    pub period: Option<S>,
+    pub submitted: Option<S>,
+    pub summary: Option<S>,
+    pub updates: Option<Vec<Spanned<RawUpdate>>>,
+    pub kpi_values: Option<Vec<Spanned<RawKpiValue>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUpdate {
+    pub task: Option<S>,
+    pub progress: Option<S>,
+    pub state: Option<S>,
+    pub note: Option<S>,
+    pub evidence: Option<S>,
+    pub done_on: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKpiValue {
+    pub kpi: Option<S>,
+    pub date: Option<S>,
+    pub value: Option<S>,
+    pub note: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArticleMeta {
+    pub title: Option<S>,
+    pub date: Option<S>,
+    pub summary: Option<S>,
+    pub tags: Option<Vec<S>>,
+    pub tasks: Option<Vec<S>>,
+    pub kpis: Option<Vec<S>>,
+    pub image: Option<S>,
+    pub image_alt: Option<S>,
+    pub author: Option<S>,
+    pub draft: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPageMeta {
+    pub title: Option<S>,
+    pub menu: Option<S>,
+    pub description: Option<S>,
+}

@@ -1,0 +1,115 @@
+//! The `tiendo` binary: parse the command line, run the library, print its
+//! diagnostics and summary, exit 0 (success), 1 (content errors) or
+//! 2 (usage or I/O errors).
+
+use clap::Parser;
+use std::io::Write;
+use std::process::ExitCode;
+use tiendo::cli::{Cli, Command};
+use tiendo::date::{Date, fmt_date};
+use tiendo::diag::{Diagnostic, Severity};
+use tiendo::{Failure, Report, Summary};
+
+/// SOURCE_DATE_EPOCH when set (reproducible builds), otherwise today.
+fn fallback_date() -> Date {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|t| t.date_naive())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+fn print_diagnostics(out: &mut impl Write, diags: &[Diagnostic]) {
+    for d in diags {
+        let _ = writeln!(out, "{d}");
+    }
+    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diags.len() - errors;
+    if !diags.is_empty() {
+        let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
+    }
+}
+
+fn print_summary(out: &mut impl Write, s: &Summary) {
+    let _ = writeln!(out, "\nSố liệu tính đến ngày {} — {} nhiệm vụ", fmt_date(s.as_of), s.total);
+    for (label, n) in &s.counts {
+        let _ = writeln!(out, "  {n:>5}  {label}");
+    }
+    if !s.overdue.is_empty() {
+        let _ = writeln!(out, "Quá hạn:");
+        for (id, title, lead, days) in &s.overdue {
+            let _ = writeln!(out, "  {days:>4} ngày  {id} ({lead}): {title}");
+        }
+    }
+    if !s.missing_reports.is_empty() {
+        let _ = writeln!(out, "Chưa nộp báo cáo:");
+        for (agency, months) in &s.missing_reports {
+            let _ = writeln!(out, "  {agency}: {}", months.join(", "));
+        }
+    }
+}
+
+fn timings(r: &Report) -> String {
+    let total: f64 = r.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
+    let parts: Vec<String> =
+        r.timings.iter().map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1000.0)).collect();
+    format!("{:.2} s ({})", total, parts.join(", "))
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let opts = cli.command.options(fallback_date());
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    match &cli.command {
+        Command::Check { strict, .. } => match tiendo::check(&opts) {
+            Ok(report) => {
+                print_diagnostics(&mut stderr, &report.diagnostics);
+                if let Some(s) = &report.summary {
+                    print_summary(&mut stdout, s);
+                }
+                let errors = report.diagnostics.iter().any(|d| d.severity == Severity::Error);
+                let warnings = report.diagnostics.iter().any(|d| d.severity == Severity::Warning);
+                ExitCode::from(if errors || (*strict && warnings) { 1 } else { 0 })
+            }
+            Err(Failure::Content(d)) => {
+                print_diagnostics(&mut stderr, &d);
+                ExitCode::from(1)
+            }
+            Err(Failure::Io(msg)) => {
+                let _ = writeln!(stderr, "error: {msg}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Build { .. } => match tiendo::build(&opts) {
+            Ok(report) => {
+                print_diagnostics(&mut stderr, &report.diagnostics);
+                let target = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
+                let _ = writeln!(
+                    stdout,
+                    "Built {} files into {} in {}",
+                    report.files_written,
+                    target.display(),
+                    timings(&report)
+                );
+                ExitCode::SUCCESS
+            }
+            Err(Failure::Content(d)) => {
+                print_diagnostics(&mut stderr, &d);
+                let _ = writeln!(stderr, "build failed; the previous output is unchanged");
+                ExitCode::from(1)
+            }
+            Err(Failure::Io(msg)) => {
+                let _ = writeln!(stderr, "error: {msg}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

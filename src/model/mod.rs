@@ -1,0 +1,1039 @@
+//! Stage 2, model: raw input -> validated domain types. Pure.
+//!
+//! Input: [`RawContent`] from the load stage. Output: a [`Model`] in which
+//! ids are valid and unique, references resolve, dates and numbers are
+//! parsed and every text is NFC. Every problem is collected with its place;
+//! an item with an error is left out so later checks still run.
+
+mod types;
+
+pub use types::*;
+
+use crate::date::{Date, Deadline, Period, fmt_date, parse_date, parse_deadline};
+use crate::diag::{Diagnostics, Loc, did_you_mean};
+use crate::load::raw::*;
+use crate::load::{MarkdownSource, RawContent, Source};
+use crate::status::Status;
+use crate::text::{is_valid_id, nfc};
+use serde_saphyr::Spanned;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// Top-level paths the portal generates; a standing page may not take them.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "nhiem-vu", "co-quan", "to-cong-tac", "chi-tieu", "bao-cao", "han-chot", "tin-tuc", "chu-de",
+    "du-lieu", "tim-kiem", "en", "assets", "ke-hoach",
+];
+
+/// Checks `raw` and builds the model; problems go to `diags`.
+pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
+    let mut m = Model { static_files: raw.static_files, theme: raw.theme, ..Model::default() };
+    if let Some(src) = &raw.site {
+        m.site = site(src, diags);
+    }
+    if let Some(src) = &raw.agencies {
+        agencies(&mut m, src, diags);
+    }
+    let kpi_ids = collect_ids(
+        raw.kpis.iter().flat_map(|s| s.doc.kpis.iter().flatten().map(move |k| (s, k.value.id.as_ref()))),
+        "KPI",
+        diags,
+    );
+    let task_ids = collect_ids(
+        raw.plans.iter().flat_map(|s| s.doc.tasks.iter().flatten().map(move |t| (s, t.value.id.as_ref()))),
+        "task",
+        diags,
+    );
+    let mut plans: Vec<&Source<RawPlan>> = raw.plans.iter().collect();
+    plans.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut plan_ids = HashMap::new();
+    for src in plans {
+        plan(&mut m, src, &kpi_ids, &mut plan_ids, diags);
+    }
+    if let Some(src) = &raw.kpis {
+        kpis(&mut m, src, &task_ids, diags);
+    }
+    let mut reports: Vec<_> = raw.reports.iter().collect();
+    reports.sort_by(|a, b| a.source.file.cmp(&b.source.file));
+    for r in reports {
+        report(&mut m, r, diags);
+    }
+    for a in &raw.articles {
+        article(&mut m, a, diags);
+    }
+    for p in &raw.pages {
+        page(&mut m, p, diags);
+    }
+    m.articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)).then(a.lang.cmp(&b.lang)));
+    m.pages.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.lang.cmp(&b.lang)));
+    m
+}
+
+/// Reads scalars of one file, recording problems at their places.
+struct Cx<'a> {
+    file: &'a Arc<str>,
+    off: u64,
+    d: &'a mut Diagnostics,
+}
+
+impl<'a> Cx<'a> {
+    fn new<T>(src: &'a Source<T>, d: &'a mut Diagnostics) -> Self {
+        Cx { file: &src.file, off: src.line_offset, d }
+    }
+
+    fn loc<U>(&self, s: &Spanned<U>) -> Loc {
+        let line = s.referenced.line();
+        Loc::new(self.file, if line == 0 { 0 } else { line + self.off }, s.referenced.column())
+    }
+
+    fn err(&mut self, loc: Loc, msg: impl Into<String>) {
+        self.d.error(loc, msg);
+    }
+
+    /// Optional text: NFC, trimmed, `None` when empty.
+    fn text(&self, v: &Option<S>) -> Option<String> {
+        v.as_ref().map(|s| nfc(s.value.trim())).filter(|s| !s.is_empty())
+    }
+
+    /// Required text; an error at `parent` names the missing key.
+    fn required(&mut self, v: &Option<S>, key: &str, parent: &Loc, what: &str) -> Option<String> {
+        let t = self.text(v);
+        if t.is_none() {
+            match v {
+                Some(s) => {
+                    let loc = self.loc(s);
+                    self.err(loc, format!("`{key}` of {what} is empty"));
+                }
+                None => self.err(parent.clone(), format!("{what} has no `{key}`; it is required")),
+            }
+        }
+        t
+    }
+
+    /// A required id in the URL-safe form.
+    fn id(&mut self, v: &Option<S>, parent: &Loc, what: &str) -> Option<String> {
+        let id = self.required(v, "id", parent, what)?;
+        self.check_id(v.as_ref()?, &id, "id")
+    }
+
+    fn check_id(&mut self, at: &S, id: &str, what: &str) -> Option<String> {
+        if is_valid_id(id) {
+            Some(id.to_string())
+        } else {
+            let loc = self.loc(at);
+            self.err(
+                loc,
+                format!(
+                    "`{id}` is not a valid {what}: use ASCII lower-case letters, digits and single hyphens \
+                     (for example `{}`)",
+                    crate::text::slugify(id).chars().take(40).collect::<String>()
+                ),
+            );
+            None
+        }
+    }
+
+    fn date(&mut self, v: &S) -> Option<Date> {
+        match parse_date(&v.value) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let loc = self.loc(v);
+                self.err(loc, e);
+                None
+            }
+        }
+    }
+
+    fn required_date(&mut self, v: &Option<S>, key: &str, parent: &Loc, what: &str) -> Option<Date> {
+        match v {
+            Some(s) => self.date(s),
+            None => {
+                self.err(parent.clone(), format!("{what} has no `{key}`; it is required"));
+                None
+            }
+        }
+    }
+
+    fn deadline(&mut self, v: &S) -> Option<Deadline> {
+        match parse_deadline(&v.value) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let loc = self.loc(v);
+                self.err(loc, e);
+                None
+            }
+        }
+    }
+
+    /// A number: `80`, `78.5`, `78,5` or `"80%"`.
+    fn number(&mut self, v: &S, what: &str) -> Option<f64> {
+        let s = v.value.trim();
+        let s = s.strip_suffix('%').unwrap_or(s).trim();
+        let parsed = if s.contains(',') && !s.contains('.') { s.replace(',', ".") } else { s.to_string() };
+        match parsed.parse::<f64>() {
+            Ok(n) if n.is_finite() && n.abs() < 1e15 => Some(n),
+            _ => {
+                let loc = self.loc(v);
+                self.err(loc, format!("{what} `{}` is not a number; write for example 80, 78.5 or \"80%\"", v.value));
+                None
+            }
+        }
+    }
+
+    /// A keyword from `options`, case-insensitive.
+    fn keyword<T: Copy>(&mut self, v: &S, key: &str, options: &[(&str, T)]) -> Option<T> {
+        let word = v.value.trim().to_lowercase();
+        if let Some((_, t)) = options.iter().find(|(k, _)| *k == word) {
+            return Some(*t);
+        }
+        let names: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
+        let hint = did_you_mean(&word, names.iter().copied());
+        let loc = self.loc(v);
+        self.err(loc, format!("`{}` is not a valid `{key}`{hint} (one of: {})", v.value.trim(), names.join(", ")));
+        None
+    }
+
+    /// A reference to an id in `known`, with a suggestion when it is not there.
+    fn reference<I>(&mut self, v: &S, what: &str, known: &HashMap<String, I>) -> Option<String> {
+        let id = v.value.trim();
+        if known.contains_key(id) {
+            return Some(id.to_string());
+        }
+        let mut names: Vec<&str> = known.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        let hint = did_you_mean(id, names);
+        let loc = self.loc(v);
+        self.err(loc, format!("unknown {what} `{id}`{hint}"));
+        None
+    }
+
+    fn references<I>(&mut self, v: &Option<Vec<S>>, what: &str, known: &HashMap<String, I>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for s in v.iter().flatten() {
+            if let Some(id) = self.reference(s, what, known)
+                && !out.contains(&id)
+            {
+                out.push(id);
+            }
+        }
+        out
+    }
+
+    fn texts(&self, v: &Option<Vec<S>>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for s in v.iter().flatten() {
+            let t = nfc(s.value.trim());
+            if !t.is_empty() && !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        out
+    }
+
+    /// A link given by an editor: http(s), mailto, or a path on the site.
+    fn link(&mut self, v: &Option<S>, key: &str) -> Option<String> {
+        let s = v.as_ref()?;
+        let t = nfc(s.value.trim());
+        let lower = t.to_lowercase();
+        let ok = lower.starts_with("https://")
+            || lower.starts_with("http://")
+            || lower.starts_with("mailto:")
+            || (t.starts_with('/') && !t.starts_with("//"));
+        if ok && !t.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+            Some(t)
+        } else {
+            let loc = self.loc(s);
+            self.err(loc, format!("`{key}` must be an https:// link or a path starting with /, not `{t}`"));
+            None
+        }
+    }
+}
+
+/// The ids of one kind across files, reporting duplicates; the map keeps
+/// where each was first defined.
+fn collect_ids<'a, T: 'a>(
+    items: impl Iterator<Item = (&'a Source<T>, Option<&'a S>)>,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> HashMap<String, Loc> {
+    let mut seen: HashMap<String, Loc> = HashMap::new();
+    let mut all: Vec<(Loc, String)> = items
+        .filter_map(|(src, id)| id.map(|id| (src.loc(id), id.value.trim().to_string())))
+        .collect();
+    all.sort();
+    for (loc, id) in all {
+        match seen.get(&id) {
+            Some(first) => diags.error(loc, format!("duplicate {what} id `{id}`; it is first defined at {first}")),
+            None => {
+                seen.insert(id, loc);
+            }
+        }
+    }
+    seen
+}
+
+fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
+    let mut cx = Cx::new(src, diags);
+    let s = &src.doc;
+    let whole = src.whole();
+    let title = cx.required(&s.title, "title", &whole, "site.yaml");
+    let base_url = cx.required(&s.base_url, "base_url", &whole, "site.yaml");
+    if let (Some(url), Some(at)) = (&base_url, &s.base_url)
+        && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+    {
+        let loc = cx.loc(at);
+        cx.err(loc, format!("`base_url` must start with https://, http:// or /, not `{url}`"));
+    }
+    let mut languages = Vec::new();
+    for l in s.languages.iter().flatten() {
+        let code = l.value.trim().to_lowercase();
+        if code != "vi" && code != "en" {
+            let loc = cx.loc(l);
+            cx.err(loc, format!("language `{code}` is not supported; use `vi` and optionally `en`"));
+        } else if !languages.contains(&code) {
+            languages.push(code);
+        }
+    }
+    if languages.is_empty() {
+        languages.push("vi".to_string());
+    }
+    if languages[0] != "vi" {
+        let loc = s.languages.as_ref().and_then(|l| l.first()).map_or(whole.clone(), |l| cx.loc(l));
+        cx.err(loc, "the first language is the default and must be `vi`; English is served under /en/");
+    }
+    let as_of = s.as_of.as_ref().and_then(|v| cx.date(v));
+    let mut int = |v: &Option<S>, key: &str, default: i64, range: std::ops::RangeInclusive<i64>| -> i64 {
+        let Some(v) = v else { return default };
+        match v.value.trim().parse::<i64>() {
+            Ok(n) if range.contains(&n) => n,
+            _ => {
+                let loc = cx.loc(v);
+                cx.err(
+                    loc,
+                    format!("`{key}` must be a whole number from {} to {}, not `{}`", range.start(), range.end(), v.value),
+                );
+                default
+            }
+        }
+    };
+    let due_soon_days = int(&s.due_soon_days, "due_soon_days", 14, 0..=365);
+    let report_day = int(&s.report_day, "report_day", 20, 1..=31) as u32;
+    Some(Site {
+        title: title?,
+        title_en: cx.text(&s.title_en),
+        description: cx.text(&s.description),
+        description_en: cx.text(&s.description_en),
+        base_url: base_url?,
+        owner: cx.text(&s.owner),
+        contact: cx.text(&s.contact),
+        languages,
+        as_of,
+        due_soon_days,
+        report_day,
+        sample_data: s.sample_data.unwrap_or(false),
+        data_license: cx.text(&s.data_license),
+    })
+}
+
+fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
+    let mut cx = Cx::new(src, diags);
+    for g in src.doc.groups.iter().flatten() {
+        let loc = cx.loc(g);
+        let what = "a working group";
+        let id = cx.id(&g.value.id, &loc, what);
+        let name = cx.required(&g.value.name, "name", &loc, what);
+        let (Some(id), Some(name)) = (id, name) else { continue };
+        if let Some(&i) = m.group_ix.get(&id) {
+            let first = m.groups[i].loc.clone();
+            cx.err(g.value.id.as_ref().map_or(loc.clone(), |v| cx.loc(v)), format!("duplicate group id `{id}`; it is first defined at {first}"));
+            continue;
+        }
+        m.group_ix.insert(id.clone(), m.groups.len());
+        m.groups.push(Group {
+            id,
+            name,
+            name_en: cx.text(&g.value.name_en),
+            leader: cx.text(&g.value.leader),
+            leader_en: cx.text(&g.value.leader_en),
+            description: cx.text(&g.value.description),
+            loc,
+        });
+    }
+    // First every id, so that successors may be listed after their predecessors.
+    let mut raw_successions = Vec::new();
+    for a in src.doc.agencies.iter().flatten() {
+        let loc = cx.loc(a);
+        let what = "an agency";
+        let r = &a.value;
+        let id = cx.id(&r.id, &loc, what);
+        let name = cx.required(&r.name, "name", &loc, what);
+        let kind = match &r.kind {
+            Some(k) => cx.keyword(k, "kind", &AgencyKind::ALL),
+            None => {
+                cx.err(loc.clone(), "an agency has no `kind`; it is required (department, sector, locality, central, media or office)");
+                None
+            }
+        };
+        let group = r.group.as_ref().and_then(|g| cx.reference(g, "working group", &m.group_ix));
+        let (Some(id), Some(name), Some(kind)) = (id, name, kind) else { continue };
+        if let Some(&i) = m.agency_ix.get(&id) {
+            let first = m.agencies[i].loc.clone();
+            cx.err(r.id.as_ref().map_or(loc.clone(), |v| cx.loc(v)), format!("duplicate agency id `{id}`; it is first defined at {first}"));
+            continue;
+        }
+        m.agency_ix.insert(id.clone(), m.agencies.len());
+        raw_successions.push((m.agencies.len(), r));
+        m.agencies.push(Agency {
+            id,
+            name,
+            short: cx.text(&r.short),
+            name_en: cx.text(&r.name_en),
+            kind,
+            group,
+            url: cx.link(&r.url, "url"),
+            succession: None,
+            loc,
+        });
+    }
+    for (i, r) in raw_successions {
+        let ends = [
+            r.merged_into.as_ref().map(|s| (SuccessionKind::Merged, "merged_into", cx.loc(s), s.value.agency.as_ref(), s.value.date.as_ref())),
+            r.renamed_to.as_ref().map(|s| (SuccessionKind::Renamed, "renamed_to", cx.loc(s), s.value.agency.as_ref(), s.value.date.as_ref())),
+            r.dissolved.as_ref().map(|s| (SuccessionKind::Dissolved, "dissolved", cx.loc(s), None, s.value.date.as_ref())),
+        ];
+        let ends: Vec<_> = ends.into_iter().flatten().collect();
+        if ends.len() > 1 {
+            let loc = ends[1].2.clone();
+            cx.err(loc, "an agency ends only once: use one of `merged_into`, `renamed_to` or `dissolved`");
+            continue;
+        }
+        let Some((kind, key, loc, to, date)) = ends.into_iter().next() else { continue };
+        let to = match (kind, to) {
+            (SuccessionKind::Dissolved, _) => None,
+            (_, Some(to)) => match cx.reference(to, "agency", &m.agency_ix) {
+                Some(t) => Some(t),
+                None => continue,
+            },
+            (_, None) => {
+                cx.err(loc, format!("`{key}` needs both `agency` and `date`; `agency` is missing"));
+                continue;
+            }
+        };
+        let Some(date) = (match date {
+            Some(d) => cx.date(d),
+            None => {
+                cx.err(loc.clone(), format!("`{key}` needs a `date`"));
+                None
+            }
+        }) else {
+            continue;
+        };
+        m.agencies[i].succession = Some(Succession { kind, to, date, loc });
+    }
+    // A lineage that loops would leave no agency to answer.
+    for start in 0..m.agencies.len() {
+        let mut path = vec![m.agencies[start].id.clone()];
+        let mut current = start;
+        while let Some(Succession { to: Some(to), .. }) = &m.agencies[current].succession {
+            if *to == m.agencies[start].id {
+                path.push(to.clone());
+                let loc = m.agencies[start].succession.as_ref().map_or(m.agencies[start].loc.clone(), |s| s.loc.clone());
+                cx.err(loc, format!("agency lineage forms a cycle: {}", path.join(" -> ")));
+                break;
+            }
+            if path.contains(to) || path.len() > m.agencies.len() {
+                break;
+            }
+            path.push(to.clone());
+            match m.agency_ix.get(to) {
+                Some(&next) => current = next,
+                None => break,
+            }
+        }
+    }
+    let cycles: HashSet<usize> = (0..m.agencies.len())
+        .filter(|&i| {
+            let mut seen = HashSet::new();
+            let mut cur = i;
+            loop {
+                if !seen.insert(cur) {
+                    return true;
+                }
+                match &m.agencies[cur].succession {
+                    Some(Succession { to: Some(to), .. }) => match m.agency_ix.get(to) {
+                        Some(&n) => cur = n,
+                        None => return false,
+                    },
+                    _ => return false,
+                }
+            }
+        })
+        .collect();
+    for i in cycles {
+        m.agencies[i].succession = None;
+    }
+}
+
+fn plan(
+    m: &mut Model,
+    src: &Source<RawPlan>,
+    kpi_ids: &HashMap<String, Loc>,
+    plan_ids: &mut HashMap<String, Loc>,
+    diags: &mut Diagnostics,
+) {
+    let mut cx = Cx::new(src, diags);
+    let p = &src.doc;
+    let whole = src.whole();
+    let what = "the plan";
+    let id = match &p.id {
+        Some(v) => cx.text(&p.id).and_then(|id| cx.check_id(v, &id, "plan id")),
+        None => {
+            cx.err(whole.clone(), "the plan has no `id`; it is required");
+            None
+        }
+    };
+    let title = cx.required(&p.title, "title", &whole, what);
+    let issued = cx.required_date(&p.issued, "issued", &whole, what);
+    if let (Some(id), Some(v)) = (&id, &p.id) {
+        let loc = cx.loc(v);
+        if let Some(first) = plan_ids.get(id) {
+            cx.err(loc, format!("duplicate plan id `{id}`; it is first defined at {first}"));
+            return;
+        }
+        plan_ids.insert(id.clone(), loc);
+    }
+    let plan_index = m.plans.len();
+    let mut tasks = Vec::new();
+    for t in p.tasks.iter().flatten() {
+        if let Some(task) = task(m, &mut cx, t, plan_index, kpi_ids) {
+            tasks.push(task);
+        }
+    }
+    let (Some(id), Some(title), Some(issued)) = (id, title, issued) else { return };
+    m.plans.push(Plan {
+        id,
+        title,
+        title_en: cx.text(&p.title_en),
+        issuer: cx.text(&p.issuer),
+        issued,
+        number: cx.text(&p.number),
+        url: cx.link(&p.url, "url"),
+        summary: cx.text(&p.summary),
+        file: Arc::clone(&src.file),
+    });
+    for t in tasks {
+        if m.task_ix.contains_key(&t.id) {
+            continue; // reported by collect_ids
+        }
+        m.task_ix.insert(t.id.clone(), m.tasks.len());
+        m.tasks.push(t);
+    }
+}
+
+fn task(m: &Model, cx: &mut Cx, t: &Spanned<RawTask>, plan: usize, kpi_ids: &HashMap<String, Loc>) -> Option<Task> {
+    let loc = cx.loc(t);
+    let r = &t.value;
+    let what = "a task";
+    let id = cx.id(&r.id, &loc, what);
+    if let (Some(id), Some(v)) = (&id, &r.id)
+        && Status::ALL.iter().any(|s| s.slug() == id)
+    {
+        let at = cx.loc(v);
+        cx.err(at, format!("task id `{id}` is taken by the status view /nhiem-vu/{id}/; choose another id"));
+    }
+    let title = cx.required(&r.title, "title", &loc, what);
+    let incomplete = cx.text(&r.incomplete);
+    let lead = r.lead.as_ref().and_then(|l| cx.reference(l, "agency", &m.agency_ix));
+    let support: Vec<String> = cx.references(&r.support, "agency", &m.agency_ix);
+    let deadline = r.deadline.as_ref().and_then(|d| cx.deadline(d));
+    let result = cx.text(&r.result);
+    let responsible = cx.text(&r.responsible);
+    // "5 rõ": who, when, which result, who answers.
+    let missing: Vec<&str> = [
+        ("lead", r.lead.is_none()),
+        ("deadline", r.deadline.is_none()),
+        ("result", result.is_none()),
+        ("responsible", responsible.is_none()),
+    ]
+    .iter()
+    .filter(|(_, gone)| *gone)
+    .map(|(k, _)| *k)
+    .collect();
+    if !missing.is_empty() && incomplete.is_none() {
+        let keys = missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+        cx.err(
+            loc.clone(),
+            format!(
+                "task `{}` breaks \"5 rõ\": it has no {keys}; add them, or say why with `incomplete: \"...\"`",
+                id.as_deref().unwrap_or("?")
+            ),
+        );
+    }
+    if let (Some(l), Some(_)) = (&lead, &id)
+        && support.contains(l)
+    {
+        let at = cx.loc(r.lead.as_ref()?);
+        cx.d.warning(at, format!("`{l}` is both lead and support of this task; list it once, as lead"));
+    }
+    let mut deadline_changes = Vec::new();
+    for c in r.deadline_changes.iter().flatten() {
+        let cloc = cx.loc(c);
+        let to = match &c.value.to {
+            Some(v) => cx.deadline(v),
+            None => {
+                cx.err(cloc.clone(), "a deadline change has no `to`; it is required");
+                None
+            }
+        };
+        let date = cx.required_date(&c.value.date, "date", &cloc, "a deadline change");
+        if let (Some(to), Some(v)) = (&to, &c.value.to)
+            && to.is_recurring()
+        {
+            let at = cx.loc(v);
+            cx.err(at, "a deadline can only be changed to a day, a month or a quarter");
+            continue;
+        }
+        if let (Some(to), Some(date)) = (to, date) {
+            deadline_changes.push(DeadlineChange { to, date, by: cx.text(&c.value.by), reason: cx.text(&c.value.reason) });
+        }
+    }
+    if !deadline_changes.is_empty() && deadline.as_ref().is_some_and(Deadline::is_recurring) {
+        cx.err(loc.clone(), "a `monthly` or `ongoing` task has no deadline to change; remove `deadline_changes`");
+    }
+    deadline_changes.sort_by_key(|c| c.date);
+    let kpis = cx.references(&r.kpis, "KPI", kpi_ids);
+    Some(Task {
+        id: id?,
+        reference: cx.text(&r.reference),
+        title: title?,
+        title_en: cx.text(&r.title_en),
+        description: cx.text(&r.description),
+        plan,
+        lead,
+        support,
+        deadline,
+        deadline_changes,
+        result,
+        responsible,
+        kpis,
+        tags: cx.texts(&r.tags),
+        incomplete,
+        loc,
+    })
+}
+
+fn kpis(m: &mut Model, src: &Source<RawKpis>, task_ids: &HashMap<String, Loc>, diags: &mut Diagnostics) {
+    let mut cx = Cx::new(src, diags);
+    for k in src.doc.kpis.iter().flatten() {
+        let loc = cx.loc(k);
+        let r = &k.value;
+        let what = "a KPI";
+        let id = cx.id(&r.id, &loc, what);
+        let name = cx.required(&r.name, "name", &loc, what);
+        let unit = cx.required(&r.unit, "unit", &loc, what);
+        let target = match &r.target {
+            Some(v) => cx.number(v, "target"),
+            None => {
+                cx.err(loc.clone(), "a KPI has no `target`; it is required");
+                None
+            }
+        };
+        let direction = match &r.direction {
+            Some(v) => cx.keyword(v, "direction", &[("up", Direction::Up), ("down", Direction::Down)]),
+            None => Some(Direction::Up),
+        };
+        let deadline = match &r.deadline {
+            Some(v) => cx.deadline(v).and_then(|d| {
+                if d.is_recurring() {
+                    let at = cx.loc(v);
+                    cx.err(at, "a KPI deadline is a day, a month or a quarter");
+                    None
+                } else {
+                    Some(d)
+                }
+            }),
+            None => {
+                cx.err(loc.clone(), "a KPI has no `deadline`; it is required");
+                None
+            }
+        };
+        let owner = match &r.owner {
+            Some(v) => cx.reference(v, "agency", &m.agency_ix),
+            None => {
+                cx.err(loc.clone(), "a KPI has no `owner`; it is required (the agency that reports its values)");
+                None
+            }
+        };
+        let baseline = r.baseline.as_ref().and_then(|b| {
+            let bloc = cx.loc(b);
+            let date = cx.required_date(&b.value.date, "date", &bloc, "the baseline");
+            let value = match &b.value.value {
+                Some(v) => cx.number(v, "baseline value"),
+                None => {
+                    cx.err(bloc, "the baseline has no `value`; it is required");
+                    None
+                }
+            };
+            Some((date?, value?))
+        });
+        let tasks = cx.references(&r.tasks, "task", task_ids);
+        let (Some(id), Some(name), Some(unit), Some(target), Some(direction), Some(deadline), Some(owner)) =
+            (id, name, unit, target, direction, deadline, owner)
+        else {
+            continue;
+        };
+        if m.kpi_ix.contains_key(&id) {
+            continue; // reported by collect_ids
+        }
+        m.kpi_ix.insert(id.clone(), m.kpis.len());
+        m.kpis.push(Kpi {
+            id,
+            name,
+            name_en: cx.text(&r.name_en),
+            description: cx.text(&r.description),
+            reference: cx.text(&r.reference),
+            unit,
+            target,
+            direction,
+            baseline,
+            deadline,
+            owner,
+            tasks,
+            loc,
+        });
+    }
+}
+
+/// The agency's end as a sentence, for a report submitted after it.
+fn ended(m: &Model, id: &str) -> String {
+    let Some(s) = m.agency(id).and_then(|a| a.succession.as_ref()) else { return String::new() };
+    let date = fmt_date(s.date);
+    match (&s.kind, &s.to) {
+        (SuccessionKind::Merged, Some(to)) => {
+            format!("`{id}` merged into `{to}` on {date}; reports submitted from that day come from `{to}`")
+        }
+        (SuccessionKind::Renamed, Some(to)) => {
+            format!("`{id}` was renamed `{to}` on {date}; reports submitted from that day come from `{to}`")
+        }
+        _ => format!("`{id}` was dissolved on {date} and reports nothing after that day"),
+    }
+}
+
+fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics) {
+    let src = &rs.source;
+    let mut cx = Cx::new(src, diags);
+    let r = &src.doc;
+    let whole = src.whole();
+    let what = "the report";
+    let folder = Period::parse(&rs.folder);
+    if folder.is_none() {
+        cx.err(whole.clone(), format!("report folder `{}` is not a month: name it YYYY-MM, for example 2025-03", rs.folder));
+    }
+    let agency = match &r.agency {
+        Some(v) => {
+            let a = cx.reference(v, "agency", &m.agency_ix);
+            if let Some(a) = &a
+                && *a != rs.stem
+            {
+                let at = cx.loc(v);
+                cx.err(at, format!("agency `{a}` does not match the file name `{}.yaml`; name the file `{a}.yaml`", rs.stem));
+            }
+            a
+        }
+        None => {
+            cx.err(whole.clone(), "the report has no `agency`; it is required");
+            None
+        }
+    };
+    let period = match &r.period {
+        Some(v) => match Period::parse(v.value.trim()) {
+            Some(p) => {
+                if folder.is_some_and(|f| f != p) {
+                    let at = cx.loc(v);
+                    cx.err(at, format!("period `{p}` does not match the folder `{}`; move the file to reports/{p}/", rs.folder));
+                }
+                Some(p)
+            }
+            None => {
+                let at = cx.loc(v);
+                cx.err(at, format!("`{}` is not a period: write the month as YYYY-MM, for example 2025-03", v.value.trim()));
+                None
+            }
+        },
+        None => {
+            cx.err(whole.clone(), "the report has no `period`; it is required");
+            None
+        }
+    };
+    let submitted = cx.required_date(&r.submitted, "submitted", &whole, what);
+    let mut exists = true;
+    if let (Some(a), Some(d), Some(v)) = (&agency, submitted, &r.submitted)
+        && m.holder_on(a, d) != Some(a.as_str())
+    {
+        let at = cx.loc(v);
+        cx.err(at, ended(m, a));
+        exists = false;
+    }
+    let mut updates = Vec::new();
+    let mut seen_tasks: HashMap<String, Loc> = HashMap::new();
+    for u in r.updates.iter().flatten() {
+        let uloc = cx.loc(u);
+        let v = &u.value;
+        let task_ix = match &v.task {
+            Some(t) => cx.reference(t, "task", &m.task_ix).and_then(|id| m.task_index(&id)),
+            None => {
+                cx.err(uloc.clone(), "an update has no `task`; it is required");
+                None
+            }
+        };
+        let state = match &v.state {
+            Some(s) => cx.keyword(s, "state", &TaskState::ALL),
+            None => {
+                cx.err(uloc.clone(), "an update has no `state`; it is required (not_started, in_progress, blocked or done)");
+                None
+            }
+        };
+        let progress = v.progress.as_ref().and_then(|p| {
+            let n = cx.number(p, "progress")?;
+            if (0.0..=100.0).contains(&n) {
+                Some(n)
+            } else {
+                let at = cx.loc(p);
+                cx.err(at, format!("progress {} is outside 0..100; it is a percentage", v.progress.as_ref()?.value.trim()));
+                None
+            }
+        });
+        let done_on = v.done_on.as_ref().and_then(|d| cx.date(d));
+        let mut ok = true;
+        if let (Some(task), Some(tv)) = (task_ix.map(|i| &m.tasks[i]), v.task.as_ref()) {
+            let at = cx.loc(tv);
+            if let Some(first) = seen_tasks.get(&task.id) {
+                cx.err(at.clone(), format!("task `{}` is reported twice in this report; it is first at {first}", task.id));
+                ok = false;
+            } else {
+                seen_tasks.insert(task.id.clone(), at.clone());
+            }
+            if let (Some(a), Some(d)) = (&agency, submitted)
+                && exists
+                && !m.takes_part_on(a, task, d)
+            {
+                let lead = task.lead.as_deref().and_then(|l| m.holder_on(l, d)).unwrap_or("none");
+                cx.err(
+                    at.clone(),
+                    format!(
+                        "`{a}` neither leads nor supports task `{}` on {} (lead: `{lead}`); an agency reports only on its own tasks",
+                        task.id,
+                        fmt_date(d)
+                    ),
+                );
+                ok = false;
+            }
+            if state == Some(TaskState::Done)
+                && task.deadline.as_ref().is_some_and(Deadline::is_recurring)
+                && let Some(sv) = &v.state
+            {
+                let sat = cx.loc(sv);
+                cx.err(sat, format!("task `{}` is `{}`: it recurs and cannot be reported done; report in_progress", task.id, task.deadline.as_ref().map(|d| d.code()).unwrap_or_default()));
+                ok = false;
+            }
+        }
+        if state == Some(TaskState::Done) && v.done_on.is_none() {
+            cx.err(uloc.clone(), "state `done` needs `done_on`, the day the task was finished");
+            ok = false;
+        }
+        if let (Some(done), Some(sub), Some(dv)) = (done_on, submitted, &v.done_on)
+            && done > sub
+        {
+            let at = cx.loc(dv);
+            cx.err(at, format!("done_on {} is after the report was submitted ({}); a report tells what is already done", fmt_date(done), fmt_date(sub)));
+            ok = false;
+        }
+        if let (Some(_), Some(TaskState::NotStarted | TaskState::InProgress | TaskState::Blocked), Some(dv)) = (done_on, state, &v.done_on) {
+            let at = cx.loc(dv);
+            cx.d.warning(at, "`done_on` is ignored unless the state is `done`");
+        }
+        if state == Some(TaskState::NotStarted)
+            && progress.is_some_and(|p| p > 0.0)
+            && let Some(pv) = &v.progress
+        {
+            let at = cx.loc(pv);
+            cx.err(at, "progress above 0 with state `not_started`; set the state to in_progress, or the progress to 0");
+            ok = false;
+        }
+        let (Some(task_ix), Some(state), true) = (task_ix, state, ok) else { continue };
+        updates.push(Update {
+            task: m.tasks[task_ix].id.clone(),
+            progress,
+            state,
+            note: cx.text(&v.note),
+            evidence: cx.link(&v.evidence, "evidence"),
+            done_on: if state == TaskState::Done { done_on } else { None },
+            loc: uloc,
+        });
+    }
+    let mut kpi_values = Vec::new();
+    let mut seen_values: HashMap<(String, Date), Loc> = HashMap::new();
+    for kv in r.kpi_values.iter().flatten() {
+        let kloc = cx.loc(kv);
+        let v = &kv.value;
+        let kpi = match &v.kpi {
+            Some(k) => cx.reference(k, "KPI", &m.kpi_ix),
+            None => {
+                cx.err(kloc.clone(), "a KPI value has no `kpi`; it is required");
+                None
+            }
+        };
+        let date = cx.required_date(&v.date, "date", &kloc, "a KPI value");
+        let value = match &v.value {
+            Some(x) => cx.number(x, "value"),
+            None => {
+                cx.err(kloc.clone(), "a KPI value has no `value`; it is required");
+                None
+            }
+        };
+        let (Some(kpi), Some(date), Some(value)) = (kpi, date, value) else { continue };
+        let kat = v.kpi.as_ref().map_or(kloc.clone(), |k| cx.loc(k));
+        if let (Some(a), Some(sub)) = (&agency, submitted)
+            && exists
+            && let Some(k) = m.kpi(&kpi)
+            && m.holder_on(&k.owner, sub) != Some(a.as_str())
+        {
+            let owner = m.holder_on(&k.owner, sub).unwrap_or("none");
+            cx.err(kat.clone(), format!("`{a}` does not own KPI `{kpi}` on {} (owner: `{owner}`); only the owner reports its values", fmt_date(sub)));
+            continue;
+        }
+        if let (Some(sub), Some(dv)) = (submitted, &v.date)
+            && date > sub
+        {
+            let at = cx.loc(dv);
+            cx.err(at, format!("KPI value dated {} is after the report was submitted ({})", fmt_date(date), fmt_date(sub)));
+            continue;
+        }
+        if let Some(first) = seen_values.get(&(kpi.clone(), date)) {
+            cx.err(kat, format!("KPI `{kpi}` has two values dated {} in this report; the first is at {first}", fmt_date(date)));
+            continue;
+        }
+        seen_values.insert((kpi.clone(), date), kat);
+        kpi_values.push(KpiValue { kpi, date, value, note: cx.text(&v.note), loc: kloc });
+    }
+    let (Some(agency), Some(period), Some(submitted), true) = (agency, period, submitted, exists) else { return };
+    m.reports.push(Report {
+        agency,
+        period,
+        submitted,
+        summary: cx.text(&r.summary),
+        updates,
+        kpi_values,
+        file: Arc::clone(&src.file),
+    });
+}
+
+/// The slug and language of a Markdown file, checked.
+fn markdown_name<M>(cx: &mut Cx, md: &MarkdownSource<M>) -> Option<(String, Option<String>)> {
+    let whole = Loc::file(cx.file);
+    if !is_valid_id(&md.slug) {
+        cx.err(
+            whole,
+            format!(
+                "file name `{}` is not a valid slug: use ASCII lower-case letters, digits and hyphens, \
+                 for example `{}.md`",
+                md.slug,
+                crate::text::slugify(&md.slug)
+            ),
+        );
+        return None;
+    }
+    match md.lang.as_deref() {
+        None => Some((md.slug.clone(), None)),
+        Some("en") => Some((md.slug.clone(), Some("en".to_string()))),
+        Some(other) => {
+            cx.err(whole, format!("`.{other}.md`: the only other language is English, `<slug>.en.md`"));
+            None
+        }
+    }
+}
+
+fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagnostics) {
+    let mut cx = Cx::new(&md.source, diags);
+    let f = &md.source.doc;
+    let head = Loc::new(cx.file, 1, 1);
+    let what = "the article";
+    let name = markdown_name(&mut cx, md);
+    let title = cx.required(&f.title, "title", &head, what);
+    let date = cx.required_date(&f.date, "date", &head, what);
+    let image = cx.text(&f.image);
+    let image_alt = cx.text(&f.image_alt);
+    if let (Some(_), None, Some(v)) = (&image, &image_alt, &f.image) {
+        let at = cx.loc(v);
+        cx.err(at, "an image needs `image_alt`: a short description for readers who cannot see it");
+    }
+    if let (Some(img), Some(v)) = (&image, &f.image)
+        && (img.contains("..") || img.contains('\\') || img.contains(':') && !img.starts_with("https://"))
+    {
+        let at = cx.loc(v);
+        cx.err(at, format!("`image` must be a path on this site such as /anh/a.jpg, not `{img}`"));
+    }
+    let tasks = cx.references(&f.tasks, "task", &m.task_ix);
+    let kpis = cx.references(&f.kpis, "KPI", &m.kpi_ix);
+    let (Some((slug, lang)), Some(title), Some(date)) = (name, title, date) else { return };
+    m.articles.push(Article {
+        slug,
+        lang,
+        title,
+        date,
+        summary: cx.text(&f.summary),
+        tags: cx.texts(&f.tags),
+        tasks,
+        kpis,
+        image,
+        image_alt,
+        author: cx.text(&f.author),
+        draft: f.draft.unwrap_or(false),
+        body: nfc(&md.body),
+        file: Arc::clone(cx.file),
+    });
+}
+
+fn page(m: &mut Model, md: &MarkdownSource<RawPageMeta>, diags: &mut Diagnostics) {
+    let mut cx = Cx::new(&md.source, diags);
+    let f = &md.source.doc;
+    let head = Loc::new(cx.file, 1, 1);
+    let name = markdown_name(&mut cx, md);
+    let title = cx.required(&f.title, "title", &head, "the page");
+    let menu = f.menu.as_ref().and_then(|v| match v.value.trim().parse::<i64>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            let at = cx.loc(v);
+            cx.err(at, format!("`menu` is the page's place in the menu, a whole number, not `{}`", v.value));
+            None
+        }
+    });
+    if let Some((slug, _)) = &name
+        && RESERVED_SLUGS.contains(&slug.as_str())
+    {
+        cx.err(Loc::file(cx.file), format!("page `{slug}` would replace the generated /{slug}/; rename the file"));
+        return;
+    }
+    let (Some((slug, lang)), Some(title)) = (name, title) else { return };
+    m.pages.push(Page {
+        slug,
+        lang,
+        title,
+        menu,
+        description: cx.text(&f.description),
+        body: nfc(&md.body),
+        file: Arc::clone(cx.file),
+    });
+}
+
+/// Reports by period then agency, for pages and the status engine.
+pub fn reports_by_period(m: &Model) -> BTreeMap<Period, Vec<&Report>> {
+    let mut out: BTreeMap<Period, Vec<&Report>> = BTreeMap::new();
+    for r in &m.reports {
+        out.entry(r.period).or_default().push(r);
+    }
+    for list in out.values_mut() {
+        list.sort_by(|a, b| a.agency.cmp(&b.agency));
+    }
+    out
+}

@@ -1,0 +1,363 @@
+//! The validated domain: what every later stage reads. Ids are checked,
+//! references resolved, dates parsed, text in NFC.
+
+use crate::date::{Date, Deadline, Period};
+use crate::diag::Loc;
+use crate::load::{StaticFile, ThemeFiles};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub title: String,
+    pub title_en: Option<String>,
+    pub description: Option<String>,
+    pub description_en: Option<String>,
+    pub base_url: String,
+    pub owner: Option<String>,
+    pub contact: Option<String>,
+    /// The first is the default language; `vi`, optionally `en`.
+    pub languages: Vec<String>,
+    pub as_of: Option<Date>,
+    pub due_soon_days: i64,
+    pub report_day: u32,
+    pub sample_data: bool,
+    pub data_license: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AgencyKind {
+    Department,
+    Sector,
+    Locality,
+    Central,
+    Media,
+    Office,
+}
+
+impl AgencyKind {
+    pub const ALL: [(&'static str, AgencyKind); 6] = [
+        ("department", AgencyKind::Department),
+        ("sector", AgencyKind::Sector),
+        ("locality", AgencyKind::Locality),
+        ("central", AgencyKind::Central),
+        ("media", AgencyKind::Media),
+        ("office", AgencyKind::Office),
+    ];
+
+    pub fn code(self) -> &'static str {
+        Self::ALL.iter().find(|(_, k)| *k == self).map_or("office", |(c, _)| c)
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            AgencyKind::Department => "Sở, ban, ngành",
+            AgencyKind::Sector => "Ngành dọc",
+            AgencyKind::Locality => "Địa phương",
+            AgencyKind::Central => "Cơ quan Trung ương tại tỉnh",
+            AgencyKind::Media => "Cơ quan báo chí, truyền thông",
+            AgencyKind::Office => "Cơ quan điều phối",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuccessionKind {
+    Merged,
+    Renamed,
+    Dissolved,
+}
+
+/// The end of an agency: from `date` its duties pass to `to` (or to nobody).
+#[derive(Debug, Clone)]
+pub struct Succession {
+    pub kind: SuccessionKind,
+    pub to: Option<String>,
+    pub date: Date,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct Agency {
+    pub id: String,
+    pub name: String,
+    pub short: Option<String>,
+    pub name_en: Option<String>,
+    pub kind: AgencyKind,
+    pub group: Option<String>,
+    pub url: Option<String>,
+    pub succession: Option<Succession>,
+    pub loc: Loc,
+}
+
+impl Agency {
+    /// The short name when there is one: tables are narrow.
+    pub fn short_name(&self) -> &str {
+        self.short.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// A working group, led by a Vice-Chair (seed item 5).
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub leader: Option<String>,
+    pub leader_en: Option<String>,
+    pub description: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub id: String,
+    pub title: String,
+    pub title_en: Option<String>,
+    pub issuer: Option<String>,
+    pub issued: Date,
+    pub number: Option<String>,
+    pub url: Option<String>,
+    pub summary: Option<String>,
+    pub file: Arc<str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeadlineChange {
+    pub to: Deadline,
+    /// The day the change was decided; it takes effect from then.
+    pub date: Date,
+    pub by: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: String,
+    pub reference: Option<String>,
+    pub title: String,
+    pub title_en: Option<String>,
+    pub description: Option<String>,
+    /// Index into `Model::plans`.
+    pub plan: usize,
+    pub lead: Option<String>,
+    pub support: Vec<String>,
+    pub deadline: Option<Deadline>,
+    /// In the order of their `date`.
+    pub deadline_changes: Vec<DeadlineChange>,
+    pub result: Option<String>,
+    pub responsible: Option<String>,
+    pub kpis: Vec<String>,
+    pub tags: Vec<String>,
+    /// Why the task does not meet "5 rõ" (missing lead, deadline...).
+    pub incomplete: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+#[derive(Debug, Clone)]
+pub struct Kpi {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub description: Option<String>,
+    pub reference: Option<String>,
+    pub unit: String,
+    pub target: f64,
+    pub direction: Direction,
+    pub baseline: Option<(Date, f64)>,
+    pub deadline: Deadline,
+    pub owner: String,
+    pub tasks: Vec<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskState {
+    NotStarted,
+    InProgress,
+    Blocked,
+    Done,
+}
+
+impl TaskState {
+    pub const ALL: [(&'static str, TaskState); 4] = [
+        ("not_started", TaskState::NotStarted),
+        ("in_progress", TaskState::InProgress),
+        ("blocked", TaskState::Blocked),
+        ("done", TaskState::Done),
+    ];
+
+    pub fn code(self) -> &'static str {
+        Self::ALL.iter().find(|(_, s)| *s == self).map_or("not_started", |(c, _)| c)
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            TaskState::NotStarted => "Chưa triển khai",
+            TaskState::InProgress => "Đang thực hiện",
+            TaskState::Blocked => "Vướng mắc",
+            TaskState::Done => "Hoàn thành",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Update {
+    pub task: String,
+    pub progress: Option<f64>,
+    pub state: TaskState,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+    pub done_on: Option<Date>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct KpiValue {
+    pub kpi: String,
+    pub date: Date,
+    pub value: f64,
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub agency: String,
+    pub period: Period,
+    pub submitted: Date,
+    pub summary: Option<String>,
+    pub updates: Vec<Update>,
+    pub kpi_values: Vec<KpiValue>,
+    pub file: Arc<str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub slug: String,
+    pub lang: Option<String>,
+    pub title: String,
+    pub date: Date,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub tasks: Vec<String>,
+    pub kpis: Vec<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub author: Option<String>,
+    pub draft: bool,
+    pub body: String,
+    pub file: Arc<str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub lang: Option<String>,
+    pub title: String,
+    pub menu: Option<i64>,
+    pub description: Option<String>,
+    pub body: String,
+    pub file: Arc<str>,
+}
+
+/// The whole validated site. Lists keep a stable order (by id, or by file
+/// for reports), so everything downstream is deterministic.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub site: Option<Site>,
+    pub groups: Vec<Group>,
+    pub agencies: Vec<Agency>,
+    pub plans: Vec<Plan>,
+    pub tasks: Vec<Task>,
+    pub kpis: Vec<Kpi>,
+    pub reports: Vec<Report>,
+    pub articles: Vec<Article>,
+    pub pages: Vec<Page>,
+    pub static_files: Vec<StaticFile>,
+    pub theme: ThemeFiles,
+    pub(crate) agency_ix: HashMap<String, usize>,
+    pub(crate) group_ix: HashMap<String, usize>,
+    pub(crate) task_ix: HashMap<String, usize>,
+    pub(crate) kpi_ix: HashMap<String, usize>,
+}
+
+impl Model {
+    pub fn agency(&self, id: &str) -> Option<&Agency> {
+        self.agency_ix.get(id).map(|&i| &self.agencies[i])
+    }
+
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.group_ix.get(id).map(|&i| &self.groups[i])
+    }
+
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.task_ix.get(id).map(|&i| &self.tasks[i])
+    }
+
+    pub fn task_index(&self, id: &str) -> Option<usize> {
+        self.task_ix.get(id).copied()
+    }
+
+    pub fn kpi(&self, id: &str) -> Option<&Kpi> {
+        self.kpi_ix.get(id).map(|&i| &self.kpis[i])
+    }
+
+    /// The agency that holds `id`'s duties on `date`, following mergers and
+    /// renamings that took effect on or before it; `None` once dissolved
+    /// without successor. Cycles are rejected by the model stage; the step
+    /// limit only keeps this total.
+    pub fn holder_on<'a>(&'a self, id: &'a str, date: Date) -> Option<&'a str> {
+        let mut current = id;
+        for _ in 0..=self.agencies.len() {
+            let agency = self.agency(current)?;
+            match &agency.succession {
+                Some(s) if s.date <= date => match &s.to {
+                    Some(to) => current = to,
+                    None => return None,
+                },
+                _ => return Some(&agency.id),
+            }
+        }
+        Some(current)
+    }
+
+    /// Whether `agency` may report on `task` on `date`: it exists then and
+    /// leads or supports the task, directly or as successor.
+    pub fn takes_part_on(&self, agency: &str, task: &Task, date: Date) -> bool {
+        task.lead.iter().chain(task.support.iter()).any(|a| self.holder_on(a, date) == Some(agency))
+    }
+
+    /// Whether `agency` holds the lead of `task` on `date`.
+    pub fn leads_on(&self, agency: &str, task: &Task, date: Date) -> bool {
+        task.lead.as_deref().and_then(|l| self.holder_on(l, date)) == Some(agency)
+    }
+
+    pub fn site(&self) -> &Site {
+        self.site.as_ref().unwrap_or(&FALLBACK_SITE)
+    }
+}
+
+/// Stands in for a site.yaml that failed to load, so that later checks can
+/// still run and report their own problems.
+static FALLBACK_SITE: Site = Site {
+    title: String::new(),
+    title_en: None,
+    description: None,
+    description_en: None,
+    base_url: String::new(),
+    owner: None,
+    contact: None,
+    languages: Vec::new(),
+    as_of: None,
+    due_soon_days: 14,
+    report_day: 20,
+    sample_data: false,
+    data_license: None,
+};

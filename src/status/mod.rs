@@ -1,0 +1,616 @@
+//! Stage 3, status: every figure the portal shows, as of a date D.
+//!
+//! Input: the validated [`Model`] and the as-of date. Output: [`Figures`]:
+//! each task's status by the rule table of DESIGN.md, roll-ups per agency,
+//! working group and plan, monthly reporting compliance, KPI trends and
+//! what changed each month. Pure: no I/O, no clock. Only reports submitted
+//! on or before D count, and only deadline changes decided on or before D.
+
+mod kpi;
+#[cfg(test)]
+mod tests;
+
+pub use kpi::{KpiPoint, KpiStatus, Trend, Verdict};
+
+use crate::date::{Date, Deadline, Period};
+use crate::model::{Model, Report, Task, TaskState, Update};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The eight statuses, in the order of the rule table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    DoneOnTime,
+    DoneLate,
+    Ongoing,
+    Overdue,
+    DueSoon,
+    Blocked,
+    InProgress,
+    NotStarted,
+}
+
+impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::DoneOnTime,
+        Status::DoneLate,
+        Status::Ongoing,
+        Status::Overdue,
+        Status::DueSoon,
+        Status::Blocked,
+        Status::InProgress,
+        Status::NotStarted,
+    ];
+
+    /// The code used in data files and `data-status`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::DoneOnTime => "done_on_time",
+            Status::DoneLate => "done_late",
+            Status::Ongoing => "ongoing",
+            Status::Overdue => "overdue",
+            Status::DueSoon => "due_soon",
+            Status::Blocked => "blocked",
+            Status::InProgress => "in_progress",
+            Status::NotStarted => "not_started",
+        }
+    }
+
+    /// The view under `/nhiem-vu/<slug>/`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Status::DoneOnTime => "hoan-thanh-dung-han",
+            Status::DoneLate => "hoan-thanh-qua-han",
+            Status::Ongoing => "thuong-xuyen",
+            Status::Overdue => "qua-han",
+            Status::DueSoon => "sap-den-han",
+            Status::Blocked => "vuong-mac",
+            Status::InProgress => "dang-thuc-hien",
+            Status::NotStarted => "chua-trien-khai",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Status::DoneOnTime => "Hoàn thành đúng hạn",
+            Status::DoneLate => "Hoàn thành quá hạn",
+            Status::Ongoing => "Thường xuyên",
+            Status::Overdue => "Quá hạn",
+            Status::DueSoon => "Sắp đến hạn",
+            Status::Blocked => "Vướng mắc",
+            Status::InProgress => "Đang thực hiện",
+            Status::NotStarted => "Chưa triển khai",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Status::DoneOnTime => "Done on time",
+            Status::DoneLate => "Done late",
+            Status::Ongoing => "Recurring",
+            Status::Overdue => "Overdue",
+            Status::DueSoon => "Due soon",
+            Status::Blocked => "Blocked",
+            Status::InProgress => "In progress",
+            Status::NotStarted => "Not started",
+        }
+    }
+
+    /// The rule of DESIGN.md's table that yields this status, in words.
+    pub fn rule_vi(self) -> &'static str {
+        match self {
+            Status::DoneOnTime => "Quy tắc 1: đã báo cáo hoàn thành, ngày hoàn thành không muộn hơn hạn chót.",
+            Status::DoneLate => "Quy tắc 2: đã báo cáo hoàn thành, nhưng sau hạn chót.",
+            Status::Ongoing => "Quy tắc 3: nhiệm vụ thường xuyên hoặc định kỳ hằng tháng, không có hạn chót; đánh giá theo việc báo cáo từng kỳ.",
+            Status::Overdue => "Quy tắc 4: chưa hoàn thành và đã qua hạn chót.",
+            Status::DueSoon => "Quy tắc 5: chưa hoàn thành và còn không quá số ngày cảnh báo đến hạn chót (ngày hạn chót vẫn chưa tính là quá hạn).",
+            Status::Blocked => "Quy tắc 6: cơ quan chủ trì báo cáo đang vướng mắc.",
+            Status::InProgress => "Quy tắc 7: cơ quan chủ trì báo cáo đang thực hiện hoặc tiến độ trên 0%.",
+            Status::NotStarted => "Quy tắc 8: chưa có báo cáo, hoặc báo cáo chưa triển khai.",
+        }
+    }
+
+    pub fn is_done(self) -> bool {
+        matches!(self, Status::DoneOnTime | Status::DoneLate)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One update with the report it came in.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateRef<'a> {
+    pub report: &'a Report,
+    pub update: &'a Update,
+    /// Whether the reporting agency held the task's lead on submission;
+    /// only such updates set state and progress.
+    pub from_lead: bool,
+}
+
+/// A task's standing as of D.
+#[derive(Debug, Clone)]
+pub struct TaskStatus {
+    pub status: Status,
+    /// The deadline in force on D, after every change decided by then.
+    pub deadline: Option<Deadline>,
+    /// How many deadline changes were in force by D.
+    pub extensions: usize,
+    pub state: Option<TaskState>,
+    /// 0..100: the lead's latest figure; 100 for a task reported done
+    /// without one; 0 before any.
+    pub progress: f64,
+    pub done_on: Option<Date>,
+    /// For overdue tasks D minus the deadline; for tasks done late the
+    /// finishing day minus the deadline.
+    pub days_late: Option<i64>,
+    /// For open dated tasks, the deadline minus D (0 on the day itself).
+    pub days_left: Option<i64>,
+    /// The agency that leads the task on D.
+    pub lead_on: Option<String>,
+    /// The submission date of the lead's latest update, if any.
+    pub last_update: Option<Date>,
+}
+
+/// The deadline in force on `d` and the number of changes applied.
+pub fn deadline_on(task: &Task, d: Date) -> (Option<Deadline>, usize) {
+    let mut deadline = task.deadline;
+    let mut n = 0;
+    for c in task.deadline_changes.iter().filter(|c| c.date <= d) {
+        deadline = Some(c.to);
+        n += 1;
+    }
+    (deadline, n)
+}
+
+/// The status of `task` as of `d`, from the lead's updates known by then
+/// (`lead_updates` in submission order, then period). The rule table of
+/// DESIGN.md, first match wins.
+pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) -> TaskStatus {
+    let due_soon = m.site().due_soon_days;
+    let known: Vec<&UpdateRef> = lead_updates.iter().filter(|u| u.report.submitted <= d).collect();
+    let latest = known.last();
+    let state = latest.map(|u| u.update.state);
+    let mut progress = known.iter().rev().find_map(|u| u.update.progress).unwrap_or(0.0);
+    if state == Some(TaskState::Done) && latest.and_then(|u| u.update.progress).is_none() {
+        progress = 100.0;
+    }
+    let (deadline, extensions) = deadline_on(task, d);
+    let due = deadline.and_then(|dl| dl.date());
+    let done_on = latest.and_then(|u| u.update.done_on).filter(|_| state == Some(TaskState::Done));
+    let mut s = TaskStatus {
+        status: Status::NotStarted,
+        deadline,
+        extensions,
+        state,
+        progress,
+        done_on,
+        days_late: None,
+        days_left: None,
+        lead_on: task.lead.as_deref().and_then(|l| m.holder_on(l, d)).map(str::to_string),
+        last_update: latest.map(|u| u.report.submitted),
+    };
+    if let Some(done) = done_on {
+        match due {
+            Some(dl) if done > dl => {
+                s.status = Status::DoneLate;
+                s.days_late = Some((done - dl).num_days());
+            }
+            _ => s.status = Status::DoneOnTime,
+        }
+        return s;
+    }
+    if deadline.is_some_and(|dl| dl.is_recurring()) {
+        s.status = Status::Ongoing;
+        return s;
+    }
+    if let Some(dl) = due {
+        let left = (dl - d).num_days();
+        if left < 0 {
+            s.status = Status::Overdue;
+            s.days_late = Some(-left);
+            return s;
+        }
+        s.days_left = Some(left);
+        if left <= due_soon {
+            s.status = Status::DueSoon;
+            return s;
+        }
+    }
+    s.status = match state {
+        Some(TaskState::Blocked) => Status::Blocked,
+        Some(TaskState::InProgress) => Status::InProgress,
+        _ if progress > 0.0 => Status::InProgress,
+        _ => Status::NotStarted,
+    };
+    s
+}
+
+/// Counts and figures for a set of tasks (an agency, a group, a plan).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rollup {
+    /// Tasks per status, in [`Status::ALL`] order.
+    pub counts: [usize; 8],
+    pub total: usize,
+    pub done: usize,
+    /// Task indices, most days late first (then by id).
+    pub overdue: Vec<usize>,
+    /// done on time / (done on time + done late); `None` before any is done.
+    pub on_time_rate: Option<f64>,
+    /// Mean progress in percent; `None` for no task.
+    pub avg_progress: Option<f64>,
+}
+
+impl Rollup {
+    fn of(tasks: impl Iterator<Item = usize>, fig: &[TaskStatus], m: &Model) -> Rollup {
+        let mut r = Rollup::default();
+        let mut progress = 0.0;
+        for i in tasks {
+            let s = &fig[i];
+            r.counts[s.status.index()] += 1;
+            r.total += 1;
+            progress += s.progress;
+            if s.status == Status::Overdue {
+                r.overdue.push(i);
+            }
+        }
+        r.done = r.count(Status::DoneOnTime) + r.count(Status::DoneLate);
+        if r.done > 0 {
+            r.on_time_rate = Some(r.count(Status::DoneOnTime) as f64 / r.done as f64);
+        }
+        if r.total > 0 {
+            r.avg_progress = Some(progress / r.total as f64);
+        }
+        r.overdue.sort_by(|&a, &b| {
+            fig[b].days_late.cmp(&fig[a].days_late).then_with(|| m.tasks[a].id.cmp(&m.tasks[b].id))
+        });
+        r
+    }
+
+    pub fn count(&self, s: Status) -> usize {
+        self.counts[s.index()]
+    }
+
+    /// Share of tasks done, 0..1.
+    pub fn share_done(&self) -> f64 {
+        if self.total == 0 { 0.0 } else { self.done as f64 / self.total as f64 }
+    }
+}
+
+/// How an agency met one month's reporting duty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Submitted on or before the report day.
+    OnTime,
+    /// Submitted after the report day, by D; the number of days late.
+    Late(i64),
+    /// Not submitted by D.
+    Missing,
+}
+
+impl Outcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::OnTime => "on_time",
+            Outcome::Late(_) => "late",
+            Outcome::Missing => "missing",
+        }
+    }
+}
+
+/// One agency's report owed for one month, judged as of D.
+#[derive(Debug, Clone)]
+pub struct Duty {
+    pub agency: String,
+    pub period: Period,
+    pub due: Date,
+    pub outcome: Outcome,
+    /// Index into `Model::reports` of the report that met it.
+    pub report: Option<usize>,
+}
+
+/// An agency's figures: its tasks (those it leads on D) and its reporting.
+#[derive(Debug, Clone, Default)]
+pub struct AgencyFigures {
+    pub rollup: Rollup,
+    /// Tasks it leads on D.
+    pub leads: Vec<usize>,
+    /// Tasks it supports on D (directly or as successor).
+    pub supports: Vec<usize>,
+    pub duties: Vec<Duty>,
+    /// on time / judged months; `None` when nothing was owed yet.
+    pub compliance: Option<f64>,
+}
+
+impl AgencyFigures {
+    pub fn count(&self, o: fn(&Outcome) -> bool) -> usize {
+        self.duties.iter().filter(|d| o(&d.outcome)).count()
+    }
+}
+
+/// What changed in one month (for the monthly report pages and feeds).
+#[derive(Debug, Clone, Default)]
+pub struct MonthChanges {
+    /// Tasks whose `done_on` falls in the month.
+    pub finished: Vec<usize>,
+    /// Tasks whose deadline in force passed during the month while not done.
+    pub became_overdue: Vec<usize>,
+    /// (task, change index) for deadline changes decided in the month.
+    pub extended: Vec<(usize, usize)>,
+    /// Tasks the lead reported blocked in this month's reports.
+    pub blocked: Vec<usize>,
+    /// (KPI index, value before, value) for KPI values dated in the month.
+    pub kpi_moves: Vec<(usize, Option<f64>, f64)>,
+}
+
+/// Everything the pages show, as of one date.
+#[derive(Debug)]
+pub struct Figures<'m> {
+    pub as_of: Date,
+    /// Per task, in `Model::tasks` order.
+    pub tasks: Vec<TaskStatus>,
+    /// Per task: every update known by D, lead or support, oldest first.
+    pub timelines: Vec<Vec<UpdateRef<'m>>>,
+    pub overall: Rollup,
+    /// Per plan, in `Model::plans` order.
+    pub plans: Vec<Rollup>,
+    pub agencies: BTreeMap<String, AgencyFigures>,
+    pub groups: BTreeMap<String, Rollup>,
+    /// Months judged so far (report day on or before D), oldest first, with their duties.
+    pub months: BTreeMap<Period, Vec<Duty>>,
+    /// Per recurring task: its lead's reporting, period by period.
+    pub recurring: HashMap<usize, Vec<(Period, Outcome)>>,
+    pub kpis: Vec<KpiStatus>,
+    pub changes: BTreeMap<Period, MonthChanges>,
+}
+
+impl Figures<'_> {
+    /// Agencies with at least one missing report.
+    pub fn missing_reports(&self) -> Vec<(&str, Vec<Period>)> {
+        self.agencies
+            .iter()
+            .filter_map(|(id, a)| {
+                let missing: Vec<Period> =
+                    a.duties.iter().filter(|d| d.outcome == Outcome::Missing).map(|d| d.period).collect();
+                (!missing.is_empty()).then_some((id.as_str(), missing))
+            })
+            .collect()
+    }
+}
+
+/// Every update of every task, lead or support, in the order they count:
+/// by submission date, then period, then agency.
+fn all_updates(m: &Model) -> Vec<Vec<UpdateRef<'_>>> {
+    let mut per_task: Vec<Vec<UpdateRef>> = vec![Vec::new(); m.tasks.len()];
+    for report in &m.reports {
+        for update in &report.updates {
+            if let Some(i) = m.task_index(&update.task) {
+                let from_lead = m.leads_on(&report.agency, &m.tasks[i], report.submitted);
+                per_task[i].push(UpdateRef { report, update, from_lead });
+            }
+        }
+    }
+    for list in &mut per_task {
+        list.sort_by(|a, b| {
+            (a.report.submitted, a.report.period, &a.report.agency).cmp(&(b.report.submitted, b.report.period, &b.report.agency))
+        });
+    }
+    per_task
+}
+
+fn lead_only<'a>(list: &[UpdateRef<'a>]) -> Vec<UpdateRef<'a>> {
+    list.iter().filter(|u| u.from_lead).copied().collect()
+}
+
+/// Computes every figure as of `as_of`.
+pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
+    let updates = all_updates(m);
+    let lead_updates: Vec<Vec<UpdateRef>> = updates.iter().map(|l| lead_only(l)).collect();
+    let tasks: Vec<TaskStatus> =
+        m.tasks.iter().zip(&lead_updates).map(|(t, lu)| task_status(m, t, lu, as_of)).collect();
+    let timelines: Vec<Vec<UpdateRef>> =
+        updates.iter().map(|l| l.iter().filter(|u| u.report.submitted <= as_of).copied().collect()).collect();
+
+    let overall = Rollup::of(0..m.tasks.len(), &tasks, m);
+    let plans = (0..m.plans.len())
+        .map(|p| Rollup::of((0..m.tasks.len()).filter(|&i| m.tasks[i].plan == p), &tasks, m))
+        .collect();
+
+    let mut agencies: BTreeMap<String, AgencyFigures> =
+        m.agencies.iter().map(|a| (a.id.clone(), AgencyFigures::default())).collect();
+    for (i, t) in m.tasks.iter().enumerate() {
+        if let Some(lead) = &tasks[i].lead_on
+            && let Some(a) = agencies.get_mut(lead)
+        {
+            a.leads.push(i);
+        }
+        let mut supporters: BTreeSet<&str> = BTreeSet::new();
+        for s in &t.support {
+            if let Some(h) = m.holder_on(s, as_of)
+                && Some(h) != tasks[i].lead_on.as_deref()
+            {
+                supporters.insert(h);
+            }
+        }
+        for h in supporters {
+            if let Some(a) = agencies.get_mut(h) {
+                a.supports.push(i);
+            }
+        }
+    }
+    for a in agencies.values_mut() {
+        a.rollup = Rollup::of(a.leads.iter().copied(), &tasks, m);
+    }
+    let mut groups: BTreeMap<String, Vec<usize>> = m.groups.iter().map(|g| (g.id.clone(), Vec::new())).collect();
+    for (i, s) in tasks.iter().enumerate() {
+        if let Some(g) = s.lead_on.as_deref().and_then(|l| m.agency(l)).and_then(|a| a.group.as_ref())
+            && let Some(list) = groups.get_mut(g)
+        {
+            list.push(i);
+        }
+    }
+    let groups = groups.into_iter().map(|(g, list)| (g, Rollup::of(list.into_iter(), &tasks, m))).collect();
+
+    let months = duties(m, &lead_updates, as_of);
+    for duties in months.values() {
+        for d in duties {
+            if let Some(a) = agencies.get_mut(&d.agency) {
+                a.duties.push(d.clone());
+            }
+        }
+    }
+    for a in agencies.values_mut() {
+        if !a.duties.is_empty() {
+            a.compliance = Some(a.count(|o| *o == Outcome::OnTime) as f64 / a.duties.len() as f64);
+        }
+    }
+    let recurring = recurring_reporting(m, &tasks, &updates, as_of);
+    let kpis = (0..m.kpis.len()).map(|k| kpi::kpi_status(m, k, as_of)).collect::<Vec<_>>();
+    let changes = month_changes(m, &lead_updates, &kpis, as_of);
+    Figures { as_of, tasks, timelines, overall, plans, agencies, groups, months, recurring, kpis, changes }
+}
+
+/// Whether the task was open on `day`: not reported done by its lead in a
+/// report submitted before that day. A later update that is not done
+/// re-opens it.
+fn open_on(lead_updates: &[UpdateRef], day: Date) -> bool {
+    lead_updates.iter().rev().find(|u| u.report.submitted < day).is_none_or(|u| u.update.state != TaskState::Done)
+}
+
+/// The months D has judged, each with its owed reports: for month M whose
+/// report day falls after a plan's issue date and on or before D, every
+/// agency (as resolved on the report day) that leads or supports a task of
+/// that plan open on the first day of M.
+fn duties(m: &Model, lead_updates: &[Vec<UpdateRef>], as_of: Date) -> BTreeMap<Period, Vec<Duty>> {
+    let day = m.site().report_day;
+    let mut owed: BTreeMap<Period, BTreeSet<String>> = BTreeMap::new();
+    for (i, t) in m.tasks.iter().enumerate() {
+        let issued = m.plans[t.plan].issued;
+        let mut p = Period::of(issued);
+        loop {
+            let due = p.report_day(day);
+            if due > as_of {
+                break;
+            }
+            if due > issued && open_on(&lead_updates[i], p.first_day()) {
+                for a in t.lead.iter().chain(&t.support) {
+                    if let Some(h) = m.holder_on(a, due) {
+                        owed.entry(p).or_default().insert(h.to_string());
+                    }
+                }
+            }
+            p = p.next();
+        }
+    }
+    let mut by_key: HashMap<(&str, Period), (usize, &Report)> = HashMap::new();
+    for (i, r) in m.reports.iter().enumerate() {
+        if r.submitted <= as_of {
+            by_key.insert((r.agency.as_str(), r.period), (i, r));
+        }
+    }
+    owed.into_iter()
+        .map(|(p, agencies)| {
+            let due = p.report_day(day);
+            let list = agencies
+                .into_iter()
+                .map(|a| {
+                    let found = by_key.get(&(a.as_str(), p)).copied();
+                    let outcome = match found {
+                        Some((_, r)) if r.submitted <= due => Outcome::OnTime,
+                        Some((_, r)) => Outcome::Late((r.submitted - due).num_days()),
+                        None => Outcome::Missing,
+                    };
+                    Duty { agency: a, period: p, due, outcome, report: found.map(|(i, _)| i) }
+                })
+                .collect();
+            (p, list)
+        })
+        .collect()
+}
+
+/// For recurring tasks: did the lead report on it, month by month?
+fn recurring_reporting(
+    m: &Model,
+    tasks: &[TaskStatus],
+    updates: &[Vec<UpdateRef>],
+    as_of: Date,
+) -> HashMap<usize, Vec<(Period, Outcome)>> {
+    let day = m.site().report_day;
+    let mut out = HashMap::new();
+    for (i, t) in m.tasks.iter().enumerate() {
+        if tasks[i].status != Status::Ongoing {
+            continue;
+        }
+        let issued = m.plans[t.plan].issued;
+        let mut p = Period::of(issued);
+        let mut list = Vec::new();
+        while p.report_day(day) <= as_of {
+            let due = p.report_day(day);
+            if due > issued {
+                let lead = t.lead.as_deref().and_then(|l| m.holder_on(l, due));
+                let found = updates[i]
+                    .iter()
+                    .filter(|u| u.report.period == p && u.report.submitted <= as_of && Some(u.report.agency.as_str()) == lead)
+                    .map(|u| u.report.submitted)
+                    .min();
+                let outcome = match found {
+                    Some(s) if s <= due => Outcome::OnTime,
+                    Some(s) => Outcome::Late((s - due).num_days()),
+                    None => Outcome::Missing,
+                };
+                list.push((p, outcome));
+            }
+            p = p.next();
+        }
+        out.insert(i, list);
+    }
+    out
+}
+
+/// What changed in each month from the plans' start up to D.
+fn month_changes(
+    m: &Model,
+    lead_updates: &[Vec<UpdateRef>],
+    kpis: &[KpiStatus],
+    as_of: Date,
+) -> BTreeMap<Period, MonthChanges> {
+    let mut out: BTreeMap<Period, MonthChanges> = BTreeMap::new();
+    let Some(start) = m.plans.iter().map(|p| p.issued).min() else { return out };
+    let mut p = Period::of(start);
+    while p.first_day() <= as_of {
+        let end = p.last_day().min(as_of);
+        let mut c = MonthChanges::default();
+        for (i, t) in m.tasks.iter().enumerate() {
+            let at_end = task_status(m, t, &lead_updates[i], end);
+            if at_end.done_on.is_some_and(|d| Period::of(d) == p) {
+                c.finished.push(i);
+            }
+            if at_end.status == Status::Overdue
+                && at_end.deadline.and_then(|d| d.date()).and_then(|d| d.succ_opt()).is_some_and(|d| Period::of(d) == p)
+            {
+                c.became_overdue.push(i);
+            }
+            for (k, change) in t.deadline_changes.iter().enumerate() {
+                if Period::of(change.date) == p && change.date <= as_of {
+                    c.extended.push((i, k));
+                }
+            }
+            if lead_updates[i]
+                .iter()
+                .any(|u| u.report.period == p && u.report.submitted <= as_of && u.update.state == TaskState::Blocked)
+            {
+                c.blocked.push(i);
+            }
+        }
+        for (k, ks) in kpis.iter().enumerate() {
+            let mut before = ks.points.iter().filter(|pt| pt.date < p.first_day()).map(|pt| pt.value).last();
+            for pt in ks.points.iter().filter(|pt| !pt.baseline && Period::of(pt.date) == p) {
+                c.kpi_moves.push((k, before, pt.value));
+                before = Some(pt.value);
+            }
+        }
+        out.insert(p, c);
+        p = p.next();
+    }
+    out
+}
