@@ -227,7 +227,12 @@ pub fn parse_deadline(text: &str) -> Result<Deadline, String> {
         }
         return Ok(Deadline::Date(Period { year, month }.last_day(), DeadlineForm::Month));
     }
-    parse_date(s).map(|d| Deadline::Date(d, DeadlineForm::Day)).map_err(|_| {
+    // Something written as a day keeps the day's own explanation.
+    let looks_like_day = s.matches('/').count() == 2 || s.matches('-').count() == 2;
+    parse_date(s).map(|d| Deadline::Date(d, DeadlineForm::Day)).map_err(|e| {
+        if looks_like_day && e.contains(": ") {
+            return e;
+        }
         format!(
             "`{s}` is not a deadline; write a day (2025-03-31, 31/03/2025), a month (2025-06, 06/2025), \
              a quarter (Q4/2025, quý IV/2025), `monthly` or `ongoing`"
@@ -307,7 +312,7 @@ mod tests {
     #[test]
     fn day_deadlines_keep_their_form() {
         assert_eq!(parse_deadline("31/3/2025"), Ok(Deadline::Date(d(2025, 3, 31), DeadlineForm::Day)));
-        assert!(parse_deadline("31/02/2025").is_err());
+        assert_eq!(parse_deadline("31/02/2025"), Err("`31/02/2025` is not a date: 02/2025 has 28 days".into()));
     }
 
     #[test]

@@ -90,6 +90,9 @@ pub struct RawContent {
     pub pages: Vec<MarkdownSource<RawPageMeta>>,
     pub static_files: Vec<StaticFile>,
     pub theme: ThemeFiles,
+    /// The kinds of id ("agency", "task", ...) whose defining file failed to
+    /// parse: references to them cannot be judged, so they are not reported.
+    pub unparsed: Vec<&'static str>,
 }
 
 /// A problem that stops loading before any content is judged: exit code 2.
@@ -176,8 +179,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError>
             (p, d)
         })
         .collect();
-    for (p, d) in parsed {
+    for ((kind, ..), (p, d)) in files.iter().zip(parsed) {
         diags.extend(d);
+        if matches!(p, Parsed::Nothing) {
+            out.unparsed.extend(defines(*kind));
+        }
         match p {
             Parsed::Site(s) => out.site = Some(s),
             Parsed::Agencies(s) => out.agencies = Some(s),
@@ -191,6 +197,16 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError>
     }
     out.theme = load_theme(root, diags);
     Ok(out)
+}
+
+/// The kinds of id a file of this kind defines.
+fn defines(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Agencies => &["agency", "working group"],
+        Kind::Plan => &["task"],
+        Kind::Kpis => &["KPI"],
+        _ => &[],
+    }
 }
 
 fn is_hidden(inner: &str) -> bool {
@@ -363,6 +379,12 @@ fn explain_yaml_error(message: &str) -> String {
     }
     if msg.starts_with("expected string scalar") {
         return "expected a single value here, not a list or a mapping".to_string();
+    }
+    if msg.starts_with("expected sequence start") {
+        return "expected a list here: one item per line, each starting with `- `".to_string();
+    }
+    if msg.starts_with("expected mapping start") {
+        return "expected keys with values here (`key: value`)".to_string();
     }
     msg
 }

@@ -28,6 +28,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
 /// Checks `raw` and builds the model; problems go to `diags`.
 pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
     let mut m = Model { static_files: raw.static_files, theme: raw.theme, ..Model::default() };
+    m.unparsed = raw.unparsed.iter().copied().collect();
     if let Some(src) = &raw.site {
         m.site = site(src, diags);
     }
@@ -74,11 +75,14 @@ struct Cx<'a> {
     file: &'a Arc<str>,
     off: u64,
     d: &'a mut Diagnostics,
+    /// Kinds of id whose file failed to parse: unknown references to them
+    /// are not reported, since the ids may well exist.
+    unparsed: HashSet<&'static str>,
 }
 
 impl<'a> Cx<'a> {
-    fn new<T>(src: &'a Source<T>, d: &'a mut Diagnostics) -> Self {
-        Cx { file: &src.file, off: src.line_offset, d }
+    fn new<T>(src: &'a Source<T>, m: &Model, d: &'a mut Diagnostics) -> Self {
+        Cx { file: &src.file, off: src.line_offset, d, unparsed: m.unparsed.clone() }
     }
 
     fn loc<U>(&self, s: &Spanned<U>) -> Loc {
@@ -199,6 +203,9 @@ impl<'a> Cx<'a> {
         if known.contains_key(id) {
             return Some(id.to_string());
         }
+        if self.unparsed.contains(what) {
+            return None;
+        }
         let mut names: Vec<&str> = known.keys().map(String::as_str).collect();
         names.sort_unstable();
         let hint = did_you_mean(id, names);
@@ -273,7 +280,7 @@ fn collect_ids<'a, T: 'a>(
 }
 
 fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
-    let mut cx = Cx::new(src, diags);
+    let mut cx = Cx::new(src, &Model::default(), diags);
     let s = &src.doc;
     let whole = src.whole();
     let title = cx.required(&s.title, "title", &whole, "site.yaml");
@@ -336,7 +343,7 @@ fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
 }
 
 fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
-    let mut cx = Cx::new(src, diags);
+    let mut cx = Cx::new(src, m, diags);
     for g in src.doc.groups.iter().flatten() {
         let loc = cx.loc(g);
         let what = "a working group";
@@ -481,7 +488,7 @@ fn plan(
     plan_ids: &mut HashMap<String, Loc>,
     diags: &mut Diagnostics,
 ) {
-    let mut cx = Cx::new(src, diags);
+    let mut cx = Cx::new(src, m, diags);
     let p = &src.doc;
     let whole = src.whole();
     let what = "the plan";
@@ -545,6 +552,8 @@ fn task(m: &Model, cx: &mut Cx, t: &Spanned<RawTask>, plan: usize, kpi_ids: &Has
     let incomplete = cx.text(&r.incomplete);
     let lead = r.lead.as_ref().and_then(|l| cx.reference(l, "agency", &m.agency_ix));
     let support: Vec<String> = cx.references(&r.support, "agency", &m.agency_ix);
+    let unresolved = (r.lead.is_some() && lead.is_none())
+        || r.support.as_ref().is_some_and(|s| s.len() > support.len());
     let deadline = r.deadline.as_ref().and_then(|d| cx.deadline(d));
     let result = cx.text(&r.result);
     let responsible = cx.text(&r.responsible);
@@ -618,12 +627,13 @@ fn task(m: &Model, cx: &mut Cx, t: &Spanned<RawTask>, plan: usize, kpi_ids: &Has
         kpis,
         tags: cx.texts(&r.tags),
         incomplete,
+        unresolved,
         loc,
     })
 }
 
 fn kpis(m: &mut Model, src: &Source<RawKpis>, task_ids: &HashMap<String, Loc>, diags: &mut Diagnostics) {
-    let mut cx = Cx::new(src, diags);
+    let mut cx = Cx::new(src, m, diags);
     for k in src.doc.kpis.iter().flatten() {
         let loc = cx.loc(k);
         let r = &k.value;
@@ -721,7 +731,7 @@ fn ended(m: &Model, id: &str) -> String {
 
 fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics) {
     let src = &rs.source;
-    let mut cx = Cx::new(src, diags);
+    let mut cx = Cx::new(src, m, diags);
     let r = &src.doc;
     let whole = src.whole();
     let what = "the report";
@@ -815,6 +825,7 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
             }
             if let (Some(a), Some(d)) = (&agency, submitted)
                 && exists
+                && !task.unresolved
                 && !m.takes_part_on(a, task, d)
             {
                 let lead = task.lead.as_deref().and_then(|l| m.holder_on(l, d)).unwrap_or("none");
@@ -954,7 +965,7 @@ fn markdown_name<M>(cx: &mut Cx, md: &MarkdownSource<M>) -> Option<(String, Opti
 }
 
 fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagnostics) {
-    let mut cx = Cx::new(&md.source, diags);
+    let mut cx = Cx::new(&md.source, m, diags);
     let f = &md.source.doc;
     let head = Loc::new(cx.file, 1, 1);
     let what = "the article";
@@ -995,7 +1006,7 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
 }
 
 fn page(m: &mut Model, md: &MarkdownSource<RawPageMeta>, diags: &mut Diagnostics) {
-    let mut cx = Cx::new(&md.source, diags);
+    let mut cx = Cx::new(&md.source, m, diags);
     let f = &md.source.doc;
     let head = Loc::new(cx.file, 1, 1);
     let name = markdown_name(&mut cx, md);

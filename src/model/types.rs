@@ -4,7 +4,7 @@
 use crate::date::{Date, Deadline, Period};
 use crate::diag::Loc;
 use crate::load::{StaticFile, ThemeFiles};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -151,6 +151,9 @@ pub struct Task {
     pub tags: Vec<String>,
     /// Why the task does not meet "5 rõ" (missing lead, deadline...).
     pub incomplete: Option<String>,
+    /// A lead or support agency did not resolve (already reported), so
+    /// who may report on the task cannot be judged.
+    pub unresolved: bool,
     pub loc: Loc,
 }
 
@@ -286,6 +289,7 @@ pub struct Model {
     pub(crate) group_ix: HashMap<String, usize>,
     pub(crate) task_ix: HashMap<String, usize>,
     pub(crate) kpi_ix: HashMap<String, usize>,
+    pub(crate) unparsed: HashSet<&'static str>,
 }
 
 impl Model {

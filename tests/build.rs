@@ -1,0 +1,123 @@
+//! Building: the default content builds cleanly with every seed task, a
+//! failed build leaves the previous output byte for byte, and builds are
+//! deterministic.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn default_content_checks_clean() {
+    let run = tiendo(&["check"], repo());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains(": error: "), "{}", run.stderr);
+    assert!(run.stdout.contains("Số liệu tính đến ngày 25/06/2025 — 23 nhiệm vụ"), "{}", run.stdout);
+}
+
+#[test]
+fn default_build_has_the_deadline_table_with_every_seed_task() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    let run = tiendo(&["build", "--output", target.to_str().unwrap()], repo());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let table = std::fs::read_to_string(target.join("nhiem-vu/index.html")).unwrap();
+    // Every task of the plan file, by id, has a row and a page.
+    let plan = std::fs::read_to_string(repo().join("content/plans/kl-2025-02.yaml")).unwrap();
+    let ids: Vec<&str> = plan.lines().filter_map(|l| l.trim().strip_prefix("- id: ")).collect();
+    assert_eq!(ids.len(), 23);
+    for id in ids {
+        assert!(table.contains(&format!("data-id=\"{id}\"")), "no row for {id}");
+        assert!(target.join(format!("nhiem-vu/{id}/index.html")).is_file(), "no page for {id}");
+    }
+    for item in ["\"1\"", "\"2\"", "\"3\"", "\"4\"", "\"4.a\"", "\"4.n\"", "\"5\"", "\"6\"", "\"7\""] {
+        assert!(plan.contains(&format!("ref: {item}")), "seed item {item} has no task");
+    }
+    // The lead, deadline and status of one task, as a citizen reads them.
+    let ioc = std::fs::read_to_string(target.join("nhiem-vu/ioc-soc/index.html")).unwrap();
+    assert!(ioc.contains("Sở Khoa học và Công nghệ (tiếp nhận từ Sở Thông tin và Truyền thông)"));
+    assert!(ioc.contains("31/03/2025"));
+    assert!(ioc.contains("Hoàn thành quá hạn"));
+    assert!(ioc.contains("Hoàn thành muộn 8 ngày"));
+    assert!(ioc.contains("Số liệu tính đến ngày <time datetime=\"2025-06-25\">25/06/2025</time>"));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let dir = site_with(&[]);
+    let target = dir.path().join("output");
+    let first = tiendo(&["build"], dir.path());
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = read_tree(&target);
+    assert!(before.contains_key("nhiem-vu/index.html"));
+
+    std::fs::write(dir.path().join("content/plans/ke-hoach.yaml"), "id: ke-hoach\ntasks: [\n").unwrap();
+    let failed = tiendo(&["build"], dir.path());
+    assert_eq!(failed.code, 1);
+    assert!(failed.stderr.contains("build failed; the previous output is unchanged"));
+    assert_eq!(read_tree(&target), before, "the output changed after a failed build");
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".output"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left behind: {leftovers:?}");
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let dir = site_with(&[]);
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    assert_eq!(tiendo(&["build", "--output", a.to_str().unwrap()], dir.path()).code, 0);
+    assert_eq!(tiendo(&["build", "--output", b.to_str().unwrap()], dir.path()).code, 0);
+    assert_eq!(read_tree(&a), read_tree(&b));
+}
+
+#[test]
+fn as_of_flag_shows_the_portal_as_it_was() {
+    let dir = site_with(&[]);
+    let target = dir.path().join("output");
+    let run = tiendo(&["build", "--as-of", "2025-03-25"], dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = std::fs::read_to_string(target.join("nhiem-vu/viec-mot/index.html")).unwrap();
+    // viec-mot was reported done on 18/04/2025: not known on 25/03/2025.
+    assert!(page.contains("Sắp đến hạn"), "{page}");
+    assert!(!page.contains("02/04/2025"));
+}
+
+#[test]
+fn refuses_to_write_over_the_content() {
+    let dir = site_with(&[]);
+    let run = tiendo(&["build", "--output", dir.path().to_str().unwrap()], dir.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(dir.path().join("content/site.yaml").is_file());
+}
+
+#[test]
+fn table_rows_carry_id_and_status_codes() {
+    let dir = site_with(&[]);
+    assert_eq!(tiendo(&["build"], dir.path()).code, 0);
+    let table = std::fs::read_to_string(dir.path().join("output/nhiem-vu/index.html")).unwrap();
+    assert!(table.contains("data-id=\"viec-mot\" data-status=\"done_late\""), "{table}");
+    assert!(table.contains("data-id=\"viec-thang\" data-status=\"ongoing\""));
+    assert!(table.contains("data-id=\"viec-hai\" data-status=\"in_progress\""));
+}

@@ -1,0 +1,81 @@
+//! Helpers for the integration tests: copy a fixture site into a temporary
+//! folder, change some of its files, and run the real `tiendo` binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A copy of the `minimal` fixture with `files` written over it (paths
+/// relative to the site root; `None` deletes the file).
+pub fn site_with(files: &[(&str, Option<&[u8]>)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("minimal"), dir.path());
+    for (path, content) in files {
+        let full = dir.path().join(path);
+        match content {
+            Some(bytes) => {
+                std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+                std::fs::write(&full, bytes).unwrap();
+            }
+            None => std::fs::remove_file(&full).unwrap(),
+        }
+    }
+    dir
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn tiendo(args: &[&str], root: &Path) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `tiendo check` on the minimal site with one file replaced.
+pub fn check_with(path: &str, content: &str) -> Run {
+    let dir = site_with(&[(path, Some(content.as_bytes()))]);
+    tiendo(&["check"], dir.path())
+}
+
+/// Asserts that the run failed with exit code 1 and printed `line` as one
+/// of its diagnostics, exactly.
+#[track_caller]
+pub fn assert_error(run: &Run, line: &str) {
+    assert_eq!(run.code, 1, "expected exit code 1\nstderr:\n{}", run.stderr);
+    assert!(
+        run.stderr.lines().any(|l| l == line),
+        "expected the line\n  {line}\nin stderr:\n{}",
+        run.stderr
+    );
+}
