@@ -9,6 +9,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("tasks.html", include_str!("../themes/default/templates/tasks.html")),
     ("task.html", include_str!("../themes/default/templates/task.html")),
     ("task_table.html", include_str!("../themes/default/templates/task_table.html")),
+    ("page.html", include_str!("../themes/default/templates/page.html")),
 ];
 
 /// Files served under `/assets/`.

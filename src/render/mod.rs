@@ -77,6 +77,12 @@ struct SiteView<'a> {
     sample_data: bool,
 }
 
+#[derive(Serialize)]
+struct MenuItem<'a> {
+    title: &'a str,
+    slug: &'a str,
+}
+
 /// What every page template receives.
 #[derive(Serialize)]
 struct Common<'a> {
@@ -84,7 +90,9 @@ struct Common<'a> {
     base: &'a str,
     as_of: String,
     as_of_iso: String,
-    section: &'static str,
+    /// The section the page belongs to, for `aria-current` in the menu.
+    section: &'a str,
+    menu: Vec<MenuItem<'a>>,
 }
 
 #[derive(Serialize)]
@@ -134,8 +142,11 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn common(&self, section: &'static str) -> Common<'_> {
+    fn common<'s>(&'s self, section: &'s str) -> Common<'s> {
         let site = self.model.site();
+        let mut pages: Vec<&crate::model::Page> =
+            self.model.pages.iter().filter(|p| p.lang.is_none() && p.menu.is_some()).collect();
+        pages.sort_by_key(|p| (p.menu, &p.slug));
         Common {
             site: SiteView {
                 title: &site.title,
@@ -148,6 +159,7 @@ impl<'a> Renderer<'a> {
             as_of: fmt_date(self.figures.as_of),
             as_of_iso: self.figures.as_of.to_string(),
             section,
+            menu: pages.iter().map(|p| MenuItem { title: &p.title, slug: &p.slug }).collect(),
         }
     }
 
@@ -204,12 +216,36 @@ impl<'a> Renderer<'a> {
             #[serde(flatten)]
             common: Common<'a>,
             total: usize,
+            done: usize,
+            share_done: String,
+            on_time_rate: String,
+            avg_progress: String,
             counts: Vec<CountView>,
             overdue: Vec<TaskRow<'a>>,
+            missing: Vec<MissingView<'a>>,
         }
+        #[derive(Serialize)]
+        struct MissingView<'a> {
+            agency: &'a str,
+            months: Vec<String>,
+        }
+        let o = &self.figures.overall;
         let ctx = Home {
             common: self.common("home"),
-            total: self.figures.overall.total,
+            total: o.total,
+            done: o.done,
+            share_done: fmt_percent(o.share_done() * 100.0),
+            on_time_rate: o.on_time_rate.map(|r| fmt_percent(r * 100.0)).unwrap_or_default(),
+            avg_progress: o.avg_progress.map(fmt_percent).unwrap_or_default(),
+            missing: self
+                .figures
+                .missing_reports()
+                .into_iter()
+                .map(|(a, ps)| MissingView {
+                    agency: self.agency_full(a),
+                    months: ps.iter().map(|p| format!("{:02}/{}", p.month, p.year)).collect(),
+                })
+                .collect(),
             counts: self.counts(),
             overdue: self.figures.overall.overdue.iter().map(|&i| self.row(i)).collect(),
         };
@@ -301,7 +337,14 @@ impl<'a> Renderer<'a> {
             progress: String,
             changes: Vec<ChangeView<'a>>,
             timeline: Vec<Entry<'a>>,
+            periods: Vec<PeriodView>,
             url: String,
+        }
+        #[derive(Serialize)]
+        struct PeriodView {
+            period: String,
+            outcome: &'static str,
+            label: String,
         }
         let t = &self.model.tasks[i];
         let s = &self.figures.tasks[i];
@@ -365,13 +408,50 @@ impl<'a> Renderer<'a> {
                     evidence: u.update.evidence.as_deref().unwrap_or(""),
                 })
                 .collect(),
+            periods: self
+                .figures
+                .recurring
+                .get(&i)
+                .map(|list| {
+                    list.iter()
+                        .map(|(p, o)| PeriodView { period: p.label_vi(), outcome: o.code(), label: outcome_label(*o) })
+                        .collect()
+                })
+                .unwrap_or_default(),
             url: format!("{}/nhiem-vu/{}/", self.base_url.trim_end_matches('/'), t.id),
         };
         self.render("task.html", &ctx, diags)
     }
 
+    fn standing_page(&self, page: &crate::model::Page, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            #[serde(flatten)]
+            common: Common<'a>,
+            title: &'a str,
+            description: &'a str,
+            body: String,
+        }
+        let ctx = View {
+            common: self.common(&page.slug),
+            title: &page.title,
+            description: page.description.as_deref().unwrap_or(""),
+            body: markdown::to_html(&page.body),
+        };
+        self.render("page.html", &ctx, diags)
+    }
+
     fn agency_full(&self, id: &str) -> &'a str {
         self.model.agency(id).map_or("", |a| a.name.as_str())
+    }
+}
+
+/// A month's reporting outcome in words.
+fn outcome_label(o: crate::status::Outcome) -> String {
+    match o {
+        crate::status::Outcome::OnTime => "Báo cáo đúng hạn".to_string(),
+        crate::status::Outcome::Late(n) => format!("Báo cáo muộn {n} ngày"),
+        crate::status::Outcome::Missing => "Chưa báo cáo".to_string(),
     }
 }
 
@@ -432,6 +512,9 @@ pub fn render(model: &Model, figures: &Figures, options: &RenderOptions, diags: 
     for (path, page, d) in pages {
         diags.extend(d);
         add(path, page);
+    }
+    for page in model.pages.iter().filter(|p| p.lang.is_none()) {
+        add(format!("{}/index.html", page.slug), r.standing_page(page, diags));
     }
     for (name, bytes) in &model.theme.assets {
         add(format!("assets/{name}"), Some(bytes.clone()));
