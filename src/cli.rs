@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "tiendo", version, about = "Static-site generator for public progress portals (tiến độ)")]
+#[command(
+    name = "tiendo",
+    version,
+    about = "Static-site generator for public progress portals (tiến độ)"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -56,7 +60,13 @@ impl Command {
     /// used when neither the flag nor site.yaml sets `as_of`.
     pub fn options(&self, fallback_date: Date) -> Options {
         match self {
-            Command::Build { root, output, as_of, base_url, drafts } => Options {
+            Command::Build {
+                root,
+                output,
+                as_of,
+                base_url,
+                drafts,
+            } => Options {
                 root: root.clone(),
                 output: output.clone(),
                 as_of: *as_of,

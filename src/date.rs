@@ -20,7 +20,10 @@ pub struct Period {
 
 impl Period {
     pub fn of(date: Date) -> Self {
-        Period { year: date.year(), month: date.month() }
+        Period {
+            year: date.year(),
+            month: date.month(),
+        }
     }
 
     /// `2025-03`, exactly: the name of a report folder.
@@ -29,7 +32,10 @@ impl Period {
         if y.len() != 4 || m.len() != 2 || !all_digits(y) || !all_digits(m) {
             return None;
         }
-        let p = Period { year: y.parse().ok()?, month: m.parse().ok()? };
+        let p = Period {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+        };
         (1..=12).contains(&p.month).then_some(p)
     }
 
@@ -51,9 +57,15 @@ impl Period {
 
     pub fn next(self) -> Self {
         if self.month == 12 {
-            Period { year: self.year + 1, month: 1 }
+            Period {
+                year: self.year + 1,
+                month: 1,
+            }
         } else {
-            Period { year: self.year, month: self.month + 1 }
+            Period {
+                year: self.year,
+                month: self.month + 1,
+            }
         }
     }
 
@@ -109,8 +121,12 @@ impl Deadline {
     pub fn label_vi(&self) -> String {
         match self {
             Deadline::Date(d, DeadlineForm::Day) => fmt_date(*d),
-            Deadline::Date(d, DeadlineForm::Month) => format!("tháng {:02}/{}", d.month(), d.year()),
-            Deadline::Date(d, DeadlineForm::Quarter(q)) => format!("quý {}/{}", roman(*q), d.year()),
+            Deadline::Date(d, DeadlineForm::Month) => {
+                format!("tháng {:02}/{}", d.month(), d.year())
+            }
+            Deadline::Date(d, DeadlineForm::Quarter(q)) => {
+                format!("quý {}/{}", roman(*q), d.year())
+            }
             Deadline::Monthly => "Hằng tháng".to_string(),
             Deadline::Ongoing => "Thường xuyên".to_string(),
         }
@@ -145,7 +161,9 @@ fn all_digits(s: &str) -> bool {
 }
 
 fn num<T: std::str::FromStr>(s: &str, min_len: usize, max_len: usize) -> Option<T> {
-    (all_digits(s) && (min_len..=max_len).contains(&s.len())).then(|| s.parse().ok()).flatten()
+    (all_digits(s) && (min_len..=max_len).contains(&s.len()))
+        .then(|| s.parse().ok())
+        .flatten()
 }
 
 const DATE_HINT: &str = "write it as 2025-03-31 or 31/03/2025";
@@ -155,9 +173,9 @@ fn ymd(year: i32, month: u32, day: u32, text: &str) -> Result<Date, String> {
         return Err(format!("`{text}` is not a date: there is no month {month}"));
     }
     let last = Period { year, month }.last_day().day();
-    NaiveDate::from_ymd_opt(year, month, day).filter(|_| day >= 1).ok_or_else(|| {
-        format!("`{text}` is not a date: {month:02}/{year} has {last} days")
-    })
+    NaiveDate::from_ymd_opt(year, month, day)
+        .filter(|_| day >= 1)
+        .ok_or_else(|| format!("`{text}` is not a date: {month:02}/{year} has {last} days"))
 }
 
 /// A day: `2025-03-31` (two-digit month and day), `31/03/2025` or `1/3/2025`.
@@ -209,10 +227,16 @@ pub fn parse_deadline(text: &str) -> Result<Deadline, String> {
     {
         return match (parse_quarter_number(q.trim()), num::<i32>(y.trim(), 4, 4)) {
             (Some(q), Some(y)) => {
-                let last = Period { year: y, month: q * 3 }.last_day();
+                let last = Period {
+                    year: y,
+                    month: q * 3,
+                }
+                .last_day();
                 Ok(Deadline::Date(last, DeadlineForm::Quarter(q)))
             }
-            _ => Err(format!("`{s}` is not a quarter; write it as Q4/2025 or quý IV/2025")),
+            _ => Err(format!(
+                "`{s}` is not a quarter; write it as Q4/2025 or quý IV/2025"
+            )),
         };
     }
     // Month: `2025-06` or `06/2025` (also `6/2025`).
@@ -225,7 +249,10 @@ pub fn parse_deadline(text: &str) -> Result<Deadline, String> {
         if !(1..=12).contains(&month) {
             return Err(format!("`{s}` is not a month: there is no month {month}"));
         }
-        return Ok(Deadline::Date(Period { year, month }.last_day(), DeadlineForm::Month));
+        return Ok(Deadline::Date(
+            Period { year, month }.last_day(),
+            DeadlineForm::Month,
+        ));
     }
     // Something written as a day keeps the day's own explanation.
     let looks_like_day = s.matches('/').count() == 2 || s.matches('-').count() == 2;
@@ -284,19 +311,38 @@ mod tests {
 
     #[test]
     fn month_deadlines_are_their_last_day() {
-        assert_eq!(parse_deadline("2025-06"), Ok(Deadline::Date(d(2025, 6, 30), DeadlineForm::Month)));
-        assert_eq!(parse_deadline("06/2025"), Ok(Deadline::Date(d(2025, 6, 30), DeadlineForm::Month)));
-        assert_eq!(parse_deadline("2/2024"), Ok(Deadline::Date(d(2024, 2, 29), DeadlineForm::Month)));
+        assert_eq!(
+            parse_deadline("2025-06"),
+            Ok(Deadline::Date(d(2025, 6, 30), DeadlineForm::Month))
+        );
+        assert_eq!(
+            parse_deadline("06/2025"),
+            Ok(Deadline::Date(d(2025, 6, 30), DeadlineForm::Month))
+        );
+        assert_eq!(
+            parse_deadline("2/2024"),
+            Ok(Deadline::Date(d(2024, 2, 29), DeadlineForm::Month))
+        );
         assert!(parse_deadline("13/2025").is_err());
     }
 
     #[test]
     fn quarter_deadlines_in_every_spelling() {
         let q4 = Ok(Deadline::Date(d(2025, 12, 31), DeadlineForm::Quarter(4)));
-        for s in ["Q4/2025", "q4/2025", "quý IV/2025", "Quý 4/2025", "QUÝ iv/2025", "quy IV/2025"] {
+        for s in [
+            "Q4/2025",
+            "q4/2025",
+            "quý IV/2025",
+            "Quý 4/2025",
+            "QUÝ iv/2025",
+            "quy IV/2025",
+        ] {
             assert_eq!(parse_deadline(s), q4, "{s}");
         }
-        assert_eq!(parse_deadline("quý I/2025"), Ok(Deadline::Date(d(2025, 3, 31), DeadlineForm::Quarter(1))));
+        assert_eq!(
+            parse_deadline("quý I/2025"),
+            Ok(Deadline::Date(d(2025, 3, 31), DeadlineForm::Quarter(1)))
+        );
         assert!(parse_deadline("Q5/2025").is_err());
         assert!(parse_deadline("quý V/2025").is_err());
     }
@@ -311,29 +357,75 @@ mod tests {
 
     #[test]
     fn day_deadlines_keep_their_form() {
-        assert_eq!(parse_deadline("31/3/2025"), Ok(Deadline::Date(d(2025, 3, 31), DeadlineForm::Day)));
-        assert_eq!(parse_deadline("31/02/2025"), Err("`31/02/2025` is not a date: 02/2025 has 28 days".into()));
+        assert_eq!(
+            parse_deadline("31/3/2025"),
+            Ok(Deadline::Date(d(2025, 3, 31), DeadlineForm::Day))
+        );
+        assert_eq!(
+            parse_deadline("31/02/2025"),
+            Err("`31/02/2025` is not a date: 02/2025 has 28 days".into())
+        );
     }
 
     #[test]
     fn labels() {
         assert_eq!(fmt_date(d(2025, 3, 1)), "01/03/2025");
         assert_eq!(parse_deadline("Q4/2025").unwrap().label_vi(), "quý IV/2025");
-        assert_eq!(parse_deadline("2025-06").unwrap().label_vi(), "tháng 06/2025");
+        assert_eq!(
+            parse_deadline("2025-06").unwrap().label_vi(),
+            "tháng 06/2025"
+        );
         assert_eq!(Deadline::Ongoing.label_vi(), "Thường xuyên");
     }
 
     #[test]
     fn report_day_clamps_to_short_months() {
-        assert_eq!(Period { year: 2025, month: 2 }.report_day(31), d(2025, 2, 28));
-        assert_eq!(Period { year: 2024, month: 2 }.report_day(30), d(2024, 2, 29));
-        assert_eq!(Period { year: 2025, month: 3 }.report_day(20), d(2025, 3, 20));
-        assert_eq!(Period { year: 2025, month: 12 }.next(), Period { year: 2026, month: 1 });
+        assert_eq!(
+            Period {
+                year: 2025,
+                month: 2
+            }
+            .report_day(31),
+            d(2025, 2, 28)
+        );
+        assert_eq!(
+            Period {
+                year: 2024,
+                month: 2
+            }
+            .report_day(30),
+            d(2024, 2, 29)
+        );
+        assert_eq!(
+            Period {
+                year: 2025,
+                month: 3
+            }
+            .report_day(20),
+            d(2025, 3, 20)
+        );
+        assert_eq!(
+            Period {
+                year: 2025,
+                month: 12
+            }
+            .next(),
+            Period {
+                year: 2026,
+                month: 1
+            }
+        );
     }
 
     #[test]
     fn periods_are_strict() {
-        assert_eq!(Period::parse("2025-03"), Some(Period { year: 2025, month: 3 }));
+        assert_eq!(
+            Period::parse("2025-03"),
+            Some(Period {
+                year: 2025,
+                month: 3
+            })
+        );
         assert_eq!(Period::parse("2025-3"), None);
         assert_eq!(Period::parse("2025-13"), None);
         assert_eq!(Period::parse("25-03"), None);

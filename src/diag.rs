@@ -16,7 +16,11 @@ pub struct Loc {
 
 impl Loc {
     pub fn new(file: &Arc<str>, line: u64, column: u64) -> Self {
-        Loc { file: Arc::clone(file), line, column }
+        Loc {
+            file: Arc::clone(file),
+            line,
+            column,
+        }
     }
 
     /// The file as a whole, for problems with no better place.
@@ -70,11 +74,19 @@ impl Diagnostics {
     }
 
     pub fn error(&mut self, loc: Loc, message: impl Into<String>) {
-        self.items.push(Diagnostic { loc, severity: Severity::Error, message: message.into() });
+        self.items.push(Diagnostic {
+            loc,
+            severity: Severity::Error,
+            message: message.into(),
+        });
     }
 
     pub fn warning(&mut self, loc: Loc, message: impl Into<String>) {
-        self.items.push(Diagnostic { loc, severity: Severity::Warning, message: message.into() });
+        self.items.push(Diagnostic {
+            loc,
+            severity: Severity::Warning,
+            message: message.into(),
+        });
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
@@ -86,11 +98,17 @@ impl Diagnostics {
     }
 
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -131,8 +149,14 @@ mod tests {
 
     #[test]
     fn suggests_close_candidates_only() {
-        assert_eq!(did_you_mean("so-tttt", ["so-khcn", "so-ttt"]), "; did you mean `so-ttt`?");
-        assert_eq!(did_you_mean("progres", ["progress", "state"]), "; did you mean `progress`?");
+        assert_eq!(
+            did_you_mean("so-tttt", ["so-khcn", "so-ttt"]),
+            "; did you mean `so-ttt`?"
+        );
+        assert_eq!(
+            did_you_mean("progres", ["progress", "state"]),
+            "; did you mean `progress`?"
+        );
         assert_eq!(did_you_mean("zzz", ["progress", "state"]), "");
     }
 

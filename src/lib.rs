@@ -78,7 +78,10 @@ struct Clock {
 
 impl Clock {
     fn new() -> Self {
-        Clock { timings: Vec::new(), start: Instant::now() }
+        Clock {
+            timings: Vec::new(),
+            start: Instant::now(),
+        }
     }
 
     fn lap(&mut self, name: &'static str) {
@@ -105,7 +108,10 @@ fn progress_warnings(m: &model::Model, fig: &status::Figures, diags: &mut Diagno
         }
     }
     for (agency, months) in fig.missing_reports() {
-        let loc = m.agency(agency).map_or_else(|| Loc::file(&"content/agencies.yaml".into()), |a| a.loc.clone());
+        let loc = m.agency(agency).map_or_else(
+            || Loc::file(&"content/agencies.yaml".into()),
+            |a| a.loc.clone(),
+        );
         for p in months {
             diags.warning(
                 loc.clone(),
@@ -122,7 +128,10 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
     Summary {
         as_of: fig.as_of,
         total: fig.overall.total,
-        counts: status::Status::ALL.iter().map(|&s| (s.label_vi(), fig.overall.count(s))).collect(),
+        counts: status::Status::ALL
+            .iter()
+            .map(|&s| (s.label_vi(), fig.overall.count(s)))
+            .collect(),
         overdue: fig
             .overall
             .overdue
@@ -130,7 +139,12 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
             .map(|&i| {
                 let t = &m.tasks[i];
                 let s = &fig.tasks[i];
-                (t.id.clone(), t.title.clone(), s.lead_on.clone().unwrap_or_default(), s.days_late.unwrap_or(0))
+                (
+                    t.id.clone(),
+                    t.title.clone(),
+                    s.lead_on.clone().unwrap_or_default(),
+                    s.days_late.unwrap_or(0),
+                )
             })
             .collect(),
         missing_reports: fig
@@ -142,7 +156,11 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
 }
 
 /// Load and model, shared by `check` and `build`.
-fn load_model(opts: &Options, clock: &mut Clock, diags: &mut Diagnostics) -> Result<model::Model, Failure> {
+fn load_model(
+    opts: &Options,
+    clock: &mut Clock,
+    diags: &mut Diagnostics,
+) -> Result<model::Model, Failure> {
     let raw = load::load(&opts.root, diags).map_err(|e| Failure::Io(e.0))?;
     clock.lap("load");
     let mut m = model::build(raw, diags);
@@ -169,7 +187,12 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
         progress_warnings(&m, &fig, &mut diags);
         summary_out = Some(summary(&m, &fig));
     }
-    Ok(Report { diagnostics: diags.sorted(), summary: summary_out, timings: clock.timings, files_written: 0 })
+    Ok(Report {
+        diagnostics: diags.sorted(),
+        summary: summary_out,
+        timings: clock.timings,
+        files_written: 0,
+    })
 }
 
 /// `tiendo build`: the whole pipeline; the output is replaced only when
@@ -184,12 +207,22 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let fig = status::compute(&m, as_of(opts, &m));
     clock.lap("status");
     progress_warnings(&m, &fig, &mut diags);
-    let site = render::render(&m, &fig, &render::RenderOptions { base_url: opts.base_url.clone() }, &mut diags);
+    let site = render::render(
+        &m,
+        &fig,
+        &render::RenderOptions {
+            base_url: opts.base_url.clone(),
+        },
+        &mut diags,
+    );
     clock.lap("render");
     if diags.has_errors() {
         return Err(Failure::Content(diags.sorted()));
     }
-    let target = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
+    let target = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join("output"));
     let content = opts.root.join("content");
     if let (Ok(t), Ok(c)) = (std::path::absolute(&target), std::path::absolute(&content))
         && (c.starts_with(&t) || t.starts_with(&c))
@@ -202,5 +235,10 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     output::write(&site, &m.static_files, &target).map_err(|e| Failure::Io(e.0))?;
     clock.lap("output");
     let files_written = site.files.len() + m.static_files.len();
-    Ok(Report { diagnostics: diags.sorted(), summary: Some(summary(&m, &fig)), timings: clock.timings, files_written })
+    Ok(Report {
+        diagnostics: diags.sorted(),
+        summary: Some(summary(&m, &fig)),
+        timings: clock.timings,
+        files_written,
+    })
 }

@@ -24,7 +24,10 @@ fn print_diagnostics(out: &mut impl Write, diags: &[Diagnostic]) {
     for d in diags {
         let _ = writeln!(out, "{d}");
     }
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diags.len() - errors;
     if !diags.is_empty() {
         let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
@@ -32,7 +35,12 @@ fn print_diagnostics(out: &mut impl Write, diags: &[Diagnostic]) {
 }
 
 fn print_summary(out: &mut impl Write, s: &Summary) {
-    let _ = writeln!(out, "\nSố liệu tính đến ngày {} — {} nhiệm vụ", fmt_date(s.as_of), s.total);
+    let _ = writeln!(
+        out,
+        "\nSố liệu tính đến ngày {} — {} nhiệm vụ",
+        fmt_date(s.as_of),
+        s.total
+    );
     for (label, n) in &s.counts {
         let _ = writeln!(out, "  {n:>5}  {label}");
     }
@@ -52,8 +60,11 @@ fn print_summary(out: &mut impl Write, s: &Summary) {
 
 fn timings(r: &Report) -> String {
     let total: f64 = r.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
-    let parts: Vec<String> =
-        r.timings.iter().map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1000.0)).collect();
+    let parts: Vec<String> = r
+        .timings
+        .iter()
+        .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1000.0))
+        .collect();
     format!("{:.2} s ({})", total, parts.join(", "))
 }
 
@@ -75,9 +86,19 @@ fn main() -> ExitCode {
                 if let Some(s) = &report.summary {
                     print_summary(&mut stdout, s);
                 }
-                let errors = report.diagnostics.iter().any(|d| d.severity == Severity::Error);
-                let warnings = report.diagnostics.iter().any(|d| d.severity == Severity::Warning);
-                ExitCode::from(if errors || (*strict && warnings) { 1 } else { 0 })
+                let errors = report
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.severity == Severity::Error);
+                let warnings = report
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.severity == Severity::Warning);
+                ExitCode::from(if errors || (*strict && warnings) {
+                    1
+                } else {
+                    0
+                })
             }
             Err(Failure::Content(d)) => {
                 print_diagnostics(&mut stderr, &d);
@@ -91,7 +112,10 @@ fn main() -> ExitCode {
         Command::Build { .. } => match tiendo::build(&opts) {
             Ok(report) => {
                 print_diagnostics(&mut stderr, &report.diagnostics);
-                let target = opts.output.clone().unwrap_or_else(|| opts.root.join("output"));
+                let target = opts
+                    .output
+                    .clone()
+                    .unwrap_or_else(|| opts.root.join("output"));
                 let _ = writeln!(
                     stdout,
                     "Built {} files into {} in {}",

@@ -17,7 +17,8 @@ pub fn nfc(s: &str) -> String {
 pub fn is_valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
@@ -63,7 +64,9 @@ mod tests {
     fn ids() {
         assert!(is_valid_id("ioc-soc"));
         assert!(is_valid_id("4d"));
-        for bad in ["", "IOC", "ioc_soc", "-a", "a-", "a--b", "../x", "a/b", "sở", "a b"] {
+        for bad in [
+            "", "IOC", "ioc_soc", "-a", "a-", "a--b", "../x", "a/b", "sở", "a b",
+        ] {
             assert!(!is_valid_id(bad), "{bad}");
         }
     }
@@ -73,6 +76,9 @@ mod tests {
         assert_eq!(fold("Chuyển đổi số"), "chuyen doi so");
         assert_eq!(fold("Đăng"), "dang");
         assert_eq!(fold("Sở KH&CN"), "so kh&cn");
-        assert_eq!(slugify("Sở Thông tin và Truyền thông"), "so-thong-tin-va-truyen-thong");
+        assert_eq!(
+            slugify("Sở Thông tin và Truyền thông"),
+            "so-thong-tin-va-truyen-thong"
+        );
     }
 }

@@ -14,7 +14,12 @@ fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .flatten()
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
@@ -29,7 +34,12 @@ fn default_content_checks_clean() {
     let run = tiendo(&["check"], repo());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains(": error: "), "{}", run.stderr);
-    assert!(run.stdout.contains("Số liệu tính đến ngày 25/06/2025 — 23 nhiệm vụ"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("Số liệu tính đến ngày 25/06/2025 — 23 nhiệm vụ"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -41,14 +51,28 @@ fn default_build_has_the_deadline_table_with_every_seed_task() {
     let table = std::fs::read_to_string(target.join("nhiem-vu/index.html")).unwrap();
     // Every task of the plan file, by id, has a row and a page.
     let plan = std::fs::read_to_string(repo().join("content/plans/kl-2025-02.yaml")).unwrap();
-    let ids: Vec<&str> = plan.lines().filter_map(|l| l.trim().strip_prefix("- id: ")).collect();
+    let ids: Vec<&str> = plan
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- id: "))
+        .collect();
     assert_eq!(ids.len(), 23);
     for id in ids {
-        assert!(table.contains(&format!("data-id=\"{id}\"")), "no row for {id}");
-        assert!(target.join(format!("nhiem-vu/{id}/index.html")).is_file(), "no page for {id}");
+        assert!(
+            table.contains(&format!("data-id=\"{id}\"")),
+            "no row for {id}"
+        );
+        assert!(
+            target.join(format!("nhiem-vu/{id}/index.html")).is_file(),
+            "no page for {id}"
+        );
     }
-    for item in ["\"1\"", "\"2\"", "\"3\"", "\"4\"", "\"4.a\"", "\"4.n\"", "\"5\"", "\"6\"", "\"7\""] {
-        assert!(plan.contains(&format!("ref: {item}")), "seed item {item} has no task");
+    for item in [
+        "\"1\"", "\"2\"", "\"3\"", "\"4\"", "\"4.a\"", "\"4.n\"", "\"5\"", "\"6\"", "\"7\"",
+    ] {
+        assert!(
+            plan.contains(&format!("ref: {item}")),
+            "seed item {item} has no task"
+        );
     }
     // The lead, deadline and status of one task, as a citizen reads them.
     let ioc = std::fs::read_to_string(target.join("nhiem-vu/ioc-soc/index.html")).unwrap();
@@ -68,18 +92,33 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let before = read_tree(&target);
     assert!(before.contains_key("nhiem-vu/index.html"));
 
-    std::fs::write(dir.path().join("content/plans/ke-hoach.yaml"), "id: ke-hoach\ntasks: [\n").unwrap();
+    std::fs::write(
+        dir.path().join("content/plans/ke-hoach.yaml"),
+        "id: ke-hoach\ntasks: [\n",
+    )
+    .unwrap();
     let failed = tiendo(&["build"], dir.path());
     assert_eq!(failed.code, 1);
-    assert!(failed.stderr.contains("build failed; the previous output is unchanged"));
-    assert_eq!(read_tree(&target), before, "the output changed after a failed build");
+    assert!(
+        failed
+            .stderr
+            .contains("build failed; the previous output is unchanged")
+    );
+    assert_eq!(
+        read_tree(&target),
+        before,
+        "the output changed after a failed build"
+    );
     let leftovers: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(".output"))
         .collect();
-    assert!(leftovers.is_empty(), "temporary folders left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -87,8 +126,14 @@ fn builds_are_byte_identical() {
     let dir = site_with(&[]);
     let a = dir.path().join("a");
     let b = dir.path().join("b");
-    assert_eq!(tiendo(&["build", "--output", a.to_str().unwrap()], dir.path()).code, 0);
-    assert_eq!(tiendo(&["build", "--output", b.to_str().unwrap()], dir.path()).code, 0);
+    assert_eq!(
+        tiendo(&["build", "--output", a.to_str().unwrap()], dir.path()).code,
+        0
+    );
+    assert_eq!(
+        tiendo(&["build", "--output", b.to_str().unwrap()], dir.path()).code,
+        0
+    );
     assert_eq!(read_tree(&a), read_tree(&b));
 }
 
@@ -107,7 +152,10 @@ fn as_of_flag_shows_the_portal_as_it_was() {
 #[test]
 fn refuses_to_write_over_the_content() {
     let dir = site_with(&[]);
-    let run = tiendo(&["build", "--output", dir.path().to_str().unwrap()], dir.path());
+    let run = tiendo(
+        &["build", "--output", dir.path().to_str().unwrap()],
+        dir.path(),
+    );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(dir.path().join("content/site.yaml").is_file());
 }
@@ -117,7 +165,10 @@ fn table_rows_carry_id_and_status_codes() {
     let dir = site_with(&[]);
     assert_eq!(tiendo(&["build"], dir.path()).code, 0);
     let table = std::fs::read_to_string(dir.path().join("output/nhiem-vu/index.html")).unwrap();
-    assert!(table.contains("data-id=\"viec-mot\" data-status=\"done_late\""), "{table}");
+    assert!(
+        table.contains("data-id=\"viec-mot\" data-status=\"done_late\""),
+        "{table}"
+    );
     assert!(table.contains("data-id=\"viec-thang\" data-status=\"ongoing\""));
     assert!(table.contains("data-id=\"viec-hai\" data-status=\"in_progress\""));
 }

@@ -42,21 +42,36 @@ fn report(updates: &str) -> String {
 #[test]
 fn malformed_yaml() {
     let run = check_with(PLAN, "id: ke-hoach\ntasks: [\n");
-    assert_error(&run, "content/plans/ke-hoach.yaml:2:8: error: unclosed bracket '['");
+    assert_error(
+        &run,
+        "content/plans/ke-hoach.yaml:2:8: error: unclosed bracket '['",
+    );
 }
 
 #[test]
 fn wrong_type() {
-    let run = check_with(PLAN, "id: ke-hoach\ntitle: K\nissued: 2025-02-25\ntasks: viec\n");
-    assert_error(&run, "content/plans/ke-hoach.yaml:4:8: error: expected a list here: one item per line, each starting with `- `");
+    let run = check_with(
+        PLAN,
+        "id: ke-hoach\ntitle: K\nissued: 2025-02-25\ntasks: viec\n",
+    );
+    assert_error(
+        &run,
+        "content/plans/ke-hoach.yaml:4:8: error: expected a list here: one item per line, each starting with `- `",
+    );
     // The tasks of a plan that failed to parse may exist: no cascade of "unknown task".
     assert!(!run.stderr.contains("unknown task"), "{}", run.stderr);
 }
 
 #[test]
 fn unknown_key_suggests_the_right_one() {
-    let run = check_with(PLAN, &plan_with_task("  - id: viec-mot\n    title: Việc\n    deadlin: 2025-03-31\n"));
-    assert_error(&run, "content/plans/ke-hoach.yaml:7:5: error: unknown key `deadlin`; did you mean `deadline`?");
+    let run = check_with(
+        PLAN,
+        &plan_with_task("  - id: viec-mot\n    title: Việc\n    deadlin: 2025-03-31\n"),
+    );
+    assert_error(
+        &run,
+        "content/plans/ke-hoach.yaml:7:5: error: unknown key `deadlin`; did you mean `deadline`?",
+    );
 }
 
 #[test]
@@ -81,15 +96,24 @@ fn duplicate_agency_ids() {
 
 #[test]
 fn unknown_agency_suggests_the_closest() {
-    let run = check_with(PLAN, &plan_with_task(&GOOD_TASK.replace("lead: so-mot", "lead: so-mott")));
-    assert_error(&run, "content/plans/ke-hoach.yaml:7:11: error: unknown agency `so-mott`; did you mean `so-mot`?");
+    let run = check_with(
+        PLAN,
+        &plan_with_task(&GOOD_TASK.replace("lead: so-mot", "lead: so-mott")),
+    );
+    assert_error(
+        &run,
+        "content/plans/ke-hoach.yaml:7:11: error: unknown agency `so-mott`; did you mean `so-mot`?",
+    );
 }
 
 #[test]
 fn unknown_group() {
     let agencies = "groups:\n  - id: to-mot\n    name: T\nagencies:\n  - id: so-mot\n    name: A\n    kind: department\n    group: to-mott\n";
     let run = check_with("content/agencies.yaml", agencies);
-    assert_error(&run, "content/agencies.yaml:8:12: error: unknown working group `to-mott`; did you mean `to-mot`?");
+    assert_error(
+        &run,
+        "content/agencies.yaml:8:12: error: unknown working group `to-mott`; did you mean `to-mot`?",
+    );
 }
 
 #[test]
@@ -99,37 +123,69 @@ fn unknown_task_and_kpi_in_a_report() {
         report("  - task: viec-mott\n    state: in_progress\n")
     );
     let run = check_with(REPORT, &r);
-    assert_error(&run, "content/reports/2025-03/so-mot.yaml:5:11: error: unknown task `viec-mott`; did you mean `viec-mot`?");
-    assert_error(&run, "content/reports/2025-03/so-mot.yaml:8:10: error: unknown KPI `chi-tieuu`; did you mean `chi-tieu`?");
+    assert_error(
+        &run,
+        "content/reports/2025-03/so-mot.yaml:5:11: error: unknown task `viec-mott`; did you mean `viec-mot`?",
+    );
+    assert_error(
+        &run,
+        "content/reports/2025-03/so-mot.yaml:8:10: error: unknown KPI `chi-tieuu`; did you mean `chi-tieu`?",
+    );
 }
 
 #[test]
 fn impossible_date() {
-    let run = check_with(PLAN, &plan_with_task(&GOOD_TASK.replace("31/03/2025", "31/02/2025")));
-    assert_error(&run, "content/plans/ke-hoach.yaml:9:15: error: `31/02/2025` is not a date: 02/2025 has 28 days");
+    let run = check_with(
+        PLAN,
+        &plan_with_task(&GOOD_TASK.replace("31/03/2025", "31/02/2025")),
+    );
+    assert_error(
+        &run,
+        "content/plans/ke-hoach.yaml:9:15: error: `31/02/2025` is not a date: 02/2025 has 28 days",
+    );
 }
 
 #[test]
 fn unreadable_deadline() {
-    let run = check_with(PLAN, &plan_with_task(&GOOD_TASK.replace("31/03/2025", "sớm")));
-    assert!(run.stderr.contains("content/plans/ke-hoach.yaml:9:15: error: `sớm` is not a deadline"), "{}", run.stderr);
+    let run = check_with(
+        PLAN,
+        &plan_with_task(&GOOD_TASK.replace("31/03/2025", "sớm")),
+    );
+    assert!(
+        run.stderr
+            .contains("content/plans/ke-hoach.yaml:9:15: error: `sớm` is not a deadline"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn progress_outside_0_to_100() {
-    let run = check_with(REPORT, &report("  - task: viec-mot\n    state: in_progress\n    progress: 120\n"));
-    assert_error(&run, "content/reports/2025-03/so-mot.yaml:7:15: error: progress 120 is outside 0..100; it is a percentage");
+    let run = check_with(
+        REPORT,
+        &report("  - task: viec-mot\n    state: in_progress\n    progress: 120\n"),
+    );
+    assert_error(
+        &run,
+        "content/reports/2025-03/so-mot.yaml:7:15: error: progress 120 is outside 0..100; it is a percentage",
+    );
 }
 
 #[test]
 fn done_without_done_on() {
     let run = check_with(REPORT, &report("  - task: viec-mot\n    state: done\n"));
-    assert_error(&run, "content/reports/2025-03/so-mot.yaml:5:5: error: state `done` needs `done_on`, the day the task was finished");
+    assert_error(
+        &run,
+        "content/reports/2025-03/so-mot.yaml:5:5: error: state `done` needs `done_on`, the day the task was finished",
+    );
 }
 
 #[test]
 fn done_on_after_submitted() {
-    let run = check_with(REPORT, &report("  - task: viec-mot\n    state: done\n    done_on: 2025-03-25\n"));
+    let run = check_with(
+        REPORT,
+        &report("  - task: viec-mot\n    state: done\n    done_on: 2025-03-25\n"),
+    );
     assert_error(
         &run,
         "content/reports/2025-03/so-mot.yaml:7:14: error: done_on 25/03/2025 is after the report was submitted (19/03/2025); a report tells what is already done",
@@ -138,7 +194,10 @@ fn done_on_after_submitted() {
 
 #[test]
 fn progress_with_not_started() {
-    let run = check_with(REPORT, &report("  - task: viec-mot\n    state: not_started\n    progress: 10\n"));
+    let run = check_with(
+        REPORT,
+        &report("  - task: viec-mot\n    state: not_started\n    progress: 10\n"),
+    );
     assert_error(
         &run,
         "content/reports/2025-03/so-mot.yaml:7:15: error: progress above 0 with state `not_started`; set the state to in_progress, or the progress to 0",
@@ -205,13 +264,19 @@ fn agency_reporting_on_a_task_it_has_no_part_in() {
 #[test]
 fn successor_reports_on_its_predecessors_task() {
     // so-cu merged into so-mot on 01/03/2025: viec-hai is so-mot's from then.
-    let run = check_with(REPORT, &report("  - task: viec-hai\n    state: in_progress\n    progress: 40\n"));
+    let run = check_with(
+        REPORT,
+        &report("  - task: viec-hai\n    state: in_progress\n    progress: 40\n"),
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]
 fn task_breaking_5_ro() {
-    let run = check_with(PLAN, &plan_with_task("  - id: viec-mot\n    title: Việc một\n    lead: so-mot\n"));
+    let run = check_with(
+        PLAN,
+        &plan_with_task("  - id: viec-mot\n    title: Việc một\n    lead: so-mot\n"),
+    );
     assert_error(
         &run,
         "content/plans/ke-hoach.yaml:5:5: error: task `viec-mot` breaks \"5 rõ\": it has no `deadline`, `result`, `responsible`; add them, or say why with `incomplete: \"...\"`",
@@ -220,14 +285,20 @@ fn task_breaking_5_ro() {
 
 #[test]
 fn incomplete_task_is_accepted() {
-    let task = GOOD_TASK.replace("    lead: so-mot\n    support: [so-hai]\n    deadline: 31/03/2025\n", "    incomplete: Văn bản không nêu thời hạn\n    lead: so-mot\n    support: [so-hai]\n");
+    let task = GOOD_TASK.replace(
+        "    lead: so-mot\n    support: [so-hai]\n    deadline: 31/03/2025\n",
+        "    incomplete: Văn bản không nêu thời hạn\n    lead: so-mot\n    support: [so-hai]\n",
+    );
     let run = check_with(PLAN, &plan_with_task(&task));
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]
 fn task_id_taken_by_a_status_view() {
-    let run = check_with(PLAN, &plan_with_task("  - id: qua-han\n    title: X\n    incomplete: x\n"));
+    let run = check_with(
+        PLAN,
+        &plan_with_task("  - id: qua-han\n    title: X\n    incomplete: x\n"),
+    );
     assert_error(
         &run,
         "content/plans/ke-hoach.yaml:5:9: error: task id `qua-han` is taken by the status view /nhiem-vu/qua-han/; choose another id",
@@ -236,7 +307,10 @@ fn task_id_taken_by_a_status_view() {
 
 #[test]
 fn invalid_id() {
-    let run = check_with(PLAN, &plan_with_task("  - id: Việc_Một\n    title: X\n    incomplete: x\n"));
+    let run = check_with(
+        PLAN,
+        &plan_with_task("  - id: Việc_Một\n    title: X\n    incomplete: x\n"),
+    );
     assert_error(
         &run,
         "content/plans/ke-hoach.yaml:5:9: error: `Việc_Một` is not a valid id: use ASCII lower-case letters, digits and single hyphens (for example `viec-mot`)",
@@ -255,7 +329,10 @@ fn article_image_without_alt() {
 
 #[test]
 fn article_with_a_bad_slug() {
-    let run = check_with("content/news/Tin Mới.md", "---\ntitle: Tin\ndate: 2025-03-10\n---\nA\n");
+    let run = check_with(
+        "content/news/Tin Mới.md",
+        "---\ntitle: Tin\ndate: 2025-03-10\n---\nA\n",
+    );
     assert_error(
         &run,
         "content/news/Tin Mới.md: error: file name `Tin Mới` is not a valid slug: use ASCII lower-case letters, digits and hyphens, for example `tin-moi.md`",
@@ -278,46 +355,110 @@ fn lineage_cycle() {
     kind: department
 ";
     let run = check_with("content/agencies.yaml", agencies);
-    assert_error(&run, "content/agencies.yaml:5:17: error: agency lineage forms a cycle: so-mot -> so-hai -> so-mot");
-    assert_error(&run, "content/agencies.yaml:9:18: error: agency lineage forms a cycle: so-hai -> so-mot -> so-hai");
+    assert_error(
+        &run,
+        "content/agencies.yaml:5:17: error: agency lineage forms a cycle: so-mot -> so-hai -> so-mot",
+    );
+    assert_error(
+        &run,
+        "content/agencies.yaml:9:18: error: agency lineage forms a cycle: so-hai -> so-mot -> so-hai",
+    );
 }
 
 #[test]
 fn yaml_1_2_booleans_are_strings() {
     // `yes` is not a boolean in YAML 1.2.
-    let run = check_with("content/site.yaml", "title: T\nbase_url: https://example.org/\nsample_data: yes\n");
+    let run = check_with(
+        "content/site.yaml",
+        "title: T\nbase_url: https://example.org/\nsample_data: yes\n",
+    );
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("content/site.yaml:3:14: error:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/site.yaml:3:14: error:"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn missing_site_yaml() {
     let dir = site_with(&[("content/site.yaml", None)]);
     let run = tiendo(&["check"], dir.path());
-    assert_error(&run, "content/site.yaml: error: site.yaml is missing; it needs at least `title` and `base_url`");
+    assert_error(
+        &run,
+        "content/site.yaml: error: site.yaml is missing; it needs at least `title` and `base_url`",
+    );
 }
 
 #[test]
 fn every_problem_is_reported_at_once_sorted() {
     let dir = site_with(&[
-        (PLAN, Some(plan_with_task(&GOOD_TASK.replace("lead: so-mot", "lead: so-x"))).as_deref().map(str::as_bytes)),
-        (REPORT, Some(report("  - task: viec-mot\n    state: in_progress\n    progress: 101\n")).as_deref().map(str::as_bytes)),
-        ("content/news/tin-mot.md", Some(b"---\ntitle: Tin\ndate: 2025-02-30\n---\n".as_slice())),
+        (
+            PLAN,
+            Some(plan_with_task(
+                &GOOD_TASK.replace("lead: so-mot", "lead: so-x"),
+            ))
+            .as_deref()
+            .map(str::as_bytes),
+        ),
+        (
+            REPORT,
+            Some(report(
+                "  - task: viec-mot\n    state: in_progress\n    progress: 101\n",
+            ))
+            .as_deref()
+            .map(str::as_bytes),
+        ),
+        (
+            "content/news/tin-mot.md",
+            Some(b"---\ntitle: Tin\ndate: 2025-02-30\n---\n".as_slice()),
+        ),
     ]);
     let run = tiendo(&["check"], dir.path());
-    let errors: Vec<&str> = run.stderr.lines().filter(|l| l.contains(": error: ")).collect();
-    assert_eq!(errors.len(), 3, "no cascade from the unknown lead:\n{}", run.stderr);
-    assert!(errors[0].starts_with("content/news/tin-mot.md:3:7:"), "{}", run.stderr);
-    assert!(errors[1].starts_with("content/plans/ke-hoach.yaml:7:11:"), "{}", run.stderr);
-    assert!(errors[2].starts_with("content/reports/2025-03/so-mot.yaml:7:15:"), "{}", run.stderr);
-    assert!(run.stderr.contains("3 error(s), 0 warning(s)"), "{}", run.stderr);
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    assert_eq!(
+        errors.len(),
+        3,
+        "no cascade from the unknown lead:\n{}",
+        run.stderr
+    );
+    assert!(
+        errors[0].starts_with("content/news/tin-mot.md:3:7:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        errors[1].starts_with("content/plans/ke-hoach.yaml:7:11:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        errors[2].starts_with("content/reports/2025-03/so-mot.yaml:7:15:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("3 error(s), 0 warning(s)"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn warning_for_an_overdue_task_nobody_reported_on() {
     let dir = site_with(&[
-        ("content/reports/2025-03/so-mot.yaml", Some(b"agency: so-mot\nperiod: 2025-03\nsubmitted: 2025-03-19\n".as_slice())),
-        ("content/reports/2025-04/so-mot.yaml", Some(b"agency: so-mot\nperiod: 2025-04\nsubmitted: 2025-04-18\n".as_slice())),
+        (
+            "content/reports/2025-03/so-mot.yaml",
+            Some(b"agency: so-mot\nperiod: 2025-03\nsubmitted: 2025-03-19\n".as_slice()),
+        ),
+        (
+            "content/reports/2025-04/so-mot.yaml",
+            Some(b"agency: so-mot\nperiod: 2025-04\nsubmitted: 2025-04-18\n".as_slice()),
+        ),
     ]);
     let run = tiendo(&["check"], dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -348,5 +489,9 @@ fn warning_for_a_missing_monthly_report() {
 fn missing_root_is_a_usage_error() {
     let run = tiendo(&["check"], std::path::Path::new("/nonexistent/site"));
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("has no content/ folder"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("has no content/ folder"),
+        "{}",
+        run.stderr
+    );
 }

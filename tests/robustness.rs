@@ -18,7 +18,10 @@ fn assert_clean_failure(run: &Run) {
 
 #[test]
 fn invalid_utf8_names_the_first_bad_byte() {
-    let run = check_bytes("content/plans/ke-hoach.yaml", b"id: ke-hoach\ntitle: K\xe1\xbb hoa\xff\n");
+    let run = check_bytes(
+        "content/plans/ke-hoach.yaml",
+        b"id: ke-hoach\ntitle: K\xe1\xbb hoa\xff\n",
+    );
     assert_error(
         &run,
         "content/plans/ke-hoach.yaml:2:9: error: this file is not valid UTF-8; save it as UTF-8 (Unicode) text",
@@ -29,11 +32,26 @@ fn invalid_utf8_names_the_first_bad_byte() {
 fn empty_files_report_missing_keys() {
     let run = check_bytes("content/plans/ke-hoach.yaml", b"");
     assert_clean_failure(&run);
-    assert!(run.stderr.contains("content/plans/ke-hoach.yaml: error: the plan has no `id`; it is required"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/plans/ke-hoach.yaml: error: the plan has no `id`; it is required"),
+        "{}",
+        run.stderr
+    );
     let run = check_bytes("content/site.yaml", b"");
-    assert!(run.stderr.contains("content/site.yaml: error: site.yaml has no `title`; it is required"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/site.yaml: error: site.yaml has no `title`; it is required"),
+        "{}",
+        run.stderr
+    );
     let run = check_bytes("content/news/tin-mot.md", b"");
-    assert!(run.stderr.contains("content/news/tin-mot.md:1:1: error: front matter is missing"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/news/tin-mot.md:1:1: error: front matter is missing"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -48,18 +66,38 @@ fn huge_numbers_are_rejected_not_overflowed() {
         &run,
         "content/reports/2025-03/so-mot.yaml:11:12: error: value `99999999999999999999999999` is not a number; write for example 80, 78.5 or \"80%\"",
     );
-    let run = check_bytes("content/site.yaml", b"title: T\nbase_url: /\ndue_soon_days: 99999999999999999999999\n");
-    assert!(run.stderr.contains("content/site.yaml:3:16: error: `due_soon_days` must be a whole number from 0 to 365"), "{}", run.stderr);
-    let run = check_bytes("content/site.yaml", b"title: T\nbase_url: /\nas_of: 99999-01-01\n");
+    let run = check_bytes(
+        "content/site.yaml",
+        b"title: T\nbase_url: /\ndue_soon_days: 99999999999999999999999\n",
+    );
+    assert!(
+        run.stderr.contains(
+            "content/site.yaml:3:16: error: `due_soon_days` must be a whole number from 0 to 365"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = check_bytes(
+        "content/site.yaml",
+        b"title: T\nbase_url: /\nas_of: 99999-01-01\n",
+    );
     assert_clean_failure(&run);
 }
 
 #[test]
 fn deep_nesting_is_refused() {
-    let deep = format!("id: ke-hoach\ntitle: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!(
+        "id: ke-hoach\ntitle: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let run = check_bytes("content/plans/ke-hoach.yaml", deep.as_bytes());
     assert_clean_failure(&run);
-    assert!(run.stderr.contains("content/plans/ke-hoach.yaml:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/plans/ke-hoach.yaml:"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -81,18 +119,27 @@ fn alias_bomb_is_refused() {
     );
     for i in 1..=12 {
         let refs = vec![format!("*a{}", i - 1); 10].join(", ");
-        yaml.push_str(&format!("  - id: v{i}\n    title: T\n    incomplete: x\n    tags: &a{i} [{refs}]\n"));
+        yaml.push_str(&format!(
+            "  - id: v{i}\n    title: T\n    incomplete: x\n    tags: &a{i} [{refs}]\n"
+        ));
     }
     let start = std::time::Instant::now();
     let run = check_bytes("content/plans/ke-hoach.yaml", yaml.as_bytes());
-    assert_error(&run, "content/plans/ke-hoach.yaml:12:16: error: expected a single value here, not a list or a mapping");
-    assert!(start.elapsed().as_secs() < 30, "an alias bomb must not stall loading");
+    assert_error(
+        &run,
+        "content/plans/ke-hoach.yaml:12:16: error: expected a single value here, not a list or a mapping",
+    );
+    assert!(
+        start.elapsed().as_secs() < 30,
+        "an alias bomb must not stall loading"
+    );
 }
 
 #[test]
 fn bom_crlf_and_nfd_are_read() {
     let site = "\u{feff}title: Cổng thử\r\nbase_url: https://example.org/\r\nas_of: 2025-04-25\r\n";
-    let nfd_title: String = unicode_normalization::UnicodeNormalization::nfd("Chuyển đổi số").collect();
+    let nfd_title: String =
+        unicode_normalization::UnicodeNormalization::nfd("Chuyển đổi số").collect();
     let news = format!("---\r\ntitle: {nfd_title}\r\ndate: 2025-03-10\r\n---\r\nNội dung\r\n");
     let dir = site_with(&[
         ("content/site.yaml", Some(site.as_bytes())),
@@ -107,11 +154,18 @@ fn oversized_files_are_refused_without_reading() {
     let big = vec![b'#'; (tiendo::load::MAX_TEXT_FILE_BYTES + 1) as usize];
     let run = check_bytes("content/plans/ke-hoach.yaml", &big);
     assert_clean_failure(&run);
-    assert!(run.stderr.contains("content files may be at most 20 MB"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content files may be at most 20 MB"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn lists_where_scalars_belong() {
     let run = check_bytes("content/site.yaml", b"title: [a, b]\nbase_url: /\n");
-    assert_error(&run, "content/site.yaml:1:8: error: expected a single value here, not a list or a mapping");
+    assert_error(
+        &run,
+        "content/site.yaml:1:8: error: expected a single value here, not a list or a mapping",
+    );
 }

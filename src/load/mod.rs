@@ -10,8 +10,8 @@ pub mod raw;
 
 use crate::diag::{Diagnostics, Loc, did_you_mean};
 use crate::theme;
-use rayon::prelude::*;
 use raw::*;
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde_saphyr::Spanned;
 use std::path::{Path, PathBuf};
@@ -34,7 +34,11 @@ impl<T> Source<T> {
     /// The place of a spanned value.
     pub fn loc<U>(&self, s: &Spanned<U>) -> Loc {
         let line = s.referenced.line();
-        let line = if line == 0 { 0 } else { line + self.line_offset };
+        let line = if line == 0 {
+            0
+        } else {
+            line + self.line_offset
+        };
         Loc::new(&self.file, line, s.referenced.column())
     }
 
@@ -132,7 +136,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError>
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| rel(root, p)).unwrap_or_else(|| "content".into());
+                let path = e
+                    .path()
+                    .map(|p| rel(root, p))
+                    .unwrap_or_else(|| "content".into());
                 diags.error(Loc::file(&path), format!("cannot read: {e}"));
                 continue;
             }
@@ -147,11 +154,18 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError>
             Err(_) => continue,
         };
         if entry.file_type().is_symlink() {
-            diags.warning(Loc::file(&file), "symbolic links are not followed; this file is skipped");
+            diags.warning(
+                Loc::file(&file),
+                "symbolic links are not followed; this file is skipped",
+            );
             continue;
         }
         if let Some(url_path) = inner.strip_prefix("static/") {
-            out.static_files.push(StaticFile { url_path: url_path.to_string(), source: path, file });
+            out.static_files.push(StaticFile {
+                url_path: url_path.to_string(),
+                source: path,
+                file,
+            });
             continue;
         }
         match classify(&inner) {
@@ -185,7 +199,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError>
             out.unparsed.extend(defines(*kind));
         }
         match p {
-            Parsed::Site(s) => out.site = Some(s),
+            Parsed::Site(s) => out.site = Some(*s),
             Parsed::Agencies(s) => out.agencies = Some(s),
             Parsed::Plan(s) => out.plans.push(s),
             Parsed::Kpis(s) => out.kpis = Some(s),
@@ -236,8 +250,9 @@ fn rel(root: &Path, path: &Path) -> Arc<str> {
     Arc::from(p.to_string_lossy().replace('\\', "/").as_str())
 }
 
+/// One file's parse result; boxed site settings keep the variants close in size.
 enum Parsed {
-    Site(Source<RawSite>),
+    Site(Box<Source<RawSite>>),
     Agencies(Source<RawAgencies>),
     Plan(Source<RawPlan>),
     Kpis(Source<RawKpis>),
@@ -252,10 +267,14 @@ fn parse_file(kind: Kind, path: &Path, file: &Arc<str>, diags: &mut Diagnostics)
         return Parsed::Nothing;
     };
     fn src<T>(file: &Arc<str>, doc: T) -> Source<T> {
-        Source { file: Arc::clone(file), line_offset: 0, doc }
+        Source {
+            file: Arc::clone(file),
+            line_offset: 0,
+            doc,
+        }
     }
     match kind {
-        Kind::Site => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Site(src(file, d))),
+        Kind::Site => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Site(Box::new(src(file, d)))),
         Kind::Agencies => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Agencies(src(file, d))),
         Kind::Plan => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Plan(src(file, d))),
         Kind::Kpis => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Kpis(src(file, d))),
@@ -265,8 +284,15 @@ fn parse_file(kind: Kind, path: &Path, file: &Arc<str>, diags: &mut Diagnostics)
                 .and_then(|p| p.file_name())
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            Parsed::Report(ReportSource { source: src(file, d), folder, stem })
+            let stem = path
+                .file_stem()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Parsed::Report(ReportSource {
+                source: src(file, d),
+                folder,
+                stem,
+            })
         }),
         Kind::Article => parse_markdown(path, file, &text, diags).map(Parsed::Article),
         Kind::Page => parse_markdown(path, file, &text, diags).map(Parsed::Page),
@@ -341,7 +367,10 @@ pub fn parse_yaml<T: DeserializeOwned>(
         Err(e) => {
             let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
             let line = if line == 0 { 0 } else { line + line_offset };
-            diags.error(Loc::new(file, line, column), explain_yaml_error(&e.without_snippet().to_string()));
+            diags.error(
+                Loc::new(file, line, column),
+                explain_yaml_error(&e.without_snippet().to_string()),
+            );
             None
         }
     }
@@ -362,11 +391,18 @@ fn explain_yaml_error(message: &str) -> String {
         let expected: Vec<String> = tail
             .split_once("expected one of ")
             .or_else(|| tail.split_once("expected "))
-            .map(|(_, list)| list.split(", ").map(|k| k.trim_matches('`').trim().to_string()).collect())
+            .map(|(_, list)| {
+                list.split(", ")
+                    .map(|k| k.trim_matches('`').trim().to_string())
+                    .collect()
+            })
             .unwrap_or_default();
         let hint = did_you_mean(key, expected.iter().map(String::as_str));
         return if hint.is_empty() && !expected.is_empty() {
-            format!("unknown key `{key}`; the keys allowed here are {}", expected.join(", "))
+            format!(
+                "unknown key `{key}`; the keys allowed here are {}",
+                expected.join(", ")
+            )
         } else if hint.is_empty() {
             format!("unknown key `{key}`: no keys are allowed here")
         } else {
@@ -391,7 +427,9 @@ fn explain_yaml_error(message: &str) -> String {
 
 /// Splits `---\n<yaml>\n---\n<body>`; the YAML starts on line 2.
 pub fn split_front_matter(text: &str) -> Option<(&str, &str, u64)> {
-    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
     let mut offset = 0;
     let mut lines = 1u64;
     for line in rest.split_inclusive('\n') {
@@ -421,14 +459,21 @@ fn parse_markdown<M: DeserializeOwned>(
         return None;
     };
     let doc = parse_yaml::<M>(file, yaml, 1, diags)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let stem = name.strip_suffix(".md").unwrap_or(&name);
     let (slug, lang) = match stem.rsplit_once('.') {
         Some((slug, lang)) => (slug.to_string(), Some(lang.to_string())),
         None => (stem.to_string(), None),
     };
     Some(MarkdownSource {
-        source: Source { file: Arc::clone(file), line_offset: 1, doc },
+        source: Source {
+            file: Arc::clone(file),
+            line_offset: 1,
+            doc,
+        },
         slug,
         lang,
         body: body.to_string(),
@@ -441,8 +486,14 @@ fn parse_markdown<M: DeserializeOwned>(
 /// copying the rest.
 fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
     let mut theme = ThemeFiles {
-        templates: theme::TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
-        assets: theme::ASSETS.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect(),
+        templates: theme::TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect(),
+        assets: theme::ASSETS
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect(),
     };
     let overlays = [
         (root.join("themes/default/templates"), true),
@@ -454,11 +505,17 @@ fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if !entry.file_type().is_file() {
                 continue;
             }
-            let Ok(inner) = entry.path().strip_prefix(&dir) else { continue };
+            let Ok(inner) = entry.path().strip_prefix(&dir) else {
+                continue;
+            };
             let name = inner.to_string_lossy().replace('\\', "/");
             let file = rel(root, entry.path());
             let bytes = match std::fs::read(entry.path()) {
@@ -509,7 +566,9 @@ mod tests {
     #[test]
     fn unknown_keys_get_a_suggestion() {
         assert_eq!(
-            explain_yaml_error("unknown field `progres`, expected one of `task`, `progress`, `state` at line 4, column 5"),
+            explain_yaml_error(
+                "unknown field `progres`, expected one of `task`, `progress`, `state` at line 4, column 5"
+            ),
             "unknown key `progres`; did you mean `progress`?"
         );
         assert_eq!(

@@ -21,13 +21,28 @@ use std::sync::Arc;
 
 /// Top-level paths the portal generates; a standing page may not take them.
 pub const RESERVED_SLUGS: &[&str] = &[
-    "nhiem-vu", "co-quan", "to-cong-tac", "chi-tieu", "bao-cao", "han-chot", "tin-tuc", "chu-de",
-    "du-lieu", "tim-kiem", "en", "assets", "ke-hoach",
+    "nhiem-vu",
+    "co-quan",
+    "to-cong-tac",
+    "chi-tieu",
+    "bao-cao",
+    "han-chot",
+    "tin-tuc",
+    "chu-de",
+    "du-lieu",
+    "tim-kiem",
+    "en",
+    "assets",
+    "ke-hoach",
 ];
 
 /// Checks `raw` and builds the model; problems go to `diags`.
 pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
-    let mut m = Model { static_files: raw.static_files, theme: raw.theme, ..Model::default() };
+    let mut m = Model {
+        static_files: raw.static_files,
+        theme: raw.theme,
+        ..Model::default()
+    };
     m.unparsed = raw.unparsed.iter().copied().collect();
     if let Some(src) = &raw.site {
         m.site = site(src, diags);
@@ -36,12 +51,24 @@ pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
         agencies(&mut m, src, diags);
     }
     let kpi_ids = collect_ids(
-        raw.kpis.iter().flat_map(|s| s.doc.kpis.iter().flatten().map(move |k| (s, k.value.id.as_ref()))),
+        raw.kpis.iter().flat_map(|s| {
+            s.doc
+                .kpis
+                .iter()
+                .flatten()
+                .map(move |k| (s, k.value.id.as_ref()))
+        }),
         "KPI",
         diags,
     );
     let task_ids = collect_ids(
-        raw.plans.iter().flat_map(|s| s.doc.tasks.iter().flatten().map(move |t| (s, t.value.id.as_ref()))),
+        raw.plans.iter().flat_map(|s| {
+            s.doc
+                .tasks
+                .iter()
+                .flatten()
+                .map(move |t| (s, t.value.id.as_ref()))
+        }),
         "task",
         diags,
     );
@@ -65,8 +92,14 @@ pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
     for p in &raw.pages {
         page(&mut m, p, diags);
     }
-    m.articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)).then(a.lang.cmp(&b.lang)));
-    m.pages.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.lang.cmp(&b.lang)));
+    m.articles.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.slug.cmp(&b.slug))
+            .then(a.lang.cmp(&b.lang))
+    });
+    m.pages
+        .sort_by(|a, b| a.slug.cmp(&b.slug).then(a.lang.cmp(&b.lang)));
     m
 }
 
@@ -82,12 +115,21 @@ struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     fn new<T>(src: &'a Source<T>, m: &Model, d: &'a mut Diagnostics) -> Self {
-        Cx { file: &src.file, off: src.line_offset, d, unparsed: m.unparsed.clone() }
+        Cx {
+            file: &src.file,
+            off: src.line_offset,
+            d,
+            unparsed: m.unparsed.clone(),
+        }
     }
 
     fn loc<U>(&self, s: &Spanned<U>) -> Loc {
         let line = s.referenced.line();
-        Loc::new(self.file, if line == 0 { 0 } else { line + self.off }, s.referenced.column())
+        Loc::new(
+            self.file,
+            if line == 0 { 0 } else { line + self.off },
+            s.referenced.column(),
+        )
     }
 
     fn err(&mut self, loc: Loc, msg: impl Into<String>) {
@@ -96,7 +138,9 @@ impl<'a> Cx<'a> {
 
     /// Optional text: NFC, trimmed, `None` when empty.
     fn text(&self, v: &Option<S>) -> Option<String> {
-        v.as_ref().map(|s| nfc(s.value.trim())).filter(|s| !s.is_empty())
+        v.as_ref()
+            .map(|s| nfc(s.value.trim()))
+            .filter(|s| !s.is_empty())
     }
 
     /// Required text; an error at `parent` names the missing key.
@@ -108,7 +152,10 @@ impl<'a> Cx<'a> {
                     let loc = self.loc(s);
                     self.err(loc, format!("`{key}` of {what} is empty"));
                 }
-                None => self.err(parent.clone(), format!("{what} has no `{key}`; it is required")),
+                None => self.err(
+                    parent.clone(),
+                    format!("{what} has no `{key}`; it is required"),
+                ),
             }
         }
         t
@@ -148,11 +195,20 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn required_date(&mut self, v: &Option<S>, key: &str, parent: &Loc, what: &str) -> Option<Date> {
+    fn required_date(
+        &mut self,
+        v: &Option<S>,
+        key: &str,
+        parent: &Loc,
+        what: &str,
+    ) -> Option<Date> {
         match v {
             Some(s) => self.date(s),
             None => {
-                self.err(parent.clone(), format!("{what} has no `{key}`; it is required"));
+                self.err(
+                    parent.clone(),
+                    format!("{what} has no `{key}`; it is required"),
+                );
                 None
             }
         }
@@ -173,12 +229,22 @@ impl<'a> Cx<'a> {
     fn number(&mut self, v: &S, what: &str) -> Option<f64> {
         let s = v.value.trim();
         let s = s.strip_suffix('%').unwrap_or(s).trim();
-        let parsed = if s.contains(',') && !s.contains('.') { s.replace(',', ".") } else { s.to_string() };
+        let parsed = if s.contains(',') && !s.contains('.') {
+            s.replace(',', ".")
+        } else {
+            s.to_string()
+        };
         match parsed.parse::<f64>() {
             Ok(n) if n.is_finite() && n.abs() < 1e15 => Some(n),
             _ => {
                 let loc = self.loc(v);
-                self.err(loc, format!("{what} `{}` is not a number; write for example 80, 78.5 or \"80%\"", v.value));
+                self.err(
+                    loc,
+                    format!(
+                        "{what} `{}` is not a number; write for example 80, 78.5 or \"80%\"",
+                        v.value
+                    ),
+                );
                 None
             }
         }
@@ -193,7 +259,14 @@ impl<'a> Cx<'a> {
         let names: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
         let hint = did_you_mean(&word, names.iter().copied());
         let loc = self.loc(v);
-        self.err(loc, format!("`{}` is not a valid `{key}`{hint} (one of: {})", v.value.trim(), names.join(", ")));
+        self.err(
+            loc,
+            format!(
+                "`{}` is not a valid `{key}`{hint} (one of: {})",
+                v.value.trim(),
+                names.join(", ")
+            ),
+        );
         None
     }
 
@@ -214,7 +287,12 @@ impl<'a> Cx<'a> {
         None
     }
 
-    fn references<I>(&mut self, v: &Option<Vec<S>>, what: &str, known: &HashMap<String, I>) -> Vec<String> {
+    fn references<I>(
+        &mut self,
+        v: &Option<Vec<S>>,
+        what: &str,
+        known: &HashMap<String, I>,
+    ) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for s in v.iter().flatten() {
             if let Some(id) = self.reference(s, what, known)
@@ -246,11 +324,18 @@ impl<'a> Cx<'a> {
             || lower.starts_with("http://")
             || lower.starts_with("mailto:")
             || (t.starts_with('/') && !t.starts_with("//"));
-        if ok && !t.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+        if ok
+            && !t
+                .chars()
+                .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+        {
             Some(t)
         } else {
             let loc = self.loc(s);
-            self.err(loc, format!("`{key}` must be an https:// link or a path starting with /, not `{t}`"));
+            self.err(
+                loc,
+                format!("`{key}` must be an https:// link or a path starting with /, not `{t}`"),
+            );
             None
         }
     }
@@ -270,7 +355,10 @@ fn collect_ids<'a, T: 'a>(
     all.sort();
     for (loc, id) in all {
         match seen.get(&id) {
-            Some(first) => diags.error(loc, format!("duplicate {what} id `{id}`; it is first defined at {first}")),
+            Some(first) => diags.error(
+                loc,
+                format!("duplicate {what} id `{id}`; it is first defined at {first}"),
+            ),
             None => {
                 seen.insert(id, loc);
             }
@@ -289,14 +377,20 @@ fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
         && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
     {
         let loc = cx.loc(at);
-        cx.err(loc, format!("`base_url` must start with https://, http:// or /, not `{url}`"));
+        cx.err(
+            loc,
+            format!("`base_url` must start with https://, http:// or /, not `{url}`"),
+        );
     }
     let mut languages = Vec::new();
     for l in s.languages.iter().flatten() {
         let code = l.value.trim().to_lowercase();
         if code != "vi" && code != "en" {
             let loc = cx.loc(l);
-            cx.err(loc, format!("language `{code}` is not supported; use `vi` and optionally `en`"));
+            cx.err(
+                loc,
+                format!("language `{code}` is not supported; use `vi` and optionally `en`"),
+            );
         } else if !languages.contains(&code) {
             languages.push(code);
         }
@@ -305,24 +399,37 @@ fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
         languages.push("vi".to_string());
     }
     if languages[0] != "vi" {
-        let loc = s.languages.as_ref().and_then(|l| l.first()).map_or(whole.clone(), |l| cx.loc(l));
-        cx.err(loc, "the first language is the default and must be `vi`; English is served under /en/");
+        let loc = s
+            .languages
+            .as_ref()
+            .and_then(|l| l.first())
+            .map_or(whole.clone(), |l| cx.loc(l));
+        cx.err(
+            loc,
+            "the first language is the default and must be `vi`; English is served under /en/",
+        );
     }
     let as_of = s.as_of.as_ref().and_then(|v| cx.date(v));
-    let mut int = |v: &Option<S>, key: &str, default: i64, range: std::ops::RangeInclusive<i64>| -> i64 {
-        let Some(v) = v else { return default };
-        match v.value.trim().parse::<i64>() {
-            Ok(n) if range.contains(&n) => n,
-            _ => {
-                let loc = cx.loc(v);
-                cx.err(
-                    loc,
-                    format!("`{key}` must be a whole number from {} to {}, not `{}`", range.start(), range.end(), v.value),
-                );
-                default
+    let mut int =
+        |v: &Option<S>, key: &str, default: i64, range: std::ops::RangeInclusive<i64>| -> i64 {
+            let Some(v) = v else { return default };
+            match v.value.trim().parse::<i64>() {
+                Ok(n) if range.contains(&n) => n,
+                _ => {
+                    let loc = cx.loc(v);
+                    cx.err(
+                        loc,
+                        format!(
+                            "`{key}` must be a whole number from {} to {}, not `{}`",
+                            range.start(),
+                            range.end(),
+                            v.value
+                        ),
+                    );
+                    default
+                }
             }
-        }
-    };
+        };
     let due_soon_days = int(&s.due_soon_days, "due_soon_days", 14, 0..=365);
     let report_day = int(&s.report_day, "report_day", 20, 1..=31) as u32;
     Some(Site {
@@ -349,10 +456,15 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
         let what = "a working group";
         let id = cx.id(&g.value.id, &loc, what);
         let name = cx.required(&g.value.name, "name", &loc, what);
-        let (Some(id), Some(name)) = (id, name) else { continue };
+        let (Some(id), Some(name)) = (id, name) else {
+            continue;
+        };
         if let Some(&i) = m.group_ix.get(&id) {
             let first = m.groups[i].loc.clone();
-            cx.err(g.value.id.as_ref().map_or(loc.clone(), |v| cx.loc(v)), format!("duplicate group id `{id}`; it is first defined at {first}"));
+            cx.err(
+                g.value.id.as_ref().map_or(loc.clone(), |v| cx.loc(v)),
+                format!("duplicate group id `{id}`; it is first defined at {first}"),
+            );
             continue;
         }
         m.group_ix.insert(id.clone(), m.groups.len());
@@ -381,11 +493,19 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
                 None
             }
         };
-        let group = r.group.as_ref().and_then(|g| cx.reference(g, "working group", &m.group_ix));
-        let (Some(id), Some(name), Some(kind)) = (id, name, kind) else { continue };
+        let group = r
+            .group
+            .as_ref()
+            .and_then(|g| cx.reference(g, "working group", &m.group_ix));
+        let (Some(id), Some(name), Some(kind)) = (id, name, kind) else {
+            continue;
+        };
         if let Some(&i) = m.agency_ix.get(&id) {
             let first = m.agencies[i].loc.clone();
-            cx.err(r.id.as_ref().map_or(loc.clone(), |v| cx.loc(v)), format!("duplicate agency id `{id}`; it is first defined at {first}"));
+            cx.err(
+                r.id.as_ref().map_or(loc.clone(), |v| cx.loc(v)),
+                format!("duplicate agency id `{id}`; it is first defined at {first}"),
+            );
             continue;
         }
         m.agency_ix.insert(id.clone(), m.agencies.len());
@@ -404,17 +524,46 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
     }
     for (i, r) in raw_successions {
         let ends = [
-            r.merged_into.as_ref().map(|s| (SuccessionKind::Merged, "merged_into", cx.loc(s), s.value.agency.as_ref(), s.value.date.as_ref())),
-            r.renamed_to.as_ref().map(|s| (SuccessionKind::Renamed, "renamed_to", cx.loc(s), s.value.agency.as_ref(), s.value.date.as_ref())),
-            r.dissolved.as_ref().map(|s| (SuccessionKind::Dissolved, "dissolved", cx.loc(s), None, s.value.date.as_ref())),
+            r.merged_into.as_ref().map(|s| {
+                (
+                    SuccessionKind::Merged,
+                    "merged_into",
+                    cx.loc(s),
+                    s.value.agency.as_ref(),
+                    s.value.date.as_ref(),
+                )
+            }),
+            r.renamed_to.as_ref().map(|s| {
+                (
+                    SuccessionKind::Renamed,
+                    "renamed_to",
+                    cx.loc(s),
+                    s.value.agency.as_ref(),
+                    s.value.date.as_ref(),
+                )
+            }),
+            r.dissolved.as_ref().map(|s| {
+                (
+                    SuccessionKind::Dissolved,
+                    "dissolved",
+                    cx.loc(s),
+                    None,
+                    s.value.date.as_ref(),
+                )
+            }),
         ];
         let ends: Vec<_> = ends.into_iter().flatten().collect();
         if ends.len() > 1 {
             let loc = ends[1].2.clone();
-            cx.err(loc, "an agency ends only once: use one of `merged_into`, `renamed_to` or `dissolved`");
+            cx.err(
+                loc,
+                "an agency ends only once: use one of `merged_into`, `renamed_to` or `dissolved`",
+            );
             continue;
         }
-        let Some((kind, key, loc, to, date)) = ends.into_iter().next() else { continue };
+        let Some((kind, key, loc, to, date)) = ends.into_iter().next() else {
+            continue;
+        };
         let to = match (kind, to) {
             (SuccessionKind::Dissolved, _) => None,
             (_, Some(to)) => match cx.reference(to, "agency", &m.agency_ix) {
@@ -422,7 +571,10 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
                 None => continue,
             },
             (_, None) => {
-                cx.err(loc, format!("`{key}` needs both `agency` and `date`; `agency` is missing"));
+                cx.err(
+                    loc,
+                    format!("`{key}` needs both `agency` and `date`; `agency` is missing"),
+                );
                 continue;
             }
         };
@@ -435,7 +587,12 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
         }) else {
             continue;
         };
-        m.agencies[i].succession = Some(Succession { kind, to, date, loc });
+        m.agencies[i].succession = Some(Succession {
+            kind,
+            to,
+            date,
+            loc,
+        });
     }
     // A lineage that loops would leave no agency to answer.
     for start in 0..m.agencies.len() {
@@ -444,8 +601,14 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
         while let Some(Succession { to: Some(to), .. }) = &m.agencies[current].succession {
             if *to == m.agencies[start].id {
                 path.push(to.clone());
-                let loc = m.agencies[start].succession.as_ref().map_or(m.agencies[start].loc.clone(), |s| s.loc.clone());
-                cx.err(loc, format!("agency lineage forms a cycle: {}", path.join(" -> ")));
+                let loc = m.agencies[start]
+                    .succession
+                    .as_ref()
+                    .map_or(m.agencies[start].loc.clone(), |s| s.loc.clone());
+                cx.err(
+                    loc,
+                    format!("agency lineage forms a cycle: {}", path.join(" -> ")),
+                );
                 break;
             }
             if path.contains(to) || path.len() > m.agencies.len() {
@@ -504,7 +667,10 @@ fn plan(
     if let (Some(id), Some(v)) = (&id, &p.id) {
         let loc = cx.loc(v);
         if let Some(first) = plan_ids.get(id) {
-            cx.err(loc, format!("duplicate plan id `{id}`; it is first defined at {first}"));
+            cx.err(
+                loc,
+                format!("duplicate plan id `{id}`; it is first defined at {first}"),
+            );
             return;
         }
         plan_ids.insert(id.clone(), loc);
@@ -516,7 +682,9 @@ fn plan(
             tasks.push(task);
         }
     }
-    let (Some(id), Some(title), Some(issued)) = (id, title, issued) else { return };
+    let (Some(id), Some(title), Some(issued)) = (id, title, issued) else {
+        return;
+    };
     m.plans.push(Plan {
         id,
         title,
@@ -537,7 +705,13 @@ fn plan(
     }
 }
 
-fn task(m: &Model, cx: &mut Cx, t: &Spanned<RawTask>, plan: usize, kpi_ids: &HashMap<String, Loc>) -> Option<Task> {
+fn task(
+    m: &Model,
+    cx: &mut Cx,
+    t: &Spanned<RawTask>,
+    plan: usize,
+    kpi_ids: &HashMap<String, Loc>,
+) -> Option<Task> {
     let loc = cx.loc(t);
     let r = &t.value;
     let what = "a task";
@@ -546,11 +720,19 @@ fn task(m: &Model, cx: &mut Cx, t: &Spanned<RawTask>, plan: usize, kpi_ids: &Has
         && Status::ALL.iter().any(|s| s.slug() == id)
     {
         let at = cx.loc(v);
-        cx.err(at, format!("task id `{id}` is taken by the status view /nhiem-vu/{id}/; choose another id"));
+        cx.err(
+            at,
+            format!(
+                "task id `{id}` is taken by the status view /nhiem-vu/{id}/; choose another id"
+            ),
+        );
     }
     let title = cx.required(&r.title, "title", &loc, what);
     let incomplete = cx.text(&r.incomplete);
-    let lead = r.lead.as_ref().and_then(|l| cx.reference(l, "agency", &m.agency_ix));
+    let lead = r
+        .lead
+        .as_ref()
+        .and_then(|l| cx.reference(l, "agency", &m.agency_ix));
     let support: Vec<String> = cx.references(&r.support, "agency", &m.agency_ix);
     let unresolved = (r.lead.is_some() && lead.is_none())
         || r.support.as_ref().is_some_and(|s| s.len() > support.len());
@@ -569,7 +751,11 @@ fn task(m: &Model, cx: &mut Cx, t: &Spanned<RawTask>, plan: usize, kpi_ids: &Has
     .map(|(k, _)| *k)
     .collect();
     if !missing.is_empty() && incomplete.is_none() {
-        let keys = missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+        let keys = missing
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         cx.err(
             loc.clone(),
             format!(
@@ -582,7 +768,10 @@ fn task(m: &Model, cx: &mut Cx, t: &Spanned<RawTask>, plan: usize, kpi_ids: &Has
         && support.contains(l)
     {
         let at = cx.loc(r.lead.as_ref()?);
-        cx.d.warning(at, format!("`{l}` is both lead and support of this task; list it once, as lead"));
+        cx.d.warning(
+            at,
+            format!("`{l}` is both lead and support of this task; list it once, as lead"),
+        );
     }
     let mut deadline_changes = Vec::new();
     for c in r.deadline_changes.iter().flatten() {
@@ -590,7 +779,10 @@ fn task(m: &Model, cx: &mut Cx, t: &Spanned<RawTask>, plan: usize, kpi_ids: &Has
         let to = match &c.value.to {
             Some(v) => cx.deadline(v),
             None => {
-                cx.err(cloc.clone(), "a deadline change has no `to`; it is required");
+                cx.err(
+                    cloc.clone(),
+                    "a deadline change has no `to`; it is required",
+                );
                 None
             }
         };
@@ -599,15 +791,26 @@ fn task(m: &Model, cx: &mut Cx, t: &Spanned<RawTask>, plan: usize, kpi_ids: &Has
             && to.is_recurring()
         {
             let at = cx.loc(v);
-            cx.err(at, "a deadline can only be changed to a day, a month or a quarter");
+            cx.err(
+                at,
+                "a deadline can only be changed to a day, a month or a quarter",
+            );
             continue;
         }
         if let (Some(to), Some(date)) = (to, date) {
-            deadline_changes.push(DeadlineChange { to, date, by: cx.text(&c.value.by), reason: cx.text(&c.value.reason) });
+            deadline_changes.push(DeadlineChange {
+                to,
+                date,
+                by: cx.text(&c.value.by),
+                reason: cx.text(&c.value.reason),
+            });
         }
     }
     if !deadline_changes.is_empty() && deadline.as_ref().is_some_and(Deadline::is_recurring) {
-        cx.err(loc.clone(), "a `monthly` or `ongoing` task has no deadline to change; remove `deadline_changes`");
+        cx.err(
+            loc.clone(),
+            "a `monthly` or `ongoing` task has no deadline to change; remove `deadline_changes`",
+        );
     }
     deadline_changes.sort_by_key(|c| c.date);
     let kpis = cx.references(&r.kpis, "KPI", kpi_ids);
@@ -632,7 +835,12 @@ fn task(m: &Model, cx: &mut Cx, t: &Spanned<RawTask>, plan: usize, kpi_ids: &Has
     })
 }
 
-fn kpis(m: &mut Model, src: &Source<RawKpis>, task_ids: &HashMap<String, Loc>, diags: &mut Diagnostics) {
+fn kpis(
+    m: &mut Model,
+    src: &Source<RawKpis>,
+    task_ids: &HashMap<String, Loc>,
+    diags: &mut Diagnostics,
+) {
     let mut cx = Cx::new(src, m, diags);
     for k in src.doc.kpis.iter().flatten() {
         let loc = cx.loc(k);
@@ -649,7 +857,11 @@ fn kpis(m: &mut Model, src: &Source<RawKpis>, task_ids: &HashMap<String, Loc>, d
             }
         };
         let direction = match &r.direction {
-            Some(v) => cx.keyword(v, "direction", &[("up", Direction::Up), ("down", Direction::Down)]),
+            Some(v) => cx.keyword(
+                v,
+                "direction",
+                &[("up", Direction::Up), ("down", Direction::Down)],
+            ),
             None => Some(Direction::Up),
         };
         let deadline = match &r.deadline {
@@ -670,7 +882,10 @@ fn kpis(m: &mut Model, src: &Source<RawKpis>, task_ids: &HashMap<String, Loc>, d
         let owner = match &r.owner {
             Some(v) => cx.reference(v, "agency", &m.agency_ix),
             None => {
-                cx.err(loc.clone(), "a KPI has no `owner`; it is required (the agency that reports its values)");
+                cx.err(
+                    loc.clone(),
+                    "a KPI has no `owner`; it is required (the agency that reports its values)",
+                );
                 None
             }
         };
@@ -687,8 +902,15 @@ fn kpis(m: &mut Model, src: &Source<RawKpis>, task_ids: &HashMap<String, Loc>, d
             Some((date?, value?))
         });
         let tasks = cx.references(&r.tasks, "task", task_ids);
-        let (Some(id), Some(name), Some(unit), Some(target), Some(direction), Some(deadline), Some(owner)) =
-            (id, name, unit, target, direction, deadline, owner)
+        let (
+            Some(id),
+            Some(name),
+            Some(unit),
+            Some(target),
+            Some(direction),
+            Some(deadline),
+            Some(owner),
+        ) = (id, name, unit, target, direction, deadline, owner)
         else {
             continue;
         };
@@ -716,14 +938,20 @@ fn kpis(m: &mut Model, src: &Source<RawKpis>, task_ids: &HashMap<String, Loc>, d
 
 /// The agency's end as a sentence, for a report submitted after it.
 fn ended(m: &Model, id: &str) -> String {
-    let Some(s) = m.agency(id).and_then(|a| a.succession.as_ref()) else { return String::new() };
+    let Some(s) = m.agency(id).and_then(|a| a.succession.as_ref()) else {
+        return String::new();
+    };
     let date = fmt_date(s.date);
     match (&s.kind, &s.to) {
         (SuccessionKind::Merged, Some(to)) => {
-            format!("`{id}` merged into `{to}` on {date}; reports submitted from that day come from `{to}`")
+            format!(
+                "`{id}` merged into `{to}` on {date}; reports submitted from that day come from `{to}`"
+            )
         }
         (SuccessionKind::Renamed, Some(to)) => {
-            format!("`{id}` was renamed `{to}` on {date}; reports submitted from that day come from `{to}`")
+            format!(
+                "`{id}` was renamed `{to}` on {date}; reports submitted from that day come from `{to}`"
+            )
         }
         _ => format!("`{id}` was dissolved on {date} and reports nothing after that day"),
     }
@@ -737,7 +965,13 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
     let what = "the report";
     let folder = Period::parse(&rs.folder);
     if folder.is_none() {
-        cx.err(whole.clone(), format!("report folder `{}` is not a month: name it YYYY-MM, for example 2025-03", rs.folder));
+        cx.err(
+            whole.clone(),
+            format!(
+                "report folder `{}` is not a month: name it YYYY-MM, for example 2025-03",
+                rs.folder
+            ),
+        );
     }
     let agency = match &r.agency {
         Some(v) => {
@@ -766,7 +1000,13 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
             }
             None => {
                 let at = cx.loc(v);
-                cx.err(at, format!("`{}` is not a period: write the month as YYYY-MM, for example 2025-03", v.value.trim()));
+                cx.err(
+                    at,
+                    format!(
+                        "`{}` is not a period: write the month as YYYY-MM, for example 2025-03",
+                        v.value.trim()
+                    ),
+                );
                 None
             }
         },
@@ -790,7 +1030,9 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         let uloc = cx.loc(u);
         let v = &u.value;
         let task_ix = match &v.task {
-            Some(t) => cx.reference(t, "task", &m.task_ix).and_then(|id| m.task_index(&id)),
+            Some(t) => cx
+                .reference(t, "task", &m.task_ix)
+                .and_then(|id| m.task_index(&id)),
             None => {
                 cx.err(uloc.clone(), "an update has no `task`; it is required");
                 None
@@ -809,7 +1051,13 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 Some(n)
             } else {
                 let at = cx.loc(p);
-                cx.err(at, format!("progress {} is outside 0..100; it is a percentage", v.progress.as_ref()?.value.trim()));
+                cx.err(
+                    at,
+                    format!(
+                        "progress {} is outside 0..100; it is a percentage",
+                        v.progress.as_ref()?.value.trim()
+                    ),
+                );
                 None
             }
         });
@@ -818,7 +1066,13 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         if let (Some(task), Some(tv)) = (task_ix.map(|i| &m.tasks[i]), v.task.as_ref()) {
             let at = cx.loc(tv);
             if let Some(first) = seen_tasks.get(&task.id) {
-                cx.err(at.clone(), format!("task `{}` is reported twice in this report; it is first at {first}", task.id));
+                cx.err(
+                    at.clone(),
+                    format!(
+                        "task `{}` is reported twice in this report; it is first at {first}",
+                        task.id
+                    ),
+                );
                 ok = false;
             } else {
                 seen_tasks.insert(task.id.clone(), at.clone());
@@ -828,7 +1082,11 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 && !task.unresolved
                 && !m.takes_part_on(a, task, d)
             {
-                let lead = task.lead.as_deref().and_then(|l| m.holder_on(l, d)).unwrap_or("none");
+                let lead = task
+                    .lead
+                    .as_deref()
+                    .and_then(|l| m.holder_on(l, d))
+                    .unwrap_or("none");
                 cx.err(
                     at.clone(),
                     format!(
@@ -849,7 +1107,10 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
             }
         }
         if state == Some(TaskState::Done) && v.done_on.is_none() {
-            cx.err(uloc.clone(), "state `done` needs `done_on`, the day the task was finished");
+            cx.err(
+                uloc.clone(),
+                "state `done` needs `done_on`, the day the task was finished",
+            );
             ok = false;
         }
         if let (Some(done), Some(sub), Some(dv)) = (done_on, submitted, &v.done_on)
@@ -859,7 +1120,12 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
             cx.err(at, format!("done_on {} is after the report was submitted ({}); a report tells what is already done", fmt_date(done), fmt_date(sub)));
             ok = false;
         }
-        if let (Some(_), Some(TaskState::NotStarted | TaskState::InProgress | TaskState::Blocked), Some(dv)) = (done_on, state, &v.done_on) {
+        if let (
+            Some(_),
+            Some(TaskState::NotStarted | TaskState::InProgress | TaskState::Blocked),
+            Some(dv),
+        ) = (done_on, state, &v.done_on)
+        {
             let at = cx.loc(dv);
             cx.d.warning(at, "`done_on` is ignored unless the state is `done`");
         }
@@ -871,14 +1137,20 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
             cx.err(at, "progress above 0 with state `not_started`; set the state to in_progress, or the progress to 0");
             ok = false;
         }
-        let (Some(task_ix), Some(state), true) = (task_ix, state, ok) else { continue };
+        let (Some(task_ix), Some(state), true) = (task_ix, state, ok) else {
+            continue;
+        };
         updates.push(Update {
             task: m.tasks[task_ix].id.clone(),
             progress,
             state,
             note: cx.text(&v.note),
             evidence: cx.link(&v.evidence, "evidence"),
-            done_on: if state == TaskState::Done { done_on } else { None },
+            done_on: if state == TaskState::Done {
+                done_on
+            } else {
+                None
+            },
             loc: uloc,
         });
     }
@@ -902,7 +1174,9 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 None
             }
         };
-        let (Some(kpi), Some(date), Some(value)) = (kpi, date, value) else { continue };
+        let (Some(kpi), Some(date), Some(value)) = (kpi, date, value) else {
+            continue;
+        };
         let kat = v.kpi.as_ref().map_or(kloc.clone(), |k| cx.loc(k));
         if let (Some(a), Some(sub)) = (&agency, submitted)
             && exists
@@ -917,17 +1191,39 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
             && date > sub
         {
             let at = cx.loc(dv);
-            cx.err(at, format!("KPI value dated {} is after the report was submitted ({})", fmt_date(date), fmt_date(sub)));
+            cx.err(
+                at,
+                format!(
+                    "KPI value dated {} is after the report was submitted ({})",
+                    fmt_date(date),
+                    fmt_date(sub)
+                ),
+            );
             continue;
         }
         if let Some(first) = seen_values.get(&(kpi.clone(), date)) {
-            cx.err(kat, format!("KPI `{kpi}` has two values dated {} in this report; the first is at {first}", fmt_date(date)));
+            cx.err(
+                kat,
+                format!(
+                    "KPI `{kpi}` has two values dated {} in this report; the first is at {first}",
+                    fmt_date(date)
+                ),
+            );
             continue;
         }
         seen_values.insert((kpi.clone(), date), kat);
-        kpi_values.push(KpiValue { kpi, date, value, note: cx.text(&v.note), loc: kloc });
+        kpi_values.push(KpiValue {
+            kpi,
+            date,
+            value,
+            note: cx.text(&v.note),
+            loc: kloc,
+        });
     }
-    let (Some(agency), Some(period), Some(submitted), true) = (agency, period, submitted, exists) else { return };
+    let (Some(agency), Some(period), Some(submitted), true) = (agency, period, submitted, exists)
+    else {
+        return;
+    };
     m.reports.push(Report {
         agency,
         period,
@@ -958,7 +1254,10 @@ fn markdown_name<M>(cx: &mut Cx, md: &MarkdownSource<M>) -> Option<(String, Opti
         None => Some((md.slug.clone(), None)),
         Some("en") => Some((md.slug.clone(), Some("en".to_string()))),
         Some(other) => {
-            cx.err(whole, format!("`.{other}.md`: the only other language is English, `<slug>.en.md`"));
+            cx.err(
+                whole,
+                format!("`.{other}.md`: the only other language is English, `<slug>.en.md`"),
+            );
             None
         }
     }
@@ -976,17 +1275,27 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
     let image_alt = cx.text(&f.image_alt);
     if let (Some(_), None, Some(v)) = (&image, &image_alt, &f.image) {
         let at = cx.loc(v);
-        cx.err(at, "an image needs `image_alt`: a short description for readers who cannot see it");
+        cx.err(
+            at,
+            "an image needs `image_alt`: a short description for readers who cannot see it",
+        );
     }
     if let (Some(img), Some(v)) = (&image, &f.image)
-        && (img.contains("..") || img.contains('\\') || img.contains(':') && !img.starts_with("https://"))
+        && (img.contains("..")
+            || img.contains('\\')
+            || img.contains(':') && !img.starts_with("https://"))
     {
         let at = cx.loc(v);
-        cx.err(at, format!("`image` must be a path on this site such as /anh/a.jpg, not `{img}`"));
+        cx.err(
+            at,
+            format!("`image` must be a path on this site such as /anh/a.jpg, not `{img}`"),
+        );
     }
     let tasks = cx.references(&f.tasks, "task", &m.task_ix);
     let kpis = cx.references(&f.kpis, "KPI", &m.kpi_ix);
-    let (Some((slug, lang)), Some(title), Some(date)) = (name, title, date) else { return };
+    let (Some((slug, lang)), Some(title), Some(date)) = (name, title, date) else {
+        return;
+    };
     m.articles.push(Article {
         slug,
         lang,
@@ -1011,21 +1320,35 @@ fn page(m: &mut Model, md: &MarkdownSource<RawPageMeta>, diags: &mut Diagnostics
     let head = Loc::new(cx.file, 1, 1);
     let name = markdown_name(&mut cx, md);
     let title = cx.required(&f.title, "title", &head, "the page");
-    let menu = f.menu.as_ref().and_then(|v| match v.value.trim().parse::<i64>() {
-        Ok(n) => Some(n),
-        Err(_) => {
-            let at = cx.loc(v);
-            cx.err(at, format!("`menu` is the page's place in the menu, a whole number, not `{}`", v.value));
-            None
-        }
-    });
+    let menu = f
+        .menu
+        .as_ref()
+        .and_then(|v| match v.value.trim().parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let at = cx.loc(v);
+                cx.err(
+                    at,
+                    format!(
+                        "`menu` is the page's place in the menu, a whole number, not `{}`",
+                        v.value
+                    ),
+                );
+                None
+            }
+        });
     if let Some((slug, _)) = &name
         && RESERVED_SLUGS.contains(&slug.as_str())
     {
-        cx.err(Loc::file(cx.file), format!("page `{slug}` would replace the generated /{slug}/; rename the file"));
+        cx.err(
+            Loc::file(cx.file),
+            format!("page `{slug}` would replace the generated /{slug}/; rename the file"),
+        );
         return;
     }
-    let (Some((slug, lang)), Some(title)) = (name, title) else { return };
+    let (Some((slug, lang)), Some(title)) = (name, title) else {
+        return;
+    };
     m.pages.push(Page {
         slug,
         lang,

@@ -46,7 +46,10 @@ impl AgencyKind {
     ];
 
     pub fn code(self) -> &'static str {
-        Self::ALL.iter().find(|(_, k)| *k == self).map_or("office", |(c, _)| c)
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("office", |(c, _)| c)
     }
 
     pub fn label_vi(self) -> &'static str {
@@ -197,7 +200,10 @@ impl TaskState {
     ];
 
     pub fn code(self) -> &'static str {
-        Self::ALL.iter().find(|(_, s)| *s == self).map_or("not_started", |(c, _)| c)
+        Self::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("not_started", |(c, _)| c)
     }
 
     pub fn label_vi(self) -> &'static str {
@@ -335,7 +341,10 @@ impl Model {
     /// Whether `agency` may report on `task` on `date`: it exists then and
     /// leads or supports the task, directly or as successor.
     pub fn takes_part_on(&self, agency: &str, task: &Task, date: Date) -> bool {
-        task.lead.iter().chain(task.support.iter()).any(|a| self.holder_on(a, date) == Some(agency))
+        task.lead
+            .iter()
+            .chain(task.support.iter())
+            .any(|a| self.holder_on(a, date) == Some(agency))
     }
 
     /// Whether `agency` holds the lead of `task` on `date`.

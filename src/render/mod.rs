@@ -38,7 +38,11 @@ pub fn base_path(base_url: &str) -> String {
         .map(|r| r.find('/').map_or("/", |i| &r[i..]))
         .unwrap_or(base_url);
     let trimmed = rest.trim_matches('/');
-    if trimmed.is_empty() { "/".to_string() } else { format!("/{trimmed}/") }
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
 }
 
 /// How a status is drawn: text, icon and colour, everywhere the same.
@@ -65,7 +69,13 @@ fn icon(s: Status) -> &'static str {
 }
 
 fn status_view(s: Status) -> StatusView {
-    StatusView { code: s.code(), slug: s.slug(), label: s.label_vi(), icon: icon(s), rule: s.rule_vi() }
+    StatusView {
+        code: s.code(),
+        slug: s.slug(),
+        label: s.label_vi(),
+        icon: icon(s),
+        rule: s.rule_vi(),
+    }
 }
 
 #[derive(Serialize)]
@@ -120,7 +130,20 @@ struct CountView {
 /// A percentage as Vietnamese write it: `80`, `78,5`.
 pub fn fmt_percent(p: f64) -> String {
     let rounded = (p * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.1}").replace('.', ",") }
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}").replace('.', ",")
+    }
+}
+
+/// Progress as shown in tables: recurring tasks have none to show.
+fn progress_label(s: &TaskStatus) -> String {
+    if s.status == Status::Ongoing && s.progress == 0.0 {
+        "—".to_string()
+    } else {
+        format!("{}%", fmt_percent(s.progress))
+    }
 }
 
 fn days_label(s: &TaskStatus) -> String {
@@ -144,8 +167,12 @@ struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     fn common<'s>(&'s self, section: &'s str) -> Common<'s> {
         let site = self.model.site();
-        let mut pages: Vec<&crate::model::Page> =
-            self.model.pages.iter().filter(|p| p.lang.is_none() && p.menu.is_some()).collect();
+        let mut pages: Vec<&crate::model::Page> = self
+            .model
+            .pages
+            .iter()
+            .filter(|p| p.lang.is_none() && p.menu.is_some())
+            .collect();
         pages.sort_by_key(|p| (p.menu, &p.slug));
         Common {
             site: SiteView {
@@ -159,12 +186,19 @@ impl<'a> Renderer<'a> {
             as_of: fmt_date(self.figures.as_of),
             as_of_iso: self.figures.as_of.to_string(),
             section,
-            menu: pages.iter().map(|p| MenuItem { title: &p.title, slug: &p.slug }).collect(),
+            menu: pages
+                .iter()
+                .map(|p| MenuItem {
+                    title: &p.title,
+                    slug: &p.slug,
+                })
+                .collect(),
         }
     }
 
     fn agency_name(&self, id: Option<&str>) -> &'a str {
-        id.and_then(|i| self.model.agency(i)).map_or("", |a| a.short_name())
+        id.and_then(|i| self.model.agency(i))
+            .map_or("", |a| a.short_name())
     }
 
     fn row(&self, i: usize) -> TaskRow<'a> {
@@ -176,11 +210,13 @@ impl<'a> Renderer<'a> {
             title: &t.title,
             lead_id: s.lead_on.as_deref().unwrap_or(""),
             lead: self.agency_name(s.lead_on.as_deref()),
-            deadline: s.deadline.map_or_else(|| "Chưa xác định".to_string(), |d| d.label_vi()),
+            deadline: s
+                .deadline
+                .map_or_else(|| "Chưa xác định".to_string(), |d| d.label_vi()),
             deadline_iso: s.deadline.map(|d| d.code()).unwrap_or_default(),
             extended: s.extensions > 0,
             status: status_view(s.status),
-            progress: fmt_percent(s.progress),
+            progress: progress_label(s),
             days_late: s.days_late.unwrap_or(0),
             days_late_label: days_label(s),
         }
@@ -189,22 +225,36 @@ impl<'a> Renderer<'a> {
     fn counts(&self) -> Vec<CountView> {
         Status::ALL
             .iter()
-            .map(|&s| CountView { status: status_view(s), count: self.figures.overall.count(s) })
+            .map(|&s| CountView {
+                status: status_view(s),
+                count: self.figures.overall.count(s),
+            })
             .collect()
     }
 
-    fn render(&self, template: &str, ctx: &impl Serialize, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    fn render(
+        &self,
+        template: &str,
+        ctx: &impl Serialize,
+        diags: &mut Diagnostics,
+    ) -> Option<Vec<u8>> {
         let ctx = match tera::Context::from_serialize(ctx) {
             Ok(c) => c,
             Err(e) => {
-                diags.error(Loc::file(&Arc::from(template)), format!("cannot prepare the page data: {e}"));
+                diags.error(
+                    Loc::file(&Arc::from(template)),
+                    format!("cannot prepare the page data: {e}"),
+                );
                 return None;
             }
         };
         match self.tera.render(template, &ctx) {
             Ok(s) => Some(s.into_bytes()),
             Err(e) => {
-                diags.error(Loc::file(&Arc::from(format!("template {template}").as_str())), template_error(&e));
+                diags.error(
+                    Loc::file(&Arc::from(format!("template {template}").as_str())),
+                    template_error(&e),
+                );
                 None
             }
         }
@@ -235,7 +285,10 @@ impl<'a> Renderer<'a> {
             total: o.total,
             done: o.done,
             share_done: fmt_percent(o.share_done() * 100.0),
-            on_time_rate: o.on_time_rate.map(|r| fmt_percent(r * 100.0)).unwrap_or_default(),
+            on_time_rate: o
+                .on_time_rate
+                .map(|r| fmt_percent(r * 100.0))
+                .unwrap_or_default(),
             avg_progress: o.avg_progress.map(fmt_percent).unwrap_or_default(),
             missing: self
                 .figures
@@ -243,11 +296,20 @@ impl<'a> Renderer<'a> {
                 .into_iter()
                 .map(|(a, ps)| MissingView {
                     agency: self.agency_full(a),
-                    months: ps.iter().map(|p| format!("{:02}/{}", p.month, p.year)).collect(),
+                    months: ps
+                        .iter()
+                        .map(|p| format!("{:02}/{}", p.month, p.year))
+                        .collect(),
                 })
                 .collect(),
             counts: self.counts(),
-            overdue: self.figures.overall.overdue.iter().map(|&i| self.row(i)).collect(),
+            overdue: self
+                .figures
+                .overall
+                .overdue
+                .iter()
+                .map(|&i| self.row(i))
+                .collect(),
         };
         self.render("index.html", &ctx, diags)
     }
@@ -364,7 +426,11 @@ impl<'a> Renderer<'a> {
             .filter_map(|a| self.model.holder_on(a, as_of))
             .map(|a| self.agency_full(a))
             .collect();
-        let original = if s.extensions > 0 { t.deadline.map(|d| d.label_vi()).unwrap_or_default() } else { String::new() };
+        let original = if s.extensions > 0 {
+            t.deadline.map(|d| d.label_vi()).unwrap_or_default()
+        } else {
+            String::new()
+        };
         let ctx = Page {
             common: self.common("tasks"),
             task: TaskView {
@@ -374,15 +440,23 @@ impl<'a> Renderer<'a> {
                 responsible: t.responsible.as_deref().unwrap_or(""),
                 incomplete: t.incomplete.as_deref().unwrap_or(""),
             },
-            plan: PlanView { title: &self.model.plans[t.plan].title },
+            plan: PlanView {
+                title: &self.model.plans[t.plan].title,
+            },
             status: status_view(s.status),
             days_late_label: days_label(s),
             lead,
             support,
-            description: t.description.as_deref().map(markdown::to_html).unwrap_or_default(),
-            deadline: s.deadline.map_or_else(|| "Văn bản chưa nêu".to_string(), |d| d.label_vi()),
+            description: t
+                .description
+                .as_deref()
+                .map(markdown::to_html)
+                .unwrap_or_default(),
+            deadline: s
+                .deadline
+                .map_or_else(|| "Văn bản chưa nêu".to_string(), |d| d.label_vi()),
             original_deadline: original,
-            progress: fmt_percent(s.progress),
+            progress: progress_label(s),
             changes: t
                 .deadline_changes
                 .iter()
@@ -404,7 +478,12 @@ impl<'a> Renderer<'a> {
                     state: u.update.state.label_vi(),
                     progress: u.update.progress.map(fmt_percent).unwrap_or_default(),
                     done_on: u.update.done_on.map(fmt_date).unwrap_or_default(),
-                    note: u.update.note.as_deref().map(markdown::to_html).unwrap_or_default(),
+                    note: u
+                        .update
+                        .note
+                        .as_deref()
+                        .map(markdown::to_html)
+                        .unwrap_or_default(),
                     evidence: u.update.evidence.as_deref().unwrap_or(""),
                 })
                 .collect(),
@@ -414,7 +493,11 @@ impl<'a> Renderer<'a> {
                 .get(&i)
                 .map(|list| {
                     list.iter()
-                        .map(|(p, o)| PeriodView { period: p.label_vi(), outcome: o.code(), label: outcome_label(*o) })
+                        .map(|(p, o)| PeriodView {
+                            period: p.label_vi(),
+                            outcome: o.code(),
+                            label: outcome_label(*o),
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -480,16 +563,34 @@ fn template_error(e: &tera::Error) -> String {
 }
 
 /// Renders every page of the site.
-pub fn render(model: &Model, figures: &Figures, options: &RenderOptions, diags: &mut Diagnostics) -> RenderedSite {
+pub fn render(
+    model: &Model,
+    figures: &Figures,
+    options: &RenderOptions,
+    diags: &mut Diagnostics,
+) -> RenderedSite {
     let mut tera = tera::Tera::new();
-    let templates: Vec<(&str, &str)> =
-        model.theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let templates: Vec<(&str, &str)> = model
+        .theme
+        .templates
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     if let Err(e) = tera.add_raw_templates(templates) {
         diags.error(Loc::file(&Arc::from("templates")), template_error(&e));
         return RenderedSite::default();
     }
-    let base_url = options.base_url.clone().unwrap_or_else(|| model.site().base_url.clone());
-    let r = Renderer { model, figures, tera, base: base_path(&base_url), base_url };
+    let base_url = options
+        .base_url
+        .clone()
+        .unwrap_or_else(|| model.site().base_url.clone());
+    let r = Renderer {
+        model,
+        figures,
+        tera,
+        base: base_path(&base_url),
+        base_url,
+    };
     let mut site = RenderedSite::default();
     let mut add = |path: String, page: Option<Vec<u8>>| {
         if let Some(bytes) = page {
@@ -499,14 +600,21 @@ pub fn render(model: &Model, figures: &Figures, options: &RenderOptions, diags: 
     add("index.html".into(), r.home(diags));
     add("nhiem-vu/index.html".into(), r.task_list(None, diags));
     for s in Status::ALL {
-        add(format!("nhiem-vu/{}/index.html", s.slug()), r.task_list(Some(s), diags));
+        add(
+            format!("nhiem-vu/{}/index.html", s.slug()),
+            r.task_list(Some(s), diags),
+        );
     }
     let pages: Vec<(String, Option<Vec<u8>>, Diagnostics)> = (0..model.tasks.len())
         .into_par_iter()
         .map(|i| {
             let mut d = Diagnostics::new();
             let page = r.task_page(i, &mut d);
-            (format!("nhiem-vu/{}/index.html", model.tasks[i].id), page, d)
+            (
+                format!("nhiem-vu/{}/index.html", model.tasks[i].id),
+                page,
+                d,
+            )
         })
         .collect();
     for (path, page, d) in pages {
@@ -514,7 +622,10 @@ pub fn render(model: &Model, figures: &Figures, options: &RenderOptions, diags: 
         add(path, page);
     }
     for page in model.pages.iter().filter(|p| p.lang.is_none()) {
-        add(format!("{}/index.html", page.slug), r.standing_page(page, diags));
+        add(
+            format!("{}/index.html", page.slug),
+            r.standing_page(page, diags),
+        );
     }
     for (name, bytes) in &model.theme.assets {
         add(format!("assets/{name}"), Some(bytes.clone()));
@@ -525,7 +636,10 @@ pub fn render(model: &Model, figures: &Figures, options: &RenderOptions, diags: 
         if site.files.contains_key(&f.url_path) {
             diags.error(
                 Loc::file(&f.file),
-                format!("static file /{} would replace a generated page; rename or move it", f.url_path),
+                format!(
+                    "static file /{} would replace a generated page; rename or move it",
+                    f.url_path
+                ),
             );
         }
     }

@@ -85,7 +85,10 @@ pub fn meets(direction: Direction, value: f64, target: f64) -> bool {
 /// fewer than two distinct dates.
 pub fn least_squares(points: &[(Date, f64)]) -> Option<(f64, f64, Date)> {
     let first = points.iter().map(|p| p.0).min()?;
-    let xs: Vec<f64> = points.iter().map(|p| (p.0 - first).num_days() as f64).collect();
+    let xs: Vec<f64> = points
+        .iter()
+        .map(|p| (p.0 - first).num_days() as f64)
+        .collect();
     let n = xs.len() as f64;
     let mx = xs.iter().sum::<f64>() / n;
     let my = points.iter().map(|p| p.1).sum::<f64>() / n;
@@ -93,7 +96,11 @@ pub fn least_squares(points: &[(Date, f64)]) -> Option<(f64, f64, Date)> {
     if sxx <= 0.0 {
         return None;
     }
-    let sxy: f64 = xs.iter().zip(points).map(|(x, p)| (x - mx) * (p.1 - my)).sum();
+    let sxy: f64 = xs
+        .iter()
+        .zip(points)
+        .map(|(x, p)| (x - mx) * (p.1 - my))
+        .sum();
     let slope = sxy / sxx;
     Some((slope, my - slope * mx, first))
 }
@@ -102,11 +109,20 @@ pub fn kpi_status(m: &Model, k: usize, as_of: Date) -> KpiStatus {
     let kpi = &m.kpis[k];
     // Same date twice: the later-submitted value stands (then later period,
     // then later file), and a reported value beats the baseline.
-    let mut by_date: BTreeMap<Date, (KpiPoint, (Date, crate::date::Period, usize))> = BTreeMap::new();
+    let mut by_date: BTreeMap<Date, (KpiPoint, (Date, crate::date::Period, usize))> =
+        BTreeMap::new();
     if let Some((date, value)) = kpi.baseline {
         by_date.insert(
             date,
-            (KpiPoint { date, value, baseline: true, report: None }, (Date::MIN, crate::date::Period::of(Date::MIN), 0)),
+            (
+                KpiPoint {
+                    date,
+                    value,
+                    baseline: true,
+                    report: None,
+                },
+                (Date::MIN, crate::date::Period::of(Date::MIN), 0),
+            ),
         );
     }
     for (ri, r) in m.reports.iter().enumerate() {
@@ -115,7 +131,12 @@ pub fn kpi_status(m: &Model, k: usize, as_of: Date) -> KpiStatus {
         }
         for v in r.kpi_values.iter().filter(|v| v.kpi == kpi.id) {
             let key = (r.submitted, r.period, ri);
-            let point = KpiPoint { date: v.date, value: v.value, baseline: false, report: Some(ri) };
+            let point = KpiPoint {
+                date: v.date,
+                value: v.value,
+                baseline: false,
+                report: Some(ri),
+            };
             match by_date.get(&v.date) {
                 Some((_, old)) if *old > key => {}
                 _ => {
@@ -130,17 +151,34 @@ pub fn kpi_status(m: &Model, k: usize, as_of: Date) -> KpiStatus {
         Direction::Up => (kpi.target - p.value).max(0.0),
         Direction::Down => (p.value - kpi.target).max(0.0),
     });
-    let reached = latest.as_ref().is_some_and(|p| meets(kpi.direction, p.value, kpi.target));
+    let reached = latest
+        .as_ref()
+        .is_some_and(|p| meets(kpi.direction, p.value, kpi.target));
     let pairs: Vec<(Date, f64)> = points.iter().map(|p| (p.date, p.value)).collect();
     let deadline = kpi.deadline.date().unwrap_or(as_of);
     let trend = least_squares(&pairs).map(|(slope, intercept, first)| {
-        let t = Trend { slope, intercept, first, projected: 0.0 };
-        Trend { projected: t.at(deadline), ..t }
+        let t = Trend {
+            slope,
+            intercept,
+            first,
+            projected: 0.0,
+        };
+        Trend {
+            projected: t.at(deadline),
+            ..t
+        }
     });
     let verdict = match trend {
         None => Verdict::NotEnoughData,
         Some(t) if meets(kpi.direction, t.projected, kpi.target) => Verdict::OnTrack,
         Some(_) => Verdict::OffTrack,
     };
-    KpiStatus { points, latest, gap, reached, trend, verdict }
+    KpiStatus {
+        points,
+        latest,
+        gap,
+        reached,
+        trend,
+        verdict,
+    }
 }

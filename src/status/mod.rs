@@ -98,13 +98,21 @@ impl Status {
     /// The rule of DESIGN.md's table that yields this status, in words.
     pub fn rule_vi(self) -> &'static str {
         match self {
-            Status::DoneOnTime => "Quy tắc 1: đã báo cáo hoàn thành, ngày hoàn thành không muộn hơn hạn chót.",
+            Status::DoneOnTime => {
+                "Quy tắc 1: đã báo cáo hoàn thành, ngày hoàn thành không muộn hơn hạn chót."
+            }
             Status::DoneLate => "Quy tắc 2: đã báo cáo hoàn thành, nhưng sau hạn chót.",
-            Status::Ongoing => "Quy tắc 3: nhiệm vụ thường xuyên hoặc định kỳ hằng tháng, không có hạn chót; đánh giá theo việc báo cáo từng kỳ.",
+            Status::Ongoing => {
+                "Quy tắc 3: nhiệm vụ thường xuyên hoặc định kỳ hằng tháng, không có hạn chót; đánh giá theo việc báo cáo từng kỳ."
+            }
             Status::Overdue => "Quy tắc 4: chưa hoàn thành và đã qua hạn chót.",
-            Status::DueSoon => "Quy tắc 5: chưa hoàn thành và còn không quá số ngày cảnh báo đến hạn chót (ngày hạn chót vẫn chưa tính là quá hạn).",
+            Status::DueSoon => {
+                "Quy tắc 5: chưa hoàn thành và còn không quá số ngày cảnh báo đến hạn chót (ngày hạn chót vẫn chưa tính là quá hạn)."
+            }
             Status::Blocked => "Quy tắc 6: cơ quan chủ trì báo cáo đang vướng mắc.",
-            Status::InProgress => "Quy tắc 7: cơ quan chủ trì báo cáo đang thực hiện hoặc tiến độ trên 0%.",
+            Status::InProgress => {
+                "Quy tắc 7: cơ quan chủ trì báo cáo đang thực hiện hoặc tiến độ trên 0%."
+            }
             Status::NotStarted => "Quy tắc 8: chưa có báo cáo, hoặc báo cáo chưa triển khai.",
         }
     }
@@ -168,16 +176,25 @@ pub fn deadline_on(task: &Task, d: Date) -> (Option<Deadline>, usize) {
 /// DESIGN.md, first match wins.
 pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) -> TaskStatus {
     let due_soon = m.site().due_soon_days;
-    let known: Vec<&UpdateRef> = lead_updates.iter().filter(|u| u.report.submitted <= d).collect();
+    let known: Vec<&UpdateRef> = lead_updates
+        .iter()
+        .filter(|u| u.report.submitted <= d)
+        .collect();
     let latest = known.last();
     let state = latest.map(|u| u.update.state);
-    let mut progress = known.iter().rev().find_map(|u| u.update.progress).unwrap_or(0.0);
+    let mut progress = known
+        .iter()
+        .rev()
+        .find_map(|u| u.update.progress)
+        .unwrap_or(0.0);
     if state == Some(TaskState::Done) && latest.and_then(|u| u.update.progress).is_none() {
         progress = 100.0;
     }
     let (deadline, extensions) = deadline_on(task, d);
     let due = deadline.and_then(|dl| dl.date());
-    let done_on = latest.and_then(|u| u.update.done_on).filter(|_| state == Some(TaskState::Done));
+    let done_on = latest
+        .and_then(|u| u.update.done_on)
+        .filter(|_| state == Some(TaskState::Done));
     let mut s = TaskStatus {
         status: Status::NotStarted,
         deadline,
@@ -187,7 +204,11 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
         done_on,
         days_late: None,
         days_left: None,
-        lead_on: task.lead.as_deref().and_then(|l| m.holder_on(l, d)).map(str::to_string),
+        lead_on: task
+            .lead
+            .as_deref()
+            .and_then(|l| m.holder_on(l, d))
+            .map(str::to_string),
         last_update: latest.map(|u| u.report.submitted),
     };
     if let Some(done) = done_on {
@@ -262,7 +283,10 @@ impl Rollup {
             r.avg_progress = Some(progress / r.total as f64);
         }
         r.overdue.sort_by(|&a, &b| {
-            fig[b].days_late.cmp(&fig[a].days_late).then_with(|| m.tasks[a].id.cmp(&m.tasks[b].id))
+            fig[b]
+                .days_late
+                .cmp(&fig[a].days_late)
+                .then_with(|| m.tasks[a].id.cmp(&m.tasks[b].id))
         });
         r
     }
@@ -273,7 +297,11 @@ impl Rollup {
 
     /// Share of tasks done, 0..1.
     pub fn share_done(&self) -> f64 {
-        if self.total == 0 { 0.0 } else { self.done as f64 / self.total as f64 }
+        if self.total == 0 {
+            0.0
+        } else {
+            self.done as f64 / self.total as f64
+        }
     }
 }
 
@@ -370,8 +398,12 @@ impl Figures<'_> {
         self.agencies
             .iter()
             .filter_map(|(id, a)| {
-                let missing: Vec<Period> =
-                    a.duties.iter().filter(|d| d.outcome == Outcome::Missing).map(|d| d.period).collect();
+                let missing: Vec<Period> = a
+                    .duties
+                    .iter()
+                    .filter(|d| d.outcome == Outcome::Missing)
+                    .map(|d| d.period)
+                    .collect();
                 (!missing.is_empty()).then_some((id.as_str(), missing))
             })
             .collect()
@@ -386,13 +418,21 @@ fn all_updates(m: &Model) -> Vec<Vec<UpdateRef<'_>>> {
         for update in &report.updates {
             if let Some(i) = m.task_index(&update.task) {
                 let from_lead = m.leads_on(&report.agency, &m.tasks[i], report.submitted);
-                per_task[i].push(UpdateRef { report, update, from_lead });
+                per_task[i].push(UpdateRef {
+                    report,
+                    update,
+                    from_lead,
+                });
             }
         }
     }
     for list in &mut per_task {
         list.sort_by(|a, b| {
-            (a.report.submitted, a.report.period, &a.report.agency).cmp(&(b.report.submitted, b.report.period, &b.report.agency))
+            (a.report.submitted, a.report.period, &a.report.agency).cmp(&(
+                b.report.submitted,
+                b.report.period,
+                &b.report.agency,
+            ))
         });
     }
     per_task
@@ -406,18 +446,38 @@ fn lead_only<'a>(list: &[UpdateRef<'a>]) -> Vec<UpdateRef<'a>> {
 pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
     let updates = all_updates(m);
     let lead_updates: Vec<Vec<UpdateRef>> = updates.iter().map(|l| lead_only(l)).collect();
-    let tasks: Vec<TaskStatus> =
-        m.tasks.iter().zip(&lead_updates).map(|(t, lu)| task_status(m, t, lu, as_of)).collect();
-    let timelines: Vec<Vec<UpdateRef>> =
-        updates.iter().map(|l| l.iter().filter(|u| u.report.submitted <= as_of).copied().collect()).collect();
+    let tasks: Vec<TaskStatus> = m
+        .tasks
+        .iter()
+        .zip(&lead_updates)
+        .map(|(t, lu)| task_status(m, t, lu, as_of))
+        .collect();
+    let timelines: Vec<Vec<UpdateRef>> = updates
+        .iter()
+        .map(|l| {
+            l.iter()
+                .filter(|u| u.report.submitted <= as_of)
+                .copied()
+                .collect()
+        })
+        .collect();
 
     let overall = Rollup::of(0..m.tasks.len(), &tasks, m);
     let plans = (0..m.plans.len())
-        .map(|p| Rollup::of((0..m.tasks.len()).filter(|&i| m.tasks[i].plan == p), &tasks, m))
+        .map(|p| {
+            Rollup::of(
+                (0..m.tasks.len()).filter(|&i| m.tasks[i].plan == p),
+                &tasks,
+                m,
+            )
+        })
         .collect();
 
-    let mut agencies: BTreeMap<String, AgencyFigures> =
-        m.agencies.iter().map(|a| (a.id.clone(), AgencyFigures::default())).collect();
+    let mut agencies: BTreeMap<String, AgencyFigures> = m
+        .agencies
+        .iter()
+        .map(|a| (a.id.clone(), AgencyFigures::default()))
+        .collect();
     for (i, t) in m.tasks.iter().enumerate() {
         if let Some(lead) = &tasks[i].lead_on
             && let Some(a) = agencies.get_mut(lead)
@@ -441,15 +501,26 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
     for a in agencies.values_mut() {
         a.rollup = Rollup::of(a.leads.iter().copied(), &tasks, m);
     }
-    let mut groups: BTreeMap<String, Vec<usize>> = m.groups.iter().map(|g| (g.id.clone(), Vec::new())).collect();
+    let mut groups: BTreeMap<String, Vec<usize>> = m
+        .groups
+        .iter()
+        .map(|g| (g.id.clone(), Vec::new()))
+        .collect();
     for (i, s) in tasks.iter().enumerate() {
-        if let Some(g) = s.lead_on.as_deref().and_then(|l| m.agency(l)).and_then(|a| a.group.as_ref())
+        if let Some(g) = s
+            .lead_on
+            .as_deref()
+            .and_then(|l| m.agency(l))
+            .and_then(|a| a.group.as_ref())
             && let Some(list) = groups.get_mut(g)
         {
             list.push(i);
         }
     }
-    let groups = groups.into_iter().map(|(g, list)| (g, Rollup::of(list.into_iter(), &tasks, m))).collect();
+    let groups = groups
+        .into_iter()
+        .map(|(g, list)| (g, Rollup::of(list.into_iter(), &tasks, m)))
+        .collect();
 
     let months = duties(m, &lead_updates, as_of);
     for duties in months.values() {
@@ -465,16 +536,34 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         }
     }
     let recurring = recurring_reporting(m, &tasks, &updates, as_of);
-    let kpis = (0..m.kpis.len()).map(|k| kpi::kpi_status(m, k, as_of)).collect::<Vec<_>>();
+    let kpis = (0..m.kpis.len())
+        .map(|k| kpi::kpi_status(m, k, as_of))
+        .collect::<Vec<_>>();
     let changes = month_changes(m, &lead_updates, &kpis, as_of);
-    Figures { as_of, tasks, timelines, overall, plans, agencies, groups, months, recurring, kpis, changes }
+    Figures {
+        as_of,
+        tasks,
+        timelines,
+        overall,
+        plans,
+        agencies,
+        groups,
+        months,
+        recurring,
+        kpis,
+        changes,
+    }
 }
 
 /// Whether the task was open on `day`: not reported done by its lead in a
 /// report submitted before that day. A later update that is not done
 /// re-opens it.
 fn open_on(lead_updates: &[UpdateRef], day: Date) -> bool {
-    lead_updates.iter().rev().find(|u| u.report.submitted < day).is_none_or(|u| u.update.state != TaskState::Done)
+    lead_updates
+        .iter()
+        .rev()
+        .find(|u| u.report.submitted < day)
+        .is_none_or(|u| u.update.state != TaskState::Done)
 }
 
 /// The months D has judged, each with its owed reports: for month M whose
@@ -520,7 +609,13 @@ fn duties(m: &Model, lead_updates: &[Vec<UpdateRef>], as_of: Date) -> BTreeMap<P
                         Some((_, r)) => Outcome::Late((r.submitted - due).num_days()),
                         None => Outcome::Missing,
                     };
-                    Duty { agency: a, period: p, due, outcome, report: found.map(|(i, _)| i) }
+                    Duty {
+                        agency: a,
+                        period: p,
+                        due,
+                        outcome,
+                        report: found.map(|(i, _)| i),
+                    }
                 })
                 .collect();
             (p, list)
@@ -550,7 +645,11 @@ fn recurring_reporting(
                 let lead = t.lead.as_deref().and_then(|l| m.holder_on(l, due));
                 let found = updates[i]
                     .iter()
-                    .filter(|u| u.report.period == p && u.report.submitted <= as_of && Some(u.report.agency.as_str()) == lead)
+                    .filter(|u| {
+                        u.report.period == p
+                            && u.report.submitted <= as_of
+                            && Some(u.report.agency.as_str()) == lead
+                    })
                     .map(|u| u.report.submitted)
                     .min();
                 let outcome = match found {
@@ -575,7 +674,9 @@ fn month_changes(
     as_of: Date,
 ) -> BTreeMap<Period, MonthChanges> {
     let mut out: BTreeMap<Period, MonthChanges> = BTreeMap::new();
-    let Some(start) = m.plans.iter().map(|p| p.issued).min() else { return out };
+    let Some(start) = m.plans.iter().map(|p| p.issued).min() else {
+        return out;
+    };
     let mut p = Period::of(start);
     while p.first_day() <= as_of {
         let end = p.last_day().min(as_of);
@@ -586,7 +687,11 @@ fn month_changes(
                 c.finished.push(i);
             }
             if at_end.status == Status::Overdue
-                && at_end.deadline.and_then(|d| d.date()).and_then(|d| d.succ_opt()).is_some_and(|d| Period::of(d) == p)
+                && at_end
+                    .deadline
+                    .and_then(|d| d.date())
+                    .and_then(|d| d.succ_opt())
+                    .is_some_and(|d| Period::of(d) == p)
             {
                 c.became_overdue.push(i);
             }
@@ -595,16 +700,26 @@ fn month_changes(
                     c.extended.push((i, k));
                 }
             }
-            if lead_updates[i]
-                .iter()
-                .any(|u| u.report.period == p && u.report.submitted <= as_of && u.update.state == TaskState::Blocked)
-            {
+            if lead_updates[i].iter().any(|u| {
+                u.report.period == p
+                    && u.report.submitted <= as_of
+                    && u.update.state == TaskState::Blocked
+            }) {
                 c.blocked.push(i);
             }
         }
         for (k, ks) in kpis.iter().enumerate() {
-            let mut before = ks.points.iter().filter(|pt| pt.date < p.first_day()).map(|pt| pt.value).last();
-            for pt in ks.points.iter().filter(|pt| !pt.baseline && Period::of(pt.date) == p) {
+            let mut before = ks
+                .points
+                .iter()
+                .rev()
+                .find(|pt| pt.date < p.first_day())
+                .map(|pt| pt.value);
+            for pt in ks
+                .points
+                .iter()
+                .filter(|pt| !pt.baseline && Period::of(pt.date) == p)
+            {
                 c.kpi_moves.push((k, before, pt.value));
                 before = Some(pt.value);
             }

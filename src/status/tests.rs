@@ -25,7 +25,12 @@ fn agency(id: &str, succession: Option<(SuccessionKind, Option<&str>, &str)>) ->
         kind: AgencyKind::Department,
         group: Some("to".into()),
         url: None,
-        succession: succession.map(|(kind, to, date)| Succession { kind, to: to.map(Into::into), date: d(date), loc: loc() }),
+        succession: succession.map(|(kind, to, date)| Succession {
+            kind,
+            to: to.map(Into::into),
+            date: d(date),
+            loc: loc(),
+        }),
         loc: loc(),
     }
 }
@@ -53,7 +58,15 @@ fn task(id: &str, lead: &str, deadline: &str) -> Task {
 }
 
 fn upd(task: &str, state: TaskState, progress: Option<f64>, done_on: Option<&str>) -> Update {
-    Update { task: task.into(), progress, state, note: None, evidence: None, done_on: done_on.map(d), loc: loc() }
+    Update {
+        task: task.into(),
+        progress,
+        state,
+        note: None,
+        evidence: None,
+        done_on: done_on.map(d),
+        loc: loc(),
+    }
 }
 
 fn report(agency: &str, period: &str, submitted: &str, updates: Vec<Update>) -> Report {
@@ -87,12 +100,26 @@ fn model(tasks: Vec<Task>, reports: Vec<Report>) -> Model {
             sample_data: false,
             data_license: None,
         }),
-        groups: vec![Group { id: "to".into(), name: "Tổ".into(), name_en: None, leader: None, leader_en: None, description: None, loc: loc() }],
+        groups: vec![Group {
+            id: "to".into(),
+            name: "Tổ".into(),
+            name_en: None,
+            leader: None,
+            leader_en: None,
+            description: None,
+            loc: loc(),
+        }],
         agencies: vec![
             agency("lead", None),
             agency("help", None),
-            agency("old", Some((SuccessionKind::Merged, Some("lead"), "2025-03-01"))),
-            agency("gone", Some((SuccessionKind::Dissolved, None, "2025-04-01"))),
+            agency(
+                "old",
+                Some((SuccessionKind::Merged, Some("lead"), "2025-03-01")),
+            ),
+            agency(
+                "gone",
+                Some((SuccessionKind::Dissolved, None, "2025-04-01")),
+            ),
         ],
         plans: vec![Plan {
             id: "p".into(),
@@ -131,17 +158,30 @@ fn one(deadline: &str, reports: Vec<Report>) -> Model {
 }
 
 fn done(on: &str, submitted: &str) -> Report {
-    report("lead", &submitted[..7], submitted, vec![upd("t", TaskState::Done, None, Some(on))])
+    report(
+        "lead",
+        &submitted[..7],
+        submitted,
+        vec![upd("t", TaskState::Done, None, Some(on))],
+    )
 }
 
 fn state(s: TaskState, progress: Option<f64>, submitted: &str) -> Report {
-    report("lead", &submitted[..7], submitted, vec![upd("t", s, progress, None)])
+    report(
+        "lead",
+        &submitted[..7],
+        submitted,
+        vec![upd("t", s, progress, None)],
+    )
 }
 
 // Rule 1: done, `done_on` on or before the deadline.
 #[test]
 fn rule_1_done_on_the_deadline_day_is_on_time() {
-    let s = status_of(&one("2025-03-31", vec![done("2025-03-31", "2025-04-01")]), "2025-06-01");
+    let s = status_of(
+        &one("2025-03-31", vec![done("2025-03-31", "2025-04-01")]),
+        "2025-06-01",
+    );
     assert_eq!(s.status, Status::DoneOnTime);
     assert_eq!(s.days_late, None);
     assert_eq!(s.progress, 100.0, "a done task without progress shows 100");
@@ -150,7 +190,10 @@ fn rule_1_done_on_the_deadline_day_is_on_time() {
 // Rule 2: done after the deadline, days late = done_on - deadline.
 #[test]
 fn rule_2_done_the_day_after_is_late_by_one() {
-    let s = status_of(&one("2025-03-31", vec![done("2025-04-01", "2025-04-02")]), "2025-06-01");
+    let s = status_of(
+        &one("2025-03-31", vec![done("2025-04-01", "2025-04-02")]),
+        "2025-06-01",
+    );
     assert_eq!(s.status, Status::DoneLate);
     assert_eq!(s.days_late, Some(1));
 }
@@ -168,7 +211,10 @@ fn rule_3_monthly_and_ongoing_are_ongoing() {
 // Rule 4: not done and D after the deadline; the deadline day itself is not overdue.
 #[test]
 fn rule_4_overdue_from_the_first_day_after() {
-    let m = one("2025-03-31", vec![state(TaskState::Blocked, Some(40.0), "2025-03-10")]);
+    let m = one(
+        "2025-03-31",
+        vec![state(TaskState::Blocked, Some(40.0), "2025-03-10")],
+    );
     assert_eq!(status_of(&m, "2025-03-31").status, Status::DueSoon);
     let s = status_of(&m, "2025-04-01");
     assert_eq!(s.status, Status::Overdue, "overdue beats blocked");
@@ -179,7 +225,10 @@ fn rule_4_overdue_from_the_first_day_after() {
 // Rule 5: at most due_soon_days before the deadline.
 #[test]
 fn rule_5_due_soon_edge() {
-    let m = one("2025-03-31", vec![state(TaskState::InProgress, Some(10.0), "2025-03-01")]);
+    let m = one(
+        "2025-03-31",
+        vec![state(TaskState::InProgress, Some(10.0), "2025-03-01")],
+    );
     let s = status_of(&m, "2025-03-17");
     assert_eq!((s.status, s.days_left), (Status::DueSoon, Some(14)));
     assert_eq!(status_of(&m, "2025-03-16").status, Status::InProgress);
@@ -189,7 +238,10 @@ fn rule_5_due_soon_edge() {
 // Rule 6: blocked, far from the deadline.
 #[test]
 fn rule_6_blocked() {
-    let m = one("2025-12-31", vec![state(TaskState::Blocked, None, "2025-03-10")]);
+    let m = one(
+        "2025-12-31",
+        vec![state(TaskState::Blocked, None, "2025-03-10")],
+    );
     assert_eq!(status_of(&m, "2025-04-01").status, Status::Blocked);
 }
 
@@ -198,7 +250,10 @@ fn rule_6_blocked() {
 fn rule_7_in_progress_and_previous_progress_stands() {
     let m = one(
         "2025-12-31",
-        vec![state(TaskState::InProgress, Some(40.0), "2025-03-10"), state(TaskState::InProgress, None, "2025-04-10")],
+        vec![
+            state(TaskState::InProgress, Some(40.0), "2025-03-10"),
+            state(TaskState::InProgress, None, "2025-04-10"),
+        ],
     );
     let s = status_of(&m, "2025-05-01");
     assert_eq!(s.status, Status::InProgress);
@@ -208,15 +263,24 @@ fn rule_7_in_progress_and_previous_progress_stands() {
 // Rule 8: nothing reported, or reported not started.
 #[test]
 fn rule_8_not_started() {
-    assert_eq!(status_of(&one("2025-12-31", vec![]), "2025-04-01").status, Status::NotStarted);
-    let m = one("2025-12-31", vec![state(TaskState::NotStarted, Some(0.0), "2025-03-10")]);
+    assert_eq!(
+        status_of(&one("2025-12-31", vec![]), "2025-04-01").status,
+        Status::NotStarted
+    );
+    let m = one(
+        "2025-12-31",
+        vec![state(TaskState::NotStarted, Some(0.0), "2025-03-10")],
+    );
     assert_eq!(status_of(&m, "2025-04-01").status, Status::NotStarted);
 }
 
 #[test]
 fn leap_day_deadline() {
     let m = one("2024-02", vec![]);
-    assert_eq!(m.tasks[0].deadline, Some(Deadline::Date(d("2024-02-29"), DeadlineForm::Month)));
+    assert_eq!(
+        m.tasks[0].deadline,
+        Some(Deadline::Date(d("2024-02-29"), DeadlineForm::Month))
+    );
     assert_eq!(status_of(&m, "2024-02-29").status, Status::DueSoon);
     let s = status_of(&m, "2024-03-01");
     assert_eq!((s.status, s.days_late), (Status::Overdue, Some(1)));
@@ -234,10 +298,18 @@ fn end_of_quarter_deadline() {
 #[test]
 fn a_deadline_change_takes_effect_on_its_date() {
     let mut t = task("t", "lead", "2025-03-31");
-    t.deadline_changes.push(DeadlineChange { to: parse_deadline("2025-05-31").unwrap(), date: d("2025-04-10"), by: None, reason: None });
+    t.deadline_changes.push(DeadlineChange {
+        to: parse_deadline("2025-05-31").unwrap(),
+        date: d("2025-04-10"),
+        by: None,
+        reason: None,
+    });
     let m = model(vec![t], vec![]);
     let before = status_of(&m, "2025-04-09");
-    assert_eq!((before.status, before.days_late, before.extensions), (Status::Overdue, Some(9), 0));
+    assert_eq!(
+        (before.status, before.days_late, before.extensions),
+        (Status::Overdue, Some(9), 0)
+    );
     let after = status_of(&m, "2025-04-10");
     assert_eq!((after.status, after.extensions), (Status::NotStarted, 1));
     assert_eq!(after.deadline.and_then(|x| x.date()), Some(d("2025-05-31")));
@@ -254,10 +326,22 @@ fn only_reports_submitted_by_d_count() {
 fn only_the_lead_sets_state() {
     let mut t = task("t", "lead", "2025-12-31");
     t.support.push("help".into());
-    let m = model(vec![t], vec![report("help", "2025-03", "2025-03-20", vec![upd("t", TaskState::InProgress, Some(90.0), None)])]);
+    let m = model(
+        vec![t],
+        vec![report(
+            "help",
+            "2025-03",
+            "2025-03-20",
+            vec![upd("t", TaskState::InProgress, Some(90.0), None)],
+        )],
+    );
     let f = compute(&m, d("2025-04-01"));
     assert_eq!(f.tasks[0].status, Status::NotStarted);
-    assert_eq!(f.timelines[0].len(), 1, "support updates still appear in the timeline");
+    assert_eq!(
+        f.timelines[0].len(),
+        1,
+        "support updates still appear in the timeline"
+    );
     assert!(!f.timelines[0][0].from_lead);
 }
 
@@ -266,8 +350,18 @@ fn latest_update_wins_then_later_period() {
     let m = one(
         "2025-12-31",
         vec![
-            report("lead", "2025-04", "2025-04-20", vec![upd("t", TaskState::Blocked, None, None)]),
-            report("lead", "2025-03", "2025-04-20", vec![upd("t", TaskState::InProgress, Some(30.0), None)]),
+            report(
+                "lead",
+                "2025-04",
+                "2025-04-20",
+                vec![upd("t", TaskState::Blocked, None, None)],
+            ),
+            report(
+                "lead",
+                "2025-03",
+                "2025-04-20",
+                vec![upd("t", TaskState::InProgress, Some(30.0), None)],
+            ),
         ],
     );
     assert_eq!(status_of(&m, "2025-05-01").status, Status::Blocked);
@@ -277,7 +371,10 @@ fn latest_update_wins_then_later_period() {
 fn a_later_update_reopens_a_task() {
     let m = one(
         "2025-12-31",
-        vec![done("2025-03-10", "2025-03-15"), state(TaskState::InProgress, Some(80.0), "2025-04-15")],
+        vec![
+            done("2025-03-10", "2025-03-15"),
+            state(TaskState::InProgress, Some(80.0), "2025-04-15"),
+        ],
     );
     assert_eq!(status_of(&m, "2025-04-01").status, Status::DoneOnTime);
     assert_eq!(status_of(&m, "2025-04-20").status, Status::InProgress);
@@ -288,8 +385,18 @@ fn lineage_passes_the_task_and_the_scorecard() {
     let m = model(
         vec![task("t", "old", "2025-12-31")],
         vec![
-            report("old", "2025-02", "2025-02-20", vec![upd("t", TaskState::InProgress, Some(10.0), None)]),
-            report("lead", "2025-03", "2025-03-20", vec![upd("t", TaskState::Blocked, Some(20.0), None)]),
+            report(
+                "old",
+                "2025-02",
+                "2025-02-20",
+                vec![upd("t", TaskState::InProgress, Some(10.0), None)],
+            ),
+            report(
+                "lead",
+                "2025-03",
+                "2025-03-20",
+                vec![upd("t", TaskState::Blocked, Some(20.0), None)],
+            ),
         ],
     );
     let before = compute(&m, d("2025-02-25"));
@@ -297,7 +404,11 @@ fn lineage_passes_the_task_and_the_scorecard() {
     assert_eq!(before.agencies["old"].rollup.total, 1);
     let after = compute(&m, d("2025-03-25"));
     assert_eq!(after.tasks[0].lead_on.as_deref(), Some("lead"));
-    assert_eq!(after.tasks[0].status, Status::Blocked, "the successor's update is the lead's");
+    assert_eq!(
+        after.tasks[0].status,
+        Status::Blocked,
+        "the successor's update is the lead's"
+    );
     assert_eq!(after.agencies["lead"].rollup.total, 1);
     assert_eq!(after.agencies["old"].rollup.total, 0);
 }
@@ -316,21 +427,29 @@ fn reporting_duty_on_time_late_missing() {
     );
     let f = compute(&m, d("2025-03-25"));
     let feb = &f.months[&Period::parse("2025-02").unwrap()];
-    let outcome = |list: &Vec<Duty>, a: &str| list.iter().find(|x| x.agency == a).map(|x| x.outcome);
+    let outcome =
+        |list: &Vec<Duty>, a: &str| list.iter().find(|x| x.agency == a).map(|x| x.outcome);
     assert_eq!(outcome(feb, "lead"), Some(Outcome::OnTime));
     assert_eq!(outcome(feb, "help"), Some(Outcome::Late(4)));
     let mar = &f.months[&Period::parse("2025-03").unwrap()];
     assert_eq!(outcome(mar, "help"), Some(Outcome::Missing));
     assert_eq!(f.agencies["lead"].compliance, Some(1.0));
     assert_eq!(f.agencies["help"].compliance, Some(0.0));
-    assert!(!f.months.contains_key(&Period::parse("2025-04").unwrap()), "April is not judged before its report day");
+    assert!(
+        !f.months.contains_key(&Period::parse("2025-04").unwrap()),
+        "April is not judged before its report day"
+    );
 }
 
 #[test]
 fn a_task_done_before_the_month_owes_nothing() {
     let m = one("2025-12-31", vec![done("2025-02-25", "2025-02-27")]);
     let f = compute(&m, d("2025-04-25"));
-    assert!(f.months.get(&Period::parse("2025-03").unwrap()).is_none_or(|l| l.is_empty()));
+    assert!(
+        f.months
+            .get(&Period::parse("2025-03").unwrap())
+            .is_none_or(|l| l.is_empty())
+    );
     // Done in a report submitted in February: it was open on 1 February, so February is owed.
     assert_eq!(f.months[&Period::parse("2025-02").unwrap()].len(), 1);
 }
@@ -340,12 +459,18 @@ fn no_report_is_owed_before_the_plan_is_issued() {
     let mut m = one("2025-12-31", vec![]);
     m.plans[0].issued = d("2025-02-20");
     let f = compute(&m, d("2025-02-28"));
-    assert!(f.months.is_empty(), "report day 20/02 is not after the issue date");
+    assert!(
+        f.months.is_empty(),
+        "report day 20/02 is not after the issue date"
+    );
 }
 
 #[test]
 fn report_day_past_a_short_month_falls_on_its_last_day() {
-    let mut m = one("2025-12-31", vec![report("lead", "2025-02", "2025-02-28", vec![])]);
+    let mut m = one(
+        "2025-12-31",
+        vec![report("lead", "2025-02", "2025-02-28", vec![])],
+    );
     m.site.as_mut().unwrap().report_day = 31;
     let f = compute(&m, d("2025-03-05"));
     let feb = &f.months[&Period::parse("2025-02").unwrap()];
@@ -357,14 +482,22 @@ fn report_day_past_a_short_month_falls_on_its_last_day() {
 fn a_dissolved_agency_owes_nothing_after() {
     let m = model(vec![task("t", "gone", "2025-12-31")], vec![]);
     let f = compute(&m, d("2025-05-25"));
-    let owed: Vec<&str> = f.months.values().flatten().map(|x| x.agency.as_str()).collect();
+    let owed: Vec<&str> = f
+        .months
+        .values()
+        .flatten()
+        .map(|x| x.agency.as_str())
+        .collect();
     assert_eq!(owed, ["gone", "gone"], "February and March only");
     assert_eq!(f.tasks[0].lead_on, None);
 }
 
 #[test]
 fn a_report_nobody_owed_counts_for_no_one() {
-    let m = model(vec![task("t", "lead", "ongoing")], vec![report("help", "2025-03", "2025-03-01", vec![])]);
+    let m = model(
+        vec![task("t", "lead", "ongoing")],
+        vec![report("help", "2025-03", "2025-03-01", vec![])],
+    );
     let f = compute(&m, d("2025-04-25"));
     assert!(f.agencies["help"].duties.is_empty());
     assert_eq!(f.agencies["help"].compliance, None);
@@ -372,17 +505,28 @@ fn a_report_nobody_owed_counts_for_no_one() {
 
 #[test]
 fn recurring_tasks_are_judged_by_period() {
-    let m = one("monthly", vec![state(TaskState::InProgress, None, "2025-03-22")]);
+    let m = one(
+        "monthly",
+        vec![state(TaskState::InProgress, None, "2025-03-22")],
+    );
     let f = compute(&m, d("2025-04-25"));
     let list = &f.recurring[&0];
     let outcomes: Vec<Outcome> = list.iter().map(|(_, o)| *o).collect();
-    assert_eq!(outcomes, [Outcome::Missing, Outcome::Late(2), Outcome::Missing]);
+    assert_eq!(
+        outcomes,
+        [Outcome::Missing, Outcome::Late(2), Outcome::Missing]
+    );
 }
 
 #[test]
 fn rollups_and_on_time_rate() {
     let m = model(
-        vec![task("a", "lead", "2025-03-31"), task("b", "lead", "2025-03-31"), task("c", "lead", "2025-03-31"), task("e", "help", "2025-03-01")],
+        vec![
+            task("a", "lead", "2025-03-31"),
+            task("b", "lead", "2025-03-31"),
+            task("c", "lead", "2025-03-31"),
+            task("e", "help", "2025-03-01"),
+        ],
         vec![report(
             "lead",
             "2025-04",
@@ -399,7 +543,11 @@ fn rollups_and_on_time_rate() {
     assert_eq!(r.total, 4);
     assert_eq!(r.counts.iter().sum::<usize>(), 4);
     assert_eq!(r.on_time_rate, Some(0.5));
-    assert_eq!(r.overdue, vec![3, 2], "most days late first: e (50) then c (20)");
+    assert_eq!(
+        r.overdue,
+        vec![3, 2],
+        "most days late first: e (50) then c (20)"
+    );
     assert_eq!(r.avg_progress, Some((100.0 + 100.0 + 50.0 + 0.0) / 4.0));
     assert_eq!(f.groups["to"].total, 4);
     assert_eq!(f.agencies["lead"].rollup.total, 3);
@@ -408,8 +556,21 @@ fn rollups_and_on_time_rate() {
 #[test]
 fn month_changes() {
     let mut t = task("t", "lead", "2025-03-31");
-    t.deadline_changes.push(DeadlineChange { to: parse_deadline("2025-04-15").unwrap(), date: d("2025-03-25"), by: None, reason: None });
-    let m = model(vec![t, task("u", "lead", "2025-04-10")], vec![report("lead", "2025-04", "2025-04-20", vec![upd("t", TaskState::Done, None, Some("2025-04-12"))])]);
+    t.deadline_changes.push(DeadlineChange {
+        to: parse_deadline("2025-04-15").unwrap(),
+        date: d("2025-03-25"),
+        by: None,
+        reason: None,
+    });
+    let m = model(
+        vec![t, task("u", "lead", "2025-04-10")],
+        vec![report(
+            "lead",
+            "2025-04",
+            "2025-04-20",
+            vec![upd("t", TaskState::Done, None, Some("2025-04-12"))],
+        )],
+    );
     let f = compute(&m, d("2025-05-01"));
     let mar = &f.changes[&Period::parse("2025-03").unwrap()];
     assert_eq!(mar.extended, vec![(0, 0)]);
@@ -418,7 +579,12 @@ fn month_changes() {
     assert_eq!(apr.became_overdue, vec![1]);
 }
 
-fn kpi_model(direction: Direction, target: f64, baseline: Option<(&str, f64)>, values: &[(&str, &str, f64)]) -> Model {
+fn kpi_model(
+    direction: Direction,
+    target: f64,
+    baseline: Option<(&str, f64)>,
+    values: &[(&str, &str, f64)],
+) -> Model {
     let mut m = model(vec![], vec![]);
     m.kpis.push(Kpi {
         id: "k".into(),
@@ -438,7 +604,13 @@ fn kpi_model(direction: Direction, target: f64, baseline: Option<(&str, f64)>, v
     m.kpi_ix.insert("k".into(), 0);
     for (submitted, date, value) in values {
         let mut r = report("lead", &submitted[..7], submitted, vec![]);
-        r.kpi_values.push(KpiValue { kpi: "k".into(), date: d(date), value: *value, note: None, loc: loc() });
+        r.kpi_values.push(KpiValue {
+            kpi: "k".into(),
+            date: d(date),
+            value: *value,
+            note: None,
+            loc: loc(),
+        });
         m.reports.push(r);
     }
     m
@@ -446,7 +618,15 @@ fn kpi_model(direction: Direction, target: f64, baseline: Option<(&str, f64)>, v
 
 #[test]
 fn kpi_trend_reaches_target() {
-    let m = kpi_model(Direction::Up, 90.0, Some(("2025-01-01", 50.0)), &[("2025-03-20", "2025-03-15", 60.0), ("2025-06-20", "2025-06-15", 70.0)]);
+    let m = kpi_model(
+        Direction::Up,
+        90.0,
+        Some(("2025-01-01", 50.0)),
+        &[
+            ("2025-03-20", "2025-03-15", 60.0),
+            ("2025-06-20", "2025-06-15", 70.0),
+        ],
+    );
     let k = &compute(&m, d("2025-07-01")).kpis[0];
     assert_eq!(k.latest.as_ref().map(|p| p.value), Some(70.0));
     assert_eq!(k.gap, Some(20.0));
@@ -457,41 +637,86 @@ fn kpi_trend_reaches_target() {
 
 #[test]
 fn kpi_down_direction_and_reached() {
-    let m = kpi_model(Direction::Down, 10.0, Some(("2025-01-01", 30.0)), &[("2025-03-20", "2025-03-15", 8.0)]);
+    let m = kpi_model(
+        Direction::Down,
+        10.0,
+        Some(("2025-01-01", 30.0)),
+        &[("2025-03-20", "2025-03-15", 8.0)],
+    );
     let k = &compute(&m, d("2025-07-01")).kpis[0];
     assert_eq!(k.gap, Some(0.0));
     assert!(k.reached);
     assert_eq!(k.verdict, Verdict::OnTrack);
-    let slow = kpi_model(Direction::Down, 10.0, Some(("2025-01-01", 30.0)), &[("2025-06-20", "2025-06-15", 29.0)]);
-    assert_eq!(compute(&slow, d("2025-07-01")).kpis[0].verdict, Verdict::OffTrack);
+    let slow = kpi_model(
+        Direction::Down,
+        10.0,
+        Some(("2025-01-01", 30.0)),
+        &[("2025-06-20", "2025-06-15", 29.0)],
+    );
+    assert_eq!(
+        compute(&slow, d("2025-07-01")).kpis[0].verdict,
+        Verdict::OffTrack
+    );
 }
 
 #[test]
 fn kpi_with_too_few_points() {
     let none = kpi_model(Direction::Up, 90.0, None, &[]);
     let k = &compute(&none, d("2025-07-01")).kpis[0];
-    assert_eq!((k.latest.is_none(), k.gap, k.verdict), (true, None, Verdict::NotEnoughData));
+    assert_eq!(
+        (k.latest.is_none(), k.gap, k.verdict),
+        (true, None, Verdict::NotEnoughData)
+    );
     let one = kpi_model(Direction::Up, 90.0, Some(("2025-01-01", 50.0)), &[]);
-    assert_eq!(compute(&one, d("2025-07-01")).kpis[0].verdict, Verdict::NotEnoughData);
-    let same_day = kpi_model(Direction::Up, 90.0, Some(("2025-03-15", 50.0)), &[("2025-03-20", "2025-03-15", 60.0)]);
+    assert_eq!(
+        compute(&one, d("2025-07-01")).kpis[0].verdict,
+        Verdict::NotEnoughData
+    );
+    let same_day = kpi_model(
+        Direction::Up,
+        90.0,
+        Some(("2025-03-15", 50.0)),
+        &[("2025-03-20", "2025-03-15", 60.0)],
+    );
     let k = &compute(&same_day, d("2025-07-01")).kpis[0];
-    assert_eq!(k.points.len(), 1, "a reported value replaces the baseline of the same date");
+    assert_eq!(
+        k.points.len(),
+        1,
+        "a reported value replaces the baseline of the same date"
+    );
     assert_eq!(k.verdict, Verdict::NotEnoughData);
 }
 
 #[test]
 fn kpi_same_date_later_submission_stands() {
-    let m = kpi_model(Direction::Up, 90.0, None, &[("2025-04-20", "2025-03-15", 61.0), ("2025-03-20", "2025-03-15", 60.0)]);
+    let m = kpi_model(
+        Direction::Up,
+        90.0,
+        None,
+        &[
+            ("2025-04-20", "2025-03-15", 61.0),
+            ("2025-03-20", "2025-03-15", 60.0),
+        ],
+    );
     let k = &compute(&m, d("2025-07-01")).kpis[0];
     assert_eq!(k.points.iter().map(|p| p.value).collect::<Vec<_>>(), [61.0]);
     let earlier = &compute(&m, d("2025-04-01")).kpis[0];
-    assert_eq!(earlier.latest.as_ref().map(|p| p.value), Some(60.0), "the later value is not known yet");
+    assert_eq!(
+        earlier.latest.as_ref().map(|p| p.value),
+        Some(60.0),
+        "the later value is not known yet"
+    );
 }
 
 // ---- properties ----
 
 fn arb_state() -> impl Strategy<Value = TaskState> {
-    prop_oneof![Just(TaskState::NotStarted), Just(TaskState::InProgress), Just(TaskState::Blocked), Just(TaskState::Done)]
+    prop_oneof![
+        Just(TaskState::NotStarted),
+        Just(TaskState::InProgress),
+        Just(TaskState::Blocked),
+        Just(TaskState::Done)
+    ]
 }
 
 /// Days after 01/02/2025.
