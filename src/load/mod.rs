@@ -274,7 +274,9 @@ fn parse_file(kind: Kind, path: &Path, file: &Arc<str>, diags: &mut Diagnostics)
         }
     }
     match kind {
-        Kind::Site => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Site(Box::new(src(file, d)))),
+        Kind::Site => {
+            parse_yaml(file, &text, 0, diags).map(|d| Parsed::Site(Box::new(src(file, d))))
+        }
         Kind::Agencies => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Agencies(src(file, d))),
         Kind::Plan => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Plan(src(file, d))),
         Kind::Kpis => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Kpis(src(file, d))),

@@ -143,6 +143,24 @@ impl<'a> Cx<'a> {
             .filter(|s| !s.is_empty())
     }
 
+    /// A required key's value, or an error at `parent` naming the key.
+    fn present<'v>(
+        &mut self,
+        v: &'v Option<S>,
+        key: &str,
+        parent: &Loc,
+        what: &str,
+        hint: &str,
+    ) -> Option<&'v S> {
+        if v.is_none() {
+            self.err(
+                parent.clone(),
+                format!("{what} has no `{key}`; it is required{hint}"),
+            );
+        }
+        v.as_ref()
+    }
+
     /// Required text; an error at `parent` names the missing key.
     fn required(&mut self, v: &Option<S>, key: &str, parent: &Loc, what: &str) -> Option<String> {
         let t = self.text(v);
@@ -486,13 +504,15 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
         let r = &a.value;
         let id = cx.id(&r.id, &loc, what);
         let name = cx.required(&r.name, "name", &loc, what);
-        let kind = match &r.kind {
-            Some(k) => cx.keyword(k, "kind", &AgencyKind::ALL),
-            None => {
-                cx.err(loc.clone(), "an agency has no `kind`; it is required (department, sector, locality, central, media or office)");
-                None
-            }
-        };
+        let kind = cx
+            .present(
+                &r.kind,
+                "kind",
+                &loc,
+                "an agency",
+                " (department, sector, locality, central, media or office)",
+            )
+            .and_then(|k| cx.keyword(k, "kind", &AgencyKind::ALL));
         let group = r
             .group
             .as_ref()
@@ -655,13 +675,9 @@ fn plan(
     let p = &src.doc;
     let whole = src.whole();
     let what = "the plan";
-    let id = match &p.id {
-        Some(v) => cx.text(&p.id).and_then(|id| cx.check_id(v, &id, "plan id")),
-        None => {
-            cx.err(whole.clone(), "the plan has no `id`; it is required");
-            None
-        }
-    };
+    let id = cx
+        .present(&p.id, "id", &whole, "the plan", "")
+        .and_then(|v| cx.text(&p.id).and_then(|id| cx.check_id(v, &id, "plan id")));
     let title = cx.required(&p.title, "title", &whole, what);
     let issued = cx.required_date(&p.issued, "issued", &whole, what);
     if let (Some(id), Some(v)) = (&id, &p.id) {
@@ -776,16 +792,9 @@ fn task(
     let mut deadline_changes = Vec::new();
     for c in r.deadline_changes.iter().flatten() {
         let cloc = cx.loc(c);
-        let to = match &c.value.to {
-            Some(v) => cx.deadline(v),
-            None => {
-                cx.err(
-                    cloc.clone(),
-                    "a deadline change has no `to`; it is required",
-                );
-                None
-            }
-        };
+        let to = cx
+            .present(&c.value.to, "to", &cloc, "a deadline change", "")
+            .and_then(|v| cx.deadline(v));
         let date = cx.required_date(&c.value.date, "date", &cloc, "a deadline change");
         if let (Some(to), Some(v)) = (&to, &c.value.to)
             && to.is_recurring()
@@ -849,13 +858,9 @@ fn kpis(
         let id = cx.id(&r.id, &loc, what);
         let name = cx.required(&r.name, "name", &loc, what);
         let unit = cx.required(&r.unit, "unit", &loc, what);
-        let target = match &r.target {
-            Some(v) => cx.number(v, "target"),
-            None => {
-                cx.err(loc.clone(), "a KPI has no `target`; it is required");
-                None
-            }
-        };
+        let target = cx
+            .present(&r.target, "target", &loc, "a KPI", "")
+            .and_then(|v| cx.number(v, "target"));
         let direction = match &r.direction {
             Some(v) => cx.keyword(
                 v,
@@ -879,26 +884,21 @@ fn kpis(
                 None
             }
         };
-        let owner = match &r.owner {
-            Some(v) => cx.reference(v, "agency", &m.agency_ix),
-            None => {
-                cx.err(
-                    loc.clone(),
-                    "a KPI has no `owner`; it is required (the agency that reports its values)",
-                );
-                None
-            }
-        };
+        let owner = cx
+            .present(
+                &r.owner,
+                "owner",
+                &loc,
+                "a KPI",
+                " (the agency that reports its values)",
+            )
+            .and_then(|v| cx.reference(v, "agency", &m.agency_ix));
         let baseline = r.baseline.as_ref().and_then(|b| {
             let bloc = cx.loc(b);
             let date = cx.required_date(&b.value.date, "date", &bloc, "the baseline");
-            let value = match &b.value.value {
-                Some(v) => cx.number(v, "baseline value"),
-                None => {
-                    cx.err(bloc, "the baseline has no `value`; it is required");
-                    None
-                }
-            };
+            let value = cx
+                .present(&b.value.value, "value", &bloc, "the baseline", "")
+                .and_then(|v| cx.number(v, "baseline value"));
             Some((date?, value?))
         });
         let tasks = cx.references(&r.tasks, "task", task_ids);
@@ -1038,13 +1038,15 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 None
             }
         };
-        let state = match &v.state {
-            Some(s) => cx.keyword(s, "state", &TaskState::ALL),
-            None => {
-                cx.err(uloc.clone(), "an update has no `state`; it is required (not_started, in_progress, blocked or done)");
-                None
-            }
-        };
+        let state = cx
+            .present(
+                &v.state,
+                "state",
+                &uloc,
+                "an update",
+                " (not_started, in_progress, blocked or done)",
+            )
+            .and_then(|s| cx.keyword(s, "state", &TaskState::ALL));
         let progress = v.progress.as_ref().and_then(|p| {
             let n = cx.number(p, "progress")?;
             if (0.0..=100.0).contains(&n) {
@@ -1159,21 +1161,13 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
     for kv in r.kpi_values.iter().flatten() {
         let kloc = cx.loc(kv);
         let v = &kv.value;
-        let kpi = match &v.kpi {
-            Some(k) => cx.reference(k, "KPI", &m.kpi_ix),
-            None => {
-                cx.err(kloc.clone(), "a KPI value has no `kpi`; it is required");
-                None
-            }
-        };
+        let kpi = cx
+            .present(&v.kpi, "kpi", &kloc, "a KPI value", "")
+            .and_then(|k| cx.reference(k, "KPI", &m.kpi_ix));
         let date = cx.required_date(&v.date, "date", &kloc, "a KPI value");
-        let value = match &v.value {
-            Some(x) => cx.number(x, "value"),
-            None => {
-                cx.err(kloc.clone(), "a KPI value has no `value`; it is required");
-                None
-            }
-        };
+        let value = cx
+            .present(&v.value, "value", &kloc, "a KPI value", "")
+            .and_then(|x| cx.number(x, "value"));
         let (Some(kpi), Some(date), Some(value)) = (kpi, date, value) else {
             continue;
         };
