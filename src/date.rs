@@ -78,6 +78,11 @@ impl Period {
     pub fn label_vi(self) -> String {
         format!("tháng {:02}/{:04}", self.month, self.year)
     }
+
+    /// `03/2025`
+    pub fn label_short(self) -> String {
+        format!("{:02}/{:04}", self.month, self.year)
+    }
 }
 
 impl fmt::Display for Period {
@@ -129,6 +134,17 @@ impl Deadline {
             }
             Deadline::Monthly => "Hằng tháng".to_string(),
             Deadline::Ongoing => "Thường xuyên".to_string(),
+        }
+    }
+
+    /// The deadline in English: `31/03/2025`, `06/2025`, `Q4 2025`.
+    pub fn label_en(&self) -> String {
+        match self {
+            Deadline::Date(d, DeadlineForm::Day) => fmt_date(*d),
+            Deadline::Date(d, DeadlineForm::Month) => format!("{:02}/{}", d.month(), d.year()),
+            Deadline::Date(d, DeadlineForm::Quarter(q)) => format!("Q{q} {}", d.year()),
+            Deadline::Monthly => "Monthly".to_string(),
+            Deadline::Ongoing => "Ongoing".to_string(),
         }
     }
 
@@ -376,6 +392,8 @@ mod tests {
             "tháng 06/2025"
         );
         assert_eq!(Deadline::Ongoing.label_vi(), "Thường xuyên");
+        assert_eq!(parse_deadline("quý IV/2025").unwrap().label_en(), "Q4 2025");
+        assert_eq!(parse_deadline("06/2025").unwrap().label_en(), "06/2025");
     }
 
     #[test]

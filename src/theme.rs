@@ -25,8 +25,76 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/task_table.html"),
     ),
     (
+        "counts.html",
+        include_str!("../themes/default/templates/counts.html"),
+    ),
+    (
+        "headline.html",
+        include_str!("../themes/default/templates/headline.html"),
+    ),
+    (
+        "kpi_table.html",
+        include_str!("../themes/default/templates/kpi_table.html"),
+    ),
+    (
+        "agency_table.html",
+        include_str!("../themes/default/templates/agency_table.html"),
+    ),
+    (
+        "duty_table.html",
+        include_str!("../themes/default/templates/duty_table.html"),
+    ),
+    (
+        "agencies.html",
+        include_str!("../themes/default/templates/agencies.html"),
+    ),
+    (
+        "agency.html",
+        include_str!("../themes/default/templates/agency.html"),
+    ),
+    (
+        "group.html",
+        include_str!("../themes/default/templates/group.html"),
+    ),
+    (
+        "kpis.html",
+        include_str!("../themes/default/templates/kpis.html"),
+    ),
+    (
+        "kpi.html",
+        include_str!("../themes/default/templates/kpi.html"),
+    ),
+    (
+        "reports.html",
+        include_str!("../themes/default/templates/reports.html"),
+    ),
+    (
+        "report.html",
+        include_str!("../themes/default/templates/report.html"),
+    ),
+    (
+        "deadlines.html",
+        include_str!("../themes/default/templates/deadlines.html"),
+    ),
+    (
+        "news.html",
+        include_str!("../themes/default/templates/news.html"),
+    ),
+    (
+        "article.html",
+        include_str!("../themes/default/templates/article.html"),
+    ),
+    (
+        "tag.html",
+        include_str!("../themes/default/templates/tag.html"),
+    ),
+    (
         "page.html",
         include_str!("../themes/default/templates/page.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../themes/default/templates/404.html"),
     ),
 ];
 
@@ -35,3 +103,9 @@ pub const ASSETS: &[(&str, &[u8])] = &[(
     "style.css",
     include_bytes!("../themes/default/static/style.css"),
 )];
+
+/// UI strings by language code.
+pub const I18N: &[(&str, &str)] = &[
+    ("vi", include_str!("../themes/default/i18n/vi.yaml")),
+    ("en", include_str!("../themes/default/i18n/en.yaml")),
+];

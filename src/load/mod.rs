@@ -14,6 +14,7 @@ use raw::*;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -81,6 +82,8 @@ pub struct StaticFile {
 pub struct ThemeFiles {
     pub templates: Vec<(String, String)>,
     pub assets: Vec<(String, Vec<u8>)>,
+    /// UI strings per language code, site overrides merged key by key.
+    pub i18n: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Default)]
@@ -496,7 +499,37 @@ fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
             .iter()
             .map(|(n, b)| (n.to_string(), b.to_vec()))
             .collect(),
+        i18n: BTreeMap::new(),
     };
+    for (lang, yaml) in theme::I18N {
+        let file: Arc<str> = Arc::from(format!("themes/default/i18n/{lang}.yaml").as_str());
+        if let Some(map) = parse_yaml::<BTreeMap<String, String>>(&file, yaml, 0, diags) {
+            theme.i18n.insert(lang.to_string(), map);
+        }
+    }
+    for dir in [root.join("themes/default/i18n"), root.join("i18n")] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let Some(lang) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".yaml"))
+            else {
+                continue;
+            };
+            let lang = lang.to_string();
+            let file = rel(root, &path);
+            if let Some(text) = read_text(&path, &file, diags)
+                && let Some(map) = parse_yaml::<BTreeMap<String, String>>(&file, &text, 0, diags)
+            {
+                theme.i18n.entry(lang).or_default().extend(map);
+            }
+        }
+    }
     let overlays = [
         (root.join("themes/default/templates"), true),
         (root.join("themes/default/static"), false),

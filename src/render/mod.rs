@@ -1,19 +1,22 @@
 //! Stage 4, render: every page and asset of the portal, in memory. Pure.
 //!
-//! Input: the model, its figures as of D, and the theme's templates.
-//! Output: [`RenderedSite`], a sorted list of (path, bytes) for the output
-//! stage to write. Templates receive their own context types, never the
-//! domain types, so that what a template may show is explicit.
+//! Input: the model, its figures as of D, and the theme (templates, assets,
+//! UI strings). Output: [`RenderedSite`], the site's files by path, for the
+//! output stage to write. Pages are listed as jobs and rendered in parallel,
+//! once per language (Vietnamese at the root, English under `/en/`).
 
+pub mod i18n;
 pub mod markdown;
+mod pages;
+pub mod views;
 
-use crate::date::{Date, fmt_date};
 use crate::diag::{Diagnostics, Loc};
-use crate::model::{Model, Task};
-use crate::status::{Figures, Status, TaskStatus};
+use crate::model::Model;
+use crate::status::{Figures, Status};
+use i18n::{Lang, Strings};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Every file of the site, by path relative to the output folder.
@@ -28,6 +31,9 @@ pub struct RenderOptions {
     /// Overrides `base_url` of site.yaml.
     pub base_url: Option<String>,
 }
+
+/// News articles per page of the list.
+pub const ARTICLES_PER_PAGE: usize = 10;
 
 /// The path part of a base URL, with a slash at both ends: links are
 /// written from the site root so that the portal works under a sub-path.
@@ -45,194 +51,103 @@ pub fn base_path(base_url: &str) -> String {
     }
 }
 
-/// How a status is drawn: text, icon and colour, everywhere the same.
-#[derive(Serialize, Clone)]
-struct StatusView {
-    code: &'static str,
-    slug: &'static str,
-    label: &'static str,
-    icon: &'static str,
-    rule: &'static str,
-}
-
-fn icon(s: Status) -> &'static str {
-    match s {
-        Status::DoneOnTime => "✓",
-        Status::DoneLate => "✓",
-        Status::Ongoing => "↻",
-        Status::Overdue => "!",
-        Status::DueSoon => "◷",
-        Status::Blocked => "⊘",
-        Status::InProgress => "►",
-        Status::NotStarted => "○",
-    }
-}
-
-fn status_view(s: Status) -> StatusView {
-    StatusView {
-        code: s.code(),
-        slug: s.slug(),
-        label: s.label_vi(),
-        icon: icon(s),
-        rule: s.rule_vi(),
-    }
-}
-
-#[derive(Serialize)]
-struct SiteView<'a> {
-    title: &'a str,
-    description: &'a str,
-    owner: &'a str,
-    contact: &'a str,
-    sample_data: bool,
-}
-
-#[derive(Serialize)]
-struct MenuItem<'a> {
-    title: &'a str,
-    slug: &'a str,
-}
-
-/// What every page template receives.
-#[derive(Serialize)]
-struct Common<'a> {
-    site: SiteView<'a>,
-    base: &'a str,
-    as_of: String,
-    as_of_iso: String,
-    /// The section the page belongs to, for `aria-current` in the menu.
-    section: &'a str,
-    menu: Vec<MenuItem<'a>>,
-}
-
-#[derive(Serialize)]
-struct TaskRow<'a> {
-    id: &'a str,
-    reference: &'a str,
-    title: &'a str,
-    lead_id: &'a str,
-    lead: &'a str,
-    deadline: String,
-    deadline_iso: String,
-    extended: bool,
-    status: StatusView,
-    progress: String,
-    days_late: i64,
-    days_late_label: String,
-}
-
-#[derive(Serialize)]
-struct CountView {
-    status: StatusView,
-    count: usize,
-}
-
 /// A percentage as Vietnamese write it: `80`, `78,5`.
 pub fn fmt_percent(p: f64) -> String {
-    let rounded = (p * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded:.1}").replace('.', ",")
+    Lang::Vi.percent(p)
+}
+
+/// One page to render, in one language.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Job {
+    Home,
+    Tasks(Option<Status>),
+    Task(usize),
+    Agencies,
+    Agency(usize),
+    Group(usize),
+    Kpis,
+    Kpi(usize),
+    Reports,
+    Report(crate::date::Period),
+    Deadlines,
+    News(usize),
+    Article(usize),
+    Tag(String),
+    Page(usize),
+    NotFound,
+}
+
+impl Job {
+    /// The page's path relative to its language root ("" for the home page).
+    fn dir(&self, m: &Model, tags: &BTreeMap<String, String>) -> String {
+        match self {
+            Job::Home | Job::NotFound => String::new(),
+            Job::Tasks(None) => "nhiem-vu/".into(),
+            Job::Tasks(Some(s)) => format!("nhiem-vu/{}/", s.slug()),
+            Job::Task(i) => format!("nhiem-vu/{}/", m.tasks[*i].id),
+            Job::Agencies => "co-quan/".into(),
+            Job::Agency(i) => format!("co-quan/{}/", m.agencies[*i].id),
+            Job::Group(i) => format!("to-cong-tac/{}/", m.groups[*i].id),
+            Job::Kpis => "chi-tieu/".into(),
+            Job::Kpi(i) => format!("chi-tieu/{}/", m.kpis[*i].id),
+            Job::Reports => "bao-cao/".into(),
+            Job::Report(p) => format!("bao-cao/{}/", p.key()),
+            Job::Deadlines => "han-chot/".into(),
+            Job::News(0) => "tin-tuc/".into(),
+            Job::News(n) => format!("tin-tuc/trang/{}/", n + 1),
+            Job::Article(i) => format!("tin-tuc/{}/", m.articles[*i].slug),
+            Job::Tag(tag) => format!("chu-de/{}/", tags.get(tag).map_or("", String::as_str)),
+            Job::Page(i) => format!("{}/", m.pages[*i].slug),
+        }
+    }
+
+    fn file(&self, m: &Model, tags: &BTreeMap<String, String>) -> String {
+        match self {
+            Job::NotFound => "404.html".into(),
+            _ => format!("{}index.html", self.dir(m, tags)),
+        }
     }
 }
 
-/// Progress as shown in tables: recurring tasks have none to show.
-fn progress_label(s: &TaskStatus) -> String {
-    if s.status == Status::Ongoing && s.progress == 0.0 {
-        "—".to_string()
-    } else {
-        format!("{}%", fmt_percent(s.progress))
-    }
-}
-
-fn days_label(s: &TaskStatus) -> String {
-    match (s.status, s.days_late, s.days_left) {
-        (Status::Overdue, Some(n), _) => format!("Quá hạn {n} ngày"),
-        (Status::DoneLate, Some(n), _) => format!("Hoàn thành muộn {n} ngày"),
-        (Status::DueSoon, _, Some(0)) => "Hạn chót là hôm nay".to_string(),
-        (Status::DueSoon, _, Some(n)) => format!("Còn {n} ngày"),
-        _ => String::new(),
-    }
-}
-
-struct Renderer<'a> {
-    model: &'a Model,
-    figures: &'a Figures<'a>,
-    tera: tera::Tera,
-    base: String,
-    base_url: String,
+/// What the page builders share.
+pub(crate) struct Renderer<'a> {
+    pub model: &'a Model,
+    pub fig: &'a Figures<'a>,
+    pub tera: tera::Tera,
+    /// The site root path, slashes at both ends.
+    pub base: String,
+    /// The absolute site URL without a trailing slash, for canonical links.
+    pub origin: String,
+    pub langs: Vec<Lang>,
+    pub strings: HashMap<Lang, Strings>,
+    /// Tag text -> URL slug.
+    pub tags: BTreeMap<String, String>,
+    /// Per language: index of the article shown for each Vietnamese
+    /// article slug (the English version where there is one).
+    pub articles: HashMap<Lang, Vec<usize>>,
+    /// Per language: standing pages, likewise.
+    pub pages: HashMap<Lang, Vec<usize>>,
 }
 
 impl<'a> Renderer<'a> {
-    fn common<'s>(&'s self, section: &'s str) -> Common<'s> {
-        let site = self.model.site();
-        let mut pages: Vec<&crate::model::Page> = self
-            .model
-            .pages
-            .iter()
-            .filter(|p| p.lang.is_none() && p.menu.is_some())
-            .collect();
-        pages.sort_by_key(|p| (p.menu, &p.slug));
-        Common {
-            site: SiteView {
-                title: &site.title,
-                description: site.description.as_deref().unwrap_or(""),
-                owner: site.owner.as_deref().unwrap_or(""),
-                contact: site.contact.as_deref().unwrap_or(""),
-                sample_data: site.sample_data,
-            },
-            base: &self.base,
-            as_of: fmt_date(self.figures.as_of),
-            as_of_iso: self.figures.as_of.to_string(),
-            section,
-            menu: pages
-                .iter()
-                .map(|p| MenuItem {
-                    title: &p.title,
-                    slug: &p.slug,
-                })
-                .collect(),
+    fn strings(&self, lang: Lang) -> &Strings {
+        self.strings
+            .get(&lang)
+            .or_else(|| self.strings.get(&Lang::Vi))
+            .unwrap_or(&EMPTY_STRINGS)
+    }
+
+    pub fn views(&'a self, lang: Lang) -> views::Views<'a> {
+        views::Views {
+            model: self.model,
+            fig: self.fig,
+            lang,
+            t: self.strings(lang),
+            home: format!("{}{}", self.base, lang.prefix()),
         }
     }
 
-    fn agency_name(&self, id: Option<&str>) -> &'a str {
-        id.and_then(|i| self.model.agency(i))
-            .map_or("", |a| a.short_name())
-    }
-
-    fn row(&self, i: usize) -> TaskRow<'a> {
-        let t: &'a Task = &self.model.tasks[i];
-        let s: &'a TaskStatus = &self.figures.tasks[i];
-        TaskRow {
-            id: &t.id,
-            reference: t.reference.as_deref().unwrap_or(""),
-            title: &t.title,
-            lead_id: s.lead_on.as_deref().unwrap_or(""),
-            lead: self.agency_name(s.lead_on.as_deref()),
-            deadline: s
-                .deadline
-                .map_or_else(|| "Chưa xác định".to_string(), |d| d.label_vi()),
-            deadline_iso: s.deadline.map(|d| d.code()).unwrap_or_default(),
-            extended: s.extensions > 0,
-            status: status_view(s.status),
-            progress: progress_label(s),
-            days_late: s.days_late.unwrap_or(0),
-            days_late_label: days_label(s),
-        }
-    }
-
-    fn counts(&self) -> Vec<CountView> {
-        Status::ALL
-            .iter()
-            .map(|&s| CountView {
-                status: status_view(s),
-                count: self.figures.overall.count(s),
-            })
-            .collect()
-    }
-
-    fn render(
+    pub fn render_template(
         &self,
         template: &str,
         ctx: &impl Serialize,
@@ -252,7 +167,7 @@ impl<'a> Renderer<'a> {
             Ok(s) => Some(s.into_bytes()),
             Err(e) => {
                 diags.error(
-                    Loc::file(&Arc::from(format!("template {template}").as_str())),
+                    Loc::file(&Arc::from(format!("templates/{template}").as_str())),
                     template_error(&e),
                 );
                 None
@@ -260,295 +175,75 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn home(&self, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-        #[derive(Serialize)]
-        struct Home<'a> {
-            #[serde(flatten)]
-            common: Common<'a>,
-            total: usize,
-            done: usize,
-            share_done: String,
-            on_time_rate: String,
-            avg_progress: String,
-            counts: Vec<CountView>,
-            overdue: Vec<TaskRow<'a>>,
-            missing: Vec<MissingView<'a>>,
-        }
-        #[derive(Serialize)]
-        struct MissingView<'a> {
-            agency: &'a str,
-            months: Vec<String>,
-        }
-        let o = &self.figures.overall;
-        let ctx = Home {
-            common: self.common("home"),
-            total: o.total,
-            done: o.done,
-            share_done: fmt_percent(o.share_done() * 100.0),
-            on_time_rate: o
-                .on_time_rate
-                .map(|r| fmt_percent(r * 100.0))
-                .unwrap_or_default(),
-            avg_progress: o.avg_progress.map(fmt_percent).unwrap_or_default(),
-            missing: self
-                .figures
-                .missing_reports()
-                .into_iter()
-                .map(|(a, ps)| MissingView {
-                    agency: self.agency_full(a),
-                    months: ps
-                        .iter()
-                        .map(|p| format!("{:02}/{}", p.month, p.year))
-                        .collect(),
-                })
-                .collect(),
-            counts: self.counts(),
-            overdue: self
-                .figures
-                .overall
-                .overdue
-                .iter()
-                .map(|&i| self.row(i))
-                .collect(),
-        };
-        self.render("index.html", &ctx, diags)
-    }
-
-    /// The deadline table of every task, or of one status.
-    fn task_list(&self, only: Option<Status>, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-        #[derive(Serialize)]
-        struct List<'a> {
-            #[serde(flatten)]
-            common: Common<'a>,
-            heading: String,
-            current: Option<&'static str>,
-            total: usize,
-            counts: Vec<CountView>,
-            rows: Vec<TaskRow<'a>>,
-        }
-        let mut order: Vec<usize> = (0..self.model.tasks.len())
-            .filter(|&i| only.is_none_or(|s| self.figures.tasks[i].status == s))
-            .collect();
-        if only == Some(Status::Overdue) {
-            order = self.figures.overall.overdue.clone();
-        } else {
-            order.sort_by_key(|&i| deadline_key(&self.figures.tasks[i], &self.model.tasks[i]));
-        }
-        let heading = match only {
-            None => "Bảng theo dõi nhiệm vụ".to_string(),
-            Some(Status::Overdue) => "Nhiệm vụ quá hạn (quá hạn lâu nhất trước)".to_string(),
-            Some(s) => format!("Nhiệm vụ: {}", s.label_vi().to_lowercase()),
-        };
-        let ctx = List {
-            common: self.common("tasks"),
-            heading,
-            current: only.map(Status::code),
-            total: self.model.tasks.len(),
-            counts: self.counts(),
-            rows: order.into_iter().map(|i| self.row(i)).collect(),
-        };
-        self.render("tasks.html", &ctx, diags)
-    }
-
-    fn task_page(&self, i: usize, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-        #[derive(Serialize)]
-        struct TaskView<'a> {
-            title: &'a str,
-            reference: &'a str,
-            result: &'a str,
-            responsible: &'a str,
-            incomplete: &'a str,
-        }
-        #[derive(Serialize)]
-        struct PlanView<'a> {
-            title: &'a str,
-        }
-        #[derive(Serialize)]
-        struct ChangeView<'a> {
-            date: String,
-            to: String,
-            by: &'a str,
-            reason: &'a str,
-            in_force: bool,
-        }
-        #[derive(Serialize)]
-        struct Entry<'a> {
-            submitted: String,
-            period: String,
-            agency: &'a str,
-            from_lead: bool,
-            state: &'static str,
-            progress: String,
-            done_on: String,
-            note: String,
-            evidence: &'a str,
-        }
-        #[derive(Serialize)]
-        struct Page<'a> {
-            #[serde(flatten)]
-            common: Common<'a>,
-            task: TaskView<'a>,
-            plan: PlanView<'a>,
-            status: StatusView,
-            days_late_label: String,
-            lead: String,
-            support: Vec<&'a str>,
-            description: String,
-            deadline: String,
-            original_deadline: String,
-            progress: String,
-            changes: Vec<ChangeView<'a>>,
-            timeline: Vec<Entry<'a>>,
-            periods: Vec<PeriodView>,
-            url: String,
-        }
-        #[derive(Serialize)]
-        struct PeriodView {
-            period: String,
-            outcome: &'static str,
-            label: String,
-        }
-        let t = &self.model.tasks[i];
-        let s = &self.figures.tasks[i];
-        let as_of = self.figures.as_of;
-        let lead = match (&t.lead, &s.lead_on) {
-            (Some(orig), Some(now)) if orig != now => format!(
-                "{} (tiếp nhận từ {})",
-                self.agency_full(now),
-                self.agency_full(orig)
-            ),
-            (_, Some(now)) => self.agency_full(now).to_string(),
-            _ => String::new(),
-        };
-        let support = t
-            .support
+    /// The context every page shares.
+    pub fn common(
+        &'a self,
+        lang: Lang,
+        job: &Job,
+        section: &'a str,
+        title: String,
+        description: String,
+    ) -> views::Common<'a> {
+        let site = self.model.site();
+        let v = self.views(lang);
+        let dir = job.dir(self.model, &self.tags);
+        let menu_pages = self.pages.get(&lang).map(Vec::as_slice).unwrap_or(&[]);
+        let mut menu: Vec<(i64, &str, views::Link)> = menu_pages
             .iter()
-            .filter_map(|a| self.model.holder_on(a, as_of))
-            .map(|a| self.agency_full(a))
+            .map(|&i| &self.model.pages[i])
+            .filter_map(|p| {
+                p.menu.map(|n| {
+                    (
+                        n,
+                        p.slug.as_str(),
+                        views::Link {
+                            label: p.title.clone(),
+                            url: v.url(&format!("{}/", p.slug)),
+                        },
+                    )
+                })
+            })
             .collect();
-        let original = if s.extensions > 0 {
-            t.deadline.map(|d| d.label_vi()).unwrap_or_default()
-        } else {
-            String::new()
-        };
-        let ctx = Page {
-            common: self.common("tasks"),
-            task: TaskView {
-                title: &t.title,
-                reference: t.reference.as_deref().unwrap_or(""),
-                result: t.result.as_deref().unwrap_or(""),
-                responsible: t.responsible.as_deref().unwrap_or(""),
-                incomplete: t.incomplete.as_deref().unwrap_or(""),
+        menu.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let alternates = self
+            .langs
+            .iter()
+            .filter(|&&l| l != lang)
+            .map(|&l| views::Alternate {
+                code: l.code(),
+                label: self.strings(l).get("language_name").to_string(),
+                url: format!("{}{}{}", self.base, l.prefix(), dir),
+            })
+            .collect();
+        views::Common {
+            site: views::SiteView {
+                title: lang.pick(&site.title, site.title_en.as_deref()),
+                description: lang.pick(
+                    site.description.as_deref().unwrap_or(""),
+                    site.description_en.as_deref(),
+                ),
+                owner: site.owner.as_deref().unwrap_or(""),
+                contact: site.contact.as_deref().unwrap_or(""),
+                sample_data: site.sample_data,
+                data_license: site.data_license.as_deref().unwrap_or(""),
             },
-            plan: PlanView {
-                title: &self.model.plans[t.plan].title,
-            },
-            status: status_view(s.status),
-            days_late_label: days_label(s),
-            lead,
-            support,
-            description: t
-                .description
-                .as_deref()
-                .map(markdown::to_html)
-                .unwrap_or_default(),
-            deadline: s
-                .deadline
-                .map_or_else(|| "Văn bản chưa nêu".to_string(), |d| d.label_vi()),
-            original_deadline: original,
-            progress: progress_label(s),
-            changes: t
-                .deadline_changes
-                .iter()
-                .map(|c| ChangeView {
-                    date: fmt_date(c.date),
-                    to: c.to.label_vi(),
-                    by: c.by.as_deref().unwrap_or(""),
-                    reason: c.reason.as_deref().unwrap_or(""),
-                    in_force: c.date <= as_of,
-                })
-                .collect(),
-            timeline: self.figures.timelines[i]
-                .iter()
-                .map(|u| Entry {
-                    submitted: fmt_date(u.report.submitted),
-                    period: u.report.period.label_vi(),
-                    agency: self.agency_full(&u.report.agency),
-                    from_lead: u.from_lead,
-                    state: u.update.state.label_vi(),
-                    progress: u.update.progress.map(fmt_percent).unwrap_or_default(),
-                    done_on: u.update.done_on.map(fmt_date).unwrap_or_default(),
-                    note: u
-                        .update
-                        .note
-                        .as_deref()
-                        .map(markdown::to_html)
-                        .unwrap_or_default(),
-                    evidence: u.update.evidence.as_deref().unwrap_or(""),
-                })
-                .collect(),
-            periods: self
-                .figures
-                .recurring
-                .get(&i)
-                .map(|list| {
-                    list.iter()
-                        .map(|(p, o)| PeriodView {
-                            period: p.label_vi(),
-                            outcome: o.code(),
-                            label: outcome_label(*o),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            url: format!("{}/nhiem-vu/{}/", self.base_url.trim_end_matches('/'), t.id),
-        };
-        self.render("task.html", &ctx, diags)
-    }
-
-    fn standing_page(&self, page: &crate::model::Page, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-        #[derive(Serialize)]
-        struct View<'a> {
-            #[serde(flatten)]
-            common: Common<'a>,
-            title: &'a str,
-            description: &'a str,
-            body: String,
+            lang: lang.code(),
+            t: self.strings(lang),
+            base: &self.base,
+            home: v.home.clone(),
+            as_of: crate::date::fmt_date(self.fig.as_of),
+            as_of_iso: self.fig.as_of.to_string(),
+            section,
+            menu: menu.into_iter().map(|(_, _, l)| l).collect(),
+            alternates,
+            canonical: format!("{}{}{}{}", self.origin, self.base, lang.prefix(), dir),
+            page_title: title,
+            page_description: description,
         }
-        let ctx = View {
-            common: self.common(&page.slug),
-            title: &page.title,
-            description: page.description.as_deref().unwrap_or(""),
-            body: markdown::to_html(&page.body),
-        };
-        self.render("page.html", &ctx, diags)
-    }
-
-    fn agency_full(&self, id: &str) -> &'a str {
-        self.model.agency(id).map_or("", |a| a.name.as_str())
     }
 }
 
-/// A month's reporting outcome in words.
-fn outcome_label(o: crate::status::Outcome) -> String {
-    match o {
-        crate::status::Outcome::OnTime => "Báo cáo đúng hạn".to_string(),
-        crate::status::Outcome::Late(n) => format!("Báo cáo muộn {n} ngày"),
-        crate::status::Outcome::Missing => "Chưa báo cáo".to_string(),
-    }
-}
-
-/// Sort key of the deadline table: dated deadlines first, earliest first;
-/// then recurring; then tasks without a deadline; ties by id.
-fn deadline_key(s: &TaskStatus, t: &Task) -> (u8, Date, String) {
-    match s.deadline {
-        Some(d) => match d.date() {
-            Some(date) => (0, date, t.id.clone()),
-            None => (1, Date::MIN, t.id.clone()),
-        },
-        None => (2, Date::MIN, t.id.clone()),
-    }
-}
+static EMPTY_STRINGS: std::sync::LazyLock<Strings> = std::sync::LazyLock::new(Strings::default);
 
 /// A template error with its cause chain, on one line.
 fn template_error(e: &tera::Error) -> String {
@@ -560,6 +255,94 @@ fn template_error(e: &tera::Error) -> String {
         source = s.source();
     }
     msg.replace('\n', " ")
+}
+
+/// The origin (scheme and host) of a base URL, or "" for a bare path.
+fn origin(base_url: &str) -> String {
+    for scheme in ["https://", "http://"] {
+        if let Some(rest) = base_url.strip_prefix(scheme) {
+            let host = rest.split('/').next().unwrap_or("");
+            return format!("{scheme}{host}");
+        }
+    }
+    String::new()
+}
+
+/// Every page, for every language, in a stable order.
+fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
+    let mut out = Vec::new();
+    for &lang in &r.langs {
+        let mut add = |j: Job| out.push((lang, j));
+        add(Job::Home);
+        add(Job::NotFound);
+        add(Job::Tasks(None));
+        for s in Status::ALL {
+            add(Job::Tasks(Some(s)));
+        }
+        (0..m.tasks.len()).for_each(|i| add(Job::Task(i)));
+        add(Job::Agencies);
+        (0..m.agencies.len()).for_each(|i| add(Job::Agency(i)));
+        (0..m.groups.len()).for_each(|i| add(Job::Group(i)));
+        add(Job::Kpis);
+        (0..m.kpis.len()).for_each(|i| add(Job::Kpi(i)));
+        add(Job::Reports);
+        for p in fig
+            .months
+            .keys()
+            .chain(fig.changes.keys())
+            .collect::<BTreeSet<_>>()
+        {
+            add(Job::Report(*p));
+        }
+        add(Job::Deadlines);
+        let articles = r.articles.get(&lang).map_or(0, Vec::len);
+        for n in 0..articles.div_ceil(ARTICLES_PER_PAGE).max(1) {
+            add(Job::News(n));
+        }
+        for &i in r.articles.get(&lang).into_iter().flatten() {
+            add(Job::Article(i));
+        }
+        for tag in r.tags.keys() {
+            add(Job::Tag(tag.clone()));
+        }
+        for &i in r.pages.get(&lang).into_iter().flatten() {
+            add(Job::Page(i));
+        }
+    }
+    out
+}
+
+/// For each language, which version of each article (or page) to show:
+/// the language's own where it exists, else the Vietnamese one.
+fn versions<T>(
+    items: &[T],
+    slug: impl Fn(&T) -> &str,
+    lang_of: impl Fn(&T) -> Option<&str>,
+    langs: &[Lang],
+) -> HashMap<Lang, Vec<usize>> {
+    let mut out = HashMap::new();
+    for &lang in langs {
+        let mut chosen: Vec<usize> = Vec::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        for (i, item) in items.iter().enumerate() {
+            let s = slug(item);
+            if seen.contains(s) {
+                continue;
+            }
+            let own = items.iter().position(|x| {
+                slug(x) == s && lang_of(x) == Some(lang.code()).filter(|_| lang != Lang::Vi)
+            });
+            let vi = items
+                .iter()
+                .position(|x| slug(x) == s && lang_of(x).is_none());
+            if let Some(pick) = own.or(vi).or(Some(i)) {
+                chosen.push(pick);
+                seen.insert(s);
+            }
+        }
+        out.insert(lang, chosen);
+    }
+    out
 }
 
 /// Renders every page of the site.
@@ -584,56 +367,87 @@ pub fn render(
         .base_url
         .clone()
         .unwrap_or_else(|| model.site().base_url.clone());
+    let langs: Vec<Lang> = model
+        .site()
+        .languages
+        .iter()
+        .filter_map(|l| Lang::parse(l))
+        .collect();
+    let langs = if langs.is_empty() {
+        vec![Lang::Vi]
+    } else {
+        langs
+    };
+    let empty = BTreeMap::new();
+    let vi = model.theme.i18n.get("vi").unwrap_or(&empty);
+    let strings = langs
+        .iter()
+        .map(|&l| (l, Strings::new(vi, model.theme.i18n.get(l.code()))))
+        .collect();
+    let mut tags = BTreeMap::new();
+    for a in &model.articles {
+        for t in &a.tags {
+            let slug = crate::text::slugify(t);
+            if !slug.is_empty() {
+                tags.insert(t.clone(), slug);
+            }
+        }
+    }
+    let articles = versions(
+        &model.articles,
+        |a| a.slug.as_str(),
+        |a| a.lang.as_deref(),
+        &langs,
+    );
+    let pages = versions(
+        &model.pages,
+        |p| p.slug.as_str(),
+        |p| p.lang.as_deref(),
+        &langs,
+    );
     let r = Renderer {
         model,
-        figures,
+        fig: figures,
         tera,
         base: base_path(&base_url),
-        base_url,
+        origin: origin(&base_url),
+        langs,
+        strings,
+        tags,
+        articles,
+        pages,
     };
-    let mut site = RenderedSite::default();
-    let mut add = |path: String, page: Option<Vec<u8>>| {
-        if let Some(bytes) = page {
-            site.files.insert(path, bytes);
-        }
-    };
-    add("index.html".into(), r.home(diags));
-    add("nhiem-vu/index.html".into(), r.task_list(None, diags));
-    for s in Status::ALL {
-        add(
-            format!("nhiem-vu/{}/index.html", s.slug()),
-            r.task_list(Some(s), diags),
-        );
-    }
-    let pages: Vec<(String, Option<Vec<u8>>, Diagnostics)> = (0..model.tasks.len())
-        .into_par_iter()
-        .map(|i| {
+    let list = jobs(model, figures, &r);
+    let rendered: Vec<(String, Option<Vec<u8>>, Diagnostics)> = list
+        .par_iter()
+        .map(|(lang, job)| {
             let mut d = Diagnostics::new();
-            let page = r.task_page(i, &mut d);
+            let page = pages::render_job(&r, *lang, job, &mut d);
             (
-                format!("nhiem-vu/{}/index.html", model.tasks[i].id),
+                format!("{}{}", lang.prefix(), job.file(model, &r.tags)),
                 page,
                 d,
             )
         })
         .collect();
-    for (path, page, d) in pages {
+    let mut site = RenderedSite::default();
+    for (path, page, d) in rendered {
         diags.extend(d);
-        add(path, page);
-    }
-    for page in model.pages.iter().filter(|p| p.lang.is_none()) {
-        add(
-            format!("{}/index.html", page.slug),
-            r.standing_page(page, diags),
-        );
+        if let Some(bytes) = page {
+            site.files.insert(path, bytes);
+        }
     }
     for (name, bytes) in &model.theme.assets {
-        add(format!("assets/{name}"), Some(bytes.clone()));
+        site.files.insert(format!("assets/{name}"), bytes.clone());
     }
     // Static files are served from the root; one that would replace a
     // generated file is an error rather than a silent loss.
     for f in &model.static_files {
-        if site.files.contains_key(&f.url_path) {
+        if site.files.contains_key(&f.url_path)
+            || site
+                .files
+                .contains_key(&format!("{}/index.html", f.url_path))
+        {
             diags.error(
                 Loc::file(&f.file),
                 format!(
@@ -657,6 +471,8 @@ mod tests {
         assert_eq!(base_path("https://example.gov.vn/tien-do"), "/tien-do/");
         assert_eq!(base_path("http://127.0.0.1:8000/"), "/");
         assert_eq!(base_path("/portal/"), "/portal/");
+        assert_eq!(origin("http://127.0.0.1:8000/x/"), "http://127.0.0.1:8000");
+        assert_eq!(origin("/x/"), "");
     }
 
     #[test]

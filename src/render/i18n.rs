@@ -1,0 +1,251 @@
+//! Languages of the portal and the theme's UI strings. Vietnamese is the
+//! default and complete; English falls back to Vietnamese key by key.
+
+use crate::date::{Deadline, Period};
+use crate::status::Status;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// Where the language's pages live, relative to the site root.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Lang::Vi => "",
+            Lang::En => "en/",
+        }
+    }
+
+    pub fn status(self, s: Status) -> &'static str {
+        match self {
+            Lang::Vi => s.label_vi(),
+            Lang::En => s.label_en(),
+        }
+    }
+
+    pub fn deadline(self, d: &Deadline) -> String {
+        match self {
+            Lang::Vi => d.label_vi(),
+            Lang::En => d.label_en(),
+        }
+    }
+
+    pub fn period(self, p: Period) -> String {
+        match self {
+            Lang::Vi => p.label_vi(),
+            Lang::En => p.label_short(),
+        }
+    }
+
+    /// A content field in this language, falling back to Vietnamese.
+    pub fn pick<'a>(self, vi: &'a str, en: Option<&'a str>) -> &'a str {
+        match (self, en) {
+            (Lang::En, Some(en)) => en,
+            _ => vi,
+        }
+    }
+
+    /// A percentage as the language writes it: `78,5` or `78.5`.
+    pub fn percent(self, p: f64) -> String {
+        let rounded = (p * 10.0).round() / 10.0;
+        let s = if rounded.fract() == 0.0 {
+            format!("{rounded:.0}")
+        } else {
+            format!("{rounded:.1}")
+        };
+        match self {
+            Lang::Vi => s.replace('.', ","),
+            Lang::En => s,
+        }
+    }
+
+    /// A number with up to two decimals, in the language's style.
+    pub fn number(self, v: f64) -> String {
+        let rounded = (v * 100.0).round() / 100.0;
+        let mut s = format!("{rounded:.2}");
+        while s.contains('.') && (s.ends_with('0') || s.ends_with('.')) {
+            s.pop();
+        }
+        match self {
+            Lang::Vi => s.replace('.', ","),
+            Lang::En => s,
+        }
+    }
+}
+
+/// The UI strings of one language: the theme's `i18n/<lang>.yaml` over the
+/// Vietnamese ones.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(transparent)]
+pub struct Strings {
+    map: BTreeMap<String, String>,
+}
+
+impl Strings {
+    pub fn new(vi: &BTreeMap<String, String>, lang: Option<&BTreeMap<String, String>>) -> Self {
+        let mut map = vi.clone();
+        if let Some(l) = lang {
+            map.extend(l.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        Strings { map }
+    }
+
+    /// The string for `key`; empty when no language has it (a test checks
+    /// that Vietnamese has every key the theme and the code use).
+    pub fn get(&self, key: &str) -> &str {
+        self.map.get(key).map_or("", String::as_str)
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+
+    /// The string with `{n}` replaced.
+    pub fn with(&self, key: &str, n: impl std::fmt::Display) -> String {
+        self.get(key).replace("{n}", &n.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vietnamese() -> Strings {
+        let map: BTreeMap<String, String> =
+            serde_saphyr::from_str(crate::theme::I18N[0].1).unwrap();
+        Strings::new(&map, None)
+    }
+
+    /// Keys the Rust code builds at run time, besides those in templates.
+    fn code_keys() -> Vec<String> {
+        let mut keys: Vec<String> = [
+            "overdue_days",
+            "done_late_days",
+            "due_today",
+            "days_left",
+            "report_on_time",
+            "report_late_days",
+            "report_missing",
+            "report_not_owed",
+            "no_deadline",
+            "renamed_to",
+            "merged_into",
+            "dissolved_on",
+            "home_title",
+            "tasks_title",
+            "overdue_view_title",
+            "tasks_with_status",
+            "tasks_description",
+            "handover",
+            "lead_dissolved",
+            "cite_task",
+            "agencies_title",
+            "agencies_description",
+            "took_over_from",
+            "kpis_title",
+            "kpis_description",
+            "kpi_source_report",
+            "kpi_baseline",
+            "reports_title",
+            "reports_description",
+            "report_month_title",
+            "deadlines_title",
+            "deadlines_description",
+            "news_title",
+            "tag_title",
+            "not_found_title",
+            "language_name",
+            "og_locale",
+        ]
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+        for s in crate::status::Status::ALL {
+            keys.push(format!("rule_{}", s.code()));
+        }
+        for (code, _) in crate::model::TaskState::ALL {
+            keys.push(format!("state_{code}"));
+        }
+        for v in ["on_track", "off_track", "not_enough_data"] {
+            keys.push(format!("verdict_{v}"));
+        }
+        keys
+    }
+
+    #[test]
+    fn vietnamese_has_every_key() {
+        let vi = vietnamese();
+        let mut missing: Vec<String> = code_keys()
+            .into_iter()
+            .filter(|k| !vi.contains(k))
+            .collect();
+        for (name, template) in crate::theme::TEMPLATES {
+            let mut rest = *template;
+            while let Some(i) = rest.find("t.") {
+                let before = rest[..i].chars().last();
+                rest = &rest[i + 2..];
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                    continue;
+                }
+                let key: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !key.is_empty() && !vi.contains(&key) {
+                    missing.push(format!("{name}: {key}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing UI strings: {missing:?}");
+    }
+
+    #[test]
+    fn english_translates_every_key() {
+        let vi: BTreeMap<String, String> = serde_saphyr::from_str(crate::theme::I18N[0].1).unwrap();
+        let en: BTreeMap<String, String> = serde_saphyr::from_str(crate::theme::I18N[1].1).unwrap();
+        let untranslated: Vec<&String> = vi.keys().filter(|k| !en.contains_key(*k)).collect();
+        assert!(untranslated.is_empty(), "{untranslated:?}");
+    }
+
+    #[test]
+    fn numbers_in_each_language() {
+        assert_eq!(Lang::Vi.percent(78.5), "78,5");
+        assert_eq!(Lang::En.percent(78.5), "78.5");
+        assert_eq!(Lang::Vi.percent(80.0), "80");
+        assert_eq!(Lang::Vi.number(1.25), "1,25");
+        assert_eq!(Lang::En.number(2.0), "2");
+    }
+
+    #[test]
+    fn english_falls_back_to_vietnamese() {
+        let vi = BTreeMap::from([
+            ("a".to_string(), "Một".to_string()),
+            ("b".to_string(), "Hai".to_string()),
+        ]);
+        let en = BTreeMap::from([("a".to_string(), "One".to_string())]);
+        let s = Strings::new(&vi, Some(&en));
+        assert_eq!(s.get("a"), "One");
+        assert_eq!(s.get("b"), "Hai");
+        assert_eq!(s.get("zzz"), "");
+    }
+}
