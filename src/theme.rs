@@ -99,10 +99,16 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Files served under `/assets/`.
-pub const ASSETS: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../themes/default/static/style.css"),
-)];
+pub const ASSETS: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../themes/default/static/style.css"),
+    ),
+    (
+        "tiendo.js",
+        include_bytes!("../themes/default/static/tiendo.js"),
+    ),
+];
 
 /// UI strings by language code.
 pub const I18N: &[(&str, &str)] = &[

@@ -32,6 +32,10 @@ pub struct RenderOptions {
     pub base_url: Option<String>,
 }
 
+/// The standing page that explains how figures are computed; task pages
+/// link to it when it exists.
+pub const METHOD_PAGE: &str = "phuong-phap";
+
 /// News articles per page of the list.
 pub const ARTICLES_PER_PAGE: usize = 10;
 
@@ -213,6 +217,7 @@ impl<'a> Renderer<'a> {
                 code: l.code(),
                 label: self.strings(l).get("language_name").to_string(),
                 url: format!("{}{}{}", self.base, l.prefix(), dir),
+                full_url: format!("{}{}{}{}", self.origin, self.base, l.prefix(), dir),
             })
             .collect();
         views::Common {
@@ -237,6 +242,11 @@ impl<'a> Renderer<'a> {
             menu: menu.into_iter().map(|(_, _, l)| l).collect(),
             alternates,
             canonical: format!("{}{}{}{}", self.origin, self.base, lang.prefix(), dir),
+            method_url: if self.model.pages.iter().any(|p| p.slug == METHOD_PAGE) {
+                v.url(&format!("{METHOD_PAGE}/"))
+            } else {
+                String::new()
+            },
             page_title: title,
             page_description: description,
         }

@@ -55,6 +55,8 @@ pub struct Alternate {
     pub code: &'static str,
     pub label: String,
     pub url: String,
+    /// With scheme and host, for `<link rel="alternate">`.
+    pub full_url: String,
 }
 
 #[derive(Serialize)]
@@ -81,6 +83,8 @@ pub struct Common<'a> {
     /// The same page in the other languages.
     pub alternates: Vec<Alternate>,
     pub canonical: String,
+    /// The methodology page, when the site has one.
+    pub method_url: String,
     pub page_title: String,
     pub page_description: String,
 }
