@@ -262,3 +262,30 @@ fn hostile_content_is_inert() {
         "the title is shown as text"
     );
 }
+
+#[test]
+fn every_chart_is_accessible_svg_under_30_kb() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    let run = tiendo(&["build", "--output", target.to_str().unwrap()], Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(&target).into_iter().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "svg")) {
+        let rel = entry.path().strip_prefix(&target).unwrap().display().to_string();
+        let svg = std::fs::read_to_string(entry.path()).unwrap();
+        assert!(svg.len() < 30 * 1024, "{rel}: {} bytes", svg.len());
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let root = doc.root_element();
+        assert_eq!(root.attribute("role"), Some("img"), "{rel}");
+        for tag in ["title", "desc"] {
+            let text = root.children().find(|n| n.has_tag_name(tag)).and_then(|n| n.text()).unwrap_or("");
+            assert!(!text.trim().is_empty(), "{rel} has no {tag}");
+        }
+        count += 1;
+    }
+    // Status, burn-up and agencies, three groups and six KPIs, in two languages.
+    assert_eq!(count, 2 * (3 + 3 + 6));
+    let kpi = read(&target, "chi-tieu/dvc-toan-trinh/index.html");
+    assert!(kpi.contains("src=\"/chi-tieu/dvc-toan-trinh/bieu-do.svg\""));
+    assert!(kpi.contains("&lt;img src=&quot;https:&#x2f;&#x2f;tiendo.example.gov.vn&#x2f;chi-tieu&#x2f;dvc-toan-trinh&#x2f;bieu-do.svg&quot;") || kpi.contains("&lt;figure&gt;&lt;img src="), "embed snippet");
+}

@@ -132,7 +132,7 @@ mod tests {
 
     fn vietnamese() -> Strings {
         let map: BTreeMap<String, String> =
-            serde_saphyr::from_str(crate::theme::I18N[0].1).unwrap();
+            serde_saphyr::from_str(crate::theme::i18n("vi")).unwrap();
         Strings::new(&map, None)
     }
 
@@ -221,8 +221,8 @@ mod tests {
 
     #[test]
     fn english_translates_every_key() {
-        let vi: BTreeMap<String, String> = serde_saphyr::from_str(crate::theme::I18N[0].1).unwrap();
-        let en: BTreeMap<String, String> = serde_saphyr::from_str(crate::theme::I18N[1].1).unwrap();
+        let vi: BTreeMap<String, String> = serde_saphyr::from_str(crate::theme::i18n("vi")).unwrap();
+        let en: BTreeMap<String, String> = serde_saphyr::from_str(crate::theme::i18n("en")).unwrap();
         let untranslated: Vec<&String> = vi.keys().filter(|k| !en.contains_key(*k)).collect();
         assert!(untranslated.is_empty(), "{untranslated:?}");
     }

@@ -5,6 +5,7 @@
 //! output stage to write. Pages are listed as jobs and rendered in parallel,
 //! once per language (Vietnamese at the root, English under `/en/`).
 
+pub mod charts;
 pub mod i18n;
 pub mod markdown;
 mod pages;
@@ -131,6 +132,8 @@ pub(crate) struct Renderer<'a> {
     pub articles: HashMap<Lang, Vec<usize>>,
     /// Per language: standing pages, likewise.
     pub pages: HashMap<Lang, Vec<usize>>,
+    /// Every chart, by language and path (relative to the language root).
+    pub charts: BTreeMap<(Lang, String), charts::Chart>,
 }
 
 impl<'a> Renderer<'a> {
@@ -149,6 +152,33 @@ impl<'a> Renderer<'a> {
             t: self.strings(lang),
             home: format!("{}{}", self.base, lang.prefix()),
         }
+    }
+
+    /// A chart as pages show and embed it; `None` if there is none at `path`.
+    pub fn chart(&self, lang: Lang, path: &str) -> Option<views::ChartView> {
+        let chart = self.charts.get(&(lang, path.to_string()))?;
+        let url = format!("{}{}{path}", self.base, lang.prefix());
+        let full_url = format!("{}{url}", self.origin);
+        let (width, height) = svg_size(&chart.svg);
+        let site = self.model.site();
+        let credit = self
+            .strings(lang)
+            .get("chart_credit")
+            .replace("{site}", lang.pick(&site.title, site.title_en.as_deref()))
+            .replace("{date}", &crate::date::fmt_date(self.fig.as_of));
+        let embed = format!(
+            "<figure><img src=\"{full_url}\" alt=\"{}\" width=\"{width}\" height=\"{height}\" style=\"max-width:100%;height:auto\"><figcaption>{} ({credit})</figcaption></figure>",
+            attr(&chart.desc),
+            attr(&chart.title)
+        );
+        Some(views::ChartView {
+            url,
+            title: chart.title.clone(),
+            desc: chart.desc.clone(),
+            width,
+            height,
+            embed,
+        })
     }
 
     pub fn render_template(
@@ -251,6 +281,137 @@ impl<'a> Renderer<'a> {
             page_description: description,
         }
     }
+}
+
+/// Text for an HTML attribute or element written by hand (the embed snippet).
+fn attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The width and height plotters wrote on the root element.
+fn svg_size(svg: &str) -> (u32, u32) {
+    let num = |key: &str| -> u32 {
+        svg.find(key)
+            .map(|i| &svg[i + key.len()..])
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    (num("width=\""), num("height=\""))
+}
+
+/// Every chart of the site, per language, keyed by its path.
+fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart> {
+    let m = r.model;
+    let fig = r.fig;
+    let mut jobs: Vec<(Lang, String)> = Vec::new();
+    for &lang in &r.langs {
+        for path in [
+            "bieu-do/tinh-trang.svg",
+            "bieu-do/tien-do.svg",
+            "bieu-do/co-quan.svg",
+        ] {
+            jobs.push((lang, path.to_string()));
+        }
+        for g in &m.groups {
+            jobs.push((lang, format!("to-cong-tac/{}/bieu-do.svg", g.id)));
+        }
+        for k in &m.kpis {
+            jobs.push((lang, format!("chi-tieu/{}/bieu-do.svg", k.id)));
+        }
+    }
+    let burnup = crate::status::burnup(m, fig);
+    jobs.into_par_iter()
+        .map(|(lang, path)| {
+            let t = r.strings(lang);
+            let v = r.views(lang);
+            let chart = if path == "bieu-do/tinh-trang.svg" {
+                let row = charts::BarRow {
+                    label: t.get("all_tasks").to_string(),
+                    counts: fig.overall.counts,
+                };
+                charts::status_bars(
+                    "status-summary",
+                    t.get("chart_status_title").to_string(),
+                    &[row],
+                    lang,
+                    t,
+                )
+            } else if path == "bieu-do/tien-do.svg" {
+                charts::burnup_chart(&burnup, fig.as_of, lang, t)
+            } else if path == "bieu-do/co-quan.svg" {
+                let ids: Vec<&str> = m.agencies.iter().map(|a| a.id.as_str()).collect();
+                charts::status_bars(
+                    "agencies",
+                    t.get("chart_agencies_title").to_string(),
+                    &agency_bars(&v, &ids),
+                    lang,
+                    t,
+                )
+            } else if let Some(id) = path
+                .strip_prefix("to-cong-tac/")
+                .and_then(|p| p.strip_suffix("/bieu-do.svg"))
+            {
+                let ids: Vec<&str> = m
+                    .agencies
+                    .iter()
+                    .filter(|a| a.group.as_deref() == Some(id))
+                    .map(|a| a.id.as_str())
+                    .collect();
+                let name = m
+                    .group(id)
+                    .map_or(id, |g| lang.pick(&g.name, g.name_en.as_deref()));
+                let title = t.get("chart_group_title").replace("{group}", name);
+                charts::status_bars(
+                    &format!("group-{id}"),
+                    title,
+                    &agency_bars(&v, &ids),
+                    lang,
+                    t,
+                )
+            } else {
+                let id = path
+                    .trim_start_matches("chi-tieu/")
+                    .trim_end_matches("/bieu-do.svg");
+                let k = m.kpis.iter().position(|k| k.id == id).unwrap_or(0);
+                charts::kpi_chart(&m.kpis[k], &fig.kpis[k], fig.as_of, lang, t)
+            };
+            ((lang, path), chart)
+        })
+        .collect()
+}
+
+/// One bar per agency that leads a task on D, the most overdue first.
+pub(crate) fn agency_bars(v: &views::Views, ids: &[&str]) -> Vec<charts::BarRow> {
+    let mut rows: Vec<(usize, usize, usize, &str)> = ids
+        .iter()
+        .filter_map(|id| v.fig.agencies.get(*id).map(|f| (id, f)))
+        .filter(|(_, f)| f.rollup.total > 0)
+        .map(|(id, f)| {
+            let open = f.rollup.total - f.rollup.done;
+            (f.rollup.count(Status::Overdue), open, f.rollup.total, *id)
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then(b.2.cmp(&a.2))
+            .then(a.3.cmp(b.3))
+    });
+    rows.into_iter()
+        .map(|(.., id)| charts::BarRow {
+            label: v.agency_short(id).to_string(),
+            counts: v
+                .fig
+                .agencies
+                .get(id)
+                .map(|f| f.rollup.counts)
+                .unwrap_or_default(),
+        })
+        .collect()
 }
 
 static EMPTY_STRINGS: std::sync::LazyLock<Strings> = std::sync::LazyLock::new(Strings::default);
@@ -415,7 +576,7 @@ pub fn render(
         |p| p.lang.as_deref(),
         &langs,
     );
-    let r = Renderer {
+    let mut r = Renderer {
         model,
         fig: figures,
         tera,
@@ -426,7 +587,9 @@ pub fn render(
         tags,
         articles,
         pages,
+        charts: BTreeMap::new(),
     };
+    r.charts = all_charts(&r);
     let list = jobs(model, figures, &r);
     let rendered: Vec<(String, Option<Vec<u8>>, Diagnostics)> = list
         .par_iter()
@@ -446,6 +609,12 @@ pub fn render(
         if let Some(bytes) = page {
             site.files.insert(path, bytes);
         }
+    }
+    for ((lang, path), chart) in &r.charts {
+        site.files.insert(
+            format!("{}{path}", lang.prefix()),
+            chart.svg.clone().into_bytes(),
+        );
     }
     for (name, bytes) in &model.theme.assets {
         site.files.insert(format!("assets/{name}"), bytes.clone());

@@ -87,6 +87,34 @@ fn related_articles<'a>(
         .collect()
 }
 
+/// The figures of a status-bars chart as a table: one row per bar.
+#[derive(Serialize)]
+struct MixTable {
+    statuses: Vec<StatusView>,
+    rows: Vec<MixRow>,
+}
+
+#[derive(Serialize)]
+struct MixRow {
+    label: String,
+    counts: Vec<usize>,
+    total: usize,
+}
+
+fn mix_table(_r: &Renderer, v: &Views, lang: Lang, ids: &[&str]) -> MixTable {
+    MixTable {
+        statuses: Status::ALL.iter().map(|&s| status_view(s, lang)).collect(),
+        rows: super::agency_bars(v, ids)
+            .into_iter()
+            .map(|b| MixRow {
+                label: b.label,
+                total: b.counts.iter().sum(),
+                counts: b.counts.to_vec(),
+            })
+            .collect(),
+    }
+}
+
 #[derive(Serialize)]
 struct MissingView {
     agency: String,
@@ -106,8 +134,33 @@ fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<
         missing: Vec<MissingView>,
         news: Vec<ArticleCard<'a>>,
         agencies_overdue: Vec<Link>,
+        status_chart: Option<views::ChartView>,
+        burnup_chart: Option<views::ChartView>,
+        burnup: Vec<BurnupRow>,
+    }
+    #[derive(Serialize)]
+    struct BurnupRow {
+        month: String,
+        due: usize,
+        done: usize,
     }
     let v = r.views(lang);
+    // The burn-up's figures at the end of each month (and on D), for the
+    // table beside the chart.
+    let points = crate::status::burnup(r.model, r.fig);
+    let mut burnup: Vec<BurnupRow> = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        let last_of_month = points
+            .get(i + 1)
+            .is_none_or(|n| Period::of(n.date) != Period::of(p.date));
+        if last_of_month {
+            burnup.push(BurnupRow {
+                month: fmt_date(p.date),
+                due: p.due,
+                done: p.done,
+            });
+        }
+    }
     let o = &r.fig.overall;
     let mut upcoming: Vec<usize> = (0..r.model.tasks.len())
         .filter(|&i| {
@@ -165,6 +218,9 @@ fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<
                 url: v.agency_url(id),
             })
             .collect(),
+        status_chart: r.chart(lang, "bieu-do/tinh-trang.svg"),
+        burnup_chart: r.chart(lang, "bieu-do/tien-do.svg"),
+        burnup,
     };
     r.render_template("index.html", &ctx, d)
 }
@@ -487,6 +543,8 @@ fn agencies(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<
         active: Vec<views::AgencyRow<'a>>,
         former: Vec<views::AgencyRow<'a>>,
         groups: Vec<GroupView<'a>>,
+        chart: Option<views::ChartView>,
+        mix: MixTable,
     }
     let v = r.views(lang);
     let (former, active): (Vec<_>, Vec<_>) = r
@@ -515,6 +573,17 @@ fn agencies(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<
                 rollup: v.rollup(r.fig.groups.get(&g.id).unwrap_or(&Default::default()), None),
             })
             .collect(),
+        chart: r.chart(lang, "bieu-do/co-quan.svg"),
+        mix: mix_table(
+            r,
+            &v,
+            lang,
+            &r.model
+                .agencies
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect::<Vec<_>>(),
+        ),
     };
     r.render_template("agencies.html", &ctx, d)
 }
@@ -626,9 +695,18 @@ fn group(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> 
         agencies: Vec<views::AgencyRow<'a>>,
         overdue: Vec<TaskRow<'a>>,
         tasks: Vec<TaskRow<'a>>,
+        chart: Option<views::ChartView>,
+        mix: MixTable,
     }
     let v = r.views(lang);
     let g = &r.model.groups[i];
+    let ids: Vec<&str> = r
+        .model
+        .agencies
+        .iter()
+        .filter(|a| a.group.as_deref() == Some(g.id.as_str()))
+        .map(|a| a.id.as_str())
+        .collect();
     let empty = crate::status::Rollup::default();
     let rollup = r.fig.groups.get(&g.id).unwrap_or(&empty);
     let tasks: Vec<usize> = (0..r.model.tasks.len())
@@ -660,6 +738,8 @@ fn group(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> 
             .collect(),
         overdue: v.rows(rollup.overdue.iter().copied()),
         tasks: v.rows(v.by_deadline(tasks)),
+        chart: r.chart(lang, &format!("to-cong-tac/{}/bieu-do.svg", g.id)),
+        mix: mix_table(r, &v, lang, &ids),
     };
     r.render_template("group.html", &ctx, d)
 }
@@ -706,6 +786,7 @@ fn kpi(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) -> Op
         slope_month: String,
         tasks: Vec<TaskRow<'a>>,
         news: Vec<ArticleCard<'a>>,
+        chart: Option<views::ChartView>,
     }
     let v = r.views(lang);
     let kpi = &r.model.kpis[k];
@@ -769,6 +850,7 @@ fn kpi(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) -> Op
             .unwrap_or_default(),
         tasks: v.rows(v.by_deadline(tasks)),
         news: related_articles(r, &v, lang, |a| a.kpis.contains(&kpi.id)),
+        chart: r.chart(lang, &format!("chi-tieu/{}/bieu-do.svg", kpi.id)),
     };
     r.render_template("kpi.html", &ctx, d)
 }

@@ -165,6 +165,18 @@ pub struct KpiRow<'a> {
     pub direction: &'static str,
 }
 
+/// A chart as a page shows it (an image with its description as alt
+/// text) and as others embed it.
+#[derive(Serialize, Clone)]
+pub struct ChartView {
+    pub url: String,
+    pub title: String,
+    pub desc: String,
+    pub width: u32,
+    pub height: u32,
+    pub embed: String,
+}
+
 #[derive(Serialize)]
 pub struct DutyView {
     pub agency: String,

@@ -6,7 +6,7 @@
 //! what changed each month. Pure: no I/O, no clock. Only reports submitted
 //! on or before D count, and only deadline changes decided on or before D.
 
-mod kpi;
+pub mod kpi;
 #[cfg(test)]
 mod tests;
 
@@ -728,4 +728,44 @@ fn month_changes(
         p = p.next();
     }
     out
+}
+
+/// One step of the plan's burn-up: by `date`, how many dated tasks had
+/// fallen due (deadline in force on D) and how many were finished
+/// (`done_on`, as known on D).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BurnupPoint {
+    pub date: Date,
+    pub due: usize,
+    pub done: usize,
+}
+
+/// The burn-up from the first plan's issue date to D: one point at the
+/// start, one at every deadline or finishing day up to D, and one at D.
+pub fn burnup(m: &Model, fig: &Figures) -> Vec<BurnupPoint> {
+    let Some(start) = m.plans.iter().map(|p| p.issued).min() else {
+        return Vec::new();
+    };
+    let end = fig.as_of.max(start);
+    let deadlines: Vec<Date> = fig
+        .tasks
+        .iter()
+        .filter_map(|s| s.deadline.and_then(|d| d.date()))
+        .collect();
+    let done: Vec<Date> = fig.tasks.iter().filter_map(|s| s.done_on).collect();
+    let mut days: BTreeSet<Date> = deadlines
+        .iter()
+        .chain(&done)
+        .copied()
+        .filter(|d| *d >= start && *d <= end)
+        .collect();
+    days.insert(start);
+    days.insert(end);
+    days.into_iter()
+        .map(|date| BurnupPoint {
+            date,
+            due: deadlines.iter().filter(|d| **d <= date).count(),
+            done: done.iter().filter(|d| **d <= date).count(),
+        })
+        .collect()
 }

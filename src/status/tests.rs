@@ -806,3 +806,31 @@ proptest! {
         prop_assert_eq!(duties(&a), duties(&b));
     }
 }
+
+#[test]
+fn burnup_counts_due_and_done_by_date() {
+    let m = model(
+        vec![
+            task("a", "lead", "2025-03-31"),
+            task("b", "lead", "2025-04-30"),
+            task("c", "lead", "ongoing"),
+        ],
+        vec![report(
+            "lead",
+            "2025-04",
+            "2025-04-10",
+            vec![upd("a", TaskState::Done, None, Some("2025-04-05"))],
+        )],
+    );
+    let f = compute(&m, d("2025-05-15"));
+    let b = burnup(&m, &f);
+    let at = |s: &str| b.iter().find(|p| p.date == d(s)).map(|p| (p.due, p.done));
+    assert_eq!(at("2025-02-18"), Some((0, 0)));
+    assert_eq!(at("2025-03-31"), Some((1, 0)));
+    assert_eq!(at("2025-04-05"), Some((1, 1)));
+    assert_eq!(at("2025-04-30"), Some((2, 1)));
+    assert_eq!(
+        b.last().map(|p| (p.date, p.due, p.done)),
+        Some((d("2025-05-15"), 2, 1))
+    );
+}

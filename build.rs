@@ -1,0 +1,44 @@
+//! Embeds the default theme: lists every file of themes/default/ so that
+//! src/theme.rs can `include!` them, and a new template needs no code change.
+
+use std::fmt::Write;
+use std::path::Path;
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.path().is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    println!("cargo:rerun-if-changed=themes/default");
+    let mut code = String::new();
+    for (name, dir, macro_name, ty) in [
+        ("TEMPLATES", "templates", "include_str", "&str"),
+        ("ASSETS", "static", "include_bytes", "&[u8]"),
+        ("I18N", "i18n", "include_str", "&str"),
+    ] {
+        let path = root.join(dir);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let _ = writeln!(code, "pub const {name}: &[(&str, {ty})] = &[");
+        for file in files(&path) {
+            let key = if dir == "i18n" { file.trim_end_matches(".yaml").to_string() } else { file.clone() };
+            let full = path.join(&file);
+            let _ = writeln!(code, "    ({key:?}, {macro_name}!({:?})),", full.display().to_string());
+        }
+        code.push_str("];\n");
+    }
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("theme.rs");
+    if let Err(e) = std::fs::write(&out, code) {
+        panic!("cannot write {}: {e}", out.display());
+    }
+}
