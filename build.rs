@@ -31,9 +31,17 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
         let _ = writeln!(code, "pub const {name}: &[(&str, {ty})] = &[");
         for file in files(&path) {
-            let key = if dir == "i18n" { file.trim_end_matches(".yaml").to_string() } else { file.clone() };
+            let key = if dir == "i18n" {
+                file.trim_end_matches(".yaml").to_string()
+            } else {
+                file.clone()
+            };
             let full = path.join(&file);
-            let _ = writeln!(code, "    ({key:?}, {macro_name}!({:?})),", full.display().to_string());
+            let _ = writeln!(
+                code,
+                "    ({key:?}, {macro_name}!({:?})),",
+                full.display().to_string()
+            );
         }
         code.push_str("];\n");
     }

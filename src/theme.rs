@@ -9,5 +9,7 @@ include!(concat!(env!("OUT_DIR"), "/theme.rs"));
 
 /// The built-in UI strings of one language, as YAML.
 pub fn i18n(code: &str) -> &'static str {
-    I18N.iter().find(|(c, _)| *c == code).map_or("", |(_, yaml)| yaml)
+    I18N.iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, yaml)| yaml)
 }

@@ -136,50 +136,37 @@ mod tests {
         Strings::new(&map, None)
     }
 
-    /// Keys the Rust code builds at run time, besides those in templates.
+    /// Keys the Rust code asks for: every `get("...")` and `with("...")`
+    /// literal in the render stage, and the keys it builds from codes.
     fn code_keys() -> Vec<String> {
-        let mut keys: Vec<String> = [
-            "overdue_days",
-            "done_late_days",
-            "due_today",
-            "days_left",
-            "report_on_time",
-            "report_late_days",
-            "report_missing",
-            "report_not_owed",
-            "no_deadline",
-            "renamed_to",
-            "merged_into",
-            "dissolved_on",
-            "home_title",
-            "tasks_title",
-            "overdue_view_title",
-            "tasks_with_status",
-            "tasks_description",
-            "handover",
-            "lead_dissolved",
-            "cite_task",
-            "agencies_title",
-            "agencies_description",
-            "took_over_from",
-            "kpis_title",
-            "kpis_description",
-            "kpi_source_report",
-            "kpi_baseline",
-            "reports_title",
-            "reports_description",
-            "report_month_title",
-            "deadlines_title",
-            "deadlines_description",
-            "news_title",
-            "tag_title",
-            "not_found_title",
-            "language_name",
-            "og_locale",
-        ]
-        .iter()
-        .map(|k| k.to_string())
-        .collect();
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("pages.rs"),
+            include_str!("views.rs"),
+            include_str!("charts.rs"),
+            include_str!("feeds.rs"),
+        ];
+        let mut keys = Vec::new();
+        for src in sources {
+            for pattern in [".get(\"", ".with(\""] {
+                for (i, _) in src.match_indices(pattern) {
+                    let rest = &src[i + pattern.len()..];
+                    let key: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    // Language codes are looked up in the same way, not UI strings.
+                    let is_lang = Lang::parse(&key).is_some();
+                    if rest[key.len()..].starts_with('"')
+                        && !key.is_empty()
+                        && !is_lang
+                        && key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    {
+                        keys.push(key);
+                    }
+                }
+            }
+        }
         for s in crate::status::Status::ALL {
             keys.push(format!("rule_{}", s.code()));
         }
@@ -189,6 +176,8 @@ mod tests {
         for v in ["on_track", "off_track", "not_enough_data"] {
             keys.push(format!("verdict_{v}"));
         }
+        keys.sort();
+        keys.dedup();
         keys
     }
 
@@ -221,8 +210,10 @@ mod tests {
 
     #[test]
     fn english_translates_every_key() {
-        let vi: BTreeMap<String, String> = serde_saphyr::from_str(crate::theme::i18n("vi")).unwrap();
-        let en: BTreeMap<String, String> = serde_saphyr::from_str(crate::theme::i18n("en")).unwrap();
+        let vi: BTreeMap<String, String> =
+            serde_saphyr::from_str(crate::theme::i18n("vi")).unwrap();
+        let en: BTreeMap<String, String> =
+            serde_saphyr::from_str(crate::theme::i18n("en")).unwrap();
         let untranslated: Vec<&String> = vi.keys().filter(|k| !en.contains_key(*k)).collect();
         assert!(untranslated.is_empty(), "{untranslated:?}");
     }

@@ -6,6 +6,8 @@
 //! once per language (Vietnamese at the root, English under `/en/`).
 
 pub mod charts;
+pub mod data;
+pub mod feeds;
 pub mod i18n;
 pub mod markdown;
 mod pages;
@@ -75,6 +77,8 @@ pub(crate) enum Job {
     Reports,
     Report(crate::date::Period),
     Deadlines,
+    Data,
+    Search,
     News(usize),
     Article(usize),
     Tag(String),
@@ -98,6 +102,8 @@ impl Job {
             Job::Reports => "bao-cao/".into(),
             Job::Report(p) => format!("bao-cao/{}/", p.key()),
             Job::Deadlines => "han-chot/".into(),
+            Job::Data => "du-lieu/".into(),
+            Job::Search => "tim-kiem/".into(),
             Job::News(0) => "tin-tuc/".into(),
             Job::News(n) => format!("tin-tuc/trang/{}/", n + 1),
             Job::Article(i) => format!("tin-tuc/{}/", m.articles[*i].slug),
@@ -134,6 +140,8 @@ pub(crate) struct Renderer<'a> {
     pub pages: HashMap<Lang, Vec<usize>>,
     /// Every chart, by language and path (relative to the language root).
     pub charts: BTreeMap<(Lang, String), charts::Chart>,
+    /// The open-data tables.
+    pub tables: Vec<data::Table>,
 }
 
 impl<'a> Renderer<'a> {
@@ -384,6 +392,174 @@ fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart> {
         .collect()
 }
 
+/// Open data, feeds, calendars, the search index, sitemap and robots.txt.
+fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
+    let m = r.model;
+    let fig = r.fig;
+    let s = m.site();
+    let as_of = fig.as_of.to_string();
+    let license = s.data_license.as_deref().unwrap_or("");
+    for table in &r.tables {
+        site.files
+            .insert(format!("du-lieu/{}.csv", table.name), data::csv(table));
+        site.files.insert(
+            format!("du-lieu/{}.json", table.name),
+            data::json(table, &as_of, license),
+        );
+    }
+    let home_url = format!("{}{}", r.origin, r.base);
+    site.files.insert(
+        "du-lieu/datapackage.json".into(),
+        data::datapackage(&r.tables, &s.title, &as_of, license, &home_url),
+    );
+    // Calendars: the whole plan, each agency (tasks it leads on D), each group.
+    let all: Vec<usize> = (0..m.tasks.len()).collect();
+    site.files.insert(
+        "han-chot.ics".into(),
+        feeds::calendar(m, fig, &all, &s.title, &r.origin, &r.base).into_bytes(),
+    );
+    for a in &m.agencies {
+        let led: Vec<usize> = fig
+            .agencies
+            .get(&a.id)
+            .map(|f| f.leads.clone())
+            .unwrap_or_default();
+        let name = format!("{} · {}", s.title, a.name);
+        site.files.insert(
+            format!("co-quan/{}/han-chot.ics", a.id),
+            feeds::calendar(m, fig, &led, &name, &r.origin, &r.base).into_bytes(),
+        );
+    }
+    for g in &m.groups {
+        let tasks: Vec<usize> = (0..m.tasks.len())
+            .filter(|&i| {
+                fig.tasks[i]
+                    .lead_on
+                    .as_deref()
+                    .and_then(|l| m.agency(l))
+                    .and_then(|a| a.group.as_deref())
+                    == Some(g.id.as_str())
+            })
+            .collect();
+        let name = format!("{} · {}", s.title, g.name);
+        site.files.insert(
+            format!("to-cong-tac/{}/han-chot.ics", g.id),
+            feeds::calendar(m, fig, &tasks, &name, &r.origin, &r.base).into_bytes(),
+        );
+    }
+    // Feeds and the search index, per language.
+    let events = crate::status::events(m, fig);
+    let host = feeds::host(&r.origin);
+    for &lang in &r.langs {
+        let v = r.views(lang);
+        let title = lang.pick(&s.title, s.title_en.as_deref());
+        let author = s.owner.clone().unwrap_or_else(|| title.to_string());
+        let feed = |id: &str, name: String, page: &str, file: &str, entries: Vec<feeds::Entry>| {
+            feeds::Feed {
+                id: feeds::tag(&host, &format!("{}{id}", lang.prefix())),
+                title: name,
+                url: format!("{}{}", r.origin, v.url(page)),
+                self_url: format!("{}{}", r.origin, v.url(file)),
+                updated: entries
+                    .iter()
+                    .map(|e| e.updated.clone())
+                    .max()
+                    .unwrap_or_else(|| feeds::timestamp(fig.as_of)),
+                author: author.clone(),
+                lang: lang.code(),
+                entries,
+            }
+        };
+        let articles = r.articles.get(&lang).cloned().unwrap_or_default();
+        let news: Vec<feeds::Entry> = articles
+            .iter()
+            .map(|&i| {
+                let a = &m.articles[i];
+                feeds::Entry {
+                    id: feeds::tag(&host, &format!("news/{}", a.slug)),
+                    title: a.title.clone(),
+                    url: format!("{}{}", r.origin, v.url(&format!("tin-tuc/{}/", a.slug))),
+                    updated: feeds::timestamp(a.date),
+                    summary: a.summary.clone().unwrap_or_default(),
+                }
+            })
+            .collect();
+        let mut feeds_out = vec![
+            (
+                "atom.xml".to_string(),
+                feed(
+                    "news",
+                    format!("{} · {}", title, v.t.get("news_title")),
+                    "tin-tuc/",
+                    "atom.xml",
+                    news,
+                ),
+            ),
+            (
+                "bao-cao/thay-doi.xml".to_string(),
+                feed(
+                    "changes",
+                    format!("{} · {}", title, v.t.get("feed_changes")),
+                    "bao-cao/",
+                    "bao-cao/thay-doi.xml",
+                    feeds::event_entries(&v, &r.origin, &events),
+                ),
+            ),
+        ];
+        for a in &m.agencies {
+            let mine: Vec<crate::status::Event> = events
+                .iter()
+                .filter(|e| e.agency.as_deref() == Some(a.id.as_str()))
+                .cloned()
+                .collect();
+            let file = format!("co-quan/{}/thay-doi.xml", a.id);
+            let name = format!("{} · {}", v.agency_name(a), v.t.get("feed_changes"));
+            feeds_out.push((
+                file.clone(),
+                feed(
+                    &format!("changes/{}", a.id),
+                    name,
+                    &format!("co-quan/{}/", a.id),
+                    &file,
+                    feeds::event_entries(&v, &r.origin, &mine),
+                ),
+            ));
+        }
+        for (file, f) in feeds_out {
+            let mut ctx = tera::Context::new();
+            ctx.insert("feed", &f);
+            match r.tera.render("feed.xml", &ctx) {
+                Ok(xml) => {
+                    site.files
+                        .insert(format!("{}{file}", lang.prefix()), xml.into_bytes());
+                }
+                Err(e) => diags.error(
+                    Loc::file(&Arc::from("templates/feed.xml")),
+                    template_error(&e),
+                ),
+            }
+        }
+        let pages = r.pages.get(&lang).cloned().unwrap_or_default();
+        let index = feeds::search_index(&v, &articles, &pages);
+        site.files.insert(
+            format!("{}tim-kiem/chi-muc.json", lang.prefix()),
+            data::json_bytes(&index, false),
+        );
+    }
+    let html: Vec<&String> = site
+        .files
+        .keys()
+        .filter(|p| p.ends_with("index.html"))
+        .collect();
+    let sitemap = feeds::sitemap(html.into_iter(), &r.origin, &r.base, fig.as_of);
+    site.files
+        .insert("sitemap.xml".into(), sitemap.into_bytes());
+    site.files.insert(
+        "robots.txt".into(),
+        feeds::robots(&r.origin, &r.base).into_bytes(),
+    );
+}
+
 /// One bar per agency that leads a task on D, the most overdue first.
 pub(crate) fn agency_bars(v: &views::Views, ids: &[&str]) -> Vec<charts::BarRow> {
     let mut rows: Vec<(usize, usize, usize, &str)> = ids
@@ -466,6 +642,8 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
             add(Job::Report(*p));
         }
         add(Job::Deadlines);
+        add(Job::Data);
+        add(Job::Search);
         let articles = r.articles.get(&lang).map_or(0, Vec::len);
         for n in 0..articles.div_ceil(ARTICLES_PER_PAGE).max(1) {
             add(Job::News(n));
@@ -588,8 +766,10 @@ pub fn render(
         articles,
         pages,
         charts: BTreeMap::new(),
+        tables: Vec::new(),
     };
     r.charts = all_charts(&r);
+    r.tables = data::tables(model, figures, &format!("{}{}", r.origin, r.base));
     let list = jobs(model, figures, &r);
     let rendered: Vec<(String, Option<Vec<u8>>, Diagnostics)> = list
         .par_iter()
@@ -616,6 +796,7 @@ pub fn render(
             chart.svg.clone().into_bytes(),
         );
     }
+    machine_files(&r, &mut site, diags);
     for (name, bytes) in &model.theme.assets {
         site.files.insert(format!("assets/{name}"), bytes.clone());
     }

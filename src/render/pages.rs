@@ -30,6 +30,8 @@ pub(crate) fn render_job(
         Job::Reports => reports(r, lang, job, d),
         Job::Report(p) => report(r, lang, job, *p, d),
         Job::Deadlines => deadlines(r, lang, job, d),
+        Job::Data => open_data(r, lang, job, d),
+        Job::Search => search(r, lang, job, d),
         Job::News(n) => news(r, lang, job, *n, d),
         Job::Article(i) => article(r, lang, job, *i, d),
         Job::Tag(t) => tag(r, lang, job, t, d),
@@ -1333,4 +1335,93 @@ fn not_found(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option
         ),
     };
     r.render_template("404.html", &ctx, d)
+}
+
+fn open_data(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct ColumnView {
+        name: &'static str,
+        kind: &'static str,
+        meaning: &'static str,
+    }
+    #[derive(Serialize)]
+    struct TableView {
+        name: &'static str,
+        title: &'static str,
+        rows: usize,
+        csv: String,
+        json: String,
+        columns: Vec<ColumnView>,
+    }
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        tables: Vec<TableView>,
+        datapackage: String,
+        ics: String,
+        feed: String,
+    }
+    let v = r.views(lang);
+    let root = &r.base;
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "data",
+            v.t.get("data_title").to_string(),
+            v.t.get("data_description").to_string(),
+        ),
+        tables: r
+            .tables
+            .iter()
+            .map(|t| TableView {
+                name: t.name,
+                title: match lang {
+                    Lang::Vi => t.title_vi,
+                    Lang::En => t.title_en,
+                },
+                rows: t.rows.len(),
+                csv: format!("{root}du-lieu/{}.csv", t.name),
+                json: format!("{root}du-lieu/{}.json", t.name),
+                columns: t
+                    .columns
+                    .iter()
+                    .map(|c| ColumnView {
+                        name: c.name,
+                        kind: c.kind,
+                        meaning: match lang {
+                            Lang::Vi => c.vi,
+                            Lang::En => c.en,
+                        },
+                    })
+                    .collect(),
+            })
+            .collect(),
+        datapackage: format!("{root}du-lieu/datapackage.json"),
+        ics: format!("{root}han-chot.ics"),
+        feed: v.url("bao-cao/thay-doi.xml"),
+    };
+    r.render_template("data.html", &ctx, d)
+}
+
+fn search(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        index: String,
+    }
+    let v = r.views(lang);
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "search",
+            v.t.get("search_title").to_string(),
+            v.t.get("search_description").to_string(),
+        ),
+        index: v.url("tim-kiem/chi-muc.json"),
+    };
+    r.render_template("search.html", &ctx, d)
 }

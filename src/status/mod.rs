@@ -769,3 +769,118 @@ pub fn burnup(m: &Model, fig: &Figures) -> Vec<BurnupPoint> {
         })
         .collect()
 }
+
+/// What a status-change event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventKind {
+    Finished,
+    BecameOverdue,
+    Extended,
+    ReportMissing,
+}
+
+impl EventKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Finished => "finished",
+            EventKind::BecameOverdue => "overdue",
+            EventKind::Extended => "extended",
+            EventKind::ReportMissing => "report-missing",
+        }
+    }
+}
+
+/// A change worth a feed entry, dated the day it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub date: Date,
+    pub kind: EventKind,
+    /// Index into `Model::tasks`, for task events.
+    pub task: Option<usize>,
+    /// The agency concerned on that day (the task's lead, or the agency
+    /// whose report is missing).
+    pub agency: Option<String>,
+    pub period: Option<Period>,
+    /// For extensions: the index of the deadline change.
+    pub change: Option<usize>,
+}
+
+/// Status changes up to D, newest first: tasks finished, tasks that became
+/// overdue (the day after a deadline passed with the task not done),
+/// deadlines extended, and monthly reports missing (the day after the
+/// report day).
+pub fn events(m: &Model, fig: &Figures) -> Vec<Event> {
+    let mut out = Vec::new();
+    let lead_on = |t: &Task, d: Date| {
+        t.lead
+            .as_deref()
+            .and_then(|l| m.holder_on(l, d))
+            .map(str::to_string)
+    };
+    for (i, (t, s)) in m.tasks.iter().zip(&fig.tasks).enumerate() {
+        if let Some(done) = s.done_on {
+            out.push(Event {
+                date: done,
+                kind: EventKind::Finished,
+                task: Some(i),
+                agency: lead_on(t, done),
+                period: None,
+                change: None,
+            });
+        }
+        if let Some(due) = s.deadline.and_then(|d| d.date())
+            && let Some(day) = due.succ_opt()
+            && day <= fig.as_of
+            && s.done_on.is_none_or(|done| done > due)
+        {
+            out.push(Event {
+                date: day,
+                kind: EventKind::BecameOverdue,
+                task: Some(i),
+                agency: lead_on(t, day),
+                period: None,
+                change: None,
+            });
+        }
+        for (k, c) in t
+            .deadline_changes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.date <= fig.as_of)
+        {
+            out.push(Event {
+                date: c.date,
+                kind: EventKind::Extended,
+                task: Some(i),
+                agency: lead_on(t, c.date),
+                period: None,
+                change: Some(k),
+            });
+        }
+    }
+    for duty in fig
+        .months
+        .values()
+        .flatten()
+        .filter(|d| d.outcome == Outcome::Missing)
+    {
+        if let Some(day) = duty.due.succ_opt().filter(|d| *d <= fig.as_of) {
+            out.push(Event {
+                date: day,
+                kind: EventKind::ReportMissing,
+                task: None,
+                agency: Some(duty.agency.clone()),
+                period: Some(duty.period),
+                change: None,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.task.cmp(&b.task))
+            .then(a.agency.cmp(&b.agency))
+    });
+    out
+}

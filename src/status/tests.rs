@@ -834,3 +834,37 @@ fn burnup_counts_due_and_done_by_date() {
         Some((d("2025-05-15"), 2, 1))
     );
 }
+
+#[test]
+fn events_of_a_month() {
+    let mut t = task("t", "lead", "2025-03-31");
+    t.deadline_changes.push(DeadlineChange {
+        to: parse_deadline("2025-04-15").unwrap(),
+        date: d("2025-03-25"),
+        by: None,
+        reason: None,
+    });
+    let m = model(
+        vec![t, task("u", "lead", "2025-04-10")],
+        vec![report(
+            "lead",
+            "2025-04",
+            "2025-04-20",
+            vec![upd("t", TaskState::Done, None, Some("2025-04-16"))],
+        )],
+    );
+    let f = compute(&m, d("2025-05-01"));
+    let ev: Vec<(Date, EventKind, Option<usize>)> = events(&m, &f)
+        .iter()
+        .map(|e| (e.date, e.kind, e.task))
+        .collect();
+    assert!(ev.contains(&(d("2025-04-16"), EventKind::Finished, Some(0))));
+    assert!(
+        ev.contains(&(d("2025-04-16"), EventKind::BecameOverdue, Some(0))),
+        "done a day after the extended deadline"
+    );
+    assert!(ev.contains(&(d("2025-04-11"), EventKind::BecameOverdue, Some(1))));
+    assert!(ev.contains(&(d("2025-03-25"), EventKind::Extended, Some(0))));
+    assert!(ev.iter().any(|e| e.1 == EventKind::ReportMissing), "{ev:?}");
+    assert!(ev.windows(2).all(|w| w[0].0 >= w[1].0), "newest first");
+}

@@ -1,0 +1,653 @@
+//! Open data: tasks, updates, agencies, KPIs and KPI values as CSV (RFC
+//! 4180, UTF-8 with a byte-order mark so Excel reads Vietnamese) and JSON,
+//! with a Frictionless `datapackage.json`. One table of column definitions
+//! drives all three and the page that documents them. Pure.
+
+use crate::date::Deadline;
+use crate::model::{Direction, Model, SuccessionKind};
+use crate::status::{Figures, Outcome, Status};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// A column: its English snake_case name, its Frictionless type, and what it
+/// means in Vietnamese and English.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Column {
+    pub name: &'static str,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub vi: &'static str,
+    pub en: &'static str,
+}
+
+const fn col(name: &'static str, kind: &'static str, vi: &'static str, en: &'static str) -> Column {
+    Column { name, kind, vi, en }
+}
+
+/// One published table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    /// The file stem: `nhiem-vu` -> `nhiem-vu.csv`, `nhiem-vu.json`.
+    pub name: &'static str,
+    pub title_vi: &'static str,
+    pub title_en: &'static str,
+    pub columns: &'static [Column],
+    #[serde(skip)]
+    pub rows: Vec<Vec<Value>>,
+}
+
+pub const TASK_COLUMNS: &[Column] = &[
+    col(
+        "id",
+        "string",
+        "Mã nhiệm vụ (duy nhất, dùng trong đường dẫn)",
+        "Task id (unique, used in URLs)",
+    ),
+    col(
+        "ref",
+        "string",
+        "Số mục trong văn bản gốc",
+        "Item number in the source document",
+    ),
+    col("title", "string", "Tên nhiệm vụ", "Task title"),
+    col(
+        "plan",
+        "string",
+        "Mã văn bản, kế hoạch giao nhiệm vụ",
+        "Id of the plan that assigns the task",
+    ),
+    col(
+        "lead",
+        "string",
+        "Mã cơ quan chủ trì tại ngày tính số liệu",
+        "Lead agency on the as-of date",
+    ),
+    col(
+        "original_lead",
+        "string",
+        "Mã cơ quan chủ trì theo văn bản giao",
+        "Lead agency named in the plan",
+    ),
+    col(
+        "support",
+        "string",
+        "Mã các cơ quan phối hợp, cách nhau bởi dấu chấm phẩy",
+        "Supporting agencies, separated by semicolons",
+    ),
+    col(
+        "deadline",
+        "string",
+        "Hạn chót đang có hiệu lực (YYYY-MM-DD), hoặc monthly/ongoing",
+        "Deadline in force (YYYY-MM-DD), or monthly/ongoing",
+    ),
+    col(
+        "original_deadline",
+        "string",
+        "Hạn chót ban đầu",
+        "Original deadline",
+    ),
+    col(
+        "extensions",
+        "integer",
+        "Số lần gia hạn có hiệu lực",
+        "Number of extensions in force",
+    ),
+    col(
+        "status",
+        "string",
+        "Mã tình trạng (done_on_time, done_late, ongoing, overdue, due_soon, blocked, in_progress, not_started)",
+        "Status code",
+    ),
+    col(
+        "status_label",
+        "string",
+        "Tình trạng bằng chữ",
+        "Status in words (Vietnamese)",
+    ),
+    col(
+        "progress",
+        "number",
+        "Tiến độ do cơ quan chủ trì báo cáo (%)",
+        "Progress reported by the lead (%)",
+    ),
+    col("done_on", "date", "Ngày hoàn thành", "Day finished"),
+    col(
+        "days_late",
+        "integer",
+        "Số ngày quá hạn (chưa xong) hoặc số ngày chậm (đã xong muộn)",
+        "Days overdue, or days late for tasks done late",
+    ),
+    col(
+        "result",
+        "string",
+        "Kết quả phải đạt (rõ kết quả)",
+        "Expected result",
+    ),
+    col(
+        "responsible",
+        "string",
+        "Người chịu trách nhiệm (rõ trách nhiệm)",
+        "Accountable official",
+    ),
+    col(
+        "incomplete",
+        "string",
+        "Lý do nhiệm vụ chưa đủ \"5 rõ\"",
+        "Why the task lacks one of the \"5 rõ\"",
+    ),
+    col("url", "string", "Trang của nhiệm vụ", "The task's page"),
+];
+
+pub const UPDATE_COLUMNS: &[Column] = &[
+    col("task", "string", "Mã nhiệm vụ", "Task id"),
+    col("agency", "string", "Mã cơ quan báo cáo", "Reporting agency"),
+    col(
+        "period",
+        "string",
+        "Kỳ báo cáo (YYYY-MM)",
+        "Report month (YYYY-MM)",
+    ),
+    col(
+        "submitted",
+        "date",
+        "Ngày nộp báo cáo",
+        "Day the report was submitted",
+    ),
+    col(
+        "from_lead",
+        "boolean",
+        "Báo cáo của cơ quan chủ trì (true) hay phối hợp (false)",
+        "From the lead agency (true) or a supporting one",
+    ),
+    col(
+        "state",
+        "string",
+        "Trạng thái báo cáo (not_started, in_progress, blocked, done)",
+        "Reported state",
+    ),
+    col(
+        "progress",
+        "number",
+        "Tiến độ báo cáo (%)",
+        "Reported progress (%)",
+    ),
+    col(
+        "done_on",
+        "date",
+        "Ngày hoàn thành (khi báo cáo hoàn thành)",
+        "Day finished (when done)",
+    ),
+    col("note", "string", "Ghi chú", "Note"),
+    col(
+        "evidence",
+        "string",
+        "Đường dẫn tài liệu minh chứng",
+        "Link to evidence",
+    ),
+];
+
+pub const AGENCY_COLUMNS: &[Column] = &[
+    col("id", "string", "Mã cơ quan", "Agency id"),
+    col("name", "string", "Tên đầy đủ", "Full name"),
+    col("short", "string", "Tên viết tắt", "Short name"),
+    col("name_en", "string", "Tên tiếng Anh", "English name"),
+    col(
+        "kind",
+        "string",
+        "Loại cơ quan (department, sector, locality, central, media, office)",
+        "Kind of agency",
+    ),
+    col("group", "string", "Mã tổ công tác", "Working group"),
+    col(
+        "succession",
+        "string",
+        "merged, renamed hoặc dissolved nếu cơ quan đã sáp nhập, đổi tên, giải thể",
+        "merged, renamed or dissolved",
+    ),
+    col(
+        "successor",
+        "string",
+        "Mã cơ quan tiếp nhận",
+        "Successor agency",
+    ),
+    col(
+        "succession_date",
+        "date",
+        "Ngày sáp nhập, đổi tên, giải thể",
+        "Day of the merger, renaming or dissolution",
+    ),
+    col(
+        "tasks_led",
+        "integer",
+        "Số nhiệm vụ chủ trì tại ngày tính số liệu",
+        "Tasks led on the as-of date",
+    ),
+    col(
+        "tasks_done",
+        "integer",
+        "Số nhiệm vụ chủ trì đã hoàn thành",
+        "Of which done",
+    ),
+    col(
+        "tasks_overdue",
+        "integer",
+        "Số nhiệm vụ chủ trì đang quá hạn",
+        "Of which overdue",
+    ),
+    col(
+        "on_time_rate",
+        "number",
+        "Tỷ lệ hoàn thành đúng hạn (0-1)",
+        "On-time rate (0-1)",
+    ),
+    col(
+        "reports_owed",
+        "integer",
+        "Số kỳ báo cáo phải nộp đã đến hạn",
+        "Monthly reports owed so far",
+    ),
+    col(
+        "reports_on_time",
+        "integer",
+        "Số kỳ nộp đúng hạn",
+        "Reports on time",
+    ),
+    col("reports_late", "integer", "Số kỳ nộp muộn", "Reports late"),
+    col(
+        "reports_missing",
+        "integer",
+        "Số kỳ chưa nộp",
+        "Reports missing",
+    ),
+    col("url", "string", "Trang của cơ quan", "The agency's page"),
+];
+
+pub const KPI_COLUMNS: &[Column] = &[
+    col("id", "string", "Mã chỉ tiêu", "KPI id"),
+    col(
+        "ref",
+        "string",
+        "Số mục trong văn bản gốc",
+        "Item number in the source document",
+    ),
+    col("name", "string", "Tên chỉ tiêu", "Name"),
+    col("unit", "string", "Đơn vị", "Unit"),
+    col("target", "number", "Mục tiêu", "Target"),
+    col(
+        "direction",
+        "string",
+        "up: càng cao càng tốt; down: càng thấp càng tốt",
+        "up: higher is better; down: lower is better",
+    ),
+    col("deadline", "date", "Hạn đạt mục tiêu", "Deadline"),
+    col(
+        "owner",
+        "string",
+        "Mã cơ quan báo cáo tại ngày tính số liệu",
+        "Reporting agency on the as-of date",
+    ),
+    col(
+        "baseline_date",
+        "date",
+        "Ngày của giá trị ban đầu",
+        "Baseline date",
+    ),
+    col(
+        "baseline_value",
+        "number",
+        "Giá trị ban đầu",
+        "Baseline value",
+    ),
+    col(
+        "latest_date",
+        "date",
+        "Ngày của giá trị mới nhất",
+        "Date of the latest value",
+    ),
+    col("latest_value", "number", "Giá trị mới nhất", "Latest value"),
+    col(
+        "gap",
+        "number",
+        "Còn thiếu so với mục tiêu (0 khi đã đạt)",
+        "Gap to target (0 once reached)",
+    ),
+    col(
+        "projected",
+        "number",
+        "Giá trị theo xu hướng tại hạn",
+        "Trend value at the deadline",
+    ),
+    col(
+        "verdict",
+        "string",
+        "on_track, off_track hoặc not_enough_data",
+        "on_track, off_track or not_enough_data",
+    ),
+    col("url", "string", "Trang của chỉ tiêu", "The KPI's page"),
+];
+
+pub const KPI_VALUE_COLUMNS: &[Column] = &[
+    col("kpi", "string", "Mã chỉ tiêu", "KPI id"),
+    col("date", "date", "Ngày đo", "Date measured"),
+    col("value", "number", "Giá trị", "Value"),
+    col(
+        "baseline",
+        "boolean",
+        "Là giá trị ban đầu",
+        "Is the baseline",
+    ),
+    col("agency", "string", "Mã cơ quan báo cáo", "Reporting agency"),
+    col("period", "string", "Kỳ báo cáo (YYYY-MM)", "Report month"),
+    col(
+        "submitted",
+        "date",
+        "Ngày nộp báo cáo",
+        "Day the report was submitted",
+    ),
+];
+
+fn s(v: impl Into<String>) -> Value {
+    Value::String(v.into())
+}
+
+fn opt(v: Option<impl Into<String>>) -> Value {
+    v.map_or(Value::Null, |x| Value::String(x.into()))
+}
+
+/// A number rounded to three decimals, written as an integer when whole.
+fn num(v: f64) -> Value {
+    let r = (v * 1000.0).round() / 1000.0;
+    if r.fract() == 0.0 && r.abs() < 1e15 {
+        return Value::Number((r as i64).into());
+    }
+    serde_json::Number::from_f64(r).map_or(Value::Null, Value::Number)
+}
+
+fn int(v: impl Into<i64>) -> Value {
+    Value::Number(v.into().into())
+}
+
+fn deadline_code(d: Option<Deadline>) -> Value {
+    d.map_or(Value::Null, |d| s(d.code()))
+}
+
+/// Every table, its rows computed from the model and figures.
+pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
+    let url = |rel: String| format!("{site_url}{rel}");
+    let tasks = m
+        .tasks
+        .iter()
+        .zip(&fig.tasks)
+        .map(|(t, st)| {
+            vec![
+                s(&t.id),
+                opt(t.reference.clone()),
+                s(&t.title),
+                s(&m.plans[t.plan].id),
+                opt(st.lead_on.clone()),
+                opt(t.lead.clone()),
+                s(t.support.join(";")),
+                deadline_code(st.deadline),
+                deadline_code(t.deadline),
+                int(st.extensions as i64),
+                s(st.status.code()),
+                s(st.status.label_vi()),
+                num(st.progress),
+                opt(st.done_on.map(|d| d.to_string())),
+                st.days_late.map_or(Value::Null, int),
+                opt(t.result.clone()),
+                opt(t.responsible.clone()),
+                opt(t.incomplete.clone()),
+                s(url(format!("nhiem-vu/{}/", t.id))),
+            ]
+        })
+        .collect();
+    let mut updates = Vec::new();
+    for (i, timeline) in fig.timelines.iter().enumerate() {
+        for u in timeline {
+            updates.push(vec![
+                s(&m.tasks[i].id),
+                s(&u.report.agency),
+                s(u.report.period.key()),
+                s(u.report.submitted.to_string()),
+                Value::Bool(u.from_lead),
+                s(u.update.state.code()),
+                u.update.progress.map_or(Value::Null, num),
+                opt(u.update.done_on.map(|d| d.to_string())),
+                opt(u.update.note.clone()),
+                opt(u.update.evidence.clone()),
+            ]);
+        }
+    }
+    let agencies = m
+        .agencies
+        .iter()
+        .map(|a| {
+            let f = fig.agencies.get(&a.id);
+            let count = |o: fn(&Outcome) -> bool| f.map_or(0, |f| f.count(o) as i64);
+            vec![
+                s(&a.id),
+                s(&a.name),
+                opt(a.short.clone()),
+                opt(a.name_en.clone()),
+                s(a.kind.code()),
+                opt(a.group.clone()),
+                opt(a.succession.as_ref().map(|x| match x.kind {
+                    SuccessionKind::Merged => "merged",
+                    SuccessionKind::Renamed => "renamed",
+                    SuccessionKind::Dissolved => "dissolved",
+                })),
+                opt(a.succession.as_ref().and_then(|x| x.to.clone())),
+                opt(a.succession.as_ref().map(|x| x.date.to_string())),
+                int(f.map_or(0, |f| f.rollup.total as i64)),
+                int(f.map_or(0, |f| f.rollup.done as i64)),
+                int(f.map_or(0, |f| f.rollup.count(Status::Overdue) as i64)),
+                f.and_then(|f| f.rollup.on_time_rate)
+                    .map_or(Value::Null, num),
+                int(f.map_or(0, |f| f.duties.len() as i64)),
+                int(count(|o| *o == Outcome::OnTime)),
+                int(count(|o| matches!(o, Outcome::Late(_)))),
+                int(count(|o| *o == Outcome::Missing)),
+                s(url(format!("co-quan/{}/", a.id))),
+            ]
+        })
+        .collect();
+    let kpis = m
+        .kpis
+        .iter()
+        .zip(&fig.kpis)
+        .map(|(k, ks)| {
+            vec![
+                s(&k.id),
+                opt(k.reference.clone()),
+                s(&k.name),
+                s(&k.unit),
+                num(k.target),
+                s(match k.direction {
+                    Direction::Up => "up",
+                    Direction::Down => "down",
+                }),
+                opt(k.deadline.date().map(|d| d.to_string())),
+                opt(m.holder_on(&k.owner, fig.as_of).map(str::to_string)),
+                opt(k.baseline.map(|(d, _)| d.to_string())),
+                k.baseline.map_or(Value::Null, |(_, v)| num(v)),
+                opt(ks.latest.as_ref().map(|p| p.date.to_string())),
+                ks.latest.as_ref().map_or(Value::Null, |p| num(p.value)),
+                ks.gap.map_or(Value::Null, num),
+                ks.trend.map_or(Value::Null, |t| num(t.projected)),
+                s(ks.verdict.code()),
+                s(url(format!("chi-tieu/{}/", k.id))),
+            ]
+        })
+        .collect();
+    let mut values = Vec::new();
+    for (k, ks) in m.kpis.iter().zip(&fig.kpis) {
+        for p in &ks.points {
+            let report = p.report.map(|r| &m.reports[r]);
+            values.push(vec![
+                s(&k.id),
+                s(p.date.to_string()),
+                num(p.value),
+                Value::Bool(p.baseline),
+                opt(report.map(|r| r.agency.clone())),
+                opt(report.map(|r| r.period.key())),
+                opt(report.map(|r| r.submitted.to_string())),
+            ]);
+        }
+    }
+    vec![
+        Table {
+            name: "nhiem-vu",
+            title_vi: "Nhiệm vụ",
+            title_en: "Tasks",
+            columns: TASK_COLUMNS,
+            rows: tasks,
+        },
+        Table {
+            name: "cap-nhat",
+            title_vi: "Cập nhật tiến độ",
+            title_en: "Task updates",
+            columns: UPDATE_COLUMNS,
+            rows: updates,
+        },
+        Table {
+            name: "co-quan",
+            title_vi: "Cơ quan",
+            title_en: "Agencies",
+            columns: AGENCY_COLUMNS,
+            rows: agencies,
+        },
+        Table {
+            name: "chi-tieu",
+            title_vi: "Chỉ tiêu",
+            title_en: "KPIs",
+            columns: KPI_COLUMNS,
+            rows: kpis,
+        },
+        Table {
+            name: "gia-tri-chi-tieu",
+            title_vi: "Giá trị chỉ tiêu",
+            title_en: "KPI values",
+            columns: KPI_VALUE_COLUMNS,
+            rows: values,
+        },
+    ]
+}
+
+/// RFC 4180 CSV with a byte-order mark; empty fields for missing values.
+pub fn csv(table: &Table) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        let header: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+        // Writing into a Vec cannot fail.
+        let _ = w.write_record(&header);
+        for row in &table.rows {
+            let fields: Vec<String> = row
+                .iter()
+                .map(|v| match v {
+                    Value::Null => String::new(),
+                    Value::String(x) => x.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            let _ = w.write_record(&fields);
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+/// The table as JSON: metadata and one object per row.
+pub fn json(table: &Table, as_of: &str, license: &str) -> Vec<u8> {
+    let rows: Vec<Value> = table
+        .rows
+        .iter()
+        .map(|row| {
+            let mut obj = Map::new();
+            for (c, v) in table.columns.iter().zip(row) {
+                obj.insert(c.name.to_string(), v.clone());
+            }
+            Value::Object(obj)
+        })
+        .collect();
+    let doc = json!({
+        "title": table.title_en,
+        "title_vi": table.title_vi,
+        "as_of": as_of,
+        "license": license,
+        "data": rows,
+    });
+    json_bytes(&doc, true)
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c` and so on: still the same
+/// JSON, but inert even if someone pastes it into a page.
+pub fn json_bytes(value: &impl Serialize, pretty: bool) -> Vec<u8> {
+    let text = if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) };
+    text.unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .into_bytes()
+}
+
+/// A Frictionless Tabular Data Package describing every CSV file.
+pub fn datapackage(
+    tables: &[Table],
+    title: &str,
+    as_of: &str,
+    license: &str,
+    site_url: &str,
+) -> Vec<u8> {
+    let resources: Vec<Value> = tables
+        .iter()
+        .map(|t| {
+            json!({
+                "name": t.name,
+                "path": format!("{}.csv", t.name),
+                "title": t.title_en,
+                "description": t.title_vi,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": {
+                    "fields": t.columns.iter().map(|c| json!({
+                        "name": c.name,
+                        "type": c.kind,
+                        "description": c.en,
+                        "title": c.vi,
+                    })).collect::<Vec<_>>(),
+                    "missingValues": [""],
+                },
+            })
+        })
+        .collect();
+    let mut doc = json!({
+        "profile": "tabular-data-package",
+        "name": "tiendo",
+        "title": title,
+        "description": format!("Figures as of {as_of}"),
+        "homepage": site_url,
+        "version": as_of,
+        "created": format!("{as_of}T00:00:00Z"),
+        "resources": resources,
+    });
+    if !license.is_empty()
+        && let Some(obj) = doc.as_object_mut()
+    {
+        obj.insert(
+            "licenses".into(),
+            json!([{ "name": license_id(license), "title": license }]),
+        );
+    }
+    serde_json::to_vec_pretty(&doc).unwrap_or_default()
+}
+
+/// `CC BY 4.0` -> `CC-BY-4.0` (an SPDX-style id).
+fn license_id(license: &str) -> String {
+    license.trim().replace(' ', "-")
+}

@@ -1,0 +1,378 @@
+//! Files for other people's software: Atom feeds (news; status changes,
+//! site-wide and per agency), iCalendar deadline calendars (site-wide, per
+//! agency, per working group), the search index, `sitemap.xml` and
+//! `robots.txt`. Everything is dated from the as-of date, never the clock,
+//! so builds stay byte-identical. Pure.
+
+use super::views::Views;
+use crate::date::{Date, fmt_date};
+use crate::model::Model;
+use crate::status::{Event, EventKind, Figures};
+use crate::text::fold;
+use icalendar::{Calendar, Component, EventLike, Property};
+use serde::Serialize;
+
+/// One Atom entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub updated: String,
+    pub summary: String,
+}
+
+/// An Atom feed, rendered by the theme's `feed.xml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Feed {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub self_url: String,
+    pub updated: String,
+    pub author: String,
+    pub lang: &'static str,
+    pub entries: Vec<Entry>,
+}
+
+/// Atom and iCalendar want a host in ids; a site served from a bare path
+/// gets a stable stand-in.
+pub fn host(origin: &str) -> String {
+    let h = origin
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(':')
+        .next()
+        .unwrap_or("");
+    if h.is_empty() {
+        "tiendo.invalid".to_string()
+    } else {
+        h.to_string()
+    }
+}
+
+pub fn timestamp(d: Date) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+/// A tag URI (RFC 4151): stable across builds, unique per thing and day.
+pub fn tag(host: &str, rest: &str) -> String {
+    format!("tag:{host},2025:{rest}")
+}
+
+/// Feed entries for status changes, in the language of `v`.
+pub fn event_entries(v: &Views, origin: &str, events: &[Event]) -> Vec<Entry> {
+    let host = host(origin);
+    let m = v.model;
+    events
+        .iter()
+        .map(|e| {
+            let task = e.task.map(|i| &m.tasks[i]);
+            let agency = e.agency.as_deref().map(|a| v.agency_full(a)).unwrap_or("");
+            let title = task.map(|t| v.task_title(t)).unwrap_or("");
+            let (heading, url) = match e.kind {
+                EventKind::Finished => (
+                    v.t.get("event_finished").replace("{task}", title),
+                    task.map(|t| v.task_url(&t.id)),
+                ),
+                EventKind::BecameOverdue => (
+                    v.t.get("event_overdue").replace("{task}", title),
+                    task.map(|t| v.task_url(&t.id)),
+                ),
+                EventKind::Extended => {
+                    let to = task
+                        .and_then(|t| e.change.and_then(|k| t.deadline_changes.get(k)))
+                        .map(|c| v.lang.deadline(&c.to))
+                        .unwrap_or_default();
+                    (
+                        v.t.get("event_extended")
+                            .replace("{task}", title)
+                            .replace("{to}", &to),
+                        task.map(|t| v.task_url(&t.id)),
+                    )
+                }
+                EventKind::ReportMissing => {
+                    let period = e.period.map(|p| v.lang.period(p)).unwrap_or_default();
+                    (
+                        v.t.get("event_missing")
+                            .replace("{agency}", agency)
+                            .replace("{period}", &period),
+                        e.period.map(|p| v.url(&format!("bao-cao/{}/", p.key()))),
+                    )
+                }
+            };
+            let key = task.map_or_else(|| e.agency.clone().unwrap_or_default(), |t| t.id.clone());
+            Entry {
+                id: tag(&host, &format!("{}/{key}/{}", e.kind.code(), e.date)),
+                title: heading,
+                url: format!("{origin}{}", url.unwrap_or_else(|| v.url(""))),
+                updated: timestamp(e.date),
+                summary: if agency.is_empty() {
+                    fmt_date(e.date)
+                } else {
+                    format!("{} · {agency}", fmt_date(e.date))
+                },
+            }
+        })
+        .collect()
+}
+
+/// A deadline calendar: every open task with a dated deadline, as an
+/// all-day event on its deadline in force. UIDs are the task ids, so a
+/// subscriber's calendar updates rather than duplicates.
+pub fn calendar(
+    m: &Model,
+    fig: &Figures,
+    tasks: &[usize],
+    name: &str,
+    origin: &str,
+    base: &str,
+) -> String {
+    let host = host(origin);
+    let mut cal = Calendar::empty();
+    cal.append_property(Property::new("VERSION", "2.0"));
+    cal.append_property(Property::new("PRODID", "-//tiendo//tiendo//VI"));
+    cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
+    cal.name(name);
+    let stamp = fig.as_of.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    for &i in tasks {
+        let (t, s) = (&m.tasks[i], &fig.tasks[i]);
+        let Some(due) = s.deadline.and_then(|d| d.date()) else {
+            continue;
+        };
+        if s.status.is_done() {
+            continue;
+        }
+        let lead = s
+            .lead_on
+            .as_deref()
+            .and_then(|l| m.agency(l))
+            .map_or("", |a| a.name.as_str());
+        let url = format!("{origin}{base}nhiem-vu/{}/", t.id);
+        let mut event = icalendar::Event::new();
+        event
+            .uid(&format!("{}@{host}", t.id))
+            .summary(&format!("Hạn chót: {}", t.title))
+            .description(&format!(
+                "Chủ trì: {lead}. Tình trạng: {}. {url}",
+                s.status.label_vi()
+            ))
+            .url(&url)
+            .all_day(due);
+        if let Some(next) = due.succ_opt() {
+            event.append_property(
+                Property::new("DTEND", next.format("%Y%m%d").to_string())
+                    .add_parameter("VALUE", "DATE")
+                    .done(),
+            );
+        }
+        if let Some(stamp) = stamp {
+            event.timestamp(stamp);
+        }
+        cal.push(event.done());
+    }
+    cal.done().to_string()
+}
+
+/// One search result candidate.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexEntry {
+    /// Kind of thing, in words.
+    pub k: String,
+    /// Title as shown.
+    pub t: String,
+    /// Link.
+    pub u: String,
+    /// Status code and label, for tasks.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub c: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub s: String,
+    /// Folded text searched: lower case, no diacritics, đ -> d, letters,
+    /// digits and spaces only.
+    pub f: String,
+}
+
+/// What search compares: `fold`, then anything but letters, digits and
+/// spaces dropped ("Sở KH&CN" -> "so khcn"). tiendo.js does the same to
+/// the query.
+pub fn search_fold(s: &str) -> String {
+    let folded: String = fold(s)
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<IndexEntry> {
+    let m = v.model;
+    let mut out = Vec::new();
+    for (t, s) in m.tasks.iter().zip(&v.fig.tasks) {
+        let title = v.task_title(t);
+        let lead = s.lead_on.as_deref().and_then(|l| m.agency(l));
+        let text = [
+            title,
+            t.reference.as_deref().unwrap_or(""),
+            &t.id,
+            lead.map_or("", |a| a.name.as_str()),
+            lead.and_then(|a| a.short.as_deref()).unwrap_or(""),
+            t.result.as_deref().unwrap_or(""),
+            &t.tags.join(" "),
+        ]
+        .join(" ");
+        out.push(IndexEntry {
+            k: v.t.get("kind_task").to_string(),
+            t: title.to_string(),
+            u: v.task_url(&t.id),
+            c: s.status.code().to_string(),
+            s: v.lang.status(s.status).to_string(),
+            f: search_fold(&text),
+        });
+    }
+    for a in &m.agencies {
+        let text = [
+            a.name.as_str(),
+            a.short.as_deref().unwrap_or(""),
+            a.name_en.as_deref().unwrap_or(""),
+            &a.id,
+        ]
+        .join(" ");
+        let name = v.agency_name(a);
+        out.push(IndexEntry {
+            k: v.t.get("kind_agency").to_string(),
+            t: match a.short.as_deref() {
+                Some(short) if short != name => format!("{name} ({short})"),
+                _ => name.to_string(),
+            },
+            u: v.agency_url(&a.id),
+            c: String::new(),
+            s: String::new(),
+            f: search_fold(&text),
+        });
+    }
+    for k in &m.kpis {
+        out.push(IndexEntry {
+            k: v.t.get("kind_kpi").to_string(),
+            t: v.kpi_name(k).to_string(),
+            u: v.kpi_url(&k.id),
+            c: String::new(),
+            s: String::new(),
+            f: search_fold(&format!(
+                "{} {} {}",
+                k.name,
+                k.name_en.as_deref().unwrap_or(""),
+                k.id
+            )),
+        });
+    }
+    for &i in articles {
+        let a = &m.articles[i];
+        out.push(IndexEntry {
+            k: v.t.get("kind_news").to_string(),
+            t: a.title.clone(),
+            u: v.url(&format!("tin-tuc/{}/", a.slug)),
+            c: String::new(),
+            s: fmt_date(a.date),
+            f: search_fold(&format!(
+                "{} {} {} {}",
+                a.title,
+                a.summary.as_deref().unwrap_or(""),
+                a.tags.join(" "),
+                body_text(&a.body)
+            )),
+        });
+    }
+    for &i in pages {
+        let p = &m.pages[i];
+        out.push(IndexEntry {
+            k: v.t.get("kind_page").to_string(),
+            t: p.title.clone(),
+            u: v.url(&format!("{}/", p.slug)),
+            c: String::new(),
+            s: String::new(),
+            f: search_fold(&format!(
+                "{} {} {}",
+                p.title,
+                p.description.as_deref().unwrap_or(""),
+                body_text(&p.body)
+            )),
+        });
+    }
+    out
+}
+
+/// The words of a Markdown text, without markup, and at most a few
+/// thousand characters: enough to find an article by what it says.
+fn body_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut out = String::new();
+    for e in Parser::new(markdown) {
+        if let Event::Text(t) | Event::Code(t) = e {
+            out.push_str(&t);
+            out.push(' ');
+        }
+        if out.len() > 4000 {
+            break;
+        }
+    }
+    out
+}
+
+/// `sitemap.xml` for the HTML pages among `paths`.
+pub fn sitemap<'a>(
+    paths: impl Iterator<Item = &'a String>,
+    origin: &str,
+    base: &str,
+    as_of: Date,
+) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in paths {
+        let Some(dir) = p.strip_suffix("index.html") else {
+            continue;
+        };
+        let loc = format!("{origin}{base}{dir}").replace('&', "&amp;");
+        out.push_str(&format!(
+            "  <url><loc>{loc}</loc><lastmod>{as_of}</lastmod></url>\n"
+        ));
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+pub fn robots(origin: &str, base: &str) -> String {
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if !origin.is_empty() {
+        s.push_str(&format!("Sitemap: {origin}{base}sitemap.xml\n"));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_folding_matches_what_citizens_type() {
+        assert_eq!(search_fold("Chuyển đổi số"), "chuyen doi so");
+        assert_eq!(search_fold("Sở KH&CN"), "so khcn");
+        assert_eq!(search_fold("Đăng ký"), "dang ky");
+        assert_eq!(search_fold("  Côn Sơn - Kiếp Bạc "), "con son kiep bac");
+    }
+
+    #[test]
+    fn hosts_and_tags() {
+        assert_eq!(
+            host("https://tiendo.example.gov.vn"),
+            "tiendo.example.gov.vn"
+        );
+        assert_eq!(host("http://127.0.0.1:8000"), "127.0.0.1");
+        assert_eq!(host(""), "tiendo.invalid");
+        assert_eq!(
+            tag("a.vn", "finished/x/2025-03-01"),
+            "tag:a.vn,2025:finished/x/2025-03-01"
+        );
+    }
+}

@@ -1,0 +1,248 @@
+//! Open data, feeds, calendars and housekeeping files of the default
+//! portal, read back and compared with the model and the status engine.
+
+mod common;
+
+use common::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use tiendo::status::Status;
+
+struct Built {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+    model: tiendo::model::Model,
+}
+
+fn build_default() -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = tiendo(&["build", "--output", out.to_str().unwrap()], repo);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut diags = tiendo::diag::Diagnostics::new();
+    let raw = tiendo::load::load(repo, &mut diags).unwrap();
+    let model = tiendo::model::build(raw, &mut diags);
+    Built {
+        _dir: dir,
+        out,
+        model,
+    }
+}
+
+/// A CSV file as header -> value maps, checking the BOM and CRLF.
+fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "{} has no BOM",
+        path.display()
+    );
+    assert!(
+        bytes.windows(2).any(|w| w == b"\r\n"),
+        "RFC 4180 lines end with CRLF"
+    );
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn task_files_match_the_status_engine() {
+    let b = build_default();
+    let fig = tiendo::status::compute(&b.model, b.model.site().as_of.unwrap());
+    let rows = read_csv(&b.out.join("du-lieu/nhiem-vu.csv"));
+    let json = read_json(&b.out.join("du-lieu/nhiem-vu.json"));
+    assert_eq!(json["as_of"], "2025-06-25");
+    assert_eq!(json["license"], "CC BY 4.0");
+    let data = json["data"].as_array().unwrap();
+    assert_eq!(rows.len(), b.model.tasks.len());
+    assert_eq!(data.len(), b.model.tasks.len());
+    for (i, t) in b.model.tasks.iter().enumerate() {
+        let s = &fig.tasks[i];
+        let row = rows
+            .iter()
+            .find(|r| r["id"] == t.id)
+            .unwrap_or_else(|| panic!("{} missing from CSV", t.id));
+        let obj = data.iter().find(|o| o["id"] == t.id.as_str()).unwrap();
+        for key in [
+            "id",
+            "ref",
+            "title",
+            "plan",
+            "lead",
+            "deadline",
+            "original_deadline",
+            "status",
+            "progress",
+            "done_on",
+            "days_late",
+        ] {
+            assert!(row.contains_key(key), "column {key}");
+        }
+        assert_eq!(row["status"], s.status.code(), "{}", t.id);
+        assert_eq!(obj["status"], s.status.code());
+        assert_eq!(row["title"], t.title);
+        assert_eq!(row["lead"], s.lead_on.clone().unwrap_or_default());
+        assert_eq!(
+            row["progress"].parse::<f64>().unwrap(),
+            s.progress,
+            "{}",
+            t.id
+        );
+        assert_eq!(obj["progress"].as_f64().unwrap(), s.progress);
+        assert_eq!(
+            row["done_on"],
+            s.done_on.map(|d| d.to_string()).unwrap_or_default()
+        );
+        assert_eq!(
+            row["days_late"],
+            s.days_late.map(|d| d.to_string()).unwrap_or_default()
+        );
+        assert_eq!(obj["days_late"].as_i64(), s.days_late);
+        assert_eq!(
+            row["deadline"],
+            s.deadline.map(|d| d.code()).unwrap_or_default()
+        );
+        assert_eq!(
+            row["original_deadline"],
+            t.deadline.map(|d| d.code()).unwrap_or_default()
+        );
+    }
+    let overdue = rows
+        .iter()
+        .filter(|r| r["status"] == Status::Overdue.code())
+        .count();
+    assert_eq!(overdue, fig.overall.count(Status::Overdue));
+}
+
+#[test]
+fn update_agency_and_kpi_files_match() {
+    let b = build_default();
+    let fig = tiendo::status::compute(&b.model, b.model.site().as_of.unwrap());
+    let updates = read_csv(&b.out.join("du-lieu/cap-nhat.csv"));
+    let expected: usize = fig.timelines.iter().map(Vec::len).sum();
+    assert_eq!(updates.len(), expected);
+    assert!(
+        updates.iter().any(|u| u["task"] == "ioc-soc"
+            && u["state"] == "done"
+            && u["done_on"] == "2025-04-08")
+    );
+
+    let agencies = read_csv(&b.out.join("du-lieu/co-quan.csv"));
+    assert_eq!(agencies.len(), b.model.agencies.len());
+    let yte = agencies.iter().find(|a| a["id"] == "so-y-te").unwrap();
+    assert_eq!(yte["reports_missing"], "1");
+    assert_eq!(yte["tasks_overdue"], "1");
+    let tttt = agencies.iter().find(|a| a["id"] == "so-tttt").unwrap();
+    assert_eq!(
+        (
+            tttt["succession"].as_str(),
+            tttt["successor"].as_str(),
+            tttt["succession_date"].as_str()
+        ),
+        ("merged", "so-khcn", "2025-03-01")
+    );
+
+    let kpis = read_csv(&b.out.join("du-lieu/chi-tieu.csv"));
+    assert_eq!(kpis.len(), b.model.kpis.len());
+    for (k, ks) in b.model.kpis.iter().zip(&fig.kpis) {
+        let row = kpis.iter().find(|r| r["id"] == k.id).unwrap();
+        assert_eq!(row["target"].parse::<f64>().unwrap(), k.target);
+        assert_eq!(row["verdict"], ks.verdict.code());
+        assert_eq!(
+            row["latest_value"].parse::<f64>().ok(),
+            ks.latest.as_ref().map(|p| p.value)
+        );
+    }
+    let values = read_csv(&b.out.join("du-lieu/gia-tri-chi-tieu.csv"));
+    let expected: usize = fig.kpis.iter().map(|k| k.points.len()).sum();
+    assert_eq!(values.len(), expected);
+    let json = read_json(&b.out.join("du-lieu/gia-tri-chi-tieu.json"));
+    assert_eq!(json["data"].as_array().unwrap().len(), expected);
+}
+
+#[test]
+fn datapackage_describes_every_file_and_column() {
+    let b = build_default();
+    let pkg = read_json(&b.out.join("du-lieu/datapackage.json"));
+    let resources = pkg["resources"].as_array().unwrap();
+    assert_eq!(resources.len(), 5);
+    for r in resources {
+        let path = r["path"].as_str().unwrap();
+        let rows = read_csv(&b.out.join("du-lieu").join(path));
+        let fields: Vec<&str> = r["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        let mut header: Vec<&str> = rows
+            .first()
+            .map(|r| r.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let mut sorted = fields.clone();
+        header.sort_unstable();
+        sorted.sort_unstable();
+        assert_eq!(header, sorted, "{path}");
+    }
+    assert_eq!(pkg["licenses"][0]["name"], "CC-BY-4.0");
+    let page = std::fs::read_to_string(b.out.join("du-lieu/index.html")).unwrap();
+    assert!(page.contains("<code>days_late</code>") && page.contains("Số ngày quá hạn"));
+}
+
+#[test]
+fn calendars_have_open_deadlines_with_stable_uids() {
+    let b = build_default();
+    let ics = std::fs::read_to_string(b.out.join("han-chot.ics")).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(ics.contains("UID:benh-an-dien-tu@tiendo.example.gov.vn"));
+    assert!(ics.contains("DTSTART;VALUE=DATE:20250430"));
+    assert!(
+        ics.contains("DTSTAMP:20250625T000000Z"),
+        "timestamps come from the as-of date"
+    );
+    assert!(!ics.contains("UID:ioc-soc@"), "done tasks are not listed");
+    assert_eq!(ics.matches("PRODID").count(), 1);
+    let agency = std::fs::read_to_string(b.out.join("co-quan/so-y-te/han-chot.ics")).unwrap();
+    assert_eq!(agency.matches("BEGIN:VEVENT").count(), 1);
+    assert!(b.out.join("to-cong-tac/to-kinh-te/han-chot.ics").is_file());
+}
+
+#[test]
+fn feeds_sitemap_robots_and_404() {
+    let b = build_default();
+    let changes = std::fs::read_to_string(b.out.join("bao-cao/thay-doi.xml")).unwrap();
+    assert!(changes.contains("<title>Sở Y tế chưa nộp báo cáo tháng 05/2025</title>"));
+    assert!(changes.contains("tag:tiendo.example.gov.vn,2025:overdue/benh-an-dien-tu/2025-05-01"));
+    let agency = std::fs::read_to_string(b.out.join("co-quan/so-xay-dung/thay-doi.xml")).unwrap();
+    assert!(
+        agency.contains("Gia hạn đến 31/05/2025") || agency.contains("Hoàn thành: Tìm kiếm"),
+        "{agency}"
+    );
+    let news = std::fs::read_to_string(b.out.join("atom.xml")).unwrap();
+    assert_eq!(news.matches("<entry>").count(), 6);
+    let sitemap = std::fs::read_to_string(b.out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://tiendo.example.gov.vn/nhiem-vu/ioc-soc/</loc>"));
+    assert!(sitemap.contains("<loc>https://tiendo.example.gov.vn/en/</loc>"));
+    assert!(!sitemap.contains("404"));
+    let robots = std::fs::read_to_string(b.out.join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://tiendo.example.gov.vn/sitemap.xml"));
+    assert!(b.out.join("404.html").is_file());
+    let page = std::fs::read_to_string(b.out.join("nhiem-vu/ioc-soc/index.html")).unwrap();
+    assert!(page.contains(
+        "<link rel=\"canonical\" href=\"https://tiendo.example.gov.vn/nhiem-vu/ioc-soc/\">"
+    ));
+}
