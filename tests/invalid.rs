@@ -495,3 +495,58 @@ fn missing_root_is_a_usage_error() {
         run.stderr
     );
 }
+
+#[test]
+fn broken_internal_link_names_its_file() {
+    let md = "---\ntitle: Tin\ndate: 2025-03-10\n---\nXem [nhiệm vụ](/cong/nhiem-vu/khong-co/) và [mục](/cong/nhiem-vu/viec-mot/#khong-co).\n";
+    let dir = site_with(&[("content/news/tin-mot.md", Some(md.as_bytes()))]);
+    let run = tiendo(&["build"], dir.path());
+    assert_error(
+        &run,
+        "content/news/tin-mot.md: error: broken link `/cong/nhiem-vu/khong-co/` on /cong/tin-tuc/tin-mot/ (and 1 other pages): no such page or file; fix the link or add the file under content/static/",
+    );
+    assert!(
+        run.stderr.contains("content/news/tin-mot.md: error: broken link `/cong/nhiem-vu/viec-mot/#khong-co` on /cong/tin-tuc/tin-mot/"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(": no such anchor;"), "{}", run.stderr);
+    assert!(!dir.path().join("output").exists(), "nothing is written");
+}
+
+#[test]
+fn ids_and_slugs_cannot_leave_the_output_folder() {
+    for id in ["../../etc", "/etc/passwd", "a\\\\b", "C:\\\\x"] {
+        let run = check_with(
+            PLAN,
+            &plan_with_task(&format!(
+                "  - id: \"{id}\"\n    title: X\n    incomplete: x\n"
+            )),
+        );
+        assert_eq!(run.code, 1, "{id}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("is not a valid id"),
+            "{id}: {}",
+            run.stderr
+        );
+    }
+    let dir = site_with(&[(
+        "content/news/..evil.md",
+        Some(b"---\ntitle: T\ndate: 2025-03-10\n---\n".as_slice()),
+    )]);
+    let run = tiendo(&["build"], dir.path());
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("is not a valid slug"), "{}", run.stderr);
+    let dir = site_with(&[(
+        "content/agencies.yaml",
+        Some(b"agencies:\n  - id: ../x\n    name: X\n    kind: office\n".as_slice()),
+    )]);
+    let run = tiendo(&["build", "--output", "out"], dir.path());
+    assert_eq!(run.code, 1);
+    let outside: Vec<_> = std::fs::read_dir(dir.path().parent().unwrap())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy() == "x")
+        .collect();
+    assert!(outside.is_empty(), "a file was written outside the site");
+}

@@ -215,7 +215,7 @@ fn hostile_content_is_inert() {
     responsible: C
 "
     );
-    let article = "---\ntitle: \"\\\"><script>alert(10)</script>\"\ndate: 2025-03-10\nsummary: \"<svg onload=alert(11)>\"\ntags: [\"<script>\"]\n---\n<script>alert(12)</script>\n\n<img src=x onerror=alert(13)>\n\n[a](javascript:alert(14))\n\n<form action=\"https://evil.example\"><input name=x></form>\n";
+    let article = "---\ntitle: \"\\\"><script>alert(10)</script>\"\ndate: 2025-03-10\nsummary: \"<svg onload=alert(11)>\"\ntags: [\"<script>\"]\n---\n<script>alert(12)</script>\n\n<img src=/cong/assets/favicon.svg onerror=alert(13)>\n\n[a](javascript:alert(14))\n\n<form action=\"https://evil.example\"><input name=x></form>\n";
     let dir = site_with(&[
         ("content/plans/ke-hoach.yaml", Some(plan.as_bytes())),
         ("content/news/tin-mot.md", Some(article.as_bytes())),
@@ -234,7 +234,11 @@ fn hostile_content_is_inert() {
             .to_string();
         // CSV and iCalendar files are data for other software, never
         // rendered as HTML; every format a browser might render is checked.
-        if !(rel.ends_with(".html") || rel.ends_with(".svg") || rel.ends_with(".xml") || rel.ends_with(".json")) {
+        if !(rel.ends_with(".html")
+            || rel.ends_with(".svg")
+            || rel.ends_with(".xml")
+            || rel.ends_with(".json"))
+        {
             continue;
         }
         let text = std::fs::read_to_string(entry.path())
@@ -291,6 +295,9 @@ fn every_chart_is_accessible_svg_under_30_kb() {
             .unwrap()
             .display()
             .to_string();
+        if rel.starts_with("assets/") {
+            continue; // the theme's icon, not a chart
+        }
         let svg = std::fs::read_to_string(entry.path()).unwrap();
         assert!(svg.len() < 30 * 1024, "{rel}: {} bytes", svg.len());
         let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{rel}: {e}"));

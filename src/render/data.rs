@@ -586,7 +586,11 @@ pub fn json(table: &Table, as_of: &str, license: &str) -> Vec<u8> {
 /// JSON with `<`, `>` and `&` written as `\u003c` and so on: still the same
 /// JSON, but inert even if someone pastes it into a page.
 pub fn json_bytes(value: &impl Serialize, pretty: bool) -> Vec<u8> {
-    let text = if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) };
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    };
     text.unwrap_or_default()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod data;
 pub mod feeds;
 pub mod i18n;
+mod links;
 pub mod markdown;
 mod pages;
 pub mod views;
@@ -19,7 +20,7 @@ use crate::status::{Figures, Status};
 use i18n::{Lang, Strings};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Every file of the site, by path relative to the output folder.
@@ -604,6 +605,48 @@ fn template_error(e: &tera::Error) -> String {
     msg.replace('\n', " ")
 }
 
+/// The content file in which a link was written: a report's evidence, or
+/// a Markdown text that links to it (`](link`, `="link"`, `=link`).
+fn written_in(m: &Model, link: &str) -> Option<Arc<str>> {
+    let links_to = |text: &str| {
+        [
+            format!("]({link}"),
+            format!("=\"{link}\""),
+            format!("='{link}'"),
+            format!("={link} "),
+            format!("={link}>"),
+            format!("<{link}>"),
+        ]
+        .iter()
+        .any(|p| text.contains(p.as_str()))
+    };
+    let has = |text: &Option<String>| text.as_deref().is_some_and(links_to);
+    for r in &m.reports {
+        if r.updates
+            .iter()
+            .any(|u| u.evidence.as_deref() == Some(link) || has(&u.note))
+            || has(&r.summary)
+        {
+            return Some(Arc::clone(&r.file));
+        }
+    }
+    for t in &m.tasks {
+        if has(&t.description) {
+            return Some(Arc::clone(&m.plans[t.plan].file));
+        }
+    }
+    m.articles
+        .iter()
+        .find(|a| links_to(&a.body))
+        .map(|a| Arc::clone(&a.file))
+        .or_else(|| {
+            m.pages
+                .iter()
+                .find(|p| links_to(&p.body))
+                .map(|p| Arc::clone(&p.file))
+        })
+}
+
 /// The origin (scheme and host) of a base URL, or "" for a bare path.
 fn origin(base_url: &str) -> String {
     for scheme in ["https://", "http://"] {
@@ -771,6 +814,26 @@ pub fn render(
     r.charts = all_charts(&r);
     r.tables = data::tables(model, figures, &format!("{}{}", r.origin, r.base));
     let list = jobs(model, figures, &r);
+    // Which content file each page comes from, to name it in link errors.
+    let sources: HashMap<String, Arc<str>> = list
+        .iter()
+        .map(|(lang, job)| {
+            let source: Arc<str> = match job {
+                Job::Task(i) => Arc::clone(&model.plans[model.tasks[*i].plan].file),
+                Job::Article(i) => Arc::clone(&model.articles[*i].file),
+                Job::Page(i) => Arc::clone(&model.pages[*i].file),
+                Job::Agency(_) | Job::Group(_) | Job::Agencies => {
+                    Arc::from("content/agencies.yaml")
+                }
+                Job::Kpi(_) | Job::Kpis => Arc::from("content/kpis.yaml"),
+                _ => Arc::from("templates"),
+            };
+            (
+                format!("{}{}", lang.prefix(), job.file(model, &r.tags)),
+                source,
+            )
+        })
+        .collect();
     let rendered: Vec<(String, Option<Vec<u8>>, Diagnostics)> = list
         .par_iter()
         .map(|(lang, job)| {
@@ -799,6 +862,37 @@ pub fn render(
     machine_files(&r, &mut site, diags);
     for (name, bytes) in &model.theme.assets {
         site.files.insert(format!("assets/{name}"), bytes.clone());
+    }
+    let statics: HashSet<String> = model
+        .static_files
+        .iter()
+        .map(|f| f.url_path.clone())
+        .collect();
+    // One error per link and file it was written in, naming the first page
+    // that shows it.
+    let mut reported: BTreeMap<(Arc<str>, String), (String, &'static str, usize)> = BTreeMap::new();
+    for b in links::check(&site.files, &statics, &r.origin, &r.base) {
+        let source = written_in(model, &b.target)
+            .or_else(|| sources.get(&b.page).cloned())
+            .unwrap_or_else(|| Arc::from("templates"));
+        let page = format!("{}{}", r.base, b.page.trim_end_matches("index.html"));
+        let entry = reported
+            .entry((source, b.target))
+            .or_insert((page.clone(), b.reason, 0));
+        entry.2 += 1;
+        // Name the page in the default language when there is one.
+        let en = format!("{}{}", r.base, Lang::En.prefix());
+        if entry.0.starts_with(&en) && !page.starts_with(&en) {
+            entry.0 = page;
+        }
+    }
+    for ((source, target), (page, reason, count)) in reported {
+        let more = if count > 1 {
+            format!(" (and {} other pages)", count - 1)
+        } else {
+            String::new()
+        };
+        diags.error(Loc::file(&source), format!("broken link `{target}` on {page}{more}: {reason}; fix the link or add the file under content/static/"));
     }
     // Static files are served from the root; one that would replace a
     // generated file is an error rather than a silent loss.

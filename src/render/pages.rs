@@ -335,7 +335,7 @@ fn task(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> O
         progress: String,
         done_on: String,
         note: String,
-        evidence: &'a str,
+        evidence: String,
     }
     #[derive(Serialize)]
     struct PeriodView {
@@ -487,7 +487,12 @@ fn task(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> O
                     .as_deref()
                     .map(markdown::to_html)
                     .unwrap_or_default(),
-                evidence: u.update.evidence.as_deref().unwrap_or(""),
+                evidence: u
+                    .update
+                    .evidence
+                    .as_deref()
+                    .map(|e| v.site_link(e))
+                    .unwrap_or_default(),
             })
             .collect(),
         periods: r
@@ -596,7 +601,7 @@ fn agency(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) ->
         #[serde(flatten)]
         common: Common<'a>,
         agency: views::AgencyRow<'a>,
-        url: &'a str,
+        url: String,
         group_url: String,
         successor: Option<Link>,
         predecessors: Vec<Link>,
@@ -652,7 +657,7 @@ fn agency(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) ->
     let ctx = Page {
         common: r.common(lang, job, "agencies", name.to_string(), String::new()),
         agency: v.agency_row(a),
-        url: a.url.as_deref().unwrap_or(""),
+        url: a.url.as_deref().map(|u| v.site_link(u)).unwrap_or_default(),
         group_url: a
             .group
             .as_ref()
@@ -935,7 +940,7 @@ fn report(r: &Renderer, lang: Lang, job: &Job, p: Period, d: &mut Diagnostics) -
         progress: String,
         done_on: String,
         note: String,
-        evidence: &'a str,
+        evidence: String,
     }
     #[derive(Serialize)]
     struct KpiValueView {
@@ -1027,7 +1032,11 @@ fn report(r: &Renderer, lang: Lang, job: &Job, p: Period, d: &mut Diagnostics) -
                             String::new()
                         },
                         note: u.note.as_deref().map(markdown::to_html).unwrap_or_default(),
-                        evidence: u.evidence.as_deref().unwrap_or(""),
+                        evidence: u
+                            .evidence
+                            .as_deref()
+                            .map(|e| v.site_link(e))
+                            .unwrap_or_default(),
                     })
                     .collect(),
                 kpi_values: rep

@@ -204,6 +204,22 @@ impl<'a> Views<'a> {
         format!("{}{rel}", self.home)
     }
 
+    /// A link an editor wrote: a path on this site (`/tin-tuc/a/`) gets the
+    /// base path; anything else is kept.
+    pub fn site_link(&self, link: &str) -> String {
+        match link.strip_prefix('/') {
+            Some(rest) if !rest.starts_with('/') => format!("{}{rest}", self.base()),
+            _ => link.to_string(),
+        }
+    }
+
+    /// The site root path (the language root without its prefix).
+    fn base(&self) -> &str {
+        self.home
+            .strip_suffix(self.lang.prefix())
+            .unwrap_or(&self.home)
+    }
+
     pub fn task_url(&self, id: &str) -> String {
         self.url(&format!("nhiem-vu/{id}/"))
     }
