@@ -184,7 +184,22 @@ fn num<T: std::str::FromStr>(s: &str, min_len: usize, max_len: usize) -> Option<
 
 const DATE_HINT: &str = "write it as 2025-03-31 or 31/03/2025";
 
+/// Years a plan can plausibly name; outside them a date is a typo, and
+/// month-by-month figures would run for centuries.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+fn implausible(text: &str, what: &str) -> String {
+    format!(
+        "`{text}` is not a plausible {what}: years run from {} to {}",
+        YEARS.start(),
+        YEARS.end()
+    )
+}
+
 fn ymd(year: i32, month: u32, day: u32, text: &str) -> Result<Date, String> {
+    if !YEARS.contains(&year) {
+        return Err(implausible(text, "date"));
+    }
     if !(1..=12).contains(&month) {
         return Err(format!("`{text}` is not a date: there is no month {month}"));
     }
@@ -242,6 +257,7 @@ pub fn parse_deadline(text: &str) -> Result<Deadline, String> {
         && let Some((q, y)) = rest.trim().split_once('/')
     {
         return match (parse_quarter_number(q.trim()), num::<i32>(y.trim(), 4, 4)) {
+            (Some(_), Some(y)) if !YEARS.contains(&y) => Err(implausible(s, "quarter")),
             (Some(q), Some(y)) => {
                 let last = Period {
                     year: y,
@@ -264,6 +280,9 @@ pub fn parse_deadline(text: &str) -> Result<Deadline, String> {
     if let Some((year, month)) = month {
         if !(1..=12).contains(&month) {
             return Err(format!("`{s}` is not a month: there is no month {month}"));
+        }
+        if !YEARS.contains(&year) {
+            return Err(implausible(s, "month"));
         }
         return Ok(Deadline::Date(
             Period { year, month }.last_day(),
@@ -323,6 +342,12 @@ mod tests {
         assert!(parse_date("").is_err());
         assert!(parse_date("hôm nay").is_err());
         assert!(parse_date("99999999999999999999-01-01").is_err());
+        assert_eq!(
+            parse_date("01/01/0001"),
+            Err("`01/01/0001` is not a plausible date: years run from 1900 to 2199".to_string())
+        );
+        assert!(parse_deadline("Q4/9999").is_err());
+        assert!(parse_deadline("2400-06").is_err());
     }
 
     #[test]

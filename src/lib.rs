@@ -8,6 +8,8 @@
 pub mod cli;
 pub mod date;
 pub mod diag;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod load;
 pub mod model;
 pub mod output;

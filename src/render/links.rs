@@ -110,49 +110,49 @@ pub fn check(
     origin: &str,
     base: &str,
 ) -> Vec<BrokenLink> {
-    let pages: HashMap<&str, &str> = files
+    use rayon::prelude::*;
+    let pages: Vec<(&str, &str)> = files
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
         .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|s| (p.as_str(), s)))
         .collect();
     let ids: HashMap<&str, HashSet<&str>> = pages
-        .iter()
+        .par_iter()
         .map(|(p, html)| (*p, attribute_values(html, "id").into_iter().collect()))
         .collect();
-    let mut broken = Vec::new();
-    let mut paths: Vec<&&str> = pages.keys().collect();
-    paths.sort();
-    for page in paths {
-        let html = pages[*page];
-        let mut links: Vec<&str> = attribute_values(html, "href");
-        links.extend(attribute_values(html, "src"));
-        for raw in links {
-            let link = unescape(raw);
-            let Some((target, fragment)) = resolve(&link, page, origin, base) else {
-                continue;
-            };
-            let exists = files.contains_key(&target) || extra.contains(&target);
-            if !exists {
-                broken.push(BrokenLink {
-                    page: page.to_string(),
-                    target: link.clone(),
-                    reason: "no such page or file",
-                });
-                continue;
+    pages
+        .par_iter()
+        .flat_map_iter(|(page, html)| {
+            let mut broken = Vec::new();
+            let mut links: Vec<&str> = attribute_values(html, "href");
+            links.extend(attribute_values(html, "src"));
+            for raw in links {
+                let link = unescape(raw);
+                let Some((target, fragment)) = resolve(&link, page, origin, base) else {
+                    continue;
+                };
+                if !(files.contains_key(&target) || extra.contains(&target)) {
+                    broken.push(BrokenLink {
+                        page: page.to_string(),
+                        target: link,
+                        reason: "no such page or file",
+                    });
+                    continue;
+                }
+                if let Some(f) = fragment.filter(|f| !f.is_empty())
+                    && let Some(target_ids) = ids.get(target.as_str())
+                    && !target_ids.contains(percent_decode(&f).as_str())
+                {
+                    broken.push(BrokenLink {
+                        page: page.to_string(),
+                        target: link,
+                        reason: "no such anchor",
+                    });
+                }
             }
-            if let Some(f) = fragment.filter(|f| !f.is_empty())
-                && let Some(target_ids) = ids.get(target.as_str())
-                && !target_ids.contains(percent_decode(&f).as_str())
-            {
-                broken.push(BrokenLink {
-                    page: page.to_string(),
-                    target: link.clone(),
-                    reason: "no such anchor",
-                });
-            }
-        }
-    }
-    broken
+            broken
+        })
+        .collect()
 }
 
 #[cfg(test)]

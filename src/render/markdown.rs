@@ -111,8 +111,23 @@ pub fn render(markdown: &str) -> Rendered {
     }
 }
 
-/// Just the HTML, for short texts (notes, descriptions).
+/// Just the HTML, for short texts (notes, descriptions). A single line
+/// with nothing Markdown or HTML could act on is wrapped as it is: most
+/// report notes are, and a large portal has hundreds of thousands.
 pub fn to_html(markdown: &str) -> String {
+    let text = markdown.trim();
+    let plain = !text.is_empty()
+        && !text.contains(|c: char| "*_[]<>&#|~`!\\\"'\n\r".contains(c))
+        && !text.contains("--")
+        && !text.contains("...")
+        && !text.starts_with(['-', '+', '='])
+        && !text.split_whitespace().next().is_some_and(|w| {
+            w.ends_with('.') && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit())
+                || w.ends_with(')')
+        });
+    if plain {
+        return format!("<p>{text}</p>\n");
+    }
     render(markdown).html
 }
 
@@ -156,6 +171,27 @@ mod tests {
         assert!(out.contains("type=\"checkbox\""), "{out}");
         assert!(out.contains("href=\"#fn-1\""), "{out}");
         assert!(out.contains("id=\"fn-1\""), "{out}");
+    }
+
+    #[test]
+    fn plain_notes_take_the_short_way_with_the_same_result() {
+        for note in [
+            "Đã triển khai tại 3 huyện.",
+            "11/12 bệnh viện đã triển khai; 1 chờ kinh phí.",
+            "Hơn 45.000 người dân đã tham gia học.",
+        ] {
+            assert_eq!(to_html(note), render(note).html, "{note}");
+        }
+        for markdown in [
+            "**đậm**",
+            "1. một",
+            "a -- b",
+            "\"trích\"",
+            "<b>x</b>",
+            "- mục",
+        ] {
+            assert_eq!(to_html(markdown), render(markdown).html, "{markdown}");
+        }
     }
 
     #[test]

@@ -125,7 +125,13 @@ impl Job {
 pub(crate) struct Renderer<'a> {
     pub model: &'a Model,
     pub fig: &'a Figures<'a>,
-    pub tera: tera::Tera,
+    /// One template engine per language, its UI strings in the global
+    /// context as `t` (serialised once, not once per page).
+    pub tera: HashMap<Lang, tera::Tera>,
+    /// The main menu's standing pages, per language.
+    pub menus: HashMap<Lang, Vec<views::Link>>,
+    /// Articles naming each task or KPI id (indices into `Model::articles`).
+    pub articles_about: HashMap<String, Vec<usize>>,
     /// The site root path, slashes at both ends.
     pub base: String,
     /// The absolute site URL without a trailing slash, for canonical links.
@@ -192,6 +198,7 @@ impl<'a> Renderer<'a> {
 
     pub fn render_template(
         &self,
+        lang: Lang,
         template: &str,
         ctx: &impl Serialize,
         diags: &mut Diagnostics,
@@ -206,7 +213,10 @@ impl<'a> Renderer<'a> {
                 return None;
             }
         };
-        match self.tera.render(template, &ctx) {
+        let Some(tera) = self.tera.get(&lang) else {
+            return None;
+        };
+        match tera.render(template, &ctx) {
             Ok(s) => Some(s.into_bytes()),
             Err(e) => {
                 diags.error(
@@ -230,24 +240,6 @@ impl<'a> Renderer<'a> {
         let site = self.model.site();
         let v = self.views(lang);
         let dir = job.dir(self.model, &self.tags);
-        let menu_pages = self.pages.get(&lang).map(Vec::as_slice).unwrap_or(&[]);
-        let mut menu: Vec<(i64, &str, views::Link)> = menu_pages
-            .iter()
-            .map(|&i| &self.model.pages[i])
-            .filter_map(|p| {
-                p.menu.map(|n| {
-                    (
-                        n,
-                        p.slug.as_str(),
-                        views::Link {
-                            label: p.title.clone(),
-                            url: v.url(&format!("{}/", p.slug)),
-                        },
-                    )
-                })
-            })
-            .collect();
-        menu.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let alternates = self
             .langs
             .iter()
@@ -272,13 +264,12 @@ impl<'a> Renderer<'a> {
                 data_license: site.data_license.as_deref().unwrap_or(""),
             },
             lang: lang.code(),
-            t: self.strings(lang),
             base: &self.base,
             home: v.home.clone(),
             as_of: crate::date::fmt_date(self.fig.as_of),
             as_of_iso: self.fig.as_of.to_string(),
             section,
-            menu: menu.into_iter().map(|(_, _, l)| l).collect(),
+            menu: self.menus.get(&lang).cloned().unwrap_or_default(),
             alternates,
             canonical: format!("{}{}{}{}", self.origin, self.base, lang.prefix(), dir),
             method_url: if self.model.pages.iter().any(|p| p.slug == METHOD_PAGE) {
@@ -529,7 +520,10 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
         for (file, f) in feeds_out {
             let mut ctx = tera::Context::new();
             ctx.insert("feed", &f);
-            match r.tera.render("feed.xml", &ctx) {
+            let Some(tera) = r.tera.get(&lang) else {
+                continue;
+            };
+            match tera.render("feed.xml", &ctx) {
                 Ok(xml) => {
                     site.files
                         .insert(format!("{}{file}", lang.prefix()), xml.into_bytes());
@@ -772,10 +766,24 @@ pub fn render(
     };
     let empty = BTreeMap::new();
     let vi = model.theme.i18n.get("vi").unwrap_or(&empty);
-    let strings = langs
+    let strings: HashMap<Lang, Strings> = langs
         .iter()
         .map(|&l| (l, Strings::new(vi, model.theme.i18n.get(l.code()))))
         .collect();
+    let engines: HashMap<Lang, tera::Tera> = strings
+        .iter()
+        .map(|(&l, t)| {
+            let mut engine = tera.clone();
+            engine.global_context().insert("t", t);
+            (l, engine)
+        })
+        .collect();
+    let mut articles_about: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, a) in model.articles.iter().enumerate() {
+        for id in a.tasks.iter().chain(&a.kpis) {
+            articles_about.entry(id.clone()).or_default().push(i);
+        }
+    }
     let mut tags = BTreeMap::new();
     for a in &model.articles {
         for t in &a.tags {
@@ -797,11 +805,35 @@ pub fn render(
         |p| p.lang.as_deref(),
         &langs,
     );
+    let base = base_path(&base_url);
+    let menus = langs
+        .iter()
+        .map(|&l| {
+            let mut menu: Vec<&crate::model::Page> = pages
+                .get(&l)
+                .into_iter()
+                .flatten()
+                .map(|&i| &model.pages[i])
+                .filter(|p| p.menu.is_some())
+                .collect();
+            menu.sort_by(|a, b| (a.menu, &a.slug).cmp(&(b.menu, &b.slug)));
+            let links = menu
+                .into_iter()
+                .map(|p| views::Link {
+                    label: p.title.clone(),
+                    url: format!("{base}{}{}/", l.prefix(), p.slug),
+                })
+                .collect();
+            (l, links)
+        })
+        .collect();
     let mut r = Renderer {
         model,
         fig: figures,
-        tera,
-        base: base_path(&base_url),
+        tera: engines,
+        menus,
+        articles_about,
+        base,
         origin: origin(&base_url),
         langs,
         strings,

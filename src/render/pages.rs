@@ -89,6 +89,26 @@ fn related_articles<'a>(
         .collect()
 }
 
+/// The language's articles about a task or KPI id, through the index
+/// (a task page must not scan every article).
+fn articles_about<'a>(r: &'a Renderer, v: &Views, lang: Lang, id: &str) -> Vec<ArticleCard<'a>> {
+    let Some(about) = r.articles_about.get(id) else {
+        return Vec::new();
+    };
+    let slugs: Vec<&str> = about
+        .iter()
+        .map(|&i| r.model.articles[i].slug.as_str())
+        .collect();
+    r.articles
+        .get(&lang)
+        .into_iter()
+        .flatten()
+        .map(|&i| &r.model.articles[i])
+        .filter(|a| slugs.contains(&a.slug.as_str()))
+        .map(|a| card(r, v, a))
+        .collect()
+}
+
 /// The figures of a status-bars chart as a table: one row per bar.
 #[derive(Serialize)]
 struct MixTable {
@@ -103,7 +123,7 @@ struct MixRow {
     total: usize,
 }
 
-fn mix_table(_r: &Renderer, v: &Views, lang: Lang, ids: &[&str]) -> MixTable {
+fn mix_table(v: &Views, lang: Lang, ids: &[&str]) -> MixTable {
     MixTable {
         statuses: Status::ALL.iter().map(|&s| status_view(s, lang)).collect(),
         rows: super::agency_bars(v, ids)
@@ -224,7 +244,7 @@ fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<
         burnup_chart: r.chart(lang, "bieu-do/tien-do.svg"),
         burnup,
     };
-    r.render_template("index.html", &ctx, d)
+    r.render_template(lang, "index.html", &ctx, d)
 }
 
 #[derive(Serialize)]
@@ -310,7 +330,7 @@ fn task_list(
             })
             .collect(),
     };
-    r.render_template("tasks.html", &ctx, d)
+    r.render_template(lang, "tasks.html", &ctx, d)
 }
 
 fn task(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -519,7 +539,7 @@ fn task(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> O
             .filter(|(_, k)| t.kpis.contains(&k.id) || k.tasks.contains(&t.id))
             .map(|(k, _)| v.kpi_row(k))
             .collect(),
-        news: related_articles(r, &v, lang, |a| a.tasks.contains(&t.id)),
+        news: articles_about(r, &v, lang, &t.id),
         tags: t.tags.iter().map(String::as_str).collect(),
         cite: v
             .t
@@ -532,7 +552,7 @@ fn task(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> O
             .replace("{date}", &fmt_date(as_of))
             .replace("{url}", &canonical),
     };
-    r.render_template("task.html", &ctx, d)
+    r.render_template(lang, "task.html", &ctx, d)
 }
 
 fn agencies(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -582,7 +602,6 @@ fn agencies(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<
             .collect(),
         chart: r.chart(lang, "bieu-do/co-quan.svg"),
         mix: mix_table(
-            r,
             &v,
             lang,
             &r.model
@@ -592,7 +611,7 @@ fn agencies(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<
                 .collect::<Vec<_>>(),
         ),
     };
-    r.render_template("agencies.html", &ctx, d)
+    r.render_template(lang, "agencies.html", &ctx, d)
 }
 
 fn agency(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -687,7 +706,7 @@ fn agency(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) ->
         late: f.count(|o| matches!(o, Outcome::Late(_))),
         missing: f.count(|o| *o == Outcome::Missing),
     };
-    r.render_template("agency.html", &ctx, d)
+    r.render_template(lang, "agency.html", &ctx, d)
 }
 
 fn group(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -746,9 +765,9 @@ fn group(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> 
         overdue: v.rows(rollup.overdue.iter().copied()),
         tasks: v.rows(v.by_deadline(tasks)),
         chart: r.chart(lang, &format!("to-cong-tac/{}/bieu-do.svg", g.id)),
-        mix: mix_table(r, &v, lang, &ids),
+        mix: mix_table(&v, lang, &ids),
     };
-    r.render_template("group.html", &ctx, d)
+    r.render_template(lang, "group.html", &ctx, d)
 }
 
 fn kpis(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -769,7 +788,7 @@ fn kpis(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<
         ),
         kpis: (0..r.model.kpis.len()).map(|k| v.kpi_row(k)).collect(),
     };
-    r.render_template("kpis.html", &ctx, d)
+    r.render_template(lang, "kpis.html", &ctx, d)
 }
 
 fn kpi(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -856,10 +875,10 @@ fn kpi(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) -> Op
             .map(|t| v.value(kpi, t.slope * 30.0))
             .unwrap_or_default(),
         tasks: v.rows(v.by_deadline(tasks)),
-        news: related_articles(r, &v, lang, |a| a.kpis.contains(&kpi.id)),
+        news: articles_about(r, &v, lang, &kpi.id),
         chart: r.chart(lang, &format!("chi-tieu/{}/bieu-do.svg", kpi.id)),
     };
-    r.render_template("kpi.html", &ctx, d)
+    r.render_template(lang, "kpi.html", &ctx, d)
 }
 
 #[derive(Serialize)]
@@ -926,7 +945,7 @@ fn reports(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<V
             .collect(),
         report_day: r.model.site().report_day,
     };
-    r.render_template("reports.html", &ctx, d)
+    r.render_template(lang, "reports.html", &ctx, d)
 }
 
 fn report(r: &Renderer, lang: Lang, job: &Job, p: Period, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -1122,7 +1141,7 @@ fn report(r: &Renderer, lang: Lang, job: &Job, p: Period, d: &mut Diagnostics) -
             .and_then(|i| link(all.get(i))),
         next: pos.and_then(|i| link(all.get(i + 1))),
     };
-    r.render_template("report.html", &ctx, d)
+    r.render_template(lang, "report.html", &ctx, d)
 }
 
 fn deadlines(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -1166,7 +1185,7 @@ fn deadlines(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option
             .collect(),
         undated: v.rows(v.by_deadline(undated)),
     };
-    r.render_template("deadlines.html", &ctx, d)
+    r.render_template(lang, "deadlines.html", &ctx, d)
 }
 
 fn news(r: &Renderer, lang: Lang, job: &Job, n: usize, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -1217,7 +1236,7 @@ fn news(r: &Renderer, lang: Lang, job: &Job, n: usize, d: &mut Diagnostics) -> O
             String::new()
         },
     };
-    r.render_template("news.html", &ctx, d)
+    r.render_template(lang, "news.html", &ctx, d)
 }
 
 fn article(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -1264,7 +1283,7 @@ fn article(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -
             .map(|k| v.kpi_row(k))
             .collect(),
     };
-    r.render_template("article.html", &ctx, d)
+    r.render_template(lang, "article.html", &ctx, d)
 }
 
 fn tag(r: &Renderer, lang: Lang, job: &Job, tag: &str, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -1298,7 +1317,7 @@ fn tag(r: &Renderer, lang: Lang, job: &Job, tag: &str, d: &mut Diagnostics) -> O
         articles: related_articles(r, &v, lang, |a| a.tags.iter().any(|x| x == tag)),
         tasks: v.rows(v.by_deadline(tasks)),
     };
-    r.render_template("tag.html", &ctx, d)
+    r.render_template(lang, "tag.html", &ctx, d)
 }
 
 fn page(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -1324,7 +1343,7 @@ fn page(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> O
         show_toc: body.toc.len() >= 3,
         body,
     };
-    r.render_template("page.html", &ctx, d)
+    r.render_template(lang, "page.html", &ctx, d)
 }
 
 fn not_found(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -1343,7 +1362,7 @@ fn not_found(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option
             String::new(),
         ),
     };
-    r.render_template("404.html", &ctx, d)
+    r.render_template(lang, "404.html", &ctx, d)
 }
 
 fn open_data(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -1411,7 +1430,7 @@ fn open_data(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option
         ics: format!("{root}han-chot.ics"),
         feed: v.url("bao-cao/thay-doi.xml"),
     };
-    r.render_template("data.html", &ctx, d)
+    r.render_template(lang, "data.html", &ctx, d)
 }
 
 fn search(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -1432,5 +1451,5 @@ fn search(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Ve
         ),
         index: v.url("tim-kiem/chi-muc.json"),
     };
-    r.render_template("search.html", &ctx, d)
+    r.render_template(lang, "search.html", &ctx, d)
 }

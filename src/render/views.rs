@@ -59,7 +59,7 @@ pub struct Alternate {
     pub full_url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Link {
     pub label: String,
     pub url: String,
@@ -70,7 +70,6 @@ pub struct Link {
 pub struct Common<'a> {
     pub site: SiteView<'a>,
     pub lang: &'static str,
-    pub t: &'a Strings,
     /// The site root path (for assets), with slashes at both ends.
     pub base: &'a str,
     /// The language's root path: `base`, or `base` + `en/`.
