@@ -26,11 +26,12 @@ pub fn content_pipeline(data: &[u8]) {
     };
     let mut d = Diagnostics::new();
     let file: Arc<str> = Arc::from("fuzz.yaml");
-    let mut raw = RawContent::default();
-    raw.site =
-        parse_yaml::<RawSite>(&file, SITE, 0, &mut d).map(|s| source("content/site.yaml", s));
-    raw.agencies = parse_yaml::<RawAgencies>(&file, text, 0, &mut d)
-        .map(|s| source("content/agencies.yaml", s));
+    let mut raw = RawContent {
+        site: parse_yaml::<RawSite>(&file, SITE, 0, &mut d).map(|s| source("content/site.yaml", s)),
+        agencies: parse_yaml::<RawAgencies>(&file, text, 0, &mut d)
+            .map(|s| source("content/agencies.yaml", s)),
+        ..RawContent::default()
+    };
     if let Some(plan) = parse_yaml::<RawPlan>(&file, text, 0, &mut d) {
         raw.plans.push(source("content/plans/p.yaml", plan));
     }

@@ -213,9 +213,7 @@ impl<'a> Renderer<'a> {
                 return None;
             }
         };
-        let Some(tera) = self.tera.get(&lang) else {
-            return None;
-        };
+        let tera = self.tera.get(&lang)?;
         match tera.render(template, &ctx) {
             Ok(s) => Some(s.into_bytes()),
             Err(e) => {
