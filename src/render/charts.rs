@@ -659,7 +659,7 @@ mod tests {
     use super::*;
     use crate::date::parse_deadline;
     use crate::diag::Loc;
-    use crate::status::{KpiPoint, Trend, Verdict};
+    use crate::status::{KpiPoint, Verdict};
     use std::collections::BTreeMap;
     use std::sync::Arc;
 
@@ -702,18 +702,7 @@ mod tests {
             })
             .collect();
         let pairs: Vec<(Date, f64)> = points.iter().map(|p| (p.date, p.value)).collect();
-        let trend = crate::status::kpi::least_squares(&pairs).map(|(slope, intercept, first)| {
-            let t = Trend {
-                slope,
-                intercept,
-                first,
-                projected: 0.0,
-            };
-            Trend {
-                projected: t.at(d("2025-12-31")),
-                ..t
-            }
-        });
+        let trend = crate::status::kpi::trend(&pairs, d("2025-12-31"));
         let latest = points.last().cloned();
         let reached = latest
             .as_ref()

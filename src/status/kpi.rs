@@ -105,6 +105,22 @@ pub fn least_squares(points: &[(Date, f64)]) -> Option<(f64, f64, Date)> {
     Some((slope, my - slope * mx, first))
 }
 
+/// The least-squares line through `points`, with its value at `deadline`.
+pub fn trend(points: &[(Date, f64)], deadline: Date) -> Option<Trend> {
+    least_squares(points).map(|(slope, intercept, first)| {
+        let t = Trend {
+            slope,
+            intercept,
+            first,
+            projected: 0.0,
+        };
+        Trend {
+            projected: t.at(deadline),
+            ..t
+        }
+    })
+}
+
 pub fn kpi_status(m: &Model, k: usize, as_of: Date) -> KpiStatus {
     let kpi = &m.kpis[k];
     // Same date twice: the later-submitted value stands (then later period,
@@ -156,18 +172,7 @@ pub fn kpi_status(m: &Model, k: usize, as_of: Date) -> KpiStatus {
         .is_some_and(|p| meets(kpi.direction, p.value, kpi.target));
     let pairs: Vec<(Date, f64)> = points.iter().map(|p| (p.date, p.value)).collect();
     let deadline = kpi.deadline.date().unwrap_or(as_of);
-    let trend = least_squares(&pairs).map(|(slope, intercept, first)| {
-        let t = Trend {
-            slope,
-            intercept,
-            first,
-            projected: 0.0,
-        };
-        Trend {
-            projected: t.at(deadline),
-            ..t
-        }
-    });
+    let trend = trend(&pairs, deadline);
     let verdict = match trend {
         None => Verdict::NotEnoughData,
         Some(t) if meets(kpi.direction, t.projected, kpi.target) => Verdict::OnTrack,
