@@ -319,3 +319,28 @@ fn every_chart_is_accessible_svg_under_30_kb() {
     assert!(kpi.contains("src=\"/chi-tieu/dvc-toan-trinh/bieu-do.svg\""));
     assert!(kpi.contains("&lt;img src=&quot;https:&#x2f;&#x2f;tiendo.example.gov.vn&#x2f;chi-tieu&#x2f;dvc-toan-trinh&#x2f;bieu-do.svg&quot;") || kpi.contains("&lt;figure&gt;&lt;img src="), "embed snippet");
 }
+
+#[test]
+fn a_site_overrides_one_template_asset_or_string_without_copying_the_theme() {
+    let dir = site_with(&[
+        (
+            "templates/404.html",
+            Some("{% extends \"base.html\" %}{% block content %}<h1>Trang riêng của tỉnh</h1>{% endblock content %}".as_bytes()),
+        ),
+        ("theme-static/style.css", Some(b"body { color: #000; }".as_slice())),
+        ("i18n/vi.yaml", Some("nav_tasks: Việc được giao\n".as_bytes())),
+    ]);
+    let out = build(dir.path());
+    assert!(read(&out, "404.html").contains("<h1>Trang riêng của tỉnh</h1>"));
+    assert_eq!(read(&out, "assets/style.css"), "body { color: #000; }");
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains(">Việc được giao</a>"),
+        "the overridden string"
+    );
+    assert!(home.contains(">Cơ quan</a>"), "the other strings stay");
+    assert!(
+        out.join("assets/tiendo.js").is_file(),
+        "the other assets stay"
+    );
+}
