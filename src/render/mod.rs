@@ -132,6 +132,8 @@ pub(crate) struct Renderer<'a> {
     pub menus: HashMap<Lang, Vec<views::Link>>,
     /// Articles naming each task or KPI id (indices into `Model::articles`).
     pub articles_about: HashMap<String, Vec<usize>>,
+    /// Tasks carrying each tag, by the tag's slug.
+    pub tagged_tasks: HashMap<String, Vec<usize>>,
     /// The site root path, slashes at both ends.
     pub base: String,
     /// The absolute site URL without a trailing slash, for canonical links.
@@ -704,29 +706,31 @@ fn versions<T>(
     lang_of: impl Fn(&T) -> Option<&str>,
     langs: &[Lang],
 ) -> HashMap<Lang, Vec<usize>> {
-    let mut out = HashMap::new();
-    for &lang in langs {
-        let mut chosen: Vec<usize> = Vec::new();
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        for (i, item) in items.iter().enumerate() {
-            let s = slug(item);
-            if seen.contains(s) {
-                continue;
-            }
-            let own = items.iter().position(|x| {
-                slug(x) == s && lang_of(x) == Some(lang.code()).filter(|_| lang != Lang::Vi)
-            });
-            let vi = items
-                .iter()
-                .position(|x| slug(x) == s && lang_of(x).is_none());
-            if let Some(pick) = own.or(vi).or(Some(i)) {
-                chosen.push(pick);
-                seen.insert(s);
-            }
-        }
-        out.insert(lang, chosen);
+    // Each slug's versions by language code ("" for Vietnamese), first wins.
+    let mut by_slug: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let s = slug(item);
+        let versions = by_slug.entry(s).or_insert_with(|| {
+            order.push(s);
+            HashMap::new()
+        });
+        versions.entry(lang_of(item).unwrap_or("")).or_insert(i);
     }
-    out
+    langs
+        .iter()
+        .map(|&lang| {
+            let own = if lang == Lang::Vi { "" } else { lang.code() };
+            let chosen = order
+                .iter()
+                .filter_map(|s| {
+                    let v = &by_slug[s];
+                    v.get(own).or_else(|| v.get("")).or_else(|| v.values().min()).copied()
+                })
+                .collect();
+            (lang, chosen)
+        })
+        .collect()
 }
 
 /// Renders every page of the site.
@@ -825,12 +829,19 @@ pub fn render(
             (l, links)
         })
         .collect();
+    let mut tagged_tasks: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, t) in model.tasks.iter().enumerate() {
+        for tag in &t.tags {
+            tagged_tasks.entry(crate::text::slugify(tag)).or_default().push(i);
+        }
+    }
     let mut r = Renderer {
         model,
         fig: figures,
         tera: engines,
         menus,
         articles_about,
+        tagged_tasks,
         base,
         origin: origin(&base_url),
         langs,

@@ -1297,14 +1297,7 @@ fn tag(r: &Renderer, lang: Lang, job: &Job, tag: &str, d: &mut Diagnostics) -> O
     }
     let v = r.views(lang);
     let slug = r.tags.get(tag).map_or("", String::as_str);
-    let tasks: Vec<usize> = (0..r.model.tasks.len())
-        .filter(|&t| {
-            r.model.tasks[t]
-                .tags
-                .iter()
-                .any(|x| crate::text::slugify(x) == slug)
-        })
-        .collect();
+    let tasks: Vec<usize> = r.tagged_tasks.get(slug).cloned().unwrap_or_default();
     let ctx = Page {
         common: r.common(
             lang,
