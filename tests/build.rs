@@ -40,6 +40,40 @@ fn default_content_checks_clean() {
         "{}",
         run.stdout
     );
+    // The one-screen summary: counts per status, overdue tasks, missing reports.
+    for line in [
+        "      6  Hoàn thành đúng hạn",
+        "      2  Quá hạn",
+        "    56 ngày  benh-an-dien-tu (so-y-te): Triển khai bệnh án điện tử thay thế bệnh án giấy",
+        "  so-y-te: 2025-05",
+        "  bao-hai-duong: 2025-02",
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "missing {line:?} in\n{}",
+            run.stdout
+        );
+    }
+    assert_eq!(
+        run.stderr
+            .lines()
+            .filter(|l| l.contains(": warning: "))
+            .count(),
+        2,
+        "{}",
+        run.stderr
+    );
+    // Built as of an earlier day, the same content shows the portal as it was.
+    let early = tiendo(&["check", "--as-of", "2025-03-01"], repo());
+    assert!(
+        early.stdout.contains("Số liệu tính đến ngày 01/03/2025"),
+        "{}",
+        early.stdout
+    );
+    assert!(
+        !early.stdout.contains("benh-an-dien-tu"),
+        "not overdue yet on 01/03/2025"
+    );
 }
 
 #[test]

@@ -725,7 +725,10 @@ fn versions<T>(
                 .iter()
                 .filter_map(|s| {
                     let v = &by_slug[s];
-                    v.get(own).or_else(|| v.get("")).or_else(|| v.values().min()).copied()
+                    v.get(own)
+                        .or_else(|| v.get(""))
+                        .or_else(|| v.values().min())
+                        .copied()
                 })
                 .collect();
             (lang, chosen)
@@ -832,7 +835,10 @@ pub fn render(
     let mut tagged_tasks: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, t) in model.tasks.iter().enumerate() {
         for tag in &t.tags {
-            tagged_tasks.entry(crate::text::slugify(tag)).or_default().push(i);
+            tagged_tasks
+                .entry(crate::text::slugify(tag))
+                .or_default()
+                .push(i);
         }
     }
     let mut r = Renderer {
