@@ -45,6 +45,31 @@ fn main() {
         }
         code.push_str("];\n");
     }
+    // The skeleton of a new site (`tiendo init`), every file below scaffold/.
+    let scaffold = Path::new(env!("CARGO_MANIFEST_DIR")).join("scaffold");
+    println!("cargo:rerun-if-changed={}", scaffold.display());
+    code.push_str("pub const SCAFFOLD: &[(&str, &str)] = &[\n");
+    let mut stack = vec![scaffold.clone()];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                println!("cargo:rerun-if-changed={}", path.display());
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(&scaffold) {
+                found.push((
+                    rel.to_string_lossy().replace('\\', "/"),
+                    path.display().to_string(),
+                ));
+            }
+        }
+    }
+    found.sort();
+    for (rel, full) in found {
+        let _ = writeln!(code, "    ({rel:?}, include_str!({full:?})),");
+    }
+    code.push_str("];\n");
     let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("theme.rs");
     if let Err(e) = std::fs::write(&out, code) {
         panic!("cannot write {}: {e}", out.display());

@@ -37,6 +37,11 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Create a new, empty site (content/ with examples) for another province.
+    Init {
+        /// The folder to create the site in.
+        dir: PathBuf,
+    },
     /// Print every error and warning and a summary of the figures; write nothing.
     Check {
         /// The site folder, which holds content/.
@@ -73,6 +78,14 @@ impl Command {
                 fallback_date,
                 base_url: base_url.clone(),
                 drafts: *drafts,
+            },
+            Command::Init { dir } => Options {
+                root: dir.clone(),
+                output: None,
+                as_of: None,
+                fallback_date,
+                base_url: None,
+                drafts: false,
             },
             Command::Check { root, as_of, .. } => Options {
                 root: root.clone(),

@@ -244,3 +244,18 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         files_written,
     })
 }
+
+/// The example plan's issue date in `scaffold/`, replaced by the day of
+/// `tiendo init` so that a new site owes no reports yet.
+const SCAFFOLD_ISSUED: &str = "2025-01-15";
+
+/// `tiendo init DIR`: a new, empty site for another province, which checks
+/// and builds cleanly as it is. Returns the number of files written.
+pub fn init(dir: &std::path::Path, today: Date) -> Result<usize, Failure> {
+    let files: Vec<(&str, String)> = theme::SCAFFOLD
+        .iter()
+        .map(|(path, text)| (*path, text.replace(SCAFFOLD_ISSUED, &today.to_string())))
+        .collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    output::write_new_site(dir, &refs).map_err(|e| Failure::Io(e.0))
+}

@@ -109,6 +109,25 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Init { dir } => match tiendo::init(dir, opts.fallback_date) {
+            Ok(n) => {
+                let _ = writeln!(
+                    stdout,
+                    "Created a new site with {n} files in {}. Edit content/site.yaml, then run: tiendo check --root {}",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(Failure::Io(msg)) => {
+                let _ = writeln!(stderr, "error: {msg}");
+                ExitCode::from(2)
+            }
+            Err(Failure::Content(d)) => {
+                print_diagnostics(&mut stderr, &d);
+                ExitCode::from(1)
+            }
+        },
         Command::Build { .. } => match tiendo::build(&opts) {
             Ok(report) => {
                 print_diagnostics(&mut stderr, &report.diagnostics);

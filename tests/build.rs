@@ -207,3 +207,43 @@ fn table_rows_carry_id_and_status_codes() {
     assert!(table.contains("data-id=\"viec-thang\" data-status=\"ongoing\""));
     assert!(table.contains("data-id=\"viec-hai\" data-status=\"in_progress\""));
 }
+
+#[test]
+fn init_creates_a_site_that_checks_and_builds_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("tinh-moi");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = tiendo(&["check", "--strict"], &site);
+    assert_eq!(
+        check.code, 0,
+        "a new site has no error and no warning:\n{}",
+        check.stderr
+    );
+    let build = tiendo(&["build"], &site);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(
+        site.join("output/nhiem-vu/bao-cao-dinh-ky/index.html")
+            .is_file()
+    );
+    assert!(
+        !site.join("output/.gitkeep").exists(),
+        "hidden files are not published"
+    );
+    // A second init never overwrites what editors wrote.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+}

@@ -163,6 +163,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError>
             );
             continue;
         }
+        if is_hidden(&inner) {
+            continue;
+        }
         if let Some(url_path) = inner.strip_prefix("static/") {
             out.static_files.push(StaticFile {
                 url_path: url_path.to_string(),

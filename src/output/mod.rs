@@ -144,6 +144,27 @@ pub fn write(
     Ok(())
 }
 
+/// Writes a new site's files into `dir` (`tiendo init`); refuses a folder
+/// that already holds content, so nothing an editor wrote is overwritten.
+pub fn write_new_site(dir: &Path, files: &[(&str, &str)]) -> Result<usize, OutputError> {
+    if dir.join("content").exists() {
+        return Err(OutputError(format!(
+            "{} already has a content/ folder; tiendo init only creates new sites",
+            dir.display()
+        )));
+    }
+    for (rel, text) in files {
+        let rel =
+            safe_relative(rel).ok_or_else(|| OutputError(format!("bad scaffold path {rel}")))?;
+        let full = dir.join(rel);
+        if let Some(parent) = full.parent() {
+            fs::create_dir_all(parent).map_err(|e| err("cannot create", parent, e))?;
+        }
+        fs::write(&full, text).map_err(|e| err("cannot write", &full, e))?;
+    }
+    Ok(files.len())
+}
+
 /// Removes the previous site: files in parallel (unlinking tens of
 /// thousands of files one by one dominates a large build), then folders.
 fn remove_tree(dir: &Path) {
