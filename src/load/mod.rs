@@ -153,7 +153,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError>
         let path = entry.path().to_path_buf();
         let file = rel(root, &path);
         let inner = match path.strip_prefix(&content) {
-            Ok(p) => p.to_string_lossy().replace('\\', "/"),
+            Ok(p) => slashed(p),
             Err(_) => continue,
         };
         if entry.file_type().is_symlink() {
@@ -250,10 +250,21 @@ fn classify(inner: &str) -> Option<Kind> {
     }
 }
 
+/// A relative path with `/` between its parts. Only the platform's own
+/// separator is one: on Unix a backslash is part of a file name.
+fn slashed(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
 /// `content/plans/a.yaml`, `/`-separated, relative to the root.
 fn rel(root: &Path, path: &Path) -> Arc<str> {
     let p = path.strip_prefix(root).unwrap_or(path);
-    Arc::from(p.to_string_lossy().replace('\\', "/").as_str())
+    Arc::from(slashed(p).as_str())
 }
 
 /// One file's parse result; boxed site settings keep the variants close in size.
@@ -554,7 +565,7 @@ fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
             let Ok(inner) = entry.path().strip_prefix(&dir) else {
                 continue;
             };
-            let name = inner.to_string_lossy().replace('\\', "/");
+            let name = slashed(inner);
             let file = rel(root, entry.path());
             let bytes = match std::fs::read(entry.path()) {
                 Ok(b) => b,
