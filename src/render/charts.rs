@@ -12,6 +12,7 @@ use super::views::icon;
 use crate::date::{Date, fmt_date};
 use crate::model::{Direction, Kpi};
 use crate::status::{BurnupPoint, KpiStatus, Status};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -144,6 +145,28 @@ where
             anchored(13, HPos::Center, VPos::Top),
         ))?;
     }
+    Ok(())
+}
+
+type Chart2d<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Horizontal grid lines and y labels only; months are drawn by hand.
+fn draw_mesh(
+    chart: &mut Chart2d,
+    y_fmt: &dyn Fn(&f64) -> String,
+) -> Result<(), Box<dyn std::error::Error>> {
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(0xd0, 0xd4, 0xd9))
+        .axis_style(RGBColor(0x6b, 0x72, 0x80))
+        .x_labels(0)
+        .y_labels(6)
+        .y_label_formatter(y_fmt)
+        .label_style(font(13))
+        .draw()?;
     Ok(())
 }
 
@@ -310,17 +333,7 @@ fn draw_kpi(
             lang.number(*v)
         }
     };
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(0xd0, 0xd4, 0xd9))
-        .axis_style(RGBColor(0x6b, 0x72, 0x80))
-        .x_labels(0)
-        .y_labels(6)
-        .y_label_formatter(&y_fmt)
-        .label_style(font(13))
-        .draw()?;
+    draw_mesh(&mut chart, &y_fmt)?;
     let (x0, x1) = layout.x;
     draw_month_axis(&root, |x| chart.backend_coord(&(x, layout.y.0)), x0, x1)?;
     // Target: a horizontal line with its value written on it.
@@ -473,17 +486,7 @@ fn draw_burnup(
         .y_label_area_size(Y_LABELS - 16)
         .build_cartesian_2d(days(start)..days(end), 0f64..top_value * 1.1)?;
     let y_fmt = |v: &f64| lang.number(v.round());
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(0xd0, 0xd4, 0xd9))
-        .axis_style(RGBColor(0x6b, 0x72, 0x80))
-        .x_labels(0)
-        .y_labels(6)
-        .y_label_formatter(&y_fmt)
-        .label_style(font(13))
-        .draw()?;
+    draw_mesh(&mut chart, &y_fmt)?;
     draw_month_axis(
         &root,
         |x| chart.backend_coord(&(x, 0.0)),

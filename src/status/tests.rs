@@ -553,8 +553,9 @@ fn rollups_and_on_time_rate() {
     assert_eq!(f.agencies["lead"].rollup.total, 3);
 }
 
-#[test]
-fn month_changes() {
+/// Task `t` (31/03, extended on 25/03 to 15/04, done on `done_on`) and task
+/// `u` (10/04, never reported).
+fn extended_then_done(done_on: &str) -> Model {
     let mut t = task("t", "lead", "2025-03-31");
     t.deadline_changes.push(DeadlineChange {
         to: parse_deadline("2025-04-15").unwrap(),
@@ -562,15 +563,20 @@ fn month_changes() {
         by: None,
         reason: None,
     });
-    let m = model(
+    model(
         vec![t, task("u", "lead", "2025-04-10")],
         vec![report(
             "lead",
             "2025-04",
             "2025-04-20",
-            vec![upd("t", TaskState::Done, None, Some("2025-04-12"))],
+            vec![upd("t", TaskState::Done, None, Some(done_on))],
         )],
-    );
+    )
+}
+
+#[test]
+fn month_changes() {
+    let m = extended_then_done("2025-04-12");
     let f = compute(&m, d("2025-05-01"));
     let mar = &f.changes[&Period::parse("2025-03").unwrap()];
     assert_eq!(mar.extended, vec![(0, 0)]);
@@ -837,22 +843,7 @@ fn burnup_counts_due_and_done_by_date() {
 
 #[test]
 fn events_of_a_month() {
-    let mut t = task("t", "lead", "2025-03-31");
-    t.deadline_changes.push(DeadlineChange {
-        to: parse_deadline("2025-04-15").unwrap(),
-        date: d("2025-03-25"),
-        by: None,
-        reason: None,
-    });
-    let m = model(
-        vec![t, task("u", "lead", "2025-04-10")],
-        vec![report(
-            "lead",
-            "2025-04",
-            "2025-04-20",
-            vec![upd("t", TaskState::Done, None, Some("2025-04-16"))],
-        )],
-    );
+    let m = extended_then_done("2025-04-16");
     let f = compute(&m, d("2025-05-01"));
     let ev: Vec<(Date, EventKind, Option<usize>)> = events(&m, &f)
         .iter()
