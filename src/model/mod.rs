@@ -16,7 +16,7 @@ use crate::load::{MarkdownSource, RawContent, Source};
 use crate::status::Status;
 use crate::text::{is_valid_id, nfc};
 use serde_saphyr::Spanned;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Top-level paths the portal generates; a standing page may not take them.
@@ -1352,16 +1352,4 @@ fn page(m: &mut Model, md: &MarkdownSource<RawPageMeta>, diags: &mut Diagnostics
         body: nfc(&md.body),
         file: Arc::clone(cx.file),
     });
-}
-
-/// Reports by period then agency, for pages and the status engine.
-pub fn reports_by_period(m: &Model) -> BTreeMap<Period, Vec<&Report>> {
-    let mut out: BTreeMap<Period, Vec<&Report>> = BTreeMap::new();
-    for r in &m.reports {
-        out.entry(r.period).or_default().push(r);
-    }
-    for list in out.values_mut() {
-        list.sort_by(|a, b| a.agency.cmp(&b.agency));
-    }
-    out
 }

@@ -223,6 +223,7 @@ mod tests {
         assert_eq!(Lang::Vi.percent(78.5), "78,5");
         assert_eq!(Lang::En.percent(78.5), "78.5");
         assert_eq!(Lang::Vi.percent(80.0), "80");
+        assert_eq!(Lang::Vi.percent(33.333), "33,3");
         assert_eq!(Lang::Vi.number(1.25), "1,25");
         assert_eq!(Lang::En.number(2.0), "2");
     }

@@ -59,11 +59,6 @@ pub fn base_path(base_url: &str) -> String {
     }
 }
 
-/// A percentage as Vietnamese write it: `80`, `78,5`.
-pub fn fmt_percent(p: f64) -> String {
-    Lang::Vi.percent(p)
-}
-
 /// One page to render, in one language.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Job {
@@ -151,6 +146,8 @@ pub(crate) struct Renderer<'a> {
     pub charts: BTreeMap<(Lang, String), charts::Chart>,
     /// The open-data tables.
     pub tables: Vec<data::Table>,
+    /// The plan's burn-up, for its chart and the table beside it.
+    pub burnup: Vec<crate::status::BurnupPoint>,
 }
 
 impl<'a> Renderer<'a> {
@@ -323,7 +320,6 @@ fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart> {
             jobs.push((lang, format!("chi-tieu/{}/bieu-do.svg", k.id)));
         }
     }
-    let burnup = crate::status::burnup(m, fig);
     jobs.into_par_iter()
         .map(|(lang, path)| {
             let t = r.strings(lang);
@@ -341,7 +337,7 @@ fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart> {
                     t,
                 )
             } else if path == "bieu-do/tien-do.svg" {
-                charts::burnup_chart(&burnup, fig.as_of, lang, t)
+                charts::burnup_chart(&r.burnup, fig.as_of, lang, t)
             } else if path == "bieu-do/co-quan.svg" {
                 let ids: Vec<&str> = m.agencies.iter().map(|a| a.id.as_str()).collect();
                 charts::status_bars(
@@ -857,6 +853,7 @@ pub fn render(
         pages,
         charts: BTreeMap::new(),
         tables: Vec::new(),
+        burnup: crate::status::burnup(model, figures),
     };
     r.charts = all_charts(&r);
     r.tables = data::tables(model, figures, &format!("{}{}", r.origin, r.base));
@@ -974,12 +971,5 @@ mod tests {
         assert_eq!(base_path("/portal/"), "/portal/");
         assert_eq!(origin("http://127.0.0.1:8000/x/"), "http://127.0.0.1:8000");
         assert_eq!(origin("/x/"), "");
-    }
-
-    #[test]
-    fn percents_use_the_decimal_comma() {
-        assert_eq!(fmt_percent(80.0), "80");
-        assert_eq!(fmt_percent(78.5), "78,5");
-        assert_eq!(fmt_percent(33.333), "33,3");
     }
 }

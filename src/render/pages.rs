@@ -169,7 +169,7 @@ fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<
     let v = r.views(lang);
     // The burn-up's figures at the end of each month (and on D), for the
     // table beside the chart.
-    let points = crate::status::burnup(r.model, r.fig);
+    let points = &r.burnup;
     let mut burnup: Vec<BurnupRow> = Vec::new();
     for (i, p) in points.iter().enumerate() {
         let last_of_month = points

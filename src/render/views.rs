@@ -2,7 +2,7 @@
 //! the domain types themselves, so what a page may show is explicit.
 
 use super::i18n::{Lang, Strings};
-use crate::date::{Date, fmt_date};
+use crate::date::fmt_date;
 use crate::model::{Agency, Kpi, Model, Task};
 use crate::status::{Figures, KpiStatus, Outcome, Rollup, Status, TaskStatus, Verdict};
 use serde::Serialize;
@@ -481,10 +481,6 @@ impl<'a> Views<'a> {
                 .map(|r| fmt_date(self.model.reports[r].submitted))
                 .unwrap_or_default(),
         }
-    }
-
-    pub fn date(&self, d: Date) -> String {
-        fmt_date(d)
     }
 }
 

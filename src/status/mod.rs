@@ -95,28 +95,6 @@ impl Status {
         }
     }
 
-    /// The rule of DESIGN.md's table that yields this status, in words.
-    pub fn rule_vi(self) -> &'static str {
-        match self {
-            Status::DoneOnTime => {
-                "Quy tắc 1: đã báo cáo hoàn thành, ngày hoàn thành không muộn hơn hạn chót."
-            }
-            Status::DoneLate => "Quy tắc 2: đã báo cáo hoàn thành, nhưng sau hạn chót.",
-            Status::Ongoing => {
-                "Quy tắc 3: nhiệm vụ thường xuyên hoặc định kỳ hằng tháng, không có hạn chót; đánh giá theo việc báo cáo từng kỳ."
-            }
-            Status::Overdue => "Quy tắc 4: chưa hoàn thành và đã qua hạn chót.",
-            Status::DueSoon => {
-                "Quy tắc 5: chưa hoàn thành và còn không quá số ngày cảnh báo đến hạn chót (ngày hạn chót vẫn chưa tính là quá hạn)."
-            }
-            Status::Blocked => "Quy tắc 6: cơ quan chủ trì báo cáo đang vướng mắc.",
-            Status::InProgress => {
-                "Quy tắc 7: cơ quan chủ trì báo cáo đang thực hiện hoặc tiến độ trên 0%."
-            }
-            Status::NotStarted => "Quy tắc 8: chưa có báo cáo, hoặc báo cáo chưa triển khai.",
-        }
-    }
-
     pub fn is_done(self) -> bool {
         matches!(self, Status::DoneOnTime | Status::DoneLate)
     }
