@@ -1,0 +1,67 @@
+//! Snapshots of the default portal's key pages, in both languages: the
+//! dashboard, the deadline table, one task, one KPI and one monthly report.
+//! A change to any of them fails here with the first differing line; run
+//! with `UPDATE_SNAPSHOTS=1` to accept the new output, then review the diff
+//! of `tests/snapshots/` before committing.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+const PAGES: &[&str] = &[
+    "index.html",
+    "nhiem-vu/index.html",
+    "nhiem-vu/ioc-soc/index.html",
+    "chi-tieu/dvc-toan-trinh/index.html",
+    "bao-cao/2025-05/index.html",
+];
+
+#[test]
+fn key_pages_match_their_snapshots() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let run = tiendo(
+        &[
+            "build",
+            "--output",
+            &out.path().join("site").to_string_lossy(),
+        ],
+        repo,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut failures = Vec::new();
+    let paths = ["", "en/"]
+        .iter()
+        .flat_map(|lang| PAGES.iter().map(move |p| format!("{lang}{p}")))
+        .chain(["sitemap.xml".to_string()]);
+    {
+        for path in paths {
+            let got = std::fs::read_to_string(out.path().join("site").join(&path))
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+            let snap = repo.join("tests/snapshots").join(path.replace('/', "__"));
+            if update {
+                std::fs::write(&snap, &got).unwrap();
+                continue;
+            }
+            let want = std::fs::read_to_string(&snap).unwrap_or_else(|e| {
+                panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", snap.display())
+            });
+            if got != want {
+                let line = got
+                    .lines()
+                    .zip(want.lines())
+                    .position(|(a, b)| a != b)
+                    .map_or(got.lines().count().min(want.lines().count()), |i| i);
+                failures.push(format!(
+                    "{path}: differs from its snapshot at line {}\n  got:  {}\n  want: {}",
+                    line + 1,
+                    got.lines().nth(line).unwrap_or("<end>"),
+                    want.lines().nth(line).unwrap_or("<end>")
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
