@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod route;
 pub mod status;
 pub mod text;
 pub mod theme;

@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use std::path::Path;
+use tiendo::route::Route;
 
 fn build(dir: &Path) -> std::path::PathBuf {
     let run = tiendo(&["build"], dir);
@@ -125,8 +126,8 @@ fn dashboard_counts_equal_the_status_engine() {
     for s in tiendo::status::Status::ALL {
         let n = fig.overall.count(s);
         let needle = format!(
-            "<a href=\"/cong/nhiem-vu/{}/\"><span class=\"count\">{n}</span> <span class=\"status status-{}\">",
-            s.slug(),
+            "<a href=\"/cong/{}\"><span class=\"count\">{n}</span> <span class=\"status status-{}\">",
+            Route::StatusView(s.code()).path(),
             s.code()
         );
         assert!(
@@ -134,7 +135,7 @@ fn dashboard_counts_equal_the_status_engine() {
             "dashboard count for {} should be {n}",
             s.code()
         );
-        let view = read(&out, &format!("nhiem-vu/{}/index.html", s.slug()));
+        let view = read(&out, &Route::StatusView(s.code()).file());
         assert_eq!(view.matches("<tr data-id=").count(), n, "{} view", s.code());
     }
     let table = read(&out, "nhiem-vu/index.html");

@@ -13,28 +13,15 @@ use crate::date::{Date, Deadline, Period, fmt_date, parse_date, parse_deadline};
 use crate::diag::{Diagnostics, Loc, did_you_mean};
 use crate::load::raw::*;
 use crate::load::{MarkdownSource, RawContent, Source};
-use crate::status::Status;
+use crate::route;
 use crate::text::{is_valid_id, nfc};
 use serde_saphyr::Spanned;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// Top-level paths the portal generates; a standing page may not take them.
-pub const RESERVED_SLUGS: &[&str] = &[
-    "nhiem-vu",
-    "co-quan",
-    "to-cong-tac",
-    "chi-tieu",
-    "bao-cao",
-    "han-chot",
-    "tin-tuc",
-    "chu-de",
-    "du-lieu",
-    "tim-kiem",
-    "en",
-    "assets",
-    "ke-hoach",
-];
+/// Top-level paths the portal generates; a standing page may not take them
+/// (the route table owns the list).
+pub use crate::route::RESERVED_SLUGS;
 
 /// Checks `raw` and builds the model; problems go to `diags`.
 pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
@@ -733,13 +720,14 @@ fn task(
     let what = "a task";
     let id = cx.id(&r.id, &loc, what);
     if let (Some(id), Some(v)) = (&id, &r.id)
-        && Status::ALL.iter().any(|s| s.slug() == id)
+        && route::is_status_view_slug(id)
     {
         let at = cx.loc(v);
         cx.err(
             at,
             format!(
-                "task id `{id}` is taken by the status view /nhiem-vu/{id}/; choose another id"
+                "task id `{id}` is taken by the status view /{}; choose another id",
+                route::Route::Task(id).path()
             ),
         );
     }

@@ -7,6 +7,7 @@
 use super::views::Views;
 use crate::date::{Date, fmt_date};
 use crate::model::Model;
+use crate::route::Route;
 use crate::status::{Event, EventKind, Figures};
 use crate::text::fold;
 use icalendar::{Calendar, Component, EventLike, Property};
@@ -98,7 +99,7 @@ pub fn event_entries(v: &Views, origin: &str, events: &[Event]) -> Vec<Entry> {
                         v.t.get("event_missing")
                             .replace("{agency}", agency)
                             .replace("{period}", &period),
-                        e.period.map(|p| v.url(&format!("bao-cao/{}/", p.key()))),
+                        e.period.map(|p| v.route(&Route::Report(p))),
                     )
                 }
             };
@@ -106,7 +107,7 @@ pub fn event_entries(v: &Views, origin: &str, events: &[Event]) -> Vec<Entry> {
             Entry {
                 id: tag(&host, &format!("{}/{key}/{}", e.kind.code(), e.date)),
                 title: heading,
-                url: format!("{origin}{}", url.unwrap_or_else(|| v.url(""))),
+                url: format!("{origin}{}", url.unwrap_or_else(|| v.route(&Route::Home))),
                 updated: timestamp(e.date),
                 summary: if agency.is_empty() {
                     fmt_date(e.date)
@@ -149,7 +150,7 @@ pub fn calendar(
             .as_deref()
             .and_then(|l| m.agency(l))
             .map_or("", |a| a.name.as_str());
-        let url = format!("{origin}{base}nhiem-vu/{}/", t.id);
+        let url = format!("{origin}{base}{}", Route::Task(&t.id).path());
         let mut event = icalendar::Event::new();
         event
             .uid(&format!("{}@{host}", t.id))
@@ -271,7 +272,7 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
         out.push(IndexEntry {
             k: v.t.get("kind_news").to_string(),
             t: a.title.clone(),
-            u: v.url(&format!("tin-tuc/{}/", a.slug)),
+            u: v.route(&Route::Article(&a.slug)),
             c: String::new(),
             s: fmt_date(a.date),
             f: search_fold(&format!(
@@ -288,7 +289,7 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
         out.push(IndexEntry {
             k: v.t.get("kind_page").to_string(),
             t: p.title.clone(),
-            u: v.url(&format!("{}/", p.slug)),
+            u: v.route(&Route::Page(&p.slug)),
             c: String::new(),
             s: String::new(),
             f: search_fold(&format!(

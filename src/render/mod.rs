@@ -16,6 +16,7 @@ pub mod views;
 
 use crate::diag::{Diagnostics, Loc};
 use crate::model::Model;
+use crate::route::{Route, SiteChart};
 use crate::status::{Figures, Status};
 use i18n::{Lang, Strings};
 use rayon::prelude::*;
@@ -83,36 +84,42 @@ pub(crate) enum Job {
 }
 
 impl Job {
-    /// The page's path relative to its language root ("" for the home page).
+    /// The page's route.
+    fn route<'m>(&self, m: &'m Model, tags: &'m BTreeMap<String, String>) -> Route<'m> {
+        match self {
+            Job::Home => Route::Home,
+            Job::NotFound => Route::NotFound,
+            Job::Tasks(None) => Route::Tasks,
+            Job::Tasks(Some(s)) => Route::StatusView(s.code()),
+            Job::Task(i) => Route::Task(&m.tasks[*i].id),
+            Job::Agencies => Route::Agencies,
+            Job::Agency(i) => Route::Agency(&m.agencies[*i].id),
+            Job::Group(i) => Route::Group(&m.groups[*i].id),
+            Job::Kpis => Route::Kpis,
+            Job::Kpi(i) => Route::Kpi(&m.kpis[*i].id),
+            Job::Reports => Route::Reports,
+            Job::Report(p) => Route::Report(*p),
+            Job::Deadlines => Route::Deadlines,
+            Job::Data => Route::Data,
+            Job::Search => Route::Search,
+            Job::News(n) => Route::News(*n),
+            Job::Article(i) => Route::Article(&m.articles[*i].slug),
+            Job::Tag(tag) => Route::Tag(tags.get(tag).map_or("", String::as_str)),
+            Job::Page(i) => Route::Page(&m.pages[*i].slug),
+        }
+    }
+
+    /// The page's path relative to its language root ("" for the home
+    /// page and the 404 page, which has no folder of its own).
     fn dir(&self, m: &Model, tags: &BTreeMap<String, String>) -> String {
         match self {
-            Job::Home | Job::NotFound => String::new(),
-            Job::Tasks(None) => "nhiem-vu/".into(),
-            Job::Tasks(Some(s)) => format!("nhiem-vu/{}/", s.slug()),
-            Job::Task(i) => format!("nhiem-vu/{}/", m.tasks[*i].id),
-            Job::Agencies => "co-quan/".into(),
-            Job::Agency(i) => format!("co-quan/{}/", m.agencies[*i].id),
-            Job::Group(i) => format!("to-cong-tac/{}/", m.groups[*i].id),
-            Job::Kpis => "chi-tieu/".into(),
-            Job::Kpi(i) => format!("chi-tieu/{}/", m.kpis[*i].id),
-            Job::Reports => "bao-cao/".into(),
-            Job::Report(p) => format!("bao-cao/{}/", p.key()),
-            Job::Deadlines => "han-chot/".into(),
-            Job::Data => "du-lieu/".into(),
-            Job::Search => "tim-kiem/".into(),
-            Job::News(0) => "tin-tuc/".into(),
-            Job::News(n) => format!("tin-tuc/trang/{}/", n + 1),
-            Job::Article(i) => format!("tin-tuc/{}/", m.articles[*i].slug),
-            Job::Tag(tag) => format!("chu-de/{}/", tags.get(tag).map_or("", String::as_str)),
-            Job::Page(i) => format!("{}/", m.pages[*i].slug),
+            Job::NotFound => String::new(),
+            _ => self.route(m, tags).path(),
         }
     }
 
     fn file(&self, m: &Model, tags: &BTreeMap<String, String>) -> String {
-        match self {
-            Job::NotFound => "404.html".into(),
-            _ => format!("{}index.html", self.dir(m, tags)),
-        }
+        self.route(m, tags).file()
     }
 }
 
@@ -169,8 +176,9 @@ impl<'a> Renderer<'a> {
     }
 
     /// A chart as pages show and embed it; `None` if there is none at `path`.
-    pub fn chart(&self, lang: Lang, path: &str) -> Option<views::ChartView> {
-        let chart = self.charts.get(&(lang, path.to_string()))?;
+    pub fn chart(&self, lang: Lang, route: &Route) -> Option<views::ChartView> {
+        let path = route.path();
+        let chart = self.charts.get(&(lang, path.clone()))?;
         let url = format!("{}{}{path}", self.base, lang.prefix());
         let full_url = format!("{}{url}", self.origin);
         let (width, height) = svg_size(&chart.svg);
@@ -270,12 +278,13 @@ impl<'a> Renderer<'a> {
             alternates,
             canonical: format!("{}{}{}{}", self.origin, self.base, lang.prefix(), dir),
             method_url: if self.model.pages.iter().any(|p| p.slug == METHOD_PAGE) {
-                v.url(&format!("{METHOD_PAGE}/"))
+                v.route(&Route::Page(METHOD_PAGE))
             } else {
                 String::new()
             },
             page_title: title,
             page_description: description,
+            nav: views::Nav::new(&v.home, &self.base),
         }
     }
 }
@@ -300,84 +309,90 @@ fn svg_size(svg: &str) -> (u32, u32) {
     (num("width=\""), num("height=\""))
 }
 
+/// A chart the site draws, before it is drawn.
+#[derive(Debug, Clone, Copy)]
+enum ChartJob {
+    Site(SiteChart),
+    /// A working group's agencies, by index into `Model::groups`.
+    Group(usize),
+    /// A KPI's values and trend, by index into `Model::kpis`.
+    Kpi(usize),
+}
+
+impl ChartJob {
+    fn route<'m>(self, m: &'m Model) -> Route<'m> {
+        match self {
+            ChartJob::Site(c) => Route::Chart(c),
+            ChartJob::Group(g) => Route::GroupChart(&m.groups[g].id),
+            ChartJob::Kpi(k) => Route::KpiChart(&m.kpis[k].id),
+        }
+    }
+}
+
 /// Every chart of the site, per language, keyed by its path.
 fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart> {
     let m = r.model;
-    let fig = r.fig;
-    let mut jobs: Vec<(Lang, String)> = Vec::new();
+    let mut jobs: Vec<(Lang, ChartJob)> = Vec::new();
     for &lang in &r.langs {
-        for path in [
-            "bieu-do/tinh-trang.svg",
-            "bieu-do/tien-do.svg",
-            "bieu-do/co-quan.svg",
-        ] {
-            jobs.push((lang, path.to_string()));
-        }
-        for g in &m.groups {
-            jobs.push((lang, format!("to-cong-tac/{}/bieu-do.svg", g.id)));
-        }
-        for k in &m.kpis {
-            jobs.push((lang, format!("chi-tieu/{}/bieu-do.svg", k.id)));
-        }
+        jobs.extend(SiteChart::ALL.map(|c| (lang, ChartJob::Site(c))));
+        jobs.extend((0..m.groups.len()).map(|g| (lang, ChartJob::Group(g))));
+        jobs.extend((0..m.kpis.len()).map(|k| (lang, ChartJob::Kpi(k))));
     }
     jobs.into_par_iter()
-        .map(|(lang, path)| {
-            let t = r.strings(lang);
-            let v = r.views(lang);
-            let chart = if path == "bieu-do/tinh-trang.svg" {
-                let row = charts::BarRow {
-                    label: t.get("all_tasks").to_string(),
-                    counts: fig.overall.counts,
-                };
-                charts::status_bars(
-                    "status-summary",
-                    t.get("chart_status_title").to_string(),
-                    &[row],
-                    lang,
-                    t,
-                )
-            } else if path == "bieu-do/tien-do.svg" {
-                charts::burnup_chart(&r.burnup, fig.as_of, lang, t)
-            } else if path == "bieu-do/co-quan.svg" {
-                let ids: Vec<&str> = m.agencies.iter().map(|a| a.id.as_str()).collect();
-                charts::status_bars(
-                    "agencies",
-                    t.get("chart_agencies_title").to_string(),
-                    &agency_bars(&v, &ids),
-                    lang,
-                    t,
-                )
-            } else if let Some(id) = path
-                .strip_prefix("to-cong-tac/")
-                .and_then(|p| p.strip_suffix("/bieu-do.svg"))
-            {
-                let ids: Vec<&str> = m
-                    .agencies
-                    .iter()
-                    .filter(|a| a.group.as_deref() == Some(id))
-                    .map(|a| a.id.as_str())
-                    .collect();
-                let name = m
-                    .group(id)
-                    .map_or(id, |g| lang.pick(&g.name, g.name_en.as_deref()));
-                let title = t.get("chart_group_title").replace("{group}", name);
-                charts::status_bars(
-                    &format!("group-{id}"),
-                    title,
-                    &agency_bars(&v, &ids),
-                    lang,
-                    t,
-                )
-            } else {
-                let id = path
-                    .trim_start_matches("chi-tieu/")
-                    .trim_end_matches("/bieu-do.svg");
-                let k = m.kpis.iter().position(|k| k.id == id).unwrap_or(0);
-                charts::kpi_chart(&m.kpis[k], &fig.kpis[k], fig.as_of, lang, t)
-            };
-            ((lang, path), chart)
-        })
+        .map(|(lang, job)| ((lang, job.route(m).path()), draw_chart(r, lang, job)))
         .collect()
+}
+
+fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
+    let (m, fig) = (r.model, r.fig);
+    let t = r.strings(lang);
+    let v = r.views(lang);
+    match job {
+        ChartJob::Site(SiteChart::Status) => {
+            let row = charts::BarRow {
+                label: t.get("all_tasks").to_string(),
+                counts: fig.overall.counts,
+            };
+            charts::status_bars(
+                "status-summary",
+                t.get("chart_status_title").to_string(),
+                &[row],
+                lang,
+                t,
+            )
+        }
+        ChartJob::Site(SiteChart::Burnup) => charts::burnup_chart(&r.burnup, fig.as_of, lang, t),
+        ChartJob::Site(SiteChart::Agencies) => {
+            let ids: Vec<&str> = m.agencies.iter().map(|a| a.id.as_str()).collect();
+            charts::status_bars(
+                "agencies",
+                t.get("chart_agencies_title").to_string(),
+                &agency_bars(&v, &ids),
+                lang,
+                t,
+            )
+        }
+        ChartJob::Group(g) => {
+            let g = &m.groups[g];
+            let id = g.id.as_str();
+            let ids: Vec<&str> = m
+                .agencies
+                .iter()
+                .filter(|a| a.group.as_deref() == Some(id))
+                .map(|a| a.id.as_str())
+                .collect();
+            let name = lang.pick(&g.name, g.name_en.as_deref());
+            let title = t.get("chart_group_title").replace("{group}", name);
+            charts::status_bars(
+                &format!("group-{id}"),
+                title,
+                &agency_bars(&v, &ids),
+                lang,
+                t,
+            )
+        }
+        ChartJob::Kpi(k) => charts::kpi_chart(&m.kpis[k], &fig.kpis[k], fig.as_of, lang, t),
+    }
 }
 
 /// Open data, feeds, calendars, the search index, sitemap and robots.txt.
@@ -388,22 +403,24 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
     let as_of = fig.as_of.to_string();
     let license = s.data_license.as_deref().unwrap_or("");
     for table in &r.tables {
+        let csv = format!("{}.csv", table.name);
+        let json = format!("{}.json", table.name);
         site.files
-            .insert(format!("du-lieu/{}.csv", table.name), data::csv(table));
+            .insert(Route::DataFile(&csv).file(), data::csv(table));
         site.files.insert(
-            format!("du-lieu/{}.json", table.name),
+            Route::DataFile(&json).file(),
             data::json(table, &as_of, license),
         );
     }
     let home_url = format!("{}{}", r.origin, r.base);
     site.files.insert(
-        "du-lieu/datapackage.json".into(),
+        Route::DataFile("datapackage.json").file(),
         data::datapackage(&r.tables, &s.title, &as_of, license, &home_url),
     );
     // Calendars: the whole plan, each agency (tasks it leads on D), each group.
     let all: Vec<usize> = (0..m.tasks.len()).collect();
     site.files.insert(
-        "han-chot.ics".into(),
+        Route::DeadlinesCalendar.file(),
         feeds::calendar(m, fig, &all, &s.title, &r.origin, &r.base).into_bytes(),
     );
     for a in &m.agencies {
@@ -414,7 +431,7 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
             .unwrap_or_default();
         let name = format!("{} · {}", s.title, a.name);
         site.files.insert(
-            format!("co-quan/{}/han-chot.ics", a.id),
+            Route::AgencyCalendar(&a.id).file(),
             feeds::calendar(m, fig, &led, &name, &r.origin, &r.base).into_bytes(),
         );
     }
@@ -431,7 +448,7 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
             .collect();
         let name = format!("{} · {}", s.title, g.name);
         site.files.insert(
-            format!("to-cong-tac/{}/han-chot.ics", g.id),
+            Route::GroupCalendar(&g.id).file(),
             feeds::calendar(m, fig, &tasks, &name, &r.origin, &r.base).into_bytes(),
         );
     }
@@ -442,22 +459,23 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
         let v = r.views(lang);
         let title = lang.pick(&s.title, s.title_en.as_deref());
         let author = s.owner.clone().unwrap_or_else(|| title.to_string());
-        let feed = |id: &str, name: String, page: &str, file: &str, entries: Vec<feeds::Entry>| {
-            feeds::Feed {
-                id: feeds::tag(&host, &format!("{}{id}", lang.prefix())),
-                title: name,
-                url: format!("{}{}", r.origin, v.url(page)),
-                self_url: format!("{}{}", r.origin, v.url(file)),
-                updated: entries
-                    .iter()
-                    .map(|e| e.updated.clone())
-                    .max()
-                    .unwrap_or_else(|| feeds::timestamp(fig.as_of)),
-                author: author.clone(),
-                lang: lang.code(),
-                entries,
-            }
-        };
+        let feed =
+            |id: &str, name: String, page: Route, file: &Route, entries: Vec<feeds::Entry>| {
+                feeds::Feed {
+                    id: feeds::tag(&host, &format!("{}{id}", lang.prefix())),
+                    title: name,
+                    url: format!("{}{}", r.origin, v.route(&page)),
+                    self_url: format!("{}{}", r.origin, v.route(file)),
+                    updated: entries
+                        .iter()
+                        .map(|e| e.updated.clone())
+                        .max()
+                        .unwrap_or_else(|| feeds::timestamp(fig.as_of)),
+                    author: author.clone(),
+                    lang: lang.code(),
+                    entries,
+                }
+            };
         let articles = r.articles.get(&lang).cloned().unwrap_or_default();
         let news: Vec<feeds::Entry> = articles
             .iter()
@@ -466,7 +484,7 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
                 feeds::Entry {
                     id: feeds::tag(&host, &format!("news/{}", a.slug)),
                     title: a.title.clone(),
-                    url: format!("{}{}", r.origin, v.url(&format!("tin-tuc/{}/", a.slug))),
+                    url: format!("{}{}", r.origin, v.route(&Route::Article(&a.slug))),
                     updated: feeds::timestamp(a.date),
                     summary: a.summary.clone().unwrap_or_default(),
                 }
@@ -474,22 +492,22 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
             .collect();
         let mut feeds_out = vec![
             (
-                "atom.xml".to_string(),
+                Route::NewsFeed.file(),
                 feed(
                     "news",
                     format!("{} · {}", title, v.t.get("news_title")),
-                    "tin-tuc/",
-                    "atom.xml",
+                    Route::News(0),
+                    &Route::NewsFeed,
                     news,
                 ),
             ),
             (
-                "bao-cao/thay-doi.xml".to_string(),
+                Route::ChangesFeed.file(),
                 feed(
                     "changes",
                     format!("{} · {}", title, v.t.get("feed_changes")),
-                    "bao-cao/",
-                    "bao-cao/thay-doi.xml",
+                    Route::Reports,
+                    &Route::ChangesFeed,
                     feeds::event_entries(&v, &r.origin, &events),
                 ),
             ),
@@ -500,14 +518,14 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
                 .filter(|e| e.agency.as_deref() == Some(a.id.as_str()))
                 .cloned()
                 .collect();
-            let file = format!("co-quan/{}/thay-doi.xml", a.id);
+            let file = Route::AgencyFeed(&a.id);
             let name = format!("{} · {}", v.agency_name(a), v.t.get("feed_changes"));
             feeds_out.push((
-                file.clone(),
+                file.file(),
                 feed(
                     &format!("changes/{}", a.id),
                     name,
-                    &format!("co-quan/{}/", a.id),
+                    Route::Agency(&a.id),
                     &file,
                     feeds::event_entries(&v, &r.origin, &mine),
                 ),
@@ -533,7 +551,7 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
         let pages = r.pages.get(&lang).cloned().unwrap_or_default();
         let index = feeds::search_index(&v, &articles, &pages);
         site.files.insert(
-            format!("{}tim-kiem/chi-muc.json", lang.prefix()),
+            format!("{}{}", lang.prefix(), Route::SearchIndex.file()),
             data::json_bytes(&index, false),
         );
     }
@@ -544,9 +562,9 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
         .collect();
     let sitemap = feeds::sitemap(html.into_iter(), &r.origin, &r.base, fig.as_of);
     site.files
-        .insert("sitemap.xml".into(), sitemap.into_bytes());
+        .insert(Route::Sitemap.file(), sitemap.into_bytes());
     site.files.insert(
-        "robots.txt".into(),
+        Route::Robots.file(),
         feeds::robots(&r.origin, &r.base).into_bytes(),
     );
 }
@@ -822,7 +840,7 @@ pub fn render(
                 .into_iter()
                 .map(|p| views::Link {
                     label: p.title.clone(),
-                    url: format!("{base}{}{}/", l.prefix(), p.slug),
+                    url: format!("{base}{}{}", l.prefix(), Route::Page(&p.slug).path()),
                 })
                 .collect();
             (l, links)
@@ -905,7 +923,7 @@ pub fn render(
     }
     machine_files(&r, &mut site, diags);
     for (name, bytes) in &model.theme.assets {
-        site.files.insert(format!("assets/{name}"), bytes.clone());
+        site.files.insert(Route::Asset(name).file(), bytes.clone());
     }
     let statics: HashSet<String> = model
         .static_files
@@ -961,6 +979,16 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_status_has_a_view_of_its_own() {
+        let slugs: BTreeSet<&str> = Status::ALL
+            .iter()
+            .filter_map(|s| crate::route::status_view_slug(s.code()))
+            .collect();
+        assert_eq!(slugs.len(), Status::ALL.len());
+        assert_eq!(crate::route::STATUS_VIEWS.len(), Status::ALL.len());
+    }
 
     #[test]
     fn base_paths() {

@@ -8,6 +8,7 @@ use super::{ARTICLES_PER_PAGE, Job, Renderer};
 use crate::date::{Period, fmt_date};
 use crate::diag::Diagnostics;
 use crate::model::{Article, TaskState};
+use crate::route::{Route, SiteChart};
 use crate::status::{Outcome, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -53,7 +54,7 @@ struct ArticleCard<'a> {
 fn card<'a>(r: &Renderer, v: &Views, a: &'a Article) -> ArticleCard<'a> {
     ArticleCard {
         title: &a.title,
-        url: v.url(&format!("tin-tuc/{}/", a.slug)),
+        url: v.route(&Route::Article(&a.slug)),
         date: fmt_date(a.date),
         date_iso: a.date.to_string(),
         summary: a.summary.as_deref().unwrap_or(""),
@@ -66,7 +67,7 @@ fn tag_links(r: &Renderer, v: &Views, tags: &[String]) -> Vec<Link> {
         .filter_map(|t| {
             r.tags.get(t).map(|slug| Link {
                 label: t.clone(),
-                url: v.url(&format!("chu-de/{slug}/")),
+                url: v.route(&Route::Tag(slug)),
             })
         })
         .collect()
@@ -209,7 +210,7 @@ fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<
             t.get("home_title").to_string(),
             String::new(),
         ),
-        rollup: v.rollup(o, Some(&v.url("nhiem-vu/"))),
+        rollup: v.rollup(o, true),
         overdue: v.rows(o.overdue.iter().copied()),
         upcoming: v.rows(upcoming),
         kpis: (0..r.model.kpis.len()).map(|k| v.kpi_row(k)).collect(),
@@ -224,7 +225,7 @@ fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<
                     .iter()
                     .map(|p| Link {
                         label: lang.period(*p),
-                        url: v.url(&format!("bao-cao/{}/", p.key())),
+                        url: v.route(&Route::Report(*p)),
                     })
                     .collect(),
             })
@@ -240,8 +241,8 @@ fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<
                 url: v.agency_url(id),
             })
             .collect(),
-        status_chart: r.chart(lang, "bieu-do/tinh-trang.svg"),
-        burnup_chart: r.chart(lang, "bieu-do/tien-do.svg"),
+        status_chart: r.chart(lang, &Route::Chart(SiteChart::Status)),
+        burnup_chart: r.chart(lang, &Route::Chart(SiteChart::Burnup)),
         burnup,
     };
     r.render_template(lang, "index.html", &ctx, d)
@@ -290,7 +291,7 @@ fn task_list(
                 .replace("{status}", lang.status(s))
         }
     };
-    let rollup = v.rollup(&r.fig.overall, Some(&v.url("nhiem-vu/")));
+    let rollup = v.rollup(&r.fig.overall, true);
     let mut leads: Vec<&str> = r
         .fig
         .tasks
@@ -489,7 +490,7 @@ fn task(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> O
             .map(|u| Entry {
                 submitted: fmt_date(u.report.submitted),
                 period: lang.period(u.report.period),
-                report_url: v.url(&format!("bao-cao/{}/", u.report.period.key())),
+                report_url: v.route(&Route::Report(u.report.period)),
                 agency: v.agency_full(&u.report.agency),
                 agency_url: v.agency_url(&u.report.agency),
                 from_lead: u.from_lead,
@@ -524,7 +525,7 @@ fn task(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> O
                     .rev()
                     .map(|(p, o)| PeriodView {
                         period: lang.period(*p),
-                        url: v.url(&format!("bao-cao/{}/", p.key())),
+                        url: v.route(&Route::Report(*p)),
                         outcome: o.code(),
                         label: v.outcome_label(*o),
                     })
@@ -594,13 +595,16 @@ fn agencies(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<
             .groups
             .iter()
             .map(|g| GroupView {
-                url: v.url(&format!("to-cong-tac/{}/", g.id)),
+                url: v.route(&Route::Group(&g.id)),
                 name: lang.pick(&g.name, g.name_en.as_deref()),
                 leader: lang.pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref()),
-                rollup: v.rollup(r.fig.groups.get(&g.id).unwrap_or(&Default::default()), None),
+                rollup: v.rollup(
+                    r.fig.groups.get(&g.id).unwrap_or(&Default::default()),
+                    false,
+                ),
             })
             .collect(),
-        chart: r.chart(lang, "bieu-do/co-quan.svg"),
+        chart: r.chart(lang, &Route::Chart(SiteChart::Agencies)),
         mix: mix_table(
             &v,
             lang,
@@ -680,7 +684,7 @@ fn agency(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) ->
         group_url: a
             .group
             .as_ref()
-            .map(|g| v.url(&format!("to-cong-tac/{g}/")))
+            .map(|g| v.route(&Route::Group(g)))
             .unwrap_or_default(),
         successor: a
             .succession
@@ -691,7 +695,7 @@ fn agency(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) ->
                 url: v.agency_url(to),
             }),
         predecessors,
-        rollup: v.rollup(&f.rollup, None),
+        rollup: v.rollup(&f.rollup, false),
         leads: v.rows(v.by_deadline(f.leads.clone())),
         supports: v.rows(v.by_deadline(f.supports.clone())),
         handed_over: v.rows(v.by_deadline(handed_over)),
@@ -751,7 +755,7 @@ fn group(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> 
         name,
         leader: lang.pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref()),
         description: g.description.as_deref().unwrap_or(""),
-        rollup: v.rollup(rollup, None),
+        rollup: v.rollup(rollup, false),
         agencies: r
             .model
             .agencies
@@ -764,7 +768,7 @@ fn group(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> 
             .collect(),
         overdue: v.rows(rollup.overdue.iter().copied()),
         tasks: v.rows(v.by_deadline(tasks)),
-        chart: r.chart(lang, &format!("to-cong-tac/{}/bieu-do.svg", g.id)),
+        chart: r.chart(lang, &Route::GroupChart(&g.id)),
         mix: mix_table(&v, lang, &ids),
     };
     r.render_template(lang, "group.html", &ctx, d)
@@ -835,7 +839,7 @@ fn kpi(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) -> Op
                         v.t.get("kpi_source_report")
                             .replace("{agency}", v.agency_short(&rep.agency))
                             .replace("{period}", &lang.period(rep.period)),
-                        v.url(&format!("bao-cao/{}/", rep.period.key())),
+                        v.route(&Route::Report(rep.period)),
                         note,
                     )
                 }
@@ -876,7 +880,7 @@ fn kpi(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) -> Op
             .unwrap_or_default(),
         tasks: v.rows(v.by_deadline(tasks)),
         news: articles_about(r, &v, lang, &kpi.id),
-        chart: r.chart(lang, &format!("chi-tieu/{}/bieu-do.svg", kpi.id)),
+        chart: r.chart(lang, &Route::KpiChart(&kpi.id)),
     };
     r.render_template(lang, "kpi.html", &ctx, d)
 }
@@ -901,7 +905,7 @@ fn month_summary(r: &Renderer, v: &Views, lang: Lang, p: Period) -> MonthSummary
     MonthSummary {
         key: p.key(),
         label: lang.period(p),
-        url: v.url(&format!("bao-cao/{}/", p.key())),
+        url: v.route(&Route::Report(p)),
         due: fmt_date(p.report_day(r.model.site().report_day)),
         judged: r.fig.months.contains_key(&p),
         owed: duties.len(),
@@ -1089,7 +1093,7 @@ fn report(r: &Renderer, lang: Lang, job: &Job, p: Period, d: &mut Diagnostics) -
     let link = |q: Option<&Period>| {
         q.map(|q| Link {
             label: lang.period(*q),
-            url: v.url(&format!("bao-cao/{}/", q.key())),
+            url: v.route(&Route::Report(*q)),
         })
     };
     let month = month_summary(r, &v, lang, p);
@@ -1202,13 +1206,7 @@ fn news(r: &Renderer, lang: Lang, job: &Job, n: usize, d: &mut Diagnostics) -> O
     let v = r.views(lang);
     let all: Vec<usize> = r.articles.get(&lang).cloned().unwrap_or_default();
     let pages = all.len().div_ceil(ARTICLES_PER_PAGE).max(1);
-    let page_url = |k: usize| {
-        if k == 0 {
-            v.url("tin-tuc/")
-        } else {
-            v.url(&format!("tin-tuc/trang/{}/", k + 1))
-        }
-    };
+    let page_url = |k: usize| v.route(&Route::News(k));
     let ctx = Page {
         common: r.common(
             lang,
@@ -1421,7 +1419,7 @@ fn open_data(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option
             .collect(),
         datapackage: format!("{root}du-lieu/datapackage.json"),
         ics: format!("{root}han-chot.ics"),
-        feed: v.url("bao-cao/thay-doi.xml"),
+        feed: v.route(&Route::ChangesFeed),
     };
     r.render_template(lang, "data.html", &ctx, d)
 }
@@ -1442,7 +1440,7 @@ fn search(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Ve
             v.t.get("search_title").to_string(),
             v.t.get("search_description").to_string(),
         ),
-        index: v.url("tim-kiem/chi-muc.json"),
+        index: v.route(&Route::SearchIndex),
     };
     r.render_template(lang, "search.html", &ctx, d)
 }

@@ -4,6 +4,7 @@
 use super::i18n::{Lang, Strings};
 use crate::date::fmt_date;
 use crate::model::{Agency, Kpi, Model, Task};
+use crate::route::Route;
 use crate::status::{Figures, KpiStatus, Outcome, Rollup, Status, TaskStatus, Verdict};
 use serde::Serialize;
 
@@ -11,7 +12,6 @@ use serde::Serialize;
 #[derive(Serialize, Clone)]
 pub struct StatusView {
     pub code: &'static str,
-    pub slug: &'static str,
     pub label: &'static str,
     pub icon: &'static str,
     pub rank: usize,
@@ -33,7 +33,6 @@ pub fn icon(s: Status) -> &'static str {
 pub fn status_view(s: Status, lang: Lang) -> StatusView {
     StatusView {
         code: s.code(),
-        slug: s.slug(),
         label: lang.status(s),
         icon: icon(s),
         rank: s.index(),
@@ -86,6 +85,51 @@ pub struct Common<'a> {
     pub method_url: String,
     pub page_title: String,
     pub page_description: String,
+    /// The URLs of the sections and assets every page may link to.
+    pub nav: Nav,
+}
+
+/// The sections' URLs in one language, and the theme's assets, from the
+/// route table: templates link through these, never by writing a path.
+#[derive(Serialize)]
+pub struct Nav {
+    pub tasks: String,
+    pub agencies: String,
+    pub kpis: String,
+    pub reports: String,
+    pub deadlines: String,
+    pub news: String,
+    pub data: String,
+    pub search: String,
+    pub news_feed: String,
+    pub changes_feed: String,
+    pub asset_style: String,
+    pub asset_tiendo: String,
+    pub asset_favicon: String,
+}
+
+impl Nav {
+    /// `home` is the language root; `base` the site root (assets are
+    /// shared by every language).
+    pub fn new(home: &str, base: &str) -> Nav {
+        let at = |r: Route| format!("{home}{}", r.path());
+        let asset = |name| format!("{base}{}", Route::Asset(name).path());
+        Nav {
+            tasks: at(Route::Tasks),
+            agencies: at(Route::Agencies),
+            kpis: at(Route::Kpis),
+            reports: at(Route::Reports),
+            deadlines: at(Route::Deadlines),
+            news: at(Route::News(0)),
+            data: at(Route::Data),
+            search: at(Route::Search),
+            news_feed: at(Route::NewsFeed),
+            changes_feed: at(Route::ChangesFeed),
+            asset_style: asset("style.css"),
+            asset_tiendo: asset("tiendo.js"),
+            asset_favicon: asset("favicon.svg"),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -199,8 +243,9 @@ pub struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
-    pub fn url(&self, rel: &str) -> String {
-        format!("{}{rel}", self.home)
+    /// The URL of a route in this language, from the site root.
+    pub fn route(&self, r: &Route) -> String {
+        format!("{}{}", self.home, r.path())
     }
 
     /// A link an editor wrote: a path on this site (`/tin-tuc/a/`) gets the
@@ -220,15 +265,15 @@ impl<'a> Views<'a> {
     }
 
     pub fn task_url(&self, id: &str) -> String {
-        self.url(&format!("nhiem-vu/{id}/"))
+        self.route(&Route::Task(id))
     }
 
     pub fn agency_url(&self, id: &str) -> String {
-        self.url(&format!("co-quan/{id}/"))
+        self.route(&Route::Agency(id))
     }
 
     pub fn kpi_url(&self, id: &str) -> String {
-        self.url(&format!("chi-tieu/{id}/"))
+        self.route(&Route::Kpi(id))
     }
 
     pub fn agency_name(&self, a: &'a Agency) -> &'a str {
@@ -350,7 +395,8 @@ impl<'a> Views<'a> {
         list
     }
 
-    pub fn rollup(&self, r: &Rollup, view_base: Option<&str>) -> RollupView {
+    /// A roll-up; `status_views` links each count to its status view.
+    pub fn rollup(&self, r: &Rollup, status_views: bool) -> RollupView {
         RollupView {
             total: r.total,
             done: r.done,
@@ -366,9 +412,11 @@ impl<'a> Views<'a> {
                 .map(|&s| CountView {
                     status: status_view(s, self.lang),
                     count: r.count(s),
-                    url: view_base
-                        .map(|b| format!("{b}{}/", s.slug()))
-                        .unwrap_or_default(),
+                    url: if status_views {
+                        self.route(&Route::StatusView(s.code()))
+                    } else {
+                        String::new()
+                    },
                 })
                 .collect(),
         }
@@ -472,7 +520,7 @@ impl<'a> Views<'a> {
             agency: self.agency_full(&d.agency).to_string(),
             agency_url: self.agency_url(&d.agency),
             period: self.lang.period(d.period),
-            period_url: self.url(&format!("bao-cao/{}/", d.period.key())),
+            period_url: self.route(&Route::Report(d.period)),
             due: fmt_date(d.due),
             outcome: d.outcome.code(),
             label: self.outcome_label(d.outcome),

@@ -54,21 +54,6 @@ impl Status {
             Status::NotStarted => "not_started",
         }
     }
-
-    /// The view under `/nhiem-vu/<slug>/`.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Status::DoneOnTime => "hoan-thanh-dung-han",
-            Status::DoneLate => "hoan-thanh-qua-han",
-            Status::Ongoing => "thuong-xuyen",
-            Status::Overdue => "qua-han",
-            Status::DueSoon => "sap-den-han",
-            Status::Blocked => "vuong-mac",
-            Status::InProgress => "dang-thuc-hien",
-            Status::NotStarted => "chua-trien-khai",
-        }
-    }
-
     pub fn label_vi(self) -> &'static str {
         match self {
             Status::DoneOnTime => "Hoàn thành đúng hạn",

@@ -1,0 +1,380 @@
+//! The route table: every address of the portal, in one place.
+//!
+//! Input: a typed [`Route`] (a task, an agency, a report month, a feed...).
+//! Output: its path relative to a language root (`nhiem-vu/ioc-soc/`), the
+//! file that holds it (`nhiem-vu/ioc-soc/index.html`), and back again with
+//! [`Route::parse`]. Paths are the same in every language; a language adds
+//! its prefix (`en/`) in front, and the site's base path in front of that.
+//!
+//! Nothing else in `src/` writes a path of a portal page: `render` asks
+//! this module for every URL it writes, `model` takes its reserved slugs
+//! from [`RESERVED_SLUGS`] and [`STATUS_VIEWS`], and the link check reads
+//! paths back with [`Route::parse`]. This module imports neither `model`
+//! nor `status`: status views are named by the status's data code, which
+//! `status` owns (`Status::code`), and a test in `render` checks that every
+//! status has a view here.
+
+use crate::date::Period;
+
+/// Sections of the portal: the first segment of every generated path.
+mod section {
+    pub const TASKS: &str = "nhiem-vu";
+    pub const AGENCIES: &str = "co-quan";
+    pub const GROUPS: &str = "to-cong-tac";
+    pub const KPIS: &str = "chi-tieu";
+    pub const REPORTS: &str = "bao-cao";
+    pub const DEADLINES: &str = "han-chot";
+    pub const NEWS: &str = "tin-tuc";
+    pub const TAGS: &str = "chu-de";
+    pub const DATA: &str = "du-lieu";
+    pub const SEARCH: &str = "tim-kiem";
+    pub const CHARTS: &str = "bieu-do";
+    pub const ASSETS: &str = "assets";
+    /// Kept free for plan pages, which the design names but the portal
+    /// does not render yet.
+    pub const PLANS: &str = "ke-hoach";
+    /// The English language root.
+    pub const EN: &str = "en";
+}
+
+/// Top-level paths the portal generates (or keeps for itself); a standing
+/// page may not take them.
+pub const RESERVED_SLUGS: &[&str] = &[
+    section::TASKS,
+    section::AGENCIES,
+    section::GROUPS,
+    section::KPIS,
+    section::REPORTS,
+    section::DEADLINES,
+    section::NEWS,
+    section::TAGS,
+    section::DATA,
+    section::SEARCH,
+    section::EN,
+    section::ASSETS,
+    section::PLANS,
+];
+
+/// The status views under `nhiem-vu/`: (status data code, slug). A task id
+/// may not take one of these slugs.
+pub const STATUS_VIEWS: &[(&str, &str)] = &[
+    ("done_on_time", "hoan-thanh-dung-han"),
+    ("done_late", "hoan-thanh-qua-han"),
+    ("ongoing", "thuong-xuyen"),
+    ("overdue", "qua-han"),
+    ("due_soon", "sap-den-han"),
+    ("blocked", "vuong-mac"),
+    ("in_progress", "dang-thuc-hien"),
+    ("not_started", "chua-trien-khai"),
+];
+
+/// The slug of the status view of the status with data code `code`.
+pub fn status_view_slug(code: &str) -> Option<&'static str> {
+    STATUS_VIEWS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, s)| *s)
+}
+
+/// Whether a task id would take the address of a status view.
+pub fn is_status_view_slug(id: &str) -> bool {
+    STATUS_VIEWS.iter().any(|(_, s)| *s == id)
+}
+
+/// The plan-wide charts under `bieu-do/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SiteChart {
+    /// Tasks per status.
+    Status,
+    /// The plan's burn-up.
+    Burnup,
+    /// Tasks per status, one bar per agency.
+    Agencies,
+}
+
+impl SiteChart {
+    pub const ALL: [SiteChart; 3] = [SiteChart::Status, SiteChart::Burnup, SiteChart::Agencies];
+
+    fn file(self) -> &'static str {
+        match self {
+            SiteChart::Status => "tinh-trang.svg",
+            SiteChart::Burnup => "tien-do.svg",
+            SiteChart::Agencies => "co-quan.svg",
+        }
+    }
+}
+
+/// One address of the portal. Ids and slugs are borrowed from the model;
+/// the route does not check that they exist (render makes only routes of
+/// things that do).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Route<'a> {
+    Home,
+    NotFound,
+    /// The deadline table.
+    Tasks,
+    /// The tasks of one status, by the status's data code.
+    StatusView(&'a str),
+    Task(&'a str),
+    Agencies,
+    Agency(&'a str),
+    AgencyFeed(&'a str),
+    AgencyCalendar(&'a str),
+    Group(&'a str),
+    GroupChart(&'a str),
+    GroupCalendar(&'a str),
+    Kpis,
+    Kpi(&'a str),
+    KpiChart(&'a str),
+    Reports,
+    Report(Period),
+    /// The feed of status changes.
+    ChangesFeed,
+    Deadlines,
+    /// The calendar of every deadline.
+    DeadlinesCalendar,
+    Data,
+    /// An open-data file by its file name (`nhiem-vu.csv`, `datapackage.json`).
+    DataFile(&'a str),
+    Search,
+    SearchIndex,
+    /// A page of the news list; 0 is the first.
+    News(usize),
+    Article(&'a str),
+    /// The articles with a tag, by the tag's slug.
+    Tag(&'a str),
+    /// A standing page by its slug.
+    Page(&'a str),
+    NewsFeed,
+    Chart(SiteChart),
+    Sitemap,
+    Robots,
+    /// A theme asset by its file name.
+    Asset(&'a str),
+}
+
+impl<'a> Route<'a> {
+    /// The path relative to a language root: "" for the home page, a
+    /// folder with a trailing slash for a page, a file name otherwise.
+    pub fn path(&self) -> String {
+        use section::*;
+        match self {
+            Route::Home => String::new(),
+            Route::NotFound => "404.html".into(),
+            Route::Tasks => format!("{TASKS}/"),
+            Route::StatusView(code) => {
+                format!("{TASKS}/{}/", status_view_slug(code).unwrap_or(code))
+            }
+            Route::Task(id) => format!("{TASKS}/{id}/"),
+            Route::Agencies => format!("{AGENCIES}/"),
+            Route::Agency(id) => format!("{AGENCIES}/{id}/"),
+            Route::AgencyFeed(id) => format!("{AGENCIES}/{id}/thay-doi.xml"),
+            Route::AgencyCalendar(id) => format!("{AGENCIES}/{id}/{DEADLINES}.ics"),
+            Route::Group(id) => format!("{GROUPS}/{id}/"),
+            Route::GroupChart(id) => format!("{GROUPS}/{id}/{CHARTS}.svg"),
+            Route::GroupCalendar(id) => format!("{GROUPS}/{id}/{DEADLINES}.ics"),
+            Route::Kpis => format!("{KPIS}/"),
+            Route::Kpi(id) => format!("{KPIS}/{id}/"),
+            Route::KpiChart(id) => format!("{KPIS}/{id}/{CHARTS}.svg"),
+            Route::Reports => format!("{REPORTS}/"),
+            Route::Report(p) => format!("{REPORTS}/{}/", p.key()),
+            Route::ChangesFeed => format!("{REPORTS}/thay-doi.xml"),
+            Route::Deadlines => format!("{DEADLINES}/"),
+            Route::DeadlinesCalendar => format!("{DEADLINES}.ics"),
+            Route::Data => format!("{DATA}/"),
+            Route::DataFile(name) => format!("{DATA}/{name}"),
+            Route::Search => format!("{SEARCH}/"),
+            Route::SearchIndex => format!("{SEARCH}/chi-muc.json"),
+            Route::News(0) => format!("{NEWS}/"),
+            Route::News(n) => format!("{NEWS}/trang/{}/", n + 1),
+            Route::Article(slug) => format!("{NEWS}/{slug}/"),
+            Route::Tag(slug) => format!("{TAGS}/{slug}/"),
+            Route::Page(slug) => format!("{slug}/"),
+            Route::NewsFeed => "atom.xml".into(),
+            Route::Chart(c) => format!("{CHARTS}/{}", c.file()),
+            Route::Sitemap => "sitemap.xml".into(),
+            Route::Robots => "robots.txt".into(),
+            Route::Asset(name) => format!("{ASSETS}/{name}"),
+        }
+    }
+
+    /// The file that holds the route, relative to a language root.
+    pub fn file(&self) -> String {
+        let path = self.path();
+        if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path
+        }
+    }
+
+    /// Whether the route is an HTML page (as opposed to a data file, feed,
+    /// calendar, chart or asset).
+    pub fn is_page(&self) -> bool {
+        let path = self.path();
+        path.is_empty() || path.ends_with('/') || *self == Route::NotFound
+    }
+
+    /// The route at `path` (relative to a language root, as [`Route::path`]
+    /// writes it), if it has the form of one. Paths of one segment that are
+    /// no section are read as standing pages.
+    pub fn parse(path: &'a str) -> Option<Route<'a>> {
+        use section::*;
+        let fixed = [
+            Route::Home,
+            Route::NotFound,
+            Route::Tasks,
+            Route::Agencies,
+            Route::Kpis,
+            Route::Reports,
+            Route::ChangesFeed,
+            Route::Deadlines,
+            Route::DeadlinesCalendar,
+            Route::Data,
+            Route::Search,
+            Route::SearchIndex,
+            Route::News(0),
+            Route::NewsFeed,
+            Route::Sitemap,
+            Route::Robots,
+        ];
+        if let Some(r) = fixed.into_iter().find(|r| r.path() == path) {
+            return Some(r);
+        }
+        if let Some(c) = SiteChart::ALL
+            .into_iter()
+            .find(|c| Route::Chart(*c).path() == path)
+        {
+            return Some(Route::Chart(c));
+        }
+        let parts: Vec<&'a str> = path.split('/').collect();
+        let page = |r: Route<'a>| Some(r);
+        match parts.as_slice() {
+            [TASKS, id, ""] => page(
+                STATUS_VIEWS
+                    .iter()
+                    .find(|(_, s)| s == id)
+                    .map_or(Route::Task(id), |(c, _)| Route::StatusView(c)),
+            ),
+            [AGENCIES, id, ""] => page(Route::Agency(id)),
+            [AGENCIES, id, "thay-doi.xml"] => page(Route::AgencyFeed(id)),
+            [AGENCIES, id, "han-chot.ics"] => page(Route::AgencyCalendar(id)),
+            [GROUPS, id, ""] => page(Route::Group(id)),
+            [GROUPS, id, "bieu-do.svg"] => page(Route::GroupChart(id)),
+            [GROUPS, id, "han-chot.ics"] => page(Route::GroupCalendar(id)),
+            [KPIS, id, ""] => page(Route::Kpi(id)),
+            [KPIS, id, "bieu-do.svg"] => page(Route::KpiChart(id)),
+            [REPORTS, month, ""] => Period::parse(month).map(Route::Report),
+            [DATA, name] if !name.is_empty() => page(Route::DataFile(name)),
+            [NEWS, "trang", n, ""] => n
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 2)
+                .map(|n| Route::News(n - 1)),
+            [NEWS, slug, ""] => page(Route::Article(slug)),
+            [TAGS, slug, ""] => page(Route::Tag(slug)),
+            [ASSETS, name] if !name.is_empty() => page(Route::Asset(name)),
+            [slug, ""] if !RESERVED_SLUGS.contains(slug) && !slug.is_empty() => {
+                page(Route::Page(slug))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn period(y: i32, m: u32) -> Period {
+        Period::parse(&format!("{y}-{m:02}")).unwrap()
+    }
+
+    #[test]
+    fn every_route_reads_back_from_its_path() {
+        let routes = [
+            Route::Home,
+            Route::NotFound,
+            Route::Tasks,
+            Route::StatusView("overdue"),
+            Route::Task("ioc-soc"),
+            Route::Agencies,
+            Route::Agency("so-tttt"),
+            Route::AgencyFeed("so-tttt"),
+            Route::AgencyCalendar("so-tttt"),
+            Route::Group("g1"),
+            Route::GroupChart("g1"),
+            Route::GroupCalendar("g1"),
+            Route::Kpis,
+            Route::Kpi("k"),
+            Route::KpiChart("k"),
+            Route::Reports,
+            Route::Report(period(2025, 5)),
+            Route::ChangesFeed,
+            Route::Deadlines,
+            Route::DeadlinesCalendar,
+            Route::Data,
+            Route::DataFile("nhiem-vu.csv"),
+            Route::Search,
+            Route::SearchIndex,
+            Route::News(0),
+            Route::News(2),
+            Route::Article("a"),
+            Route::Tag("t"),
+            Route::Page("gioi-thieu"),
+            Route::NewsFeed,
+            Route::Chart(SiteChart::Status),
+            Route::Chart(SiteChart::Burnup),
+            Route::Chart(SiteChart::Agencies),
+            Route::Sitemap,
+            Route::Robots,
+            Route::Asset("style.css"),
+        ];
+        for r in routes {
+            let path = r.path();
+            assert_eq!(Route::parse(&path), Some(r.clone()), "{path}");
+        }
+    }
+
+    #[test]
+    fn paths_of_the_portal() {
+        assert_eq!(Route::Home.file(), "index.html");
+        assert_eq!(Route::NotFound.file(), "404.html");
+        assert_eq!(Route::StatusView("overdue").path(), "nhiem-vu/qua-han/");
+        assert_eq!(
+            Route::Report(period(2025, 2)).file(),
+            "bao-cao/2025-02/index.html"
+        );
+        assert_eq!(Route::News(1).path(), "tin-tuc/trang/2/");
+        assert_eq!(Route::AgencyCalendar("a").path(), "co-quan/a/han-chot.ics");
+        assert!(Route::Tasks.is_page() && !Route::NewsFeed.is_page());
+        assert_eq!(Route::parse("nhiem-vu/trang/"), Some(Route::Task("trang")));
+        assert_eq!(Route::parse("bao-cao/2025-13/"), None);
+        assert_eq!(Route::parse("tin-tuc/trang/1/"), None, "page 1 is tin-tuc/");
+        assert_eq!(Route::parse("han-chot/x/"), None);
+    }
+
+    #[test]
+    fn reserved_slugs_cover_every_section() {
+        for r in [
+            Route::Tasks,
+            Route::Agencies,
+            Route::Group("g"),
+            Route::Kpis,
+            Route::Reports,
+            Route::Deadlines,
+            Route::News(0),
+            Route::Tag("t"),
+            Route::Data,
+            Route::Search,
+            Route::Asset("a"),
+            Route::Chart(SiteChart::Status),
+        ] {
+            let first = r.path().split('/').next().unwrap_or_default().to_string();
+            assert!(
+                RESERVED_SLUGS.contains(&first.as_str()) || first == section::CHARTS,
+                "{first}"
+            );
+        }
+    }
+}
