@@ -3,6 +3,7 @@
 
 use crate::Options;
 use crate::date::{Date, parse_date};
+use crate::route::BaseUrl;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -31,8 +32,8 @@ pub enum Command {
         #[arg(long, value_parser = parse_as_of)]
         as_of: Option<Date>,
         /// Base URL for links, e.g. http://127.0.0.1:8000/ for a local preview.
-        #[arg(long)]
-        base_url: Option<String>,
+        #[arg(long, value_parser = BaseUrl::parse_absolute)]
+        base_url: Option<BaseUrl>,
         /// Include articles marked `draft: true`.
         #[arg(long)]
         drafts: bool,
@@ -53,6 +54,9 @@ pub enum Command {
         /// Treat warnings as errors (exit code 1).
         #[arg(long)]
         strict: bool,
+        /// Check the site as `build --drafts` makes it.
+        #[arg(long)]
+        drafts: bool,
     },
 }
 
@@ -87,13 +91,18 @@ impl Command {
                 base_url: None,
                 drafts: false,
             },
-            Command::Check { root, as_of, .. } => Options {
+            Command::Check {
+                root,
+                as_of,
+                drafts,
+                ..
+            } => Options {
                 root: root.clone(),
                 output: None,
                 as_of: *as_of,
                 fallback_date,
                 base_url: None,
-                drafts: true,
+                drafts: *drafts,
             },
         }
     }

@@ -36,7 +36,8 @@ pub struct Options {
     /// The date used when neither the command line nor site.yaml sets one:
     /// SOURCE_DATE_EPOCH or today, read by the binary, never by the library.
     pub fallback_date: Date,
-    pub base_url: Option<String>,
+    /// Overrides `base_url` of site.yaml (checked by the command line).
+    pub base_url: Option<route::BaseUrl>,
     pub drafts: bool,
 }
 
@@ -178,21 +179,50 @@ fn as_of(opts: &Options, m: &model::Model) -> Date {
     opts.as_of.or(m.site().as_of).unwrap_or(opts.fallback_date)
 }
 
-/// `tiendo check`: every error and warning, and the figures; writes nothing.
+/// What the stages after the model produce: the site in memory and the
+/// figures it shows. Errors and warnings go to `diags`.
+struct Made<'m> {
+    site: render::RenderedSite,
+    fig: status::Figures<'m>,
+}
+
+/// Status and render, shared by `check` and `build` so that both find the
+/// same problems; only `build` then writes. `None` when the model has
+/// errors (the later stages need a sound model).
+fn status_render<'m>(
+    opts: &Options,
+    m: &'m model::Model,
+    clock: &mut Clock,
+    diags: &mut Diagnostics,
+) -> Option<Made<'m>> {
+    if diags.has_errors() {
+        return None;
+    }
+    let fig = status::compute(m, as_of(opts, m));
+    clock.lap("status");
+    progress_warnings(m, &fig, diags);
+    let site = render::render(
+        m,
+        &fig,
+        &render::RenderOptions {
+            base_url: opts.base_url.clone(),
+        },
+        diags,
+    );
+    clock.lap("render");
+    Some(Made { site, fig })
+}
+
+/// `tiendo check`: every error and warning that `build` would report, and
+/// the figures; renders the site in memory and writes nothing.
 pub fn check(opts: &Options) -> Result<Report, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
-    let mut summary_out = None;
-    if !diags.has_errors() {
-        let fig = status::compute(&m, as_of(opts, &m));
-        clock.lap("status");
-        progress_warnings(&m, &fig, &mut diags);
-        summary_out = Some(summary(&m, &fig));
-    }
+    let made = status_render(opts, &m, &mut clock, &mut diags);
     Ok(Report {
         diagnostics: diags.sorted(),
-        summary: summary_out,
+        summary: made.map(|made| summary(&m, &made.fig)),
         timings: clock.timings,
         files_written: 0,
     })
@@ -204,24 +234,10 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
-    if diags.has_errors() {
+    let made = status_render(opts, &m, &mut clock, &mut diags);
+    let Some(Made { site, fig }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted()));
-    }
-    let fig = status::compute(&m, as_of(opts, &m));
-    clock.lap("status");
-    progress_warnings(&m, &fig, &mut diags);
-    let site = render::render(
-        &m,
-        &fig,
-        &render::RenderOptions {
-            base_url: opts.base_url.clone(),
-        },
-        &mut diags,
-    );
-    clock.lap("render");
-    if diags.has_errors() {
-        return Err(Failure::Content(diags.sorted()));
-    }
+    };
     let target = opts
         .output
         .clone()

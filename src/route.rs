@@ -282,6 +282,74 @@ impl<'a> Route<'a> {
     }
 }
 
+/// Where the site is published: the origin (scheme, host and port) and
+/// the base path every link starts with. Parsed by the `url` crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// `https://example.gov.vn`, or "" for a site given as a bare path.
+    pub origin: String,
+    /// The path part, with a slash at both ends (`/` or `/tien-do/`).
+    pub path: String,
+}
+
+impl BaseUrl {
+    /// The expected form, for messages.
+    pub const FORM: &'static str = "https://example.gov.vn/ or https://example.gov.vn/tien-do/";
+
+    /// An absolute http(s) URL with a host, such as `--base-url` takes.
+    pub fn parse_absolute(text: &str) -> Result<BaseUrl, String> {
+        let bad = |why: &str| {
+            Err(format!(
+                "base URL `{text}` {why}; write it as {}",
+                BaseUrl::FORM
+            ))
+        };
+        let url = match url::Url::parse(text) {
+            Ok(u) => u,
+            Err(url::ParseError::RelativeUrlWithoutBase) => {
+                return bad("has no scheme (https://) and host");
+            }
+            Err(e) => return bad(&format!("is not a URL ({e})")),
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            return bad("must start with https:// or http://");
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return bad("has no host");
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return bad("may not have a query (?) or fragment (#)");
+        }
+        Ok(BaseUrl {
+            origin: url.origin().ascii_serialization(),
+            path: slashed(url.path()),
+        })
+    }
+
+    /// A base URL from site.yaml, which may also be a bare path (`/`,
+    /// `/portal/`) for a site whose host is not known yet; the model has
+    /// checked its form.
+    pub fn parse_site(text: &str) -> Result<BaseUrl, String> {
+        if text.starts_with('/') && !text.starts_with("//") {
+            return Ok(BaseUrl {
+                origin: String::new(),
+                path: slashed(text),
+            });
+        }
+        BaseUrl::parse_absolute(text)
+    }
+}
+
+/// `p` with exactly one slash at each end.
+fn slashed(p: &str) -> String {
+    let trimmed = p.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,6 +420,37 @@ mod tests {
         assert_eq!(Route::parse("bao-cao/2025-13/"), None);
         assert_eq!(Route::parse("tin-tuc/trang/1/"), None, "page 1 is tin-tuc/");
         assert_eq!(Route::parse("han-chot/x/"), None);
+    }
+
+    #[test]
+    fn base_urls() {
+        let ok = |s: &str| BaseUrl::parse_site(s).unwrap();
+        let b = ok("https://example.gov.vn");
+        assert_eq!(
+            (b.origin.as_str(), b.path.as_str()),
+            ("https://example.gov.vn", "/")
+        );
+        assert_eq!(ok("https://example.gov.vn/tien-do").path, "/tien-do/");
+        assert_eq!(ok("https://example.gov.vn/tien-do/").path, "/tien-do/");
+        assert_eq!(ok("http://127.0.0.1:8000/").origin, "http://127.0.0.1:8000");
+        assert_eq!(
+            ok("/portal/"),
+            BaseUrl {
+                origin: String::new(),
+                path: "/portal/".into()
+            }
+        );
+        for bad in [
+            "example.gov.vn",
+            "example.gov.vn/tien-do/",
+            "ftp://x.vn/",
+            "https://",
+            "https://x.vn/?a=1",
+            "/portal/",
+        ] {
+            let e = BaseUrl::parse_absolute(bad).unwrap_err();
+            assert!(e.contains(BaseUrl::FORM), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! differ by dash and marker shape and carry direct labels; bar segments
 //! carry their counts and a legend with the status labels.
 
+use super::escape::escape;
 use super::i18n::{Lang, Strings};
 use super::views::icon;
 use crate::date::{Date, fmt_date};
@@ -65,13 +66,6 @@ pub fn status_color(s: Status) -> RGBColor {
 
 fn hex(c: RGBColor) -> String {
     format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Adds the accessible name and description, and the dashes.

@@ -334,7 +334,7 @@ pub fn sitemap<'a>(
         let Some(dir) = p.strip_suffix("index.html") else {
             continue;
         };
-        let loc = format!("{origin}{base}{dir}").replace('&', "&amp;");
+        let loc = super::escape::escape(&format!("{origin}{base}{dir}"));
         out.push_str(&format!(
             "  <url><loc>{loc}</loc><lastmod>{as_of}</lastmod></url>\n"
         ));

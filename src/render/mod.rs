@@ -7,6 +7,7 @@
 
 pub mod charts;
 pub mod data;
+pub mod escape;
 pub mod feeds;
 pub mod i18n;
 mod links;
@@ -16,12 +17,12 @@ pub mod views;
 
 use crate::diag::{Diagnostics, Loc};
 use crate::model::Model;
-use crate::route::{Route, SiteChart};
+use crate::route::{BaseUrl, Route, SiteChart};
 use crate::status::{Figures, Status};
 use i18n::{Lang, Strings};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Every file of the site, by path relative to the output folder.
@@ -34,7 +35,7 @@ pub struct RenderedSite {
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// Overrides `base_url` of site.yaml.
-    pub base_url: Option<String>,
+    pub base_url: Option<BaseUrl>,
 }
 
 /// The standing page that explains how figures are computed; task pages
@@ -43,22 +44,6 @@ pub const METHOD_PAGE: &str = "phuong-phap";
 
 /// News articles per page of the list.
 pub const ARTICLES_PER_PAGE: usize = 10;
-
-/// The path part of a base URL, with a slash at both ends: links are
-/// written from the site root so that the portal works under a sub-path.
-pub fn base_path(base_url: &str) -> String {
-    let rest = base_url
-        .strip_prefix("https://")
-        .or_else(|| base_url.strip_prefix("http://"))
-        .map(|r| r.find('/').map_or("/", |i| &r[i..]))
-        .unwrap_or(base_url);
-    let trimmed = rest.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".to_string()
-    } else {
-        format!("/{trimmed}/")
-    }
-}
 
 /// One page to render, in one language.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -190,8 +175,8 @@ impl<'a> Renderer<'a> {
             .replace("{date}", &crate::date::fmt_date(self.fig.as_of));
         let embed = format!(
             "<figure><img src=\"{full_url}\" alt=\"{}\" width=\"{width}\" height=\"{height}\" style=\"max-width:100%;height:auto\"><figcaption>{} ({credit})</figcaption></figure>",
-            attr(&chart.desc),
-            attr(&chart.title)
+            escape::escape(&chart.desc),
+            escape::escape(&chart.title)
         );
         Some(views::ChartView {
             url,
@@ -287,14 +272,6 @@ impl<'a> Renderer<'a> {
             nav: views::Nav::new(&v.home, &self.base),
         }
     }
-}
-
-/// Text for an HTML attribute or element written by hand (the embed snippet).
-fn attr(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// The width and height plotters wrote on the root element.
@@ -655,17 +632,6 @@ fn written_in(m: &Model, link: &str) -> Option<Arc<str>> {
         })
 }
 
-/// The origin (scheme and host) of a base URL, or "" for a bare path.
-fn origin(base_url: &str) -> String {
-    for scheme in ["https://", "http://"] {
-        if let Some(rest) = base_url.strip_prefix(scheme) {
-            let host = rest.split('/').next().unwrap_or("");
-            return format!("{scheme}{host}");
-        }
-    }
-    String::new()
-}
-
 /// Every page, for every language, in a stable order.
 fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
     let mut out = Vec::new();
@@ -684,12 +650,7 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         add(Job::Kpis);
         (0..m.kpis.len()).for_each(|i| add(Job::Kpi(i)));
         add(Job::Reports);
-        for p in fig
-            .months
-            .keys()
-            .chain(fig.changes.keys())
-            .collect::<BTreeSet<_>>()
-        {
+        for p in &fig.report_months {
             add(Job::Report(*p));
         }
         add(Job::Deadlines);
@@ -768,10 +729,16 @@ pub fn render(
         diags.error(Loc::file(&Arc::from("templates")), template_error(&e));
         return RenderedSite::default();
     }
-    let base_url = options
-        .base_url
-        .clone()
-        .unwrap_or_else(|| model.site().base_url.clone());
+    let site_url = match &options.base_url {
+        Some(u) => u.clone(),
+        None => match BaseUrl::parse_site(&model.site().base_url) {
+            Ok(u) => u,
+            Err(e) => {
+                diags.error(Loc::file(&Arc::from("content/site.yaml")), e);
+                return RenderedSite::default();
+            }
+        },
+    };
     let langs: Vec<Lang> = model
         .site()
         .languages
@@ -824,7 +791,7 @@ pub fn render(
         |p| p.lang.as_deref(),
         &langs,
     );
-    let base = base_path(&base_url);
+    let base = site_url.path.clone();
     let menus = langs
         .iter()
         .map(|&l| {
@@ -863,7 +830,7 @@ pub fn render(
         articles_about,
         tagged_tasks,
         base,
-        origin: origin(&base_url),
+        origin: site_url.origin.clone(),
         langs,
         strings,
         tags,
@@ -982,22 +949,11 @@ mod tests {
 
     #[test]
     fn every_status_has_a_view_of_its_own() {
-        let slugs: BTreeSet<&str> = Status::ALL
+        let slugs: std::collections::BTreeSet<&str> = Status::ALL
             .iter()
             .filter_map(|s| crate::route::status_view_slug(s.code()))
             .collect();
         assert_eq!(slugs.len(), Status::ALL.len());
         assert_eq!(crate::route::STATUS_VIEWS.len(), Status::ALL.len());
-    }
-
-    #[test]
-    fn base_paths() {
-        assert_eq!(base_path("https://example.gov.vn"), "/");
-        assert_eq!(base_path("https://example.gov.vn/"), "/");
-        assert_eq!(base_path("https://example.gov.vn/tien-do"), "/tien-do/");
-        assert_eq!(base_path("http://127.0.0.1:8000/"), "/");
-        assert_eq!(base_path("/portal/"), "/portal/");
-        assert_eq!(origin("http://127.0.0.1:8000/x/"), "http://127.0.0.1:8000");
-        assert_eq!(origin("/x/"), "");
     }
 }

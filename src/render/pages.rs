@@ -925,16 +925,7 @@ fn reports(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<V
         report_day: u32,
     }
     let v = r.views(lang);
-    let mut periods: Vec<Period> = r
-        .fig
-        .months
-        .keys()
-        .chain(r.fig.changes.keys())
-        .copied()
-        .collect();
-    periods.sort();
-    periods.dedup();
-    periods.reverse();
+    let periods: Vec<Period> = r.fig.report_months.iter().rev().copied().collect();
     let ctx = Page {
         common: r.common(
             lang,
@@ -1077,18 +1068,7 @@ fn report(r: &Renderer, lang: Lang, job: &Job, p: Period, d: &mut Diagnostics) -
         })
         .collect();
     let changes = r.fig.changes.get(&p).cloned().unwrap_or_default();
-    let all: Vec<Period> = {
-        let mut x: Vec<Period> = r
-            .fig
-            .months
-            .keys()
-            .chain(r.fig.changes.keys())
-            .copied()
-            .collect();
-        x.sort();
-        x.dedup();
-        x
-    };
+    let all: Vec<Period> = r.fig.report_months.iter().copied().collect();
     let pos = all.iter().position(|x| *x == p);
     let link = |q: Option<&Period>| {
         q.map(|q| Link {

@@ -353,6 +353,11 @@ pub struct Figures<'m> {
     pub recurring: HashMap<usize, Vec<(Period, Outcome)>>,
     pub kpis: Vec<KpiStatus>,
     pub changes: BTreeMap<Period, MonthChanges>,
+    /// The months that get a monthly report page: every judged month,
+    /// every month with changes, and the month of every report known by D
+    /// (a report may name a month before the plan or after D's month).
+    /// Pages link only to these months.
+    pub report_months: BTreeSet<Period>,
 }
 
 impl Figures<'_> {
@@ -503,6 +508,17 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         .map(|k| kpi::kpi_status(m, k, as_of))
         .collect::<Vec<_>>();
     let changes = month_changes(m, &lead_updates, &kpis, as_of);
+    let report_months = months
+        .keys()
+        .chain(changes.keys())
+        .copied()
+        .chain(
+            m.reports
+                .iter()
+                .filter(|r| r.submitted <= as_of)
+                .map(|r| r.period),
+        )
+        .collect();
     Figures {
         as_of,
         tasks,
@@ -515,6 +531,7 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         recurring,
         kpis,
         changes,
+        report_months,
     }
 }
 

@@ -64,10 +64,41 @@ pub fn tiendo(args: &[&str], root: &Path) -> Run {
     }
 }
 
-/// `tiendo check` on the minimal site with one file replaced.
+/// `tiendo check` on the minimal site with one file replaced; `build` on
+/// the same site must report the same (see [`assert_build_agrees`]).
 pub fn check_with(path: &str, content: &str) -> Run {
     let dir = site_with(&[(path, Some(content.as_bytes()))]);
-    tiendo(&["check"], dir.path())
+    let run = tiendo(&["check"], dir.path());
+    assert_build_agrees(&run, dir.path());
+    run
+}
+
+/// Runs `build` on the site that `check` ran on and asserts that it exits
+/// with the same code and prints the same errors and warnings: `check`
+/// runs every stage `build` runs except writing.
+#[track_caller]
+pub fn assert_build_agrees(check: &Run, root: &Path) {
+    let out = tempfile::tempdir().unwrap();
+    let build = tiendo(
+        &[
+            "build",
+            "--output",
+            &out.path().join("site").to_string_lossy(),
+        ],
+        root,
+    );
+    let diagnostics = |stderr: &str| -> Vec<String> {
+        stderr
+            .lines()
+            .filter(|l| !l.starts_with("build failed"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        (check.code, diagnostics(&check.stderr)),
+        (build.code, diagnostics(&build.stderr)),
+        "check and build disagree (left: check, right: build)"
+    );
 }
 
 /// Asserts that the run failed with exit code 1 and printed `line` as one
