@@ -707,6 +707,7 @@ mod tests {
         KpiStatus {
             points,
             latest,
+            owner_on: None,
             gap: None,
             reached,
             trend,

@@ -468,7 +468,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
                     Direction::Down => "down",
                 }),
                 opt(k.deadline.date().map(|d| d.to_string())),
-                opt(m.holder_on(&k.owner, fig.as_of).map(str::to_string)),
+                opt(ks.owner_on.clone()),
                 opt(k.baseline.map(|(d, _)| d.to_string())),
                 k.baseline.map_or(Value::Null, |(_, v)| num(v)),
                 opt(ks.latest.as_ref().map(|p| p.date.to_string())),

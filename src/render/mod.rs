@@ -138,8 +138,6 @@ pub(crate) struct Renderer<'a> {
     pub charts: BTreeMap<(Lang, String), charts::Chart>,
     /// The open-data tables.
     pub tables: Vec<data::Table>,
-    /// The plan's burn-up, for its chart and the table beside it.
-    pub burnup: Vec<crate::status::BurnupPoint>,
 }
 
 impl<'a> Renderer<'a> {
@@ -338,7 +336,9 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 t,
             )
         }
-        ChartJob::Site(SiteChart::Burnup) => charts::burnup_chart(&r.burnup, fig.as_of, lang, t),
+        ChartJob::Site(SiteChart::Burnup) => {
+            charts::burnup_chart(&r.fig.burnup, fig.as_of, lang, t)
+        }
         ChartJob::Site(SiteChart::Agencies) => {
             let ids: Vec<&str> = m.agencies.iter().map(|a| a.id.as_str()).collect();
             charts::status_bars(
@@ -413,16 +413,7 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
         );
     }
     for g in &m.groups {
-        let tasks: Vec<usize> = (0..m.tasks.len())
-            .filter(|&i| {
-                fig.tasks[i]
-                    .lead_on
-                    .as_deref()
-                    .and_then(|l| m.agency(l))
-                    .and_then(|a| a.group.as_deref())
-                    == Some(g.id.as_str())
-            })
-            .collect();
+        let tasks: Vec<usize> = fig.group_leads.get(&g.id).cloned().unwrap_or_default();
         let name = format!("{} · {}", s.title, g.name);
         site.files.insert(
             Route::GroupCalendar(&g.id).file(),
@@ -430,7 +421,7 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
         );
     }
     // Feeds and the search index, per language.
-    let events = crate::status::events(m, fig);
+    let events = &fig.events;
     let host = feeds::host(&r.origin);
     for &lang in &r.langs {
         let v = r.views(lang);
@@ -546,32 +537,18 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
     );
 }
 
-/// One bar per agency that leads a task on D, the most overdue first.
+/// One bar per agency in `ids` that leads a task on D, in the order of
+/// status's agency ranking (the most overdue first).
 pub(crate) fn agency_bars(v: &views::Views, ids: &[&str]) -> Vec<charts::BarRow> {
-    let mut rows: Vec<(usize, usize, usize, &str)> = ids
+    v.fig
+        .agency_ranking
         .iter()
-        .filter_map(|id| v.fig.agencies.get(*id).map(|f| (id, f)))
-        .filter(|(_, f)| f.rollup.total > 0)
-        .map(|(id, f)| {
-            let open = f.rollup.total - f.rollup.done;
-            (f.rollup.count(Status::Overdue), open, f.rollup.total, *id)
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then(b.1.cmp(&a.1))
-            .then(b.2.cmp(&a.2))
-            .then(a.3.cmp(b.3))
-    });
-    rows.into_iter()
-        .map(|(.., id)| charts::BarRow {
-            label: v.agency_short(id).to_string(),
-            counts: v
-                .fig
-                .agencies
-                .get(id)
-                .map(|f| f.rollup.counts)
-                .unwrap_or_default(),
+        .filter(|id| ids.contains(&id.as_str()))
+        .filter_map(|id| {
+            Some(charts::BarRow {
+                label: v.agency_short(id).to_string(),
+                counts: v.fig.agencies.get(id)?.rollup.counts,
+            })
         })
         .collect()
 }
@@ -838,7 +815,6 @@ pub fn render(
         pages,
         charts: BTreeMap::new(),
         tables: Vec::new(),
-        burnup: crate::status::burnup(model, figures),
     };
     r.charts = all_charts(&r);
     r.tables = data::tables(model, figures, &format!("{}{}", r.origin, r.base));

@@ -170,7 +170,7 @@ fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<
     let v = r.views(lang);
     // The burn-up's figures at the end of each month (and on D), for the
     // table beside the chart.
-    let points = &r.burnup;
+    let points = &r.fig.burnup;
     let mut burnup: Vec<BurnupRow> = Vec::new();
     for (i, p) in points.iter().enumerate() {
         let last_of_month = points
@@ -193,14 +193,18 @@ fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<
         .collect();
     upcoming = v.by_deadline(upcoming);
     upcoming.truncate(5);
-    let mut agencies_overdue: Vec<(usize, &str)> = r
+    let agencies_overdue: Vec<(usize, &str)> = r
         .fig
-        .agencies
+        .agency_ranking
         .iter()
-        .filter(|(_, a)| a.rollup.count(Status::Overdue) > 0)
-        .map(|(id, a)| (a.rollup.count(Status::Overdue), id.as_str()))
+        .filter_map(|id| {
+            Some((
+                r.fig.agencies.get(id)?.rollup.count(Status::Overdue),
+                id.as_str(),
+            ))
+        })
+        .filter(|(n, _)| *n > 0)
         .collect();
-    agencies_overdue.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     let t = v.t;
     let ctx = Home {
         common: r.common(
@@ -448,11 +452,9 @@ fn task(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) -> O
             .map(|a| v.agency_url(a))
             .unwrap_or_default(),
         handover,
-        support: t
-            .support
+        support: s
+            .support_on
             .iter()
-            .filter_map(|a| r.model.holder_on(a, as_of))
-            .filter(|a| Some(*a) != s.lead_on.as_deref())
             .map(|a| Link {
                 label: v.agency_full(a).to_string(),
                 url: v.agency_url(a),
@@ -701,9 +703,7 @@ fn agency(r: &Renderer, lang: Lang, job: &Job, i: usize, d: &mut Diagnostics) ->
         handed_over: v.rows(v.by_deadline(handed_over)),
         duties: duties.into_iter().map(|x| v.duty(x)).collect(),
         kpis: (0..r.model.kpis.len())
-            .filter(|&k| {
-                r.model.holder_on(&r.model.kpis[k].owner, r.fig.as_of) == Some(a.id.as_str())
-            })
+            .filter(|&k| r.fig.kpis[k].owner_on.as_deref() == Some(a.id.as_str()))
             .map(|k| v.kpi_row(k))
             .collect(),
         on_time: f.count(|o| *o == Outcome::OnTime),
@@ -1007,12 +1007,13 @@ fn report(r: &Renderer, lang: Lang, job: &Job, p: Period, d: &mut Diagnostics) -
     }
     let v = r.views(lang);
     let duties = r.fig.months.get(&p).map(Vec::as_slice).unwrap_or(&[]);
-    let as_of = r.fig.as_of;
     let reports = r
-        .model
-        .reports
-        .iter()
-        .filter(|rep| rep.period == p && rep.submitted <= as_of)
+        .fig
+        .reports_known
+        .get(&p)
+        .into_iter()
+        .flatten()
+        .map(|&ri| &r.model.reports[ri])
         .map(|rep| {
             let duty = duties.iter().find(|x| x.agency == rep.agency);
             ReportView {

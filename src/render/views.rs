@@ -469,10 +469,7 @@ impl<'a> Views<'a> {
     pub fn kpi_row(&self, k: usize) -> KpiRow<'a> {
         let kpi: &'a Kpi = &self.model.kpis[k];
         let ks: &KpiStatus = &self.fig.kpis[k];
-        let owner = self
-            .model
-            .holder_on(&kpi.owner, self.fig.as_of)
-            .unwrap_or(&kpi.owner);
+        let owner = ks.owner_on.as_deref().unwrap_or(&kpi.owner);
         let owner: &'a str = self
             .model
             .agency(owner)

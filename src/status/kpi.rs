@@ -70,6 +70,9 @@ pub struct KpiStatus {
     pub reached: bool,
     pub trend: Option<Trend>,
     pub verdict: Verdict,
+    /// The agency that owns the KPI on D (through lineage); `None` once
+    /// the owner was dissolved without successor.
+    pub owner_on: Option<String>,
 }
 
 /// Whether `value` meets `target` in `direction`.
@@ -179,6 +182,7 @@ pub fn kpi_status(m: &Model, k: usize, as_of: Date) -> KpiStatus {
         Some(_) => Verdict::OffTrack,
     };
     KpiStatus {
+        owner_on: m.holder_on(&kpi.owner, as_of).map(str::to_string),
         points,
         latest,
         gap,

@@ -119,6 +119,9 @@ pub struct TaskStatus {
     pub days_left: Option<i64>,
     /// The agency that leads the task on D.
     pub lead_on: Option<String>,
+    /// The agencies that support the task on D (each supporter resolved
+    /// through lineage), in the plan's order, once each, without the lead.
+    pub support_on: Vec<String>,
     /// The submission date of the lead's latest update, if any.
     pub last_update: Option<Date>,
 }
@@ -172,8 +175,14 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
             .as_deref()
             .and_then(|l| m.holder_on(l, d))
             .map(str::to_string),
+        support_on: Vec::new(),
         last_update: latest.map(|u| u.report.submitted),
     };
+    for a in task.support.iter().filter_map(|a| m.holder_on(a, d)) {
+        if Some(a) != s.lead_on.as_deref() && !s.support_on.iter().any(|x| x == a) {
+            s.support_on.push(a.to_string());
+        }
+    }
     if let Some(done) = done_on {
         match due {
             Some(dl) if done > dl => {
@@ -347,6 +356,14 @@ pub struct Figures<'m> {
     pub plans: Vec<Rollup>,
     pub agencies: BTreeMap<String, AgencyFigures>,
     pub groups: BTreeMap<String, Rollup>,
+    /// Per working group: the tasks led on D by one of its agencies.
+    pub group_leads: BTreeMap<String, Vec<usize>>,
+    /// Agencies that lead a task on D, the most overdue first (then most
+    /// open, most tasks, id): the one order of the dashboard and charts.
+    pub agency_ranking: Vec<String>,
+    /// Per month: the reports for it submitted by D (indices into
+    /// `Model::reports`), in the model's order.
+    pub reports_known: BTreeMap<Period, Vec<usize>>,
     /// Months judged so far (report day on or before D), oldest first, with their duties.
     pub months: BTreeMap<Period, Vec<Duty>>,
     /// Per recurring task: its lead's reporting, period by period.
@@ -358,6 +375,10 @@ pub struct Figures<'m> {
     /// (a report may name a month before the plan or after D's month).
     /// Pages link only to these months.
     pub report_months: BTreeSet<Period>,
+    /// The plan's burn-up ([`burnup`]).
+    pub burnup: Vec<BurnupPoint>,
+    /// Status changes up to D, newest first ([`events`]).
+    pub events: Vec<Event>,
 }
 
 impl Figures<'_> {
@@ -446,20 +467,13 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         .iter()
         .map(|a| (a.id.clone(), AgencyFigures::default()))
         .collect();
-    for (i, t) in m.tasks.iter().enumerate() {
+    for i in 0..m.tasks.len() {
         if let Some(lead) = &tasks[i].lead_on
             && let Some(a) = agencies.get_mut(lead)
         {
             a.leads.push(i);
         }
-        let mut supporters: BTreeSet<&str> = BTreeSet::new();
-        for s in &t.support {
-            if let Some(h) = m.holder_on(s, as_of)
-                && Some(h) != tasks[i].lead_on.as_deref()
-            {
-                supporters.insert(h);
-            }
-        }
+        let supporters: BTreeSet<&str> = tasks[i].support_on.iter().map(String::as_str).collect();
         for h in supporters {
             if let Some(a) = agencies.get_mut(h) {
                 a.supports.push(i);
@@ -485,10 +499,12 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
             list.push(i);
         }
     }
-    let groups = groups
-        .into_iter()
-        .map(|(g, list)| (g, Rollup::of(list.into_iter(), &tasks, m)))
+    let group_rollups = groups
+        .iter()
+        .map(|(g, list)| (g.clone(), Rollup::of(list.iter().copied(), &tasks, m)))
         .collect();
+    let group_leads = groups;
+    let groups = group_rollups;
 
     let months = duties(m, &lead_updates, as_of);
     for duties in months.values() {
@@ -508,18 +524,20 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         .map(|k| kpi::kpi_status(m, k, as_of))
         .collect::<Vec<_>>();
     let changes = month_changes(m, &lead_updates, &kpis, as_of);
+    let mut reports_known: BTreeMap<Period, Vec<usize>> = BTreeMap::new();
+    for (i, r) in m.reports.iter().enumerate() {
+        if r.submitted <= as_of {
+            reports_known.entry(r.period).or_default().push(i);
+        }
+    }
     let report_months = months
         .keys()
         .chain(changes.keys())
+        .chain(reports_known.keys())
         .copied()
-        .chain(
-            m.reports
-                .iter()
-                .filter(|r| r.submitted <= as_of)
-                .map(|r| r.period),
-        )
         .collect();
-    Figures {
+    let agency_ranking = agency_ranking(&agencies);
+    let mut fig = Figures {
         as_of,
         tasks,
         timelines,
@@ -527,12 +545,46 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         plans,
         agencies,
         groups,
+        group_leads,
+        agency_ranking,
+        reports_known,
         months,
         recurring,
         kpis,
         changes,
         report_months,
-    }
+        burnup: Vec::new(),
+        events: Vec::new(),
+    };
+    // Both read the figures above.
+    fig.burnup = burnup(m, &fig);
+    fig.events = events(m, &fig);
+    fig
+}
+
+/// Agencies that lead a task on D, the most overdue first, then the most
+/// open tasks, the most tasks, and by id.
+fn agency_ranking(agencies: &BTreeMap<String, AgencyFigures>) -> Vec<String> {
+    let mut rows: Vec<(usize, usize, usize, &str)> = agencies
+        .iter()
+        .filter(|(_, f)| f.rollup.total > 0)
+        .map(|(id, f)| {
+            let r = &f.rollup;
+            (
+                r.count(Status::Overdue),
+                r.total - r.done,
+                r.total,
+                id.as_str(),
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then(b.2.cmp(&a.2))
+            .then(a.3.cmp(b.3))
+    });
+    rows.into_iter().map(|(.., id)| id.to_string()).collect()
 }
 
 /// Whether the task was open on `day`: not reported done by its lead in a

@@ -859,3 +859,55 @@ fn events_of_a_month() {
     assert!(ev.iter().any(|e| e.1 == EventKind::ReportMissing), "{ev:?}");
     assert!(ev.windows(2).all(|w| w[0].0 >= w[1].0), "newest first");
 }
+
+#[test]
+fn supporters_on_d_follow_lineage_once_each_without_the_lead() {
+    let mut t = task("a", "help", "2025-12-31");
+    // `old` merged into `lead` on 2025-03-01; `gone` was dissolved.
+    t.support = vec!["lead".into(), "old".into(), "help".into(), "gone".into()];
+    let m = model(vec![t], vec![]);
+    assert_eq!(
+        status_of(&m, "2025-02-28").support_on,
+        ["lead", "old", "gone"]
+    );
+    assert_eq!(status_of(&m, "2025-06-01").support_on, ["lead"]);
+}
+
+#[test]
+fn agencies_are_ranked_most_overdue_then_most_open() {
+    let m = model(
+        vec![
+            task("x", "help", "2025-03-31"),
+            task("y", "lead", "2025-03-31"),
+            task("z", "lead", "2025-12-31"),
+        ],
+        vec![],
+    );
+    let f = compute(&m, d("2025-06-01"));
+    // One overdue each; `lead` has more open tasks.
+    assert_eq!(f.agency_ranking, ["lead", "help"]);
+    assert_eq!(f.group_leads["to"], [0, 1, 2]);
+    let f = compute(&m, d("2025-03-01"));
+    assert_eq!(f.agency_ranking, ["lead", "help"]);
+}
+
+#[test]
+fn reports_known_by_d_name_their_months_and_get_pages() {
+    let early = report("lead", "2025-01", "2025-01-20", vec![]);
+    let late = report("lead", "2025-09", "2025-06-10", vec![]);
+    let unknown = report("lead", "2025-10", "2025-10-10", vec![]);
+    let m = model(
+        vec![task("a", "lead", "2025-12-31")],
+        vec![early, late, unknown],
+    );
+    let f = compute(&m, d("2025-06-25"));
+    let p = |s: &str| crate::date::Period::parse(s).unwrap();
+    assert_eq!(
+        f.reports_known.keys().copied().collect::<Vec<_>>(),
+        [p("2025-01"), p("2025-09")]
+    );
+    for month in ["2025-01", "2025-03", "2025-06", "2025-09"] {
+        assert!(f.report_months.contains(&p(month)), "{month}");
+    }
+    assert!(!f.report_months.contains(&p("2025-10")));
+}
