@@ -1,0 +1,238 @@
+//! Part of render, agencies and working groups: the scorecards (`/co-quan/`),
+//! each agency's page and each group's roll-up. Input: the renderer. Output:
+//! the pages' HTML.
+
+use super::*;
+
+pub(super) fn agencies(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct GroupView<'a> {
+        url: String,
+        name: &'a str,
+        leader: &'a str,
+        rollup: views::RollupView,
+    }
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        active: Vec<views::AgencyRow<'a>>,
+        former: Vec<views::AgencyRow<'a>>,
+        groups: Vec<GroupView<'a>>,
+        chart: Option<views::ChartView>,
+        mix: MixTable,
+    }
+    let v = r.views(lang);
+    let (former, active): (Vec<_>, Vec<_>) = r
+        .model
+        .agencies
+        .iter()
+        .partition(|a| a.succession.as_ref().is_some_and(|s| s.date <= r.fig.as_of));
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "agencies",
+            v.t.get("agencies_title").to_string(),
+            v.t.get("agencies_description").to_string(),
+        ),
+        active: active.into_iter().map(|a| v.agency_row(a)).collect(),
+        former: former.into_iter().map(|a| v.agency_row(a)).collect(),
+        groups: r
+            .model
+            .groups
+            .iter()
+            .map(|g| GroupView {
+                url: v.route(&Route::Group(&g.id)),
+                name: lang.pick(&g.name, g.name_en.as_deref()),
+                leader: lang.pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref()),
+                rollup: v.rollup(
+                    r.fig.groups.get(&g.id).unwrap_or(&Default::default()),
+                    false,
+                ),
+            })
+            .collect(),
+        chart: r.chart(lang, &Route::Chart(SiteChart::Agencies)),
+        mix: mix_table(
+            &v,
+            lang,
+            &r.model
+                .agencies
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect::<Vec<_>>(),
+        ),
+    };
+    r.render_template(lang, "agencies.html", &ctx, d)
+}
+
+pub(super) fn agency(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    i: usize,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        agency: views::AgencyRow<'a>,
+        url: String,
+        group_url: String,
+        successor: Option<Link>,
+        predecessors: Vec<Link>,
+        rollup: views::RollupView,
+        leads: Vec<TaskRow<'a>>,
+        supports: Vec<TaskRow<'a>>,
+        handed_over: Vec<TaskRow<'a>>,
+        duties: Vec<views::DutyView>,
+        kpis: Vec<views::KpiRow<'a>>,
+        on_time: usize,
+        late: usize,
+        missing: usize,
+    }
+    let v = r.views(lang);
+    let a = &r.model.agencies[i];
+    let empty = crate::status::AgencyFigures::default();
+    let f = r.fig.agencies.get(&a.id).unwrap_or(&empty);
+    let predecessors = r
+        .model
+        .agencies
+        .iter()
+        .filter(|p| {
+            p.succession
+                .as_ref()
+                .is_some_and(|s| s.to.as_deref() == Some(a.id.as_str()))
+        })
+        .map(|p| {
+            let date = p
+                .succession
+                .as_ref()
+                .map(|s| fmt_date(s.date))
+                .unwrap_or_default();
+            Link {
+                label: v
+                    .t
+                    .get("took_over_from")
+                    .replace("{agency}", v.agency_name(p))
+                    .replace("{date}", &date),
+                url: v.agency_url(&p.id),
+            }
+        })
+        .collect();
+    // Tasks this agency once led that passed to a successor.
+    let handed_over: Vec<usize> = (0..r.model.tasks.len())
+        .filter(|&t| {
+            r.model.tasks[t].lead.as_deref() == Some(a.id.as_str())
+                && r.fig.tasks[t].lead_on.as_deref() != Some(a.id.as_str())
+        })
+        .collect();
+    let mut duties: Vec<&crate::status::Duty> = f.duties.iter().collect();
+    duties.sort_by_key(|x| std::cmp::Reverse(x.period));
+    let name = v.agency_name(a);
+    let ctx = Page {
+        common: r.common(lang, job, "agencies", name.to_string(), String::new()),
+        agency: v.agency_row(a),
+        url: a.url.as_deref().map(|u| v.site_link(u)).unwrap_or_default(),
+        group_url: a
+            .group
+            .as_ref()
+            .map(|g| v.route(&Route::Group(g)))
+            .unwrap_or_default(),
+        successor: a
+            .succession
+            .as_ref()
+            .and_then(|s| s.to.as_ref())
+            .map(|to| Link {
+                label: v.ended(a),
+                url: v.agency_url(to),
+            }),
+        predecessors,
+        rollup: v.rollup(&f.rollup, false),
+        leads: v.rows(v.by_deadline(f.leads.clone())),
+        supports: v.rows(v.by_deadline(f.supports.clone())),
+        handed_over: v.rows(v.by_deadline(handed_over)),
+        duties: duties.into_iter().map(|x| v.duty(x)).collect(),
+        kpis: (0..r.model.kpis.len())
+            .filter(|&k| r.fig.kpis[k].owner_on.as_deref() == Some(a.id.as_str()))
+            .map(|k| v.kpi_row(k))
+            .collect(),
+        on_time: f.count(|o| *o == Outcome::OnTime),
+        late: f.count(|o| matches!(o, Outcome::Late(_))),
+        missing: f.count(|o| *o == Outcome::Missing),
+    };
+    r.render_template(lang, "agency.html", &ctx, d)
+}
+
+pub(super) fn group(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    i: usize,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        name: &'a str,
+        leader: &'a str,
+        description: &'a str,
+        rollup: views::RollupView,
+        agencies: Vec<views::AgencyRow<'a>>,
+        overdue: Vec<TaskRow<'a>>,
+        tasks: Vec<TaskRow<'a>>,
+        chart: Option<views::ChartView>,
+        mix: MixTable,
+    }
+    let v = r.views(lang);
+    let g = &r.model.groups[i];
+    let ids: Vec<&str> = r
+        .model
+        .agencies
+        .iter()
+        .filter(|a| a.group.as_deref() == Some(g.id.as_str()))
+        .map(|a| a.id.as_str())
+        .collect();
+    let empty = crate::status::Rollup::default();
+    let rollup = r.fig.groups.get(&g.id).unwrap_or(&empty);
+    let tasks: Vec<usize> = (0..r.model.tasks.len())
+        .filter(|&t| {
+            r.fig.tasks[t]
+                .lead_on
+                .as_deref()
+                .and_then(|l| r.model.agency(l))
+                .and_then(|a| a.group.as_deref())
+                == Some(g.id.as_str())
+        })
+        .collect();
+    let name = lang.pick(&g.name, g.name_en.as_deref());
+    let ctx = Page {
+        common: r.common(lang, job, "agencies", name.to_string(), String::new()),
+        name,
+        leader: lang.pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref()),
+        description: g.description.as_deref().unwrap_or(""),
+        rollup: v.rollup(rollup, false),
+        agencies: r
+            .model
+            .agencies
+            .iter()
+            .filter(|a| {
+                a.group.as_deref() == Some(g.id.as_str())
+                    && a.succession.as_ref().is_none_or(|s| s.date > r.fig.as_of)
+            })
+            .map(|a| v.agency_row(a))
+            .collect(),
+        overdue: v.rows(rollup.overdue.iter().copied()),
+        tasks: v.rows(v.by_deadline(tasks)),
+        chart: r.chart(lang, &Route::GroupChart(&g.id)),
+        mix: mix_table(&v, lang, &ids),
+    };
+    r.render_template(lang, "group.html", &ctx, d)
+}

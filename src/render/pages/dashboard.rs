@@ -1,0 +1,120 @@
+//! Part of render, the dashboard (`/`): headline figures, status and burn-up
+//! charts, overdue tasks and the agencies that hold them, KPIs, next
+//! deadlines, missing reports, latest news. Input: the renderer (model and
+//! figures). Output: the page's HTML.
+
+use super::*;
+
+#[derive(Serialize)]
+struct MissingView {
+    agency: String,
+    url: String,
+    months: Vec<Link>,
+}
+
+pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Home<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        rollup: views::RollupView,
+        overdue: Vec<TaskRow<'a>>,
+        upcoming: Vec<TaskRow<'a>>,
+        kpis: Vec<views::KpiRow<'a>>,
+        missing: Vec<MissingView>,
+        news: Vec<ArticleCard<'a>>,
+        agencies_overdue: Vec<Link>,
+        status_chart: Option<views::ChartView>,
+        burnup_chart: Option<views::ChartView>,
+        burnup: Vec<BurnupRow>,
+    }
+    #[derive(Serialize)]
+    struct BurnupRow {
+        month: String,
+        due: usize,
+        done: usize,
+    }
+    let v = r.views(lang);
+    // The burn-up's figures at the end of each month (and on D), for the
+    // table beside the chart.
+    let points = &r.fig.burnup;
+    let mut burnup: Vec<BurnupRow> = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        let last_of_month = points
+            .get(i + 1)
+            .is_none_or(|n| Period::of(n.date) != Period::of(p.date));
+        if last_of_month {
+            burnup.push(BurnupRow {
+                month: fmt_date(p.date),
+                due: p.due,
+                done: p.done,
+            });
+        }
+    }
+    let o = &r.fig.overall;
+    let mut upcoming: Vec<usize> = (0..r.model.tasks.len())
+        .filter(|&i| {
+            matches!(r.fig.tasks[i].status, Status::DueSoon)
+                || (r.fig.tasks[i].days_left.is_some() && !r.fig.tasks[i].status.is_done())
+        })
+        .collect();
+    upcoming = v.by_deadline(upcoming);
+    upcoming.truncate(5);
+    let agencies_overdue: Vec<(usize, &str)> = r
+        .fig
+        .agency_ranking
+        .iter()
+        .filter_map(|id| {
+            Some((
+                r.fig.agencies.get(id)?.rollup.count(Status::Overdue),
+                id.as_str(),
+            ))
+        })
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    let t = v.t;
+    let ctx = Home {
+        common: r.common(
+            lang,
+            job,
+            "home",
+            t.get("home_title").to_string(),
+            String::new(),
+        ),
+        rollup: v.rollup(o, true),
+        overdue: v.rows(o.overdue.iter().copied()),
+        upcoming: v.rows(upcoming),
+        kpis: (0..r.model.kpis.len()).map(|k| v.kpi_row(k)).collect(),
+        missing: r
+            .fig
+            .missing_reports()
+            .into_iter()
+            .map(|(a, ps)| MissingView {
+                agency: v.agency_full(a).to_string(),
+                url: v.agency_url(a),
+                months: ps
+                    .iter()
+                    .map(|p| Link {
+                        label: lang.period(*p),
+                        url: v.route(&Route::Report(*p)),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        news: related_articles(r, &v, lang, |_| true)
+            .into_iter()
+            .take(3)
+            .collect(),
+        agencies_overdue: agencies_overdue
+            .into_iter()
+            .map(|(n, id)| Link {
+                label: format!("{} ({n})", v.agency_short(id)),
+                url: v.agency_url(id),
+            })
+            .collect(),
+        status_chart: r.chart(lang, &Route::Chart(SiteChart::Status)),
+        burnup_chart: r.chart(lang, &Route::Chart(SiteChart::Burnup)),
+        burnup,
+    };
+    r.render_template(lang, "index.html", &ctx, d)
+}

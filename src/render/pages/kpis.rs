@@ -1,0 +1,121 @@
+//! Part of render, the KPI pages: the list (`/chi-tieu/`) and each KPI with
+//! its chart and values. Input: the renderer. Output: the pages' HTML.
+
+use super::*;
+
+pub(super) fn kpis(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        kpis: Vec<views::KpiRow<'a>>,
+    }
+    let v = r.views(lang);
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "kpis",
+            v.t.get("kpis_title").to_string(),
+            v.t.get("kpis_description").to_string(),
+        ),
+        kpis: (0..r.model.kpis.len()).map(|k| v.kpi_row(k)).collect(),
+    };
+    r.render_template(lang, "kpis.html", &ctx, d)
+}
+
+pub(super) fn kpi(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    k: usize,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Point {
+        date: String,
+        date_iso: String,
+        value: String,
+        source: String,
+        source_url: String,
+        note: String,
+    }
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        kpi: views::KpiRow<'a>,
+        description: &'a str,
+        points: Vec<Point>,
+        projected: String,
+        slope_month: String,
+        tasks: Vec<TaskRow<'a>>,
+        news: Vec<ArticleCard<'a>>,
+        chart: Option<views::ChartView>,
+    }
+    let v = r.views(lang);
+    let kpi = &r.model.kpis[k];
+    let ks = &r.fig.kpis[k];
+    let points = ks
+        .points
+        .iter()
+        .rev()
+        .map(|p| {
+            let (source, source_url, note) = match p.report {
+                Some(ri) => {
+                    let rep = &r.model.reports[ri];
+                    let note = rep
+                        .kpi_values
+                        .iter()
+                        .find(|x| x.kpi == kpi.id && x.date == p.date)
+                        .and_then(|x| x.note.clone())
+                        .unwrap_or_default();
+                    (
+                        v.t.get("kpi_source_report")
+                            .replace("{agency}", v.agency_short(&rep.agency))
+                            .replace("{period}", &lang.period(rep.period)),
+                        v.route(&Route::Report(rep.period)),
+                        note,
+                    )
+                }
+                None => (
+                    v.t.get("kpi_baseline").to_string(),
+                    String::new(),
+                    String::new(),
+                ),
+            };
+            Point {
+                date: fmt_date(p.date),
+                date_iso: p.date.to_string(),
+                value: v.value(kpi, p.value),
+                source,
+                source_url,
+                note,
+            }
+        })
+        .collect();
+    let tasks: Vec<usize> = (0..r.model.tasks.len())
+        .filter(|&t| {
+            kpi.tasks.contains(&r.model.tasks[t].id) || r.model.tasks[t].kpis.contains(&kpi.id)
+        })
+        .collect();
+    let name = v.kpi_name(kpi);
+    let ctx = Page {
+        common: r.common(lang, job, "kpis", name.to_string(), String::new()),
+        kpi: v.kpi_row(k),
+        description: kpi.description.as_deref().unwrap_or(""),
+        points,
+        projected: ks
+            .trend
+            .map(|t| v.value(kpi, t.projected))
+            .unwrap_or_default(),
+        slope_month: ks
+            .trend
+            .map(|t| v.value(kpi, t.slope * 30.0))
+            .unwrap_or_default(),
+        tasks: v.rows(v.by_deadline(tasks)),
+        news: articles_about(r, &v, lang, &kpi.id),
+        chart: r.chart(lang, &Route::KpiChart(&kpi.id)),
+    };
+    r.render_template(lang, "kpi.html", &ctx, d)
+}

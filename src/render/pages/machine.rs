@@ -1,0 +1,99 @@
+//! Part of render, the pages about the machine-readable files: open data
+//! (`/du-lieu/`) and search (`/tim-kiem/`). Input: the renderer. Output: the
+//! pages' HTML.
+
+use super::*;
+
+pub(super) fn open_data(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct ColumnView {
+        name: &'static str,
+        kind: &'static str,
+        meaning: &'static str,
+    }
+    #[derive(Serialize)]
+    struct TableView {
+        name: &'static str,
+        title: &'static str,
+        rows: usize,
+        csv: String,
+        json: String,
+        columns: Vec<ColumnView>,
+    }
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        tables: Vec<TableView>,
+        datapackage: String,
+        ics: String,
+        feed: String,
+    }
+    let v = r.views(lang);
+    let root = &r.base;
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "data",
+            v.t.get("data_title").to_string(),
+            v.t.get("data_description").to_string(),
+        ),
+        tables: r
+            .tables
+            .iter()
+            .map(|t| TableView {
+                name: t.name,
+                title: match lang {
+                    Lang::Vi => t.title_vi,
+                    Lang::En => t.title_en,
+                },
+                rows: t.rows.len(),
+                csv: format!("{root}du-lieu/{}.csv", t.name),
+                json: format!("{root}du-lieu/{}.json", t.name),
+                columns: t
+                    .columns
+                    .iter()
+                    .map(|c| ColumnView {
+                        name: c.name,
+                        kind: c.kind,
+                        meaning: match lang {
+                            Lang::Vi => c.vi,
+                            Lang::En => c.en,
+                        },
+                    })
+                    .collect(),
+            })
+            .collect(),
+        datapackage: format!("{root}du-lieu/datapackage.json"),
+        ics: format!("{root}han-chot.ics"),
+        feed: v.route(&Route::ChangesFeed),
+    };
+    r.render_template(lang, "data.html", &ctx, d)
+}
+
+pub(super) fn search(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        index: String,
+    }
+    let v = r.views(lang);
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "search",
+            v.t.get("search_title").to_string(),
+            v.t.get("search_description").to_string(),
+        ),
+        index: v.route(&Route::SearchIndex),
+    };
+    r.render_template(lang, "search.html", &ctx, d)
+}

@@ -1,0 +1,155 @@
+//! Part of render, the HTML pages: one file per page family (dashboard,
+//! tasks, agencies and groups, KPIs, reports and deadlines, news and
+//! standing pages, the open-data and search pages). Each builder gathers
+//! its view from the model and the figures status produced, then renders
+//! its template; [`render_job`] picks the builder for a page.
+
+mod agencies;
+mod dashboard;
+mod kpis;
+mod machine;
+mod news;
+mod reports;
+mod tasks;
+
+use super::i18n::Lang;
+use super::markdown;
+use super::views::{self, Common, Link, StatusView, TaskRow, Views, status_view};
+use super::{ARTICLES_PER_PAGE, Job, Renderer};
+use crate::date::{Period, fmt_date};
+use crate::diag::Diagnostics;
+use crate::model::{Article, TaskState};
+use crate::route::{Route, SiteChart};
+use crate::status::{Outcome, Status};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub(crate) fn render_job(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    match job {
+        Job::Home => dashboard::home(r, lang, job, d),
+        Job::Tasks(s) => tasks::task_list(r, lang, job, *s, d),
+        Job::Task(i) => tasks::task(r, lang, job, *i, d),
+        Job::Agencies => agencies::agencies(r, lang, job, d),
+        Job::Agency(i) => agencies::agency(r, lang, job, *i, d),
+        Job::Group(i) => agencies::group(r, lang, job, *i, d),
+        Job::Kpis => kpis::kpis(r, lang, job, d),
+        Job::Kpi(i) => kpis::kpi(r, lang, job, *i, d),
+        Job::Reports => reports::reports(r, lang, job, d),
+        Job::Report(p) => reports::report(r, lang, job, *p, d),
+        Job::Deadlines => reports::deadlines(r, lang, job, d),
+        Job::Data => machine::open_data(r, lang, job, d),
+        Job::Search => machine::search(r, lang, job, d),
+        Job::News(n) => news::news(r, lang, job, *n, d),
+        Job::Article(i) => news::article(r, lang, job, *i, d),
+        Job::Tag(t) => news::tag(r, lang, job, t, d),
+        Job::Page(i) => news::page(r, lang, job, *i, d),
+        Job::NotFound => news::not_found(r, lang, job, d),
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct ArticleCard<'a> {
+    title: &'a str,
+    url: String,
+    date: String,
+    date_iso: String,
+    summary: &'a str,
+    tags: Vec<Link>,
+}
+
+pub(super) fn card<'a>(r: &Renderer, v: &Views, a: &'a Article) -> ArticleCard<'a> {
+    ArticleCard {
+        title: &a.title,
+        url: v.route(&Route::Article(&a.slug)),
+        date: fmt_date(a.date),
+        date_iso: a.date.to_string(),
+        summary: a.summary.as_deref().unwrap_or(""),
+        tags: tag_links(r, v, &a.tags),
+    }
+}
+
+pub(super) fn tag_links(r: &Renderer, v: &Views, tags: &[String]) -> Vec<Link> {
+    tags.iter()
+        .filter_map(|t| {
+            r.tags.get(t).map(|slug| Link {
+                label: t.clone(),
+                url: v.route(&Route::Tag(slug)),
+            })
+        })
+        .collect()
+}
+
+/// The language's articles that name `pred`, newest first.
+pub(super) fn related_articles<'a>(
+    r: &'a Renderer,
+    v: &Views,
+    lang: Lang,
+    pred: impl Fn(&Article) -> bool,
+) -> Vec<ArticleCard<'a>> {
+    r.articles
+        .get(&lang)
+        .into_iter()
+        .flatten()
+        .map(|&i| &r.model.articles[i])
+        .filter(|a| pred(a))
+        .map(|a| card(r, v, a))
+        .collect()
+}
+
+/// The language's articles about a task or KPI id, through the index
+/// (a task page must not scan every article).
+pub(super) fn articles_about<'a>(
+    r: &'a Renderer,
+    v: &Views,
+    lang: Lang,
+    id: &str,
+) -> Vec<ArticleCard<'a>> {
+    let Some(about) = r.articles_about.get(id) else {
+        return Vec::new();
+    };
+    let slugs: Vec<&str> = about
+        .iter()
+        .map(|&i| r.model.articles[i].slug.as_str())
+        .collect();
+    r.articles
+        .get(&lang)
+        .into_iter()
+        .flatten()
+        .map(|&i| &r.model.articles[i])
+        .filter(|a| slugs.contains(&a.slug.as_str()))
+        .map(|a| card(r, v, a))
+        .collect()
+}
+
+/// The figures of a status-bars chart as a table: one row per bar.
+#[derive(Serialize)]
+pub(super) struct MixTable {
+    statuses: Vec<StatusView>,
+    rows: Vec<MixRow>,
+}
+
+#[derive(Serialize)]
+pub(super) struct MixRow {
+    label: String,
+    counts: Vec<usize>,
+    total: usize,
+}
+
+pub(super) fn mix_table(v: &Views, lang: Lang, ids: &[&str]) -> MixTable {
+    MixTable {
+        statuses: Status::ALL.iter().map(|&s| status_view(s, lang)).collect(),
+        rows: super::agency_bars(v, ids)
+            .into_iter()
+            .map(|b| MixRow {
+                label: b.label,
+                total: b.counts.iter().sum(),
+                counts: b.counts.to_vec(),
+            })
+            .collect(),
+    }
+}

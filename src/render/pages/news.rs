@@ -1,0 +1,198 @@
+//! Part of render, news and standing pages: the news list and its pages,
+//! articles, tags, standing pages and the 404 page. Input: the renderer.
+//! Output: the pages' HTML.
+
+use super::*;
+
+pub(super) fn news(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    n: usize,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        articles: Vec<ArticleCard<'a>>,
+        page: usize,
+        pages: usize,
+        prev: String,
+        next: String,
+    }
+    let v = r.views(lang);
+    let all: Vec<usize> = r.articles.get(&lang).cloned().unwrap_or_default();
+    let pages = all.len().div_ceil(ARTICLES_PER_PAGE).max(1);
+    let page_url = |k: usize| v.route(&Route::News(k));
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "news",
+            v.t.get("news_title").to_string(),
+            String::new(),
+        ),
+        articles: all
+            .iter()
+            .skip(n * ARTICLES_PER_PAGE)
+            .take(ARTICLES_PER_PAGE)
+            .map(|&i| card(r, &v, &r.model.articles[i]))
+            .collect(),
+        page: n + 1,
+        pages,
+        prev: if n > 0 {
+            page_url(n - 1)
+        } else {
+            String::new()
+        },
+        next: if n + 1 < pages {
+            page_url(n + 1)
+        } else {
+            String::new()
+        },
+    };
+    r.render_template(lang, "news.html", &ctx, d)
+}
+
+pub(super) fn article(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    i: usize,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        article: ArticleCard<'a>,
+        author: &'a str,
+        image: String,
+        image_alt: &'a str,
+        body: markdown::Rendered,
+        show_toc: bool,
+        tasks: Vec<TaskRow<'a>>,
+        kpis: Vec<views::KpiRow<'a>>,
+    }
+    let v = r.views(lang);
+    let a = &r.model.articles[i];
+    let body = markdown::render(&a.body);
+    let image = a.image.as_deref().map(|img| {
+        if img.starts_with('/') {
+            format!("{}{}", r.base, img.trim_start_matches('/'))
+        } else {
+            img.to_string()
+        }
+    });
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "news",
+            a.title.clone(),
+            a.summary.clone().unwrap_or_default(),
+        ),
+        article: card(r, &v, a),
+        author: a.author.as_deref().unwrap_or(""),
+        image: image.unwrap_or_default(),
+        image_alt: a.image_alt.as_deref().unwrap_or(""),
+        show_toc: body.toc.len() >= 3,
+        body,
+        tasks: v.rows(a.tasks.iter().filter_map(|t| r.model.task_index(t))),
+        kpis: (0..r.model.kpis.len())
+            .filter(|&k| a.kpis.contains(&r.model.kpis[k].id))
+            .map(|k| v.kpi_row(k))
+            .collect(),
+    };
+    r.render_template(lang, "article.html", &ctx, d)
+}
+
+pub(super) fn tag(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    tag: &str,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        tag: &'a str,
+        articles: Vec<ArticleCard<'a>>,
+        tasks: Vec<TaskRow<'a>>,
+    }
+    let v = r.views(lang);
+    let slug = r.tags.get(tag).map_or("", String::as_str);
+    let tasks: Vec<usize> = r.tagged_tasks.get(slug).cloned().unwrap_or_default();
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "news",
+            v.t.get("tag_title").replace("{tag}", tag),
+            String::new(),
+        ),
+        tag,
+        articles: related_articles(r, &v, lang, |a| a.tags.iter().any(|x| x == tag)),
+        tasks: v.rows(v.by_deadline(tasks)),
+    };
+    r.render_template(lang, "tag.html", &ctx, d)
+}
+
+pub(super) fn page(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    i: usize,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct View<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        title: &'a str,
+        body: markdown::Rendered,
+        show_toc: bool,
+    }
+    let p = &r.model.pages[i];
+    let body = markdown::render(&p.body);
+    let ctx = View {
+        common: r.common(
+            lang,
+            job,
+            &p.slug,
+            p.title.clone(),
+            p.description.clone().unwrap_or_default(),
+        ),
+        title: &p.title,
+        show_toc: body.toc.len() >= 3,
+        body,
+    };
+    r.render_template(lang, "page.html", &ctx, d)
+}
+
+pub(super) fn not_found(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct View<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+    }
+    let v = r.views(lang);
+    let ctx = View {
+        common: r.common(
+            lang,
+            job,
+            "",
+            v.t.get("not_found_title").to_string(),
+            String::new(),
+        ),
+    };
+    r.render_template(lang, "404.html", &ctx, d)
+}

@@ -1,0 +1,304 @@
+//! Part of render, monthly reports and deadlines: the report index (`/bao-
+//! cao/`), each month's bulletin, and deadlines by month (`/han-chot/`).
+//! Input: the renderer. Output: the pages' HTML.
+
+use super::*;
+
+#[derive(Serialize)]
+struct MonthSummary {
+    key: String,
+    label: String,
+    url: String,
+    due: String,
+    judged: bool,
+    owed: usize,
+    on_time: usize,
+    late: usize,
+    missing: usize,
+    finished: usize,
+}
+
+fn month_summary(r: &Renderer, v: &Views, lang: Lang, p: Period) -> MonthSummary {
+    let duties = r.fig.months.get(&p).map(Vec::as_slice).unwrap_or(&[]);
+    let count = |f: fn(&Outcome) -> bool| duties.iter().filter(|x| f(&x.outcome)).count();
+    MonthSummary {
+        key: p.key(),
+        label: lang.period(p),
+        url: v.route(&Route::Report(p)),
+        due: fmt_date(p.report_day(r.model.site().report_day)),
+        judged: r.fig.months.contains_key(&p),
+        owed: duties.len(),
+        on_time: count(|o| *o == Outcome::OnTime),
+        late: count(|o| matches!(o, Outcome::Late(_))),
+        missing: count(|o| *o == Outcome::Missing),
+        finished: r.fig.changes.get(&p).map_or(0, |c| c.finished.len()),
+    }
+}
+
+pub(super) fn reports(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        months: Vec<MonthSummary>,
+        report_day: u32,
+    }
+    let v = r.views(lang);
+    let periods: Vec<Period> = r.fig.report_months.iter().rev().copied().collect();
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "reports",
+            v.t.get("reports_title").to_string(),
+            v.t.get("reports_description").to_string(),
+        ),
+        months: periods
+            .into_iter()
+            .map(|p| month_summary(r, &v, lang, p))
+            .collect(),
+        report_day: r.model.site().report_day,
+    };
+    r.render_template(lang, "reports.html", &ctx, d)
+}
+
+pub(super) fn report(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    p: Period,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct UpdateView<'a> {
+        task: &'a str,
+        task_url: String,
+        reference: &'a str,
+        state: &'static str,
+        state_label: &'a str,
+        progress: String,
+        done_on: String,
+        note: String,
+        evidence: String,
+    }
+    #[derive(Serialize)]
+    struct KpiValueView {
+        kpi: String,
+        url: String,
+        date: String,
+        value: String,
+    }
+    #[derive(Serialize)]
+    struct ReportView<'a> {
+        agency: &'a str,
+        agency_url: String,
+        anchor: &'a str,
+        submitted: String,
+        summary: &'a str,
+        owed: bool,
+        outcome: &'static str,
+        outcome_label: String,
+        updates: Vec<UpdateView<'a>>,
+        kpi_values: Vec<KpiValueView>,
+    }
+    #[derive(Serialize)]
+    struct Extension<'a> {
+        task: TaskRow<'a>,
+        to: String,
+        by: &'a str,
+        date: String,
+    }
+    #[derive(Serialize)]
+    struct Move {
+        kpi: String,
+        url: String,
+        before: String,
+        after: String,
+    }
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        month: MonthSummary,
+        duties: Vec<views::DutyView>,
+        reports: Vec<ReportView<'a>>,
+        finished: Vec<TaskRow<'a>>,
+        became_overdue: Vec<TaskRow<'a>>,
+        extended: Vec<Extension<'a>>,
+        blocked: Vec<TaskRow<'a>>,
+        kpi_moves: Vec<Move>,
+        prev: Option<Link>,
+        next: Option<Link>,
+    }
+    let v = r.views(lang);
+    let duties = r.fig.months.get(&p).map(Vec::as_slice).unwrap_or(&[]);
+    let reports = r
+        .fig
+        .reports_known
+        .get(&p)
+        .into_iter()
+        .flatten()
+        .map(|&ri| &r.model.reports[ri])
+        .map(|rep| {
+            let duty = duties.iter().find(|x| x.agency == rep.agency);
+            ReportView {
+                agency: v.agency_full(&rep.agency),
+                agency_url: v.agency_url(&rep.agency),
+                anchor: &rep.agency,
+                submitted: fmt_date(rep.submitted),
+                summary: rep.summary.as_deref().unwrap_or(""),
+                owed: duty.is_some(),
+                outcome: duty.map_or("", |x| x.outcome.code()),
+                outcome_label: duty
+                    .map(|x| v.outcome_label(x.outcome))
+                    .unwrap_or_else(|| v.t.get("report_not_owed").to_string()),
+                updates: rep
+                    .updates
+                    .iter()
+                    .filter_map(|u| r.model.task(&u.task).map(|t| (u, t)))
+                    .map(|(u, t)| UpdateView {
+                        task: v.task_title(t),
+                        task_url: v.task_url(&t.id),
+                        reference: t.reference.as_deref().unwrap_or(""),
+                        state: u.state.code(),
+                        state_label: v.t.get(&format!("state_{}", u.state.code())),
+                        progress: u
+                            .progress
+                            .map(|x| format!("{}%", lang.percent(x)))
+                            .unwrap_or_default(),
+                        done_on: if u.state == TaskState::Done {
+                            u.done_on.map(fmt_date).unwrap_or_default()
+                        } else {
+                            String::new()
+                        },
+                        note: u.note.as_deref().map(markdown::to_html).unwrap_or_default(),
+                        evidence: u
+                            .evidence
+                            .as_deref()
+                            .map(|e| v.site_link(e))
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+                kpi_values: rep
+                    .kpi_values
+                    .iter()
+                    .filter_map(|kv| r.model.kpi(&kv.kpi).map(|k| (kv, k)))
+                    .map(|(kv, k)| KpiValueView {
+                        kpi: v.kpi_name(k).to_string(),
+                        url: v.kpi_url(&k.id),
+                        date: fmt_date(kv.date),
+                        value: v.value(k, kv.value),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let changes = r.fig.changes.get(&p).cloned().unwrap_or_default();
+    let all: Vec<Period> = r.fig.report_months.iter().copied().collect();
+    let pos = all.iter().position(|x| *x == p);
+    let link = |q: Option<&Period>| {
+        q.map(|q| Link {
+            label: lang.period(*q),
+            url: v.route(&Route::Report(*q)),
+        })
+    };
+    let month = month_summary(r, &v, lang, p);
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "reports",
+            v.t.get("report_month_title")
+                .replace("{period}", &month.label),
+            String::new(),
+        ),
+        month,
+        duties: duties.iter().map(|x| v.duty(x)).collect(),
+        reports,
+        finished: v.rows(changes.finished.iter().copied()),
+        became_overdue: v.rows(changes.became_overdue.iter().copied()),
+        extended: changes
+            .extended
+            .iter()
+            .map(|&(t, c)| {
+                let ch = &r.model.tasks[t].deadline_changes[c];
+                Extension {
+                    task: v.row(t),
+                    to: lang.deadline(&ch.to),
+                    by: ch.by.as_deref().unwrap_or(""),
+                    date: fmt_date(ch.date),
+                }
+            })
+            .collect(),
+        blocked: v.rows(changes.blocked.iter().copied()),
+        kpi_moves: changes
+            .kpi_moves
+            .iter()
+            .map(|&(k, before, after)| {
+                let kpi = &r.model.kpis[k];
+                Move {
+                    kpi: v.kpi_name(kpi).to_string(),
+                    url: v.kpi_url(&kpi.id),
+                    before: before
+                        .map(|b| v.value(kpi, b))
+                        .unwrap_or_else(|| "—".into()),
+                    after: v.value(kpi, after),
+                }
+            })
+            .collect(),
+        prev: pos
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| link(all.get(i))),
+        next: pos.and_then(|i| link(all.get(i + 1))),
+    };
+    r.render_template(lang, "report.html", &ctx, d)
+}
+
+pub(super) fn deadlines(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Month<'a> {
+        key: String,
+        label: String,
+        rows: Vec<TaskRow<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        months: Vec<Month<'a>>,
+        undated: Vec<TaskRow<'a>>,
+    }
+    let v = r.views(lang);
+    let mut by_month: BTreeMap<Period, Vec<usize>> = BTreeMap::new();
+    let mut undated = Vec::new();
+    for (i, s) in r.fig.tasks.iter().enumerate() {
+        match s.deadline.and_then(|x| x.date()) {
+            Some(date) => by_month.entry(Period::of(date)).or_default().push(i),
+            None => undated.push(i),
+        }
+    }
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "deadlines",
+            v.t.get("deadlines_title").to_string(),
+            v.t.get("deadlines_description").to_string(),
+        ),
+        months: by_month
+            .into_iter()
+            .map(|(p, list)| Month {
+                key: p.key(),
+                label: lang.period(p),
+                rows: v.rows(v.by_deadline(list)),
+            })
+            .collect(),
+        undated: v.rows(v.by_deadline(undated)),
+    };
+    r.render_template(lang, "deadlines.html", &ctx, d)
+}

@@ -1,0 +1,317 @@
+//! Part of render, the task pages: the deadline table (`/nhiem-vu/`), its
+//! status views, and each task's "5 rõ" card. Input: the renderer. Output:
+//! the pages' HTML.
+
+use super::*;
+
+#[derive(Serialize)]
+struct FilterOption {
+    value: String,
+    label: String,
+}
+
+pub(super) fn task_list(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    only: Option<Status>,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct List<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        heading: String,
+        current: &'static str,
+        total: usize,
+        counts: Vec<views::CountView>,
+        rows: Vec<TaskRow<'a>>,
+        statuses: Vec<StatusView>,
+        agencies: Vec<FilterOption>,
+        groups: Vec<FilterOption>,
+    }
+    let v = r.views(lang);
+    let list: Vec<usize> = (0..r.model.tasks.len())
+        .filter(|&i| only.is_none_or(|s| r.fig.tasks[i].status == s))
+        .collect();
+    let order = if only == Some(Status::Overdue) {
+        r.fig.overall.overdue.clone()
+    } else {
+        v.by_deadline(list)
+    };
+    let heading = match only {
+        None => v.t.get("tasks_title").to_string(),
+        Some(Status::Overdue) => v.t.get("overdue_view_title").to_string(),
+        Some(s) => {
+            v.t.get("tasks_with_status")
+                .replace("{status}", lang.status(s))
+        }
+    };
+    let rollup = v.rollup(&r.fig.overall, true);
+    let mut leads: Vec<&str> = r
+        .fig
+        .tasks
+        .iter()
+        .filter_map(|s| s.lead_on.as_deref())
+        .collect();
+    leads.sort_unstable();
+    leads.dedup();
+    let ctx = List {
+        common: r.common(
+            lang,
+            job,
+            "tasks",
+            heading.clone(),
+            v.t.get("tasks_description").to_string(),
+        ),
+        heading,
+        current: only.map_or("", Status::code),
+        total: r.model.tasks.len(),
+        counts: rollup.counts,
+        rows: v.rows(order),
+        statuses: Status::ALL.iter().map(|&s| status_view(s, lang)).collect(),
+        agencies: leads
+            .iter()
+            .map(|a| FilterOption {
+                value: a.to_string(),
+                label: v.agency_short(a).to_string(),
+            })
+            .collect(),
+        groups: r
+            .model
+            .groups
+            .iter()
+            .map(|g| FilterOption {
+                value: g.id.clone(),
+                label: lang.pick(&g.name, g.name_en.as_deref()).to_string(),
+            })
+            .collect(),
+    };
+    r.render_template(lang, "tasks.html", &ctx, d)
+}
+
+pub(super) fn task(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    i: usize,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Change<'a> {
+        date: String,
+        to: String,
+        by: &'a str,
+        reason: &'a str,
+        in_force: bool,
+    }
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        submitted: String,
+        period: String,
+        report_url: String,
+        agency: &'a str,
+        agency_url: String,
+        from_lead: bool,
+        state: &'static str,
+        state_label: &'a str,
+        progress: String,
+        done_on: String,
+        note: String,
+        evidence: String,
+    }
+    #[derive(Serialize)]
+    struct PeriodView {
+        period: String,
+        url: String,
+        outcome: &'static str,
+        label: String,
+    }
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        id: &'a str,
+        title: &'a str,
+        reference: &'a str,
+        plan: &'a str,
+        status: StatusView,
+        rule: &'a str,
+        days_label: String,
+        lead: String,
+        lead_url: String,
+        handover: String,
+        support: Vec<Link>,
+        description: String,
+        deadline: String,
+        original_deadline: String,
+        result: &'a str,
+        responsible: &'a str,
+        incomplete: &'a str,
+        progress: String,
+        changes: Vec<Change<'a>>,
+        timeline: Vec<Entry<'a>>,
+        periods: Vec<PeriodView>,
+        kpis: Vec<views::KpiRow<'a>>,
+        news: Vec<ArticleCard<'a>>,
+        tags: Vec<&'a str>,
+        cite: String,
+    }
+    let v = r.views(lang);
+    let t = &r.model.tasks[i];
+    let s = &r.fig.tasks[i];
+    let as_of = r.fig.as_of;
+    let handover = match (&t.lead, &s.lead_on) {
+        (Some(orig), Some(now)) if orig != now => {
+            let date = r
+                .model
+                .agency(orig)
+                .and_then(|a| a.succession.as_ref())
+                .map(|x| fmt_date(x.date))
+                .unwrap_or_default();
+            v.t.get("handover")
+                .replace("{from}", v.agency_full(orig))
+                .replace("{date}", &date)
+        }
+        (Some(orig), None) => {
+            v.t.get("lead_dissolved")
+                .replace("{agency}", v.agency_full(orig))
+        }
+        _ => String::new(),
+    };
+    let title = v.task_title(t);
+    let canonical = r
+        .common(lang, job, "tasks", String::new(), String::new())
+        .canonical;
+    let plan = &r.model.plans[t.plan];
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "tasks",
+            title.to_string(),
+            t.result.clone().unwrap_or_default(),
+        ),
+        id: &t.id,
+        title,
+        reference: t.reference.as_deref().unwrap_or(""),
+        plan: lang.pick(&plan.title, plan.title_en.as_deref()),
+        status: status_view(s.status, lang),
+        rule: v.t.get(&format!("rule_{}", s.status.code())),
+        days_label: v.days_label(s),
+        lead: s
+            .lead_on
+            .as_deref()
+            .map(|a| v.agency_full(a).to_string())
+            .unwrap_or_default(),
+        lead_url: s
+            .lead_on
+            .as_deref()
+            .map(|a| v.agency_url(a))
+            .unwrap_or_default(),
+        handover,
+        support: s
+            .support_on
+            .iter()
+            .map(|a| Link {
+                label: v.agency_full(a).to_string(),
+                url: v.agency_url(a),
+            })
+            .collect(),
+        description: t
+            .description
+            .as_deref()
+            .map(markdown::to_html)
+            .unwrap_or_default(),
+        deadline: v.deadline_label(s),
+        original_deadline: if s.extensions > 0 {
+            t.deadline.map(|x| lang.deadline(&x)).unwrap_or_default()
+        } else {
+            String::new()
+        },
+        result: t.result.as_deref().unwrap_or(""),
+        responsible: t.responsible.as_deref().unwrap_or(""),
+        incomplete: t.incomplete.as_deref().unwrap_or(""),
+        progress: v.progress(s),
+        changes: t
+            .deadline_changes
+            .iter()
+            .map(|c| Change {
+                date: fmt_date(c.date),
+                to: lang.deadline(&c.to),
+                by: c.by.as_deref().unwrap_or(""),
+                reason: c.reason.as_deref().unwrap_or(""),
+                in_force: c.date <= as_of,
+            })
+            .collect(),
+        timeline: r.fig.timelines[i]
+            .iter()
+            .rev()
+            .map(|u| Entry {
+                submitted: fmt_date(u.report.submitted),
+                period: lang.period(u.report.period),
+                report_url: v.route(&Route::Report(u.report.period)),
+                agency: v.agency_full(&u.report.agency),
+                agency_url: v.agency_url(&u.report.agency),
+                from_lead: u.from_lead,
+                state: u.update.state.code(),
+                state_label: v.t.get(&format!("state_{}", u.update.state.code())),
+                progress: u
+                    .update
+                    .progress
+                    .map(|p| format!("{}%", lang.percent(p)))
+                    .unwrap_or_default(),
+                done_on: u.update.done_on.map(fmt_date).unwrap_or_default(),
+                note: u
+                    .update
+                    .note
+                    .as_deref()
+                    .map(markdown::to_html)
+                    .unwrap_or_default(),
+                evidence: u
+                    .update
+                    .evidence
+                    .as_deref()
+                    .map(|e| v.site_link(e))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        periods: r
+            .fig
+            .recurring
+            .get(&i)
+            .map(|list| {
+                list.iter()
+                    .rev()
+                    .map(|(p, o)| PeriodView {
+                        period: lang.period(*p),
+                        url: v.route(&Route::Report(*p)),
+                        outcome: o.code(),
+                        label: v.outcome_label(*o),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        kpis: r
+            .model
+            .kpis
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| t.kpis.contains(&k.id) || k.tasks.contains(&t.id))
+            .map(|(k, _)| v.kpi_row(k))
+            .collect(),
+        news: articles_about(r, &v, lang, &t.id),
+        tags: t.tags.iter().map(String::as_str).collect(),
+        cite: v
+            .t
+            .get("cite_task")
+            .replace("{title}", title)
+            .replace(
+                "{site}",
+                lang.pick(&r.model.site().title, r.model.site().title_en.as_deref()),
+            )
+            .replace("{date}", &fmt_date(as_of))
+            .replace("{url}", &canonical),
+    };
+    r.render_template(lang, "task.html", &ctx, d)
+}
