@@ -5,24 +5,27 @@
 //! output stage to write. Pages are listed as jobs and rendered in parallel,
 //! once per language (Vietnamese at the root, English under `/en/`).
 
+mod chart_set;
 pub mod charts;
+mod checks;
 pub mod data;
 pub mod escape;
 pub mod feeds;
 pub mod i18n;
 mod links;
+mod machine;
 pub mod markdown;
 mod pages;
 pub mod views;
 
 use crate::diag::{Diagnostics, Loc};
 use crate::model::Model;
-use crate::route::{BaseUrl, Route, SiteChart};
+use crate::route::{BaseUrl, Route};
 use crate::status::{Figures, Status};
 use i18n::{Lang, Strings};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// Every file of the site, by path relative to the output folder.
@@ -164,7 +167,7 @@ impl<'a> Renderer<'a> {
         let chart = self.charts.get(&(lang, path.clone()))?;
         let url = format!("{}{}{path}", self.base, lang.prefix());
         let full_url = format!("{}{url}", self.origin);
-        let (width, height) = svg_size(&chart.svg);
+        let (width, height) = chart_set::svg_size(&chart.svg);
         let site = self.model.site();
         let credit = self
             .strings(lang)
@@ -272,287 +275,6 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// The width and height plotters wrote on the root element.
-fn svg_size(svg: &str) -> (u32, u32) {
-    let num = |key: &str| -> u32 {
-        svg.find(key)
-            .map(|i| &svg[i + key.len()..])
-            .and_then(|rest| rest.split('"').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    };
-    (num("width=\""), num("height=\""))
-}
-
-/// A chart the site draws, before it is drawn.
-#[derive(Debug, Clone, Copy)]
-enum ChartJob {
-    Site(SiteChart),
-    /// A working group's agencies, by index into `Model::groups`.
-    Group(usize),
-    /// A KPI's values and trend, by index into `Model::kpis`.
-    Kpi(usize),
-}
-
-impl ChartJob {
-    fn route<'m>(self, m: &'m Model) -> Route<'m> {
-        match self {
-            ChartJob::Site(c) => Route::Chart(c),
-            ChartJob::Group(g) => Route::GroupChart(&m.groups[g].id),
-            ChartJob::Kpi(k) => Route::KpiChart(&m.kpis[k].id),
-        }
-    }
-}
-
-/// Every chart of the site, per language, keyed by its path.
-fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart> {
-    let m = r.model;
-    let mut jobs: Vec<(Lang, ChartJob)> = Vec::new();
-    for &lang in &r.langs {
-        jobs.extend(SiteChart::ALL.map(|c| (lang, ChartJob::Site(c))));
-        jobs.extend((0..m.groups.len()).map(|g| (lang, ChartJob::Group(g))));
-        jobs.extend((0..m.kpis.len()).map(|k| (lang, ChartJob::Kpi(k))));
-    }
-    jobs.into_par_iter()
-        .map(|(lang, job)| ((lang, job.route(m).path()), draw_chart(r, lang, job)))
-        .collect()
-}
-
-fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
-    let (m, fig) = (r.model, r.fig);
-    let t = r.strings(lang);
-    let v = r.views(lang);
-    match job {
-        ChartJob::Site(SiteChart::Status) => {
-            let row = charts::BarRow {
-                label: t.get("all_tasks").to_string(),
-                counts: fig.overall.counts,
-            };
-            charts::status_bars(
-                "status-summary",
-                t.get("chart_status_title").to_string(),
-                &[row],
-                lang,
-                t,
-            )
-        }
-        ChartJob::Site(SiteChart::Burnup) => {
-            charts::burnup_chart(&r.fig.burnup, fig.as_of, lang, t)
-        }
-        ChartJob::Site(SiteChart::Agencies) => {
-            let ids: Vec<&str> = m.agencies.iter().map(|a| a.id.as_str()).collect();
-            charts::status_bars(
-                "agencies",
-                t.get("chart_agencies_title").to_string(),
-                &agency_bars(&v, &ids),
-                lang,
-                t,
-            )
-        }
-        ChartJob::Group(g) => {
-            let g = &m.groups[g];
-            let id = g.id.as_str();
-            let ids: Vec<&str> = m
-                .agencies
-                .iter()
-                .filter(|a| a.group.as_deref() == Some(id))
-                .map(|a| a.id.as_str())
-                .collect();
-            let name = lang.pick(&g.name, g.name_en.as_deref());
-            let title = t.get("chart_group_title").replace("{group}", name);
-            charts::status_bars(
-                &format!("group-{id}"),
-                title,
-                &agency_bars(&v, &ids),
-                lang,
-                t,
-            )
-        }
-        ChartJob::Kpi(k) => charts::kpi_chart(&m.kpis[k], &fig.kpis[k], fig.as_of, lang, t),
-    }
-}
-
-/// Open data, feeds, calendars, the search index, sitemap and robots.txt.
-fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
-    let m = r.model;
-    let fig = r.fig;
-    let s = m.site();
-    let as_of = fig.as_of.to_string();
-    let license = s.data_license.as_deref().unwrap_or("");
-    for table in &r.tables {
-        let csv = format!("{}.csv", table.name);
-        let json = format!("{}.json", table.name);
-        site.files
-            .insert(Route::DataFile(&csv).file(), data::csv(table));
-        site.files.insert(
-            Route::DataFile(&json).file(),
-            data::json(table, &as_of, license),
-        );
-    }
-    let home_url = format!("{}{}", r.origin, r.base);
-    site.files.insert(
-        Route::DataFile("datapackage.json").file(),
-        data::datapackage(&r.tables, &s.title, &as_of, license, &home_url),
-    );
-    // Calendars: the whole plan, each agency (tasks it leads on D), each group.
-    let all: Vec<usize> = (0..m.tasks.len()).collect();
-    site.files.insert(
-        Route::DeadlinesCalendar.file(),
-        feeds::calendar(m, fig, &all, &s.title, &r.origin, &r.base).into_bytes(),
-    );
-    for a in &m.agencies {
-        let led: Vec<usize> = fig
-            .agencies
-            .get(&a.id)
-            .map(|f| f.leads.clone())
-            .unwrap_or_default();
-        let name = format!("{} · {}", s.title, a.name);
-        site.files.insert(
-            Route::AgencyCalendar(&a.id).file(),
-            feeds::calendar(m, fig, &led, &name, &r.origin, &r.base).into_bytes(),
-        );
-    }
-    for g in &m.groups {
-        let tasks: Vec<usize> = fig.group_leads.get(&g.id).cloned().unwrap_or_default();
-        let name = format!("{} · {}", s.title, g.name);
-        site.files.insert(
-            Route::GroupCalendar(&g.id).file(),
-            feeds::calendar(m, fig, &tasks, &name, &r.origin, &r.base).into_bytes(),
-        );
-    }
-    // Feeds and the search index, per language.
-    let events = &fig.events;
-    let host = feeds::host(&r.origin);
-    for &lang in &r.langs {
-        let v = r.views(lang);
-        let title = lang.pick(&s.title, s.title_en.as_deref());
-        let author = s.owner.clone().unwrap_or_else(|| title.to_string());
-        let feed =
-            |id: &str, name: String, page: Route, file: &Route, entries: Vec<feeds::Entry>| {
-                feeds::Feed {
-                    id: feeds::tag(&host, &format!("{}{id}", lang.prefix())),
-                    title: name,
-                    url: format!("{}{}", r.origin, v.route(&page)),
-                    self_url: format!("{}{}", r.origin, v.route(file)),
-                    updated: entries
-                        .iter()
-                        .map(|e| e.updated.clone())
-                        .max()
-                        .unwrap_or_else(|| feeds::timestamp(fig.as_of)),
-                    author: author.clone(),
-                    lang: lang.code(),
-                    entries,
-                }
-            };
-        let articles = r.articles.get(&lang).cloned().unwrap_or_default();
-        let news: Vec<feeds::Entry> = articles
-            .iter()
-            .map(|&i| {
-                let a = &m.articles[i];
-                feeds::Entry {
-                    id: feeds::tag(&host, &format!("news/{}", a.slug)),
-                    title: a.title.clone(),
-                    url: format!("{}{}", r.origin, v.route(&Route::Article(&a.slug))),
-                    updated: feeds::timestamp(a.date),
-                    summary: a.summary.clone().unwrap_or_default(),
-                }
-            })
-            .collect();
-        let mut feeds_out = vec![
-            (
-                Route::NewsFeed.file(),
-                feed(
-                    "news",
-                    format!("{} · {}", title, v.t.get("news_title")),
-                    Route::News(0),
-                    &Route::NewsFeed,
-                    news,
-                ),
-            ),
-            (
-                Route::ChangesFeed.file(),
-                feed(
-                    "changes",
-                    format!("{} · {}", title, v.t.get("feed_changes")),
-                    Route::Reports,
-                    &Route::ChangesFeed,
-                    feeds::event_entries(&v, &r.origin, &events),
-                ),
-            ),
-        ];
-        for a in &m.agencies {
-            let mine: Vec<crate::status::Event> = events
-                .iter()
-                .filter(|e| e.agency.as_deref() == Some(a.id.as_str()))
-                .cloned()
-                .collect();
-            let file = Route::AgencyFeed(&a.id);
-            let name = format!("{} · {}", v.agency_name(a), v.t.get("feed_changes"));
-            feeds_out.push((
-                file.file(),
-                feed(
-                    &format!("changes/{}", a.id),
-                    name,
-                    Route::Agency(&a.id),
-                    &file,
-                    feeds::event_entries(&v, &r.origin, &mine),
-                ),
-            ));
-        }
-        for (file, f) in feeds_out {
-            let mut ctx = tera::Context::new();
-            ctx.insert("feed", &f);
-            let Some(tera) = r.tera.get(&lang) else {
-                continue;
-            };
-            match tera.render("feed.xml", &ctx) {
-                Ok(xml) => {
-                    site.files
-                        .insert(format!("{}{file}", lang.prefix()), xml.into_bytes());
-                }
-                Err(e) => diags.error(
-                    Loc::file(&Arc::from("templates/feed.xml")),
-                    template_error(&e),
-                ),
-            }
-        }
-        let pages = r.pages.get(&lang).cloned().unwrap_or_default();
-        let index = feeds::search_index(&v, &articles, &pages);
-        site.files.insert(
-            format!("{}{}", lang.prefix(), Route::SearchIndex.file()),
-            data::json_bytes(&index, false),
-        );
-    }
-    let html: Vec<&String> = site
-        .files
-        .keys()
-        .filter(|p| p.ends_with("index.html"))
-        .collect();
-    let sitemap = feeds::sitemap(html.into_iter(), &r.origin, &r.base, fig.as_of);
-    site.files
-        .insert(Route::Sitemap.file(), sitemap.into_bytes());
-    site.files.insert(
-        Route::Robots.file(),
-        feeds::robots(&r.origin, &r.base).into_bytes(),
-    );
-}
-
-/// One bar per agency in `ids` that leads a task on D, in the order of
-/// status's agency ranking (the most overdue first).
-pub(crate) fn agency_bars(v: &views::Views, ids: &[&str]) -> Vec<charts::BarRow> {
-    v.fig
-        .agency_ranking
-        .iter()
-        .filter(|id| ids.contains(&id.as_str()))
-        .filter_map(|id| {
-            Some(charts::BarRow {
-                label: v.agency_short(id).to_string(),
-                counts: v.fig.agencies.get(id)?.rollup.counts,
-            })
-        })
-        .collect()
-}
-
 static EMPTY_STRINGS: std::sync::LazyLock<Strings> = std::sync::LazyLock::new(Strings::default);
 
 /// A template error with its cause chain, on one line.
@@ -565,48 +287,6 @@ fn template_error(e: &tera::Error) -> String {
         source = s.source();
     }
     msg.replace('\n', " ")
-}
-
-/// The content file in which a link was written: a report's evidence, or
-/// a Markdown text that links to it (`](link`, `="link"`, `=link`).
-fn written_in(m: &Model, link: &str) -> Option<Arc<str>> {
-    let links_to = |text: &str| {
-        [
-            format!("]({link}"),
-            format!("=\"{link}\""),
-            format!("='{link}'"),
-            format!("={link} "),
-            format!("={link}>"),
-            format!("<{link}>"),
-        ]
-        .iter()
-        .any(|p| text.contains(p.as_str()))
-    };
-    let has = |text: &Option<String>| text.as_deref().is_some_and(links_to);
-    for r in &m.reports {
-        if r.updates
-            .iter()
-            .any(|u| u.evidence.as_deref() == Some(link) || has(&u.note))
-            || has(&r.summary)
-        {
-            return Some(Arc::clone(&r.file));
-        }
-    }
-    for t in &m.tasks {
-        if has(&t.description) {
-            return Some(Arc::clone(&m.plans[t.plan].file));
-        }
-    }
-    m.articles
-        .iter()
-        .find(|a| links_to(&a.body))
-        .map(|a| Arc::clone(&a.file))
-        .or_else(|| {
-            m.pages
-                .iter()
-                .find(|p| links_to(&p.body))
-                .map(|p| Arc::clone(&p.file))
-        })
 }
 
 /// Every page, for every language, in a stable order.
@@ -816,7 +496,7 @@ pub fn render(
         charts: BTreeMap::new(),
         tables: Vec::new(),
     };
-    r.charts = all_charts(&r);
+    r.charts = chart_set::all_charts(&r);
     r.tables = data::tables(model, figures, &format!("{}{}", r.origin, r.base));
     let list = jobs(model, figures, &r);
     // Which content file each page comes from, to name it in link errors.
@@ -864,58 +544,11 @@ pub fn render(
             chart.svg.clone().into_bytes(),
         );
     }
-    machine_files(&r, &mut site, diags);
+    machine::machine_files(&r, &mut site, diags);
     for (name, bytes) in &model.theme.assets {
         site.files.insert(Route::Asset(name).file(), bytes.clone());
     }
-    let statics: HashSet<String> = model
-        .static_files
-        .iter()
-        .map(|f| f.url_path.clone())
-        .collect();
-    // One error per link and file it was written in, naming the first page
-    // that shows it.
-    let mut reported: BTreeMap<(Arc<str>, String), (String, &'static str, usize)> = BTreeMap::new();
-    for b in links::check(&site.files, &statics, &r.origin, &r.base) {
-        let source = written_in(model, &b.target)
-            .or_else(|| sources.get(&b.page).cloned())
-            .unwrap_or_else(|| Arc::from("templates"));
-        let page = format!("{}{}", r.base, b.page.trim_end_matches("index.html"));
-        let entry = reported
-            .entry((source, b.target))
-            .or_insert((page.clone(), b.reason, 0));
-        entry.2 += 1;
-        // Name the page in the default language when there is one.
-        let en = format!("{}{}", r.base, Lang::En.prefix());
-        if entry.0.starts_with(&en) && !page.starts_with(&en) {
-            entry.0 = page;
-        }
-    }
-    for ((source, target), (page, reason, count)) in reported {
-        let more = if count > 1 {
-            format!(" (and {} other pages)", count - 1)
-        } else {
-            String::new()
-        };
-        diags.error(Loc::file(&source), format!("broken link `{target}` on {page}{more}: {reason}; fix the link or add the file under content/static/"));
-    }
-    // Static files are served from the root; one that would replace a
-    // generated file is an error rather than a silent loss.
-    for f in &model.static_files {
-        if site.files.contains_key(&f.url_path)
-            || site
-                .files
-                .contains_key(&format!("{}/index.html", f.url_path))
-        {
-            diags.error(
-                Loc::file(&f.file),
-                format!(
-                    "static file /{} would replace a generated page; rename or move it",
-                    f.url_path
-                ),
-            );
-        }
-    }
+    checks::links_and_clashes(model, &r, &site, &sources, diags);
     site
 }
 

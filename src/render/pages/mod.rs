@@ -143,7 +143,7 @@ pub(super) struct MixRow {
 pub(super) fn mix_table(v: &Views, lang: Lang, ids: &[&str]) -> MixTable {
     MixTable {
         statuses: Status::ALL.iter().map(|&s| status_view(s, lang)).collect(),
-        rows: super::agency_bars(v, ids)
+        rows: super::chart_set::agency_bars(v, ids)
             .into_iter()
             .map(|b| MixRow {
                 label: b.label,

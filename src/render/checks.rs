@@ -1,0 +1,112 @@
+//! Part of render, the last step: problems only the rendered site shows.
+//! Input: the model, the renderer and every rendered file. Output: errors
+//! for broken links (blamed on the content file that wrote the link, or on
+//! the page's source) and for static files that would replace a page.
+
+use super::i18n::Lang;
+use super::{Renderer, links};
+use crate::diag::{Diagnostics, Loc};
+use crate::model::Model;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// Reports broken links and clashes between static files and pages.
+/// `sources` names the content file each page comes from.
+pub(super) fn links_and_clashes(
+    model: &Model,
+    r: &Renderer,
+    site: &super::RenderedSite,
+    sources: &HashMap<String, Arc<str>>,
+    diags: &mut Diagnostics,
+) {
+    let statics: HashSet<String> = model
+        .static_files
+        .iter()
+        .map(|f| f.url_path.clone())
+        .collect();
+    // One error per link and file it was written in, naming the first page
+    // that shows it.
+    let mut reported: BTreeMap<(Arc<str>, String), (String, &'static str, usize)> = BTreeMap::new();
+    for b in links::check(&site.files, &statics, &r.origin, &r.base) {
+        let source = written_in(model, &b.target)
+            .or_else(|| sources.get(&b.page).cloned())
+            .unwrap_or_else(|| Arc::from("templates"));
+        let page = format!("{}{}", r.base, b.page.trim_end_matches("index.html"));
+        let entry = reported
+            .entry((source, b.target))
+            .or_insert((page.clone(), b.reason, 0));
+        entry.2 += 1;
+        // Name the page in the default language when there is one.
+        let en = format!("{}{}", r.base, Lang::En.prefix());
+        if entry.0.starts_with(&en) && !page.starts_with(&en) {
+            entry.0 = page;
+        }
+    }
+    for ((source, target), (page, reason, count)) in reported {
+        let more = if count > 1 {
+            format!(" (and {} other pages)", count - 1)
+        } else {
+            String::new()
+        };
+        diags.error(Loc::file(&source), format!("broken link `{target}` on {page}{more}: {reason}; fix the link or add the file under content/static/"));
+    }
+    // Static files are served from the root; one that would replace a
+    // generated file is an error rather than a silent loss.
+    for f in &model.static_files {
+        if site.files.contains_key(&f.url_path)
+            || site
+                .files
+                .contains_key(&format!("{}/index.html", f.url_path))
+        {
+            diags.error(
+                Loc::file(&f.file),
+                format!(
+                    "static file /{} would replace a generated page; rename or move it",
+                    f.url_path
+                ),
+            );
+        }
+    }
+}
+
+/// The content file in which a link was written: a report's evidence, or
+/// a Markdown text that links to it (`](link`, `="link"`, `=link`).
+fn written_in(m: &Model, link: &str) -> Option<Arc<str>> {
+    let links_to = |text: &str| {
+        [
+            format!("]({link}"),
+            format!("=\"{link}\""),
+            format!("='{link}'"),
+            format!("={link} "),
+            format!("={link}>"),
+            format!("<{link}>"),
+        ]
+        .iter()
+        .any(|p| text.contains(p.as_str()))
+    };
+    let has = |text: &Option<String>| text.as_deref().is_some_and(links_to);
+    for r in &m.reports {
+        if r.updates
+            .iter()
+            .any(|u| u.evidence.as_deref() == Some(link) || has(&u.note))
+            || has(&r.summary)
+        {
+            return Some(Arc::clone(&r.file));
+        }
+    }
+    for t in &m.tasks {
+        if has(&t.description) {
+            return Some(Arc::clone(&m.plans[t.plan].file));
+        }
+    }
+    m.articles
+        .iter()
+        .find(|a| links_to(&a.body))
+        .map(|a| Arc::clone(&a.file))
+        .or_else(|| {
+            m.pages
+                .iter()
+                .find(|p| links_to(&p.body))
+                .map(|p| Arc::clone(&p.file))
+        })
+}
