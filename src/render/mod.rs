@@ -369,156 +369,20 @@ fn versions<T>(
 }
 
 /// Renders every page of the site.
+/// Renders every page of the site: the pages of every [`Job`], the
+/// charts, the machine files and the theme's assets; then checks the links
+/// and the static files against what was made.
 pub fn render(
     model: &Model,
     figures: &Figures,
     options: &RenderOptions,
     diags: &mut Diagnostics,
 ) -> RenderedSite {
-    let mut tera = tera::Tera::new();
-    let templates: Vec<(&str, &str)> = model
-        .theme
-        .templates
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    if let Err(e) = tera.add_raw_templates(templates) {
-        diags.error(Loc::file(&Arc::from("templates")), template_error(&e));
+    let Some(r) = renderer(model, figures, options, diags) else {
         return RenderedSite::default();
-    }
-    let site_url = match &options.base_url {
-        Some(u) => u.clone(),
-        None => match BaseUrl::parse_site(&model.site().base_url) {
-            Ok(u) => u,
-            Err(e) => {
-                diags.error(Loc::file(&Arc::from("content/site.yaml")), e);
-                return RenderedSite::default();
-            }
-        },
     };
-    let langs: Vec<Lang> = model
-        .site()
-        .languages
-        .iter()
-        .filter_map(|l| Lang::parse(l))
-        .collect();
-    let langs = if langs.is_empty() {
-        vec![Lang::Vi]
-    } else {
-        langs
-    };
-    let empty = BTreeMap::new();
-    let vi = model.theme.i18n.get("vi").unwrap_or(&empty);
-    let strings: HashMap<Lang, Strings> = langs
-        .iter()
-        .map(|&l| (l, Strings::new(vi, model.theme.i18n.get(l.code()))))
-        .collect();
-    let engines: HashMap<Lang, tera::Tera> = strings
-        .iter()
-        .map(|(&l, t)| {
-            let mut engine = tera.clone();
-            engine.global_context().insert("t", t);
-            (l, engine)
-        })
-        .collect();
-    let mut articles_about: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, a) in model.articles.iter().enumerate() {
-        for id in a.tasks.iter().chain(&a.kpis) {
-            articles_about.entry(id.clone()).or_default().push(i);
-        }
-    }
-    let mut tags = BTreeMap::new();
-    for a in &model.articles {
-        for t in &a.tags {
-            let slug = crate::text::slugify(t);
-            if !slug.is_empty() {
-                tags.insert(t.clone(), slug);
-            }
-        }
-    }
-    let articles = versions(
-        &model.articles,
-        |a| a.slug.as_str(),
-        |a| a.lang.as_deref(),
-        &langs,
-    );
-    let pages = versions(
-        &model.pages,
-        |p| p.slug.as_str(),
-        |p| p.lang.as_deref(),
-        &langs,
-    );
-    let base = site_url.path.clone();
-    let menus = langs
-        .iter()
-        .map(|&l| {
-            let mut menu: Vec<&crate::model::Page> = pages
-                .get(&l)
-                .into_iter()
-                .flatten()
-                .map(|&i| &model.pages[i])
-                .filter(|p| p.menu.is_some())
-                .collect();
-            menu.sort_by(|a, b| (a.menu, &a.slug).cmp(&(b.menu, &b.slug)));
-            let links = menu
-                .into_iter()
-                .map(|p| views::Link {
-                    label: p.title.clone(),
-                    url: format!("{base}{}{}", l.prefix(), Route::Page(&p.slug).path()),
-                })
-                .collect();
-            (l, links)
-        })
-        .collect();
-    let mut tagged_tasks: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, t) in model.tasks.iter().enumerate() {
-        for tag in &t.tags {
-            tagged_tasks
-                .entry(crate::text::slugify(tag))
-                .or_default()
-                .push(i);
-        }
-    }
-    let mut r = Renderer {
-        model,
-        fig: figures,
-        tera: engines,
-        menus,
-        articles_about,
-        tagged_tasks,
-        base,
-        origin: site_url.origin.clone(),
-        langs,
-        strings,
-        tags,
-        articles,
-        pages,
-        charts: BTreeMap::new(),
-        tables: Vec::new(),
-    };
-    r.charts = chart_set::all_charts(&r);
-    r.tables = data::tables(model, figures, &format!("{}{}", r.origin, r.base));
     let list = jobs(model, figures, &r);
-    // Which content file each page comes from, to name it in link errors.
-    let sources: HashMap<String, Arc<str>> = list
-        .iter()
-        .map(|(lang, job)| {
-            let source: Arc<str> = match job {
-                Job::Task(i) => Arc::clone(&model.plans[model.tasks[*i].plan].file),
-                Job::Article(i) => Arc::clone(&model.articles[*i].file),
-                Job::Page(i) => Arc::clone(&model.pages[*i].file),
-                Job::Agency(_) | Job::Group(_) | Job::Agencies => {
-                    Arc::from("content/agencies.yaml")
-                }
-                Job::Kpi(_) | Job::Kpis => Arc::from("content/kpis.yaml"),
-                _ => Arc::from("templates"),
-            };
-            (
-                format!("{}{}", lang.prefix(), job.file(model, &r.tags)),
-                source,
-            )
-        })
-        .collect();
+    let sources = page_sources(&r, &list);
     let rendered: Vec<(String, Option<Vec<u8>>, Diagnostics)> = list
         .par_iter()
         .map(|(lang, job)| {
@@ -550,6 +414,184 @@ pub fn render(
     }
     checks::links_and_clashes(model, &r, &site, &sources, diags);
     site
+}
+
+/// The theme's templates, one engine per language with its UI strings.
+fn engines(
+    model: &Model,
+    langs: &[Lang],
+    diags: &mut Diagnostics,
+) -> Option<(HashMap<Lang, Strings>, HashMap<Lang, tera::Tera>)> {
+    let mut tera = tera::Tera::new();
+    let templates: Vec<(&str, &str)> = model
+        .theme
+        .templates
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(templates) {
+        diags.error(Loc::file(&Arc::from("templates")), template_error(&e));
+        return None;
+    }
+    let empty = BTreeMap::new();
+    let vi = model.theme.i18n.get("vi").unwrap_or(&empty);
+    let strings: HashMap<Lang, Strings> = langs
+        .iter()
+        .map(|&l| (l, Strings::new(vi, model.theme.i18n.get(l.code()))))
+        .collect();
+    let engines: HashMap<Lang, tera::Tera> = strings
+        .iter()
+        .map(|(&l, t)| {
+            let mut engine = tera.clone();
+            engine.global_context().insert("t", t);
+            (l, engine)
+        })
+        .collect();
+    Some((strings, engines))
+}
+
+/// What every page builder shares: engines, URLs, languages, lookups,
+/// charts and open-data tables. `None` (with an error) when the templates
+/// or the base URL are unusable.
+fn renderer<'a>(
+    model: &'a Model,
+    figures: &'a Figures<'a>,
+    options: &RenderOptions,
+    diags: &mut Diagnostics,
+) -> Option<Renderer<'a>> {
+    let site_url = match &options.base_url {
+        Some(u) => u.clone(),
+        None => match BaseUrl::parse_site(&model.site().base_url) {
+            Ok(u) => u,
+            Err(e) => {
+                diags.error(Loc::file(&Arc::from("content/site.yaml")), e);
+                return None;
+            }
+        },
+    };
+    let langs: Vec<Lang> = model
+        .site()
+        .languages
+        .iter()
+        .filter_map(|l| Lang::parse(l))
+        .collect();
+    let langs = if langs.is_empty() {
+        vec![Lang::Vi]
+    } else {
+        langs
+    };
+    let (strings, engines) = engines(model, &langs, diags)?;
+    let mut articles_about: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, a) in model.articles.iter().enumerate() {
+        for id in a.tasks.iter().chain(&a.kpis) {
+            articles_about.entry(id.clone()).or_default().push(i);
+        }
+    }
+    let mut tags = BTreeMap::new();
+    for a in &model.articles {
+        for t in &a.tags {
+            let slug = crate::text::slugify(t);
+            if !slug.is_empty() {
+                tags.insert(t.clone(), slug);
+            }
+        }
+    }
+    let mut tagged_tasks: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, t) in model.tasks.iter().enumerate() {
+        for tag in &t.tags {
+            tagged_tasks
+                .entry(crate::text::slugify(tag))
+                .or_default()
+                .push(i);
+        }
+    }
+    let articles = versions(
+        &model.articles,
+        |a| a.slug.as_str(),
+        |a| a.lang.as_deref(),
+        &langs,
+    );
+    let pages = versions(
+        &model.pages,
+        |p| p.slug.as_str(),
+        |p| p.lang.as_deref(),
+        &langs,
+    );
+    let base = site_url.path.clone();
+    let menus = menus(model, &pages, &langs, &base);
+    let mut r = Renderer {
+        model,
+        fig: figures,
+        tera: engines,
+        menus,
+        articles_about,
+        tagged_tasks,
+        base,
+        origin: site_url.origin.clone(),
+        langs,
+        strings,
+        tags,
+        articles,
+        pages,
+        charts: BTreeMap::new(),
+        tables: Vec::new(),
+    };
+    r.charts = chart_set::all_charts(&r);
+    r.tables = data::tables(model, figures, &format!("{}{}", r.origin, r.base));
+    Some(r)
+}
+
+/// The main menu's standing pages, per language, by `menu` then slug.
+fn menus(
+    model: &Model,
+    pages: &HashMap<Lang, Vec<usize>>,
+    langs: &[Lang],
+    base: &str,
+) -> HashMap<Lang, Vec<views::Link>> {
+    langs
+        .iter()
+        .map(|&l| {
+            let mut menu: Vec<&crate::model::Page> = pages
+                .get(&l)
+                .into_iter()
+                .flatten()
+                .map(|&i| &model.pages[i])
+                .filter(|p| p.menu.is_some())
+                .collect();
+            menu.sort_by(|a, b| (a.menu, &a.slug).cmp(&(b.menu, &b.slug)));
+            let links = menu
+                .into_iter()
+                .map(|p| views::Link {
+                    label: p.title.clone(),
+                    url: format!("{base}{}{}", l.prefix(), Route::Page(&p.slug).path()),
+                })
+                .collect();
+            (l, links)
+        })
+        .collect()
+}
+
+/// Which content file each page comes from, to name it in link errors.
+fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>> {
+    let model = r.model;
+    list.iter()
+        .map(|(lang, job)| {
+            let source: Arc<str> = match job {
+                Job::Task(i) => Arc::clone(&model.plans[model.tasks[*i].plan].file),
+                Job::Article(i) => Arc::clone(&model.articles[*i].file),
+                Job::Page(i) => Arc::clone(&model.pages[*i].file),
+                Job::Agency(_) | Job::Group(_) | Job::Agencies => {
+                    Arc::from("content/agencies.yaml")
+                }
+                Job::Kpi(_) | Job::Kpis => Arc::from("content/kpis.yaml"),
+                _ => Arc::from("templates"),
+            };
+            (
+                format!("{}{}", lang.prefix(), job.file(model, &r.tags)),
+                source,
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
