@@ -141,7 +141,16 @@ mod tests {
     fn code_keys() -> Vec<String> {
         let sources = [
             include_str!("mod.rs"),
-            include_str!("pages.rs"),
+            include_str!("pages/mod.rs"),
+            include_str!("pages/dashboard.rs"),
+            include_str!("pages/tasks.rs"),
+            include_str!("pages/agencies.rs"),
+            include_str!("pages/kpis.rs"),
+            include_str!("pages/reports.rs"),
+            include_str!("pages/news.rs"),
+            include_str!("pages/machine.rs"),
+            include_str!("chart_set.rs"),
+            include_str!("machine.rs"),
             include_str!("views.rs"),
             include_str!("charts.rs"),
             include_str!("feeds.rs"),
