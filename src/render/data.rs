@@ -5,6 +5,7 @@
 
 use crate::date::Deadline;
 use crate::model::{Direction, Model, SuccessionKind};
+use crate::route::Route;
 use crate::status::{Figures, Outcome, Status};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -373,7 +374,7 @@ fn deadline_code(d: Option<Deadline>) -> Value {
 
 /// Every table, its rows computed from the model and figures.
 pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
-    let url = |rel: String| format!("{site_url}{rel}");
+    let url = |r: Route| format!("{site_url}{}", r.path());
     let tasks = m
         .tasks
         .iter()
@@ -398,7 +399,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
                 opt(t.result.clone()),
                 opt(t.responsible.clone()),
                 opt(t.incomplete.clone()),
-                s(url(format!("nhiem-vu/{}/", t.id))),
+                s(url(Route::Task(&t.id))),
             ]
         })
         .collect();
@@ -448,7 +449,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
                 int(count(|o| *o == Outcome::OnTime)),
                 int(count(|o| matches!(o, Outcome::Late(_)))),
                 int(count(|o| *o == Outcome::Missing)),
-                s(url(format!("co-quan/{}/", a.id))),
+                s(url(Route::Agency(&a.id))),
             ]
         })
         .collect();
@@ -476,7 +477,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
                 ks.gap.map_or(Value::Null, num),
                 ks.trend.map_or(Value::Null, |t| num(t.projected)),
                 s(ks.verdict.code()),
-                s(url(format!("chi-tieu/{}/", k.id))),
+                s(url(Route::Kpi(&k.id))),
             ]
         })
         .collect();
