@@ -3,6 +3,7 @@
 
 use crate::Options;
 use crate::date::{Date, parse_date};
+use crate::diag::Lang;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -36,6 +37,9 @@ pub enum Command {
         /// Include articles marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// The language of messages: vi or en [default: the site's first language].
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
     },
     /// Create a new, empty site (content/ with examples) for another province.
     Init {
@@ -53,11 +57,18 @@ pub enum Command {
         /// Treat warnings as errors (exit code 1).
         #[arg(long)]
         strict: bool,
+        /// The language of messages: vi or en [default: the site's first language].
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
     },
 }
 
 fn parse_as_of(s: &str) -> Result<Date, String> {
-    parse_date(s)
+    parse_date(s).map_err(|m| m.render(Lang::En))
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::from_code(s).ok_or_else(|| format!("`{s}` is not a language of messages; use vi or en"))
 }
 
 impl Command {
@@ -71,6 +82,7 @@ impl Command {
                 as_of,
                 base_url,
                 drafts,
+                lang,
             } => Options {
                 root: root.clone(),
                 output: output.clone(),
@@ -78,6 +90,7 @@ impl Command {
                 fallback_date,
                 base_url: base_url.clone(),
                 drafts: *drafts,
+                lang: *lang,
             },
             Command::Init { dir } => Options {
                 root: dir.clone(),
@@ -86,14 +99,18 @@ impl Command {
                 fallback_date,
                 base_url: None,
                 drafts: false,
+                lang: None,
             },
-            Command::Check { root, as_of, .. } => Options {
+            Command::Check {
+                root, as_of, lang, ..
+            } => Options {
                 root: root.clone(),
                 output: None,
                 as_of: *as_of,
                 fallback_date,
                 base_url: None,
                 drafts: true,
+                lang: *lang,
             },
         }
     }

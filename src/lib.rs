@@ -19,6 +19,7 @@ pub mod text;
 pub mod theme;
 
 use date::Date;
+pub use diag::Lang;
 use diag::{Diagnostic, Diagnostics, Loc};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -37,6 +38,8 @@ pub struct Options {
     pub fallback_date: Date,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// The language of messages (`--lang`); default the site's first language.
+    pub lang: Option<Lang>,
 }
 
 /// A stage's name and how long it took.
@@ -45,8 +48,9 @@ pub type Timings = Vec<(&'static str, Duration)>;
 /// Why a run stopped.
 #[derive(Debug)]
 pub enum Failure {
-    /// The content has errors (exit code 1). Warnings come along.
-    Content(Vec<Diagnostic>),
+    /// The content has errors (exit code 1). Warnings come along, to be
+    /// printed in the language given.
+    Content(Vec<Diagnostic>, Lang),
     /// Usage or I/O (exit code 2).
     Io(String),
 }
@@ -56,8 +60,8 @@ pub enum Failure {
 pub struct Summary {
     pub as_of: Date,
     pub total: usize,
-    /// (status label, count) in rule order.
-    pub counts: Vec<(&'static str, usize)>,
+    /// ((Vietnamese label, English label), count) in rule order.
+    pub counts: Vec<((&'static str, &'static str), usize)>,
     /// (task id, title, lead, days late), most overdue first.
     pub overdue: Vec<(String, String, String, i64)>,
     /// (agency id, months missing as YYYY-MM).
@@ -68,6 +72,8 @@ pub struct Summary {
 pub struct Report {
     /// Warnings (and, for `check`, errors), sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// The language to print them in.
+    pub lang: Lang,
     pub summary: Option<Summary>,
     pub timings: Timings,
     pub files_written: usize,
@@ -99,13 +105,13 @@ fn progress_warnings(m: &model::Model, fig: &status::Figures, diags: &mut Diagno
     for (i, s) in fig.tasks.iter().enumerate() {
         if s.status == status::Status::Overdue && s.last_update.is_none() {
             let t = &m.tasks[i];
+            let deadline = match s.deadline {
+                Some(date::Deadline::Date(day, _)) => date::fmt_date(day),
+                other => other.map(|d| d.code()).unwrap_or_default(),
+            };
             diags.warning(
                 t.loc.clone(),
-                format!(
-                    "task `{}` is past its deadline ({}) and its lead has reported no update",
-                    t.id,
-                    s.deadline.map(|d| d.label_vi()).unwrap_or_default()
-                ),
+                crate::msg!("status.overdue_no_update", task = &t.id, deadline),
             );
         }
     }
@@ -115,12 +121,10 @@ fn progress_warnings(m: &model::Model, fig: &status::Figures, diags: &mut Diagno
             |a| a.loc.clone(),
         );
         for p in months {
+            let due = date::fmt_date(p.report_day(m.site().report_day));
             diags.warning(
                 loc.clone(),
-                format!(
-                    "`{agency}` has not submitted its report for {p} (due {}): expected content/reports/{p}/{agency}.yaml",
-                    date::fmt_date(p.report_day(m.site().report_day))
-                ),
+                crate::msg!("status.report_missing", agency, period = p, due),
             );
         }
     }
@@ -132,7 +136,7 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
         total: fig.overall.total,
         counts: status::Status::ALL
             .iter()
-            .map(|&s| (s.label_vi(), fig.overall.count(s)))
+            .map(|&s| ((s.label_vi(), s.label_en()), fig.overall.count(s)))
             .collect(),
         overdue: fig
             .overall
@@ -173,6 +177,18 @@ fn load_model(
     Ok(m)
 }
 
+/// `--lang`, else the site's first language, else Vietnamese.
+fn message_lang(opts: &Options, m: &model::Model) -> Lang {
+    opts.lang
+        .or_else(|| {
+            m.site
+                .as_ref()
+                .and_then(|s| s.languages.first())
+                .and_then(|code| Lang::from_code(code))
+        })
+        .unwrap_or_default()
+}
+
 fn as_of(opts: &Options, m: &model::Model) -> Date {
     opts.as_of.or(m.site().as_of).unwrap_or(opts.fallback_date)
 }
@@ -191,6 +207,7 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     }
     Ok(Report {
         diagnostics: diags.sorted(),
+        lang: message_lang(opts, &m),
         summary: summary_out,
         timings: clock.timings,
         files_written: 0,
@@ -204,7 +221,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
     if diags.has_errors() {
-        return Err(Failure::Content(diags.sorted()));
+        return Err(Failure::Content(diags.sorted(), message_lang(opts, &m)));
     }
     let fig = status::compute(&m, as_of(opts, &m));
     clock.lap("status");
@@ -219,7 +236,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     );
     clock.lap("render");
     if diags.has_errors() {
-        return Err(Failure::Content(diags.sorted()));
+        return Err(Failure::Content(diags.sorted(), message_lang(opts, &m)));
     }
     let target = opts
         .output
@@ -239,6 +256,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let files_written = site.files.len() + m.static_files.len();
     Ok(Report {
         diagnostics: diags.sorted(),
+        lang: message_lang(opts, &m),
         summary: Some(summary(&m, &fig)),
         timings: clock.timings,
         files_written,

@@ -386,7 +386,7 @@ fn missing_site_yaml() {
     let run = tiendo(&["check"], dir.path());
     assert_error(
         &run,
-        "content/site.yaml: error: site.yaml is missing; it needs at least `title` and `base_url`",
+        "content/site.yaml: lỗi: thiếu tệp site.yaml; tệp cần ít nhất `title` và `base_url`",
     );
 }
 
@@ -414,7 +414,7 @@ fn every_problem_is_reported_at_once_sorted() {
             Some(b"---\ntitle: Tin\ndate: 2025-02-30\n---\n".as_slice()),
         ),
     ]);
-    let run = tiendo(&["check"], dir.path());
+    let run = tiendo(&["check", "--lang", "en"], dir.path());
     let errors: Vec<&str> = run
         .stderr
         .lines()
@@ -464,7 +464,7 @@ fn warning_for_an_overdue_task_nobody_reported_on() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.lines().any(|l| l
-            == "content/plans/ke-hoach.yaml:5:5: warning: task `viec-mot` is past its deadline (31/03/2025) and its lead has reported no update"),
+            == "content/plans/ke-hoach.yaml:5:5: cảnh báo: nhiệm vụ `viec-mot` đã quá hạn (31/03/2025) mà cơ quan chủ trì chưa báo cáo lần nào"),
         "{}",
         run.stderr
     );
@@ -479,7 +479,7 @@ fn warning_for_a_missing_monthly_report() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.lines().any(|l| l
-            == "content/agencies.yaml:10:5: warning: `so-hai` has not submitted its report for 2025-04 (due 20/04/2025): expected content/reports/2025-04/so-hai.yaml"),
+            == "content/agencies.yaml:10:5: cảnh báo: `so-hai` chưa nộp báo cáo kỳ 2025-04 (hạn 20/04/2025): cần có tệp content/reports/2025-04/so-hai.yaml"),
         "{}",
         run.stderr
     );
@@ -503,14 +503,18 @@ fn broken_internal_link_names_its_file() {
     let run = tiendo(&["build"], dir.path());
     assert_error(
         &run,
-        "content/news/tin-mot.md: error: broken link `/cong/nhiem-vu/khong-co/` on /cong/tin-tuc/tin-mot/ (and 1 other pages): no such page or file; fix the link or add the file under content/static/",
+        "content/news/tin-mot.md: lỗi: liên kết hỏng `/cong/nhiem-vu/khong-co/` trên /cong/tin-tuc/tin-mot/ (và 1 trang khác): không có trang hoặc tệp này; hãy sửa liên kết hoặc thêm tệp vào content/static/",
     );
     assert!(
-        run.stderr.contains("content/news/tin-mot.md: error: broken link `/cong/nhiem-vu/viec-mot/#khong-co` on /cong/tin-tuc/tin-mot/"),
+        run.stderr.contains("content/news/tin-mot.md: lỗi: liên kết hỏng `/cong/nhiem-vu/viec-mot/#khong-co` trên /cong/tin-tuc/tin-mot/"),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains(": no such anchor;"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(": không có mục (anchor) này;"),
+        "{}",
+        run.stderr
+    );
     assert!(!dir.path().join("output").exists(), "nothing is written");
 }
 
@@ -535,7 +539,7 @@ fn ids_and_slugs_cannot_leave_the_output_folder() {
         "content/news/tin\\..\\..\\evil.md",
         Some(b"---\ntitle: T\ndate: 2025-03-10\n---\n".as_slice()),
     )]);
-    let run = tiendo(&["build"], dir.path());
+    let run = tiendo(&["build", "--lang", "en"], dir.path());
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr

@@ -10,9 +10,10 @@ mod types;
 pub use types::*;
 
 use crate::date::{Date, Deadline, Period, fmt_date, parse_date, parse_deadline};
-use crate::diag::{Diagnostics, Loc, did_you_mean};
+use crate::diag::{Diagnostics, Loc, Maybe, Message, did_you_mean, word};
 use crate::load::raw::*;
 use crate::load::{MarkdownSource, RawContent, Source};
+use crate::msg;
 use crate::status::Status;
 use crate::text::{is_valid_id, nfc};
 use serde_saphyr::Spanned;
@@ -132,7 +133,7 @@ impl<'a> Cx<'a> {
         )
     }
 
-    fn err(&mut self, loc: Loc, msg: impl Into<String>) {
+    fn err(&mut self, loc: Loc, msg: Message) {
         self.d.error(loc, msg);
     }
 
@@ -149,30 +150,36 @@ impl<'a> Cx<'a> {
         v: &'v Option<S>,
         key: &str,
         parent: &Loc,
-        what: &str,
-        hint: &str,
+        what: &'static str,
+        hint: Option<Message>,
     ) -> Option<&'v S> {
         if v.is_none() {
             self.err(
                 parent.clone(),
-                format!("{what} has no `{key}`; it is required{hint}"),
+                msg!("key.missing", what = word(what), key, hint = Maybe(hint)),
             );
         }
         v.as_ref()
     }
 
     /// Required text; an error at `parent` names the missing key.
-    fn required(&mut self, v: &Option<S>, key: &str, parent: &Loc, what: &str) -> Option<String> {
+    fn required(
+        &mut self,
+        v: &Option<S>,
+        key: &str,
+        parent: &Loc,
+        what: &'static str,
+    ) -> Option<String> {
         let t = self.text(v);
         if t.is_none() {
             match v {
                 Some(s) => {
                     let loc = self.loc(s);
-                    self.err(loc, format!("`{key}` of {what} is empty"));
+                    self.err(loc, msg!("key.empty", key, what = word(what)));
                 }
                 None => self.err(
                     parent.clone(),
-                    format!("{what} has no `{key}`; it is required"),
+                    msg!("key.missing", what = word(what), key, hint = Maybe(None)),
                 ),
             }
         }
@@ -180,30 +187,27 @@ impl<'a> Cx<'a> {
     }
 
     /// A required id in the URL-safe form.
-    fn id(&mut self, v: &Option<S>, parent: &Loc, what: &str) -> Option<String> {
+    fn id(&mut self, v: &Option<S>, parent: &Loc, what: &'static str) -> Option<String> {
         let id = self.required(v, "id", parent, what)?;
-        self.check_id(v.as_ref()?, &id, "id")
+        self.check_id(v.as_ref()?, &id, "what.id")
     }
 
-    fn check_id(&mut self, at: &S, id: &str, what: &str) -> Option<String> {
+    fn check_id(&mut self, at: &S, id: &str, what: &'static str) -> Option<String> {
         if is_valid_id(id) {
             Some(id.to_string())
         } else {
             let loc = self.loc(at);
-            self.err(
-                loc,
-                format!(
-                    "`{id}` is not a valid {what}: use ASCII lower-case letters, digits and single hyphens \
-                     (for example `{}`)",
-                    crate::text::slugify(id).chars().take(40).collect::<String>()
-                ),
-            );
+            let example = crate::text::slugify(id)
+                .chars()
+                .take(40)
+                .collect::<String>();
+            self.err(loc, msg!("id.invalid", id, what = word(what), example));
             None
         }
     }
 
     fn date(&mut self, v: &S) -> Option<Date> {
-        match parse_date(&v.value) {
+        match parse_date(&nfc(&v.value)) {
             Ok(d) => Some(d),
             Err(e) => {
                 let loc = self.loc(v);
@@ -218,14 +222,14 @@ impl<'a> Cx<'a> {
         v: &Option<S>,
         key: &str,
         parent: &Loc,
-        what: &str,
+        what: &'static str,
     ) -> Option<Date> {
         match v {
             Some(s) => self.date(s),
             None => {
                 self.err(
                     parent.clone(),
-                    format!("{what} has no `{key}`; it is required"),
+                    msg!("key.missing", what = word(what), key, hint = Maybe(None)),
                 );
                 None
             }
@@ -233,7 +237,7 @@ impl<'a> Cx<'a> {
     }
 
     fn deadline(&mut self, v: &S) -> Option<Deadline> {
-        match parse_deadline(&v.value) {
+        match parse_deadline(&nfc(&v.value)) {
             Ok(d) => Some(d),
             Err(e) => {
                 let loc = self.loc(v);
@@ -244,7 +248,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A number: `80`, `78.5`, `78,5` or `"80%"`.
-    fn number(&mut self, v: &S, what: &str) -> Option<f64> {
+    fn number(&mut self, v: &S, key: &str) -> Option<f64> {
         let s = v.value.trim();
         let s = s.strip_suffix('%').unwrap_or(s).trim();
         let parsed = if s.contains(',') && !s.contains('.') {
@@ -256,13 +260,7 @@ impl<'a> Cx<'a> {
             Ok(n) if n.is_finite() && n.abs() < 1e15 => Some(n),
             _ => {
                 let loc = self.loc(v);
-                self.err(
-                    loc,
-                    format!(
-                        "{what} `{}` is not a number; write for example 80, 78.5 or \"80%\"",
-                        v.value
-                    ),
-                );
+                self.err(loc, msg!("number.invalid", key, value = &v.value));
                 None
             }
         }
@@ -277,13 +275,11 @@ impl<'a> Cx<'a> {
         let names: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
         let hint = did_you_mean(&word, names.iter().copied());
         let loc = self.loc(v);
+        let value = v.value.trim();
+        let options = names.join(", ");
         self.err(
             loc,
-            format!(
-                "`{}` is not a valid `{key}`{hint} (one of: {})",
-                v.value.trim(),
-                names.join(", ")
-            ),
+            msg!("keyword.invalid", value, key, hint = Maybe(hint), options),
         );
         None
     }
@@ -301,7 +297,15 @@ impl<'a> Cx<'a> {
         names.sort_unstable();
         let hint = did_you_mean(id, names);
         let loc = self.loc(v);
-        self.err(loc, format!("unknown {what} `{id}`{hint}"));
+        self.err(
+            loc,
+            msg!(
+                "ref.unknown",
+                what = word(kind_word(what)),
+                id,
+                hint = Maybe(hint)
+            ),
+        );
         None
     }
 
@@ -350,12 +354,21 @@ impl<'a> Cx<'a> {
             Some(t)
         } else {
             let loc = self.loc(s);
-            self.err(
-                loc,
-                format!("`{key}` must be an https:// link or a path starting with /, not `{t}`"),
-            );
+            self.err(loc, msg!("link.invalid", key, value = t));
             None
         }
+    }
+}
+
+/// The catalogue key naming a kind of id, as the load stage and the
+/// reference checks name it.
+fn kind_word(kind: &str) -> &'static str {
+    match kind {
+        "agency" => "what.agency",
+        "task" => "what.task",
+        "KPI" => "what.kpi",
+        "working group" => "what.group",
+        _ => "what.id",
     }
 }
 
@@ -375,7 +388,7 @@ fn collect_ids<'a, T: 'a>(
         match seen.get(&id) {
             Some(first) => diags.error(
                 loc,
-                format!("duplicate {what} id `{id}`; it is first defined at {first}"),
+                msg!("id.duplicate", what = word(kind_word(what)), id, first),
             ),
             None => {
                 seen.insert(id, loc);
@@ -389,26 +402,20 @@ fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
     let mut cx = Cx::new(src, &Model::default(), diags);
     let s = &src.doc;
     let whole = src.whole();
-    let title = cx.required(&s.title, "title", &whole, "site.yaml");
-    let base_url = cx.required(&s.base_url, "base_url", &whole, "site.yaml");
+    let title = cx.required(&s.title, "title", &whole, "what.site");
+    let base_url = cx.required(&s.base_url, "base_url", &whole, "what.site");
     if let (Some(url), Some(at)) = (&base_url, &s.base_url)
         && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
     {
         let loc = cx.loc(at);
-        cx.err(
-            loc,
-            format!("`base_url` must start with https://, http:// or /, not `{url}`"),
-        );
+        cx.err(loc, msg!("site.base_url", url));
     }
     let mut languages = Vec::new();
     for l in s.languages.iter().flatten() {
         let code = l.value.trim().to_lowercase();
         if code != "vi" && code != "en" {
             let loc = cx.loc(l);
-            cx.err(
-                loc,
-                format!("language `{code}` is not supported; use `vi` and optionally `en`"),
-            );
+            cx.err(loc, msg!("site.language", code));
         } else if !languages.contains(&code) {
             languages.push(code);
         }
@@ -422,10 +429,7 @@ fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
             .as_ref()
             .and_then(|l| l.first())
             .map_or(whole.clone(), |l| cx.loc(l));
-        cx.err(
-            loc,
-            "the first language is the default and must be `vi`; English is served under /en/",
-        );
+        cx.err(loc, msg!("site.first_language"));
     }
     let as_of = s.as_of.as_ref().and_then(|v| cx.date(v));
     let mut int =
@@ -437,11 +441,12 @@ fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
                     let loc = cx.loc(v);
                     cx.err(
                         loc,
-                        format!(
-                            "`{key}` must be a whole number from {} to {}, not `{}`",
-                            range.start(),
-                            range.end(),
-                            v.value
+                        msg!(
+                            "site.whole_number",
+                            key,
+                            from = range.start(),
+                            to = range.end(),
+                            value = &v.value
                         ),
                     );
                     default
@@ -471,7 +476,7 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
     let mut cx = Cx::new(src, m, diags);
     for g in src.doc.groups.iter().flatten() {
         let loc = cx.loc(g);
-        let what = "a working group";
+        let what = "what.a_group";
         let id = cx.id(&g.value.id, &loc, what);
         let name = cx.required(&g.value.name, "name", &loc, what);
         let (Some(id), Some(name)) = (id, name) else {
@@ -481,7 +486,7 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
             let first = m.groups[i].loc.clone();
             cx.err(
                 g.value.id.as_ref().map_or(loc.clone(), |v| cx.loc(v)),
-                format!("duplicate group id `{id}`; it is first defined at {first}"),
+                msg!("id.duplicate", what = word("what.group"), id, first),
             );
             continue;
         }
@@ -500,18 +505,12 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
     let mut raw_successions = Vec::new();
     for a in src.doc.agencies.iter().flatten() {
         let loc = cx.loc(a);
-        let what = "an agency";
+        let what = "what.an_agency";
         let r = &a.value;
         let id = cx.id(&r.id, &loc, what);
         let name = cx.required(&r.name, "name", &loc, what);
         let kind = cx
-            .present(
-                &r.kind,
-                "kind",
-                &loc,
-                "an agency",
-                " (department, sector, locality, central, media or office)",
-            )
+            .present(&r.kind, "kind", &loc, what, Some(msg!("hint.agency_kinds")))
             .and_then(|k| cx.keyword(k, "kind", &AgencyKind::ALL));
         let group = r
             .group
@@ -524,7 +523,7 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
             let first = m.agencies[i].loc.clone();
             cx.err(
                 r.id.as_ref().map_or(loc.clone(), |v| cx.loc(v)),
-                format!("duplicate agency id `{id}`; it is first defined at {first}"),
+                msg!("id.duplicate", what = word("what.agency"), id, first),
             );
             continue;
         }
@@ -575,10 +574,7 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
         let ends: Vec<_> = ends.into_iter().flatten().collect();
         if ends.len() > 1 {
             let loc = ends[1].2.clone();
-            cx.err(
-                loc,
-                "an agency ends only once: use one of `merged_into`, `renamed_to` or `dissolved`",
-            );
+            cx.err(loc, msg!("agency.ends_twice"));
             continue;
         }
         let Some((kind, key, loc, to, date)) = ends.into_iter().next() else {
@@ -591,17 +587,14 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
                 None => continue,
             },
             (_, None) => {
-                cx.err(
-                    loc,
-                    format!("`{key}` needs both `agency` and `date`; `agency` is missing"),
-                );
+                cx.err(loc, msg!("agency.lineage_no_agency", key));
                 continue;
             }
         };
         let Some(date) = (match date {
             Some(d) => cx.date(d),
             None => {
-                cx.err(loc.clone(), format!("`{key}` needs a `date`"));
+                cx.err(loc.clone(), msg!("agency.lineage_no_date", key));
                 None
             }
         }) else {
@@ -625,10 +618,7 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
                     .succession
                     .as_ref()
                     .map_or(m.agencies[start].loc.clone(), |s| s.loc.clone());
-                cx.err(
-                    loc,
-                    format!("agency lineage forms a cycle: {}", path.join(" -> ")),
-                );
+                cx.err(loc, msg!("agency.cycle", path = path.join(" -> ")));
                 break;
             }
             if path.contains(to) || path.len() > m.agencies.len() {
@@ -674,10 +664,11 @@ fn plan(
     let mut cx = Cx::new(src, m, diags);
     let p = &src.doc;
     let whole = src.whole();
-    let what = "the plan";
-    let id = cx
-        .present(&p.id, "id", &whole, "the plan", "")
-        .and_then(|v| cx.text(&p.id).and_then(|id| cx.check_id(v, &id, "plan id")));
+    let what = "what.the_plan";
+    let id = cx.present(&p.id, "id", &whole, what, None).and_then(|v| {
+        cx.text(&p.id)
+            .and_then(|id| cx.check_id(v, &id, "what.plan_id"))
+    });
     let title = cx.required(&p.title, "title", &whole, what);
     let issued = cx.required_date(&p.issued, "issued", &whole, what);
     if let (Some(id), Some(v)) = (&id, &p.id) {
@@ -685,8 +676,11 @@ fn plan(
         if let Some(first) = plan_ids.get(id) {
             cx.err(
                 loc,
-                format!("duplicate plan id `{id}`; it is first defined at {first}"),
+                msg!("id.duplicate", what = word("what.plan"), id, first),
             );
+            // One cause, one message: the tasks of this copy are not
+            // loaded, so references to them are not "unknown".
+            m.unparsed.insert("task");
             return;
         }
         plan_ids.insert(id.clone(), loc);
@@ -699,6 +693,7 @@ fn plan(
         }
     }
     let (Some(id), Some(title), Some(issued)) = (id, title, issued) else {
+        m.unparsed.insert("task");
         return;
     };
     m.plans.push(Plan {
@@ -730,18 +725,13 @@ fn task(
 ) -> Option<Task> {
     let loc = cx.loc(t);
     let r = &t.value;
-    let what = "a task";
+    let what = "what.a_task";
     let id = cx.id(&r.id, &loc, what);
     if let (Some(id), Some(v)) = (&id, &r.id)
         && Status::ALL.iter().any(|s| s.slug() == id)
     {
         let at = cx.loc(v);
-        cx.err(
-            at,
-            format!(
-                "task id `{id}` is taken by the status view /nhiem-vu/{id}/; choose another id"
-            ),
-        );
+        cx.err(at, msg!("task.id_reserved", id));
     }
     let title = cx.required(&r.title, "title", &loc, what);
     let incomplete = cx.text(&r.incomplete);
@@ -772,38 +762,27 @@ fn task(
             .map(|k| format!("`{k}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        cx.err(
-            loc.clone(),
-            format!(
-                "task `{}` breaks \"5 rõ\": it has no {keys}; add them, or say why with `incomplete: \"...\"`",
-                id.as_deref().unwrap_or("?")
-            ),
-        );
+        let id = id.as_deref().unwrap_or("?");
+        cx.err(loc.clone(), msg!("task.five_ro", id, keys));
     }
     if let (Some(l), Some(_)) = (&lead, &id)
         && support.contains(l)
     {
         let at = cx.loc(r.lead.as_ref()?);
-        cx.d.warning(
-            at,
-            format!("`{l}` is both lead and support of this task; list it once, as lead"),
-        );
+        cx.d.warning(at, msg!("task.lead_and_support", agency = l));
     }
     let mut deadline_changes = Vec::new();
     for c in r.deadline_changes.iter().flatten() {
         let cloc = cx.loc(c);
         let to = cx
-            .present(&c.value.to, "to", &cloc, "a deadline change", "")
+            .present(&c.value.to, "to", &cloc, "what.deadline_change", None)
             .and_then(|v| cx.deadline(v));
-        let date = cx.required_date(&c.value.date, "date", &cloc, "a deadline change");
+        let date = cx.required_date(&c.value.date, "date", &cloc, "what.deadline_change");
         if let (Some(to), Some(v)) = (&to, &c.value.to)
             && to.is_recurring()
         {
             let at = cx.loc(v);
-            cx.err(
-                at,
-                "a deadline can only be changed to a day, a month or a quarter",
-            );
+            cx.err(at, msg!("task.change_to_recurring"));
             continue;
         }
         if let (Some(to), Some(date)) = (to, date) {
@@ -816,10 +795,7 @@ fn task(
         }
     }
     if !deadline_changes.is_empty() && deadline.as_ref().is_some_and(Deadline::is_recurring) {
-        cx.err(
-            loc.clone(),
-            "a `monthly` or `ongoing` task has no deadline to change; remove `deadline_changes`",
-        );
+        cx.err(loc.clone(), msg!("task.recurring_changed"));
     }
     deadline_changes.sort_by_key(|c| c.date);
     let kpis = cx.references(&r.kpis, "KPI", kpi_ids);
@@ -854,12 +830,12 @@ fn kpis(
     for k in src.doc.kpis.iter().flatten() {
         let loc = cx.loc(k);
         let r = &k.value;
-        let what = "a KPI";
+        let what = "what.a_kpi";
         let id = cx.id(&r.id, &loc, what);
         let name = cx.required(&r.name, "name", &loc, what);
         let unit = cx.required(&r.unit, "unit", &loc, what);
         let target = cx
-            .present(&r.target, "target", &loc, "a KPI", "")
+            .present(&r.target, "target", &loc, what, None)
             .and_then(|v| cx.number(v, "target"));
         let direction = match &r.direction {
             Some(v) => cx.keyword(
@@ -873,31 +849,33 @@ fn kpis(
             Some(v) => cx.deadline(v).and_then(|d| {
                 if d.is_recurring() {
                     let at = cx.loc(v);
-                    cx.err(at, "a KPI deadline is a day, a month or a quarter");
+                    cx.err(at, msg!("kpi.recurring_deadline"));
                     None
                 } else {
                     Some(d)
                 }
             }),
             None => {
-                cx.err(loc.clone(), "a KPI has no `deadline`; it is required");
+                cx.err(
+                    loc.clone(),
+                    msg!(
+                        "key.missing",
+                        what = word(what),
+                        key = "deadline",
+                        hint = Maybe(None)
+                    ),
+                );
                 None
             }
         };
         let owner = cx
-            .present(
-                &r.owner,
-                "owner",
-                &loc,
-                "a KPI",
-                " (the agency that reports its values)",
-            )
+            .present(&r.owner, "owner", &loc, what, Some(msg!("hint.kpi_owner")))
             .and_then(|v| cx.reference(v, "agency", &m.agency_ix));
         let baseline = r.baseline.as_ref().and_then(|b| {
             let bloc = cx.loc(b);
-            let date = cx.required_date(&b.value.date, "date", &bloc, "the baseline");
+            let date = cx.required_date(&b.value.date, "date", &bloc, "what.baseline");
             let value = cx
-                .present(&b.value.value, "value", &bloc, "the baseline", "")
+                .present(&b.value.value, "value", &bloc, "what.baseline", None)
                 .and_then(|v| cx.number(v, "baseline value"));
             Some((date?, value?))
         });
@@ -937,23 +915,15 @@ fn kpis(
 }
 
 /// The agency's end as a sentence, for a report submitted after it.
-fn ended(m: &Model, id: &str) -> String {
+fn ended(m: &Model, id: &str) -> Message {
     let Some(s) = m.agency(id).and_then(|a| a.succession.as_ref()) else {
-        return String::new();
+        return msg!("agency.not_holder", id);
     };
     let date = fmt_date(s.date);
     match (&s.kind, &s.to) {
-        (SuccessionKind::Merged, Some(to)) => {
-            format!(
-                "`{id}` merged into `{to}` on {date}; reports submitted from that day come from `{to}`"
-            )
-        }
-        (SuccessionKind::Renamed, Some(to)) => {
-            format!(
-                "`{id}` was renamed `{to}` on {date}; reports submitted from that day come from `{to}`"
-            )
-        }
-        _ => format!("`{id}` was dissolved on {date} and reports nothing after that day"),
+        (SuccessionKind::Merged, Some(to)) => msg!("agency.merged_reports", id, to, date),
+        (SuccessionKind::Renamed, Some(to)) => msg!("agency.renamed_reports", id, to, date),
+        _ => msg!("agency.dissolved_reports", id, date),
     }
 }
 
@@ -962,16 +932,10 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
     let mut cx = Cx::new(src, m, diags);
     let r = &src.doc;
     let whole = src.whole();
-    let what = "the report";
+    let what = "what.report";
     let folder = Period::parse(&rs.folder);
     if folder.is_none() {
-        cx.err(
-            whole.clone(),
-            format!(
-                "report folder `{}` is not a month: name it YYYY-MM, for example 2025-03",
-                rs.folder
-            ),
-        );
+        cx.err(whole.clone(), msg!("report.folder", folder = &rs.folder));
     }
     let agency = match &r.agency {
         Some(v) => {
@@ -980,12 +944,20 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 && *a != rs.stem
             {
                 let at = cx.loc(v);
-                cx.err(at, format!("agency `{a}` does not match the file name `{}.yaml`; name the file `{a}.yaml`", rs.stem));
+                cx.err(at, msg!("report.agency_file", agency = a, stem = &rs.stem));
             }
             a
         }
         None => {
-            cx.err(whole.clone(), "the report has no `agency`; it is required");
+            cx.err(
+                whole.clone(),
+                msg!(
+                    "key.missing",
+                    what = word(what),
+                    key = "agency",
+                    hint = Maybe(None)
+                ),
+            );
             None
         }
     };
@@ -994,24 +966,29 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
             Some(p) => {
                 if folder.is_some_and(|f| f != p) {
                     let at = cx.loc(v);
-                    cx.err(at, format!("period `{p}` does not match the folder `{}`; move the file to reports/{p}/", rs.folder));
+                    cx.err(
+                        at,
+                        msg!("report.period_folder", period = p, folder = &rs.folder),
+                    );
                 }
                 Some(p)
             }
             None => {
                 let at = cx.loc(v);
-                cx.err(
-                    at,
-                    format!(
-                        "`{}` is not a period: write the month as YYYY-MM, for example 2025-03",
-                        v.value.trim()
-                    ),
-                );
+                cx.err(at, msg!("report.period_invalid", value = v.value.trim()));
                 None
             }
         },
         None => {
-            cx.err(whole.clone(), "the report has no `period`; it is required");
+            cx.err(
+                whole.clone(),
+                msg!(
+                    "key.missing",
+                    what = word(what),
+                    key = "period",
+                    hint = Maybe(None)
+                ),
+            );
             None
         }
     };
@@ -1034,7 +1011,15 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 .reference(t, "task", &m.task_ix)
                 .and_then(|id| m.task_index(&id)),
             None => {
-                cx.err(uloc.clone(), "an update has no `task`; it is required");
+                cx.err(
+                    uloc.clone(),
+                    msg!(
+                        "key.missing",
+                        what = word("what.update"),
+                        key = "task",
+                        hint = Maybe(None)
+                    ),
+                );
                 None
             }
         };
@@ -1043,8 +1028,8 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 &v.state,
                 "state",
                 &uloc,
-                "an update",
-                " (not_started, in_progress, blocked or done)",
+                "what.update",
+                Some(msg!("hint.states")),
             )
             .and_then(|s| cx.keyword(s, "state", &TaskState::ALL));
         let progress = v.progress.as_ref().and_then(|p| {
@@ -1053,13 +1038,8 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 Some(n)
             } else {
                 let at = cx.loc(p);
-                cx.err(
-                    at,
-                    format!(
-                        "progress {} is outside 0..100; it is a percentage",
-                        v.progress.as_ref()?.value.trim()
-                    ),
-                );
+                let value = v.progress.as_ref()?.value.trim();
+                cx.err(at, msg!("update.progress_range", value));
                 None
             }
         });
@@ -1068,13 +1048,7 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         if let (Some(task), Some(tv)) = (task_ix.map(|i| &m.tasks[i]), v.task.as_ref()) {
             let at = cx.loc(tv);
             if let Some(first) = seen_tasks.get(&task.id) {
-                cx.err(
-                    at.clone(),
-                    format!(
-                        "task `{}` is reported twice in this report; it is first at {first}",
-                        task.id
-                    ),
-                );
+                cx.err(at.clone(), msg!("update.twice", task = &task.id, first));
                 ok = false;
             } else {
                 seen_tasks.insert(task.id.clone(), at.clone());
@@ -1088,13 +1062,15 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                     .lead
                     .as_deref()
                     .and_then(|l| m.holder_on(l, d))
-                    .unwrap_or("none");
+                    .unwrap_or("-");
                 cx.err(
                     at.clone(),
-                    format!(
-                        "`{a}` neither leads nor supports task `{}` on {} (lead: `{lead}`); an agency reports only on its own tasks",
-                        task.id,
-                        fmt_date(d)
+                    msg!(
+                        "update.not_its_task",
+                        agency = a,
+                        task = &task.id,
+                        date = fmt_date(d),
+                        lead
                     ),
                 );
                 ok = false;
@@ -1104,22 +1080,30 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 && let Some(sv) = &v.state
             {
                 let sat = cx.loc(sv);
-                cx.err(sat, format!("task `{}` is `{}`: it recurs and cannot be reported done; report in_progress", task.id, task.deadline.as_ref().map(|d| d.code()).unwrap_or_default()));
+                let deadline = task.deadline.as_ref().map(|d| d.code()).unwrap_or_default();
+                cx.err(
+                    sat,
+                    msg!("update.recurring_done", task = &task.id, deadline),
+                );
                 ok = false;
             }
         }
         if state == Some(TaskState::Done) && v.done_on.is_none() {
-            cx.err(
-                uloc.clone(),
-                "state `done` needs `done_on`, the day the task was finished",
-            );
+            cx.err(uloc.clone(), msg!("update.done_without_done_on"));
             ok = false;
         }
         if let (Some(done), Some(sub), Some(dv)) = (done_on, submitted, &v.done_on)
             && done > sub
         {
             let at = cx.loc(dv);
-            cx.err(at, format!("done_on {} is after the report was submitted ({}); a report tells what is already done", fmt_date(done), fmt_date(sub)));
+            cx.err(
+                at,
+                msg!(
+                    "update.done_after_submitted",
+                    done = fmt_date(done),
+                    submitted = fmt_date(sub)
+                ),
+            );
             ok = false;
         }
         if let (
@@ -1129,14 +1113,14 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         ) = (done_on, state, &v.done_on)
         {
             let at = cx.loc(dv);
-            cx.d.warning(at, "`done_on` is ignored unless the state is `done`");
+            cx.d.warning(at, msg!("update.done_on_ignored"));
         }
         if state == Some(TaskState::NotStarted)
             && progress.is_some_and(|p| p > 0.0)
             && let Some(pv) = &v.progress
         {
             let at = cx.loc(pv);
-            cx.err(at, "progress above 0 with state `not_started`; set the state to in_progress, or the progress to 0");
+            cx.err(at, msg!("update.progress_not_started"));
             ok = false;
         }
         let (Some(task_ix), Some(state), true) = (task_ix, state, ok) else {
@@ -1162,11 +1146,11 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         let kloc = cx.loc(kv);
         let v = &kv.value;
         let kpi = cx
-            .present(&v.kpi, "kpi", &kloc, "a KPI value", "")
+            .present(&v.kpi, "kpi", &kloc, "what.kpi_value", None)
             .and_then(|k| cx.reference(k, "KPI", &m.kpi_ix));
-        let date = cx.required_date(&v.date, "date", &kloc, "a KPI value");
+        let date = cx.required_date(&v.date, "date", &kloc, "what.kpi_value");
         let value = cx
-            .present(&v.value, "value", &kloc, "a KPI value", "")
+            .present(&v.value, "value", &kloc, "what.kpi_value", None)
             .and_then(|x| cx.number(x, "value"));
         let (Some(kpi), Some(date), Some(value)) = (kpi, date, value) else {
             continue;
@@ -1177,8 +1161,17 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
             && let Some(k) = m.kpi(&kpi)
             && m.holder_on(&k.owner, sub) != Some(a.as_str())
         {
-            let owner = m.holder_on(&k.owner, sub).unwrap_or("none");
-            cx.err(kat.clone(), format!("`{a}` does not own KPI `{kpi}` on {} (owner: `{owner}`); only the owner reports its values", fmt_date(sub)));
+            let owner = m.holder_on(&k.owner, sub).unwrap_or("-");
+            cx.err(
+                kat.clone(),
+                msg!(
+                    "kpi_value.not_owner",
+                    agency = a,
+                    kpi,
+                    date = fmt_date(sub),
+                    owner
+                ),
+            );
             continue;
         }
         if let (Some(sub), Some(dv)) = (submitted, &v.date)
@@ -1187,10 +1180,10 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
             let at = cx.loc(dv);
             cx.err(
                 at,
-                format!(
-                    "KPI value dated {} is after the report was submitted ({})",
-                    fmt_date(date),
-                    fmt_date(sub)
+                msg!(
+                    "kpi_value.after_submitted",
+                    date = fmt_date(date),
+                    submitted = fmt_date(sub)
                 ),
             );
             continue;
@@ -1198,10 +1191,7 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         if let Some(first) = seen_values.get(&(kpi.clone(), date)) {
             cx.err(
                 kat,
-                format!(
-                    "KPI `{kpi}` has two values dated {} in this report; the first is at {first}",
-                    fmt_date(date)
-                ),
+                msg!("kpi_value.twice", kpi, date = fmt_date(date), first),
             );
             continue;
         }
@@ -1233,25 +1223,15 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
 fn markdown_name<M>(cx: &mut Cx, md: &MarkdownSource<M>) -> Option<(String, Option<String>)> {
     let whole = Loc::file(cx.file);
     if !is_valid_id(&md.slug) {
-        cx.err(
-            whole,
-            format!(
-                "file name `{}` is not a valid slug: use ASCII lower-case letters, digits and hyphens, \
-                 for example `{}.md`",
-                md.slug,
-                crate::text::slugify(&md.slug)
-            ),
-        );
+        let example = crate::text::slugify(&md.slug);
+        cx.err(whole, msg!("markdown.slug", slug = &md.slug, example));
         return None;
     }
     match md.lang.as_deref() {
         None => Some((md.slug.clone(), None)),
         Some("en") => Some((md.slug.clone(), Some("en".to_string()))),
         Some(other) => {
-            cx.err(
-                whole,
-                format!("`.{other}.md`: the only other language is English, `<slug>.en.md`"),
-            );
+            cx.err(whole, msg!("markdown.language", other));
             None
         }
     }
@@ -1261,7 +1241,7 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
     let mut cx = Cx::new(&md.source, m, diags);
     let f = &md.source.doc;
     let head = Loc::new(cx.file, 1, 1);
-    let what = "the article";
+    let what = "what.article";
     let name = markdown_name(&mut cx, md);
     let title = cx.required(&f.title, "title", &head, what);
     let date = cx.required_date(&f.date, "date", &head, what);
@@ -1269,10 +1249,7 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
     let image_alt = cx.text(&f.image_alt);
     if let (Some(_), None, Some(v)) = (&image, &image_alt, &f.image) {
         let at = cx.loc(v);
-        cx.err(
-            at,
-            "an image needs `image_alt`: a short description for readers who cannot see it",
-        );
+        cx.err(at, msg!("article.image_alt"));
     }
     if let (Some(img), Some(v)) = (&image, &f.image)
         && (img.contains("..")
@@ -1280,10 +1257,7 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
             || img.contains(':') && !img.starts_with("https://"))
     {
         let at = cx.loc(v);
-        cx.err(
-            at,
-            format!("`image` must be a path on this site such as /anh/a.jpg, not `{img}`"),
-        );
+        cx.err(at, msg!("article.image_path", img));
     }
     let tasks = cx.references(&f.tasks, "task", &m.task_ix);
     let kpis = cx.references(&f.kpis, "KPI", &m.kpi_ix);
@@ -1313,7 +1287,7 @@ fn page(m: &mut Model, md: &MarkdownSource<RawPageMeta>, diags: &mut Diagnostics
     let f = &md.source.doc;
     let head = Loc::new(cx.file, 1, 1);
     let name = markdown_name(&mut cx, md);
-    let title = cx.required(&f.title, "title", &head, "the page");
+    let title = cx.required(&f.title, "title", &head, "what.page");
     let menu = f
         .menu
         .as_ref()
@@ -1321,23 +1295,14 @@ fn page(m: &mut Model, md: &MarkdownSource<RawPageMeta>, diags: &mut Diagnostics
             Ok(n) => Some(n),
             Err(_) => {
                 let at = cx.loc(v);
-                cx.err(
-                    at,
-                    format!(
-                        "`menu` is the page's place in the menu, a whole number, not `{}`",
-                        v.value
-                    ),
-                );
+                cx.err(at, msg!("page.menu", value = &v.value));
                 None
             }
         });
     if let Some((slug, _)) = &name
         && RESERVED_SLUGS.contains(&slug.as_str())
     {
-        cx.err(
-            Loc::file(cx.file),
-            format!("page `{slug}` would replace the generated /{slug}/; rename the file"),
-        );
+        cx.err(Loc::file(cx.file), msg!("page.reserved", slug));
         return;
     }
     let (Some((slug, lang)), Some(title)) = (name, title) else {

@@ -207,7 +207,7 @@ impl<'a> Renderer<'a> {
             Err(e) => {
                 diags.error(
                     Loc::file(&Arc::from(template)),
-                    format!("cannot prepare the page data: {e}"),
+                    crate::msg!("render.page_data", error = e),
                 );
                 return None;
             }
@@ -218,7 +218,7 @@ impl<'a> Renderer<'a> {
             Err(e) => {
                 diags.error(
                     Loc::file(&Arc::from(format!("templates/{template}").as_str())),
-                    template_error(&e),
+                    crate::msg!("render.template", error = template_error(&e)),
                 );
                 None
             }
@@ -526,7 +526,7 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
                 }
                 Err(e) => diags.error(
                     Loc::file(&Arc::from("templates/feed.xml")),
-                    template_error(&e),
+                    crate::msg!("render.template", error = template_error(&e)),
                 ),
             }
         }
@@ -747,7 +747,10 @@ pub fn render(
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
     if let Err(e) = tera.add_raw_templates(templates) {
-        diags.error(Loc::file(&Arc::from("templates")), template_error(&e));
+        diags.error(
+            Loc::file(&Arc::from("templates")),
+            crate::msg!("render.template", error = template_error(&e)),
+        );
         return RenderedSite::default();
     }
     let base_url = options
@@ -931,12 +934,21 @@ pub fn render(
         }
     }
     for ((source, target), (page, reason, count)) in reported {
-        let more = if count > 1 {
-            format!(" (and {} other pages)", count - 1)
-        } else {
-            String::new()
+        let more = (count > 1).then(|| crate::msg!("link.more_pages", count = count - 1));
+        let reason = match reason {
+            "no such anchor" => crate::msg!("link.no_anchor"),
+            _ => crate::msg!("link.no_page"),
         };
-        diags.error(Loc::file(&source), format!("broken link `{target}` on {page}{more}: {reason}; fix the link or add the file under content/static/"));
+        diags.error(
+            Loc::file(&source),
+            crate::msg!(
+                "link.broken",
+                target,
+                page,
+                more = crate::diag::Maybe(more),
+                reason
+            ),
+        );
     }
     // Static files are served from the root; one that would replace a
     // generated file is an error rather than a silent loss.
@@ -948,10 +960,7 @@ pub fn render(
         {
             diags.error(
                 Loc::file(&f.file),
-                format!(
-                    "static file /{} would replace a generated page; rename or move it",
-                    f.url_path
-                ),
+                crate::msg!("static.clash", path = &f.url_path),
             );
         }
     }

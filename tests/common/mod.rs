@@ -64,9 +64,20 @@ pub fn tiendo(args: &[&str], root: &Path) -> Run {
     }
 }
 
-/// `tiendo check` on the minimal site with one file replaced.
+/// `tiendo check --lang en` on the minimal site with one file replaced.
 pub fn check_with(path: &str, content: &str) -> Run {
     let dir = site_with(&[(path, Some(content.as_bytes()))]);
+    tiendo(&["check", "--lang", "en"], dir.path())
+}
+
+/// `tiendo check` (messages in the site's language, Vietnamese) on the
+/// minimal site with some files replaced or (`None`) deleted.
+pub fn check_vi(files: &[(&str, Option<&str>)]) -> Run {
+    let files: Vec<(&str, Option<&[u8]>)> = files
+        .iter()
+        .map(|(p, c)| (*p, c.map(str::as_bytes)))
+        .collect();
+    let dir = site_with(&files);
     tiendo(&["check"], dir.path())
 }
 
