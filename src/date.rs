@@ -41,6 +41,18 @@ impl Period {
         (1..=12).contains(&p.month).then_some(p)
     }
 
+    /// A period as editors write it: `2025-07`, `07/2025`, `7/2025` or
+    /// `tháng 7/2025` (the form the portal prints).
+    pub fn parse_written(s: &str) -> Option<Self> {
+        Period::parse(s.trim()).or_else(|| match parse_deadline(s) {
+            Ok(Deadline::Date(d, DeadlineForm::Month)) => Some(Period {
+                year: d.year(),
+                month: d.month(),
+            }),
+            _ => None,
+        })
+    }
+
     pub fn first_day(self) -> Date {
         // Months 1..=12 of years 0..=9999 always exist.
         NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
@@ -497,6 +509,19 @@ mod tests {
         assert_eq!(parse_deadline("Thường xuyên"), Ok(Deadline::Ongoing));
         assert_eq!(parse_deadline("Hằng tháng"), Ok(Deadline::Monthly));
         assert_eq!(parse_deadline("hàng  tháng"), Ok(Deadline::Monthly));
+    }
+
+    #[test]
+    fn periods_as_editors_write_them() {
+        let july = Some(Period {
+            year: 2025,
+            month: 7,
+        });
+        for s in ["2025-07", "07/2025", "7/2025", "tháng 7/2025", "Tháng 07/2025"] {
+            assert_eq!(Period::parse_written(s), july, "{s}");
+        }
+        assert_eq!(Period::parse_written("Q3/2025"), None);
+        assert_eq!(Period::parse_written("31/07/2025"), None);
     }
 
     #[test]

@@ -233,21 +233,46 @@ fn merged_agency_may_report_before_its_merger() {
 
 #[test]
 fn report_agency_disagrees_with_file_name() {
+    // so-hai has its own report in 2025-03: the advice must not be to
+    // rename this file onto it.
     let r = "agency: so-hai\nperiod: 2025-03\nsubmitted: 2025-03-19\n";
     let run = check_with(REPORT, r);
     assert_error(
         &run,
-        "content/reports/2025-03/so-mot.yaml:1:9: error: agency `so-hai` does not match the file name `so-mot.yaml`; name the file `so-hai.yaml`",
+        "content/reports/2025-03/so-mot.yaml:1:9: error: agency `so-hai` does not match the file name `so-mot.yaml`, and reports/2025-03/so-hai.yaml already exists; either `agency` is wrong (it should be `so-mot`) or this file belongs to another agency: do not rename it onto the existing report",
+    );
+    let run = check_vi(&[(REPORT, Some(r))]);
+    assert_error(
+        &run,
+        "content/reports/2025-03/so-mot.yaml:1:9: lỗi: cơ quan `so-hai` không khớp với tên tệp `so-mot.yaml`, và reports/2025-03/so-hai.yaml đã có; hoặc `agency` ghi sai (phải là `so-mot`), hoặc tệp này của cơ quan khác: đừng đổi tên đè lên báo cáo đã có",
+    );
+    // Where no such report exists, renaming is safe advice.
+    let run = check_vi(&[
+        (REPORT, Some(r)),
+        ("content/reports/2025-03/so-hai.yaml", None),
+    ]);
+    assert_error(
+        &run,
+        "content/reports/2025-03/so-mot.yaml:1:9: lỗi: cơ quan `so-hai` không khớp với tên tệp `so-mot.yaml`; hãy đặt tên tệp là `so-hai.yaml`",
     );
 }
 
 #[test]
 fn report_period_disagrees_with_folder() {
     let r = "agency: so-mot\nperiod: 2025-04\nsubmitted: 2025-03-19\n";
+    let run = check_vi(&[(REPORT, Some(r))]);
+    assert_error(
+        &run,
+        "content/reports/2025-03/so-mot.yaml:2:9: lỗi: kỳ báo cáo `2025-04` không khớp với thư mục `2025-03`, và reports/2025-04/ đã có báo cáo của cơ quan này (so-mot.yaml); nếu báo cáo này là của kỳ 2025-03, hãy sửa `period`; nếu là bản chép của báo cáo kia, hãy xóa nó",
+    );
+    // One cause, one message: the dates are not judged against a period
+    // the folder contradicts.
+    assert_eq!(run.stderr.matches(": lỗi: ").count(), 1, "{}", run.stderr);
+    let r = "agency: so-mot\nperiod: 2025-05\nsubmitted: 2025-03-19\n";
     let run = check_with(REPORT, r);
     assert_error(
         &run,
-        "content/reports/2025-03/so-mot.yaml:2:9: error: period `2025-04` does not match the folder `2025-03`; move the file to reports/2025-04/",
+        "content/reports/2025-03/so-mot.yaml:2:9: error: period `2025-05` does not match the folder `2025-03`; move the file to reports/2025-05/",
     );
 }
 

@@ -170,6 +170,8 @@ pub struct RawUpdate {
     pub note: Option<S>,
     pub evidence: Option<S>,
     pub done_on: Option<S>,
+    /// Why a task reported done is open again (`reopened: "lý do"`).
+    pub reopened: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]

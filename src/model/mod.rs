@@ -84,9 +84,15 @@ pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
     }
     let mut reports: Vec<_> = raw.reports.iter().collect();
     reports.sort_by(|a, b| a.source.file.cmp(&b.source.file));
+    let files: HashSet<(String, String)> = reports
+        .iter()
+        .map(|r| (r.folder.clone(), r.stem.clone()))
+        .collect();
+    let mut history = History::default();
     for r in reports {
-        report(&mut m, r, diags);
+        report(&mut m, r, &files, &mut history, diags);
     }
+    history.check(diags);
     for a in &raw.articles {
         article(&mut m, a, diags);
     }
@@ -257,7 +263,14 @@ impl<'a> Cx<'a> {
             s.to_string()
         };
         match parsed.parse::<f64>() {
-            Ok(n) if n.is_finite() && n.abs() < 1e15 => Some(n),
+            Ok(n) if n.is_finite() && n.abs() < 1e15 => {
+                if looks_like_thousands(s) {
+                    let loc = self.loc(v);
+                    let whole = s.replace(',', "");
+                    self.d.warning(loc, msg!("number.thousands", key, value = s, read = n, whole));
+                }
+                Some(n)
+            }
             _ => {
                 let loc = self.loc(v);
                 self.err(loc, msg!("number.invalid", key, value = &v.value));
@@ -358,6 +371,18 @@ impl<'a> Cx<'a> {
             None
         }
     }
+}
+
+/// `1,250` or `12,500,000`: a comma before exactly three digits may be a
+/// thousands separator, not the Vietnamese decimal comma.
+fn looks_like_thousands(s: &str) -> bool {
+    let mut groups = s.split(',');
+    let head = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&head.len())
+        && head.bytes().all(|b| b.is_ascii_digit())
+        && rest.iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The catalogue key naming a kind of id, as the load stage and the
@@ -927,7 +952,103 @@ fn ended(m: &Model, id: &str) -> Message {
     }
 }
 
-fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics) {
+/// A value off by this factor from the KPI's baseline is probably a typo
+/// (a misplaced decimal point).
+const TEN_TIMES: f64 = 10.0;
+
+/// A report submitted more than this many days after its report day is
+/// probably dated in the wrong year or copied from another period.
+const LONG_AFTER_DAYS: i64 = 92;
+
+/// What one update said, kept to compare reports with each other.
+struct Said {
+    task: String,
+    agency: String,
+    submitted: Date,
+    period: Period,
+    state: TaskState,
+    progress: Option<f64>,
+    noted: bool,
+    reopened: bool,
+    loc: Loc,
+}
+
+/// Every update and every report's dates, for the checks across reports:
+/// a report copied into another period, a done task undone without a
+/// reason, progress that goes backwards without a note.
+#[derive(Default)]
+struct History {
+    said: Vec<Said>,
+    /// (agency, submitted) -> (period, where `submitted` is written).
+    submissions: Vec<(String, Date, Period, Loc)>,
+}
+
+impl History {
+    fn check(mut self, diags: &mut Diagnostics) {
+        self.submissions.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+        for pair in self.submissions.windows(2) {
+            let [(a, sub, first, first_loc), (b, sub2, second, loc)] = pair else {
+                continue;
+            };
+            if a == b && sub == sub2 && first != second {
+                diags.error(
+                    loc.clone(),
+                    msg!(
+                        "report.copied",
+                        agency = a,
+                        period = second,
+                        submitted = fmt_date(*sub),
+                        other = first,
+                        first = first_loc
+                    ),
+                );
+            }
+        }
+        self.said.sort_by(|a, b| {
+            (&a.task, &a.agency, a.submitted, a.period).cmp(&(&b.task, &b.agency, b.submitted, b.period))
+        });
+        for pair in self.said.windows(2) {
+            let [before, now] = pair else { continue };
+            if before.task != now.task || before.agency != now.agency {
+                continue;
+            }
+            if before.state == TaskState::Done && now.state != TaskState::Done && !now.reopened {
+                diags.error(
+                    now.loc.clone(),
+                    msg!(
+                        "update.undone",
+                        task = &now.task,
+                        period = before.period,
+                        first = &before.loc
+                    ),
+                );
+            } else if let (Some(was), Some(is)) = (before.progress, now.progress)
+                && is < was
+                && !now.noted
+                && !now.reopened
+            {
+                diags.warning(
+                    now.loc.clone(),
+                    msg!(
+                        "update.progress_backwards",
+                        task = &now.task,
+                        was,
+                        is,
+                        period = before.period
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn report(
+    m: &mut Model,
+    rs: &crate::load::ReportSource,
+    files: &HashSet<(String, String)>,
+    history: &mut History,
+    diags: &mut Diagnostics,
+) {
     let src = &rs.source;
     let mut cx = Cx::new(src, m, diags);
     let r = &src.doc;
@@ -944,7 +1065,15 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 && *a != rs.stem
             {
                 let at = cx.loc(v);
-                cx.err(at, msg!("report.agency_file", agency = a, stem = &rs.stem));
+                // Never advise renaming onto a report that exists.
+                if files.contains(&(rs.folder.clone(), a.clone())) {
+                    cx.err(
+                        at,
+                        msg!("report.agency_file_taken", agency = a, stem = &rs.stem, folder = &rs.folder),
+                    );
+                } else {
+                    cx.err(at, msg!("report.agency_file", agency = a, stem = &rs.stem));
+                }
             }
             a
         }
@@ -962,14 +1091,26 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         }
     };
     let period = match &r.period {
-        Some(v) => match Period::parse(v.value.trim()) {
+        Some(v) => match Period::parse_written(&nfc(&v.value)) {
             Some(p) => {
                 if folder.is_some_and(|f| f != p) {
                     let at = cx.loc(v);
-                    cx.err(
-                        at,
-                        msg!("report.period_folder", period = p, folder = &rs.folder),
-                    );
+                    if files.contains(&(p.to_string(), rs.stem.clone())) {
+                        cx.err(
+                            at,
+                            msg!(
+                                "report.period_folder_taken",
+                                period = p,
+                                folder = &rs.folder,
+                                stem = &rs.stem
+                            ),
+                        );
+                    } else {
+                        cx.err(
+                            at,
+                            msg!("report.period_folder", period = p, folder = &rs.folder),
+                        );
+                    }
                 }
                 Some(p)
             }
@@ -993,6 +1134,34 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         }
     };
     let submitted = cx.required_date(&r.submitted, "submitted", &whole, what);
+    // A report copied from last month keeps last month's dates.
+    if let (Some(p), Some(sub), Some(v)) = (period, submitted, &r.submitted)
+        && folder.is_none_or(|f| f == p)
+    {
+        let at = cx.loc(v);
+        let due = p.report_day(m.site().report_day);
+        let late = (sub - due).num_days();
+        if sub < p.first_day() {
+            cx.err(
+                at.clone(),
+                msg!("report.submitted_before_period", submitted = fmt_date(sub), period = p),
+            );
+        } else if late > LONG_AFTER_DAYS {
+            cx.d.warning(
+                at.clone(),
+                msg!(
+                    "report.submitted_long_after",
+                    submitted = fmt_date(sub),
+                    period = p,
+                    due = fmt_date(due),
+                    days = late
+                ),
+            );
+        }
+        if let Some(a) = &agency {
+            history.submissions.push((a.clone(), sub, p, at));
+        }
+    }
     let mut exists = true;
     if let (Some(a), Some(d), Some(v)) = (&agency, submitted, &r.submitted)
         && m.holder_on(a, d) != Some(a.as_str())
@@ -1088,6 +1257,31 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 ok = false;
             }
         }
+        if state == Some(TaskState::Done)
+            && let (Some(n), Some(pv)) = (progress, &v.progress)
+            && n < 100.0
+        {
+            let at = cx.loc(pv);
+            cx.err(at, msg!("update.done_below_100", value = pv.value.trim()));
+            ok = false;
+        }
+        if let (Some(done), Some(task), Some(dv)) =
+            (done_on, task_ix.map(|i| &m.tasks[i]), &v.done_on)
+            && let Some(plan) = m.plans.get(task.plan)
+            && done < plan.issued
+        {
+            let at = cx.loc(dv);
+            cx.err(
+                at,
+                msg!(
+                    "update.done_before_issued",
+                    done = fmt_date(done),
+                    plan = &plan.id,
+                    issued = fmt_date(plan.issued)
+                ),
+            );
+            ok = false;
+        }
         if state == Some(TaskState::Done) && v.done_on.is_none() {
             cx.err(uloc.clone(), msg!("update.done_without_done_on"));
             ok = false;
@@ -1126,6 +1320,19 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         let (Some(task_ix), Some(state), true) = (task_ix, state, ok) else {
             continue;
         };
+        if let (Some(a), Some(sub), Some(p)) = (&agency, submitted, period) {
+            history.said.push(Said {
+                task: m.tasks[task_ix].id.clone(),
+                agency: a.clone(),
+                submitted: sub,
+                period: p,
+                state,
+                progress,
+                noted: cx.text(&v.note).is_some(),
+                reopened: cx.text(&v.reopened).is_some(),
+                loc: uloc.clone(),
+            });
+        }
         updates.push(Update {
             task: m.tasks[task_ix].id.clone(),
             progress,
@@ -1156,6 +1363,11 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
             continue;
         };
         let kat = v.kpi.as_ref().map_or(kloc.clone(), |k| cx.loc(k));
+        if let (Some(k), Some(vv)) = (m.kpi(&kpi), &v.value)
+            && !kpi_value_fits(&mut cx, k, value, vv)
+        {
+            continue;
+        }
         if let (Some(a), Some(sub)) = (&agency, submitted)
             && exists
             && let Some(k) = m.kpi(&kpi)
@@ -1220,6 +1432,41 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
 }
 
 /// The slug and language of a Markdown file, checked.
+/// The number fits the KPI's unit: a percentage is 0..100 and not a
+/// fraction, "85%" goes only to a KPI in %, and a value ten times away from
+/// the baseline gets a warning. False when the value is refused.
+fn kpi_value_fits(cx: &mut Cx, k: &Kpi, value: f64, written: &S) -> bool {
+    let at = cx.loc(written);
+    let percent = k.unit.trim() == "%";
+    let text = written.value.trim();
+    if !percent && text.ends_with('%') {
+        cx.err(at, msg!("kpi_value.percent_sign", value = text, kpi = &k.id, unit = &k.unit));
+        return false;
+    }
+    if percent && value > 100.0 {
+        cx.err(at, msg!("kpi_value.percent_over", value = text, kpi = &k.id));
+        return false;
+    }
+    if percent && value > 0.0 && value < 1.0 && k.target > 1.0 {
+        let suggestion = format!("{}", (value * 1000.0).round() / 10.0);
+        cx.err(at, msg!("kpi_value.percent_fraction", value = text, kpi = &k.id, suggestion));
+        return false;
+    }
+    if let Some((_, base)) = k.baseline
+        && base.abs() > f64::EPSILON
+        && value.abs() > f64::EPSILON
+    {
+        let ratio = value / base;
+        if ratio >= TEN_TIMES || ratio <= 1.0 / TEN_TIMES {
+            cx.d.warning(
+                at,
+                msg!("kpi_value.ten_times", value = text, kpi = &k.id, baseline = base),
+            );
+        }
+    }
+    true
+}
+
 fn markdown_name<M>(cx: &mut Cx, md: &MarkdownSource<M>) -> Option<(String, Option<String>)> {
     let whole = Loc::file(cx.file);
     if !is_valid_id(&md.slug) {
