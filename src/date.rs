@@ -517,7 +517,13 @@ mod tests {
             year: 2025,
             month: 7,
         });
-        for s in ["2025-07", "07/2025", "7/2025", "tháng 7/2025", "Tháng 07/2025"] {
+        for s in [
+            "2025-07",
+            "07/2025",
+            "7/2025",
+            "tháng 7/2025",
+            "Tháng 07/2025",
+        ] {
             assert_eq!(Period::parse_written(s), july, "{s}");
         }
         assert_eq!(Period::parse_written("Q3/2025"), None);

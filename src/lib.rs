@@ -115,6 +115,23 @@ fn progress_warnings(m: &model::Model, fig: &status::Figures, diags: &mut Diagno
             );
         }
     }
+    // Nobody answers for an open task whose lead was dissolved without a
+    // successor: the editor should name one.
+    for (t, s) in m.tasks.iter().zip(&fig.tasks) {
+        let done = matches!(
+            s.status,
+            status::Status::DoneOnTime | status::Status::DoneLate
+        );
+        if let Some(lead) = &t.lead
+            && s.lead_on.is_none()
+            && !done
+        {
+            diags.warning(
+                t.loc.clone(),
+                crate::msg!("status.lead_dissolved", task = &t.id, lead),
+            );
+        }
+    }
     for (agency, months) in fig.missing_reports() {
         let loc = m.agency(agency).map_or_else(
             || Loc::file(&"content/agencies.yaml".into()),
@@ -199,6 +216,9 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
     let mut summary_out = None;
+    let mut m = m;
+    let day = as_of(opts, &m);
+    model::hold_back_future_articles(&mut m, day, &mut diags);
     if !diags.has_errors() {
         let fig = status::compute(&m, as_of(opts, &m));
         clock.lap("status");
@@ -223,6 +243,9 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     if diags.has_errors() {
         return Err(Failure::Content(diags.sorted(), message_lang(opts, &m)));
     }
+    let mut m = m;
+    let day = as_of(opts, &m);
+    model::hold_back_future_articles(&mut m, day, &mut diags);
     let fig = status::compute(&m, as_of(opts, &m));
     clock.lap("status");
     progress_warnings(&m, &fig, &mut diags);

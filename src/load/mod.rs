@@ -8,7 +8,7 @@
 
 pub mod raw;
 
-use crate::diag::{Diagnostics, Loc, Message, did_you_mean};
+use crate::diag::{Diagnostics, Loc, Maybe, Message, did_you_mean};
 use crate::msg;
 use crate::theme;
 use raw::*;
@@ -569,18 +569,40 @@ fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
         let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         paths.sort();
         for path in paths {
-            let Some(lang) = path
+            let file = rel(root, &path);
+            let name = path
                 .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| n.strip_suffix(".yaml"))
-            else {
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if is_hidden(&name) || path.is_dir() {
+                continue;
+            }
+            // A misnamed override would be silently ignored: the site would
+            // keep the default words without anyone noticing.
+            let known: Vec<&str> = theme::I18N.iter().map(|(l, _)| *l).collect();
+            let Some(lang) = name.strip_suffix(".yaml").filter(|l| known.contains(l)) else {
+                let names: Vec<String> = known.iter().map(|l| format!("{l}.yaml")).collect();
+                let hint = did_you_mean(&name, names.iter().map(String::as_str));
+                let expected = names.join(", ");
+                diags.error(
+                    Loc::file(&file),
+                    msg!("override.i18n_name", name, expected, hint = Maybe(hint)),
+                );
                 continue;
             };
             let lang = lang.to_string();
-            let file = rel(root, &path);
             if let Some(text) = read_text(&path, &file, diags)
                 && let Some(map) = parse_yaml::<BTreeMap<String, String>>(&file, &text, 0, diags)
             {
+                let builtin = theme.i18n.get(&lang).cloned().unwrap_or_default();
+                for key in map.keys().filter(|k| !builtin.contains_key(*k)) {
+                    let hint = did_you_mean(key, builtin.keys().map(String::as_str));
+                    let line = line_of_key(&text, key);
+                    diags.error(
+                        Loc::new(&file, line, if line == 0 { 0 } else { 1 }),
+                        msg!("override.i18n_key", key, hint = Maybe(hint)),
+                    );
+                }
                 theme.i18n.entry(lang).or_default().extend(map);
             }
         }
@@ -615,6 +637,15 @@ fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
                     continue;
                 }
             };
+            if is_templates && !theme::TEMPLATES.iter().any(|(n, _)| *n == name) {
+                let names = theme::TEMPLATES.iter().map(|(n, _)| *n);
+                let hint = did_you_mean(&name, names);
+                diags.error(
+                    Loc::file(&file),
+                    msg!("override.template_name", name, hint = Maybe(hint)),
+                );
+                continue;
+            }
             if is_templates {
                 match String::from_utf8(bytes) {
                     Ok(t) => overlay(&mut theme.templates, name, t),
@@ -626,6 +657,17 @@ fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
         }
     }
     theme
+}
+
+/// The line (1-based) where `key:` starts a line, or 0.
+fn line_of_key(text: &str, key: &str) -> u64 {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches(['"', '\'']);
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start_matches(['"', '\'']).starts_with(':'))
+        })
+        .map_or(0, |i| i as u64 + 1)
 }
 
 /// Replaces the entry called `name`, or adds it.

@@ -47,6 +47,8 @@ pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
     m.unparsed = raw.unparsed.iter().copied().collect();
     if let Some(src) = &raw.site {
         m.site = site(src, diags);
+        let mut cx = Cx::new(src, &m, diags);
+        m.reporting_from = src.doc.reporting_from.as_ref().and_then(|v| cx.period(v));
     }
     if let Some(src) = &raw.agencies {
         agencies(&mut m, src, diags);
@@ -99,6 +101,7 @@ pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
     for p in &raw.pages {
         page(&mut m, p, diags);
     }
+    one_name_per_tag(&mut m, &raw.articles, &raw.plans, diags);
     m.articles.sort_by(|a, b| {
         b.date
             .cmp(&a.date)
@@ -253,6 +256,16 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// A month: `2025-07`, `07/2025`, `tháng 7/2025`.
+    fn period(&mut self, v: &S) -> Option<Period> {
+        let p = Period::parse_written(&nfc(&v.value));
+        if p.is_none() {
+            let loc = self.loc(v);
+            self.err(loc, msg!("report.period_invalid", value = v.value.trim()));
+        }
+        p
+    }
+
     /// A number: `80`, `78.5`, `78,5` or `"80%"`.
     fn number(&mut self, v: &S, key: &str) -> Option<f64> {
         let s = v.value.trim();
@@ -267,7 +280,10 @@ impl<'a> Cx<'a> {
                 if looks_like_thousands(s) {
                     let loc = self.loc(v);
                     let whole = s.replace(',', "");
-                    self.d.warning(loc, msg!("number.thousands", key, value = s, read = n, whole));
+                    self.d.warning(
+                        loc,
+                        msg!("number.thousands", key, value = s, read = n, whole),
+                    );
                 }
                 Some(n)
             }
@@ -382,7 +398,9 @@ fn looks_like_thousands(s: &str) -> bool {
     !rest.is_empty()
         && (1..=3).contains(&head.len())
         && head.bytes().all(|b| b.is_ascii_digit())
-        && rest.iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The catalogue key naming a kind of id, as the load stage and the
@@ -731,6 +749,11 @@ fn plan(
         url: cx.link(&p.url, "url"),
         summary: cx.text(&p.summary),
         file: Arc::clone(&src.file),
+        reporting_from: p
+            .reporting_from
+            .as_ref()
+            .and_then(|v| cx.period(v))
+            .or(m.reporting_from),
     });
     for t in tasks {
         if m.task_ix.contains_key(&t.id) {
@@ -790,6 +813,13 @@ fn task(
         let id = id.as_deref().unwrap_or("?");
         cx.err(loc.clone(), msg!("task.five_ro", id, keys));
     }
+    if missing.is_empty()
+        && incomplete.is_some()
+        && let Some(v) = &r.incomplete
+    {
+        let at = cx.loc(v);
+        cx.d.warning(at, msg!("task.incomplete_complete"));
+    }
     if let (Some(l), Some(_)) = (&lead, &id)
         && support.contains(l)
     {
@@ -811,18 +841,48 @@ fn task(
             continue;
         }
         if let (Some(to), Some(date)) = (to, date) {
-            deadline_changes.push(DeadlineChange {
-                to,
-                date,
-                by: cx.text(&c.value.by),
-                reason: cx.text(&c.value.reason),
-            });
+            let at = c.value.to.as_ref().map_or(cloc.clone(), |v| cx.loc(v));
+            deadline_changes.push((
+                DeadlineChange {
+                    to,
+                    date,
+                    by: cx.text(&c.value.by),
+                    reason: cx.text(&c.value.reason),
+                },
+                at,
+            ));
         }
     }
+    deadline_changes.sort_by_key(|(c, _)| c.date);
+    // An extension moves the deadline in force later; an earlier date is a
+    // typo (or a copied line), and would make a task overdue by mistake.
+    let mut in_force = match deadline {
+        Some(Deadline::Date(d, _)) => Some(d),
+        _ => None,
+    };
+    for (c, at) in &deadline_changes {
+        let Deadline::Date(to, _) = c.to else {
+            continue;
+        };
+        if let Some(current) = in_force
+            && to < current
+        {
+            cx.err(
+                at.clone(),
+                msg!(
+                    "task.change_earlier",
+                    to = fmt_date(to),
+                    current = fmt_date(current)
+                ),
+            );
+        }
+        in_force = Some(to);
+    }
+    let deadline_changes: Vec<DeadlineChange> =
+        deadline_changes.into_iter().map(|(c, _)| c).collect();
     if !deadline_changes.is_empty() && deadline.as_ref().is_some_and(Deadline::is_recurring) {
         cx.err(loc.clone(), msg!("task.recurring_changed"));
     }
-    deadline_changes.sort_by_key(|c| c.date);
     let kpis = cx.references(&r.kpis, "KPI", kpi_ids);
     Some(Task {
         id: id?,
@@ -979,33 +1039,60 @@ struct Said {
 #[derive(Default)]
 struct History {
     said: Vec<Said>,
-    /// (agency, submitted) -> (period, where `submitted` is written).
-    submissions: Vec<(String, Date, Period, Loc)>,
+    submissions: Vec<Submission>,
+}
+
+/// A report's agency and dates, and where `submitted` is written.
+struct Submission {
+    agency: String,
+    submitted: Date,
+    period: Period,
+    loc: Loc,
 }
 
 impl History {
     fn check(mut self, diags: &mut Diagnostics) {
-        self.submissions.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
-        for pair in self.submissions.windows(2) {
-            let [(a, sub, first, first_loc), (b, sub2, second, loc)] = pair else {
-                continue;
-            };
-            if a == b && sub == sub2 && first != second {
+        self.submissions.sort_by(|a, b| {
+            (&a.agency, a.submitted, a.period).cmp(&(&b.agency, b.submitted, b.period))
+        });
+        for (i, now) in self.submissions.iter().enumerate() {
+            let copied_from = i
+                .checked_sub(1)
+                .map(|j| &self.submissions[j])
+                .filter(|b| b.agency == now.agency && b.submitted == now.submitted);
+            let submitted = fmt_date(now.submitted);
+            // One cause, one message: a copy is named as a copy, not also
+            // as a report submitted before its month.
+            if let Some(first) = copied_from {
                 diags.error(
-                    loc.clone(),
+                    now.loc.clone(),
                     msg!(
                         "report.copied",
-                        agency = a,
-                        period = second,
-                        submitted = fmt_date(*sub),
-                        other = first,
-                        first = first_loc
+                        agency = &now.agency,
+                        period = now.period,
+                        submitted,
+                        other = first.period,
+                        first = &first.loc
+                    ),
+                );
+            } else if now.submitted < now.period.first_day() {
+                diags.error(
+                    now.loc.clone(),
+                    msg!(
+                        "report.submitted_before_period",
+                        submitted,
+                        period = now.period
                     ),
                 );
             }
         }
         self.said.sort_by(|a, b| {
-            (&a.task, &a.agency, a.submitted, a.period).cmp(&(&b.task, &b.agency, b.submitted, b.period))
+            (&a.task, &a.agency, a.submitted, a.period).cmp(&(
+                &b.task,
+                &b.agency,
+                b.submitted,
+                b.period,
+            ))
         });
         for pair in self.said.windows(2) {
             let [before, now] = pair else { continue };
@@ -1069,7 +1156,12 @@ fn report(
                 if files.contains(&(rs.folder.clone(), a.clone())) {
                     cx.err(
                         at,
-                        msg!("report.agency_file_taken", agency = a, stem = &rs.stem, folder = &rs.folder),
+                        msg!(
+                            "report.agency_file_taken",
+                            agency = a,
+                            stem = &rs.stem,
+                            folder = &rs.folder
+                        ),
                     );
                 } else {
                     cx.err(at, msg!("report.agency_file", agency = a, stem = &rs.stem));
@@ -1141,12 +1233,7 @@ fn report(
         let at = cx.loc(v);
         let due = p.report_day(m.site().report_day);
         let late = (sub - due).num_days();
-        if sub < p.first_day() {
-            cx.err(
-                at.clone(),
-                msg!("report.submitted_before_period", submitted = fmt_date(sub), period = p),
-            );
-        } else if late > LONG_AFTER_DAYS {
+        if late > LONG_AFTER_DAYS {
             cx.d.warning(
                 at.clone(),
                 msg!(
@@ -1158,9 +1245,12 @@ fn report(
                 ),
             );
         }
-        if let Some(a) = &agency {
-            history.submissions.push((a.clone(), sub, p, at));
-        }
+        history.submissions.push(Submission {
+            agency: agency.clone().unwrap_or_else(|| rs.stem.clone()),
+            submitted: sub,
+            period: p,
+            loc: at,
+        });
     }
     let mut exists = true;
     if let (Some(a), Some(d), Some(v)) = (&agency, submitted, &r.submitted)
@@ -1440,16 +1530,35 @@ fn kpi_value_fits(cx: &mut Cx, k: &Kpi, value: f64, written: &S) -> bool {
     let percent = k.unit.trim() == "%";
     let text = written.value.trim();
     if !percent && text.ends_with('%') {
-        cx.err(at, msg!("kpi_value.percent_sign", value = text, kpi = &k.id, unit = &k.unit));
+        cx.err(
+            at,
+            msg!(
+                "kpi_value.percent_sign",
+                value = text,
+                kpi = &k.id,
+                unit = &k.unit
+            ),
+        );
         return false;
     }
     if percent && value > 100.0 {
-        cx.err(at, msg!("kpi_value.percent_over", value = text, kpi = &k.id));
+        cx.err(
+            at,
+            msg!("kpi_value.percent_over", value = text, kpi = &k.id),
+        );
         return false;
     }
     if percent && value > 0.0 && value < 1.0 && k.target > 1.0 {
         let suggestion = format!("{}", (value * 1000.0).round() / 10.0);
-        cx.err(at, msg!("kpi_value.percent_fraction", value = text, kpi = &k.id, suggestion));
+        cx.err(
+            at,
+            msg!(
+                "kpi_value.percent_fraction",
+                value = text,
+                kpi = &k.id,
+                suggestion
+            ),
+        );
         return false;
     }
     if let Some((_, base)) = k.baseline
@@ -1460,7 +1569,12 @@ fn kpi_value_fits(cx: &mut Cx, k: &Kpi, value: f64, written: &S) -> bool {
         if ratio >= TEN_TIMES || ratio <= 1.0 / TEN_TIMES {
             cx.d.warning(
                 at,
-                msg!("kpi_value.ten_times", value = text, kpi = &k.id, baseline = base),
+                msg!(
+                    "kpi_value.ten_times",
+                    value = text,
+                    kpi = &k.id,
+                    baseline = base
+                ),
             );
         }
     }
@@ -1508,6 +1622,7 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
     }
     let tasks = cx.references(&f.tasks, "task", &m.task_ix);
     let kpis = cx.references(&f.kpis, "KPI", &m.kpi_ix);
+    check_body(&mut cx, &md.body, md.body_line);
     let (Some((slug, lang)), Some(title), Some(date)) = (name, title, date) else {
         return;
     };
@@ -1526,6 +1641,178 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
         draft: f.draft.unwrap_or(false),
         body: nfc(&md.body),
         file: Arc::clone(cx.file),
+        date_loc: f.date.as_ref().map_or(head, |d| cx.loc(d)),
+    });
+}
+
+/// Images without alt text and anything loaded from another host in a
+/// Markdown body: both are errors, at the line where they are written.
+fn check_body(cx: &mut Cx, body: &str, body_line: u64) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let place = |offset: usize| -> Loc {
+        let before = &body[..offset.min(body.len())];
+        let line = before.matches('\n').count() as u64;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        Loc::new(
+            cx.file,
+            body_line + line,
+            before[start..].chars().count() as u64 + 1,
+        )
+    };
+    let mut problems: Vec<(Loc, Message)> = Vec::new();
+    let mut image: Option<(usize, String, String)> = None;
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((range.start, dest_url.to_string(), String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, alt)) = &mut image {
+                    alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((at, url, alt)) = image.take() {
+                    if alt.trim().is_empty() {
+                        problems.push((place(at), msg!("markdown.image_alt", url = &url)));
+                    }
+                    if is_other_host(&url) {
+                        problems.push((place(at), msg!("markdown.other_host", url)));
+                    }
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let lower = html.to_lowercase();
+                for attr in ["src=", "data=", "srcset=", "poster="] {
+                    for (i, _) in lower.match_indices(attr) {
+                        let value = lower[i + attr.len()..]
+                            .trim_start_matches(['"', '\''])
+                            .split(['"', '\'', ' ', '>'])
+                            .next()
+                            .unwrap_or("");
+                        if is_other_host(value) {
+                            let url = value.to_string();
+                            problems
+                                .push((place(range.start + i), msg!("markdown.other_host", url)));
+                        }
+                    }
+                }
+                for (i, _) in lower.match_indices("<img") {
+                    let tag = lower[i..].split('>').next().unwrap_or("");
+                    if !tag.contains("alt=") {
+                        problems.push((place(range.start + i), msg!("markdown.html_image_alt")));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (loc, message) in problems {
+        cx.err(loc, message);
+    }
+}
+
+/// A URL on another host: the portal loads nothing from other hosts.
+fn is_other_host(url: &str) -> bool {
+    let u = url.trim().to_lowercase();
+    u.starts_with("http://") || u.starts_with("https://") || u.starts_with("//")
+}
+
+/// Tags that differ only by case or diacritics ("Chuyển đổi số", "chuyển
+/// đổi số", "chuyen doi so") share one page, so they get one name: the
+/// spelling written most often, then the one with the most diacritics. Every
+/// other spelling gets a warning where it is written, and render reads only
+/// canonical names, so no tag page can overwrite another.
+fn one_name_per_tag(
+    m: &mut Model,
+    articles: &[MarkdownSource<RawArticleMeta>],
+    plans: &[Source<RawPlan>],
+    diags: &mut Diagnostics,
+) {
+    let mut written: Vec<(String, Loc)> = Vec::new();
+    for a in articles {
+        for t in a.source.doc.tags.iter().flatten() {
+            written.push((nfc(t.value.trim()), a.source.loc(t)));
+        }
+    }
+    for p in plans {
+        for task in p.doc.tasks.iter().flatten() {
+            for t in task.value.tags.iter().flatten() {
+                written.push((nfc(t.value.trim()), p.loc(t)));
+            }
+        }
+    }
+    written.retain(|(t, _)| !crate::text::slugify(t).is_empty());
+    let mut spellings: HashMap<String, HashMap<&str, usize>> = HashMap::new();
+    for (t, _) in &written {
+        *spellings
+            .entry(crate::text::slugify(t))
+            .or_default()
+            .entry(t.as_str())
+            .or_default() += 1;
+    }
+    let canonical: HashMap<String, String> = spellings
+        .into_iter()
+        .map(|(slug, names)| {
+            let best = names
+                .iter()
+                .max_by(|a, b| {
+                    let marks = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
+                    (a.1, marks(a.0), std::cmp::Reverse(*a.0)).cmp(&(
+                        b.1,
+                        marks(b.0),
+                        std::cmp::Reverse(*b.0),
+                    ))
+                })
+                .map_or(String::new(), |(n, _)| n.to_string());
+            (slug, best)
+        })
+        .collect();
+    for (t, loc) in &written {
+        if let Some(name) = canonical.get(&crate::text::slugify(t))
+            && name != t
+        {
+            diags.warning(loc.clone(), msg!("tag.variant", tag = t, name));
+        }
+    }
+    let rename = |tags: &mut Vec<String>| {
+        let mut out: Vec<String> = Vec::new();
+        for t in tags.drain(..) {
+            let name = canonical
+                .get(&crate::text::slugify(&t))
+                .cloned()
+                .unwrap_or(t);
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        *tags = out;
+    };
+    for a in &mut m.articles {
+        rename(&mut a.tags);
+    }
+    for t in &mut m.tasks {
+        rename(&mut t.tags);
+    }
+}
+
+/// Articles dated after the as-of day are not published yet: the portal
+/// shows the day as it was, and an article from its future would contradict
+/// it. The editor is told, so that a typo in the date is not silent.
+pub fn hold_back_future_articles(m: &mut Model, as_of: Date, diags: &mut Diagnostics) {
+    m.articles.retain(|a| {
+        if a.date <= as_of {
+            return true;
+        }
+        diags.warning(
+            a.date_loc.clone(),
+            msg!(
+                "article.future",
+                date = fmt_date(a.date),
+                as_of = fmt_date(as_of)
+            ),
+        );
+        false
     });
 }
 
@@ -1552,6 +1839,7 @@ fn page(m: &mut Model, md: &MarkdownSource<RawPageMeta>, diags: &mut Diagnostics
         cx.err(Loc::file(cx.file), msg!("page.reserved", slug));
         return;
     }
+    check_body(&mut cx, &md.body, md.body_line);
     let (Some((slug, lang)), Some(title)) = (name, title) else {
         return;
     };
