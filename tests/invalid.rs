@@ -849,6 +849,14 @@ fn yaml_tab_and_colon_in_plain_words() {
         &run,
         "content/plans/ke-hoach.yaml:2:16: error: a colon followed by a space inside a value; put the text in quotes, for example title: \"Kế hoạch: giai đoạn 2\"",
     );
+    let kpis = std::fs::read_to_string(fixture("minimal").join("content/kpis.yaml"))
+        .unwrap()
+        .replace("value: 50 }", "value: 50,5 }");
+    let run = check_vi(&[("content/kpis.yaml", Some(&kpis))]);
+    assert_error(
+        &run,
+        "content/kpis.yaml:6:44: lỗi: trong { } dấu phẩy dùng để ngăn cách các mục, nên `50,5` bị đọc thành 50 và một khóa `5`: hãy viết 50.5, hoặc đặt số trong dấu ngoặc kép (\"50,5\")",
+    );
 }
 
 /// Class 7: one cause, one message.

@@ -392,7 +392,9 @@ pub fn parse_yaml<T: DeserializeOwned>(
         Err(e) => {
             let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
             let message = explain_yaml_error(&e.without_snippet().to_string());
+            let message = decimal_comma_in_braces(text, line, column).unwrap_or(message);
             let (line, column) = match message.key {
+                "yaml.decimal_comma" => (line, column.saturating_sub(1)),
                 // The parser stops after the colon; the mistake is the
                 // colon inside the value, on the line where it stops.
                 "yaml.colon_in_value" => colon_in_value(text, line).unwrap_or((line, column)),
@@ -403,6 +405,41 @@ pub fn parse_yaml<T: DeserializeOwned>(
             None
         }
     }
+}
+
+/// `{ value: 52,5 }`: inside braces the comma ends the value, and the
+/// parser sees a key `5`. Explains it when the "key" at (line, column) is
+/// digits right after `<digits>,` inside `{ }`.
+fn decimal_comma_in_braces(text: &str, line: u64, column: u64) -> Option<Message> {
+    let l: Vec<char> = text
+        .lines()
+        .nth(line.checked_sub(1)? as usize)?
+        .chars()
+        .collect();
+    let start = column.checked_sub(1)? as usize;
+    let after: String = l
+        .get(start..)?
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let before = l.get(..start)?;
+    if after.is_empty() || before.last() != Some(&',') || !before.contains(&'{') {
+        return None;
+    }
+    let head: String = before[..before.len() - 1]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if head.is_empty() {
+        return None;
+    }
+    let written = format!("{head},{after}");
+    let dot = format!("{head}.{after}");
+    Some(msg!("yaml.decimal_comma", written, head, after, dot))
 }
 
 /// The first line (1-based) whose indentation holds a tab, and the column.
@@ -720,6 +757,19 @@ mod tests {
             Some((2, 16))
         );
         assert_eq!(colon_in_value("title: \"A: B\"\n", 1), None);
+    }
+
+    #[test]
+    fn decimal_comma_in_braces_is_explained() {
+        let text = "a:\n  baseline: { date: 2024-12-31, value: 50,5 }\n";
+        let m = decimal_comma_in_braces(text, 2, 43).map(|m| m.render(Lang::En));
+        assert_eq!(
+            m.as_deref(),
+            Some(
+                "inside { } a comma separates entries, so `50,5` reads as 50 and a key `5`: write 50.5, or put the number in quotes (\"50,5\")"
+            )
+        );
+        assert!(decimal_comma_in_braces("a: [1,5]\n", 1, 7).is_none());
     }
 
     #[test]
