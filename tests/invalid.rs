@@ -987,3 +987,30 @@ fn no_report_is_missing_before_the_first_reporting_period() {
     let run = tiendo(&["check"], dir.path());
     assert!(!run.stderr.contains("chưa nộp báo cáo"), "{}", run.stderr);
 }
+
+/// The check summary in both languages: the site's first (Vietnamese) by
+/// default, English with `--lang en`.
+#[test]
+fn check_summary_in_vietnamese_and_english() {
+    let dir = site_with(&[]);
+    let vi = tiendo(&["check"], dir.path());
+    assert!(
+        vi.stdout
+            .contains("Số liệu tính đến ngày 25/04/2025 — 4 nhiệm vụ"),
+        "{}",
+        vi.stdout
+    );
+    assert!(vi.stderr.contains("0 lỗi, 1 cảnh báo"), "{}", vi.stderr);
+    let en = tiendo(&["check", "--lang", "en"], dir.path());
+    assert!(
+        en.stdout.contains("Figures as of 25/04/2025 — 4 tasks"),
+        "{}",
+        en.stdout
+    );
+    assert!(en.stdout.contains("Done on time"), "{}", en.stdout);
+    assert!(
+        en.stderr.contains("0 error(s), 1 warning(s)"),
+        "{}",
+        en.stderr
+    );
+}
