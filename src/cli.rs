@@ -4,6 +4,7 @@
 use crate::Options;
 use crate::date::{Date, parse_date};
 use crate::route::BaseUrl;
+use crate::diag::Lang;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -37,6 +38,9 @@ pub enum Command {
         /// Include articles marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// The language of messages: vi or en [default: the site's first language].
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
     },
     /// Create a new, empty site (content/ with examples) for another province.
     Init {
@@ -57,11 +61,18 @@ pub enum Command {
         /// Check the site as `build --drafts` makes it.
         #[arg(long)]
         drafts: bool,
+        /// The language of messages: vi or en [default: the site's first language].
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
     },
 }
 
 fn parse_as_of(s: &str) -> Result<Date, String> {
-    parse_date(s)
+    parse_date(s).map_err(|m| m.render(Lang::En))
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::from_code(s).ok_or_else(|| format!("`{s}` is not a language of messages; use vi or en"))
 }
 
 impl Command {
@@ -75,6 +86,7 @@ impl Command {
                 as_of,
                 base_url,
                 drafts,
+                lang,
             } => Options {
                 root: root.clone(),
                 output: output.clone(),
@@ -82,6 +94,7 @@ impl Command {
                 fallback_date,
                 base_url: base_url.clone(),
                 drafts: *drafts,
+                lang: *lang,
             },
             Command::Init { dir } => Options {
                 root: dir.clone(),
@@ -90,11 +103,13 @@ impl Command {
                 fallback_date,
                 base_url: None,
                 drafts: false,
+                lang: None,
             },
             Command::Check {
                 root,
                 as_of,
                 drafts,
+                lang,
                 ..
             } => Options {
                 root: root.clone(),
@@ -103,6 +118,7 @@ impl Command {
                 fallback_date,
                 base_url: None,
                 drafts: *drafts,
+                lang: *lang,
             },
         }
     }

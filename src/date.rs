@@ -5,6 +5,8 @@
 //! `quý IV/2025`, `Quý 4/2025`: its last day), `monthly` or `ongoing`.
 //! Output: `DD/MM/YYYY`, `tháng 06/2025`, `quý IV/2025`. Pure functions.
 
+use crate::diag::Message;
+use crate::msg;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::fmt;
@@ -37,6 +39,18 @@ impl Period {
             month: m.parse().ok()?,
         };
         (1..=12).contains(&p.month).then_some(p)
+    }
+
+    /// A period as editors write it: `2025-07`, `07/2025`, `7/2025` or
+    /// `tháng 7/2025` (the form the portal prints).
+    pub fn parse_written(s: &str) -> Option<Self> {
+        Period::parse(s.trim()).or_else(|| match parse_deadline(s) {
+            Ok(Deadline::Date(d, DeadlineForm::Month)) => Some(Period {
+                year: d.year(),
+                month: d.month(),
+            }),
+            _ => None,
+        })
     }
 
     pub fn first_day(self) -> Date {
@@ -182,51 +196,90 @@ fn num<T: std::str::FromStr>(s: &str, min_len: usize, max_len: usize) -> Option<
         .flatten()
 }
 
-const DATE_HINT: &str = "write it as 2025-03-31 or 31/03/2025";
-
 /// Years a plan can plausibly name; outside them a date is a typo, and
 /// month-by-month figures would run for centuries.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
 
-fn implausible(text: &str, what: &str) -> String {
-    format!(
-        "`{text}` is not a plausible {what}: years run from {} to {}",
-        YEARS.start(),
-        YEARS.end()
+fn implausible(text: &str, what: Message) -> Message {
+    msg!(
+        "date.implausible",
+        text,
+        what,
+        from = YEARS.start(),
+        to = YEARS.end()
     )
 }
 
-fn ymd(year: i32, month: u32, day: u32, text: &str) -> Result<Date, String> {
+fn ymd(year: i32, month: u32, day: u32, text: &str) -> Result<Date, Message> {
     if !YEARS.contains(&year) {
-        return Err(implausible(text, "date"));
+        return Err(implausible(text, msg!("what.date")));
     }
     if !(1..=12).contains(&month) {
-        return Err(format!("`{text}` is not a date: there is no month {month}"));
+        return Err(msg!("date.no_month", text, month));
     }
     let last = Period { year, month }.last_day().day();
     NaiveDate::from_ymd_opt(year, month, day)
         .filter(|_| day >= 1)
-        .ok_or_else(|| format!("`{text}` is not a date: {month:02}/{year} has {last} days"))
+        .ok_or_else(|| {
+            msg!(
+                "date.no_day",
+                text,
+                month = format!("{month:02}/{year}"),
+                last
+            )
+        })
 }
 
-/// A day: `2025-03-31` (two-digit month and day), `31/03/2025` or `1/3/2025`.
-pub fn parse_date(text: &str) -> Result<Date, String> {
+/// Three numbers in `s` separated by anything but digits, in the order written.
+fn three_numbers(s: &str) -> Option<[&str; 3]> {
+    let parts: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let rest_is_separators = s
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ' ' | '_' | ','));
+    match parts[..] {
+        [a, b, c] if rest_is_separators => Some([a, b, c]),
+        _ => None,
+    }
+}
+
+/// A day: `2025-03-31` (two-digit month and day), `31/03/2025`, `1/3/2025`,
+/// `30-06-2025` or `2025/06/30`. Anything that looks like a day in another
+/// order or with other separators gets "did you mean DD/MM/YYYY?".
+pub fn parse_date(text: &str) -> Result<Date, Message> {
     let s = text.trim();
-    if let Some((y, rest)) = s.split_once('-') {
-        if let Some((m, d)) = rest.split_once('-')
-            && let (Some(y), Some(m), Some(d)) = (num(y, 4, 4), num(m, 2, 2), num(d, 2, 2))
-        {
-            return ymd(y, m, d, s);
-        }
-    } else {
-        let parts: Vec<&str> = s.split('/').collect();
-        if let [d, m, y] = parts[..]
-            && let (Some(d), Some(m), Some(y)) = (num(d, 1, 2), num(m, 1, 2), num(y, 4, 4))
-        {
-            return ymd(y, m, d, s);
+    for sep in ['-', '/'] {
+        let parts: Vec<&str> = s.split(sep).collect();
+        if let [a, b, c] = parts[..] {
+            // Year first: two-digit month and day, as ISO 8601 wants.
+            if let (Some(y), Some(m), Some(d)) = (num(a, 4, 4), num(b, 2, 2), num(c, 2, 2)) {
+                return ymd(y, m, d, s);
+            }
+            // Day first, as Vietnamese documents write it.
+            if let (Some(d), Some(m), Some(y)) = (num(a, 1, 2), num(b, 1, 2), num(c, 4, 4)) {
+                return ymd(y, m, d, s);
+            }
         }
     }
-    Err(format!("`{s}` is not a date; {DATE_HINT}"))
+    if let Some([a, b, c]) = three_numbers(s) {
+        let guess = match (a.len(), c.len()) {
+            (4, 1..=2) => num::<i32>(a, 4, 4)
+                .zip(num::<u32>(b, 1, 2))
+                .zip(num::<u32>(c, 1, 2)),
+            (1..=2, 4) => num::<i32>(c, 4, 4)
+                .zip(num::<u32>(b, 1, 2))
+                .zip(num::<u32>(a, 1, 2)),
+            _ => None,
+        };
+        if let Some(((y, m), d)) = guess
+            && let Ok(day) = ymd(y, m, d, s)
+        {
+            return Err(msg!("date.near_miss", text = s, suggestion = fmt_date(day)));
+        }
+    }
+    Err(msg!("date.invalid", text = s))
 }
 
 fn parse_quarter_number(s: &str) -> Option<u32> {
@@ -239,25 +292,40 @@ fn parse_quarter_number(s: &str) -> Option<u32> {
     }
 }
 
+/// The words editors type for a recurring deadline, as the portal prints
+/// them ("Thường xuyên", "Hằng tháng") and in the data files' codes.
+const RECURRING: &[(&str, Deadline)] = &[
+    ("monthly", Deadline::Monthly),
+    ("ongoing", Deadline::Ongoing),
+    ("hằng tháng", Deadline::Monthly),
+    ("hàng tháng", Deadline::Monthly),
+    ("thường xuyên", Deadline::Ongoing),
+];
+
 /// A deadline: a day, a month, a quarter, `monthly` or `ongoing`.
-pub fn parse_deadline(text: &str) -> Result<Deadline, String> {
+///
+/// Also accepted, because the portal prints them and editors copy them:
+/// `tháng 6/2025`, `Quý 3 năm 2025`, `Thường xuyên`, `Hằng tháng`.
+pub fn parse_deadline(text: &str) -> Result<Deadline, Message> {
     let s = text.trim();
     let lower = s.to_lowercase();
-    match lower.as_str() {
-        "monthly" => return Ok(Deadline::Monthly),
-        "ongoing" => return Ok(Deadline::Ongoing),
-        _ => {}
+    let lower = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some((_, d)) = RECURRING.iter().find(|(w, _)| *w == lower) {
+        return Ok(*d);
     }
-    // Quarter: `Q4/2025`, `quý IV/2025`, `Quý 4/2025`.
+    // Quarter: `Q4/2025`, `quý IV/2025`, `Quý 4/2025`, `Quý 3 năm 2025`.
     let quarter = lower
         .strip_prefix("quý")
         .or_else(|| lower.strip_prefix("quy"))
         .or_else(|| lower.strip_prefix('q'));
     if let Some(rest) = quarter
-        && let Some((q, y)) = rest.trim().split_once('/')
+        && let Some((q, y)) = rest
+            .trim()
+            .split_once('/')
+            .or_else(|| rest.trim().split_once(" năm "))
     {
         return match (parse_quarter_number(q.trim()), num::<i32>(y.trim(), 4, 4)) {
-            (Some(_), Some(y)) if !YEARS.contains(&y) => Err(implausible(s, "quarter")),
+            (Some(_), Some(y)) if !YEARS.contains(&y) => Err(implausible(s, msg!("what.quarter"))),
             (Some(q), Some(y)) => {
                 let last = Period {
                     year: y,
@@ -266,23 +334,25 @@ pub fn parse_deadline(text: &str) -> Result<Deadline, String> {
                 .last_day();
                 Ok(Deadline::Date(last, DeadlineForm::Quarter(q)))
             }
-            _ => Err(format!(
-                "`{s}` is not a quarter; write it as Q4/2025 or quý IV/2025"
-            )),
+            _ => Err(msg!("date.not_quarter", text = s)),
         };
     }
-    // Month: `2025-06` or `06/2025` (also `6/2025`).
-    let month = match s.split_once(['-', '/']) {
-        Some((y, m)) if s.contains('-') => num::<i32>(y, 4, 4).zip(num::<u32>(m, 2, 2)),
+    // Month: `2025-06`, `06/2025`, `6/2025`, `tháng 6/2025`, `tháng 6 năm 2025`.
+    let m_text = lower
+        .strip_prefix("tháng")
+        .map(|r| r.trim().replacen(" năm ", "/", 1))
+        .unwrap_or_else(|| lower.clone());
+    let month = match m_text.split_once(['-', '/']) {
+        Some((y, m)) if m_text.contains('-') => num::<i32>(y, 4, 4).zip(num::<u32>(m, 2, 2)),
         Some((m, y)) if !y.contains('/') => num::<i32>(y, 4, 4).zip(num::<u32>(m, 1, 2)),
         _ => None,
     };
     if let Some((year, month)) = month {
         if !(1..=12).contains(&month) {
-            return Err(format!("`{s}` is not a month: there is no month {month}"));
+            return Err(msg!("date.not_month", text = s, month));
         }
         if !YEARS.contains(&year) {
-            return Err(implausible(s, "month"));
+            return Err(implausible(s, msg!("what.month")));
         }
         return Ok(Deadline::Date(
             Period { year, month }.last_day(),
@@ -290,21 +360,35 @@ pub fn parse_deadline(text: &str) -> Result<Deadline, String> {
         ));
     }
     // Something written as a day keeps the day's own explanation.
-    let looks_like_day = s.matches('/').count() == 2 || s.matches('-').count() == 2;
-    parse_date(s).map(|d| Deadline::Date(d, DeadlineForm::Day)).map_err(|e| {
-        if looks_like_day && e.contains(": ") {
-            return e;
-        }
-        format!(
-            "`{s}` is not a deadline; write a day (2025-03-31, 31/03/2025), a month (2025-06, 06/2025), \
-             a quarter (Q4/2025, quý IV/2025), `monthly` or `ongoing`"
-        )
-    })
+    parse_date(s)
+        .map(|d| Deadline::Date(d, DeadlineForm::Day))
+        .map_err(|e| {
+            if e.key != "date.invalid" {
+                return e;
+            }
+            let hint = RECURRING
+                .iter()
+                .map(|(w, _)| (strsim::normalized_levenshtein(&lower, w), *w))
+                .filter(|(score, _)| *score >= 0.6)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, w)| msg!("hint.did_you_mean", candidate = w));
+            msg!(
+                "date.not_deadline",
+                text = s,
+                hint = crate::diag::Maybe(hint)
+            )
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Lang;
+
+    /// The English text of a parse result, for assertions.
+    fn en<T>(r: Result<T, Message>) -> Result<T, String> {
+        r.map_err(|m| m.render(Lang::En))
+    }
 
     fn d(y: i32, m: u32, day: u32) -> Date {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -329,21 +413,21 @@ mod tests {
     #[test]
     fn impossible_dates_say_why() {
         assert_eq!(
-            parse_date("31/02/2025"),
+            en(parse_date("31/02/2025")),
             Err("`31/02/2025` is not a date: 02/2025 has 28 days".to_string())
         );
         assert_eq!(parse_date("2024-02-29"), Ok(d(2024, 2, 29)));
         assert!(parse_date("2025-02-29").is_err());
         assert!(parse_date("0/3/2025").is_err());
         assert_eq!(
-            parse_date("2025-13-01"),
+            en(parse_date("2025-13-01")),
             Err("`2025-13-01` is not a date: there is no month 13".to_string())
         );
         assert!(parse_date("").is_err());
         assert!(parse_date("hôm nay").is_err());
         assert!(parse_date("99999999999999999999-01-01").is_err());
         assert_eq!(
-            parse_date("01/01/0001"),
+            en(parse_date("01/01/0001")),
             Err("`01/01/0001` is not a plausible date: years run from 1900 to 2199".to_string())
         );
         assert!(parse_deadline("Q4/9999").is_err());
@@ -403,8 +487,62 @@ mod tests {
             Ok(Deadline::Date(d(2025, 3, 31), DeadlineForm::Day))
         );
         assert_eq!(
-            parse_deadline("31/02/2025"),
-            Err("`31/02/2025` is not a date: 02/2025 has 28 days".into())
+            en(parse_deadline("31/02/2025")),
+            Err("`31/02/2025` is not a date: 02/2025 has 28 days".to_string())
+        );
+    }
+
+    #[test]
+    fn forms_editors_type_are_accepted() {
+        let june = Ok(d(2025, 6, 30));
+        assert_eq!(parse_date("30-06-2025"), june);
+        assert_eq!(parse_date("2025/06/30"), june);
+        assert_eq!(parse_date("30/6/2025"), june);
+        let month = Ok(Deadline::Date(d(2025, 6, 30), DeadlineForm::Month));
+        assert_eq!(parse_deadline("tháng 6/2025"), month);
+        assert_eq!(parse_deadline("Tháng 06/2025"), month);
+        assert_eq!(parse_deadline("tháng 6 năm 2025"), month);
+        assert_eq!(
+            parse_deadline("Quý 3 năm 2025"),
+            Ok(Deadline::Date(d(2025, 9, 30), DeadlineForm::Quarter(3)))
+        );
+        assert_eq!(parse_deadline("Thường xuyên"), Ok(Deadline::Ongoing));
+        assert_eq!(parse_deadline("Hằng tháng"), Ok(Deadline::Monthly));
+        assert_eq!(parse_deadline("hàng  tháng"), Ok(Deadline::Monthly));
+    }
+
+    #[test]
+    fn periods_as_editors_write_them() {
+        let july = Some(Period {
+            year: 2025,
+            month: 7,
+        });
+        for s in [
+            "2025-07",
+            "07/2025",
+            "7/2025",
+            "tháng 7/2025",
+            "Tháng 07/2025",
+        ] {
+            assert_eq!(Period::parse_written(s), july, "{s}");
+        }
+        assert_eq!(Period::parse_written("Q3/2025"), None);
+        assert_eq!(Period::parse_written("31/07/2025"), None);
+    }
+
+    #[test]
+    fn near_misses_suggest_the_accepted_form() {
+        assert_eq!(
+            en(parse_date("2025-6-30")),
+            Err("`2025-6-30` is not a date as written; did you mean 30/06/2025?".to_string())
+        );
+        assert_eq!(
+            en(parse_date("30.06.2025")),
+            Err("`30.06.2025` is not a date as written; did you mean 30/06/2025?".to_string())
+        );
+        assert_eq!(
+            en(parse_deadline("thuong xuyen")),
+            Err("`thuong xuyen` is not a deadline; write a day (2025-03-31, 31/03/2025), a month (2025-06, 06/2025), a quarter (Q4/2025, quý IV/2025), `monthly` or `ongoing`; did you mean `thường xuyên`?".to_string())
         );
     }
 

@@ -20,6 +20,7 @@ pub mod text;
 pub mod theme;
 
 use date::Date;
+pub use diag::Lang;
 use diag::{Diagnostic, Diagnostics, Loc};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -39,6 +40,8 @@ pub struct Options {
     /// Overrides `base_url` of site.yaml (checked by the command line).
     pub base_url: Option<route::BaseUrl>,
     pub drafts: bool,
+    /// The language of messages (`--lang`); default the site's first language.
+    pub lang: Option<Lang>,
 }
 
 /// A stage's name and how long it took.
@@ -47,8 +50,9 @@ pub type Timings = Vec<(&'static str, Duration)>;
 /// Why a run stopped.
 #[derive(Debug)]
 pub enum Failure {
-    /// The content has errors (exit code 1). Warnings come along.
-    Content(Vec<Diagnostic>),
+    /// The content has errors (exit code 1). Warnings come along, to be
+    /// printed in the language given.
+    Content(Vec<Diagnostic>, Lang),
     /// Usage or I/O (exit code 2).
     Io(String),
 }
@@ -58,8 +62,8 @@ pub enum Failure {
 pub struct Summary {
     pub as_of: Date,
     pub total: usize,
-    /// (status label, count) in rule order.
-    pub counts: Vec<(&'static str, usize)>,
+    /// ((Vietnamese label, English label), count) in rule order.
+    pub counts: Vec<((&'static str, &'static str), usize)>,
     /// (task id, title, lead, days late), most overdue first.
     pub overdue: Vec<(String, String, String, i64)>,
     /// (agency id, months missing as YYYY-MM).
@@ -70,6 +74,8 @@ pub struct Summary {
 pub struct Report {
     /// Warnings (and, for `check`, errors), sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// The language to print them in.
+    pub lang: Lang,
     pub summary: Option<Summary>,
     pub timings: Timings,
     pub files_written: usize,
@@ -101,13 +107,30 @@ fn progress_warnings(m: &model::Model, fig: &status::Figures, diags: &mut Diagno
     for (i, s) in fig.tasks.iter().enumerate() {
         if s.status == status::Status::Overdue && s.last_update.is_none() {
             let t = &m.tasks[i];
+            let deadline = match s.deadline {
+                Some(date::Deadline::Date(day, _)) => date::fmt_date(day),
+                other => other.map(|d| d.code()).unwrap_or_default(),
+            };
             diags.warning(
                 t.loc.clone(),
-                format!(
-                    "task `{}` is past its deadline ({}) and its lead has reported no update",
-                    t.id,
-                    s.deadline.map(|d| d.label_vi()).unwrap_or_default()
-                ),
+                crate::msg!("status.overdue_no_update", task = &t.id, deadline),
+            );
+        }
+    }
+    // Nobody answers for an open task whose lead was dissolved without a
+    // successor: the editor should name one.
+    for (t, s) in m.tasks.iter().zip(&fig.tasks) {
+        let done = matches!(
+            s.status,
+            status::Status::DoneOnTime | status::Status::DoneLate
+        );
+        if let Some(lead) = &t.lead
+            && s.lead_on.is_none()
+            && !done
+        {
+            diags.warning(
+                t.loc.clone(),
+                crate::msg!("status.lead_dissolved", task = &t.id, lead),
             );
         }
     }
@@ -117,12 +140,10 @@ fn progress_warnings(m: &model::Model, fig: &status::Figures, diags: &mut Diagno
             |a| a.loc.clone(),
         );
         for p in months {
+            let due = date::fmt_date(p.report_day(m.site().report_day));
             diags.warning(
                 loc.clone(),
-                format!(
-                    "`{agency}` has not submitted its report for {p} (due {}): expected content/reports/{p}/{agency}.yaml",
-                    date::fmt_date(p.report_day(m.site().report_day))
-                ),
+                crate::msg!("status.report_missing", agency, period = p, due),
             );
         }
     }
@@ -134,7 +155,7 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
         total: fig.overall.total,
         counts: status::Status::ALL
             .iter()
-            .map(|&s| (s.label_vi(), fig.overall.count(s)))
+            .map(|&s| ((s.label_vi(), s.label_en()), fig.overall.count(s)))
             .collect(),
         overdue: fig
             .overall
@@ -171,8 +192,22 @@ fn load_model(
     if !opts.drafts {
         m.articles.retain(|a| !a.draft);
     }
+    let day = as_of(opts, &m);
+    model::hold_back_future_articles(&mut m, day, diags);
     clock.lap("model");
     Ok(m)
+}
+
+/// `--lang`, else the site's first language, else Vietnamese.
+fn message_lang(opts: &Options, m: &model::Model) -> Lang {
+    opts.lang
+        .or_else(|| {
+            m.site
+                .as_ref()
+                .and_then(|s| s.languages.first())
+                .and_then(|code| Lang::from_code(code))
+        })
+        .unwrap_or_default()
 }
 
 fn as_of(opts: &Options, m: &model::Model) -> Date {
@@ -222,6 +257,7 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     let made = status_render(opts, &m, &mut clock, &mut diags);
     Ok(Report {
         diagnostics: diags.sorted(),
+        lang: message_lang(opts, &m),
         summary: made.map(|made| summary(&m, &made.fig)),
         timings: clock.timings,
         files_written: 0,
@@ -236,7 +272,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let m = load_model(opts, &mut clock, &mut diags)?;
     let made = status_render(opts, &m, &mut clock, &mut diags);
     let Some(Made { site, fig }) = made.filter(|_| !diags.has_errors()) else {
-        return Err(Failure::Content(diags.sorted()));
+        return Err(Failure::Content(diags.sorted(), message_lang(opts, &m)));
     };
     let target = opts
         .output
@@ -256,6 +292,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let files_written = site.files.len() + m.static_files.len();
     Ok(Report {
         diagnostics: diags.sorted(),
+        lang: message_lang(opts, &m),
         summary: Some(summary(&m, &fig)),
         timings: clock.timings,
         files_written,

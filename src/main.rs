@@ -7,7 +7,8 @@ use std::io::Write;
 use std::process::ExitCode;
 use tiendo::cli::{Cli, Command};
 use tiendo::date::{Date, fmt_date};
-use tiendo::diag::{Diagnostic, Severity};
+use tiendo::diag::{Diagnostic, Lang, Severity};
+use tiendo::msg;
 use tiendo::{Failure, Report, Summary};
 
 /// SOURCE_DATE_EPOCH when set (reproducible builds), otherwise today.
@@ -20,9 +21,9 @@ fn fallback_date() -> Date {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-fn print_diagnostics(out: &mut impl Write, diags: &[Diagnostic]) {
+fn print_diagnostics(out: &mut impl Write, diags: &[Diagnostic], lang: Lang) {
     for d in diags {
-        let _ = writeln!(out, "{d}");
+        let _ = writeln!(out, "{}", d.render(lang));
     }
     let errors = diags
         .iter()
@@ -30,28 +31,35 @@ fn print_diagnostics(out: &mut impl Write, diags: &[Diagnostic]) {
         .count();
     let warnings = diags.len() - errors;
     if !diags.is_empty() {
-        let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
+        let _ = writeln!(
+            out,
+            "{}",
+            msg!("summary.counts", errors, warnings).render(lang)
+        );
     }
 }
 
-fn print_summary(out: &mut impl Write, s: &Summary) {
+fn print_summary(out: &mut impl Write, s: &Summary, lang: Lang) {
+    let as_of = fmt_date(s.as_of);
+    let total = s.total;
     let _ = writeln!(
         out,
-        "\nSố liệu tính đến ngày {} — {} nhiệm vụ",
-        fmt_date(s.as_of),
-        s.total
+        "\n{}",
+        msg!("summary.as_of", as_of, total).render(lang)
     );
     for (label, n) in &s.counts {
+        let label = if lang == Lang::En { label.1 } else { label.0 };
         let _ = writeln!(out, "  {n:>5}  {label}");
     }
     if !s.overdue.is_empty() {
-        let _ = writeln!(out, "Quá hạn:");
+        let _ = writeln!(out, "{}", msg!("summary.overdue").render(lang));
         for (id, title, lead, days) in &s.overdue {
-            let _ = writeln!(out, "  {days:>4} ngày  {id} ({lead}): {title}");
+            let days = msg!("summary.days", days = format!("{days:>4}")).render(lang);
+            let _ = writeln!(out, "  {days}  {id} ({lead}): {title}");
         }
     }
     if !s.missing_reports.is_empty() {
-        let _ = writeln!(out, "Chưa nộp báo cáo:");
+        let _ = writeln!(out, "{}", msg!("summary.missing_reports").render(lang));
         for (agency, months) in &s.missing_reports {
             let _ = writeln!(out, "  {agency}: {}", months.join(", "));
         }
@@ -82,9 +90,9 @@ fn main() -> ExitCode {
     match &cli.command {
         Command::Check { strict, .. } => match tiendo::check(&opts) {
             Ok(report) => {
-                print_diagnostics(&mut stderr, &report.diagnostics);
+                print_diagnostics(&mut stderr, &report.diagnostics, report.lang);
                 if let Some(s) = &report.summary {
-                    print_summary(&mut stdout, s);
+                    print_summary(&mut stdout, s, report.lang);
                 }
                 let errors = report
                     .diagnostics
@@ -100,8 +108,8 @@ fn main() -> ExitCode {
                     0
                 })
             }
-            Err(Failure::Content(d)) => {
-                print_diagnostics(&mut stderr, &d);
+            Err(Failure::Content(d, lang)) => {
+                print_diagnostics(&mut stderr, &d, lang);
                 ExitCode::from(1)
             }
             Err(Failure::Io(msg)) => {
@@ -123,14 +131,14 @@ fn main() -> ExitCode {
                 let _ = writeln!(stderr, "error: {msg}");
                 ExitCode::from(2)
             }
-            Err(Failure::Content(d)) => {
-                print_diagnostics(&mut stderr, &d);
+            Err(Failure::Content(d, lang)) => {
+                print_diagnostics(&mut stderr, &d, lang);
                 ExitCode::from(1)
             }
         },
         Command::Build { .. } => match tiendo::build(&opts) {
             Ok(report) => {
-                print_diagnostics(&mut stderr, &report.diagnostics);
+                print_diagnostics(&mut stderr, &report.diagnostics, report.lang);
                 let target = opts
                     .output
                     .clone()
@@ -144,9 +152,9 @@ fn main() -> ExitCode {
                 );
                 ExitCode::SUCCESS
             }
-            Err(Failure::Content(d)) => {
-                print_diagnostics(&mut stderr, &d);
-                let _ = writeln!(stderr, "build failed; the previous output is unchanged");
+            Err(Failure::Content(d, lang)) => {
+                print_diagnostics(&mut stderr, &d, lang);
+                let _ = writeln!(stderr, "{}", msg!("summary.build_failed").render(lang));
                 ExitCode::from(1)
             }
             Err(Failure::Io(msg)) => {

@@ -8,7 +8,8 @@ mod common;
 use common::*;
 
 /// A report for a month before the plan's issue month (2025-02) and one
-/// for a month after the as-of month (2025-04), both submitted by D.
+/// for a month whose report day is after D (2025-05, D = 10/05/2025), both
+/// submitted by D.
 fn months_outside_the_plan() -> tempfile::TempDir {
     site_with(&[
         (
@@ -17,20 +18,25 @@ fn months_outside_the_plan() -> tempfile::TempDir {
         ),
         (
             "content/reports/2025-05/so-mot.yaml",
-            Some(b"agency: so-mot\nperiod: 2025-05\nsubmitted: 2025-04-24\nupdates:\n  - task: viec-mot\n    state: in_progress\n    progress: 60\n"),
+            Some(b"agency: so-mot\nperiod: 2025-05\nsubmitted: 2025-05-05\nupdates:\n  - task: viec-mot\n    state: in_progress\n    reopened: \"Kiem tra lai\"\n    progress: 60\n"),
         ),
     ])
 }
 
+const AS_OF: [&str; 2] = ["--as-of", "2025-05-10"];
+
 #[test]
 fn reports_for_months_outside_the_plan_check_and_build() {
     let dir = months_outside_the_plan();
-    let check = tiendo(&["check"], dir.path());
+    let check = tiendo(&["check", AS_OF[0], AS_OF[1]], dir.path());
     assert_eq!(check.code, 0, "{}", check.stderr);
-    assert_build_agrees(&check, dir.path());
+    assert_build_agrees(&check, dir.path(), &AS_OF);
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let build = tiendo(&["build", "--output", &site.to_string_lossy()], dir.path());
+    let build = tiendo(
+        &["build", "--output", &site.to_string_lossy(), AS_OF[0], AS_OF[1]],
+        dir.path(),
+    );
     assert_eq!(build.code, 0, "{}", build.stderr);
     let task = std::fs::read_to_string(site.join("nhiem-vu/viec-mot/index.html")).unwrap();
     for month in ["2025-01", "2025-05"] {
@@ -51,11 +57,11 @@ fn reports_for_months_outside_the_plan_check_and_build() {
 fn a_report_submitted_after_d_makes_no_page_and_no_link() {
     let dir = site_with(&[(
         "content/reports/2025-05/so-mot.yaml",
-        Some(b"agency: so-mot\nperiod: 2025-05\nsubmitted: 2025-05-19\nupdates:\n  - task: viec-mot\n    state: in_progress\n"),
+        Some(b"agency: so-mot\nperiod: 2025-05\nsubmitted: 2025-05-19\nupdates:\n  - task: viec-mot\n    state: in_progress\n    reopened: \"L\xc3\xa0m l\xe1\xba\xa1i\"\n"),
     )]);
     let check = tiendo(&["check"], dir.path());
     assert_eq!(check.code, 0, "{}", check.stderr);
-    assert_build_agrees(&check, dir.path());
+    assert_build_agrees(&check, dir.path(), &[]);
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     assert_eq!(
@@ -71,26 +77,37 @@ fn a_static_file_clashing_with_a_page_fails_check_as_it_fails_build() {
         "content/static/nhiem-vu/index.html",
         Some(b"<p>old page</p>"),
     )]);
-    let check = tiendo(&["check"], dir.path());
+    let check = tiendo(&["check", "--lang", "en"], dir.path());
     assert_error(
         &check,
         "content/static/nhiem-vu/index.html: error: static file /nhiem-vu/index.html would replace a generated page; rename or move it",
     );
-    assert_build_agrees(&check, dir.path());
+    assert_build_agrees(&check, dir.path(), &["--lang", "en"]);
 }
 
 #[test]
 fn a_broken_link_in_an_article_fails_check_as_it_fails_build() {
     let md = "---\ntitle: Tin một\ndate: 2025-03-10\n---\nXem [trang cũ](/cong/khong-co/).\n";
     let dir = site_with(&[("content/news/tin-mot.md", Some(md.as_bytes()))]);
-    let check = tiendo(&["check"], dir.path());
+    let check = tiendo(&["check", "--lang", "en"], dir.path());
     assert_eq!(check.code, 1, "{}", check.stderr);
     assert!(
         check.stderr.contains("broken link `/cong/khong-co/`"),
         "{}",
         check.stderr
     );
-    assert_build_agrees(&check, dir.path());
+    assert_build_agrees(&check, dir.path(), &["--lang", "en"]);
+}
+
+#[test]
+fn a_report_for_a_month_after_its_submission_fails_check_as_it_fails_build() {
+    let dir = site_with(&[(
+        "content/reports/2025-05/so-mot.yaml",
+        Some(b"agency: so-mot\nperiod: 2025-05\nsubmitted: 2025-04-24\nupdates:\n  - task: viec-mot\n    state: done\n    done_on: 2025-04-02\n"),
+    )]);
+    let check = tiendo(&["check", "--lang", "en"], dir.path());
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert_build_agrees(&check, dir.path(), &["--lang", "en"]);
 }
 
 #[test]

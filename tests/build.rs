@@ -33,7 +33,7 @@ fn repo() -> &'static Path {
 fn default_content_checks_clean() {
     let run = tiendo(&["check"], repo());
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(!run.stderr.contains(": error: "), "{}", run.stderr);
+    assert!(!run.stderr.contains(": lỗi: "), "{}", run.stderr);
     assert!(
         run.stdout
             .contains("Số liệu tính đến ngày 25/06/2025 — 23 nhiệm vụ"),
@@ -57,7 +57,7 @@ fn default_content_checks_clean() {
     assert_eq!(
         run.stderr
             .lines()
-            .filter(|l| l.contains(": warning: "))
+            .filter(|l| l.contains(": cảnh báo: "))
             .count(),
         2,
         "{}",
@@ -137,7 +137,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert!(
         failed
             .stderr
-            .contains("build failed; the previous output is unchanged")
+            .contains("không dựng được trang; bản đã xuất trước đó vẫn giữ nguyên")
     );
     assert_eq!(
         read_tree(&target),

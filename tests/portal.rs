@@ -216,7 +216,7 @@ fn hostile_content_is_inert() {
     responsible: C
 "
     );
-    let article = "---\ntitle: \"\\\"><script>alert(10)</script>\"\ndate: 2025-03-10\nsummary: \"<svg onload=alert(11)>\"\ntags: [\"<script>\"]\n---\n<script>alert(12)</script>\n\n<img src=/cong/assets/favicon.svg onerror=alert(13)>\n\n[a](javascript:alert(14))\n\n<form action=\"https://evil.example\"><input name=x></form>\n";
+    let article = "---\ntitle: \"\\\"><script>alert(10)</script>\"\ndate: 2025-03-10\nsummary: \"<svg onload=alert(11)>\"\ntags: [\"<script>\"]\n---\n<script>alert(12)</script>\n\n<img src=/cong/assets/favicon.svg alt=x onerror=alert(13)>\n\n[a](javascript:alert(14))\n\n<form action=\"https://evil.example\"><input name=x></form>\n";
     let dir = site_with(&[
         ("content/plans/ke-hoach.yaml", Some(plan.as_bytes())),
         ("content/news/tin-mot.md", Some(article.as_bytes())),

@@ -7,7 +7,7 @@ use common::*;
 
 fn check_bytes(path: &str, bytes: &[u8]) -> Run {
     let dir = site_with(&[(path, Some(bytes))]);
-    tiendo(&["check"], dir.path())
+    tiendo(&["check", "--lang", "en"], dir.path())
 }
 
 #[track_caller]

@@ -8,7 +8,8 @@
 
 pub mod raw;
 
-use crate::diag::{Diagnostics, Loc, did_you_mean};
+use crate::diag::{Diagnostics, Loc, Maybe, Message, did_you_mean};
+use crate::msg;
 use crate::theme;
 use raw::*;
 use rayon::prelude::*;
@@ -143,7 +144,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError>
                     .path()
                     .map(|p| rel(root, p))
                     .unwrap_or_else(|| "content".into());
-                diags.error(Loc::file(&path), format!("cannot read: {e}"));
+                diags.error(Loc::file(&path), msg!("io.cannot_read", error = e));
                 continue;
             }
         };
@@ -157,10 +158,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError>
             Err(_) => continue,
         };
         if entry.file_type().is_symlink() {
-            diags.warning(
-                Loc::file(&file),
-                "symbolic links are not followed; this file is skipped",
-            );
+            diags.warning(Loc::file(&file), msg!("load.symlink"));
             continue;
         }
         if is_hidden(&inner) {
@@ -177,18 +175,23 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError>
         match classify(&inner) {
             Some(kind) => files.push((kind, path, file)),
             None if is_hidden(&inner) => {}
-            None => diags.warning(
-                Loc::file(&file),
-                "this file is not read: tiendo reads site.yaml, agencies.yaml, kpis.yaml, \
-                 plans/*.yaml, reports/YYYY-MM/*.yaml, news/*.md, pages/*.md and static/",
-            ),
+            None => diags.warning(Loc::file(&file), msg!("load.not_read")),
         }
     }
     if !files.iter().any(|(k, ..)| *k == Kind::Site) {
         diags.error(
             Loc::file(&rel(root, &content.join("site.yaml"))),
-            "site.yaml is missing; it needs at least `title` and `base_url`",
+            msg!("load.site_missing"),
         );
+    }
+    // One cause, one message: without agencies.yaml every agency named
+    // anywhere would otherwise be "unknown".
+    if !files.iter().any(|(k, ..)| *k == Kind::Agencies) {
+        diags.error(
+            Loc::file(&rel(root, &content.join("agencies.yaml"))),
+            msg!("load.agencies_missing"),
+        );
+        out.unparsed.extend(defines(Kind::Agencies));
     }
 
     let parsed: Vec<(Parsed, Diagnostics)> = files
@@ -326,24 +329,24 @@ fn read_text(path: &Path, file: &Arc<str>, diags: &mut Diagnostics) -> Option<St
         Ok(m) if m.len() > MAX_TEXT_FILE_BYTES => {
             diags.error(
                 Loc::file(file),
-                format!(
-                    "this file is {} MB; content files may be at most {} MB, split it into several files",
-                    m.len() / (1024 * 1024),
-                    MAX_TEXT_FILE_BYTES / (1024 * 1024)
+                msg!(
+                    "load.too_large",
+                    size = m.len() / (1024 * 1024),
+                    max = MAX_TEXT_FILE_BYTES / (1024 * 1024)
                 ),
             );
             return None;
         }
         Ok(_) => {}
         Err(e) => {
-            diags.error(Loc::file(file), format!("cannot read: {e}"));
+            diags.error(Loc::file(file), msg!("io.cannot_read", error = e));
             return None;
         }
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            diags.error(Loc::file(file), format!("cannot read: {e}"));
+            diags.error(Loc::file(file), msg!("io.cannot_read", error = e));
             return None;
         }
     };
@@ -355,10 +358,7 @@ fn read_text(path: &Path, file: &Arc<str>, diags: &mut Diagnostics) -> Option<St
             let line = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
             let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let column = String::from_utf8_lossy(&good[line_start..]).chars().count() as u64 + 1;
-            diags.error(
-                Loc::new(file, line, column),
-                "this file is not valid UTF-8; save it as UTF-8 (Unicode) text",
-            );
+            diags.error(Loc::new(file, line, column), msg!("load.not_utf8"));
             None
         }
     }
@@ -381,23 +381,101 @@ pub fn parse_yaml<T: DeserializeOwned>(
     line_offset: u64,
     diags: &mut Diagnostics,
 ) -> Option<T> {
+    // A tab in the indentation is the mistake; the parser would name a
+    // later place, in its own words.
+    if let Some((line, column)) = tab_in_indentation(text) {
+        diags.error(Loc::new(file, line + line_offset, column), msg!("yaml.tab"));
+        return None;
+    }
     match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
         Ok(v) => Some(v),
         Err(e) => {
             let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            let message = explain_yaml_error(&e.without_snippet().to_string());
+            let message = decimal_comma_in_braces(text, line, column).unwrap_or(message);
+            let (line, column) = match message.key {
+                "yaml.decimal_comma" => (line, column.saturating_sub(1)),
+                // The parser stops after the colon; the mistake is the
+                // colon inside the value, on the line where it stops.
+                "yaml.colon_in_value" => colon_in_value(text, line).unwrap_or((line, column)),
+                _ => (line, column),
+            };
             let line = if line == 0 { 0 } else { line + line_offset };
-            diags.error(
-                Loc::new(file, line, column),
-                explain_yaml_error(&e.without_snippet().to_string()),
-            );
+            diags.error(Loc::new(file, line, column), message);
             None
         }
     }
 }
 
+/// `{ value: 52,5 }`: inside braces the comma ends the value, and the
+/// parser sees a key `5`. Explains it when the "key" at (line, column) is
+/// digits right after `<digits>,` inside `{ }`.
+fn decimal_comma_in_braces(text: &str, line: u64, column: u64) -> Option<Message> {
+    let l: Vec<char> = text
+        .lines()
+        .nth(line.checked_sub(1)? as usize)?
+        .chars()
+        .collect();
+    let start = column.checked_sub(1)? as usize;
+    let after: String = l
+        .get(start..)?
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let before = l.get(..start)?;
+    if after.is_empty() || before.last() != Some(&',') || !before.contains(&'{') {
+        return None;
+    }
+    let head: String = before[..before.len() - 1]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if head.is_empty() {
+        return None;
+    }
+    let written = format!("{head},{after}");
+    let dot = format!("{head}.{after}");
+    Some(msg!("yaml.decimal_comma", written, head, after, dot))
+}
+
+/// The first line (1-based) whose indentation holds a tab, and the column.
+fn tab_in_indentation(text: &str) -> Option<(u64, u64)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let indent: &str = &line[..line.len() - line.trim_start().len()];
+        indent
+            .chars()
+            .position(|c| c == '\t')
+            .map(|col| (i as u64 + 1, col as u64 + 1))
+    })
+}
+
+/// Where a second `: ` sits in the value of `key: value` on `line`, or on
+/// the nearest line before it that has one.
+fn colon_in_value(text: &str, line: u64) -> Option<(u64, u64)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let last = (line as usize).min(lines.len());
+    (1..=last).rev().find_map(|n| {
+        let l = lines[n - 1];
+        let first = l.find(": ")?;
+        let value = &l[first + 2..];
+        if value.trim_start().starts_with(['"', '\'', '{', '[']) {
+            return None;
+        }
+        let second = value
+            .find(": ")
+            .or_else(|| value.strip_suffix(':').map(|v| v.len()))?;
+        let column = l[..first + 2 + second].chars().count() as u64 + 1;
+        Some((n as u64, column))
+    })
+}
+
 /// serde-saphyr's message, without the position (we print our own) and with
 /// a "did you mean" for unknown keys.
-fn explain_yaml_error(message: &str) -> String {
+fn explain_yaml_error(message: &str) -> Message {
     let mut msg = message.trim().to_string();
     if let Some(i) = msg.rfind(" at line ")
         && msg[i..].contains(", column ")
@@ -417,31 +495,35 @@ fn explain_yaml_error(message: &str) -> String {
             })
             .unwrap_or_default();
         let hint = did_you_mean(key, expected.iter().map(String::as_str));
-        return if hint.is_empty() && !expected.is_empty() {
-            format!(
-                "unknown key `{key}`; the keys allowed here are {}",
-                expected.join(", ")
-            )
-        } else if hint.is_empty() {
-            format!("unknown key `{key}`: no keys are allowed here")
-        } else {
-            format!("unknown key `{key}`{hint}")
+        return match hint {
+            Some(hint) => msg!("yaml.unknown_key", key, hint),
+            None if !expected.is_empty() => {
+                msg!(
+                    "yaml.unknown_key_allowed",
+                    key,
+                    allowed = expected.join(", ")
+                )
+            }
+            None => msg!("yaml.unknown_key_none", key),
         };
     }
     if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest);
-        return format!("key `{key}` appears twice in the same mapping; keep one");
+        return msg!("yaml.duplicate_key", key);
     }
     if msg.starts_with("expected string scalar") {
-        return "expected a single value here, not a list or a mapping".to_string();
+        return msg!("yaml.expected_scalar");
     }
     if msg.starts_with("expected sequence start") {
-        return "expected a list here: one item per line, each starting with `- `".to_string();
+        return msg!("yaml.expected_list");
     }
     if msg.starts_with("expected mapping start") {
-        return "expected keys with values here (`key: value`)".to_string();
+        return msg!("yaml.expected_mapping");
     }
-    msg
+    if msg.contains("mapping values are not allowed") {
+        return msg!("yaml.colon_in_value");
+    }
+    msg!("yaml.syntax", detail = msg)
 }
 
 /// Splits `---\n<yaml>\n---\n<body>`; the YAML starts on line 2.
@@ -470,11 +552,7 @@ fn parse_markdown<M: DeserializeOwned>(
     diags: &mut Diagnostics,
 ) -> Option<MarkdownSource<M>> {
     let Some((yaml, body, body_line)) = split_front_matter(text) else {
-        diags.error(
-            Loc::new(file, 1, 1),
-            "front matter is missing: start the file with a line `---`, the YAML keys \
-             (at least `title`), and another line `---`",
-        );
+        diags.error(Loc::new(file, 1, 1), msg!("markdown.no_front_matter"));
         return None;
     };
     let doc = parse_yaml::<M>(file, yaml, 1, diags)?;
@@ -528,18 +606,40 @@ fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
         let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         paths.sort();
         for path in paths {
-            let Some(lang) = path
+            let file = rel(root, &path);
+            let name = path
                 .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| n.strip_suffix(".yaml"))
-            else {
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if is_hidden(&name) || path.is_dir() {
+                continue;
+            }
+            // A misnamed override would be silently ignored: the site would
+            // keep the default words without anyone noticing.
+            let known: Vec<&str> = theme::I18N.iter().map(|(l, _)| *l).collect();
+            let Some(lang) = name.strip_suffix(".yaml").filter(|l| known.contains(l)) else {
+                let names: Vec<String> = known.iter().map(|l| format!("{l}.yaml")).collect();
+                let hint = did_you_mean(&name, names.iter().map(String::as_str));
+                let expected = names.join(", ");
+                diags.error(
+                    Loc::file(&file),
+                    msg!("override.i18n_name", name, expected, hint = Maybe(hint)),
+                );
                 continue;
             };
             let lang = lang.to_string();
-            let file = rel(root, &path);
             if let Some(text) = read_text(&path, &file, diags)
                 && let Some(map) = parse_yaml::<BTreeMap<String, String>>(&file, &text, 0, diags)
             {
+                let builtin = theme.i18n.get(&lang).cloned().unwrap_or_default();
+                for key in map.keys().filter(|k| !builtin.contains_key(*k)) {
+                    let hint = did_you_mean(key, builtin.keys().map(String::as_str));
+                    let line = line_of_key(&text, key);
+                    diags.error(
+                        Loc::new(&file, line, if line == 0 { 0 } else { 1 }),
+                        msg!("override.i18n_key", key, hint = Maybe(hint)),
+                    );
+                }
                 theme.i18n.entry(lang).or_default().extend(map);
             }
         }
@@ -570,14 +670,23 @@ fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
             let bytes = match std::fs::read(entry.path()) {
                 Ok(b) => b,
                 Err(e) => {
-                    diags.error(Loc::file(&file), format!("cannot read: {e}"));
+                    diags.error(Loc::file(&file), msg!("io.cannot_read", error = e));
                     continue;
                 }
             };
+            if is_templates && !theme::TEMPLATES.iter().any(|(n, _)| *n == name) {
+                let names = theme::TEMPLATES.iter().map(|(n, _)| *n);
+                let hint = did_you_mean(&name, names);
+                diags.error(
+                    Loc::file(&file),
+                    msg!("override.template_name", name, hint = Maybe(hint)),
+                );
+                continue;
+            }
             if is_templates {
                 match String::from_utf8(bytes) {
                     Ok(t) => overlay(&mut theme.templates, name, t),
-                    Err(_) => diags.error(Loc::file(&file), "this template is not valid UTF-8"),
+                    Err(_) => diags.error(Loc::file(&file), msg!("load.template_not_utf8")),
                 }
             } else {
                 overlay(&mut theme.assets, name, bytes);
@@ -585,6 +694,17 @@ fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
         }
     }
     theme
+}
+
+/// The line (1-based) where `key:` starts a line, or 0.
+fn line_of_key(text: &str, key: &str) -> u64 {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches(['"', '\'']);
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start_matches(['"', '\'']).starts_with(':'))
+        })
+        .map_or(0, |i| i as u64 + 1)
 }
 
 /// Replaces the entry called `name`, or adds it.
@@ -598,6 +718,7 @@ fn overlay<T>(list: &mut Vec<(String, T)>, name: String, value: T) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Lang;
 
     #[test]
     fn front_matter_splits_at_the_second_rule() {
@@ -617,13 +738,38 @@ mod tests {
         assert_eq!(
             explain_yaml_error(
                 "unknown field `progres`, expected one of `task`, `progress`, `state` at line 4, column 5"
-            ),
+            )
+            .render(Lang::En),
             "unknown key `progres`; did you mean `progress`?"
         );
         assert_eq!(
-            explain_yaml_error("unknown field `zzz`, expected one of task, state"),
+            explain_yaml_error("unknown field `zzz`, expected one of task, state").render(Lang::En),
             "unknown key `zzz`; the keys allowed here are task, state"
         );
+    }
+
+    #[test]
+    fn tabs_and_colons_are_found_where_they_are() {
+        assert_eq!(tab_in_indentation("a: 1\nb:\n\t- x\n"), Some((3, 1)));
+        assert_eq!(tab_in_indentation("a: \"x\ty\"\n"), None);
+        assert_eq!(
+            colon_in_value("id: a\ntitle: Kế hoạch: giai đoạn 2\n", 2),
+            Some((2, 16))
+        );
+        assert_eq!(colon_in_value("title: \"A: B\"\n", 1), None);
+    }
+
+    #[test]
+    fn decimal_comma_in_braces_is_explained() {
+        let text = "a:\n  baseline: { date: 2024-12-31, value: 50,5 }\n";
+        let m = decimal_comma_in_braces(text, 2, 43).map(|m| m.render(Lang::En));
+        assert_eq!(
+            m.as_deref(),
+            Some(
+                "inside { } a comma separates entries, so `50,5` reads as 50 and a key `5`: write 50.5, or put the number in quotes (\"50,5\")"
+            )
+        );
+        assert!(decimal_comma_in_braces("a: [1,5]\n", 1, 7).is_none());
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct RawSite {
     pub report_day: Option<S>,
     pub sample_data: Option<bool>,
     pub data_license: Option<S>,
+    /// The first month whose report is owed, for every plan.
+    pub reporting_from: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +89,8 @@ pub struct RawPlan {
     pub number: Option<S>,
     pub url: Option<S>,
     pub summary: Option<S>,
+    /// The first month whose report is owed under this plan.
+    pub reporting_from: Option<S>,
     pub tasks: Option<Vec<Spanned<RawTask>>>,
 }
 
@@ -170,6 +174,8 @@ pub struct RawUpdate {
     pub note: Option<S>,
     pub evidence: Option<S>,
     pub done_on: Option<S>,
+    /// Why a task reported done is open again (`reopened: "lý do"`).
+    pub reopened: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]

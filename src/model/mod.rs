@@ -10,9 +10,10 @@ mod types;
 pub use types::*;
 
 use crate::date::{Date, Deadline, Period, fmt_date, parse_date, parse_deadline};
-use crate::diag::{Diagnostics, Loc, did_you_mean};
+use crate::diag::{Diagnostics, Loc, Maybe, Message, did_you_mean, word};
 use crate::load::raw::*;
 use crate::load::{MarkdownSource, RawContent, Source};
+use crate::msg;
 use crate::route;
 use crate::text::{is_valid_id, nfc};
 use serde_saphyr::Spanned;
@@ -33,6 +34,8 @@ pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
     m.unparsed = raw.unparsed.iter().copied().collect();
     if let Some(src) = &raw.site {
         m.site = site(src, diags);
+        let mut cx = Cx::new(src, &m, diags);
+        m.reporting_from = src.doc.reporting_from.as_ref().and_then(|v| cx.period(v));
     }
     if let Some(src) = &raw.agencies {
         agencies(&mut m, src, diags);
@@ -70,15 +73,22 @@ pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
     }
     let mut reports: Vec<_> = raw.reports.iter().collect();
     reports.sort_by(|a, b| a.source.file.cmp(&b.source.file));
+    let files: HashSet<(String, String)> = reports
+        .iter()
+        .map(|r| (r.folder.clone(), r.stem.clone()))
+        .collect();
+    let mut history = History::default();
     for r in reports {
-        report(&mut m, r, diags);
+        report(&mut m, r, &files, &mut history, diags);
     }
+    history.check(diags);
     for a in &raw.articles {
         article(&mut m, a, diags);
     }
     for p in &raw.pages {
         page(&mut m, p, diags);
     }
+    one_name_per_tag(&mut m, &raw.articles, &raw.plans, diags);
     m.articles.sort_by(|a, b| {
         b.date
             .cmp(&a.date)
@@ -119,7 +129,7 @@ impl<'a> Cx<'a> {
         )
     }
 
-    fn err(&mut self, loc: Loc, msg: impl Into<String>) {
+    fn err(&mut self, loc: Loc, msg: Message) {
         self.d.error(loc, msg);
     }
 
@@ -136,30 +146,36 @@ impl<'a> Cx<'a> {
         v: &'v Option<S>,
         key: &str,
         parent: &Loc,
-        what: &str,
-        hint: &str,
+        what: &'static str,
+        hint: Option<Message>,
     ) -> Option<&'v S> {
         if v.is_none() {
             self.err(
                 parent.clone(),
-                format!("{what} has no `{key}`; it is required{hint}"),
+                msg!("key.missing", what = word(what), key, hint = Maybe(hint)),
             );
         }
         v.as_ref()
     }
 
     /// Required text; an error at `parent` names the missing key.
-    fn required(&mut self, v: &Option<S>, key: &str, parent: &Loc, what: &str) -> Option<String> {
+    fn required(
+        &mut self,
+        v: &Option<S>,
+        key: &str,
+        parent: &Loc,
+        what: &'static str,
+    ) -> Option<String> {
         let t = self.text(v);
         if t.is_none() {
             match v {
                 Some(s) => {
                     let loc = self.loc(s);
-                    self.err(loc, format!("`{key}` of {what} is empty"));
+                    self.err(loc, msg!("key.empty", key, what = word(what)));
                 }
                 None => self.err(
                     parent.clone(),
-                    format!("{what} has no `{key}`; it is required"),
+                    msg!("key.missing", what = word(what), key, hint = Maybe(None)),
                 ),
             }
         }
@@ -167,30 +183,27 @@ impl<'a> Cx<'a> {
     }
 
     /// A required id in the URL-safe form.
-    fn id(&mut self, v: &Option<S>, parent: &Loc, what: &str) -> Option<String> {
+    fn id(&mut self, v: &Option<S>, parent: &Loc, what: &'static str) -> Option<String> {
         let id = self.required(v, "id", parent, what)?;
-        self.check_id(v.as_ref()?, &id, "id")
+        self.check_id(v.as_ref()?, &id, "what.id")
     }
 
-    fn check_id(&mut self, at: &S, id: &str, what: &str) -> Option<String> {
+    fn check_id(&mut self, at: &S, id: &str, what: &'static str) -> Option<String> {
         if is_valid_id(id) {
             Some(id.to_string())
         } else {
             let loc = self.loc(at);
-            self.err(
-                loc,
-                format!(
-                    "`{id}` is not a valid {what}: use ASCII lower-case letters, digits and single hyphens \
-                     (for example `{}`)",
-                    crate::text::slugify(id).chars().take(40).collect::<String>()
-                ),
-            );
+            let example = crate::text::slugify(id)
+                .chars()
+                .take(40)
+                .collect::<String>();
+            self.err(loc, msg!("id.invalid", id, what = word(what), example));
             None
         }
     }
 
     fn date(&mut self, v: &S) -> Option<Date> {
-        match parse_date(&v.value) {
+        match parse_date(&nfc(&v.value)) {
             Ok(d) => Some(d),
             Err(e) => {
                 let loc = self.loc(v);
@@ -205,14 +218,14 @@ impl<'a> Cx<'a> {
         v: &Option<S>,
         key: &str,
         parent: &Loc,
-        what: &str,
+        what: &'static str,
     ) -> Option<Date> {
         match v {
             Some(s) => self.date(s),
             None => {
                 self.err(
                     parent.clone(),
-                    format!("{what} has no `{key}`; it is required"),
+                    msg!("key.missing", what = word(what), key, hint = Maybe(None)),
                 );
                 None
             }
@@ -220,7 +233,7 @@ impl<'a> Cx<'a> {
     }
 
     fn deadline(&mut self, v: &S) -> Option<Deadline> {
-        match parse_deadline(&v.value) {
+        match parse_deadline(&nfc(&v.value)) {
             Ok(d) => Some(d),
             Err(e) => {
                 let loc = self.loc(v);
@@ -230,8 +243,18 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// A month: `2025-07`, `07/2025`, `tháng 7/2025`.
+    fn period(&mut self, v: &S) -> Option<Period> {
+        let p = Period::parse_written(&nfc(&v.value));
+        if p.is_none() {
+            let loc = self.loc(v);
+            self.err(loc, msg!("report.period_invalid", value = v.value.trim()));
+        }
+        p
+    }
+
     /// A number: `80`, `78.5`, `78,5` or `"80%"`.
-    fn number(&mut self, v: &S, what: &str) -> Option<f64> {
+    fn number(&mut self, v: &S, key: &str) -> Option<f64> {
         let s = v.value.trim();
         let s = s.strip_suffix('%').unwrap_or(s).trim();
         let parsed = if s.contains(',') && !s.contains('.') {
@@ -240,16 +263,20 @@ impl<'a> Cx<'a> {
             s.to_string()
         };
         match parsed.parse::<f64>() {
-            Ok(n) if n.is_finite() && n.abs() < 1e15 => Some(n),
+            Ok(n) if n.is_finite() && n.abs() < 1e15 => {
+                if looks_like_thousands(s) {
+                    let loc = self.loc(v);
+                    let whole = s.replace(',', "");
+                    self.d.warning(
+                        loc,
+                        msg!("number.thousands", key, value = s, read = n, whole),
+                    );
+                }
+                Some(n)
+            }
             _ => {
                 let loc = self.loc(v);
-                self.err(
-                    loc,
-                    format!(
-                        "{what} `{}` is not a number; write for example 80, 78.5 or \"80%\"",
-                        v.value
-                    ),
-                );
+                self.err(loc, msg!("number.invalid", key, value = &v.value));
                 None
             }
         }
@@ -264,13 +291,11 @@ impl<'a> Cx<'a> {
         let names: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
         let hint = did_you_mean(&word, names.iter().copied());
         let loc = self.loc(v);
+        let value = v.value.trim();
+        let options = names.join(", ");
         self.err(
             loc,
-            format!(
-                "`{}` is not a valid `{key}`{hint} (one of: {})",
-                v.value.trim(),
-                names.join(", ")
-            ),
+            msg!("keyword.invalid", value, key, hint = Maybe(hint), options),
         );
         None
     }
@@ -288,7 +313,15 @@ impl<'a> Cx<'a> {
         names.sort_unstable();
         let hint = did_you_mean(id, names);
         let loc = self.loc(v);
-        self.err(loc, format!("unknown {what} `{id}`{hint}"));
+        self.err(
+            loc,
+            msg!(
+                "ref.unknown",
+                what = word(kind_word(what)),
+                id,
+                hint = Maybe(hint)
+            ),
+        );
         None
     }
 
@@ -337,12 +370,35 @@ impl<'a> Cx<'a> {
             Some(t)
         } else {
             let loc = self.loc(s);
-            self.err(
-                loc,
-                format!("`{key}` must be an https:// link or a path starting with /, not `{t}`"),
-            );
+            self.err(loc, msg!("link.invalid", key, value = t));
             None
         }
+    }
+}
+
+/// `1,250` or `12,500,000`: a comma before exactly three digits may be a
+/// thousands separator, not the Vietnamese decimal comma.
+fn looks_like_thousands(s: &str) -> bool {
+    let mut groups = s.split(',');
+    let head = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&head.len())
+        && head.bytes().all(|b| b.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The catalogue key naming a kind of id, as the load stage and the
+/// reference checks name it.
+fn kind_word(kind: &str) -> &'static str {
+    match kind {
+        "agency" => "what.agency",
+        "task" => "what.task",
+        "KPI" => "what.kpi",
+        "working group" => "what.group",
+        _ => "what.id",
     }
 }
 
@@ -362,7 +418,7 @@ fn collect_ids<'a, T: 'a>(
         match seen.get(&id) {
             Some(first) => diags.error(
                 loc,
-                format!("duplicate {what} id `{id}`; it is first defined at {first}"),
+                msg!("id.duplicate", what = word(kind_word(what)), id, first),
             ),
             None => {
                 seen.insert(id, loc);
@@ -376,26 +432,20 @@ fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
     let mut cx = Cx::new(src, &Model::default(), diags);
     let s = &src.doc;
     let whole = src.whole();
-    let title = cx.required(&s.title, "title", &whole, "site.yaml");
-    let base_url = cx.required(&s.base_url, "base_url", &whole, "site.yaml");
+    let title = cx.required(&s.title, "title", &whole, "what.site");
+    let base_url = cx.required(&s.base_url, "base_url", &whole, "what.site");
     if let (Some(url), Some(at)) = (&base_url, &s.base_url)
         && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
     {
         let loc = cx.loc(at);
-        cx.err(
-            loc,
-            format!("`base_url` must start with https://, http:// or /, not `{url}`"),
-        );
+        cx.err(loc, msg!("site.base_url", url));
     }
     let mut languages = Vec::new();
     for l in s.languages.iter().flatten() {
         let code = l.value.trim().to_lowercase();
         if code != "vi" && code != "en" {
             let loc = cx.loc(l);
-            cx.err(
-                loc,
-                format!("language `{code}` is not supported; use `vi` and optionally `en`"),
-            );
+            cx.err(loc, msg!("site.language", code));
         } else if !languages.contains(&code) {
             languages.push(code);
         }
@@ -409,10 +459,7 @@ fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
             .as_ref()
             .and_then(|l| l.first())
             .map_or(whole.clone(), |l| cx.loc(l));
-        cx.err(
-            loc,
-            "the first language is the default and must be `vi`; English is served under /en/",
-        );
+        cx.err(loc, msg!("site.first_language"));
     }
     let as_of = s.as_of.as_ref().and_then(|v| cx.date(v));
     let mut int =
@@ -424,11 +471,12 @@ fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
                     let loc = cx.loc(v);
                     cx.err(
                         loc,
-                        format!(
-                            "`{key}` must be a whole number from {} to {}, not `{}`",
-                            range.start(),
-                            range.end(),
-                            v.value
+                        msg!(
+                            "site.whole_number",
+                            key,
+                            from = range.start(),
+                            to = range.end(),
+                            value = &v.value
                         ),
                     );
                     default
@@ -458,7 +506,7 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
     let mut cx = Cx::new(src, m, diags);
     for g in src.doc.groups.iter().flatten() {
         let loc = cx.loc(g);
-        let what = "a working group";
+        let what = "what.a_group";
         let id = cx.id(&g.value.id, &loc, what);
         let name = cx.required(&g.value.name, "name", &loc, what);
         let (Some(id), Some(name)) = (id, name) else {
@@ -468,7 +516,7 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
             let first = m.groups[i].loc.clone();
             cx.err(
                 g.value.id.as_ref().map_or(loc.clone(), |v| cx.loc(v)),
-                format!("duplicate group id `{id}`; it is first defined at {first}"),
+                msg!("id.duplicate", what = word("what.group"), id, first),
             );
             continue;
         }
@@ -487,18 +535,12 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
     let mut raw_successions = Vec::new();
     for a in src.doc.agencies.iter().flatten() {
         let loc = cx.loc(a);
-        let what = "an agency";
+        let what = "what.an_agency";
         let r = &a.value;
         let id = cx.id(&r.id, &loc, what);
         let name = cx.required(&r.name, "name", &loc, what);
         let kind = cx
-            .present(
-                &r.kind,
-                "kind",
-                &loc,
-                "an agency",
-                " (department, sector, locality, central, media or office)",
-            )
+            .present(&r.kind, "kind", &loc, what, Some(msg!("hint.agency_kinds")))
             .and_then(|k| cx.keyword(k, "kind", &AgencyKind::ALL));
         let group = r
             .group
@@ -511,7 +553,7 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
             let first = m.agencies[i].loc.clone();
             cx.err(
                 r.id.as_ref().map_or(loc.clone(), |v| cx.loc(v)),
-                format!("duplicate agency id `{id}`; it is first defined at {first}"),
+                msg!("id.duplicate", what = word("what.agency"), id, first),
             );
             continue;
         }
@@ -562,10 +604,7 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
         let ends: Vec<_> = ends.into_iter().flatten().collect();
         if ends.len() > 1 {
             let loc = ends[1].2.clone();
-            cx.err(
-                loc,
-                "an agency ends only once: use one of `merged_into`, `renamed_to` or `dissolved`",
-            );
+            cx.err(loc, msg!("agency.ends_twice"));
             continue;
         }
         let Some((kind, key, loc, to, date)) = ends.into_iter().next() else {
@@ -578,17 +617,14 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
                 None => continue,
             },
             (_, None) => {
-                cx.err(
-                    loc,
-                    format!("`{key}` needs both `agency` and `date`; `agency` is missing"),
-                );
+                cx.err(loc, msg!("agency.lineage_no_agency", key));
                 continue;
             }
         };
         let Some(date) = (match date {
             Some(d) => cx.date(d),
             None => {
-                cx.err(loc.clone(), format!("`{key}` needs a `date`"));
+                cx.err(loc.clone(), msg!("agency.lineage_no_date", key));
                 None
             }
         }) else {
@@ -612,10 +648,7 @@ fn agencies(m: &mut Model, src: &Source<RawAgencies>, diags: &mut Diagnostics) {
                     .succession
                     .as_ref()
                     .map_or(m.agencies[start].loc.clone(), |s| s.loc.clone());
-                cx.err(
-                    loc,
-                    format!("agency lineage forms a cycle: {}", path.join(" -> ")),
-                );
+                cx.err(loc, msg!("agency.cycle", path = path.join(" -> ")));
                 break;
             }
             if path.contains(to) || path.len() > m.agencies.len() {
@@ -661,10 +694,11 @@ fn plan(
     let mut cx = Cx::new(src, m, diags);
     let p = &src.doc;
     let whole = src.whole();
-    let what = "the plan";
-    let id = cx
-        .present(&p.id, "id", &whole, "the plan", "")
-        .and_then(|v| cx.text(&p.id).and_then(|id| cx.check_id(v, &id, "plan id")));
+    let what = "what.the_plan";
+    let id = cx.present(&p.id, "id", &whole, what, None).and_then(|v| {
+        cx.text(&p.id)
+            .and_then(|id| cx.check_id(v, &id, "what.plan_id"))
+    });
     let title = cx.required(&p.title, "title", &whole, what);
     let issued = cx.required_date(&p.issued, "issued", &whole, what);
     if let (Some(id), Some(v)) = (&id, &p.id) {
@@ -672,8 +706,11 @@ fn plan(
         if let Some(first) = plan_ids.get(id) {
             cx.err(
                 loc,
-                format!("duplicate plan id `{id}`; it is first defined at {first}"),
+                msg!("id.duplicate", what = word("what.plan"), id, first),
             );
+            // One cause, one message: the tasks of this copy are not
+            // loaded, so references to them are not "unknown".
+            m.unparsed.insert("task");
             return;
         }
         plan_ids.insert(id.clone(), loc);
@@ -686,6 +723,7 @@ fn plan(
         }
     }
     let (Some(id), Some(title), Some(issued)) = (id, title, issued) else {
+        m.unparsed.insert("task");
         return;
     };
     m.plans.push(Plan {
@@ -698,6 +736,11 @@ fn plan(
         url: cx.link(&p.url, "url"),
         summary: cx.text(&p.summary),
         file: Arc::clone(&src.file),
+        reporting_from: p
+            .reporting_from
+            .as_ref()
+            .and_then(|v| cx.period(v))
+            .or(m.reporting_from),
     });
     for t in tasks {
         if m.task_ix.contains_key(&t.id) {
@@ -717,7 +760,7 @@ fn task(
 ) -> Option<Task> {
     let loc = cx.loc(t);
     let r = &t.value;
-    let what = "a task";
+    let what = "what.a_task";
     let id = cx.id(&r.id, &loc, what);
     if let (Some(id), Some(v)) = (&id, &r.id)
         && route::is_status_view_slug(id)
@@ -725,10 +768,7 @@ fn task(
         let at = cx.loc(v);
         cx.err(
             at,
-            format!(
-                "task id `{id}` is taken by the status view /{}; choose another id",
-                route::Route::Task(id).path()
-            ),
+            msg!("task.id_reserved", id, path = route::Route::Task(id).path()),
         );
     }
     let title = cx.required(&r.title, "title", &loc, what);
@@ -760,56 +800,79 @@ fn task(
             .map(|k| format!("`{k}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        cx.err(
-            loc.clone(),
-            format!(
-                "task `{}` breaks \"5 rõ\": it has no {keys}; add them, or say why with `incomplete: \"...\"`",
-                id.as_deref().unwrap_or("?")
-            ),
-        );
+        let id = id.as_deref().unwrap_or("?");
+        cx.err(loc.clone(), msg!("task.five_ro", id, keys));
+    }
+    if missing.is_empty()
+        && incomplete.is_some()
+        && let Some(v) = &r.incomplete
+    {
+        let at = cx.loc(v);
+        cx.d.warning(at, msg!("task.incomplete_complete"));
     }
     if let (Some(l), Some(_)) = (&lead, &id)
         && support.contains(l)
     {
         let at = cx.loc(r.lead.as_ref()?);
-        cx.d.warning(
-            at,
-            format!("`{l}` is both lead and support of this task; list it once, as lead"),
-        );
+        cx.d.warning(at, msg!("task.lead_and_support", agency = l));
     }
     let mut deadline_changes = Vec::new();
     for c in r.deadline_changes.iter().flatten() {
         let cloc = cx.loc(c);
         let to = cx
-            .present(&c.value.to, "to", &cloc, "a deadline change", "")
+            .present(&c.value.to, "to", &cloc, "what.deadline_change", None)
             .and_then(|v| cx.deadline(v));
-        let date = cx.required_date(&c.value.date, "date", &cloc, "a deadline change");
+        let date = cx.required_date(&c.value.date, "date", &cloc, "what.deadline_change");
         if let (Some(to), Some(v)) = (&to, &c.value.to)
             && to.is_recurring()
         {
             let at = cx.loc(v);
-            cx.err(
-                at,
-                "a deadline can only be changed to a day, a month or a quarter",
-            );
+            cx.err(at, msg!("task.change_to_recurring"));
             continue;
         }
         if let (Some(to), Some(date)) = (to, date) {
-            deadline_changes.push(DeadlineChange {
-                to,
-                date,
-                by: cx.text(&c.value.by),
-                reason: cx.text(&c.value.reason),
-            });
+            let at = c.value.to.as_ref().map_or(cloc.clone(), |v| cx.loc(v));
+            deadline_changes.push((
+                DeadlineChange {
+                    to,
+                    date,
+                    by: cx.text(&c.value.by),
+                    reason: cx.text(&c.value.reason),
+                },
+                at,
+            ));
         }
     }
-    if !deadline_changes.is_empty() && deadline.as_ref().is_some_and(Deadline::is_recurring) {
-        cx.err(
-            loc.clone(),
-            "a `monthly` or `ongoing` task has no deadline to change; remove `deadline_changes`",
-        );
+    deadline_changes.sort_by_key(|(c, _)| c.date);
+    // An extension moves the deadline in force later; an earlier date is a
+    // typo (or a copied line), and would make a task overdue by mistake.
+    let mut in_force = match deadline {
+        Some(Deadline::Date(d, _)) => Some(d),
+        _ => None,
+    };
+    for (c, at) in &deadline_changes {
+        let Deadline::Date(to, _) = c.to else {
+            continue;
+        };
+        if let Some(current) = in_force
+            && to < current
+        {
+            cx.err(
+                at.clone(),
+                msg!(
+                    "task.change_earlier",
+                    to = fmt_date(to),
+                    current = fmt_date(current)
+                ),
+            );
+        }
+        in_force = Some(to);
     }
-    deadline_changes.sort_by_key(|c| c.date);
+    let deadline_changes: Vec<DeadlineChange> =
+        deadline_changes.into_iter().map(|(c, _)| c).collect();
+    if !deadline_changes.is_empty() && deadline.as_ref().is_some_and(Deadline::is_recurring) {
+        cx.err(loc.clone(), msg!("task.recurring_changed"));
+    }
     let kpis = cx.references(&r.kpis, "KPI", kpi_ids);
     Some(Task {
         id: id?,
@@ -842,12 +905,12 @@ fn kpis(
     for k in src.doc.kpis.iter().flatten() {
         let loc = cx.loc(k);
         let r = &k.value;
-        let what = "a KPI";
+        let what = "what.a_kpi";
         let id = cx.id(&r.id, &loc, what);
         let name = cx.required(&r.name, "name", &loc, what);
         let unit = cx.required(&r.unit, "unit", &loc, what);
         let target = cx
-            .present(&r.target, "target", &loc, "a KPI", "")
+            .present(&r.target, "target", &loc, what, None)
             .and_then(|v| cx.number(v, "target"));
         let direction = match &r.direction {
             Some(v) => cx.keyword(
@@ -861,31 +924,33 @@ fn kpis(
             Some(v) => cx.deadline(v).and_then(|d| {
                 if d.is_recurring() {
                     let at = cx.loc(v);
-                    cx.err(at, "a KPI deadline is a day, a month or a quarter");
+                    cx.err(at, msg!("kpi.recurring_deadline"));
                     None
                 } else {
                     Some(d)
                 }
             }),
             None => {
-                cx.err(loc.clone(), "a KPI has no `deadline`; it is required");
+                cx.err(
+                    loc.clone(),
+                    msg!(
+                        "key.missing",
+                        what = word(what),
+                        key = "deadline",
+                        hint = Maybe(None)
+                    ),
+                );
                 None
             }
         };
         let owner = cx
-            .present(
-                &r.owner,
-                "owner",
-                &loc,
-                "a KPI",
-                " (the agency that reports its values)",
-            )
+            .present(&r.owner, "owner", &loc, what, Some(msg!("hint.kpi_owner")))
             .and_then(|v| cx.reference(v, "agency", &m.agency_ix));
         let baseline = r.baseline.as_ref().and_then(|b| {
             let bloc = cx.loc(b);
-            let date = cx.required_date(&b.value.date, "date", &bloc, "the baseline");
+            let date = cx.required_date(&b.value.date, "date", &bloc, "what.baseline");
             let value = cx
-                .present(&b.value.value, "value", &bloc, "the baseline", "")
+                .present(&b.value.value, "value", &bloc, "what.baseline", None)
                 .and_then(|v| cx.number(v, "baseline value"));
             Some((date?, value?))
         });
@@ -925,41 +990,150 @@ fn kpis(
 }
 
 /// The agency's end as a sentence, for a report submitted after it.
-fn ended(m: &Model, id: &str) -> String {
+fn ended(m: &Model, id: &str) -> Message {
     let Some(s) = m.agency(id).and_then(|a| a.succession.as_ref()) else {
-        return String::new();
+        return msg!("agency.not_holder", id);
     };
     let date = fmt_date(s.date);
     match (&s.kind, &s.to) {
-        (SuccessionKind::Merged, Some(to)) => {
-            format!(
-                "`{id}` merged into `{to}` on {date}; reports submitted from that day come from `{to}`"
-            )
-        }
-        (SuccessionKind::Renamed, Some(to)) => {
-            format!(
-                "`{id}` was renamed `{to}` on {date}; reports submitted from that day come from `{to}`"
-            )
-        }
-        _ => format!("`{id}` was dissolved on {date} and reports nothing after that day"),
+        (SuccessionKind::Merged, Some(to)) => msg!("agency.merged_reports", id, to, date),
+        (SuccessionKind::Renamed, Some(to)) => msg!("agency.renamed_reports", id, to, date),
+        _ => msg!("agency.dissolved_reports", id, date),
     }
 }
 
-fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics) {
+/// A value off by this factor from the KPI's baseline is probably a typo
+/// (a misplaced decimal point).
+const TEN_TIMES: f64 = 10.0;
+
+/// A report submitted more than this many days after its report day is
+/// probably dated in the wrong year or copied from another period.
+const LONG_AFTER_DAYS: i64 = 92;
+
+/// What one update said, kept to compare reports with each other.
+struct Said {
+    task: String,
+    agency: String,
+    submitted: Date,
+    period: Period,
+    state: TaskState,
+    progress: Option<f64>,
+    noted: bool,
+    reopened: bool,
+    loc: Loc,
+}
+
+/// Every update and every report's dates, for the checks across reports:
+/// a report copied into another period, a done task undone without a
+/// reason, progress that goes backwards without a note.
+#[derive(Default)]
+struct History {
+    said: Vec<Said>,
+    submissions: Vec<Submission>,
+}
+
+/// A report's agency and dates, and where `submitted` is written.
+struct Submission {
+    agency: String,
+    submitted: Date,
+    period: Period,
+    loc: Loc,
+}
+
+impl History {
+    fn check(mut self, diags: &mut Diagnostics) {
+        self.submissions.sort_by(|a, b| {
+            (&a.agency, a.submitted, a.period).cmp(&(&b.agency, b.submitted, b.period))
+        });
+        for (i, now) in self.submissions.iter().enumerate() {
+            let copied_from = i
+                .checked_sub(1)
+                .map(|j| &self.submissions[j])
+                .filter(|b| b.agency == now.agency && b.submitted == now.submitted);
+            let submitted = fmt_date(now.submitted);
+            // One cause, one message: a copy is named as a copy, not also
+            // as a report submitted before its month.
+            if let Some(first) = copied_from {
+                diags.error(
+                    now.loc.clone(),
+                    msg!(
+                        "report.copied",
+                        agency = &now.agency,
+                        period = now.period,
+                        submitted,
+                        other = first.period,
+                        first = &first.loc
+                    ),
+                );
+            } else if now.submitted < now.period.first_day() {
+                diags.error(
+                    now.loc.clone(),
+                    msg!(
+                        "report.submitted_before_period",
+                        submitted,
+                        period = now.period
+                    ),
+                );
+            }
+        }
+        self.said.sort_by(|a, b| {
+            (&a.task, &a.agency, a.submitted, a.period).cmp(&(
+                &b.task,
+                &b.agency,
+                b.submitted,
+                b.period,
+            ))
+        });
+        for pair in self.said.windows(2) {
+            let [before, now] = pair else { continue };
+            if before.task != now.task || before.agency != now.agency {
+                continue;
+            }
+            if before.state == TaskState::Done && now.state != TaskState::Done && !now.reopened {
+                diags.error(
+                    now.loc.clone(),
+                    msg!(
+                        "update.undone",
+                        task = &now.task,
+                        period = before.period,
+                        first = &before.loc
+                    ),
+                );
+            } else if let (Some(was), Some(is)) = (before.progress, now.progress)
+                && is < was
+                && !now.noted
+                && !now.reopened
+            {
+                diags.warning(
+                    now.loc.clone(),
+                    msg!(
+                        "update.progress_backwards",
+                        task = &now.task,
+                        was,
+                        is,
+                        period = before.period
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn report(
+    m: &mut Model,
+    rs: &crate::load::ReportSource,
+    files: &HashSet<(String, String)>,
+    history: &mut History,
+    diags: &mut Diagnostics,
+) {
     let src = &rs.source;
     let mut cx = Cx::new(src, m, diags);
     let r = &src.doc;
     let whole = src.whole();
-    let what = "the report";
+    let what = "what.report";
     let folder = Period::parse(&rs.folder);
     if folder.is_none() {
-        cx.err(
-            whole.clone(),
-            format!(
-                "report folder `{}` is not a month: name it YYYY-MM, for example 2025-03",
-                rs.folder
-            ),
-        );
+        cx.err(whole.clone(), msg!("report.folder", folder = &rs.folder));
     }
     let agency = match &r.agency {
         Some(v) => {
@@ -968,42 +1142,106 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 && *a != rs.stem
             {
                 let at = cx.loc(v);
-                cx.err(at, format!("agency `{a}` does not match the file name `{}.yaml`; name the file `{a}.yaml`", rs.stem));
+                // Never advise renaming onto a report that exists.
+                if files.contains(&(rs.folder.clone(), a.clone())) {
+                    cx.err(
+                        at,
+                        msg!(
+                            "report.agency_file_taken",
+                            agency = a,
+                            stem = &rs.stem,
+                            folder = &rs.folder
+                        ),
+                    );
+                } else {
+                    cx.err(at, msg!("report.agency_file", agency = a, stem = &rs.stem));
+                }
             }
             a
         }
         None => {
-            cx.err(whole.clone(), "the report has no `agency`; it is required");
+            cx.err(
+                whole.clone(),
+                msg!(
+                    "key.missing",
+                    what = word(what),
+                    key = "agency",
+                    hint = Maybe(None)
+                ),
+            );
             None
         }
     };
     let period = match &r.period {
-        Some(v) => match Period::parse(v.value.trim()) {
+        Some(v) => match Period::parse_written(&nfc(&v.value)) {
             Some(p) => {
                 if folder.is_some_and(|f| f != p) {
                     let at = cx.loc(v);
-                    cx.err(at, format!("period `{p}` does not match the folder `{}`; move the file to reports/{p}/", rs.folder));
+                    if files.contains(&(p.to_string(), rs.stem.clone())) {
+                        cx.err(
+                            at,
+                            msg!(
+                                "report.period_folder_taken",
+                                period = p,
+                                folder = &rs.folder,
+                                stem = &rs.stem
+                            ),
+                        );
+                    } else {
+                        cx.err(
+                            at,
+                            msg!("report.period_folder", period = p, folder = &rs.folder),
+                        );
+                    }
                 }
                 Some(p)
             }
             None => {
                 let at = cx.loc(v);
-                cx.err(
-                    at,
-                    format!(
-                        "`{}` is not a period: write the month as YYYY-MM, for example 2025-03",
-                        v.value.trim()
-                    ),
-                );
+                cx.err(at, msg!("report.period_invalid", value = v.value.trim()));
                 None
             }
         },
         None => {
-            cx.err(whole.clone(), "the report has no `period`; it is required");
+            cx.err(
+                whole.clone(),
+                msg!(
+                    "key.missing",
+                    what = word(what),
+                    key = "period",
+                    hint = Maybe(None)
+                ),
+            );
             None
         }
     };
     let submitted = cx.required_date(&r.submitted, "submitted", &whole, what);
+    // A report copied from last month keeps last month's dates.
+    if let (Some(p), Some(sub), Some(v)) = (period, submitted, &r.submitted)
+        && folder.is_none_or(|f| f == p)
+    {
+        let at = cx.loc(v);
+        let due = p.report_day(m.site().report_day);
+        let late = (sub - due).num_days();
+        if late > LONG_AFTER_DAYS {
+            cx.d.warning(
+                at.clone(),
+                msg!(
+                    "report.submitted_long_after",
+                    submitted = fmt_date(sub),
+                    period = p,
+                    due = fmt_date(due),
+                    days = late
+                ),
+            );
+        }
+        history.submissions.push(Submission {
+            agency: agency.clone().unwrap_or_else(|| rs.stem.clone()),
+            submitted: sub,
+            period: p,
+            loc: at,
+        });
+    }
     let mut exists = true;
     if let (Some(a), Some(d), Some(v)) = (&agency, submitted, &r.submitted)
         && m.holder_on(a, d) != Some(a.as_str())
@@ -1022,7 +1260,15 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 .reference(t, "task", &m.task_ix)
                 .and_then(|id| m.task_index(&id)),
             None => {
-                cx.err(uloc.clone(), "an update has no `task`; it is required");
+                cx.err(
+                    uloc.clone(),
+                    msg!(
+                        "key.missing",
+                        what = word("what.update"),
+                        key = "task",
+                        hint = Maybe(None)
+                    ),
+                );
                 None
             }
         };
@@ -1031,8 +1277,8 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 &v.state,
                 "state",
                 &uloc,
-                "an update",
-                " (not_started, in_progress, blocked or done)",
+                "what.update",
+                Some(msg!("hint.states")),
             )
             .and_then(|s| cx.keyword(s, "state", &TaskState::ALL));
         let progress = v.progress.as_ref().and_then(|p| {
@@ -1041,13 +1287,8 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 Some(n)
             } else {
                 let at = cx.loc(p);
-                cx.err(
-                    at,
-                    format!(
-                        "progress {} is outside 0..100; it is a percentage",
-                        v.progress.as_ref()?.value.trim()
-                    ),
-                );
+                let value = v.progress.as_ref()?.value.trim();
+                cx.err(at, msg!("update.progress_range", value));
                 None
             }
         });
@@ -1056,13 +1297,7 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         if let (Some(task), Some(tv)) = (task_ix.map(|i| &m.tasks[i]), v.task.as_ref()) {
             let at = cx.loc(tv);
             if let Some(first) = seen_tasks.get(&task.id) {
-                cx.err(
-                    at.clone(),
-                    format!(
-                        "task `{}` is reported twice in this report; it is first at {first}",
-                        task.id
-                    ),
-                );
+                cx.err(at.clone(), msg!("update.twice", task = &task.id, first));
                 ok = false;
             } else {
                 seen_tasks.insert(task.id.clone(), at.clone());
@@ -1076,13 +1311,15 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                     .lead
                     .as_deref()
                     .and_then(|l| m.holder_on(l, d))
-                    .unwrap_or("none");
+                    .unwrap_or("-");
                 cx.err(
                     at.clone(),
-                    format!(
-                        "`{a}` neither leads nor supports task `{}` on {} (lead: `{lead}`); an agency reports only on its own tasks",
-                        task.id,
-                        fmt_date(d)
+                    msg!(
+                        "update.not_its_task",
+                        agency = a,
+                        task = &task.id,
+                        date = fmt_date(d),
+                        lead
                     ),
                 );
                 ok = false;
@@ -1092,22 +1329,55 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
                 && let Some(sv) = &v.state
             {
                 let sat = cx.loc(sv);
-                cx.err(sat, format!("task `{}` is `{}`: it recurs and cannot be reported done; report in_progress", task.id, task.deadline.as_ref().map(|d| d.code()).unwrap_or_default()));
+                let deadline = task.deadline.as_ref().map(|d| d.code()).unwrap_or_default();
+                cx.err(
+                    sat,
+                    msg!("update.recurring_done", task = &task.id, deadline),
+                );
                 ok = false;
             }
         }
-        if state == Some(TaskState::Done) && v.done_on.is_none() {
+        if state == Some(TaskState::Done)
+            && let (Some(n), Some(pv)) = (progress, &v.progress)
+            && n < 100.0
+        {
+            let at = cx.loc(pv);
+            cx.err(at, msg!("update.done_below_100", value = pv.value.trim()));
+            ok = false;
+        }
+        if let (Some(done), Some(task), Some(dv)) =
+            (done_on, task_ix.map(|i| &m.tasks[i]), &v.done_on)
+            && let Some(plan) = m.plans.get(task.plan)
+            && done < plan.issued
+        {
+            let at = cx.loc(dv);
             cx.err(
-                uloc.clone(),
-                "state `done` needs `done_on`, the day the task was finished",
+                at,
+                msg!(
+                    "update.done_before_issued",
+                    done = fmt_date(done),
+                    plan = &plan.id,
+                    issued = fmt_date(plan.issued)
+                ),
             );
+            ok = false;
+        }
+        if state == Some(TaskState::Done) && v.done_on.is_none() {
+            cx.err(uloc.clone(), msg!("update.done_without_done_on"));
             ok = false;
         }
         if let (Some(done), Some(sub), Some(dv)) = (done_on, submitted, &v.done_on)
             && done > sub
         {
             let at = cx.loc(dv);
-            cx.err(at, format!("done_on {} is after the report was submitted ({}); a report tells what is already done", fmt_date(done), fmt_date(sub)));
+            cx.err(
+                at,
+                msg!(
+                    "update.done_after_submitted",
+                    done = fmt_date(done),
+                    submitted = fmt_date(sub)
+                ),
+            );
             ok = false;
         }
         if let (
@@ -1117,19 +1387,32 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         ) = (done_on, state, &v.done_on)
         {
             let at = cx.loc(dv);
-            cx.d.warning(at, "`done_on` is ignored unless the state is `done`");
+            cx.d.warning(at, msg!("update.done_on_ignored"));
         }
         if state == Some(TaskState::NotStarted)
             && progress.is_some_and(|p| p > 0.0)
             && let Some(pv) = &v.progress
         {
             let at = cx.loc(pv);
-            cx.err(at, "progress above 0 with state `not_started`; set the state to in_progress, or the progress to 0");
+            cx.err(at, msg!("update.progress_not_started"));
             ok = false;
         }
         let (Some(task_ix), Some(state), true) = (task_ix, state, ok) else {
             continue;
         };
+        if let (Some(a), Some(sub), Some(p)) = (&agency, submitted, period) {
+            history.said.push(Said {
+                task: m.tasks[task_ix].id.clone(),
+                agency: a.clone(),
+                submitted: sub,
+                period: p,
+                state,
+                progress,
+                noted: cx.text(&v.note).is_some(),
+                reopened: cx.text(&v.reopened).is_some(),
+                loc: uloc.clone(),
+            });
+        }
         updates.push(Update {
             task: m.tasks[task_ix].id.clone(),
             progress,
@@ -1150,23 +1433,37 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         let kloc = cx.loc(kv);
         let v = &kv.value;
         let kpi = cx
-            .present(&v.kpi, "kpi", &kloc, "a KPI value", "")
+            .present(&v.kpi, "kpi", &kloc, "what.kpi_value", None)
             .and_then(|k| cx.reference(k, "KPI", &m.kpi_ix));
-        let date = cx.required_date(&v.date, "date", &kloc, "a KPI value");
+        let date = cx.required_date(&v.date, "date", &kloc, "what.kpi_value");
         let value = cx
-            .present(&v.value, "value", &kloc, "a KPI value", "")
+            .present(&v.value, "value", &kloc, "what.kpi_value", None)
             .and_then(|x| cx.number(x, "value"));
         let (Some(kpi), Some(date), Some(value)) = (kpi, date, value) else {
             continue;
         };
         let kat = v.kpi.as_ref().map_or(kloc.clone(), |k| cx.loc(k));
+        if let (Some(k), Some(vv)) = (m.kpi(&kpi), &v.value)
+            && !kpi_value_fits(&mut cx, k, value, vv)
+        {
+            continue;
+        }
         if let (Some(a), Some(sub)) = (&agency, submitted)
             && exists
             && let Some(k) = m.kpi(&kpi)
             && m.holder_on(&k.owner, sub) != Some(a.as_str())
         {
-            let owner = m.holder_on(&k.owner, sub).unwrap_or("none");
-            cx.err(kat.clone(), format!("`{a}` does not own KPI `{kpi}` on {} (owner: `{owner}`); only the owner reports its values", fmt_date(sub)));
+            let owner = m.holder_on(&k.owner, sub).unwrap_or("-");
+            cx.err(
+                kat.clone(),
+                msg!(
+                    "kpi_value.not_owner",
+                    agency = a,
+                    kpi,
+                    date = fmt_date(sub),
+                    owner
+                ),
+            );
             continue;
         }
         if let (Some(sub), Some(dv)) = (submitted, &v.date)
@@ -1175,10 +1472,10 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
             let at = cx.loc(dv);
             cx.err(
                 at,
-                format!(
-                    "KPI value dated {} is after the report was submitted ({})",
-                    fmt_date(date),
-                    fmt_date(sub)
+                msg!(
+                    "kpi_value.after_submitted",
+                    date = fmt_date(date),
+                    submitted = fmt_date(sub)
                 ),
             );
             continue;
@@ -1186,10 +1483,7 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
         if let Some(first) = seen_values.get(&(kpi.clone(), date)) {
             cx.err(
                 kat,
-                format!(
-                    "KPI `{kpi}` has two values dated {} in this report; the first is at {first}",
-                    fmt_date(date)
-                ),
+                msg!("kpi_value.twice", kpi, date = fmt_date(date), first),
             );
             continue;
         }
@@ -1218,28 +1512,77 @@ fn report(m: &mut Model, rs: &crate::load::ReportSource, diags: &mut Diagnostics
 }
 
 /// The slug and language of a Markdown file, checked.
+/// The number fits the KPI's unit: a percentage is 0..100 and not a
+/// fraction, "85%" goes only to a KPI in %, and a value ten times away from
+/// the baseline gets a warning. False when the value is refused.
+fn kpi_value_fits(cx: &mut Cx, k: &Kpi, value: f64, written: &S) -> bool {
+    let at = cx.loc(written);
+    let percent = k.unit.trim() == "%";
+    let text = written.value.trim();
+    if !percent && text.ends_with('%') {
+        cx.err(
+            at,
+            msg!(
+                "kpi_value.percent_sign",
+                value = text,
+                kpi = &k.id,
+                unit = &k.unit
+            ),
+        );
+        return false;
+    }
+    if percent && value > 100.0 {
+        cx.err(
+            at,
+            msg!("kpi_value.percent_over", value = text, kpi = &k.id),
+        );
+        return false;
+    }
+    if percent && value > 0.0 && value < 1.0 && k.target > 1.0 {
+        let suggestion = format!("{}", (value * 1000.0).round() / 10.0);
+        cx.err(
+            at,
+            msg!(
+                "kpi_value.percent_fraction",
+                value = text,
+                kpi = &k.id,
+                suggestion
+            ),
+        );
+        return false;
+    }
+    if let Some((_, base)) = k.baseline
+        && base.abs() > f64::EPSILON
+        && value.abs() > f64::EPSILON
+    {
+        let ratio = value / base;
+        if ratio >= TEN_TIMES || ratio <= 1.0 / TEN_TIMES {
+            cx.d.warning(
+                at,
+                msg!(
+                    "kpi_value.ten_times",
+                    value = text,
+                    kpi = &k.id,
+                    baseline = base
+                ),
+            );
+        }
+    }
+    true
+}
+
 fn markdown_name<M>(cx: &mut Cx, md: &MarkdownSource<M>) -> Option<(String, Option<String>)> {
     let whole = Loc::file(cx.file);
     if !is_valid_id(&md.slug) {
-        cx.err(
-            whole,
-            format!(
-                "file name `{}` is not a valid slug: use ASCII lower-case letters, digits and hyphens, \
-                 for example `{}.md`",
-                md.slug,
-                crate::text::slugify(&md.slug)
-            ),
-        );
+        let example = crate::text::slugify(&md.slug);
+        cx.err(whole, msg!("markdown.slug", slug = &md.slug, example));
         return None;
     }
     match md.lang.as_deref() {
         None => Some((md.slug.clone(), None)),
         Some("en") => Some((md.slug.clone(), Some("en".to_string()))),
         Some(other) => {
-            cx.err(
-                whole,
-                format!("`.{other}.md`: the only other language is English, `<slug>.en.md`"),
-            );
+            cx.err(whole, msg!("markdown.language", other));
             None
         }
     }
@@ -1249,7 +1592,7 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
     let mut cx = Cx::new(&md.source, m, diags);
     let f = &md.source.doc;
     let head = Loc::new(cx.file, 1, 1);
-    let what = "the article";
+    let what = "what.article";
     let name = markdown_name(&mut cx, md);
     let title = cx.required(&f.title, "title", &head, what);
     let date = cx.required_date(&f.date, "date", &head, what);
@@ -1257,10 +1600,7 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
     let image_alt = cx.text(&f.image_alt);
     if let (Some(_), None, Some(v)) = (&image, &image_alt, &f.image) {
         let at = cx.loc(v);
-        cx.err(
-            at,
-            "an image needs `image_alt`: a short description for readers who cannot see it",
-        );
+        cx.err(at, msg!("article.image_alt"));
     }
     if let (Some(img), Some(v)) = (&image, &f.image)
         && (img.contains("..")
@@ -1268,13 +1608,11 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
             || img.contains(':') && !img.starts_with("https://"))
     {
         let at = cx.loc(v);
-        cx.err(
-            at,
-            format!("`image` must be a path on this site such as /anh/a.jpg, not `{img}`"),
-        );
+        cx.err(at, msg!("article.image_path", img));
     }
     let tasks = cx.references(&f.tasks, "task", &m.task_ix);
     let kpis = cx.references(&f.kpis, "KPI", &m.kpi_ix);
+    check_body(&mut cx, &md.body, md.body_line);
     let (Some((slug, lang)), Some(title), Some(date)) = (name, title, date) else {
         return;
     };
@@ -1293,6 +1631,178 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
         draft: f.draft.unwrap_or(false),
         body: nfc(&md.body),
         file: Arc::clone(cx.file),
+        date_loc: f.date.as_ref().map_or(head, |d| cx.loc(d)),
+    });
+}
+
+/// Images without alt text and anything loaded from another host in a
+/// Markdown body: both are errors, at the line where they are written.
+fn check_body(cx: &mut Cx, body: &str, body_line: u64) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let place = |offset: usize| -> Loc {
+        let before = &body[..offset.min(body.len())];
+        let line = before.matches('\n').count() as u64;
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        Loc::new(
+            cx.file,
+            body_line + line,
+            before[start..].chars().count() as u64 + 1,
+        )
+    };
+    let mut problems: Vec<(Loc, Message)> = Vec::new();
+    let mut image: Option<(usize, String, String)> = None;
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((range.start, dest_url.to_string(), String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, alt)) = &mut image {
+                    alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((at, url, alt)) = image.take() {
+                    if alt.trim().is_empty() {
+                        problems.push((place(at), msg!("markdown.image_alt", url = &url)));
+                    }
+                    if is_other_host(&url) {
+                        problems.push((place(at), msg!("markdown.other_host", url)));
+                    }
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let lower = html.to_lowercase();
+                for attr in ["src=", "data=", "srcset=", "poster="] {
+                    for (i, _) in lower.match_indices(attr) {
+                        let value = lower[i + attr.len()..]
+                            .trim_start_matches(['"', '\''])
+                            .split(['"', '\'', ' ', '>'])
+                            .next()
+                            .unwrap_or("");
+                        if is_other_host(value) {
+                            let url = value.to_string();
+                            problems
+                                .push((place(range.start + i), msg!("markdown.other_host", url)));
+                        }
+                    }
+                }
+                for (i, _) in lower.match_indices("<img") {
+                    let tag = lower[i..].split('>').next().unwrap_or("");
+                    if !tag.contains("alt=") {
+                        problems.push((place(range.start + i), msg!("markdown.html_image_alt")));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (loc, message) in problems {
+        cx.err(loc, message);
+    }
+}
+
+/// A URL on another host: the portal loads nothing from other hosts.
+fn is_other_host(url: &str) -> bool {
+    let u = url.trim().to_lowercase();
+    u.starts_with("http://") || u.starts_with("https://") || u.starts_with("//")
+}
+
+/// Tags that differ only by case or diacritics ("Chuyển đổi số", "chuyển
+/// đổi số", "chuyen doi so") share one page, so they get one name: the
+/// spelling written most often, then the one with the most diacritics. Every
+/// other spelling gets a warning where it is written, and render reads only
+/// canonical names, so no tag page can overwrite another.
+fn one_name_per_tag(
+    m: &mut Model,
+    articles: &[MarkdownSource<RawArticleMeta>],
+    plans: &[Source<RawPlan>],
+    diags: &mut Diagnostics,
+) {
+    let mut written: Vec<(String, Loc)> = Vec::new();
+    for a in articles {
+        for t in a.source.doc.tags.iter().flatten() {
+            written.push((nfc(t.value.trim()), a.source.loc(t)));
+        }
+    }
+    for p in plans {
+        for task in p.doc.tasks.iter().flatten() {
+            for t in task.value.tags.iter().flatten() {
+                written.push((nfc(t.value.trim()), p.loc(t)));
+            }
+        }
+    }
+    written.retain(|(t, _)| !crate::text::slugify(t).is_empty());
+    let mut spellings: HashMap<String, HashMap<&str, usize>> = HashMap::new();
+    for (t, _) in &written {
+        *spellings
+            .entry(crate::text::slugify(t))
+            .or_default()
+            .entry(t.as_str())
+            .or_default() += 1;
+    }
+    let canonical: HashMap<String, String> = spellings
+        .into_iter()
+        .map(|(slug, names)| {
+            let best = names
+                .iter()
+                .max_by(|a, b| {
+                    let marks = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
+                    (a.1, marks(a.0), std::cmp::Reverse(*a.0)).cmp(&(
+                        b.1,
+                        marks(b.0),
+                        std::cmp::Reverse(*b.0),
+                    ))
+                })
+                .map_or(String::new(), |(n, _)| n.to_string());
+            (slug, best)
+        })
+        .collect();
+    for (t, loc) in &written {
+        if let Some(name) = canonical.get(&crate::text::slugify(t))
+            && name != t
+        {
+            diags.warning(loc.clone(), msg!("tag.variant", tag = t, name));
+        }
+    }
+    let rename = |tags: &mut Vec<String>| {
+        let mut out: Vec<String> = Vec::new();
+        for t in tags.drain(..) {
+            let name = canonical
+                .get(&crate::text::slugify(&t))
+                .cloned()
+                .unwrap_or(t);
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        *tags = out;
+    };
+    for a in &mut m.articles {
+        rename(&mut a.tags);
+    }
+    for t in &mut m.tasks {
+        rename(&mut t.tags);
+    }
+}
+
+/// Articles dated after the as-of day are not published yet: the portal
+/// shows the day as it was, and an article from its future would contradict
+/// it. The editor is told, so that a typo in the date is not silent.
+pub fn hold_back_future_articles(m: &mut Model, as_of: Date, diags: &mut Diagnostics) {
+    m.articles.retain(|a| {
+        if a.date <= as_of {
+            return true;
+        }
+        diags.warning(
+            a.date_loc.clone(),
+            msg!(
+                "article.future",
+                date = fmt_date(a.date),
+                as_of = fmt_date(as_of)
+            ),
+        );
+        false
     });
 }
 
@@ -1301,7 +1811,7 @@ fn page(m: &mut Model, md: &MarkdownSource<RawPageMeta>, diags: &mut Diagnostics
     let f = &md.source.doc;
     let head = Loc::new(cx.file, 1, 1);
     let name = markdown_name(&mut cx, md);
-    let title = cx.required(&f.title, "title", &head, "the page");
+    let title = cx.required(&f.title, "title", &head, "what.page");
     let menu = f
         .menu
         .as_ref()
@@ -1309,25 +1819,17 @@ fn page(m: &mut Model, md: &MarkdownSource<RawPageMeta>, diags: &mut Diagnostics
             Ok(n) => Some(n),
             Err(_) => {
                 let at = cx.loc(v);
-                cx.err(
-                    at,
-                    format!(
-                        "`menu` is the page's place in the menu, a whole number, not `{}`",
-                        v.value
-                    ),
-                );
+                cx.err(at, msg!("page.menu", value = &v.value));
                 None
             }
         });
     if let Some((slug, _)) = &name
         && RESERVED_SLUGS.contains(&slug.as_str())
     {
-        cx.err(
-            Loc::file(cx.file),
-            format!("page `{slug}` would replace the generated /{slug}/; rename the file"),
-        );
+        cx.err(Loc::file(cx.file), msg!("page.reserved", slug));
         return;
     }
+    check_body(&mut cx, &md.body, md.body_line);
     let (Some((slug, lang)), Some(title)) = (name, title) else {
         return;
     };

@@ -123,6 +123,10 @@ pub struct Plan {
     pub url: Option<String>,
     pub summary: Option<String>,
     pub file: Arc<str>,
+    /// The first month whose report is owed (`reporting_from` of the plan,
+    /// else of site.yaml): a portal that starts tracking after the plan was
+    /// issued counts no report missing before it.
+    pub reporting_from: Option<Period>,
 }
 
 #[derive(Debug, Clone)]
@@ -263,6 +267,8 @@ pub struct Article {
     pub draft: bool,
     pub body: String,
     pub file: Arc<str>,
+    /// Where `date` is written.
+    pub date_loc: Loc,
 }
 
 #[derive(Debug, Clone)]
@@ -296,6 +302,8 @@ pub struct Model {
     pub(crate) task_ix: HashMap<String, usize>,
     pub(crate) kpi_ix: HashMap<String, usize>,
     pub(crate) unparsed: HashSet<&'static str>,
+    /// `reporting_from` of site.yaml, the default of every plan.
+    pub(crate) reporting_from: Option<Period>,
 }
 
 impl Model {
@@ -350,6 +358,14 @@ impl Model {
     /// Whether `agency` holds the lead of `task` on `date`.
     pub fn leads_on(&self, agency: &str, task: &Task, date: Date) -> bool {
         task.lead.as_deref().and_then(|l| self.holder_on(l, date)) == Some(agency)
+    }
+
+    /// Whether reports for `period` are owed under plan `plan`: not before
+    /// its first reporting period.
+    pub fn reporting_owed(&self, plan: usize, period: Period) -> bool {
+        self.plans
+            .get(plan)
+            .is_none_or(|p| p.reporting_from.is_none_or(|from| period >= from))
     }
 
     pub fn site(&self) -> &Site {

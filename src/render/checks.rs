@@ -43,12 +43,21 @@ pub(super) fn links_and_clashes(
         }
     }
     for ((source, target), (page, reason, count)) in reported {
-        let more = if count > 1 {
-            format!(" (and {} other pages)", count - 1)
-        } else {
-            String::new()
+        let more = (count > 1).then(|| crate::msg!("link.more_pages", count = count - 1));
+        let reason = match reason {
+            "no such anchor" => crate::msg!("link.no_anchor"),
+            _ => crate::msg!("link.no_page"),
         };
-        diags.error(Loc::file(&source), format!("broken link `{target}` on {page}{more}: {reason}; fix the link or add the file under content/static/"));
+        diags.error(
+            Loc::file(&source),
+            crate::msg!(
+                "link.broken",
+                target,
+                page,
+                more = crate::diag::Maybe(more),
+                reason
+            ),
+        );
     }
     // Static files are served from the root; one that would replace a
     // generated file is an error rather than a silent loss.
@@ -60,10 +69,7 @@ pub(super) fn links_and_clashes(
         {
             diags.error(
                 Loc::file(&f.file),
-                format!(
-                    "static file /{} would replace a generated page; rename or move it",
-                    f.url_path
-                ),
+                crate::msg!("static.clash", path = &f.url_path),
             );
         }
     }

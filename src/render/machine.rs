@@ -165,7 +165,7 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             }
             Err(e) => diags.error(
                 Loc::file(&Arc::from("templates/feed.xml")),
-                template_error(&e),
+                crate::msg!("render.template", error = template_error(&e)),
             ),
         }
     }

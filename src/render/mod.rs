@@ -201,7 +201,7 @@ impl<'a> Renderer<'a> {
             Err(e) => {
                 diags.error(
                     Loc::file(&Arc::from(template)),
-                    format!("cannot prepare the page data: {e}"),
+                    crate::msg!("render.page_data", error = e),
                 );
                 return None;
             }
@@ -212,7 +212,7 @@ impl<'a> Renderer<'a> {
             Err(e) => {
                 diags.error(
                     Loc::file(&Arc::from(format!("templates/{template}").as_str())),
-                    template_error(&e),
+                    crate::msg!("render.template", error = template_error(&e)),
                 );
                 None
             }
@@ -430,7 +430,10 @@ fn engines(
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
     if let Err(e) = tera.add_raw_templates(templates) {
-        diags.error(Loc::file(&Arc::from("templates")), template_error(&e));
+        diags.error(
+            Loc::file(&Arc::from("templates")),
+            crate::msg!("render.template", error = template_error(&e)),
+        );
         return None;
     }
     let empty = BTreeMap::new();
@@ -464,7 +467,10 @@ fn renderer<'a>(
         None => match BaseUrl::parse_site(&model.site().base_url) {
             Ok(u) => u,
             Err(e) => {
-                diags.error(Loc::file(&Arc::from("content/site.yaml")), e);
+                diags.error(
+                    Loc::file(&Arc::from("content/site.yaml")),
+                    crate::msg!("site.base_url_invalid", url = &model.site().base_url, error = e),
+                );
                 return None;
             }
         },

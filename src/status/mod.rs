@@ -613,7 +613,10 @@ fn duties(m: &Model, lead_updates: &[Vec<UpdateRef>], as_of: Date) -> BTreeMap<P
             if due > as_of {
                 break;
             }
-            if due > issued && open_on(&lead_updates[i], p.first_day()) {
+            if due > issued
+                && m.reporting_owed(t.plan, p)
+                && open_on(&lead_updates[i], p.first_day())
+            {
                 for a in t.lead.iter().chain(&t.support) {
                     if let Some(h) = m.holder_on(a, due) {
                         owed.entry(p).or_default().insert(h.to_string());
@@ -673,7 +676,7 @@ fn recurring_reporting(
         let mut list = Vec::new();
         while p.report_day(day) <= as_of {
             let due = p.report_day(day);
-            if due > issued {
+            if due > issued && m.reporting_owed(t.plan, p) {
                 let lead = t.lead.as_deref().and_then(|l| m.holder_on(l, due));
                 let found = updates[i]
                     .iter()

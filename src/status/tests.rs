@@ -131,6 +131,7 @@ fn model(tasks: Vec<Task>, reports: Vec<Report>) -> Model {
             url: None,
             summary: None,
             file: Arc::from("p"),
+            reporting_from: None,
         }],
         tasks,
         reports,

@@ -64,33 +64,43 @@ pub fn tiendo(args: &[&str], root: &Path) -> Run {
     }
 }
 
-/// `tiendo check` on the minimal site with one file replaced; `build` on
-/// the same site must report the same (see [`assert_build_agrees`]).
+/// `tiendo check --lang en` on the minimal site with one file replaced;
+/// `build` on the same site must report the same (see [`assert_build_agrees`]).
 pub fn check_with(path: &str, content: &str) -> Run {
     let dir = site_with(&[(path, Some(content.as_bytes()))]);
-    let run = tiendo(&["check"], dir.path());
-    assert_build_agrees(&run, dir.path());
+    let run = tiendo(&["check", "--lang", "en"], dir.path());
+    assert_build_agrees(&run, dir.path(), &["--lang", "en"]);
     run
 }
 
-/// Runs `build` on the site that `check` ran on and asserts that it exits
-/// with the same code and prints the same errors and warnings: `check`
-/// runs every stage `build` runs except writing.
+/// `tiendo check` (messages in the site's language, Vietnamese) on the
+/// minimal site with some files replaced or (`None`) deleted; `build` must
+/// report the same.
+pub fn check_vi(files: &[(&str, Option<&str>)]) -> Run {
+    let files: Vec<(&str, Option<&[u8]>)> = files
+        .iter()
+        .map(|(p, c)| (*p, c.map(str::as_bytes)))
+        .collect();
+    let dir = site_with(&files);
+    let run = tiendo(&["check"], dir.path());
+    assert_build_agrees(&run, dir.path(), &[]);
+    run
+}
+
+/// Runs `build` (with `extra` flags) on the site that `check` ran on and
+/// asserts that it exits with the same code and prints the same errors and
+/// warnings: `check` runs every stage `build` runs except writing.
 #[track_caller]
-pub fn assert_build_agrees(check: &Run, root: &Path) {
+pub fn assert_build_agrees(check: &Run, root: &Path, extra: &[&str]) {
     let out = tempfile::tempdir().unwrap();
-    let build = tiendo(
-        &[
-            "build",
-            "--output",
-            &out.path().join("site").to_string_lossy(),
-        ],
-        root,
-    );
+    let target = out.path().join("site").to_string_lossy().into_owned();
+    let mut args = vec!["build", "--output", &target];
+    args.extend_from_slice(extra);
+    let build = tiendo(&args, root);
     let diagnostics = |stderr: &str| -> Vec<String> {
         stderr
             .lines()
-            .filter(|l| !l.starts_with("build failed"))
+            .filter(|l| !l.starts_with("build failed") && !l.starts_with("không dựng được trang"))
             .map(str::to_string)
             .collect()
     };
