@@ -571,8 +571,21 @@ pub fn new_report(
     period: Option<Period>,
     xlsx_out: Option<&Path>,
 ) -> Result<PathBuf, Failure> {
-    let m = load_model(opts)?;
+    let mut diags = Diagnostics::new();
+    let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
+    let m = model::build(raw, &mut diags);
     let period = period.unwrap_or_else(|| next_due_period(&m, as_of(opts, &m)));
+    let target = xlsx_out.map_or_else(|| on_disk(opts, &report_path(period, agency)), Path::to_path_buf);
+    if target.exists() {
+        return Err(usage(format!(
+            "{} already exists; tiendo never overwrites it: edit it, or remove it first",
+            target.display()
+        )));
+    }
+    // Pre-filling needs figures tiendo can trust: a site without errors.
+    if diags.has_errors() {
+        return Err(Failure::Content(diags.sorted()));
+    }
     let draft = prefill_report(&m, agency, period)?;
     if let Some(file) = xlsx_out {
         let bytes = xlsx::write_report(&draft).map_err(Failure::Io)?;
