@@ -332,3 +332,60 @@ fn schema_writes_every_kind() {
         assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
     }
 }
+
+/// The blocks of docs/content.md that name a file (```yaml file=PATH).
+fn doc_examples() -> Vec<(String, String)> {
+    let doc = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/content.md"));
+    let mut out = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in doc.lines() {
+        match &mut current {
+            None => {
+                if let Some(path) = line
+                    .strip_prefix("```")
+                    .and_then(|info| info.split_once(" file="))
+                    .map(|(_, p)| p.trim().to_string())
+                {
+                    current = Some((path, String::new()));
+                }
+            }
+            Some((_, text)) if line != "```" => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            Some(_) => out.extend(current.take()),
+        }
+    }
+    out
+}
+
+#[test]
+fn every_example_in_the_docs_checks_and_builds() {
+    let examples = doc_examples();
+    let paths: Vec<&str> = examples.iter().map(|(p, _)| p.as_str()).collect();
+    for kind in [
+        "content/site.yaml",
+        "content/agencies.yaml",
+        "content/plans/",
+        "content/kpis.yaml",
+        "content/reports/",
+        "content/news/",
+        "content/pages/",
+    ] {
+        assert!(paths.iter().any(|p| p.starts_with(kind)), "no example of {kind}");
+    }
+    let site = tempfile::tempdir().unwrap();
+    for (path, text) in &examples {
+        let full = site.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    let check = tiendo(&["check", "--strict"], site.path());
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    // The example shows what it says: a merger, an extension, a successor's report.
+    assert!(check.stdout.contains("2 nhiệm vụ"), "{}", check.stdout);
+    let build = tiendo(&["build"], site.path());
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let task = read(&site.path().join("output/nhiem-vu/ioc-soc/index.html"));
+    assert!(task.contains("31/05/2025"), "the extended deadline is shown");
+}
