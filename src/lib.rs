@@ -268,6 +268,9 @@ pub fn init(dir: &std::path::Path, today: Date) -> Result<usize, Failure> {
     for (name, text) in editor::schema::schemas() {
         files.push((format!("schemas/{name}"), text));
     }
-    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
     output::write_new_site(dir, &refs).map_err(|e| Failure::Io(e.0))
 }

@@ -67,11 +67,15 @@ fn new_report_for_every_agency_checks_once_submitted_is_filled_in() {
             continue;
         }
         assert_eq!(run.code, 0, "{}: {}", a.id, run.stderr);
-        let path = site.path().join(format!("content/reports/2025-07/{}.yaml", a.id));
+        let path = site
+            .path()
+            .join(format!("content/reports/2025-07/{}.yaml", a.id));
         let text = read(&path);
-        assert!(text.starts_with(
-            "# yaml-language-server: $schema=../../../schemas/report.schema.json\n"
-        ));
+        assert!(
+            text.starts_with(
+                "# yaml-language-server: $schema=../../../schemas/report.schema.json\n"
+            )
+        );
         assert!(text.contains("\nsubmitted:  # ngày gửi báo cáo"), "{text}");
         with_updates += usize::from(text.contains("  - task: "));
         // Never overwrites.
@@ -118,7 +122,11 @@ fn new_report_carries_the_last_state_and_kpi_values_forward() {
     // An unknown agency is a usage error with a suggestion.
     let run = tiendo(&["new", "report", "--agency", "so-khcnn"], site.path());
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("did you mean `so-khcn`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `so-khcn`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -128,7 +136,10 @@ fn new_article_checks_as_a_draft_and_once_published() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let path = site.path().join("content/news/tieu-de-bai-moi.md");
     let text = read(&path);
-    assert!(text.contains("title: \"Tiêu đề bài mới\"\ndate: 2025-06-25\n"), "{text}");
+    assert!(
+        text.contains("title: \"Tiêu đề bài mới\"\ndate: 2025-06-25\n"),
+        "{text}"
+    );
     assert_eq!(tiendo(&["check"], site.path()).code, 0);
     std::fs::write(&path, text.replace("draft: true", "summary: Tóm tắt")).unwrap();
     let run = tiendo(&["check"], site.path());
@@ -145,7 +156,11 @@ fn new_task_fails_check_until_filled_in() {
     let path = site.path().join("content/plans/kl-2025-02.yaml");
     let check = tiendo(&["check"], site.path());
     assert_eq!(check.code, 1);
-    assert!(check.stderr.contains("a task has no `title`"), "{}", check.stderr);
+    assert!(
+        check.stderr.contains("a task has no `title`"),
+        "{}",
+        check.stderr
+    );
     let text = read(&path)
         .replace("    title:         #", "    title: Việc mới #")
         .replace("    lead:          #", "    lead: so-khcn #")
@@ -178,12 +193,16 @@ fn every_default_report_survives_export_and_import() {
     let book = dir.path().join("so-khcn.xlsx");
     let b = book.to_str().unwrap();
     let run = tiendo(
-        &["export", "report", "--agency", "so-khcn", "--period", "2025-05", "--xlsx", b],
+        &[
+            "export", "report", "--agency", "so-khcn", "--period", "2025-05", "--xlsx", b,
+        ],
         site.path(),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let again = tiendo(
-        &["export", "report", "--agency", "so-khcn", "--period", "2025-05", "--xlsx", b],
+        &[
+            "export", "report", "--agency", "so-khcn", "--period", "2025-05", "--xlsx", b,
+        ],
         site.path(),
     );
     assert_eq!(again.code, 2, "never overwrites a workbook");
@@ -248,11 +267,17 @@ fn workbook_problems_name_their_cells() {
     let b = book.display();
     for line in [
         format!("{b}:Báo cáo!B4: error: `31/06/2025` is not a date: 06/2025 has 30 days"),
-        format!("{b}:Nhiệm vụ!C2: error: `xong rồi` is not a state: choose one from the list (Chưa triển khai, Đang thực hiện, Vướng mắc, Hoàn thành)"),
+        format!(
+            "{b}:Nhiệm vụ!C2: error: `xong rồi` is not a state: choose one from the list (Chưa triển khai, Đang thực hiện, Vướng mắc, Hoàn thành)"
+        ),
         format!("{b}:Nhiệm vụ!D2: error: `chín mươi` is not a number: write it as 80, 78.5 or 80%"),
         format!("{b}:Nhiệm vụ!E3: error: `2025-13-01` is not a date: there is no month 13"),
     ] {
-        assert!(run.stderr.lines().any(|l| l == line), "{line}\n{}", run.stderr);
+        assert!(
+            run.stderr.lines().any(|l| l == line),
+            "{line}\n{}",
+            run.stderr
+        );
     }
     // A rule of `check` names the cell too: progress out of range.
     foreign_book(
@@ -263,13 +288,18 @@ fn workbook_problems_name_their_cells() {
     let run = tiendo(&["import", book.to_str().unwrap()], site.path());
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr
-            .lines()
-            .any(|l| l.starts_with(&format!("{b}:Nhiệm vụ!D2: error: progress 150 is outside 0..100"))),
+        run.stderr.lines().any(|l| l.starts_with(&format!(
+            "{b}:Nhiệm vụ!D2: error: progress 150 is outside 0..100"
+        ))),
         "{}",
         run.stderr
     );
-    assert!(!site.path().join("content/reports/2025-06/so-khcn.yaml").exists());
+    assert!(
+        !site
+            .path()
+            .join("content/reports/2025-06/so-khcn.yaml")
+            .exists()
+    );
     // Text dates and percentages are fine.
     foreign_book(
         &book,
@@ -280,7 +310,10 @@ fn workbook_problems_name_their_cells() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let yaml = read(&site.path().join("content/reports/2025-06/so-khcn.yaml"));
     assert!(yaml.contains("submitted: 2025-06-19\n"), "{yaml}");
-    assert!(yaml.contains("    state: in_progress\n    progress: 95\n"), "{yaml}");
+    assert!(
+        yaml.contains("    state: in_progress\n    progress: 95\n"),
+        "{yaml}"
+    );
     // Never replaced without --force.
     let run = tiendo(&["import", book.to_str().unwrap()], site.path());
     assert_eq!(run.code, 2);
@@ -294,14 +327,18 @@ fn new_report_as_a_workbook_imports_once_submitted() {
     let book = dir.path().join("bc.xlsx");
     let b = book.to_str().unwrap();
     let run = tiendo(
-        &["new", "report", "--agency", "so-khcn", "--period", "2025-07", "--xlsx", b],
+        &[
+            "new", "report", "--agency", "so-khcn", "--period", "2025-07", "--xlsx", b,
+        ],
         site.path(),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let run = tiendo(&["import", b], site.path());
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains(&format!("{b}:Báo cáo!B4: error: the submission date is empty")),
+        run.stderr.contains(&format!(
+            "{b}:Báo cáo!B4: error: the submission date is empty"
+        )),
         "{}",
         run.stderr
     );
@@ -310,11 +347,17 @@ fn new_report_as_a_workbook_imports_once_submitted() {
     let prefill = editor::prefill_report(&m, "so-khcn", Period::parse("2025-07").unwrap()).unwrap();
     let back = xlsx::read_report(&std::fs::read(&book).unwrap()).unwrap();
     let ids = |d: &editor::ReportDraft| -> Vec<(String, Option<f64>)> {
-        d.updates.iter().map(|u| (u.task.clone(), u.progress)).collect()
+        d.updates
+            .iter()
+            .map(|u| (u.task.clone(), u.progress))
+            .collect()
     };
     assert!(!prefill.updates.is_empty());
     assert_eq!(ids(&back), ids(&prefill));
-    assert_eq!(back.kpis.len(), prefill.kpis.iter().filter(|k| k.value.is_some()).count());
+    assert_eq!(
+        back.kpis.len(),
+        prefill.kpis.iter().filter(|k| k.value.is_some()).count()
+    );
 }
 
 #[test]
@@ -372,7 +415,10 @@ fn every_example_in_the_docs_checks_and_builds() {
         "content/news/",
         "content/pages/",
     ] {
-        assert!(paths.iter().any(|p| p.starts_with(kind)), "no example of {kind}");
+        assert!(
+            paths.iter().any(|p| p.starts_with(kind)),
+            "no example of {kind}"
+        );
     }
     let site = tempfile::tempdir().unwrap();
     for (path, text) in &examples {
@@ -387,5 +433,8 @@ fn every_example_in_the_docs_checks_and_builds() {
     let build = tiendo(&["build"], site.path());
     assert_eq!(build.code, 0, "{}", build.stderr);
     let task = read(&site.path().join("output/nhiem-vu/ioc-soc/index.html"));
-    assert!(task.contains("31/05/2025"), "the extended deadline is shown");
+    assert!(
+        task.contains("31/05/2025"),
+        "the extended deadline is shown"
+    );
 }

@@ -101,7 +101,11 @@ fn usage(msg: impl Into<String>) -> Failure {
 }
 
 /// The agency `id` if it reports on `day`, else why not.
-fn reporting_agency<'m>(m: &'m Model, id: &str, day: Date) -> Result<&'m crate::model::Agency, Failure> {
+fn reporting_agency<'m>(
+    m: &'m Model,
+    id: &str,
+    day: Date,
+) -> Result<&'m crate::model::Agency, Failure> {
     let Some(a) = m.agency(id) else {
         return Err(usage(format!(
             "there is no agency `{id}` in content/agencies.yaml{}",
@@ -210,7 +214,9 @@ pub fn existing_report(m: &Model, agency: &str, period: Period) -> Result<Report
             period.key()
         )));
     };
-    let agency_name = m.agency(agency).map_or_else(String::new, |a| a.name.clone());
+    let agency_name = m
+        .agency(agency)
+        .map_or_else(String::new, |a| a.name.clone());
     Ok(ReportDraft {
         agency: agency.to_string(),
         agency_name,
@@ -223,7 +229,9 @@ pub fn existing_report(m: &Model, agency: &str, period: Period) -> Result<Report
             .iter()
             .map(|u| DraftUpdate {
                 task: u.task.clone(),
-                title: m.task(&u.task).map_or_else(String::new, |t| t.title.clone()),
+                title: m
+                    .task(&u.task)
+                    .map_or_else(String::new, |t| t.title.clone()),
                 state: u.state,
                 progress: u.progress,
                 done_on: u.done_on,
@@ -265,7 +273,8 @@ pub enum Origin {
 pub fn scalar(s: &str) -> String {
     let plain = !s.is_empty()
         && s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if plain {
         s.to_string()
     } else {
@@ -318,8 +327,14 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
             push(l.to_string(), None);
         }
     }
-    push(format!("agency: {}", scalar(&d.agency)), Some(Origin::Header(0)));
-    push(format!("period: {}", d.period.key()), Some(Origin::Header(1)));
+    push(
+        format!("agency: {}", scalar(&d.agency)),
+        Some(Origin::Header(0)),
+    );
+    push(
+        format!("period: {}", d.period.key()),
+        Some(Origin::Header(1)),
+    );
     match d.submitted {
         Some(s) => push(format!("submitted: {s}"), Some(Origin::Header(2))),
         None => push(
@@ -334,7 +349,10 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
     if let Some(s) = &d.summary {
         push(format!("summary: {}", scalar(s)), Some(Origin::Header(3)));
     } else if guide {
-        push("# summary: \"Tóm tắt kết quả trong tháng.\"".to_string(), None);
+        push(
+            "# summary: \"Tóm tắt kết quả trong tháng.\"".to_string(),
+            None,
+        );
     }
     if d.updates.is_empty() {
         push("updates: []".to_string(), None);
@@ -361,8 +379,10 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
             push(format!("    evidence: {}", scalar(s)), o(6));
         }
     }
-    let (with, without): (Vec<&DraftKpi>, Vec<&DraftKpi>) =
-        d.kpis.iter().partition(|k| k.value.is_some() && k.date.is_some());
+    let (with, without): (Vec<&DraftKpi>, Vec<&DraftKpi>) = d
+        .kpis
+        .iter()
+        .partition(|k| k.value.is_some() && k.date.is_some());
     if with.is_empty() {
         push("kpi_values: []".to_string(), None);
     } else {
@@ -374,7 +394,10 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
         };
         let o = |c| Some(Origin::Kpi(n, c));
         if guide {
-            push(format!("  # {} ({})", comment(&k.name), comment(&k.unit)), None);
+            push(
+                format!("  # {} ({})", comment(&k.name), comment(&k.unit)),
+                None,
+            );
         }
         push(format!("  - kpi: {}", scalar(&k.kpi)), o(0));
         push(format!("    date: {date}"), o(3));
@@ -474,13 +497,20 @@ pub fn write_new(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Failure
         std::fs::create_dir_all(dir).map_err(io)?;
     }
     if replace {
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
         tmp.write_all(bytes).map_err(io)?;
         tmp.persist(path).map_err(|e| io(e.error))?;
         return Ok(());
     }
-    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
         Ok(mut f) => f.write_all(bytes).map_err(io),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(usage(format!(
             "{} already exists; tiendo never overwrites it: edit it, or remove it first",
@@ -494,7 +524,10 @@ pub fn write_new(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Failure
 pub fn append(path: &Path, text: &str) -> Result<(), Failure> {
     use std::io::Write;
     let io = |e: std::io::Error| usage(format!("cannot write {}: {e}", path.display()));
-    let mut f = std::fs::OpenOptions::new().append(true).open(path).map_err(io)?;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .map_err(io)?;
     f.write_all(text.as_bytes()).map_err(io)
 }
 
@@ -506,8 +539,13 @@ pub fn read_text(path: &Path) -> Result<String, Failure> {
 /// Checks the site at `root` with `report_text` in place of the report at
 /// `rel`, without touching `root`: a copy of `content/` in a temporary
 /// folder. Returns the errors and warnings in that report's file.
-pub fn check_with_report(opts: &Options, rel: &str, report_text: &str) -> Result<Vec<Diagnostic>, Failure> {
-    let tmp = tempfile::tempdir().map_err(|e| usage(format!("cannot create a temporary folder: {e}")))?;
+pub fn check_with_report(
+    opts: &Options,
+    rel: &str,
+    report_text: &str,
+) -> Result<Vec<Diagnostic>, Failure> {
+    let tmp =
+        tempfile::tempdir().map_err(|e| usage(format!("cannot create a temporary folder: {e}")))?;
     let content = opts.root.join("content");
     for entry in walkdir::WalkDir::new(&content) {
         let entry = entry.map_err(|e| usage(format!("cannot read {}: {e}", content.display())))?;
@@ -531,10 +569,7 @@ pub fn check_with_report(opts: &Options, rel: &str, report_text: &str) -> Result
         Err(Failure::Content(d)) => d,
         Err(e) => return Err(e),
     };
-    Ok(report
-        .into_iter()
-        .filter(|d| &*d.loc.file == rel)
-        .collect())
+    Ok(report.into_iter().filter(|d| &*d.loc.file == rel).collect())
 }
 
 /// Whether any of `diags` is an error.
@@ -575,7 +610,10 @@ pub fn new_report(
     let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
     let m = model::build(raw, &mut diags);
     let period = period.unwrap_or_else(|| next_due_period(&m, as_of(opts, &m)));
-    let target = xlsx_out.map_or_else(|| on_disk(opts, &report_path(period, agency)), Path::to_path_buf);
+    let target = xlsx_out.map_or_else(
+        || on_disk(opts, &report_path(period, agency)),
+        Path::to_path_buf,
+    );
     if target.exists() {
         return Err(usage(format!(
             "{} already exists; tiendo never overwrites it: edit it, or remove it first",
@@ -617,7 +655,12 @@ pub fn new_task(opts: &Options, plan: &str) -> Result<PathBuf, Failure> {
 }
 
 /// `tiendo export report`: an existing report as a workbook.
-pub fn export_report(opts: &Options, agency: &str, period: Period, out: &Path) -> Result<PathBuf, Failure> {
+pub fn export_report(
+    opts: &Options,
+    agency: &str,
+    period: Period,
+    out: &Path,
+) -> Result<PathBuf, Failure> {
     let m = load_model(opts)?;
     let draft = existing_report(&m, agency, period)?;
     let bytes = xlsx::write_report(&draft).map_err(Failure::Io)?;
@@ -628,7 +671,11 @@ pub fn export_report(opts: &Options, agency: &str, period: Period, out: &Path) -
 /// `tiendo import FILE.xlsx`: reads, checks with every rule of `check`,
 /// and writes the report into its period folder (replacing one only with
 /// `force`). Returns the file written and the report's warnings.
-pub fn import(opts: &Options, file: &Path, force: bool) -> Result<(PathBuf, Vec<Diagnostic>), Failure> {
+pub fn import(
+    opts: &Options,
+    file: &Path,
+    force: bool,
+) -> Result<(PathBuf, Vec<Diagnostic>), Failure> {
     let name = file.display().to_string();
     let bytes = std::fs::read(file).map_err(|e| usage(format!("cannot read {name}: {e}")))?;
     let draft = xlsx::read_report(&bytes).map_err(|errs| cell_diagnostics(&name, errs))?;
@@ -646,7 +693,9 @@ pub fn import(opts: &Options, file: &Path, force: bool) -> Result<(PathBuf, Vec<
             &name,
             vec![xlsx::CellError {
                 cell: xlsx::origin_cell(Origin::Header(2)),
-                message: "the submission date is empty: type the day the report is sent, e.g. 19/06/2025".into(),
+                message:
+                    "the submission date is empty: type the day the report is sent, e.g. 19/06/2025"
+                        .into(),
             }],
         ));
     }
@@ -666,7 +715,10 @@ pub fn import(opts: &Options, file: &Path, force: bool) -> Result<(PathBuf, Vec<
         .into_iter()
         .map(|mut d| {
             let line = d.loc.line as usize;
-            let at = match line.checked_sub(1).and_then(|i| origins.get(i).copied().flatten()) {
+            let at = match line
+                .checked_sub(1)
+                .and_then(|i| origins.get(i).copied().flatten())
+            {
                 Some(o) => format!("{name}:{}", xlsx::origin_cell(o)),
                 None => name.clone(),
             };

@@ -100,14 +100,29 @@ fn site() -> Value {
             ("title_en", text("Tên cổng bằng tiếng Anh")),
             ("description", text("Mô tả ngắn")),
             ("description_en", text("Mô tả bằng tiếng Anh")),
-            ("base_url", text("Địa chỉ gốc của cổng, ví dụ https://tiendo.example.gov.vn/")),
+            (
+                "base_url",
+                text("Địa chỉ gốc của cổng, ví dụ https://tiendo.example.gov.vn/"),
+            ),
             ("owner", text("Cơ quan chủ quản")),
             ("contact", text("Liên hệ")),
-            ("languages", list(keyword(&["vi", "en"], "Ngôn ngữ"), "Ngôn ngữ; ngôn ngữ đầu là mặc định")),
+            (
+                "languages",
+                list(
+                    keyword(&["vi", "en"], "Ngôn ngữ"),
+                    "Ngôn ngữ; ngôn ngữ đầu là mặc định",
+                ),
+            ),
             ("as_of", date("Ngày tính số liệu")),
-            ("due_soon_days", number("Số ngày trước hạn được coi là sắp đến hạn")),
+            (
+                "due_soon_days",
+                number("Số ngày trước hạn được coi là sắp đến hạn"),
+            ),
             ("report_day", number("Ngày nộp báo cáo hằng tháng")),
-            ("sample_data", json!({"type": "boolean", "description": "true: hiện dải báo số liệu minh họa"})),
+            (
+                "sample_data",
+                json!({"type": "boolean", "description": "true: hiện dải báo số liệu minh họa"}),
+            ),
             ("data_license", text("Giấy phép dữ liệu, ví dụ CC BY 4.0")),
         ],
         &["title", "base_url"],
@@ -136,7 +151,10 @@ fn agencies() -> Value {
         ],
         &["id", "name"],
     );
-    let kinds: Vec<&str> = crate::model::AgencyKind::ALL.iter().map(|(c, _)| *c).collect();
+    let kinds: Vec<&str> = crate::model::AgencyKind::ALL
+        .iter()
+        .map(|(c, _)| *c)
+        .collect();
     let agency = object(
         &[
             ("id", id("Mã cơ quan: chữ thường, số, gạch nối")),
@@ -148,7 +166,10 @@ fn agencies() -> Value {
             ("url", text("Trang web")),
             ("merged_into", succession()),
             ("renamed_to", succession()),
-            ("dissolved", object(&[("date", date("Ngày giải thể"))], &["date"])),
+            (
+                "dissolved",
+                object(&[("date", date("Ngày giải thể"))], &["date"]),
+            ),
         ],
         &["id", "name", "kind"],
     );
@@ -232,7 +253,10 @@ fn kpis() -> Value {
 }
 
 fn report() -> Value {
-    let states: Vec<&str> = crate::model::TaskState::ALL.iter().map(|(c, _)| *c).collect();
+    let states: Vec<&str> = crate::model::TaskState::ALL
+        .iter()
+        .map(|(c, _)| *c)
+        .collect();
     let update = object(
         &[
             ("task", id("Mã nhiệm vụ")),
@@ -281,7 +305,10 @@ fn news() -> Value {
             ("image", text("Ảnh, ví dụ /anh/a.jpg")),
             ("image_alt", text("Mô tả ảnh, bắt buộc khi có ảnh")),
             ("author", text("Tác giả")),
-            ("draft", json!({"type": "boolean", "description": "true: bản nháp, không đăng"})),
+            (
+                "draft",
+                json!({"type": "boolean", "description": "true: bản nháp, không đăng"}),
+            ),
         ],
         &["title", "date"],
     )
@@ -305,7 +332,11 @@ pub fn schemas() -> Vec<(String, String)> {
         top("agencies", "tiendo: content/agencies.yaml", agencies()),
         top("plan", "tiendo: content/plans/*.yaml", plan()),
         top("kpis", "tiendo: content/kpis.yaml", kpis()),
-        top("report", "tiendo: content/reports/YYYY-MM/<agency>.yaml", report()),
+        top(
+            "report",
+            "tiendo: content/reports/YYYY-MM/<agency>.yaml",
+            report(),
+        ),
         top("news", "tiendo: front matter of content/news/*.md", news()),
         top("page", "tiendo: front matter of content/pages/*.md", page()),
     ]
@@ -384,8 +415,14 @@ mod tests {
     fn schemas_have_exactly_the_loader_keys() {
         assert_eq!(keys(&site()), fields::<RawSite>());
         assert_eq!(keys(&agencies()), fields::<RawAgencies>());
-        assert_eq!(keys(&agencies()["properties"]["groups"]["items"]), fields::<RawGroup>());
-        assert_eq!(keys(&agencies()["properties"]["agencies"]["items"]), fields::<RawAgency>());
+        assert_eq!(
+            keys(&agencies()["properties"]["groups"]["items"]),
+            fields::<RawGroup>()
+        );
+        assert_eq!(
+            keys(&agencies()["properties"]["agencies"]["items"]),
+            fields::<RawAgency>()
+        );
         assert_eq!(
             keys(&agencies()["properties"]["agencies"]["items"]["properties"]["merged_into"]),
             fields::<RawSuccession>()
@@ -406,7 +443,10 @@ mod tests {
         assert_eq!(keys(kpi), fields::<RawKpi>());
         assert_eq!(keys(&kpi["properties"]["baseline"]), fields::<RawPoint>());
         assert_eq!(keys(&report()), fields::<RawReport>());
-        assert_eq!(keys(&report()["properties"]["updates"]["items"]), fields::<RawUpdate>());
+        assert_eq!(
+            keys(&report()["properties"]["updates"]["items"]),
+            fields::<RawUpdate>()
+        );
         assert_eq!(
             keys(&report()["properties"]["kpi_values"]["items"]),
             fields::<RawKpiValue>()

@@ -15,8 +15,8 @@ use super::{DraftKpi, DraftUpdate, Origin, ReportDraft};
 use crate::date::{Date, Period, parse_date};
 use crate::model::TaskState;
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
-    Workbook, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, Workbook,
+    Worksheet, XlsxError,
 };
 
 pub const SHEET_GUIDE: &str = "Hướng dẫn";
@@ -105,7 +105,8 @@ struct Formats {
 
 fn header(ws: &mut Worksheet, cols: &[&str], f: &Format) -> Result<(), String> {
     for (c, h) in cols.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, f).map_err(xerr)?;
+        ws.write_string_with_format(0, c as u16, *h, f)
+            .map_err(xerr)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
     Ok(())
@@ -129,7 +130,9 @@ fn num(ws: &mut Worksheet, r: u32, c: u16, x: Option<f64>, f: &Format) -> Result
 
 fn date(ws: &mut Worksheet, r: u32, c: u16, d: Option<Date>, f: &Format) -> Result<(), String> {
     match d {
-        Some(d) => ws.write_datetime_with_format(r, c, excel_date(d)?, f).map_err(xerr)?,
+        Some(d) => ws
+            .write_datetime_with_format(r, c, excel_date(d)?, f)
+            .map_err(xerr)?,
         None => ws.write_blank(r, c, f).map_err(xerr)?,
     };
     Ok(())
@@ -165,7 +168,8 @@ pub fn write_report(d: &ReportDraft) -> Result<Vec<u8>, String> {
     let wrap = Format::new().set_text_wrap();
     for (r, line) in GUIDE.iter().enumerate() {
         let fmt = if r == 0 { &f.head } else { &wrap };
-        ws.write_string_with_format(r as u32, 0, *line, fmt).map_err(xerr)?;
+        ws.write_string_with_format(r as u32, 0, *line, fmt)
+            .map_err(xerr)?;
     }
     ws.protect();
 
@@ -177,11 +181,15 @@ pub fn write_report(d: &ReportDraft) -> Result<Vec<u8>, String> {
     ws.set_column_width(2, 50).map_err(xerr)?;
     for (i, (key, what)) in REPORT_FIELDS.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string_with_format(r, 0, *key, &f.locked).map_err(xerr)?;
-        ws.write_string_with_format(r, 2, *what, &f.locked).map_err(xerr)?;
+        ws.write_string_with_format(r, 0, *key, &f.locked)
+            .map_err(xerr)?;
+        ws.write_string_with_format(r, 2, *what, &f.locked)
+            .map_err(xerr)?;
     }
-    ws.write_string_with_format(1, 1, &d.agency, &f.locked).map_err(xerr)?;
-    ws.write_string_with_format(2, 1, d.period.key(), &f.locked).map_err(xerr)?;
+    ws.write_string_with_format(1, 1, &d.agency, &f.locked)
+        .map_err(xerr)?;
+    ws.write_string_with_format(2, 1, d.period.key(), &f.locked)
+        .map_err(xerr)?;
     date(ws, 3, 1, d.submitted, &f.date)?;
     ws.add_data_validation(3, 1, 3, 1, &dates).map_err(xerr)?;
     text(ws, 4, 1, d.summary.as_deref(), &f.open)?;
@@ -195,9 +203,12 @@ pub fn write_report(d: &ReportDraft) -> Result<Vec<u8>, String> {
     }
     for (n, u) in d.updates.iter().enumerate() {
         let r = n as u32 + 1;
-        ws.write_string_with_format(r, 0, &u.task, &f.locked).map_err(xerr)?;
-        ws.write_string_with_format(r, 1, &u.title, &f.locked).map_err(xerr)?;
-        ws.write_string_with_format(r, 2, u.state.label_vi(), &f.open).map_err(xerr)?;
+        ws.write_string_with_format(r, 0, &u.task, &f.locked)
+            .map_err(xerr)?;
+        ws.write_string_with_format(r, 1, &u.title, &f.locked)
+            .map_err(xerr)?;
+        ws.write_string_with_format(r, 2, u.state.label_vi(), &f.open)
+            .map_err(xerr)?;
         num(ws, r, 3, u.progress, &f.open)?;
         date(ws, r, 4, u.done_on, &f.date)?;
         text(ws, r, 5, u.note.as_deref(), &f.open)?;
@@ -211,14 +222,17 @@ pub fn write_report(d: &ReportDraft) -> Result<Vec<u8>, String> {
             .and_then(|v| v.set_error_title("Tình trạng"))
             .and_then(|v| v.set_error_message("Chọn một tình trạng trong danh sách."))
             .map_err(xerr)?;
-        ws.add_data_validation(1, 2, last, 2, &states).map_err(xerr)?;
+        ws.add_data_validation(1, 2, last, 2, &states)
+            .map_err(xerr)?;
         let progress = DataValidation::new()
             .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
             .set_error_title("Tiến độ")
             .and_then(|v| v.set_error_message("Tiến độ là phần trăm, từ 0 đến 100."))
             .map_err(xerr)?;
-        ws.add_data_validation(1, 3, last, 3, &progress).map_err(xerr)?;
-        ws.add_data_validation(1, 4, last, 4, &dates).map_err(xerr)?;
+        ws.add_data_validation(1, 3, last, 3, &progress)
+            .map_err(xerr)?;
+        ws.add_data_validation(1, 4, last, 4, &dates)
+            .map_err(xerr)?;
     }
     ws.protect();
 
@@ -230,22 +244,27 @@ pub fn write_report(d: &ReportDraft) -> Result<Vec<u8>, String> {
     }
     for (n, k) in d.kpis.iter().enumerate() {
         let r = n as u32 + 1;
-        ws.write_string_with_format(r, 0, &k.kpi, &f.locked).map_err(xerr)?;
-        ws.write_string_with_format(r, 1, &k.name, &f.locked).map_err(xerr)?;
-        ws.write_string_with_format(r, 2, &k.unit, &f.locked).map_err(xerr)?;
+        ws.write_string_with_format(r, 0, &k.kpi, &f.locked)
+            .map_err(xerr)?;
+        ws.write_string_with_format(r, 1, &k.name, &f.locked)
+            .map_err(xerr)?;
+        ws.write_string_with_format(r, 2, &k.unit, &f.locked)
+            .map_err(xerr)?;
         date(ws, r, 3, k.date, &f.date)?;
         num(ws, r, 4, k.value, &f.open)?;
         text(ws, r, 5, k.note.as_deref(), &f.open)?;
     }
     if !d.kpis.is_empty() {
         let last = d.kpis.len() as u32;
-        ws.add_data_validation(1, 3, last, 3, &dates).map_err(xerr)?;
+        ws.add_data_validation(1, 3, last, 3, &dates)
+            .map_err(xerr)?;
         let values = DataValidation::new()
             .allow_decimal_number(DataValidationRule::Between(-1e15, 1e15))
             .set_error_title("Giá trị")
             .and_then(|v| v.set_error_message("Nhập một số."))
             .map_err(xerr)?;
-        ws.add_data_validation(1, 4, last, 4, &values).map_err(xerr)?;
+        ws.add_data_validation(1, 4, last, 4, &values)
+            .map_err(xerr)?;
     }
     ws.protect();
 
@@ -262,7 +281,11 @@ pub struct CellError {
 
 type Range = calamine::Range<calamine::Data>;
 
-fn sheet(wb: &mut calamine::Xlsx<std::io::Cursor<&[u8]>>, name: &str, errs: &mut Vec<CellError>) -> Option<Range> {
+fn sheet(
+    wb: &mut calamine::Xlsx<std::io::Cursor<&[u8]>>,
+    name: &str,
+    errs: &mut Vec<CellError>,
+) -> Option<Range> {
     use calamine::Reader;
     match wb.worksheet_range(name) {
         Ok(r) => Some(r),
@@ -317,11 +340,17 @@ fn cell_date(v: &calamine::Data, at: &str, errs: &mut Vec<CellError>) -> Option<
     match v {
         Data::Empty => None,
         Data::DateTime(d) => from_serial(d.as_f64()).or_else(|| {
-            bad(errs, "this is not a date: type a date such as 20/06/2025".into());
+            bad(
+                errs,
+                "this is not a date: type a date such as 20/06/2025".into(),
+            );
             None
         }),
         Data::Float(_) | Data::Int(_) => {
-            bad(errs, "this is a number, not a date: type a date such as 20/06/2025".into());
+            bad(
+                errs,
+                "this is a number, not a date: type a date such as 20/06/2025".into(),
+            );
             None
         }
         _ => {
@@ -390,15 +419,16 @@ fn cell_state(v: &calamine::Data, at: &str, errs: &mut Vec<CellError>) -> Option
 /// in any tool) back into a draft. Titles, names and units are not read.
 pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
     let mut errs = Vec::new();
-    let mut wb: calamine::Xlsx<_> = match calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)) {
-        Ok(wb) => wb,
-        Err(e) => {
-            return Err(vec![CellError {
-                cell: String::new(),
-                message: format!("this is not an Excel workbook (.xlsx) tiendo can read: {e}"),
-            }]);
-        }
-    };
+    let mut wb: calamine::Xlsx<_> =
+        match calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)) {
+            Ok(wb) => wb,
+            Err(e) => {
+                return Err(vec![CellError {
+                    cell: String::new(),
+                    message: format!("this is not an Excel workbook (.xlsx) tiendo can read: {e}"),
+                }]);
+            }
+        };
     let (Some(rep), Some(ups), Some(kps)) = (
         sheet(&mut wb, SHEET_REPORT, &mut errs),
         sheet(&mut wb, SHEET_UPDATES, &mut errs),
@@ -417,7 +447,10 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
         }
     }
     let at = |i: usize| {
-        fields[i].map_or_else(|| cell_ref(SHEET_REPORT, i as u32 + 1, 1), |(row, _)| cell_ref(SHEET_REPORT, row, 1))
+        fields[i].map_or_else(
+            || cell_ref(SHEET_REPORT, i as u32 + 1, 1),
+            |(row, _)| cell_ref(SHEET_REPORT, row, 1),
+        )
     };
     let value = |i: usize| fields[i].map_or(&calamine::Data::Empty, |(_, v)| v);
     let agency = cell_text(value(0));
@@ -491,7 +524,9 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
             if missing && !errs.iter().any(|e| e.cell == at(c)) {
                 errs.push(CellError {
                     cell: at(c),
-                    message: format!("the {what} is empty: a KPI value needs both date and value, or neither"),
+                    message: format!(
+                        "the {what} is empty: a KPI value needs both date and value, or neither"
+                    ),
                 });
             }
         }
