@@ -438,3 +438,48 @@ fn every_example_in_the_docs_checks_and_builds() {
         "the extended deadline is shown"
     );
 }
+
+#[test]
+fn new_task_follows_the_plans_indentation_and_refuses_other_shapes() {
+    let plan = "content/plans/ke-hoach.yaml";
+    let original = read(&fixture("minimal").join(plan));
+    // The same plan with its list items at the left margin.
+    let flush: String = original
+        .lines()
+        .map(|l| l.strip_prefix("  ").unwrap_or(l).to_string() + "\n")
+        .collect();
+    let site = site_with(&[(plan, Some(flush.as_bytes()))]);
+    assert_eq!(tiendo(&["check"], site.path()).code, 0);
+    let run = tiendo(&["new", "task", "--plan", "ke-hoach"], site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = read(&site.path().join(plan));
+    assert!(
+        text.ends_with("  responsible:   # rõ trách nhiệm\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n- id: nhiem-vu-moi "), "{text}");
+    let check = tiendo(&["check"], site.path());
+    assert!(
+        check.stderr.contains("a task has no `title`"),
+        "{}",
+        check.stderr
+    );
+    // `tasks:` not last: nothing is written.
+    let moved = format!("{}\nsummary: Tóm tắt\n", original.trim_end());
+    let site = site_with(&[(plan, Some(moved.as_bytes()))]);
+    let run = tiendo(&["new", "task", "--plan", "ke-hoach"], site.path());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("must be the last key"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read(&site.path().join(plan)), moved);
+    let run = tiendo(&["new", "task", "--plan", "ke-hoachh"], site.path());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `ke-hoach`"),
+        "{}",
+        run.stderr
+    );
+}

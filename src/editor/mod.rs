@@ -458,8 +458,7 @@ pub fn task(m: &Model, plan: &str, plan_text: &str) -> Result<(String, String), 
     let p = find_plan(m, plan)?;
     let last_key = plan_text
         .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with([' ', '#', '-']))
-        .last()
+        .rfind(|l| !l.is_empty() && !l.starts_with([' ', '#', '-']))
         .unwrap_or("");
     if last_key.trim_end() != "tasks:" {
         return Err(usage(format!(
@@ -467,6 +466,12 @@ pub fn task(m: &Model, plan: &str, plan_text: &str) -> Result<(String, String), 
             p.file
         )));
     }
+    // The items' indentation as the file has it (`- id` or `  - id`).
+    let indent = plan_text
+        .lines()
+        .skip_while(|l| l.trim_end() != "tasks:")
+        .find(|l| l.trim_start().starts_with("- "))
+        .map_or(2, |l| l.len() - l.trim_start().len());
     let id = (1..)
         .map(|n| {
             if n == 1 {
@@ -481,10 +486,19 @@ pub fn task(m: &Model, plan: &str, plan_text: &str) -> Result<(String, String), 
     if !plan_text.ends_with('\n') && !plan_text.is_empty() {
         text.push('\n');
     }
-    let _ = write!(
-        text,
-        "  - id: {id}   # mã nhiệm vụ: chữ thường, số, gạch nối; thành địa chỉ trang\n    # ref: \"1.a\"   # số mục trong văn bản\n    title:         # rõ việc: tên nhiệm vụ\n    lead:          # rõ người: mã cơ quan chủ trì\n    # support: []  # cơ quan phối hợp\n    deadline:      # rõ tiến độ: 2025-12-31, 12/2025, Q4/2025, monthly hoặc ongoing\n    result:        # rõ kết quả\n    responsible:   # rõ trách nhiệm\n"
-    );
+    let lines = [
+        format!("- id: {id}   # mã nhiệm vụ: chữ thường, số, gạch nối; thành địa chỉ trang"),
+        "  # ref: \"1.a\"   # số mục trong văn bản".into(),
+        "  title:         # rõ việc: tên nhiệm vụ".into(),
+        "  lead:          # rõ người: mã cơ quan chủ trì".into(),
+        "  # support: []  # cơ quan phối hợp".into(),
+        "  deadline:      # rõ tiến độ: 2025-12-31, 12/2025, Q4/2025, monthly hoặc ongoing".into(),
+        "  result:        # rõ kết quả".into(),
+        "  responsible:   # rõ trách nhiệm".into(),
+    ];
+    for l in lines {
+        let _ = writeln!(text, "{}{l}", " ".repeat(indent));
+    }
     Ok((p.file.to_string(), text))
 }
 
