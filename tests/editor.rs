@@ -86,12 +86,23 @@ fn new_report_for_every_agency_checks_once_submitted_is_filled_in() {
         // Before the edit the report is incomplete.
         let before = tiendo(&["check"], site.path());
         assert_eq!(before.code, 1, "{}", before.stderr);
+        assert!(before.stderr.contains(&format!(
+            "2025-07/{}.yaml: error: the report has no `submitted`",
+            a.id
+        )));
+        written += 1;
+    }
+    // Editors fill them in later: the pending reports did not stop the next ones.
+    for a in m.agencies.iter().filter(|a| a.succession.is_none()) {
+        let path = site
+            .path()
+            .join(format!("content/reports/2025-07/{}.yaml", a.id));
+        let text = read(&path);
         std::fs::write(
             &path,
             text.replace("\nsubmitted:  #", "\nsubmitted: 2025-07-18  #"),
         )
         .unwrap();
-        written += 1;
     }
     assert!(written > 10 && with_updates > 5, "{written} {with_updates}");
     let after = tiendo(&["check"], site.path());
@@ -206,6 +217,26 @@ fn every_default_report_survives_export_and_import() {
         site.path(),
     );
     assert_eq!(again.code, 2, "never overwrites a workbook");
+    // A report still waiting for its `submitted` elsewhere is no bar to
+    // exporting this one; an error in this one is.
+    let pending = tiendo(&["new", "report", "--agency", "so-khcn"], site.path());
+    assert_eq!(pending.code, 0, "{}", pending.stderr);
+    let other = dir.path().join("so-y-te.xlsx");
+    let run = tiendo(
+        &[
+            "export",
+            "report",
+            "--agency",
+            "so-y-te",
+            "--period",
+            "2025-04",
+            "--xlsx",
+            other.to_str().unwrap(),
+        ],
+        site.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::remove_file(site.path().join("content/reports/2025-07/so-khcn.yaml")).unwrap();
     let run = tiendo(&["import", b, "--force"], site.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(all_reports(site.path()), before);

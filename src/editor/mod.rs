@@ -612,6 +612,26 @@ fn cell_diagnostics(file: &str, errs: Vec<xlsx::CellError>) -> Failure {
     Failure::Content(d.sorted())
 }
 
+/// The period folder of a report file (`content/reports/2025-07/x.yaml`).
+fn report_period_of(file: &str) -> Option<Period> {
+    let rest = file.strip_prefix("content/reports/")?;
+    Period::parse(rest.split('/').next()?)
+}
+
+/// Fails with the errors located in files `matters` picks, if any.
+fn stop_on_errors(diags: Diagnostics, matters: impl Fn(&str) -> bool) -> Result<(), Failure> {
+    let errors: Vec<Diagnostic> = diags
+        .sorted()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error && matters(&d.loc.file))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Content(errors))
+    }
+}
+
 /// `tiendo new report`: the pre-filled report as YAML in its period
 /// folder, or as a workbook at `xlsx`. Returns the file written.
 pub fn new_report(
@@ -634,10 +654,14 @@ pub fn new_report(
             target.display()
         )));
     }
-    // Pre-filling needs figures tiendo can trust: a site without errors.
-    if diags.has_errors() {
-        return Err(Failure::Content(diags.sorted()));
-    }
+    // Pre-filling needs figures tiendo can trust: no error in what it reads
+    // (news, pages and the reports of this period or later it does not read,
+    // so another new report still waiting for its `submitted` is no bar).
+    stop_on_errors(diags, |file| {
+        !(file.starts_with("content/news/")
+            || file.starts_with("content/pages/")
+            || report_period_of(file).is_some_and(|p| p >= period))
+    })?;
     let draft = prefill_report(&m, agency, period)?;
     if let Some(file) = xlsx_out {
         let bytes = xlsx::write_report(&draft).map_err(Failure::Io)?;
@@ -675,7 +699,13 @@ pub fn export_report(
     period: Period,
     out: &Path,
 ) -> Result<PathBuf, Failure> {
-    let m = load_model(opts)?;
+    let mut diags = Diagnostics::new();
+    let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
+    let m = model::build(raw, &mut diags);
+    // Only the report itself must be free of errors: its updates are what
+    // goes into the workbook.
+    let rel = report_path(period, agency);
+    stop_on_errors(diags, |file| file == rel)?;
     let draft = existing_report(&m, agency, period)?;
     let bytes = xlsx::write_report(&draft).map_err(Failure::Io)?;
     write_new(out, &bytes, false)?;
