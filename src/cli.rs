@@ -2,9 +2,9 @@
 //! into library [`Options`]. Printing and exit codes live in `main.rs`.
 
 use crate::Options;
-use crate::date::{Date, parse_date};
-use crate::route::BaseUrl;
+use crate::date::{Date, Period, parse_date};
 use crate::diag::Lang;
+use crate::route::BaseUrl;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -65,6 +65,99 @@ pub enum Command {
         #[arg(long, value_parser = parse_lang)]
         lang: Option<Lang>,
     },
+    /// Write a new file, pre-filled, never overwriting: a report, an article, a task.
+    New {
+        #[command(subcommand)]
+        what: NewWhat,
+    },
+    /// Write an existing report as an Excel workbook for its agency.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Read a report workbook back, check it, write it into its period folder.
+    Import {
+        /// The workbook (.xlsx).
+        file: PathBuf,
+        /// Replace the report if it already exists.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Write the JSON Schemas of every content file kind into a folder.
+    Schema {
+        /// The folder to write them to (e.g. ROOT/schemas).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// The site and the as-of day, for commands that read a site.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SiteArgs {
+    /// The site folder, which holds content/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The as-of day (2025-06-25 or 25/06/2025) [default: site.yaml's, else today].
+    #[arg(long, value_parser = parse_as_of)]
+    pub as_of: Option<Date>,
+    /// The language of messages: vi or en [default: vi].
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewWhat {
+    /// content/reports/<period>/<agency>.yaml (or a workbook with --xlsx), pre-filled from the last reports.
+    Report {
+        /// The reporting agency's id.
+        #[arg(long)]
+        agency: String,
+        /// The month, YYYY-MM [default: the one whose report is due next].
+        #[arg(long, value_parser = parse_period)]
+        period: Option<Period>,
+        /// Write an Excel workbook for the agency instead.
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// content/news/<slug>.md, a draft dated the as-of day.
+    Article {
+        /// The title; the file name is made from it.
+        title: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// A task to fill in, at the end of a plan's file.
+    Task {
+        /// The plan's id.
+        #[arg(long)]
+        plan: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// A report as an Excel workbook.
+    Report {
+        #[arg(long)]
+        agency: String,
+        #[arg(long, value_parser = parse_period)]
+        period: Period,
+        /// The workbook to write (never overwritten).
+        #[arg(long)]
+        xlsx: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+fn parse_period(s: &str) -> Result<Period, String> {
+    Period::parse(s.trim()).ok_or_else(|| format!("`{s}` is not a month: write it as 2025-06"))
 }
 
 fn parse_as_of(s: &str) -> Result<Date, String> {
@@ -119,6 +212,33 @@ impl Command {
                 base_url: None,
                 drafts: *drafts,
                 lang: *lang,
+            },
+            Command::New {
+                what:
+                    NewWhat::Report { site, .. }
+                    | NewWhat::Article { site, .. }
+                    | NewWhat::Task { site, .. },
+            }
+            | Command::Export {
+                what: ExportWhat::Report { site, .. },
+            }
+            | Command::Import { site, .. } => Options {
+                root: site.root.clone(),
+                output: None,
+                as_of: site.as_of,
+                fallback_date,
+                base_url: None,
+                drafts: true,
+                lang: site.lang,
+            },
+            Command::Schema { out } => Options {
+                root: out.clone(),
+                output: None,
+                as_of: None,
+                fallback_date,
+                base_url: None,
+                drafts: false,
+                lang: None,
             },
         }
     }

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod date;
 pub mod diag;
+pub mod editor;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod load;
@@ -306,10 +307,24 @@ const SCAFFOLD_ISSUED: &str = "2025-01-15";
 /// `tiendo init DIR`: a new, empty site for another province, which checks
 /// and builds cleanly as it is. Returns the number of files written.
 pub fn init(dir: &std::path::Path, today: Date) -> Result<usize, Failure> {
-    let files: Vec<(&str, String)> = theme::SCAFFOLD
+    let mut files: Vec<(String, String)> = theme::SCAFFOLD
         .iter()
-        .map(|(path, text)| (*path, text.replace(SCAFFOLD_ISSUED, &today.to_string())))
+        .map(|(path, text)| {
+            let text = text.replace(SCAFFOLD_ISSUED, &today.to_string());
+            // The schema line, for editors whose editor runs a YAML language server.
+            let text = match editor::schema::kind_of(path) {
+                Some(kind) => editor::schema_line(kind, path) + &text,
+                None => text,
+            };
+            (path.to_string(), text)
+        })
         .collect();
-    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    for (name, text) in editor::schema::schemas() {
+        files.push((format!("schemas/{name}"), text));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
     output::write_new_site(dir, &refs).map_err(|e| Failure::Io(e.0))
 }

@@ -5,7 +5,7 @@
 use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
-use tiendo::cli::{Cli, Command};
+use tiendo::cli::{Cli, Command, ExportWhat, NewWhat};
 use tiendo::date::{Date, fmt_date};
 use tiendo::diag::{Diagnostic, Lang, Severity};
 use tiendo::msg;
@@ -85,6 +85,7 @@ fn main() -> ExitCode {
         }
     };
     let opts = cli.command.options(fallback_date());
+    let lang = opts.lang.unwrap_or_default();
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     match &cli.command {
@@ -121,7 +122,7 @@ fn main() -> ExitCode {
             Ok(n) => {
                 let _ = writeln!(
                     stdout,
-                    "Created a new site with {n} files in {}. Edit content/site.yaml, then run: tiendo check --root {}",
+                    "Created a new site with {n} files in {}. Edit content/site.yaml, then run: tiendo check --root {}\nTranscribing an older plan? Set `as_of` in content/site.yaml to the day its figures are true, or reports will be counted missing up to today. / Nhập lại một kế hoạch cũ? Đặt `as_of` trong content/site.yaml là ngày của số liệu, nếu không các báo cáo sẽ bị tính là thiếu đến hôm nay.",
                     dir.display(),
                     dir.display()
                 );
@@ -162,5 +163,75 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::New { what } => {
+            let written = match what {
+                NewWhat::Report {
+                    agency,
+                    period,
+                    xlsx,
+                    ..
+                } => tiendo::editor::new_report(&opts, agency, *period, xlsx.as_deref()),
+                NewWhat::Article { title, .. } => tiendo::editor::new_article(&opts, title),
+                NewWhat::Task { plan, .. } => tiendo::editor::new_task(&opts, plan),
+            };
+            written_or_fail(
+                &mut stdout,
+                &mut stderr,
+                written.map(|p| (p, Vec::new())),
+                lang,
+            )
+        }
+        Command::Export {
+            what:
+                ExportWhat::Report {
+                    agency,
+                    period,
+                    xlsx,
+                    ..
+                },
+        } => written_or_fail(
+            &mut stdout,
+            &mut stderr,
+            tiendo::editor::export_report(&opts, agency, *period, xlsx).map(|p| (p, Vec::new())),
+            lang,
+        ),
+        Command::Import { file, force, .. } => written_or_fail(
+            &mut stdout,
+            &mut stderr,
+            tiendo::editor::import(&opts, file, *force),
+            lang,
+        ),
+        Command::Schema { out } => match tiendo::editor::write_schemas(out) {
+            Ok(n) => {
+                let _ = writeln!(stdout, "Wrote {n} JSON Schemas into {}", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => written_or_fail(&mut stdout, &mut stderr, Err(e), lang),
+        },
+    }
+}
+
+/// Prints the file a `new`, `export` or `import` wrote (with the warnings
+/// that came along), or why it wrote nothing.
+fn written_or_fail(
+    stdout: &mut impl Write,
+    stderr: &mut impl Write,
+    r: Result<(std::path::PathBuf, Vec<Diagnostic>), Failure>,
+    lang: Lang,
+) -> ExitCode {
+    match r {
+        Ok((path, warnings)) => {
+            print_diagnostics(stderr, &warnings, lang);
+            let _ = writeln!(stdout, "Wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Content(d, lang)) => {
+            print_diagnostics(stderr, &d, lang);
+            ExitCode::from(1)
+        }
+        Err(Failure::Io(msg)) => {
+            let _ = writeln!(stderr, "error: {msg}");
+            ExitCode::from(2)
+        }
     }
 }

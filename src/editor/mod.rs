@@ -1,0 +1,823 @@
+//! The editors' tools beside the pipeline: `new`, `export` and `import`.
+//!
+//! Stage: after `model`. Input: the validated model of a site (and, for
+//! `import`, a workbook read by [`xlsx`]); output: a draft (a monthly
+//! report, an article, a task) as YAML or Markdown text, or a workbook.
+//! Nothing here touches the disk except [`write_new`], the one function at
+//! the edge, which never replaces a file unless told to.
+
+pub mod schema;
+pub mod xlsx;
+
+use crate::date::{Date, Period};
+use crate::diag::{Diagnostic, Diagnostics, Lang, Severity, did_you_mean};
+use crate::model::{Model, TaskState};
+use crate::{Failure, Options, load, model};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// One task a report speaks about: where it stood, as a starting point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftUpdate {
+    pub task: String,
+    /// The task's title, shown to the editor, never read back.
+    pub title: String,
+    pub state: TaskState,
+    pub progress: Option<f64>,
+    pub done_on: Option<Date>,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+}
+
+/// One KPI value of a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftKpi {
+    pub kpi: String,
+    /// The KPI's name and unit, shown to the editor, never read back.
+    pub name: String,
+    pub unit: String,
+    pub date: Option<Date>,
+    pub value: Option<f64>,
+    pub note: Option<String>,
+}
+
+/// A monthly report as an editor sees it, in YAML or in a workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportDraft {
+    pub agency: String,
+    pub agency_name: String,
+    pub period: Period,
+    /// Empty in a new report: the editor fills it in on sending.
+    pub submitted: Option<Date>,
+    /// The report day of the period, for the editor's information.
+    pub due: Date,
+    pub summary: Option<String>,
+    pub updates: Vec<DraftUpdate>,
+    pub kpis: Vec<DraftKpi>,
+}
+
+/// Loads and models the site; content errors stop here (exit 1).
+pub fn load_model(opts: &Options) -> Result<Model, Failure> {
+    let mut diags = Diagnostics::new();
+    let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
+    let m = model::build(raw, &mut diags);
+    if diags.has_errors() {
+        return Err(Failure::Content(diags.sorted(), opts.lang.unwrap_or_default()));
+    }
+    Ok(m)
+}
+
+/// Loads and models the site as far as it goes: for the tools that only
+/// need its settings and ids, which should work while it has errors.
+fn load_lenient(opts: &Options) -> Result<Model, Failure> {
+    let mut diags = Diagnostics::new();
+    let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
+    Ok(model::build(raw, &mut diags))
+}
+
+/// The as-of day of a command: the flag, site.yaml, or the fallback.
+pub fn as_of(opts: &Options, m: &Model) -> Date {
+    opts.as_of.or(m.site().as_of).unwrap_or(opts.fallback_date)
+}
+
+/// The period whose report is due next: the first whose report day is on
+/// or after `as_of`.
+pub fn next_due_period(m: &Model, as_of: Date) -> Period {
+    let p = Period::of(as_of);
+    if p.report_day(m.site().report_day) < as_of {
+        p.next()
+    } else {
+        p
+    }
+}
+
+/// `content/reports/<period>/<agency>.yaml`, relative to the site root.
+pub fn report_path(period: Period, agency: &str) -> String {
+    format!("content/reports/{}/{agency}.yaml", period.key())
+}
+
+fn usage(msg: impl Into<String>) -> Failure {
+    Failure::Io(msg.into())
+}
+
+/// The agency `id` if it reports on `day`, else why not.
+fn reporting_agency<'m>(
+    m: &'m Model,
+    id: &str,
+    day: Date,
+) -> Result<&'m crate::model::Agency, Failure> {
+    let Some(a) = m.agency(id) else {
+        return Err(usage(format!(
+            "there is no agency `{id}` in content/agencies.yaml{}",
+            did_you_mean(id, m.agencies.iter().map(|a| a.id.as_str()))
+                .map(|h| h.render(Lang::En))
+                .unwrap_or_default()
+        )));
+    };
+    match m.holder_on(id, day) {
+        Some(h) if h == id => Ok(a),
+        Some(h) => Err(usage(format!(
+            "`{id}` no longer reports on {}: its duties passed to `{h}`; write `{h}`'s report instead",
+            crate::date::fmt_date(day)
+        ))),
+        None => Err(usage(format!(
+            "`{id}` was dissolved before {} and owes no report",
+            crate::date::fmt_date(day)
+        ))),
+    }
+}
+
+/// The pre-filled report of `agency` for `period`: every task it leads or
+/// supports that is open on the period's first day (not reported done by
+/// its lead in a report submitted before that day), with the latest state
+/// and progress reported before the period (its own, else the lead's), and
+/// every KPI it owns with its latest value.
+pub fn prefill_report(m: &Model, agency: &str, period: Period) -> Result<ReportDraft, Failure> {
+    let due = period.report_day(m.site().report_day);
+    let a = reporting_agency(m, agency, due)?;
+    let first = period.first_day();
+    let earlier: Vec<&crate::model::Report> =
+        m.reports.iter().filter(|r| r.period < period).collect();
+    let mut updates = Vec::new();
+    for t in &m.tasks {
+        if m.plans[t.plan].issued > due || !m.takes_part_on(agency, t, due) {
+            continue;
+        }
+        let latest = |pick: &dyn Fn(&crate::model::Report) -> bool, before: Option<Date>| {
+            earlier
+                .iter()
+                .filter(|r| pick(r) && before.is_none_or(|b| r.submitted < b))
+                .flat_map(|r| r.updates.iter().map(move |u| (*r, u)))
+                .filter(|(_, u)| u.task == t.id)
+                .max_by_key(|(r, _)| (r.submitted, r.period))
+                .map(|(_, u)| u)
+        };
+        let lead_state = latest(&|r| m.leads_on(&r.agency, t, r.submitted), Some(first));
+        let own = latest(&|r| r.agency == agency, None);
+        let start = own.or(latest(&|r| m.leads_on(&r.agency, t, r.submitted), None));
+        if lead_state.is_some_and(|u| u.state == TaskState::Done)
+            || start.is_some_and(|u| u.state == TaskState::Done)
+        {
+            continue;
+        }
+        updates.push(DraftUpdate {
+            task: t.id.clone(),
+            title: t.title.clone(),
+            state: start.map_or(TaskState::NotStarted, |u| u.state),
+            progress: start.and_then(|u| u.progress),
+            done_on: None,
+            note: None,
+            evidence: None,
+        });
+    }
+    let mut kpis = Vec::new();
+    for k in &m.kpis {
+        if m.holder_on(&k.owner, due) != Some(agency) {
+            continue;
+        }
+        let last = earlier
+            .iter()
+            .flat_map(|r| r.kpi_values.iter().map(move |v| (r, v)))
+            .filter(|(_, v)| v.kpi == k.id)
+            .max_by_key(|(r, v)| (v.date, r.submitted))
+            .map(|(_, v)| v.value)
+            .or(k.baseline.map(|(_, v)| v));
+        kpis.push(DraftKpi {
+            kpi: k.id.clone(),
+            name: k.name.clone(),
+            unit: k.unit.clone(),
+            date: last.map(|_| first),
+            value: last,
+            note: None,
+        });
+    }
+    Ok(ReportDraft {
+        agency: agency.to_string(),
+        agency_name: a.name.clone(),
+        period,
+        submitted: None,
+        due,
+        summary: None,
+        updates,
+        kpis,
+    })
+}
+
+/// An existing report as a draft (for `export`).
+pub fn existing_report(m: &Model, agency: &str, period: Period) -> Result<ReportDraft, Failure> {
+    let Some(r) = m
+        .reports
+        .iter()
+        .find(|r| r.agency == agency && r.period == period)
+    else {
+        return Err(usage(format!(
+            "there is no report {}: write one with `tiendo new report --agency {agency} --period {}`",
+            report_path(period, agency),
+            period.key()
+        )));
+    };
+    let agency_name = m
+        .agency(agency)
+        .map_or_else(String::new, |a| a.name.clone());
+    Ok(ReportDraft {
+        agency: agency.to_string(),
+        agency_name,
+        period,
+        submitted: Some(r.submitted),
+        due: period.report_day(m.site().report_day),
+        summary: r.summary.clone(),
+        updates: r
+            .updates
+            .iter()
+            .map(|u| DraftUpdate {
+                task: u.task.clone(),
+                title: m
+                    .task(&u.task)
+                    .map_or_else(String::new, |t| t.title.clone()),
+                state: u.state,
+                progress: u.progress,
+                done_on: u.done_on,
+                note: u.note.clone(),
+                evidence: u.evidence.clone(),
+            })
+            .collect(),
+        kpis: r
+            .kpi_values
+            .iter()
+            .map(|v| {
+                let k = m.kpi(&v.kpi);
+                DraftKpi {
+                    kpi: v.kpi.clone(),
+                    name: k.map_or_else(String::new, |k| k.name.clone()),
+                    unit: k.map_or_else(String::new, |k| k.unit.clone()),
+                    date: Some(v.date),
+                    value: Some(v.value),
+                    note: v.note.clone(),
+                }
+            })
+            .collect(),
+    })
+}
+
+/// Which cell of a workbook a line of report YAML comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A field of the report sheet: 0 agency, 1 period, 2 submitted, 3 summary.
+    Header(usize),
+    /// Update `n` (0-based), column `c` of the updates sheet.
+    Update(usize, usize),
+    /// KPI value `n`, column `c` of the KPI sheet.
+    Kpi(usize, usize),
+}
+
+/// A YAML scalar: plain when it is a safe id, else double-quoted (a JSON
+/// string is a valid YAML 1.2 double-quoted scalar).
+pub fn scalar(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if plain {
+        s.to_string()
+    } else {
+        serde_json::Value::String(s.to_string()).to_string()
+    }
+}
+
+/// A number as YAML: `80`, `78.5`.
+pub fn number(x: f64) -> String {
+    format!("{x}")
+}
+
+fn comment(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The schema line a YAML language server reads, for a file at `path`
+/// (relative to the site root), pointing at `schemas/<kind>.schema.json`.
+pub fn schema_line(kind: &str, path: &str) -> String {
+    let depth = path.matches('/').count();
+    format!(
+        "# yaml-language-server: $schema={}schemas/{kind}.schema.json\n",
+        "../".repeat(depth)
+    )
+}
+
+/// The report as YAML, line by line with the cell each line comes from.
+/// `guide` adds the short Vietnamese comments of a new report.
+pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>) {
+    let mut lines: Vec<(String, Option<Origin>)> = Vec::new();
+    let mut push = |s: String, o: Option<Origin>| lines.push((s, o));
+    let path = report_path(d.period, &d.agency);
+    push(schema_line("report", &path).trim_end().to_string(), None);
+    let who = if d.agency_name.is_empty() {
+        &d.agency
+    } else {
+        &d.agency_name
+    };
+    push(
+        format!("# Báo cáo {} của {}.", d.period.label_vi(), comment(who)),
+        None,
+    );
+    if guide {
+        for l in [
+            "# Điền ngày gửi (submitted), cập nhật từng nhiệm vụ và chỉ số, rồi chạy `tiendo check`.",
+            "# state: not_started (chưa triển khai) | in_progress (đang thực hiện) | blocked (vướng mắc) | done (hoàn thành, cần done_on).",
+            "# progress: phần trăm 0..100. note: ghi chú (Markdown). evidence: đường dẫn văn bản minh chứng.",
+            "# Số liệu ban đầu là lần báo cáo gần nhất: sửa cho đúng kỳ này.",
+        ] {
+            push(l.to_string(), None);
+        }
+    }
+    push(
+        format!("agency: {}", scalar(&d.agency)),
+        Some(Origin::Header(0)),
+    );
+    push(
+        format!("period: {}", d.period.key()),
+        Some(Origin::Header(1)),
+    );
+    match d.submitted {
+        Some(s) => push(format!("submitted: {s}"), Some(Origin::Header(2))),
+        None => push(
+            format!(
+                "submitted:  # ngày gửi báo cáo, ví dụ {}; hạn là {}",
+                d.due,
+                crate::date::fmt_date(d.due)
+            ),
+            Some(Origin::Header(2)),
+        ),
+    }
+    if let Some(s) = &d.summary {
+        push(format!("summary: {}", scalar(s)), Some(Origin::Header(3)));
+    } else if guide {
+        push(
+            "# summary: \"Tóm tắt kết quả trong tháng.\"".to_string(),
+            None,
+        );
+    }
+    if d.updates.is_empty() {
+        push("updates: []".to_string(), None);
+    } else {
+        push("updates:".to_string(), None);
+    }
+    for (n, u) in d.updates.iter().enumerate() {
+        let o = |c| Some(Origin::Update(n, c));
+        if guide {
+            push(format!("  # {}", comment(&u.title)), None);
+        }
+        push(format!("  - task: {}", scalar(&u.task)), o(0));
+        push(format!("    state: {}", u.state.code()), o(2));
+        if let Some(p) = u.progress {
+            push(format!("    progress: {}", number(p)), o(3));
+        }
+        if let Some(dd) = u.done_on {
+            push(format!("    done_on: {dd}"), o(4));
+        }
+        if let Some(s) = &u.note {
+            push(format!("    note: {}", scalar(s)), o(5));
+        }
+        if let Some(s) = &u.evidence {
+            push(format!("    evidence: {}", scalar(s)), o(6));
+        }
+    }
+    let (with, without): (Vec<&DraftKpi>, Vec<&DraftKpi>) = d
+        .kpis
+        .iter()
+        .partition(|k| k.value.is_some() && k.date.is_some());
+    if with.is_empty() {
+        push("kpi_values: []".to_string(), None);
+    } else {
+        push("kpi_values:".to_string(), None);
+    }
+    for (n, k) in d.kpis.iter().enumerate() {
+        let (Some(date), Some(value)) = (k.date, k.value) else {
+            continue;
+        };
+        let o = |c| Some(Origin::Kpi(n, c));
+        if guide {
+            push(
+                format!("  # {} ({})", comment(&k.name), comment(&k.unit)),
+                None,
+            );
+        }
+        push(format!("  - kpi: {}", scalar(&k.kpi)), o(0));
+        push(format!("    date: {date}"), o(3));
+        push(format!("    value: {}", number(value)), o(4));
+        if let Some(s) = &k.note {
+            push(format!("    note: {}", scalar(s)), o(5));
+        }
+    }
+    if guide {
+        for k in without {
+            push(
+                format!(
+                    "  # Chưa có số liệu của `{}` ({}): thêm kpi, date, value khi có.",
+                    k.kpi,
+                    comment(&k.name)
+                ),
+                None,
+            );
+        }
+    }
+    let mut text = String::new();
+    let mut origins = Vec::new();
+    for (l, o) in lines {
+        let _ = writeln!(text, "{l}");
+        origins.push(o);
+    }
+    (text, origins)
+}
+
+/// `tiendo new article`: the file name and Markdown of a draft article
+/// dated `day`.
+pub fn article(title: &str, day: Date) -> Result<(String, String), Failure> {
+    let slug = crate::text::slugify(title);
+    if slug.is_empty() {
+        return Err(usage(
+            "the title has no letter or digit to make a file name from; give a title such as \"Ra mắt cổng thông tin\"",
+        ));
+    }
+    let text = format!(
+        "---\ntitle: {}\ndate: {day}\n# summary: \"Một hai câu tóm tắt, hiện trong danh sách tin.\"\n# tags: [chuyen-doi-so]\n# tasks: [ma-nhiem-vu]   # bài hiện trên trang các nhiệm vụ này\n# image: /anh/ten-anh.jpg   # cần image_alt: mô tả ảnh cho người không nhìn thấy\ndraft: true   # xóa dòng này khi bài sẵn sàng đăng\n---\nViết nội dung bài tại đây (Markdown).\n",
+        scalar(title)
+    );
+    Ok((format!("content/news/{slug}.md"), text))
+}
+
+fn find_plan<'m>(m: &'m Model, plan: &str) -> Result<&'m crate::model::Plan, Failure> {
+    m.plans.iter().find(|p| p.id == plan).ok_or_else(|| {
+        usage(format!(
+            "there is no plan with id `{plan}` in content/plans/{}",
+            did_you_mean(plan, m.plans.iter().map(|p| p.id.as_str()))
+                .map(|h| h.render(Lang::En))
+                .unwrap_or_default()
+        ))
+    })
+}
+
+/// `tiendo new task --plan ID`: the plan's file and the text to append to
+/// it, a task whose required keys the editor fills in.
+pub fn task(m: &Model, plan: &str, plan_text: &str) -> Result<(String, String), Failure> {
+    let p = find_plan(m, plan)?;
+    let last_key = plan_text
+        .lines()
+        .rfind(|l| !l.is_empty() && !l.starts_with([' ', '#', '-']))
+        .unwrap_or("");
+    if last_key.trim_end() != "tasks:" {
+        return Err(usage(format!(
+            "{}: the new task goes at the end of `tasks:`, which must be the last key of the file written as a list of `  - id: ...` items; move it there, or add the task by hand",
+            p.file
+        )));
+    }
+    // The items' indentation as the file has it (`- id` or `  - id`).
+    let indent = plan_text
+        .lines()
+        .skip_while(|l| l.trim_end() != "tasks:")
+        .find(|l| l.trim_start().starts_with("- "))
+        .map_or(2, |l| l.len() - l.trim_start().len());
+    let id = (1..)
+        .map(|n| {
+            if n == 1 {
+                "nhiem-vu-moi".to_string()
+            } else {
+                format!("nhiem-vu-moi-{n}")
+            }
+        })
+        .find(|id| m.task(id).is_none())
+        .unwrap_or_default();
+    let mut text = String::new();
+    if !plan_text.ends_with('\n') && !plan_text.is_empty() {
+        text.push('\n');
+    }
+    let lines = [
+        format!("- id: {id}   # mã nhiệm vụ: chữ thường, số, gạch nối; thành địa chỉ trang"),
+        "  # ref: \"1.a\"   # số mục trong văn bản".into(),
+        "  title:         # rõ việc: tên nhiệm vụ".into(),
+        "  lead:          # rõ người: mã cơ quan chủ trì".into(),
+        "  # support: []  # cơ quan phối hợp".into(),
+        "  deadline:      # rõ tiến độ: 2025-12-31, 12/2025, Q4/2025, monthly hoặc ongoing".into(),
+        "  result:        # rõ kết quả".into(),
+        "  responsible:   # rõ trách nhiệm".into(),
+    ];
+    for l in lines {
+        let _ = writeln!(text, "{}{l}", " ".repeat(indent));
+    }
+    Ok((p.file.to_string(), text))
+}
+
+/// Writes `bytes` to `path`, creating its folder. Refuses to replace a
+/// file unless `replace`; a replaced file is swapped in whole.
+pub fn write_new(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Failure> {
+    use std::io::Write;
+    let io = |e: std::io::Error| usage(format!("cannot write {}: {e}", path.display()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    if replace {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+        tmp.write_all(bytes).map_err(io)?;
+        tmp.persist(path).map_err(|e| io(e.error))?;
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(mut f) => f.write_all(bytes).map_err(io),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(usage(format!(
+            "{} already exists; tiendo never overwrites it: edit it, or remove it first",
+            path.display()
+        ))),
+        Err(e) => Err(io(e)),
+    }
+}
+
+/// Appends `text` to the existing file `path` (for `new task`).
+pub fn append(path: &Path, text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let io = |e: std::io::Error| usage(format!("cannot write {}: {e}", path.display()));
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .map_err(io)?;
+    f.write_all(text.as_bytes()).map_err(io)
+}
+
+/// Reads a text file of the site (for `new task`).
+pub fn read_text(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Checks the site at `root` with `report_text` in place of the report at
+/// `rel`, without touching `root`: a copy of `content/` in a temporary
+/// folder. Returns the errors and warnings in that report's file.
+pub fn check_with_report(
+    opts: &Options,
+    rel: &str,
+    report_text: &str,
+) -> Result<Vec<Diagnostic>, Failure> {
+    let tmp =
+        tempfile::tempdir().map_err(|e| usage(format!("cannot create a temporary folder: {e}")))?;
+    let content = opts.root.join("content");
+    for entry in walkdir::WalkDir::new(&content) {
+        let entry = entry.map_err(|e| usage(format!("cannot read {}: {e}", content.display())))?;
+        let Ok(sub) = entry.path().strip_prefix(&opts.root) else {
+            continue;
+        };
+        let to = tmp.path().join(sub);
+        let io = |e: std::io::Error| usage(format!("cannot copy {}: {e}", entry.path().display()));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).map_err(io)?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &to).map_err(io)?;
+        }
+    }
+    let target = tmp.path().join(rel);
+    write_new(&target, report_text.as_bytes(), true)?;
+    let mut o = opts.clone();
+    o.root = tmp.path().to_path_buf();
+    let report = match crate::check(&o) {
+        Ok(r) => r.diagnostics,
+        Err(Failure::Content(d, _)) => d,
+        Err(e) => return Err(e),
+    };
+    Ok(report.into_iter().filter(|d| &*d.loc.file == rel).collect())
+}
+
+/// Whether any of `diags` is an error.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// Where a site's file is on disk.
+pub fn on_disk(opts: &Options, rel: &str) -> PathBuf {
+    opts.root.join(rel)
+}
+
+// The commands, as `main.rs` calls them: each returns what it wrote.
+
+/// Cell problems of a workbook as diagnostics named `FILE.xlsx:Sheet!C7`.
+fn cell_diagnostics(file: &str, errs: Vec<xlsx::CellError>, lang: Lang) -> Failure {
+    let mut d = Diagnostics::new();
+    for e in errs {
+        let at = if e.cell.is_empty() {
+            file.to_string()
+        } else {
+            format!("{file}:{}", e.cell)
+        };
+        d.error(
+            crate::diag::Loc::file(&at.into()),
+            crate::msg!("xlsx.cell", message = e.message),
+        );
+    }
+    Failure::Content(d.sorted(), lang)
+}
+
+/// The period folder of a report file (`content/reports/2025-07/x.yaml`).
+fn report_period_of(file: &str) -> Option<Period> {
+    let rest = file.strip_prefix("content/reports/")?;
+    Period::parse(rest.split('/').next()?)
+}
+
+/// Fails with the errors located in files `matters` picks, if any.
+fn stop_on_errors(
+    diags: Diagnostics,
+    lang: Lang,
+    matters: impl Fn(&str) -> bool,
+) -> Result<(), Failure> {
+    let errors: Vec<Diagnostic> = diags
+        .sorted()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error && matters(&d.loc.file))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Content(errors, lang))
+    }
+}
+
+/// `tiendo new report`: the pre-filled report as YAML in its period
+/// folder, or as a workbook at `xlsx`. Returns the file written.
+pub fn new_report(
+    opts: &Options,
+    agency: &str,
+    period: Option<Period>,
+    xlsx_out: Option<&Path>,
+) -> Result<PathBuf, Failure> {
+    let mut diags = Diagnostics::new();
+    let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
+    let m = model::build(raw, &mut diags);
+    let period = period.unwrap_or_else(|| next_due_period(&m, as_of(opts, &m)));
+    let target = xlsx_out.map_or_else(
+        || on_disk(opts, &report_path(period, agency)),
+        Path::to_path_buf,
+    );
+    if target.exists() {
+        return Err(usage(format!(
+            "{} already exists; tiendo never overwrites it: edit it, or remove it first",
+            target.display()
+        )));
+    }
+    // Pre-filling needs figures tiendo can trust: no error in what it reads
+    // (news, pages and the reports of this period or later it does not read,
+    // so another new report still waiting for its `submitted` is no bar).
+    stop_on_errors(diags, opts.lang.unwrap_or_default(), |file| {
+        !(file.starts_with("content/news/")
+            || file.starts_with("content/pages/")
+            || report_period_of(file).is_some_and(|p| p >= period))
+    })?;
+    let draft = prefill_report(&m, agency, period)?;
+    if let Some(file) = xlsx_out {
+        let bytes = xlsx::write_report(&draft).map_err(Failure::Io)?;
+        write_new(file, &bytes, false)?;
+        return Ok(file.to_path_buf());
+    }
+    let path = on_disk(opts, &report_path(period, agency));
+    write_new(&path, report_yaml(&draft, true).0.as_bytes(), false)?;
+    Ok(path)
+}
+
+/// `tiendo new article "Tiêu đề"`: a draft dated the as-of day.
+pub fn new_article(opts: &Options, title: &str) -> Result<PathBuf, Failure> {
+    let m = load_lenient(opts)?;
+    let (rel, text) = article(&crate::text::nfc(title), as_of(opts, &m))?;
+    let path = on_disk(opts, &rel);
+    write_new(&path, text.as_bytes(), false)?;
+    Ok(path)
+}
+
+/// `tiendo new task --plan ID`: a task to fill in, at the end of the plan.
+pub fn new_task(opts: &Options, plan: &str) -> Result<PathBuf, Failure> {
+    let m = load_lenient(opts)?;
+    let path = on_disk(opts, &find_plan(&m, plan)?.file);
+    let current = read_text(&path)?;
+    let (_, text) = task(&m, plan, &current)?;
+    append(&path, &text)?;
+    Ok(path)
+}
+
+/// `tiendo export report`: an existing report as a workbook.
+pub fn export_report(
+    opts: &Options,
+    agency: &str,
+    period: Period,
+    out: &Path,
+) -> Result<PathBuf, Failure> {
+    let mut diags = Diagnostics::new();
+    let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
+    let m = model::build(raw, &mut diags);
+    // Only the report itself must be free of errors: its updates are what
+    // goes into the workbook.
+    let rel = report_path(period, agency);
+    stop_on_errors(diags, opts.lang.unwrap_or_default(), |file| file == rel)?;
+    let draft = existing_report(&m, agency, period)?;
+    let bytes = xlsx::write_report(&draft).map_err(Failure::Io)?;
+    write_new(out, &bytes, false)?;
+    Ok(out.to_path_buf())
+}
+
+/// `tiendo import FILE.xlsx`: reads, checks with every rule of `check`,
+/// and writes the report into its period folder (replacing one only with
+/// `force`). Returns the file written and the report's warnings.
+pub fn import(
+    opts: &Options,
+    file: &Path,
+    force: bool,
+) -> Result<(PathBuf, Vec<Diagnostic>), Failure> {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| usage(format!("cannot read {name}: {e}")))?;
+    let draft = xlsx::read_report(&bytes).map_err(|errs| cell_diagnostics(&name, errs, opts.lang.unwrap_or_default()))?;
+    if !crate::text::is_valid_id(&draft.agency) {
+        return Err(cell_diagnostics(
+            &name,
+            vec![xlsx::CellError {
+                cell: xlsx::origin_cell(Origin::Header(0)),
+                message: format!("`{}` is not an agency id", draft.agency),
+            }],
+            opts.lang.unwrap_or_default(),
+        ));
+    }
+    if draft.submitted.is_none() {
+        return Err(cell_diagnostics(
+            &name,
+            vec![xlsx::CellError {
+                cell: xlsx::origin_cell(Origin::Header(2)),
+                message:
+                    "the submission date is empty: type the day the report is sent, e.g. 19/06/2025"
+                        .into(),
+            }],
+            opts.lang.unwrap_or_default(),
+        ));
+    }
+    let mut draft = draft;
+    name_things(opts, &mut draft);
+    let rel = report_path(draft.period, &draft.agency);
+    let path = on_disk(opts, &rel);
+    if !force && path.exists() {
+        return Err(usage(format!(
+            "{} already exists; import with --force to replace it",
+            path.display()
+        )));
+    }
+    let (text, origins) = report_yaml(&draft, false);
+    let diags = check_with_report(opts, &rel, &text)?;
+    let mapped: Vec<Diagnostic> = diags
+        .into_iter()
+        .map(|mut d| {
+            let line = d.loc.line as usize;
+            let at = match line
+                .checked_sub(1)
+                .and_then(|i| origins.get(i).copied().flatten())
+            {
+                Some(o) => format!("{name}:{}", xlsx::origin_cell(o)),
+                None => name.clone(),
+            };
+            d.loc = crate::diag::Loc::file(&at.into());
+            d
+        })
+        .collect();
+    if has_errors(&mapped) {
+        return Err(Failure::Content(mapped, opts.lang.unwrap_or_default()));
+    }
+    write_new(&path, text.as_bytes(), force)?;
+    Ok((path, mapped))
+}
+
+/// Fills in the agency's name and the titles a workbook does not carry
+/// back, as far as the site can be read; they only go into comments.
+fn name_things(opts: &Options, d: &mut ReportDraft) {
+    let Ok(m) = load_lenient(opts) else {
+        return;
+    };
+    if let Some(a) = m.agency(&d.agency) {
+        d.agency_name = a.name.clone();
+    }
+    d.due = d.period.report_day(m.site().report_day);
+    for u in &mut d.updates {
+        if let Some(t) = m.task(&u.task) {
+            u.title = t.title.clone();
+        }
+    }
+    for k in &mut d.kpis {
+        if let Some(x) = m.kpi(&k.kpi) {
+            k.name = x.name.clone();
+            k.unit = x.unit.clone();
+        }
+    }
+}
+
+/// `tiendo schema --out DIR`: every schema; returns how many.
+pub fn write_schemas(dir: &Path) -> Result<usize, Failure> {
+    let all = schema::schemas();
+    for (name, text) in &all {
+        write_new(&dir.join(name), text.as_bytes(), true)?;
+    }
+    Ok(all.len())
+}
