@@ -36,6 +36,9 @@ pub enum Command {
         /// Include articles marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Replace the output folder even if tiendo did not write it (no .tiendo file in it).
+        #[arg(long)]
+        force: bool,
     },
     /// Create a new, empty site (content/ with examples) for another province.
     Init {
@@ -71,6 +74,7 @@ impl Command {
                 as_of,
                 base_url,
                 drafts,
+                force,
             } => Options {
                 root: root.clone(),
                 output: output.clone(),
@@ -78,6 +82,7 @@ impl Command {
                 fallback_date,
                 base_url: base_url.clone(),
                 drafts: *drafts,
+                force: *force,
             },
             Command::Init { dir } => Options {
                 root: dir.clone(),
@@ -86,6 +91,7 @@ impl Command {
                 fallback_date,
                 base_url: None,
                 drafts: false,
+                force: false,
             },
             Command::Check { root, as_of, .. } => Options {
                 root: root.clone(),
@@ -94,6 +100,7 @@ impl Command {
                 fallback_date,
                 base_url: None,
                 drafts: true,
+                force: false,
             },
         }
     }

@@ -37,6 +37,8 @@ pub struct Options {
     pub fallback_date: Date,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Replace an output folder that tiendo did not write (`--force`).
+    pub force: bool,
 }
 
 /// A stage's name and how long it took.
@@ -49,6 +51,18 @@ pub enum Failure {
     Content(Vec<Diagnostic>),
     /// Usage or I/O (exit code 2).
     Io(String),
+    /// A signal stopped the build (exit code 128 + the signal); its
+    /// temporary folder was removed and the previous output is unchanged.
+    Interrupted(i32),
+}
+
+impl From<output::OutputError> for Failure {
+    fn from(e: output::OutputError) -> Failure {
+        match e {
+            output::OutputError::Io(msg) => Failure::Io(msg),
+            output::OutputError::Interrupted(signal) => Failure::Interrupted(signal),
+        }
+    }
 }
 
 /// The figures a `check` run prints at the end.
@@ -71,6 +85,10 @@ pub struct Report {
     pub summary: Option<Summary>,
     pub timings: Timings,
     pub files_written: usize,
+    /// `build`: temporary folders of interrupted builds removed at the start.
+    pub stale: Vec<output::Stale>,
+    /// `build`: files written anew and files kept unchanged.
+    pub output: Option<output::Outcome>,
 }
 
 struct Clock {
@@ -194,6 +212,8 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
         summary: summary_out,
         timings: clock.timings,
         files_written: 0,
+        stale: Vec::new(),
+        output: None,
     })
 }
 
@@ -201,12 +221,22 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
 /// every stage succeeded.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let mut clock = Clock::new();
+    let output_path = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join("output"));
+    let target = output::Target::resolve(&opts.root, &output_path, opts.force)?;
+    let stale = target.remove_stale()?;
+    if !stale.is_empty() {
+        clock.lap("clean");
+    }
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
     if diags.has_errors() {
         return Err(Failure::Content(diags.sorted()));
     }
-    let fig = status::compute(&m, as_of(opts, &m));
+    let as_of = as_of(opts, &m);
+    let fig = status::compute(&m, as_of);
     clock.lap("status");
     progress_warnings(&m, &fig, &mut diags);
     let site = render::render(
@@ -221,20 +251,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     if diags.has_errors() {
         return Err(Failure::Content(diags.sorted()));
     }
-    let target = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| opts.root.join("output"));
-    let content = opts.root.join("content");
-    if let (Ok(t), Ok(c)) = (std::path::absolute(&target), std::path::absolute(&content))
-        && (c.starts_with(&t) || t.starts_with(&c))
-    {
-        return Err(Failure::Io(format!(
-            "refusing to write the site to {}: it would replace or sit inside the content",
-            target.display()
-        )));
-    }
-    output::write(&site, &m.static_files, &target).map_err(|e| Failure::Io(e.0))?;
+    let written = output::write(&site, &m.static_files, &target, &format!("as_of: {as_of}"))?;
     clock.lap("output");
     let files_written = site.files.len() + m.static_files.len();
     Ok(Report {
@@ -242,6 +259,8 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         summary: Some(summary(&m, &fig)),
         timings: clock.timings,
         files_written,
+        stale,
+        output: Some(written),
     })
 }
 
@@ -257,5 +276,5 @@ pub fn init(dir: &std::path::Path, today: Date) -> Result<usize, Failure> {
         .map(|(path, text)| (*path, text.replace(SCAFFOLD_ISSUED, &today.to_string())))
         .collect();
     let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
-    output::write_new_site(dir, &refs).map_err(|e| Failure::Io(e.0))
+    output::write_new_site(dir, &refs).map_err(Failure::from)
 }
