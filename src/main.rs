@@ -197,20 +197,16 @@ fn main() -> ExitCode {
                     .output
                     .clone()
                     .unwrap_or_else(|| opts.root.join("output"));
+                let changed = report.output.as_ref().map_or(String::new(), |o| {
+                    format!(" ({} written, {} unchanged)", o.written, o.unchanged)
+                });
                 let _ = writeln!(
                     stdout,
-                    "Built {} files into {} in {}",
+                    "Built {} files{changed} into {} in {}",
                     report.files_written,
                     target.display(),
                     timings(&report)
                 );
-                if let Some(o) = &report.output {
-                    let _ = writeln!(
-                        stdout,
-                        "{} written, {} unchanged (kept with their dates)",
-                        o.written, o.unchanged
-                    );
-                }
                 // A signal that arrived during the swap was held until the
                 // new site was in place.
                 match tiendo::output::interrupt::received() {
