@@ -253,7 +253,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     }
     let written = output::write(&site, &m.static_files, &target, &format!("as_of: {as_of}"))?;
     clock.lap("output");
-    let files_written = site.files.len() + m.static_files.len();
+    let files_written = written.written + written.unchanged;
     Ok(Report {
         diagnostics: diags.sorted(),
         summary: Some(summary(&m, &fig)),
