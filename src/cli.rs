@@ -41,6 +41,9 @@ pub enum Command {
         /// The language of messages: vi or en [default: the site's first language].
         #[arg(long, value_parser = parse_lang)]
         lang: Option<Lang>,
+        /// Replace the output folder even if tiendo did not write it (no .tiendo file in it).
+        #[arg(long)]
+        force: bool,
     },
     /// Create a new, empty site (content/ with examples) for another province.
     Init {
@@ -180,6 +183,7 @@ impl Command {
                 base_url,
                 drafts,
                 lang,
+                force,
             } => Options {
                 root: root.clone(),
                 output: output.clone(),
@@ -188,6 +192,7 @@ impl Command {
                 base_url: base_url.clone(),
                 drafts: *drafts,
                 lang: *lang,
+                force: *force,
             },
             Command::Init { dir } => Options {
                 root: dir.clone(),
@@ -197,6 +202,7 @@ impl Command {
                 base_url: None,
                 drafts: false,
                 lang: None,
+                force: false,
             },
             Command::Check {
                 root,
@@ -212,6 +218,7 @@ impl Command {
                 base_url: None,
                 drafts: *drafts,
                 lang: *lang,
+                force: false,
             },
             Command::New {
                 what:
@@ -230,6 +237,7 @@ impl Command {
                 base_url: None,
                 drafts: true,
                 lang: site.lang,
+                force: false,
             },
             Command::Schema { out } => Options {
                 root: out.clone(),
@@ -239,6 +247,7 @@ impl Command {
                 base_url: None,
                 drafts: false,
                 lang: None,
+                force: false,
             },
         }
     }

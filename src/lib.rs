@@ -43,6 +43,8 @@ pub struct Options {
     pub drafts: bool,
     /// The language of messages (`--lang`); default the site's first language.
     pub lang: Option<Lang>,
+    /// Replace an output folder that tiendo did not write (`--force`).
+    pub force: bool,
 }
 
 /// A stage's name and how long it took.
@@ -56,6 +58,18 @@ pub enum Failure {
     Content(Vec<Diagnostic>, Lang),
     /// Usage or I/O (exit code 2).
     Io(String),
+    /// A signal stopped the build (exit code 128 + the signal); its
+    /// temporary folder was removed and the previous output is unchanged.
+    Interrupted(i32),
+}
+
+impl From<output::OutputError> for Failure {
+    fn from(e: output::OutputError) -> Failure {
+        match e {
+            output::OutputError::Io(msg) => Failure::Io(msg),
+            output::OutputError::Interrupted(signal) => Failure::Interrupted(signal),
+        }
+    }
 }
 
 /// The figures a `check` run prints at the end.
@@ -80,6 +94,10 @@ pub struct Report {
     pub summary: Option<Summary>,
     pub timings: Timings,
     pub files_written: usize,
+    /// `build`: temporary folders of interrupted builds removed at the start.
+    pub stale: Vec<output::Stale>,
+    /// `build`: files written anew and files kept unchanged.
+    pub output: Option<output::Outcome>,
 }
 
 struct Clock {
@@ -262,6 +280,8 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
         summary: made.map(|made| summary(&m, &made.fig)),
         timings: clock.timings,
         files_written: 0,
+        stale: Vec::new(),
+        output: None,
     })
 }
 
@@ -269,34 +289,33 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
 /// every stage succeeded.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let mut clock = Clock::new();
+    let output_path = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join("output"));
+    let target = output::Target::resolve(&opts.root, &output_path, opts.force)?;
+    let stale = target.remove_stale()?;
+    if !stale.is_empty() {
+        clock.lap("clean");
+    }
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
     let made = status_render(opts, &m, &mut clock, &mut diags);
     let Some(Made { site, fig }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), message_lang(opts, &m)));
     };
-    let target = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| opts.root.join("output"));
-    let content = opts.root.join("content");
-    if let (Ok(t), Ok(c)) = (std::path::absolute(&target), std::path::absolute(&content))
-        && (c.starts_with(&t) || t.starts_with(&c))
-    {
-        return Err(Failure::Io(format!(
-            "refusing to write the site to {}: it would replace or sit inside the content",
-            target.display()
-        )));
-    }
-    output::write(&site, &m.static_files, &target).map_err(|e| Failure::Io(e.0))?;
+    let stamp = format!("as_of: {}", fig.as_of);
+    let written = output::write(&site, &m.static_files, &target, &stamp)?;
     clock.lap("output");
-    let files_written = site.files.len() + m.static_files.len();
+    let files_written = written.written + written.unchanged;
     Ok(Report {
         diagnostics: diags.sorted(),
         lang: message_lang(opts, &m),
         summary: Some(summary(&m, &fig)),
         timings: clock.timings,
         files_written,
+        stale,
+        output: Some(written),
     })
 }
 
@@ -326,5 +345,5 @@ pub fn init(dir: &std::path::Path, today: Date) -> Result<usize, Failure> {
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    output::write_new_site(dir, &refs).map_err(|e| Failure::Io(e.0))
+    output::write_new_site(dir, &refs).map_err(Failure::from)
 }

@@ -1,6 +1,6 @@
 //! The `tiendo` binary: parse the command line, run the library, print its
-//! diagnostics and summary, exit 0 (success), 1 (content errors) or
-//! 2 (usage or I/O errors).
+//! diagnostics and summary, exit 0 (success), 1 (content errors),
+//! 2 (usage or I/O errors), or 130/143 when Ctrl-C or SIGTERM stopped a build.
 
 use clap::Parser;
 use std::io::Write;
@@ -76,6 +76,65 @@ fn timings(r: &Report) -> String {
     format!("{:.2} s ({})", total, parts.join(", "))
 }
 
+/// Passes SIGINT and SIGTERM to the library during a build: a build that is
+/// writing stops, removes its temporary folder and returns; otherwise the
+/// process exits at once with 128 + the signal.
+fn forward_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        for signal in signals.forever() {
+            if !tiendo::output::interrupt::request(signal) {
+                std::process::exit(128 + signal);
+            }
+        }
+    });
+}
+
+fn build(opts: &tiendo::Options) -> Result<Report, Failure> {
+    forward_signals();
+    tiendo::build(opts)
+}
+
+fn signal_exit(signal: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(128 + signal).unwrap_or(u8::MAX))
+}
+
+/// "1.2 GB", "340 MB", "12 KB": how much space a clean-up freed.
+fn bytes(n: u64) -> String {
+    let n = n as f64;
+    if n >= 1e9 {
+        format!("{:.1} GB", n / 1e9)
+    } else if n >= 1e6 {
+        format!("{:.0} MB", n / 1e6)
+    } else {
+        format!("{:.0} KB", n / 1e3)
+    }
+}
+
+fn print_stale(out: &mut impl Write, stale: &[tiendo::output::Stale]) {
+    for s in stale.iter().filter(|s| s.restored) {
+        let _ = writeln!(
+            out,
+            "Put back the previous site from {}, left by a build stopped while it swapped",
+            s.path.display()
+        );
+    }
+    let removed: Vec<_> = stale.iter().filter(|s| !s.restored).collect();
+    if !removed.is_empty() {
+        let freed: u64 = removed.iter().map(|s| s.bytes).sum();
+        let _ = writeln!(
+            out,
+            "Removed {} temporary folder(s) left by an interrupted build, freeing {} (đã xoá thư mục tạm của lần dựng bị ngắt, giải phóng {})",
+            removed.len(),
+            bytes(freed),
+            bytes(freed)
+        );
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -117,6 +176,7 @@ fn main() -> ExitCode {
                 let _ = writeln!(stderr, "error: {msg}");
                 ExitCode::from(2)
             }
+            Err(Failure::Interrupted(signal)) => signal_exit(signal),
         },
         Command::Init { dir } => match tiendo::init(dir, opts.fallback_date) {
             Ok(n) => {
@@ -136,22 +196,40 @@ fn main() -> ExitCode {
                 print_diagnostics(&mut stderr, &d, lang);
                 ExitCode::from(1)
             }
+            Err(Failure::Interrupted(signal)) => signal_exit(signal),
         },
-        Command::Build { .. } => match tiendo::build(&opts) {
+        Command::Build { .. } => match build(&opts) {
             Ok(report) => {
+                print_stale(&mut stdout, &report.stale);
                 print_diagnostics(&mut stderr, &report.diagnostics, report.lang);
                 let target = opts
                     .output
                     .clone()
                     .unwrap_or_else(|| opts.root.join("output"));
+                let changed = report.output.as_ref().map_or(String::new(), |o| {
+                    format!(" ({} written, {} unchanged)", o.written, o.unchanged)
+                });
                 let _ = writeln!(
                     stdout,
-                    "Built {} files into {} in {}",
+                    "Built {} files{changed} into {} in {}",
                     report.files_written,
                     target.display(),
                     timings(&report)
                 );
-                ExitCode::SUCCESS
+                // A signal that arrived during the swap was held until the
+                // new site was in place.
+                match tiendo::output::interrupt::received() {
+                    Some(signal) => signal_exit(signal),
+                    None => ExitCode::SUCCESS,
+                }
+            }
+            Err(Failure::Interrupted(signal)) => {
+                let _ = writeln!(
+                    stderr,
+                    "interrupted: the build stopped and removed its temporary folder; the previous output is unchanged\n\
+                     đã ngắt: bản dựng dừng lại và đã xoá thư mục tạm; trang cũ giữ nguyên"
+                );
+                signal_exit(signal)
             }
             Err(Failure::Content(d, lang)) => {
                 print_diagnostics(&mut stderr, &d, lang);
@@ -233,5 +311,6 @@ fn written_or_fail(
             let _ = writeln!(stderr, "error: {msg}");
             ExitCode::from(2)
         }
+        Err(Failure::Interrupted(signal)) => signal_exit(signal),
     }
 }

@@ -1,28 +1,48 @@
-//! Stage 5, output: writes the rendered site atomically.
+//! Stage 5, output: writes the rendered site atomically, and only what
+//! changed.
 //!
 //! Input: the rendered files and the static files to copy. Output: the
-//! target folder, replaced as a whole. Everything is written into a fresh
-//! temporary folder beside the target and swapped in only when all of it
-//! succeeded, so a failed build leaves the previous output as it was.
+//! target folder, replaced as a whole. [`Target`] decides first whether the
+//! folder may be replaced at all; everything is then written into a fresh
+//! temporary folder beside it ([`Staging`]) and swapped in only when all of
+//! it succeeded, so a failed or interrupted build leaves the previous output
+//! as it was.
+
+pub mod interrupt;
+mod staging;
+mod target;
+
+pub use staging::{Outcome, Staging};
+pub use target::{MARKER, Stale, Target};
 
 use crate::load::StaticFile;
 use crate::render::RenderedSite;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug)]
-pub struct OutputError(pub String);
+pub enum OutputError {
+    /// The folder may not be written, or the disk failed (exit code 2).
+    Io(String),
+    /// A signal (SIGINT, SIGTERM) stopped the build; its temporary folder
+    /// is removed (exit code 128 + the signal).
+    Interrupted(i32),
+}
 
-impl std::fmt::Display for OutputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+impl OutputError {
+    fn io(what: &str, path: &Path, e: impl std::fmt::Display) -> OutputError {
+        OutputError::Io(format!("{what} {}: {e}", path.display()))
     }
 }
 
-fn err(what: &str, path: &Path, e: impl std::fmt::Display) -> OutputError {
-    OutputError(format!("{what} {}: {e}", path.display()))
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::Io(msg) => f.write_str(msg),
+            OutputError::Interrupted(sig) => write!(f, "interrupted by signal {sig}"),
+        }
+    }
 }
 
 /// A generated path may only name a place inside the output folder.
@@ -34,133 +54,43 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
     ok.then(|| p.to_path_buf())
 }
 
-/// Writes `site` and `static_files` to `target`, replacing it whole.
+/// Writes `site` and `static_files` to `target`, replacing it whole; a
+/// rendered file wins over a static file at the same path. `build` names
+/// the build in the marker.
 pub fn write(
     site: &RenderedSite,
     static_files: &[StaticFile],
-    target: &Path,
-) -> Result<(), OutputError> {
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| err("cannot create", &parent, e))?;
-    if target.exists() && !target.is_dir() {
-        return Err(OutputError(format!(
-            "{} exists and is not a folder",
-            target.display()
-        )));
-    }
-    let staging = tempfile::Builder::new()
-        .prefix(".output-new-")
-        .tempdir_in(&parent)
-        .map_err(|e| err("cannot create a temporary folder in", &parent, e))?;
-    let root = staging.path();
-
-    let mut files: Vec<(PathBuf, &[u8])> = Vec::with_capacity(site.files.len());
-    for (path, bytes) in &site.files {
-        let rel = safe_relative(path).ok_or_else(|| {
-            OutputError(format!(
-                "refusing to write outside the output folder: {path}"
-            ))
-        })?;
-        files.push((rel, bytes));
-    }
-    let mut copies: Vec<(PathBuf, &Path)> = Vec::with_capacity(static_files.len());
-    for f in static_files {
-        if site.files.contains_key(&f.url_path) {
-            continue;
-        }
-        let rel = safe_relative(&f.url_path).ok_or_else(|| {
-            OutputError(format!(
-                "refusing to copy outside the output folder: {}",
-                f.url_path
-            ))
-        })?;
-        copies.push((rel, &f.source));
-    }
-    let dirs: BTreeSet<PathBuf> = files
-        .iter()
-        .map(|(p, _)| p)
-        .chain(copies.iter().map(|(p, _)| p))
-        .filter_map(|p| p.parent().map(Path::to_path_buf))
-        .collect();
-    // Parents before children: create each level in parallel.
-    let mut by_depth: Vec<Vec<&PathBuf>> = Vec::new();
-    for d in &dirs {
-        let depth = d.components().count();
-        if by_depth.len() <= depth {
-            by_depth.resize(depth + 1, Vec::new());
-        }
-        by_depth[depth].push(d);
-    }
-    for level in &by_depth {
-        level.par_iter().try_for_each(|d| {
-            let full = root.join(d);
-            fs::create_dir_all(&full).map_err(|e| err("cannot create", &full, e))
-        })?;
-    }
-    files.par_iter().try_for_each(|(rel, bytes)| {
-        let full = root.join(rel);
-        fs::write(&full, bytes).map_err(|e| err("cannot write", &full, e))
-    })?;
-    copies.par_iter().try_for_each(|(rel, source)| {
-        let full = root.join(rel);
-        fs::copy(source, &full)
-            .map(|_| ())
-            .map_err(|e| err("cannot copy", source, e))
-    })?;
-    set_permissions(root)?;
-
-    // Swap: move the old output aside, the new one in, then drop the old.
-    let staged = staging.keep();
-    let aside = if target.exists() {
-        let aside = tempfile::Builder::new()
-            .prefix(".output-old-")
-            .tempdir_in(&parent)
-            .map_err(|e| err("cannot create a temporary folder in", &parent, e))?
-            .keep();
-        let aside = aside.join("output");
-        if let Err(e) = fs::rename(target, &aside) {
-            let _ = fs::remove_dir_all(&staged);
-            return Err(err("cannot move aside", target, e));
-        }
-        Some(aside)
-    } else {
-        None
-    };
-    if let Err(e) = fs::rename(&staged, target) {
-        if let Some(aside) = &aside {
-            let _ = fs::rename(aside, target);
-        }
-        let _ = fs::remove_dir_all(&staged);
-        return Err(err("cannot move the new site into", target, e));
-    }
-    if let Some(aside) = aside
-        && let Some(holder) = aside.parent()
-    {
-        remove_tree(holder);
-    }
-    Ok(())
+    target: &Target,
+    build: &str,
+) -> Result<Outcome, OutputError> {
+    let staging = Staging::begin(target)?;
+    site.files
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+    static_files
+        .par_iter()
+        .filter(|f| !site.files.contains_key(&f.url_path))
+        .try_for_each(|f| staging.copy(&f.url_path, &f.source))?;
+    staging.finish(build)
 }
 
 /// Writes a new site's files into `dir` (`tiendo init`); refuses a folder
 /// that already holds content, so nothing an editor wrote is overwritten.
 pub fn write_new_site(dir: &Path, files: &[(&str, &str)]) -> Result<usize, OutputError> {
     if dir.join("content").exists() {
-        return Err(OutputError(format!(
+        return Err(OutputError::Io(format!(
             "{} already has a content/ folder; tiendo init only creates new sites",
             dir.display()
         )));
     }
     for (rel, text) in files {
-        let rel =
-            safe_relative(rel).ok_or_else(|| OutputError(format!("bad scaffold path {rel}")))?;
+        let rel = safe_relative(rel)
+            .ok_or_else(|| OutputError::Io(format!("bad scaffold path {rel}")))?;
         let full = dir.join(rel);
         if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent).map_err(|e| err("cannot create", parent, e))?;
+            fs::create_dir_all(parent).map_err(|e| OutputError::io("cannot create", parent, e))?;
         }
-        fs::write(&full, text).map_err(|e| err("cannot write", &full, e))?;
+        fs::write(&full, text).map_err(|e| OutputError::io("cannot write", &full, e))?;
     }
     Ok(files.len())
 }
@@ -180,29 +110,6 @@ fn remove_tree(dir: &Path) {
     let _ = fs::remove_dir_all(dir);
 }
 
-/// Temporary folders are private (0700); a web server must read the site.
-#[cfg(unix)]
-fn set_permissions(root: &Path) -> Result<(), OutputError> {
-    use std::os::unix::fs::PermissionsExt;
-    for entry in walkdir::WalkDir::new(root) {
-        let entry =
-            entry.map_err(|e| OutputError(format!("cannot read back the new site: {e}")))?;
-        let mode = if entry.file_type().is_dir() {
-            0o755
-        } else {
-            0o644
-        };
-        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode))
-            .map_err(|e| err("cannot set permissions of", entry.path(), e))?;
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn set_permissions(_root: &Path) -> Result<(), OutputError> {
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,22 +122,122 @@ mod tests {
         }
     }
 
-    #[test]
-    fn replaces_the_whole_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("output");
-        fs::create_dir_all(target.join("old")).unwrap();
-        fs::write(target.join("old/stale.html"), "x").unwrap();
+    fn site(files: &[(&str, &str)]) -> RenderedSite {
         let mut site = RenderedSite::default();
-        site.files.insert("index.html".into(), b"new".to_vec());
-        write(&site, &[], &target).unwrap();
-        assert_eq!(fs::read(target.join("index.html")).unwrap(), b"new");
-        assert!(!target.join("old").exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
+        for (path, text) in files {
+            site.files
+                .insert(path.to_string(), text.as_bytes().to_vec());
+        }
+        site
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .flatten()
-            .map(|e| e.file_name())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("output")]);
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn replaces_a_folder_it_wrote_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let target = Target::resolve(dir.path(), &out, false).unwrap();
+        write(&site(&[("old/stale.html", "x")]), &[], &target, "b1").unwrap();
+        assert!(out.join(MARKER).is_file());
+        let target = Target::resolve(dir.path(), &out, false).unwrap();
+        write(&site(&[("index.html", "new")]), &[], &target, "b2").unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
+        assert!(!out.join("old").exists());
+        assert_eq!(names(dir.path()), vec!["output"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&out), 0o755);
+            assert_eq!(mode(&out.join("index.html")), 0o644);
+        }
+    }
+
+    #[test]
+    fn a_folder_it_did_not_write_is_refused_unless_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("docs");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("hop-dong.pdf"), "x").unwrap();
+        let err = Target::resolve(dir.path(), &out, false).unwrap_err();
+        assert!(err.to_string().contains("hop-dong.pdf"), "{err}");
+        assert!(err.to_string().contains("--force"), "{err}");
+        let target = Target::resolve(dir.path(), &out, true).unwrap();
+        write(&site(&[("index.html", "new")]), &[], &target, "b").unwrap();
+        assert!(!out.join("hop-dong.pdf").exists());
+        // An empty folder is fine.
+        fs::create_dir(dir.path().join("empty")).unwrap();
+        assert!(Target::resolve(dir.path(), &dir.path().join("empty"), false).is_ok());
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_inode_and_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let build = |files: &[(&str, &str)]| {
+            let target = Target::resolve(dir.path(), &out, false).unwrap();
+            write(&site(files), &[], &target, "b").unwrap()
+        };
+        let first = build(&[("a/index.html", "same"), ("b.html", "old")]);
+        assert_eq!(
+            first,
+            Outcome {
+                written: 3,
+                unchanged: 0
+            }
+        );
+        let time = |p: &str| fs::metadata(out.join(p)).unwrap().modified().unwrap();
+        let before = (time("a/index.html"), time(MARKER));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let second = build(&[("a/index.html", "same"), ("b.html", "new")]);
+        assert_eq!(
+            second,
+            Outcome {
+                written: 1,
+                unchanged: 2
+            }
+        );
+        assert_eq!((time("a/index.html"), time(MARKER)), before);
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn stale_folders_are_removed_and_a_missing_site_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let target = Target::resolve(dir.path(), &out, false).unwrap();
+        write(&site(&[("index.html", "v1")]), &[], &target, "b").unwrap();
+        // Killed while writing: a staging folder; killed mid-swap: the
+        // previous site aside and no output.
+        fs::create_dir_all(dir.path().join(".output-new-abc123/x")).unwrap();
+        fs::write(dir.path().join(".output-new-abc123/x/page.html"), "12345").unwrap();
+        fs::rename(&out, dir.path().join(".output-old-def456")).unwrap();
+        fs::create_dir(dir.path().join(".other-new-abc123")).unwrap();
+        let stale = target.remove_stale().unwrap();
+        assert_eq!(stale.len(), 2, "{stale:?}");
+        assert_eq!((stale[0].bytes, stale[0].restored), (5, false));
+        assert!(stale[1].restored);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"v1");
+        assert_eq!(names(dir.path()), vec![".other-new-abc123", "output"]);
+    }
+
+    #[test]
+    fn a_running_build_is_not_taken_for_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = Target::resolve(dir.path(), &dir.path().join("output"), false).unwrap();
+        let staging = Staging::begin(&target).unwrap();
+        staging.write("index.html", b"x").unwrap();
+        assert!(target.remove_stale().unwrap().is_empty());
+        drop(staging);
+        assert!(names(dir.path()).is_empty(), "dropping removes the folder");
     }
 }

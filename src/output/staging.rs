@@ -1,0 +1,316 @@
+//! Stage 5, output: the temporary folder a build writes into, swapped in
+//! for the target when everything was written.
+//!
+//! Input: files one at a time, from any thread ([`Staging::write`],
+//! [`Staging::copy`]), so that a renderer can hand each page over as soon as
+//! it is rendered. Output: the target replaced as a whole by
+//! [`Staging::finish`]. A file whose bytes equal the previous output's is
+//! hard-linked from it rather than written, so it keeps its modification
+//! time and inode and `rsync` sends only what changed. Dropping a staging
+//! that did not finish removes its folder; the previous output is untouched.
+
+use super::target::{MARKER, Target, lock_free};
+use super::{OutputError, interrupt, remove_tree, safe_relative};
+use std::collections::HashSet;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// What a finished build wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Files written anew (new or changed), the marker included.
+    pub written: usize,
+    /// Files identical to the previous output's, kept as they were.
+    pub unchanged: usize,
+}
+
+/// A build's temporary folder beside the target.
+pub struct Staging {
+    // Field order is drop order: the folder is removed before its lock is
+    // released, so that no other build takes it for stale while it goes.
+    dir: Option<tempfile::TempDir>,
+    _lock: fs::File,
+    target: Target,
+    /// The previous output, when there is one to compare with.
+    previous: Option<PathBuf>,
+    /// Folders already created inside the staging folder.
+    dirs: Mutex<HashSet<PathBuf>>,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+}
+
+impl Staging {
+    /// Creates the temporary folder beside `target`.
+    pub fn begin(target: &Target) -> Result<Staging, OutputError> {
+        fs::create_dir_all(&target.parent)
+            .map_err(|e| OutputError::io("cannot create", &target.parent, e))?;
+        interrupt::start_writing()?;
+        let dir = match tempfile::Builder::new()
+            .prefix(&target.temp_prefix("new"))
+            .tempdir_in(&target.parent)
+        {
+            Ok(d) => d,
+            Err(e) => {
+                interrupt::stop_writing();
+                return Err(OutputError::io(
+                    "cannot create a temporary folder in",
+                    &target.parent,
+                    e,
+                ));
+            }
+        };
+        let Some(lock) = lock_free(dir.path()) else {
+            interrupt::stop_writing();
+            return Err(OutputError::io(
+                "cannot lock",
+                dir.path(),
+                "another process holds it",
+            ));
+        };
+        let previous = target.path.is_dir().then(|| target.path.clone());
+        Ok(Staging {
+            dir: Some(dir),
+            _lock: lock,
+            target: target.clone(),
+            previous,
+            dirs: Mutex::new(HashSet::new()),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+        })
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.as_ref().map_or(Path::new(""), |d| d.path())
+    }
+
+    /// Where `rel` goes in the staging folder, its parent folders created,
+    /// and where it was in the previous output.
+    fn place(&self, rel: &str) -> Result<(PathBuf, Option<PathBuf>), OutputError> {
+        interrupt::check()?;
+        let rel = safe_relative(rel).ok_or_else(|| {
+            OutputError::Io(format!(
+                "refusing to write outside the output folder: {rel}"
+            ))
+        })?;
+        if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+            self.create_dirs(parent)?;
+        }
+        let previous = self.previous.as_ref().map(|p| p.join(&rel));
+        Ok((self.root().join(rel), previous))
+    }
+
+    /// Creates `rel` and its parents once each, 0755 whatever the umask.
+    fn create_dirs(&self, rel: &Path) -> Result<(), OutputError> {
+        let mut missing = Vec::new();
+        {
+            let dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+            for d in rel.ancestors().filter(|d| !d.as_os_str().is_empty()) {
+                if dirs.contains(d) {
+                    break;
+                }
+                missing.push(d.to_path_buf());
+            }
+        }
+        for d in missing.into_iter().rev() {
+            let full = self.root().join(&d);
+            match fs::create_dir(&full) {
+                Ok(()) => set_mode(&full, 0o755)?,
+                // Another thread made it first.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(OutputError::io("cannot create", &full, e)),
+            }
+            self.dirs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(d);
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` at `rel` (a plain relative path with `/`). Safe to call
+    /// from many threads at once; each path may be written once.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let (dest, previous) = self.place(rel)?;
+        if let Some(prev) = previous
+            && same_bytes(&prev, bytes.len() as u64, &mut &bytes[..])
+        {
+            return self.keep(&prev, &dest);
+        }
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&dest)
+            .map_err(|e| OutputError::io("cannot write", &dest, e))?;
+        file.write_all(bytes)
+            .map_err(|e| OutputError::io("cannot write", &dest, e))?;
+        set_file_mode(&file, &dest)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Copies the file `source` to `rel`.
+    pub fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
+        let (dest, previous) = self.place(rel)?;
+        if let Some(prev) = previous
+            && let Ok(meta) = fs::metadata(source)
+            && let Ok(mut src) = fs::File::open(source)
+            && same_bytes(&prev, meta.len(), &mut src)
+        {
+            return self.keep(&prev, &dest);
+        }
+        fs::copy(source, &dest).map_err(|e| OutputError::io("cannot copy", source, e))?;
+        set_mode(&dest, 0o644)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Keeps the previous output's file: a hard link (same inode, same
+    /// modification time), or a copy with its modification time where the
+    /// file system has no hard links.
+    fn keep(&self, prev: &Path, dest: &Path) -> Result<(), OutputError> {
+        if fs::hard_link(prev, dest).is_err() {
+            fs::copy(prev, dest).map_err(|e| OutputError::io("cannot copy", prev, e))?;
+            let modified = fs::metadata(prev)
+                .and_then(|m| m.modified())
+                .map_err(|e| OutputError::io("cannot read", prev, e))?;
+            let file = fs::File::options()
+                .write(true)
+                .open(dest)
+                .map_err(|e| OutputError::io("cannot write", dest, e))?;
+            file.set_modified(modified)
+                .map_err(|e| OutputError::io("cannot set the time of", dest, e))?;
+            set_file_mode(&file, dest)?;
+        }
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes the marker and swaps the staging folder in for the target:
+    /// the previous output is moved aside, the new one moved in, the old one
+    /// removed. On any failure the previous output is back in place.
+    pub fn finish(mut self, build: &str) -> Result<Outcome, OutputError> {
+        self.write(MARKER, marker(build).as_bytes())?;
+        let staged = self.root().to_path_buf();
+        set_mode(&staged, 0o755)?;
+        let target = self.target.clone();
+        let aside = interrupt::swapping(|| -> Result<Option<PathBuf>, OutputError> {
+            interrupt::check()?;
+            let aside = if target.path.exists() {
+                let aside = tempfile::Builder::new()
+                    .prefix(&target.temp_prefix("old"))
+                    .tempdir_in(&target.parent)
+                    .map_err(|e| {
+                        OutputError::io("cannot create a temporary folder in", &target.parent, e)
+                    })?
+                    .keep();
+                // Renaming a folder onto an empty one replaces it.
+                if let Err(e) = fs::rename(&target.path, &aside) {
+                    let _ = fs::remove_dir(&aside);
+                    return Err(OutputError::io("cannot move aside", &target.shown, e));
+                }
+                Some(aside)
+            } else {
+                None
+            };
+            if let Err(e) = fs::rename(&staged, &target.path) {
+                if let Some(aside) = &aside {
+                    let _ = fs::rename(aside, &target.path);
+                }
+                return Err(OutputError::io(
+                    "cannot move the new site into",
+                    &target.shown,
+                    e,
+                ));
+            }
+            Ok(aside)
+        })?;
+        // The staging folder is the output now: nothing for drop to remove.
+        if let Some(dir) = self.dir.take() {
+            let _ = dir.keep();
+        }
+        if let Some(aside) = aside {
+            remove_tree(&aside);
+        }
+        Ok(Outcome {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            remove_tree(dir.path());
+            drop(dir);
+        }
+        interrupt::stop_writing();
+    }
+}
+
+/// The marker's text: what wrote the folder, and what the next build does
+/// with it. Deterministic, so that an unchanged build keeps it too.
+fn marker(build: &str) -> String {
+    format!(
+        "tiendo {version}\n{build}\n\
+         This folder was written by `tiendo build`; the next build replaces it whole. Keep nothing else here.\n\
+         Thư mục này do `tiendo build` tạo; lần dựng sau sẽ thay toàn bộ. Đừng để tệp nào khác ở đây.\n",
+        version = env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Whether the file at `path` holds exactly the `len` bytes `new` reads.
+fn same_bytes(path: &Path, len: u64, new: &mut impl Read) -> bool {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != len {
+        return false;
+    }
+    let Ok(mut old) = fs::File::open(path) else {
+        return false;
+    };
+    let mut a = vec![0u8; 64 * 1024];
+    let mut b = vec![0u8; 64 * 1024];
+    loop {
+        let n = match old.read(&mut a) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            // Both at their end: `new` must be too.
+            return matches!(new.read(&mut b[..1]), Ok(0));
+        }
+        if new.read_exact(&mut b[..n]).is_err() || a[..n] != b[..n] {
+            return false;
+        }
+    }
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> Result<(), OutputError> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+        .map_err(|e| OutputError::io("cannot set permissions of", path, e))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_path: &Path, _mode: u32) -> Result<(), OutputError> {
+    Ok(())
+}
+
+/// A persisted temporary file would be private; a web server must read it.
+#[cfg(unix)]
+fn set_file_mode(file: &fs::File, path: &Path) -> Result<(), OutputError> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(fs::Permissions::from_mode(0o644))
+        .map_err(|e| OutputError::io("cannot set permissions of", path, e))
+}
+
+#[cfg(not(unix))]
+fn set_file_mode(_file: &fs::File, _path: &Path) -> Result<(), OutputError> {
+    Ok(())
+}
