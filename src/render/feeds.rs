@@ -12,6 +12,10 @@ use crate::text::fold;
 use icalendar::{Calendar, Component, EventLike, Property};
 use serde::Serialize;
 
+/// How many entries a feed carries, the newest: a feed reader wants what
+/// is new, and the whole history is in the open data (`/du-lieu/`).
+pub const FEED_ENTRIES: usize = 50;
+
 /// One Atom entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {

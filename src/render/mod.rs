@@ -435,8 +435,10 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
             feeds::calendar(m, fig, &tasks, &name, &r.origin, &r.base).into_bytes(),
         );
     }
-    // Feeds and the search index, per language.
+    // Feeds (the latest entries; events and articles come newest first)
+    // and the search index, per language.
     let events = crate::status::events(m, fig);
+    let latest = &events[..events.len().min(feeds::FEED_ENTRIES)];
     let host = feeds::host(&r.origin);
     for &lang in &r.langs {
         let v = r.views(lang);
@@ -461,6 +463,7 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
         let articles = r.articles.get(&lang).cloned().unwrap_or_default();
         let news: Vec<feeds::Entry> = articles
             .iter()
+            .take(feeds::FEED_ENTRIES)
             .map(|&i| {
                 let a = &m.articles[i];
                 feeds::Entry {
@@ -490,7 +493,7 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
                     format!("{} · {}", title, v.t.get("feed_changes")),
                     "bao-cao/",
                     "bao-cao/thay-doi.xml",
-                    feeds::event_entries(&v, &r.origin, &events),
+                    feeds::event_entries(&v, &r.origin, latest),
                 ),
             ),
         ];
@@ -498,6 +501,7 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
             let mine: Vec<crate::status::Event> = events
                 .iter()
                 .filter(|e| e.agency.as_deref() == Some(a.id.as_str()))
+                .take(feeds::FEED_ENTRIES)
                 .cloned()
                 .collect();
             let file = format!("co-quan/{}/thay-doi.xml", a.id);
