@@ -12,6 +12,7 @@ pub mod i18n;
 mod links;
 pub mod markdown;
 mod pages;
+pub mod search;
 pub mod views;
 
 use crate::diag::{Diagnostics, Loc};
@@ -535,11 +536,11 @@ fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics)
             }
         }
         let pages = r.pages.get(&lang).cloned().unwrap_or_default();
-        let index = feeds::search_index(&v, &articles, &pages);
-        site.files.insert(
-            format!("{}tim-kiem/chi-muc.json", lang.prefix()),
-            data::json_bytes(&index, false),
-        );
+        let index = search::search_index(&v, &articles, &pages);
+        for (file, bytes) in search::search_files(&index) {
+            site.files
+                .insert(format!("{}tim-kiem/{file}", lang.prefix()), bytes);
+        }
     }
     let html: Vec<&String> = site
         .files
