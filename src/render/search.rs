@@ -28,8 +28,10 @@ use std::fmt::Write as _;
 /// About how large a word chunk grows before the next one starts (a word
 /// whose list of entries is larger gets a chunk of its own).
 pub const CHUNK_BYTES: usize = 16_000;
-/// Entries per entry file: a result page of 50 shows a handful of files.
-pub const ENTRIES_PER_FILE: usize = 40;
+/// Entries per entry file. The 50 results a query shows are scattered
+/// over the index: small files keep what they fetch small (about 1.5 KB
+/// each).
+pub const ENTRIES_PER_FILE: usize = 16;
 /// Words of an article's or page's body indexed beyond its title, summary
 /// and headings: enough to find it by its opening, while the chunks of the
 /// common words stay small at national scale.
@@ -55,12 +57,20 @@ pub struct IndexEntry {
     pub f: String,
 }
 
-/// What search compares: `fold`, then anything but letters, digits and
-/// spaces dropped ("Sở KH&CN" -> "so khcn"). search.js does the same to
-/// the query.
+/// What search compares: `fold`, then dashes made spaces ("nhiem-vu-12"
+/// is three words, so ids and "COVID-19" are found by their parts) and
+/// anything else but letters, digits and spaces dropped ("Sở KH&CN" ->
+/// "so khcn"). search.js does the same to the query.
 pub fn search_fold(s: &str) -> String {
     let folded: String = fold(s)
         .chars()
+        .map(|c| {
+            if matches!(c, '-' | '‐' | '–' | '—') {
+                ' '
+            } else {
+                c
+            }
+        })
         .filter(|c| c.is_alphanumeric() || c.is_whitespace())
         .collect();
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -267,10 +277,33 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
     if !chunk.is_empty() {
         flush(&mut chunk, &first, &last, &mut files);
     }
+    // Rows are [link, title, kind number, status code, text]: kinds and
+    // status labels are said once, in the manifest; a task's text is its
+    // status label, so it is left out; empty fields at the end too.
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut statuses: BTreeMap<&str, &str> = BTreeMap::new();
+    for e in entries {
+        if !kinds.contains(&e.k.as_str()) {
+            kinds.push(&e.k);
+        }
+        if !e.c.is_empty() {
+            statuses.insert(&e.c, &e.s);
+        }
+    }
     for (n, part) in entries.chunks(ENTRIES_PER_FILE).enumerate() {
-        let rows: Vec<[&str; 5]> = part
+        let rows: Vec<Vec<serde_json::Value>> = part
             .iter()
-            .map(|e| [e.u.as_str(), &e.t, &e.k, &e.c, &e.s])
+            .map(|e| {
+                let kind = kinds.iter().position(|k| *k == e.k).unwrap_or(0);
+                let mut row = vec![e.u.as_str().into(), e.t.as_str().into(), kind.into()];
+                if !e.c.is_empty() {
+                    row.push(e.c.as_str().into());
+                } else if !e.s.is_empty() {
+                    row.push("".into());
+                    row.push(e.s.as_str().into());
+                }
+                row
+            })
             .collect();
         files.push((
             format!("muc/{n}.json"),
@@ -290,6 +323,8 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
         entries: entries.len(),
         per_file: ENTRIES_PER_FILE,
         prefix: MIN_PREFIX,
+        kinds,
+        statuses,
         chunks: ranges,
     };
     files.insert(
@@ -303,11 +338,13 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
 }
 
 #[derive(serde::Serialize)]
-struct Manifest {
+struct Manifest<'a> {
     v: String,
     entries: usize,
     per_file: usize,
     prefix: usize,
+    kinds: Vec<&'a str>,
+    statuses: BTreeMap<&'a str, &'a str>,
     chunks: Vec<(String, String)>,
 }
 
@@ -382,6 +419,7 @@ mod tests {
         assert_eq!(search_fold("Sở KH&CN"), "so khcn");
         assert_eq!(search_fold("Đăng ký"), "dang ky");
         assert_eq!(search_fold("  Côn Sơn - Kiếp Bạc "), "con son kiep bac");
+        assert_eq!(search_fold("nhiem-vu-12 COVID–19"), "nhiem vu 12 covid 19");
     }
 
     #[test]
@@ -457,12 +495,14 @@ mod tests {
             })
             .unwrap();
         assert!(String::from_utf8_lossy(bytes).contains("\"chung\":[\"\",\"0+2bb\"]"));
-        // Entry files: 40 entries each, link first.
-        let rows: Vec<[String; 5]> =
+        // Entry files: link, title, kind as a number into the manifest's.
+        let rows: Vec<serde_json::Value> =
             serde_json::from_slice(&files.iter().find(|(p, _)| p == "muc/1.json").unwrap().1)
                 .unwrap();
         assert_eq!(rows.len(), ENTRIES_PER_FILE);
         assert_eq!(rows[0][1], format!("Việc số {ENTRIES_PER_FILE}"));
+        assert_eq!(rows[0][2], 0);
+        assert_eq!(manifest["kinds"][0], "Nhiệm vụ");
     }
 
     #[test]

@@ -34,6 +34,7 @@ test('folding agrees with the Rust side', () => {
   assert.strictEqual(fold('Chuyển đổi số'), 'chuyen doi so');
   assert.strictEqual(fold('Sở KH&CN'), 'so khcn');
   assert.strictEqual(fold('Đăng ký'), 'dang ky');
+  assert.strictEqual(fold('nhiem-vu-12 COVID–19'), 'nhiem vu 12 covid 19');
   // Decomposed input (from macOS or Word) folds the same.
   assert.strictEqual(fold('Chuyển đổi số'.normalize('NFD')), 'chuyen doi so');
 });
@@ -70,6 +71,13 @@ test('"dang" finds "Đăng", and a word is found by its start', async () => {
   assert.ok(found.some((e) => e.u === '/tin-tuc/binh-dan-hoc-vu-so/'), JSON.stringify(found.map((e) => e.t)));
   const start = await search('chuye');
   assert.ok(start.some((e) => e.u === '/nhiem-vu/chuyen-muc-chuyen-doi-so/'));
+});
+
+test('an id is found by its parts, typed with or without dashes', async () => {
+  for (const q of ['benh-an-dien-tu', 'benh an dien tu']) {
+    const found = await search(q);
+    assert.strictEqual(found[0].u, '/nhiem-vu/benh-an-dien-tu/', q);
+  }
 });
 
 test('results carry kind, status and link', async () => {

@@ -7,11 +7,11 @@
 (function (root) {
   'use strict';
 
-  /* Lower case, no diacritics, đ -> d, letters, digits and single spaces:
-     the same as search_fold in src/render/search.rs. */
+  /* Lower case, no diacritics, đ -> d, dashes as spaces, letters, digits
+     and single spaces: the same as search_fold in src/render/search.rs. */
   function fold(s) {
     return String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd')
-      .toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, '').split(/\s+/).filter(Boolean).join(' ');
+      .toLowerCase().replace(/[-\u2010\u2013\u2014]/g, ' ').replace(/[^\p{L}\p{N}\s]/gu, '').split(/\s+/).filter(Boolean).join(' ');
   }
 
   /* Entry numbers from their short form: comma-separated runs, each the
@@ -104,7 +104,8 @@
             files.forEach(function (n, i) { byFile[n] = rows[i]; });
             found.forEach(function (f) {
               var r = byFile[Math.floor(f.id / per)][f.id % per];
-              f.entry = { u: r[0], t: r[1], k: r[2], c: r[3], s: r[4] };
+              var c = r[3] || '';
+              f.entry = { u: r[0], t: r[1], k: manifest.kinds[r[2]], c: c, s: r[4] || (c ? manifest.statuses[c] : '') };
               if ((' ' + fold(r[1]) + ' ').indexOf(' ' + q + ' ') !== -1) { f.score += 4; }
             });
             found.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
