@@ -246,3 +246,73 @@ fn feeds_sitemap_robots_and_404() {
         "<link rel=\"canonical\" href=\"https://tiendo.example.gov.vn/nhiem-vu/ioc-soc/\">"
     ));
 }
+
+/// Feeds carry the latest 50 entries, newest first; calendars stay
+/// complete. A site with 60 articles, 55 missed deadlines and 60 open tasks.
+#[test]
+fn feeds_keep_the_latest_entries_and_calendars_every_task() {
+    let mut plan =
+        std::fs::read_to_string(fixture("minimal").join("content/plans/ke-hoach.yaml")).unwrap();
+    let mut dated = Vec::new();
+    for (month, days) in [(3, 31), (4, 24), (6, 30), (7, 30)] {
+        for day in 1..=days {
+            let id = format!("viec-{month}-{day}");
+            plan.push_str(&format!(
+                "  - id: {id}\n    title: Việc {day}/{month}\n    lead: so-hai\n    deadline: 2025-{month:02}-{day:02}\n    result: Xong\n    responsible: Giám đốc\n"
+            ));
+            dated.push(id);
+        }
+    }
+    let mut files: Vec<(String, Vec<u8>)> =
+        vec![("content/plans/ke-hoach.yaml".into(), plan.into_bytes())];
+    for n in 0..60 {
+        let date = tiendo::date::Date::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(n);
+        files.push((
+            format!("content/news/tin-{n}.md"),
+            format!("---\ntitle: Tin số {n}\ndate: {date}\n---\nNội dung.\n").into_bytes(),
+        ));
+    }
+    let refs: Vec<(&str, Option<&[u8]>)> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), Some(b.as_slice())))
+        .collect();
+    let dir = site_with(&refs);
+    let out = dir.path().join("out");
+    let run = tiendo(&["build", "--output", out.to_str().unwrap()], dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    let news = read("atom.xml");
+    assert_eq!(news.matches("<entry>").count(), 50);
+    assert!(
+        news.contains("<title>Tin số 59</title>"),
+        "the newest is there"
+    );
+    assert!(
+        !news.contains("<title>Tin số 9</title>"),
+        "the oldest are not"
+    );
+    let first = news.find("Tin số 59").unwrap();
+    assert!(first < news.find("Tin số 58").unwrap(), "newest first");
+    for feed in [
+        "bao-cao/thay-doi.xml",
+        "co-quan/so-hai/thay-doi.xml",
+        "en/bao-cao/thay-doi.xml",
+    ] {
+        let xml = read(feed);
+        assert_eq!(xml.matches("<entry>").count(), 50, "{feed}");
+        assert!(
+            xml.contains("viec-4-24/2025-04-25"),
+            "{feed}: the latest missed deadline"
+        );
+        assert!(
+            !xml.contains("viec-3-1/"),
+            "{feed}: the oldest are left to the open data"
+        );
+    }
+    for ics in ["han-chot.ics", "co-quan/so-hai/han-chot.ics"] {
+        let cal = read(ics);
+        for id in &dated {
+            assert!(cal.contains(&format!("UID:{id}@")), "{ics} lists {id}");
+        }
+    }
+}

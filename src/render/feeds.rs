@@ -1,17 +1,20 @@
 //! Files for other people's software: Atom feeds (news; status changes,
 //! site-wide and per agency), iCalendar deadline calendars (site-wide, per
-//! agency, per working group), the search index, `sitemap.xml` and
-//! `robots.txt`. Everything is dated from the as-of date, never the clock,
-//! so builds stay byte-identical. Pure.
+//! agency, per working group), `sitemap.xml` and `robots.txt`. Everything
+//! is dated from the as-of date, never the clock, so builds stay
+//! byte-identical. Pure.
 
 use super::views::Views;
 use crate::date::{Date, fmt_date};
 use crate::model::Model;
 use crate::route::Route;
 use crate::status::{Event, EventKind, Figures};
-use crate::text::fold;
 use icalendar::{Calendar, Component, EventLike, Property};
 use serde::Serialize;
+
+/// How many entries a feed carries, the newest: a feed reader wants what
+/// is new, and the whole history is in the open data (`/du-lieu/`).
+pub const FEED_ENTRIES: usize = 50;
 
 /// One Atom entry.
 #[derive(Debug, Clone, Serialize)]
@@ -176,150 +179,6 @@ pub fn calendar(
     cal.done().to_string()
 }
 
-/// One search result candidate.
-#[derive(Debug, Clone, Serialize)]
-pub struct IndexEntry {
-    /// Kind of thing, in words.
-    pub k: String,
-    /// Title as shown.
-    pub t: String,
-    /// Link.
-    pub u: String,
-    /// Status code and label, for tasks.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub c: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub s: String,
-    /// Folded text searched: lower case, no diacritics, đ -> d, letters,
-    /// digits and spaces only.
-    pub f: String,
-}
-
-/// What search compares: `fold`, then anything but letters, digits and
-/// spaces dropped ("Sở KH&CN" -> "so khcn"). tiendo.js does the same to
-/// the query.
-pub fn search_fold(s: &str) -> String {
-    let folded: String = fold(s)
-        .chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<IndexEntry> {
-    let m = v.model;
-    let mut out = Vec::new();
-    for (t, s) in m.tasks.iter().zip(&v.fig.tasks) {
-        let title = v.task_title(t);
-        let lead = s.lead_on.as_deref().and_then(|l| m.agency(l));
-        let text = [
-            title,
-            t.reference.as_deref().unwrap_or(""),
-            &t.id,
-            lead.map_or("", |a| a.name.as_str()),
-            lead.and_then(|a| a.short.as_deref()).unwrap_or(""),
-            t.result.as_deref().unwrap_or(""),
-            &t.tags.join(" "),
-        ]
-        .join(" ");
-        out.push(IndexEntry {
-            k: v.t.get("kind_task").to_string(),
-            t: title.to_string(),
-            u: v.task_url(&t.id),
-            c: s.status.code().to_string(),
-            s: v.lang.status(s.status).to_string(),
-            f: search_fold(&text),
-        });
-    }
-    for a in &m.agencies {
-        let text = [
-            a.name.as_str(),
-            a.short.as_deref().unwrap_or(""),
-            a.name_en.as_deref().unwrap_or(""),
-            &a.id,
-        ]
-        .join(" ");
-        let name = v.agency_name(a);
-        out.push(IndexEntry {
-            k: v.t.get("kind_agency").to_string(),
-            t: match a.short.as_deref() {
-                Some(short) if short != name => format!("{name} ({short})"),
-                _ => name.to_string(),
-            },
-            u: v.agency_url(&a.id),
-            c: String::new(),
-            s: String::new(),
-            f: search_fold(&text),
-        });
-    }
-    for k in &m.kpis {
-        out.push(IndexEntry {
-            k: v.t.get("kind_kpi").to_string(),
-            t: v.kpi_name(k).to_string(),
-            u: v.kpi_url(&k.id),
-            c: String::new(),
-            s: String::new(),
-            f: search_fold(&format!(
-                "{} {} {}",
-                k.name,
-                k.name_en.as_deref().unwrap_or(""),
-                k.id
-            )),
-        });
-    }
-    for &i in articles {
-        let a = &m.articles[i];
-        out.push(IndexEntry {
-            k: v.t.get("kind_news").to_string(),
-            t: a.title.clone(),
-            u: v.route(&Route::Article(&a.slug)),
-            c: String::new(),
-            s: fmt_date(a.date),
-            f: search_fold(&format!(
-                "{} {} {} {}",
-                a.title,
-                a.summary.as_deref().unwrap_or(""),
-                a.tags.join(" "),
-                body_text(&a.body)
-            )),
-        });
-    }
-    for &i in pages {
-        let p = &m.pages[i];
-        out.push(IndexEntry {
-            k: v.t.get("kind_page").to_string(),
-            t: p.title.clone(),
-            u: v.route(&Route::Page(&p.slug)),
-            c: String::new(),
-            s: String::new(),
-            f: search_fold(&format!(
-                "{} {} {}",
-                p.title,
-                p.description.as_deref().unwrap_or(""),
-                body_text(&p.body)
-            )),
-        });
-    }
-    out
-}
-
-/// The words of a Markdown text, without markup, and at most a few
-/// thousand characters: enough to find an article by what it says.
-fn body_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
-    let mut out = String::new();
-    for e in Parser::new(markdown) {
-        if let Event::Text(t) | Event::Code(t) = e {
-            out.push_str(&t);
-            out.push(' ');
-        }
-        if out.len() > 4000 {
-            break;
-        }
-    }
-    out
-}
-
 /// `sitemap.xml` for the HTML pages among `paths`.
 pub fn sitemap<'a>(
     paths: impl Iterator<Item = &'a String>,
@@ -354,14 +213,6 @@ pub fn robots(origin: &str, base: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn search_folding_matches_what_citizens_type() {
-        assert_eq!(search_fold("Chuyển đổi số"), "chuyen doi so");
-        assert_eq!(search_fold("Sở KH&CN"), "so khcn");
-        assert_eq!(search_fold("Đăng ký"), "dang ky");
-        assert_eq!(search_fold("  Côn Sơn - Kiếp Bạc "), "con son kiep bac");
-    }
 
     #[test]
     fn hosts_and_tags() {

@@ -4,7 +4,7 @@
 //! and robots.txt, added to the rendered site; paths from the route table.
 
 use super::i18n::Lang;
-use super::{RenderedSite, Renderer, data, feeds, template_error};
+use super::{RenderedSite, Renderer, data, feeds, search, template_error};
 use crate::diag::{Diagnostics, Loc};
 use crate::route::Route;
 use std::sync::Arc;
@@ -77,6 +77,9 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
 fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &mut Diagnostics) {
     let (m, fig, s) = (r.model, r.fig, r.model.site());
     let events = &fig.events;
+    // Feeds carry the latest entries (events and articles come newest
+    // first); the whole history is in the open data.
+    let latest = &events[..events.len().min(feeds::FEED_ENTRIES)];
     let host = feeds::host(&r.origin);
     let v = r.views(lang);
     let title = lang.pick(&s.title, s.title_en.as_deref());
@@ -100,6 +103,7 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
     let articles = r.articles.get(&lang).cloned().unwrap_or_default();
     let news: Vec<feeds::Entry> = articles
         .iter()
+        .take(feeds::FEED_ENTRIES)
         .map(|&i| {
             let a = &m.articles[i];
             feeds::Entry {
@@ -129,7 +133,7 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
                 format!("{} · {}", title, v.t.get("feed_changes")),
                 Route::Reports,
                 &Route::ChangesFeed,
-                feeds::event_entries(&v, &r.origin, &events),
+                feeds::event_entries(&v, &r.origin, latest),
             ),
         ),
     ];
@@ -137,6 +141,7 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
         let mine: Vec<crate::status::Event> = events
             .iter()
             .filter(|e| e.agency.as_deref() == Some(a.id.as_str()))
+            .take(feeds::FEED_ENTRIES)
             .cloned()
             .collect();
         let file = Route::AgencyFeed(&a.id);
@@ -170,11 +175,13 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
         }
     }
     let pages = r.pages.get(&lang).cloned().unwrap_or_default();
-    let index = feeds::search_index(&v, &articles, &pages);
-    site.files.insert(
-        format!("{}{}", lang.prefix(), Route::SearchIndex.file()),
-        data::json_bytes(&index, false),
-    );
+    let index = search::search_index(&v, &articles, &pages);
+    let dir = Route::SearchIndex.file();
+    let dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+    for (file, bytes) in search::search_files(&index) {
+        site.files
+            .insert(format!("{}{dir}/{file}", lang.prefix()), bytes);
+    }
 }
 
 /// sitemap.xml (every HTML page) and robots.txt.

@@ -16,6 +16,7 @@ mod links;
 mod machine;
 pub mod markdown;
 mod pages;
+pub mod search;
 pub mod views;
 
 use crate::diag::{Diagnostics, Loc};

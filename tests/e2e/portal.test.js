@@ -177,11 +177,23 @@ test('search finds text typed without diacritics', async () => {
   ];
   for (const [query, expected] of cases) {
     const { page, problems } = await open(`${origin}/tim-kiem/`);
+    // The index is fetched in parts: the manifest, then a query's chunks
+    // and entries, each versioned.
+    const fetched = [];
+    page.on('response', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/tim-kiem/') && url.pathname !== '/tim-kiem/') {
+        fetched.push(`${r.status()} ${url.pathname}${url.search}`);
+      }
+    });
     await page.fill('#q', query);
     await page.waitForSelector('.results li');
     const titles = await page.$$eval('.results li a', (as) => as.map((a) => a.textContent));
     assert.ok(titles.includes(expected), `${query}: ${titles.join(' | ')}`);
     assert.deepStrictEqual(problems, []);
+    assert.strictEqual(fetched[0], '200 /tim-kiem/chi-muc.json', fetched.join(', '));
+    assert.ok(fetched.length > 2 && fetched.slice(1).every((f) => /^200 \/tim-kiem\/(tu|muc)\/\d+\.json\?v=[0-9a-f]{16}$/.test(f)),
+      fetched.join(', '));
     await page.close();
   }
   // A link with ?q= opens with the results.

@@ -1,0 +1,145 @@
+"""The benchmark of issue 14, run by hand (bench/run), not in CI.
+
+1. The national-scale portal (generate.py national): build time with the
+   build's own stage timings, peak memory, the largest HTML pages, the feeds
+   and the bytes a phone fetches to search.
+2. The same 10,000 articles built by tiendo and by Hugo (generate.py news),
+   runs alternating, medians and the ratio tiendo / Hugo for wall time and
+   peak memory.
+
+Environment: TIENDO (binary), HUGO (binary), RUNS (default 5), WORK (folder,
+default target/bench), SKIP_NATIONAL=1 or SKIP_NEWS=1 to run one half.
+"""
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+repo = Path(__file__).resolve().parent.parent
+tiendo = os.environ.get("TIENDO", str(repo / "target" / "release" / "tiendo"))
+hugo = os.environ.get("HUGO", "")
+runs = int(os.environ.get("RUNS", 5))
+work = Path(os.environ.get("WORK", repo / "target" / "bench"))
+MB = 1e6
+
+
+def timed(cmd):
+    """Wall seconds, peak resident memory (MB) and CPU seconds (user and
+    system; steadier than wall time on a shared machine) of one run, by GNU
+    time."""
+    res = subprocess.run(["/usr/bin/time", "-f", "@@ %e %M %U %S"] + cmd, capture_output=True, text=True)
+    if res.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed:\n{res.stderr[-3000:]}")
+    line = [l for l in res.stderr.splitlines() if l.startswith("@@ ")][-1]
+    _, wall, kb, user, system = line.split()
+    return float(wall), int(kb) / 1024, float(user) + float(system), res.stdout
+
+
+def largest(out, pattern="*.html", n=3):
+    files = sorted(((p.stat().st_size, p) for p in out.rglob(pattern)), reverse=True)
+    return [(size, "/" + str(p.relative_to(out)).removesuffix("index.html")) for size, p in files[:n]]
+
+
+def search_bytes(out, queries):
+    """Bytes the search page fetches for each query: the index files the
+    search script asks for (bench/search-bytes.js), or the one old index."""
+    res = subprocess.run(
+        ["node", str(repo / "bench" / "search-bytes.js"), str(out)] + queries,
+        capture_output=True, text=True,
+    )
+    if res.returncode == 0:
+        return json.loads(res.stdout)
+    old = out / "tim-kiem" / "chi-muc.json"
+    if old.exists():
+        return {q: {"bytes": old.stat().st_size, "files": 1} for q in queries}
+    sys.exit(f"bench: search-bytes.js failed:\n{res.stderr}")
+
+
+def fresh(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def kb(n):
+    return f"{n / 1000:,.0f} KB"
+
+
+def national():
+    site = work / "national"
+    if not (site / "content").exists():
+        subprocess.run([sys.executable, str(repo / "bench" / "generate.py"), "national", str(site)], check=True)
+    size = sum(p.stat().st_size for p in (site / "content").rglob("*") if p.is_file())
+    out = work / "national-out"
+    fresh(out)
+    wall, peak, cpu, stdout = timed([tiendo, "build", "--root", str(site), "--output", str(out)])
+    stages = stdout.strip().splitlines()[-1] if stdout.strip() else ""
+    print(f"\n## National scale ({size / MB:.0f} MB of content)\n")
+    print(stages)
+    big = largest(out)
+    feeds = {f: (out / f).stat().st_size for f in ["atom.xml", "bao-cao/thay-doi.xml"] if (out / f).exists()}
+    queries = ["chuyen doi so", "dich vu cong truc tuyen", "hai duong", "nhiem vu 12345"]
+    search = search_bytes(out, queries)
+    worst = max(v["bytes"] for v in search.values())
+    print()
+    print("| measure | value | target |")
+    print("| --- | --- | --- |")
+    print(f"| build time | {wall:.1f} s wall, {cpu:.1f} s CPU | under 10 s |")
+    print(f"| peak memory | {peak:,.0f} MB | under 1,000 MB |")
+    print(f"| largest HTML pages | {', '.join(f'{p} {kb(s)}' for s, p in big)} | under 500 KB |")
+    print(f"| search, bytes fetched per query (worst of {len(queries)}) | {kb(worst)} | under 300 KB |")
+    print(f"| feeds | {', '.join(f'{f} {kb(s)}' for f, s in feeds.items())} | latest 50 entries |")
+    print()
+    for q, v in search.items():
+        print(f"search \"{q}\": {kb(v['bytes'])} in {v['files']} files, {v.get('results', '?')} results")
+    fresh(out)
+
+
+def news():
+    site, hsite = work / "news", work / "news-hugo"
+    if not (site / "content").exists():
+        subprocess.run([sys.executable, str(repo / "bench" / "generate.py"), "news", str(site), str(hsite)], check=True)
+    out, hout = work / "news-out", work / "news-hugo-out"
+    t, h = [], []
+    for i in range(runs):
+        fresh(out)
+        t.append(timed([tiendo, "build", "--root", str(site), "--output", str(out)])[:3])
+        fresh(hout)
+        h.append(timed([hugo, "--quiet", "--source", str(hsite), "--destination", str(hout)])[:3])
+        print(f"run {i + 1}: tiendo {t[-1][0]:.2f} s {t[-1][1]:.0f} MB, hugo {h[-1][0]:.2f} s {h[-1][1]:.0f} MB",
+              file=sys.stderr)
+    tw, tm = statistics.median(x[0] for x in t), statistics.median(x[1] for x in t)
+    hw, hm = statistics.median(x[0] for x in h), statistics.median(x[1] for x in h)
+    tc, hc = statistics.median(x[2] for x in t), statistics.median(x[2] for x in h)
+    count = lambda d: sum(1 for _ in d.rglob("*.html"))
+    version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1].split("-")[0]
+    articles = sum(1 for _ in (site / "content" / "news").glob("*.md"))
+    print(f"\n## {articles:,} articles: tiendo and Hugo {version}, {runs} alternating runs, medians\n")
+    print("| | tiendo | Hugo | tiendo / Hugo | target |")
+    print("| --- | --- | --- | --- | --- |")
+    print(f"| wall time | {tw:.2f} s | {hw:.2f} s | {tw / hw:.2f} | at most 0.50 |")
+    print(f"| CPU time (user + system) | {tc:.2f} s | {hc:.2f} s | {tc / hc:.2f} | |")
+    print(f"| peak memory | {tm:,.0f} MB | {hm:,.0f} MB | {tm / hm:.2f} | at most 0.33 |")
+    print(f"| HTML pages | {count(out):,} | {count(hout):,} | | |")
+    print()
+    print(f"wall times: tiendo {', '.join(f'{x[0]:.2f}' for x in t)}; hugo {', '.join(f'{x[0]:.2f}' for x in h)}")
+    search = search_bytes(out, ["chuyen doi so", "ha tang mang"])
+    for q, v in search.items():
+        print(f"search \"{q}\": {kb(v['bytes'])} in {v['files']} files, {v.get('results', '?')} results")
+    big = largest(out, n=1)[0]
+    print(f"largest HTML page: {big[1]} {kb(big[0])}")
+    fresh(out)
+    fresh(hout)
+
+
+if __name__ == "__main__":
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"tiendo {tiendo}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
+    if not os.environ.get("SKIP_NATIONAL"):
+        national()
+    if not os.environ.get("SKIP_NEWS"):
+        news()
+    print(f"\nload average {os.getloadavg()[0]:.1f} at the end (other work on the machine slows wall times)")
