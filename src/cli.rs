@@ -36,6 +36,33 @@ pub enum Command {
         /// Include articles marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// No progress bar, only the plain lines.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Preview the portal on this computer: build in memory, serve, rebuild
+    /// and reload the browser on every change. Never writes output/.
+    Serve {
+        /// The site folder, which holds content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on; 0 takes a free one.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on; another than 127.0.0.1 makes the
+        /// preview reachable from other computers.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Compute every status as of this date.
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<Date>,
+        /// Include articles marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Print a shell completion script: tiendo completions bash > ~/.local/share/bash-completion/completions/tiendo
+    Completions {
+        shell: clap_complete::Shell,
     },
     /// Create a new, empty site (content/ with examples) for another province.
     Init {
@@ -71,6 +98,7 @@ impl Command {
                 as_of,
                 base_url,
                 drafts,
+                ..
             } => Options {
                 root: root.clone(),
                 output: output.clone(),
@@ -81,6 +109,27 @@ impl Command {
             },
             Command::Init { dir } => Options {
                 root: dir.clone(),
+                output: None,
+                as_of: None,
+                fallback_date,
+                base_url: None,
+                drafts: false,
+            },
+            Command::Serve {
+                root,
+                as_of,
+                drafts,
+                ..
+            } => Options {
+                root: root.clone(),
+                output: None,
+                as_of: *as_of,
+                fallback_date,
+                base_url: None,
+                drafts: *drafts,
+            },
+            Command::Completions { .. } => Options {
+                root: PathBuf::from("."),
                 output: None,
                 as_of: None,
                 fallback_date,

@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod status;
 pub mod text;
 pub mod theme;
@@ -62,6 +63,21 @@ pub struct Summary {
     pub overdue: Vec<(String, String, String, i64)>,
     /// (agency id, months missing as YYYY-MM).
     pub missing_reports: Vec<(String, Vec<String>)>,
+    /// The reports due next, if any agency owes one.
+    pub next_reports: Option<NextReports>,
+}
+
+/// The coming period's reports: the first month whose report day falls
+/// after the as-of date, and the agencies that owe it and have not yet
+/// submitted it.
+#[derive(Debug, Clone)]
+pub struct NextReports {
+    /// YYYY-MM.
+    pub period: String,
+    pub due: Date,
+    pub days_left: i64,
+    /// (agency id, agency name), by id.
+    pub agencies: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -73,16 +89,18 @@ pub struct Report {
     pub files_written: usize,
 }
 
-struct Clock {
+struct Clock<'a> {
     timings: Timings,
     start: Instant,
+    on_lap: &'a dyn Fn(&'static str),
 }
 
-impl Clock {
+impl Clock<'_> {
     fn new() -> Self {
         Clock {
             timings: Vec::new(),
             start: Instant::now(),
+            on_lap: &|_| {},
         }
     }
 
@@ -90,6 +108,7 @@ impl Clock {
         let now = Instant::now();
         self.timings.push((name, now - self.start));
         self.start = now;
+        (self.on_lap)(name);
     }
 }
 
@@ -154,7 +173,38 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
             .into_iter()
             .map(|(a, ps)| (a.to_string(), ps.iter().map(|p| p.key()).collect()))
             .collect(),
+        next_reports: None,
     }
+}
+
+/// Who owes the coming period's report. The status stage decides which
+/// agencies owe a month once its report day is reached; computing the
+/// figures as of that day applies the very same rule, and a duty counts as
+/// met only by a report submitted by the real as-of date.
+fn next_reports(m: &model::Model, as_of: Date) -> Option<NextReports> {
+    let mut period = date::Period::of(as_of);
+    let day = m.site().report_day;
+    if period.report_day(day) <= as_of {
+        period = period.next();
+    }
+    let due = period.report_day(day);
+    let ahead = status::compute(m, due);
+    let agencies: Vec<(String, String)> = ahead
+        .months
+        .get(&period)?
+        .iter()
+        .filter(|d| d.report.is_none_or(|i| m.reports[i].submitted > as_of))
+        .map(|d| {
+            let name = m.agency(&d.agency).map(|a| a.name.clone()).unwrap_or_default();
+            (d.agency.clone(), name)
+        })
+        .collect();
+    (!agencies.is_empty()).then(|| NextReports {
+        period: period.key(),
+        due,
+        days_left: (due - as_of).num_days(),
+        agencies,
+    })
 }
 
 /// Load and model, shared by `check` and `build`.
@@ -187,7 +237,9 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
         let fig = status::compute(&m, as_of(opts, &m));
         clock.lap("status");
         progress_warnings(&m, &fig, &mut diags);
-        summary_out = Some(summary(&m, &fig));
+        let mut s = summary(&m, &fig);
+        s.next_reports = next_reports(&m, fig.as_of);
+        summary_out = Some(s);
     }
     Ok(Report {
         diagnostics: diags.sorted(),
@@ -197,30 +249,51 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     })
 }
 
-/// `tiendo build`: the whole pipeline; the output is replaced only when
-/// every stage succeeded.
-pub fn build(opts: &Options) -> Result<Report, Failure> {
-    let mut clock = Clock::new();
-    let mut diags = Diagnostics::new();
-    let m = load_model(opts, &mut clock, &mut diags)?;
+/// Load, model, status and render: the site in memory, nothing written.
+fn render_site(
+    opts: &Options,
+    clock: &mut Clock,
+    diags: &mut Diagnostics,
+) -> Result<(model::Model, render::RenderedSite, Summary), Failure> {
+    let m = load_model(opts, clock, diags)?;
     if diags.has_errors() {
-        return Err(Failure::Content(diags.sorted()));
+        return Err(Failure::Content(std::mem::take(diags).sorted()));
     }
     let fig = status::compute(&m, as_of(opts, &m));
     clock.lap("status");
-    progress_warnings(&m, &fig, &mut diags);
+    progress_warnings(&m, &fig, diags);
     let site = render::render(
         &m,
         &fig,
         &render::RenderOptions {
             base_url: opts.base_url.clone(),
         },
-        &mut diags,
+        diags,
     );
     clock.lap("render");
     if diags.has_errors() {
-        return Err(Failure::Content(diags.sorted()));
+        return Err(Failure::Content(std::mem::take(diags).sorted()));
     }
+    let summary = summary(&m, &fig);
+    Ok((m, site, summary))
+}
+
+/// The stages [`build_with_progress`] reports, in order.
+pub const BUILD_STAGES: [&str; 5] = ["load", "model", "status", "render", "output"];
+
+/// `tiendo build`: the whole pipeline; the output is replaced only when
+/// every stage succeeded.
+pub fn build(opts: &Options) -> Result<Report, Failure> {
+    build_with_progress(opts, &|_| {})
+}
+
+/// [`build`], calling `on_stage` with each of [`BUILD_STAGES`] as it ends,
+/// so that the binary can show progress.
+pub fn build_with_progress(opts: &Options, on_stage: &dyn Fn(&'static str)) -> Result<Report, Failure> {
+    let mut clock = Clock::new();
+    clock.on_lap = on_stage;
+    let mut diags = Diagnostics::new();
+    let (m, site, summary) = render_site(opts, &mut clock, &mut diags)?;
     let target = opts
         .output
         .clone()
@@ -239,9 +312,33 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let files_written = site.files.len() + m.static_files.len();
     Ok(Report {
         diagnostics: diags.sorted(),
-        summary: Some(summary(&m, &fig)),
+        summary: Some(summary),
         timings: clock.timings,
         files_written,
+    })
+}
+
+/// A site built in memory by [`preview`].
+#[derive(Debug)]
+pub struct Preview {
+    pub site: render::RenderedSite,
+    /// Files copied as they are (the site's `static/`), read from disk when asked for.
+    pub static_files: Vec<load::StaticFile>,
+    /// Warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+/// `tiendo serve`'s build: every stage but output, so nothing is written.
+pub fn preview(opts: &Options) -> Result<Preview, Failure> {
+    let mut clock = Clock::new();
+    let mut diags = Diagnostics::new();
+    let (m, site, _) = render_site(opts, &mut clock, &mut diags)?;
+    Ok(Preview {
+        site,
+        static_files: m.static_files,
+        diagnostics: diags.sorted(),
+        timings: clock.timings,
     })
 }
 

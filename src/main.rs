@@ -2,13 +2,19 @@
 //! diagnostics and summary, exit 0 (success), 1 (content errors) or
 //! 2 (usage or I/O errors).
 
-use clap::Parser;
-use std::io::Write;
+use clap::{CommandFactory, Parser};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 use tiendo::cli::{Cli, Command};
 use tiendo::date::{Date, fmt_date};
 use tiendo::diag::{Diagnostic, Severity};
+use tiendo::serve::ServeEvent;
 use tiendo::{Failure, Report, Summary};
+
+/// A build shorter than this shows no progress bar at all.
+const PROGRESS_AFTER: Duration = Duration::from_millis(300);
 
 /// SOURCE_DATE_EPOCH when set (reproducible builds), otherwise today.
 fn fallback_date() -> Date {
@@ -56,6 +62,99 @@ fn print_summary(out: &mut impl Write, s: &Summary) {
             let _ = writeln!(out, "  {agency}: {}", months.join(", "));
         }
     }
+    if let Some(next) = &s.next_reports {
+        let _ = writeln!(
+            out,
+            "Báo cáo kỳ {} hạn nộp ngày {} (còn {} ngày), {} cơ quan chưa nộp:",
+            next.period,
+            fmt_date(next.due),
+            next.days_left,
+            next.agencies.len()
+        );
+        for (id, name) in &next.agencies {
+            let _ = writeln!(out, "  {id}: {name}");
+        }
+    }
+}
+
+/// A progress bar on stderr for a build, drawn only on a terminal, only
+/// without `--quiet`, and only once the build has taken more than a moment.
+fn progress_bar(quiet: bool) -> Option<ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let stages = tiendo::BUILD_STAGES;
+    let bar = ProgressBar::with_draw_target(Some(stages.len() as u64), ProgressDrawTarget::hidden());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{pos}/{len}] {bar:30} {msg} {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.set_message(stages[0]);
+    let late = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(PROGRESS_AFTER);
+        if !late.is_finished() {
+            late.set_draw_target(ProgressDrawTarget::stderr());
+            late.enable_steady_tick(Duration::from_millis(120));
+        }
+    });
+    Some(bar)
+}
+
+fn print_serve_event(event: ServeEvent) {
+    let now = chrono::Local::now().format("%H:%M:%S");
+    match event {
+        ServeEvent::Listening(url) => {
+            println!("Xem trước tại / Preview at {url}  (Ctrl+C để dừng / to stop)");
+        }
+        ServeEvent::Built {
+            pages,
+            elapsed,
+            warnings,
+        } => {
+            let warned = if warnings > 0 {
+                format!(", {warnings} cảnh báo / warning(s): tiendo check")
+            } else {
+                String::new()
+            };
+            println!(
+                "[{now}] đã dựng {pages} trang trong {} ms / built {pages} pages in {} ms{warned}",
+                elapsed.as_millis(),
+                elapsed.as_millis()
+            );
+        }
+        ServeEvent::Failed {
+            errors,
+            serving_last_good,
+        } => {
+            let mut err = std::io::stderr().lock();
+            for e in errors {
+                let _ = writeln!(err, "{e}");
+            }
+            let what = if serving_last_good {
+                "vẫn phục vụ bản dựng tốt gần nhất / still serving the last good build"
+            } else {
+                "chưa có bản dựng nào / nothing built yet"
+            };
+            let _ = writeln!(err, "[{now}] {} lỗi / error(s): {what}", errors.len());
+        }
+    }
+}
+
+/// `tiendo serve`: runs until stopped.
+fn serve(opts: tiendo::Options, bind: std::net::IpAddr, port: u16) -> ExitCode {
+    let result = tiendo::serve::bind(std::net::SocketAddr::new(bind, port))
+        .and_then(|listener| tiendo::serve::serve(opts, listener, print_serve_event));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Io(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Content(d)) => {
+            print_diagnostics(&mut std::io::stderr(), &d);
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn timings(r: &Report) -> String {
@@ -68,6 +167,21 @@ fn timings(r: &Report) -> String {
     format!("{:.2} s ({})", total, parts.join(", "))
 }
 
+/// `tiendo build`, with a progress bar where [`progress_bar`] allows one.
+fn build(opts: &tiendo::Options, quiet: bool) -> Result<Report, Failure> {
+    let Some(bar) = progress_bar(quiet) else {
+        return tiendo::build(opts);
+    };
+    let stages = tiendo::BUILD_STAGES;
+    let result = tiendo::build_with_progress(opts, &|done| {
+        bar.inc(1);
+        let next = stages.iter().position(|s| *s == done).and_then(|i| stages.get(i + 1));
+        bar.set_message(next.copied().unwrap_or(""));
+    });
+    bar.finish_and_clear();
+    result
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -77,6 +191,14 @@ fn main() -> ExitCode {
         }
     };
     let opts = cli.command.options(fallback_date());
+    match &cli.command {
+        Command::Serve { bind, port, .. } => return serve(opts, *bind, *port),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "tiendo", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     match &cli.command {
@@ -128,7 +250,8 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Build { .. } => match tiendo::build(&opts) {
+        Command::Serve { .. } | Command::Completions { .. } => ExitCode::SUCCESS,
+        Command::Build { quiet, .. } => match build(&opts, *quiet) {
             Ok(report) => {
                 print_diagnostics(&mut stderr, &report.diagnostics);
                 let target = opts
