@@ -61,9 +61,7 @@ pub enum Command {
         drafts: bool,
     },
     /// Print a shell completion script: tiendo completions bash > ~/.local/share/bash-completion/completions/tiendo
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
     /// Create a new, empty site (content/ with examples) for another province.
     Init {
         /// The folder to create the site in.

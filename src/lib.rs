@@ -195,7 +195,10 @@ fn next_reports(m: &model::Model, as_of: Date) -> Option<NextReports> {
         .iter()
         .filter(|d| d.report.is_none_or(|i| m.reports[i].submitted > as_of))
         .map(|d| {
-            let name = m.agency(&d.agency).map(|a| a.name.clone()).unwrap_or_default();
+            let name = m
+                .agency(&d.agency)
+                .map(|a| a.name.clone())
+                .unwrap_or_default();
             (d.agency.clone(), name)
         })
         .collect();
@@ -289,7 +292,10 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
 
 /// [`build`], calling `on_stage` with each of [`BUILD_STAGES`] as it ends,
 /// so that the binary can show progress.
-pub fn build_with_progress(opts: &Options, on_stage: &dyn Fn(&'static str)) -> Result<Report, Failure> {
+pub fn build_with_progress(
+    opts: &Options,
+    on_stage: &dyn Fn(&'static str),
+) -> Result<Report, Failure> {
     let mut clock = Clock::new();
     clock.on_lap = on_stage;
     let mut diags = Diagnostics::new();

@@ -84,8 +84,11 @@ fn progress_bar(quiet: bool) -> Option<ProgressBar> {
         return None;
     }
     let stages = tiendo::BUILD_STAGES;
-    let bar = ProgressBar::with_draw_target(Some(stages.len() as u64), ProgressDrawTarget::hidden());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} [{pos}/{len}] {bar:30} {msg} {elapsed}") {
+    let bar =
+        ProgressBar::with_draw_target(Some(stages.len() as u64), ProgressDrawTarget::hidden());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} [{pos}/{len}] {bar:30} {msg} {elapsed}")
+    {
         bar.set_style(style);
     }
     bar.set_message(stages[0]);
@@ -175,7 +178,10 @@ fn build(opts: &tiendo::Options, quiet: bool) -> Result<Report, Failure> {
     let stages = tiendo::BUILD_STAGES;
     let result = tiendo::build_with_progress(opts, &|done| {
         bar.inc(1);
-        let next = stages.iter().position(|s| *s == done).and_then(|i| stages.get(i + 1));
+        let next = stages
+            .iter()
+            .position(|s| *s == done)
+            .and_then(|i| stages.get(i + 1));
         bar.set_message(next.copied().unwrap_or(""));
     });
     bar.finish_and_clear();
@@ -194,13 +200,19 @@ fn main() -> ExitCode {
     match &cli.command {
         Command::Serve { bind, port, .. } => return serve(opts, *bind, *port),
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "tiendo", &mut std::io::stdout());
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "tiendo",
+                &mut std::io::stdout(),
+            );
             return ExitCode::SUCCESS;
         }
         _ => {}
     }
-    let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
+    // Not locked for the whole run: the progress bar writes to stderr from its own thread.
+    let mut stdout = std::io::stdout();
+    let mut stderr = std::io::stderr();
     match &cli.command {
         Command::Check { strict, .. } => match tiendo::check(&opts) {
             Ok(report) => {

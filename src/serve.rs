@@ -45,7 +45,10 @@ pub enum ServeEvent<'a> {
         warnings: usize,
     },
     /// A build failed; the last good build stays in service.
-    Failed { errors: &'a [String], serving_last_good: bool },
+    Failed {
+        errors: &'a [String],
+        serving_last_good: bool,
+    },
 }
 
 /// The last good site and the errors of the latest build.
@@ -178,7 +181,9 @@ fn touches(result: &DebounceEventResult, roots: &[PathBuf]) -> bool {
     match result {
         Ok(events) => events.iter().any(|e| {
             !matches!(e.kind, EventKind::Access(_))
-                && e.paths.iter().any(|p| roots.iter().any(|r| p.starts_with(r)))
+                && e.paths
+                    .iter()
+                    .any(|p| roots.iter().any(|r| p.starts_with(r)))
         }),
         Err(_) => true,
     }
@@ -244,7 +249,11 @@ fn with_header<R: std::io::Read>(
 /// A body with its type, never cached: the preview changes under the browser.
 fn page(body: Vec<u8>, status: u16, kind: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
     let r = tiny_http::Response::from_data(body).with_status_code(status);
-    with_header(with_header(r, "Content-Type", kind), "Cache-Control", "no-store")
+    with_header(
+        with_header(r, "Content-Type", kind),
+        "Cache-Control",
+        "no-store",
+    )
 }
 
 fn respond(request: tiny_http::Request, shared: &Shared) {
@@ -253,7 +262,12 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
         let _ = request.respond(tiny_http::Response::from_string("").with_status_code(405));
         return;
     }
-    let raw = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+    let raw = request
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_string();
     let path = percent_decode(&raw);
     if path == EVENTS_PATH {
         events(request, shared);
@@ -289,10 +303,18 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     } else if let Some(source) = site.statics.get(&rel) {
         match std::fs::read(source) {
             Ok(b) => (200, rel.clone(), Some(b)),
-            Err(_) => (404, "404.html".to_string(), site.files.get("404.html").cloned()),
+            Err(_) => (
+                404,
+                "404.html".to_string(),
+                site.files.get("404.html").cloned(),
+            ),
         }
     } else {
-        (404, "404.html".to_string(), site.files.get("404.html").cloned())
+        (
+            404,
+            "404.html".to_string(),
+            site.files.get("404.html").cloned(),
+        )
     };
     let bytes = bytes.unwrap_or_else(|| b"404".to_vec());
     let kind = content_type(&name);
@@ -328,7 +350,11 @@ fn events(request: tiny_http::Request, shared: &Shared) {
             sent = Some(generation);
             format!("data: {generation}\n\n")
         };
-        if out.write_all(message.as_bytes()).and_then(|()| out.flush()).is_err() {
+        if out
+            .write_all(message.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
             return;
         }
     }
@@ -371,7 +397,8 @@ fn inject(page: &[u8], generation: u64, errors: &[String]) -> Vec<u8> {
         out.push_str(&banner(errors));
     }
     let rest = &text[body_start..];
-    let script = format!("<script src=\"{SCRIPT_PATH}\" data-generation=\"{generation}\"></script>\n");
+    let script =
+        format!("<script src=\"{SCRIPT_PATH}\" data-generation=\"{generation}\"></script>\n");
     match rest.rfind("</body>") {
         Some(i) => {
             out.push_str(&rest[..i]);
@@ -461,13 +488,20 @@ mod tests {
     #[test]
     fn injects_errors_after_body_and_script_before_its_end() {
         let page = b"<html><body class=\"x\"><main>hi</main></body></html>";
-        let out = String::from_utf8(inject(page, 7, &["content/a.yaml:3:5: error: <bad>".into()])).unwrap();
+        let out = String::from_utf8(inject(
+            page,
+            7,
+            &["content/a.yaml:3:5: error: <bad>".into()],
+        ))
+        .unwrap();
         let banner_at = out.find("tiendo-preview-errors").unwrap();
         assert!(out.find("<body class=\"x\">").unwrap() < banner_at);
         assert!(banner_at < out.find("<main>").unwrap());
         assert!(out.contains("content/a.yaml:3:5: error: &lt;bad&gt;"));
         let script_at = out.find("data-generation=\"7\"").unwrap();
-        assert!(out.find("</main>").unwrap() < script_at && script_at < out.find("</body>").unwrap());
+        assert!(
+            out.find("</main>").unwrap() < script_at && script_at < out.find("</body>").unwrap()
+        );
         let clean = String::from_utf8(inject(page, 1, &[])).unwrap();
         assert!(!clean.contains("tiendo-preview-errors"));
     }
@@ -476,7 +510,10 @@ mod tests {
     fn only_watched_folders_trigger_a_rebuild() {
         use notify_debouncer_full::DebouncedEvent;
         use notify_debouncer_full::notify::{Event, event::ModifyKind};
-        let roots = vec![PathBuf::from("/site/content"), PathBuf::from("/site/templates")];
+        let roots = vec![
+            PathBuf::from("/site/content"),
+            PathBuf::from("/site/templates"),
+        ];
         let event = |p: &str| {
             Ok(vec![DebouncedEvent::new(
                 Event::new(EventKind::Modify(ModifyKind::Any)).add_path(PathBuf::from(p)),

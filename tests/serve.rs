@@ -87,7 +87,10 @@ fn wait_for(addr: SocketAddr, path: &str, ok: impl Fn(&str) -> bool) -> String {
         if ok(&body) {
             return body;
         }
-        assert!(Instant::now() < deadline, "gave up waiting; last body:\n{body}");
+        assert!(
+            Instant::now() < deadline,
+            "gave up waiting; last body:\n{body}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -112,7 +115,11 @@ fn answers_pages_from_memory_on_127_0_0_1() {
     assert!(body.contains("Cổng thử nghiệm"));
     // Links use the preview's own base URL, not the site's.
     assert!(!body.contains("https://example.org/cong/"), "{body}");
-    assert!(body.contains("<script src=\"/__tiendo/reload.js\" data-generation=\"1\"></script>\n</body>"));
+    assert!(
+        body.contains(
+            "<script src=\"/__tiendo/reload.js\" data-generation=\"1\"></script>\n</body>"
+        )
+    );
     let (code, _, js) = get(server.addr, "/__tiendo/reload.js");
     assert_eq!(code, 200);
     assert!(js.contains("EventSource('/__tiendo/events')"));
@@ -123,7 +130,10 @@ fn answers_pages_from_memory_on_127_0_0_1() {
     assert_eq!(get(server.addr, "/assets/style.css").0, 200);
     let (code, _, body) = get(server.addr, "/khong-co-trang-nay/");
     assert_eq!(code, 404);
-    assert!(body.contains("/__tiendo/reload.js"), "the 404 page reloads too");
+    assert!(
+        body.contains("/__tiendo/reload.js"),
+        "the 404 page reloads too"
+    );
     assert!(!site.path().join("output").exists(), "serve wrote output/");
 
     // Bound to the loopback interface only: the machine's other address
@@ -154,7 +164,10 @@ fn a_busy_port_is_a_usage_error_that_says_what_to_do() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains(&format!("port {port} on 127.0.0.1 is already in use")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("port {port} on 127.0.0.1 is already in use")),
+        "{stderr}"
+    );
     assert!(stderr.contains("--port 0"), "{stderr}");
 }
 
@@ -170,19 +183,38 @@ fn rebuilds_on_change_and_keeps_the_last_good_build_while_content_has_errors() {
 
     // A bad edit: the page keeps the last good build and says what is wrong
     // and where, on every page.
-    edit(root, "content/site.yaml", "as_of: 2025-04-25", "as_of: 2025-13-45");
+    edit(
+        root,
+        "content/site.yaml",
+        "as_of: 2025-04-25",
+        "as_of: 2025-13-45",
+    );
     let body = wait_for(server.addr, "/", |b| b.contains("tiendo-preview-errors"));
-    assert!(body.contains("Cổng đã sửa"), "the last good build is gone:\n{body}");
-    assert!(body.contains("content/site.yaml:3:"), "no file:line:column:\n{body}");
+    assert!(
+        body.contains("Cổng đã sửa"),
+        "the last good build is gone:\n{body}"
+    );
+    assert!(
+        body.contains("content/site.yaml:3:"),
+        "no file:line:column:\n{body}"
+    );
     let (code, _, task_list) = get(server.addr, "/nhiem-vu/");
     assert_eq!(code, 200);
     assert!(task_list.contains("content/site.yaml:3:"));
 
     // Fixed: the errors go away.
-    edit(root, "content/site.yaml", "as_of: 2025-13-45", "as_of: 2025-04-25");
+    edit(
+        root,
+        "content/site.yaml",
+        "as_of: 2025-13-45",
+        "as_of: 2025-04-25",
+    );
     wait_for(server.addr, "/", |b| !b.contains("tiendo-preview-errors"));
     let printed: Vec<String> = server.stdout.try_iter().collect();
-    assert!(printed.iter().filter(|l| l.contains("built")).count() >= 2, "{printed:?}");
+    assert!(
+        printed.iter().filter(|l| l.contains("built")).count() >= 2,
+        "{printed:?}"
+    );
     assert!(!root.join("output").exists(), "serve wrote output/");
 
     // Files beside the watched folders (a `tiendo build` writing output/)
@@ -203,7 +235,12 @@ fn the_event_stream_announces_every_rebuild() {
     let server = start(root, &[]);
     let mut s = TcpStream::connect(server.addr).unwrap();
     s.set_read_timeout(Some(PATIENCE)).unwrap();
-    write!(s, "GET /__tiendo/events HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
+    write!(
+        s,
+        "GET /__tiendo/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
     let mut lines = BufReader::new(s).lines().map_while(Result::ok);
     let mut next_data = || {
         lines
