@@ -233,33 +233,42 @@ fn rebuild(opts: &Options, shared: &Shared, on_event: &(dyn Fn(ServeEvent) + Sen
     shared.changed.notify_all();
 }
 
-/// `response` with one more header; a value that is not a valid header
-/// (only possible for an odd request path echoed back) is left out.
-fn with_header<R: std::io::Read>(
-    mut response: tiny_http::Response<R>,
-    name: &str,
-    value: &str,
-) -> tiny_http::Response<R> {
-    if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        response.add_header(h);
+/// Writes a whole response and asks the browser to close the connection.
+/// tiny_http keeps each open connection on a thread of its pool, and new
+/// connections that arrive together can wait behind idle keep-alive ones
+/// (a page's script then never loads): short connections avoid that.
+fn send(request: tiny_http::Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+    let head_only = *request.method() == tiny_http::Method::Head;
+    let reason = match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Internal Server Error",
+    };
+    let mut head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        // Values come from this file, or a request path that tiny_http has
+        // already parsed as one line.
+        if !value.contains(['\r', '\n']) {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
     }
-    response
-}
-
-/// A body with its type, never cached: the preview changes under the browser.
-fn page(body: Vec<u8>, status: u16, kind: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let r = tiny_http::Response::from_data(body).with_status_code(status);
-    with_header(
-        with_header(r, "Content-Type", kind),
-        "Cache-Control",
-        "no-store",
-    )
+    head.push_str("\r\n");
+    let mut out = request.into_writer();
+    let _ = out
+        .write_all(head.as_bytes())
+        .and_then(|()| if head_only { Ok(()) } else { out.write_all(body) })
+        .and_then(|()| out.flush());
 }
 
 fn respond(request: tiny_http::Request, shared: &Shared) {
     let method = request.method().clone();
     if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
-        let _ = request.respond(tiny_http::Response::from_string("").with_status_code(405));
+        send(request, 405, &[("Allow", "GET, HEAD")], b"");
         return;
     }
     let raw = request
@@ -274,11 +283,12 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
         return;
     }
     if path == SCRIPT_PATH {
-        let _ = request.respond(page(
-            RELOAD_JS.as_bytes().to_vec(),
+        send(
+            request,
             200,
-            "text/javascript; charset=utf-8",
-        ));
+            &[("Content-Type", "text/javascript; charset=utf-8")],
+            RELOAD_JS.as_bytes(),
+        );
         return;
     }
     let (site, generation, errors) = {
@@ -287,7 +297,7 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     };
     let Some(site) = site else {
         let body = inject(NO_BUILD_PAGE.as_bytes(), generation, &errors);
-        let _ = request.respond(page(body, 500, "text/html; charset=utf-8"));
+        send(request, 500, &[("Content-Type", "text/html; charset=utf-8")], &body);
         return;
     };
     let mut rel = path.trim_start_matches('/').to_string();
@@ -297,8 +307,7 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     let (status, name, bytes) = if let Some(b) = site.files.get(&rel) {
         (200, rel.clone(), Some(b.clone()))
     } else if site.files.contains_key(&format!("{rel}/index.html")) {
-        let moved = tiny_http::Response::from_string("").with_status_code(301);
-        let _ = request.respond(with_header(moved, "Location", &format!("{raw}/")));
+        send(request, 301, &[("Location", &format!("{raw}/"))], b"");
         return;
     } else if let Some(source) = site.statics.get(&rel) {
         match std::fs::read(source) {
@@ -323,7 +332,7 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     } else {
         bytes
     };
-    let _ = request.respond(page(body, status, kind));
+    send(request, status, &[("Content-Type", kind)], &body);
 }
 
 /// The event stream: the current generation at once, then every new one.
