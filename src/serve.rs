@@ -261,7 +261,13 @@ fn send(request: tiny_http::Request, status: u16, headers: &[(&str, &str)], body
     let mut out = request.into_writer();
     let _ = out
         .write_all(head.as_bytes())
-        .and_then(|()| if head_only { Ok(()) } else { out.write_all(body) })
+        .and_then(|()| {
+            if head_only {
+                Ok(())
+            } else {
+                out.write_all(body)
+            }
+        })
         .and_then(|()| out.flush());
 }
 
@@ -297,7 +303,12 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     };
     let Some(site) = site else {
         let body = inject(NO_BUILD_PAGE.as_bytes(), generation, &errors);
-        send(request, 500, &[("Content-Type", "text/html; charset=utf-8")], &body);
+        send(
+            request,
+            500,
+            &[("Content-Type", "text/html; charset=utf-8")],
+            &body,
+        );
         return;
     };
     let mut rel = path.trim_start_matches('/').to_string();
