@@ -46,22 +46,25 @@ fn start(root: &Path, extra: &[&str]) -> Server {
             }
         }
     });
+    // Owned by the guard from here on, so that a failed start stops it too.
+    let mut server = Server {
+        child,
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        stdout: rx,
+    };
     let deadline = Instant::now() + PATIENCE;
     loop {
-        let line = rx
+        let line = server
+            .stdout
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .expect("tiendo serve printed no address");
         if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
-            let addr = url
+            server.addr = url
                 .trim_start_matches("http://")
                 .trim_end_matches('/')
                 .parse()
                 .unwrap();
-            return Server {
-                child,
-                addr,
-                stdout: rx,
-            };
+            return server;
         }
     }
 }
