@@ -9,10 +9,11 @@ const { copySite, startServe, launch, edit } = require('../tests/e2e/preview');
 async function main() {
   const [binary, repo, runs, budget] = [process.argv[2], process.argv[3], Number(process.argv[4]), Number(process.argv[5])];
   const site = copySite(repo);
-  const server = await startServe(binary, site);
-  const browser = await launch(process.env.CHROMIUM || '/usr/bin/chromium');
   const times = [];
+  let server; let browser;
   try {
+    server = await startServe(binary, site);
+    browser = await launch(process.env.CHROMIUM || '/usr/bin/chromium');
     const page = await browser.newPage();
     const stream = page.waitForRequest((r) => r.url() === `${server.origin}/__tiendo/events`);
     await page.goto(`${server.origin}/`, { waitUntil: 'load' });
@@ -30,8 +31,9 @@ async function main() {
       title = next;
     }
   } finally {
-    await browser.close();
-    server.child.kill();
+    // Never leave the server or the browser running, even after a failure.
+    if (browser) { await browser.close(); }
+    if (server) { server.child.kill(); }
     fs.rmSync(site, { recursive: true, force: true });
   }
   times.sort((a, b) => a - b);
