@@ -44,7 +44,35 @@ pub enum Command {
         /// Replace the output folder even if tiendo did not write it (no .tiendo file in it).
         #[arg(long)]
         force: bool,
+        /// No progress bar, only the plain lines.
+        #[arg(long, short)]
+        quiet: bool,
     },
+    /// Preview the portal on this computer: build in memory, serve, rebuild
+    /// and reload the browser on every change. Never writes output/.
+    Serve {
+        /// The site folder, which holds content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on; 0 takes a free one.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on; another than 127.0.0.1 makes the
+        /// preview reachable from other computers.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Compute every status as of this date.
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<Date>,
+        /// Include articles marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// The language of messages: vi or en [default: the site's first language].
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
+    },
+    /// Print a shell completion script: tiendo completions bash > ~/.local/share/bash-completion/completions/tiendo
+    Completions { shell: clap_complete::Shell },
     /// Create a new, empty site (content/ with examples) for another province.
     Init {
         /// The folder to create the site in.
@@ -184,6 +212,7 @@ impl Command {
                 drafts,
                 lang,
                 force,
+                ..
             } => Options {
                 root: root.clone(),
                 output: output.clone(),
@@ -196,6 +225,32 @@ impl Command {
             },
             Command::Init { dir } => Options {
                 root: dir.clone(),
+                output: None,
+                as_of: None,
+                fallback_date,
+                base_url: None,
+                drafts: false,
+                lang: None,
+                force: false,
+            },
+            Command::Serve {
+                root,
+                as_of,
+                drafts,
+                lang,
+                ..
+            } => Options {
+                root: root.clone(),
+                output: None,
+                as_of: *as_of,
+                fallback_date,
+                base_url: None,
+                drafts: *drafts,
+                lang: *lang,
+                force: false,
+            },
+            Command::Completions { .. } => Options {
+                root: PathBuf::from("."),
                 output: None,
                 as_of: None,
                 fallback_date,

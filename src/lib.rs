@@ -16,6 +16,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod route;
+pub mod serve;
 pub mod status;
 pub mod text;
 pub mod theme;
@@ -83,7 +84,23 @@ pub struct Summary {
     pub overdue: Vec<(String, String, String, i64)>,
     /// (agency id, months missing as YYYY-MM).
     pub missing_reports: Vec<(String, Vec<String>)>,
+    /// The reports due next, if any agency owes one.
+    pub next_reports: Option<NextReports>,
 }
+
+/// The coming period's reports: the first month whose report day falls
+/// after the as-of date, and the agencies that owe it and have not yet
+/// submitted it.
+#[derive(Debug, Clone)]
+pub struct NextReports {
+    /// YYYY-MM.
+    pub period: String,
+    pub due: Date,
+    pub days_left: i64,
+    /// (agency id, agency name), by id.
+    pub agencies: Vec<(String, String)>,
+}
+
 
 #[derive(Debug)]
 pub struct Report {
@@ -100,16 +117,18 @@ pub struct Report {
     pub output: Option<output::Outcome>,
 }
 
-struct Clock {
+struct Clock<'a> {
     timings: Timings,
     start: Instant,
+    on_lap: &'a dyn Fn(&'static str),
 }
 
-impl Clock {
+impl Clock<'_> {
     fn new() -> Self {
         Clock {
             timings: Vec::new(),
             start: Instant::now(),
+            on_lap: &|_| {},
         }
     }
 
@@ -117,6 +136,7 @@ impl Clock {
         let now = Instant::now();
         self.timings.push((name, now - self.start));
         self.start = now;
+        (self.on_lap)(name);
     }
 }
 
@@ -196,8 +216,43 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
             .into_iter()
             .map(|(a, ps)| (a.to_string(), ps.iter().map(|p| p.key()).collect()))
             .collect(),
+        next_reports: None,
     }
 }
+
+/// Who owes the coming period's report. The status stage decides which
+/// agencies owe a month once its report day is reached; computing the
+/// figures as of that day applies the very same rule, and a duty counts as
+/// met only by a report submitted by the real as-of date.
+fn next_reports(m: &model::Model, as_of: Date) -> Option<NextReports> {
+    let mut period = date::Period::of(as_of);
+    let day = m.site().report_day;
+    if period.report_day(day) <= as_of {
+        period = period.next();
+    }
+    let due = period.report_day(day);
+    let ahead = status::compute(m, due);
+    let agencies: Vec<(String, String)> = ahead
+        .months
+        .get(&period)?
+        .iter()
+        .filter(|d| d.report.is_none_or(|i| m.reports[i].submitted > as_of))
+        .map(|d| {
+            let name = m
+                .agency(&d.agency)
+                .map(|a| a.name.clone())
+                .unwrap_or_default();
+            (d.agency.clone(), name)
+        })
+        .collect();
+    (!agencies.is_empty()).then(|| NextReports {
+        period: period.key(),
+        due,
+        days_left: (due - as_of).num_days(),
+        agencies,
+    })
+}
+
 
 /// Load and model, shared by `check` and `build`.
 fn load_model(
@@ -277,7 +332,11 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     Ok(Report {
         diagnostics: diags.sorted(),
         lang: message_lang(opts, &m),
-        summary: made.map(|made| summary(&m, &made.fig)),
+        summary: made.map(|made| {
+            let mut s = summary(&m, &made.fig);
+            s.next_reports = next_reports(&m, made.fig.as_of);
+            s
+        }),
         timings: clock.timings,
         files_written: 0,
         stale: Vec::new(),
@@ -285,9 +344,21 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     })
 }
 
+/// The stages [`build_with_progress`] reports, in order.
+pub const BUILD_STAGES: [&str; 5] = ["load", "model", "status", "render", "output"];
+
 /// `tiendo build`: the whole pipeline; the output is replaced only when
 /// every stage succeeded.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
+    build_with_progress(opts, &|_| {})
+}
+
+/// [`build`], calling `on_stage` with each of [`BUILD_STAGES`] as it ends,
+/// so that the binary can show progress.
+pub fn build_with_progress(
+    opts: &Options,
+    on_stage: &dyn Fn(&'static str),
+) -> Result<Report, Failure> {
     let mut clock = Clock::new();
     let output_path = opts
         .output
@@ -298,6 +369,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     if !stale.is_empty() {
         clock.lap("clean");
     }
+    clock.on_lap = on_stage;
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
     let made = status_render(opts, &m, &mut clock, &mut diags);
@@ -316,6 +388,38 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         files_written,
         stale,
         output: Some(written),
+    })
+}
+
+/// A site built in memory by [`preview`].
+#[derive(Debug)]
+pub struct Preview {
+    pub site: render::RenderedSite,
+    /// Files copied as they are (the site's `static/`), read from disk when asked for.
+    pub static_files: Vec<load::StaticFile>,
+    /// Warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The language to print them in.
+    pub lang: Lang,
+    pub timings: Timings,
+}
+
+/// `tiendo serve`'s build: every stage but output, so nothing is written.
+pub fn preview(opts: &Options) -> Result<Preview, Failure> {
+    let mut clock = Clock::new();
+    let mut diags = Diagnostics::new();
+    let m = load_model(opts, &mut clock, &mut diags)?;
+    let made = status_render(opts, &m, &mut clock, &mut diags);
+    let lang = message_lang(opts, &m);
+    let Some(Made { site, .. }) = made.filter(|_| !diags.has_errors()) else {
+        return Err(Failure::Content(diags.sorted(), lang));
+    };
+    Ok(Preview {
+        site,
+        static_files: m.static_files,
+        diagnostics: diags.sorted(),
+        lang,
+        timings: clock.timings,
     })
 }
 

@@ -2,14 +2,20 @@
 //! diagnostics and summary, exit 0 (success), 1 (content errors),
 //! 2 (usage or I/O errors), or 130/143 when Ctrl-C or SIGTERM stopped a build.
 
-use clap::Parser;
-use std::io::Write;
+use clap::{CommandFactory, Parser};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 use tiendo::cli::{Cli, Command, ExportWhat, NewWhat};
 use tiendo::date::{Date, fmt_date};
 use tiendo::diag::{Diagnostic, Lang, Severity};
 use tiendo::msg;
+use tiendo::serve::ServeEvent;
 use tiendo::{Failure, Report, Summary};
+
+/// A build shorter than this shows no progress bar at all.
+const PROGRESS_AFTER: Duration = Duration::from_millis(300);
 
 /// SOURCE_DATE_EPOCH when set (reproducible builds), otherwise today.
 fn fallback_date() -> Date {
@@ -64,6 +70,103 @@ fn print_summary(out: &mut impl Write, s: &Summary, lang: Lang) {
             let _ = writeln!(out, "  {agency}: {}", months.join(", "));
         }
     }
+    if let Some(next) = &s.next_reports {
+        let _ = writeln!(
+            out,
+            "Báo cáo kỳ {} hạn nộp ngày {} (còn {} ngày), {} cơ quan chưa nộp:",
+            next.period,
+            fmt_date(next.due),
+            next.days_left,
+            next.agencies.len()
+        );
+        for (id, name) in &next.agencies {
+            let _ = writeln!(out, "  {id}: {name}");
+        }
+    }
+}
+
+/// A progress bar on stderr for a build, drawn only on a terminal, only
+/// without `--quiet`, and only once the build has taken more than a moment.
+fn progress_bar(quiet: bool) -> Option<ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let stages = tiendo::BUILD_STAGES;
+    let bar =
+        ProgressBar::with_draw_target(Some(stages.len() as u64), ProgressDrawTarget::hidden());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} [{pos}/{len}] {bar:30} {msg} {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar.set_message(stages[0]);
+    let late = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(PROGRESS_AFTER);
+        if !late.is_finished() {
+            late.set_draw_target(ProgressDrawTarget::stderr());
+            late.enable_steady_tick(Duration::from_millis(120));
+        }
+    });
+    Some(bar)
+}
+
+fn print_serve_event(event: ServeEvent) {
+    let now = chrono::Local::now().format("%H:%M:%S");
+    match event {
+        ServeEvent::Listening(url) => {
+            println!("Xem trước tại / Preview at {url}  (Ctrl+C để dừng / to stop)");
+        }
+        ServeEvent::Built {
+            pages,
+            elapsed,
+            warnings,
+        } => {
+            let warned = if warnings > 0 {
+                format!(", {warnings} cảnh báo / warning(s): tiendo check")
+            } else {
+                String::new()
+            };
+            println!(
+                "[{now}] đã dựng {pages} trang trong {} ms / built {pages} pages in {} ms{warned}",
+                elapsed.as_millis(),
+                elapsed.as_millis()
+            );
+        }
+        ServeEvent::Failed {
+            errors,
+            serving_last_good,
+        } => {
+            let mut err = std::io::stderr().lock();
+            for e in errors {
+                let _ = writeln!(err, "{e}");
+            }
+            let what = if serving_last_good {
+                "vẫn phục vụ bản dựng tốt gần nhất / still serving the last good build"
+            } else {
+                "chưa có bản dựng nào / nothing built yet"
+            };
+            let _ = writeln!(err, "[{now}] {} lỗi / error(s): {what}", errors.len());
+        }
+    }
+}
+
+/// `tiendo serve`: runs until stopped.
+fn serve(opts: tiendo::Options, bind: std::net::IpAddr, port: u16) -> ExitCode {
+    let result = tiendo::serve::bind(std::net::SocketAddr::new(bind, port))
+        .and_then(|listener| tiendo::serve::serve(opts, listener, print_serve_event));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Io(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Content(d, lang)) => {
+            print_diagnostics(&mut std::io::stderr(), &d, lang);
+            ExitCode::from(1)
+        }
+        Err(Failure::Interrupted(signal)) => signal_exit(signal),
+    }
 }
 
 fn timings(r: &Report) -> String {
@@ -93,9 +196,24 @@ fn forward_signals() {
     });
 }
 
-fn build(opts: &tiendo::Options) -> Result<Report, Failure> {
+/// `tiendo build`, with a progress bar where [`progress_bar`] allows one,
+/// and SIGINT/SIGTERM forwarded to the library.
+fn build(opts: &tiendo::Options, quiet: bool) -> Result<Report, Failure> {
     forward_signals();
-    tiendo::build(opts)
+    let Some(bar) = progress_bar(quiet) else {
+        return tiendo::build(opts);
+    };
+    let stages = tiendo::BUILD_STAGES;
+    let result = tiendo::build_with_progress(opts, &|done| {
+        bar.inc(1);
+        let next = stages
+            .iter()
+            .position(|s| *s == done)
+            .and_then(|i| stages.get(i + 1));
+        bar.set_message(next.copied().unwrap_or(""));
+    });
+    bar.finish_and_clear();
+    result
 }
 
 fn signal_exit(signal: i32) -> ExitCode {
@@ -145,8 +263,22 @@ fn main() -> ExitCode {
     };
     let opts = cli.command.options(fallback_date());
     let lang = opts.lang.unwrap_or_default();
-    let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
+    match &cli.command {
+        Command::Serve { bind, port, .. } => return serve(opts, *bind, *port),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "tiendo",
+                &mut std::io::stdout(),
+            );
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    // Not locked for the whole run: the progress bar writes to stderr from its own thread.
+    let mut stdout = std::io::stdout();
+    let mut stderr = std::io::stderr();
     match &cli.command {
         Command::Check { strict, .. } => match tiendo::check(&opts) {
             Ok(report) => {
@@ -198,7 +330,8 @@ fn main() -> ExitCode {
             }
             Err(Failure::Interrupted(signal)) => signal_exit(signal),
         },
-        Command::Build { .. } => match build(&opts) {
+        Command::Serve { .. } | Command::Completions { .. } => ExitCode::SUCCESS,
+        Command::Build { quiet, .. } => match build(&opts, *quiet) {
             Ok(report) => {
                 print_stale(&mut stdout, &report.stale);
                 print_diagnostics(&mut stderr, &report.diagnostics, report.lang);

@@ -247,3 +247,139 @@ fn init_creates_a_site_that_checks_and_builds_clean() {
         .unwrap();
     assert_eq!(again.status.code(), Some(2));
 }
+
+#[test]
+fn check_ends_with_the_reports_due_next() {
+    // As of 25/04 the next report day is 20/05 (report_day 20), and both
+    // agencies with open tasks owe it.
+    let site = site_with(&[]);
+    let run = tiendo(&["check"], site.path());
+    let tail: Vec<&str> = run.stdout.lines().rev().take(3).collect();
+    assert_eq!(
+        tail,
+        [
+            "  so-mot: Sở Một",
+            "  so-hai: Sở Hai",
+            "Báo cáo kỳ 2025-05 hạn nộp ngày 20/05/2025 (còn 25 ngày), 2 cơ quan chưa nộp:",
+        ],
+        "{}",
+        run.stdout
+    );
+    // On the report day itself that month is judged (a missing report is a
+    // warning), and the reminder moves on to the next month.
+    let run = tiendo(&["check", "--as-of", "2025-05-20"], site.path());
+    assert!(
+        run.stdout
+            .contains("Báo cáo kỳ 2025-06 hạn nộp ngày 20/06/2025 (còn 31 ngày)"),
+        "{}",
+        run.stdout
+    );
+    // An agency that has already sent the coming report is not reminded; one
+    // whose report is dated after the as-of day still is.
+    // (A report may not be submitted before its month begins.)
+    let early = "agency: so-hai\nperiod: 2025-05\nsubmitted: 2025-05-05\n";
+    let site = site_with(&[(
+        "content/reports/2025-05/so-hai.yaml",
+        Some(early.as_bytes()),
+    )]);
+    let run = tiendo(&["check", "--as-of", "2025-05-10"], site.path());
+    assert!(
+        run.stdout
+            .ends_with("1 cơ quan chưa nộp:\n  so-mot: Sở Một\n"),
+        "{}",
+        run.stdout
+    );
+    let run = tiendo(&["check", "--as-of", "2025-05-03"], site.path());
+    assert!(run.stdout.contains("2 cơ quan chưa nộp:"), "{}", run.stdout);
+    // A setting, not a literal: another report day moves the due day.
+    let settings = std::fs::read_to_string(fixture("minimal").join("content/site.yaml")).unwrap();
+    let later = format!("{settings}report_day: 28\n");
+    let site = site_with(&[("content/site.yaml", Some(later.as_bytes()))]);
+    let run = tiendo(&["check", "--as-of", "2025-04-10"], site.path());
+    assert!(
+        run.stdout
+            .contains("Báo cáo kỳ 2025-04 hạn nộp ngày 28/04/2025 (còn 18 ngày)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn completions_for_bash_zsh_and_fish_name_every_command() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef tiendo"),
+        ("fish", "complete -c tiendo"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiendo"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains(marker), "{shell}:\n{script}");
+        for command in ["build", "check", "serve", "init", "completions"] {
+            assert!(script.contains(command), "{shell} lacks {command}");
+        }
+    }
+}
+
+#[test]
+fn a_build_off_a_terminal_or_quiet_prints_plain_lines() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    for quiet in [&[][..], &["--quiet"][..]] {
+        let mut args = vec!["build", "--output", target.to_str().unwrap()];
+        args.extend_from_slice(quiet);
+        let run = tiendo(&args, &fixture("minimal"));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        // No bar, no carriage returns or escape sequences: lines a log keeps.
+        assert!(
+            !run.stderr.contains('\r') && !run.stderr.contains('\x1b'),
+            "{:?}",
+            run.stderr
+        );
+        assert!(run.stdout.starts_with("Built "), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_build_on_a_terminal_shows_a_progress_bar_and_finishes() {
+    // `script` (util-linux) runs the build on a pseudo-terminal.
+    if !Path::new("/usr/bin/script").exists() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    let command = format!(
+        "'{}' build --root '{}' --output '{}'",
+        env!("CARGO_BIN_EXE_tiendo"),
+        repo().display(),
+        target.display()
+    );
+    let mut child = std::process::Command::new("/usr/bin/script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("the build hangs on a terminal");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut printed = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut printed).unwrap();
+    assert!(status.success(), "{printed}");
+    assert!(target.join("index.html").exists());
+    // The default portal takes more than a moment in a debug build: the bar
+    // was drawn, then cleared before the plain result line.
+    assert!(printed.contains("/5]"), "{printed:?}");
+    assert!(printed.contains("Built "), "{printed:?}");
+}

@@ -1,0 +1,263 @@
+//! `tiendo serve` as an editor meets it: the real binary on a free port,
+//! asked for pages over plain HTTP while the test edits the site's files.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// How long a rebuild may take before a test gives up (debug build, busy
+/// machine); a passing test waits only as long as the rebuild takes.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A running `tiendo serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    stdout: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let out = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // Owned by the guard from here on, so that a failed start stops it too.
+    let mut server = Server {
+        child,
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        stdout: rx,
+    };
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let line = server
+            .stdout
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("tiendo serve printed no address");
+        if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+            server.addr = url
+                .trim_start_matches("http://")
+                .trim_end_matches('/')
+                .parse()
+                .unwrap();
+            return server;
+        }
+    }
+}
+
+/// (status code, headers, body) of a GET.
+fn get(addr: SocketAddr, path: &str) -> (u16, String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut bytes = Vec::new();
+    s.read_to_end(&mut bytes).unwrap();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let code = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (code, head.to_string(), body.to_string())
+}
+
+/// Polls `path` until its body satisfies `ok`; returns that body.
+fn wait_for(addr: SocketAddr, path: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let (_, _, body) = get(addr, path);
+        if ok(&body) {
+            return body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "gave up waiting; last body:\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn answers_pages_from_memory_on_127_0_0_1() {
+    let site = common::site_with(&[]);
+    let server = start(site.path(), &[]);
+    assert!(server.addr.ip().is_loopback(), "{}", server.addr);
+    assert_ne!(server.addr.port(), 0);
+
+    let (code, head, body) = get(server.addr, "/");
+    assert_eq!(code, 200);
+    assert!(head.contains("text/html; charset=utf-8"), "{head}");
+    assert!(body.contains("Cổng thử nghiệm"));
+    // Links use the preview's own base URL, not the site's.
+    assert!(!body.contains("https://example.org/cong/"), "{body}");
+    assert!(
+        body.contains(
+            "<script src=\"/__tiendo/reload.js\" data-generation=\"1\"></script>\n</body>"
+        )
+    );
+    let (code, _, js) = get(server.addr, "/__tiendo/reload.js");
+    assert_eq!(code, 200);
+    assert!(js.contains("EventSource('/__tiendo/events')"));
+    let (code, head, _) = get(server.addr, "/nhiem-vu");
+    assert_eq!(code, 301);
+    assert!(head.contains("Location: /nhiem-vu/"), "{head}");
+    assert_eq!(get(server.addr, "/nhiem-vu/").0, 200);
+    assert_eq!(get(server.addr, "/assets/style.css").0, 200);
+    let (code, _, body) = get(server.addr, "/khong-co-trang-nay/");
+    assert_eq!(code, 404);
+    assert!(
+        body.contains("/__tiendo/reload.js"),
+        "the 404 page reloads too"
+    );
+    assert!(!site.path().join("output").exists(), "serve wrote output/");
+
+    // Bound to the loopback interface only: the machine's other address
+    // (when it has one) refuses the connection.
+    let probe = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    if probe.connect("10.255.255.255:9").is_ok()
+        && let Ok(local) = probe.local_addr()
+        && !local.ip().is_loopback()
+        && !local.ip().is_unspecified()
+    {
+        let other = SocketAddr::new(local.ip(), server.addr.port());
+        assert!(
+            TcpStream::connect_timeout(&other, Duration::from_secs(2)).is_err(),
+            "the preview answers on {other}"
+        );
+    }
+}
+
+#[test]
+fn a_busy_port_is_a_usage_error_that_says_what_to_do() {
+    let site = common::site_with(&[]);
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_tiendo"))
+        .args(["serve", "--port", &port, "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("port {port} on 127.0.0.1 is already in use")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--port 0"), "{stderr}");
+}
+
+#[test]
+fn rebuilds_on_change_and_keeps_the_last_good_build_while_content_has_errors() {
+    let site = common::site_with(&[]);
+    let root = site.path();
+    let server = start(root, &[]);
+
+    edit(root, "content/site.yaml", "Cổng thử nghiệm", "Cổng đã sửa");
+    let body = wait_for(server.addr, "/", |b| b.contains("Cổng đã sửa"));
+    assert!(!body.contains("tiendo-preview-errors"));
+
+    // A bad edit: the page keeps the last good build and says what is wrong
+    // and where, on every page.
+    edit(
+        root,
+        "content/site.yaml",
+        "as_of: 2025-04-25",
+        "as_of: 2025-13-45",
+    );
+    let body = wait_for(server.addr, "/", |b| b.contains("tiendo-preview-errors"));
+    assert!(
+        body.contains("Cổng đã sửa"),
+        "the last good build is gone:\n{body}"
+    );
+    assert!(
+        body.contains("content/site.yaml:3:"),
+        "no file:line:column:\n{body}"
+    );
+    let (code, _, task_list) = get(server.addr, "/nhiem-vu/");
+    assert_eq!(code, 200);
+    assert!(task_list.contains("content/site.yaml:3:"));
+
+    // Fixed: the errors go away.
+    edit(
+        root,
+        "content/site.yaml",
+        "as_of: 2025-13-45",
+        "as_of: 2025-04-25",
+    );
+    wait_for(server.addr, "/", |b| !b.contains("tiendo-preview-errors"));
+    let printed: Vec<String> = server.stdout.try_iter().collect();
+    assert!(
+        printed.iter().filter(|l| l.contains("built")).count() >= 2,
+        "{printed:?}"
+    );
+    assert!(!root.join("output").exists(), "serve wrote output/");
+
+    // Files beside the watched folders (a `tiendo build` writing output/)
+    // do not rebuild the preview.
+    std::thread::sleep(Duration::from_millis(500));
+    let _ = server.stdout.try_iter().count();
+    std::fs::create_dir_all(root.join("output")).unwrap();
+    std::fs::write(root.join("output/index.html"), "x").unwrap();
+    std::thread::sleep(Duration::from_secs(1));
+    let printed: Vec<String> = server.stdout.try_iter().collect();
+    assert!(printed.is_empty(), "{printed:?}");
+}
+
+#[test]
+fn the_event_stream_announces_every_rebuild() {
+    let site = common::site_with(&[]);
+    let root = site.path();
+    let server = start(root, &[]);
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        s,
+        "GET /__tiendo/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut lines = BufReader::new(s).lines().map_while(Result::ok);
+    let mut next_data = || {
+        lines
+            .by_ref()
+            .find_map(|l| l.strip_prefix("data: ").map(str::to_string))
+            .expect("the stream ended")
+    };
+    assert_eq!(next_data(), "1");
+    // A template override is watched too, even in a folder made after start.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/extra.html"), "<p>x</p>").unwrap();
+    let n: u64 = next_data().parse().unwrap();
+    assert!(n >= 2, "{n}");
+    edit(root, "content/site.yaml", "Cổng thử nghiệm", "Cổng mới");
+    let m: u64 = next_data().parse().unwrap();
+    assert!(m > n);
+}
