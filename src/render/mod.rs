@@ -174,12 +174,8 @@ impl<'a> Renderer<'a> {
         let url = format!("{}{}{path}", self.base, lang.prefix());
         let full_url = format!("{}{url}", self.origin);
         let (width, height) = svg_size(&chart.svg);
-        let site = self.model.site();
-        let credit = self
-            .strings(lang)
-            .get("chart_credit")
-            .replace("{site}", lang.pick(&site.title, site.title_en.as_deref()))
-            .replace("{date}", &crate::date::fmt_date(self.fig.as_of));
+        let (narrow_width, narrow_height) = charts::narrow_size(&chart.svg);
+        let credit = self.chart_credit(lang);
         let embed = format!(
             "<figure><img src=\"{full_url}\" alt=\"{}\" width=\"{width}\" height=\"{height}\" style=\"max-width:100%;height:auto\"><figcaption>{} ({credit})</figcaption></figure>",
             attr(&chart.desc),
@@ -191,8 +187,19 @@ impl<'a> Renderer<'a> {
             desc: chart.desc.clone(),
             width,
             height,
+            narrow_width,
+            narrow_height,
             embed,
         })
+    }
+
+    /// "Source: the portal, as of D", drawn under every chart.
+    fn chart_credit(&self, lang: Lang) -> String {
+        let site = self.model.site();
+        self.strings(lang)
+            .get("chart_credit")
+            .replace("{site}", lang.pick(&site.title, site.title_en.as_deref()))
+            .replace("{date}", &crate::date::fmt_date(self.fig.as_of))
     }
 
     pub fn render_template(
@@ -324,6 +331,7 @@ fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart> {
         .map(|(lang, path)| {
             let t = r.strings(lang);
             let v = r.views(lang);
+            let credit = r.chart_credit(lang);
             let chart = if path == "bieu-do/tinh-trang.svg" {
                 let row = charts::BarRow {
                     label: t.get("all_tasks").to_string(),
@@ -335,9 +343,10 @@ fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart> {
                     &[row],
                     lang,
                     t,
+                    &credit,
                 )
             } else if path == "bieu-do/tien-do.svg" {
-                charts::burnup_chart(&r.burnup, fig.as_of, lang, t)
+                charts::burnup_chart(&r.burnup, fig.as_of, lang, t, &credit)
             } else if path == "bieu-do/co-quan.svg" {
                 let ids: Vec<&str> = m.agencies.iter().map(|a| a.id.as_str()).collect();
                 charts::status_bars(
@@ -346,6 +355,7 @@ fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart> {
                     &agency_bars(&v, &ids),
                     lang,
                     t,
+                    &credit,
                 )
             } else if let Some(id) = path
                 .strip_prefix("to-cong-tac/")
@@ -367,13 +377,14 @@ fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart> {
                     &agency_bars(&v, &ids),
                     lang,
                     t,
+                    &credit,
                 )
             } else {
                 let id = path
                     .trim_start_matches("chi-tieu/")
                     .trim_end_matches("/bieu-do.svg");
                 let k = m.kpis.iter().position(|k| k.id == id).unwrap_or(0);
-                charts::kpi_chart(&m.kpis[k], &fig.kpis[k], fig.as_of, lang, t)
+                charts::kpi_chart(&m.kpis[k], &fig.kpis[k], fig.as_of, lang, t, &credit)
             };
             ((lang, path), chart)
         })
