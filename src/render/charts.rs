@@ -435,18 +435,19 @@ where
     let (left, _) = to_px(x0);
     let (right, _) = to_px(x1);
     let fit = ((right - left) as f64 / (label_w + 12.0)).floor() as usize;
+    let half = (label_w / 2.0).ceil() as i32;
     for x in month_ticks(x0, x1, fit) {
         let (px, py) = to_px(x);
-        if (px as f64) - label_w / 2.0 < 2.0 || (px as f64) + label_w / 2.0 > f.width as f64 - 2.0 {
-            continue;
-        }
         root.draw(&PathElement::new(
             [(px, py), (px, py + 5)],
             RGBColor(0x6b, 0x72, 0x80),
         ))?;
+        // Centred under the tick, but never left of the plot (where the
+        // y labels are) nor past the drawing's edge.
+        let at = px.max(left + half).min(f.width as i32 - 2 - half);
         root.draw(&Text::new(
             month_label(x),
-            (px, py + 8),
+            (at, py + 8),
             anchored(f.text, HPos::Center, VPos::Top),
         ))?;
     }
@@ -500,6 +501,61 @@ fn value(lang: Lang, kpi: &Kpi, v: f64) -> String {
         format!("{n}%")
     } else {
         format!("{n} {}", kpi.unit)
+    }
+}
+
+/// The boxes of the labels drawn so far, so that the next goes where it
+/// overlaps none of them.
+#[derive(Debug, Default)]
+struct Placed(Vec<[f64; 4]>);
+
+/// A place for a label: its anchor point and how the text hangs from it.
+type Spot = (i32, i32, HPos, VPos);
+
+impl Placed {
+    /// The box a text takes, with room for ascent and descent around
+    /// plotters' anchors: left, top, right, bottom.
+    fn text_box(spot: Spot, w: f64, size: u32) -> [f64; 4] {
+        let (x, y, h, v) = spot;
+        let s = size as f64;
+        let left = match h {
+            HPos::Left => x as f64,
+            HPos::Center => x as f64 - w / 2.0,
+            HPos::Right => x as f64 - w,
+        };
+        let top = match v {
+            VPos::Top => y as f64,
+            VPos::Center => y as f64 - s * 0.6,
+            VPos::Bottom => y as f64 - s * 1.2,
+        };
+        [left, top - s * 0.2, left + w, top + s * 1.4]
+    }
+
+    fn free(&self, b: [f64; 4]) -> bool {
+        self.0
+            .iter()
+            .all(|o| b[2] <= o[0] || o[2] <= b[0] || b[3] <= o[1] || o[3] <= b[1])
+    }
+
+    /// The first spot whose box lies within `bounds` and overlaps no label
+    /// placed before; failing that, the first within bounds; failing that,
+    /// the first. The box is kept.
+    fn pick(&mut self, spots: &[Spot], w: f64, size: u32, bounds: [f64; 4]) -> Spot {
+        let inside = |b: [f64; 4]| {
+            b[0] >= bounds[0] && b[1] >= bounds[1] && b[2] <= bounds[2] && b[3] <= bounds[3]
+        };
+        let chosen = spots
+            .iter()
+            .find(|s| {
+                let b = Self::text_box(**s, w, size);
+                inside(b) && self.free(b)
+            })
+            .or_else(|| spots.iter().find(|s| inside(Self::text_box(**s, w, size))))
+            .or(spots.first())
+            .copied()
+            .unwrap_or((0, 0, HPos::Left, VPos::Top));
+        self.0.push(Self::text_box(chosen, w, size));
+        chosen
     }
 }
 
@@ -688,25 +744,8 @@ fn draw_kpi(
         [(x0, kpi.target), (x1, kpi.target)],
         TARGET_DASH.stroke_width(2),
     ))?;
-    // The goal's label sits at the left end, on the side of the line away
-    // from where the values start.
-    let first = ks.points.first().map_or(kpi.target, |p| p.value);
-    let (dy, v) = if first < kpi.target {
-        (-4, VPos::Bottom)
-    } else {
-        (4, VPos::Top)
-    };
-    let target_label = format!(
-        "{} {}",
-        t.get("chart_target_short"),
-        value(lang, kpi, kpi.target)
-    );
-    let target_y = layout.y_pixel(area, kpi.target) as i32 + dy;
-    root.draw(&Text::new(
-        shorten(&target_label, f.text, false, right - left - 16.0),
-        (left as i32 + 8, target_y),
-        anchored(f.text, HPos::Left, v).color(&TARGET),
-    ))?;
+    let mut placed = Placed::default();
+    let plot = [left, top, right, bottom];
     // Deadline: a vertical line labelled above the plot, on whichever side
     // has room.
     let dx = days(deadline);
@@ -717,15 +756,25 @@ fn draw_kpi(
     let deadline_x = chart.backend_coord(&(dx, layout.y.1)).0;
     let label = format!("{} {}", t.get("chart_deadline_short"), fmt_date(deadline));
     let w = text_width(&label, f.text, false);
-    let (h, at) = if deadline_x as f64 + 4.0 + w <= f.width as f64 - MARGIN as f64 {
-        (HPos::Left, deadline_x + 4)
-    } else {
-        (HPos::Right, deadline_x - 4)
-    };
+    let band = [
+        MARGIN as f64,
+        fr.top() as f64 - 4.0,
+        (f.width as i32 - MARGIN) as f64,
+        top,
+    ];
+    let (x, y, h, v) = placed.pick(
+        &[
+            (deadline_x + 4, top as i32 - 4, HPos::Left, VPos::Bottom),
+            (deadline_x - 4, top as i32 - 4, HPos::Right, VPos::Bottom),
+        ],
+        w,
+        f.text,
+        band,
+    );
     root.draw(&Text::new(
         label,
-        (at, top as i32 - 4),
-        anchored(f.text, h, VPos::Bottom).color(&DEADLINE),
+        (x, y),
+        anchored(f.text, h, v).color(&DEADLINE),
     ))?;
     // Trend to the deadline.
     if let Some(trend) = ks.trend {
@@ -761,32 +810,84 @@ fn draw_kpi(
         let label = value(lang, kpi, last.value);
         let size = f.text + 1;
         let w = text_width(&label, size, true);
-        // Beside the last point, on the side with room; above it unless
-        // that would run into the target's label.
-        let (h, x) = if px as f64 + 8.0 + w <= right {
-            (HPos::Left, px + 8)
-        } else {
-            (HPos::Right, px - 8)
-        };
-        let above = (py - 8 - f.line(size) - target_y).abs() > f.line(f.text)
-            || (x as f64) > left + 16.0 + text_width(&target_label, f.text, false);
-        let (y, vpos) = if above || py + 8 + f.line(size) > bottom as i32 {
-            (py - 8, VPos::Bottom)
-        } else {
-            (py + 8, VPos::Top)
-        };
+        // Beside the last point, wherever no other label is.
+        let spots = [
+            (px + 8, py - 6, HPos::Left, VPos::Bottom),
+            (px + 8, py + 6, HPos::Left, VPos::Top),
+            (px - 8, py - 6, HPos::Right, VPos::Bottom),
+            (px - 8, py + 6, HPos::Right, VPos::Top),
+            (px, py - 10, HPos::Center, VPos::Bottom),
+            (px, py + 10, HPos::Center, VPos::Top),
+            (px + 8, py - 6 - f.line(size), HPos::Left, VPos::Bottom),
+            (px - 8, py + 6 + f.line(size), HPos::Right, VPos::Top),
+        ];
+        let (x, y, h, v) = placed.pick(&spots, w, size, plot);
         root.draw(&Text::new(
             label,
             (x, y),
-            bold(size).pos(Pos::new(h, vpos)).color(&VALUES),
+            bold(size).pos(Pos::new(h, v)).color(&VALUES),
         ))?;
     } else {
+        let label = shorten(t.get("no_values"), f.text + 1, false, right - left);
+        let w = text_width(&label, f.text + 1, false);
+        let (x, y, h, v) = placed.pick(
+            &[(
+                ((left + right) / 2.0) as i32,
+                ((top + bottom) / 2.0) as i32,
+                HPos::Center,
+                VPos::Center,
+            )],
+            w,
+            f.text + 1,
+            plot,
+        );
         root.draw(&Text::new(
-            shorten(t.get("no_values"), f.text + 1, false, right - left),
-            (((left + right) / 2.0) as i32, ((top + bottom) / 2.0) as i32),
-            anchored(f.text + 1, HPos::Center, VPos::Center),
+            label,
+            (x, y),
+            anchored(f.text + 1, h, v),
         ))?;
     }
+    // After the latest value's label, so that it yields to it.
+    // The goal's label: on the line's left end, on the side away from where
+    // the values start if there is room, else wherever there is.
+    let first = ks.points.first().map_or(kpi.target, |p| p.value);
+    let target_label = shorten(
+        &format!(
+            "{} {}",
+            t.get("chart_target_short"),
+            value(lang, kpi, kpi.target)
+        ),
+        f.text,
+        false,
+        right - left - 16.0,
+    );
+    let ty = layout.y_pixel(area, kpi.target) as i32;
+    let (l, r) = (left as i32 + 8, right as i32 - 8);
+    let above = [(l, ty - 4, HPos::Left, VPos::Bottom), (r, ty - 4, HPos::Right, VPos::Bottom)];
+    let below = [(l, ty + 4, HPos::Left, VPos::Top), (r, ty + 4, HPos::Right, VPos::Top)];
+    let gap = (1.7 * f.text as f64).ceil() as i32;
+    let further: Vec<Spot> = (1..=3)
+        .flat_map(|k| {
+            [
+                (l, ty + 4 + k * gap, HPos::Left, VPos::Top),
+                (r, ty + 4 + k * gap, HPos::Right, VPos::Top),
+                (l, ty - 4 - k * gap, HPos::Left, VPos::Bottom),
+                (r, ty - 4 - k * gap, HPos::Right, VPos::Bottom),
+            ]
+        })
+        .collect();
+    let spots: Vec<Spot> = if first < kpi.target {
+        [&above[..], &below[..], &further[..]].concat()
+    } else {
+        [&below[..], &above[..], &further[..]].concat()
+    };
+    let w = text_width(&target_label, f.text, false);
+    let (x, y, h, v) = placed.pick(&spots, w, f.text, plot);
+    root.draw(&Text::new(
+        target_label,
+        (x, y),
+        anchored(f.text, h, v).color(&TARGET),
+    ))?;
     root.present()?;
     Ok(())
 }
