@@ -267,6 +267,8 @@ test('chart text is 12 px or more on a 320 px phone and 13 px or more on a deskt
   for (const [width, least] of [[320, 12], [1280, 13]]) {
     for (const route of CHART_PAGES) {
       const { page } = await open(origin + route, browser, { width, height: 900 });
+      // Charts load lazily; load them all now.
+      await page.$$eval('.chart img', (imgs) => imgs.forEach((i) => { i.loading = 'eager'; }));
       await page.waitForFunction(() => Array.from(document.querySelectorAll('.chart img')).every((i) => i.complete && i.naturalWidth > 0));
       const charts = await chartTexts(page);
       if (charts.length === 0) { failures.push(`${route}: no chart`); }
