@@ -50,7 +50,7 @@ fn every_page_kind_has_its_key_content() {
         );
         let en = read(&out, &format!("en/{p}"));
         assert!(en.contains("Figures as of"), "en/{p} is not in English");
-        assert!(en.contains("<html lang=\"en\">"));
+        assert!(en.contains("<html lang=\"en\" "));
     }
     // A task page: the "5 rõ" card with its lead and deadline.
     let task = read(&out, "nhiem-vu/viec-mot/index.html");

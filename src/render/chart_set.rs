@@ -60,6 +60,7 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
     let (m, fig) = (r.model, r.fig);
     let t = r.strings(lang);
     let v = r.views(lang);
+    let credit = r.chart_credit(lang);
     match job {
         ChartJob::Site(SiteChart::Status) => {
             let row = charts::BarRow {
@@ -72,10 +73,11 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 &[row],
                 lang,
                 t,
+                &credit,
             )
         }
         ChartJob::Site(SiteChart::Burnup) => {
-            charts::burnup_chart(&r.fig.burnup, fig.as_of, lang, t)
+            charts::burnup_chart(&r.fig.burnup, fig.as_of, lang, t, &credit)
         }
         ChartJob::Site(SiteChart::Agencies) => {
             let ids: Vec<&str> = m.agencies.iter().map(|a| a.id.as_str()).collect();
@@ -85,6 +87,7 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 &agency_bars(&v, &ids),
                 lang,
                 t,
+                &credit,
             )
         }
         ChartJob::Group(g) => {
@@ -104,9 +107,12 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 &agency_bars(&v, &ids),
                 lang,
                 t,
+                &credit,
             )
         }
-        ChartJob::Kpi(k) => charts::kpi_chart(&m.kpis[k], &fig.kpis[k], fig.as_of, lang, t),
+        ChartJob::Kpi(k) => {
+            charts::kpi_chart(&m.kpis[k], &fig.kpis[k], fig.as_of, lang, t, &credit)
+        }
     }
 }
 

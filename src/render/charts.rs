@@ -1,11 +1,23 @@
-//! Charts as accessible SVG, drawn with plotters into memory: a KPI's values
-//! against its target and deadline with the projected trend, the plan's
-//! burn-up, and status mixes as stacked bars. Pure.
+//! Render stage, charts: (model figures, status figures) -> accessible SVG,
+//! drawn with plotters into memory: a KPI's values against its target and
+//! deadline with the projected trend, the plan's burn-up, and status mixes
+//! as stacked bars. Pure.
+//!
+//! Every chart file holds two drawings of the same chart: a wide one
+//! ([`WIDE`], the file's own view, for screens of 60em and more and for
+//! anyone who shares or embeds the file) and a narrow one ([`NARROW`], the
+//! `#hep` view, that pages pick with `<picture>` below 60em). Each is drawn
+//! at the width it is shown at, so its text renders at 12 px or more on a
+//! 320 px phone and 13 px or more on a desktop. Text is measured with the
+//! metrics of the bundled Noto Sans (`fonts/`), so labels are wrapped,
+//! shortened or moved rather than overlapping or cut. Each drawing carries
+//! the chart's title at the top and its source (the portal) and as-of date
+//! at the foot, so a shared file stays attributable.
 //!
 //! Every chart carries `role="img"`, a `<title>` and a `<desc>` with the key
 //! figures, scales through its `viewBox`, and never uses colour alone: lines
-//! differ by dash and marker shape and carry direct labels; bar segments
-//! carry their counts and a legend with the status labels.
+//! differ by dash and marker shape and carry labels; bar segments carry the
+//! status icon and their count, and a legend gives icon and label per status.
 
 use super::escape::escape;
 use super::i18n::{Lang, Strings};
@@ -13,9 +25,11 @@ use super::views::icon;
 use crate::date::{Date, fmt_date};
 use crate::model::{Direction, Kpi};
 use crate::status::{BurnupPoint, KpiStatus, Status};
+use ab_glyph::{Font, FontRef};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::sync::OnceLock;
 
 /// A finished chart: the SVG and its accessible name and description.
 #[derive(Debug, Clone)]
@@ -25,13 +39,46 @@ pub struct Chart {
     pub desc: String,
 }
 
-pub const WIDTH: u32 = 640;
-pub const HEIGHT: u32 = 360;
-const MARGIN: u32 = 16;
-const X_LABELS: u32 = 36;
-const Y_LABELS: u32 = 56;
-const FONT: &str = "sans-serif";
+/// One drawing of a chart: its width in SVG units, which is the width it is
+/// shown at in CSS pixels, give or take the page's margins, and the size of
+/// its smallest text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame {
+    pub width: u32,
+    pub text: u32,
+}
+
+/// Shown at 928 px and more (60em screens less the page's margins): text of
+/// 15 units renders at 14.5 px or more.
+pub const WIDE: Frame = Frame {
+    width: 960,
+    text: 15,
+};
+/// Shown from 288 px (a 320 px screen less margins) up to 30rem: text of 14
+/// units renders at 12.6 px or more.
+pub const NARROW: Frame = Frame {
+    width: 320,
+    text: 14,
+};
+/// The fragment naming the narrow drawing: `bieu-do.svg#hep`.
+pub const NARROW_VIEW: &str = "hep";
+
+impl Frame {
+    fn title_size(self) -> u32 {
+        self.text + 2
+    }
+    fn line(self, size: u32) -> i32 {
+        (size as f64 * 1.35).round() as i32
+    }
+    fn narrow(self) -> bool {
+        self.width < 600
+    }
+}
+
+const MARGIN: i32 = 12;
+const FONT: &str = "Noto Sans, sans-serif";
 const TEXT: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
+const MUTED: RGBColor = RGBColor(0x4a, 0x4a, 0x4a);
 const VALUES: RGBColor = RGBColor(0x0b, 0x4f, 0x8a);
 const TARGET: RGBColor = RGBColor(0x14, 0x53, 0x2d);
 const DEADLINE: RGBColor = RGBColor(0x7c, 0x2d, 0x12);
@@ -49,27 +96,217 @@ const TREND_DASH: RGBColor = DASHES[1].0;
 const DEADLINE_DASH: RGBColor = DASHES[2].0;
 const DUE_DASH: RGBColor = DASHES[3].0;
 
-/// The fill of each status, the same as the text colour of its label on
-/// the pages (all pass 3:1 against white; counts on them are white).
+/// The fill of each status, the same as the background of its label on the
+/// pages (`.status-*` in style.css). Spread in lightness from 19 to 61 (CIE
+/// L*) so that they differ in greyscale, in hue so that they differ under
+/// deuteranopia (see the tests), all at least 3:1 against white.
 pub fn status_color(s: Status) -> RGBColor {
     match s {
-        Status::DoneOnTime => RGBColor(0x14, 0x53, 0x2d),
-        Status::DoneLate => RGBColor(0x3f, 0x52, 0x08),
-        Status::Ongoing => RGBColor(0x1e, 0x3a, 0x8a),
-        Status::Overdue => RGBColor(0x99, 0x1b, 0x1b),
-        Status::DueSoon => RGBColor(0x7c, 0x2d, 0x12),
-        Status::Blocked => RGBColor(0x6b, 0x21, 0xa8),
-        Status::InProgress => RGBColor(0x07, 0x59, 0x85),
-        Status::NotStarted => RGBColor(0x37, 0x41, 0x51),
+        Status::DoneOnTime => RGBColor(0x3c, 0x84, 0x50),
+        Status::DoneLate => RGBColor(0x46, 0x65, 0x0e),
+        Status::Ongoing => RGBColor(0x37, 0x3d, 0xa6),
+        Status::Overdue => RGBColor(0x7a, 0x1a, 0x24),
+        Status::DueSoon => RGBColor(0xe5, 0x57, 0x36),
+        Status::Blocked => RGBColor(0x37, 0x28, 0x45),
+        Status::InProgress => RGBColor(0x18, 0x71, 0x80),
+        Status::NotStarted => RGBColor(0x8d, 0x95, 0x97),
     }
+}
+
+/// The text colour on a status fill: white or black, whichever contrasts
+/// more (at least 4.5:1 for every status, see the tests).
+pub fn status_ink(s: Status) -> RGBColor {
+    let l = luminance(status_color(s));
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 {
+        WHITE
+    } else {
+        BLACK
+    }
+}
+
+/// WCAG relative luminance.
+fn luminance(c: RGBColor) -> f64 {
+    let lin = |v: u8| {
+        let v = v as f64 / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
 }
 
 fn hex(c: RGBColor) -> String {
     format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
 }
 
+/// Noto Sans Regular, subset to Latin and Vietnamese (SIL OFL 1.1, see
+/// `fonts/OFL.txt`), for measuring text; the SVG names it first.
+static NOTO_SANS: &[u8] = include_bytes!("../../fonts/NotoSans-Regular.subset.ttf");
+
+fn noto() -> Option<&'static FontRef<'static>> {
+    static FACE: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
+    FACE.get_or_init(|| FontRef::try_from_slice(NOTO_SANS).ok())
+        .as_ref()
+}
+
+/// Readers' phones draw the text in their own sans-serif; measured widths
+/// get this much room for a wider one.
+const SLACK: f64 = 1.12;
+
+/// The width of `s` at `size` units: Noto Sans advances, an em for a
+/// character the subset lacks (the status icons), bold 8% wider.
+pub fn text_width(s: &str, size: u32, bold: bool) -> f64 {
+    let size = size as f64;
+    let raw: f64 = match noto() {
+        Some(f) => {
+            let scale = size / f.units_per_em().unwrap_or(1000.0) as f64;
+            s.chars()
+                .map(|c| {
+                    let id = f.glyph_id(c);
+                    if id.0 == 0 {
+                        size
+                    } else {
+                        f.h_advance_unscaled(id) as f64 * scale
+                    }
+                })
+                .sum()
+        }
+        None => s.chars().count() as f64 * size * 0.6,
+    };
+    raw * SLACK * if bold { 1.08 } else { 1.0 }
+}
+
+/// `s` cut to fit `max` units, ending in "…".
+fn shorten(s: &str, size: u32, bold: bool, max: f64) -> String {
+    if text_width(s, size, bold) <= max {
+        return s.to_string();
+    }
+    let mut out: Vec<char> = s.chars().collect();
+    while !out.is_empty() {
+        out.pop();
+        let cut: String = out.iter().collect::<String>().trim_end().to_string() + "…";
+        if text_width(&cut, size, bold) <= max {
+            return cut;
+        }
+    }
+    "…".to_string()
+}
+
+/// `s` broken at spaces into lines of at most `max` units, at most `lines`
+/// of them; what does not fit is shortened with "…" (the full text is in
+/// the chart's description and the table beside it).
+pub fn wrap(s: &str, size: u32, bold: bool, max: f64, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    for (i, word) in words.iter().enumerate() {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if text_width(&candidate, size, bold) <= max || line.is_empty() {
+            line = candidate;
+            continue;
+        }
+        out.push(std::mem::take(&mut line));
+        if out.len() == lines {
+            let rest = words[i..].join(" ");
+            let last = out.pop().unwrap_or_default();
+            out.push(shorten(&format!("{last} {rest}"), size, bold, max));
+            return out;
+        }
+        line = word.to_string();
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out.into_iter()
+        .map(|l| shorten(&l, size, bold, max))
+        .collect()
+}
+
+/// The title over a drawing and the source line under it, wrapped to its
+/// width.
+#[derive(Debug, Clone)]
+pub struct Drawing {
+    pub frame: Frame,
+    pub title: Vec<String>,
+    pub credit: Vec<String>,
+}
+
+impl Drawing {
+    pub fn new(frame: Frame, title: &str, credit: &str) -> Self {
+        let max = (frame.width as i32 - 2 * MARGIN) as f64;
+        Drawing {
+            frame,
+            title: wrap(title, frame.title_size(), true, max, 3),
+            credit: wrap(credit, frame.text, false, max, 3),
+        }
+    }
+    /// Where the chart's own drawing starts.
+    pub fn top(&self) -> i32 {
+        MARGIN + self.title.len() as i32 * self.frame.line(self.frame.title_size()) + 6
+    }
+    /// The height of the source lines and the margin under them.
+    pub fn foot(&self) -> i32 {
+        self.credit.len() as i32 * self.frame.line(self.frame.text) + MARGIN
+    }
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+        height: i32,
+    ) -> Result<(), Box<dyn std::error::Error>>
+    where
+        DB::ErrorType: 'static,
+    {
+        let f = self.frame;
+        let mut y = MARGIN;
+        for line in &self.title {
+            root.draw(&Text::new(
+                line.clone(),
+                (MARGIN, y),
+                bold(f.title_size()).pos(Pos::new(HPos::Left, VPos::Top)),
+            ))?;
+            y += f.line(f.title_size());
+        }
+        let mut y = height - self.foot() + 2;
+        for line in &self.credit {
+            root.draw(&Text::new(
+                line.clone(),
+                (MARGIN, y),
+                anchored(f.text, HPos::Left, VPos::Top).color(&MUTED),
+            ))?;
+            y += f.line(f.text);
+        }
+        Ok(())
+    }
+}
+
+/// Font sizes as plotters wrote them (`15.000000000000002`), rounded.
+fn round_font_sizes(svg: &str) -> String {
+    const KEY: &str = "font-size=\"";
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(i) = rest.find(KEY) {
+        out.push_str(&rest[..i + KEY.len()]);
+        rest = &rest[i + KEY.len()..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        match rest[..end].parse::<f64>() {
+            Ok(v) => out.push_str(&format!("{}", (v * 100.0).round() / 100.0)),
+            Err(_) => out.push_str(&rest[..end]),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Adds the accessible name and description, and the dashes.
-fn finish(mut svg: String, id: &str, title: String, desc: String) -> Chart {
+fn finish(svg: String, id: &str, title: String, desc: String) -> Chart {
+    let mut svg = round_font_sizes(&svg);
     for (color, real, dash) in DASHES {
         svg = svg.replace(
             &format!("stroke=\"{}\"", hex(color)),
@@ -85,6 +322,65 @@ fn finish(mut svg: String, id: &str, title: String, desc: String) -> Chart {
         svg.replace_range(end..=end, &head);
     }
     Chart { svg, title, desc }
+}
+
+/// Width and height of an `<svg width=".." height="..">` plotters wrote.
+fn size_of(svg: &str) -> (u32, u32) {
+    let num = |key: &str| -> u32 {
+        svg.find(key)
+            .map(|i| &svg[i + key.len()..])
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    (num(" width=\""), num(" height=\""))
+}
+
+/// What is inside an `<svg>` element.
+fn inner(svg: &str) -> &str {
+    let start = svg.find('>').map_or(0, |i| i + 1);
+    let end = svg.rfind("</svg>").unwrap_or(svg.len()).max(start);
+    svg[start..end].trim()
+}
+
+/// One file from the two drawings: the wide one in the file's own view, the
+/// narrow one under it, in the `#hep` view.
+fn combine(wide: &str, narrow: &str) -> String {
+    let (ww, wh) = size_of(wide);
+    let (nw, nh) = size_of(narrow);
+    format!(
+        "<svg width=\"{ww}\" height=\"{wh}\" viewBox=\"0 0 {ww} {wh}\" xmlns=\"http://www.w3.org/2000/svg\">\n<view id=\"{NARROW_VIEW}\" viewBox=\"0 {wh} {nw} {nh}\"/>\n<g class=\"wide\">\n{}\n</g>\n<g class=\"narrow\" transform=\"translate(0 {wh})\">\n{}\n</g>\n</svg>\n",
+        inner(wide),
+        inner(narrow)
+    )
+}
+
+/// The width and height of a chart file's narrow drawing (its `#hep` view).
+pub fn narrow_size(svg: &str) -> (u32, u32) {
+    let key = format!("<view id=\"{NARROW_VIEW}\" viewBox=\"");
+    let nums: Vec<u32> = svg
+        .find(&key)
+        .map(|i| &svg[i + key.len()..])
+        .and_then(|rest| rest.split('"').next())
+        .map(|v| v.split(' ').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_default();
+    match nums[..] {
+        [_, _, w, h] => (w, h),
+        _ => (0, 0),
+    }
+}
+
+/// Draws a chart in both frames; `Err` if either failed.
+fn draw_both(
+    title: &str,
+    credit: &str,
+    draw: impl Fn(&mut String, &Drawing) -> Result<(), Box<dyn std::error::Error>>,
+) -> (String, bool) {
+    let mut wide = String::new();
+    let mut narrow = String::new();
+    let a = draw(&mut wide, &Drawing::new(WIDE, title, credit));
+    let b = draw(&mut narrow, &Drawing::new(NARROW, title, credit));
+    (combine(&wide, &narrow), a.is_err() || b.is_err())
 }
 
 fn days(d: Date) -> f64 {
@@ -104,22 +400,24 @@ fn month_label(x: f64) -> String {
     )
 }
 
-/// First days of months between two x values, thinned to at most seven.
-fn month_ticks(x0: f64, x1: f64) -> Vec<f64> {
+/// First days of months between two x values, thinned to at most `max`.
+fn month_ticks(x0: f64, x1: f64, max: usize) -> Vec<f64> {
     let mut p = crate::date::Period::of(date_of(x0)).next();
     let mut all = Vec::new();
     while days(p.first_day()) <= x1 {
         all.push(days(p.first_day()));
         p = p.next();
     }
-    let step = all.len().div_ceil(7).max(1);
+    let step = all.len().div_ceil(max.max(1)).max(1);
     all.into_iter().step_by(step).collect()
 }
 
 /// Month labels under the x axis, drawn by hand so that they fall on the
-/// first of each month rather than on plotters' round numbers of days.
+/// first of each month rather than on plotters' round numbers of days, as
+/// many as fit side by side, none cut at the edges.
 fn draw_month_axis<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
+    f: Frame,
     to_px: impl Fn(f64) -> (i32, i32),
     x0: f64,
     x1: f64,
@@ -127,16 +425,24 @@ fn draw_month_axis<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    for x in month_ticks(x0, x1) {
+    let label_w = text_width("00/0000", f.text, false);
+    let (left, _) = to_px(x0);
+    let (right, _) = to_px(x1);
+    let fit = ((right - left) as f64 / (label_w + 12.0)).floor() as usize;
+    let half = (label_w / 2.0).ceil() as i32;
+    for x in month_ticks(x0, x1, fit) {
         let (px, py) = to_px(x);
         root.draw(&PathElement::new(
             [(px, py), (px, py + 5)],
             RGBColor(0x6b, 0x72, 0x80),
         ))?;
+        // Centred under the tick, but never left of the plot (where the
+        // y labels are) nor past the drawing's edge.
+        let at = px.max(left + half).min(f.width as i32 - 2 - half);
         root.draw(&Text::new(
             month_label(x),
-            (px, py + 8),
-            anchored(13, HPos::Center, VPos::Top),
+            (at, py + 8),
+            anchored(f.text, HPos::Center, VPos::Top),
         ))?;
     }
     Ok(())
@@ -148,6 +454,7 @@ type Chart2d<'a, 'b> =
 /// Horizontal grid lines and y labels only; months are drawn by hand.
 fn draw_mesh(
     chart: &mut Chart2d,
+    f: Frame,
     y_fmt: &dyn Fn(&f64) -> String,
 ) -> Result<(), Box<dyn std::error::Error>> {
     chart
@@ -157,15 +464,24 @@ fn draw_mesh(
         .bold_line_style(RGBColor(0xd0, 0xd4, 0xd9))
         .axis_style(RGBColor(0x6b, 0x72, 0x80))
         .x_labels(0)
-        .y_labels(6)
+        .y_labels(if f.narrow() { 4 } else { 6 })
         .y_label_formatter(y_fmt)
-        .label_style(font(13))
+        .label_style(font(f.text))
         .draw()?;
     Ok(())
 }
 
+/// plotters' SVG backend writes a font's size divided by this; sizes here
+/// are the `font-size` the SVG should carry.
+const PLOTTERS_FONT_SCALE: f64 = 1.24;
+
 fn font(size: u32) -> TextStyle<'static> {
-    TextStyle::from((FONT, size).into_font()).color(&TEXT)
+    TextStyle::from((FONT, size as f64 * PLOTTERS_FONT_SCALE).into_font()).color(&TEXT)
+}
+
+fn bold(size: u32) -> TextStyle<'static> {
+    TextStyle::from((FONT, size as f64 * PLOTTERS_FONT_SCALE, FontStyle::Bold).into_font())
+        .color(&TEXT)
 }
 
 fn anchored(size: u32, h: HPos, v: VPos) -> TextStyle<'static> {
@@ -182,6 +498,61 @@ fn value(lang: Lang, kpi: &Kpi, v: f64) -> String {
     }
 }
 
+/// The boxes of the labels drawn so far, so that the next goes where it
+/// overlaps none of them.
+#[derive(Debug, Default)]
+struct Placed(Vec<[f64; 4]>);
+
+/// A place for a label: its anchor point and how the text hangs from it.
+type Spot = (i32, i32, HPos, VPos);
+
+impl Placed {
+    /// The box a text takes, with room for ascent and descent around
+    /// plotters' anchors: left, top, right, bottom.
+    fn text_box(spot: Spot, w: f64, size: u32) -> [f64; 4] {
+        let (x, y, h, v) = spot;
+        let s = size as f64;
+        let left = match h {
+            HPos::Left => x as f64,
+            HPos::Center => x as f64 - w / 2.0,
+            HPos::Right => x as f64 - w,
+        };
+        let top = match v {
+            VPos::Top => y as f64,
+            VPos::Center => y as f64 - s * 0.6,
+            VPos::Bottom => y as f64 - s * 1.2,
+        };
+        [left, top - s * 0.2, left + w, top + s * 1.4]
+    }
+
+    fn free(&self, b: [f64; 4]) -> bool {
+        self.0
+            .iter()
+            .all(|o| b[2] <= o[0] || o[2] <= b[0] || b[3] <= o[1] || o[3] <= b[1])
+    }
+
+    /// The first spot whose box lies within `bounds` and overlaps no label
+    /// placed before; failing that, the first within bounds; failing that,
+    /// the first. The box is kept.
+    fn pick(&mut self, spots: &[Spot], w: f64, size: u32, bounds: [f64; 4]) -> Spot {
+        let inside = |b: [f64; 4]| {
+            b[0] >= bounds[0] && b[1] >= bounds[1] && b[2] <= bounds[2] && b[3] <= bounds[3]
+        };
+        let chosen = spots
+            .iter()
+            .find(|s| {
+                let b = Self::text_box(**s, w, size);
+                inside(b) && self.free(b)
+            })
+            .or_else(|| spots.iter().find(|s| inside(Self::text_box(**s, w, size))))
+            .or(spots.first())
+            .copied()
+            .unwrap_or((0, 0, HPos::Left, VPos::Top));
+        self.0.push(Self::text_box(chosen, w, size));
+        chosen
+    }
+}
+
 /// Where things go in a KPI chart: the axes' ranges, from the data.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KpiLayout {
@@ -189,23 +560,46 @@ pub struct KpiLayout {
     pub y: (f64, f64),
 }
 
+/// The height of a KPI chart's plot, axes included.
+fn kpi_plot_height(f: Frame) -> i32 {
+    if f.narrow() { 240 } else { 340 }
+}
+
 impl KpiLayout {
-    /// The plotting area in pixels: left, top, right, bottom.
-    pub fn area() -> (f64, f64, f64, f64) {
-        let left = (MARGIN + Y_LABELS) as f64;
-        let top = MARGIN as f64 + 22.0;
-        (
-            left,
-            top,
-            (WIDTH - MARGIN) as f64,
-            (HEIGHT - MARGIN - X_LABELS) as f64,
-        )
+    /// The plotting area of a drawing in pixels: left, top, right, bottom.
+    pub fn area(&self, kpi: &Kpi, lang: Lang, fr: &Drawing) -> (f64, f64, f64, f64) {
+        let f = fr.frame;
+        let left = (MARGIN + y_label_width(kpi, lang, self, f)) as f64;
+        let top = (fr.top() + f.line(f.text) + 4) as f64;
+        let bottom = top + kpi_plot_height(f) as f64 - x_label_height(f) as f64;
+        (left, top, (f.width as i32 - MARGIN) as f64, bottom)
     }
 
-    /// The pixel row of a value.
-    pub fn y_pixel(&self, v: f64) -> f64 {
-        let (_, top, _, bottom) = Self::area();
+    /// The pixel row of a value in a drawing.
+    pub fn y_pixel(&self, area: (f64, f64, f64, f64), v: f64) -> f64 {
+        let (_, top, _, bottom) = area;
         top + (self.y.1 - v) / (self.y.1 - self.y.0) * (bottom - top)
+    }
+}
+
+fn x_label_height(f: Frame) -> i32 {
+    f.line(f.text) + 12
+}
+
+/// Room for the widest y label.
+fn y_label_width(kpi: &Kpi, lang: Lang, layout: &KpiLayout, f: Frame) -> i32 {
+    let widest = [layout.y.0, layout.y.1]
+        .iter()
+        .map(|v| text_width(&y_label(kpi, lang, *v), f.text, false))
+        .fold(0.0, f64::max);
+    widest.ceil() as i32 + 12
+}
+
+fn y_label(kpi: &Kpi, lang: Lang, v: f64) -> String {
+    if kpi.unit == "%" {
+        format!("{}%", lang.number(v.round()))
+    } else {
+        lang.number(v)
     }
 }
 
@@ -251,13 +645,22 @@ pub fn kpi_layout(kpi: &Kpi, ks: &KpiStatus, as_of: Date) -> KpiLayout {
 
 /// A KPI's values over time: baseline (square), reported values (circles),
 /// the target (long dashes), the deadline (vertical dashes) and the
-/// least-squares trend to the deadline (short dashes).
-pub fn kpi_chart(kpi: &Kpi, ks: &KpiStatus, as_of: Date, lang: Lang, t: &Strings) -> Chart {
+/// least-squares trend to the deadline (short dashes). `credit` names the
+/// source and the as-of date.
+pub fn kpi_chart(
+    kpi: &Kpi,
+    ks: &KpiStatus,
+    as_of: Date,
+    lang: Lang,
+    t: &Strings,
+    credit: &str,
+) -> Chart {
     let name = lang.pick(&kpi.name, kpi.name_en.as_deref()).to_string();
     let layout = kpi_layout(kpi, ks, as_of);
     let deadline = kpi.deadline.date().unwrap_or(as_of);
-    let mut svg = String::new();
-    let drawn = draw_kpi(&mut svg, kpi, ks, layout, deadline, lang, t);
+    let (svg, failed) = draw_both(&name, credit, |svg, fr| {
+        draw_kpi(svg, fr, kpi, ks, layout, deadline, lang, t)
+    });
     let mut desc = Vec::new();
     desc.push(t.get("chart_kpi_desc").to_string());
     if let Some((d, v)) = kpi.baseline {
@@ -294,14 +697,16 @@ pub fn kpi_chart(kpi: &Kpi, ks: &KpiStatus, as_of: Date, lang: Lang, t: &Strings
     if kpi.direction == Direction::Down {
         desc.push(t.get("kpi_down").to_string());
     }
-    if drawn.is_err() {
+    if failed {
         desc.push(t.get("chart_failed").to_string());
     }
     finish(svg, &format!("kpi-{}", kpi.id), name, desc.join(" "))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw_kpi(
     svg: &mut String,
+    fr: &Drawing,
     kpi: &Kpi,
     ks: &KpiStatus,
     layout: KpiLayout,
@@ -309,65 +714,61 @@ fn draw_kpi(
     lang: Lang,
     t: &Strings,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
+    let f = fr.frame;
+    let (left, top, right, bottom) = layout.area(kpi, lang, fr);
+    let height = bottom as i32 + x_label_height(f) + fr.foot();
+    let root = SVGBackend::with_string(svg, (f.width, height as u32)).into_drawing_area();
     root.fill(&WHITE)?;
-    let (left, top, right, bottom) = KpiLayout::area();
+    fr.draw(&root, height)?;
     let mut chart = ChartBuilder::on(&root)
         .margin_top(top as u32)
-        .margin_left(MARGIN)
-        .margin_right(MARGIN)
-        .margin_bottom(MARGIN)
-        .x_label_area_size(X_LABELS)
-        .y_label_area_size(Y_LABELS)
+        .margin_left(MARGIN as u32)
+        .margin_right(MARGIN as u32)
+        .margin_bottom(fr.foot() as u32)
+        .x_label_area_size(x_label_height(f) as u32)
+        .y_label_area_size((left as i32 - MARGIN) as u32)
         .build_cartesian_2d(layout.x.0..layout.x.1, layout.y.0..layout.y.1)?;
-    let y_fmt = |v: &f64| {
-        if kpi.unit == "%" {
-            format!("{}%", lang.number(*v))
-        } else {
-            lang.number(*v)
-        }
-    };
-    draw_mesh(&mut chart, &y_fmt)?;
+    let y_fmt = |v: &f64| y_label(kpi, lang, *v);
+    draw_mesh(&mut chart, f, &y_fmt)?;
     let (x0, x1) = layout.x;
-    draw_month_axis(&root, |x| chart.backend_coord(&(x, layout.y.0)), x0, x1)?;
+    draw_month_axis(&root, f, |x| chart.backend_coord(&(x, layout.y.0)), x0, x1)?;
+    let area = (left, top, right, bottom);
     // Target: a horizontal line with its value written on it.
     chart.draw_series(LineSeries::new(
         [(x0, kpi.target), (x1, kpi.target)],
         TARGET_DASH.stroke_width(2),
     ))?;
-    // The goal's label sits at the left end, on the side of the line away
-    // from where the values start.
-    let first = ks.points.first().map_or(kpi.target, |p| p.value);
-    let (dy, v) = if first < kpi.target {
-        (-4, VPos::Bottom)
-    } else {
-        (4, VPos::Top)
-    };
-    root.draw(&Text::new(
-        format!(
-            "{} {}",
-            t.get("chart_target_short"),
-            value(lang, kpi, kpi.target)
-        ),
-        (left as i32 + 8, layout.y_pixel(kpi.target) as i32 + dy),
-        anchored(13, HPos::Left, v).color(&TARGET),
-    ))?;
-    // Deadline: a vertical line labelled at the top.
+    let mut placed = Placed::default();
+    let plot = [left, top, right, bottom];
+    // Deadline: a vertical line labelled above the plot, on whichever side
+    // has room.
     let dx = days(deadline);
     chart.draw_series(LineSeries::new(
         [(dx, layout.y.0), (dx, layout.y.1)],
         DEADLINE_DASH.stroke_width(2),
     ))?;
     let deadline_x = chart.backend_coord(&(dx, layout.y.1)).0;
-    let (h, shift) = if (deadline_x as f64) > (left + right) / 2.0 {
-        (HPos::Right, -4)
-    } else {
-        (HPos::Left, 4)
-    };
+    let label = format!("{} {}", t.get("chart_deadline_short"), fmt_date(deadline));
+    let w = text_width(&label, f.text, false);
+    let band = [
+        MARGIN as f64,
+        fr.top() as f64 - 4.0,
+        (f.width as i32 - MARGIN) as f64,
+        top,
+    ];
+    let (x, y, h, v) = placed.pick(
+        &[
+            (deadline_x + 4, top as i32 - 4, HPos::Left, VPos::Bottom),
+            (deadline_x - 4, top as i32 - 4, HPos::Right, VPos::Bottom),
+        ],
+        w,
+        f.text,
+        band,
+    );
     root.draw(&Text::new(
-        format!("{} {}", t.get("chart_deadline_short"), fmt_date(deadline)),
-        (deadline_x + shift, top as i32 - 6),
-        anchored(13, h, VPos::Bottom).color(&DEADLINE),
+        label,
+        (x, y),
+        anchored(f.text, h, v).color(&DEADLINE),
     ))?;
     // Trend to the deadline.
     if let Some(trend) = ks.trend {
@@ -400,25 +801,100 @@ fn draw_kpi(
     }
     if let Some(last) = ks.points.last() {
         let (px, py) = chart.backend_coord(&(days(last.date), last.value));
+        let label = value(lang, kpi, last.value);
+        let size = f.text + 1;
+        let w = text_width(&label, size, true);
+        // Beside the last point, wherever no other label is.
+        let spots = [
+            (px + 8, py - 6, HPos::Left, VPos::Bottom),
+            (px + 8, py + 6, HPos::Left, VPos::Top),
+            (px - 8, py - 6, HPos::Right, VPos::Bottom),
+            (px - 8, py + 6, HPos::Right, VPos::Top),
+            (px, py - 10, HPos::Center, VPos::Bottom),
+            (px, py + 10, HPos::Center, VPos::Top),
+            (px + 8, py - 6 - f.line(size), HPos::Left, VPos::Bottom),
+            (px - 8, py + 6 + f.line(size), HPos::Right, VPos::Top),
+        ];
+        let (x, y, h, v) = placed.pick(&spots, w, size, plot);
         root.draw(&Text::new(
-            value(lang, kpi, last.value),
-            (px + 8, py - 8),
-            anchored(14, HPos::Left, VPos::Bottom).color(&VALUES),
+            label,
+            (x, y),
+            bold(size).pos(Pos::new(h, v)).color(&VALUES),
         ))?;
     } else {
+        let label = shorten(t.get("no_values"), f.text + 1, false, right - left);
+        let w = text_width(&label, f.text + 1, false);
+        let (x, y, h, v) = placed.pick(
+            &[(
+                ((left + right) / 2.0) as i32,
+                ((top + bottom) / 2.0) as i32,
+                HPos::Center,
+                VPos::Center,
+            )],
+            w,
+            f.text + 1,
+            plot,
+        );
         root.draw(&Text::new(
-            t.get("no_values").to_string(),
-            (((left + right) / 2.0) as i32, ((top + bottom) / 2.0) as i32),
-            anchored(15, HPos::Center, VPos::Center),
+            label,
+            (x, y),
+            anchored(f.text + 1, h, v),
         ))?;
     }
+    // After the latest value's label, so that it yields to it.
+    // The goal's label: on the line's left end, on the side away from where
+    // the values start if there is room, else wherever there is.
+    let first = ks.points.first().map_or(kpi.target, |p| p.value);
+    let target_label = shorten(
+        &format!(
+            "{} {}",
+            t.get("chart_target_short"),
+            value(lang, kpi, kpi.target)
+        ),
+        f.text,
+        false,
+        right - left - 16.0,
+    );
+    let ty = layout.y_pixel(area, kpi.target) as i32;
+    let (l, r) = (left as i32 + 8, right as i32 - 8);
+    let above = [(l, ty - 4, HPos::Left, VPos::Bottom), (r, ty - 4, HPos::Right, VPos::Bottom)];
+    let below = [(l, ty + 4, HPos::Left, VPos::Top), (r, ty + 4, HPos::Right, VPos::Top)];
+    let gap = (1.7 * f.text as f64).ceil() as i32;
+    let further: Vec<Spot> = (1..=3)
+        .flat_map(|k| {
+            [
+                (l, ty + 4 + k * gap, HPos::Left, VPos::Top),
+                (r, ty + 4 + k * gap, HPos::Right, VPos::Top),
+                (l, ty - 4 - k * gap, HPos::Left, VPos::Bottom),
+                (r, ty - 4 - k * gap, HPos::Right, VPos::Bottom),
+            ]
+        })
+        .collect();
+    let spots: Vec<Spot> = if first < kpi.target {
+        [&above[..], &below[..], &further[..]].concat()
+    } else {
+        [&below[..], &above[..], &further[..]].concat()
+    };
+    let w = text_width(&target_label, f.text, false);
+    let (x, y, h, v) = placed.pick(&spots, w, f.text, plot);
+    root.draw(&Text::new(
+        target_label,
+        (x, y),
+        anchored(f.text, h, v).color(&TARGET),
+    ))?;
     root.present()?;
     Ok(())
 }
 
 /// The plan's burn-up as of D: tasks due so far (dashed) against tasks
-/// finished (solid), both as steps.
-pub fn burnup_chart(points: &[BurnupPoint], as_of: Date, lang: Lang, t: &Strings) -> Chart {
+/// finished (solid), both as steps, with a legend under the plot.
+pub fn burnup_chart(
+    points: &[BurnupPoint],
+    as_of: Date,
+    lang: Lang,
+    t: &Strings,
+    credit: &str,
+) -> Chart {
     let title = t.get("chart_burnup_title").to_string();
     let last = points.last().copied().unwrap_or(BurnupPoint {
         date: as_of,
@@ -433,9 +909,10 @@ pub fn burnup_chart(points: &[BurnupPoint], as_of: Date, lang: Lang, t: &Strings
             .replace("{due}", &last.due.to_string())
             .replace("{done}", &last.done.to_string())
     );
-    let mut svg = String::new();
-    let drawn = draw_burnup(&mut svg, points, as_of, lang, t);
-    let desc = if drawn.is_err() {
+    let (svg, failed) = draw_both(&title, credit, |svg, fr| {
+        draw_burnup(svg, fr, points, as_of, lang, t)
+    });
+    let desc = if failed {
         format!("{desc} {}", t.get("chart_failed"))
     } else {
         desc
@@ -456,13 +933,32 @@ fn steps(points: &[BurnupPoint], value: fn(&BurnupPoint) -> usize) -> Vec<(f64, 
 
 fn draw_burnup(
     svg: &mut String,
+    fr: &Drawing,
     points: &[BurnupPoint],
     as_of: Date,
     lang: Lang,
     t: &Strings,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
+    let f = fr.frame;
+    let last = points.last();
+    let legend = [
+        (
+            format!("{} {}", t.get("chart_due"), last.map_or(0, |p| p.due)),
+            DUE_DASH,
+        ),
+        (
+            format!("{} {}", t.get("chart_done"), last.map_or(0, |p| p.done)),
+            TARGET,
+        ),
+    ];
+    let row = f.line(f.text) + 4;
+    let legend_h = legend.len() as i32 * row + 8;
+    let plot_top = fr.top();
+    let plot_h = kpi_plot_height(f);
+    let height = plot_top + plot_h + legend_h + fr.foot();
+    let root = SVGBackend::with_string(svg, (f.width, height as u32)).into_drawing_area();
     root.fill(&WHITE)?;
+    fr.draw(&root, height)?;
     let start = points.first().map_or(as_of, |p| p.date);
     let end = as_of.max(start + chrono::Duration::days(30));
     let top_value = points
@@ -471,18 +967,20 @@ fn draw_burnup(
         .max()
         .unwrap_or(0)
         .max(1) as f64;
+    let y_w = text_width(&lang.number(top_value * 1.1), f.text, false).ceil() as u32 + 12;
     let mut chart = ChartBuilder::on(&root)
-        .margin_top(MARGIN + 22)
-        .margin_left(MARGIN)
-        .margin_right(MARGIN + 110)
-        .margin_bottom(MARGIN)
-        .x_label_area_size(X_LABELS)
-        .y_label_area_size(Y_LABELS - 16)
+        .margin_top(plot_top as u32)
+        .margin_left(MARGIN as u32)
+        .margin_right(MARGIN as u32 + 8)
+        .margin_bottom((legend_h + fr.foot()) as u32)
+        .x_label_area_size(x_label_height(f) as u32)
+        .y_label_area_size(y_w)
         .build_cartesian_2d(days(start)..days(end), 0f64..top_value * 1.1)?;
     let y_fmt = |v: &f64| lang.number(v.round());
-    draw_mesh(&mut chart, &y_fmt)?;
+    draw_mesh(&mut chart, f, &y_fmt)?;
     draw_month_axis(
         &root,
+        f,
         |x| chart.backend_coord(&(x, 0.0)),
         days(start),
         days(end),
@@ -497,31 +995,21 @@ fn draw_burnup(
         done.iter().copied(),
         TARGET.stroke_width(3),
     ))?;
-    if let Some(last) = points.last() {
-        let (px, py) = chart.backend_coord(&(days(last.date), last.due as f64));
-        let (_, qy) = chart.backend_coord(&(days(last.date), last.done as f64));
-        // Keep the two end labels apart when the lines end close together.
-        let (py, qy) = if (py - qy).abs() < 18 {
-            (py.min(qy) - 9, py.max(qy) + 9)
-        } else {
-            (py, qy)
-        };
-        root.draw(&Text::new(
-            format!("{} {}", t.get("chart_due"), last.due),
-            (px + 6, py),
-            anchored(13, HPos::Left, VPos::Center).color(&DEADLINE),
+    let mut y = plot_top + plot_h + 4;
+    let max = (f.width as i32 - 2 * MARGIN - 44) as f64;
+    for (label, color) in legend {
+        let mid = y + row / 2;
+        root.draw(&PathElement::new(
+            [(MARGIN, mid), (MARGIN + 32, mid)],
+            color.stroke_width(3),
         ))?;
         root.draw(&Text::new(
-            format!("{} {}", t.get("chart_done"), last.done),
-            (px + 6, qy),
-            anchored(13, HPos::Left, VPos::Center).color(&TARGET),
+            shorten(&label, f.text, false, max),
+            (MARGIN + 40, mid),
+            anchored(f.text, HPos::Left, VPos::Center),
         ))?;
+        y += row;
     }
-    root.draw(&Text::new(
-        format!("{} {}", t.get("as_of"), fmt_date(as_of)),
-        (MARGIN as i32 + Y_LABELS as i32 - 16, MARGIN as i32 + 10),
-        anchored(13, HPos::Left, VPos::Center),
-    ))?;
     root.present()?;
     Ok(())
 }
@@ -533,14 +1021,23 @@ pub struct BarRow {
     pub counts: [usize; 8],
 }
 
-const BAR_LABELS: i32 = 200;
-const BAR_HEIGHT: i32 = 26;
-const BAR_GAP: i32 = 10;
-const LEGEND_ROW: i32 = 24;
+const BAR_HEIGHT: i32 = 28;
+const BAR_GAP: i32 = 12;
+/// The white gap between two segments, so that each segment's edge is the
+/// 3:1 contrast of its own colour against white.
+const SEGMENT_GAP: i32 = 2;
 
-/// Stacked horizontal bars, one per row, segments in rule order, counts
-/// written on the segments, and a legend with icon and label per status.
-pub fn status_bars(id: &str, title: String, rows: &[BarRow], lang: Lang, t: &Strings) -> Chart {
+/// Stacked horizontal bars, one per row, segments in rule order, each
+/// segment with its status icon and count where they fit, a legend with
+/// icon and label per status. Long labels wrap to two lines, then shorten.
+pub fn status_bars(
+    id: &str,
+    title: String,
+    rows: &[BarRow],
+    lang: Lang,
+    t: &Strings,
+    credit: &str,
+) -> Chart {
     let mut parts = vec![t.get("chart_bars_desc").to_string()];
     for row in rows {
         let total: usize = row.counts.iter().sum();
@@ -557,43 +1054,110 @@ pub fn status_bars(id: &str, title: String, rows: &[BarRow], lang: Lang, t: &Str
             .collect();
         parts.push(format!("{}: {total} ({}).", row.label, mix.join(", ")));
     }
-    let mut svg = String::new();
-    let drawn = draw_bars(&mut svg, rows, lang);
-    if drawn.is_err() {
+    let (svg, failed) = draw_both(&title, credit, |svg, fr| draw_bars(svg, fr, rows, lang));
+    if failed {
         parts.push(t.get("chart_failed").to_string());
     }
     finish(svg, id, title, parts.join(" "))
 }
 
-pub fn bars_height(rows: usize) -> u32 {
-    let legend = 4 * LEGEND_ROW;
-    (MARGIN as i32 * 3 + rows.max(1) as i32 * (BAR_HEIGHT + BAR_GAP) + legend) as u32
+/// What a segment of `width` units can show: icon and count, the count
+/// alone, or nothing (the table beside the chart has every figure).
+fn segment_label(s: Status, n: usize, width: f64, size: u32) -> Option<String> {
+    let full = format!("{} {n}", icon(s));
+    [full, n.to_string()]
+        .into_iter()
+        .find(|l| text_width(l, size, true) + 6.0 <= width)
 }
 
 fn draw_bars(
     svg: &mut String,
+    fr: &Drawing,
     rows: &[BarRow],
     lang: Lang,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let height = bars_height(rows.len());
-    let root = SVGBackend::with_string(svg, (WIDTH, height)).into_drawing_area();
+    let f = fr.frame;
+    let inner_w = (f.width as i32 - 2 * MARGIN) as f64;
+    let line = f.line(f.text);
+    // Wide: labels in a column left of the bars. Narrow: above each bar.
+    let label_w = if f.narrow() {
+        inner_w
+    } else {
+        rows.iter()
+            .map(|r| text_width(&r.label, f.text, false))
+            .fold(0.0, f64::max)
+            .min(inner_w * 0.3)
+            .ceil()
+    };
+    let labels: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| wrap(&r.label, f.text, false, label_w, 2))
+        .collect();
+    let total_w = rows
+        .iter()
+        .map(|r| text_width(&r.counts.iter().sum::<usize>().to_string(), f.text, false))
+        .fold(0.0, f64::max)
+        .ceil() as i32
+        + 8;
+    let bar_left = if f.narrow() {
+        MARGIN
+    } else {
+        MARGIN + label_w as i32 + 10
+    };
+    let bar_width = (f.width as i32 - MARGIN - total_w - bar_left) as f64;
+    let row_h = |lines: usize| -> i32 {
+        if f.narrow() {
+            lines as i32 * line + 2 + BAR_HEIGHT + BAR_GAP
+        } else {
+            (lines as i32 * line).max(BAR_HEIGHT) + BAR_GAP
+        }
+    };
+    // The legend: as many columns as the longest status name allows.
+    let swatch = 22;
+    let item_w = Status::ALL
+        .iter()
+        .map(|s| text_width(lang.status(*s), f.text, false))
+        .fold(0.0, f64::max)
+        + swatch as f64
+        + 20.0;
+    let cols = ((inner_w / item_w).floor() as usize).clamp(1, 4);
+    let legend_rows = Status::ALL.len().div_ceil(cols) as i32;
+    let legend_row = swatch + 8;
+    let bars_h: i32 = labels.iter().map(|l| row_h(l.len())).sum();
+    let height = fr.top() + bars_h.max(BAR_HEIGHT) + 8 + legend_rows * legend_row + fr.foot();
+    let root = SVGBackend::with_string(svg, (f.width, height as u32)).into_drawing_area();
     root.fill(&WHITE)?;
+    fr.draw(&root, height)?;
     let max_total = rows
         .iter()
         .map(|r| r.counts.iter().sum::<usize>())
         .max()
         .unwrap_or(0)
         .max(1) as f64;
-    let bar_left = BAR_LABELS + 8;
-    let bar_width = (WIDTH as i32 - bar_left - MARGIN as i32 - 36) as f64;
-    for (i, row) in rows.iter().enumerate() {
-        let y = MARGIN as i32 + i as i32 * (BAR_HEIGHT + BAR_GAP);
-        let label: String = row.label.chars().take(30).collect();
-        root.draw(&Text::new(
-            label,
-            (BAR_LABELS, y + BAR_HEIGHT / 2),
-            anchored(13, HPos::Right, VPos::Center),
-        ))?;
+    let mut y = fr.top();
+    for (row, lines) in rows.iter().zip(&labels) {
+        let bar_y = if f.narrow() {
+            for (k, l) in lines.iter().enumerate() {
+                root.draw(&Text::new(
+                    l.clone(),
+                    (MARGIN, y + k as i32 * line),
+                    anchored(f.text, HPos::Left, VPos::Top),
+                ))?;
+            }
+            y + lines.len() as i32 * line + 2
+        } else {
+            let block = lines.len() as i32 * line;
+            let bar_y = y + (block - BAR_HEIGHT).max(0) / 2;
+            let text_y = y + (BAR_HEIGHT - block).max(0) / 2;
+            for (k, l) in lines.iter().enumerate() {
+                root.draw(&Text::new(
+                    l.clone(),
+                    (MARGIN + label_w as i32, text_y + k as i32 * line),
+                    anchored(f.text, HPos::Right, VPos::Top),
+                ))?;
+            }
+            bar_y
+        };
         let mut x = bar_left as f64;
         for s in Status::ALL {
             let n = row.counts[s.index()];
@@ -601,50 +1165,52 @@ fn draw_bars(
                 continue;
             }
             let w = n as f64 / max_total * bar_width;
-            let (x0, x1) = (x.round() as i32, (x + w).round() as i32);
-            root.draw(&Rectangle::new(
-                [(x0, y), (x1, y + BAR_HEIGHT)],
-                status_color(s).filled(),
-            ))?;
-            root.draw(&Rectangle::new(
-                [(x1 - 1, y), (x1, y + BAR_HEIGHT)],
-                WHITE.filled(),
-            ))?;
-            if x1 - x0 >= 16 {
-                root.draw(&Text::new(
-                    n.to_string(),
-                    ((x0 + x1) / 2, y + BAR_HEIGHT / 2),
-                    anchored(13, HPos::Center, VPos::Center).color(&WHITE),
+            let (x0, x1) = (x.round() as i32, (x + w).round() as i32 - SEGMENT_GAP);
+            if x1 > x0 {
+                root.draw(&Rectangle::new(
+                    [(x0, bar_y), (x1, bar_y + BAR_HEIGHT)],
+                    status_color(s).filled(),
                 ))?;
+                if let Some(label) = segment_label(s, n, (x1 - x0) as f64, f.text) {
+                    root.draw(&Text::new(
+                        label,
+                        ((x0 + x1) / 2, bar_y + BAR_HEIGHT / 2),
+                        bold(f.text)
+                            .pos(Pos::new(HPos::Center, VPos::Center))
+                            .color(&status_ink(s)),
+                    ))?;
+                }
             }
             x += w;
         }
         let total: usize = row.counts.iter().sum();
         root.draw(&Text::new(
             total.to_string(),
-            (x.round() as i32 + 6, y + BAR_HEIGHT / 2),
-            anchored(13, HPos::Left, VPos::Center),
+            (x.round() as i32 + 4, bar_y + BAR_HEIGHT / 2),
+            anchored(f.text, HPos::Left, VPos::Center),
         ))?;
+        y += row_h(lines.len());
     }
-    let legend_top = MARGIN as i32 * 2 + rows.len().max(1) as i32 * (BAR_HEIGHT + BAR_GAP);
+    let legend_top = fr.top() + bars_h.max(BAR_HEIGHT) + 8;
+    let col_w = inner_w / cols as f64;
     for (k, s) in Status::ALL.iter().enumerate() {
-        let col = (k / 4) as i32;
-        let line = (k % 4) as i32;
-        let x = MARGIN as i32 + col * (WIDTH as i32 / 2);
-        let y = legend_top + line * LEGEND_ROW;
+        let x = MARGIN + ((k % cols) as f64 * col_w) as i32;
+        let y = legend_top + (k / cols) as i32 * legend_row;
         root.draw(&Rectangle::new(
-            [(x, y), (x + 18, y + 18)],
+            [(x, y), (x + swatch, y + swatch)],
             status_color(*s).filled(),
         ))?;
         root.draw(&Text::new(
             icon(*s).to_string(),
-            (x + 9, y + 9),
-            anchored(12, HPos::Center, VPos::Center).color(&WHITE),
+            (x + swatch / 2, y + swatch / 2),
+            bold(f.text)
+                .pos(Pos::new(HPos::Center, VPos::Center))
+                .color(&status_ink(*s)),
         ))?;
         root.draw(&Text::new(
-            lang.status(*s).to_string(),
-            (x + 26, y + 9),
-            anchored(13, HPos::Left, VPos::Center),
+            shorten(lang.status(*s), f.text, false, col_w - swatch as f64 - 12.0),
+            (x + swatch + 8, y + swatch / 2),
+            anchored(f.text, HPos::Left, VPos::Center),
         ))?;
     }
     root.present()?;
@@ -659,6 +1225,8 @@ mod tests {
     use crate::status::{KpiPoint, Verdict};
     use std::collections::BTreeMap;
     use std::sync::Arc;
+
+    const CREDIT: &str = "Nguồn: Cổng theo dõi tiến độ, số liệu tính đến ngày 25/06/2025";
 
     fn d(s: &str) -> Date {
         crate::date::parse_date(s).unwrap()
@@ -751,15 +1319,29 @@ mod tests {
         doc
     }
 
-    fn circles(doc: &roxmltree::Document) -> usize {
+    /// One of the two drawings: "wide" or "narrow".
+    fn drawing<'a, 'b>(doc: &'b roxmltree::Document<'a>, class: &str) -> roxmltree::Node<'a, 'b> {
         doc.descendants()
-            .filter(|n| n.has_tag_name("circle"))
-            .count()
+            .find(|n| n.has_tag_name("g") && n.attribute("class") == Some(class))
+            .unwrap_or_else(|| panic!("no {class} drawing"))
+    }
+
+    /// Circles in each drawing: the same number in both.
+    fn circles(doc: &roxmltree::Document) -> usize {
+        let count = |class| {
+            drawing(doc, class)
+                .descendants()
+                .filter(|n| n.has_tag_name("circle"))
+                .count()
+        };
+        assert_eq!(count("wide"), count("narrow"));
+        count("wide")
     }
 
     /// The y of horizontal lines drawn with the target's dash.
     fn target_lines(doc: &roxmltree::Document) -> Vec<f64> {
-        doc.descendants()
+        drawing(doc, "wide")
+            .descendants()
             .filter(|n| {
                 n.has_tag_name("polyline") && n.attribute("stroke-dasharray") == Some("10 5")
             })
@@ -785,14 +1367,16 @@ mod tests {
             ],
             &k,
         );
-        let chart = kpi_chart(&k, &ks, d("2025-06-25"), Lang::Vi, &strings());
+        let chart = kpi_chart(&k, &ks, d("2025-06-25"), Lang::Vi, &strings(), CREDIT);
         let doc = check(&chart);
         assert_eq!(
             circles(&doc),
             2,
             "one circle per reported value; the baseline is a square"
         );
-        let expected = kpi_layout(&k, &ks, d("2025-06-25")).y_pixel(90.0);
+        let layout = kpi_layout(&k, &ks, d("2025-06-25"));
+        let wide = Drawing::new(WIDE, &k.name, CREDIT);
+        let expected = layout.y_pixel(layout.area(&k, Lang::Vi, &wide), 90.0);
         let lines = target_lines(&doc);
         assert!(
             lines.iter().any(|y| (y - expected).abs() <= 2.0),
@@ -811,7 +1395,7 @@ mod tests {
         let t = strings();
         let mut k = kpi(90.0, Direction::Up);
         k.baseline = None;
-        let none = kpi_chart(&k, &status(&[], &k), d("2025-06-25"), Lang::Vi, &t);
+        let none = kpi_chart(&k, &status(&[], &k), d("2025-06-25"), Lang::Vi, &t, CREDIT);
         let doc = check(&none);
         assert_eq!(circles(&doc), 0);
         assert!(none.svg.contains("Chưa có giá trị."));
@@ -822,6 +1406,7 @@ mod tests {
             d("2025-06-25"),
             Lang::Vi,
             &t,
+            CREDIT,
         );
         assert_eq!(circles(&check(&one)), 1);
         assert!(
@@ -833,7 +1418,7 @@ mod tests {
             &[("2025-03-15", 60.0, false), ("2025-05-15", 140.0, false)],
             &k,
         );
-        let chart = kpi_chart(&k, &beyond, d("2025-06-25"), Lang::Vi, &t);
+        let chart = kpi_chart(&k, &beyond, d("2025-06-25"), Lang::Vi, &t, CREDIT);
         let doc = check(&chart);
         let layout = kpi_layout(&k, &beyond, d("2025-06-25"));
         assert!(
@@ -848,7 +1433,7 @@ mod tests {
             &[("2025-01-01", 40.0, true), ("2025-04-01", 30.0, false)],
             &down,
         );
-        let chart = kpi_chart(&down, &ks, d("2025-06-25"), Lang::En, &t);
+        let chart = kpi_chart(&down, &ks, d("2025-06-25"), Lang::En, &t, CREDIT);
         check(&chart);
         assert!(
             chart.desc.contains("Giá trị càng thấp càng tốt."),
@@ -863,13 +1448,13 @@ mod tests {
         k.unit = "trung tâm".into();
         k.baseline = Some((d("2025-01-01"), 0.0));
         let ks = status(&[("2025-01-01", 0.0, true), ("2025-03-15", 1.5, false)], &k);
-        let vi = kpi_chart(&k, &ks, d("2025-06-25"), Lang::Vi, &strings());
+        let vi = kpi_chart(&k, &ks, d("2025-06-25"), Lang::Vi, &strings(), CREDIT);
         assert!(
             vi.svg.contains("2,5 trung tâm") && vi.svg.contains("1,5 trung tâm"),
             "{}",
             vi.svg
         );
-        let en = kpi_chart(&k, &ks, d("2025-06-25"), Lang::En, &strings());
+        let en = kpi_chart(&k, &ks, d("2025-06-25"), Lang::En, &strings(), CREDIT);
         assert!(en.svg.contains("1.5 trung tâm"));
     }
 
@@ -885,9 +1470,9 @@ mod tests {
                 counts: [3, 2, 1, 0, 0, 0, 1, 0],
             },
         ];
-        let chart = status_bars("bars", "Nhiệm vụ".into(), &rows, Lang::Vi, &strings());
+        let chart = status_bars("bars", "Nhiệm vụ".into(), &rows, Lang::Vi, &strings(), CREDIT);
         let doc = check(&chart);
-        let texts: Vec<&str> = doc
+        let texts: Vec<&str> = drawing(&doc, "narrow")
             .descendants()
             .filter(|n| n.has_tag_name("text"))
             .filter_map(|n| n.text())
@@ -928,7 +1513,7 @@ mod tests {
                 done: 4,
             },
         ];
-        let chart = burnup_chart(&points, d("2025-06-25"), Lang::Vi, &strings());
+        let chart = burnup_chart(&points, d("2025-06-25"), Lang::Vi, &strings(), CREDIT);
         check(&chart);
         assert!(
             chart
@@ -938,7 +1523,156 @@ mod tests {
             chart.desc
         );
         assert!(chart.svg.contains("Đã đến hạn 5") && chart.svg.contains("Đã hoàn thành 4"));
-        let empty = burnup_chart(&[], d("2025-06-25"), Lang::Vi, &strings());
+        let empty = burnup_chart(&[], d("2025-06-25"), Lang::Vi, &strings(), CREDIT);
         check(&empty);
+    }
+
+    /// CIE L*a*b* (D65) of a colour given in linear RGB.
+    fn lab(lin: [f64; 3]) -> [f64; 3] {
+        let [r, g, b] = lin;
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        let f = |t: f64| {
+            if t > 216.0 / 24389.0 {
+                t.cbrt()
+            } else {
+                (24389.0 / 27.0 * t + 16.0) / 116.0
+            }
+        };
+        [116.0 * f(y) - 16.0, 500.0 * (f(x) - f(y)), 200.0 * (f(y) - f(z))]
+    }
+
+    fn linear(c: RGBColor) -> [f64; 3] {
+        let l = |v: u8| {
+            let v = v as f64 / 255.0;
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        [l(c.0), l(c.1), l(c.2)]
+    }
+
+    /// Deuteranopia, Machado, Oliveira and Fernandes (2009), severity 1.0,
+    /// applied in linear RGB.
+    fn deuteranopia(c: [f64; 3]) -> [f64; 3] {
+        const M: [[f64; 3]; 3] = [
+            [0.367322, 0.860646, -0.227968],
+            [0.280085, 0.672501, 0.047413],
+            [-0.011820, 0.042940, 0.968881],
+        ];
+        M.map(|row| (row[0] * c[0] + row[1] * c[1] + row[2] * c[2]).clamp(0.0, 1.0))
+    }
+
+    fn distance(a: [f64; 3], b: [f64; 3]) -> f64 {
+        a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt()
+    }
+
+    fn pairs() -> Vec<(Status, Status)> {
+        let mut out = Vec::new();
+        for (i, a) in Status::ALL.iter().enumerate() {
+            for b in &Status::ALL[i + 1..] {
+                out.push((*a, *b));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn status_colours_stay_apart_in_greyscale_and_under_deuteranopia() {
+        for s in Status::ALL {
+            let l = luminance(status_color(s));
+            let against_white = 1.05 / (l + 0.05);
+            assert!(against_white >= 3.0, "{s:?} on white: {against_white:.2}");
+            let ink = luminance(status_ink(s));
+            let text = (l.max(ink) + 0.05) / (l.min(ink) + 0.05);
+            assert!(text >= 4.5, "{s:?}: count on its fill {text:.2}");
+        }
+        for (a, b) in pairs() {
+            let (la, lb) = (lab(linear(status_color(a))), lab(linear(status_color(b))));
+            // Greyscale keeps lightness only.
+            let grey = (la[0] - lb[0]).abs();
+            assert!(grey >= 4.5, "{a:?} and {b:?} in greyscale: ΔL* {grey:.1}");
+            let normal = distance(la, lb);
+            assert!(normal >= 15.0, "{a:?} and {b:?}: ΔE {normal:.1}");
+            let deut = distance(
+                lab(deuteranopia(linear(status_color(a)))),
+                lab(deuteranopia(linear(status_color(b)))),
+            );
+            assert!(deut >= 15.0, "{a:?} and {b:?} under deuteranopia: ΔE {deut:.1}");
+        }
+    }
+
+    #[test]
+    fn the_old_palette_fails_the_simulation() {
+        // The palette before issue 15: a test that can fail, failing.
+        let old = [
+            RGBColor(0x3f, 0x52, 0x08),
+            RGBColor(0x7c, 0x2d, 0x12),
+        ];
+        let deut = distance(lab(deuteranopia(linear(old[0]))), lab(deuteranopia(linear(old[1]))));
+        assert!(deut < 15.0, "{deut}");
+    }
+
+    #[test]
+    fn every_text_is_at_least_the_frame_size_and_fits_its_width() {
+        let k = kpi(90.0, Direction::Up);
+        let ks = status(&[("2025-01-01", 50.0, true), ("2025-06-15", 75.0, false)], &k);
+        let rows = vec![BarRow {
+            label: "Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hải Dương và các đơn vị trực thuộc".into(),
+            counts: [1, 1, 1, 1, 1, 1, 1, 1],
+        }];
+        let charts = [
+            kpi_chart(&k, &ks, d("2025-06-25"), Lang::Vi, &strings(), CREDIT),
+            status_bars("b", "Nhiệm vụ".into(), &rows, Lang::Vi, &strings(), CREDIT),
+            burnup_chart(&[], d("2025-06-25"), Lang::Vi, &strings(), CREDIT),
+        ];
+        for chart in &charts {
+            let doc = check(chart);
+            for (class, frame) in [("wide", WIDE), ("narrow", NARROW)] {
+                let g = drawing(&doc, class);
+                let mut texts = 0;
+                for n in g.descendants().filter(|n| n.has_tag_name("text")) {
+                    texts += 1;
+                    let size: f64 = n.attribute("font-size").and_then(|v| v.parse().ok()).unwrap_or(0.0);
+                    assert!(size >= frame.text as f64, "{class}: {size} < {}", frame.text);
+                    let text = n.text().unwrap_or("").trim();
+                    let w = text_width(text, size as u32, n.attribute("font-weight") == Some("bold"));
+                    let x: f64 = n.attribute("x").and_then(|v| v.parse().ok()).unwrap_or(0.0);
+                    let (x0, x1) = match n.attribute("text-anchor") {
+                        Some("middle") => (x - w / 2.0, x + w / 2.0),
+                        Some("end") => (x - w, x),
+                        _ => (x, x + w),
+                    };
+                    assert!(
+                        x0 >= -0.5 && x1 <= frame.width as f64 + 0.5,
+                        "{class}: {text:?} from {x0:.0} to {x1:.0} in {}",
+                        frame.width
+                    );
+                }
+                assert!(texts > 5, "{class}");
+                let all: String = g.descendants().filter_map(|n| n.text()).collect();
+                assert!(all.contains("25/06/2025") && all.contains("Nguồn"), "{class}: source and date drawn");
+            }
+            let (w, h) = narrow_size(&chart.svg);
+            assert_eq!(w, NARROW.width);
+            assert!(h > 100, "{h}");
+        }
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_shortens_what_does_not_fit() {
+        let s = "Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hải Dương";
+        let lines = wrap(s, 14, false, 150.0, 2);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[1].ends_with('…'), "{lines:?}");
+        for l in &lines {
+            assert!(text_width(l, 14, false) <= 150.0, "{l}");
+        }
+        assert_eq!(wrap("Sở Y tế", 14, false, 150.0, 2), vec!["Sở Y tế"]);
+        // Measured, not counted: "iiii" is narrower than "MMMM".
+        assert!(text_width("iiii", 14, false) * 2.0 < text_width("MMMM", 14, false));
     }
 }

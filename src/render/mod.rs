@@ -169,12 +169,8 @@ impl<'a> Renderer<'a> {
         let url = format!("{}{}{path}", self.base, lang.prefix());
         let full_url = format!("{}{url}", self.origin);
         let (width, height) = chart_set::svg_size(&chart.svg);
-        let site = self.model.site();
-        let credit = self
-            .strings(lang)
-            .get("chart_credit")
-            .replace("{site}", lang.pick(&site.title, site.title_en.as_deref()))
-            .replace("{date}", &crate::date::fmt_date(self.fig.as_of));
+        let (narrow_width, narrow_height) = charts::narrow_size(&chart.svg);
+        let credit = self.chart_credit(lang);
         let embed = format!(
             "<figure><img src=\"{full_url}\" alt=\"{}\" width=\"{width}\" height=\"{height}\" style=\"max-width:100%;height:auto\"><figcaption>{} ({credit})</figcaption></figure>",
             escape::escape(&chart.desc),
@@ -186,8 +182,19 @@ impl<'a> Renderer<'a> {
             desc: chart.desc.clone(),
             width,
             height,
+            narrow_width,
+            narrow_height,
             embed,
         })
+    }
+
+    /// "Source: the portal, as of D", drawn under every chart.
+    pub(crate) fn chart_credit(&self, lang: Lang) -> String {
+        let site = self.model.site();
+        self.strings(lang)
+            .get("chart_credit")
+            .replace("{site}", lang.pick(&site.title, site.title_en.as_deref()))
+            .replace("{date}", &crate::date::fmt_date(self.fig.as_of))
     }
 
     pub fn render_template(

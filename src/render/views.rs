@@ -217,6 +217,9 @@ pub struct ChartView {
     pub desc: String,
     pub width: u32,
     pub height: u32,
+    /// The size of the narrow drawing (`#hep`) that phones show.
+    pub narrow_width: u32,
+    pub narrow_height: u32,
     pub embed: String,
 }
 

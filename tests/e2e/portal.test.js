@@ -72,8 +72,9 @@ after(async () => {
 
 /** Opens `url` in a fresh tab, recording console errors, failed requests
     and requests to other hosts. */
-async function open(url, context = browser) {
+async function open(url, context = browser, viewport = null) {
   const page = await context.newPage();
+  if (viewport) { await page.setViewportSize(viewport); }
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') { problems.push(`console: ${m.text()}`); } });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -154,7 +155,9 @@ test('the deadline table sorts and filters', async () => {
   assert.deepStrictEqual(ranks, [...ranks].sort((a, b) => a - b));
   // By agency.
   await page.click('#bang-nhiem-vu th[data-sort="lead"] button');
-  // Filter by status, then by agency.
+  // Filter by status, then by agency: the filters fold until asked for.
+  assert.strictEqual(await page.isVisible('select[name="status"]'), false, 'filters folded');
+  await page.click('form[data-filters] summary');
   await page.selectOption('select[name="status"]', 'overdue');
   const overdue = await page.$$eval('#bang-nhiem-vu tbody tr:not([hidden])', (rows) => rows.map((r) => r.dataset.status));
   assert.deepStrictEqual(overdue, ['overdue', 'overdue']);
@@ -228,10 +231,225 @@ test('with JavaScript off, the tables and task pages show every task', async () 
   }
 });
 
+/** Every chart on the page as shown: the drawing the page picked (the
+    narrow `#hep` view or the wide one) inlined at the size the image takes,
+    so that the browser lays its text out with the page's fonts. Returns,
+    per chart, each text's CSS font size and box. */
+async function chartTexts(page) {
+  return page.evaluate(async () => {
+    const out = [];
+    for (const img of document.querySelectorAll('.chart img')) {
+      const src = img.currentSrc || img.src;
+      const markup = await (await fetch(src.split('#')[0])).text();
+      const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+      const svg = doc.documentElement;
+      const narrow = src.endsWith('#hep');
+      const view = narrow ? doc.getElementById('hep').getAttribute('viewBox') : svg.getAttribute('viewBox');
+      const [, , vw, vh] = view.split(' ').map(Number);
+      const box = document.createElement('div');
+      box.style.cssText = `position:absolute;left:0;top:0;width:${img.clientWidth}px`;
+      const shown = document.importNode(svg, true);
+      shown.setAttribute('viewBox', view);
+      shown.setAttribute('width', img.clientWidth);
+      shown.setAttribute('height', img.clientWidth * vh / vw);
+      shown.querySelector(narrow ? 'g.wide' : 'g.narrow').remove();
+      box.appendChild(shown);
+      document.body.appendChild(box);
+      const frame = shown.getBoundingClientRect();
+      const texts = Array.from(shown.querySelectorAll('text')).map((t) => {
+        const r = t.getBoundingClientRect();
+        return {
+          text: t.textContent.trim(),
+          px: parseFloat(getComputedStyle(t).fontSize) * img.clientWidth / vw,
+          box: { left: r.left - frame.left, right: r.right - frame.left, top: r.top - frame.top, bottom: r.bottom - frame.top },
+        };
+      });
+      out.push({ src, width: img.clientWidth, frame: { width: frame.width, height: frame.height }, texts });
+      box.remove();
+    }
+    return out;
+  });
+}
+
+const CHART_PAGES = ['/', '/co-quan/', '/chi-tieu/dvc-toan-trinh/', '/chi-tieu/ioc-soc-van-hanh/', '/to-cong-tac/to-kinh-te/', '/en/'];
+
+test('chart text is 12 px or more on a 320 px phone and 13 px or more on a desktop; no label overlaps or is cut', async () => {
+  const failures = [];
+  let measured = 0;
+  for (const [width, least] of [[320, 12], [1280, 13]]) {
+    for (const route of CHART_PAGES) {
+      const { page } = await open(origin + route, browser, { width, height: 900 });
+      // Charts load lazily; load them all now.
+      await page.$$eval('.chart img', (imgs) => imgs.forEach((i) => { i.loading = 'eager'; }));
+      await page.waitForFunction(() => Array.from(document.querySelectorAll('.chart img')).every((i) => i.complete && i.naturalWidth > 0));
+      const charts = await chartTexts(page);
+      if (charts.length === 0) { failures.push(`${route}: no chart`); }
+      for (const c of charts) {
+        const picked = c.src.endsWith('#hep') ? 'narrow' : 'wide';
+        if ((width < 960) !== (picked === 'narrow')) { failures.push(`${route} at ${width}: the ${picked} drawing`); }
+        for (const t of c.texts) {
+          measured += 1;
+          if (t.px < least - 0.01) { failures.push(`${route} at ${width}: "${t.text}" renders at ${t.px.toFixed(1)} px`); }
+          const b = t.box;
+          if (b.left < -0.5 || b.top < -0.5 || b.right > c.frame.width + 0.5 || b.bottom > c.frame.height + 0.5) {
+            failures.push(`${route} at ${width}: "${t.text}" is cut (${JSON.stringify(b)})`);
+          }
+        }
+        for (let i = 0; i < c.texts.length; i += 1) {
+          for (let j = i + 1; j < c.texts.length; j += 1) {
+            const a = c.texts[i].box; const b = c.texts[j].box;
+            const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (x > 1 && y > 1) { failures.push(`${route} at ${width}: "${c.texts[i].text}" overlaps "${c.texts[j].text}"`); }
+          }
+        }
+      }
+      await page.close();
+    }
+  }
+  assert.ok(measured > 300, `only ${measured} chart texts measured`);
+  assert.deepStrictEqual(failures, []);
+});
+
+const TABLE_PAGES = ['/', '/nhiem-vu/', '/co-quan/', '/co-quan/so-khcn/', '/chi-tieu/', '/chi-tieu/dvc-toan-trinh/', '/bao-cao/', '/bao-cao/2025-05/', '/du-lieu/', '/to-cong-tac/to-kinh-te/'];
+
+test('tables never scroll sideways and no cell narrower than 8em wraps its text, at 320 and 1280 px', async () => {
+  const failures = [];
+  let cells = 0;
+  for (const width of [320, 1280]) {
+    for (const route of TABLE_PAGES) {
+      const { page, status } = await open(origin + route);
+      if (status !== 200) { failures.push(`${route}: HTTP ${status}`); continue; }
+      await page.setViewportSize({ width, height: 900 });
+      // Tables folded in <details> count too.
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+      const found = await page.evaluate(() => {
+        const em = parseFloat(getComputedStyle(document.documentElement).fontSize);
+        const out = { boxes: [], narrow: [], cells: 0 };
+        for (const box of document.querySelectorAll('.table-box')) {
+          if (box.scrollWidth > box.clientWidth + 1) { out.boxes.push(`${box.getAttribute('aria-label')}: ${box.scrollWidth} > ${box.clientWidth}`); }
+        }
+        for (const cell of document.querySelectorAll('.table-box tbody td, .table-box tbody th')) {
+          const r = cell.getBoundingClientRect();
+          if (r.width === 0 || cell.textContent.trim() === '') { continue; }
+          out.cells += 1;
+          if (r.width >= 8 * em - 0.5) { continue; }
+          // Narrower than 8em is fine for a figure on one line; not for a
+          // cell that breaks its text (a column one word wide).
+          const before = cell.getBoundingClientRect().height;
+          const old = cell.style.whiteSpace;
+          cell.style.whiteSpace = 'nowrap';
+          const after = cell.getBoundingClientRect().height;
+          cell.style.whiteSpace = old;
+          if (after < before - 1) { out.narrow.push(`"${cell.textContent.trim().slice(0, 30)}" ${r.width.toFixed(0)} px wraps`); }
+        }
+        return out;
+      });
+      cells += found.cells;
+      found.boxes.forEach((b) => failures.push(`${route} at ${width}: scrolls sideways: ${b}`));
+      found.narrow.slice(0, 3).forEach((n) => failures.push(`${route} at ${width}: cell narrower than 8em: ${n}`));
+      await page.close();
+    }
+  }
+  assert.ok(cells > 500, `only ${cells} cells`);
+  assert.deepStrictEqual(failures, []);
+});
+
+test('the first screen at 375 x 812: as-of date, sample-data notice and first headline figure; the menu folds behind one 44 px control', async () => {
+  const { page } = await open(`${origin}/`);
+  await page.setViewportSize({ width: 375, height: 812 });
+  for (const sel of ['.as-of', '.sample', '.headline li:first-child .big']) {
+    const r = await page.$eval(sel, (e) => e.getBoundingClientRect().toJSON());
+    assert.ok(r.height > 0 && r.bottom <= 812, `${sel} ends at ${r.bottom} px`);
+  }
+  // Status counts: two columns.
+  const lefts = await page.$$eval('.counts li', (l) => new Set(l.map((x) => Math.round(x.getBoundingClientRect().left))).size);
+  assert.strictEqual(lefts, 2);
+  // The menu: folded, one control of 44 px or more, links of 44 px when open.
+  assert.strictEqual(await page.isVisible('.menu ul a'), false, 'menu folded on a phone');
+  const summary = await page.$eval('.menu summary', (e) => e.getBoundingClientRect().toJSON());
+  assert.ok(summary.height >= 44 && summary.width >= 44, JSON.stringify(summary));
+  await page.click('.menu summary');
+  const heights = await page.$$eval('.menu ul a', (l) => l.map((a) => a.getBoundingClientRect().height));
+  assert.ok(heights.length >= 9 && heights.every((h) => h >= 44), `${heights}`);
+  // On a desktop the menu is open without a click.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.reload();
+  assert.strictEqual(await page.isVisible('.menu ul a'), true, 'menu open on a desktop');
+  assert.strictEqual(await page.isVisible('.menu summary'), false);
+  await page.close();
+  // Without JavaScript the phone menu still opens.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiendo-nojs-menu-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS, javaScriptEnabled: false, viewport: { width: 375, height: 812 },
+  });
+  try {
+    const { page: p } = await open(`${origin}/nhiem-vu/`, context);
+    await p.click('.menu summary');
+    assert.strictEqual(await p.isVisible('.menu ul a'), true);
+    // The deadline table's first task is on the first screen.
+    const first = await p.$eval('#bang-nhiem-vu tbody tr', (e) => e.getBoundingClientRect().top);
+    assert.ok(first < 812 + 400, `first task at ${first}`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('on a phone the deadline table reflows and still sorts and filters', async () => {
+  const { page } = await open(`${origin}/nhiem-vu/`);
+  await page.setViewportSize({ width: 320, height: 800 });
+  const first = await page.$eval('#bang-nhiem-vu tbody tr', (tr) => ({
+    display: getComputedStyle(tr).display,
+    firstShown: Array.from(tr.children).filter((c) => c.getBoundingClientRect().height > 0).sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0].className,
+    label: getComputedStyle(tr.querySelector('td[data-label]'), '::before').content,
+  }));
+  assert.strictEqual(first.display, 'flex');
+  assert.strictEqual(first.firstShown, 'title', 'the title comes first');
+  assert.match(first.label, /Mục/);
+  const top = await page.$eval('#bang-nhiem-vu tbody tr', (e) => e.getBoundingClientRect().top);
+  assert.ok(top < 812, `first row of the table at ${top} px`);
+  await page.click('#bang-nhiem-vu th[data-sort="days"] button');
+  const byDays = await page.$$eval('#bang-nhiem-vu tbody tr', (rows) => rows.map((r) => Number(r.dataset.days)));
+  assert.deepStrictEqual(byDays, [...byDays].sort((a, b) => b - a));
+  await page.click('form[data-filters] summary');
+  await page.selectOption('select[name="status"]', 'overdue');
+  const shown = await page.$$eval('#bang-nhiem-vu tbody tr', (rows) => rows.filter((r) => r.getBoundingClientRect().height > 0).map((r) => r.dataset.status));
+  assert.deepStrictEqual(shown, ['overdue', 'overdue']);
+  await page.close();
+});
+
+test('task, KPI and monthly report pages print as an A4 bulletin', async () => {
+  for (const [name, route] of [['task', '/nhiem-vu/benh-an-dien-tu/'], ['kpi', '/chi-tieu/dvc-toan-trinh/'], ['report', '/bao-cao/2025-05/']]) {
+    const { page } = await open(origin + route);
+    await page.emulateMedia({ media: 'print' });
+    const seen = await page.evaluate(() => {
+      const root = getComputedStyle(document.documentElement);
+      const link = document.querySelector('main a[href]:not([href^="#"])');
+      return {
+        head: root.getPropertyValue('--print-head'),
+        foot: root.getPropertyValue('--print-foot'),
+        nav: getComputedStyle(document.querySelector('.site-header nav')).display,
+        link: link ? getComputedStyle(link, '::after').content : '',
+        href: link ? link.getAttribute('href') : '',
+        heading: getComputedStyle(document.querySelector('h2') || document.querySelector('h1')).breakAfter,
+      };
+    });
+    assert.match(seen.head, /Theo dõi tiến độ .* 25\/06\/2025/, 'source and as-of date on every sheet');
+    assert.match(seen.foot, /CC BY 4\.0/, 'licence on every sheet');
+    assert.strictEqual(seen.nav, 'none', 'no menu');
+    assert.ok(seen.link.includes(seen.href), `links written out: ${seen.link}`);
+    assert.strictEqual(seen.heading, 'avoid');
+    const file = path.join(artifacts, `print-${name}.pdf`);
+    await page.pdf({ path: file, format: 'A4', preferCSSPageSize: true });
+    assert.ok(fs.statSync(file).size > 10000, file);
+    await page.close();
+  }
+});
+
 test('screenshots of the dashboard, the deadline table and a KPI page', async () => {
   const shots = [['dashboard', '/'], ['deadline-table', '/nhiem-vu/'], ['kpi', '/chi-tieu/dvc-toan-trinh/']];
   for (const [name, route] of shots) {
-    for (const [label, width] of [['phone', 360], ['desktop', 1280]]) {
+    for (const [label, width] of [['phone', 375], ['desktop', 1280]]) {
       const { page } = await open(origin + route);
       await page.setViewportSize({ width, height: 800 });
       const file = path.join(artifacts, `${name}-${label}.png`);

@@ -77,6 +77,11 @@
     apply();
   }
 
+  /* The menu is a <details>; where CSS cannot show a closed one's content
+     on wide screens (::details-content), open it there. */
+  if (root.matchMedia && root.matchMedia('(min-width: 60em)').matches && !(root.CSS && CSS.supports('selector(::details-content)'))) {
+    Array.prototype.forEach.call(document.querySelectorAll('details[data-menu]'), function (d) { d.open = true; });
+  }
   Array.prototype.forEach.call(document.querySelectorAll('table[data-sortable]'), makeSortable);
   Array.prototype.forEach.call(document.querySelectorAll('form[data-filters]'), makeFilter);
 }(this));
