@@ -59,6 +59,9 @@ pub enum Failure {
     Content(Vec<Diagnostic>, Lang),
     /// Usage or I/O (exit code 2).
     Io(String),
+    /// A usage error of an editor's command, told in the language of
+    /// messages (exit code 2).
+    Usage(diag::Message),
     /// A signal stopped the build (exit code 128 + the signal); its
     /// temporary folder was removed and the previous output is unchanged.
     Interrupted(i32),
@@ -100,7 +103,6 @@ pub struct NextReports {
     /// (agency id, agency name), by id.
     pub agencies: Vec<(String, String)>,
 }
-
 
 #[derive(Debug)]
 pub struct Report {
@@ -252,7 +254,6 @@ fn next_reports(m: &model::Model, as_of: Date) -> Option<NextReports> {
         agencies,
     })
 }
-
 
 /// Load and model, shared by `check` and `build`.
 fn load_model(

@@ -153,6 +153,7 @@ fn print_serve_event(event: ServeEvent) {
 
 /// `tiendo serve`: runs until stopped.
 fn serve(opts: tiendo::Options, bind: std::net::IpAddr, port: u16) -> ExitCode {
+    let lang = opts.lang.unwrap_or_default();
     let result = tiendo::serve::bind(std::net::SocketAddr::new(bind, port))
         .and_then(|listener| tiendo::serve::serve(opts, listener, print_serve_event));
     match result {
@@ -161,12 +162,24 @@ fn serve(opts: tiendo::Options, bind: std::net::IpAddr, port: u16) -> ExitCode {
             eprintln!("error: {msg}");
             ExitCode::from(2)
         }
+        Err(Failure::Usage(m)) => usage_exit(&mut std::io::stderr(), &m, lang),
         Err(Failure::Content(d, lang)) => {
             print_diagnostics(&mut std::io::stderr(), &d, lang);
             ExitCode::from(1)
         }
         Err(Failure::Interrupted(signal)) => signal_exit(signal),
     }
+}
+
+/// A usage error in the language of messages; exit code 2.
+fn usage_exit(out: &mut impl Write, m: &tiendo::diag::Message, lang: Lang) -> ExitCode {
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        msg!("level.error").render(lang),
+        m.render(lang)
+    );
+    ExitCode::from(2)
 }
 
 fn timings(r: &Report) -> String {
@@ -308,6 +321,7 @@ fn main() -> ExitCode {
                 let _ = writeln!(stderr, "error: {msg}");
                 ExitCode::from(2)
             }
+            Err(Failure::Usage(m)) => usage_exit(&mut stderr, &m, lang),
             Err(Failure::Interrupted(signal)) => signal_exit(signal),
         },
         Command::Init { dir } => match tiendo::init(dir, opts.fallback_date) {
@@ -324,6 +338,7 @@ fn main() -> ExitCode {
                 let _ = writeln!(stderr, "error: {msg}");
                 ExitCode::from(2)
             }
+            Err(Failure::Usage(m)) => usage_exit(&mut stderr, &m, lang),
             Err(Failure::Content(d, lang)) => {
                 print_diagnostics(&mut stderr, &d, lang);
                 ExitCode::from(1)
@@ -373,6 +388,7 @@ fn main() -> ExitCode {
                 let _ = writeln!(stderr, "error: {msg}");
                 ExitCode::from(2)
             }
+            Err(Failure::Usage(m)) => usage_exit(&mut stderr, &m, lang),
         },
         Command::New { what } => {
             let written = match what {
@@ -444,6 +460,7 @@ fn written_or_fail(
             let _ = writeln!(stderr, "error: {msg}");
             ExitCode::from(2)
         }
+        Err(Failure::Usage(m)) => usage_exit(stderr, &m, lang),
         Err(Failure::Interrupted(signal)) => signal_exit(signal),
     }
 }

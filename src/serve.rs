@@ -220,6 +220,9 @@ fn rebuild(opts: &Options, shared: &Shared, on_event: &(dyn Fn(ServeEvent) + Sen
             state.errors = match failure {
                 Failure::Content(diags, lang) => diags.iter().map(|d| d.render(lang)).collect(),
                 Failure::Io(msg) => vec![format!("error: {msg}")],
+                Failure::Usage(m) => {
+                    vec![format!("error: {}", m.render(crate::diag::Lang::default()))]
+                }
                 Failure::Interrupted(signal) => vec![format!("error: stopped by signal {signal}")],
             };
             let errors = state.errors.clone();

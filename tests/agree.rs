@@ -34,7 +34,13 @@ fn reports_for_months_outside_the_plan_check_and_build() {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     let build = tiendo(
-        &["build", "--output", &site.to_string_lossy(), AS_OF[0], AS_OF[1]],
+        &[
+            "build",
+            "--output",
+            &site.to_string_lossy(),
+            AS_OF[0],
+            AS_OF[1],
+        ],
         dir.path(),
     );
     assert_eq!(build.code, 0, "{}", build.stderr);

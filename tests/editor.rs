@@ -147,6 +147,13 @@ fn new_report_carries_the_last_state_and_kpi_values_forward() {
         "{}",
         run.stderr
     );
+    // ... told in Vietnamese, the site's first language, without --lang.
+    let run = common::tiendo(&["new", "report", "--agency", "so-khcnn"], site.path());
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "lỗi: không có cơ quan `so-khcnn` trong content/agencies.yaml; có phải ý bạn là `so-khcn`?"
+    );
 }
 
 #[test]

@@ -10,8 +10,9 @@ pub mod schema;
 pub mod xlsx;
 
 use crate::date::{Date, Period};
-use crate::diag::{Diagnostic, Diagnostics, Lang, Severity, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, Lang, Maybe, Message, Severity, did_you_mean};
 use crate::model::{Model, TaskState};
+use crate::msg;
 use crate::{Failure, Options, load, model};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -62,7 +63,10 @@ pub fn load_model(opts: &Options) -> Result<Model, Failure> {
     let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
     let m = model::build(raw, &mut diags);
     if diags.has_errors() {
-        return Err(Failure::Content(diags.sorted(), opts.lang.unwrap_or_default()));
+        return Err(Failure::Content(
+            diags.sorted(),
+            opts.lang.unwrap_or_default(),
+        ));
     }
     Ok(m)
 }
@@ -96,8 +100,9 @@ pub fn report_path(period: Period, agency: &str) -> String {
     format!("content/reports/{}/{agency}.yaml", period.key())
 }
 
-fn usage(msg: impl Into<String>) -> Failure {
-    Failure::Io(msg.into())
+/// A usage error, told in the language of messages when printed.
+fn usage(message: Message) -> Failure {
+    Failure::Usage(message)
 }
 
 /// The agency `id` if it reports on `day`, else why not.
@@ -107,22 +112,21 @@ fn reporting_agency<'m>(
     day: Date,
 ) -> Result<&'m crate::model::Agency, Failure> {
     let Some(a) = m.agency(id) else {
-        return Err(usage(format!(
-            "there is no agency `{id}` in content/agencies.yaml{}",
-            did_you_mean(id, m.agencies.iter().map(|a| a.id.as_str()))
-                .map(|h| h.render(Lang::En))
-                .unwrap_or_default()
-        )));
+        let hint = did_you_mean(id, m.agencies.iter().map(|a| a.id.as_str()));
+        return Err(usage(msg!("editor.no_agency", id, hint = Maybe(hint))));
     };
     match m.holder_on(id, day) {
         Some(h) if h == id => Ok(a),
-        Some(h) => Err(usage(format!(
-            "`{id}` no longer reports on {}: its duties passed to `{h}`; write `{h}`'s report instead",
-            crate::date::fmt_date(day)
+        Some(h) => Err(usage(msg!(
+            "editor.succeeded",
+            id,
+            day = crate::date::fmt_date(day),
+            successor = h
         ))),
-        None => Err(usage(format!(
-            "`{id}` was dissolved before {} and owes no report",
-            crate::date::fmt_date(day)
+        None => Err(usage(msg!(
+            "editor.dissolved",
+            id,
+            day = crate::date::fmt_date(day)
         ))),
     }
 }
@@ -210,10 +214,11 @@ pub fn existing_report(m: &Model, agency: &str, period: Period) -> Result<Report
         .iter()
         .find(|r| r.agency == agency && r.period == period)
     else {
-        return Err(usage(format!(
-            "there is no report {}: write one with `tiendo new report --agency {agency} --period {}`",
-            report_path(period, agency),
-            period.key()
+        return Err(usage(msg!(
+            "editor.no_report",
+            path = report_path(period, agency),
+            agency,
+            period = period.key()
         )));
     };
     let agency_name = m
@@ -434,9 +439,7 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
 pub fn article(title: &str, day: Date) -> Result<(String, String), Failure> {
     let slug = crate::text::slugify(title);
     if slug.is_empty() {
-        return Err(usage(
-            "the title has no letter or digit to make a file name from; give a title such as \"Ra mắt cổng thông tin\"",
-        ));
+        return Err(usage(msg!("editor.title_no_slug")));
     }
     let text = format!(
         "---\ntitle: {}\ndate: {day}\n# summary: \"Một hai câu tóm tắt, hiện trong danh sách tin.\"\n# tags: [chuyen-doi-so]\n# tasks: [ma-nhiem-vu]   # bài hiện trên trang các nhiệm vụ này\n# image: /anh/ten-anh.jpg   # cần image_alt: mô tả ảnh cho người không nhìn thấy\ndraft: true   # xóa dòng này khi bài sẵn sàng đăng\n---\nViết nội dung bài tại đây (Markdown).\n",
@@ -447,12 +450,8 @@ pub fn article(title: &str, day: Date) -> Result<(String, String), Failure> {
 
 fn find_plan<'m>(m: &'m Model, plan: &str) -> Result<&'m crate::model::Plan, Failure> {
     m.plans.iter().find(|p| p.id == plan).ok_or_else(|| {
-        usage(format!(
-            "there is no plan with id `{plan}` in content/plans/{}",
-            did_you_mean(plan, m.plans.iter().map(|p| p.id.as_str()))
-                .map(|h| h.render(Lang::En))
-                .unwrap_or_default()
-        ))
+        let hint = did_you_mean(plan, m.plans.iter().map(|p| p.id.as_str()));
+        usage(msg!("editor.no_plan", plan, hint = Maybe(hint)))
     })
 }
 
@@ -465,10 +464,7 @@ pub fn task(m: &Model, plan: &str, plan_text: &str) -> Result<(String, String), 
         .rfind(|l| !l.is_empty() && !l.starts_with([' ', '#', '-']))
         .unwrap_or("");
     if last_key.trim_end() != "tasks:" {
-        return Err(usage(format!(
-            "{}: the new task goes at the end of `tasks:`, which must be the last key of the file written as a list of `  - id: ...` items; move it there, or add the task by hand",
-            p.file
-        )));
+        return Err(usage(msg!("editor.tasks_not_last", file = &p.file)));
     }
     // The items' indentation as the file has it (`- id` or `  - id`).
     let indent = plan_text
@@ -510,7 +506,13 @@ pub fn task(m: &Model, plan: &str, plan_text: &str) -> Result<(String, String), 
 /// file unless `replace`; a replaced file is swapped in whole.
 pub fn write_new(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Failure> {
     use std::io::Write;
-    let io = |e: std::io::Error| usage(format!("cannot write {}: {e}", path.display()));
+    let io = |e: std::io::Error| {
+        usage(msg!(
+            "editor.cannot_write",
+            path = path.display(),
+            error = e
+        ))
+    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
@@ -530,10 +532,9 @@ pub fn write_new(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Failure
         .open(path)
     {
         Ok(mut f) => f.write_all(bytes).map_err(io),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(usage(format!(
-            "{} already exists; tiendo never overwrites it: edit it, or remove it first",
-            path.display()
-        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(usage(msg!("editor.exists", path = path.display())))
+        }
         Err(e) => Err(io(e)),
     }
 }
@@ -541,7 +542,13 @@ pub fn write_new(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Failure
 /// Appends `text` to the existing file `path` (for `new task`).
 pub fn append(path: &Path, text: &str) -> Result<(), Failure> {
     use std::io::Write;
-    let io = |e: std::io::Error| usage(format!("cannot write {}: {e}", path.display()));
+    let io = |e: std::io::Error| {
+        usage(msg!(
+            "editor.cannot_write",
+            path = path.display(),
+            error = e
+        ))
+    };
     let mut f = std::fs::OpenOptions::new()
         .append(true)
         .open(path)
@@ -551,7 +558,8 @@ pub fn append(path: &Path, text: &str) -> Result<(), Failure> {
 
 /// Reads a text file of the site (for `new task`).
 pub fn read_text(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))
+    std::fs::read_to_string(path)
+        .map_err(|e| usage(msg!("editor.cannot_read", path = path.display(), error = e)))
 }
 
 /// Checks the site at `root` with `report_text` in place of the report at
@@ -562,16 +570,27 @@ pub fn check_with_report(
     rel: &str,
     report_text: &str,
 ) -> Result<Vec<Diagnostic>, Failure> {
-    let tmp =
-        tempfile::tempdir().map_err(|e| usage(format!("cannot create a temporary folder: {e}")))?;
+    let tmp = tempfile::tempdir().map_err(|e| usage(msg!("editor.no_temp", error = e)))?;
     let content = opts.root.join("content");
     for entry in walkdir::WalkDir::new(&content) {
-        let entry = entry.map_err(|e| usage(format!("cannot read {}: {e}", content.display())))?;
+        let entry = entry.map_err(|e| {
+            usage(msg!(
+                "editor.cannot_read",
+                path = content.display(),
+                error = e
+            ))
+        })?;
         let Ok(sub) = entry.path().strip_prefix(&opts.root) else {
             continue;
         };
         let to = tmp.path().join(sub);
-        let io = |e: std::io::Error| usage(format!("cannot copy {}: {e}", entry.path().display()));
+        let io = |e: std::io::Error| {
+            usage(msg!(
+                "editor.cannot_copy",
+                path = entry.path().display(),
+                error = e
+            ))
+        };
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&to).map_err(io)?;
         } else if entry.file_type().is_file() {
@@ -611,10 +630,7 @@ fn cell_diagnostics(file: &str, errs: Vec<xlsx::CellError>, lang: Lang) -> Failu
         } else {
             format!("{file}:{}", e.cell)
         };
-        d.error(
-            crate::diag::Loc::file(&at.into()),
-            crate::msg!("xlsx.cell", message = e.message),
-        );
+        d.error(crate::diag::Loc::file(&at.into()), e.message);
     }
     Failure::Content(d.sorted(), lang)
 }
@@ -660,10 +676,7 @@ pub fn new_report(
         Path::to_path_buf,
     );
     if target.exists() {
-        return Err(usage(format!(
-            "{} already exists; tiendo never overwrites it: edit it, or remove it first",
-            target.display()
-        )));
+        return Err(usage(msg!("editor.exists", path = target.display())));
     }
     // Pre-filling needs figures tiendo can trust: no error in what it reads
     // (news, pages and the reports of this period or later it does not read,
@@ -732,14 +745,16 @@ pub fn import(
     force: bool,
 ) -> Result<(PathBuf, Vec<Diagnostic>), Failure> {
     let name = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| usage(format!("cannot read {name}: {e}")))?;
-    let draft = xlsx::read_report(&bytes).map_err(|errs| cell_diagnostics(&name, errs, opts.lang.unwrap_or_default()))?;
+    let bytes = std::fs::read(file)
+        .map_err(|e| usage(msg!("editor.cannot_read", path = &name, error = e)))?;
+    let draft = xlsx::read_report(&bytes)
+        .map_err(|errs| cell_diagnostics(&name, errs, opts.lang.unwrap_or_default()))?;
     if !crate::text::is_valid_id(&draft.agency) {
         return Err(cell_diagnostics(
             &name,
             vec![xlsx::CellError {
                 cell: xlsx::origin_cell(Origin::Header(0)),
-                message: format!("`{}` is not an agency id", draft.agency),
+                message: msg!("xlsx.not_agency_id", id = &draft.agency),
             }],
             opts.lang.unwrap_or_default(),
         ));
@@ -749,9 +764,7 @@ pub fn import(
             &name,
             vec![xlsx::CellError {
                 cell: xlsx::origin_cell(Origin::Header(2)),
-                message:
-                    "the submission date is empty: type the day the report is sent, e.g. 19/06/2025"
-                        .into(),
+                message: msg!("xlsx.submitted_empty"),
             }],
             opts.lang.unwrap_or_default(),
         ));
@@ -761,10 +774,7 @@ pub fn import(
     let rel = report_path(draft.period, &draft.agency);
     let path = on_disk(opts, &rel);
     if !force && path.exists() {
-        return Err(usage(format!(
-            "{} already exists; import with --force to replace it",
-            path.display()
-        )));
+        return Err(usage(msg!("editor.exists_force", path = path.display())));
     }
     let (text, origins) = report_yaml(&draft, false);
     let diags = check_with_report(opts, &rel, &text)?;

@@ -13,7 +13,9 @@
 
 use super::{DraftKpi, DraftUpdate, Origin, ReportDraft};
 use crate::date::{Date, Period, parse_date};
+use crate::diag::Message;
 use crate::model::TaskState;
+use crate::msg;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format, Workbook,
     Worksheet, XlsxError,
@@ -276,7 +278,7 @@ pub fn write_report(d: &ReportDraft) -> Result<Vec<u8>, String> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellError {
     pub cell: String,
-    pub message: String,
+    pub message: Message,
 }
 
 type Range = calamine::Range<calamine::Data>;
@@ -292,9 +294,7 @@ fn sheet(
         Err(_) => {
             errs.push(CellError {
                 cell: String::new(),
-                message: format!(
-                    "the workbook has no sheet «{name}»; start from one written by `tiendo new report --xlsx` or `tiendo export report`"
-                ),
+                message: msg!("xlsx.no_sheet", name),
             });
             None
         }
@@ -331,7 +331,7 @@ fn from_serial(x: f64) -> Option<Date> {
 
 fn cell_date(v: &calamine::Data, at: &str, errs: &mut Vec<CellError>) -> Option<Date> {
     use calamine::Data;
-    let bad = |errs: &mut Vec<CellError>, m: String| {
+    let bad = |errs: &mut Vec<CellError>, m: Message| {
         errs.push(CellError {
             cell: at.to_string(),
             message: m,
@@ -340,17 +340,11 @@ fn cell_date(v: &calamine::Data, at: &str, errs: &mut Vec<CellError>) -> Option<
     match v {
         Data::Empty => None,
         Data::DateTime(d) => from_serial(d.as_f64()).or_else(|| {
-            bad(
-                errs,
-                "this is not a date: type a date such as 20/06/2025".into(),
-            );
+            bad(errs, msg!("xlsx.not_a_date"));
             None
         }),
         Data::Float(_) | Data::Int(_) => {
-            bad(
-                errs,
-                "this is a number, not a date: type a date such as 20/06/2025".into(),
-            );
+            bad(errs, msg!("xlsx.number_not_date"));
             None
         }
         _ => {
@@ -360,7 +354,7 @@ fn cell_date(v: &calamine::Data, at: &str, errs: &mut Vec<CellError>) -> Option<
             match parse_date(day) {
                 Ok(d) => Some(d),
                 Err(e) => {
-                    bad(errs, e.render(crate::diag::Lang::En));
+                    bad(errs, e);
                     None
                 }
             }
@@ -382,7 +376,7 @@ fn cell_number(v: &calamine::Data, at: &str, errs: &mut Vec<CellError>) -> Optio
                 _ => {
                     errs.push(CellError {
                         cell: at.to_string(),
-                        message: format!("`{s}` is not a number: write it as 80, 78.5 or 80%"),
+                        message: msg!("xlsx.not_a_number", value = &s),
                     });
                     None
                 }
@@ -395,7 +389,7 @@ fn cell_state(v: &calamine::Data, at: &str, errs: &mut Vec<CellError>) -> Option
     let Some(s) = cell_text(v) else {
         errs.push(CellError {
             cell: at.to_string(),
-            message: "the state is empty: choose one from the list (Chưa triển khai, Đang thực hiện, Vướng mắc, Hoàn thành)".into(),
+            message: msg!("xlsx.state_empty"),
         });
         return None;
     };
@@ -407,9 +401,7 @@ fn cell_state(v: &calamine::Data, at: &str, errs: &mut Vec<CellError>) -> Option
     if found.is_none() {
         errs.push(CellError {
             cell: at.to_string(),
-            message: format!(
-                "`{s}` is not a state: choose one from the list (Chưa triển khai, Đang thực hiện, Vướng mắc, Hoàn thành)"
-            ),
+            message: msg!("xlsx.not_a_state", value = &s),
         });
     }
     found
@@ -425,7 +417,7 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
             Err(e) => {
                 return Err(vec![CellError {
                     cell: String::new(),
-                    message: format!("this is not an Excel workbook (.xlsx) tiendo can read: {e}"),
+                    message: msg!("xlsx.not_a_workbook", error = e),
                 }]);
             }
         };
@@ -459,16 +451,13 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
     if agency.is_none() {
         errs.push(CellError {
             cell: at(0),
-            message: "the agency id is empty: start from a workbook tiendo wrote".into(),
+            message: msg!("xlsx.agency_empty"),
         });
     }
     if period.is_none() {
         errs.push(CellError {
             cell: at(1),
-            message: format!(
-                "`{}` is not a period: write the month as 2025-06",
-                period_text.unwrap_or_default()
-            ),
+            message: msg!("xlsx.not_a_period", value = period_text.unwrap_or_default()),
         });
     }
     let submitted = cell_date(value(2), &at(2), &mut errs);
@@ -484,7 +473,7 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
         let Some(task) = cell_text(cells[0]) else {
             errs.push(CellError {
                 cell: at(0),
-                message: "this row has no task id: keep the rows tiendo wrote".into(),
+                message: msg!("xlsx.no_task_id"),
             });
             continue;
         };
@@ -509,7 +498,7 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
             if cells.iter().any(|c| cell_text(c).is_some()) {
                 errs.push(CellError {
                     cell: at(0),
-                    message: "this row has no KPI id: keep the rows tiendo wrote".into(),
+                    message: msg!("xlsx.no_kpi_id"),
                 });
             }
             continue;
@@ -520,13 +509,14 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
         if date.is_none() && value.is_none() && note.is_none() {
             continue; // no figure this month
         }
-        for (missing, c, what) in [(date.is_none(), 3, "date"), (value.is_none(), 4, "value")] {
+        for (missing, c, what) in [
+            (date.is_none(), 3, "what.cell_date"),
+            (value.is_none(), 4, "what.cell_value"),
+        ] {
             if missing && !errs.iter().any(|e| e.cell == at(c)) {
                 errs.push(CellError {
                     cell: at(c),
-                    message: format!(
-                        "the {what} is empty: a KPI value needs both date and value, or neither"
-                    ),
+                    message: msg!("xlsx.kpi_half_empty", what = crate::diag::word(what)),
                 });
             }
         }

@@ -835,11 +835,7 @@ fn draw_kpi(
             f.text + 1,
             plot,
         );
-        root.draw(&Text::new(
-            label,
-            (x, y),
-            anchored(f.text + 1, h, v),
-        ))?;
+        root.draw(&Text::new(label, (x, y), anchored(f.text + 1, h, v)))?;
     }
     // After the latest value's label, so that it yields to it.
     // The goal's label: on the line's left end, on the side away from where
@@ -857,8 +853,14 @@ fn draw_kpi(
     );
     let ty = layout.y_pixel(area, kpi.target) as i32;
     let (l, r) = (left as i32 + 8, right as i32 - 8);
-    let above = [(l, ty - 4, HPos::Left, VPos::Bottom), (r, ty - 4, HPos::Right, VPos::Bottom)];
-    let below = [(l, ty + 4, HPos::Left, VPos::Top), (r, ty + 4, HPos::Right, VPos::Top)];
+    let above = [
+        (l, ty - 4, HPos::Left, VPos::Bottom),
+        (r, ty - 4, HPos::Right, VPos::Bottom),
+    ];
+    let below = [
+        (l, ty + 4, HPos::Left, VPos::Top),
+        (r, ty + 4, HPos::Right, VPos::Top),
+    ];
     let gap = (1.7 * f.text as f64).ceil() as i32;
     let further: Vec<Spot> = (1..=3)
         .flat_map(|k| {
@@ -1470,7 +1472,14 @@ mod tests {
                 counts: [3, 2, 1, 0, 0, 0, 1, 0],
             },
         ];
-        let chart = status_bars("bars", "Nhiệm vụ".into(), &rows, Lang::Vi, &strings(), CREDIT);
+        let chart = status_bars(
+            "bars",
+            "Nhiệm vụ".into(),
+            &rows,
+            Lang::Vi,
+            &strings(),
+            CREDIT,
+        );
         let doc = check(&chart);
         let texts: Vec<&str> = drawing(&doc, "narrow")
             .descendants()
@@ -1540,7 +1549,11 @@ mod tests {
                 (24389.0 / 27.0 * t + 16.0) / 116.0
             }
         };
-        [116.0 * f(y) - 16.0, 500.0 * (f(x) - f(y)), 200.0 * (f(y) - f(z))]
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
     }
 
     fn linear(c: RGBColor) -> [f64; 3] {
@@ -1567,7 +1580,11 @@ mod tests {
     }
 
     fn distance(a: [f64; 3], b: [f64; 3]) -> f64 {
-        a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt()
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).powi(2))
+            .sum::<f64>()
+            .sqrt()
     }
 
     fn pairs() -> Vec<(Status, Status)> {
@@ -1601,27 +1618,34 @@ mod tests {
                 lab(deuteranopia(linear(status_color(a)))),
                 lab(deuteranopia(linear(status_color(b)))),
             );
-            assert!(deut >= 15.0, "{a:?} and {b:?} under deuteranopia: ΔE {deut:.1}");
+            assert!(
+                deut >= 15.0,
+                "{a:?} and {b:?} under deuteranopia: ΔE {deut:.1}"
+            );
         }
     }
 
     #[test]
     fn the_old_palette_fails_the_simulation() {
         // The palette before issue 15: a test that can fail, failing.
-        let old = [
-            RGBColor(0x3f, 0x52, 0x08),
-            RGBColor(0x7c, 0x2d, 0x12),
-        ];
-        let deut = distance(lab(deuteranopia(linear(old[0]))), lab(deuteranopia(linear(old[1]))));
+        let old = [RGBColor(0x3f, 0x52, 0x08), RGBColor(0x7c, 0x2d, 0x12)];
+        let deut = distance(
+            lab(deuteranopia(linear(old[0]))),
+            lab(deuteranopia(linear(old[1]))),
+        );
         assert!(deut < 15.0, "{deut}");
     }
 
     #[test]
     fn every_text_is_at_least_the_frame_size_and_fits_its_width() {
         let k = kpi(90.0, Direction::Up);
-        let ks = status(&[("2025-01-01", 50.0, true), ("2025-06-15", 75.0, false)], &k);
+        let ks = status(
+            &[("2025-01-01", 50.0, true), ("2025-06-15", 75.0, false)],
+            &k,
+        );
         let rows = vec![BarRow {
-            label: "Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hải Dương và các đơn vị trực thuộc".into(),
+            label: "Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hải Dương và các đơn vị trực thuộc"
+                .into(),
             counts: [1, 1, 1, 1, 1, 1, 1, 1],
         }];
         let charts = [
@@ -1636,10 +1660,21 @@ mod tests {
                 let mut texts = 0;
                 for n in g.descendants().filter(|n| n.has_tag_name("text")) {
                     texts += 1;
-                    let size: f64 = n.attribute("font-size").and_then(|v| v.parse().ok()).unwrap_or(0.0);
-                    assert!(size >= frame.text as f64, "{class}: {size} < {}", frame.text);
+                    let size: f64 = n
+                        .attribute("font-size")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0.0);
+                    assert!(
+                        size >= frame.text as f64,
+                        "{class}: {size} < {}",
+                        frame.text
+                    );
                     let text = n.text().unwrap_or("").trim();
-                    let w = text_width(text, size as u32, n.attribute("font-weight") == Some("bold"));
+                    let w = text_width(
+                        text,
+                        size as u32,
+                        n.attribute("font-weight") == Some("bold"),
+                    );
                     let x: f64 = n.attribute("x").and_then(|v| v.parse().ok()).unwrap_or(0.0);
                     let (x0, x1) = match n.attribute("text-anchor") {
                         Some("middle") => (x - w / 2.0, x + w / 2.0),
@@ -1654,7 +1689,10 @@ mod tests {
                 }
                 assert!(texts > 5, "{class}");
                 let all: String = g.descendants().filter_map(|n| n.text()).collect();
-                assert!(all.contains("25/06/2025") && all.contains("Nguồn"), "{class}: source and date drawn");
+                assert!(
+                    all.contains("25/06/2025") && all.contains("Nguồn"),
+                    "{class}: source and date drawn"
+                );
             }
             let (w, h) = narrow_size(&chart.svg);
             assert_eq!(w, NARROW.width);
