@@ -54,7 +54,7 @@ test('a content change shows in the open tab by itself; errors show over the las
   edit(siteYaml, 'report_day: 20', 'report_day: hai mươi');
   const banner = page.locator('#tiendo-preview-errors');
   await banner.waitFor({ timeout: 30000 });
-  assert.match(await banner.innerText(), /content\/site\.yaml:\d+:\d+: error: /);
+  assert.match(await banner.innerText(), /content\/site\.yaml:\d+:\d+: lỗi: /);
   assert.ok((await page.title()).includes('Bản xem trước đã sửa'), 'the last good build is gone');
   const axe = await new AxeBuilder({ page }).include('#tiendo-preview-errors')
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
