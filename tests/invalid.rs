@@ -522,16 +522,16 @@ fn missing_root_is_a_usage_error() {
 }
 
 #[test]
-fn broken_internal_link_names_its_file() {
+fn broken_internal_link_names_its_file_line_and_column() {
     let md = "---\ntitle: Tin\ndate: 2025-03-10\n---\nXem [nhiệm vụ](/cong/nhiem-vu/khong-co/) và [mục](/cong/nhiem-vu/viec-mot/#khong-co).\n";
     let dir = site_with(&[("content/news/tin-mot.md", Some(md.as_bytes()))]);
     let run = tiendo(&["build"], dir.path());
     assert_error(
         &run,
-        "content/news/tin-mot.md: lỗi: liên kết hỏng `/cong/nhiem-vu/khong-co/` trên /cong/tin-tuc/tin-mot/ (và 1 trang khác): không có trang hoặc tệp này; hãy sửa liên kết hoặc thêm tệp vào content/static/",
+        "content/news/tin-mot.md:5:16: lỗi: liên kết hỏng `/cong/nhiem-vu/khong-co/` trên /cong/tin-tuc/tin-mot/ (và 1 trang khác): không có trang hoặc tệp này; hãy sửa liên kết hoặc thêm tệp vào content/static/",
     );
     assert!(
-        run.stderr.contains("content/news/tin-mot.md: lỗi: liên kết hỏng `/cong/nhiem-vu/viec-mot/#khong-co` trên /cong/tin-tuc/tin-mot/"),
+        run.stderr.contains("content/news/tin-mot.md:5:51: lỗi: liên kết hỏng `/cong/nhiem-vu/viec-mot/#khong-co` trên /cong/tin-tuc/tin-mot/"),
         "{}",
         run.stderr
     );

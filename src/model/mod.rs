@@ -1631,6 +1631,7 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
         draft: f.draft.unwrap_or(false),
         body: nfc(&md.body),
         file: Arc::clone(cx.file),
+        body_line: md.body_line,
         date_loc: f.date.as_ref().map_or(head, |d| cx.loc(d)),
     });
 }
@@ -1841,5 +1842,6 @@ fn page(m: &mut Model, md: &MarkdownSource<RawPageMeta>, diags: &mut Diagnostics
         description: cx.text(&f.description),
         body: nfc(&md.body),
         file: Arc::clone(cx.file),
+        body_line: md.body_line,
     });
 }

@@ -267,6 +267,8 @@ pub struct Article {
     pub draft: bool,
     pub body: String,
     pub file: Arc<str>,
+    /// The line of `file` on which `body` starts.
+    pub body_line: u64,
     /// Where `date` is written.
     pub date_loc: Loc,
 }
@@ -280,6 +282,8 @@ pub struct Page {
     pub description: Option<String>,
     pub body: String,
     pub file: Arc<str>,
+    /// The line of `file` on which `body` starts.
+    pub body_line: u64,
 }
 
 /// The whole validated site. Lists keep a stable order (by id, or by file

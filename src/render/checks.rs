@@ -26,11 +26,11 @@ pub(super) fn links_and_clashes(
         .collect();
     // One error per link and file it was written in, naming the first page
     // that shows it.
-    let mut reported: BTreeMap<(Arc<str>, String), (String, &'static str, usize)> = BTreeMap::new();
+    let mut reported: BTreeMap<(Loc, String), (String, &'static str, usize)> = BTreeMap::new();
     for b in links::check(&site.files, &statics, &r.origin, &r.base) {
         let source = written_in(model, &b.target)
-            .or_else(|| sources.get(&b.page).cloned())
-            .unwrap_or_else(|| Arc::from("templates"));
+            .or_else(|| sources.get(&b.page).map(Loc::file))
+            .unwrap_or_else(|| Loc::file(&Arc::from("templates")));
         let page = format!("{}{}", r.base, b.page.trim_end_matches("index.html"));
         let entry = reported
             .entry((source, b.target))
@@ -49,7 +49,7 @@ pub(super) fn links_and_clashes(
             _ => crate::msg!("link.no_page"),
         };
         diags.error(
-            Loc::file(&source),
+            source,
             crate::msg!(
                 "link.broken",
                 target,
@@ -75,44 +75,56 @@ pub(super) fn links_and_clashes(
     }
 }
 
-/// The content file in which a link was written: a report's evidence, or
-/// a Markdown text that links to it (`](link`, `="link"`, `=link`).
-fn written_in(m: &Model, link: &str) -> Option<Arc<str>> {
-    let links_to = |text: &str| {
-        [
-            format!("]({link}"),
-            format!("=\"{link}\""),
-            format!("='{link}'"),
-            format!("={link} "),
-            format!("={link}>"),
-            format!("<{link}>"),
-        ]
-        .iter()
-        .any(|p| text.contains(p.as_str()))
-    };
-    let has = |text: &Option<String>| text.as_deref().is_some_and(links_to);
-    for r in &m.reports {
-        if r.updates
+/// Where a link was written: a report's evidence or note (the update), a
+/// task's description (the task), or the line and column of a Markdown
+/// text that links to it (`](link`, `="link"`, `=link`).
+fn written_in(m: &Model, link: &str) -> Option<Loc> {
+    let patterns = [
+        format!("]({link}"),
+        format!("=\"{link}\""),
+        format!("='{link}'"),
+        format!("={link} "),
+        format!("={link}>"),
+        format!("<{link}>"),
+    ];
+    // The byte offset of the link in `text`, past the pattern's opening.
+    let find = |text: &str| {
+        patterns
             .iter()
-            .any(|u| u.evidence.as_deref() == Some(link) || has(&u.note))
-            || has(&r.summary)
+            .filter_map(|p| text.find(p.as_str()).map(|i| i + p.find(link).unwrap_or(0)))
+            .min()
+    };
+    let has = |text: &Option<String>| text.as_deref().and_then(find).is_some();
+    for r in &m.reports {
+        if let Some(u) = r
+            .updates
+            .iter()
+            .find(|u| u.evidence.as_deref() == Some(link) || has(&u.note))
         {
-            return Some(Arc::clone(&r.file));
+            return Some(u.loc.clone());
+        }
+        if has(&r.summary) {
+            return Some(Loc::file(&r.file));
         }
     }
     for t in &m.tasks {
         if has(&t.description) {
-            return Some(Arc::clone(&m.plans[t.plan].file));
+            return Some(t.loc.clone());
         }
     }
+    // Line and column in a Markdown file, from where its body starts.
+    let at = |file: &Arc<str>, body: &str, body_line: u64, offset: usize| {
+        let before = &body[..offset];
+        let line = before.matches('\n').count() as u64;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+        Loc::new(file, body_line + line, column)
+    };
     m.articles
         .iter()
-        .find(|a| links_to(&a.body))
-        .map(|a| Arc::clone(&a.file))
+        .find_map(|a| find(&a.body).map(|i| at(&a.file, &a.body, a.body_line, i)))
         .or_else(|| {
             m.pages
                 .iter()
-                .find(|p| links_to(&p.body))
-                .map(|p| Arc::clone(&p.file))
+                .find_map(|p| find(&p.body).map(|i| at(&p.file, &p.body, p.body_line, i)))
         })
 }
