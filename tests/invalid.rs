@@ -1014,3 +1014,32 @@ fn check_summary_in_vietnamese_and_english() {
         en.stderr
     );
 }
+
+#[test]
+fn images_from_other_hosts_or_without_alt_in_descriptions_notes_and_front_matter() {
+    let plan = std::fs::read_to_string(fixture("minimal").join("content/plans/ke-hoach.yaml"))
+        .unwrap()
+        .replace(
+            "    title: Việc một\n",
+            "    title: Việc một\n    description: \"Sơ đồ: ![](https://cdn.example.com/so-do.png)\"\n",
+        );
+    let report = "agency: so-mot\nperiod: 2025-03\nsubmitted: 2025-03-19\nupdates:\n  - task: viec-mot\n    state: in_progress\n    progress: 50\n    note: \"![](/anh/a.png)\"\n";
+    let article = "---\ntitle: Tin\ndate: 2025-03-10\nimage: https://cdn.example.com/a.jpg\nimage_alt: Ảnh\n---\nNội dung\n";
+    let run = check_vi(&[
+        ("content/plans/ke-hoach.yaml", Some(plan.as_str())),
+        ("content/reports/2025-03/so-mot.yaml", Some(report)),
+        ("content/news/tin-mot.md", Some(article)),
+    ]);
+    for line in [
+        "content/plans/ke-hoach.yaml:8:18: lỗi: `https://cdn.example.com/so-do.png` được tải từ máy chủ khác; cổng thông tin không tải gì từ máy chủ khác: hãy đặt tệp vào content/static/ và dùng đường dẫn bắt đầu bằng /, hoặc đặt liên kết tới trang thay vì nhúng",
+        "content/reports/2025-03/so-mot.yaml:8:11: lỗi: ảnh `/anh/a.png` không có mô tả thay thế; hãy ghi nội dung ảnh trong ngoặc vuông: ![Lễ ra mắt cổng thông tin](/anh/a.png)",
+    ] {
+        assert_error(&run, line);
+    }
+    assert!(
+        run.stderr
+            .contains("content/news/tin-mot.md:4:8: lỗi: `image`"),
+        "{}",
+        run.stderr
+    );
+}

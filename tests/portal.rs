@@ -197,7 +197,7 @@ fn hostile_content_is_inert() {
     description: |
       <script>alert(4)</script>
       [bấm](javascript:alert(5)) <a href=\"JAVASCRIPT:alert(6)\">x</a>
-      <iframe src=\"https://evil.example/\"></iframe>
+      <iframe src=\"javascript:alert(1)\"></iframe>
       <p onclick=\"alert(7)\" style=\"background:url(https://evil.example/x.png)\">y</p>
     lead: so-mot
     deadline: 31/03/2025

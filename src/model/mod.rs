@@ -874,12 +874,17 @@ fn task(
         cx.err(loc.clone(), msg!("task.recurring_changed"));
     }
     let kpis = cx.references(&r.kpis, "KPI", kpi_ids);
+    let description = cx.text(&r.description);
+    if let Some(v) = &r.description {
+        let at = cx.loc(v);
+        check_text(cx, &description, at);
+    }
     Some(Task {
         id: id?,
         reference: cx.text(&r.reference),
         title: title?,
         title_en: cx.text(&r.title_en),
-        description: cx.text(&r.description),
+        description,
         plan,
         lead,
         support,
@@ -1413,11 +1418,16 @@ fn report(
                 loc: uloc.clone(),
             });
         }
+        let note = cx.text(&v.note);
+        if let Some(n) = &v.note {
+            let at = cx.loc(n);
+            check_text(&mut cx, &note, at);
+        }
         updates.push(Update {
             task: m.tasks[task_ix].id.clone(),
             progress,
             state,
-            note: cx.text(&v.note),
+            note,
             evidence: cx.link(&v.evidence, "evidence"),
             done_on: if state == TaskState::Done {
                 done_on
@@ -1603,9 +1613,7 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
         cx.err(at, msg!("article.image_alt"));
     }
     if let (Some(img), Some(v)) = (&image, &f.image)
-        && (img.contains("..")
-            || img.contains('\\')
-            || img.contains(':') && !img.starts_with("https://"))
+        && (img.contains("..") || img.contains('\\') || img.contains(':'))
     {
         let at = cx.loc(v);
         cx.err(at, msg!("article.image_path", img));
@@ -1639,7 +1647,6 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
 /// Images without alt text and anything loaded from another host in a
 /// Markdown body: both are errors, at the line where they are written.
 fn check_body(cx: &mut Cx, body: &str, body_line: u64) {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let place = |offset: usize| -> Loc {
         let before = &body[..offset.min(body.len())];
         let line = before.matches('\n').count() as u64;
@@ -1650,7 +1657,31 @@ fn check_body(cx: &mut Cx, body: &str, body_line: u64) {
             before[start..].chars().count() as u64 + 1,
         )
     };
-    let mut problems: Vec<(Loc, Message)> = Vec::new();
+    let problems: Vec<(Loc, Message)> = markdown_problems(body)
+        .into_iter()
+        .map(|(offset, message)| (place(offset), message))
+        .collect();
+    for (loc, message) in problems {
+        cx.err(loc, message);
+    }
+}
+
+/// The same checks on Markdown written in a YAML value (a task's
+/// description, an update's note), reported where the value is written.
+fn check_text(cx: &mut Cx, text: &Option<String>, at: Loc) {
+    let Some(text) = text else {
+        return;
+    };
+    for (_, message) in markdown_problems(text) {
+        cx.err(at.clone(), message);
+    }
+}
+
+/// Images without alt text and anything loaded from another host in a
+/// Markdown text, by byte offset.
+fn markdown_problems(body: &str) -> Vec<(usize, Message)> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut problems: Vec<(usize, Message)> = Vec::new();
     let mut image: Option<(usize, String, String)> = None;
     for (event, range) in Parser::new(body).into_offset_iter() {
         match event {
@@ -1665,10 +1696,10 @@ fn check_body(cx: &mut Cx, body: &str, body_line: u64) {
             Event::End(TagEnd::Image) => {
                 if let Some((at, url, alt)) = image.take() {
                     if alt.trim().is_empty() {
-                        problems.push((place(at), msg!("markdown.image_alt", url = &url)));
+                        problems.push((at, msg!("markdown.image_alt", url = &url)));
                     }
                     if is_other_host(&url) {
-                        problems.push((place(at), msg!("markdown.other_host", url)));
+                        problems.push((at, msg!("markdown.other_host", url)));
                     }
                 }
             }
@@ -1683,24 +1714,21 @@ fn check_body(cx: &mut Cx, body: &str, body_line: u64) {
                             .unwrap_or("");
                         if is_other_host(value) {
                             let url = value.to_string();
-                            problems
-                                .push((place(range.start + i), msg!("markdown.other_host", url)));
+                            problems.push((range.start + i, msg!("markdown.other_host", url)));
                         }
                     }
                 }
                 for (i, _) in lower.match_indices("<img") {
                     let tag = lower[i..].split('>').next().unwrap_or("");
                     if !tag.contains("alt=") {
-                        problems.push((place(range.start + i), msg!("markdown.html_image_alt")));
+                        problems.push((range.start + i, msg!("markdown.html_image_alt")));
                     }
                 }
             }
             _ => {}
         }
     }
-    for (loc, message) in problems {
-        cx.err(loc, message);
-    }
+    problems
 }
 
 /// A URL on another host: the portal loads nothing from other hosts.
