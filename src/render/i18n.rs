@@ -110,6 +110,19 @@ impl Strings {
         Strings { map }
     }
 
+    /// Every string with the site's settings written in: `{due_soon_days}`
+    /// and `{report_day}` (so no text restates a setting as a literal).
+    pub fn with_settings(mut self, due_soon_days: i64, report_day: u32) -> Self {
+        for v in self.map.values_mut() {
+            if v.contains('{') {
+                *v = v
+                    .replace("{due_soon_days}", &due_soon_days.to_string())
+                    .replace("{report_day}", &report_day.to_string());
+            }
+        }
+        self
+    }
+
     /// The string for `key`; empty when no language has it (a test checks
     /// that Vietnamese has every key the theme and the code use).
     pub fn get(&self, key: &str) -> &str {

@@ -440,7 +440,11 @@ fn engines(
     let vi = model.theme.i18n.get("vi").unwrap_or(&empty);
     let strings: HashMap<Lang, Strings> = langs
         .iter()
-        .map(|&l| (l, Strings::new(vi, model.theme.i18n.get(l.code()))))
+        .map(|&l| {
+            let site = model.site();
+            let t = Strings::new(vi, model.theme.i18n.get(l.code()));
+            (l, t.with_settings(site.due_soon_days, site.report_day))
+        })
         .collect();
     let engines: HashMap<Lang, tera::Tera> = strings
         .iter()
