@@ -230,9 +230,10 @@ pub fn kpi_layout(kpi: &Kpi, ks: &KpiStatus, as_of: Date) -> KpiLayout {
         hi = hi.max(p.value);
         lo = lo.min(p.value);
     }
-    if let Some(t) = ks.trend {
-        // Show the projection, but not so far that it squashes the data.
-        hi = hi.max(t.projected.min(hi * 1.5));
+    if let Some(p) = ks.projection {
+        // The projection stops at the target or a bound (status).
+        hi = hi.max(p.end.1);
+        lo = lo.min(p.end.1);
     }
     if hi <= lo {
         hi = lo + 1.0;
@@ -283,13 +284,19 @@ pub fn kpi_chart(kpi: &Kpi, ks: &KpiStatus, as_of: Date, lang: Lang, t: &Strings
         value(lang, kpi, kpi.target),
         lang.deadline(&kpi.deadline)
     ));
-    if let Some(trend) = ks.trend {
-        desc.push(format!(
-            "{} {}: {}.",
-            t.get("chart_trend"),
-            value(lang, kpi, trend.projected),
-            t.get(&format!("verdict_{}", ks.verdict.code()))
-        ));
+    desc.push(format!(
+        "{}.",
+        t.get(&format!("verdict_{}", ks.verdict.code()))
+    ));
+    if let Some(p) = ks.projection {
+        let note = match p.reaches_on {
+            Some(d) => t.get("kpi_reaches_on").replace("{date}", &fmt_date(d)),
+            None => t
+                .get("kpi_projected_at")
+                .replace("{date}", &fmt_date(p.deadline))
+                .replace("{value}", &value(lang, kpi, p.at_deadline)),
+        };
+        desc.push(format!("{} {note}", t.get("chart_trend_dashed")));
     }
     if kpi.direction == Direction::Down {
         desc.push(t.get("kpi_down").to_string());
@@ -343,12 +350,21 @@ fn draw_kpi(
     } else {
         (4, VPos::Top)
     };
-    root.draw(&Text::new(
-        format!(
+    let target_label = match kpi.direction {
+        Direction::Up => format!(
             "{} {}",
             t.get("chart_target_short"),
             value(lang, kpi, kpi.target)
         ),
+        Direction::Down => format!(
+            "{} ≤ {} (↓ {})",
+            t.get("chart_target_short"),
+            value(lang, kpi, kpi.target),
+            t.get("lower_better")
+        ),
+    };
+    root.draw(&Text::new(
+        target_label,
         (left as i32 + 8, layout.y_pixel(kpi.target) as i32 + dy),
         anchored(13, HPos::Left, v).color(&TARGET),
     ))?;
@@ -369,11 +385,12 @@ fn draw_kpi(
         (deadline_x + shift, top as i32 - 6),
         anchored(13, h, VPos::Bottom).color(&DEADLINE),
     ))?;
-    // Trend to the deadline.
-    if let Some(trend) = ks.trend {
+    // Trend, only while the deadline is ahead: up to the target, a
+    // bound of the unit or the deadline (status decides where).
+    if let (Some(trend), Some(p)) = (ks.trend, ks.projection) {
         let from = ks.points.first().map_or(trend.first, |p| p.date);
         chart.draw_series(LineSeries::new(
-            [(days(from), trend.at(from)), (dx, trend.projected)],
+            [(days(from), trend.at(from)), (days(p.end.0), p.end.1)],
             TREND_DASH.stroke_width(2),
         ))?;
     }
@@ -656,7 +673,7 @@ mod tests {
     use super::*;
     use crate::date::parse_deadline;
     use crate::diag::Loc;
-    use crate::status::{KpiPoint, Verdict};
+    use crate::status::KpiPoint;
     use std::collections::BTreeMap;
     use std::sync::Arc;
 
@@ -704,18 +721,27 @@ mod tests {
         let reached = latest
             .as_ref()
             .is_some_and(|p| crate::status::kpi::meets(k.direction, p.value, k.target));
+        let scale = crate::status::kpi::scale(k, &points);
+        let (verdict, projection) = crate::status::kpi::judge(
+            k,
+            scale,
+            reached,
+            trend,
+            k.deadline.date(),
+            d("2025-07-01"),
+        );
         KpiStatus {
             points,
             latest,
             owner_on: None,
             gap: None,
             reached,
+            reached_on: None,
+            reached_late: false,
             trend,
-            verdict: if trend.is_some() {
-                Verdict::OnTrack
-            } else {
-                Verdict::NotEnoughData
-            },
+            projection,
+            scale,
+            verdict,
         }
     }
 

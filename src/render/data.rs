@@ -309,20 +309,20 @@ pub const KPI_COLUMNS: &[Column] = &[
     col(
         "gap",
         "number",
-        "Còn thiếu so với mục tiêu (0 khi đã đạt)",
-        "Gap to target (0 once reached)",
+        "Còn thiếu so với mục tiêu, theo đơn vị của chỉ tiêu (điểm phần trăm khi đơn vị là %); 0 khi đã đạt",
+        "Gap to target in the KPI's unit (percentage points when the unit is %); 0 once reached",
     ),
     col(
         "projected",
         "number",
-        "Giá trị theo xu hướng tại hạn",
-        "Trend value at the deadline",
+        "Giá trị theo xu hướng tại hạn, trong giới hạn của đơn vị (0-100 với %, số nguyên với số đếm); chỉ có khi chưa đạt và chưa đến hạn, để trống khi đã đạt, đã quá hạn hoặc chưa đủ dữ liệu",
+        "Trend value at the deadline, within the unit's bounds (0-100 for %, whole numbers for counts); only while not reached and the deadline is ahead, empty once reached, missed or without enough data",
     ),
     col(
         "verdict",
         "string",
-        "on_track, off_track hoặc not_enough_data",
-        "on_track, off_track or not_enough_data",
+        "reached (đã đạt), on_track (đúng hướng), off_track (chưa đủ nhanh), missed (đã qua hạn mà chưa đạt) hoặc not_enough_data (chưa đủ dữ liệu)",
+        "reached, on_track, off_track, missed (deadline passed, target not reached) or not_enough_data",
     ),
     col("url", "string", "Trang của chỉ tiêu", "The KPI's page"),
 ];
@@ -475,7 +475,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
                 opt(ks.latest.as_ref().map(|p| p.date.to_string())),
                 ks.latest.as_ref().map_or(Value::Null, |p| num(p.value)),
                 ks.gap.map_or(Value::Null, num),
-                ks.trend.map_or(Value::Null, |t| num(t.projected)),
+                ks.projection.map_or(Value::Null, |p| num(p.at_deadline)),
                 s(ks.verdict.code()),
                 s(url(Route::Kpi(&k.id))),
             ]

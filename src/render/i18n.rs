@@ -195,8 +195,8 @@ mod tests {
         for (code, _) in crate::model::TaskState::ALL {
             keys.push(format!("state_{code}"));
         }
-        for v in ["on_track", "off_track", "not_enough_data"] {
-            keys.push(format!("verdict_{v}"));
+        for v in crate::status::Verdict::ALL {
+            keys.push(format!("verdict_{}", v.code()));
         }
         keys.sort();
         keys.dedup();

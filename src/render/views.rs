@@ -202,6 +202,12 @@ pub struct KpiRow<'a> {
     pub reached: bool,
     pub verdict: &'static str,
     pub verdict_label: String,
+    /// The sentence beside the verdict: when it was reached (and whether
+    /// after the deadline), or where the trend goes while the deadline is
+    /// ahead; empty otherwise.
+    pub verdict_note: String,
+    /// A `down` KPI: lower is better, said in its table and chart.
+    pub lower_better: bool,
     pub deadline: String,
     pub owner: &'a str,
     pub owner_url: String,
@@ -346,6 +352,39 @@ impl<'a> Views<'a> {
 
     pub fn verdict_label(&self, v: Verdict) -> String {
         self.t.get(&format!("verdict_{}", v.code())).to_string()
+    }
+
+    /// A gap in the KPI's unit; for percentages, in percentage points.
+    pub fn gap(&self, k: &Kpi, ks: &KpiStatus, g: f64) -> String {
+        if ks.scale.percent {
+            self.t.with("kpi_points", self.lang.number(g))
+        } else {
+            self.value(k, g)
+        }
+    }
+
+    /// What status found beside the verdict ([`KpiRow::verdict_note`]).
+    pub fn verdict_note(&self, k: &Kpi, ks: &KpiStatus) -> String {
+        match (ks.verdict, ks.reached_on, ks.projection) {
+            (Verdict::Reached, Some(on), _) => {
+                let key = if ks.reached_late {
+                    "kpi_reached_late"
+                } else {
+                    "kpi_reached_on"
+                };
+                self.t.get(key).replace("{date}", &fmt_date(on))
+            }
+            (Verdict::OnTrack, _, Some(p)) => p
+                .reaches_on
+                .map(|d| self.t.get("kpi_reaches_on").replace("{date}", &fmt_date(d)))
+                .unwrap_or_default(),
+            (Verdict::OffTrack, _, Some(p)) => self
+                .t
+                .get("kpi_projected_at")
+                .replace("{date}", &fmt_date(p.deadline))
+                .replace("{value}", &self.value(k, p.at_deadline)),
+            _ => String::new(),
+        }
     }
 
     pub fn deadline_label(&self, s: &TaskStatus) -> String {
@@ -497,11 +536,13 @@ impl<'a> Views<'a> {
                 .unwrap_or_default(),
             gap: ks
                 .gap
-                .map(|g| self.value(kpi, g))
+                .map(|g| self.gap(kpi, ks, g))
                 .unwrap_or_else(|| "—".into()),
             reached: ks.reached,
             verdict: ks.verdict.code(),
             verdict_label: self.verdict_label(ks.verdict),
+            verdict_note: self.verdict_note(kpi, ks),
+            lower_better: kpi.direction == crate::model::Direction::Down,
             deadline: self.lang.deadline(&kpi.deadline),
             owner: self.agency_short(owner),
             owner_url: self.agency_url(owner),
