@@ -69,8 +69,11 @@ fn print_summary(out: &mut impl Write, s: &Summary, lang: Lang) {
         "\n{}",
         msg!("summary.as_of", as_of, total).render(lang)
     );
-    for (label, n) in &s.counts {
-        let label = if lang == Lang::En { label.1 } else { label.0 };
+    for (code, n) in &s.counts {
+        let key = format!("status_label.{code}");
+        let label = tiendo::diag::catalogue(lang)
+            .get(&key)
+            .map_or(*code, String::as_str);
         let _ = writeln!(out, "  {n:>5}  {label}");
     }
     if !s.overdue.is_empty() {

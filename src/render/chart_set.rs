@@ -70,7 +70,6 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 "status-summary",
                 t.get("chart_status_title").to_string(),
                 &[row],
-                lang,
                 t,
             )
         }
@@ -83,7 +82,6 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 "agencies",
                 t.get("chart_agencies_title").to_string(),
                 &agency_bars(&v, &ids),
-                lang,
                 t,
             )
         }
@@ -102,7 +100,6 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 &format!("group-{id}"),
                 title,
                 &agency_bars(&v, &ids),
-                lang,
                 t,
             )
         }

@@ -60,6 +60,7 @@ pub fn status_color(s: Status) -> RGBColor {
         Status::DueSoon => RGBColor(0x7c, 0x2d, 0x12),
         Status::Blocked => RGBColor(0x6b, 0x21, 0xa8),
         Status::InProgress => RGBColor(0x07, 0x59, 0x85),
+        Status::Unassigned => RGBColor(0xa1, 0x62, 0x07),
         Status::NotStarted => RGBColor(0x37, 0x41, 0x51),
     }
 }
@@ -547,17 +548,19 @@ fn draw_burnup(
 #[derive(Debug, Clone)]
 pub struct BarRow {
     pub label: String,
-    pub counts: [usize; 8],
+    pub counts: [usize; Status::ALL.len()],
 }
 
 const BAR_LABELS: i32 = 200;
 const BAR_HEIGHT: i32 = 26;
 const BAR_GAP: i32 = 10;
 const LEGEND_ROW: i32 = 24;
+/// The legend's lines: the statuses in two columns.
+const LEGEND_LINES: i32 = Status::ALL.len().div_ceil(2) as i32;
 
 /// Stacked horizontal bars, one per row, segments in rule order, counts
 /// written on the segments, and a legend with icon and label per status.
-pub fn status_bars(id: &str, title: String, rows: &[BarRow], lang: Lang, t: &Strings) -> Chart {
+pub fn status_bars(id: &str, title: String, rows: &[BarRow], t: &Strings) -> Chart {
     let mut parts = vec![t.get("chart_bars_desc").to_string()];
     for row in rows {
         let total: usize = row.counts.iter().sum();
@@ -568,14 +571,14 @@ pub fn status_bars(id: &str, title: String, rows: &[BarRow], lang: Lang, t: &Str
                 format!(
                     "{} {}",
                     row.counts[s.index()],
-                    lang.status(*s).to_lowercase()
+                    t.status(*s).to_lowercase()
                 )
             })
             .collect();
         parts.push(format!("{}: {total} ({}).", row.label, mix.join(", ")));
     }
     let mut svg = String::new();
-    let drawn = draw_bars(&mut svg, rows, lang);
+    let drawn = draw_bars(&mut svg, rows, t);
     if drawn.is_err() {
         parts.push(t.get("chart_failed").to_string());
     }
@@ -583,14 +586,14 @@ pub fn status_bars(id: &str, title: String, rows: &[BarRow], lang: Lang, t: &Str
 }
 
 pub fn bars_height(rows: usize) -> u32 {
-    let legend = 4 * LEGEND_ROW;
+    let legend = LEGEND_LINES * LEGEND_ROW;
     (MARGIN as i32 * 3 + rows.max(1) as i32 * (BAR_HEIGHT + BAR_GAP) + legend) as u32
 }
 
 fn draw_bars(
     svg: &mut String,
     rows: &[BarRow],
-    lang: Lang,
+    t: &Strings,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let height = bars_height(rows.len());
     let root = SVGBackend::with_string(svg, (WIDTH, height)).into_drawing_area();
@@ -645,8 +648,8 @@ fn draw_bars(
     }
     let legend_top = MARGIN as i32 * 2 + rows.len().max(1) as i32 * (BAR_HEIGHT + BAR_GAP);
     for (k, s) in Status::ALL.iter().enumerate() {
-        let col = (k / 4) as i32;
-        let line = (k % 4) as i32;
+        let col = k as i32 / LEGEND_LINES;
+        let line = k as i32 % LEGEND_LINES;
         let x = MARGIN as i32 + col * (WIDTH as i32 / 2);
         let y = legend_top + line * LEGEND_ROW;
         root.draw(&Rectangle::new(
@@ -659,7 +662,7 @@ fn draw_bars(
             anchored(12, HPos::Center, VPos::Center).color(&WHITE),
         ))?;
         root.draw(&Text::new(
-            lang.status(*s).to_string(),
+            t.status(*s).to_string(),
             (x + 26, y + 9),
             anchored(13, HPos::Left, VPos::Center),
         ))?;
@@ -904,14 +907,14 @@ mod tests {
         let rows = vec![
             BarRow {
                 label: "Sở Y tế".into(),
-                counts: [1, 0, 0, 2, 0, 0, 1, 0],
+                counts: [1, 0, 0, 2, 0, 0, 1, 0, 0],
             },
             BarRow {
                 label: "Sở KH&CN".into(),
-                counts: [3, 2, 1, 0, 0, 0, 1, 0],
+                counts: [3, 2, 1, 0, 0, 0, 1, 1, 0],
             },
         ];
-        let chart = status_bars("bars", "Nhiệm vụ".into(), &rows, Lang::Vi, &strings());
+        let chart = status_bars("bars", "Nhiệm vụ".into(), &rows, &strings());
         let doc = check(&chart);
         let texts: Vec<&str> = doc
             .descendants()
@@ -919,11 +922,12 @@ mod tests {
             .filter_map(|n| n.text())
             .map(str::trim)
             .collect();
+        let t = strings();
         for s in Status::ALL {
-            assert!(texts.contains(&s.label_vi()), "legend has {}", s.label_vi());
+            assert!(texts.contains(&t.status(s)), "legend has {}", t.status(s));
         }
         assert!(
-            texts.contains(&"Sở KH&CN") && texts.contains(&"7"),
+            texts.contains(&"Sở KH&CN") && texts.contains(&"8"),
             "{texts:?}"
         );
         assert!(
@@ -933,6 +937,48 @@ mod tests {
             "{}",
             chart.desc
         );
+    }
+
+    /// WCAG relative luminance of an sRGB colour.
+    fn luminance(c: RGBColor) -> f64 {
+        let lin = |v: u8| {
+            let v = v as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
+    }
+
+    /// Every status, the new `unassigned` included, has its own fill that
+    /// carries white counts (3:1 at least) and differs from every other
+    /// status's fill in lightness or hue; the icon tells them apart too.
+    #[test]
+    fn every_status_has_a_distinct_readable_colour_and_icon() {
+        let colours: Vec<RGBColor> = Status::ALL.iter().map(|&s| status_color(s)).collect();
+        for (i, &c) in colours.iter().enumerate() {
+            let contrast = 1.05 / (luminance(c) + 0.05);
+            assert!(contrast >= 3.0, "{:?}: {contrast:.2}:1", Status::ALL[i]);
+            for (j, &o) in colours.iter().enumerate().skip(i + 1) {
+                let dist = (c.0 as i32 - o.0 as i32).abs()
+                    + (c.1 as i32 - o.1 as i32).abs()
+                    + (c.2 as i32 - o.2 as i32).abs();
+                // The new status keeps well away from every other fill.
+                let need = if Status::ALL[i] == Status::Unassigned
+                    || Status::ALL[j] == Status::Unassigned
+                {
+                    90
+                } else {
+                    50
+                };
+                assert!(dist >= need, "{:?} and {:?} look alike", Status::ALL[i], Status::ALL[j]);
+            }
+        }
+        let icons: std::collections::BTreeSet<&str> =
+            Status::ALL.iter().map(|&s| icon(s)).collect();
+        assert_eq!(icons.len(), Status::ALL.len() - 1, "only the two done statuses share ✓");
     }
 
     #[test]

@@ -96,7 +96,7 @@ pub const TASK_COLUMNS: &[Column] = &[
     col(
         "status",
         "string",
-        "Mã tình trạng (done_on_time, done_late, ongoing, overdue, due_soon, blocked, in_progress, not_started)",
+        "Mã tình trạng (done_on_time, done_late, ongoing, overdue, due_soon, blocked, in_progress, unassigned, not_started)",
         "Status code",
     ),
     col(
@@ -108,8 +108,8 @@ pub const TASK_COLUMNS: &[Column] = &[
     col(
         "progress",
         "number",
-        "Tiến độ do cơ quan chủ trì báo cáo (%)",
-        "Progress reported by the lead (%)",
+        "Tiến độ do cơ quan chủ trì báo cáo (%); để trống với nhiệm vụ thường xuyên (status = ongoing): các nhiệm vụ này không có ngày hoàn thành nên không có tiến độ, và không được tính vào tiến độ bình quân",
+        "Progress reported by the lead (%); empty for recurring tasks (status = ongoing): they have no finishing day, so no progress, and are left out of mean progress"
     ),
     col("done_on", "date", "Ngày hoàn thành", "Day finished"),
     col(
@@ -392,8 +392,12 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
                 deadline_code(t.deadline),
                 int(st.extensions as i64),
                 s(st.status.code()),
-                s(st.status.label_vi()),
-                num(st.progress),
+                s(super::i18n::status_vi(m, st.status)),
+                if st.status == Status::Ongoing {
+                    Value::Null
+                } else {
+                    num(st.progress)
+                },
                 opt(st.done_on.map(|d| d.to_string())),
                 st.days_late.map_or(Value::Null, int),
                 opt(t.result.clone()),

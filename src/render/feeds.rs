@@ -174,7 +174,7 @@ pub fn calendar(
             .summary(&format!("Hạn chót: {}", t.title))
             .description(&format!(
                 "Chủ trì: {lead}. Tình trạng: {}. {url}",
-                s.status.label_vi()
+                super::i18n::status_vi(m, s.status)
             ))
             .url(&url)
             .all_day(due);
@@ -244,7 +244,7 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
             t: title.to_string(),
             u: v.task_url(&t.id),
             c: s.status.code().to_string(),
-            s: v.lang.status(s.status).to_string(),
+            s: v.t.status(s.status).to_string(),
             f: search_fold(&text),
         });
     }

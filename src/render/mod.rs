@@ -44,6 +44,8 @@ pub struct RenderOptions {
 /// The standing page that explains how figures are computed; task pages
 /// link to it when it exists.
 pub const METHOD_PAGE: &str = "phuong-phap";
+/// The dashboard's section of tasks without a lead ("5 rõ": rõ người).
+pub const GAP_ANCHOR: &str = "chua-giao-chu-tri";
 
 /// News articles per page of the list.
 pub const ARTICLES_PER_PAGE: usize = 10;

@@ -12,7 +12,7 @@ use serde::Serialize;
 #[derive(Serialize, Clone)]
 pub struct StatusView {
     pub code: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub icon: &'static str,
     pub rank: usize,
 }
@@ -26,14 +26,15 @@ pub fn icon(s: Status) -> &'static str {
         Status::DueSoon => "◷",
         Status::Blocked => "⊘",
         Status::InProgress => "►",
+        Status::Unassigned => "?",
         Status::NotStarted => "○",
     }
 }
 
-pub fn status_view(s: Status, lang: Lang) -> StatusView {
+pub fn status_view(s: Status, t: &Strings) -> StatusView {
     StatusView {
         code: s.code(),
-        label: lang.status(s),
+        label: t.status(s).to_string(),
         icon: icon(s),
         rank: s.index(),
     }
@@ -162,6 +163,18 @@ pub struct CountView {
 #[derive(Serialize)]
 pub struct RollupView {
     pub total: usize,
+    /// Tasks that can finish (all but recurring): the denominator of the
+    /// share done and the mean progress.
+    pub finite: usize,
+    pub recurring: usize,
+    /// The headline sentences with their denominators in words.
+    pub done_words: String,
+    pub progress_words: String,
+    /// What the figures leave out (recurring tasks), empty when nothing.
+    pub apart_words: String,
+    /// The same, short, for cards.
+    pub apart_short: String,
+    pub recurring_url: String,
     pub done: usize,
     pub share_done: String,
     pub on_time_rate: String,
@@ -179,6 +192,8 @@ pub struct AgencyRow<'a> {
     pub kind: &'a str,
     pub group: &'a str,
     pub total: usize,
+    /// Tasks it leads that can finish (all but recurring).
+    pub finite: usize,
     pub done: usize,
     pub overdue: usize,
     pub on_time_rate: String,
@@ -413,7 +428,7 @@ impl<'a> Views<'a> {
             deadline: self.deadline_label(s),
             deadline_sort: deadline_sort(s),
             extended: s.extensions > 0,
-            status: status_view(s.status, self.lang),
+            status: status_view(s.status, self.t),
             progress: self.progress(s),
             days_late: s.days_late.unwrap_or(0),
             days_label: self.days_label(s),
@@ -436,8 +451,24 @@ impl<'a> Views<'a> {
 
     /// A roll-up; `status_views` links each count to its status view.
     pub fn rollup(&self, r: &Rollup, status_views: bool) -> RollupView {
+        let share = self.percent(r.share_done() * 100.0);
         RollupView {
             total: r.total,
+            finite: r.finite,
+            recurring: r.recurring,
+            done_words: self
+                .t
+                .get("headline_done_of")
+                .replace("{finite}", &r.finite.to_string())
+                .replace("{share}", &share),
+            progress_words: self.t.with("headline_progress_of", r.finite),
+            apart_words: if r.recurring > 0 {
+                self.t.with("headline_apart", r.recurring)
+            } else {
+                String::new()
+            },
+            apart_short: self.t.with("headline_apart_short", r.recurring),
+            recurring_url: self.route(&Route::StatusView(Status::Ongoing.code())),
             done: r.done,
             share_done: self.percent(r.share_done() * 100.0),
             on_time_rate: self.rate(r.on_time_rate),
@@ -449,7 +480,7 @@ impl<'a> Views<'a> {
             counts: Status::ALL
                 .iter()
                 .map(|&s| CountView {
-                    status: status_view(s, self.lang),
+                    status: status_view(s, self.t),
                     count: r.count(s),
                     url: if status_views {
                         self.route(&Route::StatusView(s.code()))
@@ -496,6 +527,7 @@ impl<'a> Views<'a> {
                 .and_then(|g| self.model.group(g))
                 .map_or("", |g| self.lang.pick(&g.name, g.name_en.as_deref())),
             total: f.map_or(0, |f| f.rollup.total),
+            finite: f.map_or(0, |f| f.rollup.finite),
             done: f.map_or(0, |f| f.rollup.done),
             overdue: f.map_or(0, |f| f.rollup.count(Status::Overdue)),
             on_time_rate: self.rate(f.and_then(|f| f.rollup.on_time_rate)),

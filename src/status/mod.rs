@@ -16,7 +16,9 @@ use crate::date::{Date, Deadline, Period};
 use crate::model::{Model, Report, Task, TaskState, Update};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// The eight statuses, in the order of the rule table.
+/// The nine statuses, in the order of the rule table (DESIGN.md). Labels
+/// live in the theme's i18n files (`status_<code>`) and the message
+/// catalogue; status owns only the codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
     DoneOnTime,
@@ -26,11 +28,14 @@ pub enum Status {
     DueSoon,
     Blocked,
     InProgress,
+    /// Rule 8: no agency leads the task on D (never assigned, or its lead
+    /// ended without a successor), where "not started" would apply.
+    Unassigned,
     NotStarted,
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 9] = [
         Status::DoneOnTime,
         Status::DoneLate,
         Status::Ongoing,
@@ -38,6 +43,7 @@ impl Status {
         Status::DueSoon,
         Status::Blocked,
         Status::InProgress,
+        Status::Unassigned,
         Status::NotStarted,
     ];
 
@@ -51,32 +57,8 @@ impl Status {
             Status::DueSoon => "due_soon",
             Status::Blocked => "blocked",
             Status::InProgress => "in_progress",
+            Status::Unassigned => "unassigned",
             Status::NotStarted => "not_started",
-        }
-    }
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Status::DoneOnTime => "Hoàn thành đúng hạn",
-            Status::DoneLate => "Hoàn thành quá hạn",
-            Status::Ongoing => "Thường xuyên",
-            Status::Overdue => "Quá hạn",
-            Status::DueSoon => "Sắp đến hạn",
-            Status::Blocked => "Vướng mắc",
-            Status::InProgress => "Đang thực hiện",
-            Status::NotStarted => "Chưa triển khai",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Status::DoneOnTime => "Done on time",
-            Status::DoneLate => "Done late",
-            Status::Ongoing => "Recurring",
-            Status::Overdue => "Overdue",
-            Status::DueSoon => "Due soon",
-            Status::Blocked => "Blocked",
-            Status::InProgress => "In progress",
-            Status::NotStarted => "Not started",
         }
     }
 
@@ -214,35 +196,52 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
         Some(TaskState::Blocked) => Status::Blocked,
         Some(TaskState::InProgress) => Status::InProgress,
         _ if progress > 0.0 => Status::InProgress,
+        _ if s.lead_on.is_none() => Status::Unassigned,
         _ => Status::NotStarted,
     };
     s
 }
 
-/// Counts and figures for a set of tasks (an agency, a group, a plan).
+/// Counts and figures for a set of tasks (an agency, a group, a plan,
+/// the whole portal). One definition everywhere (README, "Figures"):
+/// recurring tasks (`monthly`, `ongoing`) can never be done, so they are
+/// counted apart and left out of the share done and the mean progress;
+/// every other task, with or without a lead, is "a task that can finish".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rollup {
-    /// Tasks per status, in [`Status::ALL`] order.
-    pub counts: [usize; 8],
+    /// Tasks per status, in [`Status::ALL`] order; they add up to `total`.
+    pub counts: [usize; Status::ALL.len()],
+    /// Every task in the set.
     pub total: usize,
+    /// Tasks that can finish: `total` minus `recurring`.
+    pub finite: usize,
+    /// Recurring tasks (status `ongoing`).
+    pub recurring: usize,
+    /// Tasks done (on time or late); all among `finite`.
     pub done: usize,
     /// Task indices, most days late first (then by id).
     pub overdue: Vec<usize>,
     /// done on time / (done on time + done late); `None` before any is done.
     pub on_time_rate: Option<f64>,
-    /// Mean progress in percent; `None` for no task.
+    /// Mean progress in percent of the tasks that can finish; `None` when
+    /// there is none.
     pub avg_progress: Option<f64>,
 }
 
 impl Rollup {
-    fn of(tasks: impl Iterator<Item = usize>, fig: &[TaskStatus], m: &Model) -> Rollup {
+    pub fn of(tasks: impl Iterator<Item = usize>, fig: &[TaskStatus], m: &Model) -> Rollup {
         let mut r = Rollup::default();
         let mut progress = 0.0;
         for i in tasks {
             let s = &fig[i];
             r.counts[s.status.index()] += 1;
             r.total += 1;
-            progress += s.progress;
+            if s.status == Status::Ongoing {
+                r.recurring += 1;
+            } else {
+                r.finite += 1;
+                progress += s.progress;
+            }
             if s.status == Status::Overdue {
                 r.overdue.push(i);
             }
@@ -251,8 +250,8 @@ impl Rollup {
         if r.done > 0 {
             r.on_time_rate = Some(r.count(Status::DoneOnTime) as f64 / r.done as f64);
         }
-        if r.total > 0 {
-            r.avg_progress = Some(progress / r.total as f64);
+        if r.finite > 0 {
+            r.avg_progress = Some(progress / r.finite as f64);
         }
         r.overdue.sort_by(|&a, &b| {
             fig[b]
@@ -267,12 +266,12 @@ impl Rollup {
         self.counts[s.index()]
     }
 
-    /// Share of tasks done, 0..1.
+    /// Share of the tasks that can finish that are done, 0..1.
     pub fn share_done(&self) -> f64 {
-        if self.total == 0 {
+        if self.finite == 0 {
             0.0
         } else {
-            self.done as f64 / self.total as f64
+            self.done as f64 / self.finite as f64
         }
     }
 }
@@ -358,6 +357,13 @@ pub struct Figures<'m> {
     pub groups: BTreeMap<String, Rollup>,
     /// Per working group: the tasks led on D by one of its agencies.
     pub group_leads: BTreeMap<String, Vec<usize>>,
+    /// Tasks in no working group's figures (no lead on D, or a lead outside
+    /// every group), in model order: with the groups' totals they make
+    /// the whole.
+    pub ungrouped: Vec<usize>,
+    /// Tasks that no agency leads on D, whatever their status: the "5 rõ"
+    /// gap (rõ người) the dashboard lists, in model order.
+    pub unassigned: Vec<usize>,
     /// Agencies that lead a task on D, the most overdue first (then most
     /// open, most tasks, id): the one order of the dashboard and charts.
     pub agency_ranking: Vec<String>,
@@ -503,6 +509,11 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         .iter()
         .map(|(g, list)| (g.clone(), Rollup::of(list.iter().copied(), &tasks, m)))
         .collect();
+    let grouped: BTreeSet<usize> = groups.values().flatten().copied().collect();
+    let ungrouped = (0..m.tasks.len()).filter(|i| !grouped.contains(i)).collect();
+    let unassigned = (0..m.tasks.len())
+        .filter(|&i| tasks[i].lead_on.is_none())
+        .collect();
     let group_leads = groups;
     let groups = group_rollups;
 
@@ -546,6 +557,8 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         agencies,
         groups,
         group_leads,
+        ungrouped,
+        unassigned,
         agency_ranking,
         reports_known,
         months,
@@ -765,9 +778,10 @@ fn month_changes(
     out
 }
 
-/// One step of the plan's burn-up: by `date`, how many dated tasks had
-/// fallen due (deadline in force on D) and how many were finished
-/// (`done_on`, as known on D).
+/// One step of the plan's burn-up, over the tasks with a dated deadline in
+/// force on D only (so both lines count the same tasks): by `date`, how
+/// many had fallen due and how many were finished (`done_on`, as known on
+/// D). Recurring and undated tasks are in neither line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BurnupPoint {
     pub date: Date,
@@ -787,7 +801,12 @@ pub fn burnup(m: &Model, fig: &Figures) -> Vec<BurnupPoint> {
         .iter()
         .filter_map(|s| s.deadline.and_then(|d| d.date()))
         .collect();
-    let done: Vec<Date> = fig.tasks.iter().filter_map(|s| s.done_on).collect();
+    let done: Vec<Date> = fig
+        .tasks
+        .iter()
+        .filter(|s| s.deadline.and_then(|d| d.date()).is_some())
+        .filter_map(|s| s.done_on)
+        .collect();
     let mut days: BTreeSet<Date> = deadlines
         .iter()
         .chain(&done)

@@ -190,7 +190,7 @@ pub(super) fn page(
             .iter()
             .map(|s| {
                 (
-                    v.lang.status(*s),
+                    v.t.status(*s),
                     v.t.get(&format!("rule_{}", s.code())),
                 )
             })
