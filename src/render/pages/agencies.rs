@@ -70,7 +70,12 @@ pub(super) fn agencies(
                 .replace("{total}", &total.to_string())
                 .replace("{n}", &n.to_string())
         },
-        unassigned_url: format!("{}#{}", v.route(&Route::Home), super::super::GAP_ANCHOR),
+        // The dashboard lists the tasks without a lead, when there are any.
+        unassigned_url: if r.fig.unassigned.is_empty() {
+            String::new()
+        } else {
+            format!("{}#{}", v.route(&Route::Home), super::super::GAP_ANCHOR)
+        },
         chart: r.chart(lang, &Route::Chart(SiteChart::Agencies)),
         mix: mix_table(
             &v,
