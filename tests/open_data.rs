@@ -233,7 +233,9 @@ fn feeds_sitemap_robots_and_404() {
     let changes = std::fs::read_to_string(b.out.join("bao-cao/thay-doi.xml")).unwrap();
     assert!(changes.contains("<title>Sở Y tế chưa nộp báo cáo tháng 05/2025</title>"));
     // Tag URIs are dated by the first plan's issue date, not a fixed year.
-    assert!(changes.contains("tag:tiendo.example.gov.vn,2025-02-18:overdue/benh-an-dien-tu/2025-05-01"));
+    assert!(
+        changes.contains("tag:tiendo.example.gov.vn,2025-02-18:overdue/benh-an-dien-tu/2025-05-01")
+    );
     let agency = std::fs::read_to_string(b.out.join("co-quan/so-xay-dung/thay-doi.xml")).unwrap();
     assert!(
         agency.contains("Gia hạn đến 31/05/2025") || agency.contains("Hoàn thành: Tìm kiếm"),

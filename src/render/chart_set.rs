@@ -96,12 +96,7 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 .collect();
             let name = lang.pick(&g.name, g.name_en.as_deref());
             let title = t.get("chart_group_title").replace("{group}", name);
-            charts::status_bars(
-                &format!("group-{id}"),
-                title,
-                &agency_bars(&v, &ids),
-                t,
-            )
+            charts::status_bars(&format!("group-{id}"), title, &agency_bars(&v, &ids), t)
         }
         ChartJob::Kpi(k) => charts::kpi_chart(&m.kpis[k], &fig.kpis[k], fig.as_of, lang, t),
     }

@@ -567,13 +567,7 @@ pub fn status_bars(id: &str, title: String, rows: &[BarRow], t: &Strings) -> Cha
         let mix: Vec<String> = Status::ALL
             .iter()
             .filter(|s| row.counts[s.index()] > 0)
-            .map(|s| {
-                format!(
-                    "{} {}",
-                    row.counts[s.index()],
-                    t.status(*s).to_lowercase()
-                )
-            })
+            .map(|s| format!("{} {}", row.counts[s.index()], t.status(*s).to_lowercase()))
             .collect();
         parts.push(format!("{}: {total} ({}).", row.label, mix.join(", ")));
     }
@@ -725,14 +719,8 @@ mod tests {
             .as_ref()
             .is_some_and(|p| crate::status::kpi::meets(k.direction, p.value, k.target));
         let scale = crate::status::kpi::scale(k, &points);
-        let (verdict, projection) = crate::status::kpi::judge(
-            k,
-            scale,
-            reached,
-            trend,
-            k.deadline.date(),
-            d("2025-07-01"),
-        );
+        let (verdict, projection) =
+            crate::status::kpi::judge(k, scale, reached, trend, k.deadline.date(), d("2025-07-01"));
         KpiStatus {
             points,
             latest,
@@ -973,12 +961,21 @@ mod tests {
                 } else {
                     50
                 };
-                assert!(dist >= need, "{:?} and {:?} look alike", Status::ALL[i], Status::ALL[j]);
+                assert!(
+                    dist >= need,
+                    "{:?} and {:?} look alike",
+                    Status::ALL[i],
+                    Status::ALL[j]
+                );
             }
         }
         let icons: std::collections::BTreeSet<&str> =
             Status::ALL.iter().map(|&s| icon(s)).collect();
-        assert_eq!(icons.len(), Status::ALL.len() - 1, "only the two done statuses share ✓");
+        assert_eq!(
+            icons.len(),
+            Status::ALL.len() - 1,
+            "only the two done statuses share ✓"
+        );
     }
 
     #[test]

@@ -109,7 +109,7 @@ pub const TASK_COLUMNS: &[Column] = &[
         "progress",
         "number",
         "Tiến độ do cơ quan chủ trì báo cáo (%); để trống với nhiệm vụ thường xuyên (status = ongoing): các nhiệm vụ này không có ngày hoàn thành nên không có tiến độ, và không được tính vào tiến độ bình quân",
-        "Progress reported by the lead (%); empty for recurring tasks (status = ongoing): they have no finishing day, so no progress, and are left out of mean progress"
+        "Progress reported by the lead (%); empty for recurring tasks (status = ongoing): they have no finishing day, so no progress, and are left out of mean progress",
     ),
     col("done_on", "date", "Ngày hoàn thành", "Day finished"),
     col(

@@ -475,7 +475,11 @@ fn renderer<'a>(
             Err(e) => {
                 diags.error(
                     Loc::file(&Arc::from("content/site.yaml")),
-                    crate::msg!("site.base_url_invalid", url = &model.site().base_url, error = e),
+                    crate::msg!(
+                        "site.base_url_invalid",
+                        url = &model.site().base_url,
+                        error = e
+                    ),
                 );
                 return None;
             }

@@ -1113,22 +1113,47 @@ fn kpi_down_lower_is_better() {
     );
     let k = &compute(&slow, as_of).kpis[0];
     assert_eq!(k.verdict, Verdict::OffTrack);
-    assert_eq!(k.projection.unwrap().at_deadline, 36.0, "rounded up: cautious");
+    assert_eq!(
+        k.projection.unwrap().at_deadline,
+        36.0,
+        "rounded up: cautious"
+    );
     assert_projection_sound(k, as_of);
 }
 
 #[test]
 fn kpi_one_value() {
-    let ahead = kpi_with("%", "2025-12-31", Direction::Up, 90.0, Some(("2025-01-01", 50.0)), &[]);
+    let ahead = kpi_with(
+        "%",
+        "2025-12-31",
+        Direction::Up,
+        90.0,
+        Some(("2025-01-01", 50.0)),
+        &[],
+    );
     let k = &compute(&ahead, d("2025-06-25")).kpis[0];
     assert_eq!(k.verdict, Verdict::NotEnoughData);
     assert!(k.projection.is_none());
-    let past = kpi_with("%", "2025-03-31", Direction::Up, 90.0, Some(("2025-01-01", 50.0)), &[]);
+    let past = kpi_with(
+        "%",
+        "2025-03-31",
+        Direction::Up,
+        90.0,
+        Some(("2025-01-01", 50.0)),
+        &[],
+    );
     assert_eq!(
         compute(&past, d("2025-06-25")).kpis[0].verdict,
         Verdict::Missed
     );
-    let met = kpi_with("%", "2025-03-31", Direction::Up, 40.0, Some(("2025-01-01", 50.0)), &[]);
+    let met = kpi_with(
+        "%",
+        "2025-03-31",
+        Direction::Up,
+        40.0,
+        Some(("2025-01-01", 50.0)),
+        &[],
+    );
     assert_eq!(
         compute(&met, d("2025-06-25")).kpis[0].verdict,
         Verdict::Reached

@@ -188,12 +188,7 @@ pub(super) fn page(
     let rules = if method {
         Status::ALL
             .iter()
-            .map(|s| {
-                (
-                    v.t.status(*s),
-                    v.t.get(&format!("rule_{}", s.code())),
-                )
-            })
+            .map(|s| (v.t.status(*s), v.t.get(&format!("rule_{}", s.code()))))
             .collect()
     } else {
         Vec::new()
