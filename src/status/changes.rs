@@ -1,6 +1,7 @@
 //! Part of status: what changed. Input: the model, the lead's updates,
 //! KPI figures and D. Output: [`MonthChanges`] per month, the plan's
-//! burn-up and the feed's status-change [`Event`]s.
+//! burn-up, the feed's status-change [`Event`]s, and each report's updates
+//! checked against the portal's status ([`ReportCheck`]).
 
 use super::*;
 
@@ -242,4 +243,73 @@ pub fn events(m: &Model, fig: &Figures) -> Vec<Event> {
             .then(a.agency.cmp(&b.agency))
     });
     out
+}
+
+/// One update of a report beside the portal's view of its task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportCheck {
+    /// The day the portal's status is taken: the month's report day, or the
+    /// day the report came in when later (so the report itself counts),
+    /// never after D.
+    pub day: Date,
+    /// The task's status on that day; `None` for an update of an unknown task.
+    pub status: Option<Status>,
+    /// Whether the reported state says the same as the status ([`agrees`]).
+    pub agrees: bool,
+}
+
+/// Whether a reported state and a computed status say the same: `done` and
+/// done on time; `in_progress`, `blocked` and `not_started` and the status
+/// of the same name; any open state and a recurring task or one due soon
+/// (those statuses say nothing against the state). Anything else (an
+/// overdue task reported in progress, a task done late, a task reported
+/// open that its lead has reported done...) is marked on the page.
+pub fn agrees(state: TaskState, status: Status) -> bool {
+    matches!(
+        (state, status),
+        (TaskState::Done, Status::DoneOnTime)
+            | (TaskState::InProgress, Status::InProgress)
+            | (TaskState::Blocked, Status::Blocked)
+            | (TaskState::NotStarted, Status::NotStarted)
+            | (
+                TaskState::InProgress | TaskState::Blocked | TaskState::NotStarted,
+                Status::Ongoing | Status::DueSoon
+            )
+    )
+}
+
+/// [`ReportCheck`]s for every report submitted by D.
+pub(super) fn report_checks(
+    m: &Model,
+    lead_updates: &[Vec<UpdateRef>],
+    as_of: Date,
+) -> BTreeMap<usize, Vec<ReportCheck>> {
+    let report_day = m.site().report_day;
+    m.reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.submitted <= as_of)
+        .map(|(ri, r)| {
+            let day = r
+                .period
+                .report_day(report_day)
+                .max(r.submitted)
+                .min(as_of);
+            let checks = r
+                .updates
+                .iter()
+                .map(|u| {
+                    let status = m
+                        .task_index(&u.task)
+                        .map(|i| task_status(m, &m.tasks[i], &lead_updates[i], day).status);
+                    ReportCheck {
+                        day,
+                        status,
+                        agrees: status.is_some_and(|s| agrees(u.state, s)),
+                    }
+                })
+                .collect();
+            (ri, checks)
+        })
+        .collect()
 }

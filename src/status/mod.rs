@@ -13,8 +13,10 @@ mod rollups;
 #[cfg(test)]
 mod tests;
 
-use changes::month_changes;
-pub use changes::{BurnupPoint, Event, EventKind, MonthChanges, burnup, events};
+pub use changes::{
+    BurnupPoint, Event, EventKind, MonthChanges, ReportCheck, agrees, burnup, events,
+};
+use changes::{month_changes, report_checks};
 pub use duties::{Duty, Outcome};
 use duties::{duties as owed_duties, recurring_reporting};
 pub use kpi::{KpiPoint, KpiStatus, Trend, Verdict};
@@ -250,6 +252,10 @@ pub struct Figures<'m> {
     /// (a report may name a month before the plan or after D's month).
     /// Pages link only to these months.
     pub report_months: BTreeSet<Period>,
+    /// Per report known by D (index into `Model::reports`): beside each of
+    /// its updates, the task's status as the portal computes it
+    /// ([`ReportCheck`]), in the report's order.
+    pub report_checks: BTreeMap<usize, Vec<ReportCheck>>,
     /// The plan's burn-up ([`burnup`]).
     pub burnup: Vec<BurnupPoint>,
     /// Status changes up to D, newest first ([`events`]).
@@ -419,6 +425,7 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         .copied()
         .collect();
     let agency_ranking = agency_ranking(&agencies);
+    let report_checks = report_checks(m, &lead_updates, as_of);
     let mut fig = Figures {
         as_of,
         tasks,
@@ -437,6 +444,7 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         kpis,
         changes,
         report_months,
+        report_checks,
         burnup: Vec::new(),
         events: Vec::new(),
     };
