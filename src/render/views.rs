@@ -416,7 +416,7 @@ impl<'a> Views<'a> {
         TaskRow {
             id: &t.id,
             url: self.task_url(&t.id),
-            reference: t.reference.as_deref().unwrap_or(""),
+            reference: &self.fig.ref_labels[i],
             title: self.task_title(t),
             lead_id: lead.map_or("", |a| a.id.as_str()),
             lead: lead.map_or("", |a| match self.lang {

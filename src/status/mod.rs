@@ -256,6 +256,8 @@ pub struct Figures<'m> {
     /// its updates, the task's status as the portal computes it
     /// ([`ReportCheck`]), in the report's order.
     pub report_checks: BTreeMap<usize, Vec<ReportCheck>>,
+    /// Per task: its item number as lists show it ([`ref_labels`]).
+    pub ref_labels: Vec<String>,
     /// The plan's burn-up ([`burnup`]).
     pub burnup: Vec<BurnupPoint>,
     /// Status changes up to D, newest first ([`events`]).
@@ -445,6 +447,7 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         changes,
         report_months,
         report_checks,
+        ref_labels: ref_labels(m),
         burnup: Vec::new(),
         events: Vec::new(),
     };
@@ -452,4 +455,38 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
     fig.burnup = burnup(m, &fig);
     fig.events = events(m, &fig);
     fig
+}
+
+/// Each task's item number (`ref`) told apart wherever tasks are listed:
+/// a number used by several tasks of one plan gets the task's rank among
+/// them ("4.d (2)"), and a number used in several plans gets the plan's id
+/// after it ("3 · kl-2025-02"). Empty for a task without one.
+pub fn ref_labels(m: &Model) -> Vec<String> {
+    let mut in_plan: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut plans_of: HashMap<&str, BTreeSet<usize>> = HashMap::new();
+    for t in &m.tasks {
+        if let Some(r) = t.reference.as_deref() {
+            *in_plan.entry((t.plan, r)).or_default() += 1;
+            plans_of.entry(r).or_default().insert(t.plan);
+        }
+    }
+    let mut seen: HashMap<(usize, &str), usize> = HashMap::new();
+    m.tasks
+        .iter()
+        .map(|t| {
+            let Some(r) = t.reference.as_deref() else {
+                return String::new();
+            };
+            let mut label = r.to_string();
+            if in_plan[&(t.plan, r)] > 1 {
+                let k = seen.entry((t.plan, r)).or_default();
+                *k += 1;
+                label = format!("{label} ({k})");
+            }
+            if plans_of[r].len() > 1 {
+                label = format!("{label} · {}", m.plans[t.plan].id);
+            }
+            label
+        })
+        .collect()
 }

@@ -86,6 +86,7 @@ fn report(agency: &str, period: &str, submitted: &str, updates: Vec<Update>) -> 
 fn model(tasks: Vec<Task>, reports: Vec<Report>) -> Model {
     let mut m = Model {
         site: Some(Site {
+            tag_names: Default::default(),
             title: "t".into(),
             title_en: None,
             description: None,
@@ -1196,4 +1197,15 @@ proptest! {
             prop_assert_eq!(k.verdict, Verdict::Missed);
         }
     }
+}
+
+#[test]
+fn repeated_refs_are_told_apart() {
+    let mut m = model(vec![], vec![]);
+    for (id, r) in [("a", Some("4.d")), ("b", Some("3")), ("c", Some("4.d")), ("d", None)] {
+        let mut t = task(id, "lead", "2025-12-31");
+        t.reference = r.map(Into::into);
+        m.tasks.push(t);
+    }
+    assert_eq!(ref_labels(&m), vec!["4.d (1)", "3", "4.d (2)", ""]);
 }

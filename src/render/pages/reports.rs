@@ -169,7 +169,10 @@ pub(super) fn report(
                         differs: c.is_some_and(|c| c.status.is_some() && !c.agrees),
                         task: v.task_title(t),
                         task_url: v.task_url(&t.id),
-                        reference: t.reference.as_deref().unwrap_or(""),
+                        reference: r
+                            .model
+                            .task_index(&t.id)
+                            .map_or("", |i| r.fig.ref_labels[i].as_str()),
                         state: u.state.code(),
                         state_label: v.t.get(&format!("state_{}", u.state.code())),
                         progress: u
