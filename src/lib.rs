@@ -81,8 +81,9 @@ impl From<output::OutputError> for Failure {
 pub struct Summary {
     pub as_of: Date,
     pub total: usize,
-    /// ((Vietnamese label, English label), count) in rule order.
-    pub counts: Vec<((&'static str, &'static str), usize)>,
+    /// (status code, count) in rule order; the labels are in the message
+    /// catalogue (`status_label.<code>`).
+    pub counts: Vec<(&'static str, usize)>,
     /// (task id, title, lead, days late), most overdue first.
     pub overdue: Vec<(String, String, String, i64)>,
     /// (agency id, months missing as YYYY-MM).
@@ -196,7 +197,7 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
         total: fig.overall.total,
         counts: status::Status::ALL
             .iter()
-            .map(|&s| ((s.label_vi(), s.label_en()), fig.overall.count(s)))
+            .map(|&s| (s.code(), fig.overall.count(s)))
             .collect(),
         overdue: fig
             .overall

@@ -17,14 +17,36 @@ use tiendo::{Failure, Report, Summary};
 /// A build shorter than this shows no progress bar at all.
 const PROGRESS_AFTER: Duration = Duration::from_millis(300);
 
-/// SOURCE_DATE_EPOCH when set (reproducible builds), otherwise today.
-fn fallback_date() -> Date {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+/// Vietnam's offset from UTC: +07:00 all year (no daylight saving time).
+const VIETNAM_OFFSET_SECS: i64 = 7 * 3600;
+
+/// The day in Vietnam (Asia/Ho_Chi_Minh) at `secs` seconds since the epoch.
+fn vietnam_day(secs: i64) -> Option<Date> {
+    chrono::DateTime::from_timestamp(secs.checked_add(VIETNAM_OFFSET_SECS)?, 0)
         .map(|t| t.date_naive())
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// The day `SOURCE_DATE_EPOCH` names (reproducible builds), in Vietnam;
+/// `Ok(None)` when it is not set, `Err(text)` when it is not a number of
+/// seconds.
+fn source_date_epoch() -> Result<Option<Date>, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(s)) => Err(s.to_string_lossy().into_owned()),
+        Ok(s) => s
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(vietnam_day)
+            .map(Some)
+            .ok_or(s),
+    }
+}
+
+/// Today in Vietnam, whatever the machine's time zone.
+fn today_in_vietnam() -> Date {
+    let now = chrono::Utc::now();
+    vietnam_day(now.timestamp()).unwrap_or_else(|| now.date_naive())
 }
 
 fn print_diagnostics(out: &mut impl Write, diags: &[Diagnostic], lang: Lang) {
@@ -53,8 +75,11 @@ fn print_summary(out: &mut impl Write, s: &Summary, lang: Lang) {
         "\n{}",
         msg!("summary.as_of", as_of, total).render(lang)
     );
-    for (label, n) in &s.counts {
-        let label = if lang == Lang::En { label.1 } else { label.0 };
+    for (code, n) in &s.counts {
+        let key = format!("status_label.{code}");
+        let label = tiendo::diag::catalogue(lang)
+            .get(&key)
+            .map_or(*code, String::as_str);
         let _ = writeln!(out, "  {n:>5}  {label}");
     }
     if !s.overdue.is_empty() {
@@ -274,8 +299,22 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let opts = cli.command.options(fallback_date());
+    let epoch = source_date_epoch();
+    let today = match &epoch {
+        Ok(Some(d)) => *d,
+        _ => today_in_vietnam(),
+    };
+    let opts = cli.command.options(today);
     let lang = opts.lang.unwrap_or_default();
+    if let Err(text) = epoch {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}: {}",
+            msg!("level.error").render(lang),
+            msg!("usage.source_date_epoch", text).render(lang)
+        );
+        return ExitCode::from(2);
+    }
     match &cli.command {
         Command::Serve { bind, port, .. } => return serve(opts, *bind, *port),
         Command::Completions { shell } => {

@@ -65,6 +65,7 @@ pub const STATUS_VIEWS: &[(&str, &str)] = &[
     ("due_soon", "sap-den-han"),
     ("blocked", "vuong-mac"),
     ("in_progress", "dang-thuc-hien"),
+    ("unassigned", "chua-giao"),
     ("not_started", "chua-trien-khai"),
 ];
 

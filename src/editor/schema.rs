@@ -128,6 +128,14 @@ fn site() -> Value {
                 json!({"type": "boolean", "description": "true: hiện dải báo số liệu minh họa"}),
             ),
             ("data_license", text("Giấy phép dữ liệu, ví dụ CC BY 4.0")),
+            (
+                "tags",
+                json!({
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "Tên hiển thị của chủ đề: chủ đề như trong nội dung -> tên, ví dụ y-te-so: Y tế số"
+                }),
+            ),
         ],
         &["title", "base_url"],
     )

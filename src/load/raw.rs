@@ -30,6 +30,8 @@ pub struct RawSite {
     pub data_license: Option<S>,
     /// The first month whose report is owed, for every plan.
     pub reporting_from: Option<S>,
+    /// Display names of tags, by the tag as content writes it.
+    pub tags: Option<std::collections::BTreeMap<String, S>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -499,6 +499,16 @@ fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Site> {
         report_day,
         sample_data: s.sample_data.unwrap_or(false),
         data_license: cx.text(&s.data_license),
+        tag_names: s
+            .tags
+            .iter()
+            .flatten()
+            .filter_map(|(k, v)| {
+                let slug = crate::text::slugify(k);
+                let name = nfc(v.value.trim());
+                (!slug.is_empty() && !name.is_empty()).then_some((slug, name))
+            })
+            .collect(),
     })
 }
 
@@ -1738,10 +1748,12 @@ fn is_other_host(url: &str) -> bool {
 }
 
 /// Tags that differ only by case or diacritics ("Chuyển đổi số", "chuyển
-/// đổi số", "chuyen doi so") share one page, so they get one name: the
-/// spelling written most often, then the one with the most diacritics. Every
-/// other spelling gets a warning where it is written, and render reads only
-/// canonical names, so no tag page can overwrite another.
+/// đổi số", "chuyen doi so") share one page, so they get one name: the name
+/// site.yaml gives it (`tags:`), else the spelling written most often, then
+/// the one with the most diacritics. Every other spelling gets a warning
+/// where it is written (not when site.yaml names the tag: the spelling is
+/// then a key), and render reads only canonical names, so no tag page can
+/// overwrite another.
 fn one_name_per_tag(
     m: &mut Model,
     articles: &[MarkdownSource<RawArticleMeta>],
@@ -1770,9 +1782,13 @@ fn one_name_per_tag(
             .entry(t.as_str())
             .or_default() += 1;
     }
+    let given = m.site().tag_names.clone();
     let canonical: HashMap<String, String> = spellings
         .into_iter()
         .map(|(slug, names)| {
+            if let Some(name) = given.get(&slug) {
+                return (slug, name.clone());
+            }
             let best = names
                 .iter()
                 .max_by(|a, b| {
@@ -1788,8 +1804,10 @@ fn one_name_per_tag(
         })
         .collect();
     for (t, loc) in &written {
-        if let Some(name) = canonical.get(&crate::text::slugify(t))
+        let slug = crate::text::slugify(t);
+        if let Some(name) = canonical.get(&slug)
             && name != t
+            && !given.contains_key(&slug)
         {
             diags.warning(loc.clone(), msg!("tag.variant", tag = t, name));
         }

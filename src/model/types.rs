@@ -23,6 +23,8 @@ pub struct Site {
     pub report_day: u32,
     pub sample_data: bool,
     pub data_license: Option<String>,
+    /// Display names of tags given in site.yaml (`tags:`), by slug.
+    pub tag_names: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -393,4 +395,5 @@ static FALLBACK_SITE: Site = Site {
     report_day: 20,
     sample_data: false,
     data_license: None,
+    tag_names: std::collections::BTreeMap::new(),
 };

@@ -71,7 +71,6 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 "status-summary",
                 t.get("chart_status_title").to_string(),
                 &[row],
-                lang,
                 t,
                 &credit,
             )
@@ -85,7 +84,6 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 "agencies",
                 t.get("chart_agencies_title").to_string(),
                 &agency_bars(&v, &ids),
-                lang,
                 t,
                 &credit,
             )
@@ -105,7 +103,6 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 &format!("group-{id}"),
                 title,
                 &agency_bars(&v, &ids),
-                lang,
                 t,
                 &credit,
             )

@@ -109,6 +109,7 @@ pub fn status_color(s: Status) -> RGBColor {
         Status::DueSoon => RGBColor(0xe5, 0x57, 0x36),
         Status::Blocked => RGBColor(0x37, 0x28, 0x45),
         Status::InProgress => RGBColor(0x18, 0x71, 0x80),
+        Status::Unassigned => RGBColor(0x08, 0x00, 0x48),
         Status::NotStarted => RGBColor(0x8d, 0x95, 0x97),
     }
 }
@@ -624,9 +625,10 @@ pub fn kpi_layout(kpi: &Kpi, ks: &KpiStatus, as_of: Date) -> KpiLayout {
         hi = hi.max(p.value);
         lo = lo.min(p.value);
     }
-    if let Some(t) = ks.trend {
-        // Show the projection, but not so far that it squashes the data.
-        hi = hi.max(t.projected.min(hi * 1.5));
+    if let Some(p) = ks.projection {
+        // The projection stops at the target or a bound (status).
+        hi = hi.max(p.end.1);
+        lo = lo.min(p.end.1);
     }
     if hi <= lo {
         hi = lo + 1.0;
@@ -686,13 +688,19 @@ pub fn kpi_chart(
         value(lang, kpi, kpi.target),
         lang.deadline(&kpi.deadline)
     ));
-    if let Some(trend) = ks.trend {
-        desc.push(format!(
-            "{} {}: {}.",
-            t.get("chart_trend"),
-            value(lang, kpi, trend.projected),
-            t.get(&format!("verdict_{}", ks.verdict.code()))
-        ));
+    desc.push(format!(
+        "{}.",
+        t.get(&format!("verdict_{}", ks.verdict.code()))
+    ));
+    if let Some(p) = ks.projection {
+        let note = match p.reaches_on {
+            Some(d) => t.get("kpi_reaches_on").replace("{date}", &fmt_date(d)),
+            None => t
+                .get("kpi_projected_at")
+                .replace("{date}", &fmt_date(p.deadline))
+                .replace("{value}", &value(lang, kpi, p.at_deadline)),
+        };
+        desc.push(format!("{} {note}", t.get("chart_trend_dashed")));
     }
     if kpi.direction == Direction::Down {
         desc.push(t.get("kpi_down").to_string());
@@ -770,11 +778,12 @@ fn draw_kpi(
         (x, y),
         anchored(f.text, h, v).color(&DEADLINE),
     ))?;
-    // Trend to the deadline.
-    if let Some(trend) = ks.trend {
+    // Trend, only while the deadline is ahead: up to the target, a
+    // bound of the unit or the deadline (status decides where).
+    if let (Some(trend), Some(p)) = (ks.trend, ks.projection) {
         let from = ks.points.first().map_or(trend.first, |p| p.date);
         chart.draw_series(LineSeries::new(
-            [(days(from), trend.at(from)), (dx, trend.projected)],
+            [(days(from), trend.at(from)), (days(p.end.0), p.end.1)],
             TREND_DASH.stroke_width(2),
         ))?;
     }
@@ -841,12 +850,21 @@ fn draw_kpi(
     // The goal's label: on the line's left end, on the side away from where
     // the values start if there is room, else wherever there is.
     let first = ks.points.first().map_or(kpi.target, |p| p.value);
-    let target_label = shorten(
-        &format!(
+    let target_text = match kpi.direction {
+        Direction::Up => format!(
             "{} {}",
             t.get("chart_target_short"),
             value(lang, kpi, kpi.target)
         ),
+        Direction::Down => format!(
+            "{} ≤ {} (↓ {})",
+            t.get("chart_target_short"),
+            value(lang, kpi, kpi.target),
+            t.get("lower_better")
+        ),
+    };
+    let target_label = shorten(
+        &target_text,
         f.text,
         false,
         right - left - 16.0,
@@ -1020,7 +1038,7 @@ fn draw_burnup(
 #[derive(Debug, Clone)]
 pub struct BarRow {
     pub label: String,
-    pub counts: [usize; 8],
+    pub counts: [usize; Status::ALL.len()],
 }
 
 const BAR_HEIGHT: i32 = 28;
@@ -1036,7 +1054,6 @@ pub fn status_bars(
     id: &str,
     title: String,
     rows: &[BarRow],
-    lang: Lang,
     t: &Strings,
     credit: &str,
 ) -> Chart {
@@ -1046,17 +1063,11 @@ pub fn status_bars(
         let mix: Vec<String> = Status::ALL
             .iter()
             .filter(|s| row.counts[s.index()] > 0)
-            .map(|s| {
-                format!(
-                    "{} {}",
-                    row.counts[s.index()],
-                    lang.status(*s).to_lowercase()
-                )
-            })
+            .map(|s| format!("{} {}", row.counts[s.index()], t.status(*s).to_lowercase()))
             .collect();
         parts.push(format!("{}: {total} ({}).", row.label, mix.join(", ")));
     }
-    let (svg, failed) = draw_both(&title, credit, |svg, fr| draw_bars(svg, fr, rows, lang));
+    let (svg, failed) = draw_both(&title, credit, |svg, fr| draw_bars(svg, fr, rows, t));
     if failed {
         parts.push(t.get("chart_failed").to_string());
     }
@@ -1076,7 +1087,7 @@ fn draw_bars(
     svg: &mut String,
     fr: &Drawing,
     rows: &[BarRow],
-    lang: Lang,
+    t: &Strings,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let f = fr.frame;
     let inner_w = (f.width as i32 - 2 * MARGIN) as f64;
@@ -1118,7 +1129,7 @@ fn draw_bars(
     let swatch = 22;
     let item_w = Status::ALL
         .iter()
-        .map(|s| text_width(lang.status(*s), f.text, false))
+        .map(|s| text_width(t.status(*s), f.text, false))
         .fold(0.0, f64::max)
         + swatch as f64
         + 20.0;
@@ -1210,7 +1221,7 @@ fn draw_bars(
                 .color(&status_ink(*s)),
         ))?;
         root.draw(&Text::new(
-            shorten(lang.status(*s), f.text, false, col_w - swatch as f64 - 12.0),
+            shorten(t.status(*s), f.text, false, col_w - swatch as f64 - 12.0),
             (x + swatch + 8, y + swatch / 2),
             anchored(f.text, HPos::Left, VPos::Center),
         ))?;
@@ -1224,7 +1235,7 @@ mod tests {
     use super::*;
     use crate::date::parse_deadline;
     use crate::diag::Loc;
-    use crate::status::{KpiPoint, Verdict};
+    use crate::status::KpiPoint;
     use std::collections::BTreeMap;
     use std::sync::Arc;
 
@@ -1274,18 +1285,21 @@ mod tests {
         let reached = latest
             .as_ref()
             .is_some_and(|p| crate::status::kpi::meets(k.direction, p.value, k.target));
+        let scale = crate::status::kpi::scale(k, &points);
+        let (verdict, projection) =
+            crate::status::kpi::judge(k, scale, reached, trend, k.deadline.date(), d("2025-07-01"));
         KpiStatus {
             points,
             latest,
             owner_on: None,
             gap: None,
             reached,
+            reached_on: None,
+            reached_late: false,
             trend,
-            verdict: if trend.is_some() {
-                Verdict::OnTrack
-            } else {
-                Verdict::NotEnoughData
-            },
+            projection,
+            scale,
+            verdict,
         }
     }
 
@@ -1465,21 +1479,14 @@ mod tests {
         let rows = vec![
             BarRow {
                 label: "Sở Y tế".into(),
-                counts: [1, 0, 0, 2, 0, 0, 1, 0],
+                counts: [1, 0, 0, 2, 0, 0, 1, 0, 0],
             },
             BarRow {
                 label: "Sở KH&CN".into(),
-                counts: [3, 2, 1, 0, 0, 0, 1, 0],
+                counts: [3, 2, 1, 0, 0, 0, 1, 1, 0],
             },
         ];
-        let chart = status_bars(
-            "bars",
-            "Nhiệm vụ".into(),
-            &rows,
-            Lang::Vi,
-            &strings(),
-            CREDIT,
-        );
+        let chart = status_bars("bars", "Nhiệm vụ".into(), &rows, &strings(), CREDIT);
         let doc = check(&chart);
         let texts: Vec<&str> = drawing(&doc, "narrow")
             .descendants()
@@ -1487,11 +1494,12 @@ mod tests {
             .filter_map(|n| n.text())
             .map(str::trim)
             .collect();
+        let t = strings();
         for s in Status::ALL {
-            assert!(texts.contains(&s.label_vi()), "legend has {}", s.label_vi());
+            assert!(texts.contains(&t.status(s)), "legend has {}", t.status(s));
         }
         assert!(
-            texts.contains(&"Sở KH&CN") && texts.contains(&"7"),
+            texts.contains(&"Sở KH&CN") && texts.contains(&"8"),
             "{texts:?}"
         );
         assert!(
@@ -1646,11 +1654,11 @@ mod tests {
         let rows = vec![BarRow {
             label: "Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hải Dương và các đơn vị trực thuộc"
                 .into(),
-            counts: [1, 1, 1, 1, 1, 1, 1, 1],
+            counts: [1; Status::ALL.len()],
         }];
         let charts = [
             kpi_chart(&k, &ks, d("2025-06-25"), Lang::Vi, &strings(), CREDIT),
-            status_bars("b", "Nhiệm vụ".into(), &rows, Lang::Vi, &strings(), CREDIT),
+            status_bars("b", "Nhiệm vụ".into(), &rows, &strings(), CREDIT),
             burnup_chart(&[], d("2025-06-25"), Lang::Vi, &strings(), CREDIT),
         ];
         for chart in &charts {

@@ -96,7 +96,7 @@ pub const TASK_COLUMNS: &[Column] = &[
     col(
         "status",
         "string",
-        "Mã tình trạng (done_on_time, done_late, ongoing, overdue, due_soon, blocked, in_progress, not_started)",
+        "Mã tình trạng (done_on_time, done_late, ongoing, overdue, due_soon, blocked, in_progress, unassigned, not_started)",
         "Status code",
     ),
     col(
@@ -108,8 +108,8 @@ pub const TASK_COLUMNS: &[Column] = &[
     col(
         "progress",
         "number",
-        "Tiến độ do cơ quan chủ trì báo cáo (%)",
-        "Progress reported by the lead (%)",
+        "Tiến độ do cơ quan chủ trì báo cáo (%); để trống với nhiệm vụ thường xuyên (status = ongoing): các nhiệm vụ này không có ngày hoàn thành nên không có tiến độ, và không được tính vào tiến độ bình quân",
+        "Progress reported by the lead (%); empty for recurring tasks (status = ongoing): they have no finishing day, so no progress, and are left out of mean progress",
     ),
     col("done_on", "date", "Ngày hoàn thành", "Day finished"),
     col(
@@ -309,20 +309,20 @@ pub const KPI_COLUMNS: &[Column] = &[
     col(
         "gap",
         "number",
-        "Còn thiếu so với mục tiêu (0 khi đã đạt)",
-        "Gap to target (0 once reached)",
+        "Còn thiếu so với mục tiêu, theo đơn vị của chỉ tiêu (điểm phần trăm khi đơn vị là %); 0 khi đã đạt",
+        "Gap to target in the KPI's unit (percentage points when the unit is %); 0 once reached",
     ),
     col(
         "projected",
         "number",
-        "Giá trị theo xu hướng tại hạn",
-        "Trend value at the deadline",
+        "Giá trị theo xu hướng tại hạn, trong giới hạn của đơn vị (0-100 với %, số nguyên với số đếm); chỉ có khi chưa đạt và chưa đến hạn, để trống khi đã đạt, đã quá hạn hoặc chưa đủ dữ liệu",
+        "Trend value at the deadline, within the unit's bounds (0-100 for %, whole numbers for counts); only while not reached and the deadline is ahead, empty once reached, missed or without enough data",
     ),
     col(
         "verdict",
         "string",
-        "on_track, off_track hoặc not_enough_data",
-        "on_track, off_track or not_enough_data",
+        "reached (đã đạt), on_track (đúng hướng), off_track (chưa đủ nhanh), missed (đã qua hạn mà chưa đạt) hoặc not_enough_data (chưa đủ dữ liệu)",
+        "reached, on_track, off_track, missed (deadline passed, target not reached) or not_enough_data",
     ),
     col("url", "string", "Trang của chỉ tiêu", "The KPI's page"),
 ];
@@ -392,8 +392,12 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
                 deadline_code(t.deadline),
                 int(st.extensions as i64),
                 s(st.status.code()),
-                s(st.status.label_vi()),
-                num(st.progress),
+                s(super::i18n::status_vi(m, st.status)),
+                if st.status == Status::Ongoing {
+                    Value::Null
+                } else {
+                    num(st.progress)
+                },
                 opt(st.done_on.map(|d| d.to_string())),
                 st.days_late.map_or(Value::Null, int),
                 opt(t.result.clone()),
@@ -475,7 +479,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
                 opt(ks.latest.as_ref().map(|p| p.date.to_string())),
                 ks.latest.as_ref().map_or(Value::Null, |p| num(p.value)),
                 ks.gap.map_or(Value::Null, num),
-                ks.trend.map_or(Value::Null, |t| num(t.projected)),
+                ks.projection.map_or(Value::Null, |p| num(p.at_deadline)),
                 s(ks.verdict.code()),
                 s(url(Route::Kpi(&k.id))),
             ]

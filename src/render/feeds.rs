@@ -61,8 +61,21 @@ pub fn timestamp(d: Date) -> String {
 }
 
 /// A tag URI (RFC 4151): stable across builds, unique per thing and day.
-pub fn tag(host: &str, rest: &str) -> String {
-    format!("tag:{host},2025:{rest}")
+/// `since` is a day the site held its host: the first plan's issue date
+/// ([`tagging_date`]), not a year written into the code.
+pub fn tag(host: &str, since: Date, rest: &str) -> String {
+    format!("tag:{host},{since}:{rest}")
+}
+
+/// The date in every tag URI of the site: its first plan's issue date (a
+/// site without plans has no feed entries about tasks; 2000-01-01 then).
+pub fn tagging_date(m: &crate::model::Model) -> Date {
+    m.plans
+        .iter()
+        .map(|p| p.issued)
+        .min()
+        .or_else(|| Date::from_ymd_opt(2000, 1, 1))
+        .unwrap_or(Date::MIN)
 }
 
 /// Feed entries for status changes, in the language of `v`.
@@ -108,7 +121,11 @@ pub fn event_entries(v: &Views, origin: &str, events: &[Event]) -> Vec<Entry> {
             };
             let key = task.map_or_else(|| e.agency.clone().unwrap_or_default(), |t| t.id.clone());
             Entry {
-                id: tag(&host, &format!("{}/{key}/{}", e.kind.code(), e.date)),
+                id: tag(
+                    &host,
+                    tagging_date(m),
+                    &format!("{}/{key}/{}", e.kind.code(), e.date),
+                ),
                 title: heading,
                 url: format!("{origin}{}", url.unwrap_or_else(|| v.route(&Route::Home))),
                 updated: timestamp(e.date),
@@ -160,7 +177,7 @@ pub fn calendar(
             .summary(&format!("Hạn chót: {}", t.title))
             .description(&format!(
                 "Chủ trì: {lead}. Tình trạng: {}. {url}",
-                s.status.label_vi()
+                super::i18n::status_vi(m, s.status)
             ))
             .url(&url)
             .all_day(due);
@@ -223,8 +240,12 @@ mod tests {
         assert_eq!(host("http://127.0.0.1:8000"), "127.0.0.1");
         assert_eq!(host(""), "tiendo.invalid");
         assert_eq!(
-            tag("a.vn", "finished/x/2025-03-01"),
-            "tag:a.vn,2025:finished/x/2025-03-01"
+            tag(
+                "a.vn",
+                Date::from_ymd_opt(2025, 2, 14).unwrap(),
+                "finished/x/2025-03-01"
+            ),
+            "tag:a.vn,2025-02-14:finished/x/2025-03-01"
         );
     }
 }

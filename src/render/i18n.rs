@@ -36,13 +36,6 @@ impl Lang {
         }
     }
 
-    pub fn status(self, s: Status) -> &'static str {
-        match self {
-            Lang::Vi => s.label_vi(),
-            Lang::En => s.label_en(),
-        }
-    }
-
     pub fn deadline(self, d: &Deadline) -> String {
         match self {
             Lang::Vi => d.label_vi(),
@@ -93,6 +86,16 @@ impl Lang {
     }
 }
 
+/// A status's Vietnamese label from the theme's `vi` strings, for files
+/// that are always in Vietnamese (open data, calendars).
+pub fn status_vi(m: &crate::model::Model, s: Status) -> &str {
+    m.theme
+        .i18n
+        .get("vi")
+        .and_then(|t| t.get(&format!("status_{}", s.code())))
+        .map_or(s.code(), String::as_str)
+}
+
 /// The UI strings of one language: the theme's `i18n/<lang>.yaml` over the
 /// Vietnamese ones.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -110,6 +113,19 @@ impl Strings {
         Strings { map }
     }
 
+    /// Every string with the site's settings written in: `{due_soon_days}`
+    /// and `{report_day}` (so no text restates a setting as a literal).
+    pub fn with_settings(mut self, due_soon_days: i64, report_day: u32) -> Self {
+        for v in self.map.values_mut() {
+            if v.contains('{') {
+                *v = v
+                    .replace("{due_soon_days}", &due_soon_days.to_string())
+                    .replace("{report_day}", &report_day.to_string());
+            }
+        }
+        self
+    }
+
     /// The string for `key`; empty when no language has it (a test checks
     /// that Vietnamese has every key the theme and the code use).
     pub fn get(&self, key: &str) -> &str {
@@ -118,6 +134,11 @@ impl Strings {
 
     pub fn contains(&self, key: &str) -> bool {
         self.map.contains_key(key)
+    }
+
+    /// A status's label (`status_<code>`).
+    pub fn status(&self, s: Status) -> &str {
+        self.get(&format!("status_{}", s.code()))
     }
 
     /// The string with `{n}` replaced.
@@ -178,12 +199,13 @@ mod tests {
         }
         for s in crate::status::Status::ALL {
             keys.push(format!("rule_{}", s.code()));
+            keys.push(format!("status_{}", s.code()));
         }
         for (code, _) in crate::model::TaskState::ALL {
             keys.push(format!("state_{code}"));
         }
-        for v in ["on_track", "off_track", "not_enough_data"] {
-            keys.push(format!("verdict_{v}"));
+        for v in crate::status::Verdict::ALL {
+            keys.push(format!("verdict_{}", v.code()));
         }
         keys.sort();
         keys.dedup();

@@ -81,12 +81,13 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
     // first); the whole history is in the open data.
     let latest = &events[..events.len().min(feeds::FEED_ENTRIES)];
     let host = feeds::host(&r.origin);
+    let since = feeds::tagging_date(r.model);
     let v = r.views(lang);
     let title = lang.pick(&s.title, s.title_en.as_deref());
     let author = s.owner.clone().unwrap_or_else(|| title.to_string());
     let feed = |id: &str, name: String, page: Route, file: &Route, entries: Vec<feeds::Entry>| {
         feeds::Feed {
-            id: feeds::tag(&host, &format!("{}{id}", lang.prefix())),
+            id: feeds::tag(&host, since, &format!("{}{id}", lang.prefix())),
             title: name,
             url: format!("{}{}", r.origin, v.route(&page)),
             self_url: format!("{}{}", r.origin, v.route(file)),
@@ -107,7 +108,7 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
         .map(|&i| {
             let a = &m.articles[i];
             feeds::Entry {
-                id: feeds::tag(&host, &format!("news/{}", a.slug)),
+                id: feeds::tag(&host, since, &format!("news/{}", a.slug)),
                 title: a.title.clone(),
                 url: format!("{}{}", r.origin, v.route(&Route::Article(&a.slug))),
                 updated: feeds::timestamp(a.date),

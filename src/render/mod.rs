@@ -45,6 +45,8 @@ pub struct RenderOptions {
 /// The standing page that explains how figures are computed; task pages
 /// link to it when it exists.
 pub const METHOD_PAGE: &str = "phuong-phap";
+/// The dashboard's section of tasks without a lead ("5 rõ": rõ người).
+pub const GAP_ANCHOR: &str = "chua-giao-chu-tri";
 
 /// News articles per page of the list.
 pub const ARTICLES_PER_PAGE: usize = 10;
@@ -448,7 +450,11 @@ fn engines(
     let vi = model.theme.i18n.get("vi").unwrap_or(&empty);
     let strings: HashMap<Lang, Strings> = langs
         .iter()
-        .map(|&l| (l, Strings::new(vi, model.theme.i18n.get(l.code()))))
+        .map(|&l| {
+            let site = model.site();
+            let t = Strings::new(vi, model.theme.i18n.get(l.code()));
+            (l, t.with_settings(site.due_soon_days, site.report_day))
+        })
         .collect();
     let engines: HashMap<Lang, tera::Tera> = strings
         .iter()

@@ -100,7 +100,7 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
             t: title.to_string(),
             u: v.task_url(&t.id),
             c: s.status.code().to_string(),
-            s: v.lang.status(s.status).to_string(),
+            s: v.t.status(s.status).to_string(),
             f: search_fold(&text),
         });
     }

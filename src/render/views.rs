@@ -12,7 +12,7 @@ use serde::Serialize;
 #[derive(Serialize, Clone)]
 pub struct StatusView {
     pub code: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub icon: &'static str,
     pub rank: usize,
 }
@@ -26,14 +26,15 @@ pub fn icon(s: Status) -> &'static str {
         Status::DueSoon => "◷",
         Status::Blocked => "⊘",
         Status::InProgress => "►",
+        Status::Unassigned => "?",
         Status::NotStarted => "○",
     }
 }
 
-pub fn status_view(s: Status, lang: Lang) -> StatusView {
+pub fn status_view(s: Status, t: &Strings) -> StatusView {
     StatusView {
         code: s.code(),
-        label: lang.status(s),
+        label: t.status(s).to_string(),
         icon: icon(s),
         rank: s.index(),
     }
@@ -162,6 +163,18 @@ pub struct CountView {
 #[derive(Serialize)]
 pub struct RollupView {
     pub total: usize,
+    /// Tasks that can finish (all but recurring): the denominator of the
+    /// share done and the mean progress.
+    pub finite: usize,
+    pub recurring: usize,
+    /// The headline sentences with their denominators in words.
+    pub done_words: String,
+    pub progress_words: String,
+    /// What the figures leave out (recurring tasks), empty when nothing.
+    pub apart_words: String,
+    /// The same, short, for cards.
+    pub apart_short: String,
+    pub recurring_url: String,
     pub done: usize,
     pub share_done: String,
     pub on_time_rate: String,
@@ -179,6 +192,8 @@ pub struct AgencyRow<'a> {
     pub kind: &'a str,
     pub group: &'a str,
     pub total: usize,
+    /// Tasks it leads that can finish (all but recurring).
+    pub finite: usize,
     pub done: usize,
     pub overdue: usize,
     pub on_time_rate: String,
@@ -202,6 +217,12 @@ pub struct KpiRow<'a> {
     pub reached: bool,
     pub verdict: &'static str,
     pub verdict_label: String,
+    /// The sentence beside the verdict: when it was reached (and whether
+    /// after the deadline), or where the trend goes while the deadline is
+    /// ahead; empty otherwise.
+    pub verdict_note: String,
+    /// A `down` KPI: lower is better, said in its table and chart.
+    pub lower_better: bool,
     pub deadline: String,
     pub owner: &'a str,
     pub owner_url: String,
@@ -351,6 +372,39 @@ impl<'a> Views<'a> {
         self.t.get(&format!("verdict_{}", v.code())).to_string()
     }
 
+    /// A gap in the KPI's unit; for percentages, in percentage points.
+    pub fn gap(&self, k: &Kpi, ks: &KpiStatus, g: f64) -> String {
+        if ks.scale.percent {
+            self.t.with("kpi_points", self.lang.number(g))
+        } else {
+            self.value(k, g)
+        }
+    }
+
+    /// What status found beside the verdict ([`KpiRow::verdict_note`]).
+    pub fn verdict_note(&self, k: &Kpi, ks: &KpiStatus) -> String {
+        match (ks.verdict, ks.reached_on, ks.projection) {
+            (Verdict::Reached, Some(on), _) => {
+                let key = if ks.reached_late {
+                    "kpi_reached_late"
+                } else {
+                    "kpi_reached_on"
+                };
+                self.t.get(key).replace("{date}", &fmt_date(on))
+            }
+            (Verdict::OnTrack, _, Some(p)) => p
+                .reaches_on
+                .map(|d| self.t.get("kpi_reaches_on").replace("{date}", &fmt_date(d)))
+                .unwrap_or_default(),
+            (Verdict::OffTrack, _, Some(p)) => self
+                .t
+                .get("kpi_projected_at")
+                .replace("{date}", &fmt_date(p.deadline))
+                .replace("{value}", &self.value(k, p.at_deadline)),
+            _ => String::new(),
+        }
+    }
+
     pub fn deadline_label(&self, s: &TaskStatus) -> String {
         s.deadline.map_or_else(
             || self.t.get("no_deadline").to_string(),
@@ -365,7 +419,7 @@ impl<'a> Views<'a> {
         TaskRow {
             id: &t.id,
             url: self.task_url(&t.id),
-            reference: t.reference.as_deref().unwrap_or(""),
+            reference: &self.fig.ref_labels[i],
             title: self.task_title(t),
             lead_id: lead.map_or("", |a| a.id.as_str()),
             lead: lead.map_or("", |a| match self.lang {
@@ -377,7 +431,7 @@ impl<'a> Views<'a> {
             deadline: self.deadline_label(s),
             deadline_sort: deadline_sort(s),
             extended: s.extensions > 0,
-            status: status_view(s.status, self.lang),
+            status: status_view(s.status, self.t),
             progress: self.progress(s),
             days_late: s.days_late.unwrap_or(0),
             days_label: self.days_label(s),
@@ -400,8 +454,24 @@ impl<'a> Views<'a> {
 
     /// A roll-up; `status_views` links each count to its status view.
     pub fn rollup(&self, r: &Rollup, status_views: bool) -> RollupView {
+        let share = self.percent(r.share_done() * 100.0);
         RollupView {
             total: r.total,
+            finite: r.finite,
+            recurring: r.recurring,
+            done_words: self
+                .t
+                .get("headline_done_of")
+                .replace("{finite}", &r.finite.to_string())
+                .replace("{share}", &share),
+            progress_words: self.t.with("headline_progress_of", r.finite),
+            apart_words: if r.recurring > 0 {
+                self.t.with("headline_apart", r.recurring)
+            } else {
+                String::new()
+            },
+            apart_short: self.t.with("headline_apart_short", r.recurring),
+            recurring_url: self.route(&Route::StatusView(Status::Ongoing.code())),
             done: r.done,
             share_done: self.percent(r.share_done() * 100.0),
             on_time_rate: self.rate(r.on_time_rate),
@@ -413,7 +483,7 @@ impl<'a> Views<'a> {
             counts: Status::ALL
                 .iter()
                 .map(|&s| CountView {
-                    status: status_view(s, self.lang),
+                    status: status_view(s, self.t),
                     count: r.count(s),
                     url: if status_views {
                         self.route(&Route::StatusView(s.code()))
@@ -460,6 +530,7 @@ impl<'a> Views<'a> {
                 .and_then(|g| self.model.group(g))
                 .map_or("", |g| self.lang.pick(&g.name, g.name_en.as_deref())),
             total: f.map_or(0, |f| f.rollup.total),
+            finite: f.map_or(0, |f| f.rollup.finite),
             done: f.map_or(0, |f| f.rollup.done),
             overdue: f.map_or(0, |f| f.rollup.count(Status::Overdue)),
             on_time_rate: self.rate(f.and_then(|f| f.rollup.on_time_rate)),
@@ -500,11 +571,13 @@ impl<'a> Views<'a> {
                 .unwrap_or_default(),
             gap: ks
                 .gap
-                .map(|g| self.value(kpi, g))
+                .map(|g| self.gap(kpi, ks, g))
                 .unwrap_or_else(|| "—".into()),
             reached: ks.reached,
             verdict: ks.verdict.code(),
             verdict_label: self.verdict_label(ks.verdict),
+            verdict_note: self.verdict_note(kpi, ks),
+            lower_better: kpi.direction == crate::model::Direction::Down,
             deadline: self.lang.deadline(&kpi.deadline),
             owner: self.agency_short(owner),
             owner_url: self.agency_url(owner),

@@ -1,8 +1,10 @@
-//! KPI figures as of D: the points known by then, the latest value, the gap
-//! to target and the least-squares trend extended to the deadline.
+//! Part of status: KPI figures as of D. Input: the model, a KPI and D.
+//! Output: [`KpiStatus`]: the points known by D, the latest value, the gap
+//! to the target, the verdict from a closed set and, only while the deadline
+//! is still ahead, a projection that respects the unit's bounds.
 
 use crate::date::Date;
-use crate::model::{Direction, Model};
+use crate::model::{Direction, Kpi, Model};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,29 +35,89 @@ impl Trend {
     }
 }
 
+/// What the portal says of a KPI on D; exactly one holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
+    /// The latest value meets the target (on or after the deadline: see
+    /// [`KpiStatus::reached_on`]).
+    Reached,
+    /// Not reached; the deadline is ahead and the trend meets the target
+    /// by then.
     OnTrack,
+    /// Not reached; the deadline is ahead and the trend falls short.
     OffTrack,
+    /// Not reached and the deadline has passed.
+    Missed,
+    /// Not reached, the deadline is ahead (or the KPI has no dated
+    /// deadline), and fewer than two dated values give no trend.
     NotEnoughData,
 }
 
 impl Verdict {
+    pub const ALL: [Verdict; 5] = [
+        Verdict::Reached,
+        Verdict::OnTrack,
+        Verdict::OffTrack,
+        Verdict::Missed,
+        Verdict::NotEnoughData,
+    ];
+
+    /// The code used in data files, `data-verdict` and UI string keys.
     pub fn code(self) -> &'static str {
         match self {
+            Verdict::Reached => "reached",
             Verdict::OnTrack => "on_track",
             Verdict::OffTrack => "off_track",
+            Verdict::Missed => "missed",
             Verdict::NotEnoughData => "not_enough_data",
         }
     }
+}
 
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Verdict::OnTrack => "Đúng hướng đạt mục tiêu",
-            Verdict::OffTrack => "Chưa đủ nhanh để đạt mục tiêu",
-            Verdict::NotEnoughData => "Chưa đủ dữ liệu",
+/// The values a KPI's unit allows: percentages stay within 0-100, every
+/// KPI stays at or above 0, and counts (a unit other than `%` whose
+/// target, baseline and values are all whole numbers) are whole.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    pub min: f64,
+    pub max: Option<f64>,
+    pub whole: bool,
+    /// The unit is `%`: gaps are percentage points.
+    pub percent: bool,
+}
+
+impl Scale {
+    /// `v` within the bounds, and for counts rounded to a whole number on
+    /// the cautious side (down for `up` KPIs, up for `down` ones).
+    pub fn bound(&self, v: f64, direction: Direction) -> f64 {
+        let mut v = v.max(self.min);
+        if let Some(max) = self.max {
+            v = v.min(max);
         }
+        if self.whole {
+            v = match direction {
+                Direction::Up => (v + 1e-9).floor(),
+                Direction::Down => (v - 1e-9).ceil(),
+            };
+        }
+        v
     }
+}
+
+/// Where the trend is taken while the deadline is ahead.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Projection {
+    /// The KPI's deadline (on or after D).
+    pub deadline: Date,
+    /// The trend's value on the deadline, within the unit's bounds.
+    pub at_deadline: f64,
+    /// For a KPI on track: the day the trend reaches the target (never
+    /// before D, never after the deadline).
+    pub reaches_on: Option<Date>,
+    /// Where a chart stops drawing the trend: the day it reaches the
+    /// target, the deadline, or the day it meets a bound, whichever comes
+    /// first; with its value there.
+    pub end: (Date, f64),
 }
 
 #[derive(Debug, Clone)]
@@ -65,10 +127,20 @@ pub struct KpiStatus {
     /// The value with the latest date (the baseline when nothing was reported).
     pub latest: Option<KpiPoint>,
     /// How far the latest value still is from the target in the KPI's
-    /// direction; 0 once reached.
+    /// direction, in the unit (percentage points for `%`); 0 once reached.
     pub gap: Option<f64>,
     pub reached: bool,
+    /// When reached: the date of the first value of the run of values that
+    /// meet the target up to the latest.
+    pub reached_on: Option<Date>,
+    /// When reached: whether that was after the dated deadline.
+    pub reached_late: bool,
+    /// The least-squares line through the points (the raw line); pages
+    /// show [`KpiStatus::projection`] instead.
     pub trend: Option<Trend>,
+    /// Only for a KPI on or off track: the trend to the deadline.
+    pub projection: Option<Projection>,
+    pub scale: Scale,
     pub verdict: Verdict,
     /// The agency that owns the KPI on D (through lineage); `None` once
     /// the owner was dissolved without successor.
@@ -173,21 +245,124 @@ pub fn kpi_status(m: &Model, k: usize, as_of: Date) -> KpiStatus {
     let reached = latest
         .as_ref()
         .is_some_and(|p| meets(kpi.direction, p.value, kpi.target));
-    let pairs: Vec<(Date, f64)> = points.iter().map(|p| (p.date, p.value)).collect();
-    let deadline = kpi.deadline.date().unwrap_or(as_of);
-    let trend = trend(&pairs, deadline);
-    let verdict = match trend {
-        None => Verdict::NotEnoughData,
-        Some(t) if meets(kpi.direction, t.projected, kpi.target) => Verdict::OnTrack,
-        Some(_) => Verdict::OffTrack,
+    let deadline = kpi.deadline.date();
+    let reached_on = if reached {
+        points
+            .iter()
+            .rev()
+            .take_while(|p| meets(kpi.direction, p.value, kpi.target))
+            .last()
+            .map(|p| p.date)
+    } else {
+        None
     };
+    let reached_late = matches!((reached_on, deadline), (Some(r), Some(dl)) if r > dl);
+    let pairs: Vec<(Date, f64)> = points.iter().map(|p| (p.date, p.value)).collect();
+    let scale = scale(kpi, &points);
+    let trend = trend(&pairs, deadline.unwrap_or(as_of));
+    let (verdict, projection) = judge(kpi, scale, reached, trend, deadline, as_of);
     KpiStatus {
         owner_on: m.holder_on(&kpi.owner, as_of).map(str::to_string),
         points,
         latest,
         gap,
         reached,
+        reached_on,
+        reached_late,
         trend,
+        projection,
+        scale,
         verdict,
     }
+}
+
+/// The unit's bounds ([`Scale`]).
+pub fn scale(kpi: &Kpi, points: &[KpiPoint]) -> Scale {
+    let percent = kpi.unit.trim() == "%";
+    let whole = |v: f64| (v - v.round()).abs() < 1e-9;
+    Scale {
+        min: 0.0,
+        max: percent.then_some(100.0),
+        whole: !percent
+            && whole(kpi.target)
+            && kpi.baseline.is_none_or(|(_, v)| whole(v))
+            && points.iter().all(|p| whole(p.value)),
+        percent,
+    }
+}
+
+/// The verdict, and the projection while the deadline is ahead: reached;
+/// else missed once the dated deadline has passed; else on or off track by
+/// the trend's value on the deadline; else not enough data.
+pub fn judge(
+    kpi: &Kpi,
+    scale: Scale,
+    reached: bool,
+    trend: Option<Trend>,
+    deadline: Option<Date>,
+    as_of: Date,
+) -> (Verdict, Option<Projection>) {
+    if reached {
+        return (Verdict::Reached, None);
+    }
+    let Some(deadline) = deadline else {
+        return (Verdict::NotEnoughData, None);
+    };
+    if deadline < as_of {
+        return (Verdict::Missed, None);
+    }
+    let Some(t) = trend else {
+        return (Verdict::NotEnoughData, None);
+    };
+    let raw = t.at(deadline);
+    let on_track = meets(kpi.direction, raw, kpi.target);
+    // The day the line reaches `level` (not before D), if it moves at all.
+    let day_at = |level: f64| -> Option<Date> {
+        if t.slope.abs() < 1e-12 {
+            return None;
+        }
+        let days = ((level - t.intercept) / t.slope).ceil();
+        if !days.is_finite() || days.abs() > 1e6 {
+            return None;
+        }
+        let day = t
+            .first
+            .checked_add_signed(chrono::Duration::days(days as i64))?;
+        Some(day.max(as_of))
+    };
+    let reaches_on = if on_track {
+        day_at(kpi.target).map(|d| d.min(deadline))
+    } else {
+        None
+    };
+    // The line stops at the target, at a bound, or at the deadline.
+    let mut end = match reaches_on {
+        Some(d) => (d, kpi.target),
+        None => (deadline, raw),
+    };
+    if end.1 < scale.min
+        && let Some(d) = day_at(scale.min)
+    {
+        end = (d.min(end.0), scale.min);
+    }
+    if let Some(max) = scale.max
+        && end.1 > max
+        && let Some(d) = day_at(max)
+    {
+        end = (d.min(end.0), max);
+    }
+    let verdict = if on_track {
+        Verdict::OnTrack
+    } else {
+        Verdict::OffTrack
+    };
+    (
+        verdict,
+        Some(Projection {
+            deadline,
+            at_deadline: scale.bound(raw, kpi.direction),
+            reaches_on,
+            end,
+        }),
+    )
 }

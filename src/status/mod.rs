@@ -6,17 +6,30 @@
 //! what changed each month. Pure: no I/O, no clock. Only reports submitted
 //! on or before D count, and only deadline changes decided on or before D.
 
+mod changes;
+mod duties;
 pub mod kpi;
+mod rollups;
 #[cfg(test)]
 mod tests;
 
+pub use changes::{
+    BurnupPoint, Event, EventKind, MonthChanges, ReportCheck, agrees, burnup, events,
+};
+use changes::{month_changes, report_checks};
+pub use duties::{Duty, Outcome};
+use duties::{duties as owed_duties, recurring_reporting};
 pub use kpi::{KpiPoint, KpiStatus, Trend, Verdict};
+use rollups::agency_ranking;
+pub use rollups::{AgencyFigures, Rollup};
 
 use crate::date::{Date, Deadline, Period};
 use crate::model::{Model, Report, Task, TaskState, Update};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// The eight statuses, in the order of the rule table.
+/// The nine statuses, in the order of the rule table (DESIGN.md). Labels
+/// live in the theme's i18n files (`status_<code>`) and the message
+/// catalogue; status owns only the codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
     DoneOnTime,
@@ -26,11 +39,14 @@ pub enum Status {
     DueSoon,
     Blocked,
     InProgress,
+    /// Rule 8: no agency leads the task on D (never assigned, or its lead
+    /// ended without a successor), where "not started" would apply.
+    Unassigned,
     NotStarted,
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 9] = [
         Status::DoneOnTime,
         Status::DoneLate,
         Status::Ongoing,
@@ -38,6 +54,7 @@ impl Status {
         Status::DueSoon,
         Status::Blocked,
         Status::InProgress,
+        Status::Unassigned,
         Status::NotStarted,
     ];
 
@@ -51,32 +68,8 @@ impl Status {
             Status::DueSoon => "due_soon",
             Status::Blocked => "blocked",
             Status::InProgress => "in_progress",
+            Status::Unassigned => "unassigned",
             Status::NotStarted => "not_started",
-        }
-    }
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Status::DoneOnTime => "Hoàn thành đúng hạn",
-            Status::DoneLate => "Hoàn thành quá hạn",
-            Status::Ongoing => "Thường xuyên",
-            Status::Overdue => "Quá hạn",
-            Status::DueSoon => "Sắp đến hạn",
-            Status::Blocked => "Vướng mắc",
-            Status::InProgress => "Đang thực hiện",
-            Status::NotStarted => "Chưa triển khai",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Status::DoneOnTime => "Done on time",
-            Status::DoneLate => "Done late",
-            Status::Ongoing => "Recurring",
-            Status::Overdue => "Overdue",
-            Status::DueSoon => "Due soon",
-            Status::Blocked => "Blocked",
-            Status::InProgress => "In progress",
-            Status::NotStarted => "Not started",
         }
     }
 
@@ -214,133 +207,10 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
         Some(TaskState::Blocked) => Status::Blocked,
         Some(TaskState::InProgress) => Status::InProgress,
         _ if progress > 0.0 => Status::InProgress,
+        _ if s.lead_on.is_none() => Status::Unassigned,
         _ => Status::NotStarted,
     };
     s
-}
-
-/// Counts and figures for a set of tasks (an agency, a group, a plan).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Rollup {
-    /// Tasks per status, in [`Status::ALL`] order.
-    pub counts: [usize; 8],
-    pub total: usize,
-    pub done: usize,
-    /// Task indices, most days late first (then by id).
-    pub overdue: Vec<usize>,
-    /// done on time / (done on time + done late); `None` before any is done.
-    pub on_time_rate: Option<f64>,
-    /// Mean progress in percent; `None` for no task.
-    pub avg_progress: Option<f64>,
-}
-
-impl Rollup {
-    fn of(tasks: impl Iterator<Item = usize>, fig: &[TaskStatus], m: &Model) -> Rollup {
-        let mut r = Rollup::default();
-        let mut progress = 0.0;
-        for i in tasks {
-            let s = &fig[i];
-            r.counts[s.status.index()] += 1;
-            r.total += 1;
-            progress += s.progress;
-            if s.status == Status::Overdue {
-                r.overdue.push(i);
-            }
-        }
-        r.done = r.count(Status::DoneOnTime) + r.count(Status::DoneLate);
-        if r.done > 0 {
-            r.on_time_rate = Some(r.count(Status::DoneOnTime) as f64 / r.done as f64);
-        }
-        if r.total > 0 {
-            r.avg_progress = Some(progress / r.total as f64);
-        }
-        r.overdue.sort_by(|&a, &b| {
-            fig[b]
-                .days_late
-                .cmp(&fig[a].days_late)
-                .then_with(|| m.tasks[a].id.cmp(&m.tasks[b].id))
-        });
-        r
-    }
-
-    pub fn count(&self, s: Status) -> usize {
-        self.counts[s.index()]
-    }
-
-    /// Share of tasks done, 0..1.
-    pub fn share_done(&self) -> f64 {
-        if self.total == 0 {
-            0.0
-        } else {
-            self.done as f64 / self.total as f64
-        }
-    }
-}
-
-/// How an agency met one month's reporting duty.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Submitted on or before the report day.
-    OnTime,
-    /// Submitted after the report day, by D; the number of days late.
-    Late(i64),
-    /// Not submitted by D.
-    Missing,
-}
-
-impl Outcome {
-    pub fn code(self) -> &'static str {
-        match self {
-            Outcome::OnTime => "on_time",
-            Outcome::Late(_) => "late",
-            Outcome::Missing => "missing",
-        }
-    }
-}
-
-/// One agency's report owed for one month, judged as of D.
-#[derive(Debug, Clone)]
-pub struct Duty {
-    pub agency: String,
-    pub period: Period,
-    pub due: Date,
-    pub outcome: Outcome,
-    /// Index into `Model::reports` of the report that met it.
-    pub report: Option<usize>,
-}
-
-/// An agency's figures: its tasks (those it leads on D) and its reporting.
-#[derive(Debug, Clone, Default)]
-pub struct AgencyFigures {
-    pub rollup: Rollup,
-    /// Tasks it leads on D.
-    pub leads: Vec<usize>,
-    /// Tasks it supports on D (directly or as successor).
-    pub supports: Vec<usize>,
-    pub duties: Vec<Duty>,
-    /// on time / judged months; `None` when nothing was owed yet.
-    pub compliance: Option<f64>,
-}
-
-impl AgencyFigures {
-    pub fn count(&self, o: fn(&Outcome) -> bool) -> usize {
-        self.duties.iter().filter(|d| o(&d.outcome)).count()
-    }
-}
-
-/// What changed in one month (for the monthly report pages and feeds).
-#[derive(Debug, Clone, Default)]
-pub struct MonthChanges {
-    /// Tasks whose `done_on` falls in the month.
-    pub finished: Vec<usize>,
-    /// Tasks whose deadline in force passed during the month while not done.
-    pub became_overdue: Vec<usize>,
-    /// (task, change index) for deadline changes decided in the month.
-    pub extended: Vec<(usize, usize)>,
-    /// Tasks the lead reported blocked in this month's reports.
-    pub blocked: Vec<usize>,
-    /// (KPI index, value before, value) for KPI values dated in the month.
-    pub kpi_moves: Vec<(usize, Option<f64>, f64)>,
 }
 
 /// Everything the pages show, as of one date.
@@ -358,6 +228,13 @@ pub struct Figures<'m> {
     pub groups: BTreeMap<String, Rollup>,
     /// Per working group: the tasks led on D by one of its agencies.
     pub group_leads: BTreeMap<String, Vec<usize>>,
+    /// Tasks in no working group's figures (no lead on D, or a lead outside
+    /// every group), in model order: with the groups' totals they make
+    /// the whole.
+    pub ungrouped: Vec<usize>,
+    /// Tasks that no agency leads on D, whatever their status: the "5 rõ"
+    /// gap (rõ người) the dashboard lists, in model order.
+    pub unassigned: Vec<usize>,
     /// Agencies that lead a task on D, the most overdue first (then most
     /// open, most tasks, id): the one order of the dashboard and charts.
     pub agency_ranking: Vec<String>,
@@ -375,6 +252,12 @@ pub struct Figures<'m> {
     /// (a report may name a month before the plan or after D's month).
     /// Pages link only to these months.
     pub report_months: BTreeSet<Period>,
+    /// Per report known by D (index into `Model::reports`): beside each of
+    /// its updates, the task's status as the portal computes it
+    /// ([`ReportCheck`]), in the report's order.
+    pub report_checks: BTreeMap<usize, Vec<ReportCheck>>,
+    /// Per task: its item number as lists show it ([`ref_labels`]).
+    pub ref_labels: Vec<String>,
     /// The plan's burn-up ([`burnup`]).
     pub burnup: Vec<BurnupPoint>,
     /// Status changes up to D, newest first ([`events`]).
@@ -503,10 +386,17 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         .iter()
         .map(|(g, list)| (g.clone(), Rollup::of(list.iter().copied(), &tasks, m)))
         .collect();
+    let grouped: BTreeSet<usize> = groups.values().flatten().copied().collect();
+    let ungrouped = (0..m.tasks.len())
+        .filter(|i| !grouped.contains(i))
+        .collect();
+    let unassigned = (0..m.tasks.len())
+        .filter(|&i| tasks[i].lead_on.is_none())
+        .collect();
     let group_leads = groups;
     let groups = group_rollups;
 
-    let months = duties(m, &lead_updates, as_of);
+    let months = owed_duties(m, &lead_updates, as_of);
     for duties in months.values() {
         for d in duties {
             if let Some(a) = agencies.get_mut(&d.agency) {
@@ -537,6 +427,7 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         .copied()
         .collect();
     let agency_ranking = agency_ranking(&agencies);
+    let report_checks = report_checks(m, &lead_updates, as_of);
     let mut fig = Figures {
         as_of,
         tasks,
@@ -546,6 +437,8 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         agencies,
         groups,
         group_leads,
+        ungrouped,
+        unassigned,
         agency_ranking,
         reports_known,
         months,
@@ -553,6 +446,8 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         kpis,
         changes,
         report_months,
+        report_checks,
+        ref_labels: ref_labels(m),
         burnup: Vec::new(),
         events: Vec::new(),
     };
@@ -562,360 +457,36 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
     fig
 }
 
-/// Agencies that lead a task on D, the most overdue first, then the most
-/// open tasks, the most tasks, and by id.
-fn agency_ranking(agencies: &BTreeMap<String, AgencyFigures>) -> Vec<String> {
-    let mut rows: Vec<(usize, usize, usize, &str)> = agencies
-        .iter()
-        .filter(|(_, f)| f.rollup.total > 0)
-        .map(|(id, f)| {
-            let r = &f.rollup;
-            (
-                r.count(Status::Overdue),
-                r.total - r.done,
-                r.total,
-                id.as_str(),
-            )
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then(b.1.cmp(&a.1))
-            .then(b.2.cmp(&a.2))
-            .then(a.3.cmp(b.3))
-    });
-    rows.into_iter().map(|(.., id)| id.to_string()).collect()
-}
-
-/// Whether the task was open on `day`: not reported done by its lead in a
-/// report submitted before that day. A later update that is not done
-/// re-opens it.
-fn open_on(lead_updates: &[UpdateRef], day: Date) -> bool {
-    lead_updates
-        .iter()
-        .rev()
-        .find(|u| u.report.submitted < day)
-        .is_none_or(|u| u.update.state != TaskState::Done)
-}
-
-/// The months D has judged, each with its owed reports: for month M whose
-/// report day falls after a plan's issue date and on or before D, every
-/// agency (as resolved on the report day) that leads or supports a task of
-/// that plan open on the first day of M.
-fn duties(m: &Model, lead_updates: &[Vec<UpdateRef>], as_of: Date) -> BTreeMap<Period, Vec<Duty>> {
-    let day = m.site().report_day;
-    let mut owed: BTreeMap<Period, BTreeSet<String>> = BTreeMap::new();
-    for (i, t) in m.tasks.iter().enumerate() {
-        let issued = m.plans[t.plan].issued;
-        let mut p = Period::of(issued);
-        loop {
-            let due = p.report_day(day);
-            if due > as_of {
-                break;
-            }
-            if due > issued
-                && m.reporting_owed(t.plan, p)
-                && open_on(&lead_updates[i], p.first_day())
-            {
-                for a in t.lead.iter().chain(&t.support) {
-                    if let Some(h) = m.holder_on(a, due) {
-                        owed.entry(p).or_default().insert(h.to_string());
-                    }
-                }
-            }
-            p = p.next();
+/// Each task's item number (`ref`) told apart wherever tasks are listed:
+/// a number used by several tasks of one plan gets the task's rank among
+/// them ("4.d (2)"), and a number used in several plans gets the plan's id
+/// after it ("3 · kl-2025-02"). Empty for a task without one.
+pub fn ref_labels(m: &Model) -> Vec<String> {
+    let mut in_plan: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut plans_of: HashMap<&str, BTreeSet<usize>> = HashMap::new();
+    for t in &m.tasks {
+        if let Some(r) = t.reference.as_deref() {
+            *in_plan.entry((t.plan, r)).or_default() += 1;
+            plans_of.entry(r).or_default().insert(t.plan);
         }
     }
-    let mut by_key: HashMap<(&str, Period), (usize, &Report)> = HashMap::new();
-    for (i, r) in m.reports.iter().enumerate() {
-        if r.submitted <= as_of {
-            by_key.insert((r.agency.as_str(), r.period), (i, r));
-        }
-    }
-    owed.into_iter()
-        .map(|(p, agencies)| {
-            let due = p.report_day(day);
-            let list = agencies
-                .into_iter()
-                .map(|a| {
-                    let found = by_key.get(&(a.as_str(), p)).copied();
-                    let outcome = match found {
-                        Some((_, r)) if r.submitted <= due => Outcome::OnTime,
-                        Some((_, r)) => Outcome::Late((r.submitted - due).num_days()),
-                        None => Outcome::Missing,
-                    };
-                    Duty {
-                        agency: a,
-                        period: p,
-                        due,
-                        outcome,
-                        report: found.map(|(i, _)| i),
-                    }
-                })
-                .collect();
-            (p, list)
+    let mut seen: HashMap<(usize, &str), usize> = HashMap::new();
+    m.tasks
+        .iter()
+        .map(|t| {
+            let Some(r) = t.reference.as_deref() else {
+                return String::new();
+            };
+            let mut label = r.to_string();
+            if in_plan[&(t.plan, r)] > 1 {
+                let k = seen.entry((t.plan, r)).or_default();
+                *k += 1;
+                label = format!("{label} ({k})");
+            }
+            if plans_of[r].len() > 1 {
+                label = format!("{label} · {}", m.plans[t.plan].id);
+            }
+            label
         })
         .collect()
-}
-
-/// For recurring tasks: did the lead report on it, month by month?
-fn recurring_reporting(
-    m: &Model,
-    tasks: &[TaskStatus],
-    updates: &[Vec<UpdateRef>],
-    as_of: Date,
-) -> HashMap<usize, Vec<(Period, Outcome)>> {
-    let day = m.site().report_day;
-    let mut out = HashMap::new();
-    for (i, t) in m.tasks.iter().enumerate() {
-        if tasks[i].status != Status::Ongoing {
-            continue;
-        }
-        let issued = m.plans[t.plan].issued;
-        let mut p = Period::of(issued);
-        let mut list = Vec::new();
-        while p.report_day(day) <= as_of {
-            let due = p.report_day(day);
-            if due > issued && m.reporting_owed(t.plan, p) {
-                let lead = t.lead.as_deref().and_then(|l| m.holder_on(l, due));
-                let found = updates[i]
-                    .iter()
-                    .filter(|u| {
-                        u.report.period == p
-                            && u.report.submitted <= as_of
-                            && Some(u.report.agency.as_str()) == lead
-                    })
-                    .map(|u| u.report.submitted)
-                    .min();
-                let outcome = match found {
-                    Some(s) if s <= due => Outcome::OnTime,
-                    Some(s) => Outcome::Late((s - due).num_days()),
-                    None => Outcome::Missing,
-                };
-                list.push((p, outcome));
-            }
-            p = p.next();
-        }
-        out.insert(i, list);
-    }
-    out
-}
-
-/// What changed in each month from the plans' start up to D.
-fn month_changes(
-    m: &Model,
-    lead_updates: &[Vec<UpdateRef>],
-    kpis: &[KpiStatus],
-    as_of: Date,
-) -> BTreeMap<Period, MonthChanges> {
-    let mut out: BTreeMap<Period, MonthChanges> = BTreeMap::new();
-    let Some(start) = m.plans.iter().map(|p| p.issued).min() else {
-        return out;
-    };
-    let mut p = Period::of(start);
-    while p.first_day() <= as_of {
-        let end = p.last_day().min(as_of);
-        let mut c = MonthChanges::default();
-        for (i, t) in m.tasks.iter().enumerate() {
-            let at_end = task_status(m, t, &lead_updates[i], end);
-            if at_end.done_on.is_some_and(|d| Period::of(d) == p) {
-                c.finished.push(i);
-            }
-            if at_end.status == Status::Overdue
-                && at_end
-                    .deadline
-                    .and_then(|d| d.date())
-                    .and_then(|d| d.succ_opt())
-                    .is_some_and(|d| Period::of(d) == p)
-            {
-                c.became_overdue.push(i);
-            }
-            for (k, change) in t.deadline_changes.iter().enumerate() {
-                if Period::of(change.date) == p && change.date <= as_of {
-                    c.extended.push((i, k));
-                }
-            }
-            if lead_updates[i].iter().any(|u| {
-                u.report.period == p
-                    && u.report.submitted <= as_of
-                    && u.update.state == TaskState::Blocked
-            }) {
-                c.blocked.push(i);
-            }
-        }
-        for (k, ks) in kpis.iter().enumerate() {
-            let mut before = ks
-                .points
-                .iter()
-                .rev()
-                .find(|pt| pt.date < p.first_day())
-                .map(|pt| pt.value);
-            for pt in ks
-                .points
-                .iter()
-                .filter(|pt| !pt.baseline && Period::of(pt.date) == p)
-            {
-                c.kpi_moves.push((k, before, pt.value));
-                before = Some(pt.value);
-            }
-        }
-        out.insert(p, c);
-        p = p.next();
-    }
-    out
-}
-
-/// One step of the plan's burn-up: by `date`, how many dated tasks had
-/// fallen due (deadline in force on D) and how many were finished
-/// (`done_on`, as known on D).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BurnupPoint {
-    pub date: Date,
-    pub due: usize,
-    pub done: usize,
-}
-
-/// The burn-up from the first plan's issue date to D: one point at the
-/// start, one at every deadline or finishing day up to D, and one at D.
-pub fn burnup(m: &Model, fig: &Figures) -> Vec<BurnupPoint> {
-    let Some(start) = m.plans.iter().map(|p| p.issued).min() else {
-        return Vec::new();
-    };
-    let end = fig.as_of.max(start);
-    let deadlines: Vec<Date> = fig
-        .tasks
-        .iter()
-        .filter_map(|s| s.deadline.and_then(|d| d.date()))
-        .collect();
-    let done: Vec<Date> = fig.tasks.iter().filter_map(|s| s.done_on).collect();
-    let mut days: BTreeSet<Date> = deadlines
-        .iter()
-        .chain(&done)
-        .copied()
-        .filter(|d| *d >= start && *d <= end)
-        .collect();
-    days.insert(start);
-    days.insert(end);
-    days.into_iter()
-        .map(|date| BurnupPoint {
-            date,
-            due: deadlines.iter().filter(|d| **d <= date).count(),
-            done: done.iter().filter(|d| **d <= date).count(),
-        })
-        .collect()
-}
-
-/// What a status-change event is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum EventKind {
-    Finished,
-    BecameOverdue,
-    Extended,
-    ReportMissing,
-}
-
-impl EventKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            EventKind::Finished => "finished",
-            EventKind::BecameOverdue => "overdue",
-            EventKind::Extended => "extended",
-            EventKind::ReportMissing => "report-missing",
-        }
-    }
-}
-
-/// A change worth a feed entry, dated the day it happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    pub date: Date,
-    pub kind: EventKind,
-    /// Index into `Model::tasks`, for task events.
-    pub task: Option<usize>,
-    /// The agency concerned on that day (the task's lead, or the agency
-    /// whose report is missing).
-    pub agency: Option<String>,
-    pub period: Option<Period>,
-    /// For extensions: the index of the deadline change.
-    pub change: Option<usize>,
-}
-
-/// Status changes up to D, newest first: tasks finished, tasks that became
-/// overdue (the day after a deadline passed with the task not done),
-/// deadlines extended, and monthly reports missing (the day after the
-/// report day).
-pub fn events(m: &Model, fig: &Figures) -> Vec<Event> {
-    let mut out = Vec::new();
-    let lead_on = |t: &Task, d: Date| {
-        t.lead
-            .as_deref()
-            .and_then(|l| m.holder_on(l, d))
-            .map(str::to_string)
-    };
-    for (i, (t, s)) in m.tasks.iter().zip(&fig.tasks).enumerate() {
-        if let Some(done) = s.done_on {
-            out.push(Event {
-                date: done,
-                kind: EventKind::Finished,
-                task: Some(i),
-                agency: lead_on(t, done),
-                period: None,
-                change: None,
-            });
-        }
-        if let Some(due) = s.deadline.and_then(|d| d.date())
-            && let Some(day) = due.succ_opt()
-            && day <= fig.as_of
-            && s.done_on.is_none_or(|done| done > due)
-        {
-            out.push(Event {
-                date: day,
-                kind: EventKind::BecameOverdue,
-                task: Some(i),
-                agency: lead_on(t, day),
-                period: None,
-                change: None,
-            });
-        }
-        for (k, c) in t
-            .deadline_changes
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.date <= fig.as_of)
-        {
-            out.push(Event {
-                date: c.date,
-                kind: EventKind::Extended,
-                task: Some(i),
-                agency: lead_on(t, c.date),
-                period: None,
-                change: Some(k),
-            });
-        }
-    }
-    for duty in fig
-        .months
-        .values()
-        .flatten()
-        .filter(|d| d.outcome == Outcome::Missing)
-    {
-        if let Some(day) = duty.due.succ_opt().filter(|d| *d <= fig.as_of) {
-            out.push(Event {
-                date: day,
-                kind: EventKind::ReportMissing,
-                task: None,
-                agency: Some(duty.agency.clone()),
-                period: Some(duty.period),
-                change: None,
-            });
-        }
-    }
-    out.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.task.cmp(&b.task))
-            .then(a.agency.cmp(&b.agency))
-    });
-    out
 }

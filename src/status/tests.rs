@@ -86,6 +86,7 @@ fn report(agency: &str, period: &str, submitted: &str, updates: Vec<Update>) -> 
 fn model(tasks: Vec<Task>, reports: Vec<Report>) -> Model {
     let mut m = Model {
         site: Some(Site {
+            tag_names: Default::default(),
             title: "t".into(),
             title_en: None,
             description: None,
@@ -653,7 +654,7 @@ fn kpi_down_direction_and_reached() {
     let k = &compute(&m, d("2025-07-01")).kpis[0];
     assert_eq!(k.gap, Some(0.0));
     assert!(k.reached);
-    assert_eq!(k.verdict, Verdict::OnTrack);
+    assert_eq!(k.verdict, Verdict::Reached);
     let slow = kpi_model(
         Direction::Down,
         10.0,
@@ -911,4 +912,300 @@ fn reports_known_by_d_name_their_months_and_get_pages() {
         assert!(f.report_months.contains(&p(month)), "{month}");
     }
     assert!(!f.report_months.contains(&p("2025-10")));
+}
+
+/// `kpi_model` with another unit and deadline.
+fn kpi_with(
+    unit: &str,
+    deadline: &str,
+    direction: Direction,
+    target: f64,
+    baseline: Option<(&str, f64)>,
+    values: &[(&str, &str, f64)],
+) -> Model {
+    let mut m = kpi_model(direction, target, baseline, values);
+    m.kpis[0].unit = unit.into();
+    m.kpis[0].deadline = parse_deadline(deadline).unwrap();
+    m
+}
+
+/// Whatever the verdict, no projection is to a past date or past a bound.
+fn assert_projection_sound(k: &KpiStatus, as_of: Date) {
+    let Some(p) = k.projection else {
+        assert!(
+            !matches!(k.verdict, Verdict::OnTrack | Verdict::OffTrack),
+            "{k:?}"
+        );
+        return;
+    };
+    assert!(matches!(k.verdict, Verdict::OnTrack | Verdict::OffTrack));
+    assert!(p.deadline >= as_of, "projection to a past date: {p:?}");
+    assert!(p.end.0 >= as_of && p.end.0 <= p.deadline, "{p:?}");
+    for v in [p.at_deadline, p.end.1] {
+        assert!(v >= k.scale.min, "{p:?}");
+        assert!(k.scale.max.is_none_or(|max| v <= max), "{p:?}");
+    }
+    if k.scale.whole {
+        assert_eq!(p.at_deadline.fract(), 0.0, "{p:?}");
+    }
+    if let Some(r) = p.reaches_on {
+        assert!(r >= as_of && r <= p.deadline, "{p:?}");
+    }
+}
+
+#[test]
+fn kpi_reached_before_the_deadline() {
+    let m = kpi_with(
+        "%",
+        "2025-12-31",
+        Direction::Up,
+        80.0,
+        Some(("2025-01-01", 50.0)),
+        &[
+            ("2025-03-20", "2025-03-15", 79.0),
+            ("2025-05-20", "2025-05-15", 82.0),
+        ],
+    );
+    let k = &compute(&m, d("2025-07-01")).kpis[0];
+    assert_eq!(k.verdict, Verdict::Reached);
+    assert_eq!(k.reached_on, Some(d("2025-05-15")));
+    assert!(!k.reached_late);
+    assert!(k.projection.is_none(), "no projection once reached");
+}
+
+#[test]
+fn kpi_reached_after_the_deadline() {
+    // The IOC/SOC case: two centres due by 31/03, the second running from
+    // 15/05. Reached, late, and no projection to 31/03.
+    let m = kpi_with(
+        "trung tâm",
+        "2025-03-31",
+        Direction::Up,
+        2.0,
+        Some(("2025-02-18", 0.0)),
+        &[
+            ("2025-03-20", "2025-03-15", 1.0),
+            ("2025-05-20", "2025-05-15", 2.0),
+        ],
+    );
+    let as_of = d("2025-06-25");
+    let k = &compute(&m, as_of).kpis[0];
+    assert_eq!(k.verdict, Verdict::Reached);
+    assert_eq!(k.reached_on, Some(d("2025-05-15")));
+    assert!(k.reached_late);
+    assert!(k.scale.whole && !k.scale.percent);
+    assert_projection_sound(k, as_of);
+}
+
+#[test]
+fn kpi_missed_when_the_deadline_passed_short() {
+    let m = kpi_with(
+        "%",
+        "2025-04-30",
+        Direction::Up,
+        100.0,
+        Some(("2024-12-31", 74.0)),
+        &[
+            ("2025-03-20", "2025-03-15", 90.0),
+            ("2025-04-20", "2025-04-15", 96.0),
+        ],
+    );
+    let as_of = d("2025-06-25");
+    let k = &compute(&m, as_of).kpis[0];
+    assert_eq!(k.verdict, Verdict::Missed);
+    assert_eq!(k.gap, Some(4.0));
+    assert!(k.projection.is_none());
+    // On the deadline day itself it is still judged by its trend.
+    let k = &compute(&m, d("2025-04-30")).kpis[0];
+    assert_ne!(k.verdict, Verdict::Missed);
+    assert_projection_sound(k, d("2025-04-30"));
+}
+
+#[test]
+fn kpi_on_track_says_when_the_trend_reaches_the_target() {
+    // 50 -> 90 in five months: the line passes 98% well before 31/12 and
+    // would pass 100% too; the projection stops at the target and the
+    // value at the deadline is held at 100%.
+    let m = kpi_with(
+        "%",
+        "2025-12-31",
+        Direction::Up,
+        98.0,
+        Some(("2025-01-01", 50.0)),
+        &[("2025-06-20", "2025-06-01", 90.0)],
+    );
+    let as_of = d("2025-06-25");
+    let k = &compute(&m, as_of).kpis[0];
+    assert_eq!(k.verdict, Verdict::OnTrack);
+    let p = k.projection.unwrap();
+    assert_eq!(p.at_deadline, 100.0, "bounded at 100%");
+    assert_eq!(p.end.1, 98.0, "the trend is drawn up to the target");
+    let r = p.reaches_on.unwrap();
+    assert!(r > as_of && r < d("2025-08-01"), "{r}");
+    assert_projection_sound(k, as_of);
+}
+
+#[test]
+fn kpi_off_track_projects_within_bounds() {
+    // Falling share: the line would go below 0% before the deadline.
+    let m = kpi_with(
+        "%",
+        "2026-12-31",
+        Direction::Up,
+        50.0,
+        Some(("2025-01-01", 20.0)),
+        &[("2025-06-20", "2025-06-01", 10.0)],
+    );
+    let as_of = d("2025-06-25");
+    let k = &compute(&m, as_of).kpis[0];
+    assert_eq!(k.verdict, Verdict::OffTrack);
+    let p = k.projection.unwrap();
+    assert_eq!(p.at_deadline, 0.0);
+    assert_eq!(p.end.1, 0.0);
+    assert!(p.end.0 < p.deadline, "stops where the line meets 0%");
+    assert!(p.reaches_on.is_none());
+    assert_projection_sound(k, as_of);
+}
+
+#[test]
+fn kpi_counts_project_to_whole_numbers() {
+    let m = kpi_with(
+        "trung tâm",
+        "2025-12-31",
+        Direction::Up,
+        5.0,
+        Some(("2025-01-01", 0.0)),
+        &[("2025-06-20", "2025-06-01", 1.0)],
+    );
+    let as_of = d("2025-06-25");
+    let k = &compute(&m, as_of).kpis[0];
+    assert_eq!(k.verdict, Verdict::OffTrack);
+    let p = k.projection.unwrap();
+    assert_eq!(p.at_deadline, 2.0, "2.2 centres is 2 whole centres");
+    assert_projection_sound(k, as_of);
+}
+
+#[test]
+fn kpi_down_lower_is_better() {
+    // A ranking: 38th, then 34th; target 30th by the end of the year.
+    let m = kpi_with(
+        "hạng",
+        "2025-12-31",
+        Direction::Down,
+        30.0,
+        Some(("2025-01-01", 38.0)),
+        &[("2025-04-20", "2025-04-01", 34.0)],
+    );
+    let as_of = d("2025-06-25");
+    let k = &compute(&m, as_of).kpis[0];
+    assert_eq!(k.gap, Some(4.0));
+    assert_eq!(k.verdict, Verdict::OnTrack);
+    let p = k.projection.unwrap();
+    assert!(p.at_deadline <= 30.0);
+    assert_eq!(p.end.1, 30.0);
+    assert_projection_sound(k, as_of);
+    let slow = kpi_with(
+        "hạng",
+        "2025-12-31",
+        Direction::Down,
+        30.0,
+        Some(("2025-01-01", 38.0)),
+        &[("2025-06-20", "2025-06-01", 37.0)],
+    );
+    let k = &compute(&slow, as_of).kpis[0];
+    assert_eq!(k.verdict, Verdict::OffTrack);
+    assert_eq!(
+        k.projection.unwrap().at_deadline,
+        36.0,
+        "rounded up: cautious"
+    );
+    assert_projection_sound(k, as_of);
+}
+
+#[test]
+fn kpi_one_value() {
+    let ahead = kpi_with(
+        "%",
+        "2025-12-31",
+        Direction::Up,
+        90.0,
+        Some(("2025-01-01", 50.0)),
+        &[],
+    );
+    let k = &compute(&ahead, d("2025-06-25")).kpis[0];
+    assert_eq!(k.verdict, Verdict::NotEnoughData);
+    assert!(k.projection.is_none());
+    let past = kpi_with(
+        "%",
+        "2025-03-31",
+        Direction::Up,
+        90.0,
+        Some(("2025-01-01", 50.0)),
+        &[],
+    );
+    assert_eq!(
+        compute(&past, d("2025-06-25")).kpis[0].verdict,
+        Verdict::Missed
+    );
+    let met = kpi_with(
+        "%",
+        "2025-03-31",
+        Direction::Up,
+        40.0,
+        Some(("2025-01-01", 50.0)),
+        &[],
+    );
+    assert_eq!(
+        compute(&met, d("2025-06-25")).kpis[0].verdict,
+        Verdict::Reached
+    );
+}
+
+proptest! {
+    /// For any values, dates, bounds and directions: one verdict, and no
+    /// projection to a past date or past a bound.
+    #[test]
+    fn kpi_projection_never_past_a_bound_or_date(
+        values in proptest::collection::vec((0u32..400, 0.0f64..150.0), 0..6),
+        target in 0.0f64..120.0,
+        up in any::<bool>(),
+        percent in any::<bool>(),
+        deadline in 0u32..700,
+        as_of in 0u32..700,
+    ) {
+        let start = d("2025-01-01");
+        let day = |n: u32| start + chrono::Duration::days(n as i64);
+        let dl = day(deadline).to_string();
+        let values: Vec<(String, String, f64)> = values
+            .iter()
+            .map(|(n, v)| {
+                let date = day(*n);
+                let v = if percent { v.min(100.0) } else { v.round() };
+                (date.to_string(), date.to_string(), v)
+            })
+            .collect();
+        let refs: Vec<(&str, &str, f64)> =
+            values.iter().map(|(a, b, v)| (a.as_str(), b.as_str(), *v)).collect();
+        let direction = if up { Direction::Up } else { Direction::Down };
+        let target = if percent { target.min(100.0) } else { target.round() };
+        let m = kpi_with(if percent { "%" } else { "cái" }, &dl, direction, target, None, &refs);
+        let as_of = day(as_of);
+        let k = &compute(&m, as_of).kpis[0];
+        assert_projection_sound(k, as_of);
+        prop_assert_eq!(k.verdict == Verdict::Reached, k.reached);
+        if !k.reached && day(deadline) < as_of {
+            prop_assert_eq!(k.verdict, Verdict::Missed);
+        }
+    }
+}
+
+#[test]
+fn repeated_refs_are_told_apart() {
+    let mut m = model(vec![], vec![]);
+    for (id, r) in [("a", Some("4.d")), ("b", Some("3")), ("c", Some("4.d")), ("d", None)] {
+        let mut t = task(id, "lead", "2025-12-31");
+        t.reference = r.map(Into::into);
+        m.tasks.push(t);
+    }
+    assert_eq!(ref_labels(&m), vec!["4.d (1)", "3", "4.d (2)", ""]);
 }

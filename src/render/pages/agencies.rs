@@ -24,6 +24,9 @@ pub(super) fn agencies(
         active: Vec<views::AgencyRow<'a>>,
         former: Vec<views::AgencyRow<'a>>,
         groups: Vec<GroupView<'a>>,
+        /// What the group cards leave out, so that parts and whole agree.
+        ungrouped_words: String,
+        unassigned_url: String,
         chart: Option<views::ChartView>,
         mix: MixTable,
     }
@@ -57,10 +60,25 @@ pub(super) fn agencies(
                 ),
             })
             .collect(),
+        ungrouped_words: if r.fig.ungrouped.is_empty() || r.model.groups.is_empty() {
+            String::new()
+        } else {
+            let total = r.fig.overall.total;
+            let n = r.fig.ungrouped.len();
+            v.t.get("groups_ungrouped")
+                .replace("{grouped}", &(total - n).to_string())
+                .replace("{total}", &total.to_string())
+                .replace("{n}", &n.to_string())
+        },
+        // The dashboard lists the tasks without a lead, when there are any.
+        unassigned_url: if r.fig.unassigned.is_empty() {
+            String::new()
+        } else {
+            format!("{}#{}", v.route(&Route::Home), super::super::GAP_ANCHOR)
+        },
         chart: r.chart(lang, &Route::Chart(SiteChart::Agencies)),
         mix: mix_table(
             &v,
-            lang,
             &r.model
                 .agencies
                 .iter()
@@ -232,7 +250,7 @@ pub(super) fn group(
         overdue: v.rows(rollup.overdue.iter().copied()),
         tasks: v.rows(v.by_deadline(tasks)),
         chart: r.chart(lang, &Route::GroupChart(&g.id)),
-        mix: mix_table(&v, lang, &ids),
+        mix: mix_table(&v, &ids),
     };
     r.render_template(lang, "group.html", &ctx, d)
 }

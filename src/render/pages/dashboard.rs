@@ -19,6 +19,9 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         common: Common<'a>,
         rollup: views::RollupView,
         overdue: Vec<TaskRow<'a>>,
+        /// Tasks without a lead on D: the "5 rõ" gap.
+        unassigned: Vec<TaskRow<'a>>,
+        gap_anchor: &'static str,
         upcoming: Vec<TaskRow<'a>>,
         kpis: Vec<views::KpiRow<'a>>,
         missing: Vec<MissingView>,
@@ -83,6 +86,8 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         ),
         rollup: v.rollup(o, true),
         overdue: v.rows(o.overdue.iter().copied()),
+        unassigned: v.rows(r.fig.unassigned.iter().copied()),
+        gap_anchor: super::super::GAP_ANCHOR,
         upcoming: v.rows(upcoming),
         kpis: (0..r.model.kpis.len()).map(|k| v.kpi_row(k)).collect(),
         missing: r

@@ -47,8 +47,6 @@ pub(super) fn kpi(
         kpi: views::KpiRow<'a>,
         description: &'a str,
         points: Vec<Point>,
-        projected: String,
-        slope_month: String,
         tasks: Vec<TaskRow<'a>>,
         news: Vec<ArticleCard<'a>>,
         chart: Option<views::ChartView>,
@@ -105,14 +103,6 @@ pub(super) fn kpi(
         kpi: v.kpi_row(k),
         description: kpi.description.as_deref().unwrap_or(""),
         points,
-        projected: ks
-            .trend
-            .map(|t| v.value(kpi, t.projected))
-            .unwrap_or_default(),
-        slope_month: ks
-            .trend
-            .map(|t| v.value(kpi, t.slope * 30.0))
-            .unwrap_or_default(),
         tasks: v.rows(v.by_deadline(tasks)),
         news: articles_about(r, &v, lang, &kpi.id),
         chart: r.chart(lang, &Route::KpiChart(&kpi.id)),

@@ -140,9 +140,9 @@ pub(super) struct MixRow {
     total: usize,
 }
 
-pub(super) fn mix_table(v: &Views, lang: Lang, ids: &[&str]) -> MixTable {
+pub(super) fn mix_table(v: &Views, ids: &[&str]) -> MixTable {
     MixTable {
-        statuses: Status::ALL.iter().map(|&s| status_view(s, lang)).collect(),
+        statuses: Status::ALL.iter().map(|&s| status_view(s, v.t)).collect(),
         rows: super::chart_set::agency_bars(v, ids)
             .into_iter()
             .map(|b| MixRow {

@@ -155,9 +155,44 @@ pub(super) fn page(
         title: &'a str,
         body: markdown::Rendered,
         show_toc: bool,
+        /// On the methodology page: the settings in force and the rule
+        /// texts written from them.
+        settings: Vec<(String, String)>,
+        rules: Vec<(&'a str, &'a str)>,
     }
     let p = &r.model.pages[i];
-    let body = markdown::render(&p.body);
+    let site = r.model.site();
+    let v = r.views(lang);
+    // A page may quote a setting as `{due_soon_days}` or `{report_day}`.
+    let text = p
+        .body
+        .replace("{due_soon_days}", &site.due_soon_days.to_string())
+        .replace("{report_day}", &site.report_day.to_string());
+    let body = markdown::render(&text);
+    let method = p.slug == super::super::METHOD_PAGE;
+    let settings = if method {
+        vec![
+            (
+                v.t.get("settings_due_soon_days").to_string(),
+                v.t.with("settings_days", site.due_soon_days),
+            ),
+            (
+                v.t.get("settings_report_day").to_string(),
+                v.t.with("settings_day_of_month", site.report_day),
+            ),
+            (v.t.get("settings_as_of").to_string(), fmt_date(r.fig.as_of)),
+        ]
+    } else {
+        Vec::new()
+    };
+    let rules = if method {
+        Status::ALL
+            .iter()
+            .map(|s| (v.t.status(*s), v.t.get(&format!("rule_{}", s.code()))))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let ctx = View {
         common: r.common(
             lang,
@@ -169,6 +204,8 @@ pub(super) fn page(
         title: &p.title,
         show_toc: body.toc.len() >= 3,
         body,
+        settings,
+        rules,
     };
     r.render_template(lang, "page.html", &ctx, d)
 }

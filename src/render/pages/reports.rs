@@ -80,6 +80,11 @@ pub(super) fn report(
         done_on: String,
         note: String,
         evidence: String,
+        /// The task's status as the portal computes it on the report's day
+        /// (status decides the day and whether the two agree).
+        portal: Option<StatusView>,
+        portal_day: String,
+        differs: bool,
     }
     #[derive(Serialize)]
     struct KpiValueView {
@@ -138,8 +143,9 @@ pub(super) fn report(
         .get(&p)
         .into_iter()
         .flatten()
-        .map(|&ri| &r.model.reports[ri])
-        .map(|rep| {
+        .map(|&ri| (ri, &r.model.reports[ri]))
+        .map(|(ri, rep)| {
+            let checks = r.fig.report_checks.get(&ri).map(Vec::as_slice).unwrap_or(&[]);
             let duty = duties.iter().find(|x| x.agency == rep.agency);
             ReportView {
                 agency: v.agency_full(&rep.agency),
@@ -155,11 +161,18 @@ pub(super) fn report(
                 updates: rep
                     .updates
                     .iter()
-                    .filter_map(|u| r.model.task(&u.task).map(|t| (u, t)))
-                    .map(|(u, t)| UpdateView {
+                    .zip(checks.iter().map(Some).chain(std::iter::repeat(None)))
+                    .filter_map(|(u, c)| r.model.task(&u.task).map(|t| (u, t, c)))
+                    .map(|(u, t, c)| UpdateView {
+                        portal: c.and_then(|c| c.status).map(|s| status_view(s, v.t)),
+                        portal_day: c.map(|c| fmt_date(c.day)).unwrap_or_default(),
+                        differs: c.is_some_and(|c| c.status.is_some() && !c.agrees),
                         task: v.task_title(t),
                         task_url: v.task_url(&t.id),
-                        reference: t.reference.as_deref().unwrap_or(""),
+                        reference: r
+                            .model
+                            .task_index(&t.id)
+                            .map_or("", |i| r.fig.ref_labels[i].as_str()),
                         state: u.state.code(),
                         state_label: v.t.get(&format!("state_{}", u.state.code())),
                         progress: u

@@ -44,7 +44,7 @@ pub(super) fn task_list(
         Some(Status::Overdue) => v.t.get("overdue_view_title").to_string(),
         Some(s) => {
             v.t.get("tasks_with_status")
-                .replace("{status}", lang.status(s))
+                .replace("{status}", v.t.status(s))
         }
     };
     let rollup = v.rollup(&r.fig.overall, true);
@@ -69,7 +69,7 @@ pub(super) fn task_list(
         total: r.model.tasks.len(),
         counts: rollup.counts,
         rows: v.rows(order),
-        statuses: Status::ALL.iter().map(|&s| status_view(s, lang)).collect(),
+        statuses: Status::ALL.iter().map(|&s| status_view(s, v.t)).collect(),
         agencies: leads
             .iter()
             .map(|a| FilterOption {
@@ -196,7 +196,7 @@ pub(super) fn task(
         title,
         reference: t.reference.as_deref().unwrap_or(""),
         plan: lang.pick(&plan.title, plan.title_en.as_deref()),
-        status: status_view(s.status, lang),
+        status: status_view(s.status, v.t),
         rule: v.t.get(&format!("rule_{}", s.status.code())),
         days_label: v.days_label(s),
         lead: s

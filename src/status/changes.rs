@@ -1,0 +1,315 @@
+//! Part of status: what changed. Input: the model, the lead's updates,
+//! KPI figures and D. Output: [`MonthChanges`] per month, the plan's
+//! burn-up, the feed's status-change [`Event`]s, and each report's updates
+//! checked against the portal's status ([`ReportCheck`]).
+
+use super::*;
+
+/// What changed in one month (for the monthly report pages and feeds).
+#[derive(Debug, Clone, Default)]
+pub struct MonthChanges {
+    /// Tasks whose `done_on` falls in the month.
+    pub finished: Vec<usize>,
+    /// Tasks whose deadline in force passed during the month while not done.
+    pub became_overdue: Vec<usize>,
+    /// (task, change index) for deadline changes decided in the month.
+    pub extended: Vec<(usize, usize)>,
+    /// Tasks the lead reported blocked in this month's reports.
+    pub blocked: Vec<usize>,
+    /// (KPI index, value before, value) for KPI values dated in the month.
+    pub kpi_moves: Vec<(usize, Option<f64>, f64)>,
+}
+
+/// What changed in each month from the plans' start up to D.
+pub(super) fn month_changes(
+    m: &Model,
+    lead_updates: &[Vec<UpdateRef>],
+    kpis: &[KpiStatus],
+    as_of: Date,
+) -> BTreeMap<Period, MonthChanges> {
+    let mut out: BTreeMap<Period, MonthChanges> = BTreeMap::new();
+    let Some(start) = m.plans.iter().map(|p| p.issued).min() else {
+        return out;
+    };
+    let mut p = Period::of(start);
+    while p.first_day() <= as_of {
+        let end = p.last_day().min(as_of);
+        let mut c = MonthChanges::default();
+        for (i, t) in m.tasks.iter().enumerate() {
+            let at_end = task_status(m, t, &lead_updates[i], end);
+            if at_end.done_on.is_some_and(|d| Period::of(d) == p) {
+                c.finished.push(i);
+            }
+            if at_end.status == Status::Overdue
+                && at_end
+                    .deadline
+                    .and_then(|d| d.date())
+                    .and_then(|d| d.succ_opt())
+                    .is_some_and(|d| Period::of(d) == p)
+            {
+                c.became_overdue.push(i);
+            }
+            for (k, change) in t.deadline_changes.iter().enumerate() {
+                if Period::of(change.date) == p && change.date <= as_of {
+                    c.extended.push((i, k));
+                }
+            }
+            if lead_updates[i].iter().any(|u| {
+                u.report.period == p
+                    && u.report.submitted <= as_of
+                    && u.update.state == TaskState::Blocked
+            }) {
+                c.blocked.push(i);
+            }
+        }
+        for (k, ks) in kpis.iter().enumerate() {
+            let mut before = ks
+                .points
+                .iter()
+                .rev()
+                .find(|pt| pt.date < p.first_day())
+                .map(|pt| pt.value);
+            for pt in ks
+                .points
+                .iter()
+                .filter(|pt| !pt.baseline && Period::of(pt.date) == p)
+            {
+                c.kpi_moves.push((k, before, pt.value));
+                before = Some(pt.value);
+            }
+        }
+        out.insert(p, c);
+        p = p.next();
+    }
+    out
+}
+
+/// One step of the plan's burn-up, over the tasks with a dated deadline in
+/// force on D only (so both lines count the same tasks): by `date`, how
+/// many had fallen due and how many were finished (`done_on`, as known on
+/// D). Recurring and undated tasks are in neither line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BurnupPoint {
+    pub date: Date,
+    pub due: usize,
+    pub done: usize,
+}
+
+/// The burn-up from the first plan's issue date to D: one point at the
+/// start, one at every deadline or finishing day up to D, and one at D.
+pub fn burnup(m: &Model, fig: &Figures) -> Vec<BurnupPoint> {
+    let Some(start) = m.plans.iter().map(|p| p.issued).min() else {
+        return Vec::new();
+    };
+    let end = fig.as_of.max(start);
+    let deadlines: Vec<Date> = fig
+        .tasks
+        .iter()
+        .filter_map(|s| s.deadline.and_then(|d| d.date()))
+        .collect();
+    let done: Vec<Date> = fig
+        .tasks
+        .iter()
+        .filter(|s| s.deadline.and_then(|d| d.date()).is_some())
+        .filter_map(|s| s.done_on)
+        .collect();
+    let mut days: BTreeSet<Date> = deadlines
+        .iter()
+        .chain(&done)
+        .copied()
+        .filter(|d| *d >= start && *d <= end)
+        .collect();
+    days.insert(start);
+    days.insert(end);
+    days.into_iter()
+        .map(|date| BurnupPoint {
+            date,
+            due: deadlines.iter().filter(|d| **d <= date).count(),
+            done: done.iter().filter(|d| **d <= date).count(),
+        })
+        .collect()
+}
+
+/// What a status-change event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventKind {
+    Finished,
+    BecameOverdue,
+    Extended,
+    ReportMissing,
+}
+
+impl EventKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Finished => "finished",
+            EventKind::BecameOverdue => "overdue",
+            EventKind::Extended => "extended",
+            EventKind::ReportMissing => "report-missing",
+        }
+    }
+}
+
+/// A change worth a feed entry, dated the day it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub date: Date,
+    pub kind: EventKind,
+    /// Index into `Model::tasks`, for task events.
+    pub task: Option<usize>,
+    /// The agency concerned on that day (the task's lead, or the agency
+    /// whose report is missing).
+    pub agency: Option<String>,
+    pub period: Option<Period>,
+    /// For extensions: the index of the deadline change.
+    pub change: Option<usize>,
+}
+
+/// Status changes up to D, newest first: tasks finished, tasks that became
+/// overdue (the day after a deadline passed with the task not done),
+/// deadlines extended, and monthly reports missing (the day after the
+/// report day).
+pub fn events(m: &Model, fig: &Figures) -> Vec<Event> {
+    let mut out = Vec::new();
+    let lead_on = |t: &Task, d: Date| {
+        t.lead
+            .as_deref()
+            .and_then(|l| m.holder_on(l, d))
+            .map(str::to_string)
+    };
+    for (i, (t, s)) in m.tasks.iter().zip(&fig.tasks).enumerate() {
+        if let Some(done) = s.done_on {
+            out.push(Event {
+                date: done,
+                kind: EventKind::Finished,
+                task: Some(i),
+                agency: lead_on(t, done),
+                period: None,
+                change: None,
+            });
+        }
+        if let Some(due) = s.deadline.and_then(|d| d.date())
+            && let Some(day) = due.succ_opt()
+            && day <= fig.as_of
+            && s.done_on.is_none_or(|done| done > due)
+        {
+            out.push(Event {
+                date: day,
+                kind: EventKind::BecameOverdue,
+                task: Some(i),
+                agency: lead_on(t, day),
+                period: None,
+                change: None,
+            });
+        }
+        for (k, c) in t
+            .deadline_changes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.date <= fig.as_of)
+        {
+            out.push(Event {
+                date: c.date,
+                kind: EventKind::Extended,
+                task: Some(i),
+                agency: lead_on(t, c.date),
+                period: None,
+                change: Some(k),
+            });
+        }
+    }
+    for duty in fig
+        .months
+        .values()
+        .flatten()
+        .filter(|d| d.outcome == Outcome::Missing)
+    {
+        if let Some(day) = duty.due.succ_opt().filter(|d| *d <= fig.as_of) {
+            out.push(Event {
+                date: day,
+                kind: EventKind::ReportMissing,
+                task: None,
+                agency: Some(duty.agency.clone()),
+                period: Some(duty.period),
+                change: None,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.task.cmp(&b.task))
+            .then(a.agency.cmp(&b.agency))
+    });
+    out
+}
+
+/// One update of a report beside the portal's view of its task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportCheck {
+    /// The day the portal's status is taken: the month's report day, or the
+    /// day the report came in when later (so the report itself counts),
+    /// never after D.
+    pub day: Date,
+    /// The task's status on that day; `None` for an update of an unknown task.
+    pub status: Option<Status>,
+    /// Whether the reported state says the same as the status ([`agrees`]).
+    pub agrees: bool,
+}
+
+/// Whether a reported state and a computed status say the same: `done` and
+/// done on time; `in_progress`, `blocked` and `not_started` and the status
+/// of the same name; any open state and a recurring task or one due soon
+/// (those statuses say nothing against the state). Anything else (an
+/// overdue task reported in progress, a task done late, a task reported
+/// open that its lead has reported done...) is marked on the page.
+pub fn agrees(state: TaskState, status: Status) -> bool {
+    matches!(
+        (state, status),
+        (TaskState::Done, Status::DoneOnTime)
+            | (TaskState::InProgress, Status::InProgress)
+            | (TaskState::Blocked, Status::Blocked)
+            | (TaskState::NotStarted, Status::NotStarted)
+            | (
+                TaskState::InProgress | TaskState::Blocked | TaskState::NotStarted,
+                Status::Ongoing | Status::DueSoon
+            )
+    )
+}
+
+/// [`ReportCheck`]s for every report submitted by D.
+pub(super) fn report_checks(
+    m: &Model,
+    lead_updates: &[Vec<UpdateRef>],
+    as_of: Date,
+) -> BTreeMap<usize, Vec<ReportCheck>> {
+    let report_day = m.site().report_day;
+    m.reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.submitted <= as_of)
+        .map(|(ri, r)| {
+            let day = r
+                .period
+                .report_day(report_day)
+                .max(r.submitted)
+                .min(as_of);
+            let checks = r
+                .updates
+                .iter()
+                .map(|u| {
+                    let status = m
+                        .task_index(&u.task)
+                        .map(|i| task_status(m, &m.tasks[i], &lead_updates[i], day).status);
+                    ReportCheck {
+                        day,
+                        status,
+                        agrees: status.is_some_and(|s| agrees(u.state, s)),
+                    }
+                })
+                .collect();
+            (ri, checks)
+        })
+        .collect()
+}
