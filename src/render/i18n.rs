@@ -59,10 +59,29 @@ impl Lang {
 
     /// A content field in this language, falling back to Vietnamese.
     pub fn pick<'a>(self, vi: &'a str, en: Option<&'a str>) -> &'a str {
+        self.pick_lang(vi, en).0
+    }
+
+    /// The text of a field written in Vietnamese with an optional English
+    /// version, and the language that text is in when it is not the page's
+    /// (`"vi"` for a Vietnamese fallback on an English page), "" otherwise:
+    /// the value of the `lang` attribute its element needs (WCAG 3.1.2).
+    /// Fallbacks are decided here, where the text is picked, never in a
+    /// template.
+    pub fn pick_lang<'a>(self, vi: &'a str, en: Option<&'a str>) -> (&'a str, &'static str) {
         match (self, en) {
-            (Lang::En, Some(en)) => en,
-            _ => vi,
+            (Lang::En, Some(en)) => (en, ""),
+            (Lang::En, _) if !vi.is_empty() => (vi, Lang::Vi.code()),
+            _ => (vi, ""),
         }
+    }
+
+    /// The `lang` a whole article or standing page written in `content`
+    /// (its front matter's `lang`; Vietnamese when it names none) needs on
+    /// this language's pages: "" when it is this language.
+    pub fn lang_of(self, content: Option<&str>) -> &'static str {
+        let own = content.and_then(Lang::parse).unwrap_or(Lang::Vi);
+        if own == self { "" } else { own.code() }
     }
 
     /// A percentage as the language writes it: `78,5` or `78.5`.

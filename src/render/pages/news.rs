@@ -153,10 +153,13 @@ pub(super) fn page(
         #[serde(flatten)]
         common: Common<'a>,
         title: &'a str,
+        /// The `lang` of the page's text ("" for the page's language).
+        content_lang: &'static str,
         body: markdown::Rendered,
         show_toc: bool,
     }
     let p = &r.model.pages[i];
+    let v = r.views(lang);
     let body = markdown::render(&p.body);
     let ctx = View {
         common: r.common(
@@ -167,6 +170,7 @@ pub(super) fn page(
             p.description.clone().unwrap_or_default(),
         ),
         title: &p.title,
+        content_lang: v.content_lang(p.lang.as_deref()),
         show_toc: body.toc.len() >= 3,
         body,
     };
