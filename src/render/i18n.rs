@@ -149,6 +149,19 @@ impl Strings {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_picked_field_carries_the_lang_it_needs() {
+        assert_eq!(Lang::Vi.pick_lang("Sở Y tế", Some("Health")), ("Sở Y tế", ""));
+        assert_eq!(Lang::En.pick_lang("Sở Y tế", Some("Health")), ("Health", ""));
+        assert_eq!(Lang::En.pick_lang("Sở Y tế", None), ("Sở Y tế", "vi"));
+        assert_eq!(Lang::Vi.pick_lang("", None), ("", ""));
+        assert_eq!(Lang::En.pick("Sở Y tế", None), "Sở Y tế");
+        assert_eq!(Lang::En.lang_of(None), "vi");
+        assert_eq!(Lang::En.lang_of(Some("en")), "");
+        assert_eq!(Lang::Vi.lang_of(Some("en")), "en");
+        assert_eq!(Lang::Vi.lang_of(None), "");
+    }
+
     fn vietnamese() -> Strings {
         let map: BTreeMap<String, String> =
             serde_saphyr::from_str(crate::theme::i18n("vi")).unwrap();

@@ -309,7 +309,7 @@ impl<'a> Renderer<'a> {
             page_title: title,
             page_description: description,
             nav: views::Nav::new(&v.home, &self.base),
-            vi_lang: lang.pick_lang("vi", None).1,
+            vi_lang: lang.lang_of(None),
         }
     }
 }

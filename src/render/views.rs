@@ -101,7 +101,7 @@ pub struct Common<'a> {
     pub nav: Nav,
     /// The `lang` of content written only in Vietnamese (notes, summaries,
     /// descriptions, reasons: fields with no English version), from
-    /// [`Lang::pick_lang`]: "vi" on other languages' pages, "" otherwise.
+    /// [`Lang::lang_of`]: "vi" on other languages' pages, "" otherwise.
     pub vi_lang: &'static str,
 }
 
