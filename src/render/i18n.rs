@@ -151,8 +151,14 @@ mod tests {
 
     #[test]
     fn a_picked_field_carries_the_lang_it_needs() {
-        assert_eq!(Lang::Vi.pick_lang("Sở Y tế", Some("Health")), ("Sở Y tế", ""));
-        assert_eq!(Lang::En.pick_lang("Sở Y tế", Some("Health")), ("Health", ""));
+        assert_eq!(
+            Lang::Vi.pick_lang("Sở Y tế", Some("Health")),
+            ("Sở Y tế", "")
+        );
+        assert_eq!(
+            Lang::En.pick_lang("Sở Y tế", Some("Health")),
+            ("Health", "")
+        );
         assert_eq!(Lang::En.pick_lang("Sở Y tế", None), ("Sở Y tế", "vi"));
         assert_eq!(Lang::Vi.pick_lang("", None), ("", ""));
         assert_eq!(Lang::En.pick("Sở Y tế", None), "Sở Y tế");
