@@ -96,11 +96,13 @@ pub enum SiteChart {
 impl SiteChart {
     pub const ALL: [SiteChart; 3] = [SiteChart::Status, SiteChart::Burnup, SiteChart::Agencies];
 
-    fn file(self) -> &'static str {
+    /// The file name without its extension (`.svg` for the drawing,
+    /// `.csv` for its data).
+    fn stem(self) -> &'static str {
         match self {
-            SiteChart::Status => "tinh-trang.svg",
-            SiteChart::Burnup => "tien-do.svg",
-            SiteChart::Agencies => "co-quan.svg",
+            SiteChart::Status => "tinh-trang",
+            SiteChart::Burnup => "tien-do",
+            SiteChart::Agencies => "co-quan",
         }
     }
 }
@@ -119,14 +121,24 @@ pub enum Route<'a> {
     Task(&'a str),
     Agencies,
     Agency(&'a str),
+    /// The tasks an agency leads that have one status: (agency id, the
+    /// status's data code).
+    AgencyStatus(&'a str, &'a str),
     AgencyFeed(&'a str),
     AgencyCalendar(&'a str),
     Group(&'a str),
     GroupChart(&'a str),
+    /// The data of a group's chart as CSV.
+    GroupChartData(&'a str),
+    /// The tasks a group's agencies lead that have one status: (group id,
+    /// the status's data code).
+    GroupStatus(&'a str, &'a str),
     GroupCalendar(&'a str),
     Kpis,
     Kpi(&'a str),
     KpiChart(&'a str),
+    /// The data of a KPI's chart as CSV.
+    KpiChartData(&'a str),
     Reports,
     Report(Period),
     /// The feed of status changes.
@@ -148,6 +160,8 @@ pub enum Route<'a> {
     Page(&'a str),
     NewsFeed,
     Chart(SiteChart),
+    /// The data of a plan-wide chart as CSV.
+    ChartData(SiteChart),
     Sitemap,
     Robots,
     /// A theme asset by its file name.
@@ -169,14 +183,25 @@ impl<'a> Route<'a> {
             Route::Task(id) => format!("{TASKS}/{id}/"),
             Route::Agencies => format!("{AGENCIES}/"),
             Route::Agency(id) => format!("{AGENCIES}/{id}/"),
+            Route::AgencyStatus(id, code) => {
+                format!(
+                    "{AGENCIES}/{id}/{}/",
+                    status_view_slug(code).unwrap_or(code)
+                )
+            }
             Route::AgencyFeed(id) => format!("{AGENCIES}/{id}/thay-doi.xml"),
             Route::AgencyCalendar(id) => format!("{AGENCIES}/{id}/{DEADLINES}.ics"),
             Route::Group(id) => format!("{GROUPS}/{id}/"),
             Route::GroupChart(id) => format!("{GROUPS}/{id}/{CHARTS}.svg"),
+            Route::GroupChartData(id) => format!("{GROUPS}/{id}/{CHARTS}.csv"),
+            Route::GroupStatus(id, code) => {
+                format!("{GROUPS}/{id}/{}/", status_view_slug(code).unwrap_or(code))
+            }
             Route::GroupCalendar(id) => format!("{GROUPS}/{id}/{DEADLINES}.ics"),
             Route::Kpis => format!("{KPIS}/"),
             Route::Kpi(id) => format!("{KPIS}/{id}/"),
             Route::KpiChart(id) => format!("{KPIS}/{id}/{CHARTS}.svg"),
+            Route::KpiChartData(id) => format!("{KPIS}/{id}/{CHARTS}.csv"),
             Route::Reports => format!("{REPORTS}/"),
             Route::Report(p) => format!("{REPORTS}/{}/", p.key()),
             Route::ChangesFeed => format!("{REPORTS}/thay-doi.xml"),
@@ -192,7 +217,8 @@ impl<'a> Route<'a> {
             Route::Tag(slug) => format!("{TAGS}/{slug}/"),
             Route::Page(slug) => format!("{slug}/"),
             Route::NewsFeed => "atom.xml".into(),
-            Route::Chart(c) => format!("{CHARTS}/{}", c.file()),
+            Route::Chart(c) => format!("{CHARTS}/{}.svg", c.stem()),
+            Route::ChartData(c) => format!("{CHARTS}/{}.csv", c.stem()),
             Route::Sitemap => "sitemap.xml".into(),
             Route::Robots => "robots.txt".into(),
             Route::Asset(name) => format!("{ASSETS}/{name}"),
@@ -248,6 +274,18 @@ impl<'a> Route<'a> {
         {
             return Some(Route::Chart(c));
         }
+        if let Some(c) = SiteChart::ALL
+            .into_iter()
+            .find(|c| Route::ChartData(*c).path() == path)
+        {
+            return Some(Route::ChartData(c));
+        }
+        let view = |slug: &str| {
+            STATUS_VIEWS
+                .iter()
+                .find(|(_, s)| *s == slug)
+                .map(|(c, _)| *c)
+        };
         let parts: Vec<&'a str> = path.split('/').collect();
         let page = |r: Route<'a>| Some(r);
         match parts.as_slice() {
@@ -258,13 +296,17 @@ impl<'a> Route<'a> {
                     .map_or(Route::Task(id), |(c, _)| Route::StatusView(c)),
             ),
             [AGENCIES, id, ""] => page(Route::Agency(id)),
+            [AGENCIES, id, slug, ""] => view(slug).map(|c| Route::AgencyStatus(id, c)),
             [AGENCIES, id, "thay-doi.xml"] => page(Route::AgencyFeed(id)),
             [AGENCIES, id, "han-chot.ics"] => page(Route::AgencyCalendar(id)),
             [GROUPS, id, ""] => page(Route::Group(id)),
             [GROUPS, id, "bieu-do.svg"] => page(Route::GroupChart(id)),
+            [GROUPS, id, "bieu-do.csv"] => page(Route::GroupChartData(id)),
+            [GROUPS, id, slug, ""] => view(slug).map(|c| Route::GroupStatus(id, c)),
             [GROUPS, id, "han-chot.ics"] => page(Route::GroupCalendar(id)),
             [KPIS, id, ""] => page(Route::Kpi(id)),
             [KPIS, id, "bieu-do.svg"] => page(Route::KpiChart(id)),
+            [KPIS, id, "bieu-do.csv"] => page(Route::KpiChartData(id)),
             [REPORTS, month, ""] => Period::parse(month).map(Route::Report),
             [DATA, name] if !name.is_empty() => page(Route::DataFile(name)),
             [NEWS, "trang", n, ""] => n
@@ -369,14 +411,18 @@ mod tests {
             Route::Task("ioc-soc"),
             Route::Agencies,
             Route::Agency("so-tttt"),
+            Route::AgencyStatus("so-tttt", "overdue"),
             Route::AgencyFeed("so-tttt"),
             Route::AgencyCalendar("so-tttt"),
             Route::Group("g1"),
             Route::GroupChart("g1"),
             Route::GroupCalendar("g1"),
+            Route::GroupChartData("g1"),
+            Route::GroupStatus("g1", "due_soon"),
             Route::Kpis,
             Route::Kpi("k"),
             Route::KpiChart("k"),
+            Route::KpiChartData("k"),
             Route::Reports,
             Route::Report(period(2025, 5)),
             Route::ChangesFeed,
@@ -395,6 +441,8 @@ mod tests {
             Route::Chart(SiteChart::Status),
             Route::Chart(SiteChart::Burnup),
             Route::Chart(SiteChart::Agencies),
+            Route::ChartData(SiteChart::Status),
+            Route::ChartData(SiteChart::Agencies),
             Route::Sitemap,
             Route::Robots,
             Route::Asset("style.css"),
@@ -416,6 +464,15 @@ mod tests {
         );
         assert_eq!(Route::News(1).path(), "tin-tuc/trang/2/");
         assert_eq!(Route::AgencyCalendar("a").path(), "co-quan/a/han-chot.ics");
+        assert_eq!(
+            Route::AgencyStatus("a", "overdue").path(),
+            "co-quan/a/qua-han/"
+        );
+        assert_eq!(Route::parse("co-quan/a/khac/"), None);
+        assert_eq!(
+            Route::ChartData(SiteChart::Status).path(),
+            "bieu-do/tinh-trang.csv"
+        );
         assert!(Route::Tasks.is_page() && !Route::NewsFeed.is_page());
         assert_eq!(Route::parse("nhiem-vu/trang/"), Some(Route::Task("trang")));
         assert_eq!(Route::parse("bao-cao/2025-13/"), None);

@@ -1,6 +1,7 @@
 //! Part of render: which charts the site draws and with what figures.
 //! Input: the renderer (model, figures, UI strings). Output: every chart,
-//! per language, keyed by its path from the route table. The drawing
+//! per language, keyed by its path from the route table, and the figures
+//! it draws as CSV (the chart's download beside its SVG). The drawing
 //! itself is `charts.rs`.
 
 use super::i18n::Lang;
@@ -40,10 +41,30 @@ impl ChartJob {
             ChartJob::Kpi(k) => Route::KpiChart(&m.kpis[k].id),
         }
     }
+
+    /// Where the chart's figures are, as CSV.
+    fn data_route<'m>(self, m: &'m Model) -> Route<'m> {
+        match self {
+            ChartJob::Site(c) => Route::ChartData(c),
+            ChartJob::Group(g) => Route::GroupChartData(&m.groups[g].id),
+            ChartJob::Kpi(k) => Route::KpiChartData(&m.kpis[k].id),
+        }
+    }
+}
+
+/// A chart drawn, with its figures as CSV and where they are.
+pub(crate) struct ChartFiles {
+    pub chart: charts::Chart,
+    /// The content the title names (a KPI's or a group's name) and its
+    /// language, when that is not the page's.
+    pub title_part: Option<(String, &'static str)>,
+    /// The CSV's path relative to the language root.
+    pub data_path: String,
+    pub data: Vec<u8>,
 }
 
 /// Every chart of the site, per language, keyed by its path.
-pub(super) fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart> {
+pub(super) fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), ChartFiles> {
     let m = r.model;
     let mut jobs: Vec<(Lang, ChartJob)> = Vec::new();
     for &lang in &r.langs {
@@ -52,8 +73,112 @@ pub(super) fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), charts::Chart
         jobs.extend((0..m.kpis.len()).map(|k| (lang, ChartJob::Kpi(k))));
     }
     jobs.into_par_iter()
-        .map(|(lang, job)| ((lang, job.route(m).path()), draw_chart(r, lang, job)))
+        .map(|(lang, job)| {
+            let files = ChartFiles {
+                chart: draw_chart(r, lang, job),
+                title_part: {
+                    let v = r.views(lang);
+                    let (name, name_lang) = match job {
+                        ChartJob::Kpi(k) => v.kpi_name_lang(&m.kpis[k]),
+                        ChartJob::Group(g) => {
+                            v.pick(&m.groups[g].name, m.groups[g].name_en.as_deref())
+                        }
+                        ChartJob::Site(_) => ("", ""),
+                    };
+                    (!name_lang.is_empty()).then(|| (name.to_string(), name_lang))
+                },
+                data_path: job.data_route(m).path(),
+                data: chart_data(r, lang, job),
+            };
+            ((lang, job.route(m).path()), files)
+        })
         .collect()
+}
+
+/// The figures a chart draws, as CSV like the open data (UTF-8 with a
+/// byte-order mark, CRLF): English snake_case column names, status codes
+/// and dates in ISO form, and the labels in the page's language.
+fn chart_data(r: &Renderer, lang: Lang, job: ChartJob) -> Vec<u8> {
+    let (m, fig) = (r.model, r.fig);
+    let v = r.views(lang);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let statuses = crate::status::Status::ALL;
+    let mix = |rows: &mut Vec<Vec<String>>, ids: &[&str]| {
+        let mut head = vec!["agency_id".to_string(), "agency".to_string()];
+        head.extend(statuses.iter().map(|s| s.code().to_string()));
+        head.push("total".into());
+        rows.push(head);
+        for (id, b) in agency_bars(&v, ids) {
+            let mut row = vec![id.to_string(), b.label];
+            row.extend(b.counts.iter().map(usize::to_string));
+            row.push(b.counts.iter().sum::<usize>().to_string());
+            rows.push(row);
+        }
+    };
+    match job {
+        ChartJob::Site(SiteChart::Status) => {
+            rows.push(vec!["status".into(), "label".into(), "tasks".into()]);
+            for s in statuses {
+                rows.push(vec![
+                    s.code().into(),
+                    r.strings(lang).status(s).into(),
+                    fig.overall.count(s).to_string(),
+                ]);
+            }
+        }
+        ChartJob::Site(SiteChart::Burnup) => {
+            rows.push(vec!["date".into(), "due".into(), "done".into()]);
+            for b in &fig.burnup {
+                rows.push(vec![
+                    b.date.to_string(),
+                    b.due.to_string(),
+                    b.done.to_string(),
+                ]);
+            }
+        }
+        ChartJob::Site(SiteChart::Agencies) => {
+            let ids: Vec<&str> = m.agencies.iter().map(|a| a.id.as_str()).collect();
+            mix(&mut rows, &ids);
+        }
+        ChartJob::Group(g) => {
+            let id = m.groups[g].id.as_str();
+            let ids: Vec<&str> = m
+                .agencies
+                .iter()
+                .filter(|a| a.group.as_deref() == Some(id))
+                .map(|a| a.id.as_str())
+                .collect();
+            mix(&mut rows, &ids);
+        }
+        ChartJob::Kpi(k) => {
+            let kpi = &m.kpis[k];
+            rows.push(
+                ["date", "value", "unit", "baseline", "target"]
+                    .map(String::from)
+                    .to_vec(),
+            );
+            for p in &fig.kpis[k].points {
+                rows.push(vec![
+                    p.date.to_string(),
+                    p.value.to_string(),
+                    kpi.unit.clone(),
+                    p.baseline.to_string(),
+                    kpi.target.to_string(),
+                ]);
+            }
+        }
+    }
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        for row in &rows {
+            // Writing into a Vec cannot fail.
+            let _ = w.write_record(row);
+        }
+    }
+    out
 }
 
 fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
@@ -83,7 +208,10 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
             charts::status_bars(
                 "agencies",
                 t.get("chart_agencies_title").to_string(),
-                &agency_bars(&v, &ids),
+                &agency_bars(&v, &ids)
+                    .into_iter()
+                    .map(|(_, b)| b)
+                    .collect::<Vec<_>>(),
                 t,
                 &credit,
             )
@@ -102,7 +230,10 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
             charts::status_bars(
                 &format!("group-{id}"),
                 title,
-                &agency_bars(&v, &ids),
+                &agency_bars(&v, &ids)
+                    .into_iter()
+                    .map(|(_, b)| b)
+                    .collect::<Vec<_>>(),
                 t,
                 &credit,
             )
@@ -114,17 +245,23 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
 }
 
 /// One bar per agency in `ids` that leads a task on D, in the order of
-/// status's agency ranking (the most overdue first).
-pub(crate) fn agency_bars(v: &views::Views, ids: &[&str]) -> Vec<charts::BarRow> {
+/// status's agency ranking (the most overdue first), with its agency's id.
+pub(crate) fn agency_bars<'f>(
+    v: &views::Views<'f>,
+    ids: &[&str],
+) -> Vec<(&'f str, charts::BarRow)> {
     v.fig
         .agency_ranking
         .iter()
         .filter(|id| ids.contains(&id.as_str()))
         .filter_map(|id| {
-            Some(charts::BarRow {
-                label: v.agency_short(id).to_string(),
-                counts: v.fig.agencies.get(id)?.rollup.counts,
-            })
+            Some((
+                id.as_str(),
+                charts::BarRow {
+                    label: v.agency_short(id).to_string(),
+                    counts: v.fig.agencies.get(id)?.rollup.counts,
+                },
+            ))
         })
         .collect()
 }

@@ -52,10 +52,29 @@ impl Lang {
 
     /// A content field in this language, falling back to Vietnamese.
     pub fn pick<'a>(self, vi: &'a str, en: Option<&'a str>) -> &'a str {
+        self.pick_lang(vi, en).0
+    }
+
+    /// The text of a field written in Vietnamese with an optional English
+    /// version, and the language that text is in when it is not the page's
+    /// (`"vi"` for a Vietnamese fallback on an English page), "" otherwise:
+    /// the value of the `lang` attribute its element needs (WCAG 3.1.2).
+    /// Fallbacks are decided here, where the text is picked, never in a
+    /// template.
+    pub fn pick_lang<'a>(self, vi: &'a str, en: Option<&'a str>) -> (&'a str, &'static str) {
         match (self, en) {
-            (Lang::En, Some(en)) => en,
-            _ => vi,
+            (Lang::En, Some(en)) => (en, ""),
+            (Lang::En, _) if !vi.is_empty() => (vi, Lang::Vi.code()),
+            _ => (vi, ""),
         }
+    }
+
+    /// The `lang` a whole article or standing page written in `content`
+    /// (its front matter's `lang`; Vietnamese when it names none) needs on
+    /// this language's pages: "" when it is this language.
+    pub fn lang_of(self, content: Option<&str>) -> &'static str {
+        let own = content.and_then(Lang::parse).unwrap_or(Lang::Vi);
+        if own == self { "" } else { own.code() }
     }
 
     /// A percentage as the language writes it: `78,5` or `78.5`.
@@ -150,6 +169,25 @@ impl Strings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_picked_field_carries_the_lang_it_needs() {
+        assert_eq!(
+            Lang::Vi.pick_lang("Sở Y tế", Some("Health")),
+            ("Sở Y tế", "")
+        );
+        assert_eq!(
+            Lang::En.pick_lang("Sở Y tế", Some("Health")),
+            ("Health", "")
+        );
+        assert_eq!(Lang::En.pick_lang("Sở Y tế", None), ("Sở Y tế", "vi"));
+        assert_eq!(Lang::Vi.pick_lang("", None), ("", ""));
+        assert_eq!(Lang::En.pick("Sở Y tế", None), "Sở Y tế");
+        assert_eq!(Lang::En.lang_of(None), "vi");
+        assert_eq!(Lang::En.lang_of(Some("en")), "");
+        assert_eq!(Lang::Vi.lang_of(Some("en")), "en");
+        assert_eq!(Lang::Vi.lang_of(None), "");
+    }
 
     fn vietnamese() -> Strings {
         let map: BTreeMap<String, String> =

@@ -59,7 +59,11 @@ pub(crate) enum Job {
     Task(usize),
     Agencies,
     Agency(usize),
+    /// The tasks an agency leads that have one status.
+    AgencyStatus(usize, Status),
     Group(usize),
+    /// The tasks a group's agencies lead that have one status.
+    GroupStatus(usize, Status),
     Kpis,
     Kpi(usize),
     Reports,
@@ -85,7 +89,9 @@ impl Job {
             Job::Task(i) => Route::Task(&m.tasks[*i].id),
             Job::Agencies => Route::Agencies,
             Job::Agency(i) => Route::Agency(&m.agencies[*i].id),
+            Job::AgencyStatus(i, s) => Route::AgencyStatus(&m.agencies[*i].id, s.code()),
             Job::Group(i) => Route::Group(&m.groups[*i].id),
+            Job::GroupStatus(i, s) => Route::GroupStatus(&m.groups[*i].id, s.code()),
             Job::Kpis => Route::Kpis,
             Job::Kpi(i) => Route::Kpi(&m.kpis[*i].id),
             Job::Reports => Route::Reports,
@@ -122,7 +128,7 @@ pub(crate) struct Renderer<'a> {
     /// context as `t` (serialised once, not once per page).
     pub tera: HashMap<Lang, tera::Tera>,
     /// The main menu's standing pages, per language.
-    pub menus: HashMap<Lang, Vec<views::Link>>,
+    pub menus: HashMap<Lang, Vec<views::LangLink>>,
     /// Articles naming each task or KPI id (indices into `Model::articles`).
     pub articles_about: HashMap<String, Vec<usize>>,
     /// Tasks carrying each tag, by the tag's slug.
@@ -141,7 +147,7 @@ pub(crate) struct Renderer<'a> {
     /// Per language: standing pages, likewise.
     pub pages: HashMap<Lang, Vec<usize>>,
     /// Every chart, by language and path (relative to the language root).
-    pub charts: BTreeMap<(Lang, String), charts::Chart>,
+    pub charts: BTreeMap<(Lang, String), chart_set::ChartFiles>,
     /// The open-data tables.
     pub tables: Vec<data::Table>,
 }
@@ -167,8 +173,10 @@ impl<'a> Renderer<'a> {
     /// A chart as pages show and embed it; `None` if there is none at `path`.
     pub fn chart(&self, lang: Lang, route: &Route) -> Option<views::ChartView> {
         let path = route.path();
-        let chart = self.charts.get(&(lang, path.clone()))?;
+        let files = self.charts.get(&(lang, path.clone()))?;
+        let chart = &files.chart;
         let url = format!("{}{}{path}", self.base, lang.prefix());
+        let data_url = format!("{}{}{}", self.base, lang.prefix(), files.data_path);
         let full_url = format!("{}{url}", self.origin);
         let (width, height) = chart_set::svg_size(&chart.svg);
         let (narrow_width, narrow_height) = charts::narrow_size(&chart.svg);
@@ -180,6 +188,21 @@ impl<'a> Renderer<'a> {
         );
         Some(views::ChartView {
             url,
+            data_url,
+            title_html: {
+                let title = escape::escape(&chart.title);
+                match &files.title_part {
+                    Some((name, name_lang)) => {
+                        let name = escape::escape(name);
+                        title.replacen(
+                            &name,
+                            &format!("<span lang=\"{name_lang}\">{name}</span>"),
+                            1,
+                        )
+                    }
+                    None => title,
+                }
+            },
             title: chart.title.clone(),
             desc: chart.desc.clone(),
             width,
@@ -259,6 +282,13 @@ impl<'a> Renderer<'a> {
                     site.description.as_deref().unwrap_or(""),
                     site.description_en.as_deref(),
                 ),
+                title_lang: lang.pick_lang(&site.title, site.title_en.as_deref()).1,
+                description_lang: lang
+                    .pick_lang(
+                        site.description.as_deref().unwrap_or(""),
+                        site.description_en.as_deref(),
+                    )
+                    .1,
                 owner: site.owner.as_deref().unwrap_or(""),
                 contact: site.contact.as_deref().unwrap_or(""),
                 sample_data: site.sample_data,
@@ -281,6 +311,7 @@ impl<'a> Renderer<'a> {
             page_title: title,
             page_description: description,
             nav: views::Nav::new(&v.home, &self.base),
+            vi_lang: lang.lang_of(None),
         }
     }
 }
@@ -314,6 +345,22 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         add(Job::Agencies);
         (0..m.agencies.len()).for_each(|i| add(Job::Agency(i)));
         (0..m.groups.len()).for_each(|i| add(Job::Group(i)));
+        // The lists behind each count of an agency's or group's scorecard:
+        // one page per status it holds (`views::Scope::has_view`).
+        for (i, a) in m.agencies.iter().enumerate() {
+            if let Some(f) = fig.agencies.get(&a.id) {
+                for s in Status::ALL.into_iter().filter(|&s| f.rollup.count(s) > 0) {
+                    add(Job::AgencyStatus(i, s));
+                }
+            }
+        }
+        for (i, g) in m.groups.iter().enumerate() {
+            if let Some(rollup) = fig.groups.get(&g.id) {
+                for s in Status::ALL.into_iter().filter(|&s| rollup.count(s) > 0) {
+                    add(Job::GroupStatus(i, s));
+                }
+            }
+        }
         add(Job::Kpis);
         (0..m.kpis.len()).for_each(|i| add(Job::Kpi(i)));
         add(Job::Reports);
@@ -412,10 +459,14 @@ pub fn render(
             site.files.insert(path, bytes);
         }
     }
-    for ((lang, path), chart) in &r.charts {
+    for ((lang, path), files) in &r.charts {
         site.files.insert(
             format!("{}{path}", lang.prefix()),
-            chart.svg.clone().into_bytes(),
+            files.chart.svg.clone().into_bytes(),
+        );
+        site.files.insert(
+            format!("{}{}", lang.prefix(), files.data_path),
+            files.data.clone(),
         );
     }
     machine::machine_files(&r, &mut site, diags);
@@ -571,7 +622,7 @@ fn menus(
     pages: &HashMap<Lang, Vec<usize>>,
     langs: &[Lang],
     base: &str,
-) -> HashMap<Lang, Vec<views::Link>> {
+) -> HashMap<Lang, Vec<views::LangLink>> {
     langs
         .iter()
         .map(|&l| {
@@ -585,8 +636,9 @@ fn menus(
             menu.sort_by(|a, b| (a.menu, &a.slug).cmp(&(b.menu, &b.slug)));
             let links = menu
                 .into_iter()
-                .map(|p| views::Link {
+                .map(|p| views::LangLink {
                     label: p.title.clone(),
+                    lang: l.lang_of(p.lang.as_deref()),
                     url: format!("{base}{}{}", l.prefix(), Route::Page(&p.slug).path()),
                 })
                 .collect();
@@ -604,9 +656,11 @@ fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>>
                 Job::Task(i) => Arc::clone(&model.plans[model.tasks[*i].plan].file),
                 Job::Article(i) => Arc::clone(&model.articles[*i].file),
                 Job::Page(i) => Arc::clone(&model.pages[*i].file),
-                Job::Agency(_) | Job::Group(_) | Job::Agencies => {
-                    Arc::from("content/agencies.yaml")
-                }
+                Job::Agency(_)
+                | Job::AgencyStatus(..)
+                | Job::Group(_)
+                | Job::GroupStatus(..)
+                | Job::Agencies => Arc::from("content/agencies.yaml"),
                 Job::Kpi(_) | Job::Kpis => Arc::from("content/kpis.yaml"),
                 _ => Arc::from("templates"),
             };

@@ -46,6 +46,9 @@ pub struct SiteView<'a> {
     pub description: &'a str,
     pub owner: &'a str,
     pub contact: &'a str,
+    /// The `lang` of the title and the description ("" for the page's).
+    pub title_lang: &'static str,
+    pub description_lang: &'static str,
     pub sample_data: bool,
     pub data_license: &'a str,
 }
@@ -65,6 +68,15 @@ pub struct Link {
     pub url: String,
 }
 
+/// A link whose text may be in another language than the page's: `lang`
+/// is the attribute its element needs ("" when it is the page's).
+#[derive(Serialize, Clone)]
+pub struct LangLink {
+    pub label: String,
+    pub lang: &'static str,
+    pub url: String,
+}
+
 /// What every page template receives.
 #[derive(Serialize)]
 pub struct Common<'a> {
@@ -78,7 +90,7 @@ pub struct Common<'a> {
     pub as_of_iso: String,
     /// The section the page belongs to, for `aria-current` in the menu.
     pub section: &'a str,
-    pub menu: Vec<Link>,
+    pub menu: Vec<LangLink>,
     /// The same page in the other languages.
     pub alternates: Vec<Alternate>,
     pub canonical: String,
@@ -88,6 +100,10 @@ pub struct Common<'a> {
     pub page_description: String,
     /// The URLs of the sections and assets every page may link to.
     pub nav: Nav,
+    /// The `lang` of content written only in Vietnamese (notes, summaries,
+    /// descriptions, reasons: fields with no English version), from
+    /// [`Lang::lang_of`]: "vi" on other languages' pages, "" otherwise.
+    pub vi_lang: &'static str,
 }
 
 /// The sections' URLs in one language, and the theme's assets, from the
@@ -139,8 +155,11 @@ pub struct TaskRow<'a> {
     pub url: String,
     pub reference: &'a str,
     pub title: &'a str,
+    /// The `lang` of the title and the lead's name ("" for the page's).
+    pub title_lang: &'static str,
     pub lead_id: &'a str,
     pub lead: &'a str,
+    pub lead_lang: &'static str,
     pub lead_url: String,
     pub group_id: &'a str,
     pub deadline: String,
@@ -181,6 +200,44 @@ pub struct RollupView {
     pub avg_progress: String,
     pub overdue: usize,
     pub counts: Vec<CountView>,
+    /// The list of every task counted in `total` ("" when there is none).
+    pub total_url: String,
+    /// The list of the overdue tasks ("" when there is none).
+    pub overdue_url: String,
+    /// What each share is a share of, written out: `15% của 20 nhiệm vụ`.
+    pub share_done_of: String,
+    pub on_time_of: String,
+    pub progress_of: String,
+}
+
+/// Whose tasks a roll-up counts: each count links to the pre-rendered
+/// list of exactly the tasks it counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope<'s> {
+    /// Every task of the portal: the status views under `nhiem-vu/`.
+    Site,
+    /// The tasks an agency leads on D.
+    Agency(&'s str),
+    /// The tasks a working group's agencies lead on D.
+    Group(&'s str),
+}
+
+impl<'s> Scope<'s> {
+    /// The list of this scope's tasks with status `s`.
+    pub fn view(self, s: Status) -> Route<'s> {
+        match self {
+            Scope::Site => Route::StatusView(s.code()),
+            Scope::Agency(id) => Route::AgencyStatus(id, s.code()),
+            Scope::Group(id) => Route::GroupStatus(id, s.code()),
+        }
+    }
+
+    /// Whether the list of status `s` exists for a count of `n`: the
+    /// portal-wide views always do; an agency's or group's only when it
+    /// holds such a task (render makes exactly those pages).
+    pub fn has_view(self, n: usize) -> bool {
+        self == Scope::Site || n > 0
+    }
 }
 
 #[derive(Serialize)]
@@ -188,9 +245,16 @@ pub struct AgencyRow<'a> {
     pub id: &'a str,
     pub url: String,
     pub name: &'a str,
+    pub name_lang: &'static str,
+    /// The agency's tasks (its page's table of leads), "" for none.
+    pub total_url: String,
+    /// Its overdue tasks, "" for none.
+    pub overdue_url: String,
     pub short: &'a str,
+    pub short_lang: &'static str,
     pub kind: &'a str,
     pub group: &'a str,
+    pub group_lang: &'static str,
     pub total: usize,
     /// Tasks it leads that can finish (all but recurring).
     pub finite: usize,
@@ -208,6 +272,7 @@ pub struct KpiRow<'a> {
     pub url: String,
     pub reference: &'a str,
     pub name: &'a str,
+    pub name_lang: &'static str,
     pub unit: &'a str,
     pub target: String,
     pub baseline: String,
@@ -225,6 +290,7 @@ pub struct KpiRow<'a> {
     pub lower_better: bool,
     pub deadline: String,
     pub owner: &'a str,
+    pub owner_lang: &'static str,
     pub owner_url: String,
     pub direction: &'static str,
 }
@@ -234,6 +300,11 @@ pub struct KpiRow<'a> {
 #[derive(Serialize, Clone)]
 pub struct ChartView {
     pub url: String,
+    /// The title as markup, the content it names (a KPI's or group's
+    /// name) in an element with its `lang` when that is not the page's.
+    pub title_html: String,
+    /// The figures it draws, as CSV.
+    pub data_url: String,
     pub title: String,
     pub desc: String,
     pub width: u32,
@@ -247,6 +318,7 @@ pub struct ChartView {
 #[derive(Serialize)]
 pub struct DutyView {
     pub agency: String,
+    pub agency_lang: &'static str,
     pub agency_url: String,
     pub period: String,
     pub period_url: String,
@@ -270,6 +342,12 @@ impl<'a> Views<'a> {
     /// The URL of a route in this language, from the site root.
     pub fn route(&self, r: &Route) -> String {
         format!("{}{}", self.home, r.path())
+    }
+
+    /// The URL of a file every language shares (the deadline calendars),
+    /// from the site root.
+    pub fn shared_route(&self, r: &Route) -> String {
+        format!("{}{}", self.base(), r.path())
     }
 
     /// A link an editor wrote: a path on this site (`/tin-tuc/a/`) gets the
@@ -301,7 +379,18 @@ impl<'a> Views<'a> {
     }
 
     pub fn agency_name(&self, a: &'a Agency) -> &'a str {
-        self.lang.pick(&a.name, a.name_en.as_deref())
+        self.agency_name_lang(a).0
+    }
+
+    /// A content field in the page's language, and the `lang` its element
+    /// needs ("" when it is the page's): [`Lang::pick_lang`].
+    pub fn pick(&self, vi: &'a str, en: Option<&'a str>) -> (&'a str, &'static str) {
+        self.lang.pick_lang(vi, en)
+    }
+
+    /// An agency's full name and the `lang` its element needs.
+    pub fn agency_name_lang(&self, a: &'a Agency) -> (&'a str, &'static str) {
+        self.pick(&a.name, a.name_en.as_deref())
     }
 
     pub fn agency_full(&self, id: &str) -> &'a str {
@@ -309,18 +398,40 @@ impl<'a> Views<'a> {
     }
 
     pub fn agency_short(&self, id: &str) -> &'a str {
-        self.model.agency(id).map_or("", |a| match self.lang {
-            Lang::Vi => a.short_name(),
-            Lang::En => a.name_en.as_deref().unwrap_or(a.short_name()),
+        self.agency_short_lang(id).0
+    }
+
+    /// An agency's short name (its English name on English pages) and the
+    /// `lang` its element needs.
+    pub fn agency_short_lang(&self, id: &str) -> (&'a str, &'static str) {
+        self.model.agency(id).map_or(("", ""), |a| match self.lang {
+            Lang::Vi => (a.short_name(), ""),
+            Lang::En => self.pick(a.short_name(), a.name_en.as_deref()),
         })
     }
 
     pub fn task_title(&self, t: &'a Task) -> &'a str {
-        self.lang.pick(&t.title, t.title_en.as_deref())
+        self.task_title_lang(t).0
+    }
+
+    /// A task's title and the `lang` its element needs.
+    pub fn task_title_lang(&self, t: &'a Task) -> (&'a str, &'static str) {
+        self.pick(&t.title, t.title_en.as_deref())
+    }
+
+    /// The `lang` an article or standing page needs on this page: its own
+    /// language (Vietnamese when it names none) when that is not the page's.
+    pub fn content_lang(&self, lang: Option<&str>) -> &'static str {
+        self.lang.lang_of(lang)
     }
 
     pub fn kpi_name(&self, k: &'a Kpi) -> &'a str {
-        self.lang.pick(&k.name, k.name_en.as_deref())
+        self.kpi_name_lang(k).0
+    }
+
+    /// A KPI's name and the `lang` its element needs.
+    pub fn kpi_name_lang(&self, k: &'a Kpi) -> (&'a str, &'static str) {
+        self.pick(&k.name, k.name_en.as_deref())
     }
 
     pub fn percent(&self, p: f64) -> String {
@@ -330,6 +441,14 @@ impl<'a> Views<'a> {
     pub fn rate(&self, r: Option<f64>) -> String {
         r.map(|r| format!("{}%", self.percent(r * 100.0)))
             .unwrap_or_else(|| "—".to_string())
+    }
+
+    /// A rate with the counts it is a share of: `60% (3/5)`.
+    pub fn rate_of(&self, r: Option<f64>, part: usize, whole: usize) -> String {
+        match r {
+            Some(_) => format!("{} ({part}/{whole})", self.rate(r)),
+            None => self.rate(r),
+        }
     }
 
     /// A KPI value with its unit: `78,5%`, `2 trung tâm`.
@@ -416,16 +535,17 @@ impl<'a> Views<'a> {
         let t: &'a Task = &self.model.tasks[i];
         let s: &'a TaskStatus = &self.fig.tasks[i];
         let lead = s.lead_on.as_deref().and_then(|l| self.model.agency(l));
+        let (title, title_lang) = self.task_title_lang(t);
+        let (lead_name, lead_lang) = lead.map_or(("", ""), |a| self.agency_short_lang(&a.id));
         TaskRow {
             id: &t.id,
             url: self.task_url(&t.id),
             reference: &self.fig.ref_labels[i],
-            title: self.task_title(t),
+            title,
+            title_lang,
             lead_id: lead.map_or("", |a| a.id.as_str()),
-            lead: lead.map_or("", |a| match self.lang {
-                Lang::Vi => a.short_name(),
-                Lang::En => a.name_en.as_deref().unwrap_or(a.short_name()),
-            }),
+            lead: lead_name,
+            lead_lang,
             lead_url: lead.map(|a| self.agency_url(&a.id)).unwrap_or_default(),
             group_id: lead.and_then(|a| a.group.as_deref()).unwrap_or(""),
             deadline: self.deadline_label(s),
@@ -452,10 +572,54 @@ impl<'a> Views<'a> {
         list
     }
 
-    /// A roll-up; `status_views` links each count to its status view.
-    pub fn rollup(&self, r: &Rollup, status_views: bool) -> RollupView {
+    /// A roll-up of `scope`'s tasks; each count links to the list of the
+    /// tasks it counts, each share says what it is a share of.
+    pub fn rollup(&self, r: &Rollup, scope: Scope) -> RollupView {
         let share = self.percent(r.share_done() * 100.0);
+        let url = |s: Status| {
+            if scope.has_view(r.count(s)) {
+                self.route(&scope.view(s))
+            } else {
+                String::new()
+            }
+        };
+        let total_url = match scope {
+            _ if r.total == 0 => String::new(),
+            Scope::Site => self.route(&Route::Tasks),
+            Scope::Agency(id) => format!("{}#chu-tri", self.route(&Route::Agency(id))),
+            Scope::Group(id) => format!("{}#nhiem-vu", self.route(&Route::Group(id))),
+        };
+        let of = |key: &str| {
+            self.t
+                .get(key)
+                .replace("{total}", &r.total.to_string())
+                .replace("{finite}", &r.finite.to_string())
+                .replace("{done}", &r.done.to_string())
+                .replace("{on_time}", &r.count(Status::DoneOnTime).to_string())
+                .replace("{share}", &self.percent(r.share_done() * 100.0))
+        };
         RollupView {
+            total_url,
+            overdue_url: if r.count(Status::Overdue) > 0 {
+                url(Status::Overdue)
+            } else {
+                String::new()
+            },
+            share_done_of: if r.total > 0 {
+                of("share_done_of")
+            } else {
+                String::new()
+            },
+            on_time_of: if r.done > 0 {
+                of("on_time_of")
+            } else {
+                String::new()
+            },
+            progress_of: of(if r.total > 0 {
+                "progress_of"
+            } else {
+                "headline_progress"
+            }),
             total: r.total,
             finite: r.finite,
             recurring: r.recurring,
@@ -485,11 +649,7 @@ impl<'a> Views<'a> {
                 .map(|&s| CountView {
                     status: status_view(s, self.t),
                     count: r.count(s),
-                    url: if status_views {
-                        self.route(&Route::StatusView(s.code()))
-                    } else {
-                        String::new()
-                    },
+                    url: url(s),
                 })
                 .collect(),
         }
@@ -515,26 +675,52 @@ impl<'a> Views<'a> {
 
     pub fn agency_row(&self, a: &'a Agency) -> AgencyRow<'a> {
         let f = self.fig.agencies.get(&a.id);
+        let (name, name_lang) = self.agency_name_lang(a);
+        let (group, group_lang) = a
+            .group
+            .as_deref()
+            .and_then(|g| self.model.group(g))
+            .map_or(("", ""), |g| self.pick(&g.name, g.name_en.as_deref()));
+        let total = f.map_or(0, |f| f.rollup.total);
+        let overdue = f.map_or(0, |f| f.rollup.count(Status::Overdue));
+        let scope = Scope::Agency(&a.id);
         AgencyRow {
             id: &a.id,
             url: self.agency_url(&a.id),
-            name: self.agency_name(a),
+            name,
+            name_lang,
+            total_url: if total > 0 {
+                format!("{}#chu-tri", self.agency_url(&a.id))
+            } else {
+                String::new()
+            },
+            overdue_url: if overdue > 0 {
+                self.route(&scope.view(Status::Overdue))
+            } else {
+                String::new()
+            },
+            group_lang,
             short: a.short.as_deref().unwrap_or(""),
+            short_lang: self.pick(a.short.as_deref().unwrap_or(""), None).1,
             kind: match self.lang {
                 Lang::Vi => a.kind.label_vi(),
                 Lang::En => a.kind.code(),
             },
-            group: a
-                .group
-                .as_deref()
-                .and_then(|g| self.model.group(g))
-                .map_or("", |g| self.lang.pick(&g.name, g.name_en.as_deref())),
-            total: f.map_or(0, |f| f.rollup.total),
+            group,
+            total,
             finite: f.map_or(0, |f| f.rollup.finite),
             done: f.map_or(0, |f| f.rollup.done),
-            overdue: f.map_or(0, |f| f.rollup.count(Status::Overdue)),
-            on_time_rate: self.rate(f.and_then(|f| f.rollup.on_time_rate)),
-            compliance: self.rate(f.and_then(|f| f.compliance)),
+            overdue,
+            on_time_rate: self.rate_of(
+                f.and_then(|f| f.rollup.on_time_rate),
+                f.map_or(0, |f| f.rollup.count(Status::DoneOnTime)),
+                f.map_or(0, |f| f.rollup.done),
+            ),
+            compliance: self.rate_of(
+                f.and_then(|f| f.compliance),
+                f.map_or(0, |f| f.count(|o| *o == Outcome::OnTime)),
+                f.map_or(0, |f| f.duties.len()),
+            ),
             missing: f.map_or(0, |f| f.count(|o| *o == Outcome::Missing)),
             ended: self.ended(a),
         }
@@ -553,6 +739,7 @@ impl<'a> Views<'a> {
             url: self.kpi_url(&kpi.id),
             reference: kpi.reference.as_deref().unwrap_or(""),
             name: self.kpi_name(kpi),
+            name_lang: self.kpi_name_lang(kpi).1,
             unit: &kpi.unit,
             target: self.value(kpi, kpi.target),
             baseline: kpi
@@ -580,6 +767,7 @@ impl<'a> Views<'a> {
             lower_better: kpi.direction == crate::model::Direction::Down,
             deadline: self.lang.deadline(&kpi.deadline),
             owner: self.agency_short(owner),
+            owner_lang: self.agency_short_lang(owner).1,
             owner_url: self.agency_url(owner),
             direction: match kpi.direction {
                 crate::model::Direction::Up => "up",
@@ -591,6 +779,10 @@ impl<'a> Views<'a> {
     pub fn duty(&self, d: &crate::status::Duty) -> DutyView {
         DutyView {
             agency: self.agency_full(&d.agency).to_string(),
+            agency_lang: self
+                .model
+                .agency(&d.agency)
+                .map_or("", |a| self.agency_name_lang(a).1),
             agency_url: self.agency_url(&d.agency),
             period: self.lang.period(d.period),
             period_url: self.route(&Route::Report(d.period)),

@@ -84,6 +84,37 @@ async function open(url, context = browser, viewport = null) {
   return { page, problems, status: response ? response.status() : 0 };
 }
 
+/** Runs in the page: text in another language than the page's with no
+    matching `lang` on it or an ancestor (WCAG 3.1.2, which axe does not
+    test). Vietnamese is told by its letters (at least three words, half of
+    them with a Vietnamese letter, so an English name with one place name in
+    it is English); English by its function words. */
+function unmarkedLanguage() {
+  const page = document.documentElement.lang;
+  const VI = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùý]/i;
+  const EN = new Set(['the', 'of', 'and', 'for', 'with', 'from', 'this', 'that', 'are', 'was', 'were', 'has', 'have']);
+  const languageOf = (text) => {
+    const words = text.match(/[\p{L}\p{N}]+/gu) || [];
+    const vi = words.filter((w) => VI.test(w)).length;
+    if (words.length >= 3 && vi >= 3 && vi * 2 >= words.length) { return 'vi'; }
+    const en = words.filter((w) => EN.has(w.toLowerCase())).length;
+    if (vi === 0 && words.length >= 3 && en >= 2) { return 'en'; }
+    return null;
+  };
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest('script, style, code, pre, svg')) { continue; }
+    const want = languageOf(n.textContent.trim());
+    if (!want || want === page) { continue; }
+    const marked = el.closest('[lang]');
+    const has = marked ? marked.lang : page;
+    if (has !== want) { out.push(`${want} text marked as "${has}": ${n.textContent.trim().slice(0, 60)}`); }
+  }
+  return out;
+}
+
 test('every page from the home page: accessible, valid links, no sideways scroll, nothing from other hosts', async () => {
   const queue = ['/'];
   const seen = new Set(queue);
@@ -99,6 +130,7 @@ test('every page from the home page: accessible, valid links, no sideways scroll
     }
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     if (width > 320) { failures.push(`${route}: scrolls sideways at 320 px (${width} px wide)`); }
+    (await page.evaluate(unmarkedLanguage)).forEach((t) => failures.push(`${route}: ${t}`));
     problems.forEach((p) => failures.push(`${route}: ${p}`));
     const found = await page.evaluate(() => ({
       ids: Array.from(document.querySelectorAll('[id]')).map((e) => e.id),
@@ -133,6 +165,116 @@ test('every page from the home page: accessible, valid links, no sideways scroll
       const id = decodeURIComponent(u.hash.slice(1));
       if (target && !target.ids.has(id)) { failures.push(`${from}: missing anchor ${u.pathname}${u.hash}`); }
     }
+  }
+  assert.deepStrictEqual(failures, []);
+});
+
+test('every figure in the count lists leads to a page listing exactly that many tasks', async () => {
+  const dirs = (sub) => fs.readdirSync(path.join(site, sub), { withFileTypes: true })
+    .filter((d) => d.isDirectory()).map((d) => `/${sub}/${d.name}/`);
+  const sources = ['/', '/co-quan/', '/bao-cao/', ...dirs('co-quan'), ...dirs('to-cong-tac')];
+  const failures = [];
+  const listed = new Map(); // href -> number of tasks the target lists
+  let figures = 0;
+  for (const lang of ['', '/en']) {
+    for (const route of sources) {
+      const { page } = await open(origin + lang + route);
+      const found = await page.evaluate(() => {
+        const num = (text, afterSlash) => {
+          const m = text.match(/(\d+)\s*\/\s*(\d+)/);
+          if (m) { return Number(afterSlash ? m[2] : m[1]); }
+          const n = text.match(/\d+/);
+          return n ? Number(n[0]) : NaN;
+        };
+        const out = { links: [], plain: [] };
+        for (const li of document.querySelectorAll('ul.counts li')) {
+          const a = li.querySelector('a');
+          const n = Number(li.querySelector('.count').textContent);
+          if (a) { out.links.push([a.href, n, 'count']); } else if (n > 0) { out.plain.push(li.textContent.trim()); }
+        }
+        for (const a of document.querySelectorAll('ul.headline a, .group-cards p a')) {
+          out.links.push([a.href, num(a.textContent, true), 'headline']);
+        }
+        for (const li of document.querySelectorAll('ul.headline li')) {
+          if (!li.querySelector('a') && /quá hạn|overdue/.test(li.textContent) && num(li.textContent) > 0) {
+            out.plain.push(li.textContent.trim());
+          }
+        }
+        for (const a of document.querySelectorAll('table.agencies td.num a, table.mix td.num a, table.months td.num a')) {
+          out.links.push([a.href, num(a.textContent), 'table']);
+        }
+        return out;
+      });
+      await page.close();
+      found.plain.forEach((t) => failures.push(`${lang}${route}: figure without a link: ${t}`));
+      for (const [href, n, kind] of found.links) {
+        figures += 1;
+        if (!listed.has(href)) {
+          const { page: target, status } = await open(href);
+          const hash = decodeURIComponent(new URL(href).hash.slice(1));
+          listed.set(href, status !== 200 ? -1 : await target.evaluate((id) => {
+            let scope = document;
+            if (id) {
+              const el = document.getElementById(id);
+              if (!el) { return -2; }
+              scope = el.matches('table') ? el.parentElement : el.closest('section');
+            }
+            return scope.querySelectorAll('table.tasks tbody tr').length;
+          }, hash));
+          await target.close();
+        }
+        if (listed.get(href) !== n) {
+          failures.push(`${lang}${route}: ${kind} figure ${n} leads to ${href}, which lists ${listed.get(href)} tasks`);
+        }
+      }
+    }
+  }
+  assert.ok(figures > 200, `only ${figures} figures checked`);
+  assert.deepStrictEqual(failures, []);
+});
+
+test('each chart offers its SVG and its figures as CSV; agencies, groups and /han-chot/ link their calendars', async () => {
+  const failures = [];
+  for (const route of ['/', '/co-quan/', '/chi-tieu/dvc-toan-trinh/', '/en/', ...fs.readdirSync(path.join(site, 'to-cong-tac')).map((g) => `/to-cong-tac/${g}/`)]) {
+    const { page } = await open(origin + route);
+    const charts = await page.evaluate(() => Array.from(document.querySelectorAll('figure.chart')).map((f) => ({
+      img: f.querySelector('img').getAttribute('src'),
+      downloads: Array.from((f.nextElementSibling || f).querySelectorAll('a[download]')).map((a) => a.href),
+    })));
+    await page.close();
+    if (charts.length === 0) { failures.push(`${route}: no chart`); }
+    for (const c of charts) {
+      const svg = c.downloads.find((h) => h.endsWith('.svg'));
+      const csv = c.downloads.find((h) => h.endsWith('.csv'));
+      if (!svg || !new URL(svg).pathname.endsWith(c.img.split('#')[0])) { failures.push(`${route}: ${c.img} has no SVG download next to its embed snippet`); }
+      if (!csv) { failures.push(`${route}: ${c.img} has no CSV download`); continue; }
+      const body = await (await fetch(csv)).text();
+      const rows = body.replace(/^\uFEFF/, '').trim().split(/\r\n/);
+      if (rows.length < 2 || rows.some((r) => r.split(',').length !== rows[0].split(',').length)) {
+        failures.push(`${route}: ${csv} is no table of figures`);
+      }
+    }
+  }
+  const calendars = async (route) => {
+    const { page } = await open(origin + route);
+    const hrefs = await page.evaluate(() => Array.from(document.querySelectorAll('a[href$=".ics"]')).map((a) => a.href));
+    await page.close();
+    for (const h of hrefs) {
+      const body = await (await fetch(h)).text();
+      if (!body.startsWith('BEGIN:VCALENDAR')) { failures.push(`${route}: ${h} is no calendar`); }
+    }
+    return hrefs;
+  };
+  for (const sub of ['co-quan', 'to-cong-tac']) {
+    for (const id of fs.readdirSync(path.join(site, sub)).filter((d) => fs.statSync(path.join(site, sub, d)).isDirectory())) {
+      const hrefs = await calendars(`/${sub}/${id}/`);
+      if (!hrefs.some((h) => h.endsWith(`/${sub}/${id}/han-chot.ics`))) { failures.push(`/${sub}/${id}/: no link to its calendar`); }
+    }
+  }
+  const all = await calendars('/han-chot/');
+  const groups = fs.readdirSync(path.join(site, 'to-cong-tac')).length;
+  if (!all.some((h) => h.endsWith('/han-chot.ics')) || all.filter((h) => h.includes('/to-cong-tac/')).length !== groups) {
+    failures.push(`/han-chot/ links ${all.length} calendars: the whole plan and every group expected`);
   }
   assert.deepStrictEqual(failures, []);
 });

@@ -14,7 +14,9 @@ pub(super) fn agencies(
     struct GroupView<'a> {
         url: String,
         name: &'a str,
+        name_lang: &'static str,
         leader: &'a str,
+        leader_lang: &'static str,
         rollup: views::RollupView,
     }
     #[derive(Serialize)]
@@ -52,11 +54,17 @@ pub(super) fn agencies(
             .iter()
             .map(|g| GroupView {
                 url: v.route(&Route::Group(&g.id)),
-                name: lang.pick(&g.name, g.name_en.as_deref()),
-                leader: lang.pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref()),
+                name: v.pick(&g.name, g.name_en.as_deref()).0,
+                name_lang: v.pick(&g.name, g.name_en.as_deref()).1,
+                leader: v
+                    .pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref())
+                    .0,
+                leader_lang: v
+                    .pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref())
+                    .1,
                 rollup: v.rollup(
                     r.fig.groups.get(&g.id).unwrap_or(&Default::default()),
-                    false,
+                    views::Scope::Group(&g.id),
                 ),
             })
             .collect(),
@@ -102,6 +110,8 @@ pub(super) fn agency(
         common: Common<'a>,
         agency: views::AgencyRow<'a>,
         url: String,
+        /// The deadlines of the tasks it leads, as a calendar (.ics).
+        calendar_url: String,
         group_url: String,
         successor: Option<Link>,
         predecessors: Vec<Link>,
@@ -158,6 +168,7 @@ pub(super) fn agency(
         common: r.common(lang, job, "agencies", name.to_string(), String::new()),
         agency: v.agency_row(a),
         url: a.url.as_deref().map(|u| v.site_link(u)).unwrap_or_default(),
+        calendar_url: v.shared_route(&Route::AgencyCalendar(&a.id)),
         group_url: a
             .group
             .as_ref()
@@ -172,7 +183,7 @@ pub(super) fn agency(
                 url: v.agency_url(to),
             }),
         predecessors,
-        rollup: v.rollup(&f.rollup, false),
+        rollup: v.rollup(&f.rollup, views::Scope::Agency(&a.id)),
         leads: v.rows(v.by_deadline(f.leads.clone())),
         supports: v.rows(v.by_deadline(f.supports.clone())),
         handed_over: v.rows(v.by_deadline(handed_over)),
@@ -200,8 +211,13 @@ pub(super) fn group(
         #[serde(flatten)]
         common: Common<'a>,
         name: &'a str,
+        name_lang: &'static str,
         leader: &'a str,
+        leader_lang: &'static str,
         description: &'a str,
+        description_lang: &'static str,
+        /// The deadlines of its tasks, as a calendar (.ics).
+        calendar_url: String,
         rollup: views::RollupView,
         agencies: Vec<views::AgencyRow<'a>>,
         overdue: Vec<TaskRow<'a>>,
@@ -230,13 +246,19 @@ pub(super) fn group(
                 == Some(g.id.as_str())
         })
         .collect();
-    let name = lang.pick(&g.name, g.name_en.as_deref());
+    let (name, name_lang) = v.pick(&g.name, g.name_en.as_deref());
+    let (leader, leader_lang) = v.pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref());
+    let (description, description_lang) = v.pick(g.description.as_deref().unwrap_or(""), None);
     let ctx = Page {
         common: r.common(lang, job, "agencies", name.to_string(), String::new()),
         name,
-        leader: lang.pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref()),
-        description: g.description.as_deref().unwrap_or(""),
-        rollup: v.rollup(rollup, false),
+        name_lang,
+        leader,
+        leader_lang,
+        description,
+        description_lang,
+        calendar_url: v.shared_route(&Route::GroupCalendar(&g.id)),
+        rollup: v.rollup(rollup, views::Scope::Group(&g.id)),
         agencies: r
             .model
             .agencies

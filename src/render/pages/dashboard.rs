@@ -8,6 +8,7 @@ use super::*;
 #[derive(Serialize)]
 struct MissingView {
     agency: String,
+    agency_lang: &'static str,
     url: String,
     months: Vec<Link>,
 }
@@ -26,10 +27,17 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         kpis: Vec<views::KpiRow<'a>>,
         missing: Vec<MissingView>,
         news: Vec<ArticleCard<'a>>,
-        agencies_overdue: Vec<Link>,
+        /// Each agency holding overdue tasks, and the list of them.
+        agencies_overdue: Vec<AgencyOverdue>,
         status_chart: Option<views::ChartView>,
         burnup_chart: Option<views::ChartView>,
         burnup: Vec<BurnupRow>,
+    }
+    #[derive(Serialize)]
+    struct AgencyOverdue {
+        agency: views::LangLink,
+        count: usize,
+        url: String,
     }
     #[derive(Serialize)]
     struct BurnupRow {
@@ -84,7 +92,7 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
             t.get("home_title").to_string(),
             String::new(),
         ),
-        rollup: v.rollup(o, true),
+        rollup: v.rollup(o, views::Scope::Site),
         overdue: v.rows(o.overdue.iter().copied()),
         unassigned: v.rows(r.fig.unassigned.iter().copied()),
         gap_anchor: super::super::GAP_ANCHOR,
@@ -96,6 +104,7 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
             .into_iter()
             .map(|(a, ps)| MissingView {
                 agency: v.agency_full(a).to_string(),
+                agency_lang: r.model.agency(a).map_or("", |x| v.agency_name_lang(x).1),
                 url: v.agency_url(a),
                 months: ps
                     .iter()
@@ -112,9 +121,17 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
             .collect(),
         agencies_overdue: agencies_overdue
             .into_iter()
-            .map(|(n, id)| Link {
-                label: format!("{} ({n})", v.agency_short(id)),
-                url: v.agency_url(id),
+            .map(|(n, id)| {
+                let (label, lang) = v.agency_short_lang(id);
+                AgencyOverdue {
+                    agency: views::LangLink {
+                        label: label.to_string(),
+                        lang,
+                        url: v.agency_url(id),
+                    },
+                    count: n,
+                    url: v.route(&views::Scope::Agency(id).view(Status::Overdue)),
+                }
             })
             .collect(),
         status_chart: r.chart(lang, &Route::Chart(SiteChart::Status)),

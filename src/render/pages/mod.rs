@@ -37,6 +37,14 @@ pub(crate) fn render_job(
         Job::Agencies => agencies::agencies(r, lang, job, d),
         Job::Agency(i) => agencies::agency(r, lang, job, *i, d),
         Job::Group(i) => agencies::group(r, lang, job, *i, d),
+        Job::AgencyStatus(i, s) => {
+            let id = &r.model.agencies[*i].id;
+            tasks::scoped_list(r, lang, job, views::Scope::Agency(id), *s, d)
+        }
+        Job::GroupStatus(i, s) => {
+            let id = &r.model.groups[*i].id;
+            tasks::scoped_list(r, lang, job, views::Scope::Group(id), *s, d)
+        }
         Job::Kpis => kpis::kpis(r, lang, job, d),
         Job::Kpi(i) => kpis::kpi(r, lang, job, *i, d),
         Job::Reports => reports::reports(r, lang, job, d),
@@ -55,6 +63,8 @@ pub(crate) fn render_job(
 #[derive(Serialize)]
 pub(super) struct ArticleCard<'a> {
     title: &'a str,
+    /// The `lang` of its title and summary ("" for the page's).
+    lang: &'static str,
     url: String,
     date: String,
     date_iso: String,
@@ -65,6 +75,7 @@ pub(super) struct ArticleCard<'a> {
 pub(super) fn card<'a>(r: &Renderer, v: &Views, a: &'a Article) -> ArticleCard<'a> {
     ArticleCard {
         title: &a.title,
+        lang: v.content_lang(a.lang.as_deref()),
         url: v.route(&Route::Article(&a.slug)),
         date: fmt_date(a.date),
         date_iso: a.date.to_string(),
@@ -136,8 +147,18 @@ pub(super) struct MixTable {
 #[derive(Serialize)]
 pub(super) struct MixRow {
     label: String,
-    counts: Vec<usize>,
+    label_lang: &'static str,
+    url: String,
+    counts: Vec<MixCell>,
     total: usize,
+    total_url: String,
+}
+
+/// A count of the table, with the list of the tasks it counts ("" for 0).
+#[derive(Serialize)]
+pub(super) struct MixCell {
+    count: usize,
+    url: String,
 }
 
 pub(super) fn mix_table(v: &Views, ids: &[&str]) -> MixTable {
@@ -145,10 +166,32 @@ pub(super) fn mix_table(v: &Views, ids: &[&str]) -> MixTable {
         statuses: Status::ALL.iter().map(|&s| status_view(s, v.t)).collect(),
         rows: super::chart_set::agency_bars(v, ids)
             .into_iter()
-            .map(|b| MixRow {
-                label: b.label,
-                total: b.counts.iter().sum(),
-                counts: b.counts.to_vec(),
+            .map(|(id, b)| {
+                let scope = views::Scope::Agency(id);
+                let total: usize = b.counts.iter().sum();
+                MixRow {
+                    label: b.label,
+                    label_lang: v.agency_short_lang(id).1,
+                    url: v.agency_url(id),
+                    total,
+                    total_url: if total > 0 {
+                        format!("{}#chu-tri", v.agency_url(id))
+                    } else {
+                        String::new()
+                    },
+                    counts: Status::ALL
+                        .iter()
+                        .zip(b.counts)
+                        .map(|(&s, count)| MixCell {
+                            count,
+                            url: if scope.has_view(count) {
+                                v.route(&scope.view(s))
+                            } else {
+                                String::new()
+                            },
+                        })
+                        .collect(),
+                }
             })
             .collect(),
     }

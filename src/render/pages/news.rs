@@ -153,6 +153,8 @@ pub(super) fn page(
         #[serde(flatten)]
         common: Common<'a>,
         title: &'a str,
+        /// The `lang` of the page's text ("" for the page's language).
+        content_lang: &'static str,
         body: markdown::Rendered,
         show_toc: bool,
         /// On the methodology page: the settings in force and the rule
@@ -202,6 +204,7 @@ pub(super) fn page(
             p.description.clone().unwrap_or_default(),
         ),
         title: &p.title,
+        content_lang: v.content_lang(p.lang.as_deref()),
         show_toc: body.toc.len() >= 3,
         body,
         settings,

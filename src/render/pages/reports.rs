@@ -72,6 +72,7 @@ pub(super) fn report(
     #[derive(Serialize)]
     struct UpdateView<'a> {
         task: &'a str,
+        task_lang: &'static str,
         task_url: String,
         reference: &'a str,
         state: &'static str,
@@ -89,6 +90,7 @@ pub(super) fn report(
     #[derive(Serialize)]
     struct KpiValueView {
         kpi: String,
+        kpi_lang: &'static str,
         url: String,
         date: String,
         value: String,
@@ -96,6 +98,7 @@ pub(super) fn report(
     #[derive(Serialize)]
     struct ReportView<'a> {
         agency: &'a str,
+        agency_lang: &'static str,
         agency_url: String,
         anchor: &'a str,
         submitted: String,
@@ -116,6 +119,7 @@ pub(super) fn report(
     #[derive(Serialize)]
     struct Move {
         kpi: String,
+        kpi_lang: &'static str,
         url: String,
         before: String,
         after: String,
@@ -149,6 +153,10 @@ pub(super) fn report(
             let duty = duties.iter().find(|x| x.agency == rep.agency);
             ReportView {
                 agency: v.agency_full(&rep.agency),
+                agency_lang: r
+                    .model
+                    .agency(&rep.agency)
+                    .map_or("", |a| v.agency_name_lang(a).1),
                 agency_url: v.agency_url(&rep.agency),
                 anchor: &rep.agency,
                 submitted: fmt_date(rep.submitted),
@@ -168,6 +176,7 @@ pub(super) fn report(
                         portal_day: c.map(|c| fmt_date(c.day)).unwrap_or_default(),
                         differs: c.is_some_and(|c| c.status.is_some() && !c.agrees),
                         task: v.task_title(t),
+                        task_lang: v.task_title_lang(t).1,
                         task_url: v.task_url(&t.id),
                         reference: r
                             .model
@@ -198,6 +207,7 @@ pub(super) fn report(
                     .filter_map(|kv| r.model.kpi(&kv.kpi).map(|k| (kv, k)))
                     .map(|(kv, k)| KpiValueView {
                         kpi: v.kpi_name(k).to_string(),
+                        kpi_lang: v.kpi_name_lang(k).1,
                         url: v.kpi_url(&k.id),
                         date: fmt_date(kv.date),
                         value: v.value(k, kv.value),
@@ -251,6 +261,7 @@ pub(super) fn report(
                 let kpi = &r.model.kpis[k];
                 Move {
                     kpi: v.kpi_name(kpi).to_string(),
+                    kpi_lang: v.kpi_name_lang(kpi).1,
                     url: v.kpi_url(&kpi.id),
                     before: before
                         .map(|b| v.value(kpi, b))
@@ -285,6 +296,11 @@ pub(super) fn deadlines(
         common: Common<'a>,
         months: Vec<Month<'a>>,
         undated: Vec<TaskRow<'a>>,
+        /// The whole plan's deadline calendar, then each group's and each
+        /// leading agency's.
+        calendar: String,
+        group_calendars: Vec<views::LangLink>,
+        agency_calendars: Vec<views::LangLink>,
     }
     let v = r.views(lang);
     let mut by_month: BTreeMap<Period, Vec<usize>> = BTreeMap::new();
@@ -312,6 +328,34 @@ pub(super) fn deadlines(
             })
             .collect(),
         undated: v.rows(v.by_deadline(undated)),
+        calendar: v.shared_route(&Route::DeadlinesCalendar),
+        group_calendars: r
+            .model
+            .groups
+            .iter()
+            .map(|g| {
+                let (label, lang) = v.pick(&g.name, g.name_en.as_deref());
+                views::LangLink {
+                    label: label.to_string(),
+                    lang,
+                    url: v.shared_route(&Route::GroupCalendar(&g.id)),
+                }
+            })
+            .collect(),
+        agency_calendars: r
+            .fig
+            .agency_ranking
+            .iter()
+            .filter_map(|id| r.model.agency(id))
+            .map(|a| {
+                let (label, lang) = v.agency_name_lang(a);
+                views::LangLink {
+                    label: label.to_string(),
+                    lang,
+                    url: v.shared_route(&Route::AgencyCalendar(&a.id)),
+                }
+            })
+            .collect(),
     };
     r.render_template(lang, "deadlines.html", &ctx, d)
 }

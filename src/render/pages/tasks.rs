@@ -8,6 +8,7 @@ use super::*;
 struct FilterOption {
     value: String,
     label: String,
+    lang: &'static str,
 }
 
 pub(super) fn task_list(
@@ -47,7 +48,7 @@ pub(super) fn task_list(
                 .replace("{status}", v.t.status(s))
         }
     };
-    let rollup = v.rollup(&r.fig.overall, true);
+    let rollup = v.rollup(&r.fig.overall, views::Scope::Site);
     let mut leads: Vec<&str> = r
         .fig
         .tasks
@@ -75,6 +76,7 @@ pub(super) fn task_list(
             .map(|a| FilterOption {
                 value: a.to_string(),
                 label: v.agency_short(a).to_string(),
+                lang: v.agency_short_lang(a).1,
             })
             .collect(),
         groups: r
@@ -83,11 +85,100 @@ pub(super) fn task_list(
             .iter()
             .map(|g| FilterOption {
                 value: g.id.clone(),
-                label: lang.pick(&g.name, g.name_en.as_deref()).to_string(),
+                label: v.pick(&g.name, g.name_en.as_deref()).0.to_string(),
+                lang: v.pick(&g.name, g.name_en.as_deref()).1,
             })
             .collect(),
     };
     r.render_template(lang, "tasks.html", &ctx, d)
+}
+
+/// The tasks of an agency or working group that have one status: the
+/// list behind a count of its scorecard. It lists exactly the tasks the
+/// roll-up counted (the agency's leads on D, the group's `group_leads`).
+pub(super) fn scoped_list(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    scope: views::Scope,
+    only: Status,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct List<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        heading: String,
+        status_label: String,
+        count_label: String,
+        owner: Link,
+        owner_lang: &'static str,
+        all: Link,
+        rows: Vec<TaskRow<'a>>,
+    }
+    let v = r.views(lang);
+    let empty = Vec::new();
+    let (counted, overdue, owner, owner_lang, all) = match scope {
+        views::Scope::Agency(id) => {
+            let f = r.fig.agencies.get(id);
+            let a = r.model.agency(id);
+            let (name, name_lang) = a.map_or(("", ""), |a| v.agency_name_lang(a));
+            (
+                f.map_or(&empty, |f| &f.leads),
+                f.map_or(&empty, |f| &f.rollup.overdue),
+                Link {
+                    label: name.to_string(),
+                    url: v.agency_url(id),
+                },
+                name_lang,
+                format!("{}#chu-tri", v.agency_url(id)),
+            )
+        }
+        views::Scope::Group(id) => {
+            let g = r.model.group(id);
+            let (name, name_lang) = g.map_or(("", ""), |g| v.pick(&g.name, g.name_en.as_deref()));
+            (
+                r.fig.group_leads.get(id).unwrap_or(&empty),
+                r.fig.groups.get(id).map_or(&empty, |g| &g.overdue),
+                Link {
+                    label: name.to_string(),
+                    url: v.route(&Route::Group(id)),
+                },
+                name_lang,
+                format!("{}#nhiem-vu", v.route(&Route::Group(id))),
+            )
+        }
+        views::Scope::Site => return task_list(r, lang, job, Some(only), d),
+    };
+    let order: Vec<usize> = if only == Status::Overdue {
+        overdue.clone()
+    } else {
+        v.by_deadline(
+            counted
+                .iter()
+                .copied()
+                .filter(|&i| r.fig.tasks[i].status == only)
+                .collect(),
+        )
+    };
+    let heading =
+        v.t.get("scoped_status_title")
+            .replace("{status}", v.t.status(only))
+            .replace("{owner}", &owner.label);
+    let ctx = List {
+        common: r.common(lang, job, "agencies", heading.clone(), String::new()),
+        heading,
+        status_label: v.t.status(only).to_string(),
+        count_label: v.t.with("scoped_status_count", order.len()),
+        owner,
+        owner_lang,
+        all: Link {
+            label: v.t.get("scoped_status_all").to_string(),
+            url: all,
+        },
+        rows: v.rows(order),
+    };
+    r.render_template(lang, "status_list.html", &ctx, d)
 }
 
 pub(super) fn task(
@@ -111,6 +202,7 @@ pub(super) fn task(
         period: String,
         report_url: String,
         agency: &'a str,
+        agency_lang: &'static str,
         agency_url: String,
         from_lead: bool,
         state: &'static str,
@@ -133,15 +225,18 @@ pub(super) fn task(
         common: Common<'a>,
         id: &'a str,
         title: &'a str,
+        title_lang: &'static str,
         reference: &'a str,
         plan: &'a str,
+        plan_lang: &'static str,
         status: StatusView,
         rule: &'a str,
         days_label: String,
         lead: String,
+        lead_lang: &'static str,
         lead_url: String,
         handover: String,
-        support: Vec<Link>,
+        support: Vec<views::LangLink>,
         description: String,
         deadline: String,
         original_deadline: String,
@@ -179,7 +274,8 @@ pub(super) fn task(
         }
         _ => String::new(),
     };
-    let title = v.task_title(t);
+    let (title, title_lang) = v.task_title_lang(t);
+    let agency_lang = |id: &str| r.model.agency(id).map_or("", |a| v.agency_name_lang(a).1);
     let canonical = r
         .common(lang, job, "tasks", String::new(), String::new())
         .canonical;
@@ -194,8 +290,10 @@ pub(super) fn task(
         ),
         id: &t.id,
         title,
+        title_lang,
         reference: t.reference.as_deref().unwrap_or(""),
-        plan: lang.pick(&plan.title, plan.title_en.as_deref()),
+        plan: v.pick(&plan.title, plan.title_en.as_deref()).0,
+        plan_lang: v.pick(&plan.title, plan.title_en.as_deref()).1,
         status: status_view(s.status, v.t),
         rule: v.t.get(&format!("rule_{}", s.status.code())),
         days_label: v.days_label(s),
@@ -204,6 +302,7 @@ pub(super) fn task(
             .as_deref()
             .map(|a| v.agency_full(a).to_string())
             .unwrap_or_default(),
+        lead_lang: s.lead_on.as_deref().map_or("", agency_lang),
         lead_url: s
             .lead_on
             .as_deref()
@@ -213,8 +312,9 @@ pub(super) fn task(
         support: s
             .support_on
             .iter()
-            .map(|a| Link {
+            .map(|a| views::LangLink {
                 label: v.agency_full(a).to_string(),
+                lang: agency_lang(a),
                 url: v.agency_url(a),
             })
             .collect(),
@@ -252,6 +352,7 @@ pub(super) fn task(
                 period: lang.period(u.report.period),
                 report_url: v.route(&Route::Report(u.report.period)),
                 agency: v.agency_full(&u.report.agency),
+                agency_lang: agency_lang(&u.report.agency),
                 agency_url: v.agency_url(&u.report.agency),
                 from_lead: u.from_lead,
                 state: u.update.state.code(),
