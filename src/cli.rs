@@ -41,6 +41,10 @@ pub enum Command {
         /// The language of messages: vi or en [default: the site's first language].
         #[arg(long, value_parser = parse_lang)]
         lang: Option<Lang>,
+        /// The path list of the last release (du-lieu/duong-dan.txt): fail
+        /// if a path in it is no longer published.
+        #[arg(long)]
+        previous: Option<PathBuf>,
     },
     /// Create a new, empty site (content/ with examples) for another province.
     Init {
@@ -180,6 +184,7 @@ impl Command {
                 base_url,
                 drafts,
                 lang,
+                previous,
             } => Options {
                 root: root.clone(),
                 output: output.clone(),
@@ -188,6 +193,7 @@ impl Command {
                 base_url: base_url.clone(),
                 drafts: *drafts,
                 lang: *lang,
+                previous: previous.clone(),
             },
             Command::Init { dir } => Options {
                 root: dir.clone(),
@@ -197,6 +203,7 @@ impl Command {
                 base_url: None,
                 drafts: false,
                 lang: None,
+                previous: None,
             },
             Command::Check {
                 root,
@@ -212,6 +219,7 @@ impl Command {
                 base_url: None,
                 drafts: *drafts,
                 lang: *lang,
+                previous: None,
             },
             Command::New {
                 what:
@@ -230,6 +238,7 @@ impl Command {
                 base_url: None,
                 drafts: true,
                 lang: site.lang,
+                previous: None,
             },
             Command::Schema { out } => Options {
                 root: out.clone(),
@@ -239,6 +248,7 @@ impl Command {
                 base_url: None,
                 drafts: false,
                 lang: None,
+                previous: None,
             },
         }
     }

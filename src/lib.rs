@@ -43,6 +43,9 @@ pub struct Options {
     pub drafts: bool,
     /// The language of messages (`--lang`); default the site's first language.
     pub lang: Option<Lang>,
+    /// `build --previous FILE`: the path list of the last release; every
+    /// path in it must still be published.
+    pub previous: Option<PathBuf>,
 }
 
 /// A stage's name and how long it took.
@@ -234,8 +237,10 @@ fn status_render<'m>(
     if diags.has_errors() {
         return None;
     }
-    let fig = status::compute(m, as_of(opts, m));
+    let mut fig = status::compute(m, as_of(opts, m));
     clock.lap("status");
+    fig.archive = status::archive(m, fig.as_of);
+    clock.lap("archive");
     progress_warnings(m, &fig, diags);
     let site = render::render(
         m,
@@ -265,13 +270,48 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     })
 }
 
+/// `build --previous`: an error for each path of the last release that this
+/// build no longer publishes (a `formerly` or lineage page keeps a path
+/// published, so it passes).
+fn paths_kept(
+    file: &std::path::Path,
+    previous: &[(u64, String)],
+    site: &render::RenderedSite,
+    diags: &mut Diagnostics,
+) {
+    let own = route::Route::DataFile(route::PATH_LIST).file();
+    let Some(list) = site.files.get(&own) else {
+        return;
+    };
+    let now: std::collections::HashSet<&str> = std::str::from_utf8(list)
+        .unwrap_or_default()
+        .lines()
+        .collect();
+    let name: std::sync::Arc<str> = std::sync::Arc::from(file.to_string_lossy().as_ref());
+    for (line, path) in previous {
+        if !now.contains(path.as_str()) {
+            diags.error(
+                Loc::new(&name, *line, 1),
+                crate::msg!("build.path_gone", path),
+            );
+        }
+    }
+}
+
 /// `tiendo build`: the whole pipeline; the output is replaced only when
 /// every stage succeeded.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
+    let previous = match &opts.previous {
+        Some(file) => Some((file, load::read_path_list(file).map_err(|e| Failure::Io(e.0))?)),
+        None => None,
+    };
     let made = status_render(opts, &m, &mut clock, &mut diags);
+    if let (Some((file, paths)), Some(made)) = (&previous, &made) {
+        paths_kept(file, paths, &made.site, &mut diags);
+    }
     let Some(Made { site, fig }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), message_lang(opts, &m)));
     };

@@ -33,6 +33,8 @@ mod section {
     /// Kept free for plan pages, which the design names but the portal
     /// does not render yet.
     pub const PLANS: &str = "ke-hoach";
+    /// The monthly archive (and its data under `du-lieu/luu-tru/`).
+    pub const ARCHIVE: &str = "luu-tru";
     /// The English language root.
     pub const EN: &str = "en";
 }
@@ -53,7 +55,11 @@ pub const RESERVED_SLUGS: &[&str] = &[
     section::EN,
     section::ASSETS,
     section::PLANS,
+    section::ARCHIVE,
 ];
+
+/// The data file listing every published path, one a line, sorted.
+pub const PATH_LIST: &str = "duong-dan.txt";
 
 /// The status views under `nhiem-vu/`: (status data code, slug). A task id
 /// may not take one of these slugs.
@@ -116,6 +122,10 @@ pub enum Route<'a> {
     /// The tasks of one status, by the status's data code.
     StatusView(&'a str),
     Task(&'a str),
+    /// A task's Atom feed of updates and status changes.
+    TaskFeed(&'a str),
+    /// A task's calendar: its deadline and every extension.
+    TaskCalendar(&'a str),
     Agencies,
     Agency(&'a str),
     AgencyFeed(&'a str),
@@ -126,8 +136,16 @@ pub enum Route<'a> {
     Kpis,
     Kpi(&'a str),
     KpiChart(&'a str),
+    /// A KPI's Atom feed of new values.
+    KpiFeed(&'a str),
     Reports,
     Report(Period),
+    /// The list of archived months.
+    Archive,
+    /// The portal as it stood on the last day of a month.
+    ArchiveMonth(Period),
+    /// An archived month's data file (`nhiem-vu.csv`, `nhiem-vu.json`).
+    ArchiveData(Period, &'a str),
     /// The feed of status changes.
     ChangesFeed,
     Deadlines,
@@ -166,6 +184,8 @@ impl<'a> Route<'a> {
                 format!("{TASKS}/{}/", status_view_slug(code).unwrap_or(code))
             }
             Route::Task(id) => format!("{TASKS}/{id}/"),
+            Route::TaskFeed(id) => format!("{TASKS}/{id}/thay-doi.xml"),
+            Route::TaskCalendar(id) => format!("{TASKS}/{id}/{DEADLINES}.ics"),
             Route::Agencies => format!("{AGENCIES}/"),
             Route::Agency(id) => format!("{AGENCIES}/{id}/"),
             Route::AgencyFeed(id) => format!("{AGENCIES}/{id}/thay-doi.xml"),
@@ -176,8 +196,12 @@ impl<'a> Route<'a> {
             Route::Kpis => format!("{KPIS}/"),
             Route::Kpi(id) => format!("{KPIS}/{id}/"),
             Route::KpiChart(id) => format!("{KPIS}/{id}/{CHARTS}.svg"),
+            Route::KpiFeed(id) => format!("{KPIS}/{id}/thay-doi.xml"),
             Route::Reports => format!("{REPORTS}/"),
             Route::Report(p) => format!("{REPORTS}/{}/", p.key()),
+            Route::Archive => format!("{ARCHIVE}/"),
+            Route::ArchiveMonth(p) => format!("{ARCHIVE}/{}/", p.key()),
+            Route::ArchiveData(p, name) => format!("{DATA}/{ARCHIVE}/{}/{name}", p.key()),
             Route::ChangesFeed => format!("{REPORTS}/thay-doi.xml"),
             Route::Deadlines => format!("{DEADLINES}/"),
             Route::DeadlinesCalendar => format!("{DEADLINES}.ics"),
@@ -227,6 +251,7 @@ impl<'a> Route<'a> {
             Route::Agencies,
             Route::Kpis,
             Route::Reports,
+            Route::Archive,
             Route::ChangesFeed,
             Route::Deadlines,
             Route::DeadlinesCalendar,
@@ -256,6 +281,8 @@ impl<'a> Route<'a> {
                     .find(|(_, s)| s == id)
                     .map_or(Route::Task(id), |(c, _)| Route::StatusView(c)),
             ),
+            [TASKS, id, "thay-doi.xml"] => page(Route::TaskFeed(id)),
+            [TASKS, id, "han-chot.ics"] => page(Route::TaskCalendar(id)),
             [AGENCIES, id, ""] => page(Route::Agency(id)),
             [AGENCIES, id, "thay-doi.xml"] => page(Route::AgencyFeed(id)),
             [AGENCIES, id, "han-chot.ics"] => page(Route::AgencyCalendar(id)),
@@ -264,6 +291,11 @@ impl<'a> Route<'a> {
             [GROUPS, id, "han-chot.ics"] => page(Route::GroupCalendar(id)),
             [KPIS, id, ""] => page(Route::Kpi(id)),
             [KPIS, id, "bieu-do.svg"] => page(Route::KpiChart(id)),
+            [KPIS, id, "thay-doi.xml"] => page(Route::KpiFeed(id)),
+            [ARCHIVE, month, ""] => Period::parse(month).map(Route::ArchiveMonth),
+            [DATA, ARCHIVE, month, name] if !name.is_empty() => {
+                Period::parse(month).map(|p| Route::ArchiveData(p, name))
+            }
             [REPORTS, month, ""] => Period::parse(month).map(Route::Report),
             [DATA, name] if !name.is_empty() => page(Route::DataFile(name)),
             [NEWS, "trang", n, ""] => n
@@ -378,6 +410,12 @@ mod tests {
             Route::KpiChart("k"),
             Route::Reports,
             Route::Report(period(2025, 5)),
+            Route::TaskFeed("ioc-soc"),
+            Route::TaskCalendar("ioc-soc"),
+            Route::KpiFeed("k"),
+            Route::Archive,
+            Route::ArchiveMonth(period(2025, 5)),
+            Route::ArchiveData(period(2025, 5), "nhiem-vu.csv"),
             Route::ChangesFeed,
             Route::Deadlines,
             Route::DeadlinesCalendar,

@@ -44,6 +44,7 @@ fn opts(root: &Path) -> tiendo::Options {
         base_url: None,
         drafts: true,
         lang: Some(tiendo::Lang::En),
+        previous: None,
     }
 }
 

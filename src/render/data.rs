@@ -136,6 +136,24 @@ pub const TASK_COLUMNS: &[Column] = &[
         "Lý do nhiệm vụ chưa đủ \"5 rõ\"",
         "Why the task lacks one of the \"5 rõ\"",
     ),
+    col(
+        "last_update",
+        "date",
+        "Ngày nộp báo cáo gần nhất của cơ quan chủ trì về nhiệm vụ",
+        "Submitted date of the lead's latest update counted",
+    ),
+    col(
+        "next_report_due",
+        "date",
+        "Hạn nộp báo cáo tiếp theo về nhiệm vụ (nhiệm vụ chưa xong)",
+        "When the next report on the task is due (open tasks)",
+    ),
+    col(
+        "stale",
+        "boolean",
+        "Chưa cập nhật: cơ quan chủ trì chưa nộp báo cáo kỳ gần nhất",
+        "The lead missed its latest owed report",
+    ),
     col("url", "string", "Trang của nhiệm vụ", "The task's page"),
 ];
 
@@ -372,10 +390,11 @@ fn deadline_code(d: Option<Deadline>) -> Value {
     d.map_or(Value::Null, |d| s(d.code()))
 }
 
-/// Every table, its rows computed from the model and figures.
-pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
+/// The task table as of the figures' date: the live `nhiem-vu` table, and
+/// each archived month's.
+pub fn task_table(m: &Model, fig: &Figures, site_url: &str) -> Table {
     let url = |r: Route| format!("{site_url}{}", r.path());
-    let tasks = m
+    let rows = m
         .tasks
         .iter()
         .zip(&fig.tasks)
@@ -399,10 +418,25 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
                 opt(t.result.clone()),
                 opt(t.responsible.clone()),
                 opt(t.incomplete.clone()),
+                opt(st.last_update.map(|d| d.to_string())),
+                opt(st.next_report_due.map(|d| d.to_string())),
+                Value::Bool(st.stale),
                 s(url(Route::Task(&t.id))),
             ]
         })
         .collect();
+    Table {
+        name: "nhiem-vu",
+        title_vi: "Nhiệm vụ",
+        title_en: "Tasks",
+        columns: TASK_COLUMNS,
+        rows,
+    }
+}
+
+/// Every table, its rows computed from the model and figures.
+pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
+    let url = |r: Route| format!("{site_url}{}", r.path());
     let mut updates = Vec::new();
     for (i, timeline) in fig.timelines.iter().enumerate() {
         for u in timeline {
@@ -497,13 +531,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
         }
     }
     vec![
-        Table {
-            name: "nhiem-vu",
-            title_vi: "Nhiệm vụ",
-            title_en: "Tasks",
-            columns: TASK_COLUMNS,
-            rows: tasks,
-        },
+        task_table(m, fig, site_url),
         Table {
             name: "cap-nhat",
             title_vi: "Cập nhật tiến độ",

@@ -34,6 +34,27 @@ fn open_data(r: &Renderer, site: &mut RenderedSite) {
             data::json(table, &as_of, license),
         );
     }
+    // Each archived month's task table, with the live table's columns.
+    use rayon::prelude::*;
+    let site_url = format!("{}{}", r.origin, r.base);
+    let archived: Vec<(String, Vec<u8>, String, Vec<u8>)> = r
+        .fig
+        .archive
+        .par_iter()
+        .map(|(p, f)| {
+            let table = data::task_table(r.model, f, &site_url);
+            (
+                Route::ArchiveData(*p, "nhiem-vu.csv").file(),
+                data::csv(&table),
+                Route::ArchiveData(*p, "nhiem-vu.json").file(),
+                data::json(&table, &f.as_of.to_string(), license),
+            )
+        })
+        .collect();
+    for (csv_path, csv, json_path, json) in archived {
+        site.files.insert(csv_path, csv);
+        site.files.insert(json_path, json);
+    }
     let home_url = format!("{}{}", r.origin, r.base);
     site.files.insert(
         Route::DataFile("datapackage.json").file(),
@@ -61,6 +82,19 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
             Route::AgencyCalendar(&a.id).file(),
             feeds::calendar(m, fig, &led, &name, &r.origin, &r.base).into_bytes(),
         );
+    }
+    // Each task's own calendar, at its address and at every old one (a
+    // subscriber to an old address keeps the same events).
+    let vi = r.strings(Lang::Vi);
+    let words = (vi.get("calendar_original"), vi.get("calendar_extension"));
+    for (i, t) in m.tasks.iter().enumerate() {
+        let name = format!("{} · {}", s.title, t.title);
+        let cal = feeds::task_calendar(m, fig, i, &name, words, &r.origin, &r.base).into_bytes();
+        for (old, _) in &t.formerly {
+            site.files
+                .insert(Route::TaskCalendar(old).file(), cal.clone());
+        }
+        site.files.insert(Route::TaskCalendar(&t.id).file(), cal);
     }
     for g in &m.groups {
         let tasks: Vec<usize> = fig.group_leads.get(&g.id).cloned().unwrap_or_default();
@@ -152,6 +186,51 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             ),
         ));
     }
+    for (i, t) in m.tasks.iter().enumerate() {
+        let file = Route::TaskFeed(&t.id);
+        let name = format!("{} · {}", v.task_title(t), v.t.get("task_feed"));
+        let entries = feeds::task_entries(&v, &r.origin, i);
+        for (old, _) in &t.formerly {
+            // The old address: where the task went, then its entries.
+            let mut moved = vec![feeds::Entry {
+                id: feeds::tag(&host, &format!("moved/{old}/{}", t.id)),
+                title: v.t.get("feed_moved").to_string(),
+                url: format!("{}{}", r.origin, v.task_url(&t.id)),
+                updated: feeds::timestamp(fig.as_of),
+                summary: format!("{}{}", r.origin, v.task_url(&t.id)),
+            }];
+            moved.extend(entries.iter().cloned());
+            let old_file = Route::TaskFeed(old);
+            feeds_out.push((
+                old_file.file(),
+                feed(
+                    &format!("task/{old}"),
+                    name.clone(),
+                    Route::Task(&t.id),
+                    &old_file,
+                    moved,
+                ),
+            ));
+        }
+        feeds_out.push((
+            file.file(),
+            feed(&format!("task/{}", t.id), name, Route::Task(&t.id), &file, entries),
+        ));
+    }
+    for (k, kpi) in m.kpis.iter().enumerate() {
+        let file = Route::KpiFeed(&kpi.id);
+        let name = format!("{} · {}", v.kpi_name(kpi), v.t.get("kpi_feed"));
+        feeds_out.push((
+            file.file(),
+            feed(
+                &format!("kpi/{}", kpi.id),
+                name,
+                Route::Kpi(&kpi.id),
+                &file,
+                feeds::kpi_entries(&v, &r.origin, k),
+            ),
+        ));
+    }
     for (file, f) in feeds_out {
         let mut ctx = tera::Context::new();
         ctx.insert("feed", &f);
@@ -175,6 +254,34 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
         format!("{}{}", lang.prefix(), Route::SearchIndex.file()),
         data::json_bytes(&index, false),
     );
+}
+
+/// The published address of a file of the site: a page as its folder
+/// (`/nhiem-vu/x/`), any other file as itself (`/atom.xml`).
+pub fn published_path(file: &str) -> String {
+    format!("/{}", file.strip_suffix("index.html").unwrap_or(file))
+}
+
+/// `du-lieu/duong-dan.txt`: every published path (the site's files, the
+/// static files and the list itself), sorted, one a line, relative to the
+/// site's base path so that lists compare across hosts.
+pub(super) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::StaticFile]) {
+    let own = Route::DataFile(crate::route::PATH_LIST).file();
+    let mut paths: std::collections::BTreeSet<String> = site
+        .files
+        .keys()
+        .map(String::as_str)
+        .chain(static_files.iter().map(|f| f.url_path.as_str()))
+        .chain(std::iter::once(own.as_str()))
+        .map(published_path)
+        .collect();
+    paths.remove("");
+    let mut text = String::new();
+    for p in paths {
+        text.push_str(&p);
+        text.push('\n');
+    }
+    site.files.insert(own, text.into_bytes());
 }
 
 /// sitemap.xml (every HTML page) and robots.txt.

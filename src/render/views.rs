@@ -97,6 +97,7 @@ pub struct Nav {
     pub agencies: String,
     pub kpis: String,
     pub reports: String,
+    pub archive: String,
     pub deadlines: String,
     pub news: String,
     pub data: String,
@@ -119,6 +120,7 @@ impl Nav {
             agencies: at(Route::Agencies),
             kpis: at(Route::Kpis),
             reports: at(Route::Reports),
+            archive: at(Route::Archive),
             deadlines: at(Route::Deadlines),
             news: at(Route::News(0)),
             data: at(Route::Data),
@@ -167,6 +169,8 @@ pub struct RollupView {
     pub on_time_rate: String,
     pub avg_progress: String,
     pub overdue: usize,
+    /// Open tasks not updated (lead missed its latest owed report).
+    pub stale: usize,
     pub counts: Vec<CountView>,
 }
 
@@ -407,6 +411,7 @@ impl<'a> Views<'a> {
                 .map(|p| format!("{}%", self.percent(p)))
                 .unwrap_or_else(|| "—".into()),
             overdue: r.count(Status::Overdue),
+            stale: r.stale,
             counts: Status::ALL
                 .iter()
                 .map(|&s| CountView {

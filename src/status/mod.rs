@@ -124,6 +124,12 @@ pub struct TaskStatus {
     pub support_on: Vec<String>,
     /// The submission date of the lead's latest update, if any.
     pub last_update: Option<Date>,
+    /// For an open task with a lead on D: the report day of the first
+    /// month, from D's own on, for which the lead has no report in by D.
+    pub next_report_due: Option<Date>,
+    /// An open task whose lead missed the latest report it owed by D
+    /// ("chưa cập nhật").
+    pub stale: bool,
 }
 
 /// The deadline in force on `d` and the number of changes applied.
@@ -177,6 +183,8 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
             .map(str::to_string),
         support_on: Vec::new(),
         last_update: latest.map(|u| u.report.submitted),
+        next_report_due: None,
+        stale: false,
     };
     for a in task.support.iter().filter_map(|a| m.holder_on(a, d)) {
         if Some(a) != s.lead_on.as_deref() && !s.support_on.iter().any(|x| x == a) {
@@ -219,6 +227,84 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
     s
 }
 
+/// Freshness of every open task with a lead on D: when the next report on
+/// it is due ([`TaskStatus::next_report_due`]) and whether the lead missed
+/// the latest report it owed ([`TaskStatus::stale`]).
+fn freshness(
+    m: &Model,
+    tasks: &mut [TaskStatus],
+    months: &BTreeMap<Period, Vec<Duty>>,
+    d: Date,
+) {
+    let report_day = m.site().report_day;
+    // Each agency's latest owed report (months are in order).
+    let mut latest: HashMap<&str, Outcome> = HashMap::new();
+    for duty in months.values().flatten() {
+        latest.insert(duty.agency.as_str(), duty.outcome);
+    }
+    let mut reported: HashMap<&str, BTreeSet<Period>> = HashMap::new();
+    for r in m.reports.iter().filter(|r| r.submitted <= d) {
+        reported.entry(r.agency.as_str()).or_default().insert(r.period);
+    }
+    for (t, s) in m.tasks.iter().zip(tasks.iter_mut()) {
+        let Some(lead) = s.lead_on.as_deref() else {
+            continue;
+        };
+        if s.status.is_done() {
+            continue;
+        }
+        s.stale = latest.get(lead) == Some(&Outcome::Missing);
+        let mut p = Period::of(d);
+        if p.report_day(report_day) < d {
+            p = p.next();
+        }
+        if let Some(from) = m.plans[t.plan].reporting_from
+            && from > p
+        {
+            p = from;
+        }
+        let done = reported.get(lead);
+        while done.is_some_and(|set| set.contains(&p)) {
+            p = p.next();
+        }
+        s.next_report_due = Some(p.report_day(report_day));
+    }
+}
+
+/// The months of the archive on D: from the month the earliest plan was
+/// issued to the month before D's (none before any plan).
+pub fn archive_months(m: &Model, as_of: Date) -> Vec<Period> {
+    let Some(first) = m.plans.iter().map(|p| Period::of(p.issued)).min() else {
+        return Vec::new();
+    };
+    let end = Period::of(as_of);
+    let mut out = Vec::new();
+    let mut p = first;
+    while p < end {
+        out.push(p);
+        p = p.next();
+    }
+    out
+}
+
+/// The portal as it stood on the last day of each archived month: the
+/// whole computation with that day as D (only reports submitted by then
+/// count), month-ends in parallel. The archive shows no timelines, events
+/// or burn-up, so they are dropped to keep memory flat at national scale.
+pub fn archive(m: &Model, as_of: Date) -> Vec<(Period, Figures<'_>)> {
+    use rayon::prelude::*;
+    archive_months(m, as_of)
+        .into_par_iter()
+        .map(|p| {
+            let mut f = compute(m, p.last_day());
+            f.timelines = Vec::new();
+            f.events = Vec::new();
+            f.burnup = Vec::new();
+            (p, f)
+        })
+        .collect()
+}
+
 /// Counts and figures for a set of tasks (an agency, a group, a plan).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rollup {
@@ -232,6 +318,8 @@ pub struct Rollup {
     pub on_time_rate: Option<f64>,
     /// Mean progress in percent; `None` for no task.
     pub avg_progress: Option<f64>,
+    /// Open tasks whose lead missed its latest owed report.
+    pub stale: usize,
 }
 
 impl Rollup {
@@ -243,6 +331,7 @@ impl Rollup {
             r.counts[s.status.index()] += 1;
             r.total += 1;
             progress += s.progress;
+            r.stale += usize::from(s.stale);
             if s.status == Status::Overdue {
                 r.overdue.push(i);
             }
@@ -379,6 +468,9 @@ pub struct Figures<'m> {
     pub burnup: Vec<BurnupPoint>,
     /// Status changes up to D, newest first ([`events`]).
     pub events: Vec<Event>,
+    /// The monthly archive ([`archive`]): the figures on the last day of
+    /// each archived month; empty unless asked for.
+    pub archive: Vec<(Period, Figures<'m>)>,
 }
 
 impl Figures<'_> {
@@ -451,6 +543,9 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         })
         .collect();
 
+    let months = duties(m, &lead_updates, as_of);
+    let mut tasks = tasks;
+    freshness(m, &mut tasks, &months, as_of);
     let overall = Rollup::of(0..m.tasks.len(), &tasks, m);
     let plans = (0..m.plans.len())
         .map(|p| {
@@ -506,7 +601,6 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
     let group_leads = groups;
     let groups = group_rollups;
 
-    let months = duties(m, &lead_updates, as_of);
     for duties in months.values() {
         for d in duties {
             if let Some(a) = agencies.get_mut(&d.agency) {
@@ -555,6 +649,7 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         report_months,
         burnup: Vec::new(),
         events: Vec::new(),
+        archive: Vec::new(),
     };
     // Both read the figures above.
     fig.burnup = burnup(m, &fig);
