@@ -138,6 +138,23 @@ fn progress_warnings(m: &model::Model, fig: &status::Figures, diags: &mut Diagno
             );
         }
     }
+    // The accountable official does not follow a merger by itself: warn
+    // where the successor's cannot be read from `responsible`.
+    for (t, s) in m.tasks.iter().zip(&fig.tasks) {
+        if let Some(status::Responsible::NotDerived { from }) = &s.responsible_on
+            && !s.status.is_done()
+        {
+            diags.warning(
+                t.loc.clone(),
+                crate::msg!(
+                    "status.responsible_not_followed",
+                    task = &t.id,
+                    from,
+                    lead = s.lead_on.clone().unwrap_or_default()
+                ),
+            );
+        }
+    }
     for (agency, months) in fig.missing_reports() {
         let loc = m.agency(agency).map_or_else(
             || Loc::file(&"content/agencies.yaml".into()),

@@ -61,6 +61,9 @@ pub const RESERVED_SLUGS: &[&str] = &[
 /// The data file listing every published path, one a line, sorted.
 pub const PATH_LIST: &str = "duong-dan.txt";
 
+/// The data file that holds every open-data table in one download.
+pub const DATA_ZIP: &str = "tiendo-du-lieu.zip";
+
 /// The status views under `nhiem-vu/`: (status data code, slug). A task id
 /// may not take one of these slugs.
 pub const STATUS_VIEWS: &[(&str, &str)] = &[

@@ -127,8 +127,14 @@ pub const TASK_COLUMNS: &[Column] = &[
     col(
         "responsible",
         "string",
-        "Người chịu trách nhiệm (rõ trách nhiệm)",
-        "Accountable official",
+        "Người chịu trách nhiệm tại ngày tính số liệu (theo cơ quan tiếp nhận khi cơ quan chủ trì sáp nhập)",
+        "Accountable official on the as-of date (following a merger of the lead)",
+    ),
+    col(
+        "original_responsible",
+        "string",
+        "Người chịu trách nhiệm theo văn bản giao",
+        "Accountable official named in the plan",
     ),
     col(
         "incomplete",
@@ -416,6 +422,10 @@ pub fn task_table(m: &Model, fig: &Figures, site_url: &str) -> Table {
                 opt(st.done_on.map(|d| d.to_string())),
                 st.days_late.map_or(Value::Null, int),
                 opt(t.result.clone()),
+                opt(match &st.responsible_on {
+                    Some(crate::status::Responsible::Followed { text, .. }) => Some(text.clone()),
+                    _ => t.responsible.clone(),
+                }),
                 opt(t.responsible.clone()),
                 opt(t.incomplete.clone()),
                 opt(st.last_update.map(|d| d.to_string())),
@@ -683,4 +693,62 @@ pub fn datapackage(
 /// `CC BY 4.0` -> `CC-BY-4.0` (an SPDX-style id).
 fn license_id(license: &str) -> String {
     license.trim().replace(' ', "-")
+}
+
+/// The README of the data download, in Vietnamese then English: what each
+/// table holds, column by column, and the date the figures are true for.
+pub fn readme(tables: &[Table], title: &str, as_of: &str, license: &str, site_url: &str) -> String {
+    let mut out = format!(
+        "# {title}\n\nDữ liệu mở, số liệu tính đến ngày {as_of}. Nguồn: {site_url}\n\
+         Open data, figures as of {as_of}. Source: {site_url}\n"
+    );
+    if !license.is_empty() {
+        out.push_str(&format!("\nGiấy phép / Licence: {license}\n"));
+    }
+    out.push_str(
+        "\nMỗi bảng có hai tệp: CSV (UTF-8 có BOM, Excel đọc được tiếng Việt) và JSON; \
+         datapackage.json mô tả các bảng theo chuẩn Frictionless. Ô trống là không có giá trị.\n\
+         Each table comes as CSV (UTF-8 with BOM) and JSON; datapackage.json describes them \
+         as a Frictionless data package. Empty fields are missing values.\n",
+    );
+    for t in tables {
+        out.push_str(&format!(
+            "\n## {}.csv, {}.json: {} / {}\n\n",
+            t.name, t.name, t.title_vi, t.title_en
+        ));
+        for c in t.columns {
+            out.push_str(&format!("- `{}` ({}): {} / {}\n", c.name, c.kind, c.vi, c.en));
+        }
+    }
+    out
+}
+
+/// A zip of `files` (name, bytes) in the given order, every entry dated
+/// `date` (midnight) and readable by all, so the same content gives the
+/// same bytes on every build.
+pub fn zip(files: &[(String, Vec<u8>)], date: crate::date::Date) -> Result<Vec<u8>, String> {
+    use chrono::Datelike;
+    use std::io::Write;
+    let stamp = zip::DateTime::from_date_and_time(
+        u16::try_from(date.year()).unwrap_or(1980),
+        u8::try_from(date.month()).unwrap_or(1),
+        u8::try_from(date.day()).unwrap_or(1),
+        0,
+        0,
+        0,
+    )
+    .unwrap_or_default();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(stamp)
+        .unix_permissions(0o644);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        w.start_file(name.as_str(), options)
+            .map_err(|e| e.to_string())?;
+        w.write_all(bytes).map_err(|e| e.to_string())?;
+    }
+    w.finish()
+        .map(std::io::Cursor::into_inner)
+        .map_err(|e| e.to_string())
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 /// Open data, feeds, calendars, the search index, sitemap and robots.txt.
 pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
-    open_data(r, site);
+    open_data(r, site, diags);
     calendars(r, site);
     for &lang in &r.langs {
         feeds_and_search(r, lang, site, diags);
@@ -20,7 +20,7 @@ pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut D
 }
 
 /// The open-data tables as CSV and JSON, and their datapackage.json.
-fn open_data(r: &Renderer, site: &mut RenderedSite) {
+fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
     let s = r.model.site();
     let as_of = r.fig.as_of.to_string();
     let license = s.data_license.as_deref().unwrap_or("");
@@ -56,10 +56,34 @@ fn open_data(r: &Renderer, site: &mut RenderedSite) {
         site.files.insert(json_path, json);
     }
     let home_url = format!("{}{}", r.origin, r.base);
-    site.files.insert(
-        Route::DataFile("datapackage.json").file(),
-        data::datapackage(&r.tables, &s.title, &as_of, license, &home_url),
-    );
+    let package = data::datapackage(&r.tables, &s.title, &as_of, license, &home_url);
+    // One download: every table, the data package and a README, in a
+    // fixed order with fixed dates.
+    let mut bundle: Vec<(String, Vec<u8>)> = Vec::new();
+    for table in &r.tables {
+        bundle.push((format!("{}.csv", table.name), data::csv(table)));
+        bundle.push((
+            format!("{}.json", table.name),
+            data::json(table, &as_of, license),
+        ));
+    }
+    bundle.push(("datapackage.json".into(), package.clone()));
+    bundle.push((
+        "README.md".into(),
+        data::readme(&r.tables, &s.title, &as_of, license, &home_url).into_bytes(),
+    ));
+    match data::zip(&bundle, r.fig.as_of) {
+        Ok(bytes) => {
+            site.files
+                .insert(Route::DataFile(crate::route::DATA_ZIP).file(), bytes);
+        }
+        Err(error) => diags.error(
+            Loc::file(&Arc::from("templates")),
+            crate::msg!("render.zip", error),
+        ),
+    }
+    site.files
+        .insert(Route::DataFile("datapackage.json").file(), package);
 }
 
 /// Deadline calendars: the whole plan, each agency (tasks it leads on D),

@@ -130,6 +130,56 @@ pub struct TaskStatus {
     /// An open task whose lead missed the latest report it owed by D
     /// ("chưa cập nhật").
     pub stale: bool,
+    /// Who answers for the task on D when its lead has passed to a
+    /// successor ([`responsible_on`]); `None` when nothing changed hands.
+    pub responsible_on: Option<Responsible>,
+}
+
+/// The accountable official after the lead passed to a successor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Responsible {
+    /// `responsible` named the old lead; here it names the successor.
+    Followed {
+        text: String,
+        /// The lead named in the plan, and the day it passed on.
+        from: String,
+        date: Date,
+    },
+    /// `responsible` does not name the old lead, so the successor's
+    /// official cannot be derived: the editor is warned.
+    NotDerived { from: String },
+}
+
+/// `responsible` of a task whose lead passed to `lead_on`: the old lead's
+/// name (or short name) in the text replaced by the successor's.
+pub fn responsible_on(m: &Model, task: &Task, lead_on: Option<&str>) -> Option<Responsible> {
+    let orig = task.lead.as_deref()?;
+    let now = lead_on?;
+    if orig == now {
+        return None;
+    }
+    let (old, new) = (m.agency(orig)?, m.agency(now)?);
+    let date = old.succession.as_ref()?.date;
+    let text = task.responsible.as_deref()?;
+    let pairs = [
+        (Some(old.name.as_str()), Some(new.name.as_str())),
+        (old.short.as_deref(), new.short.as_deref().or(Some(new.name.as_str()))),
+    ];
+    for (from, to) in pairs {
+        if let (Some(from), Some(to)) = (from, to)
+            && !from.is_empty()
+            && text.contains(from)
+        {
+            return Some(Responsible::Followed {
+                text: text.replace(from, to),
+                from: orig.to_string(),
+                date,
+            });
+        }
+    }
+    Some(Responsible::NotDerived {
+        from: orig.to_string(),
+    })
 }
 
 /// The deadline in force on `d` and the number of changes applied.
@@ -185,7 +235,9 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
         last_update: latest.map(|u| u.report.submitted),
         next_report_due: None,
         stale: false,
+        responsible_on: None,
     };
+    s.responsible_on = responsible_on(m, task, s.lead_on.as_deref());
     for a in task.support.iter().filter_map(|a| m.holder_on(a, d)) {
         if Some(a) != s.lead_on.as_deref() && !s.support_on.iter().any(|x| x == a) {
             s.support_on.push(a.to_string());

@@ -10,6 +10,7 @@ use super::*;
 #[derive(Serialize)]
 struct MonthLink {
     label: String,
+    period: String,
     url: String,
     as_of: String,
     csv: String,
@@ -21,6 +22,7 @@ struct MonthLink {
 fn month_link(v: &Views, base: &str, p: Period) -> MonthLink {
     MonthLink {
         label: v.t.get("archive_month").replace("{month}", &v.lang.period(p)),
+        period: v.lang.period(p),
         url: v.route(&Route::ArchiveMonth(p)),
         as_of: fmt_date(p.last_day()),
         csv: format!("{base}{}", Route::ArchiveData(p, "nhiem-vu.csv").path()),

@@ -146,7 +146,7 @@ pub(super) fn task(
         deadline: String,
         original_deadline: String,
         result: &'a str,
-        responsible: &'a str,
+        responsible: String,
         incomplete: &'a str,
         progress: String,
         last_update: String,
@@ -237,7 +237,15 @@ pub(super) fn task(
             String::new()
         },
         result: t.result.as_deref().unwrap_or(""),
-        responsible: t.responsible.as_deref().unwrap_or(""),
+        responsible: match &s.responsible_on {
+            Some(crate::status::Responsible::Followed { text, from, date }) => v
+                .t
+                .get("responsible_followed")
+                .replace("{text}", text)
+                .replace("{from}", v.agency_short(from))
+                .replace("{date}", &fmt_date(*date)),
+            _ => t.responsible.clone().unwrap_or_default(),
+        },
         incomplete: t.incomplete.as_deref().unwrap_or(""),
         progress: v.progress(s),
         last_update: s.last_update.map(fmt_date).unwrap_or_default(),
