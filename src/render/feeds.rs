@@ -177,8 +177,8 @@ pub fn calendar(
 }
 
 /// A task's feed entries: every update known by D (lead or support) and
-/// every status change of the task, newest first.
-pub fn task_entries(v: &Views, origin: &str, i: usize) -> Vec<Entry> {
+/// `events`, the task's status changes, newest first.
+pub fn task_entries(v: &Views, origin: &str, i: usize, events: &[Event]) -> Vec<Entry> {
     let host = host(origin);
     let (m, fig) = (v.model, v.fig);
     let t = &m.tasks[i];
@@ -217,13 +217,7 @@ pub fn task_entries(v: &Views, origin: &str, i: usize) -> Vec<Entry> {
             }
         })
         .collect();
-    let mine: Vec<Event> = fig
-        .events
-        .iter()
-        .filter(|e| e.task == Some(i))
-        .cloned()
-        .collect();
-    out.extend(event_entries(v, origin, &mine));
+    out.extend(event_entries(v, origin, events));
     out.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
     out
 }

@@ -7,6 +7,7 @@ use super::i18n::Lang;
 use super::{RenderedSite, Renderer, data, feeds, template_error};
 use crate::diag::{Diagnostics, Loc};
 use crate::route::Route;
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Open data, feeds, calendars, the search index, sitemap and robots.txt.
@@ -35,7 +36,6 @@ fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
         );
     }
     // Each archived month's task table, with the live table's columns.
-    use rayon::prelude::*;
     let site_url = format!("{}{}", r.origin, r.base);
     let archived: Vec<(String, Vec<u8>, String, Vec<u8>)> = r
         .fig
@@ -111,9 +111,18 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
     // subscriber to an old address keeps the same events).
     let vi = r.strings(Lang::Vi);
     let words = (vi.get("calendar_original"), vi.get("calendar_extension"));
-    for (i, t) in m.tasks.iter().enumerate() {
-        let name = format!("{} · {}", s.title, t.title);
-        let cal = feeds::task_calendar(m, fig, i, &name, words, &r.origin, &r.base).into_bytes();
+    let task_cals: Vec<(usize, Vec<u8>)> = m
+        .tasks
+        .par_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let name = format!("{} · {}", s.title, t.title);
+            let cal = feeds::task_calendar(m, fig, i, &name, words, &r.origin, &r.base);
+            (i, cal.into_bytes())
+        })
+        .collect();
+    for (i, cal) in task_cals {
+        let t = &m.tasks[i];
         for (old, _) in &t.formerly {
             site.files
                 .insert(Route::TaskCalendar(old).file(), cal.clone());
@@ -210,37 +219,53 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             ),
         ));
     }
-    for (i, t) in m.tasks.iter().enumerate() {
-        let file = Route::TaskFeed(&t.id);
-        let name = format!("{} · {}", v.task_title(t), v.t.get("task_feed"));
-        let entries = feeds::task_entries(&v, &r.origin, i);
-        for (old, _) in &t.formerly {
-            // The old address: where the task went, then its entries.
-            let mut moved = vec![feeds::Entry {
-                id: feeds::tag(&host, &format!("moved/{old}/{}", t.id)),
-                title: v.t.get("feed_moved").to_string(),
-                url: format!("{}{}", r.origin, v.task_url(&t.id)),
-                updated: feeds::timestamp(fig.as_of),
-                summary: format!("{}{}", r.origin, v.task_url(&t.id)),
-            }];
-            moved.extend(entries.iter().cloned());
-            let old_file = Route::TaskFeed(old);
-            feeds_out.push((
-                old_file.file(),
-                feed(
-                    &format!("task/{old}"),
-                    name.clone(),
-                    Route::Task(&t.id),
-                    &old_file,
-                    moved,
-                ),
-            ));
+    // One feed per task (and per old id): built in parallel, since a
+    // national portal has tens of thousands.
+    let mut events_of: Vec<Vec<crate::status::Event>> = vec![Vec::new(); m.tasks.len()];
+    for e in events {
+        if let Some(list) = e.task.and_then(|i| events_of.get_mut(i)) {
+            list.push(e.clone());
         }
-        feeds_out.push((
-            file.file(),
-            feed(&format!("task/{}", t.id), name, Route::Task(&t.id), &file, entries),
-        ));
     }
+    let task_feeds: Vec<(String, feeds::Feed)> = m
+        .tasks
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, t)| {
+            let file = Route::TaskFeed(&t.id);
+            let name = format!("{} · {}", v.task_title(t), v.t.get("task_feed"));
+            let entries = feeds::task_entries(&v, &r.origin, i, &events_of[i]);
+            let mut out = Vec::with_capacity(1 + t.formerly.len());
+            for (old, _) in &t.formerly {
+                // The old address: where the task went, then its entries.
+                let mut moved = vec![feeds::Entry {
+                    id: feeds::tag(&host, &format!("moved/{old}/{}", t.id)),
+                    title: v.t.get("feed_moved").to_string(),
+                    url: format!("{}{}", r.origin, v.task_url(&t.id)),
+                    updated: feeds::timestamp(fig.as_of),
+                    summary: format!("{}{}", r.origin, v.task_url(&t.id)),
+                }];
+                moved.extend(entries.iter().cloned());
+                let old_file = Route::TaskFeed(old);
+                out.push((
+                    old_file.file(),
+                    feed(
+                        &format!("task/{old}"),
+                        name.clone(),
+                        Route::Task(&t.id),
+                        &old_file,
+                        moved,
+                    ),
+                ));
+            }
+            out.push((
+                file.file(),
+                feed(&format!("task/{}", t.id), name, Route::Task(&t.id), &file, entries),
+            ));
+            out
+        })
+        .collect();
+    feeds_out.extend(task_feeds);
     for (k, kpi) in m.kpis.iter().enumerate() {
         let file = Route::KpiFeed(&kpi.id);
         let name = format!("{} · {}", v.kpi_name(kpi), v.t.get("kpi_feed"));
@@ -255,13 +280,19 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             ),
         ));
     }
-    for (file, f) in feeds_out {
-        let mut ctx = tera::Context::new();
-        ctx.insert("feed", &f);
-        let Some(tera) = r.tera.get(&lang) else {
-            return;
-        };
-        match tera.render("feed.xml", &ctx) {
+    let Some(tera) = r.tera.get(&lang) else {
+        return;
+    };
+    let rendered: Vec<(String, Result<String, tera::Error>)> = feeds_out
+        .into_par_iter()
+        .map(|(file, f)| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("feed", &f);
+            (file, tera.render("feed.xml", &ctx))
+        })
+        .collect();
+    for (file, xml) in rendered {
+        match xml {
             Ok(xml) => {
                 site.files
                     .insert(format!("{}{file}", lang.prefix()), xml.into_bytes());
