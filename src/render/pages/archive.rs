@@ -13,6 +13,7 @@ struct MonthLink {
     period: String,
     url: String,
     as_of: String,
+    as_of_iso: String,
     csv: String,
     json: String,
 }
@@ -25,6 +26,7 @@ fn month_link(v: &Views, base: &str, p: Period) -> MonthLink {
         period: v.lang.period(p),
         url: v.route(&Route::ArchiveMonth(p)),
         as_of: fmt_date(p.last_day()),
+        as_of_iso: p.last_day().to_string(),
         csv: format!("{base}{}", Route::ArchiveData(p, "nhiem-vu.csv").path()),
         json: format!("{base}{}", Route::ArchiveData(p, "nhiem-vu.json").path()),
     }
