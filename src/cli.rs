@@ -47,6 +47,10 @@ pub enum Command {
         /// No progress bar, only the plain lines.
         #[arg(long, short)]
         quiet: bool,
+        /// The path list of the last release (du-lieu/duong-dan.txt): fail
+        /// if a path in it is no longer published.
+        #[arg(long)]
+        previous: Option<PathBuf>,
     },
     /// Preview the portal on this computer: build in memory, serve, rebuild
     /// and reload the browser on every change. Never writes output/.
@@ -212,6 +216,7 @@ impl Command {
                 drafts,
                 lang,
                 force,
+                previous,
                 ..
             } => Options {
                 root: root.clone(),
@@ -222,6 +227,7 @@ impl Command {
                 drafts: *drafts,
                 lang: *lang,
                 force: *force,
+                previous: previous.clone(),
             },
             Command::Init { dir } => Options {
                 root: dir.clone(),
@@ -232,6 +238,7 @@ impl Command {
                 drafts: false,
                 lang: None,
                 force: false,
+                previous: None,
             },
             Command::Serve {
                 root,
@@ -248,6 +255,7 @@ impl Command {
                 drafts: *drafts,
                 lang: *lang,
                 force: false,
+                previous: None,
             },
             Command::Completions { .. } => Options {
                 root: PathBuf::from("."),
@@ -258,6 +266,7 @@ impl Command {
                 drafts: false,
                 lang: None,
                 force: false,
+                previous: None,
             },
             Command::Check {
                 root,
@@ -274,6 +283,7 @@ impl Command {
                 drafts: *drafts,
                 lang: *lang,
                 force: false,
+                previous: None,
             },
             Command::New {
                 what:
@@ -293,6 +303,7 @@ impl Command {
                 drafts: true,
                 lang: site.lang,
                 force: false,
+                previous: None,
             },
             Command::Schema { out } => Options {
                 root: out.clone(),
@@ -303,6 +314,7 @@ impl Command {
                 drafts: false,
                 lang: None,
                 force: false,
+                previous: None,
             },
         }
     }

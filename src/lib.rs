@@ -46,6 +46,9 @@ pub struct Options {
     pub lang: Option<Lang>,
     /// Replace an output folder that tiendo did not write (`--force`).
     pub force: bool,
+    /// `build --previous FILE`: the path list of the last release; every
+    /// path in it must still be published.
+    pub previous: Option<PathBuf>,
 }
 
 /// A stage's name and how long it took.
@@ -173,6 +176,23 @@ fn progress_warnings(m: &model::Model, fig: &status::Figures, diags: &mut Diagno
             diags.warning(
                 t.loc.clone(),
                 crate::msg!("status.lead_dissolved", task = &t.id, lead),
+            );
+        }
+    }
+    // The accountable official does not follow a merger by itself: warn
+    // where the successor's cannot be read from `responsible`.
+    for (t, s) in m.tasks.iter().zip(&fig.tasks) {
+        if let Some(status::Responsible::NotDerived { from }) = &s.responsible_on
+            && !s.status.is_done()
+        {
+            diags.warning(
+                t.loc.clone(),
+                crate::msg!(
+                    "status.responsible_not_followed",
+                    task = &t.id,
+                    from,
+                    lead = s.lead_on.clone().unwrap_or_default()
+                ),
             );
         }
     }
@@ -309,8 +329,10 @@ fn status_render<'m>(
     if diags.has_errors() {
         return None;
     }
-    let fig = status::compute(m, as_of(opts, m));
+    let mut fig = status::compute(m, as_of(opts, m));
     clock.lap("status");
+    fig.archive = status::archive(m, fig.as_of);
+    clock.lap("archive");
     progress_warnings(m, &fig, diags);
     let site = render::render(
         m,
@@ -348,6 +370,33 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
 
 /// The stages [`build_with_progress`] reports, in order.
 pub const BUILD_STAGES: [&str; 5] = ["load", "model", "status", "render", "output"];
+/// `build --previous`: an error for each path of the last release that this
+/// build no longer publishes (a `formerly` or lineage page keeps a path
+/// published, so it passes).
+fn paths_kept(
+    file: &std::path::Path,
+    previous: &[(u64, String)],
+    site: &render::RenderedSite,
+    diags: &mut Diagnostics,
+) {
+    let own = route::Route::DataFile(route::PATH_LIST).file();
+    let Some(list) = site.files.get(&own) else {
+        return;
+    };
+    let now: std::collections::HashSet<&str> = std::str::from_utf8(list)
+        .unwrap_or_default()
+        .lines()
+        .collect();
+    let name: std::sync::Arc<str> = std::sync::Arc::from(file.to_string_lossy().as_ref());
+    for (line, path) in previous {
+        if !now.contains(path.as_str()) {
+            diags.error(
+                Loc::new(&name, *line, 1),
+                crate::msg!("build.path_gone", path),
+            );
+        }
+    }
+}
 
 /// `tiendo build`: the whole pipeline; the output is replaced only when
 /// every stage succeeded.
@@ -374,7 +423,14 @@ pub fn build_with_progress(
     clock.on_lap = on_stage;
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
+    let previous = match &opts.previous {
+        Some(file) => Some((file, load::read_path_list(file).map_err(|e| Failure::Io(e.0))?)),
+        None => None,
+    };
     let made = status_render(opts, &m, &mut clock, &mut diags);
+    if let (Some((file, paths)), Some(made)) = (&previous, &made) {
+        paths_kept(file, paths, &made.site, &mut diags);
+    }
     let Some(Made { site, fig }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), message_lang(opts, &m)));
     };

@@ -33,6 +33,8 @@ mod section {
     /// Kept free for plan pages, which the design names but the portal
     /// does not render yet.
     pub const PLANS: &str = "ke-hoach";
+    /// The monthly archive (and its data under `du-lieu/luu-tru/`).
+    pub const ARCHIVE: &str = "luu-tru";
     /// The English language root.
     pub const EN: &str = "en";
 }
@@ -53,7 +55,14 @@ pub const RESERVED_SLUGS: &[&str] = &[
     section::EN,
     section::ASSETS,
     section::PLANS,
+    section::ARCHIVE,
 ];
+
+/// The data file listing every published path, one a line, sorted.
+pub const PATH_LIST: &str = "duong-dan.txt";
+
+/// The data file that holds every open-data table in one download.
+pub const DATA_ZIP: &str = "tiendo-du-lieu.zip";
 
 /// The status views under `nhiem-vu/`: (status data code, slug). A task id
 /// may not take one of these slugs.
@@ -119,6 +128,10 @@ pub enum Route<'a> {
     /// The tasks of one status, by the status's data code.
     StatusView(&'a str),
     Task(&'a str),
+    /// A task's Atom feed of updates and status changes.
+    TaskFeed(&'a str),
+    /// A task's calendar: its deadline and every extension.
+    TaskCalendar(&'a str),
     Agencies,
     Agency(&'a str),
     /// The tasks an agency leads that have one status: (agency id, the
@@ -139,8 +152,16 @@ pub enum Route<'a> {
     KpiChart(&'a str),
     /// The data of a KPI's chart as CSV.
     KpiChartData(&'a str),
+    /// A KPI's Atom feed of new values.
+    KpiFeed(&'a str),
     Reports,
     Report(Period),
+    /// The list of archived months.
+    Archive,
+    /// The portal as it stood on the last day of a month.
+    ArchiveMonth(Period),
+    /// An archived month's data file (`nhiem-vu.csv`, `nhiem-vu.json`).
+    ArchiveData(Period, &'a str),
     /// The feed of status changes.
     ChangesFeed,
     Deadlines,
@@ -181,6 +202,8 @@ impl<'a> Route<'a> {
                 format!("{TASKS}/{}/", status_view_slug(code).unwrap_or(code))
             }
             Route::Task(id) => format!("{TASKS}/{id}/"),
+            Route::TaskFeed(id) => format!("{TASKS}/{id}/thay-doi.xml"),
+            Route::TaskCalendar(id) => format!("{TASKS}/{id}/{DEADLINES}.ics"),
             Route::Agencies => format!("{AGENCIES}/"),
             Route::Agency(id) => format!("{AGENCIES}/{id}/"),
             Route::AgencyStatus(id, code) => {
@@ -202,8 +225,12 @@ impl<'a> Route<'a> {
             Route::Kpi(id) => format!("{KPIS}/{id}/"),
             Route::KpiChart(id) => format!("{KPIS}/{id}/{CHARTS}.svg"),
             Route::KpiChartData(id) => format!("{KPIS}/{id}/{CHARTS}.csv"),
+            Route::KpiFeed(id) => format!("{KPIS}/{id}/thay-doi.xml"),
             Route::Reports => format!("{REPORTS}/"),
             Route::Report(p) => format!("{REPORTS}/{}/", p.key()),
+            Route::Archive => format!("{ARCHIVE}/"),
+            Route::ArchiveMonth(p) => format!("{ARCHIVE}/{}/", p.key()),
+            Route::ArchiveData(p, name) => format!("{DATA}/{ARCHIVE}/{}/{name}", p.key()),
             Route::ChangesFeed => format!("{REPORTS}/thay-doi.xml"),
             Route::Deadlines => format!("{DEADLINES}/"),
             Route::DeadlinesCalendar => format!("{DEADLINES}.ics"),
@@ -254,6 +281,7 @@ impl<'a> Route<'a> {
             Route::Agencies,
             Route::Kpis,
             Route::Reports,
+            Route::Archive,
             Route::ChangesFeed,
             Route::Deadlines,
             Route::DeadlinesCalendar,
@@ -295,6 +323,8 @@ impl<'a> Route<'a> {
                     .find(|(_, s)| s == id)
                     .map_or(Route::Task(id), |(c, _)| Route::StatusView(c)),
             ),
+            [TASKS, id, "thay-doi.xml"] => page(Route::TaskFeed(id)),
+            [TASKS, id, "han-chot.ics"] => page(Route::TaskCalendar(id)),
             [AGENCIES, id, ""] => page(Route::Agency(id)),
             [AGENCIES, id, slug, ""] => view(slug).map(|c| Route::AgencyStatus(id, c)),
             [AGENCIES, id, "thay-doi.xml"] => page(Route::AgencyFeed(id)),
@@ -307,6 +337,11 @@ impl<'a> Route<'a> {
             [KPIS, id, ""] => page(Route::Kpi(id)),
             [KPIS, id, "bieu-do.svg"] => page(Route::KpiChart(id)),
             [KPIS, id, "bieu-do.csv"] => page(Route::KpiChartData(id)),
+            [KPIS, id, "thay-doi.xml"] => page(Route::KpiFeed(id)),
+            [ARCHIVE, month, ""] => Period::parse(month).map(Route::ArchiveMonth),
+            [DATA, ARCHIVE, month, name] if !name.is_empty() => {
+                Period::parse(month).map(|p| Route::ArchiveData(p, name))
+            }
             [REPORTS, month, ""] => Period::parse(month).map(Route::Report),
             [DATA, name] if !name.is_empty() => page(Route::DataFile(name)),
             [NEWS, "trang", n, ""] => n
@@ -425,6 +460,12 @@ mod tests {
             Route::KpiChartData("k"),
             Route::Reports,
             Route::Report(period(2025, 5)),
+            Route::TaskFeed("ioc-soc"),
+            Route::TaskCalendar("ioc-soc"),
+            Route::KpiFeed("k"),
+            Route::Archive,
+            Route::ArchiveMonth(period(2025, 5)),
+            Route::ArchiveData(period(2025, 5), "nhiem-vu.csv"),
             Route::ChangesFeed,
             Route::Deadlines,
             Route::DeadlinesCalendar,

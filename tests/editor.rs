@@ -45,6 +45,7 @@ fn opts(root: &Path) -> tiendo::Options {
         drafts: true,
         lang: Some(tiendo::Lang::En),
         force: false,
+        previous: None,
     }
 }
 

@@ -113,6 +113,20 @@ impl std::fmt::Display for IoError {
     }
 }
 
+/// The path list of an earlier release (`du-lieu/duong-dan.txt`, given to
+/// `build --previous`): its paths with their line numbers, blank lines
+/// skipped.
+pub fn read_path_list(file: &Path) -> Result<Vec<(u64, String)>, IoError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| IoError(format!("cannot read {}: {e}", file.display())))?;
+    Ok(text
+        .lines()
+        .enumerate()
+        .map(|(n, l)| (n as u64 + 1, l.trim().to_string()))
+        .filter(|(_, l)| !l.is_empty())
+        .collect())
+}
+
 /// What a content file is, by where it sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {

@@ -114,6 +114,8 @@ pub struct RawTask {
     pub kpis: Option<Vec<S>>,
     pub tags: Option<Vec<S>>,
     pub incomplete: Option<S>,
+    /// The task's earlier ids, whose addresses keep pointing to it.
+    pub formerly: Option<Vec<S>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -68,6 +68,7 @@ pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
     for src in plans {
         plan(&mut m, src, &kpi_ids, &mut plan_ids, diags);
     }
+    formerly_clashes(&m, diags);
     if let Some(src) = &raw.kpis {
         kpis(&mut m, src, &task_ids, diags);
     }
@@ -889,6 +890,21 @@ fn task(
         let at = cx.loc(v);
         check_text(cx, &description, at);
     }
+    let mut formerly = Vec::new();
+    for v in r.formerly.iter().flatten() {
+        let old = nfc(&v.value);
+        if let Some(old) = cx.check_id(v, &old, "what.task_id") {
+            let at = cx.loc(v);
+            if route::is_status_view_slug(&old) {
+                cx.err(
+                    at,
+                    msg!("task.id_reserved", id = &old, path = route::Route::Task(&old).path()),
+                );
+            } else {
+                formerly.push((old, at));
+            }
+        }
+    }
     Some(Task {
         id: id?,
         reference: cx.text(&r.reference),
@@ -906,8 +922,27 @@ fn task(
         tags: cx.texts(&r.tags),
         incomplete,
         unresolved,
+        formerly,
         loc,
     })
+}
+
+/// An old id (`formerly`) may not be a task's id now, nor another task's
+/// old id: its address would show two things.
+fn formerly_clashes(m: &Model, diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &Loc> = HashMap::new();
+    for t in &m.tasks {
+        for (old, at) in &t.formerly {
+            if let Some(&i) = m.task_ix.get(old) {
+                let first = &m.tasks[i].loc;
+                diags.error(at.clone(), msg!("task.formerly_taken", id = old, first));
+            } else if let Some(first) = seen.get(old.as_str()) {
+                diags.error(at.clone(), msg!("task.formerly_taken", id = old, first = *first));
+            } else {
+                seen.insert(old, at);
+            }
+        }
+    }
 }
 
 fn kpis(

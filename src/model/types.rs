@@ -163,6 +163,9 @@ pub struct Task {
     /// A lead or support agency did not resolve (already reported), so
     /// who may report on the task cannot be judged.
     pub unresolved: bool,
+    /// Earlier ids (`formerly`), each with where it is written: every old
+    /// address gets a page that says where the task moved.
+    pub formerly: Vec<(String, Loc)>,
     pub loc: Loc,
 }
 

@@ -127,14 +127,38 @@ pub const TASK_COLUMNS: &[Column] = &[
     col(
         "responsible",
         "string",
-        "Người chịu trách nhiệm (rõ trách nhiệm)",
-        "Accountable official",
+        "Người chịu trách nhiệm tại ngày tính số liệu (theo cơ quan tiếp nhận khi cơ quan chủ trì sáp nhập)",
+        "Accountable official on the as-of date (following a merger of the lead)",
+    ),
+    col(
+        "original_responsible",
+        "string",
+        "Người chịu trách nhiệm theo văn bản giao",
+        "Accountable official named in the plan",
     ),
     col(
         "incomplete",
         "string",
         "Lý do nhiệm vụ chưa đủ \"5 rõ\"",
         "Why the task lacks one of the \"5 rõ\"",
+    ),
+    col(
+        "last_update",
+        "date",
+        "Ngày nộp báo cáo gần nhất của cơ quan chủ trì về nhiệm vụ",
+        "Submitted date of the lead's latest update counted",
+    ),
+    col(
+        "next_report_due",
+        "date",
+        "Hạn nộp báo cáo tiếp theo về nhiệm vụ (nhiệm vụ chưa xong)",
+        "When the next report on the task is due (open tasks)",
+    ),
+    col(
+        "stale",
+        "boolean",
+        "Chưa cập nhật: cơ quan chủ trì chưa nộp báo cáo kỳ gần nhất",
+        "The lead missed its latest owed report",
     ),
     col("url", "string", "Trang của nhiệm vụ", "The task's page"),
 ];
@@ -372,10 +396,11 @@ fn deadline_code(d: Option<Deadline>) -> Value {
     d.map_or(Value::Null, |d| s(d.code()))
 }
 
-/// Every table, its rows computed from the model and figures.
-pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
+/// The task table as of the figures' date: the live `nhiem-vu` table, and
+/// each archived month's.
+pub fn task_table(m: &Model, fig: &Figures, site_url: &str) -> Table {
     let url = |r: Route| format!("{site_url}{}", r.path());
-    let tasks = m
+    let rows = m
         .tasks
         .iter()
         .zip(&fig.tasks)
@@ -401,12 +426,31 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
                 opt(st.done_on.map(|d| d.to_string())),
                 st.days_late.map_or(Value::Null, int),
                 opt(t.result.clone()),
+                opt(match &st.responsible_on {
+                    Some(crate::status::Responsible::Followed { text, .. }) => Some(text.clone()),
+                    _ => t.responsible.clone(),
+                }),
                 opt(t.responsible.clone()),
                 opt(t.incomplete.clone()),
+                opt(st.last_update.map(|d| d.to_string())),
+                opt(st.next_report_due.map(|d| d.to_string())),
+                Value::Bool(st.stale),
                 s(url(Route::Task(&t.id))),
             ]
         })
         .collect();
+    Table {
+        name: "nhiem-vu",
+        title_vi: "Nhiệm vụ",
+        title_en: "Tasks",
+        columns: TASK_COLUMNS,
+        rows,
+    }
+}
+
+/// Every table, its rows computed from the model and figures.
+pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
+    let url = |r: Route| format!("{site_url}{}", r.path());
     let mut updates = Vec::new();
     for (i, timeline) in fig.timelines.iter().enumerate() {
         for u in timeline {
@@ -501,13 +545,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
         }
     }
     vec![
-        Table {
-            name: "nhiem-vu",
-            title_vi: "Nhiệm vụ",
-            title_en: "Tasks",
-            columns: TASK_COLUMNS,
-            rows: tasks,
-        },
+        task_table(m, fig, site_url),
         Table {
             name: "cap-nhat",
             title_vi: "Cập nhật tiến độ",
@@ -659,4 +697,62 @@ pub fn datapackage(
 /// `CC BY 4.0` -> `CC-BY-4.0` (an SPDX-style id).
 fn license_id(license: &str) -> String {
     license.trim().replace(' ', "-")
+}
+
+/// The README of the data download, in Vietnamese then English: what each
+/// table holds, column by column, and the date the figures are true for.
+pub fn readme(tables: &[Table], title: &str, as_of: &str, license: &str, site_url: &str) -> String {
+    let mut out = format!(
+        "# {title}\n\nDữ liệu mở, số liệu tính đến ngày {as_of}. Nguồn: {site_url}\n\
+         Open data, figures as of {as_of}. Source: {site_url}\n"
+    );
+    if !license.is_empty() {
+        out.push_str(&format!("\nGiấy phép / Licence: {license}\n"));
+    }
+    out.push_str(
+        "\nMỗi bảng có hai tệp: CSV (UTF-8 có BOM, Excel đọc được tiếng Việt) và JSON; \
+         datapackage.json mô tả các bảng theo chuẩn Frictionless. Ô trống là không có giá trị.\n\
+         Each table comes as CSV (UTF-8 with BOM) and JSON; datapackage.json describes them \
+         as a Frictionless data package. Empty fields are missing values.\n",
+    );
+    for t in tables {
+        out.push_str(&format!(
+            "\n## {}.csv, {}.json: {} / {}\n\n",
+            t.name, t.name, t.title_vi, t.title_en
+        ));
+        for c in t.columns {
+            out.push_str(&format!("- `{}` ({}): {} / {}\n", c.name, c.kind, c.vi, c.en));
+        }
+    }
+    out
+}
+
+/// A zip of `files` (name, bytes) in the given order, every entry dated
+/// `date` (midnight) and readable by all, so the same content gives the
+/// same bytes on every build.
+pub fn zip(files: &[(String, Vec<u8>)], date: crate::date::Date) -> Result<Vec<u8>, String> {
+    use chrono::Datelike;
+    use std::io::Write;
+    let stamp = zip::DateTime::from_date_and_time(
+        u16::try_from(date.year()).unwrap_or(1980),
+        u8::try_from(date.month()).unwrap_or(1),
+        u8::try_from(date.day()).unwrap_or(1),
+        0,
+        0,
+        0,
+    )
+    .unwrap_or_default();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(stamp)
+        .unix_permissions(0o644);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        w.start_file(name.as_str(), options)
+            .map_err(|e| e.to_string())?;
+        w.write_all(bytes).map_err(|e| e.to_string())?;
+    }
+    w.finish()
+        .map(std::io::Cursor::into_inner)
+        .map_err(|e| e.to_string())
 }

@@ -196,6 +196,138 @@ pub fn calendar(
     cal.done().to_string()
 }
 
+/// A task's feed entries: every update known by D (lead or support) and
+/// `events`, the task's status changes, newest first.
+pub fn task_entries(v: &Views, origin: &str, i: usize, events: &[Event]) -> Vec<Entry> {
+    let host = host(origin);
+    let (m, fig) = (v.model, v.fig);
+    let t = &m.tasks[i];
+    let mut out: Vec<Entry> = fig.timelines[i]
+        .iter()
+        .map(|u| {
+            let state = v.t.get(&format!("state_{}", u.update.state.code()));
+            let mut summary = match u.update.progress {
+                Some(p) => format!("{state} · {}%", v.lang.percent(p)),
+                None => state.to_string(),
+            };
+            if let Some(note) = &u.update.note {
+                summary.push_str(" · ");
+                summary.push_str(note);
+            }
+            Entry {
+                id: tag(
+                    &host,
+                    tagging_date(m),
+                    &format!(
+                        "update/{}/{}/{}/{}",
+                        t.id,
+                        u.report.agency,
+                        u.report.period.key(),
+                        u.report.submitted
+                    ),
+                ),
+                title: v
+                    .t
+                    .get("feed_update")
+                    .replace("{agency}", v.agency_full(&u.report.agency))
+                    .replace("{period}", &v.lang.period(u.report.period))
+                    .replace("{state}", state),
+                url: format!("{origin}{}", v.task_url(&t.id)),
+                updated: timestamp(u.report.submitted),
+                summary,
+            }
+        })
+        .collect();
+    out.extend(event_entries(v, origin, events));
+    out.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+/// A KPI's feed entries: each value known by D (the baseline included),
+/// newest first.
+pub fn kpi_entries(v: &Views, origin: &str, k: usize) -> Vec<Entry> {
+    let host = host(origin);
+    let kpi = &v.model.kpis[k];
+    let name = v.kpi_name(kpi);
+    let mut out: Vec<Entry> = v.fig.kpis[k]
+        .points
+        .iter()
+        .map(|p| Entry {
+            id: tag(&host, tagging_date(v.model), &format!("kpi/{}/{}", kpi.id, p.date)),
+            title: v
+                .t
+                .get("feed_kpi_value")
+                .replace("{kpi}", name)
+                .replace("{value}", &v.value(kpi, p.value)),
+            url: format!("{origin}{}", v.kpi_url(&kpi.id)),
+            updated: timestamp(p.date),
+            summary: fmt_date(p.date),
+        })
+        .collect();
+    out.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+/// A task's own calendar: its original deadline and every extension
+/// decided by D, one all-day event each (dated deadlines only). `words`
+/// gives the words for the original deadline and an extension.
+pub fn task_calendar(
+    m: &Model,
+    fig: &Figures,
+    i: usize,
+    name: &str,
+    words: (&str, &str),
+    origin: &str,
+    base: &str,
+) -> String {
+    let host = host(origin);
+    let t = &m.tasks[i];
+    let mut cal = Calendar::empty();
+    cal.append_property(Property::new("VERSION", "2.0"));
+    cal.append_property(Property::new("PRODID", "-//tiendo//tiendo//VI"));
+    cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
+    cal.name(name);
+    let stamp = fig.as_of.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    let url = format!("{origin}{base}{}", Route::Task(&t.id).path());
+    let original = t.deadline.and_then(|d| d.date()).map(|d| (0, d, words.0, None));
+    let changes = t
+        .deadline_changes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.date <= fig.as_of)
+        .filter_map(|(k, c)| c.to.date().map(|d| (k + 1, d, words.1, Some(c))));
+    for (k, due, word, change) in original.into_iter().chain(changes) {
+        let mut description = format!("{word}. {url}");
+        if let Some(c) = change {
+            description = format!(
+                "{word} ({}{}). {}{url}",
+                fmt_date(c.date),
+                c.by.as_deref().map(|b| format!(", {b}")).unwrap_or_default(),
+                c.reason.as_deref().map(|r| format!("{r}. ")).unwrap_or_default(),
+            );
+        }
+        let mut event = icalendar::Event::new();
+        event
+            .uid(&format!("{}-{k}@{host}", t.id))
+            .summary(&format!("{word}: {}", t.title))
+            .description(&description)
+            .url(&url)
+            .all_day(due);
+        if let Some(next) = due.succ_opt() {
+            event.append_property(
+                Property::new("DTEND", next.format("%Y%m%d").to_string())
+                    .add_parameter("VALUE", "DATE")
+                    .done(),
+            );
+        }
+        if let Some(stamp) = stamp {
+            event.timestamp(stamp);
+        }
+        cal.push(event.done());
+    }
+    cal.done().to_string()
+}
+
 /// `sitemap.xml` for the HTML pages among `paths`.
 pub fn sitemap<'a>(
     paths: impl Iterator<Item = &'a String>,

@@ -7,11 +7,12 @@ use super::i18n::Lang;
 use super::{RenderedSite, Renderer, data, feeds, search, template_error};
 use crate::diag::{Diagnostics, Loc};
 use crate::route::Route;
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Open data, feeds, calendars, the search index, sitemap and robots.txt.
 pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
-    open_data(r, site);
+    open_data(r, site, diags);
     calendars(r, site);
     for &lang in &r.langs {
         feeds_and_search(r, lang, site, diags);
@@ -20,7 +21,7 @@ pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut D
 }
 
 /// The open-data tables as CSV and JSON, and their datapackage.json.
-fn open_data(r: &Renderer, site: &mut RenderedSite) {
+fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
     let s = r.model.site();
     let as_of = r.fig.as_of.to_string();
     let license = s.data_license.as_deref().unwrap_or("");
@@ -34,11 +35,55 @@ fn open_data(r: &Renderer, site: &mut RenderedSite) {
             data::json(table, &as_of, license),
         );
     }
+    // Each archived month's task table, with the live table's columns.
+    let site_url = format!("{}{}", r.origin, r.base);
+    let archived: Vec<(String, Vec<u8>, String, Vec<u8>)> = r
+        .fig
+        .archive
+        .par_iter()
+        .map(|(p, f)| {
+            let table = data::task_table(r.model, f, &site_url);
+            (
+                Route::ArchiveData(*p, "nhiem-vu.csv").file(),
+                data::csv(&table),
+                Route::ArchiveData(*p, "nhiem-vu.json").file(),
+                data::json(&table, &f.as_of.to_string(), license),
+            )
+        })
+        .collect();
+    for (csv_path, csv, json_path, json) in archived {
+        site.files.insert(csv_path, csv);
+        site.files.insert(json_path, json);
+    }
     let home_url = format!("{}{}", r.origin, r.base);
-    site.files.insert(
-        Route::DataFile("datapackage.json").file(),
-        data::datapackage(&r.tables, &s.title, &as_of, license, &home_url),
-    );
+    let package = data::datapackage(&r.tables, &s.title, &as_of, license, &home_url);
+    // One download: every table, the data package and a README, in a
+    // fixed order with fixed dates.
+    let mut bundle: Vec<(String, Vec<u8>)> = Vec::new();
+    for table in &r.tables {
+        bundle.push((format!("{}.csv", table.name), data::csv(table)));
+        bundle.push((
+            format!("{}.json", table.name),
+            data::json(table, &as_of, license),
+        ));
+    }
+    bundle.push(("datapackage.json".into(), package.clone()));
+    bundle.push((
+        "README.md".into(),
+        data::readme(&r.tables, &s.title, &as_of, license, &home_url).into_bytes(),
+    ));
+    match data::zip(&bundle, r.fig.as_of) {
+        Ok(bytes) => {
+            site.files
+                .insert(Route::DataFile(crate::route::DATA_ZIP).file(), bytes);
+        }
+        Err(error) => diags.error(
+            Loc::file(&Arc::from("templates")),
+            crate::msg!("render.zip", error),
+        ),
+    }
+    site.files
+        .insert(Route::DataFile("datapackage.json").file(), package);
 }
 
 /// Deadline calendars: the whole plan, each agency (tasks it leads on D),
@@ -61,6 +106,28 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
             Route::AgencyCalendar(&a.id).file(),
             feeds::calendar(m, fig, &led, &name, &r.origin, &r.base).into_bytes(),
         );
+    }
+    // Each task's own calendar, at its address and at every old one (a
+    // subscriber to an old address keeps the same events).
+    let vi = r.strings(Lang::Vi);
+    let words = (vi.get("calendar_original"), vi.get("calendar_extension"));
+    let task_cals: Vec<(usize, Vec<u8>)> = m
+        .tasks
+        .par_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let name = format!("{} · {}", s.title, t.title);
+            let cal = feeds::task_calendar(m, fig, i, &name, words, &r.origin, &r.base);
+            (i, cal.into_bytes())
+        })
+        .collect();
+    for (i, cal) in task_cals {
+        let t = &m.tasks[i];
+        for (old, _) in &t.formerly {
+            site.files
+                .insert(Route::TaskCalendar(old).file(), cal.clone());
+        }
+        site.files.insert(Route::TaskCalendar(&t.id).file(), cal);
     }
     for g in &m.groups {
         let tasks: Vec<usize> = fig.group_leads.get(&g.id).cloned().unwrap_or_default();
@@ -158,13 +225,80 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             ),
         ));
     }
-    for (file, f) in feeds_out {
-        let mut ctx = tera::Context::new();
-        ctx.insert("feed", &f);
-        let Some(tera) = r.tera.get(&lang) else {
-            return;
-        };
-        match tera.render("feed.xml", &ctx) {
+    // One feed per task (and per old id): built in parallel, since a
+    // national portal has tens of thousands.
+    let mut events_of: Vec<Vec<crate::status::Event>> = vec![Vec::new(); m.tasks.len()];
+    for e in events {
+        if let Some(list) = e.task.and_then(|i| events_of.get_mut(i)) {
+            list.push(e.clone());
+        }
+    }
+    let task_feeds: Vec<(String, feeds::Feed)> = m
+        .tasks
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, t)| {
+            let file = Route::TaskFeed(&t.id);
+            let name = format!("{} · {}", v.task_title(t), v.t.get("task_feed"));
+            let entries = feeds::task_entries(&v, &r.origin, i, &events_of[i]);
+            let mut out = Vec::with_capacity(1 + t.formerly.len());
+            for (old, _) in &t.formerly {
+                // The old address: where the task went, then its entries.
+                let mut moved = vec![feeds::Entry {
+                    id: feeds::tag(&host, feeds::tagging_date(r.model), &format!("moved/{old}/{}", t.id)),
+                    title: v.t.get("feed_moved").to_string(),
+                    url: format!("{}{}", r.origin, v.task_url(&t.id)),
+                    updated: feeds::timestamp(fig.as_of),
+                    summary: format!("{}{}", r.origin, v.task_url(&t.id)),
+                }];
+                moved.extend(entries.iter().cloned());
+                let old_file = Route::TaskFeed(old);
+                out.push((
+                    old_file.file(),
+                    feed(
+                        &format!("task/{old}"),
+                        name.clone(),
+                        Route::Task(&t.id),
+                        &old_file,
+                        moved,
+                    ),
+                ));
+            }
+            out.push((
+                file.file(),
+                feed(&format!("task/{}", t.id), name, Route::Task(&t.id), &file, entries),
+            ));
+            out
+        })
+        .collect();
+    feeds_out.extend(task_feeds);
+    for (k, kpi) in m.kpis.iter().enumerate() {
+        let file = Route::KpiFeed(&kpi.id);
+        let name = format!("{} · {}", v.kpi_name(kpi), v.t.get("kpi_feed"));
+        feeds_out.push((
+            file.file(),
+            feed(
+                &format!("kpi/{}", kpi.id),
+                name,
+                Route::Kpi(&kpi.id),
+                &file,
+                feeds::kpi_entries(&v, &r.origin, k),
+            ),
+        ));
+    }
+    let Some(tera) = r.tera.get(&lang) else {
+        return;
+    };
+    let rendered: Vec<(String, Result<String, tera::Error>)> = feeds_out
+        .into_par_iter()
+        .map(|(file, f)| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("feed", &f);
+            (file, tera.render("feed.xml", &ctx))
+        })
+        .collect();
+    for (file, xml) in rendered {
+        match xml {
             Ok(xml) => {
                 site.files
                     .insert(format!("{}{file}", lang.prefix()), xml.into_bytes());
@@ -183,6 +317,34 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
         site.files
             .insert(format!("{}{dir}/{file}", lang.prefix()), bytes);
     }
+}
+
+/// The published address of a file of the site: a page as its folder
+/// (`/nhiem-vu/x/`), any other file as itself (`/atom.xml`).
+pub fn published_path(file: &str) -> String {
+    format!("/{}", file.strip_suffix("index.html").unwrap_or(file))
+}
+
+/// `du-lieu/duong-dan.txt`: every published path (the site's files, the
+/// static files and the list itself), sorted, one a line, relative to the
+/// site's base path so that lists compare across hosts.
+pub(super) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::StaticFile]) {
+    let own = Route::DataFile(crate::route::PATH_LIST).file();
+    let mut paths: std::collections::BTreeSet<String> = site
+        .files
+        .keys()
+        .map(String::as_str)
+        .chain(static_files.iter().map(|f| f.url_path.as_str()))
+        .chain(std::iter::once(own.as_str()))
+        .map(published_path)
+        .collect();
+    paths.remove("");
+    let mut text = String::new();
+    for p in paths {
+        text.push_str(&p);
+        text.push('\n');
+    }
+    site.files.insert(own, text.into_bytes());
 }
 
 /// sitemap.xml (every HTML page) and robots.txt.

@@ -57,6 +57,8 @@ pub(crate) enum Job {
     Home,
     Tasks(Option<Status>),
     Task(usize),
+    /// An old address of a task (task, index into its `formerly`).
+    Moved(usize, usize),
     Agencies,
     Agency(usize),
     /// The tasks an agency leads that have one status.
@@ -68,6 +70,9 @@ pub(crate) enum Job {
     Kpi(usize),
     Reports,
     Report(crate::date::Period),
+    Archive,
+    /// An archived month, by its index in `Figures::archive`.
+    ArchiveMonth(usize),
     Deadlines,
     Data,
     Search,
@@ -80,13 +85,19 @@ pub(crate) enum Job {
 
 impl Job {
     /// The page's route.
-    fn route<'m>(&self, m: &'m Model, tags: &'m BTreeMap<String, String>) -> Route<'m> {
+    fn route<'m>(
+        &self,
+        m: &'m Model,
+        fig: &Figures,
+        tags: &'m BTreeMap<String, String>,
+    ) -> Route<'m> {
         match self {
             Job::Home => Route::Home,
             Job::NotFound => Route::NotFound,
             Job::Tasks(None) => Route::Tasks,
             Job::Tasks(Some(s)) => Route::StatusView(s.code()),
             Job::Task(i) => Route::Task(&m.tasks[*i].id),
+            Job::Moved(i, k) => Route::Task(m.tasks[*i].formerly.get(*k).map_or("", |f| f.0.as_str())),
             Job::Agencies => Route::Agencies,
             Job::Agency(i) => Route::Agency(&m.agencies[*i].id),
             Job::AgencyStatus(i, s) => Route::AgencyStatus(&m.agencies[*i].id, s.code()),
@@ -96,6 +107,11 @@ impl Job {
             Job::Kpi(i) => Route::Kpi(&m.kpis[*i].id),
             Job::Reports => Route::Reports,
             Job::Report(p) => Route::Report(*p),
+            Job::Archive => Route::Archive,
+            Job::ArchiveMonth(k) => fig
+                .archive
+                .get(*k)
+                .map_or(Route::Archive, |(p, _)| Route::ArchiveMonth(*p)),
             Job::Deadlines => Route::Deadlines,
             Job::Data => Route::Data,
             Job::Search => Route::Search,
@@ -108,15 +124,15 @@ impl Job {
 
     /// The page's path relative to its language root ("" for the home
     /// page and the 404 page, which has no folder of its own).
-    fn dir(&self, m: &Model, tags: &BTreeMap<String, String>) -> String {
+    fn dir(&self, m: &Model, fig: &Figures, tags: &BTreeMap<String, String>) -> String {
         match self {
             Job::NotFound => String::new(),
-            _ => self.route(m, tags).path(),
+            _ => self.route(m, fig, tags).path(),
         }
     }
 
-    fn file(&self, m: &Model, tags: &BTreeMap<String, String>) -> String {
-        self.route(m, tags).file()
+    fn file(&self, m: &Model, fig: &Figures, tags: &BTreeMap<String, String>) -> String {
+        self.route(m, fig, tags).file()
     }
 }
 
@@ -153,7 +169,7 @@ pub(crate) struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn strings(&self, lang: Lang) -> &Strings {
+    pub(crate) fn strings(&self, lang: Lang) -> &Strings {
         self.strings
             .get(&lang)
             .or_else(|| self.strings.get(&Lang::Vi))
@@ -263,7 +279,7 @@ impl<'a> Renderer<'a> {
     ) -> views::Common<'a> {
         let site = self.model.site();
         let v = self.views(lang);
-        let dir = job.dir(self.model, &self.tags);
+        let dir = job.dir(self.model, self.fig, &self.tags);
         let alternates = self
             .langs
             .iter()
@@ -342,6 +358,9 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
             add(Job::Tasks(Some(s)));
         }
         (0..m.tasks.len()).for_each(|i| add(Job::Task(i)));
+        for (i, t) in m.tasks.iter().enumerate() {
+            (0..t.formerly.len()).for_each(|k| add(Job::Moved(i, k)));
+        }
         add(Job::Agencies);
         (0..m.agencies.len()).for_each(|i| add(Job::Agency(i)));
         (0..m.groups.len()).for_each(|i| add(Job::Group(i)));
@@ -367,6 +386,8 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         for p in &fig.report_months {
             add(Job::Report(*p));
         }
+        add(Job::Archive);
+        (0..fig.archive.len()).for_each(|k| add(Job::ArchiveMonth(k)));
         add(Job::Deadlines);
         add(Job::Data);
         add(Job::Search);
@@ -446,7 +467,7 @@ pub fn render(
             let mut d = Diagnostics::new();
             let page = pages::render_job(&r, *lang, job, &mut d);
             (
-                format!("{}{}", lang.prefix(), job.file(model, &r.tags)),
+                format!("{}{}", lang.prefix(), job.file(model, figures, &r.tags)),
                 page,
                 d,
             )
@@ -473,6 +494,7 @@ pub fn render(
     for (name, bytes) in &model.theme.assets {
         site.files.insert(Route::Asset(name).file(), bytes.clone());
     }
+    machine::path_list(&mut site, &model.static_files);
     checks::links_and_clashes(model, &r, &site, &sources, diags);
     site
 }
@@ -653,7 +675,9 @@ fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>>
     list.iter()
         .map(|(lang, job)| {
             let source: Arc<str> = match job {
-                Job::Task(i) => Arc::clone(&model.plans[model.tasks[*i].plan].file),
+                Job::Task(i) | Job::Moved(i, _) => {
+                    Arc::clone(&model.plans[model.tasks[*i].plan].file)
+                }
                 Job::Article(i) => Arc::clone(&model.articles[*i].file),
                 Job::Page(i) => Arc::clone(&model.pages[*i].file),
                 Job::Agency(_)
@@ -665,7 +689,7 @@ fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>>
                 _ => Arc::from("templates"),
             };
             (
-                format!("{}{}", lang.prefix(), job.file(model, &r.tags)),
+                format!("{}{}", lang.prefix(), job.file(model, r.fig, &r.tags)),
                 source,
             )
         })

@@ -114,6 +114,7 @@ pub struct Nav {
     pub agencies: String,
     pub kpis: String,
     pub reports: String,
+    pub archive: String,
     pub deadlines: String,
     pub news: String,
     pub data: String,
@@ -136,6 +137,7 @@ impl Nav {
             agencies: at(Route::Agencies),
             kpis: at(Route::Kpis),
             reports: at(Route::Reports),
+            archive: at(Route::Archive),
             deadlines: at(Route::Deadlines),
             news: at(Route::News(0)),
             data: at(Route::Data),
@@ -199,6 +201,8 @@ pub struct RollupView {
     pub on_time_rate: String,
     pub avg_progress: String,
     pub overdue: usize,
+    /// Open tasks not updated (lead missed its latest owed report).
+    pub stale: usize,
     pub counts: Vec<CountView>,
     /// The list of every task counted in `total` ("" when there is none).
     pub total_url: String,
@@ -220,13 +224,16 @@ pub enum Scope<'s> {
     Agency(&'s str),
     /// The tasks a working group's agencies lead on D.
     Group(&'s str),
+    /// Figures of an archived month: no list of those tasks is published,
+    /// so the counts link nowhere.
+    Archive,
 }
 
 impl<'s> Scope<'s> {
     /// The list of this scope's tasks with status `s`.
     pub fn view(self, s: Status) -> Route<'s> {
         match self {
-            Scope::Site => Route::StatusView(s.code()),
+            Scope::Site | Scope::Archive => Route::StatusView(s.code()),
             Scope::Agency(id) => Route::AgencyStatus(id, s.code()),
             Scope::Group(id) => Route::GroupStatus(id, s.code()),
         }
@@ -236,7 +243,11 @@ impl<'s> Scope<'s> {
     /// portal-wide views always do; an agency's or group's only when it
     /// holds such a task (render makes exactly those pages).
     pub fn has_view(self, n: usize) -> bool {
-        self == Scope::Site || n > 0
+        match self {
+            Scope::Archive => false,
+            Scope::Site => true,
+            _ => n > 0,
+        }
     }
 }
 
@@ -585,6 +596,7 @@ impl<'a> Views<'a> {
         };
         let total_url = match scope {
             _ if r.total == 0 => String::new(),
+            Scope::Archive => String::new(),
             Scope::Site => self.route(&Route::Tasks),
             Scope::Agency(id) => format!("{}#chu-tri", self.route(&Route::Agency(id))),
             Scope::Group(id) => format!("{}#nhiem-vu", self.route(&Route::Group(id))),
@@ -644,6 +656,7 @@ impl<'a> Views<'a> {
                 .map(|p| format!("{}%", self.percent(p)))
                 .unwrap_or_else(|| "—".into()),
             overdue: r.count(Status::Overdue),
+            stale: r.stale,
             counts: Status::ALL
                 .iter()
                 .map(|&s| CountView {

@@ -117,6 +117,62 @@ pub struct TaskStatus {
     pub support_on: Vec<String>,
     /// The submission date of the lead's latest update, if any.
     pub last_update: Option<Date>,
+    /// For an open task with a lead on D: the report day of the first
+    /// month, from D's own on, for which the lead has no report in by D.
+    pub next_report_due: Option<Date>,
+    /// An open task whose lead missed the latest report it owed by D
+    /// ("chưa cập nhật").
+    pub stale: bool,
+    /// Who answers for the task on D when its lead has passed to a
+    /// successor ([`responsible_on`]); `None` when nothing changed hands.
+    pub responsible_on: Option<Responsible>,
+}
+
+/// The accountable official after the lead passed to a successor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Responsible {
+    /// `responsible` named the old lead; here it names the successor.
+    Followed {
+        text: String,
+        /// The lead named in the plan, and the day it passed on.
+        from: String,
+        date: Date,
+    },
+    /// `responsible` does not name the old lead, so the successor's
+    /// official cannot be derived: the editor is warned.
+    NotDerived { from: String },
+}
+
+/// `responsible` of a task whose lead passed to `lead_on`: the old lead's
+/// name (or short name) in the text replaced by the successor's.
+pub fn responsible_on(m: &Model, task: &Task, lead_on: Option<&str>) -> Option<Responsible> {
+    let orig = task.lead.as_deref()?;
+    let now = lead_on?;
+    if orig == now {
+        return None;
+    }
+    let (old, new) = (m.agency(orig)?, m.agency(now)?);
+    let date = old.succession.as_ref()?.date;
+    let text = task.responsible.as_deref()?;
+    let pairs = [
+        (Some(old.name.as_str()), Some(new.name.as_str())),
+        (old.short.as_deref(), new.short.as_deref().or(Some(new.name.as_str()))),
+    ];
+    for (from, to) in pairs {
+        if let (Some(from), Some(to)) = (from, to)
+            && !from.is_empty()
+            && text.contains(from)
+        {
+            return Some(Responsible::Followed {
+                text: text.replace(from, to),
+                from: orig.to_string(),
+                date,
+            });
+        }
+    }
+    Some(Responsible::NotDerived {
+        from: orig.to_string(),
+    })
 }
 
 /// The deadline in force on `d` and the number of changes applied.
@@ -170,7 +226,11 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
             .map(str::to_string),
         support_on: Vec::new(),
         last_update: latest.map(|u| u.report.submitted),
+        next_report_due: None,
+        stale: false,
+        responsible_on: None,
     };
+    s.responsible_on = responsible_on(m, task, s.lead_on.as_deref());
     for a in task.support.iter().filter_map(|a| m.holder_on(a, d)) {
         if Some(a) != s.lead_on.as_deref() && !s.support_on.iter().any(|x| x == a) {
             s.support_on.push(a.to_string());
@@ -211,6 +271,84 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
         _ => Status::NotStarted,
     };
     s
+}
+
+/// Freshness of every open task with a lead on D: when the next report on
+/// it is due ([`TaskStatus::next_report_due`]) and whether the lead missed
+/// the latest report it owed ([`TaskStatus::stale`]).
+fn freshness(
+    m: &Model,
+    tasks: &mut [TaskStatus],
+    months: &BTreeMap<Period, Vec<Duty>>,
+    d: Date,
+) {
+    let report_day = m.site().report_day;
+    // Each agency's latest owed report (months are in order).
+    let mut latest: HashMap<&str, Outcome> = HashMap::new();
+    for duty in months.values().flatten() {
+        latest.insert(duty.agency.as_str(), duty.outcome);
+    }
+    let mut reported: HashMap<&str, BTreeSet<Period>> = HashMap::new();
+    for r in m.reports.iter().filter(|r| r.submitted <= d) {
+        reported.entry(r.agency.as_str()).or_default().insert(r.period);
+    }
+    for (t, s) in m.tasks.iter().zip(tasks.iter_mut()) {
+        let Some(lead) = s.lead_on.as_deref() else {
+            continue;
+        };
+        if s.status.is_done() {
+            continue;
+        }
+        s.stale = latest.get(lead) == Some(&Outcome::Missing);
+        let mut p = Period::of(d);
+        if p.report_day(report_day) < d {
+            p = p.next();
+        }
+        if let Some(from) = m.plans[t.plan].reporting_from
+            && from > p
+        {
+            p = from;
+        }
+        let done = reported.get(lead);
+        while done.is_some_and(|set| set.contains(&p)) {
+            p = p.next();
+        }
+        s.next_report_due = Some(p.report_day(report_day));
+    }
+}
+
+/// The months of the archive on D: from the month the earliest plan was
+/// issued to the month before D's (none before any plan).
+pub fn archive_months(m: &Model, as_of: Date) -> Vec<Period> {
+    let Some(first) = m.plans.iter().map(|p| Period::of(p.issued)).min() else {
+        return Vec::new();
+    };
+    let end = Period::of(as_of);
+    let mut out = Vec::new();
+    let mut p = first;
+    while p < end {
+        out.push(p);
+        p = p.next();
+    }
+    out
+}
+
+/// The portal as it stood on the last day of each archived month: the
+/// whole computation with that day as D (only reports submitted by then
+/// count), month-ends in parallel. The archive shows no timelines, events
+/// or burn-up, so they are dropped to keep memory flat at national scale.
+pub fn archive(m: &Model, as_of: Date) -> Vec<(Period, Figures<'_>)> {
+    use rayon::prelude::*;
+    archive_months(m, as_of)
+        .into_par_iter()
+        .map(|p| {
+            let mut f = compute(m, p.last_day());
+            f.timelines = Vec::new();
+            f.events = Vec::new();
+            f.burnup = Vec::new();
+            (p, f)
+        })
+        .collect()
 }
 
 /// Everything the pages show, as of one date.
@@ -262,6 +400,9 @@ pub struct Figures<'m> {
     pub burnup: Vec<BurnupPoint>,
     /// Status changes up to D, newest first ([`events`]).
     pub events: Vec<Event>,
+    /// The monthly archive ([`archive`]): the figures on the last day of
+    /// each archived month; empty unless asked for.
+    pub archive: Vec<(Period, Figures<'m>)>,
 }
 
 impl Figures<'_> {
@@ -334,6 +475,9 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         })
         .collect();
 
+    let months = owed_duties(m, &lead_updates, as_of);
+    let mut tasks = tasks;
+    freshness(m, &mut tasks, &months, as_of);
     let overall = Rollup::of(0..m.tasks.len(), &tasks, m);
     let plans = (0..m.plans.len())
         .map(|p| {
@@ -396,7 +540,6 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
     let group_leads = groups;
     let groups = group_rollups;
 
-    let months = owed_duties(m, &lead_updates, as_of);
     for duties in months.values() {
         for d in duties {
             if let Some(a) = agencies.get_mut(&d.agency) {
@@ -450,6 +593,7 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         ref_labels: ref_labels(m),
         burnup: Vec::new(),
         events: Vec::new(),
+        archive: Vec::new(),
     };
     // Both read the figures above.
     fig.burnup = burnup(m, &fig);

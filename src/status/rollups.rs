@@ -29,6 +29,8 @@ pub struct Rollup {
     /// Mean progress in percent of the tasks that can finish; `None` when
     /// there is none.
     pub avg_progress: Option<f64>,
+    /// Open tasks whose lead missed its latest owed report.
+    pub stale: usize,
 }
 
 impl Rollup {
@@ -39,6 +41,7 @@ impl Rollup {
             let s = &fig[i];
             r.counts[s.status.index()] += 1;
             r.total += 1;
+            r.stale += usize::from(s.stale);
             if s.status == Status::Ongoing {
                 r.recurring += 1;
             } else {

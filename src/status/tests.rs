@@ -53,6 +53,7 @@ fn task(id: &str, lead: &str, deadline: &str) -> Task {
         tags: vec![],
         incomplete: None,
         unresolved: false,
+        formerly: Vec::new(),
         loc: loc(),
     }
 }

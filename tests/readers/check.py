@@ -32,6 +32,19 @@ for resource in package.resources:
     rows = resource.read_rows()
     check(f"frictionless: {resource.name} has rows", len(rows) > 0, "no rows")
 
+# The one download: a valid data package once unpacked.
+import tempfile
+import zipfile
+
+with tempfile.TemporaryDirectory() as unpacked:
+    with zipfile.ZipFile(site / "du-lieu" / "tiendo-du-lieu.zip") as z:
+        names = z.namelist()
+        z.extractall(unpacked)
+    check("zip: holds datapackage.json and README.md", {"datapackage.json", "README.md"} <= set(names), repr(names))
+    report = validate(str(Path(unpacked) / "datapackage.json"))
+    errors = [e.message for task in report.tasks for e in task.errors] + [e.message for e in report.errors]
+    check("frictionless: the data package inside tiendo-du-lieu.zip", report.valid, "; ".join(errors[:5]))
+
 for ics in sorted(site.rglob("*.ics")):
     try:
         cal = icalendar.Calendar.from_ical(ics.read_bytes())

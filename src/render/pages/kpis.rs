@@ -50,6 +50,7 @@ pub(super) fn kpi(
         tasks: Vec<TaskRow<'a>>,
         news: Vec<ArticleCard<'a>>,
         chart: Option<views::ChartView>,
+        feed_url: String,
     }
     let v = r.views(lang);
     let kpi = &r.model.kpis[k];
@@ -106,6 +107,7 @@ pub(super) fn kpi(
         tasks: v.rows(v.by_deadline(tasks)),
         news: articles_about(r, &v, lang, &kpi.id),
         chart: r.chart(lang, &Route::KpiChart(&kpi.id)),
+        feed_url: v.route(&Route::KpiFeed(&kpi.id)),
     };
     r.render_template(lang, "kpi.html", &ctx, d)
 }

@@ -33,6 +33,9 @@ pub(super) fn open_data(
         datapackage: String,
         ics: String,
         feed: String,
+        zip: String,
+        paths: String,
+        archive: String,
     }
     let v = r.views(lang);
     let root = &r.base;
@@ -73,6 +76,9 @@ pub(super) fn open_data(
         datapackage: format!("{root}du-lieu/datapackage.json"),
         ics: format!("{root}han-chot.ics"),
         feed: v.route(&Route::ChangesFeed),
+        zip: format!("{root}{}", Route::DataFile(crate::route::DATA_ZIP).path()),
+        paths: format!("{root}{}", Route::DataFile(crate::route::PATH_LIST).path()),
+        archive: v.route(&Route::Archive),
     };
     r.render_template(lang, "data.html", &ctx, d)
 }

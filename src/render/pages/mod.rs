@@ -5,6 +5,7 @@
 //! its template; [`render_job`] picks the builder for a page.
 
 mod agencies;
+mod archive;
 mod dashboard;
 mod kpis;
 mod machine;
@@ -34,6 +35,9 @@ pub(crate) fn render_job(
         Job::Home => dashboard::home(r, lang, job, d),
         Job::Tasks(s) => tasks::task_list(r, lang, job, *s, d),
         Job::Task(i) => tasks::task(r, lang, job, *i, d),
+        Job::Moved(i, k) => tasks::moved(r, lang, job, *i, *k, d),
+        Job::Archive => archive::archive(r, lang, job, d),
+        Job::ArchiveMonth(k) => archive::archive_month(r, lang, job, *k, d),
         Job::Agencies => agencies::agencies(r, lang, job, d),
         Job::Agency(i) => agencies::agency(r, lang, job, *i, d),
         Job::Group(i) => agencies::group(r, lang, job, *i, d),

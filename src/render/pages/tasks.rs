@@ -148,7 +148,9 @@ pub(super) fn scoped_list(
                 format!("{}#nhiem-vu", v.route(&Route::Group(id))),
             )
         }
-        views::Scope::Site => return task_list(r, lang, job, Some(only), d),
+        views::Scope::Site | views::Scope::Archive => {
+            return task_list(r, lang, job, Some(only), d);
+        }
     };
     let order: Vec<usize> = if only == Status::Overdue {
         overdue.clone()
@@ -241,9 +243,16 @@ pub(super) fn task(
         deadline: String,
         original_deadline: String,
         result: &'a str,
-        responsible: &'a str,
+        responsible: String,
         incomplete: &'a str,
         progress: String,
+        last_update: String,
+        last_update_iso: String,
+        next_report_due: String,
+        next_report_due_iso: String,
+        stale: bool,
+        feed_url: String,
+        calendar_url: String,
         changes: Vec<Change<'a>>,
         timeline: Vec<Entry<'a>>,
         periods: Vec<PeriodView>,
@@ -330,9 +339,25 @@ pub(super) fn task(
             String::new()
         },
         result: t.result.as_deref().unwrap_or(""),
-        responsible: t.responsible.as_deref().unwrap_or(""),
+        responsible: match &s.responsible_on {
+            Some(crate::status::Responsible::Followed { text, from, date }) => v
+                .t
+                .get("responsible_followed")
+                .replace("{text}", text)
+                .replace("{from}", v.agency_short(from))
+                .replace("{date}", &fmt_date(*date)),
+            _ => t.responsible.clone().unwrap_or_default(),
+        },
         incomplete: t.incomplete.as_deref().unwrap_or(""),
         progress: v.progress(s),
+        last_update: s.last_update.map(fmt_date).unwrap_or_default(),
+        last_update_iso: s.last_update.map(|d| d.to_string()).unwrap_or_default(),
+        next_report_due: s.next_report_due.map(fmt_date).unwrap_or_default(),
+        next_report_due_iso: s.next_report_due.map(|d| d.to_string()).unwrap_or_default(),
+        stale: s.stale,
+        feed_url: v.route(&Route::TaskFeed(&t.id)),
+        // Calendars are shared by every language, at the site root.
+        calendar_url: format!("{}{}", r.base, Route::TaskCalendar(&t.id).path()),
         changes: t
             .deadline_changes
             .iter()
@@ -415,4 +440,46 @@ pub(super) fn task(
             .replace("{url}", &canonical),
     };
     r.render_template(lang, "task.html", &ctx, d)
+}
+
+/// An old address of a task (`formerly`): says where the task moved and
+/// links there; its canonical link is the task's page.
+pub(super) fn moved(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    i: usize,
+    k: usize,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        text: String,
+        title: &'a str,
+        url: String,
+    }
+    let v = r.views(lang);
+    let t = &r.model.tasks[i];
+    let (old, _) = t.formerly.get(k)?;
+    let mut common = r.common(
+        lang,
+        job,
+        "tasks",
+        v.t.get("moved_title").to_string(),
+        v.task_title(t).to_string(),
+    );
+    common.canonical = format!("{}{}", r.origin, v.task_url(&t.id));
+    let ctx = Page {
+        common,
+        text: v
+            .t
+            .get("moved_text")
+            .replace("{old}", old)
+            .replace("{new}", &t.id),
+        title: v.task_title(t),
+        url: v.task_url(&t.id),
+    };
+    r.render_template(lang, "moved.html", &ctx, d)
 }

@@ -1,0 +1,198 @@
+//! Part of render, the monthly archive: `/luu-tru/` (every archived month)
+//! and `/luu-tru/YYYY-MM/` (the portal on the month's last day: headline
+//! figures, counts per status, scorecards per agency and group, KPI values,
+//! what changed). Input: the renderer and `Figures::archive`, computed by
+//! status with each month's last day as D. Output: the pages' HTML. No
+//! task table per month: the month's tasks are in its data files.
+
+use super::*;
+
+#[derive(Serialize)]
+struct MonthLink {
+    label: String,
+    period: String,
+    url: String,
+    as_of: String,
+    as_of_iso: String,
+    csv: String,
+    json: String,
+}
+
+/// A month's links; `base` is the site root, where data files live for
+/// every language.
+fn month_link(v: &Views, base: &str, p: Period) -> MonthLink {
+    MonthLink {
+        label: v.t.get("archive_month").replace("{month}", &v.lang.period(p)),
+        period: v.lang.period(p),
+        url: v.route(&Route::ArchiveMonth(p)),
+        as_of: fmt_date(p.last_day()),
+        as_of_iso: p.last_day().to_string(),
+        csv: format!("{base}{}", Route::ArchiveData(p, "nhiem-vu.csv").path()),
+        json: format!("{base}{}", Route::ArchiveData(p, "nhiem-vu.json").path()),
+    }
+}
+
+pub(super) fn archive(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        months: Vec<MonthLink>,
+    }
+    let v = r.views(lang);
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "reports",
+            v.t.get("archive_title").to_string(),
+            v.t.get("archive_intro").to_string(),
+        ),
+        months: r
+            .fig
+            .archive
+            .iter()
+            .rev()
+            .map(|(p, _)| month_link(&v, &r.base, *p))
+            .collect(),
+    };
+    r.render_template(lang, "archive.html", &ctx, d)
+}
+
+pub(super) fn archive_month(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    k: usize,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct GroupRow<'a> {
+        name: &'a str,
+        url: String,
+        rollup: views::RollupView,
+    }
+    #[derive(Serialize)]
+    struct Extended {
+        task: Link,
+        to: String,
+        date: String,
+    }
+    #[derive(Serialize)]
+    struct KpiMove {
+        kpi: Link,
+        before: String,
+        after: String,
+    }
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        label: String,
+        month: MonthLink,
+        rollup: views::RollupView,
+        agencies: Vec<views::AgencyRow<'a>>,
+        groups: Vec<GroupRow<'a>>,
+        kpis: Vec<views::KpiRow<'a>>,
+        finished: Vec<Link>,
+        became_overdue: Vec<Link>,
+        extended: Vec<Extended>,
+        blocked: Vec<Link>,
+        kpi_moves: Vec<KpiMove>,
+        report_url: String,
+        prev: Option<Link>,
+        next: Option<Link>,
+    }
+    let (p, fig) = r.fig.archive.get(k)?;
+    let live = r.views(lang);
+    // The same helpers, reading the month's figures.
+    let v = Views {
+        model: r.model,
+        fig,
+        lang,
+        t: live.t,
+        home: live.home.clone(),
+    };
+    let m = r.model;
+    let task_link = |i: usize| Link {
+        label: v.task_title(&m.tasks[i]).to_string(),
+        url: v.task_url(&m.tasks[i].id),
+    };
+    let changes = fig.changes.get(p).cloned().unwrap_or_default();
+    let month = month_link(&v, &r.base, *p);
+    let neighbour = |j: Option<usize>| {
+        j.and_then(|j| r.fig.archive.get(j)).map(|(q, _)| {
+            let l = month_link(&v, &r.base, *q);
+            Link {
+                label: l.label,
+                url: l.url,
+            }
+        })
+    };
+    let ctx = Page {
+        common: r.common(lang, job, "reports", month.label.clone(), String::new()),
+        label: v.t.get("archive_label").replace("{date}", &fmt_date(fig.as_of)),
+        rollup: v.rollup(&fig.overall, views::Scope::Archive),
+        agencies: fig
+            .agency_ranking
+            .iter()
+            .filter_map(|id| m.agency(id))
+            .map(|a| {
+                // The lists a count links to are today's, not that month's.
+                let mut row = v.agency_row(a);
+                row.total_url = String::new();
+                row.overdue_url = String::new();
+                row
+            })
+            .collect(),
+        groups: m
+            .groups
+            .iter()
+            .map(|g| GroupRow {
+                name: lang.pick(&g.name, g.name_en.as_deref()),
+                url: v.route(&Route::Group(&g.id)),
+                rollup: v.rollup(fig.groups.get(&g.id).unwrap_or(&Default::default()), views::Scope::Archive),
+            })
+            .collect(),
+        kpis: (0..m.kpis.len()).map(|i| v.kpi_row(i)).collect(),
+        finished: changes.finished.iter().map(|&i| task_link(i)).collect(),
+        became_overdue: changes.became_overdue.iter().map(|&i| task_link(i)).collect(),
+        extended: changes
+            .extended
+            .iter()
+            .filter_map(|&(i, c)| {
+                let change = m.tasks[i].deadline_changes.get(c)?;
+                Some(Extended {
+                    task: task_link(i),
+                    to: lang.deadline(&change.to),
+                    date: fmt_date(change.date),
+                })
+            })
+            .collect(),
+        blocked: changes.blocked.iter().map(|&i| task_link(i)).collect(),
+        kpi_moves: changes
+            .kpi_moves
+            .iter()
+            .map(|&(i, before, after)| {
+                let kpi = &m.kpis[i];
+                KpiMove {
+                    kpi: Link {
+                        label: v.kpi_name(kpi).to_string(),
+                        url: v.kpi_url(&kpi.id),
+                    },
+                    before: before.map(|b| v.value(kpi, b)).unwrap_or_else(|| "—".into()),
+                    after: v.value(kpi, after),
+                }
+            })
+            .collect(),
+        report_url: if r.fig.report_months.contains(p) {
+            v.route(&Route::Report(*p))
+        } else {
+            String::new()
+        },
+        prev: neighbour(k.checked_sub(1)),
+        next: neighbour(Some(k + 1)),
+        month,
+    };
+    r.render_template(lang, "archive_month.html", &ctx, d)
+}
