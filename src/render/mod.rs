@@ -49,11 +49,135 @@ pub const METHOD_PAGE: &str = "phuong-phap";
 /// News articles per page of the list.
 pub const ARTICLES_PER_PAGE: usize = 10;
 
+/// Rows a page of a task list, the deadline calendar or a tag page holds;
+/// a longer list splits into numbered pages (`trang/2/`...). A province's
+/// portal stays below it and looks as it did unsplit.
+pub const ROWS_PER_PAGE: usize = 100;
+
+/// How many pages a list of `rows` rows takes (one, even when empty).
+pub fn page_count(rows: usize) -> usize {
+    rows.div_ceil(ROWS_PER_PAGE).max(1)
+}
+
+/// A list of tasks with a page of its own: the deadline table, its status
+/// views, and each agency's and group's views (all its tasks, or those of
+/// one status: exactly the tasks its scorecard counts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum TaskList {
+    All,
+    Status(Status),
+    /// By index into `Model::agencies`: the tasks it leads on D.
+    Agency(usize, Option<Status>),
+    /// By index into `Model::groups`: the tasks its agencies lead on D.
+    Group(usize, Option<Status>),
+}
+
+impl TaskList {
+    fn route<'m>(self, m: &'m Model) -> Route<'m> {
+        match self {
+            TaskList::All => Route::Tasks,
+            TaskList::Status(s) => Route::StatusView(s.code()),
+            TaskList::Agency(i, s) => Route::AgencyTasks(&m.agencies[i].id, s.map(Status::code)),
+            TaskList::Group(i, s) => Route::GroupTasks(&m.groups[i].id, s.map(Status::code)),
+        }
+    }
+
+    /// The roll-up whose counts this list (or its status) shows.
+    pub(crate) fn rollup<'f>(
+        self,
+        m: &Model,
+        fig: &'f Figures,
+    ) -> Option<&'f crate::status::Rollup> {
+        match self {
+            TaskList::All | TaskList::Status(_) => Some(&fig.overall),
+            TaskList::Agency(i, _) => fig.agencies.get(&m.agencies[i].id).map(|f| &f.rollup),
+            TaskList::Group(i, _) => fig.groups.get(&m.groups[i].id),
+        }
+    }
+
+    pub(crate) fn status(self) -> Option<Status> {
+        match self {
+            TaskList::All => None,
+            TaskList::Status(s) => Some(s),
+            TaskList::Agency(_, s) | TaskList::Group(_, s) => s,
+        }
+    }
+
+    /// The same scope with another status (or all).
+    pub(crate) fn with_status(self, s: Option<Status>) -> TaskList {
+        match (self, s) {
+            (TaskList::All | TaskList::Status(_), None) => TaskList::All,
+            (TaskList::All | TaskList::Status(_), Some(s)) => TaskList::Status(s),
+            (TaskList::Agency(i, _), s) => TaskList::Agency(i, s),
+            (TaskList::Group(i, _), s) => TaskList::Group(i, s),
+        }
+    }
+
+    /// The list's tasks in table order: the overdue ones most days late
+    /// first, any other list in deadline order.
+    pub(crate) fn tasks(self, r: &Renderer) -> Vec<usize> {
+        let (m, fig) = (r.model, r.fig);
+        let only = self.status();
+        if only == Some(Status::Overdue) {
+            return self
+                .rollup(m, fig)
+                .map(|x| x.overdue.clone())
+                .unwrap_or_default();
+        }
+        let member: Option<&[usize]> = match self {
+            TaskList::All | TaskList::Status(_) => None,
+            TaskList::Agency(i, _) => Some(
+                fig.agencies
+                    .get(&m.agencies[i].id)
+                    .map_or(&[][..], |f| f.leads.as_slice()),
+            ),
+            TaskList::Group(i, _) => Some(
+                fig.group_leads
+                    .get(&m.groups[i].id)
+                    .map_or(&[][..], Vec::as_slice),
+            ),
+        };
+        let keep = |i: usize| {
+            only.is_none_or(|s| fig.tasks[i].status == s)
+                && member.is_none_or(|list| list.binary_search(&i).is_ok())
+        };
+        r.deadline_order
+            .iter()
+            .copied()
+            .filter(|&i| keep(i))
+            .collect()
+    }
+
+    /// How many tasks the list holds (what its scorecard count says).
+    fn len(self, m: &Model, fig: &Figures) -> usize {
+        let Some(rollup) = self.rollup(m, fig) else {
+            return 0;
+        };
+        match self.status() {
+            Some(s) => rollup.count(s),
+            None => rollup.total,
+        }
+    }
+}
+
+/// A list's page `n` (0, the first, is the list's own address).
+fn paged(list: Route<'_>, n: usize) -> Route<'_> {
+    if n == 0 {
+        list
+    } else {
+        Route::Paged(Box::new(list), n)
+    }
+}
+
 /// One page to render, in one language.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Job {
     Home,
-    Tasks(Option<Status>),
+    /// A task list's page (0 is the first).
+    Tasks(TaskList, usize),
+    /// The data of a list split into pages: every row, for the script to
+    /// sort and filter across pages.
+    TaskRows(TaskList),
     Task(usize),
     Agencies,
     Agency(usize),
@@ -62,12 +186,14 @@ pub(crate) enum Job {
     Kpi(usize),
     Reports,
     Report(crate::date::Period),
-    Deadlines,
+    /// A page of the deadline calendar.
+    Deadlines(usize),
     Data,
     Search,
     News(usize),
     Article(usize),
-    Tag(String),
+    /// A page of the articles and tasks with a tag.
+    Tag(String, usize),
     Page(usize),
     NotFound,
 }
@@ -78,8 +204,8 @@ impl Job {
         match self {
             Job::Home => Route::Home,
             Job::NotFound => Route::NotFound,
-            Job::Tasks(None) => Route::Tasks,
-            Job::Tasks(Some(s)) => Route::StatusView(s.code()),
+            Job::Tasks(list, n) => paged(list.route(m), *n),
+            Job::TaskRows(list) => Route::ListRows(Box::new(list.route(m))),
             Job::Task(i) => Route::Task(&m.tasks[*i].id),
             Job::Agencies => Route::Agencies,
             Job::Agency(i) => Route::Agency(&m.agencies[*i].id),
@@ -88,12 +214,12 @@ impl Job {
             Job::Kpi(i) => Route::Kpi(&m.kpis[*i].id),
             Job::Reports => Route::Reports,
             Job::Report(p) => Route::Report(*p),
-            Job::Deadlines => Route::Deadlines,
+            Job::Deadlines(n) => paged(Route::Deadlines, *n),
             Job::Data => Route::Data,
             Job::Search => Route::Search,
             Job::News(n) => Route::News(*n),
             Job::Article(i) => Route::Article(&m.articles[*i].slug),
-            Job::Tag(tag) => Route::Tag(tags.get(tag).map_or("", String::as_str)),
+            Job::Tag(tag, n) => paged(Route::Tag(tags.get(tag).map_or("", String::as_str)), *n),
             Job::Page(i) => Route::Page(&m.pages[*i].slug),
         }
     }
@@ -142,6 +268,11 @@ pub(crate) struct Renderer<'a> {
     pub charts: BTreeMap<(Lang, String), charts::Chart>,
     /// The open-data tables.
     pub tables: Vec<data::Table>,
+    /// Every task in deadline-table order, sorted once: lists keep this
+    /// order by filtering it.
+    pub deadline_order: Vec<usize>,
+    /// Each task's place in `deadline_order`.
+    pub deadline_rank: Vec<usize>,
 }
 
 impl<'a> Renderer<'a> {
@@ -304,9 +435,22 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         let mut add = |j: Job| out.push((lang, j));
         add(Job::Home);
         add(Job::NotFound);
-        add(Job::Tasks(None));
-        for s in Status::ALL {
-            add(Job::Tasks(Some(s)));
+        let mut lists = vec![TaskList::All];
+        lists.extend(Status::ALL.map(TaskList::Status));
+        for i in 0..m.agencies.len() {
+            lists.push(TaskList::Agency(i, None));
+            lists.extend(Status::ALL.map(|s| TaskList::Agency(i, Some(s))));
+        }
+        for i in 0..m.groups.len() {
+            lists.push(TaskList::Group(i, None));
+            lists.extend(Status::ALL.map(|s| TaskList::Group(i, Some(s))));
+        }
+        for list in lists {
+            let pages = page_count(list.len(m, fig));
+            (0..pages).for_each(|n| add(Job::Tasks(list, n)));
+            if pages > 1 {
+                add(Job::TaskRows(list));
+            }
         }
         (0..m.tasks.len()).for_each(|i| add(Job::Task(i)));
         add(Job::Agencies);
@@ -318,7 +462,7 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         for p in &fig.report_months {
             add(Job::Report(*p));
         }
-        add(Job::Deadlines);
+        (0..page_count(m.tasks.len())).for_each(|n| add(Job::Deadlines(n)));
         add(Job::Data);
         add(Job::Search);
         let articles = r.articles.get(&lang).map_or(0, Vec::len);
@@ -328,8 +472,9 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         for &i in r.articles.get(&lang).into_iter().flatten() {
             add(Job::Article(i));
         }
-        for tag in r.tags.keys() {
-            add(Job::Tag(tag.clone()));
+        for (tag, slug) in &r.tags {
+            let rows = pages::tag_rows(r, lang, tag, slug);
+            (0..page_count(rows)).for_each(|n| add(Job::Tag(tag.clone(), n)));
         }
         for &i in r.pages.get(&lang).into_iter().flatten() {
             add(Job::Page(i));
@@ -477,7 +622,11 @@ fn renderer<'a>(
             Err(e) => {
                 diags.error(
                     Loc::file(&Arc::from("content/site.yaml")),
-                    crate::msg!("site.base_url_invalid", url = &model.site().base_url, error = e),
+                    crate::msg!(
+                        "site.base_url_invalid",
+                        url = &model.site().base_url,
+                        error = e
+                    ),
                 );
                 return None;
             }
@@ -549,7 +698,16 @@ fn renderer<'a>(
         pages,
         charts: BTreeMap::new(),
         tables: Vec::new(),
+        deadline_order: Vec::new(),
+        deadline_rank: Vec::new(),
     };
+    r.deadline_order = r
+        .views(Lang::Vi)
+        .by_deadline((0..model.tasks.len()).collect());
+    r.deadline_rank = vec![0; model.tasks.len()];
+    for (rank, &i) in r.deadline_order.iter().enumerate() {
+        r.deadline_rank[i] = rank;
+    }
     r.charts = chart_set::all_charts(&r);
     r.tables = data::tables(model, figures, &format!("{}{}", r.origin, r.base));
     Some(r)

@@ -14,7 +14,8 @@ pub(super) fn task_list(
     r: &Renderer,
     lang: Lang,
     job: &Job,
-    only: Option<Status>,
+    list: TaskList,
+    n: usize,
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     #[derive(Serialize)]
@@ -23,23 +24,22 @@ pub(super) fn task_list(
         common: Common<'a>,
         heading: String,
         current: &'static str,
+        /// The scope's view of all its tasks, and how many it holds.
+        all_url: String,
         total: usize,
         counts: Vec<views::CountView>,
         rows: Vec<TaskRow<'a>>,
+        /// Every row of the selection as data, when the list is split.
+        rows_url: String,
+        pager: Pager,
         statuses: Vec<StatusView>,
         agencies: Vec<FilterOption>,
         groups: Vec<FilterOption>,
     }
     let v = r.views(lang);
-    let list: Vec<usize> = (0..r.model.tasks.len())
-        .filter(|&i| only.is_none_or(|s| r.fig.tasks[i].status == s))
-        .collect();
-    let order = if only == Some(Status::Overdue) {
-        r.fig.overall.overdue.clone()
-    } else {
-        v.by_deadline(list)
-    };
-    let heading = match only {
+    let only = list.status();
+    let order = list.tasks(r);
+    let base_heading = match only {
         None => v.t.get("tasks_title").to_string(),
         Some(Status::Overdue) => v.t.get("overdue_view_title").to_string(),
         Some(s) => {
@@ -47,47 +47,108 @@ pub(super) fn task_list(
                 .replace("{status}", lang.status(s))
         }
     };
-    let rollup = v.rollup(&r.fig.overall, true);
-    let mut leads: Vec<&str> = r
-        .fig
-        .tasks
+    let (heading, section) = match list {
+        TaskList::All | TaskList::Status(_) => (base_heading, "tasks"),
+        TaskList::Agency(i, _) => (
+            format!("{base_heading} — {}", v.agency_name(&r.model.agencies[i])),
+            "agencies",
+        ),
+        TaskList::Group(i, _) => {
+            let g = &r.model.groups[i];
+            (
+                format!(
+                    "{base_heading} — {}",
+                    lang.pick(&g.name, g.name_en.as_deref())
+                ),
+                "agencies",
+            )
+        }
+    };
+    let empty = crate::status::Rollup::default();
+    let rollup = list.rollup(r.model, r.fig).unwrap_or(&empty);
+    let mut counts = v.rollup(rollup, false).counts;
+    for c in &mut counts {
+        if let Some(s) = Status::ALL.iter().find(|s| s.code() == c.status.code) {
+            c.url = v.route(&list.with_status(Some(*s)).route(r.model));
+        }
+    }
+    let scoped = matches!(list, TaskList::Agency(..) | TaskList::Group(..));
+    let mut leads: Vec<&str> = order
         .iter()
-        .filter_map(|s| s.lead_on.as_deref())
+        .filter_map(|&i| r.fig.tasks[i].lead_on.as_deref())
         .collect();
     leads.sort_unstable();
     leads.dedup();
+    let route = list.route(r.model);
+    let split = order.len() > ROWS_PER_PAGE;
     let ctx = List {
         common: r.common(
             lang,
             job,
-            "tasks",
+            section,
             heading.clone(),
             v.t.get("tasks_description").to_string(),
         ),
         heading,
         current: only.map_or("", Status::code),
-        total: r.model.tasks.len(),
-        counts: rollup.counts,
-        rows: v.rows(order),
+        all_url: v.route(&list.with_status(None).route(r.model)),
+        total: rollup.total,
+        counts,
+        pager: pager(r, &v, order.len(), n, |k| v.route(&paged(route.clone(), k))),
+        rows: v.rows(page_of(&order, n)),
+        rows_url: if split {
+            v.route(&Route::ListRows(Box::new(route.clone())))
+        } else {
+            String::new()
+        },
         statuses: Status::ALL.iter().map(|&s| status_view(s, lang)).collect(),
-        agencies: leads
-            .iter()
-            .map(|a| FilterOption {
-                value: a.to_string(),
-                label: v.agency_short(a).to_string(),
-            })
-            .collect(),
-        groups: r
-            .model
-            .groups
-            .iter()
-            .map(|g| FilterOption {
-                value: g.id.clone(),
-                label: lang.pick(&g.name, g.name_en.as_deref()).to_string(),
-            })
-            .collect(),
+        agencies: if matches!(list, TaskList::Agency(..)) {
+            Vec::new()
+        } else {
+            leads
+                .iter()
+                .map(|a| FilterOption {
+                    value: a.to_string(),
+                    label: v.agency_short(a).to_string(),
+                })
+                .collect()
+        },
+        groups: if scoped {
+            Vec::new()
+        } else {
+            r.model
+                .groups
+                .iter()
+                .map(|g| FilterOption {
+                    value: g.id.clone(),
+                    label: lang.pick(&g.name, g.name_en.as_deref()).to_string(),
+                })
+                .collect()
+        },
     };
     r.render_template(lang, "tasks.html", &ctx, d)
+}
+
+/// Every row of a split list as JSON (what its table shows, in its order),
+/// for the script that sorts and filters across the list's pages.
+pub(super) fn task_rows(
+    r: &Renderer,
+    lang: Lang,
+    list: TaskList,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    let v = r.views(lang);
+    let rows = v.rows(list.tasks(r));
+    match serde_json::to_vec(&rows) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            d.error(
+                crate::diag::Loc::file(&std::sync::Arc::from("templates")),
+                crate::msg!("render.page_data", error = e),
+            );
+            None
+        }
+    }
 }
 
 pub(super) fn task(
