@@ -262,6 +262,9 @@ pub(crate) struct Renderer<'a> {
     /// Per language: index of the article shown for each Vietnamese
     /// article slug (the English version where there is one).
     pub articles: HashMap<Lang, Vec<usize>>,
+    /// Per language: each article slug's place in `articles`, so a task
+    /// page finds its articles without scanning them all.
+    pub article_pos: HashMap<Lang, HashMap<&'a str, usize>>,
     /// Per language: standing pages, likewise.
     pub pages: HashMap<Lang, Vec<usize>>,
     /// Every chart, by language and path (relative to the language root).
@@ -680,6 +683,17 @@ fn renderer<'a>(
         |p| p.lang.as_deref(),
         &langs,
     );
+    let article_pos = articles
+        .iter()
+        .map(|(&lang, list)| {
+            let pos = list
+                .iter()
+                .enumerate()
+                .map(|(p, &i)| (model.articles[i].slug.as_str(), p))
+                .collect();
+            (lang, pos)
+        })
+        .collect();
     let base = site_url.path.clone();
     let menus = menus(model, &pages, &langs, &base);
     let mut r = Renderer {
@@ -695,6 +709,7 @@ fn renderer<'a>(
         strings,
         tags,
         articles,
+        article_pos,
         pages,
         charts: BTreeMap::new(),
         tables: Vec::new(),

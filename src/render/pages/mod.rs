@@ -209,17 +209,19 @@ pub(super) fn articles_about<'a>(
     let Some(about) = r.articles_about.get(id) else {
         return Vec::new();
     };
-    let slugs: Vec<&str> = about
+    let (Some(list), Some(pos)) = (r.articles.get(&lang), r.article_pos.get(&lang)) else {
+        return Vec::new();
+    };
+    // In the language's article order, each slug once.
+    let mut places: Vec<usize> = about
         .iter()
-        .map(|&i| r.model.articles[i].slug.as_str())
+        .filter_map(|&i| pos.get(r.model.articles[i].slug.as_str()).copied())
         .collect();
-    r.articles
-        .get(&lang)
+    places.sort_unstable();
+    places.dedup();
+    places
         .into_iter()
-        .flatten()
-        .map(|&i| &r.model.articles[i])
-        .filter(|a| slugs.contains(&a.slug.as_str()))
-        .map(|a| card(r, v, a))
+        .map(|p| card(r, v, &r.model.articles[list[p]]))
         .collect()
 }
 
