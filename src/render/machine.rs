@@ -186,11 +186,7 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
 
 /// sitemap.xml (every HTML page) and robots.txt.
 fn sitemap(r: &Renderer, site: &mut RenderedSite) {
-    let html: Vec<&String> = site
-        .files
-        .keys()
-        .filter(|p| p.ends_with("index.html"))
-        .collect();
+    let html: Vec<&String> = site.paths().filter(|p| p.ends_with("index.html")).collect();
     let sitemap = feeds::sitemap(html.into_iter(), &r.origin, &r.base, r.fig.as_of);
     site.files
         .insert(Route::Sitemap.file(), sitemap.into_bytes());

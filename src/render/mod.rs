@@ -29,11 +29,34 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-/// Every file of the site, by path relative to the output folder.
+/// Every file of the site, by path relative to the output folder: those
+/// held in memory, and the paths of pages already handed to a [`PageSink`]
+/// (written as they were rendered, no longer held).
 #[derive(Debug, Default)]
 pub struct RenderedSite {
     pub files: BTreeMap<String, Vec<u8>>,
+    pub written: std::collections::BTreeSet<String>,
 }
+
+impl RenderedSite {
+    /// Whether the site has a file at `path`, in memory or written.
+    pub fn has(&self, path: &str) -> bool {
+        self.files.contains_key(path) || self.written.contains(path)
+    }
+
+    /// Every path of the site, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        let mut all: Vec<&String> = self.files.keys().chain(&self.written).collect();
+        all.sort_unstable();
+        all.into_iter()
+    }
+}
+
+/// Where `build` sends each page as soon as it is rendered (the output
+/// stage's staging folder), so that the site is never held whole in
+/// memory; `check` and `serve` keep the pages instead. It records its own
+/// write errors for the caller.
+pub type PageSink<'s> = &'s (dyn Fn(&str, &[u8]) + Sync);
 
 /// Options that come from the command line rather than the content.
 #[derive(Debug, Clone, Default)]
@@ -532,6 +555,7 @@ pub fn render(
     model: &Model,
     figures: &Figures,
     options: &RenderOptions,
+    sink: Option<PageSink>,
     diags: &mut Diagnostics,
 ) -> RenderedSite {
     let Some(r) = renderer(model, figures, options, diags) else {
@@ -539,23 +563,37 @@ pub fn render(
     };
     let list = jobs(model, figures, &r);
     let sources = page_sources(&r, &list);
-    let rendered: Vec<(String, Option<Vec<u8>>, Diagnostics)> = list
+    // Each page keeps only its links and ids for the link check once it
+    // has gone to the sink.
+    let rendered: Vec<(String, Option<Vec<u8>>, Option<links::PageRefs>, Diagnostics)> = list
         .par_iter()
         .map(|(lang, job)| {
             let mut d = Diagnostics::new();
             let page = pages::render_job(&r, *lang, job, &mut d);
-            (
-                format!("{}{}", lang.prefix(), job.file(model, &r.tags)),
-                page,
-                d,
-            )
+            let path = format!("{}{}", lang.prefix(), job.file(model, &r.tags));
+            match (page, sink) {
+                (Some(bytes), Some(put)) => {
+                    let refs = path
+                        .ends_with(".html")
+                        .then(|| links::refs(&String::from_utf8_lossy(&bytes)));
+                    put(&path, &bytes);
+                    (path, None, refs.or_else(|| Some(links::PageRefs::default())), d)
+                }
+                (page, _) => (path, page, None, d),
+            }
         })
         .collect();
     let mut site = RenderedSite::default();
-    for (path, page, d) in rendered {
+    let mut refs = BTreeMap::new();
+    for (path, page, page_refs, d) in rendered {
         diags.extend(d);
         if let Some(bytes) = page {
             site.files.insert(path, bytes);
+        } else if let Some(page_refs) = page_refs {
+            site.written.insert(path.clone());
+            if path.ends_with(".html") {
+                refs.insert(path, page_refs);
+            }
         }
     }
     for ((lang, path), chart) in &r.charts {
@@ -568,7 +606,7 @@ pub fn render(
     for (name, bytes) in &model.theme.assets {
         site.files.insert(Route::Asset(name).file(), bytes.clone());
     }
-    checks::links_and_clashes(model, &r, &site, &sources, diags);
+    checks::links_and_clashes(model, &r, &site, refs, &sources, diags);
     site
 }
 
