@@ -318,11 +318,13 @@ struct Made<'m> {
 }
 
 /// Status and render, shared by `check` and `build` so that both find the
-/// same problems; only `build` then writes. `None` when the model has
-/// errors (the later stages need a sound model).
+/// same problems; only `build` then writes, passing a `sink` that takes
+/// each page as it is rendered. `None` when the model has errors (the
+/// later stages need a sound model).
 fn status_render<'m>(
     opts: &Options,
     m: &'m model::Model,
+    sink: Option<render::PageSink>,
     clock: &mut Clock,
     diags: &mut Diagnostics,
 ) -> Option<Made<'m>> {
@@ -340,6 +342,7 @@ fn status_render<'m>(
         &render::RenderOptions {
             base_url: opts.base_url.clone(),
         },
+        sink,
         diags,
     );
     clock.lap("render");
@@ -352,7 +355,7 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
-    let made = status_render(opts, &m, &mut clock, &mut diags);
+    let made = status_render(opts, &m, None, &mut clock, &mut diags);
     Ok(Report {
         diagnostics: diags.sorted(),
         lang: message_lang(opts, &m),
@@ -427,15 +430,32 @@ pub fn build_with_progress(
         Some(file) => Some((file, load::read_path_list(file).map_err(|e| Failure::Io(e.0))?)),
         None => None,
     };
-    let made = status_render(opts, &m, &mut clock, &mut diags);
+    // Pages go to the staging folder as they are rendered; a build that
+    // fails drops it, and the previous output stays as it was.
+    let staging = output::Staging::begin(&target)?;
+    let write_error: std::sync::Mutex<Option<output::OutputError>> = std::sync::Mutex::new(None);
+    let sink = |path: &str, bytes: &[u8]| {
+        let failed = || write_error.lock().unwrap_or_else(|p| p.into_inner());
+        // After the first failure the build fails: write nothing more.
+        if failed().is_some() {
+            return;
+        }
+        if let Err(e) = staging.write(path, bytes) {
+            failed().get_or_insert(e);
+        }
+    };
+    let made = status_render(opts, &m, Some(&sink), &mut clock, &mut diags);
     if let (Some((file, paths)), Some(made)) = (&previous, &made) {
         paths_kept(file, paths, &made.site, &mut diags);
     }
     let Some(Made { site, fig }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), message_lang(opts, &m)));
     };
+    if let Some(e) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e.into());
+    }
     let stamp = format!("as_of: {}", fig.as_of);
-    let written = output::write(&site, &m.static_files, &target, &stamp)?;
+    let written = output::write_into(staging, &site, &m.static_files, &stamp)?;
     clock.lap("output");
     let files_written = written.written + written.unchanged;
     Ok(Report {
@@ -467,7 +487,7 @@ pub fn preview(opts: &Options) -> Result<Preview, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
-    let made = status_render(opts, &m, &mut clock, &mut diags);
+    let made = status_render(opts, &m, None, &mut clock, &mut diags);
     let lang = message_lang(opts, &m);
     let Some(Made { site, .. }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), lang));

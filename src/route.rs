@@ -37,6 +37,30 @@ mod section {
     pub const ARCHIVE: &str = "luu-tru";
     /// The English language root.
     pub const EN: &str = "en";
+    /// The folder of a list's further pages (`tin-tuc/trang/2/`).
+    pub const PAGED: &str = "trang";
+    /// The rows of a split list, as data.
+    pub const ROWS: &str = "dong.json";
+}
+
+/// The slug of an agency's or group's task view: `nhiem-vu` for all its
+/// tasks, the status view's slug for one status.
+fn scoped_view_slug(status: Option<&str>) -> &str {
+    match status {
+        None => section::TASKS,
+        Some(code) => status_view_slug(code).unwrap_or(code),
+    }
+}
+
+/// The status data code of a scoped view slug, `None` inside for "all".
+fn scoped_view_status(slug: &str) -> Option<Option<&'static str>> {
+    if slug == section::TASKS {
+        return Some(None);
+    }
+    STATUS_VIEWS
+        .iter()
+        .find(|(_, s)| *s == slug)
+        .map(|(c, _)| Some(*c))
 }
 
 /// Top-level paths the portal generates (or keeps for itself); a standing
@@ -134,18 +158,18 @@ pub enum Route<'a> {
     TaskCalendar(&'a str),
     Agencies,
     Agency(&'a str),
-    /// The tasks an agency leads that have one status: (agency id, the
-    /// status's data code).
-    AgencyStatus(&'a str, &'a str),
+    /// The tasks an agency leads on D, all of them (`None`) or those of
+    /// one status by its data code: exactly what its scorecard counts.
+    AgencyTasks(&'a str, Option<&'a str>),
     AgencyFeed(&'a str),
     AgencyCalendar(&'a str),
     Group(&'a str),
+    /// The tasks led on D by a working group's agencies, all or those of
+    /// one status: exactly what the group's roll-up counts.
+    GroupTasks(&'a str, Option<&'a str>),
     GroupChart(&'a str),
     /// The data of a group's chart as CSV.
     GroupChartData(&'a str),
-    /// The tasks a group's agencies lead that have one status: (group id,
-    /// the status's data code).
-    GroupStatus(&'a str, &'a str),
     GroupCalendar(&'a str),
     Kpis,
     Kpi(&'a str),
@@ -187,6 +211,12 @@ pub enum Route<'a> {
     Robots,
     /// A theme asset by its file name.
     Asset(&'a str),
+    /// Page `n` (0 is the first, which is the list itself) of a list split
+    /// past [`crate::render::ROWS_PER_PAGE`] rows: `<list>/trang/<n+1>/`.
+    Paged(Box<Route<'a>>, usize),
+    /// Every row of a list split into pages, as JSON, for the script that
+    /// sorts and filters across its pages: `<list>/dong.json`.
+    ListRows(Box<Route<'a>>),
 }
 
 impl<'a> Route<'a> {
@@ -206,20 +236,17 @@ impl<'a> Route<'a> {
             Route::TaskCalendar(id) => format!("{TASKS}/{id}/{DEADLINES}.ics"),
             Route::Agencies => format!("{AGENCIES}/"),
             Route::Agency(id) => format!("{AGENCIES}/{id}/"),
-            Route::AgencyStatus(id, code) => {
-                format!(
-                    "{AGENCIES}/{id}/{}/",
-                    status_view_slug(code).unwrap_or(code)
-                )
+            Route::AgencyTasks(id, status) => {
+                format!("{AGENCIES}/{id}/{}/", scoped_view_slug(*status))
             }
             Route::AgencyFeed(id) => format!("{AGENCIES}/{id}/thay-doi.xml"),
             Route::AgencyCalendar(id) => format!("{AGENCIES}/{id}/{DEADLINES}.ics"),
             Route::Group(id) => format!("{GROUPS}/{id}/"),
+            Route::GroupTasks(id, status) => {
+                format!("{GROUPS}/{id}/{}/", scoped_view_slug(*status))
+            }
             Route::GroupChart(id) => format!("{GROUPS}/{id}/{CHARTS}.svg"),
             Route::GroupChartData(id) => format!("{GROUPS}/{id}/{CHARTS}.csv"),
-            Route::GroupStatus(id, code) => {
-                format!("{GROUPS}/{id}/{}/", status_view_slug(code).unwrap_or(code))
-            }
             Route::GroupCalendar(id) => format!("{GROUPS}/{id}/{DEADLINES}.ics"),
             Route::Kpis => format!("{KPIS}/"),
             Route::Kpi(id) => format!("{KPIS}/{id}/"),
@@ -249,6 +276,9 @@ impl<'a> Route<'a> {
             Route::Sitemap => "sitemap.xml".into(),
             Route::Robots => "robots.txt".into(),
             Route::Asset(name) => format!("{ASSETS}/{name}"),
+            Route::Paged(list, 0) => list.path(),
+            Route::Paged(list, n) => format!("{}{PAGED}/{}/", list.path(), n + 1),
+            Route::ListRows(list) => format!("{}{ROWS}", list.path()),
         }
     }
 
@@ -308,12 +338,6 @@ impl<'a> Route<'a> {
         {
             return Some(Route::ChartData(c));
         }
-        let view = |slug: &str| {
-            STATUS_VIEWS
-                .iter()
-                .find(|(_, s)| *s == slug)
-                .map(|(c, _)| *c)
-        };
         let parts: Vec<&'a str> = path.split('/').collect();
         let page = |r: Route<'a>| Some(r);
         match parts.as_slice() {
@@ -326,13 +350,13 @@ impl<'a> Route<'a> {
             [TASKS, id, "thay-doi.xml"] => page(Route::TaskFeed(id)),
             [TASKS, id, "han-chot.ics"] => page(Route::TaskCalendar(id)),
             [AGENCIES, id, ""] => page(Route::Agency(id)),
-            [AGENCIES, id, slug, ""] => view(slug).map(|c| Route::AgencyStatus(id, c)),
+            [AGENCIES, id, view, ""] => scoped_view_status(view).map(|s| Route::AgencyTasks(id, s)),
             [AGENCIES, id, "thay-doi.xml"] => page(Route::AgencyFeed(id)),
             [AGENCIES, id, "han-chot.ics"] => page(Route::AgencyCalendar(id)),
             [GROUPS, id, ""] => page(Route::Group(id)),
+            [GROUPS, id, view, ""] => scoped_view_status(view).map(|s| Route::GroupTasks(id, s)),
             [GROUPS, id, "bieu-do.svg"] => page(Route::GroupChart(id)),
             [GROUPS, id, "bieu-do.csv"] => page(Route::GroupChartData(id)),
-            [GROUPS, id, slug, ""] => view(slug).map(|c| Route::GroupStatus(id, c)),
             [GROUPS, id, "han-chot.ics"] => page(Route::GroupCalendar(id)),
             [KPIS, id, ""] => page(Route::Kpi(id)),
             [KPIS, id, "bieu-do.svg"] => page(Route::KpiChart(id)),
@@ -355,8 +379,37 @@ impl<'a> Route<'a> {
             [slug, ""] if !RESERVED_SLUGS.contains(slug) && !slug.is_empty() => {
                 page(Route::Page(slug))
             }
+            [.., PAGED, n, ""] => {
+                let number = n.parse::<usize>().ok().filter(|k| *k >= 2)?;
+                if number.to_string() != *n {
+                    return None;
+                }
+                let cut = path.len() - PAGED.len() - n.len() - 2;
+                let list = Route::parse(path.get(..cut)?)?;
+                list.is_paged_list()
+                    .then(|| Route::Paged(Box::new(list), number - 1))
+            }
+            [.., ROWS] => {
+                let list = Route::parse(path.get(..path.len() - ROWS.len())?)?;
+                list.is_paged_list()
+                    .then(|| Route::ListRows(Box::new(list)))
+            }
             _ => None,
         }
+    }
+
+    /// Whether the route is a list that splits into pages past the
+    /// threshold (the news list numbers its own pages).
+    pub fn is_paged_list(&self) -> bool {
+        matches!(
+            self,
+            Route::Tasks
+                | Route::StatusView(_)
+                | Route::AgencyTasks(..)
+                | Route::GroupTasks(..)
+                | Route::Deadlines
+                | Route::Tag(_)
+        )
     }
 }
 
@@ -446,14 +499,14 @@ mod tests {
             Route::Task("ioc-soc"),
             Route::Agencies,
             Route::Agency("so-tttt"),
-            Route::AgencyStatus("so-tttt", "overdue"),
+            Route::AgencyTasks("so-tttt", Some("due_soon")),
             Route::AgencyFeed("so-tttt"),
             Route::AgencyCalendar("so-tttt"),
             Route::Group("g1"),
             Route::GroupChart("g1"),
             Route::GroupCalendar("g1"),
             Route::GroupChartData("g1"),
-            Route::GroupStatus("g1", "due_soon"),
+            Route::GroupTasks("g1", Some("blocked")),
             Route::Kpis,
             Route::Kpi("k"),
             Route::KpiChart("k"),
@@ -487,6 +540,18 @@ mod tests {
             Route::Sitemap,
             Route::Robots,
             Route::Asset("style.css"),
+            Route::AgencyTasks("so-tttt", None),
+            Route::AgencyTasks("so-tttt", Some("overdue")),
+            Route::GroupTasks("g1", None),
+            Route::GroupTasks("g1", Some("done_late")),
+            Route::Paged(Box::new(Route::Tasks), 1),
+            Route::Paged(Box::new(Route::StatusView("blocked")), 4),
+            Route::Paged(Box::new(Route::AgencyTasks("a", Some("overdue"))), 2),
+            Route::Paged(Box::new(Route::GroupTasks("g", None)), 1),
+            Route::Paged(Box::new(Route::Deadlines), 1),
+            Route::Paged(Box::new(Route::Tag("t")), 1),
+            Route::ListRows(Box::new(Route::Tasks)),
+            Route::ListRows(Box::new(Route::AgencyTasks("a", Some("blocked")))),
         ];
         for r in routes {
             let path = r.path();
@@ -506,7 +571,7 @@ mod tests {
         assert_eq!(Route::News(1).path(), "tin-tuc/trang/2/");
         assert_eq!(Route::AgencyCalendar("a").path(), "co-quan/a/han-chot.ics");
         assert_eq!(
-            Route::AgencyStatus("a", "overdue").path(),
+            Route::AgencyTasks("a", Some("overdue")).path(),
             "co-quan/a/qua-han/"
         );
         assert_eq!(Route::parse("co-quan/a/khac/"), None);
@@ -519,6 +584,31 @@ mod tests {
         assert_eq!(Route::parse("bao-cao/2025-13/"), None);
         assert_eq!(Route::parse("tin-tuc/trang/1/"), None, "page 1 is tin-tuc/");
         assert_eq!(Route::parse("han-chot/x/"), None);
+        assert_eq!(
+            Route::AgencyTasks("a", Some("overdue")).path(),
+            "co-quan/a/qua-han/"
+        );
+        assert_eq!(
+            Route::GroupTasks("g", None).path(),
+            "to-cong-tac/g/nhiem-vu/"
+        );
+        assert_eq!(
+            Route::Paged(Box::new(Route::StatusView("overdue")), 1).path(),
+            "nhiem-vu/qua-han/trang/2/"
+        );
+        assert_eq!(Route::Paged(Box::new(Route::Tasks), 0).path(), "nhiem-vu/");
+        assert_eq!(
+            Route::parse("nhiem-vu/trang/1/"),
+            None,
+            "page 1 is the list"
+        );
+        assert_eq!(Route::parse("nhiem-vu/trang/02/"), None);
+        assert_eq!(
+            Route::parse("co-quan/a/trang/2/"),
+            None,
+            "agency pages do not split"
+        );
+        assert_eq!(Route::parse("co-quan/a/x/"), None);
     }
 
     #[test]

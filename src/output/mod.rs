@@ -63,13 +63,24 @@ pub fn write(
     target: &Target,
     build: &str,
 ) -> Result<Outcome, OutputError> {
-    let staging = Staging::begin(target)?;
+    write_into(Staging::begin(target)?, site, static_files, build)
+}
+
+/// Writes what `site` still holds in memory and `static_files` into a
+/// staging folder that already has the pages written as they were
+/// rendered (`site.written`), then swaps it in.
+pub fn write_into(
+    staging: Staging,
+    site: &RenderedSite,
+    static_files: &[StaticFile],
+    build: &str,
+) -> Result<Outcome, OutputError> {
     site.files
         .par_iter()
         .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
     static_files
         .par_iter()
-        .filter(|f| !site.files.contains_key(&f.url_path))
+        .filter(|f| !site.has(&f.url_path))
         .try_for_each(|f| staging.copy(&f.url_path, &f.source))?;
     staging.finish(build)
 }

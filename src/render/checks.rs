@@ -16,9 +16,18 @@ pub(super) fn links_and_clashes(
     model: &Model,
     r: &Renderer,
     site: &super::RenderedSite,
+    mut refs: BTreeMap<String, links::PageRefs>,
     sources: &HashMap<String, Arc<str>>,
     diags: &mut Diagnostics,
 ) {
+    // `refs` holds the pages already written; the rest are in memory.
+    for (path, bytes) in &site.files {
+        if path.ends_with(".html")
+            && let Ok(html) = std::str::from_utf8(bytes)
+        {
+            refs.insert(path.clone(), links::refs(html));
+        }
+    }
     let statics: HashSet<String> = model
         .static_files
         .iter()
@@ -27,7 +36,7 @@ pub(super) fn links_and_clashes(
     // One error per link and file it was written in, naming the first page
     // that shows it.
     let mut reported: BTreeMap<(Loc, String), (String, &'static str, usize)> = BTreeMap::new();
-    for b in links::check(&site.files, &statics, &r.origin, &r.base) {
+    for b in links::check_refs(&refs, &|p| site.has(p), &statics, &r.origin, &r.base) {
         let source = written_in(model, &b.target)
             .or_else(|| sources.get(&b.page).map(Loc::file))
             .unwrap_or_else(|| Loc::file(&Arc::from("templates")));
@@ -62,10 +71,7 @@ pub(super) fn links_and_clashes(
     // Static files are served from the root; one that would replace a
     // generated file is an error rather than a silent loss.
     for f in &model.static_files {
-        if site.files.contains_key(&f.url_path)
-            || site
-                .files
-                .contains_key(&format!("{}/index.html", f.url_path))
+        if site.has(&f.url_path) || site.has(&format!("{}/index.html", f.url_path))
         {
             diags.error(
                 Loc::file(&f.file),

@@ -3,7 +3,7 @@
 //! static file), and every `#anchor` an `id` on the target page. A broken
 //! one is an error naming the content file the page comes from. Pure.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// A broken link: the page it is on, and what it points to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,50 +102,83 @@ fn resolve(link: &str, page: &str, origin: &str, base: &str) -> Option<(String, 
     Some((percent_decode(&file), fragment))
 }
 
-/// Checks every internal link of every HTML page in `files`; `extra` are
-/// files served besides them (static files).
+/// What the link check needs of a page: its links (unescaped) and the ids
+/// it has, not its HTML, so that a page can be written and dropped as soon
+/// as it is rendered.
+#[derive(Debug, Clone, Default)]
+pub struct PageRefs {
+    pub links: Vec<String>,
+    pub ids: HashSet<String>,
+}
+
+/// The links and ids of an HTML page.
+pub fn refs(html: &str) -> PageRefs {
+    let mut links: Vec<String> = attribute_values(html, "href")
+        .into_iter()
+        .map(unescape)
+        .collect();
+    links.extend(attribute_values(html, "src").into_iter().map(unescape));
+    PageRefs {
+        links,
+        ids: attribute_values(html, "id")
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+/// Checks every link of the HTML files among `files` (by path relative to
+/// the output folder) against those files and `extra` (static files).
+/// The build checks the refs it kept ([`check_refs`]); the tests, whole sites.
+#[cfg(test)]
 pub fn check(
     files: &BTreeMap<String, Vec<u8>>,
     extra: &HashSet<String>,
     origin: &str,
     base: &str,
 ) -> Vec<BrokenLink> {
-    use rayon::prelude::*;
-    let pages: Vec<(&str, &str)> = files
+    let pages: BTreeMap<String, PageRefs> = files
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
-        .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|s| (p.as_str(), s)))
+        .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|s| (p.clone(), refs(s))))
         .collect();
-    let ids: HashMap<&str, HashSet<&str>> = pages
-        .par_iter()
-        .map(|(p, html)| (*p, attribute_values(html, "id").into_iter().collect()))
-        .collect();
-    pages
-        .par_iter()
-        .flat_map_iter(|(page, html)| {
+    check_refs(&pages, &|p| files.contains_key(p), extra, origin, base)
+}
+
+/// Checks the links of `pages` (their refs, by path): each target must be
+/// a file that `exists` or one of `extra`, and its `#anchor` an id of the
+/// target page.
+pub fn check_refs(
+    pages: &BTreeMap<String, PageRefs>,
+    exists: &(dyn Fn(&str) -> bool + Sync),
+    extra: &HashSet<String>,
+    origin: &str,
+    base: &str,
+) -> Vec<BrokenLink> {
+    use rayon::prelude::*;
+    let list: Vec<(&String, &PageRefs)> = pages.iter().collect();
+    list.par_iter()
+        .flat_map_iter(|(page, refs)| {
             let mut broken = Vec::new();
-            let mut links: Vec<&str> = attribute_values(html, "href");
-            links.extend(attribute_values(html, "src"));
-            for raw in links {
-                let link = unescape(raw);
-                let Some((target, fragment)) = resolve(&link, page, origin, base) else {
+            for link in &refs.links {
+                let Some((target, fragment)) = resolve(link, page, origin, base) else {
                     continue;
                 };
-                if !(files.contains_key(&target) || extra.contains(&target)) {
+                if !(exists(&target) || extra.contains(&target)) {
                     broken.push(BrokenLink {
                         page: page.to_string(),
-                        target: link,
+                        target: link.clone(),
                         reason: "no such page or file",
                     });
                     continue;
                 }
                 if let Some(f) = fragment.filter(|f| !f.is_empty())
-                    && let Some(target_ids) = ids.get(target.as_str())
-                    && !target_ids.contains(percent_decode(&f).as_str())
+                    && let Some(target_refs) = pages.get(target.as_str())
+                    && !target_refs.ids.contains(percent_decode(&f).as_str())
                 {
                     broken.push(BrokenLink {
                         page: page.to_string(),
-                        target: link,
+                        target: link.clone(),
                         reason: "no such anchor",
                     });
                 }

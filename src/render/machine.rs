@@ -331,8 +331,7 @@ pub fn published_path(file: &str) -> String {
 pub(super) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::StaticFile]) {
     let own = Route::DataFile(crate::route::PATH_LIST).file();
     let mut paths: std::collections::BTreeSet<String> = site
-        .files
-        .keys()
+        .paths()
         .map(String::as_str)
         .chain(static_files.iter().map(|f| f.url_path.as_str()))
         .chain(std::iter::once(own.as_str()))
@@ -349,11 +348,7 @@ pub(super) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::St
 
 /// sitemap.xml (every HTML page) and robots.txt.
 fn sitemap(r: &Renderer, site: &mut RenderedSite) {
-    let html: Vec<&String> = site
-        .files
-        .keys()
-        .filter(|p| p.ends_with("index.html"))
-        .collect();
+    let html: Vec<&String> = site.paths().filter(|p| p.ends_with("index.html")).collect();
     let sitemap = feeds::sitemap(html.into_iter(), &r.origin, &r.base, r.fig.as_of);
     site.files
         .insert(Route::Sitemap.file(), sitemap.into_bytes());

@@ -29,11 +29,34 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-/// Every file of the site, by path relative to the output folder.
+/// Every file of the site, by path relative to the output folder: those
+/// held in memory, and the paths of pages already handed to a [`PageSink`]
+/// (written as they were rendered, no longer held).
 #[derive(Debug, Default)]
 pub struct RenderedSite {
     pub files: BTreeMap<String, Vec<u8>>,
+    pub written: std::collections::BTreeSet<String>,
 }
+
+impl RenderedSite {
+    /// Whether the site has a file at `path`, in memory or written.
+    pub fn has(&self, path: &str) -> bool {
+        self.files.contains_key(path) || self.written.contains(path)
+    }
+
+    /// Every path of the site, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        let mut all: Vec<&String> = self.files.keys().chain(&self.written).collect();
+        all.sort_unstable();
+        all.into_iter()
+    }
+}
+
+/// Where `build` sends each page as soon as it is rendered (the output
+/// stage's staging folder), so that the site is never held whole in
+/// memory; `check` and `serve` keep the pages instead. It records its own
+/// write errors for the caller.
+pub type PageSink<'s> = &'s (dyn Fn(&str, &[u8]) + Sync);
 
 /// Options that come from the command line rather than the content.
 #[derive(Debug, Clone, Default)]
@@ -51,21 +74,141 @@ pub const GAP_ANCHOR: &str = "chua-giao-chu-tri";
 /// News articles per page of the list.
 pub const ARTICLES_PER_PAGE: usize = 10;
 
+/// Rows a page of a task list, the deadline calendar or a tag page holds;
+/// a longer list splits into numbered pages (`trang/2/`...). A province's
+/// portal stays below it and looks as it did unsplit.
+pub const ROWS_PER_PAGE: usize = 100;
+
+/// How many pages a list of `rows` rows takes (one, even when empty).
+pub fn page_count(rows: usize) -> usize {
+    rows.div_ceil(ROWS_PER_PAGE).max(1)
+}
+
+/// A list of tasks with a page of its own: the deadline table, its status
+/// views, and each agency's and group's views (all its tasks, or those of
+/// one status: exactly the tasks its scorecard counts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum TaskList {
+    All,
+    Status(Status),
+    /// By index into `Model::agencies`: the tasks it leads on D.
+    Agency(usize, Option<Status>),
+    /// By index into `Model::groups`: the tasks its agencies lead on D.
+    Group(usize, Option<Status>),
+}
+
+impl TaskList {
+    fn route<'m>(self, m: &'m Model) -> Route<'m> {
+        match self {
+            TaskList::All => Route::Tasks,
+            TaskList::Status(s) => Route::StatusView(s.code()),
+            TaskList::Agency(i, s) => Route::AgencyTasks(&m.agencies[i].id, s.map(Status::code)),
+            TaskList::Group(i, s) => Route::GroupTasks(&m.groups[i].id, s.map(Status::code)),
+        }
+    }
+
+    /// The roll-up whose counts this list (or its status) shows.
+    pub(crate) fn rollup<'f>(
+        self,
+        m: &Model,
+        fig: &'f Figures,
+    ) -> Option<&'f crate::status::Rollup> {
+        match self {
+            TaskList::All | TaskList::Status(_) => Some(&fig.overall),
+            TaskList::Agency(i, _) => fig.agencies.get(&m.agencies[i].id).map(|f| &f.rollup),
+            TaskList::Group(i, _) => fig.groups.get(&m.groups[i].id),
+        }
+    }
+
+    pub(crate) fn status(self) -> Option<Status> {
+        match self {
+            TaskList::All => None,
+            TaskList::Status(s) => Some(s),
+            TaskList::Agency(_, s) | TaskList::Group(_, s) => s,
+        }
+    }
+
+    /// The same scope with another status (or all).
+    pub(crate) fn with_status(self, s: Option<Status>) -> TaskList {
+        match (self, s) {
+            (TaskList::All | TaskList::Status(_), None) => TaskList::All,
+            (TaskList::All | TaskList::Status(_), Some(s)) => TaskList::Status(s),
+            (TaskList::Agency(i, _), s) => TaskList::Agency(i, s),
+            (TaskList::Group(i, _), s) => TaskList::Group(i, s),
+        }
+    }
+
+    /// The list's tasks in table order: the overdue ones most days late
+    /// first, any other list in deadline order.
+    pub(crate) fn tasks(self, r: &Renderer) -> Vec<usize> {
+        let (m, fig) = (r.model, r.fig);
+        let only = self.status();
+        if only == Some(Status::Overdue) {
+            return self
+                .rollup(m, fig)
+                .map(|x| x.overdue.clone())
+                .unwrap_or_default();
+        }
+        let member: Option<&[usize]> = match self {
+            TaskList::All | TaskList::Status(_) => None,
+            TaskList::Agency(i, _) => Some(
+                fig.agencies
+                    .get(&m.agencies[i].id)
+                    .map_or(&[][..], |f| f.leads.as_slice()),
+            ),
+            TaskList::Group(i, _) => Some(
+                fig.group_leads
+                    .get(&m.groups[i].id)
+                    .map_or(&[][..], Vec::as_slice),
+            ),
+        };
+        let keep = |i: usize| {
+            only.is_none_or(|s| fig.tasks[i].status == s)
+                && member.is_none_or(|list| list.binary_search(&i).is_ok())
+        };
+        r.deadline_order
+            .iter()
+            .copied()
+            .filter(|&i| keep(i))
+            .collect()
+    }
+
+    /// How many tasks the list holds (what its scorecard count says).
+    fn len(self, m: &Model, fig: &Figures) -> usize {
+        let Some(rollup) = self.rollup(m, fig) else {
+            return 0;
+        };
+        match self.status() {
+            Some(s) => rollup.count(s),
+            None => rollup.total,
+        }
+    }
+}
+
+/// A list's page `n` (0, the first, is the list's own address).
+fn paged(list: Route<'_>, n: usize) -> Route<'_> {
+    if n == 0 {
+        list
+    } else {
+        Route::Paged(Box::new(list), n)
+    }
+}
+
 /// One page to render, in one language.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Job {
     Home,
-    Tasks(Option<Status>),
+    /// A task list's page (0 is the first).
+    Tasks(TaskList, usize),
+    /// The data of a list split into pages: every row, for the script to
+    /// sort and filter across pages.
+    TaskRows(TaskList),
     Task(usize),
     /// An old address of a task (task, index into its `formerly`).
     Moved(usize, usize),
     Agencies,
     Agency(usize),
-    /// The tasks an agency leads that have one status.
-    AgencyStatus(usize, Status),
     Group(usize),
-    /// The tasks a group's agencies lead that have one status.
-    GroupStatus(usize, Status),
     Kpis,
     Kpi(usize),
     Reports,
@@ -73,12 +216,14 @@ pub(crate) enum Job {
     Archive,
     /// An archived month, by its index in `Figures::archive`.
     ArchiveMonth(usize),
-    Deadlines,
+    /// A page of the deadline calendar.
+    Deadlines(usize),
     Data,
     Search,
     News(usize),
     Article(usize),
-    Tag(String),
+    /// A page of the articles and tasks with a tag.
+    Tag(String, usize),
     Page(usize),
     NotFound,
 }
@@ -94,15 +239,13 @@ impl Job {
         match self {
             Job::Home => Route::Home,
             Job::NotFound => Route::NotFound,
-            Job::Tasks(None) => Route::Tasks,
-            Job::Tasks(Some(s)) => Route::StatusView(s.code()),
+            Job::Tasks(list, n) => paged(list.route(m), *n),
+            Job::TaskRows(list) => Route::ListRows(Box::new(list.route(m))),
             Job::Task(i) => Route::Task(&m.tasks[*i].id),
             Job::Moved(i, k) => Route::Task(m.tasks[*i].formerly.get(*k).map_or("", |f| f.0.as_str())),
             Job::Agencies => Route::Agencies,
             Job::Agency(i) => Route::Agency(&m.agencies[*i].id),
-            Job::AgencyStatus(i, s) => Route::AgencyStatus(&m.agencies[*i].id, s.code()),
             Job::Group(i) => Route::Group(&m.groups[*i].id),
-            Job::GroupStatus(i, s) => Route::GroupStatus(&m.groups[*i].id, s.code()),
             Job::Kpis => Route::Kpis,
             Job::Kpi(i) => Route::Kpi(&m.kpis[*i].id),
             Job::Reports => Route::Reports,
@@ -112,12 +255,12 @@ impl Job {
                 .archive
                 .get(*k)
                 .map_or(Route::Archive, |(p, _)| Route::ArchiveMonth(*p)),
-            Job::Deadlines => Route::Deadlines,
+            Job::Deadlines(n) => paged(Route::Deadlines, *n),
             Job::Data => Route::Data,
             Job::Search => Route::Search,
             Job::News(n) => Route::News(*n),
             Job::Article(i) => Route::Article(&m.articles[*i].slug),
-            Job::Tag(tag) => Route::Tag(tags.get(tag).map_or("", String::as_str)),
+            Job::Tag(tag, n) => paged(Route::Tag(tags.get(tag).map_or("", String::as_str)), *n),
             Job::Page(i) => Route::Page(&m.pages[*i].slug),
         }
     }
@@ -160,12 +303,20 @@ pub(crate) struct Renderer<'a> {
     /// Per language: index of the article shown for each Vietnamese
     /// article slug (the English version where there is one).
     pub articles: HashMap<Lang, Vec<usize>>,
+    /// Per language: each article slug's place in `articles`, so a task
+    /// page finds its articles without scanning them all.
+    pub article_pos: HashMap<Lang, HashMap<&'a str, usize>>,
     /// Per language: standing pages, likewise.
     pub pages: HashMap<Lang, Vec<usize>>,
     /// Every chart, by language and path (relative to the language root).
     pub charts: BTreeMap<(Lang, String), chart_set::ChartFiles>,
     /// The open-data tables.
     pub tables: Vec<data::Table>,
+    /// Every task in deadline-table order, sorted once: lists keep this
+    /// order by filtering it.
+    pub deadline_order: Vec<usize>,
+    /// Each task's place in `deadline_order`.
+    pub deadline_rank: Vec<usize>,
 }
 
 impl<'a> Renderer<'a> {
@@ -353,9 +504,22 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         let mut add = |j: Job| out.push((lang, j));
         add(Job::Home);
         add(Job::NotFound);
-        add(Job::Tasks(None));
-        for s in Status::ALL {
-            add(Job::Tasks(Some(s)));
+        let mut lists = vec![TaskList::All];
+        lists.extend(Status::ALL.map(TaskList::Status));
+        for i in 0..m.agencies.len() {
+            lists.push(TaskList::Agency(i, None));
+            lists.extend(Status::ALL.map(|s| TaskList::Agency(i, Some(s))));
+        }
+        for i in 0..m.groups.len() {
+            lists.push(TaskList::Group(i, None));
+            lists.extend(Status::ALL.map(|s| TaskList::Group(i, Some(s))));
+        }
+        for list in lists {
+            let pages = page_count(list.len(m, fig));
+            (0..pages).for_each(|n| add(Job::Tasks(list, n)));
+            if pages > 1 {
+                add(Job::TaskRows(list));
+            }
         }
         (0..m.tasks.len()).for_each(|i| add(Job::Task(i)));
         for (i, t) in m.tasks.iter().enumerate() {
@@ -364,22 +528,6 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         add(Job::Agencies);
         (0..m.agencies.len()).for_each(|i| add(Job::Agency(i)));
         (0..m.groups.len()).for_each(|i| add(Job::Group(i)));
-        // The lists behind each count of an agency's or group's scorecard:
-        // one page per status it holds (`views::Scope::has_view`).
-        for (i, a) in m.agencies.iter().enumerate() {
-            if let Some(f) = fig.agencies.get(&a.id) {
-                for s in Status::ALL.into_iter().filter(|&s| f.rollup.count(s) > 0) {
-                    add(Job::AgencyStatus(i, s));
-                }
-            }
-        }
-        for (i, g) in m.groups.iter().enumerate() {
-            if let Some(rollup) = fig.groups.get(&g.id) {
-                for s in Status::ALL.into_iter().filter(|&s| rollup.count(s) > 0) {
-                    add(Job::GroupStatus(i, s));
-                }
-            }
-        }
         add(Job::Kpis);
         (0..m.kpis.len()).for_each(|i| add(Job::Kpi(i)));
         add(Job::Reports);
@@ -388,7 +536,7 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         }
         add(Job::Archive);
         (0..fig.archive.len()).for_each(|k| add(Job::ArchiveMonth(k)));
-        add(Job::Deadlines);
+        (0..page_count(m.tasks.len())).for_each(|n| add(Job::Deadlines(n)));
         add(Job::Data);
         add(Job::Search);
         let articles = r.articles.get(&lang).map_or(0, Vec::len);
@@ -398,8 +546,9 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         for &i in r.articles.get(&lang).into_iter().flatten() {
             add(Job::Article(i));
         }
-        for tag in r.tags.keys() {
-            add(Job::Tag(tag.clone()));
+        for (tag, slug) in &r.tags {
+            let rows = pages::tag_rows(r, lang, tag, slug);
+            (0..page_count(rows)).for_each(|n| add(Job::Tag(tag.clone(), n)));
         }
         for &i in r.pages.get(&lang).into_iter().flatten() {
             add(Job::Page(i));
@@ -454,6 +603,7 @@ pub fn render(
     model: &Model,
     figures: &Figures,
     options: &RenderOptions,
+    sink: Option<PageSink>,
     diags: &mut Diagnostics,
 ) -> RenderedSite {
     let Some(r) = renderer(model, figures, options, diags) else {
@@ -461,23 +611,37 @@ pub fn render(
     };
     let list = jobs(model, figures, &r);
     let sources = page_sources(&r, &list);
-    let rendered: Vec<(String, Option<Vec<u8>>, Diagnostics)> = list
+    // Each page keeps only its links and ids for the link check once it
+    // has gone to the sink.
+    let rendered: Vec<(String, Option<Vec<u8>>, Option<links::PageRefs>, Diagnostics)> = list
         .par_iter()
         .map(|(lang, job)| {
             let mut d = Diagnostics::new();
             let page = pages::render_job(&r, *lang, job, &mut d);
-            (
-                format!("{}{}", lang.prefix(), job.file(model, figures, &r.tags)),
-                page,
-                d,
-            )
+            let path = format!("{}{}", lang.prefix(), job.file(model, figures, &r.tags));
+            match (page, sink) {
+                (Some(bytes), Some(put)) => {
+                    let refs = path
+                        .ends_with(".html")
+                        .then(|| links::refs(&String::from_utf8_lossy(&bytes)));
+                    put(&path, &bytes);
+                    (path, None, refs.or_else(|| Some(links::PageRefs::default())), d)
+                }
+                (page, _) => (path, page, None, d),
+            }
         })
         .collect();
     let mut site = RenderedSite::default();
-    for (path, page, d) in rendered {
+    let mut refs = BTreeMap::new();
+    for (path, page, page_refs, d) in rendered {
         diags.extend(d);
         if let Some(bytes) = page {
             site.files.insert(path, bytes);
+        } else if let Some(page_refs) = page_refs {
+            site.written.insert(path.clone());
+            if path.ends_with(".html") {
+                refs.insert(path, page_refs);
+            }
         }
     }
     for ((lang, path), files) in &r.charts {
@@ -495,7 +659,7 @@ pub fn render(
         site.files.insert(Route::Asset(name).file(), bytes.clone());
     }
     machine::path_list(&mut site, &model.static_files);
-    checks::links_and_clashes(model, &r, &site, &sources, diags);
+    checks::links_and_clashes(model, &r, &site, refs, &sources, diags);
     site
 }
 
@@ -614,6 +778,17 @@ fn renderer<'a>(
         |p| p.lang.as_deref(),
         &langs,
     );
+    let article_pos = articles
+        .iter()
+        .map(|(&lang, list)| {
+            let pos = list
+                .iter()
+                .enumerate()
+                .map(|(p, &i)| (model.articles[i].slug.as_str(), p))
+                .collect();
+            (lang, pos)
+        })
+        .collect();
     let base = site_url.path.clone();
     let menus = menus(model, &pages, &langs, &base);
     let mut r = Renderer {
@@ -629,10 +804,20 @@ fn renderer<'a>(
         strings,
         tags,
         articles,
+        article_pos,
         pages,
         charts: BTreeMap::new(),
         tables: Vec::new(),
+        deadline_order: Vec::new(),
+        deadline_rank: Vec::new(),
     };
+    r.deadline_order = r
+        .views(Lang::Vi)
+        .by_deadline((0..model.tasks.len()).collect());
+    r.deadline_rank = vec![0; model.tasks.len()];
+    for (rank, &i) in r.deadline_order.iter().enumerate() {
+        r.deadline_rank[i] = rank;
+    }
     r.charts = chart_set::all_charts(&r);
     r.tables = data::tables(model, figures, &format!("{}{}", r.origin, r.base));
     Some(r)
@@ -680,11 +865,7 @@ fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>>
                 }
                 Job::Article(i) => Arc::clone(&model.articles[*i].file),
                 Job::Page(i) => Arc::clone(&model.pages[*i].file),
-                Job::Agency(_)
-                | Job::AgencyStatus(..)
-                | Job::Group(_)
-                | Job::GroupStatus(..)
-                | Job::Agencies => Arc::from("content/agencies.yaml"),
+                Job::Agency(_) | Job::Group(_) | Job::Agencies => Arc::from("content/agencies.yaml"),
                 Job::Kpi(_) | Job::Kpis => Arc::from("content/kpis.yaml"),
                 _ => Arc::from("templates"),
             };

@@ -234,8 +234,8 @@ impl<'s> Scope<'s> {
     pub fn view(self, s: Status) -> Route<'s> {
         match self {
             Scope::Site | Scope::Archive => Route::StatusView(s.code()),
-            Scope::Agency(id) => Route::AgencyStatus(id, s.code()),
-            Scope::Group(id) => Route::GroupStatus(id, s.code()),
+            Scope::Agency(id) => Route::AgencyTasks(id, Some(s.code())),
+            Scope::Group(id) => Route::GroupTasks(id, Some(s.code())),
         }
     }
 

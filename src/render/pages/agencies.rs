@@ -117,6 +117,9 @@ pub(super) fn agency(
         predecessors: Vec<Link>,
         rollup: views::RollupView,
         leads: Vec<TaskRow<'a>>,
+        /// Past [`ROWS_PER_PAGE`] led tasks, the page shows the first ones
+        /// and links to the agency's view of them all, split into pages.
+        leads_more: Option<Link>,
         supports: Vec<TaskRow<'a>>,
         handed_over: Vec<TaskRow<'a>>,
         duties: Vec<views::DutyView>,
@@ -184,7 +187,8 @@ pub(super) fn agency(
             }),
         predecessors,
         rollup: v.rollup(&f.rollup, views::Scope::Agency(&a.id)),
-        leads: v.rows(v.by_deadline(f.leads.clone())),
+        leads: v.rows(page_of(&TaskList::Agency(i, None).tasks(r), 0)),
+        leads_more: see_all(&v, f.leads.len(), &Route::AgencyTasks(&a.id, None)),
         supports: v.rows(v.by_deadline(f.supports.clone())),
         handed_over: v.rows(v.by_deadline(handed_over)),
         duties: duties.into_iter().map(|x| v.duty(x)).collect(),
@@ -221,7 +225,9 @@ pub(super) fn group(
         rollup: views::RollupView,
         agencies: Vec<views::AgencyRow<'a>>,
         overdue: Vec<TaskRow<'a>>,
+        overdue_more: Option<Link>,
         tasks: Vec<TaskRow<'a>>,
+        tasks_more: Option<Link>,
         chart: Option<views::ChartView>,
         mix: MixTable,
     }
@@ -236,16 +242,8 @@ pub(super) fn group(
         .collect();
     let empty = crate::status::Rollup::default();
     let rollup = r.fig.groups.get(&g.id).unwrap_or(&empty);
-    let tasks: Vec<usize> = (0..r.model.tasks.len())
-        .filter(|&t| {
-            r.fig.tasks[t]
-                .lead_on
-                .as_deref()
-                .and_then(|l| r.model.agency(l))
-                .and_then(|a| a.group.as_deref())
-                == Some(g.id.as_str())
-        })
-        .collect();
+    // The tasks its agencies lead on D: what its roll-up counts.
+    let tasks = TaskList::Group(i, None).tasks(r);
     let (name, name_lang) = v.pick(&g.name, g.name_en.as_deref());
     let (leader, leader_lang) = v.pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref());
     let (description, description_lang) = v.pick(g.description.as_deref().unwrap_or(""), None);
@@ -269,10 +267,25 @@ pub(super) fn group(
             })
             .map(|a| v.agency_row(a))
             .collect(),
-        overdue: v.rows(rollup.overdue.iter().copied()),
-        tasks: v.rows(v.by_deadline(tasks)),
+        overdue: v.rows(page_of(&rollup.overdue, 0)),
+        overdue_more: see_all(
+            &v,
+            rollup.overdue.len(),
+            &Route::GroupTasks(&g.id, Some(Status::Overdue.code())),
+        ),
+        tasks: v.rows(page_of(&tasks, 0)),
+        tasks_more: see_all(&v, tasks.len(), &Route::GroupTasks(&g.id, None)),
         chart: r.chart(lang, &Route::GroupChart(&g.id)),
         mix: mix_table(&v, &ids),
     };
     r.render_template(lang, "group.html", &ctx, d)
+}
+
+/// A link to the view of all `count` tasks of a list cut at
+/// [`ROWS_PER_PAGE`] rows on an agency's or group's page; `None` below it.
+fn see_all(v: &Views, count: usize, view: &Route) -> Option<Link> {
+    (count > ROWS_PER_PAGE).then(|| Link {
+        label: v.t.get("see_all_tasks").replace("{count}", &count.to_string()),
+        url: v.route(view),
+    })
 }

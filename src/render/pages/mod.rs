@@ -16,14 +16,13 @@ mod tasks;
 use super::i18n::Lang;
 use super::markdown;
 use super::views::{self, Common, Link, StatusView, TaskRow, Views, status_view};
-use super::{ARTICLES_PER_PAGE, Job, Renderer};
+use super::{ARTICLES_PER_PAGE, Job, ROWS_PER_PAGE, Renderer, TaskList, page_count, paged};
 use crate::date::{Period, fmt_date};
 use crate::diag::Diagnostics;
 use crate::model::{Article, TaskState};
 use crate::route::{Route, SiteChart};
 use crate::status::{Outcome, Status};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 pub(crate) fn render_job(
     r: &Renderer,
@@ -33,7 +32,8 @@ pub(crate) fn render_job(
 ) -> Option<Vec<u8>> {
     match job {
         Job::Home => dashboard::home(r, lang, job, d),
-        Job::Tasks(s) => tasks::task_list(r, lang, job, *s, d),
+        Job::Tasks(list, n) => tasks::task_list(r, lang, job, *list, *n, d),
+        Job::TaskRows(list) => tasks::task_rows(r, lang, *list, d),
         Job::Task(i) => tasks::task(r, lang, job, *i, d),
         Job::Moved(i, k) => tasks::moved(r, lang, job, *i, *k, d),
         Job::Archive => archive::archive(r, lang, job, d),
@@ -41,27 +41,116 @@ pub(crate) fn render_job(
         Job::Agencies => agencies::agencies(r, lang, job, d),
         Job::Agency(i) => agencies::agency(r, lang, job, *i, d),
         Job::Group(i) => agencies::group(r, lang, job, *i, d),
-        Job::AgencyStatus(i, s) => {
-            let id = &r.model.agencies[*i].id;
-            tasks::scoped_list(r, lang, job, views::Scope::Agency(id), *s, d)
-        }
-        Job::GroupStatus(i, s) => {
-            let id = &r.model.groups[*i].id;
-            tasks::scoped_list(r, lang, job, views::Scope::Group(id), *s, d)
-        }
         Job::Kpis => kpis::kpis(r, lang, job, d),
         Job::Kpi(i) => kpis::kpi(r, lang, job, *i, d),
         Job::Reports => reports::reports(r, lang, job, d),
         Job::Report(p) => reports::report(r, lang, job, *p, d),
-        Job::Deadlines => reports::deadlines(r, lang, job, d),
+        Job::Deadlines(n) => reports::deadlines(r, lang, job, *n, d),
         Job::Data => machine::open_data(r, lang, job, d),
         Job::Search => machine::search(r, lang, job, d),
         Job::News(n) => news::news(r, lang, job, *n, d),
         Job::Article(i) => news::article(r, lang, job, *i, d),
-        Job::Tag(t) => news::tag(r, lang, job, t, d),
+        Job::Tag(t, n) => news::tag(r, lang, job, t, *n, d),
         Job::Page(i) => news::page(r, lang, job, *i, d),
         Job::NotFound => news::not_found(r, lang, job, d),
     }
+}
+
+pub(super) use news::tag_rows;
+
+/// The page numbers under a list split into pages: where the reader is
+/// (rows shown of how many), the previous and next pages, the first and
+/// last and the two either side of this one; the full data one click away.
+#[derive(Serialize, Default)]
+pub(super) struct Pager {
+    page: usize,
+    pages: usize,
+    /// "Rows 101–200 of 2,345".
+    summary: String,
+    prev: String,
+    next: String,
+    links: Vec<PageLink>,
+    /// The open-data files holding every row (CSV, JSON).
+    data_csv: String,
+    data_json: String,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    /// The page number; "" for a gap in the numbers.
+    label: String,
+    url: String,
+    current: bool,
+}
+
+/// The pager of page `n` (0-based) of a list of `rows` rows, each page's
+/// address from `url`. A list of one page gets an empty pager (the
+/// templates show none).
+pub(super) fn pager(
+    r: &Renderer,
+    v: &Views,
+    rows: usize,
+    n: usize,
+    url: impl Fn(usize) -> String,
+) -> Pager {
+    let pages = page_count(rows);
+    if pages <= 1 {
+        return Pager {
+            pages,
+            page: 1,
+            ..Pager::default()
+        };
+    }
+    let first = n * ROWS_PER_PAGE + 1;
+    let last = ((n + 1) * ROWS_PER_PAGE).min(rows);
+    let mut links = Vec::new();
+    let mut previous: Option<usize> = None;
+    for k in 0..pages {
+        if k == 0 || k + 1 == pages || k.abs_diff(n) <= 2 {
+            if previous.is_some_and(|p| p + 1 < k) {
+                links.push(PageLink {
+                    label: String::new(),
+                    url: String::new(),
+                    current: false,
+                });
+            }
+            links.push(PageLink {
+                label: (k + 1).to_string(),
+                url: url(k),
+                current: k == n,
+            });
+            previous = Some(k);
+        }
+    }
+    Pager {
+        page: n + 1,
+        pages,
+        summary: v
+            .t
+            .get("pager_rows")
+            .replace("{from}", &first.to_string())
+            .replace("{to}", &last.to_string())
+            .replace("{total}", &rows.to_string()),
+        prev: if n > 0 { url(n - 1) } else { String::new() },
+        next: if n + 1 < pages {
+            url(n + 1)
+        } else {
+            String::new()
+        },
+        links,
+        // The open data is shared by every language, at the site root.
+        data_csv: format!("{}{}", r.base, Route::DataFile("nhiem-vu.csv").path()),
+        data_json: format!("{}{}", r.base, Route::DataFile("nhiem-vu.json").path()),
+    }
+}
+
+/// The rows of page `n` of a list.
+pub(super) fn page_of<T: Clone>(all: &[T], n: usize) -> Vec<T> {
+    all.iter()
+        .skip(n * ROWS_PER_PAGE)
+        .take(ROWS_PER_PAGE)
+        .cloned()
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -127,17 +216,19 @@ pub(super) fn articles_about<'a>(
     let Some(about) = r.articles_about.get(id) else {
         return Vec::new();
     };
-    let slugs: Vec<&str> = about
+    let (Some(list), Some(pos)) = (r.articles.get(&lang), r.article_pos.get(&lang)) else {
+        return Vec::new();
+    };
+    // In the language's article order, each slug once.
+    let mut places: Vec<usize> = about
         .iter()
-        .map(|&i| r.model.articles[i].slug.as_str())
+        .filter_map(|&i| pos.get(r.model.articles[i].slug.as_str()).copied())
         .collect();
-    r.articles
-        .get(&lang)
+    places.sort_unstable();
+    places.dedup();
+    places
         .into_iter()
-        .flatten()
-        .map(|&i| &r.model.articles[i])
-        .filter(|a| slugs.contains(&a.slug.as_str()))
-        .map(|a| card(r, v, a))
+        .map(|p| card(r, v, &r.model.articles[list[p]]))
         .collect()
 }
 

@@ -108,11 +108,36 @@ pub(super) fn article(
     r.render_template(lang, "article.html", &ctx, d)
 }
 
+/// The language's articles with a tag (newest first) and the tasks with
+/// it (deadline order), as indices.
+fn tagged(r: &Renderer, lang: Lang, tag: &str, slug: &str) -> (Vec<usize>, Vec<usize>) {
+    let articles = r
+        .articles
+        .get(&lang)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&i| r.model.articles[i].tags.iter().any(|x| x == tag))
+        .collect();
+    let mut tasks: Vec<usize> = r.tagged_tasks.get(slug).cloned().unwrap_or_default();
+    tasks.sort_by_key(|&i| r.deadline_rank[i]);
+    (articles, tasks)
+}
+
+/// The rows a tag's page splits: its longer list, articles or tasks.
+pub(crate) fn tag_rows(r: &Renderer, lang: Lang, tag: &str, slug: &str) -> usize {
+    let (articles, tasks) = tagged(r, lang, tag, slug);
+    articles.len().max(tasks.len())
+}
+
+/// Page `n` of a tag's page: the `n`th hundred of its articles and of its
+/// tasks side by side.
 pub(super) fn tag(
     r: &Renderer,
     lang: Lang,
     job: &Job,
     tag: &str,
+    n: usize,
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     #[derive(Serialize)]
@@ -122,10 +147,12 @@ pub(super) fn tag(
         tag: &'a str,
         articles: Vec<ArticleCard<'a>>,
         tasks: Vec<TaskRow<'a>>,
+        pager: Pager,
     }
     let v = r.views(lang);
     let slug = r.tags.get(tag).map_or("", String::as_str);
-    let tasks: Vec<usize> = r.tagged_tasks.get(slug).cloned().unwrap_or_default();
+    let (articles, tasks) = tagged(r, lang, tag, slug);
+    let route = Route::Tag(slug);
     let ctx = Page {
         common: r.common(
             lang,
@@ -135,8 +162,14 @@ pub(super) fn tag(
             String::new(),
         ),
         tag,
-        articles: related_articles(r, &v, lang, |a| a.tags.iter().any(|x| x == tag)),
-        tasks: v.rows(v.by_deadline(tasks)),
+        articles: page_of(&articles, n)
+            .into_iter()
+            .map(|i| card(r, &v, &r.model.articles[i]))
+            .collect(),
+        tasks: v.rows(page_of(&tasks, n)),
+        pager: pager(r, &v, articles.len().max(tasks.len()), n, |k| {
+            v.route(&paged(route.clone(), k))
+        }),
     };
     r.render_template(lang, "tag.html", &ctx, d)
 }

@@ -15,7 +15,8 @@ pub(super) fn task_list(
     r: &Renderer,
     lang: Lang,
     job: &Job,
-    only: Option<Status>,
+    list: TaskList,
+    n: usize,
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     #[derive(Serialize)]
@@ -24,23 +25,22 @@ pub(super) fn task_list(
         common: Common<'a>,
         heading: String,
         current: &'static str,
+        /// The scope's view of all its tasks, and how many it holds.
+        all_url: String,
         total: usize,
         counts: Vec<views::CountView>,
         rows: Vec<TaskRow<'a>>,
+        /// Every row of the selection as data, when the list is split.
+        rows_url: String,
+        pager: Pager,
         statuses: Vec<StatusView>,
         agencies: Vec<FilterOption>,
         groups: Vec<FilterOption>,
     }
     let v = r.views(lang);
-    let list: Vec<usize> = (0..r.model.tasks.len())
-        .filter(|&i| only.is_none_or(|s| r.fig.tasks[i].status == s))
-        .collect();
-    let order = if only == Some(Status::Overdue) {
-        r.fig.overall.overdue.clone()
-    } else {
-        v.by_deadline(list)
-    };
-    let heading = match only {
+    let only = list.status();
+    let order = list.tasks(r);
+    let base_heading = match only {
         None => v.t.get("tasks_title").to_string(),
         Some(Status::Overdue) => v.t.get("overdue_view_title").to_string(),
         Some(s) => {
@@ -48,139 +48,110 @@ pub(super) fn task_list(
                 .replace("{status}", v.t.status(s))
         }
     };
-    let rollup = v.rollup(&r.fig.overall, views::Scope::Site);
-    let mut leads: Vec<&str> = r
-        .fig
-        .tasks
+    let (heading, section) = match list {
+        TaskList::All | TaskList::Status(_) => (base_heading, "tasks"),
+        TaskList::Agency(i, _) => (
+            format!("{base_heading} — {}", v.agency_name(&r.model.agencies[i])),
+            "agencies",
+        ),
+        TaskList::Group(i, _) => {
+            let g = &r.model.groups[i];
+            (
+                format!(
+                    "{base_heading} — {}",
+                    lang.pick(&g.name, g.name_en.as_deref())
+                ),
+                "agencies",
+            )
+        }
+    };
+    let empty = crate::status::Rollup::default();
+    let rollup = list.rollup(r.model, r.fig).unwrap_or(&empty);
+    let mut counts = v.rollup(rollup, views::Scope::Site).counts;
+    for c in &mut counts {
+        if let Some(s) = Status::ALL.iter().find(|s| s.code() == c.status.code) {
+            c.url = v.route(&list.with_status(Some(*s)).route(r.model));
+        }
+    }
+    let scoped = matches!(list, TaskList::Agency(..) | TaskList::Group(..));
+    let mut leads: Vec<&str> = order
         .iter()
-        .filter_map(|s| s.lead_on.as_deref())
+        .filter_map(|&i| r.fig.tasks[i].lead_on.as_deref())
         .collect();
     leads.sort_unstable();
     leads.dedup();
+    let route = list.route(r.model);
+    let split = order.len() > ROWS_PER_PAGE;
     let ctx = List {
         common: r.common(
             lang,
             job,
-            "tasks",
+            section,
             heading.clone(),
             v.t.get("tasks_description").to_string(),
         ),
         heading,
         current: only.map_or("", Status::code),
-        total: r.model.tasks.len(),
-        counts: rollup.counts,
-        rows: v.rows(order),
+        all_url: v.route(&list.with_status(None).route(r.model)),
+        total: rollup.total,
+        counts,
+        pager: pager(r, &v, order.len(), n, |k| v.route(&paged(route.clone(), k))),
+        rows: v.rows(page_of(&order, n)),
+        rows_url: if split {
+            v.route(&Route::ListRows(Box::new(route.clone())))
+        } else {
+            String::new()
+        },
         statuses: Status::ALL.iter().map(|&s| status_view(s, v.t)).collect(),
-        agencies: leads
-            .iter()
-            .map(|a| FilterOption {
-                value: a.to_string(),
-                label: v.agency_short(a).to_string(),
-                lang: v.agency_short_lang(a).1,
-            })
-            .collect(),
-        groups: r
-            .model
-            .groups
-            .iter()
-            .map(|g| FilterOption {
-                value: g.id.clone(),
-                label: v.pick(&g.name, g.name_en.as_deref()).0.to_string(),
-                lang: v.pick(&g.name, g.name_en.as_deref()).1,
-            })
-            .collect(),
+        agencies: if matches!(list, TaskList::Agency(..)) {
+            Vec::new()
+        } else {
+            leads
+                .iter()
+                .map(|a| FilterOption {
+                    value: a.to_string(),
+                    label: v.agency_short(a).to_string(),
+                    lang: v.agency_short_lang(a).1,
+                })
+                .collect()
+        },
+        groups: if scoped {
+            Vec::new()
+        } else {
+            r.model
+                .groups
+                .iter()
+                .map(|g| FilterOption {
+                    value: g.id.clone(),
+                    label: v.pick(&g.name, g.name_en.as_deref()).0.to_string(),
+                    lang: v.pick(&g.name, g.name_en.as_deref()).1,
+                })
+                .collect()
+        },
     };
     r.render_template(lang, "tasks.html", &ctx, d)
 }
 
-/// The tasks of an agency or working group that have one status: the
-/// list behind a count of its scorecard. It lists exactly the tasks the
-/// roll-up counted (the agency's leads on D, the group's `group_leads`).
-pub(super) fn scoped_list(
+/// Every row of a split list as JSON (what its table shows, in its order),
+/// for the script that sorts and filters across the list's pages.
+pub(super) fn task_rows(
     r: &Renderer,
     lang: Lang,
-    job: &Job,
-    scope: views::Scope,
-    only: Status,
+    list: TaskList,
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
-    #[derive(Serialize)]
-    struct List<'a> {
-        #[serde(flatten)]
-        common: Common<'a>,
-        heading: String,
-        status_label: String,
-        count_label: String,
-        owner: Link,
-        owner_lang: &'static str,
-        all: Link,
-        rows: Vec<TaskRow<'a>>,
-    }
     let v = r.views(lang);
-    let empty = Vec::new();
-    let (counted, overdue, owner, owner_lang, all) = match scope {
-        views::Scope::Agency(id) => {
-            let f = r.fig.agencies.get(id);
-            let a = r.model.agency(id);
-            let (name, name_lang) = a.map_or(("", ""), |a| v.agency_name_lang(a));
-            (
-                f.map_or(&empty, |f| &f.leads),
-                f.map_or(&empty, |f| &f.rollup.overdue),
-                Link {
-                    label: name.to_string(),
-                    url: v.agency_url(id),
-                },
-                name_lang,
-                format!("{}#chu-tri", v.agency_url(id)),
-            )
+    let rows = v.rows(list.tasks(r));
+    match serde_json::to_vec(&rows) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            d.error(
+                crate::diag::Loc::file(&std::sync::Arc::from("templates")),
+                crate::msg!("render.page_data", error = e),
+            );
+            None
         }
-        views::Scope::Group(id) => {
-            let g = r.model.group(id);
-            let (name, name_lang) = g.map_or(("", ""), |g| v.pick(&g.name, g.name_en.as_deref()));
-            (
-                r.fig.group_leads.get(id).unwrap_or(&empty),
-                r.fig.groups.get(id).map_or(&empty, |g| &g.overdue),
-                Link {
-                    label: name.to_string(),
-                    url: v.route(&Route::Group(id)),
-                },
-                name_lang,
-                format!("{}#nhiem-vu", v.route(&Route::Group(id))),
-            )
-        }
-        views::Scope::Site | views::Scope::Archive => {
-            return task_list(r, lang, job, Some(only), d);
-        }
-    };
-    let order: Vec<usize> = if only == Status::Overdue {
-        overdue.clone()
-    } else {
-        v.by_deadline(
-            counted
-                .iter()
-                .copied()
-                .filter(|&i| r.fig.tasks[i].status == only)
-                .collect(),
-        )
-    };
-    let heading =
-        v.t.get("scoped_status_title")
-            .replace("{status}", v.t.status(only))
-            .replace("{owner}", &owner.label);
-    let ctx = List {
-        common: r.common(lang, job, "agencies", heading.clone(), String::new()),
-        heading,
-        status_label: v.t.status(only).to_string(),
-        count_label: v.t.with("scoped_status_count", order.len()),
-        owner,
-        owner_lang,
-        all: Link {
-            label: v.t.get("scoped_status_all").to_string(),
-            url: all,
-        },
-        rows: v.rows(order),
-    };
-    r.render_template(lang, "status_list.html", &ctx, d)
+    }
 }
 
 pub(super) fn task(

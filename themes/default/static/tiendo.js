@@ -1,5 +1,6 @@
 /* tiendo: progressive enhancement only. Every page works without this file;
-   with it, task tables sort by column and the deadline table filters. The
+   with it, task tables sort by column and the deadline table filters, a
+   list split into pages across all its pages (its rows loaded as data). The
    search page has its own script, search.js. */
 (function (root) {
   'use strict';
@@ -23,6 +24,91 @@
     return collator.compare(x, y);
   }
 
+  /* A list split into pages names its rows' data (data-rows): before the
+     first sort or filter, every row of the selection replaces the page's
+     rows, so both work across all pages; the page links then hide. Without
+     the data (offline, an error) the page's own rows are sorted. */
+  function cell(row, label, cls) {
+    var td = document.createElement('td');
+    if (label) { td.setAttribute('data-label', label); }
+    if (cls) { td.className = cls; }
+    row.appendChild(td);
+    return td;
+  }
+
+  function link(parent, href, text) {
+    var a = document.createElement('a');
+    a.href = href;
+    a.textContent = text;
+    parent.appendChild(a);
+  }
+
+  function buildRow(r, labels, table) {
+    var tr = document.createElement('tr');
+    var attrs = { 'data-id': r.id, 'data-status': r.status.code, 'data-rank': r.status.rank, 'data-lead': r.lead_id,
+      'data-lead-name': r.lead, 'data-group': r.group_id, 'data-deadline': r.deadline_sort, 'data-days': r.days_late };
+    Object.keys(attrs).forEach(function (k) { tr.setAttribute(k, attrs[k]); });
+    cell(tr, labels[0]).textContent = r.reference;
+    link(cell(tr, '', 'title'), r.url, r.title);
+    var lead = cell(tr, labels[2]);
+    if (r.lead) { link(lead, r.lead_url, r.lead); } else {
+      var none = document.createElement('span');
+      none.className = 'muted';
+      none.textContent = table.getAttribute('data-no-lead');
+      lead.appendChild(none);
+    }
+    var deadline = cell(tr, labels[3]);
+    deadline.textContent = r.deadline;
+    if (r.extended) {
+      var tag = document.createElement('span');
+      tag.className = 'tag';
+      tag.textContent = table.getAttribute('data-extended');
+      deadline.appendChild(document.createTextNode(' '));
+      deadline.appendChild(tag);
+    }
+    var status = document.createElement('span');
+    status.className = 'status status-' + r.status.code;
+    var icon = document.createElement('span');
+    icon.className = 'icon';
+    icon.setAttribute('aria-hidden', 'true');
+    icon.textContent = r.status.icon;
+    status.appendChild(icon);
+    status.appendChild(document.createTextNode(' ' + r.status.label));
+    cell(tr, labels[4]).appendChild(status);
+    cell(tr, labels[5], 'num').textContent = r.days_label;
+    cell(tr, labels[6], 'num').textContent = r.progress;
+    return tr;
+  }
+
+  function loadAll(table, done) {
+    var url = table.getAttribute('data-rows');
+    if (!url || table.loaded) { done(); return; }
+    if (table.waiting) { table.waiting.push(done); return; }
+    table.waiting = [done];
+    var finish = function () {
+      table.loaded = true;
+      table.waiting.forEach(function (f) { f(); });
+    };
+    var req = new XMLHttpRequest();
+    req.open('GET', url);
+    req.onload = function () {
+      var rows;
+      try { rows = req.status === 200 ? JSON.parse(req.responseText) : null; } catch (e) { rows = null; }
+      if (rows) {
+        var labels = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent; });
+        var body = table.tBodies[0];
+        var fragment = document.createDocumentFragment();
+        rows.forEach(function (r) { fragment.appendChild(buildRow(r, labels, table)); });
+        body.textContent = '';
+        body.appendChild(fragment);
+        Array.prototype.forEach.call(document.querySelectorAll('.pager.pages, .pager-summary'), function (p) { p.hidden = true; });
+      }
+      finish();
+    };
+    req.onerror = finish;
+    req.send();
+  }
+
   function makeSortable(table) {
     var headers = table.querySelectorAll('th[data-sort]');
     Array.prototype.forEach.call(headers, function (th) {
@@ -33,7 +119,8 @@
       button.textContent = th.textContent;
       th.textContent = '';
       th.appendChild(button);
-      button.addEventListener('click', function () {
+      button.addEventListener('click', function () { loadAll(table, sort); });
+      function sort() {
         // "Days" sorts most overdue first on the first click.
         var first = key === 'days' ? 'descending' : 'ascending';
         var current = th.getAttribute('aria-sort');
@@ -48,7 +135,7 @@
           return dir === 'ascending' ? c : -c;
         });
         rows.forEach(function (r) { body.appendChild(r); });
-      });
+      }
     });
   }
 
@@ -71,7 +158,7 @@
       });
       if (count) { count.textContent = template.replace('{shown}', shown).replace('{total}', rows.length); }
     }
-    form.addEventListener('change', apply);
+    form.addEventListener('change', function () { loadAll(table, apply); });
     form.addEventListener('submit', function (e) { e.preventDefault(); });
     form.hidden = false;
     apply();
