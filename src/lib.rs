@@ -427,7 +427,10 @@ pub fn build_with_progress(
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
     let previous = match &opts.previous {
-        Some(file) => Some((file, load::read_path_list(file).map_err(|e| Failure::Io(e.0))?)),
+        Some(file) => Some((
+            file,
+            load::read_path_list(file).map_err(|e| Failure::Io(e.0))?,
+        )),
         None => None,
     };
     // Pages go to the staging folder as they are rendered; a build that

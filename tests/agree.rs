@@ -98,7 +98,9 @@ fn a_broken_link_in_an_article_fails_check_as_it_fails_build() {
     let check = tiendo(&["check", "--lang", "en"], dir.path());
     assert_eq!(check.code, 1, "{}", check.stderr);
     assert!(
-        check.stderr.contains("content/news/tin-mot.md:5:16: error: broken link `/cong/khong-co/`"),
+        check
+            .stderr
+            .contains("content/news/tin-mot.md:5:16: error: broken link `/cong/khong-co/`"),
         "{}",
         check.stderr
     );

@@ -31,7 +31,13 @@ fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_reader(body);
     let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     r.records()
-        .map(|rec| headers.iter().cloned().zip(rec.unwrap().iter().map(str::to_string)).collect())
+        .map(|rec| {
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_string))
+                .collect()
+        })
         .collect()
 }
 
@@ -81,7 +87,11 @@ fn expected(rows: &[&HashMap<String, String>]) -> Expected {
         .filter(|r| !r["progress"].is_empty())
         .map(|r| r["progress"].parse::<f64>().unwrap())
         .collect();
-    assert_eq!(progress.len(), finite, "progress given for every task that can finish");
+    assert_eq!(
+        progress.len(),
+        finite,
+        "progress given for every task that can finish"
+    );
     let share = if finite == 0 {
         0.0
     } else {
@@ -90,7 +100,10 @@ fn expected(rows: &[&HashMap<String, String>]) -> Expected {
     let mean = if finite == 0 {
         "—".to_string()
     } else {
-        format!("{}%", vi_percent(progress.iter().sum::<f64>() / finite as f64))
+        format!(
+            "{}%",
+            vi_percent(progress.iter().sum::<f64>() / finite as f64)
+        )
     };
     Expected {
         counts: STATUSES.iter().map(|s| (s.to_string(), count(s))).collect(),
@@ -122,15 +135,14 @@ fn text(html: &str) -> String {
 fn shown(page: &str) -> Expected {
     let start = page.find("<ul class=\"headline\">").expect("a headline");
     let end = start + page[start..].find("</ul>").unwrap();
-    let items: Vec<String> = page[start..end]
-        .split("<li>")
-        .skip(1)
-        .map(text)
-        .collect();
+    let items: Vec<String> = page[start..end].split("<li>").skip(1).map(text).collect();
     let counts_at = page.find("<ul class=\"counts\">").expect("status counts");
     let counts_end = counts_at + page[counts_at..].find("</ul>").unwrap();
     let mut counts = BTreeMap::new();
-    for part in page[counts_at..counts_end].split("<span class=\"count\">").skip(1) {
+    for part in page[counts_at..counts_end]
+        .split("<span class=\"count\">")
+        .skip(1)
+    {
         let n: usize = part[..part.find('<').unwrap()].parse().unwrap();
         let code_at = part.find("status status-").unwrap() + "status status-".len();
         let code: String = part[code_at..]
@@ -171,12 +183,21 @@ fn dashboard_scorecards_and_groups_recompute_from_the_open_data() {
     let home = page("index.html");
     let want = expected(&all);
     assert_eq!(shown(&home), want);
-    assert_eq!(want.counts.values().sum::<usize>(), tasks.len(), "parts add up");
-    assert!(want.recurring > 0 && want.counts["unassigned"] > 0, "{want:?}");
+    assert_eq!(
+        want.counts.values().sum::<usize>(),
+        tasks.len(),
+        "parts add up"
+    );
+    assert!(
+        want.recurring > 0 && want.counts["unassigned"] > 0,
+        "{want:?}"
+    );
     // The "5 rõ" gap lists every task without a lead on D.
     let no_lead = tasks.iter().filter(|t| t["lead"].is_empty()).count();
     assert!(
-        home.contains(&format!("Nhiệm vụ chưa có cơ quan chủ trì ({no_lead})</h2>")),
+        home.contains(&format!(
+            "Nhiệm vụ chưa có cơ quan chủ trì ({no_lead})</h2>"
+        )),
         "the dashboard lists {no_lead} tasks without a lead"
     );
 
@@ -185,7 +206,12 @@ fn dashboard_scorecards_and_groups_recompute_from_the_open_data() {
     for a in &agencies {
         let led: Vec<&HashMap<String, String>> =
             tasks.iter().filter(|t| t["lead"] == a["id"]).collect();
-        assert_eq!(a["tasks_led"].parse::<usize>().unwrap(), led.len(), "{}", a["id"]);
+        assert_eq!(
+            a["tasks_led"].parse::<usize>().unwrap(),
+            led.len(),
+            "{}",
+            a["id"]
+        );
         let path = format!("co-quan/{}/index.html", a["id"]);
         if led.is_empty() || !out.join(&path).is_file() {
             continue;
@@ -255,7 +281,8 @@ fn no_page_projects_past_a_bound_or_to_a_past_date() {
         if k["verdict"] == "missed" {
             assert!(!ahead, "{}", k["id"]);
         }
-        let page = std::fs::read_to_string(out.join(format!("chi-tieu/{}/index.html", k["id"]))).unwrap();
+        let page =
+            std::fs::read_to_string(out.join(format!("chi-tieu/{}/index.html", k["id"]))).unwrap();
         if !ahead {
             assert!(
                 !page.contains("Theo xu hướng"),
@@ -365,7 +392,12 @@ fn a_malformed_source_date_epoch_is_a_usage_error() {
         .env("SOURCE_DATE_EPOCH", "1750786200")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let plans: String = walkdir::WalkDir::new(target.join("content/plans"))
         .into_iter()
         .flatten()

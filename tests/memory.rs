@@ -47,17 +47,30 @@ fn archived_month_equals_a_build_as_of_its_last_day() {
     for m in months {
         assert!(index.contains(&format!("luu-tru/{m}/")), "{m} listed");
     }
-    assert!(!index.contains("luu-tru/2025-06/"), "the as-of month is live, not archived");
-    assert!(!index.contains("luu-tru/2025-01/"), "nothing before the plan");
+    assert!(
+        !index.contains("luu-tru/2025-06/"),
+        "the as-of month is live, not archived"
+    );
+    assert!(
+        !index.contains("luu-tru/2025-01/"),
+        "nothing before the plan"
+    );
     for (m, last) in [("2025-03", "2025-03-31"), ("2025-05", "2025-05-31")] {
         let then = dir.path().join(m);
         let run = build(repo(), &then, &["--as-of", last]);
         assert_eq!(run.code, 0, "{}", run.stderr);
-        let archived = std::fs::read(live.join(format!("du-lieu/luu-tru/{m}/nhiem-vu.csv"))).unwrap();
+        let archived =
+            std::fs::read(live.join(format!("du-lieu/luu-tru/{m}/nhiem-vu.csv"))).unwrap();
         let table = std::fs::read(then.join("du-lieu/nhiem-vu.csv")).unwrap();
-        assert!(archived == table, "archived {m} differs from a build as of {last}");
+        assert!(
+            archived == table,
+            "archived {m} differs from a build as of {last}"
+        );
         let json = read(&live.join(format!("du-lieu/luu-tru/{m}/nhiem-vu.json")));
-        assert!(json.contains(&format!("\"as_of\": \"{last}\"")), "{json:.200}");
+        assert!(
+            json.contains(&format!("\"as_of\": \"{last}\"")),
+            "{json:.200}"
+        );
         let page = read(&live.join(format!("luu-tru/{m}/index.html")));
         let day = format!("{}/{}/{}", &last[8..10], &last[5..7], &last[0..4]);
         assert!(
@@ -65,7 +78,10 @@ fn archived_month_equals_a_build_as_of_its_last_day() {
             "{m}: label"
         );
         let en = read(&live.join(format!("en/luu-tru/{m}/index.html")));
-        assert!(en.contains(&format!("Archive — figures as of {day}")), "{m}: English label");
+        assert!(
+            en.contains(&format!("Archive — figures as of {day}")),
+            "{m}: English label"
+        );
     }
     // No task table page per month: the archive is pages of figures.
     assert!(!live.join("luu-tru/2025-03/nhiem-vu").exists());
@@ -98,13 +114,20 @@ fn freshness_follows_late_and_missing_reports() {
     let csv = read(&out.join("du-lieu/nhiem-vu.csv"));
     assert_eq!(column(&csv, "viec-thang", "stale"), "true");
     assert_eq!(column(&csv, "viec-ba", "stale"), "true");
-    assert_eq!(column(&csv, "viec-hai", "stale"), "false", "so-mot reported");
+    assert_eq!(
+        column(&csv, "viec-hai", "stale"),
+        "false",
+        "so-mot reported"
+    );
     assert_eq!(column(&csv, "viec-thang", "last_update"), "2025-03-20");
     let page = read(&out.join("nhiem-vu/viec-thang/index.html"));
     assert!(page.contains("Chưa cập nhật"), "the task page flags it");
     assert!(page.contains("20/05/2025"), "next report due on the page");
     let home = read(&out.join("index.html"));
-    assert!(home.contains("<strong>2</strong> nhiệm vụ chưa xong chưa được cập nhật"), "dashboard count");
+    assert!(
+        home.contains("<strong>2</strong> nhiệm vụ chưa xong chưa được cập nhật"),
+        "dashboard count"
+    );
 }
 
 #[test]
@@ -121,14 +144,20 @@ fn responsible_follows_the_merger_or_the_editor_is_warned() {
     );
     let csv = read(&out.join("du-lieu/nhiem-vu.csv"));
     assert_eq!(column(&csv, "viec-hai", "responsible"), "Giám đốc Sở Một");
-    assert_eq!(column(&csv, "viec-hai", "original_responsible"), "Giám đốc Sở Cũ");
+    assert_eq!(
+        column(&csv, "viec-hai", "original_responsible"),
+        "Giám đốc Sở Cũ"
+    );
 
-    let plan = read(&fixture("minimal").join("content/plans/ke-hoach.yaml"))
-        .replace("responsible: Giám đốc Sở Cũ", "responsible: Ông Nguyễn Văn A");
+    let plan = read(&fixture("minimal").join("content/plans/ke-hoach.yaml")).replace(
+        "responsible: Giám đốc Sở Cũ",
+        "responsible: Ông Nguyễn Văn A",
+    );
     let site = site_with(&[("content/plans/ke-hoach.yaml", Some(plan.as_bytes()))]);
     let run = tiendo(&["check", "--lang", "en"], site.path());
     assert!(
-        run.stderr.contains("the lead of task `viec-hai` passed from `so-cu` to `so-mot`"),
+        run.stderr
+            .contains("the lead of task `viec-hai` passed from `so-cu` to `so-mot`"),
         "{}",
         run.stderr
     );
@@ -152,13 +181,19 @@ fn old_addresses_keep_working() {
             "{lang}: {page}"
         );
         let feed = read(&out.join(format!("{lang}nhiem-vu/viec-ba-cu/thay-doi.xml")));
-        assert!(feed.contains(&format!("https://example.org{home}nhiem-vu/viec-ba/")), "{feed}");
+        assert!(
+            feed.contains(&format!("https://example.org{home}nhiem-vu/viec-ba/")),
+            "{feed}"
+        );
     }
     let cal = read(&out.join("nhiem-vu/viec-ba-cu/han-chot.ics"));
     assert_eq!(cal, read(&out.join("nhiem-vu/viec-ba/han-chot.ics")));
     // A merged agency keeps its page, saying what happened and where to.
     let old = read(&out.join("co-quan/so-cu/index.html"));
-    assert!(old.contains("01/03/2025") && old.contains("co-quan/so-mot/"), "{old}");
+    assert!(
+        old.contains("01/03/2025") && old.contains("co-quan/so-mot/"),
+        "{old}"
+    );
     // An old id may not be another task's id.
     let clash = format!(
         "{}    formerly: [viec-mot]\n",
@@ -166,7 +201,11 @@ fn old_addresses_keep_working() {
     );
     let run = check_with("content/plans/ke-hoach.yaml", &clash);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("old id `viec-mot` is taken"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("old id `viec-mot` is taken"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -180,17 +219,35 @@ fn previous_release_paths_must_stay_published() {
     let mut sorted = lines.clone();
     sorted.sort();
     assert_eq!(lines, sorted, "sorted");
-    for p in ["/", "/nhiem-vu/viec-mot/", "/du-lieu/duong-dan.txt", "/en/tin-tuc/tin-mot/"] {
+    for p in [
+        "/",
+        "/nhiem-vu/viec-mot/",
+        "/du-lieu/duong-dan.txt",
+        "/en/tin-tuc/tin-mot/",
+    ] {
         assert!(lines.contains(&p), "{p} listed");
     }
     let previous = list.to_str().unwrap();
 
     // Deleting the article breaks its addresses: exit 1, each one named.
     std::fs::remove_file(site.path().join("content/news/tin-mot.md")).unwrap();
-    let run = build(site.path(), &site.path().join("second"), &["--previous", previous, "--lang", "en"]);
+    let run = build(
+        site.path(),
+        &site.path().join("second"),
+        &["--previous", previous, "--lang", "en"],
+    );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("path `/tin-tuc/tin-mot/` of the previous release is no longer published"), "{}", run.stderr);
-    assert!(run.stderr.contains("path `/en/tin-tuc/tin-mot/`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("path `/tin-tuc/tin-mot/` of the previous release is no longer published"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("path `/en/tin-tuc/tin-mot/`"),
+        "{}",
+        run.stderr
+    );
     assert!(!site.path().join("second").exists(), "nothing written");
 
     // Renaming a task with `formerly` keeps every old address.
@@ -202,14 +259,27 @@ fn previous_release_paths_must_stay_published() {
         + "    formerly: [viec-ba]\n";
     std::fs::write(site.path().join("content/plans/ke-hoach.yaml"), plan).unwrap();
     let list = first.join("du-lieu/duong-dan.txt");
-    let run = build(site.path(), &site.path().join("second"), &["--previous", list.to_str().unwrap()]);
+    let run = build(
+        site.path(),
+        &site.path().join("second"),
+        &["--previous", list.to_str().unwrap()],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     // Without `formerly` the same rename fails.
-    let plan = read(&site.path().join("content/plans/ke-hoach.yaml")).replace("    formerly: [viec-ba]\n", "");
+    let plan = read(&site.path().join("content/plans/ke-hoach.yaml"))
+        .replace("    formerly: [viec-ba]\n", "");
     std::fs::write(site.path().join("content/plans/ke-hoach.yaml"), plan).unwrap();
-    let run = build(site.path(), &site.path().join("third"), &["--previous", list.to_str().unwrap()]);
+    let run = build(
+        site.path(),
+        &site.path().join("third"),
+        &["--previous", list.to_str().unwrap()],
+    );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("`/nhiem-vu/viec-ba/han-chot.ics`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`/nhiem-vu/viec-ba/han-chot.ics`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -227,7 +297,10 @@ fn task_and_kpi_feeds_and_calendars_are_linked() {
     let done = feed.find("2025-04-18T00:00:00Z").unwrap();
     let march = feed.find("2025-03-20T00:00:00Z").unwrap();
     assert!(done < march, "{feed}");
-    assert!(feed.contains("update/viec-mot/so-hai/2025-03/2025-03-20"), "support updates too");
+    assert!(
+        feed.contains("update/viec-mot/so-hai/2025-03/2025-03-20"),
+        "support updates too"
+    );
     let cal = read(&out.join("nhiem-vu/viec-mot/han-chot.ics"));
     assert!(cal.contains("DTSTART;VALUE=DATE:20250331"), "{cal}");
     let kpi = read(&out.join("chi-tieu/chi-tieu/index.html"));

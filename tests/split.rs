@@ -31,13 +31,18 @@ fn site() -> (tempfile::TempDir, Vec<String>) {
         } else {
             format!("2025-{:02}-{:02}", 6 + n % 4 / 2, 1 + n % 28)
         };
-        let tags = if n % 3 == 0 { "\n    tags: [Chuyển đổi số]" } else { "" };
+        let tags = if n % 3 == 0 {
+            "\n    tags: [Chuyển đổi số]"
+        } else {
+            ""
+        };
         plan.push_str(&format!(
             "  - id: {id}\n    title: Việc số {n}\n    lead: so-mot\n    deadline: {deadline}\n    result: Xong\n    responsible: Giám đốc{tags}\n"
         ));
         ids.push(id);
     }
-    let article = "---\ntitle: Tin chuyển đổi số\ndate: 2025-04-01\ntags: [Chuyển đổi số]\n---\nNội dung.\n";
+    let article =
+        "---\ntitle: Tin chuyển đổi số\ndate: 2025-04-01\ntags: [Chuyển đổi số]\n---\nNội dung.\n";
     let dir = site_with(&[
         ("content/plans/ke-hoach.yaml", Some(plan.as_bytes())),
         ("content/news/chuyen-doi-so.md", Some(article.as_bytes())),
@@ -68,7 +73,9 @@ fn values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {
 fn next_link(html: &str) -> Option<String> {
     let at = html.find("rel=\"next\"")?;
     let tag_start = html[..at].rfind("<a ")?;
-    values(&html[tag_start..at], "href").first().map(|s| s.to_string())
+    values(&html[tag_start..at], "href")
+        .first()
+        .map(|s| s.to_string())
 }
 
 /// Walks a list from its first page through its "next" links; returns
@@ -146,7 +153,10 @@ fn every_row_is_reachable_through_the_pages_without_javascript() {
     let (agency_overdue, _) = walk(&out, &format!("{BASE}co-quan/so-mot/qua-han/"));
     let (group_overdue, _) = walk(&out, &format!("{BASE}to-cong-tac/to-mot/qua-han/"));
     let mine = |list: &[String]| -> Vec<String> {
-        list.iter().filter(|id| got.contains(*id)).cloned().collect()
+        list.iter()
+            .filter(|id| got.contains(*id))
+            .cloned()
+            .collect()
     };
     assert_eq!(agency_overdue, mine(&overdue));
     assert_eq!(group_overdue, agency_overdue);

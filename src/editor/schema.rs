@@ -220,7 +220,13 @@ fn plan() -> Value {
             ("kpis", list(id("Chỉ số"), "Chỉ số liên quan")),
             ("tags", list(text("Nhãn"), "Nhãn")),
             ("incomplete", text("Lý do nhiệm vụ chưa đủ \"5 rõ\"")),
-            ("formerly", list(id("Mã cũ"), "Các mã cũ của nhiệm vụ (địa chỉ cũ vẫn dẫn tới đây)")),
+            (
+                "formerly",
+                list(
+                    id("Mã cũ"),
+                    "Các mã cũ của nhiệm vụ (địa chỉ cũ vẫn dẫn tới đây)",
+                ),
+            ),
         ],
         &["id", "title"],
     );

@@ -898,7 +898,11 @@ fn task(
             if route::is_status_view_slug(&old) {
                 cx.err(
                     at,
-                    msg!("task.id_reserved", id = &old, path = route::Route::Task(&old).path()),
+                    msg!(
+                        "task.id_reserved",
+                        id = &old,
+                        path = route::Route::Task(&old).path()
+                    ),
                 );
             } else {
                 formerly.push((old, at));
@@ -937,7 +941,10 @@ fn formerly_clashes(m: &Model, diags: &mut Diagnostics) {
                 let first = &m.tasks[i].loc;
                 diags.error(at.clone(), msg!("task.formerly_taken", id = old, first));
             } else if let Some(first) = seen.get(old.as_str()) {
-                diags.error(at.clone(), msg!("task.formerly_taken", id = old, first = *first));
+                diags.error(
+                    at.clone(),
+                    msg!("task.formerly_taken", id = old, first = *first),
+                );
             } else {
                 seen.insert(old, at);
             }

@@ -863,12 +863,7 @@ fn draw_kpi(
             t.get("lower_better")
         ),
     };
-    let target_label = shorten(
-        &target_text,
-        f.text,
-        false,
-        right - left - 16.0,
-    );
+    let target_label = shorten(&target_text, f.text, false, right - left - 16.0);
     let ty = layout.y_pixel(area, kpi.target) as i32;
     let (l, r) = (left as i32 + 8, right as i32 - 8);
     let above = [
@@ -1050,13 +1045,7 @@ const SEGMENT_GAP: i32 = 2;
 /// Stacked horizontal bars, one per row, segments in rule order, each
 /// segment with its status icon and count where they fit, a legend with
 /// icon and label per status. Long labels wrap to two lines, then shorten.
-pub fn status_bars(
-    id: &str,
-    title: String,
-    rows: &[BarRow],
-    t: &Strings,
-    credit: &str,
-) -> Chart {
+pub fn status_bars(id: &str, title: String, rows: &[BarRow], t: &Strings, credit: &str) -> Chart {
     let mut parts = vec![t.get("chart_bars_desc").to_string()];
     for row in rows {
         let total: usize = row.counts.iter().sum();

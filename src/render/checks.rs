@@ -71,8 +71,7 @@ pub(super) fn links_and_clashes(
     // Static files are served from the root; one that would replace a
     // generated file is an error rather than a silent loss.
     for f in &model.static_files {
-        if site.has(&f.url_path) || site.has(&format!("{}/index.html", f.url_path))
-        {
+        if site.has(&f.url_path) || site.has(&format!("{}/index.html", f.url_path)) {
             diags.error(
                 Loc::file(&f.file),
                 crate::msg!("static.clash", path = &f.url_path),

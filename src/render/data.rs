@@ -721,7 +721,10 @@ pub fn readme(tables: &[Table], title: &str, as_of: &str, license: &str, site_ur
             t.name, t.name, t.title_vi, t.title_en
         ));
         for c in t.columns {
-            out.push_str(&format!("- `{}` ({}): {} / {}\n", c.name, c.kind, c.vi, c.en));
+            out.push_str(&format!(
+                "- `{}` ({}): {} / {}\n",
+                c.name, c.kind, c.vi, c.en
+            ));
         }
     }
     out

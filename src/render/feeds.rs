@@ -253,7 +253,11 @@ pub fn kpi_entries(v: &Views, origin: &str, k: usize) -> Vec<Entry> {
         .points
         .iter()
         .map(|p| Entry {
-            id: tag(&host, tagging_date(v.model), &format!("kpi/{}/{}", kpi.id, p.date)),
+            id: tag(
+                &host,
+                tagging_date(v.model),
+                &format!("kpi/{}/{}", kpi.id, p.date),
+            ),
             title: v
                 .t
                 .get("feed_kpi_value")
@@ -289,7 +293,10 @@ pub fn task_calendar(
     cal.name(name);
     let stamp = fig.as_of.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
     let url = format!("{origin}{base}{}", Route::Task(&t.id).path());
-    let original = t.deadline.and_then(|d| d.date()).map(|d| (0, d, words.0, None));
+    let original = t
+        .deadline
+        .and_then(|d| d.date())
+        .map(|d| (0, d, words.0, None));
     let changes = t
         .deadline_changes
         .iter()
@@ -302,8 +309,13 @@ pub fn task_calendar(
             description = format!(
                 "{word} ({}{}). {}{url}",
                 fmt_date(c.date),
-                c.by.as_deref().map(|b| format!(", {b}")).unwrap_or_default(),
-                c.reason.as_deref().map(|r| format!("{r}. ")).unwrap_or_default(),
+                c.by.as_deref()
+                    .map(|b| format!(", {b}"))
+                    .unwrap_or_default(),
+                c.reason
+                    .as_deref()
+                    .map(|r| format!("{r}. "))
+                    .unwrap_or_default(),
             );
         }
         let mut event = icalendar::Event::new();

@@ -245,7 +245,11 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             for (old, _) in &t.formerly {
                 // The old address: where the task went, then its entries.
                 let mut moved = vec![feeds::Entry {
-                    id: feeds::tag(&host, feeds::tagging_date(r.model), &format!("moved/{old}/{}", t.id)),
+                    id: feeds::tag(
+                        &host,
+                        feeds::tagging_date(r.model),
+                        &format!("moved/{old}/{}", t.id),
+                    ),
                     title: v.t.get("feed_moved").to_string(),
                     url: format!("{}{}", r.origin, v.task_url(&t.id)),
                     updated: feeds::timestamp(fig.as_of),
@@ -266,7 +270,13 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             }
             out.push((
                 file.file(),
-                feed(&format!("task/{}", t.id), name, Route::Task(&t.id), &file, entries),
+                feed(
+                    &format!("task/{}", t.id),
+                    name,
+                    Route::Task(&t.id),
+                    &file,
+                    entries,
+                ),
             ));
             out
         })

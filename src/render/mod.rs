@@ -242,7 +242,9 @@ impl Job {
             Job::Tasks(list, n) => paged(list.route(m), *n),
             Job::TaskRows(list) => Route::ListRows(Box::new(list.route(m))),
             Job::Task(i) => Route::Task(&m.tasks[*i].id),
-            Job::Moved(i, k) => Route::Task(m.tasks[*i].formerly.get(*k).map_or("", |f| f.0.as_str())),
+            Job::Moved(i, k) => {
+                Route::Task(m.tasks[*i].formerly.get(*k).map_or("", |f| f.0.as_str()))
+            }
             Job::Agencies => Route::Agencies,
             Job::Agency(i) => Route::Agency(&m.agencies[*i].id),
             Job::Group(i) => Route::Group(&m.groups[*i].id),
@@ -613,7 +615,12 @@ pub fn render(
     let sources = page_sources(&r, &list);
     // Each page keeps only its links and ids for the link check once it
     // has gone to the sink.
-    let rendered: Vec<(String, Option<Vec<u8>>, Option<links::PageRefs>, Diagnostics)> = list
+    let rendered: Vec<(
+        String,
+        Option<Vec<u8>>,
+        Option<links::PageRefs>,
+        Diagnostics,
+    )> = list
         .par_iter()
         .map(|(lang, job)| {
             let mut d = Diagnostics::new();
@@ -625,7 +632,12 @@ pub fn render(
                         .ends_with(".html")
                         .then(|| links::refs(&String::from_utf8_lossy(&bytes)));
                     put(&path, &bytes);
-                    (path, None, refs.or_else(|| Some(links::PageRefs::default())), d)
+                    (
+                        path,
+                        None,
+                        refs.or_else(|| Some(links::PageRefs::default())),
+                        d,
+                    )
                 }
                 (page, _) => (path, page, None, d),
             }
@@ -865,7 +877,9 @@ fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>>
                 }
                 Job::Article(i) => Arc::clone(&model.articles[*i].file),
                 Job::Page(i) => Arc::clone(&model.pages[*i].file),
-                Job::Agency(_) | Job::Group(_) | Job::Agencies => Arc::from("content/agencies.yaml"),
+                Job::Agency(_) | Job::Group(_) | Job::Agencies => {
+                    Arc::from("content/agencies.yaml")
+                }
                 Job::Kpi(_) | Job::Kpis => Arc::from("content/kpis.yaml"),
                 _ => Arc::from("templates"),
             };

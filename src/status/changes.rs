@@ -290,11 +290,7 @@ pub(super) fn report_checks(
         .enumerate()
         .filter(|(_, r)| r.submitted <= as_of)
         .map(|(ri, r)| {
-            let day = r
-                .period
-                .report_day(report_day)
-                .max(r.submitted)
-                .min(as_of);
+            let day = r.period.report_day(report_day).max(r.submitted).min(as_of);
             let checks = r
                 .updates
                 .iter()

@@ -156,7 +156,10 @@ pub fn responsible_on(m: &Model, task: &Task, lead_on: Option<&str>) -> Option<R
     let text = task.responsible.as_deref()?;
     let pairs = [
         (Some(old.name.as_str()), Some(new.name.as_str())),
-        (old.short.as_deref(), new.short.as_deref().or(Some(new.name.as_str()))),
+        (
+            old.short.as_deref(),
+            new.short.as_deref().or(Some(new.name.as_str())),
+        ),
     ];
     for (from, to) in pairs {
         if let (Some(from), Some(to)) = (from, to)
@@ -276,12 +279,7 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
 /// Freshness of every open task with a lead on D: when the next report on
 /// it is due ([`TaskStatus::next_report_due`]) and whether the lead missed
 /// the latest report it owed ([`TaskStatus::stale`]).
-fn freshness(
-    m: &Model,
-    tasks: &mut [TaskStatus],
-    months: &BTreeMap<Period, Vec<Duty>>,
-    d: Date,
-) {
+fn freshness(m: &Model, tasks: &mut [TaskStatus], months: &BTreeMap<Period, Vec<Duty>>, d: Date) {
     let report_day = m.site().report_day;
     // Each agency's latest owed report (months are in order).
     let mut latest: HashMap<&str, Outcome> = HashMap::new();
@@ -290,7 +288,10 @@ fn freshness(
     }
     let mut reported: HashMap<&str, BTreeSet<Period>> = HashMap::new();
     for r in m.reports.iter().filter(|r| r.submitted <= d) {
-        reported.entry(r.agency.as_str()).or_default().insert(r.period);
+        reported
+            .entry(r.agency.as_str())
+            .or_default()
+            .insert(r.period);
     }
     for (t, s) in m.tasks.iter().zip(tasks.iter_mut()) {
         let Some(lead) = s.lead_on.as_deref() else {

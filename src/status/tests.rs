@@ -1203,7 +1203,12 @@ proptest! {
 #[test]
 fn repeated_refs_are_told_apart() {
     let mut m = model(vec![], vec![]);
-    for (id, r) in [("a", Some("4.d")), ("b", Some("3")), ("c", Some("4.d")), ("d", None)] {
+    for (id, r) in [
+        ("a", Some("4.d")),
+        ("b", Some("3")),
+        ("c", Some("4.d")),
+        ("d", None),
+    ] {
         let mut t = task(id, "lead", "2025-12-31");
         t.reference = r.map(Into::into);
         m.tasks.push(t);

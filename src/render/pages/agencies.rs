@@ -285,7 +285,10 @@ pub(super) fn group(
 /// [`ROWS_PER_PAGE`] rows on an agency's or group's page; `None` below it.
 fn see_all(v: &Views, count: usize, view: &Route) -> Option<Link> {
     (count > ROWS_PER_PAGE).then(|| Link {
-        label: v.t.get("see_all_tasks").replace("{count}", &count.to_string()),
+        label: v
+            .t
+            .get("see_all_tasks")
+            .replace("{count}", &count.to_string()),
         url: v.route(view),
     })
 }

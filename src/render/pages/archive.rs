@@ -22,7 +22,10 @@ struct MonthLink {
 /// every language.
 fn month_link(v: &Views, base: &str, p: Period) -> MonthLink {
     MonthLink {
-        label: v.t.get("archive_month").replace("{month}", &v.lang.period(p)),
+        label: v
+            .t
+            .get("archive_month")
+            .replace("{month}", &v.lang.period(p)),
         period: v.lang.period(p),
         url: v.route(&Route::ArchiveMonth(p)),
         as_of: fmt_date(p.last_day()),
@@ -131,7 +134,10 @@ pub(super) fn archive_month(
     };
     let ctx = Page {
         common: r.common(lang, job, "reports", month.label.clone(), String::new()),
-        label: v.t.get("archive_label").replace("{date}", &fmt_date(fig.as_of)),
+        label: v
+            .t
+            .get("archive_label")
+            .replace("{date}", &fmt_date(fig.as_of)),
         rollup: v.rollup(&fig.overall, views::Scope::Archive),
         agencies: fig
             .agency_ranking
@@ -151,12 +157,19 @@ pub(super) fn archive_month(
             .map(|g| GroupRow {
                 name: lang.pick(&g.name, g.name_en.as_deref()),
                 url: v.route(&Route::Group(&g.id)),
-                rollup: v.rollup(fig.groups.get(&g.id).unwrap_or(&Default::default()), views::Scope::Archive),
+                rollup: v.rollup(
+                    fig.groups.get(&g.id).unwrap_or(&Default::default()),
+                    views::Scope::Archive,
+                ),
             })
             .collect(),
         kpis: (0..m.kpis.len()).map(|i| v.kpi_row(i)).collect(),
         finished: changes.finished.iter().map(|&i| task_link(i)).collect(),
-        became_overdue: changes.became_overdue.iter().map(|&i| task_link(i)).collect(),
+        became_overdue: changes
+            .became_overdue
+            .iter()
+            .map(|&i| task_link(i))
+            .collect(),
         extended: changes
             .extended
             .iter()
@@ -180,7 +193,9 @@ pub(super) fn archive_month(
                         label: v.kpi_name(kpi).to_string(),
                         url: v.kpi_url(&kpi.id),
                     },
-                    before: before.map(|b| v.value(kpi, b)).unwrap_or_else(|| "—".into()),
+                    before: before
+                        .map(|b| v.value(kpi, b))
+                        .unwrap_or_else(|| "—".into()),
                     after: v.value(kpi, after),
                 }
             })

@@ -149,7 +149,12 @@ pub(super) fn report(
         .flatten()
         .map(|&ri| (ri, &r.model.reports[ri]))
         .map(|(ri, rep)| {
-            let checks = r.fig.report_checks.get(&ri).map(Vec::as_slice).unwrap_or(&[]);
+            let checks = r
+                .fig
+                .report_checks
+                .get(&ri)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             let duty = duties.iter().find(|x| x.agency == rep.agency);
             ReportView {
                 agency: v.agency_full(&rep.agency),

@@ -311,12 +311,12 @@ pub(super) fn task(
         },
         result: t.result.as_deref().unwrap_or(""),
         responsible: match &s.responsible_on {
-            Some(crate::status::Responsible::Followed { text, from, date }) => v
-                .t
-                .get("responsible_followed")
-                .replace("{text}", text)
-                .replace("{from}", v.agency_short(from))
-                .replace("{date}", &fmt_date(*date)),
+            Some(crate::status::Responsible::Followed { text, from, date }) => {
+                v.t.get("responsible_followed")
+                    .replace("{text}", text)
+                    .replace("{from}", v.agency_short(from))
+                    .replace("{date}", &fmt_date(*date))
+            }
             _ => t.responsible.clone().unwrap_or_default(),
         },
         incomplete: t.incomplete.as_deref().unwrap_or(""),
