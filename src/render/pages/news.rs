@@ -145,6 +145,10 @@ pub(super) fn tag(
         #[serde(flatten)]
         common: Common<'a>,
         tag: &'a str,
+        /// The heading's words around the tag's name, which is in the
+        /// content's language (Vietnamese) and carries its own `lang`.
+        tag_prefix: String,
+        tag_suffix: String,
         articles: Vec<ArticleCard<'a>>,
         tasks: Vec<TaskRow<'a>>,
         pager: Pager,
@@ -162,6 +166,8 @@ pub(super) fn tag(
             String::new(),
         ),
         tag,
+        tag_prefix: v.t.get("tag_title").split("{tag}").next().unwrap_or("").to_string(),
+        tag_suffix: v.t.get("tag_title").split("{tag}").nth(1).unwrap_or("").to_string(),
         articles: page_of(&articles, n)
             .into_iter()
             .map(|i| card(r, &v, &r.model.articles[i]))

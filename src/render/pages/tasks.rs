@@ -24,6 +24,11 @@ pub(super) fn task_list(
         #[serde(flatten)]
         common: Common<'a>,
         heading: String,
+        /// The heading without the agency's or group's name, the name and
+        /// its `lang`.
+        base_heading: String,
+        owner: String,
+        owner_lang: &'static str,
         current: &'static str,
         /// The scope's view of all its tasks, and how many it holds.
         all_url: String,
@@ -48,22 +53,24 @@ pub(super) fn task_list(
                 .replace("{status}", v.t.status(s))
         }
     };
-    let (heading, section) = match list {
-        TaskList::All | TaskList::Status(_) => (base_heading, "tasks"),
-        TaskList::Agency(i, _) => (
-            format!("{base_heading} — {}", v.agency_name(&r.model.agencies[i])),
-            "agencies",
-        ),
+    // The agency's or group's name may be in another language than the
+    // page's: it goes beside the heading with its own `lang`.
+    let (owner, owner_lang, section) = match list {
+        TaskList::All | TaskList::Status(_) => (String::new(), "", "tasks"),
+        TaskList::Agency(i, _) => {
+            let (name, name_lang) = v.agency_name_lang(&r.model.agencies[i]);
+            (name.to_string(), name_lang, "agencies")
+        }
         TaskList::Group(i, _) => {
             let g = &r.model.groups[i];
-            (
-                format!(
-                    "{base_heading} — {}",
-                    lang.pick(&g.name, g.name_en.as_deref())
-                ),
-                "agencies",
-            )
+            let (name, name_lang) = v.pick(&g.name, g.name_en.as_deref());
+            (name.to_string(), name_lang, "agencies")
         }
+    };
+    let heading = if owner.is_empty() {
+        base_heading.clone()
+    } else {
+        format!("{base_heading} — {owner}")
     };
     let empty = crate::status::Rollup::default();
     let rollup = list.rollup(r.model, r.fig).unwrap_or(&empty);
@@ -91,6 +98,9 @@ pub(super) fn task_list(
             v.t.get("tasks_description").to_string(),
         ),
         heading,
+        base_heading,
+        owner,
+        owner_lang,
         current: only.map_or("", Status::code),
         all_url: v.route(&list.with_status(None).route(r.model)),
         total: rollup.total,
