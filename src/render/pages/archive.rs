@@ -72,18 +72,19 @@ pub(super) fn archive_month(
     #[derive(Serialize)]
     struct GroupRow<'a> {
         name: &'a str,
+        name_lang: &'static str,
         url: String,
         rollup: views::RollupView,
     }
     #[derive(Serialize)]
     struct Extended {
-        task: Link,
+        task: views::LangLink,
         to: String,
         date: String,
     }
     #[derive(Serialize)]
     struct KpiMove {
-        kpi: Link,
+        kpi: views::LangLink,
         before: String,
         after: String,
     }
@@ -97,10 +98,10 @@ pub(super) fn archive_month(
         agencies: Vec<views::AgencyRow<'a>>,
         groups: Vec<GroupRow<'a>>,
         kpis: Vec<views::KpiRow<'a>>,
-        finished: Vec<Link>,
-        became_overdue: Vec<Link>,
+        finished: Vec<views::LangLink>,
+        became_overdue: Vec<views::LangLink>,
         extended: Vec<Extended>,
-        blocked: Vec<Link>,
+        blocked: Vec<views::LangLink>,
         kpi_moves: Vec<KpiMove>,
         report_url: String,
         prev: Option<Link>,
@@ -117,9 +118,13 @@ pub(super) fn archive_month(
         home: live.home.clone(),
     };
     let m = r.model;
-    let task_link = |i: usize| Link {
-        label: v.task_title(&m.tasks[i]).to_string(),
-        url: v.task_url(&m.tasks[i].id),
+    let task_link = |i: usize| {
+        let (label, lang) = v.task_title_lang(&m.tasks[i]);
+        views::LangLink {
+            label: label.to_string(),
+            lang,
+            url: v.task_url(&m.tasks[i].id),
+        }
     };
     let changes = fig.changes.get(p).cloned().unwrap_or_default();
     let month = month_link(&v, &r.base, *p);
@@ -155,7 +160,8 @@ pub(super) fn archive_month(
             .groups
             .iter()
             .map(|g| GroupRow {
-                name: lang.pick(&g.name, g.name_en.as_deref()),
+                name: v.pick(&g.name, g.name_en.as_deref()).0,
+                name_lang: v.pick(&g.name, g.name_en.as_deref()).1,
                 url: v.route(&Route::Group(&g.id)),
                 rollup: v.rollup(
                     fig.groups.get(&g.id).unwrap_or(&Default::default()),
@@ -189,8 +195,9 @@ pub(super) fn archive_month(
             .map(|&(i, before, after)| {
                 let kpi = &m.kpis[i];
                 KpiMove {
-                    kpi: Link {
-                        label: v.kpi_name(kpi).to_string(),
+                    kpi: views::LangLink {
+                        label: v.kpi_name_lang(kpi).0.to_string(),
+                        lang: v.kpi_name_lang(kpi).1,
                         url: v.kpi_url(&kpi.id),
                     },
                     before: before
