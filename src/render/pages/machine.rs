@@ -57,8 +57,14 @@ pub(super) fn open_data(
                     Lang::En => t.title_en,
                 },
                 rows: t.rows.len(),
-                csv: format!("{root}du-lieu/{}.csv", t.name),
-                json: format!("{root}du-lieu/{}.json", t.name),
+                csv: format!(
+                    "{root}{}",
+                    Route::DataFile(&format!("{}.csv", t.name)).path()
+                ),
+                json: format!(
+                    "{root}{}",
+                    Route::DataFile(&format!("{}.json", t.name)).path()
+                ),
                 columns: t
                     .columns
                     .iter()
@@ -73,8 +79,8 @@ pub(super) fn open_data(
                     .collect(),
             })
             .collect(),
-        datapackage: format!("{root}du-lieu/datapackage.json"),
-        ics: format!("{root}han-chot.ics"),
+        datapackage: format!("{root}{}", Route::DataFile("datapackage.json").path()),
+        ics: format!("{root}{}", Route::DeadlinesCalendar.path()),
         feed: v.route(&Route::ChangesFeed),
         zip: format!("{root}{}", Route::DataFile(crate::route::DATA_ZIP).path()),
         paths: format!("{root}{}", Route::DataFile(crate::route::PATH_LIST).path()),

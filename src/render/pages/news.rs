@@ -166,8 +166,20 @@ pub(super) fn tag(
             String::new(),
         ),
         tag,
-        tag_prefix: v.t.get("tag_title").split("{tag}").next().unwrap_or("").to_string(),
-        tag_suffix: v.t.get("tag_title").split("{tag}").nth(1).unwrap_or("").to_string(),
+        tag_prefix: v
+            .t
+            .get("tag_title")
+            .split("{tag}")
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        tag_suffix: v
+            .t
+            .get("tag_title")
+            .split("{tag}")
+            .nth(1)
+            .unwrap_or("")
+            .to_string(),
         articles: page_of(&articles, n)
             .into_iter()
             .map(|i| card(r, &v, &r.model.articles[i]))
