@@ -47,7 +47,14 @@ pub fn content_pipeline(data: &[u8]) {
         return;
     };
     let figures = crate::status::compute(&model, as_of);
-    let _ = crate::render::render(&model, &figures, &Default::default(), None, &mut d);
+    let _ = crate::render::render(
+        &model,
+        &figures,
+        &crate::status::Archive::none(&model),
+        &Default::default(),
+        None,
+        &mut d,
+    );
     let _ = d.sorted();
 }
 

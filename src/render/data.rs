@@ -8,7 +8,7 @@ use crate::model::{Direction, Model, SuccessionKind};
 use crate::route::Route;
 use crate::status::{Figures, Outcome, Status};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// A column: its English snake_case name, its Frictionless type, and what it
 /// means in Vietnamese and English.
@@ -587,58 +587,114 @@ pub fn csv(table: &Table) -> Vec<u8> {
         let header: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
         // Writing into a Vec cannot fail.
         let _ = w.write_record(&header);
+        // Numbers and booleans are formatted into one buffer; strings are
+        // written as they are.
+        let mut scratch = String::new();
+        let mut ends: Vec<usize> = Vec::with_capacity(table.columns.len());
         for row in &table.rows {
-            let fields: Vec<String> = row
-                .iter()
-                .map(|v| match v {
-                    Value::Null => String::new(),
-                    Value::String(x) => x.clone(),
-                    other => other.to_string(),
-                })
-                .collect();
-            let _ = w.write_record(&fields);
+            scratch.clear();
+            ends.clear();
+            for v in row {
+                if !matches!(v, Value::Null | Value::String(_)) {
+                    use std::fmt::Write as _;
+                    let _ = write!(scratch, "{v}");
+                }
+                ends.push(scratch.len());
+            }
+            let mut from = 0;
+            for (v, &end) in row.iter().zip(&ends) {
+                let field: &[u8] = match v {
+                    Value::Null => b"",
+                    Value::String(x) => x.as_bytes(),
+                    _ => &scratch.as_bytes()[from..end],
+                };
+                from = end;
+                let _ = w.write_field(field);
+            }
+            let _ = w.write_record(None::<&[u8]>);
         }
         let _ = w.flush();
     }
     out
 }
 
-/// The table as JSON: metadata and one object per row.
+/// The table as JSON: metadata and one object per row (keys in name
+/// order), written straight from the rows.
 pub fn json(table: &Table, as_of: &str, license: &str) -> Vec<u8> {
-    let rows: Vec<Value> = table
-        .rows
-        .iter()
-        .map(|row| {
-            let mut obj = Map::new();
-            for (c, v) in table.columns.iter().zip(row) {
-                obj.insert(c.name.to_string(), v.clone());
+    use serde::ser::{SerializeMap, Serializer};
+    /// One row as an object; `order` lists the columns by name.
+    struct Row<'t> {
+        order: &'t [usize],
+        columns: &'t [Column],
+        values: &'t [Value],
+    }
+    impl Serialize for Row<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut map = s.serialize_map(Some(self.order.len()))?;
+            for &k in self.order {
+                let value = self.values.get(k).unwrap_or(&Value::Null);
+                map.serialize_entry(self.columns[k].name, value)?;
             }
-            Value::Object(obj)
-        })
-        .collect();
-    let doc = json!({
-        "title": table.title_en,
-        "title_vi": table.title_vi,
-        "as_of": as_of,
-        "license": license,
-        "data": rows,
-    });
+            map.end()
+        }
+    }
+    struct Rows<'t>(&'t Table, Vec<usize>);
+    impl Serialize for Rows<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.rows.iter().map(|values| Row {
+                order: &self.1,
+                columns: self.0.columns,
+                values,
+            }))
+        }
+    }
+    // The fields in name order, as a JSON object map writes them.
+    #[derive(Serialize)]
+    struct Doc<'t> {
+        as_of: &'t str,
+        data: Rows<'t>,
+        license: &'t str,
+        title: &'t str,
+        title_vi: &'t str,
+    }
+    let mut order: Vec<usize> = (0..table.columns.len()).collect();
+    order.sort_by_key(|&k| table.columns[k].name);
+    let doc = Doc {
+        as_of,
+        data: Rows(table, order),
+        license,
+        title: table.title_en,
+        title_vi: table.title_vi,
+    };
     json_bytes(&doc, true)
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c` and so on: still the same
-/// JSON, but inert even if someone pastes it into a page.
+/// JSON, but inert even if someone pastes it into a page. (The three
+/// characters only occur inside strings, so one pass over the bytes does.)
 pub fn json_bytes(value: &impl Serialize, pretty: bool) -> Vec<u8> {
-    let text = if pretty {
-        serde_json::to_string_pretty(value)
+    let mut text = Vec::new();
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut text, value)
     } else {
-        serde_json::to_string(value)
+        serde_json::to_writer(&mut text, value)
     };
-    text.unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .into_bytes()
+    if written.is_err() {
+        return Vec::new();
+    }
+    if !text.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        return text;
+    }
+    let mut out = Vec::with_capacity(text.len() + 64);
+    for b in text {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            _ => out.push(b),
+        }
+    }
+    out
 }
 
 /// A Frictionless Tabular Data Package describing every CSV file.

@@ -25,47 +25,27 @@ fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
     let s = r.model.site();
     let as_of = r.fig.as_of.to_string();
     let license = s.data_license.as_deref().unwrap_or("");
-    for table in &r.tables {
-        let csv = format!("{}.csv", table.name);
-        let json = format!("{}.json", table.name);
-        site.files
-            .insert(Route::DataFile(&csv).file(), data::csv(table));
-        site.files.insert(
-            Route::DataFile(&json).file(),
-            data::json(table, &as_of, license),
-        );
-    }
-    // Each archived month's task table, with the live table's columns.
-    let site_url = format!("{}{}", r.origin, r.base);
-    let archived: Vec<(String, Vec<u8>, String, Vec<u8>)> = r
-        .fig
-        .archive
+    // Each table written once, in parallel, for its files and the zip.
+    let written: Vec<(String, Vec<u8>, String, Vec<u8>)> = r
+        .tables
         .par_iter()
-        .map(|(p, f)| {
-            let table = data::task_table(r.model, f, &site_url);
+        .map(|table| {
             (
-                Route::ArchiveData(*p, "nhiem-vu.csv").file(),
-                data::csv(&table),
-                Route::ArchiveData(*p, "nhiem-vu.json").file(),
-                data::json(&table, &f.as_of.to_string(), license),
+                format!("{}.csv", table.name),
+                data::csv(table),
+                format!("{}.json", table.name),
+                data::json(table, &as_of, license),
             )
         })
         .collect();
-    for (csv_path, csv, json_path, json) in archived {
-        site.files.insert(csv_path, csv);
-        site.files.insert(json_path, json);
-    }
     let home_url = format!("{}{}", r.origin, r.base);
     let package = data::datapackage(&r.tables, &s.title, &as_of, license, &home_url);
     // One download: every table, the data package and a README, in a
     // fixed order with fixed dates.
     let mut bundle: Vec<(String, Vec<u8>)> = Vec::new();
-    for table in &r.tables {
-        bundle.push((format!("{}.csv", table.name), data::csv(table)));
-        bundle.push((
-            format!("{}.json", table.name),
-            data::json(table, &as_of, license),
-        ));
+    for (csv, csv_bytes, json, json_bytes) in &written {
+        bundle.push((csv.clone(), csv_bytes.clone()));
+        bundle.push((json.clone(), json_bytes.clone()));
     }
     bundle.push(("datapackage.json".into(), package.clone()));
     bundle.push((
@@ -73,17 +53,18 @@ fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
         data::readme(&r.tables, &s.title, &as_of, license, &home_url).into_bytes(),
     ));
     match data::zip(&bundle, r.fig.as_of) {
-        Ok(bytes) => {
-            site.files
-                .insert(Route::DataFile(crate::route::DATA_ZIP).file(), bytes);
-        }
+        Ok(bytes) => r.put(site, Route::DataFile(crate::route::DATA_ZIP).file(), bytes),
         Err(error) => diags.error(
             Loc::file(&Arc::from("templates")),
             crate::msg!("render.zip", error),
         ),
     }
-    site.files
-        .insert(Route::DataFile("datapackage.json").file(), package);
+    drop(bundle);
+    for (csv, csv_bytes, json, json_bytes) in written {
+        r.put(site, Route::DataFile(&csv).file(), csv_bytes);
+        r.put(site, Route::DataFile(&json).file(), json_bytes);
+    }
+    r.put(site, Route::DataFile("datapackage.json").file(), package);
 }
 
 /// Deadline calendars: the whole plan, each agency (tasks it leads on D),
@@ -91,7 +72,7 @@ fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
 fn calendars(r: &Renderer, site: &mut RenderedSite) {
     let (m, fig, s) = (r.model, r.fig, r.model.site());
     let all: Vec<usize> = (0..m.tasks.len()).collect();
-    site.files.insert(
+    r.put(site, 
         Route::DeadlinesCalendar.file(),
         feeds::calendar(m, fig, &all, &s.title, &r.origin, &r.base).into_bytes(),
     );
@@ -102,7 +83,7 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
             .map(|f| f.leads.clone())
             .unwrap_or_default();
         let name = format!("{} · {}", s.title, a.name);
-        site.files.insert(
+        r.put(site, 
             Route::AgencyCalendar(&a.id).file(),
             feeds::calendar(m, fig, &led, &name, &r.origin, &r.base).into_bytes(),
         );
@@ -124,15 +105,14 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
     for (i, cal) in task_cals {
         let t = &m.tasks[i];
         for (old, _) in &t.formerly {
-            site.files
-                .insert(Route::TaskCalendar(old).file(), cal.clone());
+            r.put(site, Route::TaskCalendar(old).file(), cal.clone());
         }
-        site.files.insert(Route::TaskCalendar(&t.id).file(), cal);
+        r.put(site, Route::TaskCalendar(&t.id).file(), cal);
     }
     for g in &m.groups {
         let tasks: Vec<usize> = fig.group_leads.get(&g.id).cloned().unwrap_or_default();
         let name = format!("{} · {}", s.title, g.name);
-        site.files.insert(
+        r.put(site, 
             Route::GroupCalendar(&g.id).file(),
             feeds::calendar(m, fig, &tasks, &name, &r.origin, &r.base).into_bytes(),
         );
@@ -310,8 +290,7 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
     for (file, xml) in rendered {
         match xml {
             Ok(xml) => {
-                site.files
-                    .insert(format!("{}{file}", lang.prefix()), xml.into_bytes());
+                r.put(site, format!("{}{file}", lang.prefix()), xml.into_bytes());
             }
             Err(e) => diags.error(
                 Loc::file(&Arc::from("templates/feed.xml")),
@@ -324,8 +303,7 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
     let dir = Route::SearchIndex.file();
     let dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
     for (file, bytes) in search::search_files(&index) {
-        site.files
-            .insert(format!("{}{dir}/{file}", lang.prefix()), bytes);
+        r.put(site, format!("{}{dir}/{file}", lang.prefix()), bytes);
     }
 }
 
@@ -360,9 +338,9 @@ pub(super) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::St
 fn sitemap(r: &Renderer, site: &mut RenderedSite) {
     let html: Vec<&String> = site.paths().filter(|p| p.ends_with("index.html")).collect();
     let sitemap = feeds::sitemap(html.into_iter(), &r.origin, &r.base, r.fig.as_of);
-    site.files
-        .insert(Route::Sitemap.file(), sitemap.into_bytes());
-    site.files.insert(
+    r.put(site, Route::Sitemap.file(), sitemap.into_bytes());
+    r.put(
+        site,
         Route::Robots.file(),
         feeds::robots(&r.origin, &r.base).into_bytes(),
     );

@@ -36,6 +36,9 @@ use std::sync::Arc;
 pub struct RenderedSite {
     pub files: BTreeMap<String, Vec<u8>>,
     pub written: std::collections::BTreeSet<String>,
+    /// How long the monthly archive took (its figures, pages and files),
+    /// for the build's timings.
+    pub archive_time: std::time::Duration,
 }
 
 impl RenderedSite {
@@ -233,7 +236,7 @@ impl Job {
     fn route<'m>(
         &self,
         m: &'m Model,
-        fig: &Figures,
+        archive: &[crate::date::Period],
         tags: &'m BTreeMap<String, String>,
     ) -> Route<'m> {
         match self {
@@ -253,10 +256,9 @@ impl Job {
             Job::Reports => Route::Reports,
             Job::Report(p) => Route::Report(*p),
             Job::Archive => Route::Archive,
-            Job::ArchiveMonth(k) => fig
-                .archive
+            Job::ArchiveMonth(k) => archive
                 .get(*k)
-                .map_or(Route::Archive, |(p, _)| Route::ArchiveMonth(*p)),
+                .map_or(Route::Archive, |p| Route::ArchiveMonth(*p)),
             Job::Deadlines(n) => paged(Route::Deadlines, *n),
             Job::Data => Route::Data,
             Job::Search => Route::Search,
@@ -269,15 +271,15 @@ impl Job {
 
     /// The page's path relative to its language root ("" for the home
     /// page and the 404 page, which has no folder of its own).
-    fn dir(&self, m: &Model, fig: &Figures, tags: &BTreeMap<String, String>) -> String {
+    fn dir(&self, m: &Model, archive: &[crate::date::Period], tags: &BTreeMap<String, String>) -> String {
         match self {
             Job::NotFound => String::new(),
-            _ => self.route(m, fig, tags).path(),
+            _ => self.route(m, archive, tags).path(),
         }
     }
 
-    fn file(&self, m: &Model, fig: &Figures, tags: &BTreeMap<String, String>) -> String {
-        self.route(m, fig, tags).file()
+    fn file(&self, m: &Model, archive: &[crate::date::Period], tags: &BTreeMap<String, String>) -> String {
+        self.route(m, archive, tags).file()
     }
 }
 
@@ -319,9 +321,33 @@ pub(crate) struct Renderer<'a> {
     pub deadline_order: Vec<usize>,
     /// Each task's place in `deadline_order`.
     pub deadline_rank: Vec<usize>,
+    /// Where files go as they are made (`build`, `check`); `None` keeps
+    /// them in the rendered site (`serve`).
+    pub sink: Option<PageSink<'a>>,
+    /// The monthly archive, its figures computed a month at a time.
+    pub archive: Option<&'a crate::status::Archive<'a>>,
 }
 
 impl<'a> Renderer<'a> {
+    /// Adds a file to the site: to the sink when there is one (the site
+    /// then keeps only its path), else in memory.
+    pub(crate) fn put(&self, site: &mut RenderedSite, path: String, bytes: Vec<u8>) {
+        match self.sink {
+            Some(sink) => {
+                sink(&path, &bytes);
+                site.written.insert(path);
+            }
+            None => {
+                site.files.insert(path, bytes);
+            }
+        }
+    }
+
+    /// The archived months, oldest first.
+    pub(crate) fn archive_months(&self) -> &[crate::date::Period] {
+        self.archive.map_or(&[], |a| a.months.as_slice())
+    }
+
     pub(crate) fn strings(&self, lang: Lang) -> &Strings {
         self.strings
             .get(&lang)
@@ -432,7 +458,7 @@ impl<'a> Renderer<'a> {
     ) -> views::Common<'a> {
         let site = self.model.site();
         let v = self.views(lang);
-        let dir = job.dir(self.model, self.fig, &self.tags);
+        let dir = job.dir(self.model, self.archive_months(), &self.tags);
         let alternates = self
             .langs
             .iter()
@@ -537,7 +563,7 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
             add(Job::Report(*p));
         }
         add(Job::Archive);
-        (0..fig.archive.len()).for_each(|k| add(Job::ArchiveMonth(k)));
+        (0..r.archive_months().len()).for_each(|k| add(Job::ArchiveMonth(k)));
         (0..page_count(m.tasks.len())).for_each(|n| add(Job::Deadlines(n)));
         add(Job::Data);
         add(Job::Search);
@@ -601,49 +627,38 @@ fn versions<T>(
 /// Renders every page of the site: the pages of every [`Job`], the
 /// charts, the machine files and the theme's assets; then checks the links
 /// and the static files against what was made.
-pub fn render(
-    model: &Model,
-    figures: &Figures,
+pub fn render<'a>(
+    model: &'a Model,
+    figures: &'a Figures<'a>,
+    archive: &'a crate::status::Archive<'a>,
     options: &RenderOptions,
-    sink: Option<PageSink>,
+    sink: Option<PageSink<'a>>,
     diags: &mut Diagnostics,
 ) -> RenderedSite {
-    let Some(r) = renderer(model, figures, options, diags) else {
+    let Some(mut r) = renderer(model, figures, options, diags) else {
         return RenderedSite::default();
     };
+    r.sink = sink;
+    r.archive = Some(archive);
     let list = jobs(model, figures, &r);
     let sources = page_sources(&r, &list);
-    // Each page keeps only its links and ids for the link check once it
-    // has gone to the sink.
-    let rendered: Vec<(
-        String,
-        Option<Vec<u8>>,
-        Option<links::PageRefs>,
-        Diagnostics,
-    )> = list
+    let mut rendered: Vec<Made> = list
         .par_iter()
+        .filter(|(_, job)| !matches!(job, Job::ArchiveMonth(_)))
         .map(|(lang, job)| {
             let mut d = Diagnostics::new();
             let page = pages::render_job(&r, *lang, job, &mut d);
-            let path = format!("{}{}", lang.prefix(), job.file(model, figures, &r.tags));
-            match (page, sink) {
-                (Some(bytes), Some(put)) => {
-                    let refs = path
-                        .ends_with(".html")
-                        .then(|| links::refs(&String::from_utf8_lossy(&bytes)));
-                    put(&path, &bytes);
-                    (
-                        path,
-                        None,
-                        refs.or_else(|| Some(links::PageRefs::default())),
-                        d,
-                    )
-                }
-                (page, _) => (path, page, None, d),
-            }
+            let path = format!("{}{}", lang.prefix(), job.file(model, r.archive_months(), &r.tags));
+            made(&r, path, page, d)
         })
         .collect();
-    let mut site = RenderedSite::default();
+    let started = std::time::Instant::now();
+    rendered.extend(archive_files(&r));
+    let archive_time = started.elapsed();
+    let mut site = RenderedSite {
+        archive_time,
+        ..RenderedSite::default()
+    };
     let mut refs = BTreeMap::new();
     for (path, page, page_refs, d) in rendered {
         diags.extend(d);
@@ -657,11 +672,13 @@ pub fn render(
         }
     }
     for ((lang, path), files) in &r.charts {
-        site.files.insert(
+        r.put(
+            &mut site,
             format!("{}{path}", lang.prefix()),
             files.chart.svg.clone().into_bytes(),
         );
-        site.files.insert(
+        r.put(
+            &mut site,
             format!("{}{}", lang.prefix(), files.data_path),
             files.data.clone(),
         );
@@ -673,6 +690,117 @@ pub fn render(
     machine::path_list(&mut site, &model.static_files);
     checks::links_and_clashes(model, &r, &site, refs, &sources, diags);
     site
+}
+
+/// A file made by render: its path, its bytes when the site keeps them,
+/// its links and ids once it went to the sink (HTML pages), and what its
+/// making reported.
+type Made = (
+    String,
+    Option<Vec<u8>>,
+    Option<links::PageRefs>,
+    Diagnostics,
+);
+
+/// Sends a file to the sink when there is one, keeping only its links and
+/// ids for the link check; else keeps it.
+fn made(r: &Renderer, path: String, file: Option<Vec<u8>>, d: Diagnostics) -> Made {
+    match (file, r.sink) {
+        (Some(bytes), Some(put)) => {
+            let refs = path
+                .ends_with(".html")
+                .then(|| links::refs(&String::from_utf8_lossy(&bytes)));
+            put(&path, &bytes);
+            (
+                path,
+                None,
+                refs.or_else(|| Some(links::PageRefs::default())),
+                d,
+            )
+        }
+        (file, _) => (path, file, None, d),
+    }
+}
+
+/// Sites with more tasks than this publish each archived month's task
+/// table as one zipped CSV (`nhiem-vu.zip`) instead of CSV and JSON, so
+/// that the archive of a national portal stays tens of megabytes rather
+/// than hundreds (README, design notes). A province stays below it.
+pub const ARCHIVE_ZIP_FROM_TASKS: usize = 1000;
+
+/// The data files of an archived month, by name: `nhiem-vu.csv` and
+/// `nhiem-vu.json`, or `nhiem-vu.zip` past [`ARCHIVE_ZIP_FROM_TASKS`].
+pub fn archive_data_files(model: &Model) -> &'static [&'static str] {
+    if model.tasks.len() > ARCHIVE_ZIP_FROM_TASKS {
+        &["nhiem-vu.zip"]
+    } else {
+        &["nhiem-vu.csv", "nhiem-vu.json"]
+    }
+}
+
+/// The monthly archive, a month at a time (two at once on two cores):
+/// its figures, its page in each language and its data files, sent on as
+/// they are made; the figures are then dropped.
+fn archive_files(r: &Renderer) -> Vec<Made> {
+    let Some(archive) = r.archive else {
+        return Vec::new();
+    };
+    let site_url = format!("{}{}", r.origin, r.base);
+    let license = r.model.site().data_license.as_deref().unwrap_or("");
+    archive
+        .months
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(k, &p)| {
+            let fig = archive.month(p);
+            let job = Job::ArchiveMonth(k);
+            let mut out: Vec<Made> = r
+                .langs
+                .iter()
+                .map(|&lang| {
+                    let mut d = Diagnostics::new();
+                    let page = pages::archive_month(r, lang, &job, p, &fig, &mut d);
+                    let path = format!("{}{}", lang.prefix(), job.file(r.model, r.archive_months(), &r.tags));
+                    made(r, path, page, d)
+                })
+                .collect();
+            let table = data::task_table(r.model, &fig, &site_url);
+            let csv = data::csv(&table);
+            let mut d = Diagnostics::new();
+            let files: Vec<(&str, Option<Vec<u8>>)> = match archive_data_files(r.model) {
+                [zip] => {
+                    let bundle = [("nhiem-vu.csv".to_string(), csv)];
+                    let bytes = match data::zip(&bundle, fig.as_of) {
+                        Ok(bytes) => Some(bytes),
+                        Err(error) => {
+                            d.error(
+                                Loc::file(&Arc::from("templates")),
+                                crate::msg!("render.zip", error),
+                            );
+                            None
+                        }
+                    };
+                    vec![(*zip, bytes)]
+                }
+                names => names
+                    .iter()
+                    .map(|&name| {
+                        let bytes = if name.ends_with(".csv") {
+                            csv.clone()
+                        } else {
+                            data::json(&table, &fig.as_of.to_string(), license)
+                        };
+                        (name, Some(bytes))
+                    })
+                    .collect(),
+            };
+            for (name, bytes) in files {
+                let path = Route::ArchiveData(p, name).file();
+                out.push(made(r, path, bytes, std::mem::take(&mut d)));
+            }
+            out
+        })
+        .collect()
 }
 
 /// The theme's templates, one engine per language with its UI strings.
@@ -822,6 +950,8 @@ fn renderer<'a>(
         tables: Vec::new(),
         deadline_order: Vec::new(),
         deadline_rank: Vec::new(),
+        sink: None,
+        archive: None,
     };
     r.deadline_order = r
         .views(Lang::Vi)
@@ -884,7 +1014,7 @@ fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>>
                 _ => Arc::from("templates"),
             };
             (
-                format!("{}{}", lang.prefix(), job.file(model, r.fig, &r.tags)),
+                format!("{}{}", lang.prefix(), job.file(model, r.archive_months(), &r.tags)),
                 source,
             )
         })

@@ -334,22 +334,42 @@ pub fn archive_months(m: &Model, as_of: Date) -> Vec<Period> {
     out
 }
 
-/// The portal as it stood on the last day of each archived month: the
-/// whole computation with that day as D (only reports submitted by then
-/// count), month-ends in parallel. The archive shows no timelines, events
-/// or burn-up, so they are dropped to keep memory flat at national scale.
-pub fn archive(m: &Model, as_of: Date) -> Vec<(Period, Figures<'_>)> {
-    use rayon::prelude::*;
-    archive_months(m, as_of)
-        .into_par_iter()
-        .map(|p| {
-            let mut f = compute(m, p.last_day());
-            f.timelines = Vec::new();
-            f.events = Vec::new();
-            f.burnup = Vec::new();
-            (p, f)
-        })
-        .collect()
+/// The monthly archive: the months it holds and, for each, the portal as
+/// it stood on the month's last day (the whole computation with that day as
+/// D: only reports submitted by then count). Render asks for one month at
+/// a time and drops it once its pages and files are made, so that memory
+/// stays flat at national scale.
+pub struct Archive<'m> {
+    model: &'m Model,
+    /// Oldest first ([`archive_months`]).
+    pub months: Vec<Period>,
+}
+
+impl<'m> Archive<'m> {
+    pub fn new(m: &'m Model, as_of: Date) -> Self {
+        Archive {
+            model: m,
+            months: archive_months(m, as_of),
+        }
+    }
+
+    /// No archive (a preview of one page, a test).
+    pub fn none(m: &'m Model) -> Self {
+        Archive {
+            model: m,
+            months: Vec::new(),
+        }
+    }
+
+    /// The figures on the last day of `p`. The archive shows no
+    /// timelines, events or burn-up, so they are left out.
+    pub fn month(&self, p: Period) -> Figures<'m> {
+        let mut f = compute(self.model, p.last_day());
+        f.timelines = Vec::new();
+        f.events = Vec::new();
+        f.burnup = Vec::new();
+        f
+    }
 }
 
 /// Everything the pages show, as of one date.
@@ -401,9 +421,6 @@ pub struct Figures<'m> {
     pub burnup: Vec<BurnupPoint>,
     /// Status changes up to D, newest first ([`events`]).
     pub events: Vec<Event>,
-    /// The monthly archive ([`archive`]): the figures on the last day of
-    /// each archived month; empty unless asked for.
-    pub archive: Vec<(Period, Figures<'m>)>,
 }
 
 impl Figures<'_> {
@@ -594,7 +611,6 @@ pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
         ref_labels: ref_labels(m),
         burnup: Vec::new(),
         events: Vec::new(),
-        archive: Vec::new(),
     };
     // Both read the figures above.
     fig.burnup = burnup(m, &fig);

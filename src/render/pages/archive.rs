@@ -1,11 +1,12 @@
 //! Part of render, the monthly archive: `/luu-tru/` (every archived month)
 //! and `/luu-tru/YYYY-MM/` (the portal on the month's last day: headline
 //! figures, counts per status, scorecards per agency and group, KPI values,
-//! what changed). Input: the renderer and `Figures::archive`, computed by
-//! status with each month's last day as D. Output: the pages' HTML. No
+//! what changed). Input: the renderer and one month's figures
+//! (`status::Archive::month`, computed with the month's last day as D). Output: the pages' HTML. No
 //! task table per month: the month's tasks are in its data files.
 
 use super::*;
+use crate::status::Figures;
 
 #[derive(Serialize)]
 struct MonthLink {
@@ -14,13 +15,24 @@ struct MonthLink {
     url: String,
     as_of: String,
     as_of_iso: String,
-    csv: String,
-    json: String,
+    /// The month's data files (CSV and JSON, or one zipped CSV).
+    files: Vec<Link>,
 }
 
 /// A month's links; `base` is the site root, where data files live for
 /// every language.
 fn month_link(v: &Views, base: &str, p: Period) -> MonthLink {
+    let files = crate::render::archive_data_files(v.model)
+        .iter()
+        .map(|&name| Link {
+            label: match name.rsplit_once('.').map_or("", |(_, ext)| ext) {
+                "csv" => "CSV".to_string(),
+                "json" => "JSON".to_string(),
+                _ => v.t.get("archive_zip").to_string(),
+            },
+            url: format!("{base}{}", Route::ArchiveData(p, name).path()),
+        })
+        .collect();
     MonthLink {
         label: v
             .t
@@ -30,8 +42,7 @@ fn month_link(v: &Views, base: &str, p: Period) -> MonthLink {
         url: v.route(&Route::ArchiveMonth(p)),
         as_of: fmt_date(p.last_day()),
         as_of_iso: p.last_day().to_string(),
-        csv: format!("{base}{}", Route::ArchiveData(p, "nhiem-vu.csv").path()),
-        json: format!("{base}{}", Route::ArchiveData(p, "nhiem-vu.json").path()),
+        files,
     }
 }
 
@@ -52,21 +63,22 @@ pub(super) fn archive(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) 
             v.t.get("archive_intro").to_string(),
         ),
         months: r
-            .fig
-            .archive
+            .archive_months()
             .iter()
             .rev()
-            .map(|(p, _)| month_link(&v, &r.base, *p))
+            .map(|p| month_link(&v, &r.base, *p))
             .collect(),
     };
     r.render_template(lang, "archive.html", &ctx, d)
 }
 
-pub(super) fn archive_month(
+/// The page of archived month `p`, from that month's figures.
+pub(crate) fn archive_month(
     r: &Renderer,
     lang: Lang,
     job: &Job,
-    k: usize,
+    p: Period,
+    fig: &Figures,
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     #[derive(Serialize)]
@@ -107,7 +119,8 @@ pub(super) fn archive_month(
         prev: Option<Link>,
         next: Option<Link>,
     }
-    let (p, fig) = r.fig.archive.get(k)?;
+    let months = r.archive_months();
+    let k = months.iter().position(|&q| q == p)?;
     let live = r.views(lang);
     // The same helpers, reading the month's figures.
     let v = Views {
@@ -126,10 +139,10 @@ pub(super) fn archive_month(
             url: v.task_url(&m.tasks[i].id),
         }
     };
-    let changes = fig.changes.get(p).cloned().unwrap_or_default();
-    let month = month_link(&v, &r.base, *p);
+    let changes = fig.changes.get(&p).cloned().unwrap_or_default();
+    let month = month_link(&v, &r.base, p);
     let neighbour = |j: Option<usize>| {
-        j.and_then(|j| r.fig.archive.get(j)).map(|(q, _)| {
+        j.and_then(|j| months.get(j)).map(|q| {
             let l = month_link(&v, &r.base, *q);
             Link {
                 label: l.label,
@@ -207,8 +220,8 @@ pub(super) fn archive_month(
                 }
             })
             .collect(),
-        report_url: if r.fig.report_months.contains(p) {
-            v.route(&Route::Report(*p))
+        report_url: if r.fig.report_months.contains(&p) {
+            v.route(&Route::Report(p))
         } else {
             String::new()
         },

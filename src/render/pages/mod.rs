@@ -6,6 +6,7 @@
 
 mod agencies;
 mod archive;
+pub(super) use archive::archive_month;
 mod dashboard;
 mod kpis;
 mod machine;
@@ -37,7 +38,8 @@ pub(crate) fn render_job(
         Job::Task(i) => tasks::task(r, lang, job, *i, d),
         Job::Moved(i, k) => tasks::moved(r, lang, job, *i, *k, d),
         Job::Archive => archive::archive(r, lang, job, d),
-        Job::ArchiveMonth(k) => archive::archive_month(r, lang, job, *k, d),
+        // Rendered with the month's figures by the archive phase.
+        Job::ArchiveMonth(_) => None,
         Job::Agencies => agencies::agencies(r, lang, job, d),
         Job::Agency(i) => agencies::agency(r, lang, job, *i, d),
         Job::Group(i) => agencies::group(r, lang, job, *i, d),
