@@ -88,6 +88,46 @@ fn archived_month_equals_a_build_as_of_its_last_day() {
 }
 
 #[test]
+fn a_large_site_archives_each_month_as_one_zipped_csv() {
+    // Past ARCHIVE_ZIP_FROM_TASKS tasks, an archived month's table is one
+    // zipped CSV: once unzipped, the very bytes of a build as of the
+    // month's last day; the pages link to it, and no plain file is left.
+    let added = tiendo::render::ARCHIVE_ZIP_FROM_TASKS;
+    let mut plan =
+        std::fs::read_to_string(fixture("minimal").join("content/plans/ke-hoach.yaml")).unwrap();
+    for n in 0..added {
+        plan.push_str(&format!(
+            "  - id: them-{n:04}\n    title: Việc thêm {n}\n    lead: so-mot\n    deadline: 2025-0{}-15\n    result: Xong\n    responsible: Giám đốc\n",
+            3 + n % 5
+        ));
+    }
+    let site = site_with(&[("content/plans/ke-hoach.yaml", Some(plan.as_bytes()))]);
+    let live = site.path().join("live");
+    let run = build(site.path(), &live, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let month = live.join("du-lieu/luu-tru/2025-03");
+    assert!(!month.join("nhiem-vu.csv").exists());
+    assert!(!month.join("nhiem-vu.json").exists());
+    let zipped = std::fs::File::open(month.join("nhiem-vu.zip")).unwrap();
+    let mut archive = zip::ZipArchive::new(zipped).unwrap();
+    assert_eq!(archive.len(), 1);
+    let mut archived = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name("nhiem-vu.csv").unwrap(), &mut archived)
+        .unwrap();
+    let then = site.path().join("then");
+    let run = build(site.path(), &then, &["--as-of", "2025-03-31"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let table = std::fs::read(then.join("du-lieu/nhiem-vu.csv")).unwrap();
+    assert!(archived == table, "the zipped CSV differs from a build as of 2025-03-31");
+    let page = read(&live.join("luu-tru/2025-03/index.html"));
+    assert!(page.contains("du-lieu/luu-tru/2025-03/nhiem-vu.zip"), "the month page links to it");
+    assert!(page.contains("CSV (nén ZIP)"));
+    assert!(!page.contains("nhiem-vu.json"));
+    let paths = read(&live.join("du-lieu/duong-dan.txt"));
+    assert!(paths.contains("/du-lieu/luu-tru/2025-03/nhiem-vu.zip\n"));
+}
+
+#[test]
 fn freshness_follows_late_and_missing_reports() {
     // As of 19/04/2025: so-mot has reported April (18/04), so-hai not yet
     // (its April report is dated 22/04): next report due 20/04 for so-hai's
