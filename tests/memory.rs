@@ -77,6 +77,11 @@ fn archived_month_equals_a_build_as_of_its_last_day() {
             page.contains(&format!("Lưu trữ — số liệu tính đến ngày {day}")),
             "{m}: label"
         );
+        // The header's as-of line is the month's last day, not the live date.
+        assert!(
+            page.contains(&format!("Số liệu tính đến ngày <time datetime=\"{last}\">{day}</time>")),
+            "{m}: header date"
+        );
         let en = read(&live.join(format!("en/luu-tru/{m}/index.html")));
         assert!(
             en.contains(&format!("Archive — figures as of {day}")),

@@ -150,8 +150,13 @@ pub(crate) fn archive_month(
             }
         })
     };
+    // The page's figures are those of the month's last day: its header and
+    // footer say so, not the live date.
+    let mut common = r.common(lang, job, "reports", month.label.clone(), String::new());
+    common.as_of = fmt_date(fig.as_of);
+    common.as_of_iso = fig.as_of.to_string();
     let ctx = Page {
-        common: r.common(lang, job, "reports", month.label.clone(), String::new()),
+        common,
         label: v
             .t
             .get("archive_label")
