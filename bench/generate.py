@@ -72,10 +72,15 @@ def article_body(rng, n):
 def article(rng, n, with_tasks):
     year = 2024 + n % 2
     tags = sorted({f"chu-de-{rng.randrange(TAGS)}" for _ in range(3)})
+    title = sentence(rng, 8)[:-1]
+    month, day = rng.randint(1, 12), rng.randint(1, 28)
+    # No article dated after the as-of day (it would be held back, warned).
+    if f"{year}-{month:02d}-{day:02d}" > AS_OF:
+        day = int(AS_OF[-2:])
     head = [
         "---",
-        f"title: {sentence(rng, 8)[:-1]} (tin {n})",
-        f"date: {year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        f"title: {title} (tin {n})",
+        f"date: {year}-{month:02d}-{day:02d}",
         f"summary: {sentence(rng, 20)}",
         f"tags: [{', '.join(tags)}]",
     ]
