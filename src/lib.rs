@@ -12,6 +12,7 @@ pub mod editor;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod load;
+pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;

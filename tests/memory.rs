@@ -79,7 +79,9 @@ fn archived_month_equals_a_build_as_of_its_last_day() {
         );
         // The header's as-of line is the month's last day, not the live date.
         assert!(
-            page.contains(&format!("Số liệu tính đến ngày <time datetime=\"{last}\">{day}</time>")),
+            page.contains(&format!(
+                "Số liệu tính đến ngày <time datetime=\"{last}\">{day}</time>"
+            )),
             "{m}: header date"
         );
         let en = read(&live.join(format!("en/luu-tru/{m}/index.html")));
@@ -123,9 +125,15 @@ fn a_large_site_archives_each_month_as_one_zipped_csv() {
     let run = build(site.path(), &then, &["--as-of", "2025-03-31"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let table = std::fs::read(then.join("du-lieu/nhiem-vu.csv")).unwrap();
-    assert!(archived == table, "the zipped CSV differs from a build as of 2025-03-31");
+    assert!(
+        archived == table,
+        "the zipped CSV differs from a build as of 2025-03-31"
+    );
     let page = read(&live.join("luu-tru/2025-03/index.html"));
-    assert!(page.contains("du-lieu/luu-tru/2025-03/nhiem-vu.zip"), "the month page links to it");
+    assert!(
+        page.contains("du-lieu/luu-tru/2025-03/nhiem-vu.zip"),
+        "the month page links to it"
+    );
     assert!(page.contains("CSV (nén ZIP)"));
     assert!(!page.contains("nhiem-vu.json"));
     let paths = read(&live.join("du-lieu/duong-dan.txt"));

@@ -83,8 +83,16 @@ pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
         report(&mut m, r, &files, &mut history, diags);
     }
     history.check(diags);
-    for a in &raw.articles {
-        article(&mut m, a, diags);
+    // Every body parsed once, in parallel: page, search words and checks.
+    let documents: Vec<crate::markdown::Document> = {
+        use rayon::prelude::*;
+        raw.articles
+            .par_iter()
+            .map(|a| crate::markdown::document(&nfc(&a.body)))
+            .collect()
+    };
+    for (a, document) in raw.articles.iter().zip(documents) {
+        article(&mut m, a, document, diags);
     }
     for p in &raw.pages {
         page(&mut m, p, diags);
@@ -1650,7 +1658,13 @@ fn markdown_name<M>(cx: &mut Cx, md: &MarkdownSource<M>) -> Option<(String, Opti
     }
 }
 
-fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagnostics) {
+/// An article; `document` is its body (NFC) parsed once.
+fn article(
+    m: &mut Model,
+    md: &MarkdownSource<RawArticleMeta>,
+    document: crate::markdown::Document,
+    diags: &mut Diagnostics,
+) {
     let mut cx = Cx::new(&md.source, m, diags);
     let f = &md.source.doc;
     let head = Loc::new(cx.file, 1, 1);
@@ -1672,7 +1686,15 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
     }
     let tasks = cx.references(&f.tasks, "task", &m.task_ix);
     let kpis = cx.references(&f.kpis, "KPI", &m.kpi_ix);
-    check_body(&mut cx, &md.body, md.body_line);
+    let body = nfc(&md.body);
+    // The problems' offsets are those of the text as written: the same
+    // unless normalising changed it.
+    let problems = if body == md.body {
+        document.problems
+    } else {
+        crate::markdown::problems(&md.body)
+    };
+    report_problems(&mut cx, &md.body, md.body_line, problems);
     let (Some((slug, lang)), Some(title), Some(date)) = (name, title, date) else {
         return;
     };
@@ -1689,7 +1711,9 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
         image_alt,
         author: cx.text(&f.author),
         draft: f.draft.unwrap_or(false),
-        body: nfc(&md.body),
+        body,
+        html: document.rendered,
+        search_text: document.search_text,
         file: Arc::clone(cx.file),
         body_line: md.body_line,
         date_loc: f.date.as_ref().map_or(head, |d| cx.loc(d)),
@@ -1699,6 +1723,12 @@ fn article(m: &mut Model, md: &MarkdownSource<RawArticleMeta>, diags: &mut Diagn
 /// Images without alt text and anything loaded from another host in a
 /// Markdown body: both are errors, at the line where they are written.
 fn check_body(cx: &mut Cx, body: &str, body_line: u64) {
+    let problems = crate::markdown::problems(body);
+    report_problems(cx, body, body_line, problems);
+}
+
+/// Reports a body's problems (by byte offset) at their line and column.
+fn report_problems(cx: &mut Cx, body: &str, body_line: u64, problems: Vec<(usize, Message)>) {
     let place = |offset: usize| -> Loc {
         let before = &body[..offset.min(body.len())];
         let line = before.matches('\n').count() as u64;
@@ -1709,7 +1739,7 @@ fn check_body(cx: &mut Cx, body: &str, body_line: u64) {
             before[start..].chars().count() as u64 + 1,
         )
     };
-    let problems: Vec<(Loc, Message)> = markdown_problems(body)
+    let problems: Vec<(Loc, Message)> = problems
         .into_iter()
         .map(|(offset, message)| (place(offset), message))
         .collect();
@@ -1724,69 +1754,9 @@ fn check_text(cx: &mut Cx, text: &Option<String>, at: Loc) {
     let Some(text) = text else {
         return;
     };
-    for (_, message) in markdown_problems(text) {
+    for (_, message) in crate::markdown::problems(text) {
         cx.err(at.clone(), message);
     }
-}
-
-/// Images without alt text and anything loaded from another host in a
-/// Markdown text, by byte offset.
-fn markdown_problems(body: &str) -> Vec<(usize, Message)> {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut problems: Vec<(usize, Message)> = Vec::new();
-    let mut image: Option<(usize, String, String)> = None;
-    for (event, range) in Parser::new(body).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                image = Some((range.start, dest_url.to_string(), String::new()));
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, alt)) = &mut image {
-                    alt.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Image) => {
-                if let Some((at, url, alt)) = image.take() {
-                    if alt.trim().is_empty() {
-                        problems.push((at, msg!("markdown.image_alt", url = &url)));
-                    }
-                    if is_other_host(&url) {
-                        problems.push((at, msg!("markdown.other_host", url)));
-                    }
-                }
-            }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                let lower = html.to_lowercase();
-                for attr in ["src=", "data=", "srcset=", "poster="] {
-                    for (i, _) in lower.match_indices(attr) {
-                        let value = lower[i + attr.len()..]
-                            .trim_start_matches(['"', '\''])
-                            .split(['"', '\'', ' ', '>'])
-                            .next()
-                            .unwrap_or("");
-                        if is_other_host(value) {
-                            let url = value.to_string();
-                            problems.push((range.start + i, msg!("markdown.other_host", url)));
-                        }
-                    }
-                }
-                for (i, _) in lower.match_indices("<img") {
-                    let tag = lower[i..].split('>').next().unwrap_or("");
-                    if !tag.contains("alt=") {
-                        problems.push((range.start + i, msg!("markdown.html_image_alt")));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    problems
-}
-
-/// A URL on another host: the portal loads nothing from other hosts.
-fn is_other_host(url: &str) -> bool {
-    let u = url.trim().to_lowercase();
-    u.starts_with("http://") || u.starts_with("https://") || u.starts_with("//")
 }
 
 /// Tags that differ only by case or diacritics ("Chuyển đổi số", "chuyển

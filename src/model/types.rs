@@ -271,6 +271,11 @@ pub struct Article {
     pub author: Option<String>,
     pub draft: bool,
     pub body: String,
+    /// `body` as safe HTML with its table of contents (parsed once, with
+    /// the checks).
+    pub html: crate::markdown::Rendered,
+    /// The words of `body` the search indexes.
+    pub search_text: String,
     pub file: Arc<str>,
     /// The line of `file` on which `body` starts.
     pub body_line: u64,

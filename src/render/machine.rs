@@ -72,7 +72,8 @@ fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
 fn calendars(r: &Renderer, site: &mut RenderedSite) {
     let (m, fig, s) = (r.model, r.fig, r.model.site());
     let all: Vec<usize> = (0..m.tasks.len()).collect();
-    r.put(site, 
+    r.put(
+        site,
         Route::DeadlinesCalendar.file(),
         feeds::calendar(m, fig, &all, &s.title, &r.origin, &r.base).into_bytes(),
     );
@@ -83,7 +84,8 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
             .map(|f| f.leads.clone())
             .unwrap_or_default();
         let name = format!("{} · {}", s.title, a.name);
-        r.put(site, 
+        r.put(
+            site,
             Route::AgencyCalendar(&a.id).file(),
             feeds::calendar(m, fig, &led, &name, &r.origin, &r.base).into_bytes(),
         );
@@ -112,7 +114,8 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
     for g in &m.groups {
         let tasks: Vec<usize> = fig.group_leads.get(&g.id).cloned().unwrap_or_default();
         let name = format!("{} · {}", s.title, g.name);
-        r.put(site, 
+        r.put(
+            site,
             Route::GroupCalendar(&g.id).file(),
             feeds::calendar(m, fig, &tasks, &name, &r.origin, &r.base).into_bytes(),
         );

@@ -14,7 +14,7 @@ pub mod feeds;
 pub mod i18n;
 mod links;
 mod machine;
-pub mod markdown;
+pub use crate::markdown;
 mod pages;
 pub mod search;
 pub mod views;
@@ -271,14 +271,24 @@ impl Job {
 
     /// The page's path relative to its language root ("" for the home
     /// page and the 404 page, which has no folder of its own).
-    fn dir(&self, m: &Model, archive: &[crate::date::Period], tags: &BTreeMap<String, String>) -> String {
+    fn dir(
+        &self,
+        m: &Model,
+        archive: &[crate::date::Period],
+        tags: &BTreeMap<String, String>,
+    ) -> String {
         match self {
             Job::NotFound => String::new(),
             _ => self.route(m, archive, tags).path(),
         }
     }
 
-    fn file(&self, m: &Model, archive: &[crate::date::Period], tags: &BTreeMap<String, String>) -> String {
+    fn file(
+        &self,
+        m: &Model,
+        archive: &[crate::date::Period],
+        tags: &BTreeMap<String, String>,
+    ) -> String {
         self.route(m, archive, tags).file()
     }
 }
@@ -648,7 +658,11 @@ pub fn render<'a>(
         .map(|(lang, job)| {
             let mut d = Diagnostics::new();
             let page = pages::render_job(&r, *lang, job, &mut d);
-            let path = format!("{}{}", lang.prefix(), job.file(model, r.archive_months(), &r.tags));
+            let path = format!(
+                "{}{}",
+                lang.prefix(),
+                job.file(model, r.archive_months(), &r.tags)
+            );
             made(&r, path, page, d)
         })
         .collect();
@@ -760,7 +774,11 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
                 .map(|&lang| {
                     let mut d = Diagnostics::new();
                     let page = pages::archive_month(r, lang, &job, p, &fig, &mut d);
-                    let path = format!("{}{}", lang.prefix(), job.file(r.model, r.archive_months(), &r.tags));
+                    let path = format!(
+                        "{}{}",
+                        lang.prefix(),
+                        job.file(r.model, r.archive_months(), &r.tags)
+                    );
                     made(r, path, page, d)
                 })
                 .collect();
@@ -996,6 +1014,16 @@ fn menus(
         .collect()
 }
 
+/// A standing page's Markdown with the settings it may quote
+/// (`{due_soon_days}`, `{report_day}`) written in: what it shows and what
+/// the search indexes.
+pub(crate) fn page_text(model: &Model, p: &crate::model::Page) -> String {
+    let site = model.site();
+    p.body
+        .replace("{due_soon_days}", &site.due_soon_days.to_string())
+        .replace("{report_day}", &site.report_day.to_string())
+}
+
 /// Which content file each page comes from, to name it in link errors.
 fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>> {
     let model = r.model;
@@ -1014,7 +1042,11 @@ fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>>
                 _ => Arc::from("templates"),
             };
             (
-                format!("{}{}", lang.prefix(), job.file(model, r.archive_months(), &r.tags)),
+                format!(
+                    "{}{}",
+                    lang.prefix(),
+                    job.file(model, r.archive_months(), &r.tags)
+                ),
                 source,
             )
         })

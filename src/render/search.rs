@@ -16,7 +16,7 @@
 //! `assets/search.js` fetches the manifest, the chunks whose range holds
 //! words starting with each query word, then the entry files of the first
 //! results. Titles, summaries, headings, ids, agencies and tags are indexed
-//! in full, article and page bodies as far as their first [`BODY_WORDS`]
+//! in full, article and page bodies as far as their first [`crate::markdown::SEARCH_WORDS`]
 //! words. Pure.
 
 use super::views::Views;
@@ -33,10 +33,6 @@ pub const CHUNK_BYTES: usize = 16_000;
 /// over the index: small files keep what they fetch small (about 1.5 KB
 /// each).
 pub const ENTRIES_PER_FILE: usize = 16;
-/// Words of an article's or page's body indexed beyond its title, summary
-/// and headings: enough to find it by its opening, while the chunks of the
-/// common words stay small at national scale.
-pub const BODY_WORDS: usize = 60;
 /// Query words shorter than this match whole words only; longer ones also
 /// match the start of a word. "ch" alone would fetch a tenth of the index.
 pub const MIN_PREFIX: usize = 3;
@@ -154,7 +150,7 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 a.slug,
                 a.summary.as_deref().unwrap_or(""),
                 a.tags.join(" "),
-                body_text(&a.body)
+                a.search_text
             )),
         });
     }
@@ -170,46 +166,11 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 "{} {} {}",
                 p.title,
                 p.description.as_deref().unwrap_or(""),
-                body_text(&p.body)
+                crate::markdown::search_text(&super::page_text(m, p))
             )),
         });
     }
     out
-}
-
-/// The headings of a Markdown text, all of them, then the first
-/// [`BODY_WORDS`] words of the rest, without markup.
-fn body_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut headings = String::new();
-    let mut body = String::new();
-    let mut in_heading = false;
-    // Enough characters for the words wanted, whatever their length.
-    let budget = BODY_WORDS * 16;
-    for e in Parser::new(markdown) {
-        match e {
-            Event::Start(Tag::Heading { .. }) => in_heading = true,
-            Event::End(TagEnd::Heading(_)) => {
-                in_heading = false;
-                headings.push(' ');
-            }
-            Event::Text(t) | Event::Code(t) if in_heading => headings.push_str(&t),
-            Event::Text(t) | Event::Code(t) if body.len() < budget => body.push_str(&t),
-            // Inline markup joins the words around it ("**đậm**."); blocks
-            // and line breaks separate them.
-            Event::End(
-                TagEnd::Emphasis
-                | TagEnd::Strong
-                | TagEnd::Strikethrough
-                | TagEnd::Link
-                | TagEnd::Image,
-            ) => {}
-            Event::End(_) | Event::SoftBreak | Event::HardBreak => body.push(' '),
-            _ => {}
-        }
-    }
-    let opening: Vec<&str> = body.split_whitespace().take(BODY_WORDS).collect();
-    headings + &opening.join(" ")
 }
 
 /// The files of the index, paths relative to `tim-kiem/`.
@@ -435,13 +396,19 @@ mod tests {
     #[test]
     fn body_text_keeps_every_heading_and_the_opening() {
         let long = "chữ ".repeat(500);
-        let text = body_text(&format!(
+        let text = crate::markdown::search_text(&format!(
             "Mở đầu **đậm**.\n\n{long}\n\n## Cuối cùng\n\nxa lắm\n"
         ));
         assert!(text.starts_with("Cuối cùng "), "{text}");
         assert!(text.contains("Mở đầu đậm."));
-        assert_eq!(text.split_whitespace().count(), 2 + BODY_WORDS);
-        assert_eq!(body_text("một\ndòng\n\n- hai\n- ba"), "một dòng hai ba");
+        assert_eq!(
+            text.split_whitespace().count(),
+            2 + crate::markdown::SEARCH_WORDS
+        );
+        assert_eq!(
+            crate::markdown::search_text("một\ndòng\n\n- hai\n- ba"),
+            "một dòng hai ba"
+        );
         assert!(!text.contains("xa lắm"));
     }
 

@@ -70,14 +70,14 @@ pub(super) fn article(
         author: &'a str,
         image: String,
         image_alt: &'a str,
-        body: markdown::Rendered,
+        body: &'a markdown::Rendered,
         show_toc: bool,
         tasks: Vec<TaskRow<'a>>,
         kpis: Vec<views::KpiRow<'a>>,
     }
     let v = r.views(lang);
     let a = &r.model.articles[i];
-    let body = markdown::render(&a.body);
+    let body = &a.html;
     let image = a.image.as_deref().map(|img| {
         if img.starts_with('/') {
             format!("{}{}", r.base, img.trim_start_matches('/'))
@@ -217,10 +217,7 @@ pub(super) fn page(
     let site = r.model.site();
     let v = r.views(lang);
     // A page may quote a setting as `{due_soon_days}` or `{report_day}`.
-    let text = p
-        .body
-        .replace("{due_soon_days}", &site.due_soon_days.to_string())
-        .replace("{report_day}", &site.report_day.to_string());
+    let text = super::super::page_text(r.model, p);
     let body = markdown::render(&text);
     let method = p.slug == super::super::METHOD_PAGE;
     let settings = if method {

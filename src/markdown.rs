@@ -1,12 +1,18 @@
-//! Markdown to safe HTML: pulldown-cmark for the syntax (tables, footnotes,
+//! Markdown, parsed once: pulldown-cmark for the syntax (tables, footnotes,
 //! strikethrough, task lists), heading anchors and a table of contents made
-//! in the same pass, and ammonia to remove whatever raw HTML could run
-//! (scripts, event handlers, `javascript:` URLs).
+//! in the same pass, ammonia to remove whatever raw HTML could run
+//! (scripts, event handlers, `javascript:` URLs), and from the same events
+//! the problems an editor must fix (images without alt text, anything
+//! loaded from another host) and the words the search indexes. Pure; the
+//! model reads an article's body with [`document`], render shows it.
 
+use crate::diag::Message;
+use crate::msg;
 use crate::text::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 use std::collections::HashSet;
+use std::ops::Range;
 
 /// One entry of a table of contents.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,10 +49,97 @@ fn level_number(l: HeadingLevel) -> u8 {
     }
 }
 
+/// Words of a body indexed beyond its title and summary: every heading,
+/// then this many words of the rest, enough to find it by its opening
+/// while the search chunks of common words stay small at national scale.
+pub const SEARCH_WORDS: usize = 60;
+
+/// A body parsed once: what a page shows, what the search indexes and what
+/// an editor must fix.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub rendered: Rendered,
+    /// Every heading, then the first [`SEARCH_WORDS`] words of the rest,
+    /// without markup.
+    pub search_text: String,
+    /// Problems by byte offset into the body.
+    pub problems: Vec<(usize, Message)>,
+}
+
+/// Parses `markdown` once for the page, the search and the checks.
+pub fn document(markdown: &str) -> Document {
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
+    let problems = problems_of(events.iter().map(|(e, r)| (e, r.start)));
+    let search_text = search_text_of(events.iter().map(|(e, _)| e));
+    let rendered = render_events(events.into_iter().map(|(e, _)| e).collect(), markdown.len());
+    Document {
+        rendered,
+        search_text,
+        problems,
+    }
+}
+
+/// Images without alt text and anything loaded from another host in a
+/// Markdown text (a description or note written in YAML), by byte offset.
+pub fn problems(markdown: &str) -> Vec<(usize, Message)> {
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
+    problems_of(events.iter().map(|(e, r)| (e, r.start)))
+}
+
+/// The headings of a text, all of them, then the first [`SEARCH_WORDS`]
+/// words of the rest, without markup.
+fn search_text_of<'e>(events: impl Iterator<Item = &'e Event<'e>>) -> String {
+    let mut headings = String::new();
+    let mut body = String::new();
+    let mut in_heading = false;
+    // Enough characters for the words wanted, whatever their length.
+    let budget = SEARCH_WORDS * 16;
+    for e in events {
+        match e {
+            Event::Start(Tag::Heading { .. }) => in_heading = true,
+            Event::End(TagEnd::Heading(_)) => {
+                in_heading = false;
+                headings.push(' ');
+            }
+            Event::Text(t) | Event::Code(t) if in_heading => headings.push_str(t),
+            Event::Text(t) | Event::Code(t) if body.len() < budget => body.push_str(t),
+            // Inline markup joins the words around it ("**đậm**."); blocks
+            // and line breaks separate them.
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
+            Event::End(_) | Event::SoftBreak | Event::HardBreak => body.push(' '),
+            _ => {}
+        }
+    }
+    let opening: Vec<&str> = body.split_whitespace().take(SEARCH_WORDS).collect();
+    headings + &opening.join(" ")
+}
+
+/// The search words of a text ([`Document::search_text`]) on their own.
+pub fn search_text(markdown: &str) -> String {
+    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    search_text_of(events.iter())
+}
+
 /// Renders an editor's Markdown. Headings get ids from their text (unique
 /// within the document); h2 and h3 go into the table of contents.
 pub fn render(markdown: &str) -> Rendered {
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    render_events(
+        Parser::new_ext(markdown, options()).collect(),
+        markdown.len(),
+    )
+}
+
+fn render_events(mut events: Vec<Event>, len: usize) -> Rendered {
     let mut used: HashSet<String> = HashSet::new();
     let mut toc = Vec::new();
     let mut i = 0;
@@ -92,7 +185,7 @@ pub fn render(markdown: &str) -> Rendered {
         }
         i += 1;
     }
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    let mut out = String::with_capacity(len * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     // Footnote ids are bare labels ("1"): give them a prefix so they cannot
     // collide with the page's own ids.
@@ -129,6 +222,64 @@ pub fn to_html(markdown: &str) -> String {
         return format!("<p>{text}</p>\n");
     }
     render(markdown).html
+}
+
+/// The problems of parsed events (with each one's byte offset).
+fn problems_of<'e>(events: impl Iterator<Item = (&'e Event<'e>, usize)>) -> Vec<(usize, Message)> {
+    let mut problems: Vec<(usize, Message)> = Vec::new();
+    let mut image: Option<(usize, String, String)> = None;
+    for (event, start) in events {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((start, dest_url.to_string(), String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, alt)) = &mut image {
+                    alt.push_str(t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((at, url, alt)) = image.take() {
+                    if alt.trim().is_empty() {
+                        problems.push((at, msg!("markdown.image_alt", url = &url)));
+                    }
+                    if is_other_host(&url) {
+                        problems.push((at, msg!("markdown.other_host", url)));
+                    }
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let lower = html.to_lowercase();
+                for attr in ["src=", "data=", "srcset=", "poster="] {
+                    for (i, _) in lower.match_indices(attr) {
+                        let value = lower[i + attr.len()..]
+                            .trim_start_matches(['"', '\''])
+                            .split(['"', '\'', ' ', '>'])
+                            .next()
+                            .unwrap_or("");
+                        if is_other_host(value) {
+                            let url = value.to_string();
+                            problems.push((start + i, msg!("markdown.other_host", url)));
+                        }
+                    }
+                }
+                for (i, _) in lower.match_indices("<img") {
+                    let tag = lower[i..].split('>').next().unwrap_or("");
+                    if !tag.contains("alt=") {
+                        problems.push((start + i, msg!("markdown.html_image_alt")));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// A URL on another host: the portal loads nothing from other hosts.
+pub fn is_other_host(url: &str) -> bool {
+    let u = url.trim().to_lowercase();
+    u.starts_with("http://") || u.starts_with("https://") || u.starts_with("//")
 }
 
 fn sanitize(html: &str) -> String {
