@@ -466,8 +466,6 @@ impl<'a> Renderer<'a> {
         title: String,
         description: String,
     ) -> views::Common<'a> {
-        let site = self.model.site();
-        let v = self.views(lang);
         let dir = job.dir(self.model, self.archive_months(), &self.tags);
         let alternates = self
             .langs
@@ -481,6 +479,21 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         views::Common {
+            as_of: crate::date::fmt_date(self.fig.as_of),
+            as_of_iso: self.fig.as_of.to_string(),
+            section,
+            alternates,
+            canonical: format!("{}{}{}{}", self.origin, self.base, lang.prefix(), dir),
+            page_title: title,
+            page_description: description,
+        }
+    }
+
+    /// What every page of `lang` shares ([`views::Shared`]).
+    fn shared(&self, lang: Lang) -> views::Shared<'_> {
+        let site = self.model.site();
+        let v = self.views(lang);
+        views::Shared {
             site: views::SiteView {
                 title: lang.pick(&site.title, site.title_en.as_deref()),
                 description: lang.pick(
@@ -502,19 +515,12 @@ impl<'a> Renderer<'a> {
             lang: lang.code(),
             base: &self.base,
             home: v.home.clone(),
-            as_of: crate::date::fmt_date(self.fig.as_of),
-            as_of_iso: self.fig.as_of.to_string(),
-            section,
-            menu: self.menus.get(&lang).cloned().unwrap_or_default(),
-            alternates,
-            canonical: format!("{}{}{}{}", self.origin, self.base, lang.prefix(), dir),
+            menu: self.menus.get(&lang).map_or(&[], Vec::as_slice),
             method_url: if self.model.pages.iter().any(|p| p.slug == METHOD_PAGE) {
                 v.route(&Route::Page(METHOD_PAGE))
             } else {
                 String::new()
             },
-            page_title: title,
-            page_description: description,
             nav: views::Nav::new(&v.home, &self.base),
             vi_lang: lang.lang_of(None),
         }
@@ -978,6 +984,21 @@ fn renderer<'a>(
     for (rank, &i) in r.deadline_order.iter().enumerate() {
         r.deadline_rank[i] = rank;
     }
+    // The frame every page of a language shares, once per language.
+    let mut engines = std::mem::take(&mut r.tera);
+    for (&l, engine) in engines.iter_mut() {
+        let shared = r.shared(l);
+        let globals = engine.global_context();
+        globals.insert("site", &shared.site);
+        globals.insert("lang", &shared.lang);
+        globals.insert("base", &shared.base);
+        globals.insert("home", &shared.home);
+        globals.insert("menu", &shared.menu);
+        globals.insert("method_url", &shared.method_url);
+        globals.insert("nav", &shared.nav);
+        globals.insert("vi_lang", &shared.vi_lang);
+    }
+    r.tera = engines;
     r.charts = chart_set::all_charts(&r);
     r.tables = data::tables(model, figures, &format!("{}{}", r.origin, r.base));
     Some(r)

@@ -77,33 +77,41 @@ pub struct LangLink {
     pub url: String,
 }
 
-/// What every page template receives.
+/// What every page of one language shares, made once per language and set
+/// in its template engine's global context (with the UI strings `t`), so
+/// that no page builds, clones or serialises it again.
 #[derive(Serialize)]
-pub struct Common<'a> {
+pub struct Shared<'a> {
     pub site: SiteView<'a>,
     pub lang: &'static str,
     /// The site root path (for assets), with slashes at both ends.
     pub base: &'a str,
     /// The language's root path: `base`, or `base` + `en/`.
     pub home: String,
-    pub as_of: String,
-    pub as_of_iso: String,
-    /// The section the page belongs to, for `aria-current` in the menu.
-    pub section: &'a str,
-    pub menu: Vec<LangLink>,
-    /// The same page in the other languages.
-    pub alternates: Vec<Alternate>,
-    pub canonical: String,
+    pub menu: &'a [LangLink],
     /// The methodology page, when the site has one.
     pub method_url: String,
-    pub page_title: String,
-    pub page_description: String,
     /// The URLs of the sections and assets every page may link to.
     pub nav: Nav,
     /// The `lang` of content written only in Vietnamese (notes, summaries,
     /// descriptions, reasons: fields with no English version), from
     /// [`Lang::lang_of`]: "vi" on other languages' pages, "" otherwise.
     pub vi_lang: &'static str,
+}
+
+/// What every page template receives besides [`Shared`]: the page's own
+/// part of the frame.
+#[derive(Serialize)]
+pub struct Common<'a> {
+    pub as_of: String,
+    pub as_of_iso: String,
+    /// The section the page belongs to, for `aria-current` in the menu.
+    pub section: &'a str,
+    /// The same page in the other languages.
+    pub alternates: Vec<Alternate>,
+    pub canonical: String,
+    pub page_title: String,
+    pub page_description: String,
 }
 
 /// The sections' URLs in one language, and the theme's assets, from the
