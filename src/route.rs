@@ -560,7 +560,10 @@ mod tests {
             Route::Paged(Box::new(Route::Tag("t")), 1),
             Route::Paged(Box::new(Route::Agencies), 1),
             Route::Paged(Box::new(Route::Kpis), 2),
-            Route::Paged(Box::new(Route::Report(Period::parse("2025-03").unwrap())), 1),
+            Route::Paged(
+                Box::new(Route::Report(Period::parse("2025-03").unwrap())),
+                1,
+            ),
             Route::ListRows(Box::new(Route::Tasks)),
             Route::ListRows(Box::new(Route::AgencyTasks("a", Some("blocked")))),
         ];

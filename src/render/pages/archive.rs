@@ -145,8 +145,18 @@ pub(super) fn archive_month(
     // The month's own data: every task as it stood on its last day.
     let month_data = || {
         vec![
-            data_link(r, &v, "month_tasks_csv", &Route::ArchiveData(*p, "nhiem-vu.csv")),
-            data_link(r, &v, "full_data_json", &Route::ArchiveData(*p, "nhiem-vu.json")),
+            data_link(
+                r,
+                &v,
+                "month_tasks_csv",
+                &Route::ArchiveData(*p, "nhiem-vu.csv"),
+            ),
+            data_link(
+                r,
+                &v,
+                "full_data_json",
+                &Route::ArchiveData(*p, "nhiem-vu.json"),
+            ),
         ]
     };
     let ctx = Page {
@@ -158,8 +168,7 @@ pub(super) fn archive_month(
         rollup: v.rollup(&fig.overall, views::Scope::Archive),
         agencies: cut(
             &v,
-            &fig
-                .agency_ranking
+            &fig.agency_ranking
                 .iter()
                 .filter_map(|id| m.agency(id))
                 .collect::<Vec<_>>(),

@@ -118,7 +118,11 @@ fn report_split(r: &Renderer, p: Period) -> Vec<Vec<Piece>> {
                 used = 0;
             }
             let to = len.min(from + ROWS_PER_PAGE - used);
-            page.push(Piece { report: ri, from, to });
+            page.push(Piece {
+                report: ri,
+                from,
+                to,
+            });
             used += to - from;
             from = to;
         }
@@ -362,12 +366,11 @@ pub(super) fn report(
             let updates = |pieces: &[Piece]| pieces.iter().map(|x| x.to - x.from).sum::<usize>();
             let before: usize = split.iter().take(n).map(|pg| updates(pg)).sum();
             let total: usize = split.iter().map(|pg| updates(pg)).sum();
-            let summary = v
-                .t
-                .get("pager_updates")
-                .replace("{from}", &(before + 1).to_string())
-                .replace("{to}", &(before + updates(pieces)).to_string())
-                .replace("{total}", &total.to_string());
+            let summary =
+                v.t.get("pager_updates")
+                    .replace("{from}", &(before + 1).to_string())
+                    .replace("{to}", &(before + updates(pieces)).to_string())
+                    .replace("{total}", &total.to_string());
             numbered(split.len(), n, summary, |k| {
                 v.route(&paged(Route::Report(p), k))
             })
