@@ -350,7 +350,10 @@ impl<'a> Route<'a> {
             [TASKS, id, "thay-doi.xml"] => page(Route::TaskFeed(id)),
             [TASKS, id, "han-chot.ics"] => page(Route::TaskCalendar(id)),
             [AGENCIES, id, ""] => page(Route::Agency(id)),
-            [AGENCIES, id, view, ""] => scoped_view_status(view).map(|s| Route::AgencyTasks(id, s)),
+            // `co-quan/trang/2/` is a page of the scorecards, below.
+            [AGENCIES, id, view, ""] if scoped_view_status(view).is_some() => {
+                scoped_view_status(view).map(|s| Route::AgencyTasks(id, s))
+            }
             [AGENCIES, id, "thay-doi.xml"] => page(Route::AgencyFeed(id)),
             [AGENCIES, id, "han-chot.ics"] => page(Route::AgencyCalendar(id)),
             [GROUPS, id, ""] => page(Route::Group(id)),
@@ -399,11 +402,16 @@ impl<'a> Route<'a> {
     }
 
     /// Whether the route is a list that splits into pages past the
-    /// threshold (the news list numbers its own pages).
+    /// threshold (the news list numbers its own pages): task lists, the
+    /// deadline calendar, tag pages, the agencies' scorecards, the KPI
+    /// list and a month's bulletin.
     pub fn is_paged_list(&self) -> bool {
         matches!(
             self,
             Route::Tasks
+                | Route::Agencies
+                | Route::Kpis
+                | Route::Report(_)
                 | Route::StatusView(_)
                 | Route::AgencyTasks(..)
                 | Route::GroupTasks(..)
@@ -550,6 +558,12 @@ mod tests {
             Route::Paged(Box::new(Route::GroupTasks("g", None)), 1),
             Route::Paged(Box::new(Route::Deadlines), 1),
             Route::Paged(Box::new(Route::Tag("t")), 1),
+            Route::Paged(Box::new(Route::Agencies), 1),
+            Route::Paged(Box::new(Route::Kpis), 2),
+            Route::Paged(
+                Box::new(Route::Report(Period::parse("2025-03").unwrap())),
+                1,
+            ),
             Route::ListRows(Box::new(Route::Tasks)),
             Route::ListRows(Box::new(Route::AgencyTasks("a", Some("blocked")))),
         ];

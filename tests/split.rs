@@ -3,6 +3,9 @@
 //! pages' own links (no JavaScript), every row of each full list is
 //! reachable, once, in the list's order; the split list's data file holds
 //! the same rows; and the first page of each list stays at its address.
+//! Likewise the agencies' scorecards, the KPI list and a month's bulletin
+//! split into pages; the dashboard and a month's summaries show their first
+//! rows with the count and links to the rest.
 
 mod common;
 
@@ -18,6 +21,10 @@ const BASE: &str = "/cong/";
 /// by `so-mot` (of group `to-mot`), half overdue on D (2025-04-25), a
 /// tag on every third.
 const ADDED: usize = ROWS_PER_PAGE * 2 + 37;
+
+/// Agencies and KPIs added: more than one page of each.
+const AGENCIES: usize = ROWS_PER_PAGE + 23;
+const KPIS: usize = ROWS_PER_PAGE + 11;
 
 fn site() -> (tempfile::TempDir, Vec<String>) {
     let mut plan =
@@ -43,9 +50,35 @@ fn site() -> (tempfile::TempDir, Vec<String>) {
     }
     let article =
         "---\ntitle: Tin chuyển đổi số\ndate: 2025-04-01\ntags: [Chuyển đổi số]\n---\nNội dung.\n";
+    let mut agencies =
+        std::fs::read_to_string(fixture("minimal").join("content/agencies.yaml")).unwrap();
+    for n in 0..AGENCIES {
+        agencies.push_str(&format!(
+            "  - id: co-quan-{n:03}\n    name: Cơ quan {n}\n    kind: department\n"
+        ));
+    }
+    let mut kpis = std::fs::read_to_string(fixture("minimal").join("content/kpis.yaml")).unwrap();
+    for n in 0..KPIS {
+        kpis.push_str(&format!(
+            "  - id: ct-{n:03}\n    name: Chỉ tiêu {n}\n    unit: \"%\"\n    target: 90\n    baseline: {{ date: 2024-12-31, value: 50 }}\n    deadline: 2025-12-31\n    owner: so-hai\n"
+        ));
+    }
+    // One report of April updates every added task: more than two pages.
+    let mut report =
+        std::fs::read_to_string(fixture("minimal").join("content/reports/2025-04/so-mot.yaml"))
+            .unwrap();
+    for id in &ids {
+        report.push_str(&format!("  - task: {id}\n    state: in_progress\n"));
+    }
     let dir = site_with(&[
         ("content/plans/ke-hoach.yaml", Some(plan.as_bytes())),
         ("content/news/chuyen-doi-so.md", Some(article.as_bytes())),
+        ("content/agencies.yaml", Some(agencies.as_bytes())),
+        ("content/kpis.yaml", Some(kpis.as_bytes())),
+        (
+            "content/reports/2025-04/so-mot.yaml",
+            Some(report.as_bytes()),
+        ),
     ]);
     (dir, ids)
 }
@@ -177,4 +210,134 @@ fn every_row_is_reachable_through_the_pages_without_javascript() {
         "<a href=\"{BASE}nhiem-vu/trang/2/\" aria-current=\"page\">2</a>"
     )));
     assert!(second.contains(&format!("href=\"{BASE}nhiem-vu/\" rel=\"prev\"")));
+}
+
+/// The pager's part of a page (its numbered links), if it has one.
+fn pager_of(html: &str) -> Option<&str> {
+    let at = html.find("<nav class=\"pager pages\"")?;
+    let end = html[at..].find("</nav>")?;
+    Some(&html[at..at + end])
+}
+
+/// Walks a list from its first page through its pager's "next" links;
+/// returns each page's HTML.
+fn pages_of(out: &Path, first: &str) -> Vec<String> {
+    let mut pages = Vec::new();
+    let mut href = Some(first.to_string());
+    let mut seen = BTreeSet::new();
+    while let Some(h) = href {
+        assert!(seen.insert(h.clone()), "{h} links back to itself");
+        let file = file_of(out, &h);
+        let html = std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("{h} ({}): {e}", file.display()));
+        href = pager_of(&html).and_then(next_link);
+        pages.push(html);
+    }
+    pages
+}
+
+#[test]
+fn scorecards_kpis_and_month_bulletins_split_into_pages() {
+    let (dir, added) = site();
+    let out = dir.path().join("out");
+    let run = tiendo(&["build", "--output", out.to_str().unwrap()], dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    // The scorecards: every agency of today once, across the pages, the
+    // first page at the list's address, numbered pages after it.
+    let pages = pages_of(&out, &format!("{BASE}co-quan/"));
+    assert_eq!(pages.len(), (AGENCIES + 2).div_ceil(ROWS_PER_PAGE));
+    let mut agencies = Vec::new();
+    for html in &pages {
+        let rows = values(html, "data-id");
+        assert!(rows.len() <= ROWS_PER_PAGE);
+        agencies.extend(rows.into_iter().map(str::to_string));
+    }
+    let want: BTreeSet<String> = (0..AGENCIES)
+        .map(|n| format!("co-quan-{n:03}"))
+        .chain(["so-mot".into(), "so-hai".into()])
+        .collect();
+    assert_eq!(agencies.len(), want.len(), "an agency twice");
+    assert_eq!(agencies.iter().cloned().collect::<BTreeSet<_>>(), want);
+    assert!(pages[1].contains(&format!(
+        "<a href=\"{BASE}co-quan/trang/2/\" aria-current=\"page\">2</a>"
+    )));
+    assert!(pages[0].contains("<nav class=\"pager pages\" aria-label=\"Chuyển trang\">"));
+    assert!(pages[0].contains(&format!("href=\"{BASE}du-lieu/co-quan.csv\"")));
+
+    // The KPI list: every KPI once.
+    let pages = pages_of(&out, &format!("{BASE}chi-tieu/"));
+    assert_eq!(pages.len(), (KPIS + 1).div_ceil(ROWS_PER_PAGE));
+    let kpis: Vec<String> = pages
+        .iter()
+        .flat_map(|html| values(html, "data-id"))
+        .map(str::to_string)
+        .collect();
+    let want: BTreeSet<String> = (0..KPIS)
+        .map(|n| format!("ct-{n:03}"))
+        .chain(["chi-tieu".into()])
+        .collect();
+    assert_eq!(kpis.len(), want.len(), "a KPI twice");
+    assert_eq!(kpis.into_iter().collect::<BTreeSet<_>>(), want);
+
+    // April's bulletin: every update received once, in the reports'
+    // order, about a hundred a page; the long report goes on over pages.
+    let pages = pages_of(&out, &format!("{BASE}bao-cao/2025-04/"));
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    let mut updates = Vec::new();
+    for html in &pages {
+        let mut here = Vec::new();
+        for article in html.split("<article class=\"report\"").skip(1) {
+            let article = &article[..article.find("</article>").unwrap()];
+            for href in values(article, "href") {
+                if let Some(id) = href
+                    .strip_prefix(&format!("{BASE}nhiem-vu/"))
+                    .and_then(|r| r.strip_suffix('/'))
+                {
+                    here.push(id.to_string());
+                }
+            }
+        }
+        assert!(
+            here.len() <= ROWS_PER_PAGE,
+            "{} updates on a page",
+            here.len()
+        );
+        updates.extend(here);
+    }
+    let mut want: Vec<String> = vec!["viec-mot".into()];
+    want.extend(added.iter().cloned());
+    want.push("viec-thang".into());
+    let mut got = updates.clone();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "bao-cao/2025-04/: updates missing or twice");
+    let anchors = pages
+        .iter()
+        .map(|h| h.matches("id=\"bc-so-mot\"").count())
+        .sum::<usize>();
+    assert_eq!(anchors, 1);
+    assert!(pages[1].contains("(tiếp)"));
+    // What changed and who reported: on the first page only.
+    assert!(pages[0].contains("id=\"thay-doi\""));
+    assert!(!pages[1].contains("id=\"thay-doi\""));
+    assert!(pages[0].contains(&format!("href=\"{BASE}du-lieu/cap-nhat.csv\"")));
+
+    // The dashboard: the most overdue tasks and the first KPIs, with the
+    // counts and the links to the full lists.
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let overdue = home
+        .split("id=\"bang-qua-han\"")
+        .nth(1)
+        .map(|t| values(&t[..t.find("</table>").unwrap()], "data-id").len())
+        .unwrap();
+    assert!(
+        overdue < ROWS_PER_PAGE,
+        "{overdue} overdue rows on the dashboard"
+    );
+    assert!(home.contains(&format!("href=\"{BASE}nhiem-vu/qua-han/\"")));
+    assert!(home.contains(&format!(
+        "href=\"{BASE}chi-tieu/\">Xem đủ {} chỉ tiêu",
+        KPIS + 1
+    )));
 }

@@ -209,13 +209,17 @@ pub(crate) enum Job {
     Task(usize),
     /// An old address of a task (task, index into its `formerly`).
     Moved(usize, usize),
-    Agencies,
+    /// A page of the agencies' scorecards (0 is the first).
+    Agencies(usize),
     Agency(usize),
     Group(usize),
-    Kpis,
+    /// A page of the KPI list (0 is the first).
+    Kpis(usize),
     Kpi(usize),
     Reports,
-    Report(crate::date::Period),
+    /// A page of a month's bulletin (0 is the first; the reports received
+    /// split past [`ROWS_PER_PAGE`] updates).
+    Report(crate::date::Period, usize),
     Archive,
     /// An archived month, by its index in `Figures::archive`.
     ArchiveMonth(usize),
@@ -248,13 +252,13 @@ impl Job {
             Job::Moved(i, k) => {
                 Route::Task(m.tasks[*i].formerly.get(*k).map_or("", |f| f.0.as_str()))
             }
-            Job::Agencies => Route::Agencies,
+            Job::Agencies(n) => paged(Route::Agencies, *n),
             Job::Agency(i) => Route::Agency(&m.agencies[*i].id),
             Job::Group(i) => Route::Group(&m.groups[*i].id),
-            Job::Kpis => Route::Kpis,
+            Job::Kpis(n) => paged(Route::Kpis, *n),
             Job::Kpi(i) => Route::Kpi(&m.kpis[*i].id),
             Job::Reports => Route::Reports,
-            Job::Report(p) => Route::Report(*p),
+            Job::Report(p, n) => paged(Route::Report(*p), *n),
             Job::Archive => Route::Archive,
             Job::ArchiveMonth(k) => archive
                 .get(*k)
@@ -569,14 +573,14 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         for (i, t) in m.tasks.iter().enumerate() {
             (0..t.formerly.len()).for_each(|k| add(Job::Moved(i, k)));
         }
-        add(Job::Agencies);
+        (0..pages::agency_pages(r)).for_each(|n| add(Job::Agencies(n)));
         (0..m.agencies.len()).for_each(|i| add(Job::Agency(i)));
         (0..m.groups.len()).for_each(|i| add(Job::Group(i)));
-        add(Job::Kpis);
+        (0..page_count(m.kpis.len())).for_each(|n| add(Job::Kpis(n)));
         (0..m.kpis.len()).for_each(|i| add(Job::Kpi(i)));
         add(Job::Reports);
         for p in &fig.report_months {
-            add(Job::Report(*p));
+            (0..pages::report_pages(r, *p)).for_each(|n| add(Job::Report(*p, n)));
         }
         add(Job::Archive);
         (0..r.archive_months().len()).for_each(|k| add(Job::ArchiveMonth(k)));
@@ -1056,10 +1060,10 @@ fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>>
                 }
                 Job::Article(i) => Arc::clone(&model.articles[*i].file),
                 Job::Page(i) => Arc::clone(&model.pages[*i].file),
-                Job::Agency(_) | Job::Group(_) | Job::Agencies => {
+                Job::Agency(_) | Job::Group(_) | Job::Agencies(_) => {
                     Arc::from("content/agencies.yaml")
                 }
-                Job::Kpi(_) | Job::Kpis => Arc::from("content/kpis.yaml"),
+                Job::Kpi(_) | Job::Kpis(_) => Arc::from("content/kpis.yaml"),
                 _ => Arc::from("templates"),
             };
             (

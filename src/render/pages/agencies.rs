@@ -4,10 +4,32 @@
 
 use super::*;
 
+/// The agencies of the scorecards (in the model's order) and the former
+/// ones (merged or dissolved by D).
+fn active_and_former<'m>(
+    r: &Renderer<'m>,
+) -> (Vec<&'m crate::model::Agency>, Vec<&'m crate::model::Agency>) {
+    let (former, active) = r
+        .model
+        .agencies
+        .iter()
+        .partition(|a| a.succession.as_ref().is_some_and(|s| s.date <= r.fig.as_of));
+    (active, former)
+}
+
+/// How many pages the scorecards take ([`ROWS_PER_PAGE`] agencies a page).
+pub(crate) fn agency_pages(r: &Renderer) -> usize {
+    page_count(active_and_former(r).0.len())
+}
+
+/// Page `n` of the scorecards: the first holds the groups, the chart and
+/// the former agencies too; each page the scorecards and chart data of
+/// its agencies.
 pub(super) fn agencies(
     r: &Renderer,
     lang: Lang,
     job: &Job,
+    n: usize,
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     #[derive(Serialize)]
@@ -31,13 +53,19 @@ pub(super) fn agencies(
         unassigned_url: String,
         chart: Option<views::ChartView>,
         mix: MixTable,
+        pager: Pager,
     }
     let v = r.views(lang);
-    let (former, active): (Vec<_>, Vec<_>) = r
-        .model
-        .agencies
-        .iter()
-        .partition(|a| a.succession.as_ref().is_some_and(|s| s.date <= r.fig.as_of));
+    let (active, former) = active_and_former(r);
+    let total = active.len();
+    let first = n == 0;
+    let active = page_of(&active, n);
+    // A split list's chart data: the rows of this page's agencies.
+    let mix_ids: Vec<&str> = if total > ROWS_PER_PAGE {
+        active.iter().map(|a| a.id.as_str()).collect()
+    } else {
+        r.model.agencies.iter().map(|a| a.id.as_str()).collect()
+    };
     let ctx = Page {
         common: r.common(
             lang,
@@ -47,11 +75,16 @@ pub(super) fn agencies(
             v.t.get("agencies_description").to_string(),
         ),
         active: active.into_iter().map(|a| v.agency_row(a)).collect(),
-        former: former.into_iter().map(|a| v.agency_row(a)).collect(),
+        former: former
+            .into_iter()
+            .filter(|_| first)
+            .map(|a| v.agency_row(a))
+            .collect(),
         groups: r
             .model
             .groups
             .iter()
+            .filter(|_| first)
             .map(|g| GroupView {
                 url: v.route(&Route::Group(&g.id)),
                 name: v.pick(&g.name, g.name_en.as_deref()).0,
@@ -68,7 +101,7 @@ pub(super) fn agencies(
                 ),
             })
             .collect(),
-        ungrouped_words: if r.fig.ungrouped.is_empty() || r.model.groups.is_empty() {
+        ungrouped_words: if !first || r.fig.ungrouped.is_empty() || r.model.groups.is_empty() {
             String::new()
         } else {
             let total = r.fig.overall.total;
@@ -85,14 +118,14 @@ pub(super) fn agencies(
             format!("{}#{}", v.route(&Route::Home), super::super::GAP_ANCHOR)
         },
         chart: r.chart(lang, &Route::Chart(SiteChart::Agencies)),
-        mix: mix_table(
-            &v,
-            &r.model
-                .agencies
-                .iter()
-                .map(|a| a.id.as_str())
-                .collect::<Vec<_>>(),
-        ),
+        mix: mix_table(&v, &mix_ids),
+        pager: numbered(
+            page_count(total),
+            n,
+            span_summary(&v, "pager_rows", total, n, ROWS_PER_PAGE),
+            |k| v.route(&paged(Route::Agencies, k)),
+        )
+        .with_data(r, "co-quan"),
     };
     r.render_template(lang, "agencies.html", &ctx, d)
 }

@@ -107,14 +107,19 @@ pub(crate) fn archive_month(
         label: String,
         month: MonthLink,
         rollup: views::RollupView,
-        agencies: Vec<views::AgencyRow<'a>>,
+        /// Past [`ROWS_PER_PAGE`] rows, each list shows its first rows
+        /// (the agencies most overdue first) and links to the rest: the
+        /// month's data files and today's lists.
+        agencies: Cut<views::AgencyRow<'a>>,
         groups: Vec<GroupRow<'a>>,
-        kpis: Vec<views::KpiRow<'a>>,
-        finished: Vec<views::LangLink>,
-        became_overdue: Vec<views::LangLink>,
-        extended: Vec<Extended>,
-        blocked: Vec<views::LangLink>,
-        kpi_moves: Vec<KpiMove>,
+        kpis: Cut<views::KpiRow<'a>>,
+        finished: Cut<views::LangLink>,
+        became_overdue: Cut<views::LangLink>,
+        extended: Cut<Extended>,
+        blocked: Cut<views::LangLink>,
+        kpi_moves: Cut<KpiMove>,
+        /// Any change at all in the month.
+        changed: bool,
         report_url: String,
         prev: Option<Link>,
         next: Option<Link>,
@@ -155,6 +160,21 @@ pub(crate) fn archive_month(
     let mut common = r.common(lang, job, "reports", month.label.clone(), String::new());
     common.as_of = fmt_date(fig.as_of);
     common.as_of_iso = fig.as_of.to_string();
+    // The month's own data: every task as it stood on its last day (one
+    // zipped CSV past ARCHIVE_ZIP_FROM_TASKS).
+    let month_data = || {
+        crate::render::archive_data_files(m)
+            .iter()
+            .map(|&name| {
+                let key = match name.rsplit_once('.').map_or("", |(_, ext)| ext) {
+                    "csv" => "month_tasks_csv",
+                    "json" => "full_data_json",
+                    _ => "month_tasks_zip",
+                };
+                data_link(r, &v, key, &Route::ArchiveData(p, name))
+            })
+            .collect::<Vec<_>>()
+    };
     let ctx = Page {
         common,
         label: v
@@ -162,18 +182,28 @@ pub(crate) fn archive_month(
             .get("archive_label")
             .replace("{date}", &fmt_date(fig.as_of)),
         rollup: v.rollup(&fig.overall, views::Scope::Archive),
-        agencies: fig
-            .agency_ranking
-            .iter()
-            .filter_map(|id| m.agency(id))
-            .map(|a| {
+        agencies: cut(
+            &v,
+            &fig.agency_ranking
+                .iter()
+                .filter_map(|id| m.agency(id))
+                .collect::<Vec<_>>(),
+            |a| {
                 // The lists a count links to are today's, not that month's.
                 let mut row = v.agency_row(a);
                 row.total_url = String::new();
                 row.overdue_url = String::new();
                 row
-            })
-            .collect(),
+            },
+            || {
+                let mut links = month_data();
+                links.push(Link {
+                    label: v.t.get("see_all_agencies").to_string(),
+                    url: v.route(&Route::Agencies),
+                });
+                links
+            },
+        ),
         groups: m
             .groups
             .iter()
@@ -187,30 +217,58 @@ pub(crate) fn archive_month(
                 ),
             })
             .collect(),
-        kpis: (0..m.kpis.len()).map(|i| v.kpi_row(i)).collect(),
-        finished: changes.finished.iter().map(|&i| task_link(i)).collect(),
-        became_overdue: changes
-            .became_overdue
-            .iter()
-            .map(|&i| task_link(i))
-            .collect(),
-        extended: changes
-            .extended
-            .iter()
-            .filter_map(|&(i, c)| {
-                let change = m.tasks[i].deadline_changes.get(c)?;
-                Some(Extended {
-                    task: task_link(i),
-                    to: lang.deadline(&change.to),
-                    date: fmt_date(change.date),
+        kpis: cut(
+            &v,
+            &(0..m.kpis.len()).collect::<Vec<_>>(),
+            |i| v.kpi_row(i),
+            || {
+                vec![
+                    data_link(
+                        r,
+                        &v,
+                        "kpi_values_csv",
+                        &Route::DataFile("gia-tri-chi-tieu.csv"),
+                    ),
+                    Link {
+                        label: v.t.get("see_all_live_kpis").to_string(),
+                        url: v.route(&Route::Kpis),
+                    },
+                ]
+            },
+        ),
+        changed: !(changes.finished.is_empty()
+            && changes.became_overdue.is_empty()
+            && changes.extended.is_empty()
+            && changes.blocked.is_empty()
+            && changes.kpi_moves.is_empty()),
+        finished: cut(&v, &changes.finished, task_link, month_data),
+        became_overdue: cut(&v, &changes.became_overdue, task_link, month_data),
+        extended: {
+            let extended: Vec<Extended> = changes
+                .extended
+                .iter()
+                .filter_map(|&(i, c)| {
+                    let change = m.tasks[i].deadline_changes.get(c)?;
+                    Some(Extended {
+                        task: task_link(i),
+                        to: lang.deadline(&change.to),
+                        date: fmt_date(change.date),
+                    })
                 })
-            })
-            .collect(),
-        blocked: changes.blocked.iter().map(|&i| task_link(i)).collect(),
-        kpi_moves: changes
-            .kpi_moves
-            .iter()
-            .map(|&(i, before, after)| {
+                .collect();
+            let total = extended.len();
+            let (rows, _) = top(extended);
+            Cut {
+                more: more(&v, rows.len(), total, month_data()),
+                rows,
+                total,
+            }
+        },
+        blocked: cut(&v, &changes.blocked, task_link, month_data),
+        kpi_moves: cut(
+            &v,
+            &changes.kpi_moves,
+            |(i, before, after)| {
                 let kpi = &m.kpis[i];
                 KpiMove {
                     kpi: views::LangLink {
@@ -223,8 +281,16 @@ pub(crate) fn archive_month(
                         .unwrap_or_else(|| "—".into()),
                     after: v.value(kpi, after),
                 }
-            })
-            .collect(),
+            },
+            || {
+                vec![data_link(
+                    r,
+                    &v,
+                    "kpi_values_csv",
+                    &Route::DataFile("gia-tri-chi-tieu.csv"),
+                )]
+            },
+        ),
         report_url: if r.fig.report_months.contains(&p) {
             v.route(&Route::Report(p))
         } else {

@@ -20,11 +20,16 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         common: Common<'a>,
         rollup: views::RollupView,
         overdue: Vec<TaskRow<'a>>,
+        /// Past [`ROWS_PER_PAGE`] overdue tasks, the most overdue ones
+        /// only, the count and the link to the overdue view.
+        overdue_more: Option<More>,
         /// Tasks without a lead on D: the "5 rõ" gap.
         unassigned: Vec<TaskRow<'a>>,
         gap_anchor: &'static str,
         upcoming: Vec<TaskRow<'a>>,
         kpis: Vec<views::KpiRow<'a>>,
+        /// Likewise past [`ROWS_PER_PAGE`] KPIs, the link to their list.
+        kpis_more: Option<More>,
         missing: Vec<MissingView>,
         news: Vec<ArticleCard<'a>>,
         /// Each agency holding overdue tasks, and the list of them.
@@ -84,6 +89,30 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         .filter(|(n, _)| *n > 0)
         .collect();
     let t = v.t;
+    let (overdue, _) = top(o.overdue.clone());
+    let overdue_more = more(
+        &v,
+        overdue.len(),
+        o.overdue.len(),
+        vec![Link {
+            label: t
+                .get("see_all_overdue")
+                .replace("{count}", &o.overdue.len().to_string()),
+            url: v.route(&Route::StatusView(Status::Overdue.code())),
+        }],
+    );
+    let (kpis, _) = top((0..r.model.kpis.len()).collect::<Vec<_>>());
+    let kpis_more = more(
+        &v,
+        kpis.len(),
+        r.model.kpis.len(),
+        vec![Link {
+            label: t
+                .get("see_all_kpis")
+                .replace("{count}", &r.model.kpis.len().to_string()),
+            url: v.route(&Route::Kpis),
+        }],
+    );
     let ctx = Home {
         common: r.common(
             lang,
@@ -93,11 +122,13 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
             String::new(),
         ),
         rollup: v.rollup(o, views::Scope::Site),
-        overdue: v.rows(o.overdue.iter().copied()),
+        overdue: v.rows(overdue),
+        overdue_more,
         unassigned: v.rows(r.fig.unassigned.iter().copied()),
         gap_anchor: super::super::GAP_ANCHOR,
         upcoming: v.rows(upcoming),
-        kpis: (0..r.model.kpis.len()).map(|k| v.kpi_row(k)).collect(),
+        kpis: kpis.into_iter().map(|k| v.kpi_row(k)).collect(),
+        kpis_more,
         missing: r
             .fig
             .missing_reports()

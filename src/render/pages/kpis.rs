@@ -3,14 +3,24 @@
 
 use super::*;
 
-pub(super) fn kpis(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+/// Page `n` of the KPI list: every KPI in its order, [`ROWS_PER_PAGE`] a
+/// page past that many (the first page at the list's own address).
+pub(super) fn kpis(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    n: usize,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
         common: Common<'a>,
         kpis: Vec<views::KpiRow<'a>>,
+        pager: Pager,
     }
     let v = r.views(lang);
+    let all: Vec<usize> = (0..r.model.kpis.len()).collect();
     let ctx = Page {
         common: r.common(
             lang,
@@ -19,7 +29,14 @@ pub(super) fn kpis(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
             v.t.get("kpis_title").to_string(),
             v.t.get("kpis_description").to_string(),
         ),
-        kpis: (0..r.model.kpis.len()).map(|k| v.kpi_row(k)).collect(),
+        kpis: page_of(&all, n).into_iter().map(|k| v.kpi_row(k)).collect(),
+        pager: numbered(
+            page_count(all.len()),
+            n,
+            span_summary(&v, "pager_rows", all.len(), n, ROWS_PER_PAGE),
+            |k| v.route(&paged(Route::Kpis, k)),
+        )
+        .with_data(r, "chi-tieu"),
     };
     r.render_template(lang, "kpis.html", &ctx, d)
 }

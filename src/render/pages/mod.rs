@@ -40,13 +40,13 @@ pub(crate) fn render_job(
         Job::Archive => archive::archive(r, lang, job, d),
         // Rendered with the month's figures by the archive phase.
         Job::ArchiveMonth(_) => None,
-        Job::Agencies => agencies::agencies(r, lang, job, d),
+        Job::Agencies(n) => agencies::agencies(r, lang, job, *n, d),
         Job::Agency(i) => agencies::agency(r, lang, job, *i, d),
         Job::Group(i) => agencies::group(r, lang, job, *i, d),
-        Job::Kpis => kpis::kpis(r, lang, job, d),
+        Job::Kpis(n) => kpis::kpis(r, lang, job, *n, d),
         Job::Kpi(i) => kpis::kpi(r, lang, job, *i, d),
         Job::Reports => reports::reports(r, lang, job, d),
-        Job::Report(p) => reports::report(r, lang, job, *p, d),
+        Job::Report(p, n) => reports::report(r, lang, job, *p, *n, d),
         Job::Deadlines(n) => reports::deadlines(r, lang, job, *n, d),
         Job::Data => machine::open_data(r, lang, job, d),
         Job::Search => machine::search(r, lang, job, d),
@@ -58,7 +58,25 @@ pub(crate) fn render_job(
     }
 }
 
+pub(super) use agencies::agency_pages;
 pub(super) use news::tag_rows;
+pub(super) use reports::report_pages;
+
+/// Past [`ROWS_PER_PAGE`] rows, a summary list (the dashboard's overdue
+/// tasks and KPIs, a month's changes, an archived month's scorecards)
+/// shows only its first rows, with the count and links to the rest.
+pub(super) const TOP_ROWS: usize = 20;
+
+/// A list cut to its first [`TOP_ROWS`] rows past [`ROWS_PER_PAGE`]
+/// (whole below it), and how many rows it left out.
+pub(super) fn top<T>(mut all: Vec<T>) -> (Vec<T>, usize) {
+    if all.len() <= ROWS_PER_PAGE {
+        return (all, 0);
+    }
+    let more = all.len() - TOP_ROWS;
+    all.truncate(TOP_ROWS);
+    (all, more)
+}
 
 /// The page numbers under a list split into pages: where the reader is
 /// (rows shown of how many), the previous and next pages, the first and
@@ -87,7 +105,7 @@ struct PageLink {
 
 /// The pager of page `n` (0-based) of a list of `rows` rows, each page's
 /// address from `url`. A list of one page gets an empty pager (the
-/// templates show none).
+/// templates show none). Its full data: the task tables.
 pub(super) fn pager(
     r: &Renderer,
     v: &Views,
@@ -95,7 +113,18 @@ pub(super) fn pager(
     n: usize,
     url: impl Fn(usize) -> String,
 ) -> Pager {
-    let pages = page_count(rows);
+    let summary = span_summary(v, "pager_rows", rows, n, ROWS_PER_PAGE);
+    numbered(page_count(rows), n, summary, url).with_data(r, "nhiem-vu")
+}
+
+/// The pager of page `n` (0-based) of `pages` pages, with its summary
+/// ("Rows 101–200 of 2,345") and no data files (see [`Pager::with_data`]).
+pub(super) fn numbered(
+    pages: usize,
+    n: usize,
+    summary: String,
+    url: impl Fn(usize) -> String,
+) -> Pager {
     if pages <= 1 {
         return Pager {
             pages,
@@ -103,8 +132,6 @@ pub(super) fn pager(
             ..Pager::default()
         };
     }
-    let first = n * ROWS_PER_PAGE + 1;
-    let last = ((n + 1) * ROWS_PER_PAGE).min(rows);
     let mut links = Vec::new();
     let mut previous: Option<usize> = None;
     for k in 0..pages {
@@ -127,12 +154,7 @@ pub(super) fn pager(
     Pager {
         page: n + 1,
         pages,
-        summary: v
-            .t
-            .get("pager_rows")
-            .replace("{from}", &first.to_string())
-            .replace("{to}", &last.to_string())
-            .replace("{total}", &rows.to_string()),
+        summary,
         prev: if n > 0 { url(n - 1) } else { String::new() },
         next: if n + 1 < pages {
             url(n + 1)
@@ -140,10 +162,33 @@ pub(super) fn pager(
             String::new()
         },
         links,
-        // The open data is shared by every language, at the site root.
-        data_csv: format!("{}{}", r.base, Route::DataFile("nhiem-vu.csv").path()),
-        data_json: format!("{}{}", r.base, Route::DataFile("nhiem-vu.json").path()),
+        data_csv: String::new(),
+        data_json: String::new(),
     }
+}
+
+impl Pager {
+    /// The same pager naming the open-data table `name` (its CSV and
+    /// JSON files) as the full data; none for a list of one page.
+    pub(super) fn with_data(mut self, r: &Renderer, name: &str) -> Pager {
+        if self.pages > 1 {
+            // The open data is shared by every language, at the site root.
+            let csv = format!("{name}.csv");
+            let json = format!("{name}.json");
+            self.data_csv = format!("{}{}", r.base, Route::DataFile(&csv).path());
+            self.data_json = format!("{}{}", r.base, Route::DataFile(&json).path());
+        }
+        self
+    }
+}
+
+/// "Rows {from}–{to} of {total}" (or the like, by the UI string `key`)
+/// for page `n` of a list of `rows` rows, `per_page` a page.
+pub(super) fn span_summary(v: &Views, key: &str, rows: usize, n: usize, per_page: usize) -> String {
+    v.t.get(key)
+        .replace("{from}", &(n * per_page + 1).to_string())
+        .replace("{to}", &((n + 1) * per_page).min(rows).to_string())
+        .replace("{total}", &rows.to_string())
 }
 
 /// The rows of page `n` of a list.
@@ -291,5 +336,67 @@ pub(super) fn mix_table(v: &Views, ids: &[&str]) -> MixTable {
                 }
             })
             .collect(),
+    }
+}
+
+/// Under a list cut to its first rows ([`top`]): how many it shows of
+/// how many, and the links to the rest (the full list's pages, the open
+/// data). The templates show it with `more.html`.
+#[derive(Serialize)]
+pub(super) struct More {
+    text: String,
+    links: Vec<Link>,
+}
+
+/// A list cut by [`top`]: its rows shown, how many it has, and what to
+/// say under it.
+#[derive(Serialize)]
+pub(super) struct Cut<T> {
+    rows: Vec<T>,
+    total: usize,
+    more: Option<More>,
+}
+
+/// `all` cut by [`top`], each row shown made by `row`; `links` lead to
+/// the rest.
+pub(super) fn cut<I: Clone, T>(
+    v: &Views,
+    all: &[I],
+    row: impl FnMut(I) -> T,
+    links: impl FnOnce() -> Vec<Link>,
+) -> Cut<T> {
+    let total = all.len();
+    let (shown, left) = top(all.to_vec());
+    let rows: Vec<T> = shown.into_iter().map(row).collect();
+    Cut {
+        more: if left > 0 {
+            more(v, rows.len(), total, links())
+        } else {
+            None
+        },
+        rows,
+        total,
+    }
+}
+
+/// What to say under a list of `total` rows cut to `shown` ones; `None`
+/// when nothing was cut.
+pub(super) fn more(v: &Views, shown: usize, total: usize, links: Vec<Link>) -> Option<More> {
+    (total > shown).then(|| More {
+        text: v
+            .t
+            .get("top_more")
+            .replace("{shown}", &shown.to_string())
+            .replace("{total}", &total.to_string()),
+        links,
+    })
+}
+
+/// A link to an open-data file at the site root (shared by every
+/// language), labelled by the UI string `key`.
+pub(super) fn data_link(r: &Renderer, v: &Views, key: &str, route: &Route) -> Link {
+    Link {
+        label: v.t.get(key).to_string(),
+        url: format!("{}{}", r.base, route.path()),
     }
 }

@@ -18,8 +18,8 @@ pub(super) fn news(
         articles: Vec<ArticleCard<'a>>,
         page: usize,
         pages: usize,
-        prev: String,
-        next: String,
+        /// The page numbers, when the list takes more than one page.
+        pager: Pager,
     }
     let v = r.views(lang);
     let all: Vec<usize> = r.articles.get(&lang).cloned().unwrap_or_default();
@@ -41,16 +41,12 @@ pub(super) fn news(
             .collect(),
         page: n + 1,
         pages,
-        prev: if n > 0 {
-            page_url(n - 1)
-        } else {
-            String::new()
-        },
-        next: if n + 1 < pages {
-            page_url(n + 1)
-        } else {
-            String::new()
-        },
+        pager: numbered(
+            pages,
+            n,
+            span_summary(&v, "pager_articles", all.len(), n, ARTICLES_PER_PAGE),
+            page_url,
+        ),
     };
     r.render_template(lang, "news.html", &ctx, d)
 }

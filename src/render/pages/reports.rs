@@ -62,11 +62,91 @@ pub(super) fn reports(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) 
     r.render_template(lang, "reports.html", &ctx, d)
 }
 
+/// A part of a month's bulletin: the updates `from..to` of the report
+/// `report` (an index into `Model::reports`); a report of more updates
+/// than a page holds spreads over several pages.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    report: usize,
+    from: usize,
+    to: usize,
+}
+
+/// The reports received in month `p`, by page: all on one page up to
+/// [`ROWS_PER_PAGE`] updates, else about that many updates a page, each
+/// report whole on one page when it fits on one.
+fn report_split(r: &Renderer, p: Period) -> Vec<Vec<Piece>> {
+    let known: &[usize] = r.fig.reports_known.get(&p).map_or(&[], Vec::as_slice);
+    let size = |ri: usize| r.model.reports.get(ri).map_or(0, |x| x.updates.len());
+    // An update is a row; a report without updates takes one.
+    let weight: usize = known.iter().map(|&ri| size(ri).max(1)).sum();
+    if weight <= ROWS_PER_PAGE {
+        let whole = known
+            .iter()
+            .map(|&ri| Piece {
+                report: ri,
+                from: 0,
+                to: size(ri),
+            })
+            .collect();
+        return vec![whole];
+    }
+    let mut pages: Vec<Vec<Piece>> = Vec::new();
+    let mut page: Vec<Piece> = Vec::new();
+    let mut used = 0;
+    for &ri in known {
+        let len = size(ri);
+        // A report that fits on a page of its own starts one rather than
+        // break across two.
+        if used > 0 && len.max(1) <= ROWS_PER_PAGE && used + len.max(1) > ROWS_PER_PAGE {
+            pages.push(std::mem::take(&mut page));
+            used = 0;
+        }
+        if len == 0 {
+            page.push(Piece {
+                report: ri,
+                from: 0,
+                to: 0,
+            });
+            used += 1;
+            continue;
+        }
+        let mut from = 0;
+        while from < len {
+            if used >= ROWS_PER_PAGE {
+                pages.push(std::mem::take(&mut page));
+                used = 0;
+            }
+            let to = len.min(from + ROWS_PER_PAGE - used);
+            page.push(Piece {
+                report: ri,
+                from,
+                to,
+            });
+            used += to - from;
+            from = to;
+        }
+    }
+    if !page.is_empty() || pages.is_empty() {
+        pages.push(page);
+    }
+    pages
+}
+
+/// How many pages month `p`'s bulletin takes.
+pub(crate) fn report_pages(r: &Renderer, p: Period) -> usize {
+    report_split(r, p).len()
+}
+
+/// Page `n` of month `p`'s bulletin: the first page holds who reported
+/// and what changed (each list cut past [`ROWS_PER_PAGE`] rows, see
+/// [`cut`]); the reports received split into pages ([`report_split`]).
 pub(super) fn report(
     r: &Renderer,
     lang: Lang,
     job: &Job,
     p: Period,
+    n: usize,
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     #[derive(Serialize)]
@@ -101,6 +181,8 @@ pub(super) fn report(
         agency_lang: &'static str,
         agency_url: String,
         anchor: &'a str,
+        /// The report began on an earlier page.
+        continued: bool,
         submitted: String,
         summary: &'a str,
         owed: bool,
@@ -129,26 +211,32 @@ pub(super) fn report(
         #[serde(flatten)]
         common: Common<'a>,
         month: MonthSummary,
+        /// Page 1 of the bulletin (who reported, what changed).
+        first: bool,
         duties: Vec<views::DutyView>,
         reports: Vec<ReportView<'a>>,
-        finished: Vec<TaskRow<'a>>,
-        became_overdue: Vec<TaskRow<'a>>,
-        extended: Vec<Extension<'a>>,
-        blocked: Vec<TaskRow<'a>>,
-        kpi_moves: Vec<Move>,
+        pager: Pager,
+        finished: Cut<TaskRow<'a>>,
+        became_overdue: Cut<TaskRow<'a>>,
+        extended: Cut<Extension<'a>>,
+        blocked: Cut<TaskRow<'a>>,
+        kpi_moves: Cut<Move>,
+        /// Any change at all in the month.
+        changed: bool,
         prev: Option<Link>,
         next: Option<Link>,
     }
     let v = r.views(lang);
     let duties = r.fig.months.get(&p).map(Vec::as_slice).unwrap_or(&[]);
-    let reports = r
-        .fig
-        .reports_known
-        .get(&p)
-        .into_iter()
-        .flatten()
-        .map(|&ri| (ri, &r.model.reports[ri]))
-        .map(|(ri, rep)| {
+    let split = report_split(r, p);
+    let first = n == 0;
+    let pieces: &[Piece] = split.get(n).map_or(&[], Vec::as_slice);
+    let reports = pieces
+        .iter()
+        .filter_map(|piece| Some((piece, r.model.reports.get(piece.report)?)))
+        .map(|(piece, rep)| {
+            let ri = piece.report;
+            let last_piece = piece.to >= rep.updates.len();
             let checks = r
                 .fig
                 .report_checks
@@ -164,6 +252,7 @@ pub(super) fn report(
                     .map_or("", |a| v.agency_name_lang(a).1),
                 agency_url: v.agency_url(&rep.agency),
                 anchor: &rep.agency,
+                continued: piece.from > 0,
                 submitted: fmt_date(rep.submitted),
                 summary: rep.summary.as_deref().unwrap_or(""),
                 owed: duty.is_some(),
@@ -175,6 +264,8 @@ pub(super) fn report(
                     .updates
                     .iter()
                     .zip(checks.iter().map(Some).chain(std::iter::repeat(None)))
+                    .take(piece.to)
+                    .skip(piece.from)
                     .filter_map(|(u, c)| r.model.task(&u.task).map(|t| (u, t, c)))
                     .map(|(u, t, c)| UpdateView {
                         portal: c.and_then(|c| c.status).map(|s| status_view(s, v.t)),
@@ -209,6 +300,7 @@ pub(super) fn report(
                 kpi_values: rep
                     .kpi_values
                     .iter()
+                    .filter(|_| last_piece)
                     .filter_map(|kv| r.model.kpi(&kv.kpi).map(|k| (kv, k)))
                     .map(|(kv, k)| KpiValueView {
                         kpi: v.kpi_name(k).to_string(),
@@ -231,6 +323,30 @@ pub(super) fn report(
         })
     };
     let month = month_summary(r, &v, lang, p);
+    // What changed shows on the first page only.
+    let empty_changes = crate::status::MonthChanges::default();
+    let changes = if first { &changes } else { &empty_changes };
+    // Where the rest of a cut list of tasks is: every update received,
+    // and the tasks' state at the month's end (when archived).
+    let task_data = || {
+        let mut links = vec![data_link(
+            r,
+            &v,
+            "updates_csv",
+            &Route::DataFile("cap-nhat.csv"),
+        )];
+        if r.archive_months().contains(&p) {
+            // The month's task table: the CSV, or the zipped CSV.
+            let name = crate::render::archive_data_files(r.model)[0];
+            let key = if name.ends_with(".csv") {
+                "month_tasks_csv"
+            } else {
+                "month_tasks_zip"
+            };
+            links.push(data_link(r, &v, key, &Route::ArchiveData(p, name)));
+        }
+        links
+    };
     let ctx = Page {
         common: r.common(
             lang,
@@ -241,14 +357,39 @@ pub(super) fn report(
             String::new(),
         ),
         month,
-        duties: duties.iter().map(|x| v.duty(x)).collect(),
+        first,
+        duties: if first {
+            duties.iter().map(|x| v.duty(x)).collect()
+        } else {
+            Vec::new()
+        },
         reports,
-        finished: v.rows(changes.finished.iter().copied()),
-        became_overdue: v.rows(changes.became_overdue.iter().copied()),
-        extended: changes
-            .extended
-            .iter()
-            .map(|&(t, c)| {
+        pager: {
+            let updates = |pieces: &[Piece]| pieces.iter().map(|x| x.to - x.from).sum::<usize>();
+            let before: usize = split.iter().take(n).map(|pg| updates(pg)).sum();
+            let total: usize = split.iter().map(|pg| updates(pg)).sum();
+            let summary =
+                v.t.get("pager_updates")
+                    .replace("{from}", &(before + 1).to_string())
+                    .replace("{to}", &(before + updates(pieces)).to_string())
+                    .replace("{total}", &total.to_string());
+            numbered(split.len(), n, summary, |k| {
+                v.route(&paged(Route::Report(p), k))
+            })
+            .with_data(r, "cap-nhat")
+        },
+        changed: first
+            && !(changes.finished.is_empty()
+                && changes.became_overdue.is_empty()
+                && changes.extended.is_empty()
+                && changes.blocked.is_empty()
+                && changes.kpi_moves.is_empty()),
+        finished: cut(&v, &changes.finished, |t| v.row(t), task_data),
+        became_overdue: cut(&v, &changes.became_overdue, |t| v.row(t), task_data),
+        extended: cut(
+            &v,
+            &changes.extended,
+            |(t, c)| {
                 let ch = &r.model.tasks[t].deadline_changes[c];
                 Extension {
                     task: v.row(t),
@@ -256,13 +397,14 @@ pub(super) fn report(
                     by: ch.by.as_deref().unwrap_or(""),
                     date: fmt_date(ch.date),
                 }
-            })
-            .collect(),
-        blocked: v.rows(changes.blocked.iter().copied()),
-        kpi_moves: changes
-            .kpi_moves
-            .iter()
-            .map(|&(k, before, after)| {
+            },
+            task_data,
+        ),
+        blocked: cut(&v, &changes.blocked, |t| v.row(t), task_data),
+        kpi_moves: cut(
+            &v,
+            &changes.kpi_moves,
+            |(k, before, after)| {
                 let kpi = &r.model.kpis[k];
                 Move {
                     kpi: v.kpi_name(kpi).to_string(),
@@ -273,8 +415,16 @@ pub(super) fn report(
                         .unwrap_or_else(|| "—".into()),
                     after: v.value(kpi, after),
                 }
-            })
-            .collect(),
+            },
+            || {
+                vec![data_link(
+                    r,
+                    &v,
+                    "kpi_values_csv",
+                    &Route::DataFile("gia-tri-chi-tieu.csv"),
+                )]
+            },
+        ),
         prev: pos
             .and_then(|i| i.checked_sub(1))
             .and_then(|i| link(all.get(i))),
