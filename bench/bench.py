@@ -80,6 +80,22 @@ def national():
     print(f"\n## National scale ({size / MB:.0f} MB of content)\n")
     print(stages)
     big = largest(out)
+    over = sum(1 for p in out.rglob("*.html") if p.stat().st_size > 500_000)
+    # The monthly archive (issue 16): its share of the build, and what it
+    # adds to the output (its pages and its data files).
+    timings = dict((name, int(v)) for name, v in re.findall(r"(\w+) (\d+) ms", stages))
+    archive_ms = timings.get("archive", 0)
+    total_ms = sum(timings.values()) or 1
+    archive_bytes = sum(
+        p.stat().st_size
+        for d in [out / "luu-tru", out / "du-lieu" / "luu-tru"]
+        if d.exists()
+        for p in d.rglob("*")
+        if p.is_file()
+    )
+    # A rebuild with no content change: how many files it rewrites.
+    _, _, _, again = timed([tiendo, "build", "--root", str(site), "--output", str(out)])
+    rewritten = re.search(r"\((\d+) written, (\d+) unchanged\)", again)
     feeds = {f: (out / f).stat().st_size for f in ["atom.xml", "bao-cao/thay-doi.xml"] if (out / f).exists()}
     queries = ["chuyen doi so", "dich vu cong truc tuyen", "hai duong", "nhiem vu 12345"]
     search = search_bytes(out, queries)
@@ -90,6 +106,10 @@ def national():
     print(f"| build time | {wall:.1f} s wall, {cpu:.1f} s CPU | under 10 s |")
     print(f"| peak memory | {peak:,.0f} MB | under 1,000 MB |")
     print(f"| largest HTML pages | {', '.join(f'{p} {kb(s)}' for s, p in big)} | under 500 KB |")
+    print(f"| HTML pages over 500 KB | {over} | none |")
+    print(f"| monthly archive: share of the build, output added | {archive_ms / total_ms:.0%} ({archive_ms / 1000:.1f} s), {archive_bytes / MB:.0f} MB | under 20%, under 50 MB |")
+    if rewritten:
+        print(f"| rebuild with no content change | {rewritten.group(1)} files rewritten (the marker), {int(rewritten.group(2)):,} unchanged | no file rewritten |")
     print(f"| search, bytes fetched per query (worst of {len(queries)}) | {kb(worst)} | under 300 KB |")
     print(f"| feeds | {', '.join(f'{f} {kb(s)}' for f, s in feeds.items())} | latest 50 entries |")
     print()
