@@ -205,16 +205,8 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
         }
         ChartJob::Site(SiteChart::Agencies) => {
             let ids: Vec<&str> = m.agencies.iter().map(|a| a.id.as_str()).collect();
-            charts::status_bars(
-                "agencies",
-                t.get("chart_agencies_title").to_string(),
-                &agency_bars(&v, &ids)
-                    .into_iter()
-                    .map(|(_, b)| b)
-                    .collect::<Vec<_>>(),
-                t,
-                &credit,
-            )
+            let (title, bars) = capped_bars(&v, &ids, t.get("chart_agencies_title").to_string());
+            charts::status_bars("agencies", title, &bars, t, &credit)
         }
         ChartJob::Group(g) => {
             let g = &m.groups[g];
@@ -227,21 +219,35 @@ fn draw_chart(r: &Renderer, lang: Lang, job: ChartJob) -> charts::Chart {
                 .collect();
             let name = lang.pick(&g.name, g.name_en.as_deref());
             let title = t.get("chart_group_title").replace("{group}", name);
-            charts::status_bars(
-                &format!("group-{id}"),
-                title,
-                &agency_bars(&v, &ids)
-                    .into_iter()
-                    .map(|(_, b)| b)
-                    .collect::<Vec<_>>(),
-                t,
-                &credit,
-            )
+            let (title, bars) = capped_bars(&v, &ids, title);
+            charts::status_bars(&format!("group-{id}"), title, &bars, t, &credit)
         }
         ChartJob::Kpi(k) => {
             charts::kpi_chart(&m.kpis[k], &fig.kpis[k], fig.as_of, lang, t, &credit)
         }
     }
+}
+
+/// Bars a scorecard chart draws at most: past it, the agencies with the
+/// most overdue tasks, and the title says how many of how many (the table
+/// beside the chart and the data files have them all). A phone then loads
+/// a chart of tens of kilobytes, not megabytes, at national scale.
+pub const CHART_BARS: usize = 30;
+
+/// The bars of `ids` ([`agency_bars`]), cut to [`CHART_BARS`] with the
+/// title saying so.
+fn capped_bars(v: &views::Views, ids: &[&str], title: String) -> (String, Vec<charts::BarRow>) {
+    let mut bars: Vec<charts::BarRow> = agency_bars(v, ids).into_iter().map(|(_, b)| b).collect();
+    if bars.len() <= CHART_BARS {
+        return (title, bars);
+    }
+    let total = bars.len();
+    bars.truncate(CHART_BARS);
+    let note =
+        v.t.get("chart_top_bars")
+            .replace("{n}", &CHART_BARS.to_string())
+            .replace("{total}", &total.to_string());
+    (format!("{title}: {note}"), bars)
 }
 
 /// One bar per agency in `ids` that leads a task on D, in the order of
