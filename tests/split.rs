@@ -317,6 +317,26 @@ fn scorecards_kpis_and_month_bulletins_split_into_pages() {
         .map(|h| h.matches("id=\"bc-so-mot\"").count())
         .sum::<usize>();
     assert_eq!(anchors, 1);
+    // Who reported: each report submitted links to the page and place
+    // where it starts.
+    let duties = pages[0]
+        .split("class=\"duties\"")
+        .nth(1)
+        .map(|t| &t[..t.find("</table>").unwrap()])
+        .unwrap();
+    let starts: Vec<&str> = values(duties, "href")
+        .into_iter()
+        .filter(|h| h.contains("#bc-"))
+        .collect();
+    assert!(!starts.is_empty(), "no link to a report from who reported");
+    for href in starts {
+        let (page, anchor) = href.split_once('#').unwrap();
+        let html = std::fs::read_to_string(file_of(&out, page)).unwrap();
+        assert!(
+            html.contains(&format!("id=\"{anchor}\"")),
+            "{href}: no such place"
+        );
+    }
     assert!(pages[1].contains("(tiếp)"));
     // What changed and who reported: on the first page only.
     assert!(pages[0].contains("id=\"thay-doi\""));

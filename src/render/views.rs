@@ -345,6 +345,9 @@ pub struct DutyView {
     pub outcome: &'static str,
     pub label: String,
     pub submitted: String,
+    /// Where the report is shown, on a bulletin split into pages (else
+    /// empty: it is on the same page).
+    pub report_url: String,
 }
 
 /// Helpers shared by page builders: names, URLs and rows in one language.
@@ -814,6 +817,7 @@ impl<'a> Views<'a> {
                 .report
                 .map(|r| fmt_date(self.model.reports[r].submitted))
                 .unwrap_or_default(),
+            report_url: String::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! Input: the renderer. Output: the pages' HTML.
 
 use super::*;
+use std::collections::HashMap;
 
 #[derive(Serialize)]
 struct MonthSummary {
@@ -359,7 +360,34 @@ pub(super) fn report(
         month,
         first,
         duties: if first {
-            duties.iter().map(|x| v.duty(x)).collect()
+            // On a bulletin split into pages, each report submitted links to
+            // the page and place where it starts.
+            let starts: HashMap<usize, usize> = if split.len() > 1 {
+                split
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(k, page)| {
+                        page.iter()
+                            .filter(|piece| piece.from == 0)
+                            .map(move |piece| (piece.report, k))
+                    })
+                    .collect()
+            } else {
+                HashMap::new()
+            };
+            duties
+                .iter()
+                .map(|x| {
+                    let mut row = v.duty(x);
+                    if let Some((ri, k)) = x.report.and_then(|ri| Some((ri, *starts.get(&ri)?)))
+                        && let Some(rep) = r.model.reports.get(ri)
+                    {
+                        row.report_url =
+                            format!("{}#bc-{}", v.route(&paged(Route::Report(p), k)), rep.agency);
+                    }
+                    row
+                })
+                .collect()
         } else {
             Vec::new()
         },
