@@ -35,6 +35,22 @@ pub struct Table {
     pub columns: &'static [Column],
     #[serde(skip)]
     pub rows: Vec<Vec<Value>>,
+    /// The number of rows written and dropped ([`Table::drop_rows`]).
+    #[serde(skip)]
+    pub dropped: usize,
+}
+
+impl Table {
+    /// Frees the rows once the files are written, keeping their number.
+    pub fn drop_rows(&mut self) {
+        self.dropped = self.row_count();
+        self.rows = Vec::new();
+    }
+
+    /// How many rows the table has, also once they are dropped.
+    pub fn row_count(&self) -> usize {
+        self.rows.len().max(self.dropped)
+    }
 }
 
 pub const TASK_COLUMNS: &[Column] = &[
@@ -445,6 +461,7 @@ pub fn task_table(m: &Model, fig: &Figures, site_url: &str) -> Table {
         title_en: "Tasks",
         columns: TASK_COLUMNS,
         rows,
+        dropped: 0,
     }
 }
 
@@ -552,6 +569,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
             title_en: "Task updates",
             columns: UPDATE_COLUMNS,
             rows: updates,
+            dropped: 0,
         },
         Table {
             name: "co-quan",
@@ -559,6 +577,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
             title_en: "Agencies",
             columns: AGENCY_COLUMNS,
             rows: agencies,
+            dropped: 0,
         },
         Table {
             name: "chi-tieu",
@@ -566,6 +585,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
             title_en: "KPIs",
             columns: KPI_COLUMNS,
             rows: kpis,
+            dropped: 0,
         },
         Table {
             name: "gia-tri-chi-tieu",
@@ -573,6 +593,7 @@ pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
             title_en: "KPI values",
             columns: KPI_VALUE_COLUMNS,
             rows: values,
+            dropped: 0,
         },
     ]
 }

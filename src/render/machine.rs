@@ -10,9 +10,9 @@ use crate::route::Route;
 use rayon::prelude::*;
 use std::sync::Arc;
 
-/// Open data, feeds, calendars, the search index, sitemap and robots.txt.
+/// Feeds, calendars, the search index, sitemap and robots.txt (the open
+/// data goes first, [`open_data`]).
 pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
-    open_data(r, site, diags);
     calendars(r, site);
     for &lang in &r.langs {
         feeds_and_search(r, lang, site, diags);
@@ -20,8 +20,9 @@ pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut D
     sitemap(r, site);
 }
 
-/// The open-data tables as CSV and JSON, and their datapackage.json.
-fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
+/// The open-data tables as CSV and JSON, and their datapackage.json;
+/// written before the pages, so that the rows can be dropped then.
+pub(super) fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
     let s = r.model.site();
     let as_of = r.fig.as_of.to_string();
     let license = s.data_license.as_deref().unwrap_or("");

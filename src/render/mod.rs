@@ -660,6 +660,11 @@ pub fn render<'a>(
     };
     r.sink = sink;
     r.archive = Some(archive);
+    let mut site = RenderedSite::default();
+    // The open data first: its rows (a quarter of a million updates at
+    // national scale) are then dropped, the pages need only their number.
+    machine::open_data(&r, &mut site, diags);
+    r.tables.iter_mut().for_each(data::Table::drop_rows);
     let list = jobs(model, figures, &r);
     let sources = page_sources(&r, &list);
     let mut rendered: Vec<Made> = list
@@ -679,10 +684,7 @@ pub fn render<'a>(
     let started = std::time::Instant::now();
     rendered.extend(archive_files(&r));
     let archive_time = started.elapsed();
-    let mut site = RenderedSite {
-        archive_time,
-        ..RenderedSite::default()
-    };
+    site.archive_time = archive_time;
     let mut refs = BTreeMap::new();
     for (path, page, page_refs, d) in rendered {
         diags.extend(d);

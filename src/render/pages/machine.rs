@@ -56,7 +56,7 @@ pub(super) fn open_data(
                     Lang::Vi => t.title_vi,
                     Lang::En => t.title_en,
                 },
-                rows: t.rows.len(),
+                rows: t.row_count(),
                 csv: format!(
                     "{root}{}",
                     Route::DataFile(&format!("{}.csv", t.name)).path()
