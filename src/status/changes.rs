@@ -22,11 +22,11 @@ pub struct MonthChanges {
 
 /// What changed in each month from the plans' start up to D.
 pub(super) fn month_changes(
-    m: &Model,
-    lead_updates: &[Vec<UpdateRef>],
+    pr: &Prepared,
     kpis: &[KpiStatus],
     as_of: Date,
 ) -> BTreeMap<Period, MonthChanges> {
+    let m = pr.m;
     let mut out: BTreeMap<Period, MonthChanges> = BTreeMap::new();
     let Some(start) = m.plans.iter().map(|p| p.issued).min() else {
         return out;
@@ -35,8 +35,8 @@ pub(super) fn month_changes(
     while p.first_day() <= as_of {
         let end = p.last_day().min(as_of);
         let mut c = MonthChanges::default();
-        for (i, t) in m.tasks.iter().enumerate() {
-            let at_end = task_status(m, t, &lead_updates[i], end);
+        for i in 0..m.tasks.len() {
+            let at_end = pr.judged(i, end);
             if at_end.done_on.is_some_and(|d| Period::of(d) == p) {
                 c.finished.push(i);
             }
@@ -48,18 +48,6 @@ pub(super) fn month_changes(
                     .is_some_and(|d| Period::of(d) == p)
             {
                 c.became_overdue.push(i);
-            }
-            for (k, change) in t.deadline_changes.iter().enumerate() {
-                if Period::of(change.date) == p && change.date <= as_of {
-                    c.extended.push((i, k));
-                }
-            }
-            if lead_updates[i].iter().any(|u| {
-                u.report.period == p
-                    && u.report.submitted <= as_of
-                    && u.update.state == TaskState::Blocked
-            }) {
-                c.blocked.push(i);
             }
         }
         for (k, ks) in kpis.iter().enumerate() {
@@ -80,6 +68,26 @@ pub(super) fn month_changes(
         }
         out.insert(p, c);
         p = p.next();
+    }
+    // Deadline changes and blocked reports, task by task into their month
+    // (months outside the range above are not reported).
+    for (i, t) in m.tasks.iter().enumerate() {
+        for (k, change) in t.deadline_changes.iter().enumerate() {
+            if change.date <= as_of
+                && let Some(c) = out.get_mut(&Period::of(change.date))
+            {
+                c.extended.push((i, k));
+            }
+        }
+        for u in &pr.lead_updates[i] {
+            if u.report.submitted <= as_of
+                && u.update.state == TaskState::Blocked
+                && let Some(c) = out.get_mut(&u.report.period)
+                && c.blocked.last() != Some(&i)
+            {
+                c.blocked.push(i);
+            }
+        }
     }
     out
 }
@@ -121,11 +129,14 @@ pub fn burnup(m: &Model, fig: &Figures) -> Vec<BurnupPoint> {
         .collect();
     days.insert(start);
     days.insert(end);
+    let (mut deadlines, mut done) = (deadlines, done);
+    deadlines.sort_unstable();
+    done.sort_unstable();
     days.into_iter()
         .map(|date| BurnupPoint {
             date,
-            due: deadlines.iter().filter(|d| **d <= date).count(),
-            done: done.iter().filter(|d| **d <= date).count(),
+            due: deadlines.partition_point(|d| *d <= date),
+            done: done.partition_point(|d| *d <= date),
         })
         .collect()
 }
@@ -279,25 +290,22 @@ pub fn agrees(state: TaskState, status: Status) -> bool {
 }
 
 /// [`ReportCheck`]s for every report submitted by D.
-pub(super) fn report_checks(
-    m: &Model,
-    lead_updates: &[Vec<UpdateRef>],
-    as_of: Date,
-) -> BTreeMap<usize, Vec<ReportCheck>> {
+pub(super) fn report_checks(pr: &Prepared, as_of: Date) -> BTreeMap<usize, Vec<ReportCheck>> {
+    let m = pr.m;
     let report_day = m.site().report_day;
     m.reports
         .iter()
+        .zip(&pr.update_task)
         .enumerate()
-        .filter(|(_, r)| r.submitted <= as_of)
-        .map(|(ri, r)| {
+        .filter(|(_, (r, _))| r.submitted <= as_of)
+        .map(|(ri, (r, tasks))| {
             let day = r.period.report_day(report_day).max(r.submitted).min(as_of);
             let checks = r
                 .updates
                 .iter()
-                .map(|u| {
-                    let status = m
-                        .task_index(&u.task)
-                        .map(|i| task_status(m, &m.tasks[i], &lead_updates[i], day).status);
+                .zip(tasks)
+                .map(|(u, task)| {
+                    let status = task.map(|i| pr.judged(i, day).status);
                     ReportCheck {
                         day,
                         status,

@@ -1,0 +1,465 @@
+//! Part of status: what does not depend on the date, worked out once. Input:
+//! the model. Output: [`Prepared`], which computes [`Figures`] for any date
+//! (the live date, every archived month-end, the next report day) without
+//! redoing the date-free work: each task's updates sorted and split by
+//! lead, agencies, tasks and KPIs by index instead of by id, each agency's
+//! lineage as dated steps, each KPI's values.
+
+use super::*;
+use crate::model::KpiValue;
+
+/// The date-independent part of the status stage; [`Prepared::figures`]
+/// gives the figures on a date. Shared between threads (it is `Sync`).
+pub struct Prepared<'m> {
+    pub(super) m: &'m Model,
+    due_soon: i64,
+    /// Per task: every update, lead or support, in the order they count:
+    /// by submission date, then period, then agency.
+    pub(super) updates: Vec<Vec<UpdateRef<'m>>>,
+    /// Per task: the updates of `updates` from the agency that held the
+    /// lead on submission, in the same order.
+    pub(super) lead_updates: Vec<Vec<UpdateRef<'m>>>,
+    /// Per report, per update: the index of its task (`None` for an
+    /// unknown task).
+    pub(super) update_task: Vec<Vec<Option<usize>>>,
+    /// Per agency: from which day which agency holds its duties (the first
+    /// step from `Date::MIN`), as [`Model::holder_on`] answers.
+    lineage: Vec<Vec<(Date, Option<usize>)>>,
+    /// Per task: the agency named as lead (`None` without one, or unknown).
+    pub(super) task_lead: Vec<Option<usize>>,
+    /// Per task: the agencies named as support that exist, in order.
+    pub(super) task_support: Vec<Vec<usize>>,
+    /// Per agency: its working group.
+    agency_group: Vec<Option<usize>>,
+    /// Agency indices by id.
+    pub(super) agency_order: Vec<usize>,
+    /// Per plan: its tasks, in model order.
+    plan_tasks: Vec<Vec<usize>>,
+    /// Per KPI: its values with the index of their report, in model order.
+    kpi_values: Vec<Vec<(usize, &'m KpiValue)>>,
+    /// Per KPI: the agency that owns it in the plan.
+    kpi_owner: Vec<Option<usize>>,
+    /// Per (agency, period): the reports, in model order.
+    reports_by: HashMap<(usize, Period), Vec<usize>>,
+    ref_labels: Vec<String>,
+}
+
+/// How many of `list` (sorted by submission) were submitted by `d`.
+pub(super) fn known_by(list: &[UpdateRef], d: Date) -> usize {
+    list.partition_point(|u| u.report.submitted <= d)
+}
+
+impl<'m> Prepared<'m> {
+    pub fn new(m: &'m Model) -> Prepared<'m> {
+        let agency_ix = |id: &str| m.agency_ix.get(id).copied();
+        let lineage: Vec<Vec<(Date, Option<usize>)>> = (0..m.agencies.len())
+            .map(|i| lineage(m, i))
+            .collect();
+        let holder = |a: usize, d: Date| step(&lineage[a], d);
+        let task_lead: Vec<Option<usize>> = m
+            .tasks
+            .iter()
+            .map(|t| t.lead.as_deref().and_then(agency_ix))
+            .collect();
+        let task_support = m
+            .tasks
+            .iter()
+            .map(|t| t.support.iter().filter_map(|a| agency_ix(a)).collect())
+            .collect();
+
+        let mut updates: Vec<Vec<UpdateRef>> = vec![Vec::new(); m.tasks.len()];
+        let mut update_task = Vec::with_capacity(m.reports.len());
+        let mut reports_by: HashMap<(usize, Period), Vec<usize>> = HashMap::new();
+        for (ri, report) in m.reports.iter().enumerate() {
+            let agency = agency_ix(&report.agency);
+            if let Some(a) = agency {
+                reports_by.entry((a, report.period)).or_default().push(ri);
+            }
+            let mut tasks = Vec::with_capacity(report.updates.len());
+            for update in &report.updates {
+                let i = m.task_index(&update.task);
+                tasks.push(i);
+                if let Some(i) = i {
+                    let lead = task_lead[i].and_then(|l| holder(l, report.submitted));
+                    updates[i].push(UpdateRef {
+                        report,
+                        update,
+                        from_lead: agency.is_some() && lead == agency,
+                    });
+                }
+            }
+            update_task.push(tasks);
+        }
+        for list in &mut updates {
+            list.sort_by(|a, b| {
+                (a.report.submitted, a.report.period, &a.report.agency).cmp(&(
+                    b.report.submitted,
+                    b.report.period,
+                    &b.report.agency,
+                ))
+            });
+        }
+        let lead_updates = updates
+            .iter()
+            .map(|l| l.iter().filter(|u| u.from_lead).copied().collect())
+            .collect();
+
+        let mut kpi_values: Vec<Vec<(usize, &KpiValue)>> = vec![Vec::new(); m.kpis.len()];
+        for (ri, r) in m.reports.iter().enumerate() {
+            for v in &r.kpi_values {
+                if let Some(&k) = m.kpi_ix.get(&v.kpi) {
+                    kpi_values[k].push((ri, v));
+                }
+            }
+        }
+        let mut plan_tasks = vec![Vec::new(); m.plans.len()];
+        for (i, t) in m.tasks.iter().enumerate() {
+            if let Some(list) = plan_tasks.get_mut(t.plan) {
+                list.push(i);
+            }
+        }
+        let mut agency_order: Vec<usize> = (0..m.agencies.len()).collect();
+        agency_order.sort_by(|&a, &b| m.agencies[a].id.cmp(&m.agencies[b].id));
+        Prepared {
+            m,
+            due_soon: m.site().due_soon_days,
+            updates,
+            lead_updates,
+            update_task,
+            task_lead,
+            task_support,
+            agency_group: m
+                .agencies
+                .iter()
+                .map(|a| a.group.as_ref().and_then(|g| m.group_ix.get(g).copied()))
+                .collect(),
+            agency_order,
+            plan_tasks,
+            kpi_values,
+            kpi_owner: m.kpis.iter().map(|k| agency_ix(&k.owner)).collect(),
+            reports_by,
+            ref_labels: ref_labels(m),
+            lineage,
+        }
+    }
+
+    /// The agency that holds agency `a`'s duties on `d` (as
+    /// [`Model::holder_on`]).
+    pub(super) fn holder(&self, a: usize, d: Date) -> Option<usize> {
+        step(&self.lineage[a], d)
+    }
+
+    /// The agency that leads task `i` on `d`.
+    pub(super) fn lead_on(&self, i: usize, d: Date) -> Option<usize> {
+        self.task_lead[i].and_then(|l| self.holder(l, d))
+    }
+
+    /// The last report of agency `a` for `period` submitted by `d`.
+    pub(super) fn report_of(&self, a: usize, period: Period, d: Date) -> Option<usize> {
+        self.reports_by
+            .get(&(a, period))?
+            .iter()
+            .rev()
+            .copied()
+            .find(|&ri| self.m.reports[ri].submitted <= d)
+    }
+
+    /// Task `i`'s status on `d` by the rule table, without the agencies.
+    pub(super) fn judged(&self, i: usize, d: Date) -> Judged {
+        let lead = &self.lead_updates[i];
+        judge(
+            &self.m.tasks[i],
+            &lead[..known_by(lead, d)],
+            d,
+            self.due_soon,
+            self.lead_on(i, d).is_some(),
+        )
+    }
+
+    /// Task `i`'s standing on `d` ([`task_status`]) and its lead then.
+    fn task_status(&self, i: usize, d: Date) -> (TaskStatus, Option<usize>) {
+        let m = self.m;
+        let task = &m.tasks[i];
+        let lead = self.lead_on(i, d);
+        let lead_id = lead.map(|l| m.agencies[l].id.as_str());
+        let known = &self.lead_updates[i];
+        let j = judge(
+            task,
+            &known[..known_by(known, d)],
+            d,
+            self.due_soon,
+            lead.is_some(),
+        );
+        let mut support_on: Vec<String> = Vec::new();
+        for &a in &self.task_support[i] {
+            if let Some(h) = self.holder(a, d) {
+                let id = m.agencies[h].id.as_str();
+                if Some(h) != lead && !support_on.iter().any(|x| x == id) {
+                    support_on.push(id.to_string());
+                }
+            }
+        }
+        let status = TaskStatus::of(
+            j,
+            lead_id.map(str::to_string),
+            support_on,
+            responsible_on(m, task, lead_id),
+        );
+        (status, lead)
+    }
+
+    /// KPI `k` as of `as_of` ([`kpi::kpi_status`]).
+    fn kpi_status(&self, k: usize, as_of: Date) -> KpiStatus {
+        let m = self.m;
+        let owner_on = self.kpi_owner[k]
+            .and_then(|a| self.holder(a, as_of))
+            .map(|a| m.agencies[a].id.clone());
+        kpi::kpi_status_of(
+            m,
+            k,
+            self.kpi_values[k].iter().copied(),
+            owner_on,
+            as_of,
+        )
+    }
+
+    /// Every figure as of `as_of`.
+    pub fn figures(&self, as_of: Date) -> Figures<'m> {
+        self.build(as_of, true)
+    }
+
+    /// The figures as the monthly archive keeps them: without timelines,
+    /// events or burn-up (the archive shows none), which keeps memory flat
+    /// at national scale.
+    pub fn archived(&self, as_of: Date) -> Figures<'m> {
+        self.build(as_of, false)
+    }
+
+    fn build(&self, as_of: Date, full: bool) -> Figures<'m> {
+        let m = self.m;
+        let n = m.tasks.len();
+        let mut leads: Vec<Option<usize>> = Vec::with_capacity(n);
+        let mut tasks: Vec<TaskStatus> = (0..n)
+            .map(|i| {
+                let (s, lead) = self.task_status(i, as_of);
+                leads.push(lead);
+                s
+            })
+            .collect();
+        let timelines: Vec<Vec<UpdateRef>> = if full {
+            self.updates
+                .iter()
+                .map(|l| l[..known_by(l, as_of)].to_vec())
+                .collect()
+        } else {
+            Vec::new()
+        };
+
+        let months = owed_duties(self, as_of);
+        self.freshness(&mut tasks, &leads, &months, as_of);
+        let overall = Rollup::of(0..n, &tasks, m);
+        let plans = self
+            .plan_tasks
+            .iter()
+            .map(|list| Rollup::of(list.iter().copied(), &tasks, m))
+            .collect();
+
+        let mut per_agency: Vec<AgencyFigures> = vec![AgencyFigures::default(); m.agencies.len()];
+        for (i, &lead) in leads.iter().enumerate() {
+            if let Some(l) = lead {
+                per_agency[l].leads.push(i);
+            }
+            for &a in &self.task_support[i] {
+                if let Some(h) = self.holder(a, as_of)
+                    && Some(h) != lead
+                    && per_agency[h].supports.last() != Some(&i)
+                {
+                    per_agency[h].supports.push(i);
+                }
+            }
+        }
+        for a in &mut per_agency {
+            a.rollup = Rollup::of(a.leads.iter().copied(), &tasks, m);
+        }
+        let mut group_lists: Vec<Vec<usize>> = vec![Vec::new(); m.groups.len()];
+        let mut grouped = vec![false; n];
+        for (i, lead) in leads.iter().enumerate() {
+            if let Some(g) = lead.and_then(|l| self.agency_group[l]) {
+                group_lists[g].push(i);
+                grouped[i] = true;
+            }
+        }
+        let groups: BTreeMap<String, Rollup> = m
+            .groups
+            .iter()
+            .zip(&group_lists)
+            .map(|(g, list)| (g.id.clone(), Rollup::of(list.iter().copied(), &tasks, m)))
+            .collect();
+        let group_leads: BTreeMap<String, Vec<usize>> = m
+            .groups
+            .iter()
+            .zip(group_lists)
+            .map(|(g, list)| (g.id.clone(), list))
+            .collect();
+        let ungrouped = (0..n).filter(|&i| !grouped[i]).collect();
+        let unassigned = (0..n).filter(|&i| leads[i].is_none()).collect();
+
+        for d in months.values().flatten() {
+            if let Some(&a) = m.agency_ix.get(&d.agency) {
+                per_agency[a].duties.push(d.clone());
+            }
+        }
+        for a in &mut per_agency {
+            if !a.duties.is_empty() {
+                a.compliance =
+                    Some(a.count(|o| *o == Outcome::OnTime) as f64 / a.duties.len() as f64);
+            }
+        }
+        let agencies: BTreeMap<String, AgencyFigures> = m
+            .agencies
+            .iter()
+            .zip(per_agency)
+            .map(|(a, f)| (a.id.clone(), f))
+            .collect();
+        let recurring = recurring_reporting(self, &tasks, as_of);
+        let kpis = (0..m.kpis.len())
+            .map(|k| self.kpi_status(k, as_of))
+            .collect::<Vec<_>>();
+        let changes = month_changes(self, &kpis, as_of);
+        let mut reports_known: BTreeMap<Period, Vec<usize>> = BTreeMap::new();
+        for (i, r) in m.reports.iter().enumerate() {
+            if r.submitted <= as_of {
+                reports_known.entry(r.period).or_default().push(i);
+            }
+        }
+        let report_months = months
+            .keys()
+            .chain(changes.keys())
+            .chain(reports_known.keys())
+            .copied()
+            .collect();
+        let agency_ranking = agency_ranking(&agencies);
+        let report_checks = report_checks(self, as_of);
+        let mut fig = Figures {
+            as_of,
+            tasks,
+            timelines,
+            overall,
+            plans,
+            agencies,
+            groups,
+            group_leads,
+            ungrouped,
+            unassigned,
+            agency_ranking,
+            reports_known,
+            months,
+            recurring,
+            kpis,
+            changes,
+            report_months,
+            report_checks,
+            ref_labels: self.ref_labels.clone(),
+            burnup: Vec::new(),
+            events: Vec::new(),
+            archive: Vec::new(),
+        };
+        if full {
+            // Both read the figures above.
+            fig.burnup = burnup(m, &fig);
+            fig.events = events(m, &fig);
+        }
+        fig
+    }
+
+    /// Freshness of every open task with a lead on D: when the next report
+    /// on it is due ([`TaskStatus::next_report_due`]) and whether the lead
+    /// missed the latest report it owed ([`TaskStatus::stale`]).
+    fn freshness(
+        &self,
+        tasks: &mut [TaskStatus],
+        leads: &[Option<usize>],
+        months: &BTreeMap<Period, Vec<Duty>>,
+        d: Date,
+    ) {
+        let m = self.m;
+        let report_day = m.site().report_day;
+        // Each agency's latest owed report (months are in order).
+        let mut latest: Vec<Option<Outcome>> = vec![None; m.agencies.len()];
+        for duty in months.values().flatten() {
+            if let Some(&a) = m.agency_ix.get(&duty.agency) {
+                latest[a] = Some(duty.outcome);
+            }
+        }
+        let mut first = Period::of(d);
+        if first.report_day(report_day) < d {
+            first = first.next();
+        }
+        for ((t, s), lead) in m.tasks.iter().zip(tasks.iter_mut()).zip(leads) {
+            let Some(lead) = *lead else {
+                continue;
+            };
+            if s.status.is_done() {
+                continue;
+            }
+            s.stale = latest[lead] == Some(Outcome::Missing);
+            let mut p = first;
+            if let Some(from) = m.plans[t.plan].reporting_from
+                && from > p
+            {
+                p = from;
+            }
+            while self.report_of(lead, p, d).is_some() {
+                p = p.next();
+            }
+            s.next_report_due = Some(p.report_day(report_day));
+        }
+    }
+}
+
+/// The dated steps of who holds agency `i`'s duties: one from `Date::MIN`,
+/// then one at each succession day along its lineage where the holder
+/// changes. [`Model::holder_on`] only compares succession days with the
+/// date, so its answer changes at most on those days.
+fn lineage(m: &Model, i: usize) -> Vec<(Date, Option<usize>)> {
+    let mut days = Vec::new();
+    let mut seen = Vec::new();
+    let mut current = Some(i);
+    while let Some(a) = current {
+        if seen.contains(&a) {
+            break;
+        }
+        seen.push(a);
+        current = match &m.agencies[a].succession {
+            Some(s) => {
+                days.push(s.date);
+                s.to.as_deref().and_then(|to| m.agency_ix.get(to).copied())
+            }
+            None => None,
+        };
+    }
+    days.sort_unstable();
+    days.dedup();
+    let id = m.agencies[i].id.as_str();
+    let at = |d: Date| {
+        m.holder_on(id, d)
+            .and_then(|h| m.agency_ix.get(h).copied())
+    };
+    let mut steps = vec![(Date::MIN, at(Date::MIN))];
+    for d in days {
+        let h = at(d);
+        if steps.last().is_some_and(|s| s.1 != h) {
+            steps.push((d, h));
+        }
+    }
+    steps
+}
+
+/// The holder on `d` from [`lineage`] steps.
+fn step(steps: &[(Date, Option<usize>)], d: Date) -> Option<usize> {
+    steps
+        .iter()
+        .rev()
+        .find(|s| s.0 <= d)
+        .and_then(|s| s.1)
+}
