@@ -4,6 +4,7 @@
 //! checked against the portal's status ([`ReportCheck`]).
 
 use super::*;
+use std::sync::Arc;
 
 /// What changed in one month (for the monthly report pages and feeds).
 #[derive(Debug, Clone, Default)]
@@ -34,22 +35,17 @@ pub(super) fn month_changes(
     let mut p = Period::of(start);
     while p.first_day() <= as_of {
         let end = p.last_day().min(as_of);
-        let mut c = MonthChanges::default();
-        for i in 0..m.tasks.len() {
-            let at_end = pr.judged(i, end);
-            if at_end.done_on.is_some_and(|d| Period::of(d) == p) {
-                c.finished.push(i);
-            }
-            if at_end.status == Status::Overdue
-                && at_end
-                    .deadline
-                    .and_then(|d| d.date())
-                    .and_then(|d| d.succ_opt())
-                    .is_some_and(|d| Period::of(d) == p)
-            {
-                c.became_overdue.push(i);
-            }
-        }
+        // A whole month's end is the same on every later D.
+        let at_end = if end == p.last_day() {
+            pr.month_end(p)
+        } else {
+            Arc::new(pr.month_end_on(p, end))
+        };
+        let mut c = MonthChanges {
+            finished: at_end.finished.clone(),
+            became_overdue: at_end.became_overdue.clone(),
+            ..MonthChanges::default()
+        };
         for (k, ks) in kpis.iter().enumerate() {
             let mut before = ks
                 .points
@@ -295,17 +291,15 @@ pub(super) fn report_checks(pr: &Prepared, as_of: Date) -> BTreeMap<usize, Vec<R
     let report_day = m.site().report_day;
     m.reports
         .iter()
-        .zip(&pr.update_task)
         .enumerate()
-        .filter(|(_, (r, _))| r.submitted <= as_of)
-        .map(|(ri, (r, tasks))| {
-            let day = r.period.report_day(report_day).max(r.submitted).min(as_of);
+        .filter(|(_, r)| r.submitted <= as_of)
+        .map(|(ri, r)| {
+            let day = prepared::check_day(r, report_day).min(as_of);
             let checks = r
                 .updates
                 .iter()
-                .zip(tasks)
-                .map(|(u, task)| {
-                    let status = task.map(|i| pr.judged(i, day).status);
+                .zip(pr.checks(ri, day))
+                .map(|(u, status)| {
                     ReportCheck {
                         day,
                         status,

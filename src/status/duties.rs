@@ -36,54 +36,32 @@ pub struct Duty {
     pub report: Option<usize>,
 }
 
-/// Whether the task was open on `day`: not reported done by its lead in a
-/// report submitted before that day. A later update that is not done
-/// re-opens it. `lead_updates` are in submission order.
-fn open_on(lead_updates: &[UpdateRef], day: Date) -> bool {
-    let before = lead_updates.partition_point(|u| u.report.submitted < day);
-    before == 0 || lead_updates[before - 1].update.state != TaskState::Done
-}
-
 /// The months D has judged, each with its owed reports: for month M whose
 /// report day falls after a plan's issue date and on or before D, every
 /// agency (as resolved on the report day) that leads or supports a task of
-/// that plan open on the first day of M.
-pub(super) fn duties(pr: &Prepared, as_of: Date) -> BTreeMap<Period, Vec<Duty>> {
+/// that plan open on the first day of M ([`Prepared::owed`]). With them,
+/// the index of each duty's agency, in the same order.
+pub(super) fn duties(pr: &Prepared, as_of: Date) -> (BTreeMap<Period, Vec<Duty>>, Vec<usize>) {
     let m = pr.m;
     let day = m.site().report_day;
-    let n = m.agencies.len();
-    // Per month, per agency index: whether it owes the report.
-    let mut owed: BTreeMap<Period, Vec<bool>> = BTreeMap::new();
-    for (i, t) in m.tasks.iter().enumerate() {
-        let issued = m.plans[t.plan].issued;
-        let mut p = Period::of(issued);
-        loop {
+    let mut out = BTreeMap::new();
+    let mut agencies = Vec::new();
+    let Some(mut p) = m
+        .tasks
+        .iter()
+        .map(|t| Period::of(m.plans[t.plan].issued))
+        .min()
+    else {
+        return (out, agencies);
+    };
+    while p.report_day(day) <= as_of {
+        let owed = pr.owed(p);
+        if !owed.is_empty() {
             let due = p.report_day(day);
-            if due > as_of {
-                break;
-            }
-            if due > issued
-                && m.reporting_owed(t.plan, p)
-                && open_on(&pr.lead_updates[i], p.first_day())
-            {
-                for &a in pr.task_lead[i].iter().chain(&pr.task_support[i]) {
-                    if let Some(h) = pr.holder(a, due) {
-                        owed.entry(p).or_insert_with(|| vec![false; n])[h] = true;
-                    }
-                }
-            }
-            p = p.next();
-        }
-    }
-    owed.into_iter()
-        .map(|(p, owes)| {
-            let due = p.report_day(day);
-            let list = pr
-                .agency_order
+            let list = owed
                 .iter()
-                .copied()
-                .filter(|&a| owes[a])
-                .map(|a| {
+                .map(|&a| {
+                    agencies.push(a);
                     let found = pr.report_of(a, p, as_of);
                     let outcome = match found.map(|i| &m.reports[i]) {
                         Some(r) if r.submitted <= due => Outcome::OnTime,
@@ -99,9 +77,11 @@ pub(super) fn duties(pr: &Prepared, as_of: Date) -> BTreeMap<Period, Vec<Duty>> 
                     }
                 })
                 .collect();
-            (p, list)
-        })
-        .collect()
+            out.insert(p, list);
+        }
+        p = p.next();
+    }
+    (out, agencies)
 }
 
 /// For recurring tasks: did the lead report on it, month by month?

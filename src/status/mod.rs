@@ -206,29 +206,50 @@ pub(crate) struct Judged {
     pub last_update: Option<Date>,
 }
 
-/// The rule table of DESIGN.md, first match wins. `has_lead`: some agency
-/// leads the task on `d`.
+/// What the rule table reads of the lead's latest update known on D.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Latest {
+    pub submitted: Date,
+    pub state: TaskState,
+    /// This update's own progress figure.
+    pub progress: Option<f64>,
+    /// The latest progress figure in the lead's updates up to this one.
+    pub progress_so_far: Option<f64>,
+    pub done_on: Option<Date>,
+}
+
+impl Latest {
+    /// From the lead's updates known on D, in submission order.
+    pub(crate) fn of(known: &[UpdateRef]) -> Option<Latest> {
+        let latest = known.last()?;
+        Some(Latest {
+            submitted: latest.report.submitted,
+            state: latest.update.state,
+            progress: latest.update.progress,
+            progress_so_far: known.iter().rev().find_map(|u| u.update.progress),
+            done_on: latest.update.done_on,
+        })
+    }
+}
+
+/// The rule table of DESIGN.md, first match wins, from the lead's latest
+/// update known on `d` and the deadline in force then ([`deadline_on`]).
+/// `has_lead`: whether some agency leads the task on `d`.
 pub(crate) fn judge(
-    task: &Task,
-    known: &[UpdateRef],
+    latest: Option<&Latest>,
+    (deadline, extensions): (Option<Deadline>, usize),
     d: Date,
     due_soon: i64,
-    has_lead: bool,
+    has_lead: impl FnOnce() -> bool,
 ) -> Judged {
-    let latest = known.last();
-    let state = latest.map(|u| u.update.state);
-    let mut progress = known
-        .iter()
-        .rev()
-        .find_map(|u| u.update.progress)
-        .unwrap_or(0.0);
-    if state == Some(TaskState::Done) && latest.and_then(|u| u.update.progress).is_none() {
+    let state = latest.map(|u| u.state);
+    let mut progress = latest.and_then(|u| u.progress_so_far).unwrap_or(0.0);
+    if state == Some(TaskState::Done) && latest.and_then(|u| u.progress).is_none() {
         progress = 100.0;
     }
-    let (deadline, extensions) = deadline_on(task, d);
     let due = deadline.and_then(|dl| dl.date());
     let done_on = latest
-        .and_then(|u| u.update.done_on)
+        .and_then(|u| u.done_on)
         .filter(|_| state == Some(TaskState::Done));
     let mut s = Judged {
         status: Status::NotStarted,
@@ -239,7 +260,7 @@ pub(crate) fn judge(
         done_on,
         days_late: None,
         days_left: None,
-        last_update: latest.map(|u| u.report.submitted),
+        last_update: latest.map(|u| u.submitted),
     };
     if let Some(done) = done_on {
         match due {
@@ -272,7 +293,7 @@ pub(crate) fn judge(
         Some(TaskState::Blocked) => Status::Blocked,
         Some(TaskState::InProgress) => Status::InProgress,
         _ if progress > 0.0 => Status::InProgress,
-        _ if !has_lead => Status::Unassigned,
+        _ if !has_lead() => Status::Unassigned,
         _ => Status::NotStarted,
     };
     s
@@ -315,7 +336,13 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
         .copied()
         .collect();
     let lead_on = task.lead.as_deref().and_then(|l| m.holder_on(l, d));
-    let j = judge(task, &known, d, m.site().due_soon_days, lead_on.is_some());
+    let j = judge(
+        Latest::of(&known).as_ref(),
+        deadline_on(task, d),
+        d,
+        m.site().due_soon_days,
+        || lead_on.is_some(),
+    );
     let mut support_on: Vec<String> = Vec::new();
     for a in task.support.iter().filter_map(|a| m.holder_on(a, d)) {
         if Some(a) != lead_on && !support_on.iter().any(|x| x == a) {

@@ -7,6 +7,7 @@
 
 use super::*;
 use crate::model::KpiValue;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The date-independent part of the status stage; [`Prepared::figures`]
 /// gives the figures on a date. Shared between threads (it is `Sync`).
@@ -19,6 +20,17 @@ pub struct Prepared<'m> {
     /// Per task: the updates of `updates` from the agency that held the
     /// lead on submission, in the same order.
     pub(super) lead_updates: Vec<Vec<UpdateRef<'m>>>,
+    /// Per task, one after the other: for each of the lead's updates, what
+    /// the rule table reads when it is the latest known ([`Latest`]).
+    latest: Vec<Latest>,
+    /// Where each task's run in `latest` starts (one more at the end).
+    latest_at: Vec<usize>,
+    /// Per task: the deadline in the plan.
+    deadline0: Vec<Option<Deadline>>,
+    /// Per task, one after the other: its deadline changes (day decided,
+    /// new deadline); each task's run starts at `changes_at`.
+    changes: Vec<(Date, Deadline)>,
+    changes_at: Vec<usize>,
     /// Per report, per update: the index of its task (`None` for an
     /// unknown task).
     pub(super) update_task: Vec<Vec<Option<usize>>>,
@@ -39,9 +51,40 @@ pub struct Prepared<'m> {
     kpi_values: Vec<Vec<(usize, &'m KpiValue)>>,
     /// Per KPI: the agency that owns it in the plan.
     kpi_owner: Vec<Option<usize>>,
-    /// Per (agency, period): the reports, in model order.
-    reports_by: HashMap<(usize, Period), Vec<usize>>,
+    /// Per agency: per period (in order) its reports, in model order.
+    reports_by: Vec<Vec<(Period, Vec<usize>)>>,
     ref_labels: Vec<String>,
+    /// Per task: its place in the order of ids (the same for the same id).
+    id_rank: Vec<usize>,
+    /// Per report, per update: the task's status on the report's check
+    /// day ([`ReportCheck::day`] before it is capped at D).
+    checks: Vec<Vec<Option<Status>>>,
+    /// Per month, filled when first asked: the agencies that owe its
+    /// report ([`duties`]), which does not depend on D.
+    owed: Cache<Vec<usize>>,
+    /// Per month, filled when first asked: the tasks finished and those
+    /// that became overdue in it, as known on its last day.
+    month_ends: Cache<MonthEnd>,
+}
+
+/// Per month, a value computed once, by whichever thread first asks
+/// (another thread asking meanwhile waits for it).
+type Cache<T> = Mutex<HashMap<Period, Arc<OnceLock<Arc<T>>>>>;
+
+/// What [`month_changes`] finds about tasks on a month's last day.
+#[derive(Debug, Default)]
+pub(super) struct MonthEnd {
+    pub finished: Vec<usize>,
+    pub became_overdue: Vec<usize>,
+}
+
+/// The value for `p` in `cache`, made by `make` the first time.
+fn cached<T>(cache: &Cache<T>, p: Period, make: impl FnOnce() -> T) -> Arc<T> {
+    let cell = match cache.lock() {
+        Ok(mut map) => map.entry(p).or_default().clone(),
+        Err(_) => Arc::new(OnceLock::new()),
+    };
+    cell.get_or_init(|| Arc::new(make())).clone()
 }
 
 /// How many of `list` (sorted by submission) were submitted by `d`.
@@ -69,11 +112,12 @@ impl<'m> Prepared<'m> {
 
         let mut updates: Vec<Vec<UpdateRef>> = vec![Vec::new(); m.tasks.len()];
         let mut update_task = Vec::with_capacity(m.reports.len());
-        let mut reports_by: HashMap<(usize, Period), Vec<usize>> = HashMap::new();
+        let mut reports_by: Vec<BTreeMap<Period, Vec<usize>>> =
+            vec![BTreeMap::new(); m.agencies.len()];
         for (ri, report) in m.reports.iter().enumerate() {
             let agency = agency_ix(&report.agency);
             if let Some(a) = agency {
-                reports_by.entry((a, report.period)).or_default().push(ri);
+                reports_by[a].entry(report.period).or_default().push(ri);
             }
             let mut tasks = Vec::with_capacity(report.updates.len());
             for update in &report.updates {
@@ -99,10 +143,32 @@ impl<'m> Prepared<'m> {
                 ))
             });
         }
-        let lead_updates = updates
+        let lead_updates: Vec<Vec<UpdateRef>> = updates
             .iter()
             .map(|l| l.iter().filter(|u| u.from_lead).copied().collect())
             .collect();
+        let mut latest = Vec::new();
+        let mut latest_at = vec![0];
+        for list in &lead_updates {
+            let mut so_far = None;
+            for u in list {
+                so_far = u.update.progress.or(so_far);
+                latest.push(Latest {
+                    submitted: u.report.submitted,
+                    state: u.update.state,
+                    progress: u.update.progress,
+                    progress_so_far: so_far,
+                    done_on: u.update.done_on,
+                });
+            }
+            latest_at.push(latest.len());
+        }
+        let mut changes = Vec::new();
+        let mut changes_at = vec![0];
+        for t in &m.tasks {
+            changes.extend(t.deadline_changes.iter().map(|c| (c.date, c.to)));
+            changes_at.push(changes.len());
+        }
 
         let mut kpi_values: Vec<Vec<(usize, &KpiValue)>> = vec![Vec::new(); m.kpis.len()];
         for (ri, r) in m.reports.iter().enumerate() {
@@ -120,11 +186,16 @@ impl<'m> Prepared<'m> {
         }
         let mut agency_order: Vec<usize> = (0..m.agencies.len()).collect();
         agency_order.sort_by(|&a, &b| m.agencies[a].id.cmp(&m.agencies[b].id));
-        Prepared {
+        let mut prepared = Prepared {
             m,
             due_soon: m.site().due_soon_days,
             updates,
             lead_updates,
+            latest,
+            latest_at,
+            deadline0: m.tasks.iter().map(|t| t.deadline).collect(),
+            changes,
+            changes_at,
             update_task,
             task_lead,
             task_support,
@@ -137,10 +208,102 @@ impl<'m> Prepared<'m> {
             plan_tasks,
             kpi_values,
             kpi_owner: m.kpis.iter().map(|k| agency_ix(&k.owner)).collect(),
-            reports_by,
+            reports_by: reports_by
+                .into_iter()
+                .map(|by| by.into_iter().collect())
+                .collect(),
             ref_labels: ref_labels(m),
+            id_rank: id_rank(m),
             lineage,
+            checks: Vec::new(),
+            owed: Cache::default(),
+            month_ends: Cache::default(),
+        };
+        let report_day = m.site().report_day;
+        prepared.checks = m
+            .reports
+            .iter()
+            .zip(&prepared.update_task)
+            .map(|(r, tasks)| {
+                let day = check_day(r, report_day);
+                tasks
+                    .iter()
+                    .map(|t| t.map(|i| prepared.judged(i, day).status))
+                    .collect()
+            })
+            .collect();
+        prepared
+    }
+
+    /// The statuses of report `ri`'s tasks on `day`, the report's check
+    /// day capped at D ([`ReportCheck::day`]).
+    pub(super) fn checks(&self, ri: usize, day: Date) -> Vec<Option<Status>> {
+        let r = &self.m.reports[ri];
+        if check_day(r, self.m.site().report_day) <= day {
+            return self.checks[ri].clone();
         }
+        self.update_task[ri]
+            .iter()
+            .map(|t| t.map(|i| self.judged(i, day).status))
+            .collect()
+    }
+
+    /// The agencies that owe the report for month `p`, in id order: every
+    /// agency (as resolved on the report day) that leads or supports a
+    /// task of a plan issued before the report day that was open on the
+    /// first day of `p`, when reports are owed for `p` under that plan.
+    pub(super) fn owed(&self, p: Period) -> Arc<Vec<usize>> {
+        cached(&self.owed, p, || {
+            let m = self.m;
+            let due = p.report_day(m.site().report_day);
+            let mut owes = vec![false; m.agencies.len()];
+            for (i, t) in m.tasks.iter().enumerate() {
+                // A plan issued after `p` has `due` before its issue date.
+                if due > m.plans[t.plan].issued
+                    && m.reporting_owed(t.plan, p)
+                    && self.open_on(i, p.first_day())
+                {
+                    for &a in self.task_lead[i].iter().chain(&self.task_support[i]) {
+                        if let Some(h) = self.holder(a, due) {
+                            owes[h] = true;
+                        }
+                    }
+                }
+            }
+            self.agency_order
+                .iter()
+                .copied()
+                .filter(|&a| owes[a])
+                .collect()
+        })
+    }
+
+    /// Tasks finished in month `p` and tasks that became overdue in it, as
+    /// known on its last day.
+    pub(super) fn month_end(&self, p: Period) -> Arc<MonthEnd> {
+        cached(&self.month_ends, p, || self.month_end_on(p, p.last_day()))
+    }
+
+    /// Tasks finished in month `p` and tasks that became overdue in it, as
+    /// known on `end`.
+    pub(super) fn month_end_on(&self, p: Period, end: Date) -> MonthEnd {
+        let mut c = MonthEnd::default();
+        for i in 0..self.m.tasks.len() {
+            let at_end = self.judged(i, end);
+            if at_end.done_on.is_some_and(|d| Period::of(d) == p) {
+                c.finished.push(i);
+            }
+            if at_end.status == Status::Overdue
+                && at_end
+                    .deadline
+                    .and_then(|d| d.date())
+                    .and_then(|d| d.succ_opt())
+                    .is_some_and(|d| Period::of(d) == p)
+            {
+                c.became_overdue.push(i);
+            }
+        }
+        c
     }
 
     /// The agency that holds agency `a`'s duties on `d` (as
@@ -156,23 +319,59 @@ impl<'m> Prepared<'m> {
 
     /// The last report of agency `a` for `period` submitted by `d`.
     pub(super) fn report_of(&self, a: usize, period: Period, d: Date) -> Option<usize> {
-        self.reports_by
-            .get(&(a, period))?
+        let by = &self.reports_by[a];
+        let at = by.binary_search_by(|(p, _)| p.cmp(&period)).ok()?;
+        by[at]
+            .1
             .iter()
             .rev()
             .copied()
             .find(|&ri| self.m.reports[ri].submitted <= d)
     }
 
+    /// The lead's updates on task `i` (what the rule table reads of them).
+    fn latest_of(&self, i: usize) -> &[Latest] {
+        &self.latest[self.latest_at[i]..self.latest_at[i + 1]]
+    }
+
+    /// The lead's latest update on task `i` known on `d`.
+    fn latest_on(&self, i: usize, d: Date) -> Option<&Latest> {
+        let list = self.latest_of(i);
+        let known = list.partition_point(|u| u.submitted <= d);
+        known.checked_sub(1).map(|k| &list[k])
+    }
+
+    /// Whether task `i` was open on `day`: not reported done by its lead
+    /// in a report submitted before that day. A later update that is not
+    /// done re-opens it.
+    fn open_on(&self, i: usize, day: Date) -> bool {
+        let list = self.latest_of(i);
+        let before = list.partition_point(|u| u.submitted < day);
+        before == 0 || list[before - 1].state != TaskState::Done
+    }
+
+    /// The deadline of task `i` in force on `d` and the number of changes
+    /// applied ([`deadline_on`]).
+    fn deadline_on(&self, i: usize, d: Date) -> (Option<Deadline>, usize) {
+        let mut deadline = self.deadline0[i];
+        let mut n = 0;
+        for (date, to) in &self.changes[self.changes_at[i]..self.changes_at[i + 1]] {
+            if *date <= d {
+                deadline = Some(*to);
+                n += 1;
+            }
+        }
+        (deadline, n)
+    }
+
     /// Task `i`'s status on `d` by the rule table, without the agencies.
     pub(super) fn judged(&self, i: usize, d: Date) -> Judged {
-        let lead = &self.lead_updates[i];
         judge(
-            &self.m.tasks[i],
-            &lead[..known_by(lead, d)],
+            self.latest_on(i, d),
+            self.deadline_on(i, d),
             d,
             self.due_soon,
-            self.lead_on(i, d).is_some(),
+            || self.lead_on(i, d).is_some(),
         )
     }
 
@@ -182,29 +381,30 @@ impl<'m> Prepared<'m> {
         let task = &m.tasks[i];
         let lead = self.lead_on(i, d);
         let lead_id = lead.map(|l| m.agencies[l].id.as_str());
-        let known = &self.lead_updates[i];
         let j = judge(
-            task,
-            &known[..known_by(known, d)],
+            self.latest_on(i, d),
+            self.deadline_on(i, d),
             d,
             self.due_soon,
-            lead.is_some(),
+            || lead.is_some(),
         );
         let mut support_on: Vec<String> = Vec::new();
-        for &a in &self.task_support[i] {
-            if let Some(h) = self.holder(a, d) {
-                let id = m.agencies[h].id.as_str();
-                if Some(h) != lead && !support_on.iter().any(|x| x == id) {
-                    support_on.push(id.to_string());
-                }
+        let supports = &self.task_support[i];
+        for (k, &a) in supports.iter().enumerate() {
+            if let Some(h) = self.holder(a, d)
+                && Some(h) != lead
+                && !supports[..k].iter().any(|&b| self.holder(b, d) == Some(h))
+            {
+                support_on.push(m.agencies[h].id.clone());
             }
         }
-        let status = TaskStatus::of(
-            j,
-            lead_id.map(str::to_string),
-            support_on,
-            responsible_on(m, task, lead_id),
-        );
+        // Nothing changed hands when the plan's lead still leads.
+        let responsible = if self.task_lead[i] == lead {
+            None
+        } else {
+            responsible_on(m, task, lead_id)
+        };
+        let status = TaskStatus::of(j, lead_id.map(str::to_string), support_on, responsible);
         (status, lead)
     }
 
@@ -255,13 +455,13 @@ impl<'m> Prepared<'m> {
             Vec::new()
         };
 
-        let months = owed_duties(self, as_of);
-        self.freshness(&mut tasks, &leads, &months, as_of);
-        let overall = Rollup::of(0..n, &tasks, m);
+        let (months, duty_agencies) = owed_duties(self, as_of);
+        self.freshness(&mut tasks, &leads, &months, &duty_agencies, as_of);
+        let overall = Rollup::ranked(0..n, &tasks, &self.id_rank);
         let plans = self
             .plan_tasks
             .iter()
-            .map(|list| Rollup::of(list.iter().copied(), &tasks, m))
+            .map(|list| Rollup::ranked(list.iter().copied(), &tasks, &self.id_rank))
             .collect();
 
         let mut per_agency: Vec<AgencyFigures> = vec![AgencyFigures::default(); m.agencies.len()];
@@ -279,7 +479,7 @@ impl<'m> Prepared<'m> {
             }
         }
         for a in &mut per_agency {
-            a.rollup = Rollup::of(a.leads.iter().copied(), &tasks, m);
+            a.rollup = Rollup::ranked(a.leads.iter().copied(), &tasks, &self.id_rank);
         }
         let mut group_lists: Vec<Vec<usize>> = vec![Vec::new(); m.groups.len()];
         let mut grouped = vec![false; n];
@@ -293,7 +493,7 @@ impl<'m> Prepared<'m> {
             .groups
             .iter()
             .zip(&group_lists)
-            .map(|(g, list)| (g.id.clone(), Rollup::of(list.iter().copied(), &tasks, m)))
+            .map(|(g, list)| (g.id.clone(), Rollup::ranked(list.iter().copied(), &tasks, &self.id_rank)))
             .collect();
         let group_leads: BTreeMap<String, Vec<usize>> = m
             .groups
@@ -304,10 +504,8 @@ impl<'m> Prepared<'m> {
         let ungrouped = (0..n).filter(|&i| !grouped[i]).collect();
         let unassigned = (0..n).filter(|&i| leads[i].is_none()).collect();
 
-        for d in months.values().flatten() {
-            if let Some(&a) = m.agency_ix.get(&d.agency) {
-                per_agency[a].duties.push(d.clone());
-            }
+        for (d, &a) in months.values().flatten().zip(&duty_agencies) {
+            per_agency[a].duties.push(d.clone());
         }
         for a in &mut per_agency {
             if !a.duties.is_empty() {
@@ -380,16 +578,15 @@ impl<'m> Prepared<'m> {
         tasks: &mut [TaskStatus],
         leads: &[Option<usize>],
         months: &BTreeMap<Period, Vec<Duty>>,
+        duty_agencies: &[usize],
         d: Date,
     ) {
         let m = self.m;
         let report_day = m.site().report_day;
         // Each agency's latest owed report (months are in order).
         let mut latest: Vec<Option<Outcome>> = vec![None; m.agencies.len()];
-        for duty in months.values().flatten() {
-            if let Some(&a) = m.agency_ix.get(&duty.agency) {
-                latest[a] = Some(duty.outcome);
-            }
+        for (duty, &a) in months.values().flatten().zip(duty_agencies) {
+            latest[a] = Some(duty.outcome);
         }
         let mut first = Period::of(d);
         if first.report_day(report_day) < d {
@@ -415,6 +612,27 @@ impl<'m> Prepared<'m> {
             s.next_report_due = Some(p.report_day(report_day));
         }
     }
+}
+
+/// The day a report's updates are checked against the portal's status:
+/// the month's report day, or the day the report came in when later.
+pub(super) fn check_day(r: &Report, report_day: u32) -> Date {
+    r.period.report_day(report_day).max(r.submitted)
+}
+
+/// Each task's place in the order of ids, the same for the same id.
+fn id_rank(m: &Model) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..m.tasks.len()).collect();
+    order.sort_by(|&a, &b| m.tasks[a].id.cmp(&m.tasks[b].id));
+    let mut rank = vec![0; m.tasks.len()];
+    let mut place = 0;
+    for (k, &i) in order.iter().enumerate() {
+        if k > 0 && m.tasks[order[k - 1]].id != m.tasks[i].id {
+            place = k;
+        }
+        rank[i] = place;
+    }
+    rank
 }
 
 /// The dated steps of who holds agency `i`'s duties: one from `Date::MIN`,
