@@ -32,6 +32,17 @@ pub(super) fn month_changes(
     let Some(start) = m.plans.iter().map(|p| p.issued).min() else {
         return out;
     };
+    // The whole months' ends, in parallel the first time.
+    {
+        use rayon::prelude::*;
+        let mut whole = Vec::new();
+        let mut p = Period::of(start);
+        while p.last_day() <= as_of {
+            whole.push(p);
+            p = p.next();
+        }
+        whole.into_par_iter().for_each(|p| drop(pr.month_end(p)));
+    }
     let mut p = Period::of(start);
     while p.first_day() <= as_of {
         let end = p.last_day().min(as_of);

@@ -54,6 +54,17 @@ pub(super) fn duties(pr: &Prepared, as_of: Date) -> (BTreeMap<Period, Vec<Duty>>
     else {
         return (out, agencies);
     };
+    // Every month's owed agencies, in parallel the first time.
+    {
+        use rayon::prelude::*;
+        let mut months = Vec::new();
+        let mut q = p;
+        while q.report_day(day) <= as_of {
+            months.push(q);
+            q = q.next();
+        }
+        months.into_par_iter().for_each(|q| drop(pr.owed(q)));
+    }
     while p.report_day(day) <= as_of {
         let owed = pr.owed(p);
         if !owed.is_empty() {

@@ -7,7 +7,42 @@
 
 use super::*;
 use crate::model::KpiValue;
+use rayon::prelude::*;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
+
+/// A quick hash for ids (FxHash's multiply and rotate): ids come from the
+/// site's own files, so SipHash's protection buys nothing in the hot loop.
+#[derive(Default)]
+struct Quick(u64);
+
+impl Hasher for Quick {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Quick {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
 
 /// The date-independent part of the status stage; [`Prepared::figures`]
 /// gives the figures on a date. Shared between threads (it is `Sync`).
@@ -23,6 +58,8 @@ pub struct Prepared<'m> {
     /// Per task, one after the other: for each of the lead's updates, what
     /// the rule table reads when it is the latest known ([`Latest`]).
     latest: Vec<Latest>,
+    /// The submission day of each of `latest`, apart: searched often.
+    latest_days: Vec<Date>,
     /// Where each task's run in `latest` starts (one more at the end).
     latest_at: Vec<usize>,
     /// Per task: the deadline in the plan.
@@ -110,6 +147,25 @@ impl<'m> Prepared<'m> {
             .map(|t| t.support.iter().filter_map(|a| agency_ix(a)).collect())
             .collect();
 
+        // Task ids to indices with a quicker hash, looked up once per
+        // update; the model's own index when it is not one id per task.
+        let quick: Option<HashMap<&str, usize, BuildHasherDefault<Quick>>> = m
+            .tasks
+            .iter()
+            .enumerate()
+            .all(|(i, t)| m.task_index(&t.id) == Some(i))
+            .then(|| {
+                m.tasks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.id.as_str(), i))
+                    .collect()
+            })
+            .filter(|q: &HashMap<_, _, _>| q.len() == m.task_ix.len());
+        let task_ix = |id: &str| match &quick {
+            Some(q) => q.get(id).copied(),
+            None => m.task_index(id),
+        };
         let mut updates: Vec<Vec<UpdateRef>> = vec![Vec::new(); m.tasks.len()];
         let mut update_task = Vec::with_capacity(m.reports.len());
         let mut reports_by: Vec<BTreeMap<Period, Vec<usize>>> =
@@ -121,7 +177,7 @@ impl<'m> Prepared<'m> {
             }
             let mut tasks = Vec::with_capacity(report.updates.len());
             for update in &report.updates {
-                let i = m.task_index(&update.task);
+                let i = task_ix(&update.task);
                 tasks.push(i);
                 if let Some(i) = i {
                     let lead = task_lead[i].and_then(|l| holder(l, report.submitted));
@@ -191,6 +247,7 @@ impl<'m> Prepared<'m> {
             due_soon: m.site().due_soon_days,
             updates,
             lead_updates,
+            latest_days: latest.iter().map(|l| l.submitted).collect(),
             latest,
             latest_at,
             deadline0: m.tasks.iter().map(|t| t.deadline).collect(),
@@ -222,7 +279,7 @@ impl<'m> Prepared<'m> {
         let report_day = m.site().report_day;
         prepared.checks = m
             .reports
-            .iter()
+            .par_iter()
             .zip(&prepared.update_task)
             .map(|(r, tasks)| {
                 let day = check_day(r, report_day);
@@ -329,25 +386,27 @@ impl<'m> Prepared<'m> {
             .find(|&ri| self.m.reports[ri].submitted <= d)
     }
 
-    /// The lead's updates on task `i` (what the rule table reads of them).
-    fn latest_of(&self, i: usize) -> &[Latest] {
-        &self.latest[self.latest_at[i]..self.latest_at[i + 1]]
+    /// The submission days of the lead's updates on task `i`, and where
+    /// they start in `latest`.
+    fn days_of(&self, i: usize) -> (&[Date], usize) {
+        let (from, to) = (self.latest_at[i], self.latest_at[i + 1]);
+        (&self.latest_days[from..to], from)
     }
 
     /// The lead's latest update on task `i` known on `d`.
     fn latest_on(&self, i: usize, d: Date) -> Option<&Latest> {
-        let list = self.latest_of(i);
-        let known = list.partition_point(|u| u.submitted <= d);
-        known.checked_sub(1).map(|k| &list[k])
+        let (days, from) = self.days_of(i);
+        let known = days.partition_point(|s| *s <= d);
+        known.checked_sub(1).map(|k| &self.latest[from + k])
     }
 
     /// Whether task `i` was open on `day`: not reported done by its lead
     /// in a report submitted before that day. A later update that is not
     /// done re-opens it.
     fn open_on(&self, i: usize, day: Date) -> bool {
-        let list = self.latest_of(i);
-        let before = list.partition_point(|u| u.submitted < day);
-        before == 0 || list[before - 1].state != TaskState::Done
+        let (days, from) = self.days_of(i);
+        let before = days.partition_point(|s| *s < day);
+        before == 0 || self.latest[from + before - 1].state != TaskState::Done
     }
 
     /// The deadline of task `i` in force on `d` and the number of changes
@@ -438,14 +497,10 @@ impl<'m> Prepared<'m> {
     fn build(&self, as_of: Date, full: bool) -> Figures<'m> {
         let m = self.m;
         let n = m.tasks.len();
-        let mut leads: Vec<Option<usize>> = Vec::with_capacity(n);
-        let mut tasks: Vec<TaskStatus> = (0..n)
-            .map(|i| {
-                let (s, lead) = self.task_status(i, as_of);
-                leads.push(lead);
-                s
-            })
-            .collect();
+        let (mut tasks, leads): (Vec<TaskStatus>, Vec<Option<usize>>) = (0..n)
+            .into_par_iter()
+            .map(|i| self.task_status(i, as_of))
+            .unzip();
         let timelines: Vec<Vec<UpdateRef>> = if full {
             self.updates
                 .iter()
