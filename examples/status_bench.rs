@@ -26,7 +26,19 @@ fn digest(f: &tiendo::status::Figures) -> u64 {
         "{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}",
         f.as_of,
         f.tasks,
-        f.timelines.iter().map(|t| t.iter().map(|u| (u.report.period, u.report.submitted, &u.report.agency, &u.update.task, u.from_lead)).collect::<Vec<_>>()).collect::<Vec<_>>(),
+        f.timelines
+            .iter()
+            .map(|t| t
+                .iter()
+                .map(|u| (
+                    u.report.period,
+                    u.report.submitted,
+                    &u.report.agency,
+                    &u.update.task,
+                    u.from_lead
+                ))
+                .collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
         f.overall,
         f.plans,
         f.agencies,

@@ -310,12 +310,10 @@ pub(super) fn report_checks(pr: &Prepared, as_of: Date) -> BTreeMap<usize, Vec<R
                 .updates
                 .iter()
                 .zip(pr.checks(ri, day))
-                .map(|(u, status)| {
-                    ReportCheck {
-                        day,
-                        status,
-                        agrees: status.is_some_and(|s| agrees(u.state, s)),
-                    }
+                .map(|(u, status)| ReportCheck {
+                    day,
+                    status,
+                    agrees: status.is_some_and(|s| agrees(u.state, s)),
                 })
                 .collect();
             (ri, checks)

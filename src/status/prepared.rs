@@ -132,9 +132,8 @@ pub(super) fn known_by(list: &[UpdateRef], d: Date) -> usize {
 impl<'m> Prepared<'m> {
     pub fn new(m: &'m Model) -> Prepared<'m> {
         let agency_ix = |id: &str| m.agency_ix.get(id).copied();
-        let lineage: Vec<Vec<(Date, Option<usize>)>> = (0..m.agencies.len())
-            .map(|i| lineage(m, i))
-            .collect();
+        let lineage: Vec<Vec<(Date, Option<usize>)>> =
+            (0..m.agencies.len()).map(|i| lineage(m, i)).collect();
         let holder = |a: usize, d: Date| step(&lineage[a], d);
         let task_lead: Vec<Option<usize>> = m
             .tasks
@@ -473,13 +472,7 @@ impl<'m> Prepared<'m> {
         let owner_on = self.kpi_owner[k]
             .and_then(|a| self.holder(a, as_of))
             .map(|a| m.agencies[a].id.clone());
-        kpi::kpi_status_of(
-            m,
-            k,
-            self.kpi_values[k].iter().copied(),
-            owner_on,
-            as_of,
-        )
+        kpi::kpi_status_of(m, k, self.kpi_values[k].iter().copied(), owner_on, as_of)
     }
 
     /// Every figure as of `as_of`.
@@ -548,7 +541,12 @@ impl<'m> Prepared<'m> {
             .groups
             .iter()
             .zip(&group_lists)
-            .map(|(g, list)| (g.id.clone(), Rollup::ranked(list.iter().copied(), &tasks, &self.id_rank)))
+            .map(|(g, list)| {
+                (
+                    g.id.clone(),
+                    Rollup::ranked(list.iter().copied(), &tasks, &self.id_rank),
+                )
+            })
             .collect();
         let group_leads: BTreeMap<String, Vec<usize>> = m
             .groups
@@ -714,10 +712,7 @@ fn lineage(m: &Model, i: usize) -> Vec<(Date, Option<usize>)> {
     days.sort_unstable();
     days.dedup();
     let id = m.agencies[i].id.as_str();
-    let at = |d: Date| {
-        m.holder_on(id, d)
-            .and_then(|h| m.agency_ix.get(h).copied())
-    };
+    let at = |d: Date| m.holder_on(id, d).and_then(|h| m.agency_ix.get(h).copied());
     let mut steps = vec![(Date::MIN, at(Date::MIN))];
     for d in days {
         let h = at(d);
@@ -730,9 +725,5 @@ fn lineage(m: &Model, i: usize) -> Vec<(Date, Option<usize>)> {
 
 /// The holder on `d` from [`lineage`] steps.
 fn step(steps: &[(Date, Option<usize>)], d: Date) -> Option<usize> {
-    steps
-        .iter()
-        .rev()
-        .find(|s| s.0 <= d)
-        .and_then(|s| s.1)
+    steps.iter().rev().find(|s| s.0 <= d).and_then(|s| s.1)
 }

@@ -1224,7 +1224,14 @@ fn figures_text(f: &Figures) -> String {
         .iter()
         .map(|t| {
             t.iter()
-                .map(|u| (u.report.submitted, &u.report.agency, &u.update.task, u.from_lead))
+                .map(|u| {
+                    (
+                        u.report.submitted,
+                        &u.report.agency,
+                        &u.update.task,
+                        u.from_lead,
+                    )
+                })
                 .collect()
         })
         .collect();
@@ -1332,7 +1339,12 @@ fn prepared_agrees_with_the_plain_rules_every_day() {
         let f = p.figures(day);
         for (i, t) in m.tasks.iter().enumerate() {
             let plain = task_status(&m, t, &p.lead_updates[i], day);
-            assert_eq!(format!("{plain:?}"), format!("{:?}", task_status_only(&f, i)), "{} on {day}", t.id);
+            assert_eq!(
+                format!("{plain:?}"),
+                format!("{:?}", task_status_only(&f, i)),
+                "{} on {day}",
+                t.id
+            );
         }
         day = day.succ_opt().unwrap();
     }
@@ -1352,10 +1364,20 @@ fn one_prepared_for_many_dates_gives_what_a_fresh_one_gives() {
     let m = lineage_site();
     let shared = Prepared::new(&m);
     // Later dates first, so that the month caches fill out of order.
-    for day in ["2025-06-30", "2025-03-31", "2025-04-20", "2025-05-02", "2025-02-28"] {
+    for day in [
+        "2025-06-30",
+        "2025-03-31",
+        "2025-04-20",
+        "2025-05-02",
+        "2025-02-28",
+    ] {
         let day = d(day);
         let fresh = compute(&m, day);
-        assert_eq!(figures_text(&shared.figures(day)), figures_text(&fresh), "{day}");
+        assert_eq!(
+            figures_text(&shared.figures(day)),
+            figures_text(&fresh),
+            "{day}"
+        );
         let archived = shared.archived(day);
         assert!(archived.timelines.is_empty() && archived.events.is_empty());
         assert!(archived.burnup.is_empty());
