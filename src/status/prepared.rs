@@ -166,7 +166,11 @@ impl<'m> Prepared<'m> {
             None => m.task_index(id),
         };
         let mut updates: Vec<Vec<UpdateRef>> = vec![Vec::new(); m.tasks.len()];
-        let mut update_task = Vec::with_capacity(m.reports.len());
+        let update_task: Vec<Vec<Option<usize>>> = m
+            .reports
+            .par_iter()
+            .map(|r| r.updates.iter().map(|u| task_ix(&u.task)).collect())
+            .collect();
         let mut reports_by: Vec<BTreeMap<Period, Vec<usize>>> =
             vec![BTreeMap::new(); m.agencies.len()];
         for (ri, report) in m.reports.iter().enumerate() {
@@ -174,10 +178,7 @@ impl<'m> Prepared<'m> {
             if let Some(a) = agency {
                 reports_by[a].entry(report.period).or_default().push(ri);
             }
-            let mut tasks = Vec::with_capacity(report.updates.len());
-            for update in &report.updates {
-                let i = task_ix(&update.task);
-                tasks.push(i);
+            for (update, &i) in report.updates.iter().zip(&update_task[ri]) {
                 if let Some(i) = i {
                     let lead = task_lead[i].and_then(|l| holder(l, report.submitted));
                     updates[i].push(UpdateRef {
@@ -187,9 +188,8 @@ impl<'m> Prepared<'m> {
                     });
                 }
             }
-            update_task.push(tasks);
         }
-        for list in &mut updates {
+        updates.par_iter_mut().for_each(|list| {
             list.sort_by(|a, b| {
                 (a.report.submitted, a.report.period, &a.report.agency).cmp(&(
                     b.report.submitted,
@@ -197,7 +197,7 @@ impl<'m> Prepared<'m> {
                     &b.report.agency,
                 ))
             });
-        }
+        });
         let lead_updates: Vec<Vec<UpdateRef>> = updates
             .iter()
             .map(|l| l.iter().filter(|u| u.from_lead).copied().collect())

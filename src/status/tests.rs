@@ -1402,3 +1402,22 @@ proptest! {
         prop_assert_eq!(format!("{plain:?}"), format!("{:?}", task_status_only(&f, 0)));
     }
 }
+
+#[test]
+fn prepared_is_shared_between_threads() {
+    fn sync<T: Sync + Send>() {}
+    sync::<Prepared>();
+    let m = lineage_site();
+    let p = Prepared::new(&m);
+    let months = [d("2025-03-31"), d("2025-04-30"), d("2025-05-31")];
+    let parallel: Vec<String> = {
+        use rayon::prelude::*;
+        months
+            .par_iter()
+            .map(|&day| figures_text(&p.archived(day)))
+            .collect()
+    };
+    for (day, text) in months.iter().zip(parallel) {
+        assert_eq!(text, figures_text(&Prepared::new(&m).archived(*day)));
+    }
+}
