@@ -50,7 +50,7 @@ pub fn content_pipeline(data: &[u8]) {
     let _ = crate::render::render(
         &model,
         &figures,
-        &crate::status::Archive::none(&model),
+        &crate::status::Archive::none(),
         &Default::default(),
         None,
         &mut d,

@@ -342,8 +342,11 @@ fn status_render<'m>(
     if diags.has_errors() {
         return None;
     }
-    let fig = status::compute(m, as_of(opts, m));
-    let archive = status::Archive::new(m, fig.as_of);
+    // The date-free work once, for the live figures and every archived
+    // month.
+    let prepared = status::Prepared::new(m);
+    let fig = prepared.figures(as_of(opts, m));
+    let archive = status::Archive::new(&prepared, m, fig.as_of);
     clock.lap("status");
     progress_warnings(m, &fig, diags);
     let site = render::render(

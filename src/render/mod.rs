@@ -778,8 +778,10 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(k, &p)| {
-            let fig = archive.month(p);
             let job = Job::ArchiveMonth(k);
+            let Some(fig) = archive.month(p) else {
+                return Vec::new();
+            };
             let mut out: Vec<Made> = r
                 .langs
                 .iter()

@@ -4,6 +4,7 @@
 //! checked against the portal's status ([`ReportCheck`]).
 
 use super::*;
+use std::sync::Arc;
 
 /// What changed in one month (for the monthly report pages and feeds).
 #[derive(Debug, Clone, Default)]
@@ -22,46 +23,40 @@ pub struct MonthChanges {
 
 /// What changed in each month from the plans' start up to D.
 pub(super) fn month_changes(
-    m: &Model,
-    lead_updates: &[Vec<UpdateRef>],
+    pr: &Prepared,
     kpis: &[KpiStatus],
     as_of: Date,
 ) -> BTreeMap<Period, MonthChanges> {
+    let m = pr.m;
     let mut out: BTreeMap<Period, MonthChanges> = BTreeMap::new();
     let Some(start) = m.plans.iter().map(|p| p.issued).min() else {
         return out;
     };
+    // The whole months' ends, in parallel the first time.
+    {
+        use rayon::prelude::*;
+        let mut whole = Vec::new();
+        let mut p = Period::of(start);
+        while p.last_day() <= as_of {
+            whole.push(p);
+            p = p.next();
+        }
+        whole.into_par_iter().for_each(|p| drop(pr.month_end(p)));
+    }
     let mut p = Period::of(start);
     while p.first_day() <= as_of {
         let end = p.last_day().min(as_of);
-        let mut c = MonthChanges::default();
-        for (i, t) in m.tasks.iter().enumerate() {
-            let at_end = task_status(m, t, &lead_updates[i], end);
-            if at_end.done_on.is_some_and(|d| Period::of(d) == p) {
-                c.finished.push(i);
-            }
-            if at_end.status == Status::Overdue
-                && at_end
-                    .deadline
-                    .and_then(|d| d.date())
-                    .and_then(|d| d.succ_opt())
-                    .is_some_and(|d| Period::of(d) == p)
-            {
-                c.became_overdue.push(i);
-            }
-            for (k, change) in t.deadline_changes.iter().enumerate() {
-                if Period::of(change.date) == p && change.date <= as_of {
-                    c.extended.push((i, k));
-                }
-            }
-            if lead_updates[i].iter().any(|u| {
-                u.report.period == p
-                    && u.report.submitted <= as_of
-                    && u.update.state == TaskState::Blocked
-            }) {
-                c.blocked.push(i);
-            }
-        }
+        // A whole month's end is the same on every later D.
+        let at_end = if end == p.last_day() {
+            pr.month_end(p)
+        } else {
+            Arc::new(pr.month_end_on(p, end))
+        };
+        let mut c = MonthChanges {
+            finished: at_end.finished.clone(),
+            became_overdue: at_end.became_overdue.clone(),
+            ..MonthChanges::default()
+        };
         for (k, ks) in kpis.iter().enumerate() {
             let mut before = ks
                 .points
@@ -80,6 +75,26 @@ pub(super) fn month_changes(
         }
         out.insert(p, c);
         p = p.next();
+    }
+    // Deadline changes and blocked reports, task by task into their month
+    // (months outside the range above are not reported).
+    for (i, t) in m.tasks.iter().enumerate() {
+        for (k, change) in t.deadline_changes.iter().enumerate() {
+            if change.date <= as_of
+                && let Some(c) = out.get_mut(&Period::of(change.date))
+            {
+                c.extended.push((i, k));
+            }
+        }
+        for u in &pr.lead_updates[i] {
+            if u.report.submitted <= as_of
+                && u.update.state == TaskState::Blocked
+                && let Some(c) = out.get_mut(&u.report.period)
+                && c.blocked.last() != Some(&i)
+            {
+                c.blocked.push(i);
+            }
+        }
     }
     out
 }
@@ -121,11 +136,14 @@ pub fn burnup(m: &Model, fig: &Figures) -> Vec<BurnupPoint> {
         .collect();
     days.insert(start);
     days.insert(end);
+    let (mut deadlines, mut done) = (deadlines, done);
+    deadlines.sort_unstable();
+    done.sort_unstable();
     days.into_iter()
         .map(|date| BurnupPoint {
             date,
-            due: deadlines.iter().filter(|d| **d <= date).count(),
-            done: done.iter().filter(|d| **d <= date).count(),
+            due: deadlines.partition_point(|d| *d <= date),
+            done: done.partition_point(|d| *d <= date),
         })
         .collect()
 }
@@ -279,30 +297,23 @@ pub fn agrees(state: TaskState, status: Status) -> bool {
 }
 
 /// [`ReportCheck`]s for every report submitted by D.
-pub(super) fn report_checks(
-    m: &Model,
-    lead_updates: &[Vec<UpdateRef>],
-    as_of: Date,
-) -> BTreeMap<usize, Vec<ReportCheck>> {
+pub(super) fn report_checks(pr: &Prepared, as_of: Date) -> BTreeMap<usize, Vec<ReportCheck>> {
+    let m = pr.m;
     let report_day = m.site().report_day;
     m.reports
         .iter()
         .enumerate()
         .filter(|(_, r)| r.submitted <= as_of)
         .map(|(ri, r)| {
-            let day = r.period.report_day(report_day).max(r.submitted).min(as_of);
+            let day = prepared::check_day(r, report_day).min(as_of);
             let checks = r
                 .updates
                 .iter()
-                .map(|u| {
-                    let status = m
-                        .task_index(&u.task)
-                        .map(|i| task_status(m, &m.tasks[i], &lead_updates[i], day).status);
-                    ReportCheck {
-                        day,
-                        status,
-                        agrees: status.is_some_and(|s| agrees(u.state, s)),
-                    }
+                .zip(pr.checks(ri, day))
+                .map(|(u, status)| ReportCheck {
+                    day,
+                    status,
+                    agrees: status.is_some_and(|s| agrees(u.state, s)),
                 })
                 .collect();
             (ri, checks)

@@ -36,108 +36,90 @@ pub struct Duty {
     pub report: Option<usize>,
 }
 
-/// Whether the task was open on `day`: not reported done by its lead in a
-/// report submitted before that day. A later update that is not done
-/// re-opens it.
-fn open_on(lead_updates: &[UpdateRef], day: Date) -> bool {
-    lead_updates
-        .iter()
-        .rev()
-        .find(|u| u.report.submitted < day)
-        .is_none_or(|u| u.update.state != TaskState::Done)
-}
-
 /// The months D has judged, each with its owed reports: for month M whose
 /// report day falls after a plan's issue date and on or before D, every
 /// agency (as resolved on the report day) that leads or supports a task of
-/// that plan open on the first day of M.
-pub(super) fn duties(
-    m: &Model,
-    lead_updates: &[Vec<UpdateRef>],
-    as_of: Date,
-) -> BTreeMap<Period, Vec<Duty>> {
+/// that plan open on the first day of M ([`Prepared::owed`]). With them,
+/// the index of each duty's agency, in the same order.
+pub(super) fn duties(pr: &Prepared, as_of: Date) -> (BTreeMap<Period, Vec<Duty>>, Vec<usize>) {
+    let m = pr.m;
     let day = m.site().report_day;
-    let mut owed: BTreeMap<Period, BTreeSet<String>> = BTreeMap::new();
-    for (i, t) in m.tasks.iter().enumerate() {
-        let issued = m.plans[t.plan].issued;
-        let mut p = Period::of(issued);
-        loop {
-            let due = p.report_day(day);
-            if due > as_of {
-                break;
-            }
-            if due > issued
-                && m.reporting_owed(t.plan, p)
-                && open_on(&lead_updates[i], p.first_day())
-            {
-                for a in t.lead.iter().chain(&t.support) {
-                    if let Some(h) = m.holder_on(a, due) {
-                        owed.entry(p).or_default().insert(h.to_string());
-                    }
-                }
-            }
-            p = p.next();
+    let mut out = BTreeMap::new();
+    let mut agencies = Vec::new();
+    let Some(mut p) = m
+        .tasks
+        .iter()
+        .map(|t| Period::of(m.plans[t.plan].issued))
+        .min()
+    else {
+        return (out, agencies);
+    };
+    // Every month's owed agencies, in parallel the first time.
+    {
+        use rayon::prelude::*;
+        let mut months = Vec::new();
+        let mut q = p;
+        while q.report_day(day) <= as_of {
+            months.push(q);
+            q = q.next();
         }
+        months.into_par_iter().for_each(|q| drop(pr.owed(q)));
     }
-    let mut by_key: HashMap<(&str, Period), (usize, &Report)> = HashMap::new();
-    for (i, r) in m.reports.iter().enumerate() {
-        if r.submitted <= as_of {
-            by_key.insert((r.agency.as_str(), r.period), (i, r));
-        }
-    }
-    owed.into_iter()
-        .map(|(p, agencies)| {
+    while p.report_day(day) <= as_of {
+        let owed = pr.owed(p);
+        if !owed.is_empty() {
             let due = p.report_day(day);
-            let list = agencies
-                .into_iter()
-                .map(|a| {
-                    let found = by_key.get(&(a.as_str(), p)).copied();
-                    let outcome = match found {
-                        Some((_, r)) if r.submitted <= due => Outcome::OnTime,
-                        Some((_, r)) => Outcome::Late((r.submitted - due).num_days()),
+            let list = owed
+                .iter()
+                .map(|&a| {
+                    agencies.push(a);
+                    let found = pr.report_of(a, p, as_of);
+                    let outcome = match found.map(|i| &m.reports[i]) {
+                        Some(r) if r.submitted <= due => Outcome::OnTime,
+                        Some(r) => Outcome::Late((r.submitted - due).num_days()),
                         None => Outcome::Missing,
                     };
                     Duty {
-                        agency: a,
+                        agency: m.agencies[a].id.clone(),
                         period: p,
                         due,
                         outcome,
-                        report: found.map(|(i, _)| i),
+                        report: found,
                     }
                 })
                 .collect();
-            (p, list)
-        })
-        .collect()
+            out.insert(p, list);
+        }
+        p = p.next();
+    }
+    (out, agencies)
 }
 
 /// For recurring tasks: did the lead report on it, month by month?
 pub(super) fn recurring_reporting(
-    m: &Model,
+    pr: &Prepared,
     tasks: &[TaskStatus],
-    updates: &[Vec<UpdateRef>],
     as_of: Date,
 ) -> HashMap<usize, Vec<(Period, Outcome)>> {
+    let m = pr.m;
     let day = m.site().report_day;
     let mut out = HashMap::new();
     for (i, t) in m.tasks.iter().enumerate() {
         if tasks[i].status != Status::Ongoing {
             continue;
         }
+        let updates = &pr.updates[i];
+        let updates = &updates[..prepared::known_by(updates, as_of)];
         let issued = m.plans[t.plan].issued;
         let mut p = Period::of(issued);
         let mut list = Vec::new();
         while p.report_day(day) <= as_of {
             let due = p.report_day(day);
             if due > issued && m.reporting_owed(t.plan, p) {
-                let lead = t.lead.as_deref().and_then(|l| m.holder_on(l, due));
-                let found = updates[i]
+                let lead = pr.lead_on(i, due).map(|h| m.agencies[h].id.as_str());
+                let found = updates
                     .iter()
-                    .filter(|u| {
-                        u.report.period == p
-                            && u.report.submitted <= as_of
-                            && Some(u.report.agency.as_str()) == lead
-                    })
+                    .filter(|u| u.report.period == p && Some(u.report.agency.as_str()) == lead)
                     .map(|u| u.report.submitted)
                     .min();
                 let outcome = match found {

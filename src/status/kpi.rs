@@ -4,7 +4,7 @@
 //! is still ahead, a projection that respects the unit's bounds.
 
 use crate::date::Date;
-use crate::model::{Direction, Kpi, Model};
+use crate::model::{Direction, Kpi, KpiValue, Model};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -196,7 +196,28 @@ pub fn trend(points: &[(Date, f64)], deadline: Date) -> Option<Trend> {
     })
 }
 
+/// KPI `k` as of `as_of`: its baseline and the values reported by then.
 pub fn kpi_status(m: &Model, k: usize, as_of: Date) -> KpiStatus {
+    let kpi = &m.kpis[k];
+    let values = m.reports.iter().enumerate().flat_map(|(ri, r)| {
+        r.kpi_values
+            .iter()
+            .filter(|v| v.kpi == kpi.id)
+            .map(move |v| (ri, v))
+    });
+    let owner_on = m.holder_on(&kpi.owner, as_of).map(str::to_string);
+    kpi_status_of(m, k, values, owner_on, as_of)
+}
+
+/// [`kpi_status`] from the KPI's values (with the index of their report,
+/// in model order) and its owner on `as_of`.
+pub(super) fn kpi_status_of<'a>(
+    m: &'a Model,
+    k: usize,
+    values: impl Iterator<Item = (usize, &'a KpiValue)>,
+    owner_on: Option<String>,
+    as_of: Date,
+) -> KpiStatus {
     let kpi = &m.kpis[k];
     // Same date twice: the later-submitted value stands (then later period,
     // then later file), and a reported value beats the baseline.
@@ -216,23 +237,22 @@ pub fn kpi_status(m: &Model, k: usize, as_of: Date) -> KpiStatus {
             ),
         );
     }
-    for (ri, r) in m.reports.iter().enumerate() {
+    for (ri, v) in values {
+        let r = &m.reports[ri];
         if r.submitted > as_of {
             continue;
         }
-        for v in r.kpi_values.iter().filter(|v| v.kpi == kpi.id) {
-            let key = (r.submitted, r.period, ri);
-            let point = KpiPoint {
-                date: v.date,
-                value: v.value,
-                baseline: false,
-                report: Some(ri),
-            };
-            match by_date.get(&v.date) {
-                Some((_, old)) if *old > key => {}
-                _ => {
-                    by_date.insert(v.date, (point, key));
-                }
+        let key = (r.submitted, r.period, ri);
+        let point = KpiPoint {
+            date: v.date,
+            value: v.value,
+            baseline: false,
+            report: Some(ri),
+        };
+        match by_date.get(&v.date) {
+            Some((_, old)) if *old > key => {}
+            _ => {
+                by_date.insert(v.date, (point, key));
             }
         }
     }
@@ -262,7 +282,7 @@ pub fn kpi_status(m: &Model, k: usize, as_of: Date) -> KpiStatus {
     let trend = trend(&pairs, deadline.unwrap_or(as_of));
     let (verdict, projection) = judge(kpi, scale, reached, trend, deadline, as_of);
     KpiStatus {
-        owner_on: m.holder_on(&kpi.owner, as_of).map(str::to_string),
+        owner_on,
         points,
         latest,
         gap,

@@ -9,6 +9,7 @@
 mod changes;
 mod duties;
 pub mod kpi;
+mod prepared;
 mod rollups;
 #[cfg(test)]
 mod tests;
@@ -20,6 +21,7 @@ use changes::{month_changes, report_checks};
 pub use duties::{Duty, Outcome};
 use duties::{duties as owed_duties, recurring_reporting};
 pub use kpi::{KpiPoint, KpiStatus, Trend, Verdict};
+pub use prepared::Prepared;
 use rollups::agency_ranking;
 pub use rollups::{AgencyFigures, Rollup};
 
@@ -189,31 +191,67 @@ pub fn deadline_on(task: &Task, d: Date) -> (Option<Deadline>, usize) {
     (deadline, n)
 }
 
-/// The status of `task` as of `d`, from the lead's updates known by then
-/// (`lead_updates` in submission order, then period). The rule table of
-/// DESIGN.md, first match wins.
-pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) -> TaskStatus {
-    let due_soon = m.site().due_soon_days;
-    let known: Vec<&UpdateRef> = lead_updates
-        .iter()
-        .filter(|u| u.report.submitted <= d)
-        .collect();
-    let latest = known.last();
-    let state = latest.map(|u| u.update.state);
-    let mut progress = known
-        .iter()
-        .rev()
-        .find_map(|u| u.update.progress)
-        .unwrap_or(0.0);
-    if state == Some(TaskState::Done) && latest.and_then(|u| u.update.progress).is_none() {
+/// The part of a task's standing the rule table decides, from the lead's
+/// updates known on `d` (`known`, in submission order, then period).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Judged {
+    pub status: Status,
+    pub deadline: Option<Deadline>,
+    pub extensions: usize,
+    pub state: Option<TaskState>,
+    pub progress: f64,
+    pub done_on: Option<Date>,
+    pub days_late: Option<i64>,
+    pub days_left: Option<i64>,
+    pub last_update: Option<Date>,
+}
+
+/// What the rule table reads of the lead's latest update known on D.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Latest {
+    pub submitted: Date,
+    pub state: TaskState,
+    /// This update's own progress figure.
+    pub progress: Option<f64>,
+    /// The latest progress figure in the lead's updates up to this one.
+    pub progress_so_far: Option<f64>,
+    pub done_on: Option<Date>,
+}
+
+impl Latest {
+    /// From the lead's updates known on D, in submission order.
+    pub(crate) fn of(known: &[UpdateRef]) -> Option<Latest> {
+        let latest = known.last()?;
+        Some(Latest {
+            submitted: latest.report.submitted,
+            state: latest.update.state,
+            progress: latest.update.progress,
+            progress_so_far: known.iter().rev().find_map(|u| u.update.progress),
+            done_on: latest.update.done_on,
+        })
+    }
+}
+
+/// The rule table of DESIGN.md, first match wins, from the lead's latest
+/// update known on `d` and the deadline in force then ([`deadline_on`]).
+/// `has_lead`: whether some agency leads the task on `d`.
+pub(crate) fn judge(
+    latest: Option<&Latest>,
+    (deadline, extensions): (Option<Deadline>, usize),
+    d: Date,
+    due_soon: i64,
+    has_lead: impl FnOnce() -> bool,
+) -> Judged {
+    let state = latest.map(|u| u.state);
+    let mut progress = latest.and_then(|u| u.progress_so_far).unwrap_or(0.0);
+    if state == Some(TaskState::Done) && latest.and_then(|u| u.progress).is_none() {
         progress = 100.0;
     }
-    let (deadline, extensions) = deadline_on(task, d);
     let due = deadline.and_then(|dl| dl.date());
     let done_on = latest
-        .and_then(|u| u.update.done_on)
+        .and_then(|u| u.done_on)
         .filter(|_| state == Some(TaskState::Done));
-    let mut s = TaskStatus {
+    let mut s = Judged {
         status: Status::NotStarted,
         deadline,
         extensions,
@@ -222,23 +260,8 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
         done_on,
         days_late: None,
         days_left: None,
-        lead_on: task
-            .lead
-            .as_deref()
-            .and_then(|l| m.holder_on(l, d))
-            .map(str::to_string),
-        support_on: Vec::new(),
-        last_update: latest.map(|u| u.report.submitted),
-        next_report_due: None,
-        stale: false,
-        responsible_on: None,
+        last_update: latest.map(|u| u.submitted),
     };
-    s.responsible_on = responsible_on(m, task, s.lead_on.as_deref());
-    for a in task.support.iter().filter_map(|a| m.holder_on(a, d)) {
-        if Some(a) != s.lead_on.as_deref() && !s.support_on.iter().any(|x| x == a) {
-            s.support_on.push(a.to_string());
-        }
-    }
     if let Some(done) = done_on {
         match due {
             Some(dl) if done > dl => {
@@ -270,52 +293,68 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
         Some(TaskState::Blocked) => Status::Blocked,
         Some(TaskState::InProgress) => Status::InProgress,
         _ if progress > 0.0 => Status::InProgress,
-        _ if s.lead_on.is_none() => Status::Unassigned,
+        _ if !has_lead() => Status::Unassigned,
         _ => Status::NotStarted,
     };
     s
 }
 
-/// Freshness of every open task with a lead on D: when the next report on
-/// it is due ([`TaskStatus::next_report_due`]) and whether the lead missed
-/// the latest report it owed ([`TaskStatus::stale`]).
-fn freshness(m: &Model, tasks: &mut [TaskStatus], months: &BTreeMap<Period, Vec<Duty>>, d: Date) {
-    let report_day = m.site().report_day;
-    // Each agency's latest owed report (months are in order).
-    let mut latest: HashMap<&str, Outcome> = HashMap::new();
-    for duty in months.values().flatten() {
-        latest.insert(duty.agency.as_str(), duty.outcome);
+impl TaskStatus {
+    fn of(
+        j: Judged,
+        lead_on: Option<String>,
+        support_on: Vec<String>,
+        responsible_on: Option<Responsible>,
+    ) -> TaskStatus {
+        TaskStatus {
+            status: j.status,
+            deadline: j.deadline,
+            extensions: j.extensions,
+            state: j.state,
+            progress: j.progress,
+            done_on: j.done_on,
+            days_late: j.days_late,
+            days_left: j.days_left,
+            lead_on,
+            support_on,
+            last_update: j.last_update,
+            next_report_due: None,
+            stale: false,
+            responsible_on,
+        }
     }
-    let mut reported: HashMap<&str, BTreeSet<Period>> = HashMap::new();
-    for r in m.reports.iter().filter(|r| r.submitted <= d) {
-        reported
-            .entry(r.agency.as_str())
-            .or_default()
-            .insert(r.period);
+}
+
+/// The status of `task` as of `d`, from the lead's updates known by then
+/// (`lead_updates` in submission order, then period). The rule table of
+/// DESIGN.md, first match wins. [`Prepared`] gives the same answer from
+/// its lookups; this one needs none.
+pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) -> TaskStatus {
+    let known: Vec<UpdateRef> = lead_updates
+        .iter()
+        .filter(|u| u.report.submitted <= d)
+        .copied()
+        .collect();
+    let lead_on = task.lead.as_deref().and_then(|l| m.holder_on(l, d));
+    let j = judge(
+        Latest::of(&known).as_ref(),
+        deadline_on(task, d),
+        d,
+        m.site().due_soon_days,
+        || lead_on.is_some(),
+    );
+    let mut support_on: Vec<String> = Vec::new();
+    for a in task.support.iter().filter_map(|a| m.holder_on(a, d)) {
+        if Some(a) != lead_on && !support_on.iter().any(|x| x == a) {
+            support_on.push(a.to_string());
+        }
     }
-    for (t, s) in m.tasks.iter().zip(tasks.iter_mut()) {
-        let Some(lead) = s.lead_on.as_deref() else {
-            continue;
-        };
-        if s.status.is_done() {
-            continue;
-        }
-        s.stale = latest.get(lead) == Some(&Outcome::Missing);
-        let mut p = Period::of(d);
-        if p.report_day(report_day) < d {
-            p = p.next();
-        }
-        if let Some(from) = m.plans[t.plan].reporting_from
-            && from > p
-        {
-            p = from;
-        }
-        let done = reported.get(lead);
-        while done.is_some_and(|set| set.contains(&p)) {
-            p = p.next();
-        }
-        s.next_report_due = Some(p.report_day(report_day));
-    }
+    TaskStatus::of(
+        j,
+        lead_on.map(str::to_string),
+        support_on,
+        responsible_on(m, task, lead_on),
+    )
 }
 
 /// The months of the archive on D: from the month the earliest plan was
@@ -336,39 +375,35 @@ pub fn archive_months(m: &Model, as_of: Date) -> Vec<Period> {
 
 /// The monthly archive: the months it holds and, for each, the portal as
 /// it stood on the month's last day (the whole computation with that day as
-/// D: only reports submitted by then count). Render asks for one month at
-/// a time and drops it once its pages and files are made, so that memory
-/// stays flat at national scale.
-pub struct Archive<'m> {
-    model: &'m Model,
+/// D: only reports submitted by then count), from the preparation the live
+/// figures share. Render asks for one month at a time and drops it once its
+/// pages and files are made, so that memory stays flat at national scale.
+pub struct Archive<'a> {
+    prepared: Option<&'a Prepared<'a>>,
     /// Oldest first ([`archive_months`]).
     pub months: Vec<Period>,
 }
 
-impl<'m> Archive<'m> {
-    pub fn new(m: &'m Model, as_of: Date) -> Self {
+impl<'a> Archive<'a> {
+    pub fn new(prepared: &'a Prepared<'a>, m: &Model, as_of: Date) -> Self {
         Archive {
-            model: m,
+            prepared: Some(prepared),
             months: archive_months(m, as_of),
         }
     }
 
     /// No archive (a preview of one page, a test).
-    pub fn none(m: &'m Model) -> Self {
+    pub fn none() -> Self {
         Archive {
-            model: m,
+            prepared: None,
             months: Vec::new(),
         }
     }
 
-    /// The figures on the last day of `p`. The archive shows no
-    /// timelines, events or burn-up, so they are left out.
-    pub fn month(&self, p: Period) -> Figures<'m> {
-        let mut f = compute(self.model, p.last_day());
-        f.timelines = Vec::new();
-        f.events = Vec::new();
-        f.burnup = Vec::new();
-        f
+    /// The figures on the last day of `p`, without the timelines, events
+    /// and burn-up the archive does not show.
+    pub fn month(&self, p: Period) -> Option<Figures<'a>> {
+        Some(self.prepared?.archived(p.last_day()))
     }
 }
 
@@ -441,181 +476,10 @@ impl Figures<'_> {
     }
 }
 
-/// Every update of every task, lead or support, in the order they count:
-/// by submission date, then period, then agency.
-fn all_updates(m: &Model) -> Vec<Vec<UpdateRef<'_>>> {
-    let mut per_task: Vec<Vec<UpdateRef>> = vec![Vec::new(); m.tasks.len()];
-    for report in &m.reports {
-        for update in &report.updates {
-            if let Some(i) = m.task_index(&update.task) {
-                let from_lead = m.leads_on(&report.agency, &m.tasks[i], report.submitted);
-                per_task[i].push(UpdateRef {
-                    report,
-                    update,
-                    from_lead,
-                });
-            }
-        }
-    }
-    for list in &mut per_task {
-        list.sort_by(|a, b| {
-            (a.report.submitted, a.report.period, &a.report.agency).cmp(&(
-                b.report.submitted,
-                b.report.period,
-                &b.report.agency,
-            ))
-        });
-    }
-    per_task
-}
-
-fn lead_only<'a>(list: &[UpdateRef<'a>]) -> Vec<UpdateRef<'a>> {
-    list.iter().filter(|u| u.from_lead).copied().collect()
-}
-
-/// Computes every figure as of `as_of`.
+/// Computes every figure as of `as_of`. To compute several dates, make
+/// one [`Prepared`] and ask it for each.
 pub fn compute(m: &Model, as_of: Date) -> Figures<'_> {
-    let updates = all_updates(m);
-    let lead_updates: Vec<Vec<UpdateRef>> = updates.iter().map(|l| lead_only(l)).collect();
-    let tasks: Vec<TaskStatus> = m
-        .tasks
-        .iter()
-        .zip(&lead_updates)
-        .map(|(t, lu)| task_status(m, t, lu, as_of))
-        .collect();
-    let timelines: Vec<Vec<UpdateRef>> = updates
-        .iter()
-        .map(|l| {
-            l.iter()
-                .filter(|u| u.report.submitted <= as_of)
-                .copied()
-                .collect()
-        })
-        .collect();
-
-    let months = owed_duties(m, &lead_updates, as_of);
-    let mut tasks = tasks;
-    freshness(m, &mut tasks, &months, as_of);
-    let overall = Rollup::of(0..m.tasks.len(), &tasks, m);
-    let plans = (0..m.plans.len())
-        .map(|p| {
-            Rollup::of(
-                (0..m.tasks.len()).filter(|&i| m.tasks[i].plan == p),
-                &tasks,
-                m,
-            )
-        })
-        .collect();
-
-    let mut agencies: BTreeMap<String, AgencyFigures> = m
-        .agencies
-        .iter()
-        .map(|a| (a.id.clone(), AgencyFigures::default()))
-        .collect();
-    for i in 0..m.tasks.len() {
-        if let Some(lead) = &tasks[i].lead_on
-            && let Some(a) = agencies.get_mut(lead)
-        {
-            a.leads.push(i);
-        }
-        let supporters: BTreeSet<&str> = tasks[i].support_on.iter().map(String::as_str).collect();
-        for h in supporters {
-            if let Some(a) = agencies.get_mut(h) {
-                a.supports.push(i);
-            }
-        }
-    }
-    for a in agencies.values_mut() {
-        a.rollup = Rollup::of(a.leads.iter().copied(), &tasks, m);
-    }
-    let mut groups: BTreeMap<String, Vec<usize>> = m
-        .groups
-        .iter()
-        .map(|g| (g.id.clone(), Vec::new()))
-        .collect();
-    for (i, s) in tasks.iter().enumerate() {
-        if let Some(g) = s
-            .lead_on
-            .as_deref()
-            .and_then(|l| m.agency(l))
-            .and_then(|a| a.group.as_ref())
-            && let Some(list) = groups.get_mut(g)
-        {
-            list.push(i);
-        }
-    }
-    let group_rollups = groups
-        .iter()
-        .map(|(g, list)| (g.clone(), Rollup::of(list.iter().copied(), &tasks, m)))
-        .collect();
-    let grouped: BTreeSet<usize> = groups.values().flatten().copied().collect();
-    let ungrouped = (0..m.tasks.len())
-        .filter(|i| !grouped.contains(i))
-        .collect();
-    let unassigned = (0..m.tasks.len())
-        .filter(|&i| tasks[i].lead_on.is_none())
-        .collect();
-    let group_leads = groups;
-    let groups = group_rollups;
-
-    for duties in months.values() {
-        for d in duties {
-            if let Some(a) = agencies.get_mut(&d.agency) {
-                a.duties.push(d.clone());
-            }
-        }
-    }
-    for a in agencies.values_mut() {
-        if !a.duties.is_empty() {
-            a.compliance = Some(a.count(|o| *o == Outcome::OnTime) as f64 / a.duties.len() as f64);
-        }
-    }
-    let recurring = recurring_reporting(m, &tasks, &updates, as_of);
-    let kpis = (0..m.kpis.len())
-        .map(|k| kpi::kpi_status(m, k, as_of))
-        .collect::<Vec<_>>();
-    let changes = month_changes(m, &lead_updates, &kpis, as_of);
-    let mut reports_known: BTreeMap<Period, Vec<usize>> = BTreeMap::new();
-    for (i, r) in m.reports.iter().enumerate() {
-        if r.submitted <= as_of {
-            reports_known.entry(r.period).or_default().push(i);
-        }
-    }
-    let report_months = months
-        .keys()
-        .chain(changes.keys())
-        .chain(reports_known.keys())
-        .copied()
-        .collect();
-    let agency_ranking = agency_ranking(&agencies);
-    let report_checks = report_checks(m, &lead_updates, as_of);
-    let mut fig = Figures {
-        as_of,
-        tasks,
-        timelines,
-        overall,
-        plans,
-        agencies,
-        groups,
-        group_leads,
-        ungrouped,
-        unassigned,
-        agency_ranking,
-        reports_known,
-        months,
-        recurring,
-        kpis,
-        changes,
-        report_months,
-        report_checks,
-        ref_labels: ref_labels(m),
-        burnup: Vec::new(),
-        events: Vec::new(),
-    };
-    // Both read the figures above.
-    fig.burnup = burnup(m, &fig);
-    fig.events = events(m, &fig);
-    fig
+    Prepared::new(m).figures(as_of)
 }
 
 /// Each task's item number (`ref`) told apart wherever tasks are listed:

@@ -35,6 +35,25 @@ pub struct Rollup {
 
 impl Rollup {
     pub fn of(tasks: impl Iterator<Item = usize>, fig: &[TaskStatus], m: &Model) -> Rollup {
+        Rollup::by(tasks, fig, |a, b| m.tasks[a].id.cmp(&m.tasks[b].id))
+    }
+
+    /// [`Rollup::of`] with `rank[i]` the place of task `i` in the order
+    /// of ids (tasks with the same id ranked the same).
+    pub(super) fn ranked(
+        tasks: impl Iterator<Item = usize>,
+        fig: &[TaskStatus],
+        rank: &[usize],
+    ) -> Rollup {
+        Rollup::by(tasks, fig, |a, b| rank[a].cmp(&rank[b]))
+    }
+
+    /// A roll-up, overdue tasks with equal days late in `by_id` order.
+    fn by(
+        tasks: impl Iterator<Item = usize>,
+        fig: &[TaskStatus],
+        by_id: impl Fn(usize, usize) -> std::cmp::Ordering,
+    ) -> Rollup {
         let mut r = Rollup::default();
         let mut progress = 0.0;
         for i in tasks {
@@ -63,7 +82,7 @@ impl Rollup {
             fig[b]
                 .days_late
                 .cmp(&fig[a].days_late)
-                .then_with(|| m.tasks[a].id.cmp(&m.tasks[b].id))
+                .then_with(|| by_id(a, b))
         });
         r
     }

@@ -1215,3 +1215,209 @@ fn repeated_refs_are_told_apart() {
     }
     assert_eq!(ref_labels(&m), vec!["4.d (1)", "3", "4.d (2)", ""]);
 }
+
+/// The figures as text, the recurring map in order, to compare two runs.
+fn figures_text(f: &Figures) -> String {
+    let recurring: BTreeMap<_, _> = f.recurring.iter().collect();
+    let timelines: Vec<Vec<_>> = f
+        .timelines
+        .iter()
+        .map(|t| {
+            t.iter()
+                .map(|u| {
+                    (
+                        u.report.submitted,
+                        &u.report.agency,
+                        &u.update.task,
+                        u.from_lead,
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        f.tasks,
+        timelines,
+        f.overall,
+        f.plans,
+        f.agencies,
+        f.groups,
+        f.group_leads,
+        f.ungrouped,
+        f.unassigned,
+        f.agency_ranking,
+        f.reports_known,
+        f.months,
+        recurring,
+        f.kpis,
+        f.changes,
+        f.report_months,
+        f.report_checks,
+        f.burnup,
+        f.events,
+    )
+}
+
+/// Tasks led and supported across a merger and a dissolution, reported on
+/// by the old lead, the successor and a supporter.
+fn lineage_site() -> Model {
+    let mut t = task("t", "old", "2025-05-31");
+    t.support = vec!["gone".into(), "help".into(), "old".into()];
+    t.responsible = Some("Giám đốc old".into());
+    let mut u = task("u", "gone", "monthly");
+    u.support = vec!["lead".into()];
+    let mut v = task("v", "lead", "2025-04-10");
+    v.deadline_changes.push(DeadlineChange {
+        to: parse_deadline("2025-06-15").unwrap(),
+        date: d("2025-04-05"),
+        by: None,
+        reason: None,
+    });
+    model(
+        vec![t, u, v],
+        vec![
+            report(
+                "old",
+                "2025-02",
+                "2025-02-20",
+                vec![upd("t", TaskState::InProgress, Some(10.0), None)],
+            ),
+            report(
+                "gone",
+                "2025-03",
+                "2025-03-22",
+                vec![
+                    upd("u", TaskState::InProgress, None, None),
+                    upd("t", TaskState::Blocked, None, None),
+                ],
+            ),
+            report(
+                "lead",
+                "2025-03",
+                "2025-03-19",
+                vec![
+                    upd("t", TaskState::Blocked, Some(20.0), None),
+                    upd("v", TaskState::Done, None, Some("2025-03-18")),
+                    upd("nope", TaskState::Done, None, None),
+                ],
+            ),
+            report(
+                "lead",
+                "2025-04",
+                "2025-05-02",
+                vec![
+                    upd("t", TaskState::Done, None, Some("2025-04-30")),
+                    upd("v", TaskState::InProgress, Some(60.0), None),
+                ],
+            ),
+        ],
+    )
+}
+
+#[test]
+fn prepared_lineage_steps_answer_as_holder_on() {
+    let m = lineage_site();
+    let p = Prepared::new(&m);
+    let mut day = d("2025-01-01");
+    while day < d("2025-07-01") {
+        for (i, a) in m.agencies.iter().enumerate() {
+            let plain = m.holder_on(&a.id, day);
+            let quick = p.holder(i, day).map(|h| m.agencies[h].id.as_str());
+            assert_eq!(plain, quick, "{} on {day}", a.id);
+        }
+        day = day.succ_opt().unwrap();
+    }
+}
+
+#[test]
+fn prepared_agrees_with_the_plain_rules_every_day() {
+    let m = lineage_site();
+    let p = Prepared::new(&m);
+    let mut day = d("2025-02-01");
+    while day < d("2025-07-01") {
+        let f = p.figures(day);
+        for (i, t) in m.tasks.iter().enumerate() {
+            let plain = task_status(&m, t, &p.lead_updates[i], day);
+            assert_eq!(
+                format!("{plain:?}"),
+                format!("{:?}", task_status_only(&f, i)),
+                "{} on {day}",
+                t.id
+            );
+        }
+        day = day.succ_opt().unwrap();
+    }
+}
+
+/// A task's status without what freshness adds (the plain rules leave it).
+fn task_status_only(f: &Figures, i: usize) -> TaskStatus {
+    TaskStatus {
+        next_report_due: None,
+        stale: false,
+        ..f.tasks[i].clone()
+    }
+}
+
+#[test]
+fn one_prepared_for_many_dates_gives_what_a_fresh_one_gives() {
+    let m = lineage_site();
+    let shared = Prepared::new(&m);
+    // Later dates first, so that the month caches fill out of order.
+    for day in [
+        "2025-06-30",
+        "2025-03-31",
+        "2025-04-20",
+        "2025-05-02",
+        "2025-02-28",
+    ] {
+        let day = d(day);
+        let fresh = compute(&m, day);
+        assert_eq!(
+            figures_text(&shared.figures(day)),
+            figures_text(&fresh),
+            "{day}"
+        );
+        let archived = shared.archived(day);
+        assert!(archived.timelines.is_empty() && archived.events.is_empty());
+        assert!(archived.burnup.is_empty());
+        let kept = Figures {
+            timelines: fresh.timelines.clone(),
+            burnup: fresh.burnup.clone(),
+            events: fresh.events.clone(),
+            ..archived
+        };
+        assert_eq!(figures_text(&kept), figures_text(&fresh), "archived {day}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn a_shared_prepared_agrees_with_a_fresh_one(m in arb_site(), a in 0u32..320, b in 0u32..320) {
+        let shared = Prepared::new(&m);
+        let _ = shared.figures(day(a));
+        prop_assert_eq!(figures_text(&shared.figures(day(b))), figures_text(&compute(&m, day(b))));
+        let f = shared.figures(day(b));
+        let plain = task_status(&m, &m.tasks[0], &shared.lead_updates[0], day(b));
+        prop_assert_eq!(format!("{plain:?}"), format!("{:?}", task_status_only(&f, 0)));
+    }
+}
+
+#[test]
+fn prepared_is_shared_between_threads() {
+    fn sync<T: Sync + Send>() {}
+    sync::<Prepared>();
+    let m = lineage_site();
+    let p = Prepared::new(&m);
+    let months = [d("2025-03-31"), d("2025-04-30"), d("2025-05-31")];
+    let parallel: Vec<String> = {
+        use rayon::prelude::*;
+        months
+            .par_iter()
+            .map(|&day| figures_text(&p.archived(day)))
+            .collect()
+    };
+    for (day, text) in months.iter().zip(parallel) {
+        assert_eq!(text, figures_text(&Prepared::new(&m).archived(*day)));
+    }
+}
