@@ -811,28 +811,53 @@ pub fn readme(tables: &[Table], title: &str, as_of: &str, license: &str, site_ur
 /// `date` (midnight) and readable by all, so the same content gives the
 /// same bytes on every build.
 pub fn zip(files: &[(String, Vec<u8>)], date: crate::date::Date) -> Result<Vec<u8>, String> {
-    use chrono::Datelike;
-    use std::io::Write;
-    let stamp = zip::DateTime::from_date_and_time(
-        u16::try_from(date.year()).unwrap_or(1980),
-        u8::try_from(date.month()).unwrap_or(1),
-        u8::try_from(date.day()).unwrap_or(1),
-        0,
-        0,
-        0,
-    )
-    .unwrap_or_default();
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(stamp)
-        .unix_permissions(0o644);
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut zip = Zip::new(date);
     for (name, bytes) in files {
-        w.start_file(name.as_str(), options)
-            .map_err(|e| e.to_string())?;
-        w.write_all(bytes).map_err(|e| e.to_string())?;
+        zip.add(name, bytes)?;
     }
-    w.finish()
-        .map(std::io::Cursor::into_inner)
-        .map_err(|e| e.to_string())
+    zip.finish()
+}
+
+/// A zip made a file at a time, so that each file's bytes can be dropped
+/// once added: every entry dated `date` at midnight, mode 644, deflated.
+pub struct Zip {
+    writer: zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
+    options: zip::write::SimpleFileOptions,
+}
+
+impl Zip {
+    pub fn new(date: crate::date::Date) -> Zip {
+        use chrono::Datelike;
+        let stamp = zip::DateTime::from_date_and_time(
+            u16::try_from(date.year()).unwrap_or(1980),
+            u8::try_from(date.month()).unwrap_or(1),
+            u8::try_from(date.day()).unwrap_or(1),
+            0,
+            0,
+            0,
+        )
+        .unwrap_or_default();
+        Zip {
+            writer: zip::ZipWriter::new(std::io::Cursor::new(Vec::new())),
+            options: zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .last_modified_time(stamp)
+                .unix_permissions(0o644),
+        }
+    }
+
+    pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), String> {
+        use std::io::Write;
+        self.writer
+            .start_file(name, self.options)
+            .map_err(|e| e.to_string())?;
+        self.writer.write_all(bytes).map_err(|e| e.to_string())
+    }
+
+    pub fn finish(self) -> Result<Vec<u8>, String> {
+        self.writer
+            .finish()
+            .map(std::io::Cursor::into_inner)
+            .map_err(|e| e.to_string())
+    }
 }

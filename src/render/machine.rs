@@ -26,44 +26,46 @@ pub(super) fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagn
     let s = r.model.site();
     let as_of = r.fig.as_of.to_string();
     let license = s.data_license.as_deref().unwrap_or("");
-    // Each table written once, in parallel, for its files and the zip.
-    let written: Vec<(String, Vec<u8>, String, Vec<u8>)> = r
-        .tables
-        .par_iter()
-        .map(|table| {
-            (
-                format!("{}.csv", table.name),
-                data::csv(table),
-                format!("{}.json", table.name),
-                data::json(table, &as_of, license),
-            )
-        })
-        .collect();
     let home_url = format!("{}{}", r.origin, r.base);
     let package = data::datapackage(&r.tables, &s.title, &as_of, license, &home_url);
     // One download: every table, the data package and a README, in a
-    // fixed order with fixed dates.
-    let mut bundle: Vec<(String, Vec<u8>)> = Vec::new();
-    for (csv, csv_bytes, json, json_bytes) in &written {
-        bundle.push((csv.clone(), csv_bytes.clone()));
-        bundle.push((json.clone(), json_bytes.clone()));
+    // fixed order with fixed dates. A table at a time (its CSV and JSON
+    // made side by side), each file sent on and dropped once in the zip, so
+    // that only one table's files are in memory at once.
+    let mut zip = Some(data::Zip::new(r.fig.as_of));
+    let mut zip_error = None;
+    let mut add = |zip: &mut Option<data::Zip>, name: &str, bytes: &[u8]| {
+        if let Some(z) = zip
+            && let Err(e) = z.add(name, bytes)
+        {
+            zip_error.get_or_insert(e);
+            *zip = None;
+        }
+    };
+    for table in &r.tables {
+        let (csv, json) = rayon::join(
+            || data::csv(table),
+            || data::json(table, &as_of, license),
+        );
+        let (csv_name, json_name) = (format!("{}.csv", table.name), format!("{}.json", table.name));
+        add(&mut zip, &csv_name, &csv);
+        add(&mut zip, &json_name, &json);
+        r.put(site, Route::DataFile(&csv_name).file(), csv);
+        r.put(site, Route::DataFile(&json_name).file(), json);
     }
-    bundle.push(("datapackage.json".into(), package.clone()));
-    bundle.push((
-        "README.md".into(),
-        data::readme(&r.tables, &s.title, &as_of, license, &home_url).into_bytes(),
-    ));
-    match data::zip(&bundle, r.fig.as_of) {
-        Ok(bytes) => r.put(site, Route::DataFile(crate::route::DATA_ZIP).file(), bytes),
-        Err(error) => diags.error(
+    add(&mut zip, "datapackage.json", &package);
+    let readme = data::readme(&r.tables, &s.title, &as_of, license, &home_url);
+    add(&mut zip, "README.md", readme.as_bytes());
+    match zip.map(data::Zip::finish) {
+        Some(Ok(bytes)) => r.put(site, Route::DataFile(crate::route::DATA_ZIP).file(), bytes),
+        Some(Err(error)) => diags.error(
             Loc::file(&Arc::from("templates")),
             crate::msg!("render.zip", error),
         ),
-    }
-    drop(bundle);
-    for (csv, csv_bytes, json, json_bytes) in written {
-        r.put(site, Route::DataFile(&csv).file(), csv_bytes);
-        r.put(site, Route::DataFile(&json).file(), json_bytes);
+        None => diags.error(
+            Loc::file(&Arc::from("templates")),
+            crate::msg!("render.zip", error = zip_error.unwrap_or_default()),
+        ),
     }
     r.put(site, Route::DataFile("datapackage.json").file(), package);
 }
@@ -209,6 +211,25 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             ),
         ));
     }
+    let Some(tera) = r.tera.get(&lang) else {
+        return;
+    };
+    // A feed rendered and sent on at once, keeping only its path.
+    let emit = |file: String, f: feeds::Feed| -> (String, Option<Vec<u8>>, Option<tera::Error>) {
+        let mut ctx = tera::Context::new();
+        ctx.insert("feed", &f);
+        let path = format!("{}{file}", lang.prefix());
+        match tera.render("feed.xml", &ctx) {
+            Ok(xml) => match r.sink {
+                Some(sink) => {
+                    sink(&path, xml.as_bytes());
+                    (path, None, None)
+                }
+                None => (path, Some(xml.into_bytes()), None),
+            },
+            Err(e) => (path, None, Some(e)),
+        }
+    };
     // One feed per task (and per old id): built in parallel, since a
     // national portal has tens of thousands.
     let mut events_of: Vec<Vec<crate::status::Event>> = vec![Vec::new(); m.tasks.len()];
@@ -217,7 +238,7 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             list.push(e.clone());
         }
     }
-    let task_feeds: Vec<(String, feeds::Feed)> = m
+    let task_feeds: Vec<(String, Option<Vec<u8>>, Option<tera::Error>)> = m
         .tasks
         .par_iter()
         .enumerate()
@@ -262,10 +283,9 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
                     entries,
                 ),
             ));
-            out
+            out.into_iter().map(|(file, f)| emit(file, f))
         })
         .collect();
-    feeds_out.extend(task_feeds);
     for (k, kpi) in m.kpis.iter().enumerate() {
         let file = Route::KpiFeed(&kpi.id);
         let name = format!("{} · {}", v.kpi_name(kpi), v.t.get("kpi_feed"));
@@ -280,26 +300,25 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             ),
         ));
     }
-    let Some(tera) = r.tera.get(&lang) else {
-        return;
-    };
-    let rendered: Vec<(String, Result<String, tera::Error>)> = feeds_out
+    // Each feed sent on as it is rendered (tens of thousands at national
+    // scale), keeping only its path.
+    let mut rendered: Vec<(String, Option<Vec<u8>>, Option<tera::Error>)> = feeds_out
         .into_par_iter()
-        .map(|(file, f)| {
-            let mut ctx = tera::Context::new();
-            ctx.insert("feed", &f);
-            (file, tera.render("feed.xml", &ctx))
-        })
+        .map(|(file, f)| emit(file, f))
         .collect();
-    for (file, xml) in rendered {
-        match xml {
-            Ok(xml) => {
-                r.put(site, format!("{}{file}", lang.prefix()), xml.into_bytes());
-            }
-            Err(e) => diags.error(
+    rendered.extend(task_feeds);
+    for (path, xml, error) in rendered {
+        match (xml, error) {
+            (_, Some(e)) => diags.error(
                 Loc::file(&Arc::from("templates/feed.xml")),
                 crate::msg!("render.template", error = template_error(&e)),
             ),
+            (Some(xml), None) => {
+                site.files.insert(path, xml);
+            }
+            (None, None) => {
+                site.written.insert(path);
+            }
         }
     }
     let pages = r.pages.get(&lang).cloned().unwrap_or_default();
