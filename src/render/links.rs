@@ -107,24 +107,35 @@ fn resolve(link: &str, page: &str, origin: &str, base: &str) -> Option<(String, 
 /// as it is rendered.
 #[derive(Debug, Clone, Default)]
 pub struct PageRefs {
-    pub links: Vec<String>,
-    pub ids: HashSet<String>,
+    /// Each link once (a page repeats its menu's links), sorted.
+    pub links: Vec<Box<str>>,
+    /// Sorted, for binary search: a page's refs are kept for the whole
+    /// build, tens of thousands of them at national scale.
+    pub ids: Vec<Box<str>>,
+}
+
+impl PageRefs {
+    pub fn has_id(&self, id: &str) -> bool {
+        self.ids.binary_search_by(|x| (**x).cmp(id)).is_ok()
+    }
 }
 
 /// The links and ids of an HTML page.
 pub fn refs(html: &str) -> PageRefs {
-    let mut links: Vec<String> = attribute_values(html, "href")
+    let mut links: Vec<Box<str>> = attribute_values(html, "href")
         .into_iter()
-        .map(unescape)
+        .chain(attribute_values(html, "src"))
+        .map(|v| unescape(v).into_boxed_str())
         .collect();
-    links.extend(attribute_values(html, "src").into_iter().map(unescape));
-    PageRefs {
-        links,
-        ids: attribute_values(html, "id")
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
-    }
+    links.sort_unstable();
+    links.dedup();
+    let mut ids: Vec<Box<str>> = attribute_values(html, "id")
+        .into_iter()
+        .map(Box::from)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    PageRefs { links, ids }
 }
 
 /// Checks every link of the HTML files among `files` (by path relative to
@@ -167,18 +178,18 @@ pub fn check_refs(
                 if !(exists(&target) || extra.contains(&target)) {
                     broken.push(BrokenLink {
                         page: page.to_string(),
-                        target: link.clone(),
+                        target: link.to_string(),
                         reason: "no such page or file",
                     });
                     continue;
                 }
                 if let Some(f) = fragment.filter(|f| !f.is_empty())
                     && let Some(target_refs) = pages.get(target.as_str())
-                    && !target_refs.ids.contains(percent_decode(&f).as_str())
+                    && !target_refs.has_id(percent_decode(&f).as_str())
                 {
                     broken.push(BrokenLink {
                         page: page.to_string(),
-                        target: link.clone(),
+                        target: link.to_string(),
                         reason: "no such anchor",
                     });
                 }
@@ -246,7 +257,7 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [("/b/", "no such page or file"), ("/a/#y", "no such anchor")]
+            [("/a/#y", "no such anchor"), ("/b/", "no such page or file")]
         );
     }
 }

@@ -22,16 +22,21 @@ pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut D
 
 /// The open-data tables as CSV and JSON, and their datapackage.json;
 /// written before the pages, so that the rows can be dropped then.
-pub(super) fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
+pub(super) fn open_data(
+    r: &Renderer,
+    tables: &mut [data::Table],
+    site: &mut RenderedSite,
+    diags: &mut Diagnostics,
+) {
     let s = r.model.site();
     let as_of = r.fig.as_of.to_string();
     let license = s.data_license.as_deref().unwrap_or("");
     let home_url = format!("{}{}", r.origin, r.base);
-    let package = data::datapackage(&r.tables, &s.title, &as_of, license, &home_url);
+    let package = data::datapackage(tables, &s.title, &as_of, license, &home_url);
     // One download: every table, the data package and a README, in a
-    // fixed order with fixed dates. A table at a time (its CSV and JSON
-    // made side by side), each file sent on and dropped once in the zip, so
-    // that only one table's files are in memory at once.
+    // fixed order with fixed dates. A file at a time, sent on and dropped
+    // once in the zip, and each table's rows dropped once written, so that
+    // only one file is in memory at once.
     let mut zip = Some(data::Zip::new(r.fig.as_of));
     let mut zip_error = None;
     let mut add = |zip: &mut Option<data::Zip>, name: &str, bytes: &[u8]| {
@@ -42,19 +47,19 @@ pub(super) fn open_data(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagn
             *zip = None;
         }
     };
-    for table in &r.tables {
-        let (csv, json) = rayon::join(
-            || data::csv(table),
-            || data::json(table, &as_of, license),
-        );
-        let (csv_name, json_name) = (format!("{}.csv", table.name), format!("{}.json", table.name));
+    for table in tables.iter_mut() {
+        let csv_name = format!("{}.csv", table.name);
+        let csv = data::csv(table);
         add(&mut zip, &csv_name, &csv);
-        add(&mut zip, &json_name, &json);
         r.put(site, Route::DataFile(&csv_name).file(), csv);
+        let json_name = format!("{}.json", table.name);
+        let json = data::json(table, &as_of, license);
+        add(&mut zip, &json_name, &json);
         r.put(site, Route::DataFile(&json_name).file(), json);
+        table.drop_rows();
     }
     add(&mut zip, "datapackage.json", &package);
-    let readme = data::readme(&r.tables, &s.title, &as_of, license, &home_url);
+    let readme = data::readme(tables, &s.title, &as_of, license, &home_url);
     add(&mut zip, "README.md", readme.as_bytes());
     match zip.map(data::Zip::finish) {
         Some(Ok(bytes)) => r.put(site, Route::DataFile(crate::route::DATA_ZIP).file(), bytes),

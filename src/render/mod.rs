@@ -663,8 +663,9 @@ pub fn render<'a>(
     let mut site = RenderedSite::default();
     // The open data first: its rows (a quarter of a million updates at
     // national scale) are then dropped, the pages need only their number.
-    machine::open_data(&r, &mut site, diags);
-    r.tables.iter_mut().for_each(data::Table::drop_rows);
+    let mut tables = std::mem::take(&mut r.tables);
+    machine::open_data(&r, &mut tables, &mut site, diags);
+    r.tables = tables;
     let list = jobs(model, figures, &r);
     let sources = page_sources(&r, &list);
     let mut rendered: Vec<Made> = list
