@@ -82,7 +82,7 @@ test('a split deadline table sorts and filters across all its pages', async () =
 });
 
 test('split pages pass axe (WCAG 2.1 A and AA)', async () => {
-  for (const url of ['/nhiem-vu/trang/2/', '/han-chot/trang/2/', '/co-quan/so-mot/qua-han/']) {
+  for (const url of ['/', '/nhiem-vu/trang/2/', '/han-chot/trang/2/', '/co-quan/so-mot/qua-han/']) {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
     const page = await context.newPage();
     await page.goto(origin + url);
