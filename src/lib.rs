@@ -258,14 +258,14 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
 /// agencies owe a month once its report day is reached; computing the
 /// figures as of that day applies the very same rule, and a duty counts as
 /// met only by a report submitted by the real as-of date.
-fn next_reports(m: &model::Model, as_of: Date) -> Option<NextReports> {
+fn next_reports(m: &model::Model, prepared: &status::Prepared, as_of: Date) -> Option<NextReports> {
     let mut period = date::Period::of(as_of);
     let day = m.site().report_day;
     if period.report_day(day) <= as_of {
         period = period.next();
     }
     let due = period.report_day(day);
-    let ahead = status::compute(m, due);
+    let ahead = prepared.archived(due);
     let agencies: Vec<(String, String)> = ahead
         .months
         .get(&period)?
@@ -326,6 +326,9 @@ fn as_of(opts: &Options, m: &model::Model) -> Date {
 struct Made<'m> {
     site: render::RenderedSite,
     fig: status::Figures<'m>,
+    /// The status stage's date-free preparation, for other dates
+    /// (`check`'s coming reports).
+    prepared: status::Prepared<'m>,
 }
 
 /// Status and render, shared by `check` and `build` so that both find the
@@ -346,13 +349,12 @@ fn status_render<'m>(
     // month.
     let prepared = status::Prepared::new(m);
     let fig = prepared.figures(as_of(opts, m));
-    let archive = status::Archive::new(&prepared, m, fig.as_of);
     clock.lap("status");
     progress_warnings(m, &fig, diags);
     let site = render::render(
         m,
         &fig,
-        &archive,
+        &status::Archive::new(&prepared, m, fig.as_of),
         &render::RenderOptions {
             base_url: opts.base_url.clone(),
         },
@@ -362,7 +364,11 @@ fn status_render<'m>(
     // The archive (figures, pages and files of each month) runs inside
     // render, once the live pages are made; its share is told apart.
     clock.lap_split("render", "archive", site.archive_time);
-    Some(Made { site, fig })
+    Some(Made {
+        site,
+        fig,
+        prepared,
+    })
 }
 
 /// `tiendo check`: every error and warning that `build` would report, and
@@ -380,7 +386,7 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
         lang: message_lang(opts, &m),
         summary: made.map(|made| {
             let mut s = summary(&m, &made.fig);
-            s.next_reports = next_reports(&m, made.fig.as_of);
+            s.next_reports = next_reports(&m, &made.prepared, made.fig.as_of);
             s
         }),
         timings: clock.timings,
@@ -470,7 +476,7 @@ pub fn build_with_progress(
     if let (Some((file, paths)), Some(made)) = (&previous, &made) {
         paths_kept(file, paths, &made.site, &mut diags);
     }
-    let Some(Made { site, fig }) = made.filter(|_| !diags.has_errors()) else {
+    let Some(Made { site, fig, .. }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), message_lang(opts, &m)));
     };
     if let Some(e) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {

@@ -8,41 +8,7 @@
 use super::*;
 use crate::model::KpiValue;
 use rayon::prelude::*;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
-
-/// A quick hash for ids (FxHash's multiply and rotate): ids come from the
-/// site's own files, so SipHash's protection buys nothing in the hot loop.
-#[derive(Default)]
-struct Quick(u64);
-
-impl Hasher for Quick {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(c);
-            self.add(u64::from_le_bytes(word));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl Quick {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
 
 /// The date-independent part of the status stage; [`Prepared::figures`]
 /// gives the figures on a date. Shared between threads (it is `Sync`).
@@ -62,12 +28,6 @@ pub struct Prepared<'m> {
     latest_days: Vec<Date>,
     /// Where each task's run in `latest` starts (one more at the end).
     latest_at: Vec<usize>,
-    /// Per task: the deadline in the plan.
-    deadline0: Vec<Option<Deadline>>,
-    /// Per task, one after the other: its deadline changes (day decided,
-    /// new deadline); each task's run starts at `changes_at`.
-    changes: Vec<(Date, Deadline)>,
-    changes_at: Vec<usize>,
     /// Per report, per update: the index of its task (`None` for an
     /// unknown task).
     pub(super) update_task: Vec<Vec<Option<usize>>>,
@@ -146,30 +106,11 @@ impl<'m> Prepared<'m> {
             .map(|t| t.support.iter().filter_map(|a| agency_ix(a)).collect())
             .collect();
 
-        // Task ids to indices with a quicker hash, looked up once per
-        // update; the model's own index when it is not one id per task.
-        let quick: Option<HashMap<&str, usize, BuildHasherDefault<Quick>>> = m
-            .tasks
-            .iter()
-            .enumerate()
-            .all(|(i, t)| m.task_index(&t.id) == Some(i))
-            .then(|| {
-                m.tasks
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| (t.id.as_str(), i))
-                    .collect()
-            })
-            .filter(|q: &HashMap<_, _, _>| q.len() == m.task_ix.len());
-        let task_ix = |id: &str| match &quick {
-            Some(q) => q.get(id).copied(),
-            None => m.task_index(id),
-        };
         let mut updates: Vec<Vec<UpdateRef>> = vec![Vec::new(); m.tasks.len()];
         let update_task: Vec<Vec<Option<usize>>> = m
             .reports
             .par_iter()
-            .map(|r| r.updates.iter().map(|u| task_ix(&u.task)).collect())
+            .map(|r| r.updates.iter().map(|u| m.task_index(&u.task)).collect())
             .collect();
         let mut reports_by: Vec<BTreeMap<Period, Vec<usize>>> =
             vec![BTreeMap::new(); m.agencies.len()];
@@ -218,12 +159,6 @@ impl<'m> Prepared<'m> {
             }
             latest_at.push(latest.len());
         }
-        let mut changes = Vec::new();
-        let mut changes_at = vec![0];
-        for t in &m.tasks {
-            changes.extend(t.deadline_changes.iter().map(|c| (c.date, c.to)));
-            changes_at.push(changes.len());
-        }
 
         let mut kpi_values: Vec<Vec<(usize, &KpiValue)>> = vec![Vec::new(); m.kpis.len()];
         for (ri, r) in m.reports.iter().enumerate() {
@@ -249,9 +184,6 @@ impl<'m> Prepared<'m> {
             latest_days: latest.iter().map(|l| l.submitted).collect(),
             latest,
             latest_at,
-            deadline0: m.tasks.iter().map(|t| t.deadline).collect(),
-            changes,
-            changes_at,
             update_task,
             task_lead,
             task_support,
@@ -408,25 +340,11 @@ impl<'m> Prepared<'m> {
         before == 0 || self.latest[from + before - 1].state != TaskState::Done
     }
 
-    /// The deadline of task `i` in force on `d` and the number of changes
-    /// applied ([`deadline_on`]).
-    fn deadline_on(&self, i: usize, d: Date) -> (Option<Deadline>, usize) {
-        let mut deadline = self.deadline0[i];
-        let mut n = 0;
-        for (date, to) in &self.changes[self.changes_at[i]..self.changes_at[i + 1]] {
-            if *date <= d {
-                deadline = Some(*to);
-                n += 1;
-            }
-        }
-        (deadline, n)
-    }
-
     /// Task `i`'s status on `d` by the rule table, without the agencies.
     pub(super) fn judged(&self, i: usize, d: Date) -> Judged {
         judge(
             self.latest_on(i, d),
-            self.deadline_on(i, d),
+            deadline_on(&self.m.tasks[i], d),
             d,
             self.due_soon,
             || self.lead_on(i, d).is_some(),
@@ -441,7 +359,7 @@ impl<'m> Prepared<'m> {
         let lead_id = lead.map(|l| m.agencies[l].id.as_str());
         let j = judge(
             self.latest_on(i, d),
-            self.deadline_on(i, d),
+            deadline_on(&self.m.tasks[i], d),
             d,
             self.due_soon,
             || lead.is_some(),

@@ -72,6 +72,17 @@ pub(super) fn archive(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) 
     r.render_template(lang, "archive.html", &ctx, d)
 }
 
+/// A link to archived month `p`'s data file `name` (one of
+/// [`crate::render::archive_data_files`]), labelled for a list's "more".
+pub(super) fn month_task_link(r: &Renderer, v: &Views, p: Period, name: &str) -> Link {
+    let key = match name.rsplit_once('.').map_or("", |(_, ext)| ext) {
+        "csv" => "month_tasks_csv",
+        "json" => "full_data_json",
+        _ => "month_tasks_zip",
+    };
+    data_link(r, v, key, &Route::ArchiveData(p, name))
+}
+
 /// The page of archived month `p`, from that month's figures.
 pub(crate) fn archive_month(
     r: &Renderer,
@@ -165,14 +176,7 @@ pub(crate) fn archive_month(
     let month_data = || {
         crate::render::archive_data_files(m)
             .iter()
-            .map(|&name| {
-                let key = match name.rsplit_once('.').map_or("", |(_, ext)| ext) {
-                    "csv" => "month_tasks_csv",
-                    "json" => "full_data_json",
-                    _ => "month_tasks_zip",
-                };
-                data_link(r, &v, key, &Route::ArchiveData(p, name))
-            })
+            .map(|&name| month_task_link(r, &v, p, name))
             .collect::<Vec<_>>()
     };
     let ctx = Page {

@@ -339,12 +339,7 @@ pub(super) fn report(
         if r.archive_months().contains(&p) {
             // The month's task table: the CSV, or the zipped CSV.
             let name = crate::render::archive_data_files(r.model)[0];
-            let key = if name.ends_with(".csv") {
-                "month_tasks_csv"
-            } else {
-                "month_tasks_zip"
-            };
-            links.push(data_link(r, &v, key, &Route::ArchiveData(p, name)));
+            links.push(super::archive::month_task_link(r, &v, p, name));
         }
         links
     };
