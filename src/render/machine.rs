@@ -10,14 +10,13 @@ use crate::route::Route;
 use rayon::prelude::*;
 use std::sync::Arc;
 
-/// Feeds, calendars, the search index, sitemap and robots.txt (the open
-/// data goes first, [`open_data`]).
+/// Feeds, calendars and the search index: what needs no page of the site
+/// (the sitemap, which lists them, comes once the pages are made).
 pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
     calendars(r, site);
     for &lang in &r.langs {
         feeds_and_search(r, lang, site, diags);
     }
-    sitemap(r, site);
 }
 
 /// The open-data tables as CSV and JSON, and their datapackage.json;
@@ -362,8 +361,8 @@ pub(super) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::St
     site.files.insert(own, text.into_bytes());
 }
 
-/// sitemap.xml (every HTML page) and robots.txt.
-fn sitemap(r: &Renderer, site: &mut RenderedSite) {
+/// sitemap.xml (every page of the site, so made last) and robots.txt.
+pub(super) fn sitemap(r: &Renderer, site: &mut RenderedSite) {
     let html: Vec<&String> = site.paths().filter(|p| p.ends_with("index.html")).collect();
     let sitemap = feeds::sitemap(html.into_iter(), &r.origin, &r.base, r.fig.as_of);
     r.put(site, Route::Sitemap.file(), sitemap.into_bytes());

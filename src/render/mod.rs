@@ -660,28 +660,34 @@ pub fn render<'a>(
     };
     r.sink = sink;
     r.archive = Some(archive);
-    let mut site = RenderedSite::default();
-    // The open data first: its rows (a quarter of a million updates at
-    // national scale) are then dropped, the pages need only their number.
-    let mut tables = std::mem::take(&mut r.tables);
-    machine::open_data(&r, &mut tables, &mut site, diags);
-    r.tables = tables;
+    // The open data, charts, feeds, calendars and search index are made
+    // beside the pages rather than before or after them: one thread
+    // deflates the data download while the other renders pages, and
+    // neither waits for the other (README, Benchmark). The pages need only
+    // each table's shape and row count; the rows go to the open data.
+    let shapes = r.tables.iter().map(data::Table::shape).collect();
+    let tables = std::mem::replace(&mut r.tables, shapes);
     let list = jobs(model, figures, &r);
     let sources = page_sources(&r, &list);
-    let mut rendered: Vec<Made> = list
-        .par_iter()
-        .filter(|(_, job)| !matches!(job, Job::ArchiveMonth(_)))
-        .map(|(lang, job)| {
-            let mut d = Diagnostics::new();
-            let page = pages::render_job(&r, *lang, job, &mut d);
-            let path = format!(
-                "{}{}",
-                lang.prefix(),
-                job.file(model, r.archive_months(), &r.tags)
-            );
-            made(&r, path, page, d)
-        })
-        .collect();
+    let (mut rendered, (mut site, machine_diags)) = rayon::join(
+        || {
+            list.par_iter()
+                .filter(|(_, job)| !matches!(job, Job::ArchiveMonth(_)))
+                .map(|(lang, job)| {
+                    let mut d = Diagnostics::new();
+                    let page = pages::render_job(&r, *lang, job, &mut d);
+                    let path = format!(
+                        "{}{}",
+                        lang.prefix(),
+                        job.file(model, r.archive_months(), &r.tags)
+                    );
+                    made(&r, path, page, d)
+                })
+                .collect::<Vec<Made>>()
+        },
+        || machine_side(&r, tables),
+    );
+    diags.extend(machine_diags);
     let started = std::time::Instant::now();
     rendered.extend(archive_files(&r));
     let archive_time = started.elapsed();
@@ -698,6 +704,23 @@ pub fn render<'a>(
             }
         }
     }
+    for (name, bytes) in &model.theme.assets {
+        site.files.insert(Route::Asset(name).file(), bytes.clone());
+    }
+    machine::sitemap(&r, &mut site);
+    machine::path_list(&mut site, &model.static_files);
+    checks::links_and_clashes(model, &r, &site, refs, &sources, diags);
+    site
+}
+
+/// What render makes beside the pages: the open data (its rows dropped
+/// table by table as they are written), the charts' files, and the
+/// machine files (feeds, calendars, search index, sitemap).
+fn machine_side(r: &Renderer, mut tables: Vec<data::Table>) -> (RenderedSite, Diagnostics) {
+    let mut site = RenderedSite::default();
+    let mut diags = Diagnostics::new();
+    machine::open_data(r, &mut tables, &mut site, &mut diags);
+    drop(tables);
     for ((lang, path), files) in &r.charts {
         r.put(
             &mut site,
@@ -710,13 +733,8 @@ pub fn render<'a>(
             files.data.clone(),
         );
     }
-    machine::machine_files(&r, &mut site, diags);
-    for (name, bytes) in &model.theme.assets {
-        site.files.insert(Route::Asset(name).file(), bytes.clone());
-    }
-    machine::path_list(&mut site, &model.static_files);
-    checks::links_and_clashes(model, &r, &site, refs, &sources, diags);
-    site
+    machine::machine_files(r, &mut site, &mut diags);
+    (site, diags)
 }
 
 /// A file made by render: its path, its bytes when the site keeps them,
