@@ -22,10 +22,8 @@ pub(super) fn links_and_clashes(
 ) {
     // `refs` holds the pages already written; the rest are in memory.
     for (path, bytes) in &site.files {
-        if path.ends_with(".html")
-            && let Ok(html) = std::str::from_utf8(bytes)
-        {
-            refs.insert(path.clone(), links::refs(html));
+        if path.ends_with(".html") {
+            refs.insert(path.clone(), links::refs(bytes));
         }
     }
     let statics: HashSet<String> = model

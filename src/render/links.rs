@@ -13,27 +13,29 @@ pub struct BrokenLink {
     pub reason: &'static str,
 }
 
-/// The values of the `href`, `src` and `id` attributes of an HTML text, in
-/// one pass: each `="` found (memchr's vectorised search) is checked for
-/// one of the three names before it. The pages are our own templates'
-/// output, so attributes are always double-quoted and follow a space.
-fn attribute_values(html: &str) -> (Vec<&str>, Vec<&str>) {
-    let bytes = html.as_bytes();
+/// The values of the `href`, `src` and `id` attributes of an HTML page, in
+/// one pass over its bytes: each `="` found (memchr's vectorised search) is
+/// checked for one of the three names before it. The pages are our own
+/// templates' output, so attributes are always double-quoted and follow a
+/// space; only the values are checked to be UTF-8, not the whole page.
+fn attribute_values(html: &[u8]) -> (Vec<&str>, Vec<&str>) {
     let (mut links, mut ids) = (Vec::new(), Vec::new());
-    for at in memchr::memmem::find_iter(bytes, b"=\"") {
-        let before = &bytes[..at];
+    for at in memchr::memmem::find_iter(html, b"=\"") {
+        let before = &html[..at];
         let is_link = before.ends_with(b" href") || before.ends_with(b" src");
         if !is_link && !before.ends_with(b" id") {
             continue;
         }
         let rest = &html[at + 2..];
-        let Some(end) = memchr::memchr(b'"', rest.as_bytes()) else {
+        let Some(value) = memchr::memchr(b'"', rest)
+            .and_then(|end| std::str::from_utf8(&rest[..end]).ok())
+        else {
             continue;
         };
         if is_link {
-            links.push(&rest[..end]);
+            links.push(value);
         } else {
-            ids.push(&rest[..end]);
+            ids.push(value);
         }
     }
     (links, ids)
@@ -140,7 +142,7 @@ impl PageRefs {
 }
 
 /// The links and ids of an HTML page.
-pub fn refs(html: &str) -> PageRefs {
+pub fn refs(html: &[u8]) -> PageRefs {
     let (mut links, mut ids) = attribute_values(html);
     // Each value once before it is copied: a page repeats its menu's links.
     links.sort_unstable();
@@ -169,7 +171,7 @@ pub fn check(
     let pages: BTreeMap<String, PageRefs> = files
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
-        .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|s| (p.clone(), refs(s))))
+        .map(|(p, b)| (p.clone(), refs(b)))
         .collect();
     check_refs(&pages, &|p| files.contains_key(p), extra, origin, base)
 }
