@@ -474,137 +474,139 @@ pub fn task_table(m: &Model, fig: &Figures, site_url: &str) -> Table {
     }
 }
 
+/// The published tables, by file stem, in the order the open-data page,
+/// the data package and the zip list them.
+pub const TABLE_NAMES: [&str; 5] = ["nhiem-vu", "cap-nhat", "co-quan", "chi-tieu", "gia-tri-chi-tieu"];
+
 /// Every table, its rows computed from the model and figures.
 pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
+    TABLE_NAMES
+        .iter()
+        .filter_map(|name| table(m, fig, site_url, name))
+        .collect()
+}
+
+/// One table of [`TABLE_NAMES`], its rows computed from the model and
+/// figures: the open data builds, writes and drops them one at a time.
+pub fn table(m: &Model, fig: &Figures, site_url: &str, name: &str) -> Option<Table> {
     let url = |r: Route| format!("{site_url}{}", r.path());
-    let mut updates = Vec::new();
-    for (i, timeline) in fig.timelines.iter().enumerate() {
-        for u in timeline {
-            updates.push(vec![
-                s(&m.tasks[i].id),
-                s(&u.report.agency),
-                s(u.report.period.key()),
-                s(u.report.submitted.to_string()),
-                Value::Bool(u.from_lead),
-                s(u.update.state.code()),
-                u.update.progress.map_or(Value::Null, num),
-                opt(u.update.done_on.map(|d| d.to_string())),
-                opt(u.update.note.clone()),
-                opt(u.update.evidence.clone()),
-            ]);
+    let (title_vi, title_en, columns, rows) = match name {
+        "nhiem-vu" => return Some(task_table(m, fig, site_url)),
+        "cap-nhat" => {
+            let mut updates = Vec::new();
+            for (i, timeline) in fig.timelines.iter().enumerate() {
+                for u in timeline {
+                    updates.push(vec![
+                        s(&m.tasks[i].id),
+                        s(&u.report.agency),
+                        s(u.report.period.key()),
+                        s(u.report.submitted.to_string()),
+                        Value::Bool(u.from_lead),
+                        s(u.update.state.code()),
+                        u.update.progress.map_or(Value::Null, num),
+                        opt(u.update.done_on.map(|d| d.to_string())),
+                        opt(u.update.note.clone()),
+                        opt(u.update.evidence.clone()),
+                    ]);
+                }
+            }
+            ("Cập nhật tiến độ", "Task updates", UPDATE_COLUMNS, updates)
         }
-    }
-    let agencies = m
-        .agencies
-        .iter()
-        .map(|a| {
-            let f = fig.agencies.get(&a.id);
-            let count = |o: fn(&Outcome) -> bool| f.map_or(0, |f| f.count(o) as i64);
-            vec![
-                s(&a.id),
-                s(&a.name),
-                opt(a.short.clone()),
-                opt(a.name_en.clone()),
-                s(a.kind.code()),
-                opt(a.group.clone()),
-                opt(a.succession.as_ref().map(|x| match x.kind {
-                    SuccessionKind::Merged => "merged",
-                    SuccessionKind::Renamed => "renamed",
-                    SuccessionKind::Dissolved => "dissolved",
-                })),
-                opt(a.succession.as_ref().and_then(|x| x.to.clone())),
-                opt(a.succession.as_ref().map(|x| x.date.to_string())),
-                int(f.map_or(0, |f| f.rollup.total as i64)),
-                int(f.map_or(0, |f| f.rollup.done as i64)),
-                int(f.map_or(0, |f| f.rollup.count(Status::Overdue) as i64)),
-                f.and_then(|f| f.rollup.on_time_rate)
-                    .map_or(Value::Null, num),
-                int(f.map_or(0, |f| f.duties.len() as i64)),
-                int(count(|o| *o == Outcome::OnTime)),
-                int(count(|o| matches!(o, Outcome::Late(_)))),
-                int(count(|o| *o == Outcome::Missing)),
-                s(url(Route::Agency(&a.id))),
-            ]
-        })
-        .collect();
-    let kpis = m
-        .kpis
-        .iter()
-        .zip(&fig.kpis)
-        .map(|(k, ks)| {
-            vec![
-                s(&k.id),
-                opt(k.reference.clone()),
-                s(&k.name),
-                s(&k.unit),
-                num(k.target),
-                s(match k.direction {
-                    Direction::Up => "up",
-                    Direction::Down => "down",
-                }),
-                opt(k.deadline.date().map(|d| d.to_string())),
-                opt(ks.owner_on.clone()),
-                opt(k.baseline.map(|(d, _)| d.to_string())),
-                k.baseline.map_or(Value::Null, |(_, v)| num(v)),
-                opt(ks.latest.as_ref().map(|p| p.date.to_string())),
-                ks.latest.as_ref().map_or(Value::Null, |p| num(p.value)),
-                ks.gap.map_or(Value::Null, num),
-                ks.projection.map_or(Value::Null, |p| num(p.at_deadline)),
-                s(ks.verdict.code()),
-                s(url(Route::Kpi(&k.id))),
-            ]
-        })
-        .collect();
-    let mut values = Vec::new();
-    for (k, ks) in m.kpis.iter().zip(&fig.kpis) {
-        for p in &ks.points {
-            let report = p.report.map(|r| &m.reports[r]);
-            values.push(vec![
-                s(&k.id),
-                s(p.date.to_string()),
-                num(p.value),
-                Value::Bool(p.baseline),
-                opt(report.map(|r| r.agency.clone())),
-                opt(report.map(|r| r.period.key())),
-                opt(report.map(|r| r.submitted.to_string())),
-            ]);
+        "co-quan" => {
+            let agencies = m
+                .agencies
+                .iter()
+                .map(|a| {
+                    let f = fig.agencies.get(&a.id);
+                    let count = |o: fn(&Outcome) -> bool| f.map_or(0, |f| f.count(o) as i64);
+                    vec![
+                        s(&a.id),
+                        s(&a.name),
+                        opt(a.short.clone()),
+                        opt(a.name_en.clone()),
+                        s(a.kind.code()),
+                        opt(a.group.clone()),
+                        opt(a.succession.as_ref().map(|x| match x.kind {
+                            SuccessionKind::Merged => "merged",
+                            SuccessionKind::Renamed => "renamed",
+                            SuccessionKind::Dissolved => "dissolved",
+                        })),
+                        opt(a.succession.as_ref().and_then(|x| x.to.clone())),
+                        opt(a.succession.as_ref().map(|x| x.date.to_string())),
+                        int(f.map_or(0, |f| f.rollup.total as i64)),
+                        int(f.map_or(0, |f| f.rollup.done as i64)),
+                        int(f.map_or(0, |f| f.rollup.count(Status::Overdue) as i64)),
+                        f.and_then(|f| f.rollup.on_time_rate)
+                            .map_or(Value::Null, num),
+                        int(f.map_or(0, |f| f.duties.len() as i64)),
+                        int(count(|o| *o == Outcome::OnTime)),
+                        int(count(|o| matches!(o, Outcome::Late(_)))),
+                        int(count(|o| *o == Outcome::Missing)),
+                        s(url(Route::Agency(&a.id))),
+                    ]
+                })
+                .collect();
+            ("Cơ quan", "Agencies", AGENCY_COLUMNS, agencies)
         }
-    }
-    vec![
-        task_table(m, fig, site_url),
-        Table {
-            name: "cap-nhat",
-            title_vi: "Cập nhật tiến độ",
-            title_en: "Task updates",
-            columns: UPDATE_COLUMNS,
-            rows: updates,
-            dropped: 0,
-        },
-        Table {
-            name: "co-quan",
-            title_vi: "Cơ quan",
-            title_en: "Agencies",
-            columns: AGENCY_COLUMNS,
-            rows: agencies,
-            dropped: 0,
-        },
-        Table {
-            name: "chi-tieu",
-            title_vi: "Chỉ tiêu",
-            title_en: "KPIs",
-            columns: KPI_COLUMNS,
-            rows: kpis,
-            dropped: 0,
-        },
-        Table {
-            name: "gia-tri-chi-tieu",
-            title_vi: "Giá trị chỉ tiêu",
-            title_en: "KPI values",
-            columns: KPI_VALUE_COLUMNS,
-            rows: values,
-            dropped: 0,
-        },
-    ]
+        "chi-tieu" => {
+            let kpis = m
+                .kpis
+                .iter()
+                .zip(&fig.kpis)
+                .map(|(k, ks)| {
+                    vec![
+                        s(&k.id),
+                        opt(k.reference.clone()),
+                        s(&k.name),
+                        s(&k.unit),
+                        num(k.target),
+                        s(match k.direction {
+                            Direction::Up => "up",
+                            Direction::Down => "down",
+                        }),
+                        opt(k.deadline.date().map(|d| d.to_string())),
+                        opt(ks.owner_on.clone()),
+                        opt(k.baseline.map(|(d, _)| d.to_string())),
+                        k.baseline.map_or(Value::Null, |(_, v)| num(v)),
+                        opt(ks.latest.as_ref().map(|p| p.date.to_string())),
+                        ks.latest.as_ref().map_or(Value::Null, |p| num(p.value)),
+                        ks.gap.map_or(Value::Null, num),
+                        ks.projection.map_or(Value::Null, |p| num(p.at_deadline)),
+                        s(ks.verdict.code()),
+                        s(url(Route::Kpi(&k.id))),
+                    ]
+                })
+                .collect();
+            ("Chỉ tiêu", "KPIs", KPI_COLUMNS, kpis)
+        }
+        "gia-tri-chi-tieu" => {
+            let mut values = Vec::new();
+            for (k, ks) in m.kpis.iter().zip(&fig.kpis) {
+                for p in &ks.points {
+                    let report = p.report.map(|r| &m.reports[r]);
+                    values.push(vec![
+                        s(&k.id),
+                        s(p.date.to_string()),
+                        num(p.value),
+                        Value::Bool(p.baseline),
+                        opt(report.map(|r| r.agency.clone())),
+                        opt(report.map(|r| r.period.key())),
+                        opt(report.map(|r| r.submitted.to_string())),
+                    ]);
+                }
+            }
+            ("Giá trị chỉ tiêu", "KPI values", KPI_VALUE_COLUMNS, values)
+        }
+        _ => return None,
+    };
+    Some(Table {
+        name: TABLE_NAMES.iter().copied().find(|n| *n == name)?,
+        title_vi,
+        title_en,
+        columns,
+        rows,
+        dropped: 0,
+    })
 }
 
 /// RFC 4180 CSV with a byte-order mark; empty fields for missing values.

@@ -19,23 +19,22 @@ pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut D
     }
 }
 
-/// The open-data tables as CSV and JSON, and their datapackage.json;
-/// written before the pages, so that the rows can be dropped then.
+/// The open-data tables as CSV and JSON, their datapackage.json and the
+/// zip of them all. Each table is built, written and dropped in turn, so
+/// that only one table's rows (a quarter of a million updates at national
+/// scale) are in memory at once. Returns the tables' shapes (names,
+/// columns, row counts) for the open-data page.
 pub(super) fn open_data(
     r: &Renderer,
-    tables: &mut [data::Table],
     site: &mut RenderedSite,
     diags: &mut Diagnostics,
-) {
+) -> Vec<data::Table> {
     let s = r.model.site();
     let as_of = r.fig.as_of.to_string();
     let license = s.data_license.as_deref().unwrap_or("");
     let home_url = format!("{}{}", r.origin, r.base);
-    let package = data::datapackage(tables, &s.title, &as_of, license, &home_url);
     // One download: every table, the data package and a README, in a
-    // fixed order with fixed dates. A file at a time, sent on and dropped
-    // once in the zip, and each table's rows dropped once written, so that
-    // only one file is in memory at once.
+    // fixed order with fixed dates, a file at a time.
     let mut zip = Some(data::Zip::new(r.fig.as_of));
     let mut zip_error = None;
     let mut add = |zip: &mut Option<data::Zip>, name: &str, bytes: &[u8]| {
@@ -46,19 +45,24 @@ pub(super) fn open_data(
             *zip = None;
         }
     };
-    for table in tables.iter_mut() {
+    let mut shapes = Vec::new();
+    for name in data::TABLE_NAMES {
+        let Some(table) = data::table(r.model, r.fig, &home_url, name) else {
+            continue;
+        };
         let csv_name = format!("{}.csv", table.name);
-        let csv = data::csv(table);
+        let csv = data::csv(&table);
         add(&mut zip, &csv_name, &csv);
         r.put(site, Route::DataFile(&csv_name).file(), csv);
         let json_name = format!("{}.json", table.name);
-        let json = data::json(table, &as_of, license);
+        let json = data::json(&table, &as_of, license);
         add(&mut zip, &json_name, &json);
         r.put(site, Route::DataFile(&json_name).file(), json);
-        table.drop_rows();
+        shapes.push(table.shape());
     }
+    let package = data::datapackage(&shapes, &s.title, &as_of, license, &home_url);
     add(&mut zip, "datapackage.json", &package);
-    let readme = data::readme(tables, &s.title, &as_of, license, &home_url);
+    let readme = data::readme(&shapes, &s.title, &as_of, license, &home_url);
     add(&mut zip, "README.md", readme.as_bytes());
     match zip.map(data::Zip::finish) {
         Some(Ok(bytes)) => r.put(site, Route::DataFile(crate::route::DATA_ZIP).file(), bytes),
@@ -72,6 +76,7 @@ pub(super) fn open_data(
         ),
     }
     r.put(site, Route::DataFile("datapackage.json").file(), package);
+    shapes
 }
 
 /// Deadline calendars: the whole plan, each agency (tasks it leads on D),

@@ -35,7 +35,9 @@ use std::sync::Arc;
 #[derive(Debug, Default)]
 pub struct RenderedSite {
     pub files: BTreeMap<String, Vec<u8>>,
-    pub written: std::collections::BTreeSet<String>,
+    /// Hashed rather than ordered: the link check looks up every link of
+    /// every page here (millions at national scale); [`Self::paths`] sorts.
+    pub written: std::collections::HashSet<String>,
     /// How long the monthly archive took (its figures, pages and files),
     /// for the build's timings.
     pub archive_time: std::time::Duration,
@@ -331,8 +333,6 @@ pub(crate) struct Renderer<'a> {
     pub pages: HashMap<Lang, Vec<usize>>,
     /// Every chart, by language and path (relative to the language root).
     pub charts: BTreeMap<(Lang, String), chart_set::ChartFiles>,
-    /// The open-data tables.
-    pub tables: Vec<data::Table>,
     /// Every task in deadline-table order, sorted once: lists keep this
     /// order by filtering it.
     pub deadline_order: Vec<usize>,
@@ -669,16 +669,14 @@ pub fn render<'a>(
     // The open data, charts, feeds, calendars and search index are made
     // beside the pages rather than before or after them: one thread
     // deflates the data download while the other renders pages, and
-    // neither waits for the other (README, Benchmark). The pages need only
-    // each table's shape and row count; the rows go to the open data.
-    let shapes = r.tables.iter().map(data::Table::shape).collect();
-    let tables = std::mem::replace(&mut r.tables, shapes);
+    // neither waits for the other (README, Benchmark). The open-data page
+    // comes with its tables, which know their row counts once written.
     let list = jobs(model, figures, &r);
     let sources = page_sources(&r, &list);
-    let (mut rendered, (mut site, machine_diags)) = rayon::join(
+    let (mut rendered, machine) = rayon::join(
         || {
             list.par_iter()
-                .filter(|(_, job)| !matches!(job, Job::ArchiveMonth(_)))
+                .filter(|(_, job)| !matches!(job, Job::ArchiveMonth(_) | Job::Data))
                 .map(|(lang, job)| {
                     let mut d = Diagnostics::new();
                     let page = pages::render_job(&r, *lang, job, &mut d);
@@ -691,8 +689,10 @@ pub fn render<'a>(
                 })
                 .collect::<Vec<Made>>()
         },
-        || machine_side(&r, tables),
+        || machine_side(&r),
     );
+    let (mut site, data_pages, machine_diags) = machine;
+    rendered.extend(data_pages);
     diags.extend(machine_diags);
     let started = std::time::Instant::now();
     rendered.extend(archive_files(&r));
@@ -719,14 +719,23 @@ pub fn render<'a>(
     site
 }
 
-/// What render makes beside the pages: the open data (its rows dropped
-/// table by table as they are written), the charts' files, and the
-/// machine files (feeds, calendars, search index, sitemap).
-fn machine_side(r: &Renderer, mut tables: Vec<data::Table>) -> (RenderedSite, Diagnostics) {
+/// What render makes beside the pages: the open data and its page in each
+/// language, the charts' files, and the machine files (feeds, calendars,
+/// search index).
+fn machine_side(r: &Renderer) -> (RenderedSite, Vec<Made>, Diagnostics) {
     let mut site = RenderedSite::default();
     let mut diags = Diagnostics::new();
-    machine::open_data(r, &mut tables, &mut site, &mut diags);
-    drop(tables);
+    let tables = machine::open_data(r, &mut site, &mut diags);
+    let data_pages = r
+        .langs
+        .iter()
+        .map(|&lang| {
+            let mut d = Diagnostics::new();
+            let page = pages::open_data(r, lang, &Job::Data, &tables, &mut d);
+            let path = format!("{}{}", lang.prefix(), Route::Data.file());
+            made(r, path, page, d)
+        })
+        .collect();
     for ((lang, path), files) in &r.charts {
         r.put(
             &mut site,
@@ -740,7 +749,7 @@ fn machine_side(r: &Renderer, mut tables: Vec<data::Table>) -> (RenderedSite, Di
         );
     }
     machine::machine_files(r, &mut site, &mut diags);
-    (site, diags)
+    (site, data_pages, diags)
 }
 
 /// A file made by render: its path, its bytes when the site keeps them,
@@ -1004,7 +1013,6 @@ fn renderer<'a>(
         article_pos,
         pages,
         charts: BTreeMap::new(),
-        tables: Vec::new(),
         deadline_order: Vec::new(),
         deadline_rank: Vec::new(),
         sink: None,
@@ -1033,7 +1041,6 @@ fn renderer<'a>(
     }
     r.tera = engines;
     r.charts = chart_set::all_charts(&r);
-    r.tables = data::tables(model, figures, &format!("{}{}", r.origin, r.base));
     Some(r)
 }
 

@@ -4,10 +4,12 @@
 
 use super::*;
 
-pub(super) fn open_data(
+/// The open-data page, from the tables as written (their row counts).
+pub(in crate::render) fn open_data(
     r: &Renderer,
     lang: Lang,
     job: &Job,
+    tables: &[crate::render::data::Table],
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     #[derive(Serialize)]
@@ -47,8 +49,7 @@ pub(super) fn open_data(
             v.t.get("data_title").to_string(),
             v.t.get("data_description").to_string(),
         ),
-        tables: r
-            .tables
+        tables: tables
             .iter()
             .map(|t| TableView {
                 name: t.name,

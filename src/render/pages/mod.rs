@@ -48,7 +48,8 @@ pub(crate) fn render_job(
         Job::Reports => reports::reports(r, lang, job, d),
         Job::Report(p, n) => reports::report(r, lang, job, *p, *n, d),
         Job::Deadlines(n) => reports::deadlines(r, lang, job, *n, d),
-        Job::Data => machine::open_data(r, lang, job, d),
+        // Rendered with its tables by the open data (render's machine side).
+        Job::Data => None,
         Job::Search => machine::search(r, lang, job, d),
         Job::News(n) => news::news(r, lang, job, *n, d),
         Job::Article(i) => news::article(r, lang, job, *i, d),
@@ -59,6 +60,7 @@ pub(crate) fn render_job(
 }
 
 pub(super) use agencies::agency_pages;
+pub(super) use machine::open_data;
 pub(super) use news::tag_rows;
 pub(super) use reports::report_pages;
 
