@@ -147,8 +147,34 @@ impl TaskList {
     }
 
     /// The list's tasks in table order: the overdue ones most days late
-    /// first, any other list in deadline order.
-    pub(crate) fn tasks(self, r: &Renderer) -> Vec<usize> {
+    /// first, any other list in deadline order. Made once per list and
+    /// shared by its pages (a national deadline table has 200).
+    pub(crate) fn tasks(self, r: &Renderer) -> Arc<ListTasks> {
+        let cached = r
+            .lists
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&self)
+            .cloned();
+        if let Some(tasks) = cached {
+            return tasks;
+        }
+        let tasks = self.sorted_tasks(r);
+        let mut leads: Vec<String> = tasks
+            .iter()
+            .filter_map(|&i| r.fig.tasks[i].lead_on.clone())
+            .collect();
+        leads.sort_unstable();
+        leads.dedup();
+        let tasks = Arc::new(ListTasks { tasks, leads });
+        r.lists
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(self, Arc::clone(&tasks));
+        tasks
+    }
+
+    fn sorted_tasks(self, r: &Renderer) -> Vec<usize> {
         let (m, fig) = (r.model, r.fig);
         let only = self.status();
         if only == Some(Status::Overdue) {
@@ -157,28 +183,24 @@ impl TaskList {
                 .map(|x| x.overdue.clone())
                 .unwrap_or_default();
         }
-        let member: Option<&[usize]> = match self {
-            TaskList::All | TaskList::Status(_) => None,
-            TaskList::Agency(i, _) => Some(
-                fig.agencies
-                    .get(&m.agencies[i].id)
-                    .map_or(&[][..], |f| f.leads.as_slice()),
-            ),
-            TaskList::Group(i, _) => Some(
-                fig.group_leads
-                    .get(&m.groups[i].id)
-                    .map_or(&[][..], Vec::as_slice),
-            ),
+        let keep = |i: &usize| only.is_none_or(|s| fig.tasks[*i].status == s);
+        let members: &[usize] = match self {
+            TaskList::All | TaskList::Status(_) => {
+                return r.deadline_order.iter().copied().filter(keep).collect();
+            }
+            TaskList::Agency(i, _) => fig
+                .agencies
+                .get(&m.agencies[i].id)
+                .map_or(&[][..], |f| f.leads.as_slice()),
+            TaskList::Group(i, _) => fig
+                .group_leads
+                .get(&m.groups[i].id)
+                .map_or(&[][..], Vec::as_slice),
         };
-        let keep = |i: usize| {
-            only.is_none_or(|s| fig.tasks[i].status == s)
-                && member.is_none_or(|list| list.binary_search(&i).is_ok())
-        };
-        r.deadline_order
-            .iter()
-            .copied()
-            .filter(|&i| keep(i))
-            .collect()
+        // An agency's or group's tasks, put in the deadline table's order.
+        let mut tasks: Vec<usize> = members.iter().copied().filter(keep).collect();
+        tasks.sort_unstable_by_key(|&i| r.deadline_rank.get(i).copied().unwrap_or(usize::MAX));
+        tasks
     }
 
     /// How many tasks the list holds (what its scorecard count says).
@@ -191,6 +213,14 @@ impl TaskList {
             None => rollup.total,
         }
     }
+}
+
+/// A task list's tasks, made once and shared by its pages.
+pub(crate) struct ListTasks {
+    /// In table order.
+    pub tasks: Vec<usize>,
+    /// Their lead agencies on D, sorted, each once (the list's filter).
+    pub leads: Vec<String>,
 }
 
 /// A list's page `n` (0, the first, is the list's own address).
@@ -343,6 +373,8 @@ pub(crate) struct Renderer<'a> {
     pub sink: Option<PageSink<'a>>,
     /// The monthly archive, its figures computed a month at a time.
     pub archive: Option<&'a crate::status::Archive<'a>>,
+    /// Each task list's tasks in table order, once made ([`TaskList::tasks`]).
+    pub lists: std::sync::Mutex<BTreeMap<TaskList, Arc<ListTasks>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -1017,6 +1049,7 @@ fn renderer<'a>(
         deadline_rank: Vec::new(),
         sink: None,
         archive: None,
+        lists: Default::default(),
     };
     r.deadline_order = r
         .views(Lang::Vi)

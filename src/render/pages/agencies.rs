@@ -220,7 +220,7 @@ pub(super) fn agency(
             }),
         predecessors,
         rollup: v.rollup(&f.rollup, views::Scope::Agency(&a.id)),
-        leads: v.rows(page_of(&TaskList::Agency(i, None).tasks(r), 0)),
+        leads: v.rows(page_of(&TaskList::Agency(i, None).tasks(r).tasks, 0)),
         leads_more: see_all(&v, f.leads.len(), &Route::AgencyTasks(&a.id, None)),
         supports: v.rows(v.by_deadline(f.supports.clone())),
         handed_over: v.rows(v.by_deadline(handed_over)),
@@ -276,7 +276,7 @@ pub(super) fn group(
     let empty = crate::status::Rollup::default();
     let rollup = r.fig.groups.get(&g.id).unwrap_or(&empty);
     // The tasks its agencies lead on D: what its roll-up counts.
-    let tasks = TaskList::Group(i, None).tasks(r);
+    let tasks = TaskList::Group(i, None).tasks(r).tasks.clone();
     let (name, name_lang) = v.pick(&g.name, g.name_en.as_deref());
     let (leader, leader_lang) = v.pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref());
     let (description, description_lang) = v.pick(g.description.as_deref().unwrap_or(""), None);

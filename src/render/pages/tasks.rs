@@ -44,7 +44,8 @@ pub(super) fn task_list(
     }
     let v = r.views(lang);
     let only = list.status();
-    let order = list.tasks(r);
+    let listed = list.tasks(r);
+    let order = &listed.tasks;
     let base_heading = match only {
         None => v.t.get("tasks_title").to_string(),
         Some(Status::Overdue) => v.t.get("overdue_view_title").to_string(),
@@ -81,12 +82,7 @@ pub(super) fn task_list(
         }
     }
     let scoped = matches!(list, TaskList::Agency(..) | TaskList::Group(..));
-    let mut leads: Vec<&str> = order
-        .iter()
-        .filter_map(|&i| r.fig.tasks[i].lead_on.as_deref())
-        .collect();
-    leads.sort_unstable();
-    leads.dedup();
+    let leads = &listed.leads;
     let route = list.route(r.model);
     let split = order.len() > ROWS_PER_PAGE;
     let ctx = List {
@@ -106,7 +102,7 @@ pub(super) fn task_list(
         total: rollup.total,
         counts,
         pager: pager(r, &v, order.len(), n, |k| v.route(&paged(route.clone(), k))),
-        rows: v.rows(page_of(&order, n)),
+        rows: v.rows(page_of(order, n)),
         rows_url: if split {
             v.route(&Route::ListRows(Box::new(route.clone())))
         } else {
@@ -151,7 +147,7 @@ pub(super) fn task_rows(
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     let v = r.views(lang);
-    let rows = v.rows(list.tasks(r));
+    let rows = v.rows(list.tasks(r).tasks.iter().copied());
     match serde_json::to_vec(&rows) {
         Ok(bytes) => Some(bytes),
         Err(e) => {
