@@ -797,16 +797,19 @@ pub fn readme(tables: &[Table], title: &str, as_of: &str, license: &str, site_ur
     if !license.is_empty() {
         out.push_str(&format!("\nGiấy phép / Licence: {license}\n"));
     }
-    out.push_str(
-        "\nMỗi bảng có hai tệp: CSV (UTF-8 có BOM, Excel đọc được tiếng Việt) và JSON; \
-         datapackage.json mô tả các bảng theo chuẩn Frictionless. Ô trống là không có giá trị.\n\
-         Each table comes as CSV (UTF-8 with BOM) and JSON; datapackage.json describes them \
-         as a Frictionless data package. Empty fields are missing values.\n",
-    );
+    let json_url = format!("{site_url}{}", Route::Data.path());
+    out.push_str(&format!(
+        "\nMỗi bảng là một tệp CSV (UTF-8 có BOM, Excel đọc được tiếng Việt); \
+         datapackage.json mô tả các bảng theo chuẩn Frictionless. Ô trống là không có giá trị. \
+         Cùng các bảng ấy ở dạng JSON: {json_url}\n\
+         Each table is a CSV file (UTF-8 with BOM); datapackage.json describes them \
+         as a Frictionless data package. Empty fields are missing values. \
+         The same tables as JSON: {json_url}\n",
+    ));
     for t in tables {
         out.push_str(&format!(
-            "\n## {}.csv, {}.json: {} / {}\n\n",
-            t.name, t.name, t.title_vi, t.title_en
+            "\n## {}.csv: {} / {}\n\n",
+            t.name, t.title_vi, t.title_en
         ));
         for c in t.columns {
             out.push_str(&format!(

@@ -33,8 +33,10 @@ pub(super) fn open_data(
     let as_of = r.fig.as_of.to_string();
     let license = s.data_license.as_deref().unwrap_or("");
     let home_url = format!("{}{}", r.origin, r.base);
-    // One download: every table, the data package and a README, in a
-    // fixed order with fixed dates, a file at a time.
+    // One download: every table as CSV, the data package and a README, in
+    // a fixed order with fixed dates, a file at a time. The JSON files hold
+    // the same rows and stay beside it: in the zip they would treble its
+    // size and the time to make it (README, design notes).
     let mut zip = Some(data::Zip::new(r.fig.as_of));
     let mut zip_error = None;
     let mut add = |zip: &mut Option<data::Zip>, name: &str, bytes: &[u8]| {
@@ -56,7 +58,6 @@ pub(super) fn open_data(
         r.put(site, Route::DataFile(&csv_name).file(), csv);
         let json_name = format!("{}.json", table.name);
         let json = data::json(&table, &as_of, license);
-        add(&mut zip, &json_name, &json);
         r.put(site, Route::DataFile(&json_name).file(), json);
         shapes.push(table.shape());
     }
