@@ -364,11 +364,17 @@ fn read_text(path: &Path, file: &Arc<str>, diags: &mut Diagnostics) -> Option<St
             return None;
         }
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Some(s.to_string()),
+    let mut bytes = bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    // Checked in place, not copied: a national site reads 100 MB of YAML.
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(s),
         Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let good = &bytes[..valid];
             let line = good.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
             let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let column = String::from_utf8_lossy(&good[line_start..]).chars().count() as u64 + 1;
