@@ -79,11 +79,27 @@ impl Lang {
 
     /// A percentage as the language writes it: `78,5` or `78.5`.
     pub fn percent(self, p: f64) -> String {
-        let rounded = (p * 10.0).round() / 10.0;
-        let s = if rounded.fract() == 0.0 {
-            format!("{rounded:.0}")
+        let tenths = (p * 10.0).round();
+        // In whole tenths, as integers: formatting a float to a fixed
+        // number of decimals takes the slow exact path, and every row of
+        // every task table shows a percentage. Zero (which may be -0) and
+        // anything huge or not a number go the float way.
+        let s = if tenths != 0.0 && tenths.abs() < 1e15 {
+            let t = tenths as i64;
+            let sign = if t < 0 { "-" } else { "" };
+            let (whole, tenth) = (t.unsigned_abs() / 10, t.unsigned_abs() % 10);
+            if tenth == 0 {
+                format!("{sign}{whole}")
+            } else {
+                format!("{sign}{whole}.{tenth}")
+            }
         } else {
-            format!("{rounded:.1}")
+            let rounded = tenths / 10.0;
+            if rounded.fract() == 0.0 {
+                format!("{rounded:.0}")
+            } else {
+                format!("{rounded:.1}")
+            }
         };
         match self {
             Lang::Vi => s.replace('.', ","),
@@ -169,6 +185,24 @@ impl Strings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_in_tenths_writes_what_float_formatting_writes() {
+        let by_float = |p: f64| {
+            let rounded = (p * 10.0).round() / 10.0;
+            if rounded.fract() == 0.0 {
+                format!("{rounded:.0}")
+            } else {
+                format!("{rounded:.1}")
+            }
+        };
+        let mut values: Vec<f64> = (-200_000..=200_000).map(|k| f64::from(k) / 1000.0).collect();
+        values.extend([0.05, -0.05, 0.049_999, 99.95, 99.949_999, 1e14, -1e14, 1e16, f64::NAN]);
+        for p in values {
+            assert_eq!(Lang::En.percent(p), by_float(p), "{p}");
+        }
+        assert_eq!(Lang::Vi.percent(78.46), "78,5");
+    }
 
     #[test]
     fn a_picked_field_carries_the_lang_it_needs() {

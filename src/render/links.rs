@@ -88,20 +88,35 @@ fn resolve(link: &str, page: &str, origin: &str, base: &str) -> Option<(String, 
         Some(i) => &page[..=i],
         None => "",
     };
-    let absolute = if path.is_empty() {
-        format!("{base}{page}")
+    let absolute: std::borrow::Cow<str> = if path.is_empty() {
+        format!("{base}{page}").into()
     } else if !origin.is_empty() && path.starts_with(origin) {
-        path[origin.len()..].to_string()
+        path[origin.len()..].into()
     } else if path.starts_with("//") || path.contains(':') {
         return None;
     } else if path.starts_with('/') {
-        path.to_string()
+        path.into()
     } else {
-        format!("{base}{page_dir}{path}")
+        format!("{base}{page_dir}{path}").into()
     };
     let inside = absolute
         .strip_prefix(base)
-        .or_else(|| (absolute.as_str() == base.trim_end_matches('/')).then_some(""))?;
+        .or_else(|| (absolute.as_ref() == base.trim_end_matches('/')).then_some(""))?;
+    let folder = inside.is_empty() || inside.ends_with('/');
+    // Most links are plain site paths (`/nhiem-vu/x/`): nothing to
+    // normalise or decode, only `index.html` to add.
+    let plain = !inside.starts_with('/')
+        && !inside.contains("//")
+        && !inside.split('/').any(|seg| seg == "." || seg == "..")
+        && !inside.contains('%');
+    if plain {
+        let file = if folder {
+            format!("{inside}index.html")
+        } else {
+            inside.to_string()
+        };
+        return Some((file, fragment));
+    }
     // Normalise `.` and `..` segments.
     let mut parts: Vec<&str> = Vec::new();
     for seg in inside.split('/') {
@@ -114,7 +129,7 @@ fn resolve(link: &str, page: &str, origin: &str, base: &str) -> Option<(String, 
         }
     }
     let mut file = parts.join("/");
-    if inside.is_empty() || inside.ends_with('/') {
+    if folder {
         if !file.is_empty() {
             file.push('/');
         }
