@@ -100,16 +100,21 @@ pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
         m.reports.extend(read);
     }
     history.check(diags);
-    // Every body parsed once, in parallel: page, search words and checks.
-    let documents: Vec<crate::markdown::Document> = {
+    // Every body normalised and parsed once, in parallel: page, search
+    // words and checks.
+    let documents: Vec<(String, crate::markdown::Document)> = {
         use rayon::prelude::*;
         raw.articles
             .par_iter()
-            .map(|a| crate::markdown::document(&nfc(&a.body)))
+            .map(|a| {
+                let body = nfc(&a.body);
+                let document = crate::markdown::document(&body);
+                (body, document)
+            })
             .collect()
     };
-    for (a, document) in raw.articles.iter().zip(documents) {
-        article(&mut m, a, document, diags);
+    for (a, (body, document)) in raw.articles.iter().zip(documents) {
+        article(&mut m, a, body, document, diags);
     }
     for p in &raw.pages {
         page(&mut m, p, diags);
@@ -1677,10 +1682,11 @@ fn markdown_name<M>(cx: &mut Cx, md: &MarkdownSource<M>) -> Option<(String, Opti
     }
 }
 
-/// An article; `document` is its body (NFC) parsed once.
+/// One article; `body` is its Markdown in NFC, `document` what it parsed to.
 fn article(
     m: &mut Model,
     md: &MarkdownSource<RawArticleMeta>,
+    body: String,
     document: crate::markdown::Document,
     diags: &mut Diagnostics,
 ) {
@@ -1705,7 +1711,6 @@ fn article(
     }
     let tasks = cx.references(&f.tasks, "task", &m.task_ix);
     let kpis = cx.references(&f.kpis, "KPI", &m.kpi_ix);
-    let body = nfc(&md.body);
     // The problems' offsets are those of the text as written: the same
     // unless normalising changed it.
     let problems = if body == md.body {
