@@ -670,35 +670,41 @@ pub fn json(table: &Table, as_of: &str, license: &str) -> Vec<u8> {
             map.end()
         }
     }
-    struct Rows<'t>(&'t Table, Vec<usize>);
-    impl Serialize for Rows<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(self.0.rows.iter().map(|values| Row {
-                order: &self.1,
-                columns: self.0.columns,
-                values,
-            }))
-        }
-    }
-    // The fields in name order, as a JSON object map writes them.
-    #[derive(Serialize)]
-    struct Doc<'t> {
-        as_of: &'t str,
-        data: Rows<'t>,
-        license: &'t str,
-        title: &'t str,
-        title_vi: &'t str,
-    }
     let mut order: Vec<usize> = (0..table.columns.len()).collect();
     order.sort_by_key(|&k| table.columns[k].name);
-    let doc = Doc {
-        as_of,
-        data: Rows(table, order),
-        license,
-        title: table.title_en,
-        title_vi: table.title_vi,
-    };
-    json_bytes(&doc, true)
+    // Indented like serde_json's pretty printer, but each row on one line:
+    // a quarter of a million updates stay readable and diffable a row at a
+    // time, and the file is 40% smaller than with every key on its own
+    // line. The document's keys in name order, as a JSON map has them.
+    let mut text = Vec::with_capacity(table.rows.len() * 256 + 256);
+    /// One value, compact. Writing into a Vec fails only on what serde_json
+    /// refuses (maps with non-string keys), which the tables do not hold.
+    fn put(text: &mut Vec<u8>, value: &impl Serialize) {
+        let _ = serde_json::to_writer(text, value);
+    }
+    text.extend_from_slice(b"{\n  \"as_of\": ");
+    put(&mut text, &as_of);
+    text.extend_from_slice(b",\n  \"data\": [");
+    for (i, values) in table.rows.iter().enumerate() {
+        text.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        let row = Row {
+            order: &order,
+            columns: table.columns,
+            values,
+        };
+        put(&mut text, &row);
+    }
+    text.extend_from_slice(if table.rows.is_empty() { b"]" } else { b"\n  ]" });
+    for (key, value) in [
+        ("license", license),
+        ("title", table.title_en),
+        ("title_vi", table.title_vi),
+    ] {
+        text.extend_from_slice(format!(",\n  \"{key}\": ").as_bytes());
+        put(&mut text, &value);
+    }
+    text.extend_from_slice(b"\n}");
+    inert(text)
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c` and so on: still the same
@@ -714,6 +720,11 @@ pub fn json_bytes(value: &impl Serialize, pretty: bool) -> Vec<u8> {
     if written.is_err() {
         return Vec::new();
     }
+    inert(text)
+}
+
+/// `<`, `>` and `&` in JSON text written as `\u003c` and so on.
+fn inert(text: Vec<u8>) -> Vec<u8> {
     if !text.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
         return text;
     }
