@@ -204,6 +204,7 @@ pub fn check_refs(
     use rayon::prelude::*;
     let list: Vec<(&String, &PageRefs)> = pages.iter().collect();
     list.par_iter()
+        .with_max_len(256)
         .flat_map_iter(|(page, refs)| {
             let mut broken = Vec::new();
             for link in &refs.links {

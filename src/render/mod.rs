@@ -707,7 +707,11 @@ pub fn render<'a>(
     let sources = page_sources(&r, &list);
     let (mut rendered, machine) = rayon::join(
         || {
+            // In runs of at most 16 pages: left to split itself, rayon gave
+            // the last thousand pages to one thread while the other idled
+            // for a second (pages differ a hundredfold in cost).
             list.par_iter()
+                .with_max_len(16)
                 .filter(|(_, job)| !matches!(job, Job::ArchiveMonth(_) | Job::Data))
                 .map(|(lang, job)| {
                     let mut d = Diagnostics::new();
