@@ -25,7 +25,7 @@ use std::sync::Arc;
 pub use crate::route::RESERVED_SLUGS;
 
 /// Checks `raw` and builds the model; problems go to `diags`.
-pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
+pub fn build(mut raw: RawContent, diags: &mut Diagnostics) -> Model {
     let mut m = Model {
         static_files: raw.static_files,
         theme: raw.theme,
@@ -99,6 +99,11 @@ pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
         history.submissions.extend(h.submissions);
         m.reports.extend(read);
     }
+    // The reports as parsed (a quarter of a million located values) are
+    // freed by the pool while the articles are read, not by this thread.
+    drop(reports);
+    let parsed = std::mem::take(&mut raw.reports);
+    rayon::spawn(move || drop(parsed));
     history.check(diags);
     // Every body normalised and parsed once, in parallel: page, search
     // words and checks.
