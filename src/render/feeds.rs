@@ -202,6 +202,8 @@ pub fn task_entries(v: &Views, origin: &str, i: usize, events: &[Event]) -> Vec<
     let host = host(origin);
     let (m, fig) = (v.model, v.fig);
     let t = &m.tasks[i];
+    let since = tagging_date(m);
+    let url = format!("{origin}{}", v.task_url(&t.id));
     let mut out: Vec<Entry> = fig.timelines[i]
         .iter()
         .map(|u| {
@@ -217,7 +219,7 @@ pub fn task_entries(v: &Views, origin: &str, i: usize, events: &[Event]) -> Vec<
             Entry {
                 id: tag(
                     &host,
-                    tagging_date(m),
+                    since,
                     &format!(
                         "update/{}/{}/{}/{}",
                         t.id,
@@ -232,7 +234,7 @@ pub fn task_entries(v: &Views, origin: &str, i: usize, events: &[Event]) -> Vec<
                     .replace("{agency}", v.agency_full(&u.report.agency))
                     .replace("{period}", &v.lang.period(u.report.period))
                     .replace("{state}", state),
-                url: format!("{origin}{}", v.task_url(&t.id)),
+                url: url.clone(),
                 updated: timestamp(u.report.submitted),
                 summary,
             }
