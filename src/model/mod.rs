@@ -27,18 +27,57 @@ pub use crate::route::RESERVED_SLUGS;
 /// Checks `raw` and builds the model; problems go to `diags`.
 pub fn build(mut raw: RawContent, diags: &mut Diagnostics) -> Model {
     let mut m = Model {
-        static_files: raw.static_files,
-        theme: raw.theme,
+        static_files: std::mem::take(&mut raw.static_files),
+        theme: std::mem::take(&mut raw.theme),
         ..Model::default()
     };
+    // Every article body normalised and parsed once (page, search words
+    // and checks), on one thread while the other reads the plans, KPIs and
+    // reports: the bodies need nothing from them.
+    let articles = std::mem::take(&mut raw.articles);
+    let (documents, ()) = rayon::join(
+        || {
+            use rayon::prelude::*;
+            articles
+                .par_iter()
+                .map(|a| {
+                    let body = nfc(&a.body);
+                    let document = crate::markdown::document(&body);
+                    (body, document)
+                })
+                .collect::<Vec<(String, crate::markdown::Document)>>()
+        },
+        || plans_and_reports(&mut m, &mut raw, diags),
+    );
+    for (a, (body, document)) in articles.iter().zip(documents) {
+        article(&mut m, a, body, document, diags);
+    }
+    for p in &raw.pages {
+        page(&mut m, p, diags);
+    }
+    one_name_per_tag(&mut m, &articles, &raw.plans, diags);
+    m.articles.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.slug.cmp(&b.slug))
+            .then(a.lang.cmp(&b.lang))
+    });
+    m.pages
+        .sort_by(|a, b| a.slug.cmp(&b.slug).then(a.lang.cmp(&b.lang)));
+    m
+}
+
+/// The site, agencies, plans, KPIs and monthly reports, in that order
+/// (each checked against what came before), and the reports' history.
+fn plans_and_reports(m: &mut Model, raw: &mut RawContent, diags: &mut Diagnostics) {
     m.unparsed = raw.unparsed.iter().copied().collect();
     if let Some(src) = &raw.site {
         m.site = site(src, diags);
-        let mut cx = Cx::new(src, &m, diags);
+        let mut cx = Cx::new(src, m, diags);
         m.reporting_from = src.doc.reporting_from.as_ref().and_then(|v| cx.period(v));
     }
     if let Some(src) = &raw.agencies {
-        agencies(&mut m, src, diags);
+        agencies(m, src, diags);
     }
     let kpi_ids = collect_ids(
         raw.kpis.iter().flat_map(|s| {
@@ -66,11 +105,11 @@ pub fn build(mut raw: RawContent, diags: &mut Diagnostics) -> Model {
     plans.sort_by(|a, b| a.file.cmp(&b.file));
     let mut plan_ids = HashMap::new();
     for src in plans {
-        plan(&mut m, src, &kpi_ids, &mut plan_ids, diags);
+        plan(m, src, &kpi_ids, &mut plan_ids, diags);
     }
-    formerly_clashes(&m, diags);
+    formerly_clashes(m, diags);
     if let Some(src) = &raw.kpis {
-        kpis(&mut m, src, &task_ids, diags);
+        kpis(m, src, &task_ids, diags);
     }
     let mut reports: Vec<_> = raw.reports.iter().collect();
     reports.sort_by(|a, b| a.source.file.cmp(&b.source.file));
@@ -87,7 +126,7 @@ pub fn build(mut raw: RawContent, diags: &mut Diagnostics) -> Model {
             .par_iter()
             .map(|r| {
                 let (mut history, mut d) = (History::default(), Diagnostics::new());
-                let read = report(&m, r, &files, &mut history, &mut d);
+                let read = report(m, r, &files, &mut history, &mut d);
                 (read, history, d)
             })
             .collect()
@@ -105,35 +144,6 @@ pub fn build(mut raw: RawContent, diags: &mut Diagnostics) -> Model {
     let parsed = std::mem::take(&mut raw.reports);
     rayon::spawn(move || drop(parsed));
     history.check(diags);
-    // Every body normalised and parsed once, in parallel: page, search
-    // words and checks.
-    let documents: Vec<(String, crate::markdown::Document)> = {
-        use rayon::prelude::*;
-        raw.articles
-            .par_iter()
-            .map(|a| {
-                let body = nfc(&a.body);
-                let document = crate::markdown::document(&body);
-                (body, document)
-            })
-            .collect()
-    };
-    for (a, (body, document)) in raw.articles.iter().zip(documents) {
-        article(&mut m, a, body, document, diags);
-    }
-    for p in &raw.pages {
-        page(&mut m, p, diags);
-    }
-    one_name_per_tag(&mut m, &raw.articles, &raw.plans, diags);
-    m.articles.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then_with(|| a.slug.cmp(&b.slug))
-            .then(a.lang.cmp(&b.lang))
-    });
-    m.pages
-        .sort_by(|a, b| a.slug.cmp(&b.slug).then(a.lang.cmp(&b.lang)));
-    m
 }
 
 /// Reads scalars of one file, recording problems at their places.

@@ -173,14 +173,16 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
     out
 }
 
+/// A word's entries: those with it in the title, those with it elsewhere only.
+type Postings = (Vec<u32>, Vec<u32>);
+
 /// The files of the index, paths relative to `tim-kiem/`.
 pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
     // word -> (entries with it in the title, entries with it elsewhere only)
     let titles: Vec<String> = entries.iter().map(|e| search_fold(&e.t)).collect();
     // Hashed while filling (millions of words at national scale), sorted
     // once after.
-    let mut words: std::collections::HashMap<&str, (Vec<u32>, Vec<u32>)> =
-        std::collections::HashMap::new();
+    let mut words: std::collections::HashMap<&str, Postings> = std::collections::HashMap::new();
     for ((id, e), title) in (0u32..).zip(entries).zip(&titles) {
         for w in title.split(' ').filter(|w| !w.is_empty()) {
             let (t, _) = words.entry(w).or_default();
@@ -199,7 +201,7 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
             }
         }
     }
-    let mut words: Vec<(&str, (Vec<u32>, Vec<u32>))> = words.into_iter().collect();
+    let mut words: Vec<(&str, Postings)> = words.into_iter().collect();
     words.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let words: Vec<(String, String)> = words
         .into_iter()
