@@ -12,6 +12,7 @@ use tiendo::date::{Date, fmt_date};
 use tiendo::diag::{Diagnostic, Lang, Severity};
 use tiendo::msg;
 use tiendo::serve::ServeEvent;
+use tiendo::{Failure, Report, Summary};
 
 /// mimalloc rather than the system allocator: rendering makes and drops
 /// millions of small strings and template values across two threads, and
@@ -33,7 +34,6 @@ fn keep_freed_memory() {
     // it is called from main before any other thread exists.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
 }
-use tiendo::{Failure, Report, Summary};
 
 /// A build shorter than this shows no progress bar at all.
 const PROGRESS_AFTER: Duration = Duration::from_millis(300);

@@ -76,7 +76,9 @@ mod tests {
 
     #[test]
     fn the_plain_letters_are_nfc_and_start_no_composition() {
-        let plain = (0..0x300u32).chain(0x1E00..=0x1EFF).filter_map(char::from_u32);
+        let plain = (0..0x300u32)
+            .chain(0x1E00..=0x1EFF)
+            .filter_map(char::from_u32);
         for c in plain {
             let one = c.to_string();
             assert_eq!(one.nfc().collect::<String>(), one, "U+{:04X}", c as u32);

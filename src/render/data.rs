@@ -35,7 +35,7 @@ pub struct Table {
     pub columns: &'static [Column],
     #[serde(skip)]
     pub rows: Vec<Vec<Value>>,
-    /// The number of rows written and dropped ([`Table::drop_rows`]).
+    /// The number of rows the table had before [`Table::shape`] left them out.
     #[serde(skip)]
     pub dropped: usize,
 }
@@ -48,12 +48,6 @@ impl Table {
             dropped: self.row_count(),
             ..*self
         }
-    }
-
-    /// Frees the rows once the files are written, keeping their number.
-    pub fn drop_rows(&mut self) {
-        self.dropped = self.row_count();
-        self.rows = Vec::new();
     }
 
     /// How many rows the table has, also once they are dropped.
@@ -476,21 +470,19 @@ pub fn task_table(m: &Model, fig: &Figures, site_url: &str) -> Table {
 
 /// The published tables, by file stem, in the order the open-data page,
 /// the data package and the zip list them.
-pub const TABLE_NAMES: [&str; 5] = ["nhiem-vu", "cap-nhat", "co-quan", "chi-tieu", "gia-tri-chi-tieu"];
-
-/// Every table, its rows computed from the model and figures.
-pub fn tables(m: &Model, fig: &Figures, site_url: &str) -> Vec<Table> {
-    TABLE_NAMES
-        .iter()
-        .filter_map(|name| table(m, fig, site_url, name))
-        .collect()
-}
+pub const TABLE_NAMES: [&str; 5] = [
+    "nhiem-vu",
+    "cap-nhat",
+    "co-quan",
+    "chi-tieu",
+    "gia-tri-chi-tieu",
+];
 
 /// One table of [`TABLE_NAMES`], its rows computed from the model and
 /// figures: the open data builds, writes and drops them one at a time.
 pub fn table(m: &Model, fig: &Figures, site_url: &str, name: &str) -> Option<Table> {
     let url = |r: Route| format!("{site_url}{}", r.path());
-    let (title_vi, title_en, columns, rows) = match name {
+    let (name, title_vi, title_en, columns, rows) = match name {
         "nhiem-vu" => return Some(task_table(m, fig, site_url)),
         "cap-nhat" => {
             let mut updates = Vec::new();
@@ -510,7 +502,13 @@ pub fn table(m: &Model, fig: &Figures, site_url: &str, name: &str) -> Option<Tab
                     ]);
                 }
             }
-            ("Cập nhật tiến độ", "Task updates", UPDATE_COLUMNS, updates)
+            (
+                "cap-nhat",
+                "Cập nhật tiến độ",
+                "Task updates",
+                UPDATE_COLUMNS,
+                updates,
+            )
         }
         "co-quan" => {
             let agencies = m
@@ -546,7 +544,7 @@ pub fn table(m: &Model, fig: &Figures, site_url: &str, name: &str) -> Option<Tab
                     ]
                 })
                 .collect();
-            ("Cơ quan", "Agencies", AGENCY_COLUMNS, agencies)
+            ("co-quan", "Cơ quan", "Agencies", AGENCY_COLUMNS, agencies)
         }
         "chi-tieu" => {
             let kpis = m
@@ -577,7 +575,7 @@ pub fn table(m: &Model, fig: &Figures, site_url: &str, name: &str) -> Option<Tab
                     ]
                 })
                 .collect();
-            ("Chỉ tiêu", "KPIs", KPI_COLUMNS, kpis)
+            ("chi-tieu", "Chỉ tiêu", "KPIs", KPI_COLUMNS, kpis)
         }
         "gia-tri-chi-tieu" => {
             let mut values = Vec::new();
@@ -595,12 +593,18 @@ pub fn table(m: &Model, fig: &Figures, site_url: &str, name: &str) -> Option<Tab
                     ]);
                 }
             }
-            ("Giá trị chỉ tiêu", "KPI values", KPI_VALUE_COLUMNS, values)
+            (
+                "gia-tri-chi-tieu",
+                "Giá trị chỉ tiêu",
+                "KPI values",
+                KPI_VALUE_COLUMNS,
+                values,
+            )
         }
         _ => return None,
     };
     Some(Table {
-        name: TABLE_NAMES.iter().copied().find(|n| *n == name)?,
+        name,
         title_vi,
         title_en,
         columns,
@@ -650,6 +654,12 @@ pub fn csv(table: &Table) -> Vec<u8> {
     out
 }
 
+/// One value as compact JSON. Writing into a Vec fails only on what
+/// serde_json refuses (maps with non-string keys), which tables do not hold.
+fn put(text: &mut Vec<u8>, value: &impl Serialize) {
+    let _ = serde_json::to_writer(text, value);
+}
+
 /// The table as JSON: metadata and one object per row (keys in name
 /// order), written straight from the rows.
 pub fn json(table: &Table, as_of: &str, license: &str) -> Vec<u8> {
@@ -677,11 +687,6 @@ pub fn json(table: &Table, as_of: &str, license: &str) -> Vec<u8> {
     // time, and the file is 40% smaller than with every key on its own
     // line. The document's keys in name order, as a JSON map has them.
     let mut text = Vec::with_capacity(table.rows.len() * 256 + 256);
-    /// One value, compact. Writing into a Vec fails only on what serde_json
-    /// refuses (maps with non-string keys), which the tables do not hold.
-    fn put(text: &mut Vec<u8>, value: &impl Serialize) {
-        let _ = serde_json::to_writer(text, value);
-    }
     text.extend_from_slice(b"{\n  \"as_of\": ");
     put(&mut text, &as_of);
     text.extend_from_slice(b",\n  \"data\": [");
@@ -694,7 +699,11 @@ pub fn json(table: &Table, as_of: &str, license: &str) -> Vec<u8> {
         };
         put(&mut text, &row);
     }
-    text.extend_from_slice(if table.rows.is_empty() { b"]" } else { b"\n  ]" });
+    text.extend_from_slice(if table.rows.is_empty() {
+        b"]"
+    } else {
+        b"\n  ]"
+    });
     for (key, value) in [
         ("license", license),
         ("title", table.title_en),
@@ -707,17 +716,12 @@ pub fn json(table: &Table, as_of: &str, license: &str) -> Vec<u8> {
     inert(text)
 }
 
-/// JSON with `<`, `>` and `&` written as `\u003c` and so on: still the same
+/// Compact JSON with `<`, `>` and `&` written as `\u003c` and so on: the same
 /// JSON, but inert even if someone pastes it into a page. (The three
 /// characters only occur inside strings, so one pass over the bytes does.)
-pub fn json_bytes(value: &impl Serialize, pretty: bool) -> Vec<u8> {
+pub fn json_bytes(value: &impl Serialize) -> Vec<u8> {
     let mut text = Vec::new();
-    let written = if pretty {
-        serde_json::to_writer_pretty(&mut text, value)
-    } else {
-        serde_json::to_writer(&mut text, value)
-    };
-    if written.is_err() {
+    if serde_json::to_writer(&mut text, value).is_err() {
         return Vec::new();
     }
     inert(text)

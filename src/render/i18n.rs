@@ -196,8 +196,20 @@ mod tests {
                 format!("{rounded:.1}")
             }
         };
-        let mut values: Vec<f64> = (-200_000..=200_000).map(|k| f64::from(k) / 1000.0).collect();
-        values.extend([0.05, -0.05, 0.049_999, 99.95, 99.949_999, 1e14, -1e14, 1e16, f64::NAN]);
+        let mut values: Vec<f64> = (-200_000..=200_000)
+            .map(|k| f64::from(k) / 1000.0)
+            .collect();
+        values.extend([
+            0.05,
+            -0.05,
+            0.049_999,
+            99.95,
+            99.949_999,
+            1e14,
+            -1e14,
+            1e16,
+            f64::NAN,
+        ]);
         for p in values {
             assert_eq!(Lang::En.percent(p), by_float(p), "{p}");
         }

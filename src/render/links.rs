@@ -27,8 +27,8 @@ fn attribute_values(html: &[u8]) -> (Vec<&str>, Vec<&str>) {
             continue;
         }
         let rest = &html[at + 2..];
-        let Some(value) = memchr::memchr(b'"', rest)
-            .and_then(|end| std::str::from_utf8(&rest[..end]).ok())
+        let Some(value) =
+            memchr::memchr(b'"', rest).and_then(|end| std::str::from_utf8(&rest[..end]).ok())
         else {
             continue;
         };

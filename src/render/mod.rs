@@ -363,10 +363,11 @@ pub(crate) struct Renderer<'a> {
     pub pages: HashMap<Lang, Vec<usize>>,
     /// Every chart, by language and path (relative to the language root).
     pub charts: BTreeMap<(Lang, String), chart_set::ChartFiles>,
-    /// Every task in deadline-table order, sorted once: lists keep this
-    /// order by filtering it.
+    /// Every task in deadline-table order, sorted once: the whole table
+    /// and the status views keep this order by filtering it.
     pub deadline_order: Vec<usize>,
-    /// Each task's place in `deadline_order`.
+    /// Each task's place in `deadline_order`: an agency's or group's list
+    /// sorts its own tasks by it.
     pub deadline_rank: Vec<usize>,
     /// Where files go as they are made (`build`, `check`); `None` keeps
     /// them in the rendered site (`serve`).
@@ -803,9 +804,7 @@ type Made = (
 fn made(r: &Renderer, path: String, file: Option<Vec<u8>>, d: Diagnostics) -> Made {
     match (file, r.sink) {
         (Some(bytes), Some(put)) => {
-            let refs = path
-                .ends_with(".html")
-                .then(|| links::refs(&bytes));
+            let refs = path.ends_with(".html").then(|| links::refs(&bytes));
             put(&path, &bytes);
             (
                 path,

@@ -274,10 +274,7 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
                 row
             })
             .collect();
-        files.push((
-            format!("muc/{n}.json"),
-            super::data::json_bytes(&rows, false),
-        ));
+        files.push((format!("muc/{n}.json"), super::data::json_bytes(&rows)));
     }
     // A version that changes with any file, so a browser never mixes a new
     // manifest with chunks it cached from an older build.
@@ -300,7 +297,7 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
         0,
         (
             "chi-muc.json".to_string(),
-            super::data::json_bytes(&manifest, false),
+            super::data::json_bytes(&manifest),
         ),
     );
     files

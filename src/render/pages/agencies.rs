@@ -276,7 +276,8 @@ pub(super) fn group(
     let empty = crate::status::Rollup::default();
     let rollup = r.fig.groups.get(&g.id).unwrap_or(&empty);
     // The tasks its agencies lead on D: what its roll-up counts.
-    let tasks = TaskList::Group(i, None).tasks(r).tasks.clone();
+    let listed = TaskList::Group(i, None).tasks(r);
+    let tasks = &listed.tasks;
     let (name, name_lang) = v.pick(&g.name, g.name_en.as_deref());
     let (leader, leader_lang) = v.pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref());
     let (description, description_lang) = v.pick(g.description.as_deref().unwrap_or(""), None);
@@ -306,7 +307,7 @@ pub(super) fn group(
             rollup.overdue.len(),
             &Route::GroupTasks(&g.id, Some(Status::Overdue.code())),
         ),
-        tasks: v.rows(page_of(&tasks, 0)),
+        tasks: v.rows(page_of(tasks, 0)),
         tasks_more: see_all(&v, tasks.len(), &Route::GroupTasks(&g.id, None)),
         chart: r.chart(lang, &Route::GroupChart(&g.id)),
         mix: mix_table(&v, &ids),
