@@ -119,6 +119,44 @@ fn a_folder_with_the_marker_is_replaced_and_an_empty_one_used() {
     assert!(out.join("index.html").is_file());
 }
 
+/// A web server reads the site as another user: folders 0755 and files
+/// 0644 whatever the umask of the shell that ran the build.
+#[test]
+fn the_site_is_readable_by_all_under_a_strict_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = site_with(&[]);
+    for umask in ["077", "022"] {
+        let out = site.path().join(format!("public-{umask}"));
+        let run = Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_tiendo"))
+            .args(["build", "-q", "--root"])
+            .arg(site.path())
+            .arg("--output")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let mut seen = 0;
+        for entry in walkdir::WalkDir::new(&out).into_iter().flatten() {
+            let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+            let want = if entry.file_type().is_dir() {
+                0o755
+            } else {
+                0o644
+            };
+            assert_eq!(mode, want, "umask {umask}: {}", entry.path().display());
+            seen += 1;
+        }
+        assert!(seen > 20, "umask {umask}: only {seen} entries");
+    }
+}
+
 #[test]
 fn the_site_itself_is_refused_the_same_way_however_it_is_named() {
     let dir = tempfile::tempdir().unwrap();

@@ -38,6 +38,10 @@ pub struct Staging {
     previous: Option<PathBuf>,
     /// Folders already created inside the staging folder.
     dirs: Mutex<HashSet<PathBuf>>,
+    /// Whether the umask takes bits off 0755 folders and 0644 files, so
+    /// that each needs a `chmod` after it is created (rare: most umasks
+    /// are 022 or 002, and then creating with the mode is enough).
+    masked: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
 }
@@ -71,12 +75,14 @@ impl Staging {
             ));
         };
         let previous = target.path.is_dir().then(|| target.path.clone());
+        let masked = umask_masks(dir.path());
         Ok(Staging {
             dir: Some(dir),
             _lock: lock,
             target: target.clone(),
             previous,
             dirs: Mutex::new(HashSet::new()),
+            masked,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
         })
@@ -116,8 +122,9 @@ impl Staging {
         }
         for d in missing.into_iter().rev() {
             let full = self.root().join(&d);
-            match fs::create_dir(&full) {
-                Ok(()) => set_mode(&full, 0o755)?,
+            match create_dir(&full) {
+                Ok(()) if self.masked => set_mode(&full, 0o755)?,
+                Ok(()) => {}
                 // Another thread made it first.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(OutputError::io("cannot create", &full, e)),
@@ -139,14 +146,12 @@ impl Staging {
         {
             return self.keep(&prev, &dest);
         }
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&dest)
-            .map_err(|e| OutputError::io("cannot write", &dest, e))?;
+        let mut file = create_file(&dest).map_err(|e| OutputError::io("cannot write", &dest, e))?;
         file.write_all(bytes)
             .map_err(|e| OutputError::io("cannot write", &dest, e))?;
-        set_file_mode(&file, &dest)?;
+        if self.masked {
+            set_file_mode(&file, &dest)?;
+        }
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -273,8 +278,10 @@ fn same_bytes(path: &Path, len: u64, new: &mut impl Read) -> bool {
     let Ok(mut old) = fs::File::open(path) else {
         return false;
     };
-    let mut a = vec![0u8; 64 * 1024];
-    let mut b = vec![0u8; 64 * 1024];
+    // Most pages are a few kilobytes: buffers no bigger than the file.
+    let size = usize::try_from(len).map_or(64 * 1024, |n| n.clamp(1, 64 * 1024));
+    let mut a = vec![0u8; size];
+    let mut b = vec![0u8; size];
     loop {
         let n = match old.read(&mut a) {
             Ok(n) => n,
@@ -288,6 +295,44 @@ fn same_bytes(path: &Path, len: u64, new: &mut impl Read) -> bool {
             return false;
         }
     }
+}
+
+/// Creates a folder, 0755 less the umask.
+#[cfg(unix)]
+fn create_dir(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new().mode(0o755).create(path)
+}
+
+#[cfg(not(unix))]
+fn create_dir(path: &Path) -> std::io::Result<()> {
+    fs::create_dir(path)
+}
+
+/// Creates a new file, 0644 less the umask.
+fn create_file(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
+    options.open(path)
+}
+
+/// Whether the umask takes bits off a 0755 folder (and so perhaps off a
+/// 0644 file): tried on a probe folder inside the staging folder. When in
+/// doubt, yes.
+#[cfg(unix)]
+fn umask_masks(staging: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = staging.join(".umask");
+    let mode = create_dir(&probe).and_then(|()| fs::metadata(&probe));
+    let _ = fs::remove_dir(&probe);
+    !matches!(mode, Ok(m) if m.permissions().mode() & 0o777 == 0o755)
+}
+
+#[cfg(not(unix))]
+fn umask_masks(_staging: &Path) -> bool {
+    false
 }
 
 #[cfg(unix)]
