@@ -337,9 +337,21 @@ fn a_site_overrides_one_template_asset_or_string_without_copying_the_theme() {
         ),
         ("theme-static/style.css", Some(b"body { color: #000; }".as_slice())),
         ("i18n/vi.yaml", Some("nav_tasks: Việc được giao\n".as_bytes())),
+        // Feeds are written without the engine only while this is the
+        // built-in template.
+        (
+            "templates/feed.xml",
+            Some("<feed><title>{{ feed.title }}</title><!-- riêng --></feed>\n".as_bytes()),
+        ),
     ]);
     let out = build(dir.path());
     assert!(read(&out, "404.html").contains("<h1>Trang riêng của tỉnh</h1>"));
+    for feed in ["atom.xml", "bao-cao/thay-doi.xml"] {
+        assert!(
+            read(&out, feed).ends_with("<!-- riêng --></feed>\n"),
+            "{feed}"
+        );
+    }
     assert_eq!(read(&out, "assets/style.css"), "body { color: #000; }");
     let home = read(&out, "index.html");
     assert!(

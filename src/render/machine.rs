@@ -224,20 +224,33 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
     let Some(tera) = r.tera.get(&lang) else {
         return;
     };
+    // The built-in feed.xml is written without the engine (the same bytes).
+    let builtin = feeds::is_builtin_template(
+        m.theme
+            .templates
+            .iter()
+            .find(|(name, _)| name == "feed.xml")
+            .map(|(_, source)| source.as_str()),
+    );
     // A feed rendered and sent on at once, keeping only its path.
     let emit = |file: String, f: feeds::Feed| -> (String, Option<Vec<u8>>, Option<tera::Error>) {
-        let mut ctx = tera::Context::new();
-        ctx.insert("feed", &f);
-        let path = format!("{}{file}", lang.prefix());
-        match tera.render("feed.xml", &ctx) {
-            Ok(xml) => match r.sink {
-                Some(sink) => {
-                    sink(&path, xml.as_bytes());
-                    (path, None, None)
-                }
-                None => (path, Some(xml.into_bytes()), None),
-            },
-            Err(e) => (path, None, Some(e)),
+        let path = [lang.prefix(), &file].concat();
+        let xml = if builtin {
+            f.to_xml()
+        } else {
+            let mut ctx = tera::Context::new();
+            ctx.insert("feed", &f);
+            match tera.render("feed.xml", &ctx) {
+                Ok(xml) => xml.into_bytes(),
+                Err(e) => return (path, None, Some(e)),
+            }
+        };
+        match r.sink {
+            Some(sink) => {
+                sink(&path, &xml);
+                (path, None, None)
+            }
+            None => (path, Some(xml), None),
         }
     };
     // One feed per task (and per old id): built in parallel, since a
