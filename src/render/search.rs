@@ -22,7 +22,6 @@
 use super::views::Views;
 use crate::date::fmt_date;
 use crate::route::Route;
-use crate::text::fold;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -59,18 +58,20 @@ pub struct IndexEntry {
 /// anything else but letters, digits and spaces dropped ("Sở KH&CN" ->
 /// "so khcn"). search.js does the same to the query.
 pub fn search_fold(s: &str) -> String {
-    let folded: String = fold(s)
-        .chars()
-        .map(|c| {
-            if matches!(c, '-' | '‐' | '–' | '—') {
-                ' '
-            } else {
-                c
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    crate::text::fold_chars(s, |c| {
+        if c.is_whitespace() || matches!(c, '-' | '‐' | '–' | '—') {
+            space = !out.is_empty();
+        } else if c.is_alphanumeric() {
+            if space {
+                out.push(' ');
+                space = false;
             }
-        })
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+            out.push(c);
+        }
+    });
+    out
 }
 
 /// Every task, agency, KPI, article and page of one language, in the order
@@ -376,6 +377,40 @@ mod tests {
             c: String::new(),
             s: String::new(),
             f: search_fold(&format!("{t} {f}")),
+        }
+    }
+
+    #[test]
+    fn search_folding_in_one_pass_is_folding_then_filtering() {
+        use crate::text::fold;
+        let two_passes = |s: &str| -> String {
+            let folded: String = fold(s)
+                .chars()
+                .map(|c| {
+                    if matches!(c, '-' | '‐' | '–' | '—') {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+                .collect();
+            folded.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let all: Vec<char> = (0..=0x10FFFF).filter_map(char::from_u32).collect();
+        for chunk in all.chunks(7) {
+            let s: String = chunk.iter().collect();
+            assert_eq!(search_fold(&s), two_passes(&s));
+        }
+        for s in [
+            "",
+            "  ",
+            " - Sở KH&CN —  Đường\tsố 5 –",
+            "COVID-19 & 5G; mã429298 (nhiệm vụ 10)\u{00A0}x",
+            "a & b",
+            "—a",
+        ] {
+            assert_eq!(search_fold(s), two_passes(s), "{s:?}");
         }
     }
 
