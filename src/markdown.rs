@@ -210,7 +210,15 @@ fn render_events(mut events: Vec<Event>, len: usize) -> Rendered {
 pub fn to_html(markdown: &str) -> String {
     let text = markdown.trim();
     let plain = !text.is_empty()
-        && !text.contains(|c: char| "*_[]<>&#|~`!\\\"'\n\r".contains(c))
+        // Every character Markdown or HTML acts on is ASCII, and no byte of
+        // a multi-byte UTF-8 character is: a scan of the bytes is enough.
+        && !text.bytes().any(|b| {
+            matches!(
+                b,
+                b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'&' | b'#' | b'|' | b'~' | b'`'
+                    | b'!' | b'\\' | b'"' | b'\'' | b'\n' | b'\r'
+            )
+        })
         && !text.contains("--")
         && !text.contains("...")
         && !text.starts_with(['-', '+', '='])
@@ -219,7 +227,7 @@ pub fn to_html(markdown: &str) -> String {
                 || w.ends_with(')')
         });
     if plain {
-        return format!("<p>{text}</p>\n");
+        return ["<p>", text, "</p>\n"].concat();
     }
     render(markdown).html
 }

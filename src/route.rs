@@ -227,69 +227,72 @@ impl<'a> Route<'a> {
         match self {
             Route::Home => String::new(),
             Route::NotFound => "404.html".into(),
-            Route::Tasks => format!("{TASKS}/"),
+            Route::Tasks => [TASKS, "/"].concat(),
             Route::StatusView(code) => {
-                format!("{TASKS}/{}/", status_view_slug(code).unwrap_or(code))
+                [TASKS, "/", status_view_slug(code).unwrap_or(code), "/"].concat()
             }
-            Route::Task(id) => format!("{TASKS}/{id}/"),
-            Route::TaskFeed(id) => format!("{TASKS}/{id}/thay-doi.xml"),
-            Route::TaskCalendar(id) => format!("{TASKS}/{id}/{DEADLINES}.ics"),
-            Route::Agencies => format!("{AGENCIES}/"),
-            Route::Agency(id) => format!("{AGENCIES}/{id}/"),
+            Route::Task(id) => [TASKS, "/", id, "/"].concat(),
+            Route::TaskFeed(id) => [TASKS, "/", id, "/thay-doi.xml"].concat(),
+            Route::TaskCalendar(id) => [TASKS, "/", id, "/", DEADLINES, ".ics"].concat(),
+            Route::Agencies => [AGENCIES, "/"].concat(),
+            Route::Agency(id) => [AGENCIES, "/", id, "/"].concat(),
             Route::AgencyTasks(id, status) => {
-                format!("{AGENCIES}/{id}/{}/", scoped_view_slug(*status))
+                [AGENCIES, "/", id, "/", scoped_view_slug(*status), "/"].concat()
             }
-            Route::AgencyFeed(id) => format!("{AGENCIES}/{id}/thay-doi.xml"),
-            Route::AgencyCalendar(id) => format!("{AGENCIES}/{id}/{DEADLINES}.ics"),
-            Route::Group(id) => format!("{GROUPS}/{id}/"),
+            Route::AgencyFeed(id) => [AGENCIES, "/", id, "/thay-doi.xml"].concat(),
+            Route::AgencyCalendar(id) => [AGENCIES, "/", id, "/", DEADLINES, ".ics"].concat(),
+            Route::Group(id) => [GROUPS, "/", id, "/"].concat(),
             Route::GroupTasks(id, status) => {
-                format!("{GROUPS}/{id}/{}/", scoped_view_slug(*status))
+                [GROUPS, "/", id, "/", scoped_view_slug(*status), "/"].concat()
             }
-            Route::GroupChart(id) => format!("{GROUPS}/{id}/{CHARTS}.svg"),
-            Route::GroupChartData(id) => format!("{GROUPS}/{id}/{CHARTS}.csv"),
-            Route::GroupCalendar(id) => format!("{GROUPS}/{id}/{DEADLINES}.ics"),
-            Route::Kpis => format!("{KPIS}/"),
-            Route::Kpi(id) => format!("{KPIS}/{id}/"),
-            Route::KpiChart(id) => format!("{KPIS}/{id}/{CHARTS}.svg"),
-            Route::KpiChartData(id) => format!("{KPIS}/{id}/{CHARTS}.csv"),
-            Route::KpiFeed(id) => format!("{KPIS}/{id}/thay-doi.xml"),
-            Route::Reports => format!("{REPORTS}/"),
-            Route::Report(p) => format!("{REPORTS}/{}/", p.key()),
-            Route::Archive => format!("{ARCHIVE}/"),
-            Route::ArchiveMonth(p) => format!("{ARCHIVE}/{}/", p.key()),
-            Route::ArchiveData(p, name) => format!("{DATA}/{ARCHIVE}/{}/{name}", p.key()),
-            Route::ChangesFeed => format!("{REPORTS}/thay-doi.xml"),
-            Route::Deadlines => format!("{DEADLINES}/"),
-            Route::DeadlinesCalendar => format!("{DEADLINES}.ics"),
-            Route::Data => format!("{DATA}/"),
-            Route::DataFile(name) => format!("{DATA}/{name}"),
-            Route::Search => format!("{SEARCH}/"),
-            Route::SearchIndex => format!("{SEARCH}/chi-muc.json"),
-            Route::News(0) => format!("{NEWS}/"),
-            Route::News(n) => format!("{NEWS}/trang/{}/", n + 1),
-            Route::Article(slug) => format!("{NEWS}/{slug}/"),
-            Route::Tag(slug) => format!("{TAGS}/{slug}/"),
-            Route::Page(slug) => format!("{slug}/"),
+            Route::GroupChart(id) => [GROUPS, "/", id, "/", CHARTS, ".svg"].concat(),
+            Route::GroupChartData(id) => [GROUPS, "/", id, "/", CHARTS, ".csv"].concat(),
+            Route::GroupCalendar(id) => [GROUPS, "/", id, "/", DEADLINES, ".ics"].concat(),
+            Route::Kpis => [KPIS, "/"].concat(),
+            Route::Kpi(id) => [KPIS, "/", id, "/"].concat(),
+            Route::KpiChart(id) => [KPIS, "/", id, "/", CHARTS, ".svg"].concat(),
+            Route::KpiChartData(id) => [KPIS, "/", id, "/", CHARTS, ".csv"].concat(),
+            Route::KpiFeed(id) => [KPIS, "/", id, "/thay-doi.xml"].concat(),
+            Route::Reports => [REPORTS, "/"].concat(),
+            Route::Report(p) => [REPORTS, "/", &p.key(), "/"].concat(),
+            Route::Archive => [ARCHIVE, "/"].concat(),
+            Route::ArchiveMonth(p) => [ARCHIVE, "/", &p.key(), "/"].concat(),
+            Route::ArchiveData(p, name) => [DATA, "/", ARCHIVE, "/", &p.key(), "/", name].concat(),
+            Route::ChangesFeed => [REPORTS, "/thay-doi.xml"].concat(),
+            Route::Deadlines => [DEADLINES, "/"].concat(),
+            Route::DeadlinesCalendar => [DEADLINES, ".ics"].concat(),
+            Route::Data => [DATA, "/"].concat(),
+            Route::DataFile(name) => [DATA, "/", name].concat(),
+            Route::Search => [SEARCH, "/"].concat(),
+            Route::SearchIndex => [SEARCH, "/chi-muc.json"].concat(),
+            Route::News(0) => [NEWS, "/"].concat(),
+            Route::News(n) => [NEWS, "/", PAGED, "/", &(n + 1).to_string(), "/"].concat(),
+            Route::Article(slug) => [NEWS, "/", slug, "/"].concat(),
+            Route::Tag(slug) => [TAGS, "/", slug, "/"].concat(),
+            Route::Page(slug) => [slug, "/"].concat(),
             Route::NewsFeed => "atom.xml".into(),
-            Route::Chart(c) => format!("{CHARTS}/{}.svg", c.stem()),
-            Route::ChartData(c) => format!("{CHARTS}/{}.csv", c.stem()),
+            Route::Chart(c) => [CHARTS, "/", c.stem(), ".svg"].concat(),
+            Route::ChartData(c) => [CHARTS, "/", c.stem(), ".csv"].concat(),
             Route::Sitemap => "sitemap.xml".into(),
             Route::Robots => "robots.txt".into(),
-            Route::Asset(name) => format!("{ASSETS}/{name}"),
+            Route::Asset(name) => [ASSETS, "/", name].concat(),
             Route::Paged(list, 0) => list.path(),
-            Route::Paged(list, n) => format!("{}{PAGED}/{}/", list.path(), n + 1),
-            Route::ListRows(list) => format!("{}{ROWS}", list.path()),
+            Route::Paged(list, n) => [&list.path(), PAGED, "/", &(n + 1).to_string(), "/"].concat(),
+            Route::ListRows(list) => {
+                let mut path = list.path();
+                path.push_str(ROWS);
+                path
+            }
         }
     }
 
     /// The file that holds the route, relative to a language root.
     pub fn file(&self) -> String {
-        let path = self.path();
+        let mut path = self.path();
         if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path
+            path.push_str("index.html");
         }
+        path
     }
 
     /// Whether the route is an HTML page (as opposed to a data file, feed,

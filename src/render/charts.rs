@@ -688,10 +688,7 @@ pub fn kpi_chart(
         value(lang, kpi, kpi.target),
         lang.deadline(&kpi.deadline)
     ));
-    desc.push(format!(
-        "{}.",
-        t.get(&format!("verdict_{}", ks.verdict.code()))
-    ));
+    desc.push(format!("{}.", t.keyed("verdict_", ks.verdict.code())));
     if let Some(p) = ks.projection {
         let note = match p.reaches_on {
             Some(d) => t.get("kpi_reaches_on").replace("{date}", &fmt_date(d)),

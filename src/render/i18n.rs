@@ -84,30 +84,33 @@ impl Lang {
         // number of decimals takes the slow exact path, and every row of
         // every task table shows a percentage. Zero (which may be -0) and
         // anything huge or not a number go the float way.
-        let s = if tenths != 0.0 && tenths.abs() < 1e15 {
-            let t = tenths as i64;
-            let sign = if t < 0 { "-" } else { "" };
-            let (whole, tenth) = (t.unsigned_abs() / 10, t.unsigned_abs() % 10);
-            if tenth == 0 {
-                format!("{sign}{whole}")
-            } else {
-                format!("{sign}{whole}.{tenth}")
-            }
-        } else {
-            let rounded = tenths / 10.0;
-            if rounded.fract() == 0.0 {
-                format!("{rounded:.0}")
-            } else {
-                format!("{rounded:.1}")
-            }
+        let point = match self {
+            Lang::Vi => ',',
+            Lang::En => '.',
         };
-        match self {
-            Lang::Vi => s.replace('.', ","),
-            Lang::En => s,
+        if tenths != 0.0 && tenths.abs() < 1e15 {
+            let t = tenths as i64;
+            let (whole, tenth) = (t.unsigned_abs() / 10, t.unsigned_abs() % 10);
+            let mut s = String::with_capacity(8);
+            if t < 0 {
+                s.push('-');
+            }
+            s.push_str(&whole.to_string());
+            if tenth != 0 {
+                s.push(point);
+                s.push(char::from(b'0' + tenth as u8));
+            }
+            return s;
         }
+        let rounded = tenths / 10.0;
+        let s = if rounded.fract() == 0.0 {
+            format!("{rounded:.0}")
+        } else {
+            format!("{rounded:.1}")
+        };
+        s.replace('.', &point.to_string())
     }
 
-    /// A number with up to two decimals, in the language's style.
     pub fn number(self, v: f64) -> String {
         let rounded = (v * 100.0).round() / 100.0;
         let mut s = format!("{rounded:.2}");
@@ -127,7 +130,7 @@ pub fn status_vi(m: &crate::model::Model, s: Status) -> &str {
     m.theme
         .i18n
         .get("vi")
-        .and_then(|t| t.get(&format!("status_{}", s.code())))
+        .and_then(|t| t.get(["status_", s.code()].concat().as_str()))
         .map_or(s.code(), String::as_str)
 }
 
@@ -171,9 +174,24 @@ impl Strings {
         self.map.contains_key(key)
     }
 
+    /// The string for the key `prefix` + `code` (`status_done_late`),
+    /// without allocating the key: labels are looked up for every row.
+    pub fn keyed(&self, prefix: &str, code: &str) -> &str {
+        let mut buf = [0u8; 64];
+        let n = prefix.len() + code.len();
+        if let Some(key) = buf.get_mut(..n) {
+            key[..prefix.len()].copy_from_slice(prefix.as_bytes());
+            key[prefix.len()..].copy_from_slice(code.as_bytes());
+            if let Ok(key) = std::str::from_utf8(key) {
+                return self.get(key);
+            }
+        }
+        self.get(&[prefix, code].concat())
+    }
+
     /// A status's label (`status_<code>`).
     pub fn status(&self, s: Status) -> &str {
-        self.get(&format!("status_{}", s.code()))
+        self.keyed("status_", s.code())
     }
 
     /// The string with `{n}` replaced.

@@ -363,13 +363,15 @@ pub struct Views<'a> {
 impl<'a> Views<'a> {
     /// The URL of a route in this language, from the site root.
     pub fn route(&self, r: &Route) -> String {
-        format!("{}{}", self.home, r.path())
+        let mut url = self.home.clone();
+        url.push_str(&r.path());
+        url
     }
 
     /// The URL of a file every language shares (the deadline calendars),
     /// from the site root.
     pub fn shared_route(&self, r: &Route) -> String {
-        format!("{}{}", self.base(), r.path())
+        [self.base(), &r.path()].concat()
     }
 
     /// A link an editor wrote: a path on this site (`/tin-tuc/a/`) gets the
@@ -461,7 +463,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn rate(&self, r: Option<f64>) -> String {
-        r.map(|r| format!("{}%", self.percent(r * 100.0)))
+        r.map(|r| self.percent(r * 100.0) + "%")
             .unwrap_or_else(|| "—".to_string())
     }
 
@@ -487,7 +489,7 @@ impl<'a> Views<'a> {
         if s.status == Status::Ongoing && s.progress == 0.0 {
             "—".to_string()
         } else {
-            format!("{}%", self.percent(s.progress))
+            self.percent(s.progress) + "%"
         }
     }
 
@@ -510,7 +512,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn verdict_label(&self, v: Verdict) -> String {
-        self.t.get(&format!("verdict_{}", v.code())).to_string()
+        self.t.keyed("verdict_", v.code()).to_string()
     }
 
     /// A gap in the KPI's unit; for percentages, in percentage points.

@@ -280,7 +280,7 @@ pub(super) fn report(
                             .task_index(&t.id)
                             .map_or("", |i| r.fig.ref_labels[i].as_str()),
                         state: u.state.code(),
-                        state_label: v.t.get(&format!("state_{}", u.state.code())),
+                        state_label: v.t.keyed("state_", u.state.code()),
                         progress: u
                             .progress
                             .map(|x| format!("{}%", lang.percent(x)))

@@ -358,7 +358,7 @@ pub(super) fn task(
                 agency_url: v.agency_url(&u.report.agency),
                 from_lead: u.from_lead,
                 state: u.update.state.code(),
-                state_label: v.t.get(&format!("state_{}", u.update.state.code())),
+                state_label: v.t.keyed("state_", u.update.state.code()),
                 progress: u
                     .update
                     .progress
