@@ -345,6 +345,13 @@ pub(crate) struct Renderer<'a> {
     pub articles_about: HashMap<String, Vec<usize>>,
     /// Tasks carrying each tag, by the tag's slug.
     pub tagged_tasks: HashMap<String, Vec<usize>>,
+    /// Each language's articles carrying each tag, by the tag, in the
+    /// language's article order.
+    pub tagged_articles: HashMap<Lang, HashMap<String, Vec<usize>>>,
+    /// By agency id: the tasks it was given that passed to a successor,
+    /// and the KPIs it owns as of the figures' date (in content order).
+    pub handed_over: HashMap<&'a str, Vec<usize>>,
+    pub kpis_owned: HashMap<&'a str, Vec<usize>>,
     /// The site root path, slashes at both ends.
     pub base: String,
     /// The absolute site URL without a trailing slash, for canonical links.
@@ -1019,6 +1026,35 @@ fn renderer<'a>(
         |p| p.lang.as_deref(),
         &langs,
     );
+    let tagged_articles = articles
+        .iter()
+        .map(|(&lang, list)| {
+            let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
+            for &i in list {
+                for (n, tag) in model.articles[i].tags.iter().enumerate() {
+                    // An article that repeats a tag is listed once.
+                    if !model.articles[i].tags[..n].contains(tag) {
+                        by_tag.entry(tag.clone()).or_default().push(i);
+                    }
+                }
+            }
+            (lang, by_tag)
+        })
+        .collect();
+    let mut handed_over: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (t, (task, status)) in model.tasks.iter().zip(&figures.tasks).enumerate() {
+        if let Some(lead) = task.lead.as_deref()
+            && status.lead_on.as_deref() != Some(lead)
+        {
+            handed_over.entry(lead).or_default().push(t);
+        }
+    }
+    let mut kpis_owned: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, kpi) in figures.kpis.iter().enumerate() {
+        if let Some(owner) = kpi.owner_on.as_deref() {
+            kpis_owned.entry(owner).or_default().push(k);
+        }
+    }
     let article_pos = articles
         .iter()
         .map(|(&lang, list)| {
@@ -1039,6 +1075,9 @@ fn renderer<'a>(
         menus,
         articles_about,
         tagged_tasks,
+        tagged_articles,
+        handed_over,
+        kpis_owned,
         base,
         origin: site_url.origin.clone(),
         langs,

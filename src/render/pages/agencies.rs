@@ -191,12 +191,11 @@ pub(super) fn agency(
         })
         .collect();
     // Tasks this agency once led that passed to a successor.
-    let handed_over: Vec<usize> = (0..r.model.tasks.len())
-        .filter(|&t| {
-            r.model.tasks[t].lead.as_deref() == Some(a.id.as_str())
-                && r.fig.tasks[t].lead_on.as_deref() != Some(a.id.as_str())
-        })
-        .collect();
+    let handed_over = r
+        .handed_over
+        .get(a.id.as_str())
+        .cloned()
+        .unwrap_or_default();
     let mut duties: Vec<&crate::status::Duty> = f.duties.iter().collect();
     duties.sort_by_key(|x| std::cmp::Reverse(x.period));
     let name = v.agency_name(a);
@@ -225,9 +224,12 @@ pub(super) fn agency(
         supports: v.rows(v.by_deadline(f.supports.clone())),
         handed_over: v.rows(v.by_deadline(handed_over)),
         duties: duties.into_iter().map(|x| v.duty(x)).collect(),
-        kpis: (0..r.model.kpis.len())
-            .filter(|&k| r.fig.kpis[k].owner_on.as_deref() == Some(a.id.as_str()))
-            .map(|k| v.kpi_row(k))
+        kpis: r
+            .kpis_owned
+            .get(a.id.as_str())
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&k| v.kpi_row(k))
             .collect(),
         on_time: f.count(|o| *o == Outcome::OnTime),
         late: f.count(|o| matches!(o, Outcome::Late(_))),

@@ -108,13 +108,11 @@ pub(super) fn article(
 /// it (deadline order), as indices.
 fn tagged(r: &Renderer, lang: Lang, tag: &str, slug: &str) -> (Vec<usize>, Vec<usize>) {
     let articles = r
-        .articles
+        .tagged_articles
         .get(&lang)
-        .into_iter()
-        .flatten()
-        .copied()
-        .filter(|&i| r.model.articles[i].tags.iter().any(|x| x == tag))
-        .collect();
+        .and_then(|by_tag| by_tag.get(tag))
+        .cloned()
+        .unwrap_or_default();
     let mut tasks: Vec<usize> = r.tagged_tasks.get(slug).cloned().unwrap_or_default();
     tasks.sort_by_key(|&i| r.deadline_rank[i]);
     (articles, tasks)
