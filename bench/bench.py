@@ -69,20 +69,24 @@ def kb(n):
     return f"{n / 1000:,.0f} KB"
 
 
-def settle(site):
+def settle(site, wait=True):
     """Lets the disk settle before a timed build. Deleting a tree of 130,000
     inodes makes the next tens of thousands of file creations slow on this
-    machine's ext4 (no journal): for 60 s after a deletion (300 s while
-    the inode table is dirty) the kernel will not reuse a freed inode and
-    scans past each one (`recently_deleted` in fs/ext4/ialloc.c). Dropping
-    the caches shortens the scans but does not end them (a freed inode is
-    skipped again once its block is read back), so: sync, wait the 60 s
-    out, and, as root, drop the caches and read the content back in so
-    that every run starts alike, warm."""
+    machine's ext4 (no journal): for 60 s after a deletion, and for 360 s
+    while the inode's table block is dirty, the kernel will not reuse a
+    freed inode and scans past each one (`recently_deleted` in
+    fs/ext4/ialloc.c). A build dirties those blocks itself as it creates
+    files in them, so the effect lasts about six minutes whatever is
+    synced or dropped. The runs therefore write into folders of their
+    own, and nothing is deleted between them; before the first, leftovers
+    of an earlier benchmark are deleted and 65 s waited (enough unless a
+    benchmark ran within six minutes). As root the caches are then dropped
+    and the content read back in, so that every run starts alike, warm."""
     import time
     os.sync()
-    time.sleep(65)
-    os.sync()
+    if wait:
+        time.sleep(65)
+        os.sync()
     try:
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
     except OSError:
@@ -99,19 +103,24 @@ def national():
     if not (site / "content").exists():
         subprocess.run([sys.executable, str(repo / "bench" / "generate.py"), "national", str(site)], check=True)
     size = sum(p.stat().st_size for p in (site / "content").rglob("*") if p.is_file())
-    out = work / "national-out"
-    build = [tiendo, "build", "--root", str(site), "--output", str(out)]
-    # A fresh build right after the previous output was deleted (what a
-    # script that wipes the folder before each build meets), then
-    # NATIONAL_RUNS fresh builds on a settled disk, medians.
-    fresh(out)
-    wiped_wall, _, wiped_cpu, _ = timed(build)
+    runs_n = int(os.environ.get("NATIONAL_RUNS", 3))
+    outs = [work / f"national-out-{i + 1}" for i in range(runs_n)]
+
+    def build(out):
+        return [tiendo, "build", "--root", str(site), "--output", str(out)]
+
+    # NATIONAL_RUNS fresh builds on a settled disk, each into a folder of
+    # its own: nothing is deleted between them (see settle), so no run
+    # meets the inodes the one before freed. Leftovers of an earlier
+    # benchmark are deleted first.
+    for o in [work / "national-out", *outs]:
+        fresh(o)
     settled = []
-    for _ in range(int(os.environ.get("NATIONAL_RUNS", 3))):
-        fresh(out)
-        how = settle(site)
-        settled.append(timed(build))
+    for i, o in enumerate(outs):
+        how = settle(site, wait=i == 0)
+        settled.append(timed(build(o)))
         print(f"national: {settled[-1][0]:.2f} s wall, {settled[-1][2]:.2f} s CPU, {settled[-1][1]:.0f} MB", file=sys.stderr)
+    out = outs[0]
     wall = statistics.median(x[0] for x in settled)
     cpu = statistics.median(x[2] for x in settled)
     peak = max(x[1] for x in settled)
@@ -135,7 +144,12 @@ def national():
         if p.is_file()
     )
     # A rebuild with no content change: how many files it rewrites.
-    rebuild_wall, _, _, again = timed(build)
+    rebuild_wall, _, _, again = timed(build(out))
+    # A fresh build right after the previous output was deleted (what a
+    # script that wipes the folder before each build meets).
+    wiped = outs[-1]
+    fresh(wiped)
+    wiped_wall, _, wiped_cpu, _ = timed(build(wiped))
     rewritten = re.search(r"\((\d+) written, (\d+) unchanged\)", again)
     feeds = {f: (out / f).stat().st_size for f in ["atom.xml", "bao-cao/thay-doi.xml"] if (out / f).exists()}
     queries = ["chuyen doi so", "dich vu cong truc tuyen", "hai duong", "nhiem vu 12345"]
@@ -158,19 +172,23 @@ def national():
     print()
     for q, v in search.items():
         print(f"search \"{q}\": {kb(v['bytes'])} in {v['files']} files, {v.get('results', '?')} results")
-    fresh(out)
+    for o in outs:
+        fresh(o)
 
 
 def news():
     site, hsite = work / "news", work / "news-hugo"
     if not (site / "content").exists():
         subprocess.run([sys.executable, str(repo / "bench" / "generate.py"), "news", str(site), str(hsite)], check=True)
-    out, hout = work / "news-out", work / "news-hugo-out"
+    # Each run into a folder of its own, nothing deleted until the end (see
+    # settle): both tools meet the same disk.
+    outs = [(work / f"news-out-{i + 1}", work / f"news-hugo-out-{i + 1}") for i in range(runs)]
+    for o in [work / "news-out", work / "news-hugo-out", *(x for pair in outs for x in pair)]:
+        fresh(o)
+    settle(site)
     t, h = [], []
-    for i in range(runs):
-        fresh(out)
+    for i, (out, hout) in enumerate(outs):
         t.append(timed([tiendo, "build", "--root", str(site), "--output", str(out)])[:3])
-        fresh(hout)
         h.append(timed([hugo, "--quiet", "--source", str(hsite), "--destination", str(hout)])[:3])
         print(f"run {i + 1}: tiendo {t[-1][0]:.2f} s {t[-1][1]:.0f} MB, hugo {h[-1][0]:.2f} s {h[-1][1]:.0f} MB",
               file=sys.stderr)
@@ -194,8 +212,9 @@ def news():
         print(f"search \"{q}\": {kb(v['bytes'])} in {v['files']} files, {v.get('results', '?')} results")
     big = largest(out, n=1)[0]
     print(f"largest HTML page: {big[1]} {kb(big[0])}")
-    fresh(out)
-    fresh(hout)
+    for pair in outs:
+        for o in pair:
+            fresh(o)
 
 
 if __name__ == "__main__":
