@@ -51,38 +51,51 @@ impl Feed {
             let _ = tera::escape_html(s, out);
         }
         let mut out = Vec::with_capacity(600 + self.entries.len() * 600);
-        out.extend_from_slice(
-            b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
-              <feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"",
+        // Each value with the markup before it, then the markup that closes
+        // the part.
+        let mut part = |fields: &[(&[u8], &str)], end: &[u8]| {
+            for (markup, value) in fields {
+                out.extend_from_slice(markup);
+                text(&mut out, value);
+            }
+            out.extend_from_slice(end);
+        };
+        part(
+            &[
+                (
+                    b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+                      <feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"",
+                    self.lang,
+                ),
+                (b"\">\n<id>", &self.id),
+                (b"</id>\n<title>", &self.title),
+                (b"</title>\n<updated>", &self.updated),
+                (
+                    b"</updated>\n<link rel=\"alternate\" type=\"text/html\" href=\"",
+                    &self.url,
+                ),
+                (
+                    b"\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"",
+                    &self.self_url,
+                ),
+                (b"\"/>\n<author><name>", &self.author),
+            ],
+            b"</name></author>\n<generator>tiendo</generator>\n",
         );
-        text(&mut out, self.lang);
-        out.extend_from_slice(b"\">\n<id>");
-        text(&mut out, &self.id);
-        out.extend_from_slice(b"</id>\n<title>");
-        text(&mut out, &self.title);
-        out.extend_from_slice(b"</title>\n<updated>");
-        text(&mut out, &self.updated);
-        out.extend_from_slice(b"</updated>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-        text(&mut out, &self.url);
-        out.extend_from_slice(b"\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
-        text(&mut out, &self.self_url);
-        out.extend_from_slice(b"\"/>\n<author><name>");
-        text(&mut out, &self.author);
-        out.extend_from_slice(b"</name></author>\n<generator>tiendo</generator>\n");
         for e in &self.entries {
-            out.extend_from_slice(b"<entry>\n<id>");
-            text(&mut out, &e.id);
-            out.extend_from_slice(b"</id>\n<title>");
-            text(&mut out, &e.title);
-            out.extend_from_slice(b"</title>\n<updated>");
-            text(&mut out, &e.updated);
-            out.extend_from_slice(
-                b"</updated>\n<link rel=\"alternate\" type=\"text/html\" href=\"",
+            part(
+                &[
+                    (b"<entry>\n<id>", &e.id),
+                    (b"</id>\n<title>", &e.title),
+                    (b"</title>\n<updated>", &e.updated),
+                    (
+                        b"</updated>\n<link rel=\"alternate\" type=\"text/html\" href=\"",
+                        &e.url,
+                    ),
+                    (b"\"/>\n<summary>", &e.summary),
+                ],
+                b"</summary>\n</entry>\n",
             );
-            text(&mut out, &e.url);
-            out.extend_from_slice(b"\"/>\n<summary>");
-            text(&mut out, &e.summary);
-            out.extend_from_slice(b"</summary>\n</entry>\n");
         }
         out.extend_from_slice(b"</feed>\n");
         out

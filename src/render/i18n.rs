@@ -111,6 +111,7 @@ impl Lang {
         s.replace('.', &point.to_string())
     }
 
+    /// A number with up to two decimals, in the language's style.
     pub fn number(self, v: f64) -> String {
         let rounded = (v * 100.0).round() / 100.0;
         let mut s = format!("{rounded:.2}");

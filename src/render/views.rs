@@ -363,9 +363,7 @@ pub struct Views<'a> {
 impl<'a> Views<'a> {
     /// The URL of a route in this language, from the site root.
     pub fn route(&self, r: &Route) -> String {
-        let mut url = self.home.clone();
-        url.push_str(&r.path());
-        url
+        [self.home.as_str(), &r.path()].concat()
     }
 
     /// The URL of a file every language shares (the deadline calendars),
