@@ -6,17 +6,26 @@ use unicode_normalization::{UnicodeNormalization, char::is_combining_mark, is_nf
 
 /// The text in NFC.
 pub fn nfc(s: &str) -> String {
+    nfc_if_changed(s).unwrap_or_else(|| s.to_string())
+}
+
+/// `s` in NFC if that differs from `s`, else `None`: a text already in
+/// NFC (nearly every text) is not copied.
+pub fn nfc_if_changed(s: &str) -> Option<String> {
     // Vietnamese is written in precomposed letters below U+0300 (where no
     // combining mark lies) and in Latin Extended Additional (U+1E00 to
     // U+1EFF): each of them is NFC as it stands, alone or in any sequence
     // (the test below tries every one), so a text of only these needs no
     // table lookups; a national site has a hundred megabytes of it.
     if s.chars().all(is_plain_nfc) {
-        return s.to_string();
+        return None;
     }
     match is_nfc_quick(s.chars()) {
-        unicode_normalization::IsNormalized::Yes => s.to_string(),
-        _ => s.nfc().collect(),
+        unicode_normalization::IsNormalized::Yes => None,
+        _ => {
+            let normal: String = s.nfc().collect();
+            (normal != s).then_some(normal)
+        }
     }
 }
 
@@ -82,6 +91,19 @@ pub fn slugify(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Text already in NFC is not copied; decomposed text is composed.
+    #[test]
+    fn only_text_that_normalising_changes_is_copied() {
+        for s in ["", "Sở Khoa học và Công nghệ", "Ủy ban, Đề án 06", "ﬁ ① ½"] {
+            assert_eq!(nfc_if_changed(s), None, "{s}");
+            assert_eq!(nfc(s), s);
+        }
+        // "Sở" with the hook above written as a combining mark.
+        let decomposed = "So\u{031B}\u{0309} Y te\u{0302}\u{0301}";
+        assert_eq!(nfc_if_changed(decomposed).as_deref(), Some("Sở Y tế"));
+        assert_eq!(nfc(decomposed), "Sở Y tế");
+    }
 
     /// The reasoning of [`fold_chars`], checked on every character, and
     /// its result against folding the decomposed string whole.

@@ -14,7 +14,6 @@ use crate::theme;
 use raw::*;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
-use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
