@@ -26,33 +26,74 @@ const fn col(name: &'static str, kind: &'static str, vi: &'static str, en: &'sta
 }
 
 /// One published table.
-#[derive(Debug, Clone, Serialize)]
-pub struct Table {
+#[derive(Debug, Serialize)]
+pub struct Table<'a> {
     /// The file stem: `nhiem-vu` -> `nhiem-vu.csv`, `nhiem-vu.json`.
     pub name: &'static str,
     pub title_vi: &'static str,
     pub title_en: &'static str,
     pub columns: &'static [Column],
     #[serde(skip)]
-    pub rows: Vec<Vec<Value>>,
-    /// The number of rows the table had before [`Table::shape`] left them out.
-    #[serde(skip)]
-    pub dropped: usize,
+    pub rows: Rows<'a>,
 }
 
-impl Table {
+impl Table<'_> {
     /// The table without its rows: what the open-data page shows of it.
-    pub fn shape(&self) -> Table {
+    pub fn shape(&self) -> Table<'static> {
         Table {
-            rows: Vec::new(),
-            dropped: self.row_count(),
-            ..*self
+            name: self.name,
+            title_vi: self.title_vi,
+            title_en: self.title_en,
+            columns: self.columns,
+            rows: Rows {
+                count: self.rows.count,
+                each: None,
+            },
         }
     }
 
     /// How many rows the table has, also once they are dropped.
     pub fn row_count(&self) -> usize {
-        self.rows.len().max(self.dropped)
+        self.rows.count
+    }
+}
+
+/// A table's rows, made one at a time each time the table is written (as
+/// CSV, then as JSON) rather than held: the updates table has a quarter of
+/// a million rows at national scale, and held as values it was the largest
+/// thing a build kept in memory (README, Benchmark).
+pub struct Rows<'a> {
+    count: usize,
+    /// Calls its argument with each row in turn; `None` once dropped.
+    #[allow(clippy::type_complexity)]
+    each: Option<Box<dyn Fn(&mut dyn FnMut(&[Value])) + Sync + 'a>>,
+}
+
+impl<'a> Rows<'a> {
+    /// `count` rows, made by `each`.
+    fn made(count: usize, each: impl Fn(&mut dyn FnMut(&[Value])) + Sync + 'a) -> Self {
+        Rows {
+            count,
+            each: Some(Box::new(each)),
+        }
+    }
+
+    /// Rows already made (the small tables).
+    fn held(rows: Vec<Vec<Value>>) -> Self {
+        Rows::made(rows.len(), move |out| rows.iter().for_each(|r| out(r)))
+    }
+
+    /// Calls `f` with each row in order.
+    pub fn each(&self, f: &mut dyn FnMut(&[Value])) {
+        if let Some(each) = &self.each {
+            each(f);
+        }
+    }
+}
+
+impl std::fmt::Debug for Rows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{} rows", self.count)
     }
 }
 
@@ -417,14 +458,11 @@ fn deadline_code(d: Option<Deadline>) -> Value {
 
 /// The task table as of the figures' date: the live `nhiem-vu` table, and
 /// each archived month's.
-pub fn task_table(m: &Model, fig: &Figures, site_url: &str) -> Table {
-    let url = |r: Route| format!("{site_url}{}", r.path());
-    let rows = m
-        .tasks
-        .iter()
-        .zip(&fig.tasks)
-        .map(|(t, st)| {
-            vec![
+pub fn task_table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str) -> Table<'a> {
+    let rows = Rows::made(m.tasks.len(), move |out| {
+        let url = |r: Route| format!("{site_url}{}", r.path());
+        for (t, st) in m.tasks.iter().zip(&fig.tasks) {
+            out(&[
                 s(&t.id),
                 opt(t.reference.clone()),
                 s(&t.title),
@@ -455,16 +493,15 @@ pub fn task_table(m: &Model, fig: &Figures, site_url: &str) -> Table {
                 opt(st.next_report_due.map(|d| d.to_string())),
                 Value::Bool(st.stale),
                 s(url(Route::Task(&t.id))),
-            ]
-        })
-        .collect();
+            ]);
+        }
+    });
     Table {
         name: "nhiem-vu",
         title_vi: "Nhiệm vụ",
         title_en: "Tasks",
         columns: TASK_COLUMNS,
         rows,
-        dropped: 0,
     }
 }
 
@@ -480,28 +517,35 @@ pub const TABLE_NAMES: [&str; 5] = [
 
 /// One table of [`TABLE_NAMES`], its rows computed from the model and
 /// figures: the open data builds, writes and drops them one at a time.
-pub fn table(m: &Model, fig: &Figures, site_url: &str, name: &str) -> Option<Table> {
+pub fn table<'a>(
+    m: &'a Model,
+    fig: &'a Figures<'_>,
+    site_url: &'a str,
+    name: &str,
+) -> Option<Table<'a>> {
     let url = |r: Route| format!("{site_url}{}", r.path());
     let (name, title_vi, title_en, columns, rows) = match name {
         "nhiem-vu" => return Some(task_table(m, fig, site_url)),
         "cap-nhat" => {
-            let mut updates = Vec::new();
-            for (i, timeline) in fig.timelines.iter().enumerate() {
-                for u in timeline {
-                    updates.push(vec![
-                        s(&m.tasks[i].id),
-                        s(&u.report.agency),
-                        s(u.report.period.key()),
-                        s(u.report.submitted.to_string()),
-                        Value::Bool(u.from_lead),
-                        s(u.update.state.code()),
-                        u.update.progress.map_or(Value::Null, num),
-                        opt(u.update.done_on.map(|d| d.to_string())),
-                        opt(u.update.note.clone()),
-                        opt(u.update.evidence.clone()),
-                    ]);
+            let count = fig.timelines.iter().map(Vec::len).sum();
+            let updates = Rows::made(count, move |out| {
+                for (i, timeline) in fig.timelines.iter().enumerate() {
+                    for u in timeline {
+                        out(&[
+                            s(&m.tasks[i].id),
+                            s(&u.report.agency),
+                            s(u.report.period.key()),
+                            s(u.report.submitted.to_string()),
+                            Value::Bool(u.from_lead),
+                            s(u.update.state.code()),
+                            u.update.progress.map_or(Value::Null, num),
+                            opt(u.update.done_on.map(|d| d.to_string())),
+                            opt(u.update.note.clone()),
+                            opt(u.update.evidence.clone()),
+                        ]);
+                    }
                 }
-            }
+            });
             (
                 "cap-nhat",
                 "Cập nhật tiến độ",
@@ -544,7 +588,13 @@ pub fn table(m: &Model, fig: &Figures, site_url: &str, name: &str) -> Option<Tab
                     ]
                 })
                 .collect();
-            ("co-quan", "Cơ quan", "Agencies", AGENCY_COLUMNS, agencies)
+            (
+                "co-quan",
+                "Cơ quan",
+                "Agencies",
+                AGENCY_COLUMNS,
+                Rows::held(agencies),
+            )
         }
         "chi-tieu" => {
             let kpis = m
@@ -575,7 +625,7 @@ pub fn table(m: &Model, fig: &Figures, site_url: &str, name: &str) -> Option<Tab
                     ]
                 })
                 .collect();
-            ("chi-tieu", "Chỉ tiêu", "KPIs", KPI_COLUMNS, kpis)
+            ("chi-tieu", "Chỉ tiêu", "KPIs", KPI_COLUMNS, Rows::held(kpis))
         }
         "gia-tri-chi-tieu" => {
             let mut values = Vec::new();
@@ -598,7 +648,7 @@ pub fn table(m: &Model, fig: &Figures, site_url: &str, name: &str) -> Option<Tab
                 "Giá trị chỉ tiêu",
                 "KPI values",
                 KPI_VALUE_COLUMNS,
-                values,
+                Rows::held(values),
             )
         }
         _ => return None,
@@ -609,7 +659,6 @@ pub fn table(m: &Model, fig: &Figures, site_url: &str, name: &str) -> Option<Tab
         title_en,
         columns,
         rows,
-        dropped: 0,
     })
 }
 
@@ -627,7 +676,7 @@ pub fn csv(table: &Table) -> Vec<u8> {
         // written as they are.
         let mut scratch = String::new();
         let mut ends: Vec<usize> = Vec::with_capacity(table.columns.len());
-        for row in &table.rows {
+        table.rows.each(&mut |row| {
             scratch.clear();
             ends.clear();
             for v in row {
@@ -648,7 +697,7 @@ pub fn csv(table: &Table) -> Vec<u8> {
                 let _ = w.write_field(field);
             }
             let _ = w.write_record(None::<&[u8]>);
-        }
+        });
         let _ = w.flush();
     }
     out
@@ -686,20 +735,22 @@ pub fn json(table: &Table, as_of: &str, license: &str) -> Vec<u8> {
     // a quarter of a million updates stay readable and diffable a row at a
     // time, and the file is 40% smaller than with every key on its own
     // line. The document's keys in name order, as a JSON map has them.
-    let mut text = Vec::with_capacity(table.rows.len() * 256 + 256);
+    let mut text = Vec::with_capacity(table.row_count() * 256 + 256);
     text.extend_from_slice(b"{\n  \"as_of\": ");
     put(&mut text, &as_of);
     text.extend_from_slice(b",\n  \"data\": [");
-    for (i, values) in table.rows.iter().enumerate() {
-        text.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+    let mut first = true;
+    table.rows.each(&mut |values| {
+        text.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+        first = false;
         let row = Row {
             order: &order,
             columns: table.columns,
             values,
         };
         put(&mut text, &row);
-    }
-    text.extend_from_slice(if table.rows.is_empty() {
+    });
+    text.extend_from_slice(if first {
         b"]"
     } else {
         b"\n  ]"

@@ -28,7 +28,7 @@ pub(super) fn open_data(
     r: &Renderer,
     site: &mut RenderedSite,
     diags: &mut Diagnostics,
-) -> Vec<data::Table> {
+) -> Vec<data::Table<'static>> {
     let s = r.model.site();
     let as_of = r.fig.as_of.to_string();
     let license = s.data_license.as_deref().unwrap_or("");

@@ -9,7 +9,7 @@ pub(in crate::render) fn open_data(
     r: &Renderer,
     lang: Lang,
     job: &Job,
-    tables: &[crate::render::data::Table],
+    tables: &[crate::render::data::Table<'static>],
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     #[derive(Serialize)]
