@@ -16,7 +16,6 @@ use crate::load::{MarkdownSource, RawContent, Source};
 use crate::msg;
 use crate::route;
 use crate::text::{is_valid_id, nfc};
-use crate::load::raw::Spanned;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 

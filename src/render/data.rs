@@ -625,7 +625,13 @@ pub fn table<'a>(
                     ]
                 })
                 .collect();
-            ("chi-tieu", "Chỉ tiêu", "KPIs", KPI_COLUMNS, Rows::held(kpis))
+            (
+                "chi-tieu",
+                "Chỉ tiêu",
+                "KPIs",
+                KPI_COLUMNS,
+                Rows::held(kpis),
+            )
         }
         "gia-tri-chi-tieu" => {
             let mut values = Vec::new();
@@ -750,11 +756,7 @@ pub fn json(table: &Table, as_of: &str, license: &str) -> Vec<u8> {
         };
         put(&mut text, &row);
     });
-    text.extend_from_slice(if first {
-        b"]"
-    } else {
-        b"\n  ]"
-    });
+    text.extend_from_slice(if first { b"]" } else { b"\n  ]" });
     for (key, value) in [
         ("license", license),
         ("title", table.title_en),

@@ -469,7 +469,7 @@ mod tests {
             title: format!("{odd} {n}"),
             url: format!("https://a.vn/nhiem-vu/x-{n}/?a=1&b=2"),
             updated: "2025-03-01T00:00:00Z".into(),
-            summary: if n % 2 == 0 {
+            summary: if n.is_multiple_of(2) {
                 odd.into()
             } else {
                 String::new()
