@@ -66,12 +66,12 @@ pub struct Rows<'a> {
     count: usize,
     /// Calls its argument with each row in turn; `None` once dropped.
     #[allow(clippy::type_complexity)]
-    each: Option<Box<dyn Fn(&mut dyn FnMut(&[Value])) + Sync + 'a>>,
+    each: Option<Box<dyn Fn(&mut dyn FnMut(&[Value])) + 'a>>,
 }
 
 impl<'a> Rows<'a> {
     /// `count` rows, made by `each`.
-    fn made(count: usize, each: impl Fn(&mut dyn FnMut(&[Value])) + Sync + 'a) -> Self {
+    fn made(count: usize, each: impl Fn(&mut dyn FnMut(&[Value])) + 'a) -> Self {
         Rows {
             count,
             each: Some(Box::new(each)),
@@ -459,7 +459,9 @@ fn deadline_code(d: Option<Deadline>) -> Value {
 /// The task table as of the figures' date: the live `nhiem-vu` table, and
 /// each archived month's.
 pub fn task_table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str) -> Table<'a> {
-    let rows = Rows::made(m.tasks.len(), move |out| {
+    // As many rows as the loop below makes (the figures have one entry
+    // per task).
+    let rows = Rows::made(m.tasks.len().min(fig.tasks.len()), move |out| {
         let url = |r: Route| format!("{site_url}{}", r.path());
         for (t, st) in m.tasks.iter().zip(&fig.tasks) {
             out(&[
