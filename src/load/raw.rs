@@ -12,10 +12,10 @@ use serde::{Deserialize, Deserializer};
 pub type S = Spanned<String>;
 
 /// A value with the place it was written: what the model needs of
-/// serde-saphyr's `Spanned` (the line and column of the reference): 32
-/// bytes for a string rather than 80. A national site holds a million located values at
-/// once, and serde-saphyr's two full locations per value were a quarter
-/// of the build's peak memory.
+/// serde-saphyr's `Spanned` (the line and column of the reference), 32
+/// bytes for a string rather than 80. A national site holds a million
+/// located values at once, and serde-saphyr's two full locations per value
+/// were a quarter of the build's peak memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {
     pub value: T,
