@@ -9,6 +9,7 @@
 //! as it was.
 
 pub mod interrupt;
+mod spare;
 mod staging;
 mod target;
 
@@ -140,6 +141,7 @@ fn remove_tree(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn only_plain_relative_paths_are_written() {
@@ -179,7 +181,7 @@ mod tests {
         write(&site(&[("index.html", "new")]), &[], &target, "b2").unwrap();
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
         assert!(!out.join("old").exists());
-        assert_eq!(names(dir.path()), vec!["output"]);
+        assert_eq!(names(dir.path()), vec![".output-spare", "output"]);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -254,7 +256,192 @@ mod tests {
         assert_eq!((stale[0].bytes, stale[0].restored), (5, false));
         assert!(stale[1].restored);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"v1");
-        assert_eq!(names(dir.path()), vec![".other-new-abc123", "output"]);
+        assert_eq!(
+            names(dir.path()),
+            vec![".other-new-abc123", ".output-spare", "output"]
+        );
+    }
+
+    /// Every entry under `dir`: files with their bytes, folders with none
+    /// and a trailing `/`, links as `->`.
+    fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if e.file_type().is_dir() {
+                    (rel + "/", Vec::new())
+                } else if e.file_type().is_symlink() {
+                    (rel + " ->", Vec::new())
+                } else {
+                    (rel, fs::read(e.path()).unwrap())
+                }
+            })
+            .collect()
+    }
+
+    #[cfg(unix)]
+    fn inode(p: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(p).unwrap().ino()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_spare_tree_is_updated_into_exactly_the_new_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let spare = dir.path().join(".output-spare");
+        // After each build the spare holds exactly the site before it:
+        // nothing of the live site was ever written through.
+        let build = |files: &[(&str, &str)]| {
+            let before = out.exists().then(|| tree(&out));
+            let target = Target::resolve(dir.path(), &out, false).unwrap();
+            write(&site(files), &[], &target, "b").unwrap();
+            if let Some(before) = before {
+                let mut held = tree(&spare);
+                held.remove(spare::MANIFEST);
+                held.remove(".gitignore");
+                assert_eq!(held, before, "the spare is the previous site");
+            }
+        };
+        let expect = |files: &[(&str, &str)]| {
+            let mut t: BTreeMap<String, Vec<u8>> = files
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .collect();
+            for (p, _) in files {
+                let mut d = Path::new(p).parent();
+                while let Some(f) = d.filter(|f| !f.as_os_str().is_empty()) {
+                    t.insert(format!("{}/", f.display()), Vec::new());
+                    d = f.parent();
+                }
+            }
+            t.insert(MARKER.to_string(), fs::read(out.join(MARKER)).unwrap());
+            t
+        };
+        let v1 = [
+            ("a/index.html", "same"),
+            ("f.html", "kept once, then changed"),
+            ("b/index.html", "one"),
+            ("c/old/index.html", "gone later"),
+            ("d", "a file, a folder later"),
+        ];
+        build(&v1);
+        assert_eq!(tree(&out), expect(&v1));
+        assert!(
+            spare.join(spare::MANIFEST).is_file(),
+            "a spare with a manifest"
+        );
+        let kept = inode(&out.join("a/index.html"));
+        let v2 = [
+            ("a/index.html", "same"),
+            ("f.html", "kept once, then changed"),
+            ("b/index.html", "two"),
+            ("d/index.html", "now a folder"),
+            ("e/new.html", "new"),
+        ];
+        build(&v2);
+        assert_eq!(tree(&out), expect(&v2));
+        // A file someone put into the output must not come back from the
+        // spare two builds later.
+        fs::write(out.join("stray.txt"), "not ours").unwrap();
+        fs::write(out.join("e/stray.html"), "not ours").unwrap();
+        let v3 = [
+            ("a/index.html", "same"),
+            ("f.html", "changed"),
+            ("b/index.html", "three"),
+            ("c", "a file again"),
+            ("e/new.html", "new"),
+        ];
+        build(&v3);
+        assert_eq!(tree(&out), expect(&v3));
+        // The spare (the site of v2) was taken, updated and swapped in.
+        let v4 = [("a/index.html", "same"), ("b/index.html", "four")];
+        build(&v4);
+        assert_eq!(tree(&out), expect(&v4));
+        build(&v4);
+        assert_eq!(tree(&out), expect(&v4));
+        // A file of the spare's own rewritten in place, shorter each time.
+        for text in ["a longer text", "shorter", "s"] {
+            let v = [("a/index.html", "same"), ("b/index.html", text)];
+            build(&v);
+            assert_eq!(tree(&out), expect(&v));
+        }
+        assert_eq!(inode(&out.join("a/index.html")), kept, "never rewritten");
+        assert_eq!(
+            inode(&spare.join("a/index.html")),
+            kept,
+            "the spare links it"
+        );
+        assert_eq!(fs::read(spare.join(".gitignore")).unwrap()[..1], *b"#");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_changed_in_place_is_compared_by_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let build = |text: &str| {
+            let target = Target::resolve(dir.path(), &out, false).unwrap();
+            write(&site(&[("index.html", text)]), &[], &target, "b").unwrap()
+        };
+        build("hello");
+        build("hello");
+        // The same length, other bytes, written through the live file: its
+        // recorded digest no longer speaks for it.
+        fs::write(out.join("index.html"), "HELLO").unwrap();
+        let outcome = build("hello");
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"hello");
+        assert_eq!(outcome.written, 1, "{outcome:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_the_spare_is_replaced_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let elsewhere = dir.path().join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        let build = |files: &[(&str, &str)]| {
+            let target = Target::resolve(dir.path(), &out, false).unwrap();
+            write(&site(files), &[], &target, "b").unwrap()
+        };
+        build(&[("index.html", "1")]);
+        build(&[("index.html", "2")]);
+        let spare = dir.path().join(".output-spare");
+        std::os::unix::fs::symlink(&elsewhere, spare.join("x")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("f"), spare.join("index.html.tmp")).unwrap();
+        build(&[("index.html", "3"), ("x/page.html", "p")]);
+        assert!(
+            fs::read_dir(&elsewhere).unwrap().next().is_none(),
+            "nothing written there"
+        );
+        assert_eq!(fs::read(out.join("x/page.html")).unwrap(), b"p");
+        assert!(!out.join("index.html.tmp").exists());
+    }
+
+    #[test]
+    fn a_spare_without_a_manifest_is_not_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let spare = dir.path().join(".output-spare");
+        fs::create_dir_all(&spare).unwrap();
+        fs::write(spare.join("notes.txt"), "mine").unwrap();
+        for text in ["1", "2"] {
+            let target = Target::resolve(dir.path(), &out, false).unwrap();
+            write(&site(&[("index.html", text)]), &[], &target, "b").unwrap();
+        }
+        assert_eq!(fs::read(spare.join("notes.txt")).unwrap(), b"mine");
+        assert_eq!(names(&spare), vec!["notes.txt"]);
+        assert_eq!(names(dir.path()), vec![".output-spare", "output"]);
     }
 
     #[test]

@@ -6,9 +6,14 @@
 //! it is rendered. Output: the target replaced as a whole by
 //! [`Staging::finish`]. A file whose bytes equal the previous output's is
 //! hard-linked from it rather than written, so it keeps its modification
-//! time and inode and `rsync` sends only what changed. Dropping a staging
-//! that did not finish removes its folder; the previous output is untouched.
+//! time and inode and `rsync` sends only what changed. The staging folder
+//! is the previous build's spare tree when there is one ([`super::spare`]):
+//! its folders and links are kept where they still fit, everything else in
+//! it is replaced or removed, and no file of it is ever written through.
+//! Dropping a staging that did not finish removes its folder; the previous
+//! output is untouched.
 
+use super::spare::{self, Digest, Record, Records, Stamp};
 use super::target::{MARKER, Target, lock_free};
 use super::{OutputError, interrupt, remove_tree, safe_relative};
 use std::collections::HashSet;
@@ -36,6 +41,15 @@ pub struct Staging {
     target: Target,
     /// The previous output, when there is one to compare with.
     previous: Option<PathBuf>,
+    /// The digests of the previous output's files, from the spare.
+    records: Records,
+    /// Whether the staging folder is the spare tree (not empty at first),
+    /// and the walk of what it held, joined when the build finishes.
+    reused: bool,
+    walk: Option<std::thread::JoinHandle<spare::Found>>,
+    /// Every path written (or kept) by this build, with its record when
+    /// its digest is known: the next build's manifest.
+    made: Mutex<Vec<(String, Option<Record>)>>,
     /// Folders already created inside the staging folder.
     dirs: Mutex<HashSet<PathBuf>>,
     /// Whether the umask takes bits off 0755 folders and 0644 files, so
@@ -66,6 +80,13 @@ impl Staging {
                 ));
             }
         };
+        let masked = umask_masks(dir.path());
+        let previous = target.path.is_dir().then(|| target.path.clone());
+        // The spare is only worth taking when there is an output to compare
+        // with; it replaces the empty folder just made, and is locked anew.
+        let taken = previous
+            .as_ref()
+            .and_then(|_| spare::take(target, dir.path()));
         let Some(lock) = lock_free(dir.path()) else {
             interrupt::stop_writing();
             return Err(OutputError::io(
@@ -74,13 +95,20 @@ impl Staging {
                 "another process holds it",
             ));
         };
-        let previous = target.path.is_dir().then(|| target.path.clone());
-        let masked = umask_masks(dir.path());
+        let reused = taken.is_some();
+        let walk = reused.then(|| {
+            let root = dir.path().to_path_buf();
+            std::thread::spawn(move || spare::walk(&root))
+        });
         Ok(Staging {
             dir: Some(dir),
             _lock: lock,
             target: target.clone(),
             previous,
+            records: taken.unwrap_or_default(),
+            reused,
+            walk,
+            made: Mutex::new(Vec::new()),
             dirs: Mutex::new(HashSet::new()),
             masked,
             written: AtomicUsize::new(0),
@@ -125,6 +153,18 @@ impl Staging {
             match create_dir(&full) {
                 Ok(()) if self.masked => set_mode(&full, 0o755)?,
                 Ok(()) => {}
+                // The spare's folder, or a file or link where a folder goes
+                // now (never followed: it is replaced).
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && self.reused => {
+                    if !fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir()) {
+                        self.clear(&full)?;
+                        create_dir(&full)
+                            .map_err(|e| OutputError::io("cannot create", &full, e))?;
+                        if self.masked {
+                            set_mode(&full, 0o755)?;
+                        }
+                    }
+                }
                 // Another thread made it first.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(OutputError::io("cannot create", &full, e)),
@@ -141,63 +181,248 @@ impl Staging {
     /// from many threads at once; each path may be written once.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let (dest, previous) = self.place(rel)?;
+        let digest = spare::digest(bytes);
         if let Some(prev) = previous
-            && same_bytes(&prev, bytes.len() as u64, &mut &bytes[..])
+            && let Some(meta) = self.unchanged(&prev, rel, bytes, &digest)
         {
-            return self.keep(&prev, &dest);
+            return self.keep(rel, &prev, &meta, &dest, Some(digest));
         }
-        let mut file = create_file(&dest).map_err(|e| OutputError::io("cannot write", &dest, e))?;
+        let (mut file, old_len) = match self.own_file(&dest) {
+            Some(own) => own,
+            None => {
+                self.clear(&dest)?;
+                let file =
+                    create_file(&dest).map_err(|e| OutputError::io("cannot write", &dest, e))?;
+                (file, 0)
+            }
+        };
         file.write_all(bytes)
+            .and_then(|()| {
+                // Cut what is left of a longer old file (after writing: on
+                // ext4, emptying a file first makes closing it flush it).
+                if old_len > bytes.len() as u64 {
+                    file.set_len(bytes.len() as u64)
+                } else {
+                    Ok(())
+                }
+            })
             .map_err(|e| OutputError::io("cannot write", &dest, e))?;
         if self.masked {
             set_file_mode(&file, &dest)?;
         }
+        let stamp = file.metadata().ok().as_ref().and_then(Stamp::of);
+        self.made(rel, stamp, Some(digest));
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// The previous output's file at `prev` when it holds exactly `bytes`:
+    /// told by its digest when its stamp is the one recorded, else by
+    /// reading it.
+    fn unchanged(
+        &self,
+        prev: &Path,
+        rel: &str,
+        bytes: &[u8],
+        digest: &Digest,
+    ) -> Option<fs::Metadata> {
+        let meta = fs::symlink_metadata(prev).ok()?;
+        if !meta.is_file() || meta.len() != bytes.len() as u64 {
+            return None;
+        }
+        if let Some(record) = self.records.get(rel)
+            && Stamp::of(&meta) == Some(record.stamp)
+        {
+            return (record.digest == *digest).then_some(meta);
+        }
+        same_bytes(prev, &mut &bytes[..]).then_some(meta)
     }
 
     /// Copies the file `source` to `rel`.
     pub fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
         let (dest, previous) = self.place(rel)?;
         if let Some(prev) = previous
-            && let Ok(meta) = fs::metadata(source)
+            && let Ok(meta) = fs::symlink_metadata(&prev)
+            && meta.is_file()
+            && fs::metadata(source).is_ok_and(|m| m.len() == meta.len())
             && let Ok(mut src) = fs::File::open(source)
-            && same_bytes(&prev, meta.len(), &mut src)
+            && same_bytes(&prev, &mut src)
         {
-            return self.keep(&prev, &dest);
+            return self.keep(rel, &prev, &meta, &dest, None);
         }
+        self.clear(&dest)?;
         fs::copy(source, &dest).map_err(|e| OutputError::io("cannot copy", source, e))?;
         set_mode(&dest, 0o644)?;
+        self.made(rel, None, None);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
     /// Keeps the previous output's file: a hard link (same inode, same
     /// modification time), or a copy with its modification time where the
-    /// file system has no hard links.
-    fn keep(&self, prev: &Path, dest: &Path) -> Result<(), OutputError> {
-        if fs::hard_link(prev, dest).is_err() {
-            fs::copy(prev, dest).map_err(|e| OutputError::io("cannot copy", prev, e))?;
-            let modified = fs::metadata(prev)
-                .and_then(|m| m.modified())
-                .map_err(|e| OutputError::io("cannot read", prev, e))?;
-            let file = fs::File::options()
-                .write(true)
-                .open(dest)
-                .map_err(|e| OutputError::io("cannot write", dest, e))?;
-            file.set_modified(modified)
-                .map_err(|e| OutputError::io("cannot set the time of", dest, e))?;
-            set_file_mode(&file, dest)?;
+    /// file system has no hard links. A spare's link to the same file is
+    /// already right and stays.
+    fn keep(
+        &self,
+        rel: &str,
+        prev: &Path,
+        meta: &fs::Metadata,
+        dest: &Path,
+        digest: Option<Digest>,
+    ) -> Result<(), OutputError> {
+        let mut stamp = Stamp::of(meta);
+        let linked = self.reused
+            && fs::symlink_metadata(dest).is_ok_and(|m| stamp.is_some() && Stamp::of(&m) == stamp);
+        if !linked {
+            self.clear(dest)?;
+            if fs::hard_link(prev, dest).is_err() {
+                fs::copy(prev, dest).map_err(|e| OutputError::io("cannot copy", prev, e))?;
+                let modified = meta
+                    .modified()
+                    .map_err(|e| OutputError::io("cannot read", prev, e))?;
+                let file = fs::File::options()
+                    .write(true)
+                    .open(dest)
+                    .map_err(|e| OutputError::io("cannot write", dest, e))?;
+                file.set_modified(modified)
+                    .map_err(|e| OutputError::io("cannot set the time of", dest, e))?;
+                set_file_mode(&file, dest)?;
+                stamp = file.metadata().ok().as_ref().and_then(Stamp::of);
+            }
         }
+        self.made(rel, stamp, digest);
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
-    /// Writes the marker and swaps the staging folder in for the target:
+    /// The spare's file at `path`, open for writing from its start, and its
+    /// length, when it is a plain file no other path links to (it changed
+    /// in the last build, so the live site has a file of its own):
+    /// rewriting it in place spares freeing an inode and taking another,
+    /// which on ext4 slows every file made in the next minutes. The check
+    /// is made on the opened file itself.
+    #[cfg(unix)]
+    fn own_file(&self, path: &Path) -> Option<(fs::File, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        if !self.reused {
+            return None;
+        }
+        let before = fs::symlink_metadata(path).ok()?;
+        if !before.is_file() || before.nlink() != 1 {
+            return None;
+        }
+        let file = fs::File::options().write(true).open(path).ok()?;
+        let opened = file.metadata().ok()?;
+        let alone = opened.is_file() && opened.ino() == before.ino() && opened.nlink() == 1;
+        alone.then_some((file, opened.len()))
+    }
+
+    #[cfg(not(unix))]
+    fn own_file(&self, _path: &Path) -> Option<(fs::File, u64)> {
+        None
+    }
+
+    /// Removes whatever the spare tree holds at `path` (a file, a link or a
+    /// folder), so that a new file or folder is made there rather than one
+    /// of the spare's written through. Nothing to do in a fresh folder.
+    fn clear(&self, path: &Path) -> Result<(), OutputError> {
+        if !self.reused {
+            return Ok(());
+        }
+        let result = match fs::symlink_metadata(path) {
+            Ok(m) if m.is_dir() => {
+                remove_tree(path);
+                Ok(())
+            }
+            Ok(_) => fs::remove_file(path),
+            Err(_) => Ok(()),
+        };
+        match result {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(OutputError::io("cannot replace", path, e))
+            }
+            _ if fs::symlink_metadata(path).is_ok() => Err(OutputError::io(
+                "cannot replace",
+                path,
+                "it could not be removed",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn made(&self, rel: &str, stamp: Option<Stamp>, digest: Option<Digest>) {
+        let record = stamp
+            .zip(digest)
+            .map(|(stamp, digest)| Record { stamp, digest });
+        self.made
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((rel.to_string(), record));
+    }
+
+    /// Removes from a reused spare tree whatever this build did not write:
+    /// files of pages that are gone, and folders nothing is written in.
+    fn prune(&mut self) -> Result<(), OutputError> {
+        let Some(walk) = self.walk.take() else {
+            return Ok(());
+        };
+        let root = self.root().to_path_buf();
+        let Some(found) = walk.join().ok().flatten() else {
+            return Err(OutputError::io(
+                "cannot read",
+                &root,
+                "the previous build's spare folder could not be read whole",
+            ));
+        };
+        let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        let written: HashSet<&str> = made.iter().map(|(p, _)| p.as_str()).collect();
+        let dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+        // Entries come parents first: a removed folder's contents follow it.
+        let mut removed: Option<&Path> = None;
+        for (rel, is_dir) in &found {
+            if removed.is_some_and(|r| rel.starts_with(r)) {
+                continue;
+            }
+            let keep = if *is_dir {
+                dirs.contains(rel)
+            } else {
+                rel.to_str().is_some_and(|r| written.contains(r))
+            };
+            if keep {
+                continue;
+            }
+            let full = root.join(rel);
+            // What is there now, not what the walk saw: the build may have
+            // put a file where the spare had a folder, or the reverse.
+            match fs::symlink_metadata(&full) {
+                Ok(m) if m.is_dir() && !dirs.contains(rel) => {
+                    remove_tree(&full);
+                    removed = Some(rel);
+                }
+                Ok(m) if !m.is_dir() && !rel.to_str().is_some_and(|r| written.contains(r)) => {
+                    fs::remove_file(&full)
+                        .map_err(|e| OutputError::io("cannot remove", &full, e))?;
+                }
+                _ => {}
+            }
+            if fs::symlink_metadata(&full).is_ok()
+                && !dirs.contains(rel)
+                && !rel.to_str().is_some_and(|r| written.contains(r))
+            {
+                return Err(OutputError::io("cannot remove", &full, "it is still there"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the marker, removes what a reused spare tree held that this
+    /// build did not write, and swaps the staging folder in for the target:
     /// the previous output is moved aside, the new one moved in, the old one
-    /// removed. On any failure the previous output is back in place.
+    /// kept as the next build's spare. On any failure the previous output is
+    /// back in place.
     pub fn finish(mut self, build: &str) -> Result<Outcome, OutputError> {
         self.write(MARKER, marker(build).as_bytes())?;
+        self.prune()?;
         let staged = self.root().to_path_buf();
         set_mode(&staged, 0o755)?;
         let target = self.target.clone();
@@ -236,9 +461,13 @@ impl Staging {
         if let Some(dir) = self.dir.take() {
             let _ = dir.keep();
         }
-        if let Some(aside) = aside {
-            remove_tree(&aside);
-        }
+        // The previous output becomes the next build's spare tree.
+        let made = std::mem::take(&mut *self.made.lock().unwrap_or_else(|p| p.into_inner()));
+        let records: Vec<(String, Record)> = made
+            .into_iter()
+            .filter_map(|(path, record)| Some((path, record?)))
+            .collect();
+        spare::store(&target, aside, &records);
         Ok(Outcome {
             written: self.written.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
@@ -267,17 +496,13 @@ fn marker(build: &str) -> String {
     )
 }
 
-/// Whether the file at `path` holds exactly the `len` bytes `new` reads.
-fn same_bytes(path: &Path, len: u64, new: &mut impl Read) -> bool {
-    let Ok(meta) = fs::symlink_metadata(path) else {
-        return false;
-    };
-    if !meta.is_file() || meta.len() != len {
-        return false;
-    }
+/// Whether the file at `path` (of the length `new` has: callers check)
+/// holds exactly the bytes `new` reads.
+fn same_bytes(path: &Path, new: &mut impl Read) -> bool {
     let Ok(mut old) = fs::File::open(path) else {
         return false;
     };
+    let len = old.metadata().map_or(0, |m| m.len());
     // Most pages are a few kilobytes: buffers no bigger than the file.
     let size = usize::try_from(len).map_or(64 * 1024, |n| n.clamp(1, 64 * 1024));
     let mut a = vec![0u8; size];

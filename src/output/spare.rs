@@ -1,0 +1,242 @@
+//! Stage 5, output: the previous site's folder tree, kept beside the target
+//! so that the next build updates it instead of making and deleting a
+//! whole site's folders and links.
+//!
+//! Input: the folder the swap moved aside, and the stamp and digest of
+//! every file of the new output. Output: the spare folder `.output-spare`
+//! beside `output` holding that tree and a manifest ([`MANIFEST`]), taken
+//! back by the next build as its staging folder. With the manifest, the
+//! next build tells an unchanged file by its digest without reading the
+//! previous output, as long as the file's size, modification time and inode
+//! are those recorded; otherwise it compares bytes. The spare is never
+//! published and may be deleted at any time: a build without it makes a
+//! fresh staging folder, as the first build does.
+
+use super::remove_tree;
+use super::target::{MARKER, Target};
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The manifest's file name inside the spare folder. A spare without it is
+/// not tiendo's and is left alone.
+pub(super) const MANIFEST: &str = ".tiendo-spare";
+
+/// The first line of a manifest; a manifest of another version is ignored.
+const HEADER: &str = "tiendo spare 1";
+
+/// Git ignores the spare folder when the output sits inside a repository.
+const GITIGNORE: &str = "# tiendo's spare copy of the previous site; never published\n*\n";
+
+/// What identifies one version of a file on disk: were any of these to
+/// change, the file was rewritten or replaced since its digest was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Stamp {
+    size: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+    ino: u64,
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    pub(super) fn of(meta: &fs::Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        Some(Stamp {
+            size: meta.len(),
+            mtime: meta.mtime(),
+            mtime_nsec: meta.mtime_nsec(),
+            ino: meta.ino(),
+        })
+    }
+
+    #[cfg(not(unix))]
+    pub(super) fn of(_meta: &fs::Metadata) -> Option<Stamp> {
+        None
+    }
+}
+
+/// The first 128 bits of a file's BLAKE3 digest.
+pub(super) type Digest = [u8; 16];
+
+pub(super) fn digest(bytes: &[u8]) -> Digest {
+    let mut d = [0u8; 16];
+    d.copy_from_slice(&blake3::hash(bytes).as_bytes()[..16]);
+    d
+}
+
+/// One file of an output: its stamp when its digest was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Record {
+    pub stamp: Stamp,
+    pub digest: Digest,
+}
+
+/// The records of the current output, by path, read from the spare.
+pub(super) type Records = HashMap<String, Record>;
+
+/// Where the spare of `target` is: `.output-spare` beside `output`.
+pub(super) fn path(target: &Target) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(&target.name);
+    name.push("-spare");
+    target.parent.join(name)
+}
+
+/// Moves the spare onto `staging` (an empty folder) and returns the records
+/// of the current output, or `None` (and `staging` stays empty) when there
+/// is no spare with a manifest of this version.
+pub(super) fn take(target: &Target, staging: &Path) -> Option<Records> {
+    let spare = path(target);
+    let records = parse(&fs::read_to_string(spare.join(MANIFEST)).ok()?)?;
+    // Renaming a folder onto an empty one replaces it; another build that
+    // took the spare first makes this fail, and this build starts afresh.
+    fs::rename(&spare, staging).ok()?;
+    let _ = fs::remove_file(staging.join(MANIFEST));
+    let _ = fs::remove_file(staging.join(".gitignore"));
+    Some(records)
+}
+
+/// Keeps `aside` (the previous output, moved aside by the swap) as the
+/// spare, with the records of the new output in its manifest. A folder
+/// that was not tiendo's output is removed instead, and the manifest goes
+/// into an empty spare. Nothing here can fail the build: the new site is
+/// already in place, and without a spare the next build starts afresh.
+pub(super) fn store(target: &Target, aside: Option<PathBuf>, records: &[(String, Record)]) {
+    let folder = match aside {
+        Some(aside) if aside.join(MARKER).is_file() => aside,
+        other => {
+            if let Some(aside) = other {
+                remove_tree(&aside);
+            }
+            match tempfile::Builder::new()
+                .prefix(&target.temp_prefix("old"))
+                .tempdir_in(&target.parent)
+            {
+                Ok(d) => d.keep(),
+                Err(_) => return,
+            }
+        }
+    };
+    let written = replace_file(&folder.join(MANIFEST), &manifest(records))
+        .and_then(|()| replace_file(&folder.join(".gitignore"), GITIGNORE.as_bytes()));
+    let spare = path(target);
+    if written.is_err() || fs::rename(&folder, &spare).is_err() {
+        remove_tree(&folder);
+    }
+}
+
+/// Writes a new file at `path`, unlinking what is there first: a file of
+/// the spare may be a hard link of the live output's, and must never be
+/// written through.
+fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut file = fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+/// `HEADER`, then one line per file: digest, size, modification time
+/// (seconds and nanoseconds), inode, path.
+fn manifest(records: &[(String, Record)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(records.len() * 100 + HEADER.len() + 1);
+    out.extend_from_slice(HEADER.as_bytes());
+    out.push(b'\n');
+    for (path, r) in records {
+        for b in r.digest {
+            let _ = write!(out, "{b:02x}");
+        }
+        let s = r.stamp;
+        let _ = writeln!(
+            out,
+            " {} {} {} {} {path}",
+            s.size, s.mtime, s.mtime_nsec, s.ino
+        );
+    }
+    out
+}
+
+fn parse(text: &str) -> Option<Records> {
+    let mut lines = text.lines();
+    if lines.next()? != HEADER {
+        return None;
+    }
+    let mut records = Records::new();
+    for line in lines {
+        let mut f = line.splitn(6, ' ');
+        let hex = f.next()?;
+        let mut digest = [0u8; 16];
+        if hex.len() != 32 {
+            return None;
+        }
+        for (i, d) in digest.iter_mut().enumerate() {
+            *d = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        let stamp = Stamp {
+            size: f.next()?.parse().ok()?,
+            mtime: f.next()?.parse().ok()?,
+            mtime_nsec: f.next()?.parse().ok()?,
+            ino: f.next()?.parse().ok()?,
+        };
+        records.insert(f.next()?.to_string(), Record { stamp, digest });
+    }
+    Some(records)
+}
+
+/// What [`walk`] found: paths relative to the folder, and whether each is
+/// a folder; `None` if the folder could not be read whole.
+pub(super) type Found = Option<Vec<(PathBuf, bool)>>;
+
+/// Every entry under `root` (not `root` itself), parents before their
+/// contents, as paths relative to `root` and whether each is a folder
+/// (a symbolic link is not); `None` if any part could not be read.
+pub(super) fn walk(root: &Path) -> Found {
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(root).min_depth(1) {
+        let entry = entry.ok()?;
+        let rel = entry.path().strip_prefix(root).ok()?.to_path_buf();
+        found.push((rel, entry.file_type().is_dir()));
+    }
+    Some(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_reads_back_as_written() {
+        let record = |n: u8| Record {
+            stamp: Stamp {
+                size: 10 + u64::from(n),
+                mtime: 1_700_000_000,
+                mtime_nsec: 123_456_789,
+                ino: 42 + u64::from(n),
+            },
+            digest: [n; 16],
+        };
+        let records = vec![
+            ("index.html".to_string(), record(1)),
+            ("tin-tuc/a b/index.html".to_string(), record(2)),
+        ];
+        let text = String::from_utf8(manifest(&records)).unwrap();
+        let back = parse(&text).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back["tin-tuc/a b/index.html"], record(2));
+        assert!(parse("tiendo spare 0\n").is_none(), "another version");
+        assert!(parse(&text.replace(" 43 ", " x ")).is_none(), "a bad line");
+    }
+
+    #[test]
+    fn the_digest_tells_contents_apart() {
+        assert_eq!(digest(b"abc"), digest(b"abc"));
+        assert_ne!(digest(b"abc"), digest(b"abd"));
+    }
+}
