@@ -359,6 +359,7 @@ mod tests {
             ("f.html", "changed"),
             ("b/index.html", "three"),
             ("c", "a file again"),
+            ("d/index.html", "a folder where the spare has a file"),
             ("e/new.html", "new"),
         ];
         build(&v3);
@@ -370,10 +371,14 @@ mod tests {
         build(&v4);
         assert_eq!(tree(&out), expect(&v4));
         // A file of the spare's own rewritten in place, shorter each time.
-        for text in ["a longer text", "shorter", "s"] {
+        for (i, text) in ["a longer text", "shorter", "s"].into_iter().enumerate() {
             let v = [("a/index.html", "same"), ("b/index.html", text)];
+            let own = inode(&spare.join("b/index.html"));
             build(&v);
             assert_eq!(tree(&out), expect(&v));
+            if i > 0 {
+                assert_eq!(inode(&out.join("b/index.html")), own, "rewritten in place");
+            }
         }
         assert_eq!(inode(&out.join("a/index.html")), kept, "never rewritten");
         assert_eq!(
@@ -410,6 +415,7 @@ mod tests {
         let out = dir.path().join("output");
         let elsewhere = dir.path().join("elsewhere");
         fs::create_dir(&elsewhere).unwrap();
+        fs::write(elsewhere.join("f"), "outside").unwrap();
         let build = |files: &[(&str, &str)]| {
             let target = Target::resolve(dir.path(), &out, false).unwrap();
             write(&site(files), &[], &target, "b").unwrap()
@@ -417,15 +423,42 @@ mod tests {
         build(&[("index.html", "1")]);
         build(&[("index.html", "2")]);
         let spare = dir.path().join(".output-spare");
+        // Links to a folder and a file outside, where a folder and a file
+        // of the site go, and one that is not the site's at all.
         std::os::unix::fs::symlink(&elsewhere, spare.join("x")).unwrap();
-        std::os::unix::fs::symlink(elsewhere.join("f"), spare.join("index.html.tmp")).unwrap();
+        fs::remove_file(spare.join("index.html")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("f"), spare.join("index.html")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, spare.join("y")).unwrap();
         build(&[("index.html", "3"), ("x/page.html", "p")]);
-        assert!(
-            fs::read_dir(&elsewhere).unwrap().next().is_none(),
-            "nothing written there"
-        );
+        assert_eq!(names(&elsewhere), vec!["f"], "nothing written there");
+        assert_eq!(fs::read(elsewhere.join("f")).unwrap(), b"outside");
         assert_eq!(fs::read(out.join("x/page.html")).unwrap(), b"p");
-        assert!(!out.join("index.html.tmp").exists());
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"3");
+        assert!(
+            fs::symlink_metadata(out.join("y")).is_err(),
+            "the stray link is gone"
+        );
+    }
+
+    #[test]
+    fn a_static_file_where_the_site_has_a_folder_fails_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let source = dir.path().join("feed");
+        fs::write(&source, "static").unwrap();
+        let statics = [StaticFile {
+            url_path: "feed".into(),
+            source,
+            file: "theme-static/feed".into(),
+        }];
+        for text in ["1", "2"] {
+            let target = Target::resolve(dir.path(), &out, false).unwrap();
+            write(&site(&[("index.html", text)]), &[], &target, "b").unwrap();
+        }
+        let target = Target::resolve(dir.path(), &out, false).unwrap();
+        let clash = site(&[("index.html", "3"), ("feed/rss.xml", "x")]);
+        assert!(write(&clash, &statics, &target, "b").is_err());
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"2", "untouched");
     }
 
     #[test]

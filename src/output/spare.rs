@@ -13,7 +13,7 @@
 //! fresh staging folder, as the first build does.
 
 use super::remove_tree;
-use super::target::{MARKER, Target};
+use super::target::{MARKER, Target, lock_free};
 use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
@@ -23,8 +23,10 @@ use std::path::{Path, PathBuf};
 /// not tiendo's and is left alone.
 pub(super) const MANIFEST: &str = ".tiendo-spare";
 
-/// The first line of a manifest; a manifest of another version is ignored.
+/// The first line of a manifest; a spare with a manifest of another
+/// version (or a damaged one) is removed.
 const HEADER: &str = "tiendo spare 1";
+const HEADER_START: &str = "tiendo spare ";
 
 /// Git ignores the spare folder when the output sits inside a repository.
 const GITIGNORE: &str = "# tiendo's spare copy of the previous site; never published\n*\n";
@@ -87,15 +89,23 @@ pub(super) fn path(target: &Target) -> PathBuf {
 /// Moves the spare onto `staging` (an empty folder) and returns the records
 /// of the current output, or `None` (and `staging` stays empty) when there
 /// is no spare with a manifest of this version.
-pub(super) fn take(target: &Target, staging: &Path) -> Option<Records> {
+pub(super) fn take(target: &Target, staging: &Path) -> Option<(Records, fs::File)> {
     let spare = path(target);
-    let records = parse(&fs::read_to_string(spare.join(MANIFEST)).ok()?)?;
+    let text = fs::read_to_string(spare.join(MANIFEST)).ok()?;
+    let lock = lock_free(&spare)?;
+    let Some(records) = parse(&text) else {
+        // tiendo's, of another version or damaged: of no use to anyone.
+        if text.starts_with(HEADER_START) {
+            remove_tree(&spare);
+        }
+        return None;
+    };
     // Renaming a folder onto an empty one replaces it; another build that
     // took the spare first makes this fail, and this build starts afresh.
     fs::rename(&spare, staging).ok()?;
     let _ = fs::remove_file(staging.join(MANIFEST));
     let _ = fs::remove_file(staging.join(".gitignore"));
-    Some(records)
+    Some((records, lock))
 }
 
 /// Keeps `aside` (the previous output, moved aside by the swap) as the
@@ -110,8 +120,11 @@ pub(super) fn store(target: &Target, aside: Option<PathBuf>, records: &[(String,
             if let Some(aside) = other {
                 remove_tree(&aside);
             }
+            // A staging folder's prefix: a build killed before the rename
+            // leaves debris the next one removes (an `old` folder would be
+            // taken for the previous site).
             match tempfile::Builder::new()
-                .prefix(&target.temp_prefix("old"))
+                .prefix(&target.temp_prefix("new"))
                 .tempdir_in(&target.parent)
             {
                 Ok(d) => d.keep(),
@@ -149,7 +162,12 @@ fn manifest(records: &[(String, Record)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(records.len() * 100 + HEADER.len() + 1);
     out.extend_from_slice(HEADER.as_bytes());
     out.push(b'\n');
-    for (path, r) in records {
+    // A path with a line break or another control character would break
+    // the line: its file is compared by its bytes instead.
+    for (path, r) in records
+        .iter()
+        .filter(|(p, _)| !p.contains(char::is_control))
+    {
         for b in r.digest {
             let _ = write!(out, "{b:02x}");
         }
@@ -200,7 +218,22 @@ pub(super) type Found = Option<Vec<(PathBuf, bool)>>;
 pub(super) fn walk(root: &Path) -> Found {
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(root).min_depth(1) {
-        let entry = entry.ok()?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            // Gone meanwhile: the build replaced it, and what it wrote there
+            // is its own.
+            Err(e)
+                if e.io_error().is_some_and(|e| {
+                    matches!(
+                        e.kind(),
+                        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                    )
+                }) =>
+            {
+                continue;
+            }
+            Err(_) => return None,
+        };
         let rel = entry.path().strip_prefix(root).ok()?.to_path_buf();
         found.push((rel, entry.file_type().is_dir()));
     }

@@ -23,6 +23,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The walk of a reused spare tree: on a thread of its own while the build
+/// renders, or done already where no thread could be started.
+enum Walk {
+    Running(std::thread::JoinHandle<spare::Found>),
+    Done(spare::Found),
+}
+
 /// What a finished build wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
@@ -46,7 +53,7 @@ pub struct Staging {
     /// Whether the staging folder is the spare tree (not empty at first),
     /// and the walk of what it held, joined when the build finishes.
     reused: bool,
-    walk: Option<std::thread::JoinHandle<spare::Found>>,
+    walk: Option<Walk>,
     /// Every path written (or kept) by this build, with its record when
     /// its digest is known: the next build's manifest.
     made: Mutex<Vec<(String, Option<Record>)>>,
@@ -81,12 +88,6 @@ impl Staging {
             }
         };
         let masked = umask_masks(dir.path());
-        let previous = target.path.is_dir().then(|| target.path.clone());
-        // The spare is only worth taking when there is an output to compare
-        // with; it replaces the empty folder just made, and is locked anew.
-        let taken = previous
-            .as_ref()
-            .and_then(|_| spare::take(target, dir.path()));
         let Some(lock) = lock_free(dir.path()) else {
             interrupt::stop_writing();
             return Err(OutputError::io(
@@ -95,11 +96,31 @@ impl Staging {
                 "another process holds it",
             ));
         };
+        let previous = target.path.is_dir().then(|| target.path.clone());
+        // The spare is only worth taking when there is an output to compare
+        // with. It is locked before it replaces the empty folder just made
+        // (the lock goes with the folder), so no other build's clean-up can
+        // take it for stale in between.
+        let (taken, lock) = match previous
+            .as_ref()
+            .and_then(|_| spare::take(target, dir.path()))
+        {
+            Some((records, spare_lock)) => (Some(records), spare_lock),
+            None => (None, lock),
+        };
         let reused = taken.is_some();
-        let walk = reused.then(|| {
+        let walk = if reused {
             let root = dir.path().to_path_buf();
-            std::thread::spawn(move || spare::walk(&root))
-        });
+            let thread = std::thread::Builder::new()
+                .name("spare-walk".into())
+                .spawn(move || spare::walk(&root));
+            match thread {
+                Ok(handle) => Some(Walk::Running(handle)),
+                Err(_) => Some(Walk::Done(spare::walk(dir.path()))),
+            }
+        } else {
+            None
+        };
         Ok(Staging {
             dir: Some(dir),
             _lock: lock,
@@ -154,16 +175,28 @@ impl Staging {
                 Ok(()) if self.masked => set_mode(&full, 0o755)?,
                 Ok(()) => {}
                 // The spare's folder, or a file or link where a folder goes
-                // now (never followed: it is replaced).
+                // now (never followed: it is replaced). One thread at a time,
+                // so that none removes a folder another just made.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && self.reused => {
-                    if !fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir()) {
-                        self.clear(&full)?;
-                        create_dir(&full)
-                            .map_err(|e| OutputError::io("cannot create", &full, e))?;
-                        if self.masked {
-                            set_mode(&full, 0o755)?;
+                    let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+                    if !dirs.contains(&d) && !fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir())
+                    {
+                        match fs::remove_file(&full) {
+                            Ok(()) => {}
+                            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                            Err(e) => return Err(OutputError::io("cannot replace", &full, e)),
+                        }
+                        match create_dir(&full) {
+                            Ok(()) if self.masked => set_mode(&full, 0o755)?,
+                            Ok(()) => {}
+                            Err(e)
+                                if e.kind() == std::io::ErrorKind::AlreadyExists
+                                    && fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir()) => {}
+                            Err(e) => return Err(OutputError::io("cannot create", &full, e)),
                         }
                     }
+                    dirs.insert(d);
+                    continue;
                 }
                 // Another thread made it first.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
@@ -331,6 +364,21 @@ impl Staging {
         }
         let result = match fs::symlink_metadata(path) {
             Ok(m) if m.is_dir() => {
+                // A folder this build writes into is the site's, not the
+                // spare's: two of its paths clash.
+                let rel = path.strip_prefix(self.root()).unwrap_or(path);
+                if self
+                    .dirs
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .contains(rel)
+                {
+                    return Err(OutputError::io(
+                        "cannot write",
+                        path,
+                        "the site has a folder of that name",
+                    ));
+                }
                 remove_tree(path);
                 Ok(())
             }
@@ -367,7 +415,11 @@ impl Staging {
             return Ok(());
         };
         let root = self.root().to_path_buf();
-        let Some(found) = walk.join().ok().flatten() else {
+        let found = match walk {
+            Walk::Running(handle) => handle.join().ok().flatten(),
+            Walk::Done(found) => found,
+        };
+        let Some(found) = found else {
             return Err(OutputError::io(
                 "cannot read",
                 &root,
