@@ -440,6 +440,37 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn threads_replacing_a_spare_file_by_a_folder_lose_no_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let build = |files: &[(String, String)]| {
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            let target = Target::resolve(dir.path(), &out, false).unwrap();
+            write(&site(&refs), &[], &target, "b").unwrap();
+        };
+        let file = |p: &str| vec![(p.to_string(), "a file".to_string())];
+        // Files at x and y in the spare, then a folder x of many pages,
+        // written from every thread at once (each thread starts on a part
+        // of the sorted pages: all need the folder x first).
+        build(&[file("x"), file("y")].concat());
+        build(&[file("x"), file("y")].concat());
+        for round in 0..3 {
+            let pages: Vec<(String, String)> = (0..400)
+                .map(|i| (format!("x/{i:03}.html"), format!("{round}")))
+                .collect();
+            build(&pages);
+            for (p, text) in &pages {
+                assert_eq!(fs::read_to_string(out.join(p)).unwrap(), *text, "{p}");
+            }
+            build(&[file("x"), file("y")].concat());
+        }
+    }
+
     #[test]
     fn a_static_file_where_the_site_has_a_folder_fails_the_build() {
         let dir = tempfile::tempdir().unwrap();
