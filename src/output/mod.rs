@@ -160,6 +160,12 @@ mod tests {
         site
     }
 
+    /// Builds `files` into `root/output` (build "b", no static files).
+    fn build_site(root: &Path, files: &[(&str, &str)]) -> Outcome {
+        let target = Target::resolve(root, &root.join("output"), false).unwrap();
+        write(&site(files), &[], &target, "b").unwrap()
+    }
+
     fn names(dir: &Path) -> Vec<String> {
         let mut n: Vec<String> = fs::read_dir(dir)
             .unwrap()
@@ -212,10 +218,7 @@ mod tests {
     fn unchanged_files_keep_their_inode_and_time() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
-        let build = |files: &[(&str, &str)]| {
-            let target = Target::resolve(dir.path(), &out, false).unwrap();
-            write(&site(files), &[], &target, "b").unwrap()
-        };
+        let build = |files: &[(&str, &str)]| build_site(dir.path(), files);
         let first = build(&[("a/index.html", "same"), ("b.html", "old")]);
         assert_eq!(
             first,
@@ -303,8 +306,7 @@ mod tests {
         // nothing of the live site was ever written through.
         let build = |files: &[(&str, &str)]| {
             let before = out.exists().then(|| tree(&out));
-            let target = Target::resolve(dir.path(), &out, false).unwrap();
-            write(&site(files), &[], &target, "b").unwrap();
+            build_site(dir.path(), files);
             if let Some(before) = before {
                 let mut held = tree(&spare);
                 held.remove(spare::MANIFEST);
@@ -394,10 +396,7 @@ mod tests {
     fn a_file_changed_in_place_is_compared_by_its_bytes() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
-        let build = |text: &str| {
-            let target = Target::resolve(dir.path(), &out, false).unwrap();
-            write(&site(&[("index.html", text)]), &[], &target, "b").unwrap()
-        };
+        let build = |text: &str| build_site(dir.path(), &[("index.html", text)]);
         build("hello");
         build("hello");
         // The same length, other bytes, written through the live file: its
@@ -416,10 +415,7 @@ mod tests {
         let elsewhere = dir.path().join("elsewhere");
         fs::create_dir(&elsewhere).unwrap();
         fs::write(elsewhere.join("f"), "outside").unwrap();
-        let build = |files: &[(&str, &str)]| {
-            let target = Target::resolve(dir.path(), &out, false).unwrap();
-            write(&site(files), &[], &target, "b").unwrap()
-        };
+        let build = |files: &[(&str, &str)]| build_site(dir.path(), files);
         build(&[("index.html", "1")]);
         build(&[("index.html", "2")]);
         let spare = dir.path().join(".output-spare");
@@ -450,8 +446,7 @@ mod tests {
                 .iter()
                 .map(|(p, t)| (p.as_str(), t.as_str()))
                 .collect();
-            let target = Target::resolve(dir.path(), &out, false).unwrap();
-            write(&site(&refs), &[], &target, "b").unwrap();
+            build_site(dir.path(), &refs);
         };
         let file = |p: &str| vec![(p.to_string(), "a file".to_string())];
         // Files at x and y in the spare, then a folder x of many pages,
@@ -483,8 +478,7 @@ mod tests {
             file: "theme-static/feed".into(),
         }];
         for text in ["1", "2"] {
-            let target = Target::resolve(dir.path(), &out, false).unwrap();
-            write(&site(&[("index.html", text)]), &[], &target, "b").unwrap();
+            build_site(dir.path(), &[("index.html", text)]);
         }
         let target = Target::resolve(dir.path(), &out, false).unwrap();
         let clash = site(&[("index.html", "3"), ("feed/rss.xml", "x")]);
@@ -495,13 +489,11 @@ mod tests {
     #[test]
     fn a_spare_without_a_manifest_is_not_ours() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("output");
         let spare = dir.path().join(".output-spare");
         fs::create_dir_all(&spare).unwrap();
         fs::write(spare.join("notes.txt"), "mine").unwrap();
         for text in ["1", "2"] {
-            let target = Target::resolve(dir.path(), &out, false).unwrap();
-            write(&site(&[("index.html", text)]), &[], &target, "b").unwrap();
+            build_site(dir.path(), &[("index.html", text)]);
         }
         assert_eq!(fs::read(spare.join("notes.txt")).unwrap(), b"mine");
         assert_eq!(names(&spare), vec!["notes.txt"]);

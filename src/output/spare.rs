@@ -208,13 +208,13 @@ fn parse(text: &str) -> Option<Records> {
     Some(records)
 }
 
-/// What [`walk`] found: paths relative to the folder, and whether each is
-/// a folder; `None` if the folder could not be read whole.
-pub(super) type Found = Option<Vec<(PathBuf, bool)>>;
+/// What [`walk`] found: paths relative to the folder; `None` if the folder
+/// could not be read whole.
+pub(super) type Found = Option<Vec<PathBuf>>;
 
 /// Every entry under `root` (not `root` itself), parents before their
-/// contents, as paths relative to `root` and whether each is a folder
-/// (a symbolic link is not); `None` if any part could not be read.
+/// contents, as paths relative to `root` (symbolic links not followed);
+/// `None` if any part could not be read.
 pub(super) fn walk(root: &Path) -> Found {
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(root).min_depth(1) {
@@ -234,8 +234,7 @@ pub(super) fn walk(root: &Path) -> Found {
             }
             Err(_) => return None,
         };
-        let rel = entry.path().strip_prefix(root).ok()?.to_path_buf();
-        found.push((rel, entry.file_type().is_dir()));
+        found.push(entry.path().strip_prefix(root).ok()?.to_path_buf());
     }
     Some(found)
 }

@@ -171,43 +171,49 @@ impl Staging {
         }
         for d in missing.into_iter().rev() {
             let full = self.root().join(&d);
-            match create_dir(&full) {
-                Ok(()) if self.masked => set_mode(&full, 0o755)?,
-                Ok(()) => {}
-                // The spare's folder, or a file or link where a folder goes
-                // now (never followed: it is replaced). One thread at a time,
-                // so that none removes a folder another just made.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && self.reused => {
-                    let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
-                    if !dirs.contains(&d) && !fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir())
-                    {
-                        match fs::remove_file(&full) {
-                            Ok(()) => {}
-                            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                            Err(e) => return Err(OutputError::io("cannot replace", &full, e)),
-                        }
-                        match create_dir(&full) {
-                            Ok(()) if self.masked => set_mode(&full, 0o755)?,
-                            Ok(()) => {}
-                            Err(e)
-                                if e.kind() == std::io::ErrorKind::AlreadyExists
-                                    && fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir()) => {}
-                            Err(e) => return Err(OutputError::io("cannot create", &full, e)),
-                        }
-                    }
-                    dirs.insert(d);
-                    continue;
+            let made = self.make_dir(&full)?;
+            let mut dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+            // Something was there: another thread's folder, the spare's
+            // folder, or a file or link of the spare where a folder goes now
+            // (never followed: it is replaced). Under the lock, so that no
+            // thread removes a folder another just made.
+            if !made
+                && self.reused
+                && !dirs.contains(&d)
+                && !fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir())
+            {
+                match fs::remove_file(&full) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(OutputError::io("cannot replace", &full, e)),
                 }
-                // Another thread made it first.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(OutputError::io("cannot create", &full, e)),
+                if !self.make_dir(&full)? && !fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir())
+                {
+                    return Err(OutputError::io(
+                        "cannot create",
+                        &full,
+                        "something else is in the way",
+                    ));
+                }
             }
-            self.dirs
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(d);
+            dirs.insert(d);
         }
         Ok(())
+    }
+
+    /// Makes the folder `full`, 0755 whatever the umask; `false` when
+    /// something is there already.
+    fn make_dir(&self, full: &Path) -> Result<bool, OutputError> {
+        match create_dir(full) {
+            Ok(()) => {
+                if self.masked {
+                    set_mode(full, 0o755)?;
+                }
+                Ok(true)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(OutputError::io("cannot create", full, e)),
+        }
     }
 
     /// Writes `bytes` at `rel` (a plain relative path with `/`). Safe to call
@@ -268,7 +274,7 @@ impl Staging {
         {
             return (record.digest == *digest).then_some(meta);
         }
-        same_bytes(prev, &mut &bytes[..]).then_some(meta)
+        same_bytes(prev, meta.len(), &mut &bytes[..]).then_some(meta)
     }
 
     /// Copies the file `source` to `rel`.
@@ -279,7 +285,7 @@ impl Staging {
             && meta.is_file()
             && fs::metadata(source).is_ok_and(|m| m.len() == meta.len())
             && let Ok(mut src) = fs::File::open(source)
-            && same_bytes(&prev, &mut src)
+            && same_bytes(&prev, meta.len(), &mut src)
         {
             return self.keep(rel, &prev, &meta, &dest, None);
         }
@@ -429,38 +435,29 @@ impl Staging {
         let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
         let written: HashSet<&str> = made.iter().map(|(p, _)| p.as_str()).collect();
         let dirs = self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+        // A path this build wrote a file or made a folder at is the new
+        // site's, whatever the spare had there (the build replaced it).
+        let ours =
+            |rel: &Path| dirs.contains(rel) || rel.to_str().is_some_and(|r| written.contains(r));
         // Entries come parents first: a removed folder's contents follow it.
         let mut removed: Option<&Path> = None;
-        for (rel, is_dir) in &found {
-            if removed.is_some_and(|r| rel.starts_with(r)) {
-                continue;
-            }
-            let keep = if *is_dir {
-                dirs.contains(rel)
-            } else {
-                rel.to_str().is_some_and(|r| written.contains(r))
-            };
-            if keep {
+        for rel in &found {
+            if removed.is_some_and(|r| rel.starts_with(r)) || ours(rel) {
                 continue;
             }
             let full = root.join(rel);
-            // What is there now, not what the walk saw: the build may have
-            // put a file where the spare had a folder, or the reverse.
             match fs::symlink_metadata(&full) {
-                Ok(m) if m.is_dir() && !dirs.contains(rel) => {
+                Ok(m) if m.is_dir() => {
                     remove_tree(&full);
                     removed = Some(rel);
                 }
-                Ok(m) if !m.is_dir() && !rel.to_str().is_some_and(|r| written.contains(r)) => {
+                Ok(_) => {
                     fs::remove_file(&full)
                         .map_err(|e| OutputError::io("cannot remove", &full, e))?;
                 }
-                _ => {}
+                Err(_) => {}
             }
-            if fs::symlink_metadata(&full).is_ok()
-                && !dirs.contains(rel)
-                && !rel.to_str().is_some_and(|r| written.contains(r))
-            {
+            if fs::symlink_metadata(&full).is_ok() {
                 return Err(OutputError::io("cannot remove", &full, "it is still there"));
             }
         }
@@ -548,13 +545,12 @@ fn marker(build: &str) -> String {
     )
 }
 
-/// Whether the file at `path` (of the length `new` has: callers check)
-/// holds exactly the bytes `new` reads.
-fn same_bytes(path: &Path, new: &mut impl Read) -> bool {
+/// Whether the file at `path`, of `len` bytes (callers check that `new`
+/// has as many), holds exactly the bytes `new` reads.
+fn same_bytes(path: &Path, len: u64, new: &mut impl Read) -> bool {
     let Ok(mut old) = fs::File::open(path) else {
         return false;
     };
-    let len = old.metadata().map_or(0, |m| m.len());
     // Most pages are a few kilobytes: buffers no bigger than the file.
     let size = usize::try_from(len).map_or(64 * 1024, |n| n.clamp(1, 64 * 1024));
     let mut a = vec![0u8; size];
