@@ -47,9 +47,11 @@ pub fn content_pipeline(data: &[u8]) {
         return;
     };
     let figures = crate::status::compute(&model, as_of);
+    let index = crate::index::SiteIndex::build(&model, &figures);
     let _ = crate::render::render(
         &model,
         &figures,
+        &index,
         &crate::status::Archive::none(),
         &Default::default(),
         None,

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod editor;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod index;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -351,9 +352,12 @@ fn status_render<'m>(
     let fig = prepared.figures(as_of(opts, m));
     clock.lap("status");
     progress_warnings(m, &fig, diags);
+    let index = index::SiteIndex::build(m, &fig);
+    clock.lap("index");
     let site = render::render(
         m,
         &fig,
+        &index,
         &status::Archive::new(&prepared, m, fig.as_of),
         &render::RenderOptions {
             base_url: opts.base_url.clone(),

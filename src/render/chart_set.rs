@@ -67,7 +67,7 @@ pub(crate) struct ChartFiles {
 pub(super) fn all_charts(r: &Renderer) -> BTreeMap<(Lang, String), ChartFiles> {
     let m = r.model;
     let mut jobs: Vec<(Lang, ChartJob)> = Vec::new();
-    for &lang in &r.langs {
+    for &lang in &r.index.langs {
         jobs.extend(SiteChart::ALL.map(|c| (lang, ChartJob::Site(c))));
         jobs.extend((0..m.groups.len()).map(|g| (lang, ChartJob::Group(g))));
         jobs.extend((0..m.kpis.len()).map(|k| (lang, ChartJob::Kpi(k))));

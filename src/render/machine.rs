@@ -14,7 +14,7 @@ use std::sync::Arc;
 /// (the sitemap, which lists them, comes once the pages are made).
 pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
     calendars(r, site);
-    for &lang in &r.langs {
+    for &lang in &r.index.langs {
         feeds_and_search(r, lang, site, diags);
     }
 }
@@ -164,7 +164,7 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             entries,
         }
     };
-    let articles = r.articles.get(&lang).cloned().unwrap_or_default();
+    let articles = r.index.articles.get(&lang).cloned().unwrap_or_default();
     let news: Vec<feeds::Entry> = articles
         .iter()
         .take(feeds::FEED_ENTRIES)
@@ -344,7 +344,7 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             }
         }
     }
-    let pages = r.pages.get(&lang).cloned().unwrap_or_default();
+    let pages = r.index.pages.get(&lang).cloned().unwrap_or_default();
     let index = search::search_index(&v, &articles, &pages);
     let dir = Route::SearchIndex.file();
     let dir = dir.rsplit_once('/').map_or("", |(d, _)| d);

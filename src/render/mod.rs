@@ -20,6 +20,7 @@ pub mod search;
 pub mod views;
 
 use crate::diag::{Diagnostics, Loc};
+use crate::index::SiteIndex;
 use crate::model::Model;
 use crate::route::{BaseUrl, Route};
 use crate::status::{Figures, Status};
@@ -92,135 +93,16 @@ pub fn page_count(rows: usize) -> usize {
     rows.div_ceil(ROWS_PER_PAGE).max(1)
 }
 
-/// A list of tasks with a page of its own: the deadline table, its status
-/// views, and each agency's and group's views (all its tasks, or those of
-/// one status: exactly the tasks its scorecard counts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum TaskList {
-    All,
-    Status(Status),
-    /// By index into `Model::agencies`: the tasks it leads on D.
-    Agency(usize, Option<Status>),
-    /// By index into `Model::groups`: the tasks its agencies lead on D.
-    Group(usize, Option<Status>),
-}
+pub(crate) use crate::index::TaskList;
 
-impl TaskList {
-    fn route<'m>(self, m: &'m Model) -> Route<'m> {
-        match self {
-            TaskList::All => Route::Tasks,
-            TaskList::Status(s) => Route::StatusView(s.code()),
-            TaskList::Agency(i, s) => Route::AgencyTasks(&m.agencies[i].id, s.map(Status::code)),
-            TaskList::Group(i, s) => Route::GroupTasks(&m.groups[i].id, s.map(Status::code)),
-        }
+/// A task list's route.
+fn list_route(list: TaskList, m: &Model) -> Route<'_> {
+    match list {
+        TaskList::All => Route::Tasks,
+        TaskList::Status(s) => Route::StatusView(s.code()),
+        TaskList::Agency(i, s) => Route::AgencyTasks(&m.agencies[i].id, s.map(Status::code)),
+        TaskList::Group(i, s) => Route::GroupTasks(&m.groups[i].id, s.map(Status::code)),
     }
-
-    /// The roll-up whose counts this list (or its status) shows.
-    pub(crate) fn rollup<'f>(
-        self,
-        m: &Model,
-        fig: &'f Figures,
-    ) -> Option<&'f crate::status::Rollup> {
-        match self {
-            TaskList::All | TaskList::Status(_) => Some(&fig.overall),
-            TaskList::Agency(i, _) => fig.agencies.get(&m.agencies[i].id).map(|f| &f.rollup),
-            TaskList::Group(i, _) => fig.groups.get(&m.groups[i].id),
-        }
-    }
-
-    pub(crate) fn status(self) -> Option<Status> {
-        match self {
-            TaskList::All => None,
-            TaskList::Status(s) => Some(s),
-            TaskList::Agency(_, s) | TaskList::Group(_, s) => s,
-        }
-    }
-
-    /// The same scope with another status (or all).
-    pub(crate) fn with_status(self, s: Option<Status>) -> TaskList {
-        match (self, s) {
-            (TaskList::All | TaskList::Status(_), None) => TaskList::All,
-            (TaskList::All | TaskList::Status(_), Some(s)) => TaskList::Status(s),
-            (TaskList::Agency(i, _), s) => TaskList::Agency(i, s),
-            (TaskList::Group(i, _), s) => TaskList::Group(i, s),
-        }
-    }
-
-    /// The list's tasks in table order: the overdue ones most days late
-    /// first, any other list in deadline order. Made once per list and
-    /// shared by its pages (a national deadline table has 200).
-    pub(crate) fn tasks(self, r: &Renderer) -> Arc<ListTasks> {
-        let cached = r
-            .lists
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&self)
-            .cloned();
-        if let Some(tasks) = cached {
-            return tasks;
-        }
-        let tasks = self.sorted_tasks(r);
-        let mut leads: Vec<String> = tasks
-            .iter()
-            .filter_map(|&i| r.fig.tasks[i].lead_on.clone())
-            .collect();
-        leads.sort_unstable();
-        leads.dedup();
-        let tasks = Arc::new(ListTasks { tasks, leads });
-        r.lists
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(self, Arc::clone(&tasks));
-        tasks
-    }
-
-    fn sorted_tasks(self, r: &Renderer) -> Vec<usize> {
-        let (m, fig) = (r.model, r.fig);
-        let only = self.status();
-        if only == Some(Status::Overdue) {
-            return self
-                .rollup(m, fig)
-                .map(|x| x.overdue.clone())
-                .unwrap_or_default();
-        }
-        let keep = |i: &usize| only.is_none_or(|s| fig.tasks[*i].status == s);
-        let members: &[usize] = match self {
-            TaskList::All | TaskList::Status(_) => {
-                return r.deadline_order.iter().copied().filter(keep).collect();
-            }
-            TaskList::Agency(i, _) => fig
-                .agencies
-                .get(&m.agencies[i].id)
-                .map_or(&[][..], |f| f.leads.as_slice()),
-            TaskList::Group(i, _) => fig
-                .group_leads
-                .get(&m.groups[i].id)
-                .map_or(&[][..], Vec::as_slice),
-        };
-        // An agency's or group's tasks, put in the deadline table's order.
-        let mut tasks: Vec<usize> = members.iter().copied().filter(keep).collect();
-        tasks.sort_unstable_by_key(|&i| r.deadline_rank.get(i).copied().unwrap_or(usize::MAX));
-        tasks
-    }
-
-    /// How many tasks the list holds (what its scorecard count says).
-    fn len(self, m: &Model, fig: &Figures) -> usize {
-        let Some(rollup) = self.rollup(m, fig) else {
-            return 0;
-        };
-        match self.status() {
-            Some(s) => rollup.count(s),
-            None => rollup.total,
-        }
-    }
-}
-
-/// A task list's tasks, made once and shared by its pages.
-pub(crate) struct ListTasks {
-    /// In table order.
-    pub tasks: Vec<usize>,
-    /// Their lead agencies on D, sorted, each once (the list's filter).
-    pub leads: Vec<String>,
 }
 
 /// A list's page `n` (0, the first, is the list's own address).
@@ -281,8 +163,8 @@ impl Job {
         match self {
             Job::Home => Route::Home,
             Job::NotFound => Route::NotFound,
-            Job::Tasks(list, n) => paged(list.route(m), *n),
-            Job::TaskRows(list) => Route::ListRows(Box::new(list.route(m))),
+            Job::Tasks(list, n) => paged(list_route(*list, m), *n),
+            Job::TaskRows(list) => Route::ListRows(Box::new(list_route(*list, m))),
             Job::Task(i) => Route::Task(&m.tasks[*i].id),
             Job::Moved(i, k) => {
                 Route::Task(m.tasks[*i].formerly.get(*k).map_or("", |f| f.0.as_str()))
@@ -341,48 +223,20 @@ pub(crate) struct Renderer<'a> {
     pub tera: HashMap<Lang, tera::Tera>,
     /// The main menu's standing pages, per language.
     pub menus: HashMap<Lang, Vec<views::LangLink>>,
-    /// Articles naming each task or KPI id (indices into `Model::articles`).
-    pub articles_about: HashMap<String, Vec<usize>>,
-    /// Tasks carrying each tag, by the tag's slug.
-    pub tagged_tasks: HashMap<String, Vec<usize>>,
-    /// Each language's articles carrying each tag, by the tag, in the
-    /// language's article order.
-    pub tagged_articles: HashMap<Lang, HashMap<String, Vec<usize>>>,
-    /// By agency id: the tasks it was given that passed to a successor,
-    /// and the KPIs it owns as of the figures' date (in content order).
-    pub handed_over: HashMap<&'a str, Vec<usize>>,
-    pub kpis_owned: HashMap<&'a str, Vec<usize>>,
+    /// Every list, relation and count the pages show, decided before render.
+    pub index: &'a SiteIndex<'a>,
     /// The site root path, slashes at both ends.
     pub base: String,
     /// The absolute site URL without a trailing slash, for canonical links.
     pub origin: String,
-    pub langs: Vec<Lang>,
     pub strings: HashMap<Lang, Strings>,
-    /// Tag text -> URL slug.
-    pub tags: BTreeMap<String, String>,
-    /// Per language: index of the article shown for each Vietnamese
-    /// article slug (the English version where there is one).
-    pub articles: HashMap<Lang, Vec<usize>>,
-    /// Per language: each article slug's place in `articles`, so a task
-    /// page finds its articles without scanning them all.
-    pub article_pos: HashMap<Lang, HashMap<&'a str, usize>>,
-    /// Per language: standing pages, likewise.
-    pub pages: HashMap<Lang, Vec<usize>>,
     /// Every chart, by language and path (relative to the language root).
     pub charts: BTreeMap<(Lang, String), chart_set::ChartFiles>,
-    /// Every task in deadline-table order, sorted once: the whole table
-    /// and the status views keep this order by filtering it.
-    pub deadline_order: Vec<usize>,
-    /// Each task's place in `deadline_order`: an agency's or group's list
-    /// sorts its own tasks by it.
-    pub deadline_rank: Vec<usize>,
     /// Where files go as they are made (`build`, `check`); `None` keeps
     /// them in the rendered site (`serve`).
     pub sink: Option<PageSink<'a>>,
     /// The monthly archive, its figures computed a month at a time.
     pub archive: Option<&'a crate::status::Archive<'a>>,
-    /// Each task list's tasks in table order, once made ([`TaskList::tasks`]).
-    pub lists: std::sync::Mutex<BTreeMap<TaskList, Arc<ListTasks>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -516,8 +370,9 @@ impl<'a> Renderer<'a> {
         title: String,
         description: String,
     ) -> views::Common<'a> {
-        let dir = job.dir(self.model, self.archive_months(), &self.tags);
+        let dir = job.dir(self.model, self.archive_months(), &self.index.tags);
         let alternates = self
+            .index
             .langs
             .iter()
             .filter(|&&l| l != lang)
@@ -593,23 +448,14 @@ fn template_error(e: &tera::Error) -> String {
 
 /// Every page, for every language, in a stable order.
 fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
+    let ix = r.index;
     let mut out = Vec::new();
-    for &lang in &r.langs {
+    for &lang in &ix.langs {
         let mut add = |j: Job| out.push((lang, j));
         add(Job::Home);
         add(Job::NotFound);
-        let mut lists = vec![TaskList::All];
-        lists.extend(Status::ALL.map(TaskList::Status));
-        for i in 0..m.agencies.len() {
-            lists.push(TaskList::Agency(i, None));
-            lists.extend(Status::ALL.map(|s| TaskList::Agency(i, Some(s))));
-        }
-        for i in 0..m.groups.len() {
-            lists.push(TaskList::Group(i, None));
-            lists.extend(Status::ALL.map(|s| TaskList::Group(i, Some(s))));
-        }
-        for list in lists {
-            let pages = page_count(list.len(m, fig));
+        for (&list, listed) in &r.index.lists {
+            let pages = page_count(listed.tasks.len());
             (0..pages).for_each(|n| add(Job::Tasks(list, n)));
             if pages > 1 {
                 add(Job::TaskRows(list));
@@ -633,75 +479,37 @@ fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
         (0..page_count(m.tasks.len())).for_each(|n| add(Job::Deadlines(n)));
         add(Job::Data);
         add(Job::Search);
-        let articles = r.articles.get(&lang).map_or(0, Vec::len);
+        let articles = ix.articles.get(&lang).map_or(0, Vec::len);
         for n in 0..articles.div_ceil(ARTICLES_PER_PAGE).max(1) {
             add(Job::News(n));
         }
-        for &i in r.articles.get(&lang).into_iter().flatten() {
+        for &i in ix.articles.get(&lang).into_iter().flatten() {
             add(Job::Article(i));
         }
-        for (tag, slug) in &r.tags {
+        for (tag, slug) in &ix.tags {
             let rows = pages::tag_rows(r, lang, tag, slug);
             (0..page_count(rows)).for_each(|n| add(Job::Tag(tag.clone(), n)));
         }
-        for &i in r.pages.get(&lang).into_iter().flatten() {
+        for &i in ix.pages.get(&lang).into_iter().flatten() {
             add(Job::Page(i));
         }
     }
     out
 }
 
-/// For each language, which version of each article (or page) to show:
-/// the language's own where it exists, else the Vietnamese one.
-fn versions<T>(
-    items: &[T],
-    slug: impl Fn(&T) -> &str,
-    lang_of: impl Fn(&T) -> Option<&str>,
-    langs: &[Lang],
-) -> HashMap<Lang, Vec<usize>> {
-    // Each slug's versions by language code ("" for Vietnamese), first wins.
-    let mut by_slug: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
-    let mut order: Vec<&str> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let s = slug(item);
-        let versions = by_slug.entry(s).or_insert_with(|| {
-            order.push(s);
-            HashMap::new()
-        });
-        versions.entry(lang_of(item).unwrap_or("")).or_insert(i);
-    }
-    langs
-        .iter()
-        .map(|&lang| {
-            let own = if lang == Lang::Vi { "" } else { lang.code() };
-            let chosen = order
-                .iter()
-                .filter_map(|s| {
-                    let v = &by_slug[s];
-                    v.get(own)
-                        .or_else(|| v.get(""))
-                        .or_else(|| v.values().min())
-                        .copied()
-                })
-                .collect();
-            (lang, chosen)
-        })
-        .collect()
-}
-
-/// Renders every page of the site.
 /// Renders every page of the site: the pages of every [`Job`], the
 /// charts, the machine files and the theme's assets; then checks the links
 /// and the static files against what was made.
 pub fn render<'a>(
     model: &'a Model,
     figures: &'a Figures<'a>,
+    index: &'a SiteIndex<'a>,
     archive: &'a crate::status::Archive<'a>,
     options: &RenderOptions,
     sink: Option<PageSink<'a>>,
     diags: &mut Diagnostics,
 ) -> RenderedSite {
-    let Some(mut r) = renderer(model, figures, options, diags) else {
+    let Some(mut r) = renderer(model, figures, index, options, diags) else {
         return RenderedSite::default();
     };
     r.sink = sink;
@@ -727,7 +535,7 @@ pub fn render<'a>(
                     let path = format!(
                         "{}{}",
                         lang.prefix(),
-                        job.file(model, r.archive_months(), &r.tags)
+                        job.file(model, r.archive_months(), &r.index.tags)
                     );
                     made(&r, path, page, d)
                 })
@@ -771,6 +579,7 @@ fn machine_side(r: &Renderer) -> (RenderedSite, Vec<Made>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let tables = machine::open_data(r, &mut site, &mut diags);
     let data_pages = r
+        .index
         .langs
         .iter()
         .map(|&lang| {
@@ -859,6 +668,7 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
                 return Vec::new();
             };
             let mut out: Vec<Made> = r
+                .index
                 .langs
                 .iter()
                 .map(|&lang| {
@@ -867,7 +677,7 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
                     let path = format!(
                         "{}{}",
                         lang.prefix(),
-                        job.file(r.model, r.archive_months(), &r.tags)
+                        job.file(r.model, r.archive_months(), &r.index.tags)
                     );
                     made(r, path, page, d)
                 })
@@ -958,6 +768,7 @@ fn engines(
 fn renderer<'a>(
     model: &'a Model,
     figures: &'a Figures<'a>,
+    index: &'a SiteIndex<'a>,
     options: &RenderOptions,
     diags: &mut Diagnostics,
 ) -> Option<Renderer<'a>> {
@@ -978,128 +789,22 @@ fn renderer<'a>(
             }
         },
     };
-    let langs: Vec<Lang> = model
-        .site()
-        .languages
-        .iter()
-        .filter_map(|l| Lang::parse(l))
-        .collect();
-    let langs = if langs.is_empty() {
-        vec![Lang::Vi]
-    } else {
-        langs
-    };
-    let (strings, engines) = engines(model, &langs, diags)?;
-    let mut articles_about: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, a) in model.articles.iter().enumerate() {
-        for id in a.tasks.iter().chain(&a.kpis) {
-            articles_about.entry(id.clone()).or_default().push(i);
-        }
-    }
-    let mut tags = BTreeMap::new();
-    for a in &model.articles {
-        for t in &a.tags {
-            let slug = crate::text::slugify(t);
-            if !slug.is_empty() {
-                tags.insert(t.clone(), slug);
-            }
-        }
-    }
-    let mut tagged_tasks: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, t) in model.tasks.iter().enumerate() {
-        for tag in &t.tags {
-            tagged_tasks
-                .entry(crate::text::slugify(tag))
-                .or_default()
-                .push(i);
-        }
-    }
-    let articles = versions(
-        &model.articles,
-        |a| a.slug.as_str(),
-        |a| a.lang.as_deref(),
-        &langs,
-    );
-    let pages = versions(
-        &model.pages,
-        |p| p.slug.as_str(),
-        |p| p.lang.as_deref(),
-        &langs,
-    );
-    let tagged_articles = articles
-        .iter()
-        .map(|(&lang, list)| {
-            let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
-            for &i in list {
-                for (n, tag) in model.articles[i].tags.iter().enumerate() {
-                    // An article that repeats a tag is listed once.
-                    if !model.articles[i].tags[..n].contains(tag) {
-                        by_tag.entry(tag.clone()).or_default().push(i);
-                    }
-                }
-            }
-            (lang, by_tag)
-        })
-        .collect();
-    let mut handed_over: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (t, (task, status)) in model.tasks.iter().zip(&figures.tasks).enumerate() {
-        if let Some(lead) = task.lead.as_deref()
-            && status.lead_on.as_deref() != Some(lead)
-        {
-            handed_over.entry(lead).or_default().push(t);
-        }
-    }
-    let mut kpis_owned: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (k, kpi) in figures.kpis.iter().enumerate() {
-        if let Some(owner) = kpi.owner_on.as_deref() {
-            kpis_owned.entry(owner).or_default().push(k);
-        }
-    }
-    let article_pos = articles
-        .iter()
-        .map(|(&lang, list)| {
-            let pos = list
-                .iter()
-                .enumerate()
-                .map(|(p, &i)| (model.articles[i].slug.as_str(), p))
-                .collect();
-            (lang, pos)
-        })
-        .collect();
+    let (strings, engines) = engines(model, &index.langs, diags)?;
     let base = site_url.path.clone();
-    let menus = menus(model, &pages, &langs, &base);
+    let menus = menus(model, &index.pages, &index.langs, &base);
     let mut r = Renderer {
         model,
         fig: figures,
         tera: engines,
         menus,
-        articles_about,
-        tagged_tasks,
-        tagged_articles,
-        handed_over,
-        kpis_owned,
+        index,
         base,
         origin: site_url.origin.clone(),
-        langs,
         strings,
-        tags,
-        articles,
-        article_pos,
-        pages,
         charts: BTreeMap::new(),
-        deadline_order: Vec::new(),
-        deadline_rank: Vec::new(),
         sink: None,
         archive: None,
-        lists: Default::default(),
     };
-    r.deadline_order = r
-        .views(Lang::Vi)
-        .by_deadline((0..model.tasks.len()).collect());
-    r.deadline_rank = vec![0; model.tasks.len()];
-    for (rank, &i) in r.deadline_order.iter().enumerate() {
-        r.deadline_rank[i] = rank;
-    }
     // The frame every page of a language shares, once per language.
     let mut engines = std::mem::take(&mut r.tera);
     for (&l, engine) in engines.iter_mut() {
@@ -1181,7 +886,7 @@ fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>>
                 format!(
                     "{}{}",
                     lang.prefix(),
-                    job.file(model, r.archive_months(), &r.tags)
+                    job.file(model, r.archive_months(), &r.index.tags)
                 ),
                 source,
             )

@@ -192,6 +192,7 @@ pub(super) fn agency(
         .collect();
     // Tasks this agency once led that passed to a successor.
     let handed_over = r
+        .index
         .handed_over
         .get(a.id.as_str())
         .cloned()
@@ -219,12 +220,13 @@ pub(super) fn agency(
             }),
         predecessors,
         rollup: v.rollup(&f.rollup, views::Scope::Agency(&a.id)),
-        leads: v.rows(page_of(&TaskList::Agency(i, None).tasks(r).tasks, 0)),
+        leads: v.rows(page_of(&r.index.list(TaskList::Agency(i, None)).tasks, 0)),
         leads_more: see_all(&v, f.leads.len(), &Route::AgencyTasks(&a.id, None)),
         supports: v.rows(v.by_deadline(f.supports.clone())),
         handed_over: v.rows(v.by_deadline(handed_over)),
         duties: duties.into_iter().map(|x| v.duty(x)).collect(),
         kpis: r
+            .index
             .kpis_owned
             .get(a.id.as_str())
             .map_or(&[][..], Vec::as_slice)
@@ -278,7 +280,7 @@ pub(super) fn group(
     let empty = crate::status::Rollup::default();
     let rollup = r.fig.groups.get(&g.id).unwrap_or(&empty);
     // The tasks its agencies lead on D: what its roll-up counts.
-    let listed = TaskList::Group(i, None).tasks(r);
+    let listed = r.index.list(TaskList::Group(i, None));
     let tasks = &listed.tasks;
     let (name, name_lang) = v.pick(&g.name, g.name_en.as_deref());
     let (leader, leader_lang) = v.pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref());

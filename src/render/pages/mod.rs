@@ -17,7 +17,9 @@ mod tasks;
 use super::i18n::Lang;
 use super::markdown;
 use super::views::{self, Common, Link, StatusView, TaskRow, Views, status_view};
-use super::{ARTICLES_PER_PAGE, Job, ROWS_PER_PAGE, Renderer, TaskList, page_count, paged};
+use super::{
+    ARTICLES_PER_PAGE, Job, ROWS_PER_PAGE, Renderer, TaskList, list_route, page_count, paged,
+};
 use crate::date::{Period, fmt_date};
 use crate::diag::Diagnostics;
 use crate::model::{Article, TaskState};
@@ -229,7 +231,7 @@ pub(super) fn card<'a>(r: &Renderer, v: &Views, a: &'a Article) -> ArticleCard<'
 pub(super) fn tag_links(r: &Renderer, v: &Views, tags: &[String]) -> Vec<Link> {
     tags.iter()
         .filter_map(|t| {
-            r.tags.get(t).map(|slug| Link {
+            r.index.tags.get(t).map(|slug| Link {
                 label: t.clone(),
                 url: v.route(&Route::Tag(slug)),
             })
@@ -244,7 +246,8 @@ pub(super) fn related_articles<'a>(
     lang: Lang,
     pred: impl Fn(&Article) -> bool,
 ) -> Vec<ArticleCard<'a>> {
-    r.articles
+    r.index
+        .articles
         .get(&lang)
         .into_iter()
         .flatten()
@@ -262,10 +265,11 @@ pub(super) fn articles_about<'a>(
     lang: Lang,
     id: &str,
 ) -> Vec<ArticleCard<'a>> {
-    let Some(about) = r.articles_about.get(id) else {
+    let Some(about) = r.index.articles_about.get(id) else {
         return Vec::new();
     };
-    let (Some(list), Some(pos)) = (r.articles.get(&lang), r.article_pos.get(&lang)) else {
+    let (Some(list), Some(pos)) = (r.index.articles.get(&lang), r.index.article_pos.get(&lang))
+    else {
         return Vec::new();
     };
     // In the language's article order, each slug once.

@@ -22,7 +22,7 @@ pub(super) fn news(
         pager: Pager,
     }
     let v = r.views(lang);
-    let all: Vec<usize> = r.articles.get(&lang).cloned().unwrap_or_default();
+    let all: Vec<usize> = r.index.articles.get(&lang).cloned().unwrap_or_default();
     let pages = all.len().div_ceil(ARTICLES_PER_PAGE).max(1);
     let page_url = |k: usize| v.route(&Route::News(k));
     let ctx = Page {
@@ -108,13 +108,14 @@ pub(super) fn article(
 /// it (deadline order), as indices.
 fn tagged(r: &Renderer, lang: Lang, tag: &str, slug: &str) -> (Vec<usize>, Vec<usize>) {
     let articles = r
+        .index
         .tagged_articles
         .get(&lang)
         .and_then(|by_tag| by_tag.get(tag))
         .cloned()
         .unwrap_or_default();
-    let mut tasks: Vec<usize> = r.tagged_tasks.get(slug).cloned().unwrap_or_default();
-    tasks.sort_by_key(|&i| r.deadline_rank[i]);
+    let mut tasks: Vec<usize> = r.index.tagged_tasks.get(slug).cloned().unwrap_or_default();
+    tasks.sort_by_key(|&i| r.index.deadline_rank[i]);
     (articles, tasks)
 }
 
@@ -148,7 +149,7 @@ pub(super) fn tag(
         pager: Pager,
     }
     let v = r.views(lang);
-    let slug = r.tags.get(tag).map_or("", String::as_str);
+    let slug = r.index.tags.get(tag).map_or("", String::as_str);
     let (articles, tasks) = tagged(r, lang, tag, slug);
     let route = Route::Tag(slug);
     let ctx = Page {

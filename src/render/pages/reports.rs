@@ -502,7 +502,7 @@ pub(super) fn deadlines(
             .and_then(|x| x.date())
             .map(Period::of)
     };
-    let order = &r.deadline_order;
+    let order = &r.index.deadline_order;
     let page_url = |k: usize| v.route(&paged(Route::Deadlines, k));
     let mut month_links: Vec<MonthLink> = Vec::new();
     let mut last: Option<Period> = None;

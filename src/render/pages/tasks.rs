@@ -44,7 +44,7 @@ pub(super) fn task_list(
     }
     let v = r.views(lang);
     let only = list.status();
-    let listed = list.tasks(r);
+    let listed = r.index.list(list);
     let order = &listed.tasks;
     let base_heading = match only {
         None => v.t.get("tasks_title").to_string(),
@@ -78,12 +78,12 @@ pub(super) fn task_list(
     let mut counts = v.rollup(rollup, views::Scope::Site).counts;
     for c in &mut counts {
         if let Some(s) = Status::ALL.iter().find(|s| s.code() == c.status.code) {
-            c.url = v.route(&list.with_status(Some(*s)).route(r.model));
+            c.url = v.route(&list_route(list.with_status(Some(*s)), r.model));
         }
     }
     let scoped = matches!(list, TaskList::Agency(..) | TaskList::Group(..));
     let leads = &listed.leads;
-    let route = list.route(r.model);
+    let route = list_route(list, r.model);
     let split = order.len() > ROWS_PER_PAGE;
     let ctx = List {
         common: r.common(
@@ -98,7 +98,7 @@ pub(super) fn task_list(
         owner,
         owner_lang,
         current: only.map_or("", Status::code),
-        all_url: v.route(&list.with_status(None).route(r.model)),
+        all_url: v.route(&list_route(list.with_status(None), r.model)),
         total: rollup.total,
         counts,
         pager: pager(r, &v, order.len(), n, |k| v.route(&paged(route.clone(), k))),
@@ -147,7 +147,7 @@ pub(super) fn task_rows(
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     let v = r.views(lang);
-    let rows = v.rows(list.tasks(r).tasks.iter().copied());
+    let rows = v.rows(r.index.list(list).tasks.iter().copied());
     match serde_json::to_vec(&rows) {
         Ok(bytes) => Some(bytes),
         Err(e) => {

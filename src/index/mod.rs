@@ -1,0 +1,589 @@
+//! The site index: every list a page shows, already filtered and in its
+//! order, every relation between content items, and every count a page
+//! prints beyond the status roll-ups, decided once after status and before
+//! render (the pipeline's fifth stage: load -> model -> status -> index ->
+//! render -> output). Render reads it and only formats: it does not sort,
+//! filter, count or compare dates (README, Architecture).
+//!
+//! Like Zola's `Library`, the index holds indices into the model's vectors
+//! (tasks, agencies, KPIs, articles, pages), never copies of the items.
+
+use crate::date::Period;
+use crate::model::Model;
+use crate::render::i18n::Lang;
+use crate::status::{BurnupPoint, Duty, Figures, Rollup, Status, TaskStatus};
+use std::collections::{BTreeMap, HashMap};
+
+/// A list of tasks with a page of its own: the deadline table, its status
+/// views, and each agency's and group's views (all its tasks, or those of
+/// one status: exactly the tasks its scorecard counts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TaskList {
+    All,
+    Status(Status),
+    /// By index into `Model::agencies`: the tasks it leads on D.
+    Agency(usize, Option<Status>),
+    /// By index into `Model::groups`: the tasks its agencies lead on D.
+    Group(usize, Option<Status>),
+}
+
+impl TaskList {
+    /// The roll-up whose counts this list (or its status) shows.
+    pub fn rollup<'f>(self, m: &Model, fig: &'f Figures) -> Option<&'f Rollup> {
+        match self {
+            TaskList::All | TaskList::Status(_) => Some(&fig.overall),
+            TaskList::Agency(i, _) => fig.agencies.get(&m.agencies[i].id).map(|f| &f.rollup),
+            TaskList::Group(i, _) => fig.groups.get(&m.groups[i].id),
+        }
+    }
+
+    pub fn status(self) -> Option<Status> {
+        match self {
+            TaskList::All => None,
+            TaskList::Status(s) => Some(s),
+            TaskList::Agency(_, s) | TaskList::Group(_, s) => s,
+        }
+    }
+
+    /// The same scope with another status (or all).
+    pub fn with_status(self, s: Option<Status>) -> TaskList {
+        match (self, s) {
+            (TaskList::All | TaskList::Status(_), None) => TaskList::All,
+            (TaskList::All | TaskList::Status(_), Some(s)) => TaskList::Status(s),
+            (TaskList::Agency(i, _), s) => TaskList::Agency(i, s),
+            (TaskList::Group(i, _), s) => TaskList::Group(i, s),
+        }
+    }
+
+    /// Every list of the site: the deadline table and its status views,
+    /// then each agency's and each group's, in a stable order.
+    pub fn every(m: &Model) -> Vec<TaskList> {
+        let mut lists = vec![TaskList::All];
+        lists.extend(Status::ALL.map(TaskList::Status));
+        for i in 0..m.agencies.len() {
+            lists.push(TaskList::Agency(i, None));
+            lists.extend(Status::ALL.map(|s| TaskList::Agency(i, Some(s))));
+        }
+        for i in 0..m.groups.len() {
+            lists.push(TaskList::Group(i, None));
+            lists.extend(Status::ALL.map(|s| TaskList::Group(i, Some(s))));
+        }
+        lists
+    }
+}
+
+/// A task list's tasks, in table order, and what its filter offers.
+#[derive(Debug, Clone, Default)]
+pub struct ListTasks {
+    /// In table order: the overdue ones most days late first, any other
+    /// list in deadline order.
+    pub tasks: Vec<usize>,
+    /// Their lead agencies on D, sorted, each once (the list's filter).
+    pub leads: Vec<String>,
+}
+
+/// An agency holding overdue tasks on D, for the dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverdueHolder<'m> {
+    pub agency: &'m str,
+    pub overdue: usize,
+}
+
+/// The counts of one month's reporting duties.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DutyCounts {
+    pub on_time: usize,
+    pub late: usize,
+    pub missing: usize,
+}
+
+impl DutyCounts {
+    pub fn of<'d>(duties: impl IntoIterator<Item = &'d Duty>) -> DutyCounts {
+        use crate::status::Outcome;
+        let mut c = DutyCounts::default();
+        for d in duties {
+            match d.outcome {
+                Outcome::OnTime => c.on_time += 1,
+                Outcome::Late(_) => c.late += 1,
+                Outcome::Missing => c.missing += 1,
+            }
+        }
+        c
+    }
+}
+
+/// Every list, relation and count the pages of one build show.
+pub struct SiteIndex<'m> {
+    /// The site's languages, the default first.
+    pub langs: Vec<Lang>,
+    /// Every task in deadline-table order: dated deadlines first, earliest
+    /// first, then recurring tasks, then tasks without a deadline; ties by
+    /// id.
+    pub deadline_order: Vec<usize>,
+    /// Each task's place in `deadline_order`.
+    pub deadline_rank: Vec<usize>,
+    /// Every task list with a page, its tasks in table order.
+    pub lists: BTreeMap<TaskList, ListTasks>,
+    /// The dashboard's next deadlines: the first five open tasks with a
+    /// dated deadline on or after D, in deadline order.
+    pub next_deadlines: Vec<usize>,
+    /// The agencies holding overdue tasks, in the scorecards' ranking.
+    pub overdue_holders: Vec<OverdueHolder<'m>>,
+    /// Tasks without a lead on D (the "5 rõ" gap), deadline order; those
+    /// of them that are recurring are counted apart.
+    pub without_lead: Vec<usize>,
+    pub without_lead_recurring: usize,
+    /// Agencies by index: those of the scorecards (not merged, renamed or
+    /// dissolved by D) and the former ones, each in content order.
+    pub agencies_active: Vec<usize>,
+    pub agencies_former: Vec<usize>,
+    /// Per group id: its active agencies, content order.
+    pub group_agencies: HashMap<&'m str, Vec<usize>>,
+    /// Per group id: every agency of the group (the chart's bars).
+    pub group_members: HashMap<&'m str, Vec<&'m str>>,
+    /// By agency id: the tasks it was given that passed to a successor,
+    /// deadline order, and the KPIs it owns on D (content order).
+    pub handed_over: HashMap<&'m str, Vec<usize>>,
+    pub kpis_owned: HashMap<&'m str, Vec<usize>>,
+    /// By agency id: the tasks it supports on D, deadline order.
+    pub supports: HashMap<&'m str, Vec<usize>>,
+    /// By agency id: its reporting duties, newest month first (indices
+    /// into its `AgencyFigures::duties`).
+    pub duties_newest_first: HashMap<&'m str, Vec<usize>>,
+    /// By agency id: the months it owes a report and missed, oldest first.
+    pub missing_reports: Vec<(&'m str, Vec<Period>)>,
+    /// Per report month: how many duties were met on time, late, missed.
+    pub month_counts: BTreeMap<Period, DutyCounts>,
+    /// By KPI index: the tasks it measures (either side names the link),
+    /// deadline order.
+    pub kpi_tasks: Vec<Vec<usize>>,
+    /// Articles naming each task or KPI id (indices into
+    /// `Model::articles`, content order).
+    pub articles_about: HashMap<String, Vec<usize>>,
+    /// Tag text -> URL slug.
+    pub tags: BTreeMap<String, String>,
+    /// Tasks carrying each tag, by the tag's slug, deadline order.
+    pub tagged_tasks: HashMap<String, Vec<usize>>,
+    /// Each language's articles carrying each tag, by the tag, in the
+    /// language's article order, each once.
+    pub tagged_articles: HashMap<Lang, HashMap<String, Vec<usize>>>,
+    /// Per language: index of the article shown for each Vietnamese
+    /// article slug (the English version where there is one).
+    pub articles: HashMap<Lang, Vec<usize>>,
+    /// Per language: each article slug's place in `articles`.
+    pub article_pos: HashMap<Lang, HashMap<&'m str, usize>>,
+    /// Per language: standing pages, likewise.
+    pub pages: HashMap<Lang, Vec<usize>>,
+    /// The burn-up's figures at the end of each month and on D.
+    pub burnup_months: Vec<BurnupPoint>,
+    /// Per task: whether each of its deadline changes is in force on D.
+    pub extensions_in_force: Vec<Vec<bool>>,
+}
+
+impl<'m> SiteIndex<'m> {
+    /// The index of the figures `fig` (as of D) of model `m`.
+    pub fn build(m: &'m Model, fig: &Figures) -> SiteIndex<'m> {
+        let langs = languages(m);
+        let (deadline_order, deadline_rank) = deadline_order(m, &fig.tasks);
+        let in_order = |mut list: Vec<usize>| {
+            list.sort_unstable_by_key(|&i| deadline_rank[i]);
+            list
+        };
+        let lists = TaskList::every(m)
+            .into_iter()
+            .map(|l| (l, list_tasks(m, fig, l, &deadline_order, &deadline_rank)))
+            .collect();
+        let next_deadlines = deadline_order
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let s = &fig.tasks[i];
+                !s.status.is_done() && s.days_left.is_some()
+            })
+            .take(5)
+            .collect();
+        let overdue_holders = fig
+            .agency_ranking
+            .iter()
+            .filter_map(|id| {
+                let n = fig.agencies.get(id)?.rollup.count(Status::Overdue);
+                let agency = m.agency(id)?;
+                (n > 0).then_some(OverdueHolder {
+                    agency: agency.id.as_str(),
+                    overdue: n,
+                })
+            })
+            .collect();
+        let without_lead = in_order(fig.unassigned.clone());
+        let without_lead_recurring = without_lead
+            .iter()
+            .filter(|&&i| fig.tasks[i].status == Status::Ongoing)
+            .count();
+        let former =
+            |a: &crate::model::Agency| a.succession.as_ref().is_some_and(|s| s.date <= fig.as_of);
+        let (agencies_former, agencies_active): (Vec<usize>, Vec<usize>) =
+            (0..m.agencies.len()).partition(|&i| former(&m.agencies[i]));
+        let mut group_agencies: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut group_members: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (i, a) in m.agencies.iter().enumerate() {
+            if let Some(g) = a.group.as_deref() {
+                group_members.entry(g).or_default().push(a.id.as_str());
+                if !former(a) {
+                    group_agencies.entry(g).or_default().push(i);
+                }
+            }
+        }
+        let mut handed_over: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (t, (task, status)) in m.tasks.iter().zip(&fig.tasks).enumerate() {
+            if let Some(lead) = task.lead.as_deref()
+                && status.lead_on.as_deref() != Some(lead)
+            {
+                handed_over.entry(lead).or_default().push(t);
+            }
+        }
+        handed_over
+            .values_mut()
+            .for_each(|l| *l = in_order(std::mem::take(l)));
+        let mut kpis_owned: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, kpi) in fig.kpis.iter().enumerate() {
+            if let Some(owner) = kpi.owner_on.as_deref().and_then(|o| m.agency(o)) {
+                kpis_owned.entry(owner.id.as_str()).or_default().push(k);
+            }
+        }
+        let mut supports = HashMap::new();
+        let mut duties_newest_first = HashMap::new();
+        let mut month_counts: BTreeMap<Period, DutyCounts> = BTreeMap::new();
+        for a in &m.agencies {
+            let Some(f) = fig.agencies.get(&a.id) else {
+                continue;
+            };
+            supports.insert(a.id.as_str(), in_order(f.supports.clone()));
+            let mut duties: Vec<usize> = (0..f.duties.len()).collect();
+            duties.sort_by_key(|&k| std::cmp::Reverse(f.duties[k].period));
+            duties_newest_first.insert(a.id.as_str(), duties);
+        }
+        for (p, duties) in &fig.months {
+            month_counts.insert(*p, DutyCounts::of(duties));
+        }
+        let missing_reports = fig
+            .missing_reports()
+            .into_iter()
+            .filter_map(|(id, ps)| Some((m.agency(id)?.id.as_str(), ps)))
+            .collect();
+        let kpi_tasks = m
+            .kpis
+            .iter()
+            .map(|kpi| {
+                deadline_order
+                    .iter()
+                    .copied()
+                    .filter(|&t| {
+                        let task = &m.tasks[t];
+                        kpi.tasks.contains(&task.id) || task.kpis.contains(&kpi.id)
+                    })
+                    .collect()
+            })
+            .collect();
+        let articles = versions(
+            &m.articles,
+            |a| a.slug.as_str(),
+            |a| a.lang.as_deref(),
+            &langs,
+        );
+        let pages = versions(&m.pages, |p| p.slug.as_str(), |p| p.lang.as_deref(), &langs);
+        let articles_meta = articles_meta(m, &articles, &deadline_rank);
+        SiteIndex {
+            langs,
+            lists,
+            next_deadlines,
+            overdue_holders,
+            without_lead,
+            without_lead_recurring,
+            agencies_active,
+            agencies_former,
+            group_agencies,
+            group_members,
+            handed_over,
+            kpis_owned,
+            supports,
+            duties_newest_first,
+            missing_reports,
+            month_counts,
+            kpi_tasks,
+            articles_about: articles_meta.about,
+            tags: articles_meta.tags,
+            tagged_tasks: articles_meta.tagged_tasks,
+            tagged_articles: articles_meta.tagged_articles,
+            article_pos: articles_meta.pos,
+            articles,
+            pages,
+            burnup_months: burnup_months(&fig.burnup),
+            extensions_in_force: m
+                .tasks
+                .iter()
+                .map(|t| {
+                    t.deadline_changes
+                        .iter()
+                        .map(|c| c.date <= fig.as_of)
+                        .collect()
+                })
+                .collect(),
+            deadline_order,
+            deadline_rank,
+        }
+    }
+
+    /// A task list's tasks (empty for a list the site does not have).
+    pub fn list(&self, list: TaskList) -> &ListTasks {
+        static EMPTY: ListTasks = ListTasks {
+            tasks: Vec::new(),
+            leads: Vec::new(),
+        };
+        self.lists.get(&list).unwrap_or(&EMPTY)
+    }
+
+    /// The tasks in `list`, deadline order (a copy of a list the caller
+    /// made, e.g. from a content file's own links).
+    pub fn in_deadline_order(&self, mut list: Vec<usize>) -> Vec<usize> {
+        list.sort_unstable_by_key(|&i| self.deadline_rank.get(i).copied().unwrap_or(usize::MAX));
+        list
+    }
+
+    /// The places in language `lang`'s article order of the articles
+    /// about `id` (a task or KPI), each article once.
+    pub fn articles_about(&self, lang: Lang, id: &str, m: &Model) -> Vec<usize> {
+        let (Some(about), Some(list), Some(pos)) = (
+            self.articles_about.get(id),
+            self.articles.get(&lang),
+            self.article_pos.get(&lang),
+        ) else {
+            return Vec::new();
+        };
+        let mut places: Vec<usize> = about
+            .iter()
+            .filter_map(|&i| pos.get(m.articles[i].slug.as_str()).copied())
+            .collect();
+        places.sort_unstable();
+        places.dedup();
+        places.into_iter().map(|p| list[p]).collect()
+    }
+
+    /// The language's articles with a tag (newest first) and the tasks with
+    /// it (deadline order).
+    pub fn tagged(&self, lang: Lang, tag: &str, slug: &str) -> (&[usize], &[usize]) {
+        let articles = self
+            .tagged_articles
+            .get(&lang)
+            .and_then(|by_tag| by_tag.get(tag))
+            .map_or(&[][..], Vec::as_slice);
+        let tasks = self.tagged_tasks.get(slug).map_or(&[][..], Vec::as_slice);
+        (articles, tasks)
+    }
+}
+
+/// The site's languages from site.yaml, Vietnamese when none is usable.
+fn languages(m: &Model) -> Vec<Lang> {
+    let langs: Vec<Lang> = m
+        .site()
+        .languages
+        .iter()
+        .filter_map(|l| Lang::parse(l))
+        .collect();
+    if langs.is_empty() {
+        vec![Lang::Vi]
+    } else {
+        langs
+    }
+}
+
+/// The deadline table's order, and each task's place in it.
+fn deadline_order(m: &Model, tasks: &[TaskStatus]) -> (Vec<usize>, Vec<usize>) {
+    // Dated deadlines first, then recurring ones, then none.
+    let key = |s: &TaskStatus| match s.deadline {
+        Some(d) => (u8::from(d.date().is_none()), d.date()),
+        None => (2, None),
+    };
+    let mut order: Vec<usize> = (0..m.tasks.len()).collect();
+    order.sort_by(|&a, &b| {
+        key(&tasks[a])
+            .cmp(&key(&tasks[b]))
+            .then_with(|| m.tasks[a].id.cmp(&m.tasks[b].id))
+    });
+    let mut rank = vec![0; order.len()];
+    for (place, &i) in order.iter().enumerate() {
+        rank[i] = place;
+    }
+    (order, rank)
+}
+
+/// One list's tasks in table order, and their leads.
+fn list_tasks(
+    m: &Model,
+    fig: &Figures,
+    list: TaskList,
+    order: &[usize],
+    rank: &[usize],
+) -> ListTasks {
+    let only = list.status();
+    let keep = |i: &usize| only.is_none_or(|s| fig.tasks[*i].status == s);
+    let tasks: Vec<usize> = if only == Some(Status::Overdue) {
+        list.rollup(m, fig)
+            .map(|x| x.overdue.clone())
+            .unwrap_or_default()
+    } else {
+        let members: &[usize] = match list {
+            TaskList::All | TaskList::Status(_) => order,
+            TaskList::Agency(i, _) => fig
+                .agencies
+                .get(&m.agencies[i].id)
+                .map_or(&[][..], |f| f.leads.as_slice()),
+            TaskList::Group(i, _) => fig
+                .group_leads
+                .get(&m.groups[i].id)
+                .map_or(&[][..], Vec::as_slice),
+        };
+        let mut tasks: Vec<usize> = members.iter().copied().filter(keep).collect();
+        if !matches!(list, TaskList::All | TaskList::Status(_)) {
+            tasks.sort_unstable_by_key(|&i| rank.get(i).copied().unwrap_or(usize::MAX));
+        }
+        tasks
+    };
+    let mut leads: Vec<String> = tasks
+        .iter()
+        .filter_map(|&i| fig.tasks[i].lead_on.clone())
+        .collect();
+    leads.sort_unstable();
+    leads.dedup();
+    ListTasks { tasks, leads }
+}
+
+/// The burn-up's points at the end of each month (and on D).
+fn burnup_months(points: &[BurnupPoint]) -> Vec<BurnupPoint> {
+    points
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| {
+            points
+                .get(i + 1)
+                .is_none_or(|n| Period::of(n.date) != Period::of(p.date))
+        })
+        .map(|(_, p)| p.clone())
+        .collect()
+}
+
+/// What the articles relate to: ids, tags, and each language's order.
+struct ArticlesMeta<'m> {
+    about: HashMap<String, Vec<usize>>,
+    tags: BTreeMap<String, String>,
+    tagged_tasks: HashMap<String, Vec<usize>>,
+    tagged_articles: HashMap<Lang, HashMap<String, Vec<usize>>>,
+    pos: HashMap<Lang, HashMap<&'m str, usize>>,
+}
+
+fn articles_meta<'m>(
+    m: &'m Model,
+    articles: &HashMap<Lang, Vec<usize>>,
+    rank: &[usize],
+) -> ArticlesMeta<'m> {
+    let mut about: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, a) in m.articles.iter().enumerate() {
+        for id in a.tasks.iter().chain(&a.kpis) {
+            about.entry(id.clone()).or_default().push(i);
+        }
+    }
+    let mut tags = BTreeMap::new();
+    for a in &m.articles {
+        for t in &a.tags {
+            let slug = crate::text::slugify(t);
+            if !slug.is_empty() {
+                tags.insert(t.clone(), slug);
+            }
+        }
+    }
+    let mut tagged_tasks: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, t) in m.tasks.iter().enumerate() {
+        for tag in &t.tags {
+            tagged_tasks
+                .entry(crate::text::slugify(tag))
+                .or_default()
+                .push(i);
+        }
+    }
+    for list in tagged_tasks.values_mut() {
+        list.sort_by_key(|&i| rank[i]);
+    }
+    let tagged_articles = articles
+        .iter()
+        .map(|(&lang, list)| {
+            let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
+            for &i in list {
+                for (n, tag) in m.articles[i].tags.iter().enumerate() {
+                    // An article that repeats a tag is listed once.
+                    if !m.articles[i].tags[..n].contains(tag) {
+                        by_tag.entry(tag.clone()).or_default().push(i);
+                    }
+                }
+            }
+            (lang, by_tag)
+        })
+        .collect();
+    let pos = articles
+        .iter()
+        .map(|(&lang, list)| {
+            let pos = list
+                .iter()
+                .enumerate()
+                .map(|(p, &i)| (m.articles[i].slug.as_str(), p))
+                .collect();
+            (lang, pos)
+        })
+        .collect();
+    ArticlesMeta {
+        about,
+        tags,
+        tagged_tasks,
+        tagged_articles,
+        pos,
+    }
+}
+
+/// For each language, which version of each article (or page) to show:
+/// the language's own where it exists, else the Vietnamese one.
+fn versions<T>(
+    items: &[T],
+    slug: impl Fn(&T) -> &str,
+    lang_of: impl Fn(&T) -> Option<&str>,
+    langs: &[Lang],
+) -> HashMap<Lang, Vec<usize>> {
+    // Each slug's versions by language code ("" for Vietnamese), first wins.
+    let mut by_slug: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let s = slug(item);
+        let versions = by_slug.entry(s).or_insert_with(|| {
+            order.push(s);
+            HashMap::new()
+        });
+        versions.entry(lang_of(item).unwrap_or("")).or_insert(i);
+    }
+    langs
+        .iter()
+        .map(|&lang| {
+            let own = if lang == Lang::Vi { "" } else { lang.code() };
+            let chosen = order
+                .iter()
+                .filter_map(|s| {
+                    let v = &by_slug[s];
+                    v.get(own)
+                        .or_else(|| v.get(""))
+                        .or_else(|| v.values().min())
+                        .copied()
+                })
+                .collect();
+            (lang, chosen)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
