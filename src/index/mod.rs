@@ -154,6 +154,14 @@ pub struct SiteIndex<'m> {
     pub missing_reports: Vec<(&'m str, Vec<Period>)>,
     /// Per report month: how many duties were met on time, late, missed.
     pub month_counts: BTreeMap<Period, DutyCounts>,
+    /// By agency id: the agencies that passed to it (merged or renamed
+    /// into it), content order, whatever the date.
+    pub predecessors: HashMap<&'m str, Vec<usize>>,
+    /// By task index: the KPIs that measure it (either side names the
+    /// link), content order.
+    pub task_kpis: Vec<Vec<usize>>,
+    /// By article index: the KPIs it names, content order.
+    pub article_kpis: Vec<Vec<usize>>,
     /// By KPI index: the tasks it measures (either side names the link),
     /// deadline order.
     pub kpi_tasks: Vec<Vec<usize>>,
@@ -284,6 +292,32 @@ impl<'m> SiteIndex<'m> {
                     .collect()
             })
             .collect();
+        let mut predecessors: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, a) in m.agencies.iter().enumerate() {
+            if let Some(to) = a.succession.as_ref().and_then(|s| s.to.as_deref())
+                && let Some(to) = m.agency(to)
+            {
+                predecessors.entry(to.id.as_str()).or_default().push(i);
+            }
+        }
+        let task_kpis = m
+            .tasks
+            .iter()
+            .map(|t| {
+                (0..m.kpis.len())
+                    .filter(|&k| t.kpis.contains(&m.kpis[k].id) || m.kpis[k].tasks.contains(&t.id))
+                    .collect()
+            })
+            .collect();
+        let article_kpis = m
+            .articles
+            .iter()
+            .map(|a| {
+                (0..m.kpis.len())
+                    .filter(|&k| a.kpis.contains(&m.kpis[k].id))
+                    .collect()
+            })
+            .collect();
         let articles = versions(
             &m.articles,
             |a| a.slug.as_str(),
@@ -310,6 +344,9 @@ impl<'m> SiteIndex<'m> {
             missing_reports,
             month_counts,
             kpi_tasks,
+            predecessors,
+            task_kpis,
+            article_kpis,
             articles_about: articles_meta.about,
             tags: articles_meta.tags,
             tagged_tasks: articles_meta.tagged_tasks,

@@ -584,16 +584,6 @@ impl<'a> Views<'a> {
         list.into_iter().map(|i| self.row(i)).collect()
     }
 
-    /// Task indices in deadline-table order.
-    pub fn by_deadline(&self, mut list: Vec<usize>) -> Vec<usize> {
-        list.sort_by(|&a, &b| {
-            deadline_sort(&self.fig.tasks[a])
-                .cmp(&deadline_sort(&self.fig.tasks[b]))
-                .then_with(|| self.model.tasks[a].id.cmp(&self.model.tasks[b].id))
-        });
-        list
-    }
-
     /// A roll-up of `scope`'s tasks; each count links to the list of the
     /// tasks it counts, each share says what it is a share of.
     pub fn rollup(&self, r: &Rollup, scope: Scope) -> RollupView {

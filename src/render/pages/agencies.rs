@@ -4,22 +4,9 @@
 
 use super::*;
 
-/// The agencies of the scorecards (in the model's order) and the former
-/// ones (merged or dissolved by D).
-fn active_and_former<'m>(
-    r: &Renderer<'m>,
-) -> (Vec<&'m crate::model::Agency>, Vec<&'m crate::model::Agency>) {
-    let (former, active) = r
-        .model
-        .agencies
-        .iter()
-        .partition(|a| a.succession.as_ref().is_some_and(|s| s.date <= r.fig.as_of));
-    (active, former)
-}
-
 /// How many pages the scorecards take ([`ROWS_PER_PAGE`] agencies a page).
 pub(crate) fn agency_pages(r: &Renderer) -> usize {
-    page_count(active_and_former(r).0.len())
+    page_count(r.index.agencies_active.len())
 }
 
 /// Page `n` of the scorecards: the first holds the groups, the chart and
@@ -56,7 +43,11 @@ pub(super) fn agencies(
         pager: Pager,
     }
     let v = r.views(lang);
-    let (active, former) = active_and_former(r);
+    let ags = &r.model.agencies;
+    let active: Vec<&crate::model::Agency> =
+        r.index.agencies_active.iter().map(|&i| &ags[i]).collect();
+    let former: Vec<&crate::model::Agency> =
+        r.index.agencies_former.iter().map(|&i| &ags[i]).collect();
     let total = active.len();
     let first = n == 0;
     let active = page_of(&active, n);
@@ -166,14 +157,12 @@ pub(super) fn agency(
     let empty = crate::status::AgencyFigures::default();
     let f = r.fig.agencies.get(&a.id).unwrap_or(&empty);
     let predecessors = r
-        .model
-        .agencies
+        .index
+        .predecessors
+        .get(a.id.as_str())
+        .map_or(&[][..], Vec::as_slice)
         .iter()
-        .filter(|p| {
-            p.succession
-                .as_ref()
-                .is_some_and(|s| s.to.as_deref() == Some(a.id.as_str()))
-        })
+        .map(|&p| &r.model.agencies[p])
         .map(|p| {
             let date = p
                 .succession
@@ -197,8 +186,14 @@ pub(super) fn agency(
         .get(a.id.as_str())
         .cloned()
         .unwrap_or_default();
-    let mut duties: Vec<&crate::status::Duty> = f.duties.iter().collect();
-    duties.sort_by_key(|x| std::cmp::Reverse(x.period));
+    let duties: Vec<&crate::status::Duty> = r
+        .index
+        .duties_newest_first
+        .get(a.id.as_str())
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter_map(|&k| f.duties.get(k))
+        .collect();
     let name = v.agency_name(a);
     let ctx = Page {
         common: r.common(lang, job, "agencies", name.to_string(), String::new()),
@@ -222,8 +217,15 @@ pub(super) fn agency(
         rollup: v.rollup(&f.rollup, views::Scope::Agency(&a.id)),
         leads: v.rows(page_of(&r.index.list(TaskList::Agency(i, None)).tasks, 0)),
         leads_more: see_all(&v, f.leads.len(), &Route::AgencyTasks(&a.id, None)),
-        supports: v.rows(v.by_deadline(f.supports.clone())),
-        handed_over: v.rows(v.by_deadline(handed_over)),
+        supports: v.rows(
+            r.index
+                .supports
+                .get(a.id.as_str())
+                .into_iter()
+                .flatten()
+                .copied(),
+        ),
+        handed_over: v.rows(handed_over),
         duties: duties.into_iter().map(|x| v.duty(x)).collect(),
         kpis: r
             .index
@@ -271,12 +273,11 @@ pub(super) fn group(
     let v = r.views(lang);
     let g = &r.model.groups[i];
     let ids: Vec<&str> = r
-        .model
-        .agencies
-        .iter()
-        .filter(|a| a.group.as_deref() == Some(g.id.as_str()))
-        .map(|a| a.id.as_str())
-        .collect();
+        .index
+        .group_members
+        .get(g.id.as_str())
+        .cloned()
+        .unwrap_or_default();
     let empty = crate::status::Rollup::default();
     let rollup = r.fig.groups.get(&g.id).unwrap_or(&empty);
     // The tasks its agencies lead on D: what its roll-up counts.
@@ -296,13 +297,12 @@ pub(super) fn group(
         calendar_url: v.shared_route(&Route::GroupCalendar(&g.id)),
         rollup: v.rollup(rollup, views::Scope::Group(&g.id)),
         agencies: r
-            .model
-            .agencies
+            .index
+            .group_agencies
+            .get(g.id.as_str())
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|a| {
-                a.group.as_deref() == Some(g.id.as_str())
-                    && a.succession.as_ref().is_none_or(|s| s.date > r.fig.as_of)
-            })
+            .map(|&a| &r.model.agencies[a])
             .map(|a| v.agency_row(a))
             .collect(),
         overdue: v.rows(page_of(&rollup.overdue, 0)),

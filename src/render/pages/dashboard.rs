@@ -51,43 +51,17 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         done: usize,
     }
     let v = r.views(lang);
-    // The burn-up's figures at the end of each month (and on D), for the
-    // table beside the chart.
-    let points = &r.fig.burnup;
-    let mut burnup: Vec<BurnupRow> = Vec::new();
-    for (i, p) in points.iter().enumerate() {
-        let last_of_month = points
-            .get(i + 1)
-            .is_none_or(|n| Period::of(n.date) != Period::of(p.date));
-        if last_of_month {
-            burnup.push(BurnupRow {
-                month: fmt_date(p.date),
-                due: p.due,
-                done: p.done,
-            });
-        }
-    }
-    let o = &r.fig.overall;
-    let mut upcoming: Vec<usize> = (0..r.model.tasks.len())
-        .filter(|&i| {
-            matches!(r.fig.tasks[i].status, Status::DueSoon)
-                || (r.fig.tasks[i].days_left.is_some() && !r.fig.tasks[i].status.is_done())
-        })
-        .collect();
-    upcoming = v.by_deadline(upcoming);
-    upcoming.truncate(5);
-    let agencies_overdue: Vec<(usize, &str)> = r
-        .fig
-        .agency_ranking
+    let burnup: Vec<BurnupRow> = r
+        .index
+        .burnup_months
         .iter()
-        .filter_map(|id| {
-            Some((
-                r.fig.agencies.get(id)?.rollup.count(Status::Overdue),
-                id.as_str(),
-            ))
+        .map(|p| BurnupRow {
+            month: fmt_date(p.date),
+            due: p.due,
+            done: p.done,
         })
-        .filter(|(n, _)| *n > 0)
         .collect();
+    let o = &r.fig.overall;
     let t = v.t;
     let (overdue, _) = top(o.overdue.clone());
     let overdue_more = more(
@@ -124,15 +98,15 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         rollup: v.rollup(o, views::Scope::Site),
         overdue: v.rows(overdue),
         overdue_more,
-        unassigned: v.rows(r.fig.unassigned.iter().copied()),
+        unassigned: v.rows(r.index.without_lead.iter().copied()),
         gap_anchor: super::super::GAP_ANCHOR,
-        upcoming: v.rows(upcoming),
+        upcoming: v.rows(r.index.next_deadlines.iter().copied()),
         kpis: kpis.into_iter().map(|k| v.kpi_row(k)).collect(),
         kpis_more,
         missing: r
-            .fig
-            .missing_reports()
-            .into_iter()
+            .index
+            .missing_reports
+            .iter()
             .map(|(a, ps)| MissingView {
                 agency: v.agency_full(a).to_string(),
                 agency_lang: r.model.agency(a).map_or("", |x| v.agency_name_lang(x).1),
@@ -150,18 +124,20 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
             .into_iter()
             .take(3)
             .collect(),
-        agencies_overdue: agencies_overdue
-            .into_iter()
-            .map(|(n, id)| {
-                let (label, lang) = v.agency_short_lang(id);
+        agencies_overdue: r
+            .index
+            .overdue_holders
+            .iter()
+            .map(|h| {
+                let (label, lang) = v.agency_short_lang(h.agency);
                 AgencyOverdue {
                     agency: views::LangLink {
                         label: label.to_string(),
                         lang,
-                        url: v.agency_url(id),
+                        url: v.agency_url(h.agency),
                     },
-                    count: n,
-                    url: v.route(&views::Scope::Agency(id).view(Status::Overdue)),
+                    count: h.overdue,
+                    url: v.route(&views::Scope::Agency(h.agency).view(Status::Overdue)),
                 }
             })
             .collect(),

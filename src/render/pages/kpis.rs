@@ -110,18 +110,13 @@ pub(super) fn kpi(
             }
         })
         .collect();
-    let tasks: Vec<usize> = (0..r.model.tasks.len())
-        .filter(|&t| {
-            kpi.tasks.contains(&r.model.tasks[t].id) || r.model.tasks[t].kpis.contains(&kpi.id)
-        })
-        .collect();
     let name = v.kpi_name(kpi);
     let ctx = Page {
         common: r.common(lang, job, "kpis", name.to_string(), String::new()),
         kpi: v.kpi_row(k),
         description: kpi.description.as_deref().unwrap_or(""),
         points,
-        tasks: v.rows(v.by_deadline(tasks)),
+        tasks: v.rows(r.index.kpi_tasks[k].iter().copied()),
         news: articles_about(r, &v, lang, &kpi.id),
         chart: r.chart(lang, &Route::KpiChart(&kpi.id)),
         feed_url: v.route(&Route::KpiFeed(&kpi.id)),

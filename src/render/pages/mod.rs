@@ -265,23 +265,10 @@ pub(super) fn articles_about<'a>(
     lang: Lang,
     id: &str,
 ) -> Vec<ArticleCard<'a>> {
-    let Some(about) = r.index.articles_about.get(id) else {
-        return Vec::new();
-    };
-    let (Some(list), Some(pos)) = (r.index.articles.get(&lang), r.index.article_pos.get(&lang))
-    else {
-        return Vec::new();
-    };
-    // In the language's article order, each slug once.
-    let mut places: Vec<usize> = about
-        .iter()
-        .filter_map(|&i| pos.get(r.model.articles[i].slug.as_str()).copied())
-        .collect();
-    places.sort_unstable();
-    places.dedup();
-    places
+    r.index
+        .articles_about(lang, id, r.model)
         .into_iter()
-        .map(|p| card(r, v, &r.model.articles[list[p]]))
+        .map(|i| card(r, v, &r.model.articles[i]))
         .collect()
 }
 

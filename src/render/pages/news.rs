@@ -96,9 +96,13 @@ pub(super) fn article(
         show_toc: body.toc.len() >= 3,
         body,
         tasks: v.rows(a.tasks.iter().filter_map(|t| r.model.task_index(t))),
-        kpis: (0..r.model.kpis.len())
-            .filter(|&k| a.kpis.contains(&r.model.kpis[k].id))
-            .map(|k| v.kpi_row(k))
+        kpis: r
+            .index
+            .article_kpis
+            .get(i)
+            .into_iter()
+            .flatten()
+            .map(|&k| v.kpi_row(k))
             .collect(),
     };
     r.render_template(lang, "article.html", &ctx, d)
@@ -106,17 +110,8 @@ pub(super) fn article(
 
 /// The language's articles with a tag (newest first) and the tasks with
 /// it (deadline order), as indices.
-fn tagged(r: &Renderer, lang: Lang, tag: &str, slug: &str) -> (Vec<usize>, Vec<usize>) {
-    let articles = r
-        .index
-        .tagged_articles
-        .get(&lang)
-        .and_then(|by_tag| by_tag.get(tag))
-        .cloned()
-        .unwrap_or_default();
-    let mut tasks: Vec<usize> = r.index.tagged_tasks.get(slug).cloned().unwrap_or_default();
-    tasks.sort_by_key(|&i| r.index.deadline_rank[i]);
-    (articles, tasks)
+fn tagged<'r>(r: &'r Renderer, lang: Lang, tag: &str, slug: &str) -> (&'r [usize], &'r [usize]) {
+    r.index.tagged(lang, tag, slug)
 }
 
 /// The rows a tag's page splits: its longer list, articles or tasks.

@@ -21,7 +21,7 @@ struct MonthSummary {
 
 fn month_summary(r: &Renderer, v: &Views, lang: Lang, p: Period) -> MonthSummary {
     let duties = r.fig.months.get(&p).map(Vec::as_slice).unwrap_or(&[]);
-    let count = |f: fn(&Outcome) -> bool| duties.iter().filter(|x| f(&x.outcome)).count();
+    let counts = r.index.month_counts.get(&p).copied().unwrap_or_default();
     MonthSummary {
         key: p.key(),
         label: lang.period(p),
@@ -29,9 +29,9 @@ fn month_summary(r: &Renderer, v: &Views, lang: Lang, p: Period) -> MonthSummary
         due: fmt_date(p.report_day(r.model.site().report_day)),
         judged: r.fig.months.contains_key(&p),
         owed: duties.len(),
-        on_time: count(|o| *o == Outcome::OnTime),
-        late: count(|o| matches!(o, Outcome::Late(_))),
-        missing: count(|o| *o == Outcome::Missing),
+        on_time: counts.on_time,
+        late: counts.late,
+        missing: counts.missing,
         finished: r.fig.changes.get(&p).map_or(0, |c| c.finished.len()),
     }
 }

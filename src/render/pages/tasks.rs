@@ -338,12 +338,13 @@ pub(super) fn task(
         changes: t
             .deadline_changes
             .iter()
-            .map(|c| Change {
+            .zip(&r.index.extensions_in_force[i])
+            .map(|(c, &in_force)| Change {
                 date: fmt_date(c.date),
                 to: lang.deadline(&c.to),
                 by: c.by.as_deref().unwrap_or(""),
                 reason: c.reason.as_deref().unwrap_or(""),
-                in_force: c.date <= as_of,
+                in_force,
             })
             .collect(),
         timeline: r.fig.timelines[i]
@@ -395,14 +396,7 @@ pub(super) fn task(
                     .collect()
             })
             .unwrap_or_default(),
-        kpis: r
-            .model
-            .kpis
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| t.kpis.contains(&k.id) || k.tasks.contains(&t.id))
-            .map(|(k, _)| v.kpi_row(k))
-            .collect(),
+        kpis: r.index.task_kpis[i].iter().map(|&k| v.kpi_row(k)).collect(),
         news: articles_about(r, &v, lang, &t.id),
         tags: t.tags.iter().map(String::as_str).collect(),
         cite: v
