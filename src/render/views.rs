@@ -209,8 +209,14 @@ pub struct RollupView {
     pub on_time_rate: String,
     pub avg_progress: String,
     pub overdue: usize,
-    /// Open tasks not updated (lead missed its latest owed report).
+    /// Open tasks not updated ([`TaskStatus::stale`]).
     pub stale: usize,
+    /// Of the tasks already due on D, how many are done, and the headline
+    /// sentence that says so ("" when none has fallen due yet); then the
+    /// whole plan's figure beside it.
+    pub due_done: usize,
+    pub due_words: String,
+    pub whole_words: String,
     pub counts: Vec<CountView>,
     /// The list of every task counted in `total` ("" when there is none).
     pub total_url: String,
@@ -658,6 +664,16 @@ impl<'a> Views<'a> {
                 .unwrap_or_else(|| "—".into()),
             overdue: r.count(Status::Overdue),
             stale: r.stale,
+            due_done: r.fallen_due_done,
+            due_words: if r.fallen_due > 0 {
+                self.t
+                    .get("headline_due_done")
+                    .replace("{due}", &r.fallen_due.to_string())
+                    .replace("{overdue}", &r.count(Status::Overdue).to_string())
+            } else {
+                String::new()
+            },
+            whole_words: of("headline_whole_plan"),
             counts: Status::ALL
                 .iter()
                 .map(|&s| CountView {

@@ -112,6 +112,10 @@ pub struct TaskStatus {
     pub days_late: Option<i64>,
     /// For open dated tasks, the deadline minus D (0 on the day itself).
     pub days_left: Option<i64>,
+    /// Whether the task has fallen due on D: its deadline in force is a
+    /// day on or before D (recurring tasks and tasks without a deadline
+    /// never fall due).
+    pub fallen_due: bool,
     /// The agency that leads the task on D.
     pub lead_on: Option<String>,
     /// The agencies that support the task on D (each supporter resolved
@@ -203,6 +207,10 @@ pub(crate) struct Judged {
     pub done_on: Option<Date>,
     pub days_late: Option<i64>,
     pub days_left: Option<i64>,
+    /// Whether the task has fallen due on D: its deadline in force is a
+    /// day on or before D (recurring tasks and tasks without a deadline
+    /// never fall due).
+    pub fallen_due: bool,
     pub last_update: Option<Date>,
 }
 
@@ -260,6 +268,7 @@ pub(crate) fn judge(
         done_on,
         days_late: None,
         days_left: None,
+        fallen_due: due.is_some_and(|dl| dl <= d),
         last_update: latest.map(|u| u.submitted),
     };
     if let Some(done) = done_on {
@@ -315,6 +324,7 @@ impl TaskStatus {
             done_on: j.done_on,
             days_late: j.days_late,
             days_left: j.days_left,
+            fallen_due: j.fallen_due,
             lead_on,
             support_on,
             last_update: j.last_update,

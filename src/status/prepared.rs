@@ -562,14 +562,14 @@ impl<'m> Prepared<'m> {
         if first.report_day(report_day) < d {
             first = first.next();
         }
-        for ((t, s), lead) in m.tasks.iter().zip(tasks.iter_mut()).zip(leads) {
+        for (i, ((t, s), lead)) in m.tasks.iter().zip(tasks.iter_mut()).zip(leads).enumerate() {
             let Some(lead) = *lead else {
                 continue;
             };
             if s.status.is_done() {
                 continue;
             }
-            s.stale = latest[lead] == Some(Outcome::Missing);
+            s.stale = latest[lead] == Some(Outcome::Missing) || self.unreported(i, d);
             let mut p = first;
             if let Some(from) = m.plans[t.plan].reporting_from
                 && from > p
@@ -581,6 +581,33 @@ impl<'m> Prepared<'m> {
             }
             s.next_report_due = Some(p.report_day(report_day));
         }
+    }
+}
+
+impl Prepared<'_> {
+    /// Whether the lead of task `i` has said nothing of it since the first
+    /// report on it fell due: the report day of the first month after the
+    /// plan's issue date (from the plan's `reporting_from` on) has passed
+    /// by `d`, and no update of the lead's on the task comes from a report
+    /// of that month or later known by `d`. A task the lead never reported
+    /// on is stale as soon as its first report fell due (README, design
+    /// notes: stale).
+    fn unreported(&self, i: usize, d: Date) -> bool {
+        let m = self.m;
+        let plan = &m.plans[m.tasks[i].plan];
+        let day = m.site().report_day;
+        let mut first = Period::of(plan.issued);
+        if first.report_day(day) <= plan.issued {
+            first = first.next();
+        }
+        if let Some(from) = plan.reporting_from {
+            first = first.max(from);
+        }
+        if first.report_day(day) > d {
+            return false;
+        }
+        let known = &self.lead_updates[i][..known_by(&self.lead_updates[i], d)];
+        !known.iter().any(|u| u.report.period >= first)
     }
 }
 

@@ -22,6 +22,11 @@ pub struct Rollup {
     pub recurring: usize,
     /// Tasks done (on time or late); all among `finite`.
     pub done: usize,
+    /// Of the tasks that can finish, those that have fallen due on D
+    /// ([`TaskStatus::fallen_due`]), and how many of them are done: the
+    /// headline leads with these, the whole plan beside them.
+    pub fallen_due: usize,
+    pub fallen_due_done: usize,
     /// Task indices, most days late first (then by id).
     pub overdue: Vec<usize>,
     /// done on time / (done on time + done late); `None` before any is done.
@@ -66,6 +71,10 @@ impl Rollup {
             } else {
                 r.finite += 1;
                 progress += s.progress;
+                if s.fallen_due {
+                    r.fallen_due += 1;
+                    r.fallen_due_done += usize::from(s.status.is_done());
+                }
             }
             if s.status == Status::Overdue {
                 r.overdue.push(i);

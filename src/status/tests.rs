@@ -1421,3 +1421,66 @@ fn prepared_is_shared_between_threads() {
         assert_eq!(text, figures_text(&Prepared::new(&m).archived(*day)));
     }
 }
+
+#[test]
+fn a_task_its_lead_never_reported_on_is_stale_once_its_first_report_fell_due() {
+    // The lead reports every month, on another task only.
+    let other = task("other", "lead", "2025-12-31");
+    let silent = task("silent", "lead", "2025-12-31");
+    let m = model(
+        vec![other, silent],
+        vec![
+            report(
+                "lead",
+                "2025-02",
+                "2025-02-19",
+                vec![upd("other", TaskState::InProgress, Some(10.0), None)],
+            ),
+            report(
+                "lead",
+                "2025-03",
+                "2025-03-19",
+                vec![upd("other", TaskState::InProgress, Some(20.0), None)],
+            ),
+        ],
+    );
+    let f = compute(&m, d("2025-03-25"));
+    let ix = |id: &str| m.tasks.iter().position(|t| t.id == id).unwrap();
+    assert!(!f.tasks[ix("other")].stale, "reported in the latest report");
+    assert!(
+        f.tasks[ix("silent")].stale,
+        "never reported since its first report fell due"
+    );
+    assert_eq!(f.overall.stale, 1);
+    // Before the first report day, nothing is owed yet: not stale.
+    let early = compute(&m, d("2025-02-19"));
+    assert!(!early.tasks[ix("silent")].stale);
+}
+
+#[test]
+fn a_task_reported_only_before_its_first_report_fell_due_is_stale() {
+    let m = model(
+        vec![
+            task("t", "lead", "2025-12-31"),
+            task("u", "lead", "2025-12-31"),
+        ],
+        vec![
+            // An early word on `t`, in the month the plan was issued.
+            report(
+                "lead",
+                "2025-01",
+                "2025-02-05",
+                vec![upd("t", TaskState::InProgress, Some(5.0), None)],
+            ),
+            report(
+                "lead",
+                "2025-02",
+                "2025-02-19",
+                vec![upd("u", TaskState::InProgress, Some(10.0), None)],
+            ),
+        ],
+    );
+    let f = compute(&m, d("2025-02-25"));
+    let t = m.tasks.iter().position(|x| x.id == "t").unwrap();
+    assert!(f.tasks[t].stale);
+}

@@ -25,6 +25,9 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         overdue_more: Option<More>,
         /// Tasks without a lead on D: the "5 rõ" gap.
         unassigned: Vec<TaskRow<'a>>,
+        /// How many of them are recurring, in words ("" when none): the
+        /// status count "Chưa giao chủ trì" leaves those out.
+        unassigned_recurring: String,
         gap_anchor: &'static str,
         upcoming: Vec<TaskRow<'a>>,
         kpis: Vec<views::KpiRow<'a>>,
@@ -99,6 +102,10 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         overdue: v.rows(overdue),
         overdue_more,
         unassigned: v.rows(r.index.without_lead.iter().copied()),
+        unassigned_recurring: match r.index.without_lead_recurring {
+            0 => String::new(),
+            n => t.with("home_unassigned_recurring", n),
+        },
         gap_anchor: super::super::GAP_ANCHOR,
         upcoming: v.rows(r.index.next_deadlines.iter().copied()),
         kpis: kpis.into_iter().map(|k| v.kpi_row(k)).collect(),
