@@ -63,6 +63,9 @@ struct Expected {
     recurring: usize,
 }
 
+/// The default content's as-of date (site.yaml).
+const AS_OF: &str = "2025-06-25";
+
 const STATUSES: [&str; 9] = [
     "done_on_time",
     "done_late",
@@ -105,12 +108,34 @@ fn expected(rows: &[&HashMap<String, String>]) -> Expected {
             vi_percent(progress.iter().sum::<f64>() / finite as f64)
         )
     };
+    // The headline leads with the tasks already due on D (a deadline in
+    // force that is a day on or before it), the whole plan beside them.
+    let due: Vec<&&HashMap<String, String>> = rows
+        .iter()
+        .filter(|r| r["status"] != "ongoing")
+        .filter(|r| r["deadline"].len() == 10 && r["deadline"].as_str() <= AS_OF)
+        .collect();
+    let due_done = due
+        .iter()
+        .filter(|r| r["status"].starts_with("done_"))
+        .count();
+    let whole = format!(
+        "{done} trong {finite} nhiệm vụ phải hoàn thành đã xong, {}%",
+        vi_percent(share)
+    );
     Expected {
         counts: STATUSES.iter().map(|s| (s.to_string(), count(s))).collect(),
-        done_line: format!(
-            "{done} trong {finite} nhiệm vụ phải hoàn thành đã xong ({}%)",
-            vi_percent(share)
-        ),
+        done_line: if due.is_empty() {
+            format!(
+                "{done} trong {finite} nhiệm vụ phải hoàn thành đã xong ({}%)",
+                vi_percent(share)
+            )
+        } else {
+            format!(
+                "{due_done} trong {} nhiệm vụ đã đến hạn đã hoàn thành (cả kế hoạch: {whole})",
+                due.len()
+            )
+        },
         progress_line: format!("{mean} tiến độ bình quân của {finite} nhiệm vụ phải hoàn thành"),
         overdue: count("overdue"),
         recurring,
@@ -192,12 +217,31 @@ fn dashboard_scorecards_and_groups_recompute_from_the_open_data() {
         want.recurring > 0 && want.counts["unassigned"] > 0,
         "{want:?}"
     );
+    // The stale count: open tasks the open data marks stale.
+    let stale = tasks.iter().filter(|t| t["stale"] == "true").count();
+    assert!(
+        home.contains(&format!("<strong>{stale}</strong> nhiệm vụ chưa xong chưa được cập nhật")),
+        "the dashboard counts {stale} stale tasks"
+    );
+    // The burn-up's last point says what the tiles say: done tasks, and
+    // the tasks whose deadline in force is a day on or before D.
+    let burnup = read_csv(&out.join("bieu-do/tien-do.csv"));
+    let last = burnup.last().unwrap();
+    let done = tasks
+        .iter()
+        .filter(|t| t["status"].starts_with("done_"))
+        .count();
+    let fallen_due = tasks
+        .iter()
+        .filter(|t| t["deadline"].len() == 10 && t["deadline"].as_str() <= AS_OF)
+        .count();
+    assert_eq!(last["date"], AS_OF);
+    assert_eq!(last["done"].parse::<usize>().unwrap(), done, "burn-up done = tile done");
+    assert_eq!(last["due"].parse::<usize>().unwrap(), fallen_due);
     // The "5 rõ" gap lists every task without a lead on D.
     let no_lead = tasks.iter().filter(|t| t["lead"].is_empty()).count();
     assert!(
-        home.contains(&format!(
-            "Nhiệm vụ chưa có cơ quan chủ trì ({no_lead})</h2>"
-        )),
+        home.contains(&format!("Nhiệm vụ chưa có cơ quan chủ trì ({no_lead}")),
         "the dashboard lists {no_lead} tasks without a lead"
     );
 
@@ -256,7 +300,7 @@ fn dashboard_scorecards_and_groups_recompute_from_the_open_data() {
 fn no_page_projects_past_a_bound_or_to_a_past_date() {
     let (_dir, out) = build_default();
     let kpis = read_csv(&out.join("du-lieu/chi-tieu.csv"));
-    let as_of = "2025-06-25";
+    let as_of = AS_OF;
     let mut verdicts = Vec::new();
     for k in &kpis {
         verdicts.push(k["verdict"].clone());
