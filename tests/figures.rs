@@ -220,7 +220,9 @@ fn dashboard_scorecards_and_groups_recompute_from_the_open_data() {
     // The stale count: open tasks the open data marks stale.
     let stale = tasks.iter().filter(|t| t["stale"] == "true").count();
     assert!(
-        home.contains(&format!("<strong>{stale}</strong> nhiệm vụ chưa xong chưa được cập nhật")),
+        home.contains(&format!(
+            "<strong>{stale}</strong> nhiệm vụ chưa xong chưa được cập nhật"
+        )),
         "the dashboard counts {stale} stale tasks"
     );
     // The burn-up's last point says what the tiles say: done tasks, and
@@ -236,7 +238,11 @@ fn dashboard_scorecards_and_groups_recompute_from_the_open_data() {
         .filter(|t| t["deadline"].len() == 10 && t["deadline"].as_str() <= AS_OF)
         .count();
     assert_eq!(last["date"], AS_OF);
-    assert_eq!(last["done"].parse::<usize>().unwrap(), done, "burn-up done = tile done");
+    assert_eq!(
+        last["done"].parse::<usize>().unwrap(),
+        done,
+        "burn-up done = tile done"
+    );
     assert_eq!(last["due"].parse::<usize>().unwrap(), fallen_due);
     // The "5 rõ" gap lists every task without a lead on D.
     let no_lead = tasks.iter().filter(|t| t["lead"].is_empty()).count();
