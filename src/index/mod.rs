@@ -165,6 +165,10 @@ pub struct SiteIndex<'m> {
     /// By KPI index: the tasks it measures (either side names the link),
     /// deadline order.
     pub kpi_tasks: Vec<Vec<usize>>,
+    /// By KPI id: how many decimals its figures show, the most its data
+    /// has (baseline, target, values known on D), at most two: a
+    /// projection from values given to one decimal shows one.
+    pub kpi_decimals: HashMap<&'m str, usize>,
     /// Articles naming each task or KPI id (indices into
     /// `Model::articles`, content order).
     pub articles_about: HashMap<String, Vec<usize>>,
@@ -326,7 +330,22 @@ impl<'m> SiteIndex<'m> {
         );
         let pages = versions(&m.pages, |p| p.slug.as_str(), |p| p.lang.as_deref(), &langs);
         let articles_meta = articles_meta(m, &articles, &deadline_rank);
+        let kpi_decimals = m
+            .kpis
+            .iter()
+            .zip(&fig.kpis)
+            .map(|(kpi, ks)| {
+                let figures = ks
+                    .points
+                    .iter()
+                    .map(|p| p.value)
+                    .chain([kpi.target])
+                    .chain(kpi.baseline.map(|b| b.1));
+                (kpi.id.as_str(), figures.map(decimals).max().unwrap_or(0))
+            })
+            .collect();
         SiteIndex {
+            kpi_decimals,
             langs,
             lists,
             next_deadlines,
@@ -416,6 +435,13 @@ impl<'m> SiteIndex<'m> {
         let tasks = self.tagged_tasks.get(slug).map_or(&[][..], Vec::as_slice);
         (articles, tasks)
     }
+}
+
+/// How many decimals `v` was written with, at most two (a value read
+/// from YAML keeps the shortest form that gives it back).
+pub fn decimals(v: f64) -> usize {
+    let s = format!("{v}");
+    s.split_once('.').map_or(0, |(_, frac)| frac.len().min(2))
 }
 
 /// The site's languages from site.yaml, Vietnamese when none is usable.

@@ -133,3 +133,24 @@ fn the_burn_up_months_end_on_the_as_of_date_with_the_tiles_figures() {
         assert_eq!(last.due, fig.overall.fallen_due);
     });
 }
+
+#[test]
+fn a_kpis_precision_is_the_most_its_data_has() {
+    assert_eq!(decimals(79.0), 0);
+    assert_eq!(decimals(78.5), 1);
+    assert_eq!(decimals(0.45), 2);
+    assert_eq!(decimals(1.0 / 3.0), 2, "at most two");
+    assert_eq!(crate::render::i18n::Lang::Vi.number_to(72.98, 1), "73");
+    assert_eq!(crate::render::i18n::Lang::Vi.number_to(72.94, 1), "72,9");
+    assert_eq!(crate::render::i18n::Lang::En.number_to(0.6, 1), "0.6");
+}
+
+#[test]
+fn ranks_read_as_vietnamese_writes_them() {
+    use crate::render::views::is_rank;
+    assert!(is_rank("hạng"));
+    assert!(is_rank(" Hạng "));
+    assert!(is_rank("thứ hạng"));
+    assert!(!is_rank("%"));
+    assert!(!is_rank("trung tâm"));
+}

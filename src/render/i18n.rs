@@ -113,8 +113,16 @@ impl Lang {
 
     /// A number with up to two decimals, in the language's style.
     pub fn number(self, v: f64) -> String {
-        let rounded = (v * 100.0).round() / 100.0;
-        let mut s = format!("{rounded:.2}");
+        self.number_to(v, 2)
+    }
+
+    /// A number rounded to at most `decimals` decimals, trailing zeros
+    /// dropped, with the language's decimal mark.
+    pub fn number_to(self, v: f64, decimals: usize) -> String {
+        let decimals = decimals.min(6);
+        let scale = 10f64.powi(decimals as i32);
+        let rounded = (v * scale).round() / scale;
+        let mut s = format!("{rounded:.decimals$}");
         while s.contains('.') && (s.ends_with('0') || s.ends_with('.')) {
             s.pop();
         }

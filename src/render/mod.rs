@@ -270,6 +270,7 @@ impl<'a> Renderer<'a> {
         views::Views {
             model: self.model,
             fig: self.fig,
+            index: self.index,
             lang,
             t: self.strings(lang),
             home: format!("{}{}", self.base, lang.prefix()),

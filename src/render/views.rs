@@ -360,6 +360,7 @@ pub struct DutyView {
 pub struct Views<'a> {
     pub model: &'a Model,
     pub fig: &'a Figures<'a>,
+    pub index: &'a crate::index::SiteIndex<'a>,
     pub lang: Lang,
     pub t: &'a Strings,
     /// The language's root path.
@@ -479,13 +480,41 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// A KPI value with its unit: `78,5%`, `2 trung tâm`.
+    /// A KPI value with its unit, to the precision of the KPI's data:
+    /// `78,5%`, `2 trung tâm`, and a rank as Vietnamese writes it,
+    /// `hạng 35` (`rank 35`).
     pub fn value(&self, k: &Kpi, v: f64) -> String {
-        let n = self.lang.number(v);
+        let decimals = self
+            .index
+            .kpi_decimals
+            .get(k.id.as_str())
+            .copied()
+            .unwrap_or(2);
+        let n = self.lang.number_to(v, decimals);
         if k.unit == "%" {
             format!("{n}%")
+        } else if is_rank(&k.unit) {
+            self.t.get("kpi_rank").replace("{n}", &n)
         } else {
             format!("{n} {}", k.unit)
+        }
+    }
+
+    /// A KPI's target: its value, and for a rank the side that meets it
+    /// (`hạng 30 trở lên`).
+    pub fn target(&self, k: &Kpi) -> String {
+        if is_rank(&k.unit) && k.direction == crate::model::Direction::Down {
+            let decimals = self
+                .index
+                .kpi_decimals
+                .get(k.id.as_str())
+                .copied()
+                .unwrap_or(2);
+            self.t
+                .get("kpi_rank_or_better")
+                .replace("{n}", &self.lang.number_to(k.target, decimals))
+        } else {
+            self.value(k, k.target)
         }
     }
 
@@ -522,7 +551,13 @@ impl<'a> Views<'a> {
     /// A gap in the KPI's unit; for percentages, in percentage points.
     pub fn gap(&self, k: &Kpi, ks: &KpiStatus, g: f64) -> String {
         if ks.scale.percent {
-            self.t.with("kpi_points", self.lang.number(g))
+            let decimals = self
+                .index
+                .kpi_decimals
+                .get(k.id.as_str())
+                .copied()
+                .unwrap_or(2);
+            self.t.with("kpi_points", self.lang.number_to(g, decimals))
         } else {
             self.value(k, g)
         }
@@ -771,7 +806,7 @@ impl<'a> Views<'a> {
             name: self.kpi_name(kpi),
             name_lang: self.kpi_name_lang(kpi).1,
             unit: &kpi.unit,
-            target: self.value(kpi, kpi.target),
+            target: self.target(kpi),
             baseline: kpi
                 .baseline
                 .map(|(_, v)| self.value(kpi, v))
@@ -826,6 +861,13 @@ impl<'a> Views<'a> {
             report_url: String::new(),
         }
     }
+}
+
+/// Whether a KPI's unit is a rank (`hạng`, `thứ hạng`, `rank`): its
+/// figures read "hạng 35" rather than "35 hạng", and lower is better.
+pub fn is_rank(unit: &str) -> bool {
+    let u = unit.trim().to_lowercase();
+    matches!(u.as_str(), "hạng" | "thứ hạng" | "rank" | "ranking")
 }
 
 /// Sort key of the deadline table: dated deadlines first, earliest first;

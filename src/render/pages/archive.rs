@@ -142,6 +142,7 @@ pub(crate) fn archive_month(
     let v = Views {
         model: r.model,
         fig,
+        index: r.index,
         lang,
         t: live.t,
         home: live.home.clone(),

@@ -224,6 +224,9 @@ pub(super) fn report(
         kpi_moves: Cut<Move>,
         /// Any change at all in the month.
         changed: bool,
+        /// Which days the change lists count: the month's reports, and the
+        /// status column as of D.
+        changes_counted: String,
         prev: Option<Link>,
         next: Option<Link>,
     }
@@ -343,7 +346,13 @@ pub(super) fn report(
         }
         links
     };
+    let changes_counted =
+        v.t.get("changes_counted")
+            .replace("{month}", &lang.period(p))
+            .replace("{last}", &fmt_date(p.last_day().min(r.fig.as_of)))
+            .replace("{date}", &fmt_date(r.fig.as_of));
     let ctx = Page {
+        changes_counted,
         common: r.common(
             lang,
             job,
