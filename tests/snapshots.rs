@@ -1,5 +1,9 @@
-//! Snapshots of the default portal's key pages, in both languages: the
-//! dashboard, the deadline table, one task, one KPI and one monthly report.
+//! Snapshots of the default portal: one page of every page kind in both
+//! languages (the dashboard, the deadline table and a status view, a task,
+//! the agencies, an agency, a group, the KPIs, a KPI, the reports, a month,
+//! the deadlines, the news, an article, a tag, the open data, search, the
+//! archive and an archived month, a standing page, the 404 page), and the
+//! files beside them (a chart, the data package, the feed, the sitemap).
 //! A change to any of them fails here with the first differing line; run
 //! with `UPDATE_SNAPSHOTS=1` to accept the new output, then review the diff
 //! of `tests/snapshots/` before committing.
@@ -12,9 +16,34 @@ use std::path::Path;
 const PAGES: &[&str] = &[
     "index.html",
     "nhiem-vu/index.html",
+    "nhiem-vu/qua-han/index.html",
     "nhiem-vu/ioc-soc/index.html",
+    "co-quan/index.html",
+    "co-quan/so-khcn/index.html",
+    "to-cong-tac/to-kinh-te/index.html",
+    "chi-tieu/index.html",
     "chi-tieu/dvc-toan-trinh/index.html",
+    "bao-cao/index.html",
     "bao-cao/2025-05/index.html",
+    "han-chot/index.html",
+    "tin-tuc/index.html",
+    "tin-tuc/binh-dan-hoc-vu-so/index.html",
+    "chu-de/dich-vu-cong/index.html",
+    "du-lieu/index.html",
+    "tim-kiem/index.html",
+    "luu-tru/index.html",
+    "luu-tru/2025-05/index.html",
+    "gioi-thieu/index.html",
+    "404.html",
+];
+
+/// Files made beside the pages, once for the site.
+const FILES: &[&str] = &[
+    "sitemap.xml",
+    "atom.xml",
+    "bieu-do/tinh-trang.svg",
+    "du-lieu/datapackage.json",
+    "du-lieu/luu-tru/2025-05/nhiem-vu.csv",
 ];
 
 #[test]
@@ -35,7 +64,7 @@ fn key_pages_match_their_snapshots() {
     let paths = ["", "en/"]
         .iter()
         .flat_map(|lang| PAGES.iter().map(move |p| format!("{lang}{p}")))
-        .chain(["sitemap.xml".to_string()]);
+        .chain(FILES.iter().map(|f| f.to_string()));
     {
         for path in paths {
             let got = std::fs::read_to_string(out.path().join("site").join(&path))

@@ -113,6 +113,7 @@ impl DutyCounts {
 }
 
 /// Every list, relation and count the pages of one build show.
+#[derive(Default)]
 pub struct SiteIndex<'m> {
     /// The site's languages, the default first.
     pub langs: Vec<Lang>,
@@ -165,6 +166,10 @@ pub struct SiteIndex<'m> {
     /// By KPI index: the tasks it measures (either side names the link),
     /// deadline order.
     pub kpi_tasks: Vec<Vec<usize>>,
+    /// The status-change events of each task and of each agency (indices
+    /// into `Figures::events`, newest first as the events are).
+    pub task_events: Vec<Vec<usize>>,
+    pub agency_events: HashMap<&'m str, Vec<usize>>,
     /// By KPI id: how many decimals its figures show, the most its data
     /// has (baseline, target, values known on D), at most two: a
     /// projection from values given to one decimal shows one.
@@ -195,17 +200,38 @@ pub struct SiteIndex<'m> {
 impl<'m> SiteIndex<'m> {
     /// The index of the figures `fig` (as of D) of model `m`.
     pub fn build(m: &'m Model, fig: &Figures) -> SiteIndex<'m> {
-        let langs = languages(m);
         let (deadline_order, deadline_rank) = deadline_order(m, &fig.tasks);
-        let in_order = |mut list: Vec<usize>| {
-            list.sort_unstable_by_key(|&i| deadline_rank[i]);
-            list
+        let mut ix = SiteIndex {
+            langs: languages(m),
+            deadline_order,
+            deadline_rank,
+            ..SiteIndex::default()
         };
-        let lists = TaskList::every(m)
+        ix.index_tasks(m, fig);
+        ix.index_agencies(m, fig);
+        ix.index_links(m, fig);
+        ix.index_articles(m);
+        ix
+    }
+
+    /// `list` in deadline order.
+    fn in_order(&self, mut list: Vec<usize>) -> Vec<usize> {
+        list.sort_unstable_by_key(|&i| self.deadline_rank[i]);
+        list
+    }
+
+    /// The task lists, the dashboard's next deadlines and gap, the
+    /// burn-up's months, the extensions in force.
+    fn index_tasks(&mut self, m: &Model, fig: &Figures) {
+        self.lists = TaskList::every(m)
             .into_iter()
-            .map(|l| (l, list_tasks(m, fig, l, &deadline_order, &deadline_rank)))
+            .map(|l| {
+                let listed = list_tasks(m, fig, l, &self.deadline_order, &self.deadline_rank);
+                (l, listed)
+            })
             .collect();
-        let next_deadlines = deadline_order
+        self.next_deadlines = self
+            .deadline_order
             .iter()
             .copied()
             .filter(|&i| {
@@ -214,7 +240,37 @@ impl<'m> SiteIndex<'m> {
             })
             .take(5)
             .collect();
-        let overdue_holders = fig
+        self.without_lead = self.in_order(fig.unassigned.clone());
+        self.without_lead_recurring = self
+            .without_lead
+            .iter()
+            .filter(|&&i| fig.tasks[i].status == Status::Ongoing)
+            .count();
+        self.burnup_months = burnup_months(&fig.burnup);
+        self.extensions_in_force = m
+            .tasks
+            .iter()
+            .map(|t| {
+                t.deadline_changes
+                    .iter()
+                    .map(|c| c.date <= fig.as_of)
+                    .collect()
+            })
+            .collect();
+        for (p, duties) in &fig.months {
+            self.month_counts.insert(*p, DutyCounts::of(duties));
+        }
+        self.task_events = vec![Vec::new(); m.tasks.len()];
+        for (k, e) in fig.events.iter().enumerate() {
+            if let Some(list) = e.task.and_then(|i| self.task_events.get_mut(i)) {
+                list.push(k);
+            }
+        }
+    }
+
+    /// Who is active on D, who passed to whom, what each agency holds.
+    fn index_agencies(&mut self, m: &'m Model, fig: &Figures) {
+        self.overdue_holders = fig
             .agency_ranking
             .iter()
             .filter_map(|id| {
@@ -226,67 +282,77 @@ impl<'m> SiteIndex<'m> {
                 })
             })
             .collect();
-        let without_lead = in_order(fig.unassigned.clone());
-        let without_lead_recurring = without_lead
-            .iter()
-            .filter(|&&i| fig.tasks[i].status == Status::Ongoing)
-            .count();
         let former =
             |a: &crate::model::Agency| a.succession.as_ref().is_some_and(|s| s.date <= fig.as_of);
-        let (agencies_former, agencies_active): (Vec<usize>, Vec<usize>) =
+        (self.agencies_former, self.agencies_active) =
             (0..m.agencies.len()).partition(|&i| former(&m.agencies[i]));
-        let mut group_agencies: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut group_members: HashMap<&str, Vec<&str>> = HashMap::new();
         for (i, a) in m.agencies.iter().enumerate() {
             if let Some(g) = a.group.as_deref() {
-                group_members.entry(g).or_default().push(a.id.as_str());
+                self.group_members.entry(g).or_default().push(a.id.as_str());
                 if !former(a) {
-                    group_agencies.entry(g).or_default().push(i);
+                    self.group_agencies.entry(g).or_default().push(i);
                 }
             }
-        }
-        let mut handed_over: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (t, (task, status)) in m.tasks.iter().zip(&fig.tasks).enumerate() {
-            if let Some(lead) = task.lead.as_deref()
-                && status.lead_on.as_deref() != Some(lead)
+            if let Some(to) = a.succession.as_ref().and_then(|s| s.to.as_deref())
+                && let Some(to) = m.agency(to)
             {
-                handed_over.entry(lead).or_default().push(t);
+                self.predecessors.entry(to.id.as_str()).or_default().push(i);
             }
         }
-        handed_over
-            .values_mut()
-            .for_each(|l| *l = in_order(std::mem::take(l)));
-        let mut kpis_owned: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (t, (task, status)) in m.tasks.iter().zip(&fig.tasks).enumerate() {
+            if let Some(lead) = task.lead.as_deref().and_then(|l| m.agency(l))
+                && status.lead_on.as_deref() != Some(lead.id.as_str())
+            {
+                self.handed_over
+                    .entry(lead.id.as_str())
+                    .or_default()
+                    .push(t);
+            }
+        }
         for (k, kpi) in fig.kpis.iter().enumerate() {
             if let Some(owner) = kpi.owner_on.as_deref().and_then(|o| m.agency(o)) {
-                kpis_owned.entry(owner.id.as_str()).or_default().push(k);
+                self.kpis_owned
+                    .entry(owner.id.as_str())
+                    .or_default()
+                    .push(k);
             }
         }
-        let mut supports = HashMap::new();
-        let mut duties_newest_first = HashMap::new();
-        let mut month_counts: BTreeMap<Period, DutyCounts> = BTreeMap::new();
         for a in &m.agencies {
             let Some(f) = fig.agencies.get(&a.id) else {
                 continue;
             };
-            supports.insert(a.id.as_str(), in_order(f.supports.clone()));
+            let supports = self.in_order(f.supports.clone());
+            self.supports.insert(a.id.as_str(), supports);
             let mut duties: Vec<usize> = (0..f.duties.len()).collect();
             duties.sort_by_key(|&k| std::cmp::Reverse(f.duties[k].period));
-            duties_newest_first.insert(a.id.as_str(), duties);
+            self.duties_newest_first.insert(a.id.as_str(), duties);
         }
-        for (p, duties) in &fig.months {
-            month_counts.insert(*p, DutyCounts::of(duties));
+        let handed: Vec<&str> = self.handed_over.keys().copied().collect();
+        for a in handed {
+            let list = self.handed_over.remove(a).unwrap_or_default();
+            let list = self.in_order(list);
+            self.handed_over.insert(a, list);
         }
-        let missing_reports = fig
+        for (k, e) in fig.events.iter().enumerate() {
+            if let Some(a) = e.agency.as_deref().and_then(|a| m.agency(a)) {
+                self.agency_events.entry(a.id.as_str()).or_default().push(k);
+            }
+        }
+        self.missing_reports = fig
             .missing_reports()
             .into_iter()
             .filter_map(|(id, ps)| Some((m.agency(id)?.id.as_str(), ps)))
             .collect();
-        let kpi_tasks = m
+    }
+
+    /// KPIs and tasks both ways, the KPIs articles name, each KPI's
+    /// precision.
+    fn index_links(&mut self, m: &'m Model, fig: &Figures) {
+        self.kpi_tasks = m
             .kpis
             .iter()
             .map(|kpi| {
-                deadline_order
+                self.deadline_order
                     .iter()
                     .copied()
                     .filter(|&t| {
@@ -296,15 +362,7 @@ impl<'m> SiteIndex<'m> {
                     .collect()
             })
             .collect();
-        let mut predecessors: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, a) in m.agencies.iter().enumerate() {
-            if let Some(to) = a.succession.as_ref().and_then(|s| s.to.as_deref())
-                && let Some(to) = m.agency(to)
-            {
-                predecessors.entry(to.id.as_str()).or_default().push(i);
-            }
-        }
-        let task_kpis = m
+        self.task_kpis = m
             .tasks
             .iter()
             .map(|t| {
@@ -313,7 +371,7 @@ impl<'m> SiteIndex<'m> {
                     .collect()
             })
             .collect();
-        let article_kpis = m
+        self.article_kpis = m
             .articles
             .iter()
             .map(|a| {
@@ -322,15 +380,7 @@ impl<'m> SiteIndex<'m> {
                     .collect()
             })
             .collect();
-        let articles = versions(
-            &m.articles,
-            |a| a.slug.as_str(),
-            |a| a.lang.as_deref(),
-            &langs,
-        );
-        let pages = versions(&m.pages, |p| p.slug.as_str(), |p| p.lang.as_deref(), &langs);
-        let articles_meta = articles_meta(m, &articles, &deadline_rank);
-        let kpi_decimals = m
+        self.kpi_decimals = m
             .kpis
             .iter()
             .zip(&fig.kpis)
@@ -344,49 +394,28 @@ impl<'m> SiteIndex<'m> {
                 (kpi.id.as_str(), figures.map(decimals).max().unwrap_or(0))
             })
             .collect();
-        SiteIndex {
-            kpi_decimals,
-            langs,
-            lists,
-            next_deadlines,
-            overdue_holders,
-            without_lead,
-            without_lead_recurring,
-            agencies_active,
-            agencies_former,
-            group_agencies,
-            group_members,
-            handed_over,
-            kpis_owned,
-            supports,
-            duties_newest_first,
-            missing_reports,
-            month_counts,
-            kpi_tasks,
-            predecessors,
-            task_kpis,
-            article_kpis,
-            articles_about: articles_meta.about,
-            tags: articles_meta.tags,
-            tagged_tasks: articles_meta.tagged_tasks,
-            tagged_articles: articles_meta.tagged_articles,
-            article_pos: articles_meta.pos,
-            articles,
-            pages,
-            burnup_months: burnup_months(&fig.burnup),
-            extensions_in_force: m
-                .tasks
-                .iter()
-                .map(|t| {
-                    t.deadline_changes
-                        .iter()
-                        .map(|c| c.date <= fig.as_of)
-                        .collect()
-                })
-                .collect(),
-            deadline_order,
-            deadline_rank,
-        }
+    }
+
+    /// Each language's articles and pages, and what articles relate to.
+    fn index_articles(&mut self, m: &'m Model) {
+        self.articles = versions(
+            &m.articles,
+            |a| a.slug.as_str(),
+            |a| a.lang.as_deref(),
+            &self.langs,
+        );
+        self.pages = versions(
+            &m.pages,
+            |p| p.slug.as_str(),
+            |p| p.lang.as_deref(),
+            &self.langs,
+        );
+        let meta = articles_meta(m, &self.articles, &self.deadline_rank);
+        self.articles_about = meta.about;
+        self.tags = meta.tags;
+        self.tagged_tasks = meta.tagged_tasks;
+        self.tagged_articles = meta.tagged_articles;
+        self.article_pos = meta.pos;
     }
 
     /// A task list's tasks (empty for a list the site does not have).

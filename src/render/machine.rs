@@ -138,198 +138,9 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
 /// One language's Atom feeds (news, status changes, each agency's changes)
 /// and search index.
 fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &mut Diagnostics) {
-    let (m, fig, s) = (r.model, r.fig, r.model.site());
-    let events = &fig.events;
-    // Feeds carry the latest entries (events and articles come newest
-    // first); the whole history is in the open data.
-    let latest = &events[..events.len().min(feeds::FEED_ENTRIES)];
-    let host = feeds::host(&r.origin);
-    let since = feeds::tagging_date(r.model);
-    let v = r.views(lang);
-    let title = lang.pick(&s.title, s.title_en.as_deref());
-    let author = s.owner.clone().unwrap_or_else(|| title.to_string());
-    let feed = |id: &str, name: String, page: Route, file: &Route, entries: Vec<feeds::Entry>| {
-        feeds::Feed {
-            id: feeds::tag(&host, since, &format!("{}{id}", lang.prefix())),
-            title: name,
-            url: format!("{}{}", r.origin, v.route(&page)),
-            self_url: format!("{}{}", r.origin, v.route(file)),
-            updated: entries
-                .iter()
-                .map(|e| e.updated.clone())
-                .max()
-                .unwrap_or_else(|| feeds::timestamp(fig.as_of)),
-            author: author.clone(),
-            lang: lang.code(),
-            entries,
-        }
-    };
-    let articles = r.index.articles.get(&lang).cloned().unwrap_or_default();
-    let news: Vec<feeds::Entry> = articles
-        .iter()
-        .take(feeds::FEED_ENTRIES)
-        .map(|&i| {
-            let a = &m.articles[i];
-            feeds::Entry {
-                id: feeds::tag(&host, since, &format!("news/{}", a.slug)),
-                title: a.title.clone(),
-                url: format!("{}{}", r.origin, v.route(&Route::Article(&a.slug))),
-                updated: feeds::timestamp(a.date),
-                summary: a.summary.clone().unwrap_or_default(),
-            }
-        })
-        .collect();
-    let mut feeds_out = vec![
-        (
-            Route::NewsFeed.file(),
-            feed(
-                "news",
-                format!("{} · {}", title, v.t.get("news_title")),
-                Route::News(0),
-                &Route::NewsFeed,
-                news,
-            ),
-        ),
-        (
-            Route::ChangesFeed.file(),
-            feed(
-                "changes",
-                format!("{} · {}", title, v.t.get("feed_changes")),
-                Route::Reports,
-                &Route::ChangesFeed,
-                feeds::event_entries(&v, &r.origin, latest),
-            ),
-        ),
-    ];
-    for a in &m.agencies {
-        let mine: Vec<crate::status::Event> = events
-            .iter()
-            .filter(|e| e.agency.as_deref() == Some(a.id.as_str()))
-            .take(feeds::FEED_ENTRIES)
-            .cloned()
-            .collect();
-        let file = Route::AgencyFeed(&a.id);
-        let name = format!("{} · {}", v.agency_name(a), v.t.get("feed_changes"));
-        feeds_out.push((
-            file.file(),
-            feed(
-                &format!("changes/{}", a.id),
-                name,
-                Route::Agency(&a.id),
-                &file,
-                feeds::event_entries(&v, &r.origin, &mine),
-            ),
-        ));
-    }
-    let Some(tera) = r.tera.get(&lang) else {
-        return;
-    };
-    // The built-in feed.xml is written without the engine (the same bytes).
-    let builtin = feeds::is_builtin_template(
-        m.theme
-            .templates
-            .iter()
-            .find(|(name, _)| name == "feed.xml")
-            .map(|(_, source)| source.as_str()),
-    );
-    // A feed rendered and sent on at once, keeping only its path.
-    let emit = |file: String, f: feeds::Feed| -> (String, Option<Vec<u8>>, Option<tera::Error>) {
-        let path = [lang.prefix(), &file].concat();
-        let xml = if builtin {
-            f.to_xml()
-        } else {
-            let mut ctx = tera::Context::new();
-            ctx.insert("feed", &f);
-            match tera.render("feed.xml", &ctx) {
-                Ok(xml) => xml.into_bytes(),
-                Err(e) => return (path, None, Some(e)),
-            }
-        };
-        match r.sink {
-            Some(sink) => {
-                sink(&path, &xml);
-                (path, None, None)
-            }
-            None => (path, Some(xml), None),
-        }
-    };
-    // One feed per task (and per old id): built in parallel, since a
-    // national portal has tens of thousands.
-    let mut events_of: Vec<Vec<crate::status::Event>> = vec![Vec::new(); m.tasks.len()];
-    for e in events {
-        if let Some(list) = e.task.and_then(|i| events_of.get_mut(i)) {
-            list.push(e.clone());
-        }
-    }
-    let task_feeds: Vec<(String, Option<Vec<u8>>, Option<tera::Error>)> = m
-        .tasks
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, t)| {
-            let file = Route::TaskFeed(&t.id);
-            let name = format!("{} · {}", v.task_title(t), v.t.get("task_feed"));
-            let entries = feeds::task_entries(&v, &r.origin, i, &events_of[i]);
-            let mut out = Vec::with_capacity(1 + t.formerly.len());
-            for (old, _) in &t.formerly {
-                // The old address: where the task went, then its entries.
-                let mut moved = vec![feeds::Entry {
-                    id: feeds::tag(
-                        &host,
-                        feeds::tagging_date(r.model),
-                        &format!("moved/{old}/{}", t.id),
-                    ),
-                    title: v.t.get("feed_moved").to_string(),
-                    url: format!("{}{}", r.origin, v.task_url(&t.id)),
-                    updated: feeds::timestamp(fig.as_of),
-                    summary: format!("{}{}", r.origin, v.task_url(&t.id)),
-                }];
-                moved.extend(entries.iter().cloned());
-                let old_file = Route::TaskFeed(old);
-                out.push((
-                    old_file.file(),
-                    feed(
-                        &format!("task/{old}"),
-                        name.clone(),
-                        Route::Task(&t.id),
-                        &old_file,
-                        moved,
-                    ),
-                ));
-            }
-            out.push((
-                file.file(),
-                feed(
-                    &format!("task/{}", t.id),
-                    name,
-                    Route::Task(&t.id),
-                    &file,
-                    entries,
-                ),
-            ));
-            out.into_iter().map(|(file, f)| emit(file, f))
-        })
-        .collect();
-    for (k, kpi) in m.kpis.iter().enumerate() {
-        let file = Route::KpiFeed(&kpi.id);
-        let name = format!("{} · {}", v.kpi_name(kpi), v.t.get("kpi_feed"));
-        feeds_out.push((
-            file.file(),
-            feed(
-                &format!("kpi/{}", kpi.id),
-                name,
-                Route::Kpi(&kpi.id),
-                &file,
-                feeds::kpi_entries(&v, &r.origin, k),
-            ),
-        ));
-    }
-    // Each feed sent on as it is rendered (tens of thousands at national
-    // scale), keeping only its path.
-    let mut rendered: Vec<(String, Option<Vec<u8>>, Option<tera::Error>)> = feeds_out
-        .into_par_iter()
-        .map(|(file, f)| emit(file, f))
-        .collect();
-    rendered.extend(task_feeds);
+    let frame = FeedFrame::new(r, lang);
+    let mut rendered = frame.site_feeds();
+    rendered.extend(frame.task_feeds());
     for (path, xml, error) in rendered {
         match (xml, error) {
             (_, Some(e)) => diags.error(
@@ -344,12 +155,249 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
             }
         }
     }
+    let v = &frame.v;
+    let articles = r.index.articles.get(&lang).cloned().unwrap_or_default();
     let pages = r.index.pages.get(&lang).cloned().unwrap_or_default();
-    let index = search::search_index(&v, &articles, &pages);
+    let index = search::search_index(v, &articles, &pages);
     let dir = Route::SearchIndex.file();
     let dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
     for (file, bytes) in search::search_files(&index) {
         r.put(site, format!("{}{dir}/{file}", lang.prefix()), bytes);
+    }
+}
+
+/// A feed rendered: its path, its bytes unless sent on, a template error.
+type FeedFile = (String, Option<Vec<u8>>, Option<tera::Error>);
+
+/// What every feed of one language shares: its host and tagging date for
+/// ids, its author, the engine when the theme has its own feed template.
+struct FeedFrame<'r> {
+    r: &'r Renderer<'r>,
+    v: super::views::Views<'r>,
+    lang: Lang,
+    host: String,
+    since: crate::date::Date,
+    title: &'r str,
+    author: String,
+    /// The theme's own feed.xml, when it has one (else the built-in
+    /// writer, the same bytes without the engine).
+    tera: Option<&'r tera::Tera>,
+}
+
+impl<'r> FeedFrame<'r> {
+    fn new(r: &'r Renderer<'r>, lang: Lang) -> FeedFrame<'r> {
+        let s = r.model.site();
+        let title = lang.pick(&s.title, s.title_en.as_deref());
+        let builtin = feeds::is_builtin_template(
+            r.model
+                .theme
+                .templates
+                .iter()
+                .find(|(name, _)| name == "feed.xml")
+                .map(|(_, source)| source.as_str()),
+        );
+        FeedFrame {
+            r,
+            v: r.views(lang),
+            lang,
+            host: feeds::host(&r.origin),
+            since: feeds::tagging_date(r.model),
+            title,
+            author: s.owner.clone().unwrap_or_else(|| title.to_string()),
+            tera: if builtin { None } else { r.tera.get(&lang) },
+        }
+    }
+
+    fn feed(
+        &self,
+        id: &str,
+        name: String,
+        page: Route,
+        file: &Route,
+        entries: Vec<feeds::Entry>,
+    ) -> feeds::Feed {
+        let r = self.r;
+        feeds::Feed {
+            id: feeds::tag(
+                &self.host,
+                self.since,
+                &format!("{}{id}", self.lang.prefix()),
+            ),
+            title: name,
+            url: format!("{}{}", r.origin, self.v.route(&page)),
+            self_url: format!("{}{}", r.origin, self.v.route(file)),
+            updated: entries
+                .iter()
+                .map(|e| e.updated.clone())
+                .max()
+                .unwrap_or_else(|| feeds::timestamp(r.fig.as_of)),
+            author: self.author.clone(),
+            lang: self.lang.code(),
+            entries,
+        }
+    }
+
+    /// A feed rendered and sent on at once, keeping only its path.
+    fn emit(&self, file: String, f: feeds::Feed) -> FeedFile {
+        let path = [self.lang.prefix(), &file].concat();
+        let xml = match self.tera {
+            None => f.to_xml(),
+            Some(tera) => {
+                let mut ctx = tera::Context::new();
+                ctx.insert("feed", &f);
+                match tera.render("feed.xml", &ctx) {
+                    Ok(xml) => xml.into_bytes(),
+                    Err(e) => return (path, None, Some(e)),
+                }
+            }
+        };
+        match self.r.sink {
+            Some(sink) => {
+                sink(&path, &xml);
+                (path, None, None)
+            }
+            None => (path, Some(xml), None),
+        }
+    }
+
+    /// The news, the status changes, each agency's and each KPI's feed.
+    fn site_feeds(&self) -> Vec<FeedFile> {
+        let (r, v, m, fig) = (self.r, &self.v, self.r.model, self.r.fig);
+        let events = &fig.events;
+        // Feeds carry the latest entries (events and articles come newest
+        // first); the whole history is in the open data.
+        let latest = &events[..events.len().min(feeds::FEED_ENTRIES)];
+        let articles = r
+            .index
+            .articles
+            .get(&self.lang)
+            .map_or(&[][..], Vec::as_slice);
+        let news: Vec<feeds::Entry> = articles
+            .iter()
+            .take(feeds::FEED_ENTRIES)
+            .map(|&i| {
+                let a = &m.articles[i];
+                feeds::Entry {
+                    id: feeds::tag(&self.host, self.since, &format!("news/{}", a.slug)),
+                    title: a.title.clone(),
+                    url: format!("{}{}", r.origin, v.route(&Route::Article(&a.slug))),
+                    updated: feeds::timestamp(a.date),
+                    summary: a.summary.clone().unwrap_or_default(),
+                }
+            })
+            .collect();
+        let title = self.title;
+        let mut out = vec![
+            (
+                Route::NewsFeed.file(),
+                self.feed(
+                    "news",
+                    format!("{} · {}", title, v.t.get("news_title")),
+                    Route::News(0),
+                    &Route::NewsFeed,
+                    news,
+                ),
+            ),
+            (
+                Route::ChangesFeed.file(),
+                self.feed(
+                    "changes",
+                    format!("{} · {}", title, v.t.get("feed_changes")),
+                    Route::Reports,
+                    &Route::ChangesFeed,
+                    feeds::event_entries(v, &r.origin, latest),
+                ),
+            ),
+        ];
+        for a in &m.agencies {
+            let mine: Vec<crate::status::Event> = r
+                .index
+                .agency_events
+                .get(a.id.as_str())
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .take(feeds::FEED_ENTRIES)
+                .map(|&k| events[k].clone())
+                .collect();
+            let file = Route::AgencyFeed(&a.id);
+            let name = format!("{} · {}", v.agency_name(a), v.t.get("feed_changes"));
+            let entries = feeds::event_entries(v, &r.origin, &mine);
+            let f = self.feed(
+                &format!("changes/{}", a.id),
+                name,
+                Route::Agency(&a.id),
+                &file,
+                entries,
+            );
+            out.push((file.file(), f));
+        }
+        for (k, kpi) in m.kpis.iter().enumerate() {
+            let file = Route::KpiFeed(&kpi.id);
+            let name = format!("{} · {}", v.kpi_name(kpi), v.t.get("kpi_feed"));
+            let entries = feeds::kpi_entries(v, &r.origin, k);
+            let f = self.feed(
+                &format!("kpi/{}", kpi.id),
+                name,
+                Route::Kpi(&kpi.id),
+                &file,
+                entries,
+            );
+            out.push((file.file(), f));
+        }
+        // Each feed sent on as it is rendered, keeping only its path.
+        out.into_par_iter()
+            .map(|(file, f)| self.emit(file, f))
+            .collect()
+    }
+
+    /// One feed per task (and per old id): built in parallel, since a
+    /// national portal has tens of thousands.
+    fn task_feeds(&self) -> Vec<FeedFile> {
+        let (r, v, m) = (self.r, &self.v, self.r.model);
+        let events = &r.fig.events;
+        m.tasks
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, t)| {
+                let file = Route::TaskFeed(&t.id);
+                let name = format!("{} · {}", v.task_title(t), v.t.get("task_feed"));
+                let mine: Vec<crate::status::Event> = r.index.task_events[i]
+                    .iter()
+                    .map(|&k| events[k].clone())
+                    .collect();
+                let entries = feeds::task_entries(v, &r.origin, i, &mine);
+                let mut out = Vec::with_capacity(1 + t.formerly.len());
+                for (old, _) in &t.formerly {
+                    // The old address: where the task went, then its entries.
+                    let mut moved = vec![feeds::Entry {
+                        id: feeds::tag(&self.host, self.since, &format!("moved/{old}/{}", t.id)),
+                        title: v.t.get("feed_moved").to_string(),
+                        url: format!("{}{}", r.origin, v.task_url(&t.id)),
+                        updated: feeds::timestamp(r.fig.as_of),
+                        summary: format!("{}{}", r.origin, v.task_url(&t.id)),
+                    }];
+                    moved.extend(entries.iter().cloned());
+                    let old_file = Route::TaskFeed(old);
+                    let f = self.feed(
+                        &format!("task/{old}"),
+                        name.clone(),
+                        Route::Task(&t.id),
+                        &old_file,
+                        moved,
+                    );
+                    out.push((old_file.file(), f));
+                }
+                let f = self.feed(
+                    &format!("task/{}", t.id),
+                    name,
+                    Route::Task(&t.id),
+                    &file,
+                    entries,
+                );
+                out.push((file.file(), f));
+                out.into_iter().map(|(file, f)| self.emit(file, f))
+            })
+            .collect()
     }
 }
 

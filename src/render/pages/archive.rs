@@ -83,6 +83,50 @@ pub(super) fn month_task_link(r: &Renderer, v: &Views, p: Period, name: &str) ->
     data_link(r, v, key, &Route::ArchiveData(p, name))
 }
 
+#[derive(Serialize)]
+struct GroupRow<'a> {
+    name: &'a str,
+    name_lang: &'static str,
+    url: String,
+    rollup: views::RollupView,
+}
+#[derive(Serialize)]
+struct Extended {
+    task: views::LangLink,
+    to: String,
+    date: String,
+}
+#[derive(Serialize)]
+struct KpiMove {
+    kpi: views::LangLink,
+    before: String,
+    after: String,
+}
+#[derive(Serialize)]
+struct ArchiveMonthPage<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    label: String,
+    month: MonthLink,
+    rollup: views::RollupView,
+    /// Past [`ROWS_PER_PAGE`] rows, each list shows its first rows
+    /// (the agencies most overdue first) and links to the rest: the
+    /// month's data files and today's lists.
+    agencies: Cut<views::AgencyRow<'a>>,
+    groups: Vec<GroupRow<'a>>,
+    kpis: Cut<views::KpiRow<'a>>,
+    finished: Cut<views::LangLink>,
+    became_overdue: Cut<views::LangLink>,
+    extended: Cut<Extended>,
+    blocked: Cut<views::LangLink>,
+    kpi_moves: Cut<KpiMove>,
+    /// Any change at all in the month.
+    changed: bool,
+    report_url: String,
+    prev: Option<Link>,
+    next: Option<Link>,
+}
+
 /// The page of archived month `p`, from that month's figures.
 pub(crate) fn archive_month(
     r: &Renderer,
@@ -92,49 +136,6 @@ pub(crate) fn archive_month(
     fig: &Figures,
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
-    #[derive(Serialize)]
-    struct GroupRow<'a> {
-        name: &'a str,
-        name_lang: &'static str,
-        url: String,
-        rollup: views::RollupView,
-    }
-    #[derive(Serialize)]
-    struct Extended {
-        task: views::LangLink,
-        to: String,
-        date: String,
-    }
-    #[derive(Serialize)]
-    struct KpiMove {
-        kpi: views::LangLink,
-        before: String,
-        after: String,
-    }
-    #[derive(Serialize)]
-    struct Page<'a> {
-        #[serde(flatten)]
-        common: Common<'a>,
-        label: String,
-        month: MonthLink,
-        rollup: views::RollupView,
-        /// Past [`ROWS_PER_PAGE`] rows, each list shows its first rows
-        /// (the agencies most overdue first) and links to the rest: the
-        /// month's data files and today's lists.
-        agencies: Cut<views::AgencyRow<'a>>,
-        groups: Vec<GroupRow<'a>>,
-        kpis: Cut<views::KpiRow<'a>>,
-        finished: Cut<views::LangLink>,
-        became_overdue: Cut<views::LangLink>,
-        extended: Cut<Extended>,
-        blocked: Cut<views::LangLink>,
-        kpi_moves: Cut<KpiMove>,
-        /// Any change at all in the month.
-        changed: bool,
-        report_url: String,
-        prev: Option<Link>,
-        next: Option<Link>,
-    }
     let months = r.archive_months();
     let k = months.iter().position(|&q| q == p)?;
     let live = r.views(lang);
@@ -180,7 +181,7 @@ pub(crate) fn archive_month(
             .map(|&name| month_task_link(r, &v, p, name))
             .collect::<Vec<_>>()
     };
-    let ctx = Page {
+    let ctx = ArchiveMonthPage {
         common,
         label: v
             .t
@@ -209,19 +210,7 @@ pub(crate) fn archive_month(
                 links
             },
         ),
-        groups: m
-            .groups
-            .iter()
-            .map(|g| GroupRow {
-                name: v.pick(&g.name, g.name_en.as_deref()).0,
-                name_lang: v.pick(&g.name, g.name_en.as_deref()).1,
-                url: v.route(&Route::Group(&g.id)),
-                rollup: v.rollup(
-                    fig.groups.get(&g.id).unwrap_or(&Default::default()),
-                    views::Scope::Archive,
-                ),
-            })
-            .collect(),
+        groups: group_rows(&v, fig),
         kpis: cut(
             &v,
             &(0..m.kpis.len()).collect::<Vec<_>>(),
@@ -249,18 +238,7 @@ pub(crate) fn archive_month(
         finished: cut(&v, &changes.finished, task_link, month_data),
         became_overdue: cut(&v, &changes.became_overdue, task_link, month_data),
         extended: {
-            let extended: Vec<Extended> = changes
-                .extended
-                .iter()
-                .filter_map(|&(i, c)| {
-                    let change = m.tasks[i].deadline_changes.get(c)?;
-                    Some(Extended {
-                        task: task_link(i),
-                        to: lang.deadline(&change.to),
-                        date: fmt_date(change.date),
-                    })
-                })
-                .collect();
+            let extended = extended_rows(&v, &changes.extended, task_link);
             let total = extended.len();
             let (rows, _) = top(extended);
             Cut {
@@ -273,20 +251,7 @@ pub(crate) fn archive_month(
         kpi_moves: cut(
             &v,
             &changes.kpi_moves,
-            |(i, before, after)| {
-                let kpi = &m.kpis[i];
-                KpiMove {
-                    kpi: views::LangLink {
-                        label: v.kpi_name_lang(kpi).0.to_string(),
-                        lang: v.kpi_name_lang(kpi).1,
-                        url: v.kpi_url(&kpi.id),
-                    },
-                    before: before
-                        .map(|b| v.value(kpi, b))
-                        .unwrap_or_else(|| "—".into()),
-                    after: v.value(kpi, after),
-                }
-            },
+            |(i, before, after)| kpi_move(&v, i, before, after),
             || {
                 vec![data_link(
                     r,
@@ -306,4 +271,56 @@ pub(crate) fn archive_month(
         month,
     };
     r.render_template(lang, "archive_month.html", &ctx, d)
+}
+
+/// The working groups' roll-ups of an archived month.
+fn group_rows<'a>(v: &Views<'a>, fig: &Figures) -> Vec<GroupRow<'a>> {
+    v.model
+        .groups
+        .iter()
+        .map(|g| GroupRow {
+            name: v.pick(&g.name, g.name_en.as_deref()).0,
+            name_lang: v.pick(&g.name, g.name_en.as_deref()).1,
+            url: v.route(&Route::Group(&g.id)),
+            rollup: v.rollup(
+                fig.groups.get(&g.id).unwrap_or(&Default::default()),
+                views::Scope::Archive,
+            ),
+        })
+        .collect()
+}
+
+/// A KPI's move in an archived month: its value before and after.
+fn kpi_move(v: &Views, i: usize, before: Option<f64>, after: f64) -> KpiMove {
+    let kpi = &v.model.kpis[i];
+    KpiMove {
+        kpi: views::LangLink {
+            label: v.kpi_name_lang(kpi).0.to_string(),
+            lang: v.kpi_name_lang(kpi).1,
+            url: v.kpi_url(&kpi.id),
+        },
+        before: before
+            .map(|b| v.value(kpi, b))
+            .unwrap_or_else(|| "—".into()),
+        after: v.value(kpi, after),
+    }
+}
+
+/// The deadlines extended in an archived month, with their new deadline.
+fn extended_rows<'a>(
+    v: &Views<'a>,
+    extended: &[(usize, usize)],
+    task_link: impl Fn(usize) -> views::LangLink,
+) -> Vec<Extended> {
+    extended
+        .iter()
+        .filter_map(|&(i, c)| {
+            let change = v.model.tasks[i].deadline_changes.get(c)?;
+            Some(Extended {
+                task: task_link(i),
+                to: v.lang.deadline(&change.to),
+                date: fmt_date(change.date),
+            })
+        })
+        .collect()
 }

@@ -139,6 +139,87 @@ pub(crate) fn report_pages(r: &Renderer, p: Period) -> usize {
     report_split(r, p).len()
 }
 
+#[derive(Serialize)]
+struct UpdateView<'a> {
+    task: &'a str,
+    task_lang: &'static str,
+    task_url: String,
+    reference: &'a str,
+    state: &'static str,
+    state_label: &'a str,
+    progress: String,
+    done_on: String,
+    note: String,
+    evidence: String,
+    /// The task's status as the portal computes it on the report's day
+    /// (status decides the day and whether the two agree).
+    portal: Option<StatusView>,
+    portal_day: String,
+    differs: bool,
+}
+#[derive(Serialize)]
+struct KpiValueView {
+    kpi: String,
+    kpi_lang: &'static str,
+    url: String,
+    date: String,
+    value: String,
+}
+#[derive(Serialize)]
+struct ReportView<'a> {
+    agency: &'a str,
+    agency_lang: &'static str,
+    agency_url: String,
+    anchor: &'a str,
+    /// The report began on an earlier page.
+    continued: bool,
+    submitted: String,
+    summary: &'a str,
+    owed: bool,
+    outcome: &'static str,
+    outcome_label: String,
+    updates: Vec<UpdateView<'a>>,
+    kpi_values: Vec<KpiValueView>,
+}
+#[derive(Serialize)]
+struct Extension<'a> {
+    task: TaskRow<'a>,
+    to: String,
+    by: &'a str,
+    date: String,
+}
+#[derive(Serialize)]
+struct Move {
+    kpi: String,
+    kpi_lang: &'static str,
+    url: String,
+    before: String,
+    after: String,
+}
+#[derive(Serialize)]
+struct ReportPage<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    month: MonthSummary,
+    /// ReportPage 1 of the bulletin (who reported, what changed).
+    first: bool,
+    duties: Vec<views::DutyView>,
+    reports: Vec<ReportView<'a>>,
+    pager: Pager,
+    finished: Cut<TaskRow<'a>>,
+    became_overdue: Cut<TaskRow<'a>>,
+    extended: Cut<Extension<'a>>,
+    blocked: Cut<TaskRow<'a>>,
+    kpi_moves: Cut<Move>,
+    /// Any change at all in the month.
+    changed: bool,
+    /// Which days the change lists count: the month's reports, and the
+    /// status column as of D.
+    changes_counted: String,
+    prev: Option<Link>,
+    next: Option<Link>,
+}
+
 /// Page `n` of month `p`'s bulletin: the first page holds who reported
 /// and what changed (each list cut past [`ROWS_PER_PAGE`] rows, see
 /// [`cut`]); the reports received split into pages ([`report_split`]).
@@ -150,92 +231,181 @@ pub(super) fn report(
     n: usize,
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
-    #[derive(Serialize)]
-    struct UpdateView<'a> {
-        task: &'a str,
-        task_lang: &'static str,
-        task_url: String,
-        reference: &'a str,
-        state: &'static str,
-        state_label: &'a str,
-        progress: String,
-        done_on: String,
-        note: String,
-        evidence: String,
-        /// The task's status as the portal computes it on the report's day
-        /// (status decides the day and whether the two agree).
-        portal: Option<StatusView>,
-        portal_day: String,
-        differs: bool,
-    }
-    #[derive(Serialize)]
-    struct KpiValueView {
-        kpi: String,
-        kpi_lang: &'static str,
-        url: String,
-        date: String,
-        value: String,
-    }
-    #[derive(Serialize)]
-    struct ReportView<'a> {
-        agency: &'a str,
-        agency_lang: &'static str,
-        agency_url: String,
-        anchor: &'a str,
-        /// The report began on an earlier page.
-        continued: bool,
-        submitted: String,
-        summary: &'a str,
-        owed: bool,
-        outcome: &'static str,
-        outcome_label: String,
-        updates: Vec<UpdateView<'a>>,
-        kpi_values: Vec<KpiValueView>,
-    }
-    #[derive(Serialize)]
-    struct Extension<'a> {
-        task: TaskRow<'a>,
-        to: String,
-        by: &'a str,
-        date: String,
-    }
-    #[derive(Serialize)]
-    struct Move {
-        kpi: String,
-        kpi_lang: &'static str,
-        url: String,
-        before: String,
-        after: String,
-    }
-    #[derive(Serialize)]
-    struct Page<'a> {
-        #[serde(flatten)]
-        common: Common<'a>,
-        month: MonthSummary,
-        /// Page 1 of the bulletin (who reported, what changed).
-        first: bool,
-        duties: Vec<views::DutyView>,
-        reports: Vec<ReportView<'a>>,
-        pager: Pager,
-        finished: Cut<TaskRow<'a>>,
-        became_overdue: Cut<TaskRow<'a>>,
-        extended: Cut<Extension<'a>>,
-        blocked: Cut<TaskRow<'a>>,
-        kpi_moves: Cut<Move>,
-        /// Any change at all in the month.
-        changed: bool,
-        /// Which days the change lists count: the month's reports, and the
-        /// status column as of D.
-        changes_counted: String,
-        prev: Option<Link>,
-        next: Option<Link>,
-    }
     let v = r.views(lang);
     let duties = r.fig.months.get(&p).map(Vec::as_slice).unwrap_or(&[]);
     let split = report_split(r, p);
     let first = n == 0;
     let pieces: &[Piece] = split.get(n).map_or(&[], Vec::as_slice);
-    let reports = pieces
+    let reports = report_views(r, &v, lang, pieces, duties);
+    let changes = r.fig.changes.get(&p).cloned().unwrap_or_default();
+    let all: Vec<Period> = r.fig.report_months.iter().copied().collect();
+    let pos = all.iter().position(|x| *x == p);
+    let link = |q: Option<&Period>| {
+        q.map(|q| Link {
+            label: lang.period(*q),
+            url: v.route(&Route::Report(*q)),
+        })
+    };
+    let month = month_summary(r, &v, lang, p);
+    // What changed shows on the first page only.
+    let empty_changes = crate::status::MonthChanges::default();
+    let changes = if first { &changes } else { &empty_changes };
+    // Where the rest of a cut list of tasks is: every update received,
+    // and the tasks' state at the month's end (when archived).
+    let task_data = || {
+        let mut links = vec![data_link(
+            r,
+            &v,
+            "updates_csv",
+            &Route::DataFile("cap-nhat.csv"),
+        )];
+        if r.archive_months().contains(&p) {
+            // The month's task table: the CSV, or the zipped CSV.
+            let name = crate::render::archive_data_files(r.model)[0];
+            links.push(super::archive::month_task_link(r, &v, p, name));
+        }
+        links
+    };
+    let changes_counted =
+        v.t.get("changes_counted")
+            .replace("{month}", &lang.period(p))
+            .replace("{last}", &fmt_date(p.last_day().min(r.fig.as_of)))
+            .replace("{date}", &fmt_date(r.fig.as_of));
+    let ctx = ReportPage {
+        changes_counted,
+        common: r.common(
+            lang,
+            job,
+            "reports",
+            v.t.get("report_month_title")
+                .replace("{period}", &month.label),
+            String::new(),
+        ),
+        month,
+        first,
+        duties: if first {
+            duty_rows(r, &v, p, duties, &split)
+        } else {
+            Vec::new()
+        },
+        reports,
+        pager: {
+            let updates = |pieces: &[Piece]| pieces.iter().map(|x| x.to - x.from).sum::<usize>();
+            let before: usize = split.iter().take(n).map(|pg| updates(pg)).sum();
+            let total: usize = split.iter().map(|pg| updates(pg)).sum();
+            let summary =
+                v.t.get("pager_updates")
+                    .replace("{from}", &(before + 1).to_string())
+                    .replace("{to}", &(before + updates(pieces)).to_string())
+                    .replace("{total}", &total.to_string());
+            numbered(split.len(), n, summary, |k| {
+                v.route(&paged(Route::Report(p), k))
+            })
+            .with_data(r, "cap-nhat")
+        },
+        changed: first
+            && !(changes.finished.is_empty()
+                && changes.became_overdue.is_empty()
+                && changes.extended.is_empty()
+                && changes.blocked.is_empty()
+                && changes.kpi_moves.is_empty()),
+        finished: cut(&v, &changes.finished, |t| v.row(t), task_data),
+        became_overdue: cut(&v, &changes.became_overdue, |t| v.row(t), task_data),
+        extended: cut(
+            &v,
+            &changes.extended,
+            |(t, c)| {
+                let ch = &r.model.tasks[t].deadline_changes[c];
+                Extension {
+                    task: v.row(t),
+                    to: lang.deadline(&ch.to),
+                    by: ch.by.as_deref().unwrap_or(""),
+                    date: fmt_date(ch.date),
+                }
+            },
+            task_data,
+        ),
+        blocked: cut(&v, &changes.blocked, |t| v.row(t), task_data),
+        kpi_moves: cut(
+            &v,
+            &changes.kpi_moves,
+            |(k, before, after)| {
+                let kpi = &r.model.kpis[k];
+                Move {
+                    kpi: v.kpi_name(kpi).to_string(),
+                    kpi_lang: v.kpi_name_lang(kpi).1,
+                    url: v.kpi_url(&kpi.id),
+                    before: before
+                        .map(|b| v.value(kpi, b))
+                        .unwrap_or_else(|| "—".into()),
+                    after: v.value(kpi, after),
+                }
+            },
+            || {
+                vec![data_link(
+                    r,
+                    &v,
+                    "kpi_values_csv",
+                    &Route::DataFile("gia-tri-chi-tieu.csv"),
+                )]
+            },
+        ),
+        prev: pos
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| link(all.get(i))),
+        next: pos.and_then(|i| link(all.get(i + 1))),
+    };
+    r.render_template(lang, "report.html", &ctx, d)
+}
+
+/// Who owed month `p`'s report and what came of it; on a bulletin split
+/// into pages, each report submitted links to the page where it starts.
+fn duty_rows(
+    r: &Renderer,
+    v: &Views,
+    p: Period,
+    duties: &[crate::status::Duty],
+    split: &[Vec<Piece>],
+) -> Vec<views::DutyView> {
+    let starts: HashMap<usize, usize> = if split.len() > 1 {
+        split
+            .iter()
+            .enumerate()
+            .flat_map(|(k, page)| {
+                page.iter()
+                    .filter(|piece| piece.from == 0)
+                    .map(move |piece| (piece.report, k))
+            })
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    duties
+        .iter()
+        .map(|x| {
+            let mut row = v.duty(x);
+            if let Some((ri, k)) = x.report.and_then(|ri| Some((ri, *starts.get(&ri)?)))
+                && let Some(rep) = r.model.reports.get(ri)
+            {
+                row.report_url =
+                    format!("{}#bc-{}", v.route(&paged(Route::Report(p), k)), rep.agency);
+            }
+            row
+        })
+        .collect()
+}
+
+/// The reports received on one page of a bulletin, each with its updates
+/// (and the portal's status beside each) and, on its last piece, its KPI
+/// values.
+fn report_views<'a>(
+    r: &'a Renderer,
+    v: &Views<'a>,
+    lang: Lang,
+    pieces: &[Piece],
+    duties: &[crate::status::Duty],
+) -> Vec<ReportView<'a>> {
+    pieces
         .iter()
         .filter_map(|piece| Some((piece, r.model.reports.get(piece.report)?)))
         .map(|(piece, rep)| {
@@ -316,153 +486,7 @@ pub(super) fn report(
                     .collect(),
             }
         })
-        .collect();
-    let changes = r.fig.changes.get(&p).cloned().unwrap_or_default();
-    let all: Vec<Period> = r.fig.report_months.iter().copied().collect();
-    let pos = all.iter().position(|x| *x == p);
-    let link = |q: Option<&Period>| {
-        q.map(|q| Link {
-            label: lang.period(*q),
-            url: v.route(&Route::Report(*q)),
-        })
-    };
-    let month = month_summary(r, &v, lang, p);
-    // What changed shows on the first page only.
-    let empty_changes = crate::status::MonthChanges::default();
-    let changes = if first { &changes } else { &empty_changes };
-    // Where the rest of a cut list of tasks is: every update received,
-    // and the tasks' state at the month's end (when archived).
-    let task_data = || {
-        let mut links = vec![data_link(
-            r,
-            &v,
-            "updates_csv",
-            &Route::DataFile("cap-nhat.csv"),
-        )];
-        if r.archive_months().contains(&p) {
-            // The month's task table: the CSV, or the zipped CSV.
-            let name = crate::render::archive_data_files(r.model)[0];
-            links.push(super::archive::month_task_link(r, &v, p, name));
-        }
-        links
-    };
-    let changes_counted =
-        v.t.get("changes_counted")
-            .replace("{month}", &lang.period(p))
-            .replace("{last}", &fmt_date(p.last_day().min(r.fig.as_of)))
-            .replace("{date}", &fmt_date(r.fig.as_of));
-    let ctx = Page {
-        changes_counted,
-        common: r.common(
-            lang,
-            job,
-            "reports",
-            v.t.get("report_month_title")
-                .replace("{period}", &month.label),
-            String::new(),
-        ),
-        month,
-        first,
-        duties: if first {
-            // On a bulletin split into pages, each report submitted links to
-            // the page and place where it starts.
-            let starts: HashMap<usize, usize> = if split.len() > 1 {
-                split
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(k, page)| {
-                        page.iter()
-                            .filter(|piece| piece.from == 0)
-                            .map(move |piece| (piece.report, k))
-                    })
-                    .collect()
-            } else {
-                HashMap::new()
-            };
-            duties
-                .iter()
-                .map(|x| {
-                    let mut row = v.duty(x);
-                    if let Some((ri, k)) = x.report.and_then(|ri| Some((ri, *starts.get(&ri)?)))
-                        && let Some(rep) = r.model.reports.get(ri)
-                    {
-                        row.report_url =
-                            format!("{}#bc-{}", v.route(&paged(Route::Report(p), k)), rep.agency);
-                    }
-                    row
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
-        reports,
-        pager: {
-            let updates = |pieces: &[Piece]| pieces.iter().map(|x| x.to - x.from).sum::<usize>();
-            let before: usize = split.iter().take(n).map(|pg| updates(pg)).sum();
-            let total: usize = split.iter().map(|pg| updates(pg)).sum();
-            let summary =
-                v.t.get("pager_updates")
-                    .replace("{from}", &(before + 1).to_string())
-                    .replace("{to}", &(before + updates(pieces)).to_string())
-                    .replace("{total}", &total.to_string());
-            numbered(split.len(), n, summary, |k| {
-                v.route(&paged(Route::Report(p), k))
-            })
-            .with_data(r, "cap-nhat")
-        },
-        changed: first
-            && !(changes.finished.is_empty()
-                && changes.became_overdue.is_empty()
-                && changes.extended.is_empty()
-                && changes.blocked.is_empty()
-                && changes.kpi_moves.is_empty()),
-        finished: cut(&v, &changes.finished, |t| v.row(t), task_data),
-        became_overdue: cut(&v, &changes.became_overdue, |t| v.row(t), task_data),
-        extended: cut(
-            &v,
-            &changes.extended,
-            |(t, c)| {
-                let ch = &r.model.tasks[t].deadline_changes[c];
-                Extension {
-                    task: v.row(t),
-                    to: lang.deadline(&ch.to),
-                    by: ch.by.as_deref().unwrap_or(""),
-                    date: fmt_date(ch.date),
-                }
-            },
-            task_data,
-        ),
-        blocked: cut(&v, &changes.blocked, |t| v.row(t), task_data),
-        kpi_moves: cut(
-            &v,
-            &changes.kpi_moves,
-            |(k, before, after)| {
-                let kpi = &r.model.kpis[k];
-                Move {
-                    kpi: v.kpi_name(kpi).to_string(),
-                    kpi_lang: v.kpi_name_lang(kpi).1,
-                    url: v.kpi_url(&kpi.id),
-                    before: before
-                        .map(|b| v.value(kpi, b))
-                        .unwrap_or_else(|| "—".into()),
-                    after: v.value(kpi, after),
-                }
-            },
-            || {
-                vec![data_link(
-                    r,
-                    &v,
-                    "kpi_values_csv",
-                    &Route::DataFile("gia-tri-chi-tieu.csv"),
-                )]
-            },
-        ),
-        prev: pos
-            .and_then(|i| i.checked_sub(1))
-            .and_then(|i| link(all.get(i))),
-        next: pos.and_then(|i| link(all.get(i + 1))),
-    };
-    r.render_template(lang, "report.html", &ctx, d)
+        .collect()
 }
 
 pub(super) fn deadlines(

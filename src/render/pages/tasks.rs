@@ -160,6 +160,78 @@ pub(super) fn task_rows(
     }
 }
 
+#[derive(Serialize)]
+struct Change<'a> {
+    date: String,
+    to: String,
+    by: &'a str,
+    reason: &'a str,
+    in_force: bool,
+}
+#[derive(Serialize)]
+struct Entry<'a> {
+    submitted: String,
+    period: String,
+    report_url: String,
+    agency: &'a str,
+    agency_lang: &'static str,
+    agency_url: String,
+    from_lead: bool,
+    state: &'static str,
+    state_label: &'a str,
+    progress: String,
+    done_on: String,
+    note: String,
+    evidence: String,
+}
+#[derive(Serialize)]
+struct PeriodView {
+    period: String,
+    url: String,
+    outcome: &'static str,
+    label: String,
+}
+#[derive(Serialize)]
+struct TaskPage<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    id: &'a str,
+    title: &'a str,
+    title_lang: &'static str,
+    reference: &'a str,
+    plan: &'a str,
+    plan_lang: &'static str,
+    status: StatusView,
+    rule: &'a str,
+    days_label: String,
+    lead: String,
+    lead_lang: &'static str,
+    lead_url: String,
+    handover: String,
+    support: Vec<views::LangLink>,
+    description: String,
+    deadline: String,
+    original_deadline: String,
+    result: &'a str,
+    responsible: String,
+    incomplete: &'a str,
+    progress: String,
+    last_update: String,
+    last_update_iso: String,
+    next_report_due: String,
+    next_report_due_iso: String,
+    stale: bool,
+    feed_url: String,
+    calendar_url: String,
+    changes: Vec<Change<'a>>,
+    timeline: Vec<Entry<'a>>,
+    periods: Vec<PeriodView>,
+    kpis: Vec<views::KpiRow<'a>>,
+    news: Vec<ArticleCard<'a>>,
+    tags: Vec<&'a str>,
+    cite: String,
+}
+
 pub(super) fn task(
     r: &Renderer,
     lang: Lang,
@@ -167,106 +239,18 @@ pub(super) fn task(
     i: usize,
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
-    #[derive(Serialize)]
-    struct Change<'a> {
-        date: String,
-        to: String,
-        by: &'a str,
-        reason: &'a str,
-        in_force: bool,
-    }
-    #[derive(Serialize)]
-    struct Entry<'a> {
-        submitted: String,
-        period: String,
-        report_url: String,
-        agency: &'a str,
-        agency_lang: &'static str,
-        agency_url: String,
-        from_lead: bool,
-        state: &'static str,
-        state_label: &'a str,
-        progress: String,
-        done_on: String,
-        note: String,
-        evidence: String,
-    }
-    #[derive(Serialize)]
-    struct PeriodView {
-        period: String,
-        url: String,
-        outcome: &'static str,
-        label: String,
-    }
-    #[derive(Serialize)]
-    struct Page<'a> {
-        #[serde(flatten)]
-        common: Common<'a>,
-        id: &'a str,
-        title: &'a str,
-        title_lang: &'static str,
-        reference: &'a str,
-        plan: &'a str,
-        plan_lang: &'static str,
-        status: StatusView,
-        rule: &'a str,
-        days_label: String,
-        lead: String,
-        lead_lang: &'static str,
-        lead_url: String,
-        handover: String,
-        support: Vec<views::LangLink>,
-        description: String,
-        deadline: String,
-        original_deadline: String,
-        result: &'a str,
-        responsible: String,
-        incomplete: &'a str,
-        progress: String,
-        last_update: String,
-        last_update_iso: String,
-        next_report_due: String,
-        next_report_due_iso: String,
-        stale: bool,
-        feed_url: String,
-        calendar_url: String,
-        changes: Vec<Change<'a>>,
-        timeline: Vec<Entry<'a>>,
-        periods: Vec<PeriodView>,
-        kpis: Vec<views::KpiRow<'a>>,
-        news: Vec<ArticleCard<'a>>,
-        tags: Vec<&'a str>,
-        cite: String,
-    }
     let v = r.views(lang);
     let t = &r.model.tasks[i];
     let s = &r.fig.tasks[i];
     let as_of = r.fig.as_of;
-    let handover = match (&t.lead, &s.lead_on) {
-        (Some(orig), Some(now)) if orig != now => {
-            let date = r
-                .model
-                .agency(orig)
-                .and_then(|a| a.succession.as_ref())
-                .map(|x| fmt_date(x.date))
-                .unwrap_or_default();
-            v.t.get("handover")
-                .replace("{from}", v.agency_full(orig))
-                .replace("{date}", &date)
-        }
-        (Some(orig), None) => {
-            v.t.get("lead_dissolved")
-                .replace("{agency}", v.agency_full(orig))
-        }
-        _ => String::new(),
-    };
+    let handover = handover(r, &v, i);
     let (title, title_lang) = v.task_title_lang(t);
     let agency_lang = |id: &str| r.model.agency(id).map_or("", |a| v.agency_name_lang(a).1);
     let canonical = r
         .common(lang, job, "tasks", String::new(), String::new())
         .canonical;
     let plan = &r.model.plans[t.plan];
-    let ctx = Page {
+    let ctx = TaskPage {
         common: r.common(
             lang,
             job,
@@ -347,39 +331,7 @@ pub(super) fn task(
                 in_force,
             })
             .collect(),
-        timeline: r.fig.timelines[i]
-            .iter()
-            .rev()
-            .map(|u| Entry {
-                submitted: fmt_date(u.report.submitted),
-                period: lang.period(u.report.period),
-                report_url: v.route(&Route::Report(u.report.period)),
-                agency: v.agency_full(&u.report.agency),
-                agency_lang: agency_lang(&u.report.agency),
-                agency_url: v.agency_url(&u.report.agency),
-                from_lead: u.from_lead,
-                state: u.update.state.code(),
-                state_label: v.t.keyed("state_", u.update.state.code()),
-                progress: u
-                    .update
-                    .progress
-                    .map(|p| format!("{}%", lang.percent(p)))
-                    .unwrap_or_default(),
-                done_on: u.update.done_on.map(fmt_date).unwrap_or_default(),
-                note: u
-                    .update
-                    .note
-                    .as_deref()
-                    .map(markdown::to_html)
-                    .unwrap_or_default(),
-                evidence: u
-                    .update
-                    .evidence
-                    .as_deref()
-                    .map(|e| v.site_link(e))
-                    .unwrap_or_default(),
-            })
-            .collect(),
+        timeline: timeline(r, &v, lang, i),
         periods: r
             .fig
             .recurring
@@ -411,6 +363,68 @@ pub(super) fn task(
             .replace("{url}", &canonical),
     };
     r.render_template(lang, "task.html", &ctx, d)
+}
+
+/// The task's updates, newest first, from its lead and its supporting
+/// agencies.
+fn timeline<'a>(r: &'a Renderer, v: &Views<'a>, lang: Lang, i: usize) -> Vec<Entry<'a>> {
+    let agency_lang = |id: &str| r.model.agency(id).map_or("", |a| v.agency_name_lang(a).1);
+    r.fig.timelines[i]
+        .iter()
+        .rev()
+        .map(|u| Entry {
+            submitted: fmt_date(u.report.submitted),
+            period: lang.period(u.report.period),
+            report_url: v.route(&Route::Report(u.report.period)),
+            agency: v.agency_full(&u.report.agency),
+            agency_lang: agency_lang(&u.report.agency),
+            agency_url: v.agency_url(&u.report.agency),
+            from_lead: u.from_lead,
+            state: u.update.state.code(),
+            state_label: v.t.keyed("state_", u.update.state.code()),
+            progress: u
+                .update
+                .progress
+                .map(|p| format!("{}%", lang.percent(p)))
+                .unwrap_or_default(),
+            done_on: u.update.done_on.map(fmt_date).unwrap_or_default(),
+            note: u
+                .update
+                .note
+                .as_deref()
+                .map(markdown::to_html)
+                .unwrap_or_default(),
+            evidence: u
+                .update
+                .evidence
+                .as_deref()
+                .map(|e| v.site_link(e))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Who the task passed from, when its lead changed hands by D.
+fn handover(r: &Renderer, v: &Views, i: usize) -> String {
+    let (t, s) = (&r.model.tasks[i], &r.fig.tasks[i]);
+    match (&t.lead, &s.lead_on) {
+        (Some(orig), Some(now)) if orig != now => {
+            let date = r
+                .model
+                .agency(orig)
+                .and_then(|a| a.succession.as_ref())
+                .map(|x| fmt_date(x.date))
+                .unwrap_or_default();
+            v.t.get("handover")
+                .replace("{from}", v.agency_full(orig))
+                .replace("{date}", &date)
+        }
+        (Some(orig), None) => {
+            v.t.get("lead_dissolved")
+                .replace("{agency}", v.agency_full(orig))
+        }
+        _ => String::new(),
+    }
 }
 
 /// An old address of a task (`formerly`): says where the task moved and
