@@ -48,7 +48,7 @@ pub fn content_pipeline(data: &[u8]) {
     };
     let figures = crate::status::compute(&model, as_of);
     let index = crate::index::SiteIndex::build(&model, &figures);
-    let _ = crate::render::render(
+    let mut site = crate::render::render(
         &model,
         &figures,
         &index,
@@ -57,6 +57,7 @@ pub fn content_pipeline(data: &[u8]) {
         None,
         &mut d,
     );
+    crate::verify::site(&model, &mut site, &mut d);
     let _ = d.sorted();
 }
 

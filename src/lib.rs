@@ -22,6 +22,7 @@ pub mod serve;
 pub mod status;
 pub mod text;
 pub mod theme;
+pub mod verify;
 
 use date::Date;
 pub use diag::Lang;
@@ -368,6 +369,8 @@ fn status_render<'m>(
     // The archive (figures, pages and files of each month) runs inside
     // render, once the live pages are made; its share is told apart.
     clock.lap_split("render", "archive", site.archive_time);
+    let mut site = site;
+    verify::site(m, &mut site, diags);
     Some(Made {
         site,
         fig,

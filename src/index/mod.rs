@@ -191,6 +191,9 @@ pub struct SiteIndex<'m> {
     pub article_pos: HashMap<Lang, HashMap<&'m str, usize>>,
     /// Per language: standing pages, likewise.
     pub pages: HashMap<Lang, Vec<usize>>,
+    /// Per language: the standing pages in the main menu, by `menu` then
+    /// slug.
+    pub menu_pages: HashMap<Lang, Vec<usize>>,
     /// The burn-up's figures at the end of each month and on D.
     pub burnup_months: Vec<BurnupPoint>,
     /// Per task: whether each of its deadline changes is in force on D.
@@ -410,6 +413,22 @@ impl<'m> SiteIndex<'m> {
             |p| p.lang.as_deref(),
             &self.langs,
         );
+        self.menu_pages = self
+            .pages
+            .iter()
+            .map(|(&lang, list)| {
+                let mut menu: Vec<usize> = list
+                    .iter()
+                    .copied()
+                    .filter(|&i| m.pages[i].menu.is_some())
+                    .collect();
+                menu.sort_by(|&a, &b| {
+                    let (a, b) = (&m.pages[a], &m.pages[b]);
+                    (a.menu, &a.slug).cmp(&(b.menu, &b.slug))
+                });
+                (lang, menu)
+            })
+            .collect();
         let meta = articles_meta(m, &self.articles, &self.deadline_rank);
         self.articles_about = meta.about;
         self.tags = meta.tags;

@@ -327,9 +327,12 @@ pub fn kpi_entries(v: &Views, origin: &str, k: usize) -> Vec<Entry> {
     let host = host(origin);
     let kpi = &v.model.kpis[k];
     let name = v.kpi_name(kpi);
-    let mut out: Vec<Entry> = v.fig.kpis[k]
+    // The points come one per date, oldest first: newest first is their
+    // reverse.
+    v.fig.kpis[k]
         .points
         .iter()
+        .rev()
         .map(|p| Entry {
             id: tag(
                 &host,
@@ -345,9 +348,7 @@ pub fn kpi_entries(v: &Views, origin: &str, k: usize) -> Vec<Entry> {
             updated: timestamp(p.date),
             summary: fmt_date(p.date),
         })
-        .collect();
-    out.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
-    out
+        .collect()
 }
 
 /// A task's own calendar: its original deadline and every extension

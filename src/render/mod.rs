@@ -7,12 +7,10 @@
 
 mod chart_set;
 pub mod charts;
-mod checks;
 pub mod data;
 pub mod escape;
 pub mod feeds;
 pub mod i18n;
-mod links;
 mod machine;
 pub use crate::markdown;
 mod pages;
@@ -42,6 +40,13 @@ pub struct RenderedSite {
     /// How long the monthly archive took (its figures, pages and files),
     /// for the build's timings.
     pub archive_time: std::time::Duration,
+    /// For the verify stage: the links and ids of each page already
+    /// written, the content file each page comes from, and the site's
+    /// root path and origin.
+    pub refs: BTreeMap<String, crate::verify::links::PageRefs>,
+    pub sources: HashMap<String, Arc<str>>,
+    pub base: String,
+    pub origin: String,
 }
 
 impl RenderedSite {
@@ -568,7 +573,10 @@ pub fn render<'a>(
     }
     machine::sitemap(&r, &mut site);
     machine::path_list(&mut site, &model.static_files);
-    checks::links_and_clashes(model, &r, &site, refs, &sources, diags);
+    site.refs = refs;
+    site.sources = sources;
+    site.base = r.base.clone();
+    site.origin = r.origin.clone();
     site
 }
 
@@ -612,7 +620,7 @@ fn machine_side(r: &Renderer) -> (RenderedSite, Vec<Made>, Diagnostics) {
 type Made = (
     String,
     Option<Vec<u8>>,
-    Option<links::PageRefs>,
+    Option<crate::verify::links::PageRefs>,
     Diagnostics,
 );
 
@@ -621,12 +629,14 @@ type Made = (
 fn made(r: &Renderer, path: String, file: Option<Vec<u8>>, d: Diagnostics) -> Made {
     match (file, r.sink) {
         (Some(bytes), Some(put)) => {
-            let refs = path.ends_with(".html").then(|| links::refs(&bytes));
+            let refs = path
+                .ends_with(".html")
+                .then(|| crate::verify::links::refs(&bytes));
             put(&path, &bytes);
             (
                 path,
                 None,
-                refs.or_else(|| Some(links::PageRefs::default())),
+                refs.or_else(|| Some(crate::verify::links::PageRefs::default())),
                 d,
             )
         }
@@ -792,7 +802,7 @@ fn renderer<'a>(
     };
     let (strings, engines) = engines(model, &index.langs, diags)?;
     let base = site_url.path.clone();
-    let menus = menus(model, &index.pages, &index.langs, &base);
+    let menus = menus(model, &index.menu_pages, &index.langs, &base);
     let mut r = Renderer {
         model,
         fig: figures,
@@ -825,7 +835,7 @@ fn renderer<'a>(
     Some(r)
 }
 
-/// The main menu's standing pages, per language, by `menu` then slug.
+/// The main menu's standing pages, per language, in the index's order.
 fn menus(
     model: &Model,
     pages: &HashMap<Lang, Vec<usize>>,
@@ -835,14 +845,11 @@ fn menus(
     langs
         .iter()
         .map(|&l| {
-            let mut menu: Vec<&crate::model::Page> = pages
+            let menu = pages
                 .get(&l)
                 .into_iter()
                 .flatten()
-                .map(|&i| &model.pages[i])
-                .filter(|p| p.menu.is_some())
-                .collect();
-            menu.sort_by(|a, b| (a.menu, &a.slug).cmp(&(b.menu, &b.slug)));
+                .map(|&i| &model.pages[i]);
             let links = menu
                 .into_iter()
                 .map(|p| views::LangLink {

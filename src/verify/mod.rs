@@ -1,21 +1,40 @@
-//! Part of render, the last step: problems only the rendered site shows.
-//! Input: the model, the renderer and every rendered file. Output: errors
-//! for broken links (blamed on the content file that wrote the link, or on
-//! the page's source) and for static files that would replace a page.
+//! Verify, the stage between render and output: problems only the
+//! rendered site shows. Input: the model and every rendered file (with the
+//! links and ids of the pages already written). Output: errors for broken
+//! links (blamed on the content file that wrote the link, or on the page's
+//! source) and for static files that would replace a page.
 
-use super::i18n::Lang;
-use super::{Renderer, links};
+pub mod links;
+
 use crate::diag::{Diagnostics, Loc};
 use crate::model::Model;
+use crate::render::RenderedSite;
+use crate::render::i18n::Lang;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+/// Checks the rendered site: its links, and clashes between static files
+/// and pages. Takes the links the site kept for it.
+pub fn site(model: &Model, site: &mut RenderedSite, diags: &mut Diagnostics) {
+    let refs = std::mem::take(&mut site.refs);
+    let sources = std::mem::take(&mut site.sources);
+    let base = std::mem::take(&mut site.base);
+    let origin = std::mem::take(&mut site.origin);
+    links_and_clashes(model, &Urls { base, origin }, site, refs, &sources, diags);
+}
+
+/// The site's root path and absolute origin, for telling its own links.
+struct Urls {
+    base: String,
+    origin: String,
+}
+
 /// Reports broken links and clashes between static files and pages.
 /// `sources` names the content file each page comes from.
-pub(super) fn links_and_clashes(
+fn links_and_clashes(
     model: &Model,
-    r: &Renderer,
-    site: &super::RenderedSite,
+    r: &Urls,
+    site: &RenderedSite,
     mut refs: BTreeMap<String, links::PageRefs>,
     sources: &HashMap<String, Arc<str>>,
     diags: &mut Diagnostics,
