@@ -211,7 +211,7 @@ fn every_default_report_survives_export_and_import() {
     // Every report: workbook out, workbook in, YAML written as `import` writes it.
     for r in &before {
         let book = xlsx::write_report(r).unwrap();
-        let back = xlsx::read_report(&book).unwrap();
+        let back = xlsx::read_report(&book).map_err(|e| format!("{}: {e:?}", r.agency)).unwrap();
         let rel = editor::report_path(back.period, &back.agency);
         std::fs::write(site.path().join(rel), editor::report_yaml(&back, false).0).unwrap();
     }
