@@ -301,7 +301,10 @@ fn reopened_reasons(
         .flat_map(|r| r.source.doc.updates.iter().flatten())
         .filter_map(|u| {
             let u = &u.value;
-            Some((u.task.as_ref()?.value.clone(), u.reopened.as_ref()?.value.clone()))
+            Some((
+                u.task.as_ref()?.value.clone(),
+                u.reopened.as_ref()?.value.clone(),
+            ))
         })
         .collect()
 }
@@ -435,7 +438,8 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
     // A KPI with a value, or, in a new report, one with a value before: a
     // form to fill in, its `date` and `value` left empty (which `check`
     // refuses until they are filled in or the item removed).
-    let shown = |k: &DraftKpi| (k.value.is_some() && k.date.is_some()) || (guide && k.last.is_some());
+    let shown =
+        |k: &DraftKpi| (k.value.is_some() && k.date.is_some()) || (guide && k.last.is_some());
     let (with, without): (Vec<&DraftKpi>, Vec<&DraftKpi>) = d.kpis.iter().partition(|k| shown(k));
     if with.is_empty() {
         push("kpi_values: []".to_string(), None);
@@ -500,11 +504,27 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
     (text, origins)
 }
 
+/// A slug `check` accepts (at most [`MAX_SLUG`] bytes), cut after a whole
+/// word: a long title makes a long file name, and the address of the page.
+fn short_slug(slug: &str) -> String {
+    if slug.len() <= MAX_SLUG {
+        return slug.to_string();
+    }
+    // Slugs are ASCII: any byte is a character boundary.
+    let head = &slug[..=MAX_SLUG];
+    let cut = head.rfind('-').filter(|i| *i > 0).unwrap_or(MAX_SLUG);
+    slug[..cut].trim_end_matches('-').to_string()
+}
+
+/// The longest slug `new article` makes (ids and slugs are at most 100
+/// bytes; a shorter address reads better).
+pub const MAX_SLUG: usize = 80;
+
 /// `tiendo new article`: the file name and Markdown of a draft article
 /// dated `day`.
 pub fn article(title: &str, day: Date) -> Result<(String, String), Failure> {
-    let slug = crate::text::slugify(title);
-    if slug.is_empty() {
+    let slug = short_slug(&crate::text::slugify(title));
+    if !crate::text::is_valid_id(&slug) {
         return Err(usage(msg!("editor.title_no_slug")));
     }
     let text = format!(
@@ -881,7 +901,10 @@ fn on_disk_report(rel: &str, text: &str) -> Option<OnDisk> {
         .flatten()
         .filter_map(|u| {
             let u = &u.value;
-            Some((u.task.as_ref()?.value.clone(), u.progress.as_ref()?.value.clone()))
+            Some((
+                u.task.as_ref()?.value.clone(),
+                u.progress.as_ref()?.value.clone(),
+            ))
         })
         .collect();
     Some(OnDisk {
@@ -901,7 +924,11 @@ fn backup_path(path: &Path) -> PathBuf {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     (1..)
         .map(|n| {
-            let extra = if n == 1 { String::new() } else { format!("-{n}") };
+            let extra = if n == 1 {
+                String::new()
+            } else {
+                format!("-{n}")
+            };
             path.with_file_name(format!("{name}.{stamp}{extra}.bak~"))
         })
         .find(|p| !p.exists())
@@ -957,7 +984,10 @@ pub fn import(
     if draft.submitted.is_none() {
         return Err(cell_diagnostics(
             &name,
-            vec![at_cell(cell(Origin::Header(2)), msg!("xlsx.submitted_empty"))],
+            vec![at_cell(
+                cell(Origin::Header(2)),
+                msg!("xlsx.submitted_empty"),
+            )],
             lang,
         ));
     }

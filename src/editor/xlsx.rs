@@ -105,7 +105,8 @@ pub fn cell_ref(sheet: &str, row: u32, col: u32) -> String {
 /// The sheet cell a line of the report YAML comes from: the rows the
 /// workbook had (blank rows skipped), else the rows tiendo writes.
 pub fn origin_cell(rows: &super::SourceRows, o: Origin) -> String {
-    let row = |given: Option<&u32>, n: usize| given.copied().filter(|r| *r > 0).unwrap_or(n as u32 + 1);
+    let row =
+        |given: Option<&u32>, n: usize| given.copied().filter(|r| *r > 0).unwrap_or(n as u32 + 1);
     match o {
         Origin::Header(i) => cell_ref(SHEET_REPORT, row(rows.header.get(i), i), 1),
         Origin::Update(n, c) => cell_ref(SHEET_UPDATES, row(rows.updates.get(n), n), c as u32),
@@ -183,7 +184,10 @@ pub fn write_report(d: &ReportDraft) -> Result<Vec<u8>, String> {
         date: Format::new().set_unlocked().set_num_format("dd/mm/yyyy"),
     };
     let dates = date_rule()?;
-    for (name, value) in [(NAME_AGENCY, d.agency.as_str()), (NAME_PERIOD, &d.period.key())] {
+    for (name, value) in [
+        (NAME_AGENCY, d.agency.as_str()),
+        (NAME_PERIOD, &d.period.key()),
+    ] {
         // A constant: quotes in it would end the formula's string.
         wb.define_name(name, &format!("=\"{}\"", value.replace('"', "")))
             .map_err(xerr)?;
@@ -356,11 +360,18 @@ fn not_a_zip(bytes: &[u8]) -> Message {
     let text = match std::str::from_utf8(head) {
         Ok(t) => Some(t),
         // A cut in the middle of a character at the end of the sample.
-        Err(e) if e.valid_up_to() + 4 >= head.len() => std::str::from_utf8(&head[..e.valid_up_to()]).ok(),
+        Err(e) if e.valid_up_to() + 4 >= head.len() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).ok()
+        }
         Err(_) => None,
     };
     match text {
-        Some(t) if !t.trim_start().starts_with('<') && t.lines().next().is_some_and(|l| l.contains([',', ';', '\t'])) => {
+        Some(t)
+            if !t.trim_start().starts_with('<')
+                && t.lines()
+                    .next()
+                    .is_some_and(|l| l.contains([',', ';', '\t'])) =>
+        {
             msg!("xlsx.csv")
         }
         _ => msg!("xlsx.not_xlsx"),
@@ -370,7 +381,8 @@ fn not_a_zip(bytes: &[u8]) -> Message {
 /// Refuses a part that unpacks past the limits.
 fn within_limits(part: &str, size: u64, packed: u64, total: u64) -> Result<(), CellError> {
     let ratio = size / packed.max(1);
-    if size > MAX_PART_BYTES || total > MAX_TOTAL_BYTES || (size > RATIO_FROM && ratio > MAX_RATIO) {
+    if size > MAX_PART_BYTES || total > MAX_TOTAL_BYTES || (size > RATIO_FROM && ratio > MAX_RATIO)
+    {
         return Err(whole(msg!(
             "xlsx.inflates",
             part,
@@ -395,9 +407,14 @@ pub fn check_container(bytes: &[u8]) -> Result<(), CellError> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|_| whole(msg!("xlsx.not_xlsx")))?;
     if zip.len() > MAX_PARTS {
-        return Err(whole(msg!("xlsx.too_many_parts", count = zip.len(), max = MAX_PARTS)));
+        return Err(whole(msg!(
+            "xlsx.too_many_parts",
+            count = zip.len(),
+            max = MAX_PARTS
+        )));
     }
-    let unreadable = |e: &dyn std::fmt::Display| whole(msg!("xlsx.not_a_workbook", error = e.to_string()));
+    let unreadable =
+        |e: &dyn std::fmt::Display| whole(msg!("xlsx.not_a_workbook", error = e.to_string()));
     let mut total = 0u64;
     for i in 0..zip.len() {
         let f = zip.by_index_raw(i).map_err(|e| unreadable(&e))?;
@@ -487,7 +504,8 @@ type Book<'b> = calamine::Xlsx<std::io::Cursor<&'b [u8]>>;
 /// Reads sheet `name` cell by cell, with at most [`MAX_CELLS`] cells and
 /// none below [`MAX_ROWS`].
 fn read_grid(wb: &mut Book<'_>, name: &'static str, errs: &mut Vec<CellError>) -> Option<Grid> {
-    let unreadable = |e: calamine::XlsxError| whole(msg!("xlsx.not_a_workbook", error = e.to_string()));
+    let unreadable =
+        |e: calamine::XlsxError| whole(msg!("xlsx.not_a_workbook", error = e.to_string()));
     let mut cells = std::collections::BTreeMap::new();
     let mut reader = match wb.worksheet_cells_reader(name) {
         Ok(r) => r,
@@ -512,7 +530,11 @@ fn read_grid(wb: &mut Book<'_>, name: &'static str, errs: &mut Vec<CellError>) -
         };
         count += 1;
         if count > MAX_CELLS {
-            errs.push(whole(msg!("xlsx.too_many_cells", sheet = name, max = MAX_CELLS)));
+            errs.push(whole(msg!(
+                "xlsx.too_many_cells",
+                sheet = name,
+                max = MAX_CELLS
+            )));
             return None;
         }
         let value = calamine::Data::from(rec.value);
@@ -795,7 +817,10 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
     let mut wb: Book<'_> = match calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(e) => {
-            return Err(vec![whole(msg!("xlsx.not_a_workbook", error = e.to_string()))]);
+            return Err(vec![whole(msg!(
+                "xlsx.not_a_workbook",
+                error = e.to_string()
+            ))]);
         }
     };
     let (Some(rep), Some(ups), Some(kps)) = (
@@ -819,7 +844,11 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
         rows.header[i] = f.unwrap_or(i as u32 + 1);
     }
     merged_errors(&rep, 1..2, &mut errs);
-    unread_errors(&rep, |r, c| c == 0 || c == 2 || (c == 1 && fields.contains(&Some(r))), &mut errs);
+    unread_errors(
+        &rep,
+        |r, c| c == 0 || c == 2 || (c == 1 && fields.contains(&Some(r))),
+        &mut errs,
+    );
     let at = |i: usize| rep.at(rows.header[i], 1);
     let field = |i: usize, errs: &mut Vec<CellError>| match fields[i] {
         Some(row) => value(&rep, row, 1, errs).clone(),
@@ -842,7 +871,10 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
     match (period, defined(&wb, NAME_PERIOD)) {
         (None, _) => errs.push(CellError {
             cell: at(1),
-            message: msg!("xlsx.not_a_period", value = cell_text(&period_cell).unwrap_or_default()),
+            message: msg!(
+                "xlsx.not_a_period",
+                value = cell_text(&period_cell).unwrap_or_default()
+            ),
         }),
         (Some(now), Some(was)) if now.key() != was => errs.push(CellError {
             cell: at(1),
@@ -870,7 +902,13 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
             continue;
         }
         let cells: Vec<calamine::Data> = (0..UPDATE_COLUMNS.len() as u32)
-            .map(|c| if c == 3 { EMPTY.clone() } else { value(&ups, row, c, &mut errs).clone() })
+            .map(|c| {
+                if c == 3 {
+                    EMPTY.clone()
+                } else {
+                    value(&ups, row, c, &mut errs).clone()
+                }
+            })
             .collect();
         let Some(task) = cell_text(&cells[0]) else {
             errs.push(CellError {
