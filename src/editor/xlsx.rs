@@ -422,15 +422,26 @@ pub fn check_container(bytes: &[u8]) -> Result<(), CellError> {
         let part = f.name().map(|n| n.into_owned()).unwrap_or_default();
         within_limits(&part, f.size(), f.compressed_size(), total)?;
     }
+    // The zip reader stops a part at its declared size (an error, here):
+    // counting is the guard should it ever not.
+    let damaged = |part: &str, e: &dyn std::fmt::Display| {
+        whole(msg!("xlsx.damaged", part, error = e.to_string()))
+    };
     let mut total = 0u64;
     for i in 0..zip.len() {
-        let mut f = zip.by_index(i).map_err(|e| unreadable(&e))?;
+        let name = zip
+            .by_index_raw(i)
+            .map_err(|e| unreadable(&e))?
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_default();
+        let mut f = zip.by_index(i).map_err(|e| damaged(&name, &e))?;
         let (part, packed) = (
             f.name().map(|n| n.into_owned()).unwrap_or_default(),
             f.compressed_size(),
         );
         let size = std::io::copy(&mut (&mut f).take(MAX_PART_BYTES + 1), &mut std::io::sink())
-            .map_err(|e| unreadable(&e))?;
+            .map_err(|e| damaged(&part, &e))?;
         total = total.saturating_add(size);
         within_limits(&part, size, packed, total)?;
     }
