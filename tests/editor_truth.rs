@@ -581,8 +581,12 @@ fn a_cleared_progress_cell_warns_with_the_value_it_had() {
     });
     let dir = tempfile::tempdir().unwrap();
     let path = save(dir.path(), "june.xlsx", &cleared);
+    let rel = site.path().join("content/reports/2025-06/so-khcn.yaml");
+    let before = read(&rel);
     let run = en(&["import", path.to_str().unwrap(), "--force"], site.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // The file as it was, less the cleared key's line.
+    assert_eq!(read(&rel), before.replacen("    progress: 95\n", "", 1));
     assert!(
         run.stderr.contains(&format!(
             "{}:Nhiệm vụ!D2: warning: the progress of `dong-bo-dvc-quoc-gia` is empty where the report replaced said 95",
@@ -742,5 +746,55 @@ fn new_report_writes_its_form_while_another_report_is_broken() {
         site.path()
             .join("content/reports/2025-07/so-khcn.yaml")
             .exists()
+    );
+}
+
+/// A value of a cell in a sheet of the workbook, as its XML writes it.
+fn set_value(bytes: &[u8], sheet: &str, cell: &str, from: &str, to: &str) -> Vec<u8> {
+    rezip(bytes, |name, data| {
+        if name != sheet {
+            return data;
+        }
+        let s = String::from_utf8(data).unwrap();
+        let at = s.find(&format!("<c r=\"{cell}\"")).unwrap();
+        let end = s[at..].find("</c>").unwrap() + at;
+        let cell_xml = s[at..end].replace(&format!("<v>{from}</v>"), &format!("<v>{to}</v>"));
+        assert_ne!(cell_xml, s[at..end], "{cell}");
+        format!("{}{}{}", &s[..at], cell_xml, &s[end..]).into_bytes()
+    })
+}
+
+#[test]
+fn import_force_changes_only_the_values_that_changed() {
+    let site = default_site();
+    let rel = site.path().join("content/reports/2025-06/so-khcn.yaml");
+    // A comment and a layout of the editor's own.
+    let before = read(&rel).replace(
+        "    progress: 60\n",
+        "    progress: 60   # theo số liệu ngày 15/6\n",
+    );
+    std::fs::write(&rel, &before).unwrap();
+    let bytes = exported(site.path(), "2025-06");
+    // binh-dan-hoc-vu-so 60 -> 65; dvc-toan-trinh 79 -> 80.
+    let bytes = set_value(&bytes, "xl/worksheets/sheet3.xml", "D3", "60", "65");
+    let bytes = set_value(&bytes, "xl/worksheets/sheet4.xml", "E2", "79", "80");
+    let dir = tempfile::tempdir().unwrap();
+    let path = save(dir.path(), "june.xlsx", &bytes);
+    let run = en(&["import", path.to_str().unwrap(), "--force"], site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let want = before
+        .replace(
+            "    progress: 60   # theo số liệu ngày 15/6\n",
+            "    progress: 65   # theo số liệu ngày 15/6\n",
+        )
+        .replace(
+            "{ kpi: dvc-toan-trinh, date: 2025-06-15, value: 79 }",
+            "{ kpi: dvc-toan-trinh, date: 2025-06-15, value: 80 }",
+        );
+    assert_eq!(read(&rel), want);
+    assert!(
+        run.stderr.contains("the report replaced is kept at"),
+        "{}",
+        run.stderr
     );
 }
