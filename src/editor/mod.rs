@@ -780,7 +780,7 @@ pub fn new_report(
     }
     let warnings = broken
         .into_iter()
-        .map(|(file, count)| {
+        .flat_map(|(file, count)| {
             let mut w = Diagnostics::new();
             w.warning(
                 crate::diag::Loc::file(&file.as_str().into()),
@@ -788,7 +788,6 @@ pub fn new_report(
             );
             w.sorted()
         })
-        .flatten()
         .collect();
     let draft = prefill_report(&m, agency, period)?;
     if let Some(file) = xlsx_out {
@@ -1067,7 +1066,7 @@ pub fn edit_in_place(
     }
     // Each edit replaces one scalar on its line, right to left.
     let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
-    edits.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    edits.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
     for (line, column, new) in edits {
         let l = out.get_mut(line)?;
         let start = l.char_indices().nth(column.checked_sub(1)?)?.0;
