@@ -798,3 +798,25 @@ fn import_force_changes_only_the_values_that_changed() {
         run.stderr
     );
 }
+
+#[test]
+fn a_workbook_in_the_1904_date_system_keeps_its_dates() {
+    // 19/06/2025 is day 45827 from 1900, day 44365 from 1904.
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let bytes = book(|rep, _, kps| {
+        rep.write_number_with_format(3, 1, 44365.0, &date).unwrap();
+        kps.write_string(1, 0, "dvc-toan-trinh").unwrap();
+        kps.write_number_with_format(1, 3, 44361.0, &date).unwrap();
+        kps.write_number(1, 4, 80).unwrap();
+    });
+    let bytes = rezip(&bytes, |name, data| {
+        if name == "xl/workbook.xml" {
+            replace(data, "<workbookPr", "<workbookPr date1904=\"1\"")
+        } else {
+            data
+        }
+    });
+    let d = xlsx::read_report(&bytes).unwrap();
+    assert_eq!(d.submitted.unwrap().to_string(), "2025-06-19");
+    assert_eq!(d.kpis[0].date.unwrap().to_string(), "2025-06-15");
+}

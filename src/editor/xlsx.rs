@@ -641,12 +641,14 @@ fn cell_text(v: &calamine::Data) -> Option<String> {
     (!s.is_empty()).then(|| crate::text::nfc(&s))
 }
 
-/// Days since 1899-12-30: Excel's serial dates (1900 system).
-fn from_serial(x: f64) -> Option<Date> {
-    if !(1.0..=2_958_465.0).contains(&x) {
+/// The day of an Excel date cell, in either of Excel's date systems (a
+/// workbook saved with the 1904 system counts its days from 1904).
+fn excel_day(d: &calamine::ExcelDateTime) -> Option<Date> {
+    if d.is_duration() || !(1.0..2_958_466.0).contains(&d.as_f64()) {
         return None;
     }
-    Date::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(x.floor() as u64))
+    let (y, m, day, ..) = d.to_ymd_hms_milli();
+    Date::from_ymd_opt(i32::from(y), u32::from(m), u32::from(day))
 }
 
 fn cell_date(v: &calamine::Data, at: &str, errs: &mut Vec<CellError>) -> Option<Date> {
@@ -659,7 +661,7 @@ fn cell_date(v: &calamine::Data, at: &str, errs: &mut Vec<CellError>) -> Option<
     };
     match v {
         Data::Empty => None,
-        Data::DateTime(d) => from_serial(d.as_f64()).or_else(|| {
+        Data::DateTime(d) => excel_day(d).or_else(|| {
             bad(errs, msg!("xlsx.not_a_date"));
             None
         }),
@@ -744,7 +746,7 @@ fn cell_state(v: &calamine::Data, at: &str, errs: &mut Vec<CellError>) -> Option
 /// A period cell: `2025-06` as text, or the date Excel made of it.
 fn cell_period(v: &calamine::Data) -> Option<Period> {
     let p = match v {
-        calamine::Data::DateTime(d) => from_serial(d.as_f64()).map(Period::of),
+        calamine::Data::DateTime(d) => excel_day(d).map(Period::of),
         _ => cell_text(v).as_deref().and_then(Period::parse_written),
     }?;
     crate::date::YEARS.contains(&p.year).then_some(p)
@@ -1029,8 +1031,23 @@ mod tests {
     }
 
     #[test]
+    fn percent_formats() {
+        for code in ["0%", "0.00%", "#,##0.0%", "0%;[Red]-0%", "[Blue]0%"] {
+            assert!(is_percent_format(code), "{code}");
+        }
+        for code in ["General", "0.00", "\"%\"0", "0\\%", "dd/mm/yyyy", "0;0%"] {
+            assert!(!is_percent_format(code), "{code}");
+        }
+    }
+
+    #[test]
     fn serial_dates() {
-        assert_eq!(from_serial(45828.0), Date::from_ymd_opt(2025, 6, 20));
-        assert_eq!(from_serial(0.0), None);
+        use calamine::{ExcelDateTime, ExcelDateTimeType::DateTime};
+        let day = |x, is_1904| excel_day(&ExcelDateTime::new(x, DateTime, is_1904));
+        assert_eq!(day(45828.0, false), Date::from_ymd_opt(2025, 6, 20));
+        assert_eq!(day(44366.0, true), Date::from_ymd_opt(2025, 6, 20));
+        assert_eq!(day(0.0, false), None);
+        // Excel's 29 February 1900, which never was.
+        assert_eq!(day(60.0, false), None);
     }
 }
