@@ -222,6 +222,7 @@ fn an_inflating_workbook_is_refused_at_once_in_little_memory() {
             .lines()
             .find_map(|l| l.split("BOMB ").nth(1))
             .unwrap_or_else(|| panic!("{stdout}"));
+        eprintln!("lie {lie}: {line}");
         let f: Vec<&str> = line.split(' ').collect();
         let (ms, kb): (u64, u64) = (f[0].parse().unwrap(), f[1].parse().unwrap());
         // A declared size that lies: the zip reader stops at it.
@@ -634,6 +635,28 @@ fn dates_of_another_period_are_errors_at_their_cells() {
         before,
         "nothing replaced"
     );
+    // With the submission date still empty: both problems at once.
+    let bytes = book(|rep, _, kps| {
+        rep.write_blank(3, 1, &Format::new()).unwrap();
+        kps.write_string(1, 0, "dvc-toan-trinh").unwrap();
+        kps.write_string(1, 3, "15/07/2025").unwrap();
+        kps.write_number(1, 4, 81).unwrap();
+    });
+    let path = save(dir.path(), "empty.xlsx", &bytes);
+    let run = en(&["import", path.to_str().unwrap(), "--force"], site.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for line in [
+        format!(
+            "{}:Báo cáo!B4: error: the submission date is empty",
+            path.display()
+        ),
+        format!(
+            "{}:Chỉ số!D2: error: the KPI date 15/07/2025 belongs to 2025-07",
+            path.display()
+        ),
+    ] {
+        assert!(run.stderr.contains(&line), "{line}\n{}", run.stderr);
+    }
 }
 
 #[test]

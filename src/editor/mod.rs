@@ -1228,29 +1228,24 @@ pub fn import(
         xlsx::read_report(&bytes).map_err(|errs| cell_diagnostics(&name, errs, lang))?;
     let rows = draft.rows.clone();
     let cell = |o: Origin| xlsx::origin_cell(&rows, o);
+    // Every problem of the workbook at once: its agency, its date, the
+    // period of its dates.
+    let mut errs = Vec::new();
     if !crate::text::is_valid_id(&draft.agency) {
-        return Err(cell_diagnostics(
-            &name,
-            vec![at_cell(
-                cell(Origin::Header(0)),
-                msg!("xlsx.not_agency_id", id = &draft.agency),
-            )],
-            lang,
+        errs.push(at_cell(
+            cell(Origin::Header(0)),
+            msg!("xlsx.not_agency_id", id = &draft.agency),
         ));
     }
     if draft.submitted.is_none() {
-        return Err(cell_diagnostics(
-            &name,
-            vec![at_cell(
-                cell(Origin::Header(2)),
-                msg!("xlsx.submitted_empty"),
-            )],
-            lang,
+        errs.push(at_cell(
+            cell(Origin::Header(2)),
+            msg!("xlsx.submitted_empty"),
         ));
     }
     let m = load_lenient(opts)?;
     name_things(&m, &mut draft);
-    let errs = period_errors(&draft, m.site().report_day);
+    errs.extend(period_errors(&draft, m.site().report_day));
     if !errs.is_empty() {
         return Err(cell_diagnostics(&name, errs, lang));
     }
