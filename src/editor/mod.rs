@@ -747,8 +747,8 @@ fn stop_on_errors(
 
 /// `tiendo new report`: the pre-filled report as YAML in its period
 /// folder, or as a workbook at `xlsx`. Returns the file written, and a
-/// warning for each file with errors that the pre-filling had to leave
-/// out: a broken report elsewhere is no reason to refuse the form.
+/// warning for each file with errors among those the pre-filling reads: a
+/// broken report elsewhere is no reason to refuse the form.
 pub fn new_report(
     opts: &Options,
     agency: &str,
