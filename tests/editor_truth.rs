@@ -843,3 +843,28 @@ fn a_workbook_in_the_1904_date_system_keeps_its_dates() {
     assert_eq!(d.submitted.unwrap().to_string(), "2025-06-19");
     assert_eq!(d.kpis[0].date.unwrap().to_string(), "2025-06-15");
 }
+
+#[test]
+fn formatted_empty_cells_are_no_cells() {
+    // A border over 150,000 empty cells, as Excel writes it: one element
+    // a cell, each with its style and no value.
+    let bytes = book(|_, ups, _| {
+        update(ups, 1, "dong-bo-dvc-quoc-gia", "in_progress");
+        let border = Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin);
+        for r in 2..15_002 {
+            for c in 0..10 {
+                ups.write_blank(r, c, &border).unwrap();
+            }
+        }
+    });
+    assert_eq!(keys(&bytes), []);
+    // Values are counted.
+    let bytes = book(|_, ups, _| {
+        for r in 1..10_002 {
+            for c in 0..11 {
+                ups.write_number(r, c, 1).unwrap();
+            }
+        }
+    });
+    assert_eq!(keys(&bytes), [(String::new(), "xlsx.too_many_cells")]);
+}

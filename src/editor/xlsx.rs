@@ -339,9 +339,10 @@ pub const MAX_TOTAL_BYTES: u64 = 64 << 20;
 /// many times their packed size (spreadsheet XML packs 5 to 30 times).
 pub const MAX_RATIO: u64 = 200;
 const RATIO_FROM: u64 = 1 << 20;
-/// At most this many cells in a sheet, and no value below this row: the
-/// sheets are read cell by cell, never as one rectangle, so a value in the
-/// sheet's last cell costs nothing, but a report has no use for them.
+/// At most this many cells with a value in a sheet, and none below this
+/// row: the sheets are read cell by cell, never as one rectangle, so a
+/// value in the sheet's last cell costs nothing, but a report has no use
+/// for it.
 pub const MAX_CELLS: usize = 100_000;
 pub const MAX_ROWS: u32 = 10_000;
 
@@ -539,6 +540,13 @@ fn read_grid(wb: &mut Book<'_>, name: &'static str, errs: &mut Vec<CellError>) -
                 return None;
             }
         };
+        let value = calamine::Data::from(rec.value);
+        let formula = rec.formula.is_some();
+        // Cells with only a format (a border drawn over a whole range) are
+        // not kept, and cost no more than their bytes, capped above.
+        if matches!(value, calamine::Data::Empty) && !formula {
+            continue;
+        }
         count += 1;
         if count > MAX_CELLS {
             errs.push(whole(msg!(
@@ -547,11 +555,6 @@ fn read_grid(wb: &mut Book<'_>, name: &'static str, errs: &mut Vec<CellError>) -
                 max = MAX_CELLS
             )));
             return None;
-        }
-        let value = calamine::Data::from(rec.value);
-        let formula = rec.formula.is_some();
-        if matches!(value, calamine::Data::Empty) && !formula {
-            continue;
         }
         if rec.pos.0 > MAX_ROWS {
             errs.push(CellError {
