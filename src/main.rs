@@ -459,15 +459,14 @@ fn main() -> ExitCode {
                     xlsx,
                     ..
                 } => tiendo::editor::new_report(&opts, agency, *period, xlsx.as_deref()),
-                NewWhat::Article { title, .. } => tiendo::editor::new_article(&opts, title),
-                NewWhat::Task { plan, .. } => tiendo::editor::new_task(&opts, plan),
+                NewWhat::Article { title, .. } => {
+                    tiendo::editor::new_article(&opts, title).map(|p| (p, Vec::new()))
+                }
+                NewWhat::Task { plan, .. } => {
+                    tiendo::editor::new_task(&opts, plan).map(|p| (p, Vec::new()))
+                }
             };
-            written_or_fail(
-                &mut stdout,
-                &mut stderr,
-                written.map(|p| (p, Vec::new())),
-                lang,
-            )
+            written_or_fail(&mut stdout, &mut stderr, written, lang)
         }
         Command::Export {
             what:

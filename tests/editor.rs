@@ -102,18 +102,28 @@ fn new_report_for_every_agency_checks_once_submitted_is_filled_in() {
         )));
         written += 1;
     }
-    // Editors fill them in later: the pending reports did not stop the next ones.
+    // Editors fill them in later: the pending reports did not stop the next
+    // ones. A KPI's value is never pre-filled: only the editor's own figure
+    // (here the last one again, taken from the comment) makes it check.
+    let mut kpi_forms = 0;
     for a in m.agencies.iter().filter(|a| a.succession.is_none()) {
         let path = site
             .path()
             .join(format!("content/reports/2025-07/{}.yaml", a.id));
-        let text = read(&path);
-        std::fs::write(
-            &path,
-            text.replace("\nsubmitted:  #", "\nsubmitted: 2025-07-18  #"),
-        )
-        .unwrap();
+        let mut text = read(&path).replace("\nsubmitted:  #", "\nsubmitted: 2025-07-18  #");
+        while let Some(at) = text.find("\n    value:   # ") {
+            let line = &text[at + 1..];
+            let line = &line[..line.find('\n').unwrap()];
+            let last = line.split("lần trước: ").nth(1).unwrap();
+            let last = last.split(' ').next().unwrap().to_string();
+            let filled = format!("    value: {last}");
+            text = text.replacen(line, &filled, 1);
+            kpi_forms += 1;
+        }
+        text = text.replace("    date:    #", "    date: 2025-07-15  #");
+        std::fs::write(&path, text).unwrap();
     }
+    assert!(kpi_forms > 5, "{kpi_forms}");
     assert!(written > 10 && with_updates > 5, "{written} {with_updates}");
     let after = tiendo(&["check"], site.path());
     assert_eq!(after.code, 0, "{}", after.stderr);
@@ -136,9 +146,11 @@ fn new_report_carries_the_last_state_and_kpi_values_forward() {
             assert_eq!((d.state, d.progress), (u.state, u.progress), "{}", u.task);
         }
     }
+    // A KPI's last value is shown, never written as this month's.
     for v in &last.kpis {
         let d = draft.kpis.iter().find(|d| d.kpi == v.kpi).unwrap();
-        assert_eq!(d.value, v.value, "{}", v.kpi);
+        assert_eq!(d.last.map(|(_, x)| x), v.value, "{}", v.kpi);
+        assert_eq!((d.date, d.value), (None, None), "{}", v.kpi);
     }
     // An unknown agency is a usage error with a suggestion.
     let run = tiendo(&["new", "report", "--agency", "so-khcnn"], site.path());
@@ -211,7 +223,9 @@ fn every_default_report_survives_export_and_import() {
     // Every report: workbook out, workbook in, YAML written as `import` writes it.
     for r in &before {
         let book = xlsx::write_report(r).unwrap();
-        let back = xlsx::read_report(&book).unwrap();
+        let back = xlsx::read_report(&book)
+            .map_err(|e| format!("{}: {e:?}", r.agency))
+            .unwrap();
         let rel = editor::report_path(back.period, &back.agency);
         std::fs::write(site.path().join(rel), editor::report_yaml(&back, false).0).unwrap();
     }
@@ -402,10 +416,9 @@ fn new_report_as_a_workbook_imports_once_submitted() {
     };
     assert!(!prefill.updates.is_empty());
     assert_eq!(ids(&back), ids(&prefill));
-    assert_eq!(
-        back.kpis.len(),
-        prefill.kpis.iter().filter(|k| k.value.is_some()).count()
-    );
+    // No KPI value is pre-filled: an untouched KPI sheet brings none back.
+    assert!(prefill.kpis.iter().any(|k| k.last.is_some()));
+    assert!(back.kpis.is_empty(), "{:?}", back.kpis);
 }
 
 #[test]

@@ -28,6 +28,8 @@ pub struct DraftUpdate {
     pub done_on: Option<Date>,
     pub note: Option<String>,
     pub evidence: Option<String>,
+    /// Why a task reported done is open again.
+    pub reopened: Option<String>,
 }
 
 /// One KPI value of a report.
@@ -40,6 +42,18 @@ pub struct DraftKpi {
     pub date: Option<Date>,
     pub value: Option<f64>,
     pub note: Option<String>,
+    /// The last value reported before (day, value), shown to the editor
+    /// of a new report as a comment, never written as a value.
+    pub last: Option<(Date, f64)>,
+}
+
+/// The rows of a workbook a draft was read from (0 where it was not):
+/// the report sheet's four fields, then each update and KPI value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SourceRows {
+    pub header: [u32; 4],
+    pub updates: Vec<u32>,
+    pub kpis: Vec<u32>,
 }
 
 /// A monthly report as an editor sees it, in YAML or in a workbook.
@@ -55,6 +69,8 @@ pub struct ReportDraft {
     pub summary: Option<String>,
     pub updates: Vec<DraftUpdate>,
     pub kpis: Vec<DraftKpi>,
+    /// Where in a workbook it was read from, for messages.
+    pub rows: SourceRows,
 }
 
 /// Loads and models the site; content errors stop here (exit 1).
@@ -172,6 +188,7 @@ pub fn prefill_report(m: &Model, agency: &str, period: Period) -> Result<ReportD
             done_on: None,
             note: None,
             evidence: None,
+            reopened: None,
         });
     }
     let mut kpis = Vec::new();
@@ -179,20 +196,23 @@ pub fn prefill_report(m: &Model, agency: &str, period: Period) -> Result<ReportD
         if m.holder_on(&k.owner, due) != Some(agency) {
             continue;
         }
+        // The last value is shown, never written as this month's: a form
+        // that only needed `submitted` would publish it as a new point.
         let last = earlier
             .iter()
             .flat_map(|r| r.kpi_values.iter().map(move |v| (r, v)))
             .filter(|(_, v)| v.kpi == k.id)
             .max_by_key(|(r, v)| (v.date, r.submitted))
-            .map(|(_, v)| v.value)
-            .or(k.baseline.map(|(_, v)| v));
+            .map(|(_, v)| (v.date, v.value))
+            .or(k.baseline);
         kpis.push(DraftKpi {
             kpi: k.id.clone(),
             name: k.name.clone(),
             unit: k.unit.clone(),
-            date: last.map(|_| first),
-            value: last,
+            date: None,
+            value: None,
             note: None,
+            last,
         });
     }
     Ok(ReportDraft {
@@ -204,6 +224,7 @@ pub fn prefill_report(m: &Model, agency: &str, period: Period) -> Result<ReportD
         summary: None,
         updates,
         kpis,
+        rows: SourceRows::default(),
     })
 }
 
@@ -244,6 +265,7 @@ pub fn existing_report(m: &Model, agency: &str, period: Period) -> Result<Report
                 done_on: u.done_on,
                 note: u.note.clone(),
                 evidence: u.evidence.clone(),
+                reopened: None,
             })
             .collect(),
         kpis: r
@@ -258,10 +280,33 @@ pub fn existing_report(m: &Model, agency: &str, period: Period) -> Result<Report
                     date: Some(v.date),
                     value: Some(v.value),
                     note: v.note.clone(),
+                    last: None,
                 }
             })
             .collect(),
+        rows: SourceRows::default(),
     })
+}
+
+/// The `reopened:` reasons of the report `period/agency` as written (the
+/// model keeps only that there is one), by task.
+fn reopened_reasons(
+    raw: &load::RawContent,
+    agency: &str,
+    period: Period,
+) -> std::collections::HashMap<String, String> {
+    raw.reports
+        .iter()
+        .filter(|r| r.stem == agency && r.folder == period.key())
+        .flat_map(|r| r.source.doc.updates.iter().flatten())
+        .filter_map(|u| {
+            let u = &u.value;
+            Some((
+                u.task.as_ref()?.value.clone(),
+                u.reopened.as_ref()?.value.clone(),
+            ))
+        })
+        .collect()
 }
 
 /// Which cell of a workbook a line of report YAML comes from.
@@ -329,7 +374,8 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
             "# Điền ngày gửi (submitted), cập nhật từng nhiệm vụ và chỉ số, rồi chạy `tiendo check`.",
             "# state: not_started (chưa triển khai) | in_progress (đang thực hiện) | blocked (vướng mắc) | done (hoàn thành, cần done_on).",
             "# progress: phần trăm 0..100. note: ghi chú (Markdown). evidence: đường dẫn văn bản minh chứng.",
-            "# Số liệu ban đầu là lần báo cáo gần nhất: sửa cho đúng kỳ này.",
+            "# Tình trạng, tiến độ ban đầu là lần báo cáo gần nhất: sửa cho đúng kỳ này.",
+            "# Chỉ số: điền date và value của kỳ này (số liệu lần trước ghi ở chú thích); chưa có thì xóa cả mục.",
         ] {
             push(l.to_string(), None);
         }
@@ -385,20 +431,25 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
         if let Some(s) = &u.evidence {
             push(format!("    evidence: {}", scalar(s)), o(6));
         }
+        if let Some(s) = &u.reopened {
+            push(format!("    reopened: {}", scalar(s)), o(7));
+        }
     }
-    let (with, without): (Vec<&DraftKpi>, Vec<&DraftKpi>) = d
-        .kpis
-        .iter()
-        .partition(|k| k.value.is_some() && k.date.is_some());
+    // A KPI with a value, or, in a new report, one with a value before: a
+    // form to fill in, its `date` and `value` left empty (which `check`
+    // refuses until they are filled in or the item removed).
+    let shown =
+        |k: &DraftKpi| (k.value.is_some() && k.date.is_some()) || (guide && k.last.is_some());
+    let (with, without): (Vec<&DraftKpi>, Vec<&DraftKpi>) = d.kpis.iter().partition(|k| shown(k));
     if with.is_empty() {
         push("kpi_values: []".to_string(), None);
     } else {
         push("kpi_values:".to_string(), None);
     }
     for (n, k) in d.kpis.iter().enumerate() {
-        let (Some(date), Some(value)) = (k.date, k.value) else {
+        if !shown(k) {
             continue;
-        };
+        }
         let o = |c| Some(Origin::Kpi(n, c));
         if guide {
             push(
@@ -407,8 +458,27 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
             );
         }
         push(format!("  - kpi: {}", scalar(&k.kpi)), o(0));
-        push(format!("    date: {date}"), o(3));
-        push(format!("    value: {}", number(value)), o(4));
+        match (k.date, k.value, k.last) {
+            (Some(date), Some(value), _) => {
+                push(format!("    date: {date}"), o(3));
+                push(format!("    value: {}", number(value)), o(4));
+            }
+            (_, _, Some((day, last))) => {
+                push(
+                    format!("    date:    # ngày đo số liệu kỳ này, ví dụ {}", d.due),
+                    o(3),
+                );
+                push(
+                    format!(
+                        "    value:   # số liệu kỳ này; lần trước: {} ngày {} (không có số liệu mới thì xóa mục này)",
+                        number(last),
+                        crate::date::fmt_date(day)
+                    ),
+                    o(4),
+                );
+            }
+            _ => {}
+        }
         if let Some(s) = &k.note {
             push(format!("    note: {}", scalar(s)), o(5));
         }
@@ -434,11 +504,27 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
     (text, origins)
 }
 
+/// A slug `check` accepts (at most [`MAX_SLUG`] bytes), cut after a whole
+/// word: a long title makes a long file name, and the address of the page.
+fn short_slug(slug: &str) -> String {
+    if slug.len() <= MAX_SLUG {
+        return slug.to_string();
+    }
+    // Slugs are ASCII: any byte is a character boundary.
+    let head = &slug[..=MAX_SLUG];
+    let cut = head.rfind('-').filter(|i| *i > 0).unwrap_or(MAX_SLUG);
+    slug[..cut].trim_end_matches('-').to_string()
+}
+
+/// The longest slug `new article` makes (ids and slugs are at most 100
+/// bytes; a shorter address reads better).
+pub const MAX_SLUG: usize = 80;
+
 /// `tiendo new article`: the file name and Markdown of a draft article
 /// dated `day`.
 pub fn article(title: &str, day: Date) -> Result<(String, String), Failure> {
-    let slug = crate::text::slugify(title);
-    if slug.is_empty() {
+    let slug = short_slug(&crate::text::slugify(title));
+    if !crate::text::is_valid_id(&slug) {
         return Err(usage(msg!("editor.title_no_slug")));
     }
     let text = format!(
@@ -660,13 +746,15 @@ fn stop_on_errors(
 }
 
 /// `tiendo new report`: the pre-filled report as YAML in its period
-/// folder, or as a workbook at `xlsx`. Returns the file written.
+/// folder, or as a workbook at `xlsx`. Returns the file written, and a
+/// warning for each file with errors among those the pre-filling reads: a
+/// broken report elsewhere is no reason to refuse the form.
 pub fn new_report(
     opts: &Options,
     agency: &str,
     period: Option<Period>,
     xlsx_out: Option<&Path>,
-) -> Result<PathBuf, Failure> {
+) -> Result<(PathBuf, Vec<Diagnostic>), Failure> {
     let mut diags = Diagnostics::new();
     let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
     let m = model::build(raw, &mut diags);
@@ -678,23 +766,38 @@ pub fn new_report(
     if target.exists() {
         return Err(usage(msg!("editor.exists", path = target.display())));
     }
-    // Pre-filling needs figures tiendo can trust: no error in what it reads
-    // (news, pages and the reports of this period or later it does not read,
-    // so another new report still waiting for its `submitted` is no bar).
-    stop_on_errors(diags, opts.lang.unwrap_or_default(), |file| {
-        !(file.starts_with("content/news/")
+    // What the pre-filling reads (news, pages and the reports of this
+    // period or later it does not): one warning a broken file.
+    let mut broken: std::collections::BTreeMap<String, usize> = Default::default();
+    for d in diags.sorted() {
+        let file = &*d.loc.file;
+        let read = !(file.starts_with("content/news/")
             || file.starts_with("content/pages/")
-            || report_period_of(file).is_some_and(|p| p >= period))
-    })?;
+            || report_period_of(file).is_some_and(|p| p >= period));
+        if d.severity == Severity::Error && read {
+            *broken.entry(file.to_string()).or_default() += 1;
+        }
+    }
+    let warnings = broken
+        .into_iter()
+        .flat_map(|(file, count)| {
+            let mut w = Diagnostics::new();
+            w.warning(
+                crate::diag::Loc::file(&file.as_str().into()),
+                msg!("editor.broken_left_out", count),
+            );
+            w.sorted()
+        })
+        .collect();
     let draft = prefill_report(&m, agency, period)?;
     if let Some(file) = xlsx_out {
         let bytes = xlsx::write_report(&draft).map_err(Failure::Io)?;
         write_new(file, &bytes, false)?;
-        return Ok(file.to_path_buf());
+        return Ok((file.to_path_buf(), warnings));
     }
     let path = on_disk(opts, &report_path(period, agency));
     write_new(&path, report_yaml(&draft, true).0.as_bytes(), false)?;
-    Ok(path)
+    Ok((path, warnings))
 }
 
 /// `tiendo new article "Tiêu đề"`: a draft dated the as-of day.
@@ -716,7 +819,8 @@ pub fn new_task(opts: &Options, plan: &str) -> Result<PathBuf, Failure> {
     Ok(path)
 }
 
-/// `tiendo export report`: an existing report as a workbook.
+/// `tiendo export report`: an existing report as a workbook, with every
+/// field of the report (the `reopened:` reasons too).
 pub fn export_report(
     opts: &Options,
     agency: &str,
@@ -725,60 +829,468 @@ pub fn export_report(
 ) -> Result<PathBuf, Failure> {
     let mut diags = Diagnostics::new();
     let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
+    let reasons = reopened_reasons(&raw, agency, period);
     let m = model::build(raw, &mut diags);
     // Only the report itself must be free of errors: its updates are what
     // goes into the workbook.
     let rel = report_path(period, agency);
     stop_on_errors(diags, opts.lang.unwrap_or_default(), |file| file == rel)?;
-    let draft = existing_report(&m, agency, period)?;
+    let mut draft = existing_report(&m, agency, period)?;
+    for u in &mut draft.updates {
+        u.reopened = reasons.get(&u.task).cloned();
+    }
     let bytes = xlsx::write_report(&draft).map_err(Failure::Io)?;
     write_new(out, &bytes, false)?;
     Ok(out.to_path_buf())
 }
 
+/// Dates of a workbook that belong to another period than its own: a
+/// report of July sent before July began or once August's was due, a task
+/// done or a KPI measured after July. Most often last month's workbook
+/// filled in with this month's figures.
+fn period_errors(d: &ReportDraft, report_day: u32) -> Vec<xlsx::CellError> {
+    let p = d.period;
+    let (first, last) = (p.first_day(), p.last_day());
+    let next_due = p.next().report_day(report_day);
+    let mut errs = Vec::new();
+    let mut push = |o: Origin, day: Date, what: &'static str| {
+        errs.push(xlsx::CellError {
+            cell: xlsx::origin_cell(&d.rows, o),
+            message: msg!(
+                "xlsx.other_period",
+                what = crate::diag::word(what),
+                day = crate::date::fmt_date(day),
+                of = Period::of(day).key(),
+                period = p.key()
+            ),
+        });
+    };
+    if let Some(s) = d.submitted
+        && (s < first || s >= next_due)
+    {
+        push(Origin::Header(2), s, "what.cell_submitted");
+    }
+    for (n, u) in d.updates.iter().enumerate() {
+        if let Some(day) = u.done_on.filter(|day| *day > last) {
+            push(Origin::Update(n, 4), day, "what.cell_done_on");
+        }
+    }
+    for (n, k) in d.kpis.iter().enumerate() {
+        if let Some(day) = k.date.filter(|day| *day > last) {
+            push(Origin::Kpi(n, 3), day, "what.cell_kpi_date");
+        }
+    }
+    errs
+}
+
+/// What a report file on disk says, as far as `import --force` needs it:
+/// its agency and period keys, and the progress of each update as written.
+struct OnDisk {
+    agency: Option<String>,
+    period: Option<String>,
+    progress: std::collections::HashMap<String, String>,
+}
+
+fn on_disk_report(rel: &str, text: &str) -> Option<OnDisk> {
+    let mut ignored = Diagnostics::new();
+    let raw: load::raw::RawReport = load::parse_yaml(&rel.into(), text, 0, &mut ignored)?;
+    let progress = raw
+        .updates
+        .iter()
+        .flatten()
+        .filter_map(|u| {
+            let u = &u.value;
+            Some((
+                u.task.as_ref()?.value.clone(),
+                u.progress.as_ref()?.value.clone(),
+            ))
+        })
+        .collect();
+    Some(OnDisk {
+        agency: raw.agency.map(|s| s.value),
+        period: raw.period.map(|s| s.value),
+        progress,
+    })
+}
+
+/// The report `d` written over `old`, the text of the report it replaces,
+/// changing only the values that changed: comments, order, quoting and
+/// layout stay as the editor left them. `None` when the structure differs
+/// (an update, a KPI value or a key added or removed) or a changed value
+/// spans more than its line: the report is then written anew. Returns the
+/// text and, line by line, the workbook cell each value comes from.
+pub fn edit_in_place(
+    rel: &str,
+    old: &str,
+    d: &ReportDraft,
+) -> Option<(String, Vec<Option<Origin>>)> {
+    use load::raw::{RawReport, S};
+    let mut ignored = Diagnostics::new();
+    let raw: RawReport = load::parse_yaml(&rel.into(), old, 0, &mut ignored)?;
+    let lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let mut origins: Vec<Option<Origin>> = vec![None; lines.len()];
+    // (line index, value start column (1-based, in characters), new text)
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut deleted: Vec<usize> = Vec::new();
+    let mut field = |s: &S, same: bool, new: String, o: Origin| -> Option<()> {
+        let line = usize::try_from(s.referenced.line()).ok()?.checked_sub(1)?;
+        *origins.get_mut(line)? = Some(o);
+        if !same {
+            edits.push((line, usize::try_from(s.referenced.column()).ok()?, new));
+        }
+        Some(())
+    };
+    let text_same = |s: &S, new: &str| s.value == new;
+    let num_same = |s: &S, new: f64| {
+        s.value
+            .trim()
+            .trim_end_matches('%')
+            .trim()
+            .replace(',', ".")
+            .parse::<f64>()
+            .is_ok_and(|x| x == new)
+    };
+    let date_same = |s: &S, new: Date| crate::date::parse_date(&s.value).is_ok_and(|x| x == new);
+    fn both<'a, T>(old: &'a Option<S>, new: &'a Option<T>) -> Option<Option<(&'a S, &'a T)>> {
+        match (old, new) {
+            (Some(o), Some(n)) => Some(Some((o, n))),
+            (None, None) => Some(None),
+            _ => None,
+        }
+    }
+    let (agency, period, submitted) = (
+        raw.agency.as_ref()?,
+        raw.period.as_ref()?,
+        raw.submitted.as_ref()?,
+    );
+    field(
+        agency,
+        text_same(agency, &d.agency),
+        scalar(&d.agency),
+        Origin::Header(0),
+    )?;
+    field(
+        period,
+        text_same(period, &d.period.key()),
+        d.period.key(),
+        Origin::Header(1),
+    )?;
+    let sub = d.submitted?;
+    field(
+        submitted,
+        date_same(submitted, sub),
+        sub.to_string(),
+        Origin::Header(2),
+    )?;
+    if let Some((o, n)) = both(&raw.summary, &d.summary)? {
+        field(o, text_same(o, n), scalar(n), Origin::Header(3))?;
+    }
+    let updates: Vec<_> = raw.updates.iter().flatten().collect();
+    if updates.len() != d.updates.len() {
+        return None;
+    }
+    for (n, (ou, nu)) in updates.iter().zip(&d.updates).enumerate() {
+        let ou = &ou.value;
+        let task = ou.task.as_ref().filter(|t| t.value == nu.task)?;
+        field(task, true, String::new(), Origin::Update(n, 0))?;
+        let state = ou.state.as_ref()?;
+        let code = nu.state.code();
+        field(
+            state,
+            state.value.trim().to_lowercase() == code,
+            code.to_string(),
+            Origin::Update(n, 2),
+        )?;
+        // A cell cleared: the key's own line goes.
+        let mut cleared = |old: &Option<S>, gone: bool, key: &str| -> Option<bool> {
+            let Some(o) = old.as_ref().filter(|_| gone) else {
+                return Some(false);
+            };
+            let line = usize::try_from(o.referenced.line()).ok()?.checked_sub(1)?;
+            lines
+                .get(line)?
+                .trim_start()
+                .starts_with(&format!("{key}:"))
+                .then_some(())?;
+            deleted.push(line);
+            Some(true)
+        };
+        let gone = [
+            cleared(&ou.progress, nu.progress.is_none(), "progress")?,
+            cleared(&ou.done_on, nu.done_on.is_none(), "done_on")?,
+            cleared(&ou.note, nu.note.is_none(), "note")?,
+            cleared(&ou.evidence, nu.evidence.is_none(), "evidence")?,
+            cleared(&ou.reopened, nu.reopened.is_none(), "reopened")?,
+        ];
+        if !gone[0]
+            && let Some((o, x)) = both(&ou.progress, &nu.progress)?
+        {
+            field(o, num_same(o, *x), number(*x), Origin::Update(n, 3))?;
+        }
+        if !gone[1]
+            && let Some((o, x)) = both(&ou.done_on, &nu.done_on)?
+        {
+            field(o, date_same(o, *x), x.to_string(), Origin::Update(n, 4))?;
+        }
+        for (old, new, c, g) in [
+            (&ou.note, &nu.note, 5, gone[2]),
+            (&ou.evidence, &nu.evidence, 6, gone[3]),
+            (&ou.reopened, &nu.reopened, 7, gone[4]),
+        ] {
+            if !g && let Some((o, x)) = both(old, new)? {
+                field(o, text_same(o, x), scalar(x), Origin::Update(n, c))?;
+            }
+        }
+    }
+    let values: Vec<_> = raw.kpi_values.iter().flatten().collect();
+    let kpis: Vec<(usize, &DraftKpi)> = d
+        .kpis
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.date.is_some() && k.value.is_some())
+        .collect();
+    if values.len() != kpis.len() {
+        return None;
+    }
+    for (ov, (n, nk)) in values.iter().zip(kpis) {
+        let ov = &ov.value;
+        let kpi = ov.kpi.as_ref().filter(|k| k.value == nk.kpi)?;
+        field(kpi, true, String::new(), Origin::Kpi(n, 0))?;
+        let (date, value) = (ov.date.as_ref()?, ov.value.as_ref()?);
+        let (nd, nv) = (nk.date?, nk.value?);
+        field(date, date_same(date, nd), nd.to_string(), Origin::Kpi(n, 3))?;
+        field(value, num_same(value, nv), number(nv), Origin::Kpi(n, 4))?;
+        if let Some((o, x)) = both(&ov.note, &nk.note)? {
+            field(o, text_same(o, x), scalar(x), Origin::Kpi(n, 5))?;
+        }
+    }
+    // Each edit replaces one scalar on its line, right to left.
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
+    edits.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+    for (line, column, new) in edits {
+        let l = out.get_mut(line)?;
+        let start = l.char_indices().nth(column.checked_sub(1)?)?.0;
+        let flow = l[..start].contains(['{', '[']);
+        let end = start + scalar_len(&l[start..], flow)?;
+        l.replace_range(start..end, &new);
+    }
+    deleted.sort_unstable();
+    for line in deleted.into_iter().rev() {
+        if line < out.len() {
+            out.remove(line);
+            origins.remove(line);
+        }
+    }
+    let text: String = out.concat();
+    // What was written must read back as the draft, or it is written anew.
+    let back: RawReport = load::parse_yaml(&rel.into(), &text, 0, &mut ignored)?;
+    let same = back.updates.iter().flatten().count() == d.updates.len()
+        && back.submitted.as_ref().is_some_and(|s| date_same(s, sub))
+        && back.summary.as_ref().map(|s| &s.value) == d.summary.as_ref()
+        && back.updates.iter().flatten().zip(&d.updates).all(|(o, n)| {
+            let o = &o.value;
+            o.state
+                .as_ref()
+                .is_some_and(|s| s.value.trim().to_lowercase() == n.state.code())
+                && match (&o.progress, n.progress) {
+                    (Some(s), Some(x)) => num_same(s, x),
+                    (None, None) => true,
+                    _ => false,
+                }
+                && o.done_on
+                    .as_ref()
+                    .map(|s| crate::date::parse_date(&s.value).ok())
+                    == n.done_on.map(Some)
+                && o.note.as_ref().map(|s| &s.value) == n.note.as_ref()
+                && o.evidence.as_ref().map(|s| &s.value) == n.evidence.as_ref()
+                && o.reopened.as_ref().map(|s| &s.value) == n.reopened.as_ref()
+        })
+        && back
+            .kpi_values
+            .iter()
+            .flatten()
+            .zip(d.kpis.iter().filter(|k| k.value.is_some()))
+            .all(|(o, n)| {
+                let o = &o.value;
+                o.date
+                    .as_ref()
+                    .map(|s| crate::date::parse_date(&s.value).ok())
+                    == n.date.map(Some)
+                    && o.value
+                        .as_ref()
+                        .zip(n.value)
+                        .is_some_and(|(s, x)| num_same(s, x))
+                    && o.note.as_ref().map(|s| &s.value) == n.note.as_ref()
+            });
+    same.then_some((text, origins))
+}
+
+/// The length in bytes of the YAML scalar at the start of `s`, when it
+/// ends on its line: a quoted scalar to its closing quote, a plain one to
+/// a comment, a `,`, `}` or `]` in a flow collection, or the end of the line.
+fn scalar_len(s: &str, flow: bool) -> Option<usize> {
+    let line = s.split('\n').next().unwrap_or("");
+    let b = line.as_bytes();
+    match b.first()? {
+        b'"' => {
+            let mut i = 1;
+            while i < b.len() {
+                match b[i] {
+                    b'\\' => i += 2,
+                    b'"' => return Some(i + 1),
+                    _ => i += 1,
+                }
+            }
+            None
+        }
+        b'\'' => {
+            let mut i = 1;
+            while i < b.len() {
+                if b[i] == b'\'' {
+                    if b.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    return Some(i + 1);
+                }
+                i += 1;
+            }
+            None
+        }
+        b'|' | b'>' | b'&' | b'*' | b'!' | b'[' | b'{' => None,
+        _ => {
+            let end = line
+                .char_indices()
+                .find(|&(i, c)| {
+                    (c == '#' && line[..i].ends_with([' ', '\t']))
+                        || (flow && matches!(c, ',' | '}' | ']'))
+                })
+                .map_or(line.trim_end_matches('\r').len(), |(i, _)| i);
+            Some(line[..end].trim_end().len())
+        }
+    }
+}
+
+/// `<file>.<UTC time>.bak~` beside `path`, a name no other file has: the
+/// loader skips names ending in `~`, so the backup is never read as a
+/// second report.
+fn backup_path(path: &Path) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y-%m-%dT%H%M%SZ");
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    (1..)
+        .map(|n| {
+            let extra = if n == 1 {
+                String::new()
+            } else {
+                format!("-{n}")
+            };
+            path.with_file_name(format!("{name}.{stamp}{extra}.bak~"))
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| path.with_file_name(format!("{name}.bak~")))
+}
+
 /// `tiendo import FILE.xlsx`: reads, checks with every rule of `check`,
-/// and writes the report into its period folder (replacing one only with
-/// `force`). Returns the file written and the report's warnings.
+/// and writes the report into its period folder. With `force` it
+/// replaces a report of the same agency and period only, keeping the
+/// replaced file beside it (and saying where). Returns the file written
+/// and the report's warnings.
 pub fn import(
     opts: &Options,
     file: &Path,
     force: bool,
 ) -> Result<(PathBuf, Vec<Diagnostic>), Failure> {
+    let lang = opts.lang.unwrap_or_default();
     let name = file.display().to_string();
-    let bytes = std::fs::read(file)
-        .map_err(|e| usage(msg!("editor.cannot_read", path = &name, error = e)))?;
-    let draft = xlsx::read_report(&bytes)
-        .map_err(|errs| cell_diagnostics(&name, errs, opts.lang.unwrap_or_default()))?;
-    if !crate::text::is_valid_id(&draft.agency) {
+    let at_cell = |cell: String, message: Message| xlsx::CellError { cell, message };
+    // A file larger than any workbook may unpack to is refused unread.
+    if let Ok(meta) = std::fs::metadata(file)
+        && meta.len() > xlsx::MAX_TOTAL_BYTES
+    {
         return Err(cell_diagnostics(
             &name,
-            vec![xlsx::CellError {
-                cell: xlsx::origin_cell(Origin::Header(0)),
-                message: msg!("xlsx.not_agency_id", id = &draft.agency),
-            }],
-            opts.lang.unwrap_or_default(),
+            vec![at_cell(
+                String::new(),
+                msg!(
+                    "xlsx.file_too_big",
+                    size = meta.len().div_ceil(1 << 20),
+                    max = xlsx::MAX_TOTAL_BYTES >> 20
+                ),
+            )],
+            lang,
+        ));
+    }
+    let bytes = std::fs::read(file)
+        .map_err(|e| usage(msg!("editor.cannot_read", path = &name, error = e)))?;
+    let mut draft =
+        xlsx::read_report(&bytes).map_err(|errs| cell_diagnostics(&name, errs, lang))?;
+    let rows = draft.rows.clone();
+    let cell = |o: Origin| xlsx::origin_cell(&rows, o);
+    // Every problem of the workbook at once: its agency, its date, the
+    // period of its dates.
+    let mut errs = Vec::new();
+    if !crate::text::is_valid_id(&draft.agency) {
+        errs.push(at_cell(
+            cell(Origin::Header(0)),
+            msg!("xlsx.not_agency_id", id = &draft.agency),
         ));
     }
     if draft.submitted.is_none() {
-        return Err(cell_diagnostics(
-            &name,
-            vec![xlsx::CellError {
-                cell: xlsx::origin_cell(Origin::Header(2)),
-                message: msg!("xlsx.submitted_empty"),
-            }],
-            opts.lang.unwrap_or_default(),
+        errs.push(at_cell(
+            cell(Origin::Header(2)),
+            msg!("xlsx.submitted_empty"),
         ));
     }
-    let mut draft = draft;
-    name_things(opts, &mut draft);
+    let m = load_lenient(opts)?;
+    name_things(&m, &mut draft);
+    errs.extend(period_errors(&draft, m.site().report_day));
+    if !errs.is_empty() {
+        return Err(cell_diagnostics(&name, errs, lang));
+    }
     let rel = report_path(draft.period, &draft.agency);
     let path = on_disk(opts, &rel);
-    if !force && path.exists() {
-        return Err(usage(msg!("editor.exists_force", path = path.display())));
+    let old_text = if path.exists() {
+        if !force {
+            return Err(usage(msg!("editor.exists_force", path = path.display())));
+        }
+        Some(read_text(&path)?)
+    } else {
+        None
+    };
+    let old = old_text.as_deref().and_then(|t| on_disk_report(&rel, t));
+    // `--force` replaces the report of this agency and period, nothing else.
+    if let Some(old) = &old {
+        let keys = [
+            (0, old.agency.as_deref(), draft.agency.clone()),
+            (1, old.period.as_deref(), draft.period.key()),
+        ];
+        let errs: Vec<xlsx::CellError> = keys
+            .into_iter()
+            .filter(|(_, was, now)| was.is_some_and(|w| w.trim() != now))
+            .map(|(i, was, now)| {
+                at_cell(
+                    cell(Origin::Header(i)),
+                    msg!(
+                        "xlsx.force_other",
+                        path = path.display(),
+                        was = was.unwrap_or_default(),
+                        now
+                    ),
+                )
+            })
+            .collect();
+        if !errs.is_empty() {
+            return Err(cell_diagnostics(&name, errs, lang));
+        }
     }
-    let (text, origins) = report_yaml(&draft, false);
+    let (text, origins) = old_text
+        .as_deref()
+        .and_then(|old| edit_in_place(&rel, old, &draft))
+        .unwrap_or_else(|| report_yaml(&draft, false));
     let diags = check_with_report(opts, &rel, &text)?;
-    let mapped: Vec<Diagnostic> = diags
+    let mut mapped: Vec<Diagnostic> = diags
         .into_iter()
         .map(|mut d| {
             let line = d.loc.line as usize;
@@ -786,7 +1298,7 @@ pub fn import(
                 .checked_sub(1)
                 .and_then(|i| origins.get(i).copied().flatten())
             {
-                Some(o) => format!("{name}:{}", xlsx::origin_cell(o)),
+                Some(o) => format!("{name}:{}", xlsx::origin_cell(&draft.rows, o)),
                 None => name.clone(),
             };
             d.loc = crate::diag::Loc::file(&at.into());
@@ -794,18 +1306,40 @@ pub fn import(
         })
         .collect();
     if has_errors(&mapped) {
-        return Err(Failure::Content(mapped, opts.lang.unwrap_or_default()));
+        return Err(Failure::Content(mapped, lang));
     }
+    // A progress cell cleared in a correction: the task falls back to the
+    // lead's previous report, which the editor may not expect.
+    let mut notes = Diagnostics::new();
+    if let Some(old) = &old {
+        for (n, u) in draft.updates.iter().enumerate() {
+            if u.progress.is_none()
+                && let Some(was) = old.progress.get(&u.task)
+            {
+                let at = format!("{name}:{}", cell(Origin::Update(n, 3)));
+                notes.warning(
+                    crate::diag::Loc::file(&at.into()),
+                    msg!("xlsx.progress_cleared", was = was.trim(), task = &u.task),
+                );
+            }
+        }
+    }
+    if let Some(old_text) = &old_text {
+        let backup = backup_path(&path);
+        write_new(&backup, old_text.as_bytes(), false)?;
+        notes.warning(
+            crate::diag::Loc::file(&rel.as_str().into()),
+            msg!("editor.backup", path = backup.display()),
+        );
+    }
+    mapped.extend(notes.sorted());
     write_new(&path, text.as_bytes(), force)?;
     Ok((path, mapped))
 }
 
 /// Fills in the agency's name and the titles a workbook does not carry
 /// back, as far as the site can be read; they only go into comments.
-fn name_things(opts: &Options, d: &mut ReportDraft) {
-    let Ok(m) = load_lenient(opts) else {
-        return;
-    };
+fn name_things(m: &Model, d: &mut ReportDraft) {
     if let Some(a) = m.agency(&d.agency) {
         d.agency_name = a.name.clone();
     }

@@ -217,13 +217,19 @@ def edited_workbook(tmp):
     if r.returncode != 0:
         fail(f"import of the workbook edited by openpyxl: {r.stderr}")
     text = (site / "content/reports/2025-05/so-khcn.yaml").read_text()
+    # Edited in place: the values changed, the file's comment and its
+    # one-line KPI values kept.
     for line in [
+        "# Báo cáo tháng 05/2025 — dữ liệu minh họa.\n",
         "submitted: 2025-05-20\n",
         "    progress: 91\n    note: \"Sửa bằng openpyxl.\"\n",
-        "    date: 2025-05-16\n    value: 75.5\n",
+        "  - { kpi: dvc-toan-trinh, date: 2025-05-16, value: 75.5 }\n",
     ]:
         if line not in text:
             fail(f"imported report lacks {line!r}:\n{text}")
+    kept = list((site / "content/reports/2025-05").glob("so-khcn.yaml.*.bak~"))
+    if len(kept) != 1 or "value: 74 }" not in kept[0].read_text():
+        fail(f"the replaced report is not kept beside it: {kept}")
     r = run("check", root=site)
     if r.returncode != 0:
         fail(f"check after import: {r.stderr}")
