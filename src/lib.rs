@@ -75,6 +75,7 @@ impl From<output::OutputError> for Failure {
     fn from(e: output::OutputError) -> Failure {
         match e {
             output::OutputError::Io(msg) => Failure::Io(msg),
+            output::OutputError::Refused(m) => Failure::Usage(m),
             output::OutputError::Interrupted(signal) => Failure::Interrupted(signal),
         }
     }

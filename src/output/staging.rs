@@ -37,6 +37,9 @@ pub struct Outcome {
     pub written: usize,
     /// Files identical to the previous output's, kept as they were.
     pub unchanged: usize,
+    /// Where a folder tiendo did not write (`--force`) was moved, beside
+    /// the target under a dated name: never removed.
+    pub moved_aside: Option<PathBuf>,
 }
 
 /// A build's temporary folder beside the target.
@@ -475,9 +478,18 @@ impl Staging {
         let staged = self.root().to_path_buf();
         set_mode(&staged, 0o755)?;
         let target = self.target.clone();
+        let mut moved_aside = None;
         let aside = interrupt::swapping(|| -> Result<Option<PathBuf>, OutputError> {
             interrupt::check()?;
-            let aside = if target.path.exists() {
+            let aside = if is_foreign(&target.path) {
+                // Someone else's folder, replaced with --force: kept whole
+                // under a dated name beside it, never taken for the spare.
+                let backup = backup_name(&target);
+                fs::rename(&target.path, &backup)
+                    .map_err(|e| OutputError::io("cannot move aside", &target.shown, e))?;
+                moved_aside = Some(backup);
+                None
+            } else if target.path.exists() {
                 let aside = tempfile::Builder::new()
                     .prefix(&target.temp_prefix("old"))
                     .tempdir_in(&target.parent)
@@ -495,7 +507,7 @@ impl Staging {
                 None
             };
             if let Err(e) = fs::rename(&staged, &target.path) {
-                if let Some(aside) = &aside {
+                if let Some(aside) = aside.as_ref().or(moved_aside.as_ref()) {
                     let _ = fs::rename(aside, &target.path);
                 }
                 return Err(OutputError::io(
@@ -520,8 +532,34 @@ impl Staging {
         Ok(Outcome {
             written: self.written.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
+            moved_aside,
         })
     }
+}
+
+/// Whether `path` is a folder with something in it and no marker: one that
+/// tiendo did not write.
+fn is_foreign(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+        && !path.join(MARKER).exists()
+        && fs::read_dir(path).is_ok_and(|mut d| d.next().is_some())
+}
+
+/// `NAME.bak-YYYYMMDD-HHMMSS` beside the target (local time), with `-2`,
+/// `-3`... when that name is taken.
+fn backup_name(target: &Target) -> PathBuf {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let mut base = target.name.clone();
+    base.push(format!(".bak-{stamp}"));
+    let mut path = target.parent.join(&base);
+    let mut n = 2;
+    while fs::symlink_metadata(&path).is_ok() {
+        let mut name = base.clone();
+        name.push(format!("-{n}"));
+        path = target.parent.join(name);
+        n += 1;
+    }
+    path
 }
 
 impl Drop for Staging {
