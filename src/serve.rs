@@ -84,14 +84,10 @@ impl Shared {
 /// says what to do.
 pub fn bind(addr: SocketAddr) -> Result<TcpListener, Failure> {
     TcpListener::bind(addr).map_err(|e| {
-        Failure::Io(if e.kind() == ErrorKind::AddrInUse {
-            format!(
-                "cổng {port} trên {ip} đang được dùng / port {port} on {ip} is already in use: stop the other server, or pass --port with another number (--port 0 takes a free one)",
-                port = addr.port(),
-                ip = addr.ip()
-            )
+        Failure::Usage(if e.kind() == ErrorKind::AddrInUse {
+            crate::msg!("serve.port_busy", port = addr.port(), ip = addr.ip())
         } else {
-            format!("cannot listen on {addr}: {e}")
+            crate::msg!("serve.cannot_listen", addr, error = e)
         })
     })
 }
