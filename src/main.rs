@@ -235,12 +235,18 @@ fn usage_exit(out: &mut impl Write, m: &tiendo::diag::Message, lang: Lang) -> Ex
     ExitCode::from(2)
 }
 
-fn timings(r: &Report) -> String {
+/// "0.76 s (load 62 ms, ...)", each stage named from the catalogue
+/// (`stage.NAME`).
+fn timings(r: &Report, lang: Lang) -> String {
     let total: f64 = r.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
+    let words = tiendo::diag::catalogue(lang);
     let parts: Vec<String> = r
         .timings
         .iter()
-        .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1000.0))
+        .map(|(name, d)| {
+            let word = words.get(&format!("stage.{name}")).map_or(*name, String::as_str);
+            format!("{word} {:.0} ms", d.as_secs_f64() * 1000.0)
+        })
         .collect();
     format!("{:.2} s ({})", total, parts.join(", "))
 }
@@ -526,7 +532,7 @@ fn main() -> ExitCode {
                     written = outcome.written,
                     unchanged = outcome.unchanged,
                     path = target.display(),
-                    time = timings(&report)
+                    time = timings(&report, lang)
                 );
                 let _ = writeln!(stdout, "{}", line.render(lang));
                 // A signal that arrived during the swap was held until the
