@@ -339,7 +339,7 @@ fn a_build_off_a_terminal_or_quiet_prints_plain_lines() {
             "{:?}",
             run.stderr
         );
-        assert!(run.stdout.starts_with("Built "), "{}", run.stdout);
+        assert!(run.stdout.starts_with("Đã dựng "), "{}", run.stdout);
     }
 }
 
@@ -381,5 +381,5 @@ fn a_build_on_a_terminal_shows_a_progress_bar_and_finishes() {
     // The default portal takes more than a moment in a debug build: the bar
     // was drawn, then cleared before the plain result line.
     assert!(printed.contains("/5]"), "{printed:?}");
-    assert!(printed.contains("Built "), "{printed:?}");
+    assert!(printed.contains("Đã dựng "), "{printed:?}");
 }

@@ -175,10 +175,21 @@ impl Target {
         force: bool,
         protected: &Protected,
     ) -> Result<Target, OutputError> {
-        let refused = || {
+        let refused = || OutputError::Refused(msg!("output.protected", path = output.display()));
+        let root = resolve(site_root)?;
+        let clash = |path: &Path| {
+            root.starts_with(path)
+                || SITE_FOLDERS.iter().any(|f| {
+                    let folder = root.join(f);
+                    folder.starts_with(path) || path.starts_with(&folder)
+                })
+        };
+        let site_folder = || {
             OutputError::Refused(msg!(
-                "output.protected",
+                "output.site_folder",
                 path = output.display(),
+                root = root.display(),
+                default = root.join("output").display(),
             ))
         };
         // By the path as written first, before anything is read there; then
@@ -186,32 +197,22 @@ impl Target {
         let lexical = std::path::absolute(output)
             .map(|p| normalise(&p))
             .map_err(|e| OutputError::io("cannot resolve", output, e))?;
+        if clash(&lexical) {
+            return Err(site_folder());
+        }
         if protected.refuses(&lexical) {
             return Err(refused());
         }
         let path = resolve(output)?;
+        if clash(&path) {
+            return Err(site_folder());
+        }
         let real_home = protected
             .home
             .as_ref()
             .map(|h| fs::canonicalize(h).unwrap_or_else(|_| h.clone()));
-        if protected.refuses(&path)
-            || real_home.is_some_and(|h| h.starts_with(&path))
-        {
+        if protected.refuses(&path) || real_home.is_some_and(|h| h.starts_with(&path)) {
             return Err(refused());
-        }
-        let root = resolve(site_root)?;
-        let clash = root.starts_with(&path)
-            || SITE_FOLDERS.iter().any(|f| {
-                let folder = root.join(f);
-                folder.starts_with(&path) || path.starts_with(&folder)
-            });
-        if clash {
-            return Err(OutputError::Refused(msg!(
-                "output.site_folder",
-                path = output.display(),
-                root = root.display(),
-                default = root.join("output").display(),
-            )));
         }
         let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
             return Err(refused());
