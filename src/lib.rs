@@ -474,6 +474,7 @@ pub fn build_with_progress(
         }
     };
     let made = status_render(opts, &m, Some(&sink), &mut clock, &mut diags);
+    output::interrupt::check()?;
     if let (Some((file, paths)), Some(made)) = (&previous, &made) {
         paths_kept(file, paths, &made.site, &mut diags);
     }

@@ -236,3 +236,47 @@ fn a_vietnamese_site_hears_no_english_usage_errors_included() {
         assert!(english.is_empty(), "{what}: English lines {english:#?}");
     }
 }
+
+#[test]
+fn sigterm_during_a_long_render_stops_the_build_within_moments() {
+    // Thousands of articles: a render of many seconds in a debug build.
+    let site = site_with(&[]);
+    let root = site.path();
+    for i in 0..4000 {
+        std::fs::write(
+            root.join(format!("content/news/tin-{i}.md")),
+            format!("---\ntitle: Tin số {i}\ndate: 2025-03-10\ntags: [thử nghiệm]\n---\nNội dung tin {i}.\n"),
+        )
+        .unwrap();
+    }
+    let child = build_command(root, &[]).spawn().unwrap();
+    // The staging folder appears once load and model are done: the render
+    // starts then.
+    let start = Instant::now();
+    let staging = || {
+        std::fs::read_dir(root)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".output-new-"))
+    };
+    while !staging() {
+        assert!(start.elapsed() < Duration::from_secs(120), "never rendered");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    let sent = Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let took = sent.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{stderr}");
+    assert!(took < Duration::from_secs(3), "stopped after {took:?}");
+    assert!(stderr.contains("đã ngắt"), "{stderr}");
+    assert!(!stderr.contains("lỗi"), "a render cut short reports no errors: {stderr}");
+    assert!(!staging(), "the temporary folder is left");
+    assert!(!root.join("output").exists());
+}
