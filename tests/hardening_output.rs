@@ -280,3 +280,57 @@ fn sigterm_during_a_long_render_stops_the_build_within_moments() {
     assert!(!staging(), "the temporary folder is left");
     assert!(!root.join("output").exists());
 }
+
+#[test]
+fn a_long_previous_list_names_the_first_paths_gone_and_counts_the_rest() {
+    let site = site_with(&[]);
+    let root = site.path();
+    let list = root.join("duong-dan.txt");
+    let mut text = String::from("/\n/nhiem-vu/\n");
+    for i in 0..5000 {
+        text.push_str(&format!("/cu/{i}/\n"));
+    }
+    std::fs::write(&list, text).unwrap();
+    let out = build_command(root, &["--previous", list.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let named = stderr.lines().filter(|l| l.contains("`/cu/")).count();
+    assert_eq!(named, tiendo::output::previous::SHOWN, "{stderr}");
+    assert!(stderr.contains("duong-dan.txt:3:1:"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "duong-dan.txt:{}:1: lỗi: và {} đường dẫn khác",
+            3 + tiendo::output::previous::SHOWN,
+            5000 - tiendo::output::previous::SHOWN
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.lines().count() < 40, "{stderr}");
+    assert!(!root.join("output").exists());
+}
+
+#[test]
+fn static_well_known_is_published_and_other_hidden_files_are_not() {
+    let site = site_with(&[
+        (
+            "content/static/.well-known/security.txt",
+            Some(b"Contact: mailto:a@example.org\n"),
+        ),
+        ("content/static/.well-known/.draft", Some(b"x")),
+        ("content/static/.ghi-chu.txt", Some(b"x")),
+        ("content/static/.git/config", Some(b"x")),
+    ]);
+    let root = site.path();
+    let out = build_command(root, &[]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let output = root.join("output");
+    assert_eq!(
+        std::fs::read(output.join(".well-known/security.txt")).unwrap(),
+        b"Contact: mailto:a@example.org\n"
+    );
+    for hidden in [".well-known/.draft", ".ghi-chu.txt", ".git/config"] {
+        assert!(!output.join(hidden).exists(), "{hidden} published");
+    }
+}

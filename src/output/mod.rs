@@ -9,6 +9,7 @@
 //! as it was.
 
 pub mod interrupt;
+pub mod previous;
 mod spare;
 mod staging;
 mod target;
