@@ -74,8 +74,7 @@ pub enum Failure {
 impl From<output::OutputError> for Failure {
     fn from(e: output::OutputError) -> Failure {
         match e {
-            output::OutputError::Io(msg) => Failure::Io(msg),
-            output::OutputError::Refused(m) => Failure::Usage(m),
+            output::OutputError::Failed(m) => Failure::Usage(m),
             output::OutputError::Interrupted(signal) => Failure::Interrupted(signal),
         }
     }
@@ -419,7 +418,10 @@ fn paths_kept(
     let gone = output::previous::gone(file, previous, &now)?;
     let name: std::sync::Arc<str> = std::sync::Arc::from(file.to_string_lossy().as_ref());
     for (line, path) in gone.shown {
-        diags.error(Loc::new(&name, line, 1), crate::msg!("build.path_gone", path));
+        diags.error(
+            Loc::new(&name, line, 1),
+            crate::msg!("build.path_gone", path),
+        );
     }
     if gone.more > 0 {
         let count = gone.more;

@@ -244,7 +244,9 @@ fn timings(r: &Report, lang: Lang) -> String {
         .timings
         .iter()
         .map(|(name, d)| {
-            let word = words.get(&format!("stage.{name}")).map_or(*name, String::as_str);
+            let word = words
+                .get(&format!("stage.{name}"))
+                .map_or(*name, String::as_str);
             format!("{word} {:.0} ms", d.as_secs_f64() * 1000.0)
         })
         .collect();
@@ -359,7 +361,10 @@ fn lang_of_args(args: &[String]) -> Lang {
         })
     };
     let lang = value("--lang").and_then(|l| Lang::from_code(&l));
-    early_lang(lang, std::path::Path::new(&value("--root").unwrap_or(".".into())))
+    early_lang(
+        lang,
+        std::path::Path::new(&value("--root").unwrap_or(".".into())),
+    )
 }
 
 /// A command-line error of clap told in the language of messages.
@@ -403,11 +408,19 @@ fn usage_message(e: &clap::Error) -> Message {
         ErrorKind::ArgumentConflict => msg!("cli.twice", arg),
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
             let value = ctx(ContextKind::InvalidValue);
-            msg!("cli.unexpected", arg = if value.is_empty() { arg } else { value })
+            msg!(
+                "cli.unexpected",
+                arg = if value.is_empty() { arg } else { value }
+            )
         }
         _ => msg!(
             "cli.other",
-            text = e.to_string().lines().next().unwrap_or("").trim_start_matches("error: ")
+            text = e
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
         ),
     }
 }

@@ -129,18 +129,16 @@ pub fn serve(
 ) -> Result<(), Failure> {
     let addr = listener
         .local_addr()
-        .map_err(|e| Failure::Io(format!("cannot read the server's address: {e}")))?;
+        .map_err(|e| Failure::Usage(crate::msg!("serve.no_address", error = e)))?;
     let url = format!("http://{addr}/");
     opts.base_url = Some(crate::route::BaseUrl::parse_absolute(&url).map_err(Failure::Io)?);
-    opts.root = opts
-        .root
-        .canonicalize()
-        .map_err(|e| Failure::Io(format!("cannot open {}: {e}", opts.root.display())))?;
+    opts.root = opts.root.canonicalize().map_err(|e| {
+        let path = opts.root.display();
+        Failure::Usage(crate::msg!("serve.cannot_open", path, error = e))
+    })?;
     if !opts.root.join("content").is_dir() {
-        return Err(Failure::Io(format!(
-            "{} has no content/ folder; pass the site folder with --root",
-            opts.root.display()
-        )));
+        let path = opts.root.display();
+        return Err(Failure::Usage(crate::msg!("serve.no_content", path)));
     }
     let shared = Arc::new(Shared {
         state: Mutex::new(State::default()),
@@ -151,13 +149,18 @@ pub fn serve(
     rebuild(&opts, &shared, on_event.as_ref());
 
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(DEBOUNCE, None, tx)
-        .map_err(|e| Failure::Io(format!("cannot watch the site's files: {e}")))?;
+    let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|e| {
+        let path = opts.root.display();
+        Failure::Usage(crate::msg!("serve.cannot_watch", path, error = e))
+    })?;
     // The root itself, not recursively, so that a folder created later
     // (say templates/) is noticed and watched.
     debouncer
         .watch(&opts.root, RecursiveMode::NonRecursive)
-        .map_err(|e| Failure::Io(format!("cannot watch {}: {e}", opts.root.display())))?;
+        .map_err(|e| {
+            let path = opts.root.display();
+            Failure::Usage(crate::msg!("serve.cannot_watch", path, error = e))
+        })?;
     let mut watching: Vec<PathBuf> = Vec::new();
     let mut watch_new = |debouncer: &mut notify_debouncer_full::Debouncer<_, _>| {
         for dir in WATCHED.iter().map(|d| opts.root.join(d)) {
@@ -235,13 +238,16 @@ fn rebuild(opts: &Options, shared: &Shared, on_event: &(dyn Fn(ServeEvent) + Sen
             });
         }
         Err(failure) => {
+            let lang = opts.lang.unwrap_or_default();
+            let error = crate::msg!("level.error").render(lang);
             state.errors = match failure {
                 Failure::Content(diags, lang) => diags.iter().map(|d| d.render(lang)).collect(),
-                Failure::Io(msg) => vec![format!("error: {msg}")],
-                Failure::Usage(m) => {
-                    vec![format!("error: {}", m.render(crate::diag::Lang::default()))]
+                Failure::Io(text) => vec![format!("{error}: {text}")],
+                Failure::Usage(m) => vec![format!("{error}: {}", m.render(lang))],
+                Failure::Interrupted(signal) => {
+                    let m = crate::msg!("serve.stopped", signal);
+                    vec![format!("{error}: {}", m.render(lang))]
                 }
-                Failure::Interrupted(signal) => vec![format!("error: stopped by signal {signal}")],
             };
             let errors = state.errors.clone();
             let serving_last_good = state.good.is_some();

@@ -196,11 +196,21 @@ fn a_vietnamese_site_hears_no_english_usage_errors_included() {
         ),
         (
             "forced",
-            vec!["build", "--root", "tinh", "--output", "tai-lieu", "-q", "--force"],
+            vec![
+                "build", "--root", "tinh", "--output", "tai-lieu", "-q", "--force",
+            ],
             0,
         ),
-        ("site folder", vec!["build", "--root", "tinh", "--output", "tinh/content"], 2),
-        ("root", vec!["build", "--root", "tinh", "--output", "/", "--force"], 2),
+        (
+            "site folder",
+            vec!["build", "--root", "tinh", "--output", "tinh/content"],
+            2,
+        ),
+        (
+            "root",
+            vec!["build", "--root", "tinh", "--output", "/", "--force"],
+            2,
+        ),
         (
             "export unknown agency",
             vec![
@@ -212,8 +222,16 @@ fn a_vietnamese_site_hears_no_english_usage_errors_included() {
         // Not `import` of a missing workbook: its line ends with the
         // operating system's own words ("No such file or directory").
         ("unknown command", vec!["biuld", "--root", "tinh"], 2),
-        ("unknown option", vec!["build", "--root", "tinh", "--bogus"], 2),
-        ("bad date", vec!["build", "--root", "tinh", "--as-of", "2025-13-01"], 2),
+        (
+            "unknown option",
+            vec!["build", "--root", "tinh", "--bogus"],
+            2,
+        ),
+        (
+            "bad date",
+            vec!["build", "--root", "tinh", "--as-of", "2025-13-01"],
+            2,
+        ),
         (
             "bad month",
             vec![
@@ -276,7 +294,10 @@ fn sigterm_during_a_long_render_stops_the_build_within_moments() {
     assert_eq!(out.status.code(), Some(143), "{stderr}");
     assert!(took < Duration::from_secs(3), "stopped after {took:?}");
     assert!(stderr.contains("đã ngắt"), "{stderr}");
-    assert!(!stderr.contains("lỗi"), "a render cut short reports no errors: {stderr}");
+    assert!(
+        !stderr.contains("lỗi"),
+        "a render cut short reports no errors: {stderr}"
+    );
     assert!(!staging(), "the temporary folder is left");
     assert!(!root.join("output").exists());
 }

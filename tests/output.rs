@@ -110,9 +110,17 @@ fn a_folder_tiendo_did_not_write_is_refused_and_left_as_it_was() {
         .collect();
     assert_eq!(backups.len(), 1, "{backups:?}");
     assert_eq!(read_tree(&backups[0]), before, "the folder was changed");
-    let name = backups[0].file_name().unwrap().to_string_lossy().into_owned();
+    let name = backups[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     assert!(forced.stderr.contains(&name), "{}", forced.stderr);
-    assert!(forced.stderr.contains("đã chuyển nguyên thư mục"), "{}", forced.stderr);
+    assert!(
+        forced.stderr.contains("đã chuyển nguyên thư mục"),
+        "{}",
+        forced.stderr
+    );
 }
 
 #[test]

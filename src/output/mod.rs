@@ -25,27 +25,31 @@ use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug)]
 pub enum OutputError {
-    /// The disk failed (exit code 2).
-    Io(String),
-    /// The folder may not be written: told in the language of messages
-    /// (exit code 2).
-    Refused(crate::diag::Message),
+    /// The folder may not be written, or the disk failed: told in the
+    /// language of messages (exit code 2).
+    Failed(crate::diag::Message),
     /// A signal (SIGINT, SIGTERM) stopped the build; its temporary folder
     /// is removed (exit code 128 + the signal).
     Interrupted(i32),
 }
 
 impl OutputError {
-    fn io(what: &str, path: &Path, e: impl std::fmt::Display) -> OutputError {
-        OutputError::Io(format!("{what} {}: {e}", path.display()))
+    /// `action` (a catalogue key, `output.act.*`) failed on `path` with
+    /// `error` (the system's, or an `output.why.*` message).
+    fn io(action: &'static str, path: &Path, error: impl crate::diag::IntoArg) -> OutputError {
+        OutputError::Failed(crate::msg!(
+            "output.io",
+            action = crate::diag::word(action),
+            path = path.display(),
+            error
+        ))
     }
 }
 
 impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            OutputError::Io(msg) => f.write_str(msg),
-            OutputError::Refused(m) => f.write_str(&m.render(crate::diag::Lang::En)),
+            OutputError::Failed(m) => f.write_str(&m.render(crate::diag::Lang::En)),
             OutputError::Interrupted(sig) => write!(f, "interrupted by signal {sig}"),
         }
     }
@@ -95,19 +99,20 @@ pub fn write_into(
 /// that already holds content, so nothing an editor wrote is overwritten.
 pub fn write_new_site(dir: &Path, files: &[(&str, &str)]) -> Result<usize, OutputError> {
     if dir.join("content").exists() {
-        return Err(OutputError::Refused(crate::msg!(
+        return Err(OutputError::Failed(crate::msg!(
             "output.init_exists",
             path = dir.display()
         )));
     }
     for (rel, text) in files {
         let rel = safe_relative(rel)
-            .ok_or_else(|| OutputError::Io(format!("bad scaffold path {rel}")))?;
+            .ok_or_else(|| OutputError::Failed(crate::msg!("output.outside", path = rel)))?;
         let full = dir.join(rel);
         if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent).map_err(|e| OutputError::io("cannot create", parent, e))?;
+            fs::create_dir_all(parent)
+                .map_err(|e| OutputError::io("output.act.create", parent, e))?;
         }
-        fs::write(&full, text).map_err(|e| OutputError::io("cannot write", &full, e))?;
+        fs::write(&full, text).map_err(|e| OutputError::io("output.act.write", &full, e))?;
     }
     Ok(files.len())
 }
@@ -290,7 +295,12 @@ mod tests {
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"v1");
         assert_eq!(
             names(dir.path()),
-            vec![".other-new-abc123", ".output-spare", ".output.lock", "output"]
+            vec![
+                ".other-new-abc123",
+                ".output-spare",
+                ".output.lock",
+                "output"
+            ]
         );
     }
 

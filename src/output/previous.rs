@@ -30,7 +30,7 @@ pub struct Gone {
 /// Opens the previous release's path list.
 pub fn open(file: &Path) -> Result<fs::File, OutputError> {
     fs::File::open(file).map_err(|e| {
-        OutputError::Refused(crate::msg!(
+        OutputError::Failed(crate::msg!(
             "editor.cannot_read",
             path = file.display(),
             error = e
@@ -48,9 +48,10 @@ pub fn gone(file: &Path, list: &fs::File, now: &HashSet<&str>) -> Result<Gone, O
     loop {
         line.clear();
         number += 1;
-        let read = reader
-            .read_line(&mut line)
-            .map_err(|e| OutputError::Io(format!("cannot read {}:{number}: {e}", file.display())))?;
+        let read = reader.read_line(&mut line).map_err(|e| {
+            let path = format!("{}:{number}", file.display());
+            OutputError::Failed(crate::msg!("editor.cannot_read", path, error = e))
+        })?;
         if read == 0 {
             return Ok(gone);
         }

@@ -74,7 +74,7 @@ impl Staging {
     /// Creates the temporary folder beside `target`.
     pub fn begin(target: &Target) -> Result<Staging, OutputError> {
         fs::create_dir_all(&target.parent)
-            .map_err(|e| OutputError::io("cannot create", &target.parent, e))?;
+            .map_err(|e| OutputError::io("output.act.create", &target.parent, e))?;
         interrupt::start_writing()?;
         let dir = match tempfile::Builder::new()
             .prefix(&target.temp_prefix("new"))
@@ -83,20 +83,16 @@ impl Staging {
             Ok(d) => d,
             Err(e) => {
                 interrupt::stop_writing();
-                return Err(OutputError::io(
-                    "cannot create a temporary folder in",
-                    &target.parent,
-                    e,
-                ));
+                return Err(OutputError::io("output.act.temp_in", &target.parent, e));
             }
         };
         let masked = umask_masks(dir.path());
         let Some(lock) = lock_free(dir.path()) else {
             interrupt::stop_writing();
             return Err(OutputError::io(
-                "cannot lock",
+                "output.act.lock",
                 dir.path(),
-                "another process holds it",
+                crate::msg!("output.why.locked"),
             ));
         };
         let previous = target.path.is_dir().then(|| target.path.clone());
@@ -148,11 +144,8 @@ impl Staging {
     /// and where it was in the previous output.
     fn place(&self, rel: &str) -> Result<(PathBuf, Option<PathBuf>), OutputError> {
         interrupt::check()?;
-        let rel = safe_relative(rel).ok_or_else(|| {
-            OutputError::Io(format!(
-                "refusing to write outside the output folder: {rel}"
-            ))
-        })?;
+        let rel = safe_relative(rel)
+            .ok_or_else(|| OutputError::Failed(crate::msg!("output.outside", path = rel)))?;
         if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
             self.create_dirs(parent)?;
         }
@@ -188,14 +181,14 @@ impl Staging {
                 match fs::remove_file(&full) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(OutputError::io("cannot replace", &full, e)),
+                    Err(e) => return Err(OutputError::io("output.act.replace", &full, e)),
                 }
                 if !self.make_dir(&full)? && !fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir())
                 {
                     return Err(OutputError::io(
-                        "cannot create",
+                        "output.act.create",
                         &full,
-                        "something else is in the way",
+                        crate::msg!("output.why.in_the_way"),
                     ));
                 }
             }
@@ -215,7 +208,7 @@ impl Staging {
                 Ok(true)
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(OutputError::io("cannot create", full, e)),
+            Err(e) => Err(OutputError::io("output.act.create", full, e)),
         }
     }
 
@@ -233,8 +226,8 @@ impl Staging {
             Some(own) => own,
             None => {
                 self.clear(&dest)?;
-                let file =
-                    create_file(&dest).map_err(|e| OutputError::io("cannot write", &dest, e))?;
+                let file = create_file(&dest)
+                    .map_err(|e| OutputError::io("output.act.write", &dest, e))?;
                 (file, 0)
             }
         };
@@ -248,7 +241,7 @@ impl Staging {
                     Ok(())
                 }
             })
-            .map_err(|e| OutputError::io("cannot write", &dest, e))?;
+            .map_err(|e| OutputError::io("output.act.write", &dest, e))?;
         if self.masked {
             set_file_mode(&file, &dest)?;
         }
@@ -293,7 +286,7 @@ impl Staging {
             return self.keep(rel, &prev, &meta, &dest, None);
         }
         self.clear(&dest)?;
-        fs::copy(source, &dest).map_err(|e| OutputError::io("cannot copy", source, e))?;
+        fs::copy(source, &dest).map_err(|e| OutputError::io("output.act.copy", source, e))?;
         set_mode(&dest, 0o644)?;
         self.made(rel, None, None);
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -318,16 +311,16 @@ impl Staging {
         if !linked {
             self.clear(dest)?;
             if fs::hard_link(prev, dest).is_err() {
-                fs::copy(prev, dest).map_err(|e| OutputError::io("cannot copy", prev, e))?;
+                fs::copy(prev, dest).map_err(|e| OutputError::io("output.act.copy", prev, e))?;
                 let modified = meta
                     .modified()
-                    .map_err(|e| OutputError::io("cannot read", prev, e))?;
+                    .map_err(|e| OutputError::io("output.act.read", prev, e))?;
                 let file = fs::File::options()
                     .write(true)
                     .open(dest)
-                    .map_err(|e| OutputError::io("cannot write", dest, e))?;
+                    .map_err(|e| OutputError::io("output.act.write", dest, e))?;
                 file.set_modified(modified)
-                    .map_err(|e| OutputError::io("cannot set the time of", dest, e))?;
+                    .map_err(|e| OutputError::io("output.act.set_time", dest, e))?;
                 set_file_mode(&file, dest)?;
                 stamp = file.metadata().ok().as_ref().and_then(Stamp::of);
             }
@@ -383,9 +376,9 @@ impl Staging {
                     .contains(rel)
                 {
                     return Err(OutputError::io(
-                        "cannot write",
+                        "output.act.write",
                         path,
-                        "the site has a folder of that name",
+                        crate::msg!("output.why.folder_there"),
                     ));
                 }
                 remove_tree(path);
@@ -396,12 +389,12 @@ impl Staging {
         };
         match result {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(OutputError::io("cannot replace", path, e))
+                Err(OutputError::io("output.act.replace", path, e))
             }
             _ if fs::symlink_metadata(path).is_ok() => Err(OutputError::io(
-                "cannot replace",
+                "output.act.replace",
                 path,
-                "it could not be removed",
+                crate::msg!("output.why.not_removed"),
             )),
             _ => Ok(()),
         }
@@ -430,9 +423,9 @@ impl Staging {
         };
         let Some(found) = found else {
             return Err(OutputError::io(
-                "cannot read",
+                "output.act.read",
                 &root,
-                "the previous build's spare folder could not be read whole",
+                crate::msg!("output.why.spare_unreadable"),
             ));
         };
         let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
@@ -456,12 +449,16 @@ impl Staging {
                 }
                 Ok(_) => {
                     fs::remove_file(&full)
-                        .map_err(|e| OutputError::io("cannot remove", &full, e))?;
+                        .map_err(|e| OutputError::io("output.act.remove", &full, e))?;
                 }
                 Err(_) => {}
             }
             if fs::symlink_metadata(&full).is_ok() {
-                return Err(OutputError::io("cannot remove", &full, "it is still there"));
+                return Err(OutputError::io(
+                    "output.act.remove",
+                    &full,
+                    crate::msg!("output.why.still_there"),
+                ));
             }
         }
         Ok(())
@@ -486,21 +483,19 @@ impl Staging {
                 // under a dated name beside it, never taken for the spare.
                 let backup = backup_name(&target);
                 fs::rename(&target.path, &backup)
-                    .map_err(|e| OutputError::io("cannot move aside", &target.shown, e))?;
+                    .map_err(|e| OutputError::io("output.act.move_aside", &target.shown, e))?;
                 moved_aside = Some(backup);
                 None
             } else if target.path.exists() {
                 let aside = tempfile::Builder::new()
                     .prefix(&target.temp_prefix("old"))
                     .tempdir_in(&target.parent)
-                    .map_err(|e| {
-                        OutputError::io("cannot create a temporary folder in", &target.parent, e)
-                    })?
+                    .map_err(|e| OutputError::io("output.act.temp_in", &target.parent, e))?
                     .keep();
                 // Renaming a folder onto an empty one replaces it.
                 if let Err(e) = fs::rename(&target.path, &aside) {
                     let _ = fs::remove_dir(&aside);
-                    return Err(OutputError::io("cannot move aside", &target.shown, e));
+                    return Err(OutputError::io("output.act.move_aside", &target.shown, e));
                 }
                 Some(aside)
             } else {
@@ -510,11 +505,7 @@ impl Staging {
                 if let Some(aside) = aside.as_ref().or(moved_aside.as_ref()) {
                     let _ = fs::rename(aside, &target.path);
                 }
-                return Err(OutputError::io(
-                    "cannot move the new site into",
-                    &target.shown,
-                    e,
-                ));
+                return Err(OutputError::io("output.act.move_in", &target.shown, e));
             }
             Ok(aside)
         })?;
@@ -650,7 +641,7 @@ fn umask_masks(_staging: &Path) -> bool {
 fn set_mode(path: &Path, mode: u32) -> Result<(), OutputError> {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(path, fs::Permissions::from_mode(mode))
-        .map_err(|e| OutputError::io("cannot set permissions of", path, e))
+        .map_err(|e| OutputError::io("output.act.set_mode", path, e))
 }
 
 #[cfg(not(unix))]
@@ -663,7 +654,7 @@ fn set_mode(_path: &Path, _mode: u32) -> Result<(), OutputError> {
 fn set_file_mode(file: &fs::File, path: &Path) -> Result<(), OutputError> {
     use std::os::unix::fs::PermissionsExt;
     file.set_permissions(fs::Permissions::from_mode(0o644))
-        .map_err(|e| OutputError::io("cannot set permissions of", path, e))
+        .map_err(|e| OutputError::io("output.act.set_mode", path, e))
 }
 
 #[cfg(not(unix))]

@@ -59,11 +59,25 @@ const SYSTEM_TREES: [&str; 20] = [
 /// Folders refused themselves and each folder directly in them (`/home/an`,
 /// `/var/lib`, `/usr/share`), but not deeper: `/var/www/portal` is a
 /// usual place for a site.
-const SYSTEM_SHALLOW: [&str; 6] = ["/home", "/Users", "/usr", "/var", "/usr/local", "/private/var"];
+const SYSTEM_SHALLOW: [&str; 6] = [
+    "/home",
+    "/Users",
+    "/usr",
+    "/var",
+    "/usr/local",
+    "/private/var",
+];
 
 /// Folders refused themselves only (a site may live inside them).
 const SYSTEM_EXACT: [&str; 8] = [
-    "/srv", "/opt", "/mnt", "/media", "/tmp", "/private", "/private/tmp", "/Volumes",
+    "/srv",
+    "/opt",
+    "/mnt",
+    "/media",
+    "/tmp",
+    "/private",
+    "/private/tmp",
+    "/Volumes",
 ];
 
 /// The folders no build may replace whatever `--force` says: the system's
@@ -118,7 +132,9 @@ impl Protected {
         path.parent().is_none()
             || all.clone().any(|f| holds(f))
             || self.trees.iter().any(|t| path.starts_with(t))
-            || path.parent().is_some_and(|p| self.shallow.iter().any(|s| s == p))
+            || path
+                .parent()
+                .is_some_and(|p| self.shallow.iter().any(|s| s == p))
     }
 }
 
@@ -175,7 +191,7 @@ impl Target {
         force: bool,
         protected: &Protected,
     ) -> Result<Target, OutputError> {
-        let refused = || OutputError::Refused(msg!("output.protected", path = output.display()));
+        let refused = || OutputError::Failed(msg!("output.protected", path = output.display()));
         let root = resolve(site_root)?;
         let clash = |path: &Path| {
             root.starts_with(path)
@@ -185,7 +201,7 @@ impl Target {
                 })
         };
         let site_folder = || {
-            OutputError::Refused(msg!(
+            OutputError::Failed(msg!(
                 "output.site_folder",
                 path = output.display(),
                 root = root.display(),
@@ -196,7 +212,7 @@ impl Target {
         // by the real folder, which a symlink may hide.
         let lexical = std::path::absolute(output)
             .map(|p| normalise(&p))
-            .map_err(|e| OutputError::io("cannot resolve", output, e))?;
+            .map_err(|e| OutputError::io("output.act.resolve", output, e))?;
         if clash(&lexical) {
             return Err(site_folder());
         }
@@ -234,10 +250,10 @@ impl Target {
         let meta = match fs::metadata(&self.path) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(OutputError::io("cannot read", &self.shown, e)),
+            Err(e) => return Err(OutputError::io("output.act.read", &self.shown, e)),
         };
         if !meta.is_dir() {
-            return Err(OutputError::Refused(msg!(
+            return Err(OutputError::Failed(msg!(
                 "output.not_a_folder",
                 path = self.shown.display()
             )));
@@ -246,7 +262,7 @@ impl Target {
             return Ok(());
         }
         let mut names: Vec<String> = fs::read_dir(&self.path)
-            .map_err(|e| OutputError::io("cannot read", &self.shown, e))?
+            .map_err(|e| OutputError::io("output.act.read", &self.shown, e))?
             .flatten()
             .map(|e| {
                 let mut n = e.file_name().to_string_lossy().into_owned();
@@ -267,7 +283,7 @@ impl Target {
             .cloned()
             .collect::<Vec<_>>()
             .join(", ");
-        Err(OutputError::Refused(msg!(
+        Err(OutputError::Failed(msg!(
             "output.foreign",
             path = self.shown.display(),
             count,
@@ -293,7 +309,7 @@ impl Target {
         let entries = match fs::read_dir(&self.parent) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(OutputError::io("cannot read", &self.parent, e)),
+            Err(e) => return Err(OutputError::io("output.act.read", &self.parent, e)),
         };
         let new = self.temp_prefix("new");
         let old = self.temp_prefix("old");
@@ -320,9 +336,8 @@ impl Target {
                 continue;
             };
             if is_old && !target_exists {
-                fs::rename(&path, &self.path).map_err(|e| {
-                    OutputError::io("cannot put back the previous site from", &path, e)
-                })?;
+                fs::rename(&path, &self.path)
+                    .map_err(|e| OutputError::io("output.act.put_back", &path, e))?;
                 target_exists = true;
                 stale.push(Stale {
                     path,
@@ -334,9 +349,9 @@ impl Target {
             let bytes = freed_bytes(&path);
             remove_tree(&path);
             if path.exists() {
-                return Err(OutputError::Io(format!(
-                    "cannot remove the temporary folder {} left by an interrupted build; remove it by hand",
-                    path.display()
+                return Err(OutputError::Failed(msg!(
+                    "output.stale_stuck",
+                    path = path.display()
                 )));
             }
             stale.push(Stale {
@@ -403,7 +418,7 @@ pub fn more(left: usize) -> Message {
 /// holds it. The file stays: removing it could let two builds lock two
 /// different files.
 fn lock_target(parent: &Path, name: &OsStr) -> Result<fs::File, OutputError> {
-    fs::create_dir_all(parent).map_err(|e| OutputError::io("cannot create", parent, e))?;
+    fs::create_dir_all(parent).map_err(|e| OutputError::io("output.act.create", parent, e))?;
     let mut file_name = OsString::from(".");
     file_name.push(name);
     file_name.push(".lock");
@@ -414,17 +429,19 @@ fn lock_target(parent: &Path, name: &OsStr) -> Result<fs::File, OutputError> {
         .create(true)
         .truncate(false)
         .open(&path)
-        .map_err(|e| OutputError::io("cannot create", &path, e))?;
+        .map_err(|e| OutputError::io("output.act.create", &path, e))?;
     match file.try_lock() {
         Ok(()) => return Ok(file),
         Err(fs::TryLockError::WouldBlock) => {}
-        Err(fs::TryLockError::Error(e)) => return Err(OutputError::io("cannot lock", &path, e)),
+        Err(fs::TryLockError::Error(e)) => {
+            return Err(OutputError::io("output.act.lock", &path, e));
+        }
     }
     if let Some(notice) = WAIT_NOTICE.get() {
         notice(&parent.join(name));
     }
     file.lock()
-        .map_err(|e| OutputError::io("cannot lock", &path, e))?;
+        .map_err(|e| OutputError::io("output.act.lock", &path, e))?;
     Ok(file)
 }
 
@@ -448,7 +465,8 @@ fn normalise(path: &Path) -> PathBuf {
 /// longest part that exists is canonicalised, the rest (which cannot hold a
 /// symlink) is normalised by hand.
 fn resolve(path: &Path) -> Result<PathBuf, OutputError> {
-    let abs = std::path::absolute(path).map_err(|e| OutputError::io("cannot resolve", path, e))?;
+    let abs =
+        std::path::absolute(path).map_err(|e| OutputError::io("output.act.resolve", path, e))?;
     let mut rest: Vec<Component> = Vec::new();
     let mut existing = abs.as_path();
     let base = loop {
