@@ -196,7 +196,9 @@ fn print_serve_event(event: ServeEvent, lang: Lang) {
 }
 
 /// `tiendo serve`: runs until stopped.
-fn serve(opts: tiendo::Options, bind: std::net::IpAddr, port: u16, lang: Lang) -> ExitCode {
+fn serve(mut opts: tiendo::Options, bind: std::net::IpAddr, port: u16, lang: Lang) -> ExitCode {
+    // The preview's own words (its error banner) in the same language.
+    opts.lang = Some(lang);
     let result = tiendo::serve::bind(std::net::SocketAddr::new(bind, port)).and_then(|listener| {
         tiendo::serve::serve(opts, listener, move |e| print_serve_event(e, lang))
     });
@@ -459,13 +461,8 @@ fn main() -> ExitCode {
     let opts = cli.command.options(today);
     let lang = early_lang(opts.lang, &opts.root);
     if let Err(text) = epoch {
-        let _ = writeln!(
-            std::io::stderr(),
-            "{}: {}",
-            msg!("level.error").render(lang),
-            msg!("usage.source_date_epoch", text).render(lang)
-        );
-        return ExitCode::from(2);
+        let failure = Failure::Usage(msg!("usage.source_date_epoch", text));
+        return fail(&mut std::io::stderr(), failure, lang);
     }
     match &cli.command {
         Command::Serve { bind, port, .. } => return serve(opts, *bind, *port, lang),

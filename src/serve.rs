@@ -98,6 +98,8 @@ struct Shared {
     changed: Condvar,
     /// The site folder, its real path: no file outside it is served.
     root: PathBuf,
+    /// The language of the preview's own words (its error banner).
+    lang: crate::diag::Lang,
 }
 
 impl Shared {
@@ -144,6 +146,7 @@ pub fn serve(
         state: Mutex::new(State::default()),
         changed: Condvar::new(),
         root: opts.root.clone(),
+        lang: opts.lang.unwrap_or_default(),
     });
     let on_event = Arc::new(on_event);
     rebuild(&opts, &shared, on_event.as_ref());
@@ -455,7 +458,8 @@ fn respond(stream: TcpStream, request: &Request, shared: &Shared) {
         (state.good.clone(), state.generation, state.errors.clone())
     };
     let Some(site) = site else {
-        let body = inject(NO_BUILD_PAGE.as_bytes(), generation, &errors);
+        let page = no_build_page(shared.lang);
+        let body = inject(page.as_bytes(), generation, &errors, shared.lang);
         send(
             stream,
             head_only,
@@ -498,7 +502,7 @@ fn respond(stream: TcpStream, request: &Request, shared: &Shared) {
     let bytes = bytes.unwrap_or_else(|| b"404".to_vec());
     let kind = content_type(&name);
     let body = if kind.starts_with("text/html") {
-        inject(&bytes, generation, &errors)
+        inject(&bytes, generation, &errors, shared.lang)
     } else {
         bytes
     };
@@ -553,11 +557,18 @@ const RELOAD_JS: &str = r#"(function () {
 })();
 "#;
 
-const NO_BUILD_PAGE: &str = "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>tiendo serve</title></head><body>\n<p>Chưa dựng được trang nào / Nothing built yet: sửa các lỗi trên, trang sẽ tự tải lại / fix the errors above; this page reloads by itself.</p>\n</body></html>\n";
+/// The page shown while no build has succeeded yet.
+fn no_build_page(lang: crate::diag::Lang) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>tiendo serve</title></head><body>\n<p>{text}</p>\n</body></html>\n",
+        code = lang.code(),
+        text = crate::render::escape::escape(&crate::msg!("serve.nothing_built").render(lang)),
+    )
+}
 
 /// The preview's additions to an HTML page: the errors of the latest build
 /// right after `<body>`, and the reload script before `</body>`.
-fn inject(page: &[u8], generation: u64, errors: &[String]) -> Vec<u8> {
+fn inject(page: &[u8], generation: u64, errors: &[String], lang: crate::diag::Lang) -> Vec<u8> {
     let Ok(text) = std::str::from_utf8(page) else {
         return page.to_vec();
     };
@@ -568,7 +579,7 @@ fn inject(page: &[u8], generation: u64, errors: &[String]) -> Vec<u8> {
         .unwrap_or(0);
     out.push_str(&text[..body_start]);
     if !errors.is_empty() {
-        out.push_str(&banner(errors));
+        out.push_str(&banner(errors, lang));
     }
     let rest = &text[body_start..];
     let script =
@@ -587,16 +598,19 @@ fn inject(page: &[u8], generation: u64, errors: &[String]) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn banner(errors: &[String]) -> String {
+fn banner(errors: &[String], lang: crate::diag::Lang) -> String {
     let items: String = errors
         .iter()
         .map(|e| format!("<li><code>{}</code></li>", crate::render::escape::escape(e)))
         .collect();
+    let count = errors.len();
+    let said = crate::msg!("serve.banner", count).render(lang);
     format!(
-        "<div id=\"tiendo-preview-errors\" role=\"alert\" lang=\"vi\" style=\"background:#fff1f0;color:#7a0000;border:3px solid #b00020;padding:0.75rem 1rem;margin:0;font:1rem/1.4 system-ui,sans-serif;overflow-wrap:anywhere\">\
-<p style=\"margin:0 0 0.5rem;font-weight:bold\">Nội dung có {n} lỗi: đang hiển thị bản dựng tốt gần nhất. <span lang=\"en\">The content has {n} error(s): this is the last good build.</span></p>\
+        "<div id=\"tiendo-preview-errors\" role=\"alert\" lang=\"{code}\" style=\"background:#fff1f0;color:#7a0000;border:3px solid #b00020;padding:0.75rem 1rem;margin:0;font:1rem/1.4 system-ui,sans-serif;overflow-wrap:anywhere\">\
+<p style=\"margin:0 0 0.5rem;font-weight:bold\">{said}</p>\
 <ul style=\"margin:0;padding-left:1.25rem\">{items}</ul></div>\n",
-        n = errors.len()
+        code = lang.code(),
+        said = crate::render::escape::escape(&said),
     )
 }
 
@@ -666,6 +680,7 @@ mod tests {
             page,
             7,
             &["content/a.yaml:3:5: error: <bad>".into()],
+            crate::diag::Lang::Vi,
         ))
         .unwrap();
         let banner_at = out.find("tiendo-preview-errors").unwrap();
@@ -676,7 +691,8 @@ mod tests {
         assert!(
             out.find("</main>").unwrap() < script_at && script_at < out.find("</body>").unwrap()
         );
-        let clean = String::from_utf8(inject(page, 1, &[])).unwrap();
+        assert!(out.contains("Nội dung có 1 lỗi"), "{out}");
+        let clean = String::from_utf8(inject(page, 1, &[], crate::diag::Lang::En)).unwrap();
         assert!(!clean.contains("tiendo-preview-errors"));
     }
 
