@@ -400,6 +400,8 @@ fn usage_message(e: &clap::Error) -> Message {
                 msg!("cli.not_a_period", value)
             } else if arg.starts_with("--lang") {
                 msg!("cli.not_a_lang", value)
+            } else if arg.starts_with("--base-url") {
+                msg!("cli.not_a_base_url", value)
             } else {
                 let valid = e
                     .get(ContextKind::ValidValue)

@@ -241,6 +241,16 @@ fn a_vietnamese_site_hears_no_english_usage_errors_included() {
             2,
         ),
         ("missing argument", vec!["new", "task", "--root", "tinh"], 2),
+        (
+            "bad base URL",
+            vec!["build", "--root", "tinh", "--base-url", "example.gov.vn"],
+            2,
+        ),
+        (
+            "bad language",
+            vec!["check", "--root", "tinh", "--lang", "fr"],
+            2,
+        ),
         ("no command", vec![], 2),
     ];
     for (what, args, code) in runs {
