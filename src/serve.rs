@@ -56,8 +56,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 const DRAINED: u64 = 1024 * 1024;
 
 /// Connections served at once (each open page holds one for its event
-/// stream); more are answered 503 at once.
-const MAX_CONNECTIONS: usize = 512;
+/// stream, and a connection that sends nothing holds one for
+/// [`REQUEST_TIMEOUT`]); more are answered 503 at once. High enough that a
+/// flood of idle connections does not lock the editor out, low enough to
+/// bound the threads.
+const MAX_CONNECTIONS: usize = 4096;
 
 /// What happened, for the terminal.
 #[derive(Debug)]

@@ -335,3 +335,31 @@ fn a_static_file_swapped_for_a_link_out_of_the_site_is_not_served() {
     assert!(!body.contains("secret"), "{body}");
     assert_eq!(code, 404);
 }
+
+#[test]
+fn idle_connections_do_not_keep_the_editor_waiting() {
+    let site = common::site_with(&[]);
+    let server = start(site.path(), &[]);
+    // Connections that never send a request (or only half of one) each
+    // wait out their time on the server; a page asked for meanwhile is
+    // answered at once.
+    let idle: Vec<TcpStream> = (0..300)
+        .map(|i| {
+            let mut s = TcpStream::connect(server.addr).unwrap();
+            if i % 2 == 0 {
+                let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n");
+            }
+            s
+        })
+        .collect();
+    let started = Instant::now();
+    let (code, _, body) = get(server.addr, "/");
+    assert_eq!(code, 200);
+    assert!(body.contains("Cổng thử nghiệm"));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(idle);
+}
