@@ -33,7 +33,7 @@ const SITE_FOLDERS: [&str; 5] = ["content", "themes", "templates", "theme-static
 const NAMES_SHOWN: usize = 5;
 
 /// Folders of the operating system refused with everything inside them.
-const SYSTEM_TREES: [&str; 20] = [
+const SYSTEM_TREES: [&str; 19] = [
     "/bin",
     "/sbin",
     "/lib",
@@ -46,7 +46,6 @@ const SYSTEM_TREES: [&str; 20] = [
     "/sys",
     "/etc",
     "/run",
-    "/root",
     "/snap",
     "/usr/bin",
     "/usr/sbin",
@@ -68,8 +67,10 @@ const SYSTEM_SHALLOW: [&str; 6] = [
     "/private/var",
 ];
 
-/// Folders refused themselves only (a site may live inside them).
-const SYSTEM_EXACT: [&str; 8] = [
+/// Folders refused themselves only (a site may live inside them; root's
+/// home among them, where a site kept by root lives).
+const SYSTEM_EXACT: [&str; 9] = [
+    "/root",
     "/srv",
     "/opt",
     "/mnt",
@@ -574,7 +575,7 @@ mod tests {
             "/home",
             "/home/someone",
             "/boot",
-            "/root/site",
+            "/root",
             "/srv",
             "/opt",
             "/tmp",
@@ -590,6 +591,7 @@ mod tests {
             "/tmp/site/output",
             "/nonexistent-home/an/portal/output",
             "/usr/local/share/portal",
+            "/root/portal/output",
         ] {
             assert!(!p.refuses(Path::new(good)), "{good}");
         }
