@@ -241,6 +241,13 @@ mod tests {
         assert_ne!(second, aside);
         assert!(aside.join("hop-dong.pdf").is_file());
         assert!(second.join("MARKER-less.txt").is_file());
+        // Its file with the same bytes as the new page is not linked into
+        // the new site: the backup stays apart from what is published.
+        #[cfg(unix)]
+        assert_ne!(
+            inode(&second.join("index.html")),
+            inode(&out.join("index.html"))
+        );
         // An empty folder is fine.
         fs::create_dir(dir.path().join("empty")).unwrap();
         assert!(Target::resolve(dir.path(), &dir.path().join("empty"), false).is_ok());

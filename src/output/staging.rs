@@ -95,7 +95,10 @@ impl Staging {
                 crate::msg!("output.why.locked"),
             ));
         };
-        let previous = target.path.is_dir().then(|| target.path.clone());
+        // A folder tiendo did not write (--force) is moved aside whole at the
+        // swap: none of its files is linked into the new site.
+        let previous =
+            (target.path.is_dir() && !is_foreign(&target.path)).then(|| target.path.clone());
         // The spare is only worth taking when there is an output to compare
         // with. It is locked before it replaces the empty folder just made
         // (the lock goes with the folder), so no other build's clean-up can
