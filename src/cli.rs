@@ -41,7 +41,9 @@ pub enum Command {
         /// The language of messages: vi or en [default: the site's first language].
         #[arg(long, value_parser = parse_lang)]
         lang: Option<Lang>,
-        /// Replace the output folder even if tiendo did not write it (no .tiendo file in it).
+        /// Build even into a folder tiendo did not write (no .tiendo file in it):
+        /// that folder is moved aside, whole, as OUTPUT.bak-DATE-TIME beside it,
+        /// never deleted. System folders and the home folder are always refused.
         #[arg(long)]
         force: bool,
         /// No progress bar, only the plain lines.

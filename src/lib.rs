@@ -76,7 +76,7 @@ pub enum Failure {
 impl From<output::OutputError> for Failure {
     fn from(e: output::OutputError) -> Failure {
         match e {
-            output::OutputError::Io(msg) => Failure::Io(msg),
+            output::OutputError::Failed(m) => Failure::Usage(m),
             output::OutputError::Interrupted(signal) => Failure::Interrupted(signal),
         }
     }
@@ -407,30 +407,35 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
 pub const BUILD_STAGES: [&str; 5] = ["load", "model", "status", "render", "output"];
 /// `build --previous`: an error for each path of the last release that this
 /// build no longer publishes (a `formerly` or lineage page keeps a path
-/// published, so it passes).
+/// published, so it passes); the first ones named, the rest counted.
 fn paths_kept(
     file: &std::path::Path,
-    previous: &[(u64, String)],
+    previous: &std::fs::File,
     site: &render::RenderedSite,
     diags: &mut Diagnostics,
-) {
+) -> Result<(), Failure> {
     let own = route::Route::DataFile(route::PATH_LIST).file();
     let Some(list) = site.files.get(&own) else {
-        return;
+        return Ok(());
     };
     let now: std::collections::HashSet<&str> = std::str::from_utf8(list)
         .unwrap_or_default()
         .lines()
         .collect();
+    let gone = output::previous::gone(file, previous, &now)?;
     let name: std::sync::Arc<str> = std::sync::Arc::from(file.to_string_lossy().as_ref());
-    for (line, path) in previous {
-        if !now.contains(path.as_str()) {
-            diags.error(
-                Loc::new(&name, *line, 1),
-                crate::msg!("build.path_gone", path),
-            );
-        }
+    for (line, path) in gone.shown {
+        diags.error(
+            Loc::new(&name, line, 1),
+            crate::msg!("build.path_gone", path),
+        );
     }
+    if gone.more > 0 {
+        let count = gone.more;
+        let loc = Loc::new(&name, gone.more_line, 1);
+        diags.error(loc, crate::msg!("build.paths_gone_more", count));
+    }
+    Ok(())
 }
 
 /// `tiendo build`: the whole pipeline; the output is replaced only when
@@ -459,10 +464,7 @@ pub fn build_with_progress(
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
     let previous = match &opts.previous {
-        Some(file) => Some((
-            file,
-            load::read_path_list(file).map_err(|e| Failure::Io(e.0))?,
-        )),
+        Some(file) => Some((file, output::previous::open(file)?)),
         None => None,
     };
     // Pages go to the staging folder as they are rendered; a build that
@@ -480,8 +482,9 @@ pub fn build_with_progress(
         }
     };
     let made = status_render(opts, &m, Some(&sink), &mut clock, &mut diags);
+    output::interrupt::check()?;
     if let (Some((file, paths)), Some(made)) = (&previous, &made) {
-        paths_kept(file, paths, &made.site, &mut diags);
+        paths_kept(file, paths, &made.site, &mut diags)?;
     }
     let Some(Made { site, fig, .. }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), message_lang(opts, &m)));

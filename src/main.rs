@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 use tiendo::cli::{Cli, Command, ExportWhat, NewWhat};
 use tiendo::date::{Date, fmt_date};
-use tiendo::diag::{Diagnostic, Lang, Severity};
+use tiendo::diag::{Diagnostic, Lang, Maybe, Message, Severity};
 use tiendo::msg;
 use tiendo::serve::ServeEvent;
 use tiendo::{Failure, Report, Summary};
@@ -117,14 +117,14 @@ fn print_summary(out: &mut impl Write, s: &Summary, lang: Lang) {
         }
     }
     if let Some(next) = &s.next_reports {
-        let _ = writeln!(
-            out,
-            "Báo cáo kỳ {} hạn nộp ngày {} (còn {} ngày), {} cơ quan chưa nộp:",
-            next.period,
-            fmt_date(next.due),
-            next.days_left,
-            next.agencies.len()
+        let line = msg!(
+            "summary.next_reports",
+            period = &next.period,
+            due = fmt_date(next.due),
+            days = next.days_left,
+            count = next.agencies.len()
         );
+        let _ = writeln!(out, "{}", line.render(lang));
         for (id, name) in &next.agencies {
             let _ = writeln!(out, "  {id}: {name}");
         }
@@ -157,27 +157,24 @@ fn progress_bar(quiet: bool) -> Option<ProgressBar> {
     Some(bar)
 }
 
-fn print_serve_event(event: ServeEvent) {
-    let now = chrono::Local::now().format("%H:%M:%S");
+fn print_serve_event(event: ServeEvent, lang: Lang) {
+    let time = chrono::Local::now().format("%H:%M:%S").to_string();
     match event {
         ServeEvent::Listening(url) => {
-            println!("Xem trước tại / Preview at {url}  (Ctrl+C để dừng / to stop)");
+            println!("{}", msg!("serve.listening", url).render(lang));
         }
         ServeEvent::Built {
             pages,
             elapsed,
             warnings,
         } => {
-            let warned = if warnings > 0 {
-                format!(", {warnings} cảnh báo / warning(s): tiendo check")
+            let ms = elapsed.as_millis();
+            let line = if warnings > 0 {
+                msg!("serve.built_warnings", time, pages, ms, warnings)
             } else {
-                String::new()
+                msg!("serve.built", time, pages, ms)
             };
-            println!(
-                "[{now}] đã dựng {pages} trang trong {} ms / built {pages} pages in {} ms{warned}",
-                elapsed.as_millis(),
-                elapsed.as_millis()
-            );
+            println!("{}", line.render(lang));
         }
         ServeEvent::Failed {
             errors,
@@ -187,33 +184,45 @@ fn print_serve_event(event: ServeEvent) {
             for e in errors {
                 let _ = writeln!(err, "{e}");
             }
-            let what = if serving_last_good {
-                "vẫn phục vụ bản dựng tốt gần nhất / still serving the last good build"
+            let count = errors.len();
+            let line = if serving_last_good {
+                msg!("serve.failed_last_good", time, count)
             } else {
-                "chưa có bản dựng nào / nothing built yet"
+                msg!("serve.failed_nothing", time, count)
             };
-            let _ = writeln!(err, "[{now}] {} lỗi / error(s): {what}", errors.len());
+            let _ = writeln!(err, "{}", line.render(lang));
         }
     }
 }
 
 /// `tiendo serve`: runs until stopped.
-fn serve(opts: tiendo::Options, bind: std::net::IpAddr, port: u16) -> ExitCode {
-    let lang = opts.lang.unwrap_or_default();
-    let result = tiendo::serve::bind(std::net::SocketAddr::new(bind, port))
-        .and_then(|listener| tiendo::serve::serve(opts, listener, print_serve_event));
+fn serve(mut opts: tiendo::Options, bind: std::net::IpAddr, port: u16, lang: Lang) -> ExitCode {
+    // The preview's own words (its error banner) in the same language.
+    opts.lang = Some(lang);
+    let result = tiendo::serve::bind(std::net::SocketAddr::new(bind, port)).and_then(|listener| {
+        tiendo::serve::serve(opts, listener, move |e| print_serve_event(e, lang))
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Io(msg)) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Usage(m)) => usage_exit(&mut std::io::stderr(), &m, lang),
-        Err(Failure::Content(d, lang)) => {
-            print_diagnostics(&mut std::io::stderr(), &d, lang);
+        Err(failure) => fail(&mut std::io::stderr(), failure, lang),
+    }
+}
+
+/// The one place a failure becomes its lines on stderr and the exit code:
+/// 1 for content errors, 2 for usage and I/O, 128 + the signal for a
+/// build stopped by one.
+fn fail(err: &mut impl Write, failure: Failure, lang: Lang) -> ExitCode {
+    match failure {
+        Failure::Content(d, lang) => {
+            print_diagnostics(err, &d, lang);
             ExitCode::from(1)
         }
-        Err(Failure::Interrupted(signal)) => signal_exit(signal),
+        Failure::Io(text) => {
+            let _ = writeln!(err, "{}: {text}", msg!("level.error").render(lang));
+            ExitCode::from(2)
+        }
+        Failure::Usage(m) => usage_exit(err, &m, lang),
+        Failure::Interrupted(signal) => signal_exit(signal),
     }
 }
 
@@ -228,12 +237,20 @@ fn usage_exit(out: &mut impl Write, m: &tiendo::diag::Message, lang: Lang) -> Ex
     ExitCode::from(2)
 }
 
-fn timings(r: &Report) -> String {
+/// "0.76 s (load 62 ms, ...)", each stage named from the catalogue
+/// (`stage.NAME`).
+fn timings(r: &Report, lang: Lang) -> String {
     let total: f64 = r.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
+    let words = tiendo::diag::catalogue(lang);
     let parts: Vec<String> = r
         .timings
         .iter()
-        .map(|(name, d)| format!("{name} {:.0} ms", d.as_secs_f64() * 1000.0))
+        .map(|(name, d)| {
+            let word = words
+                .get(&format!("stage.{name}"))
+                .map_or(*name, String::as_str);
+            format!("{word} {:.0} ms", d.as_secs_f64() * 1000.0)
+        })
         .collect();
     format!("{:.2} s ({})", total, parts.join(", "))
 }
@@ -257,8 +274,12 @@ fn forward_signals() {
 
 /// `tiendo build`, with a progress bar where [`progress_bar`] allows one,
 /// and SIGINT/SIGTERM forwarded to the library.
-fn build(opts: &tiendo::Options, quiet: bool) -> Result<Report, Failure> {
+fn build(opts: &tiendo::Options, quiet: bool, lang: Lang) -> Result<Report, Failure> {
     forward_signals();
+    tiendo::output::on_wait(move |path| {
+        let path = path.display();
+        eprintln!("{}", msg!("output.waiting", path).render(lang));
+    });
     let Some(bar) = progress_bar(quiet) else {
         return tiendo::build(opts);
     };
@@ -291,34 +312,148 @@ fn bytes(n: u64) -> String {
     }
 }
 
-fn print_stale(out: &mut impl Write, stale: &[tiendo::output::Stale]) {
+fn print_stale(out: &mut impl Write, stale: &[tiendo::output::Stale], lang: Lang) {
     for s in stale.iter().filter(|s| s.restored) {
-        let _ = writeln!(
-            out,
-            "Put back the previous site from {}, left by a build stopped while it swapped",
-            s.path.display()
-        );
+        let path = s.path.display();
+        let _ = writeln!(out, "{}", msg!("build.stale_restored", path).render(lang));
     }
     let removed: Vec<_> = stale.iter().filter(|s| !s.restored).collect();
     if !removed.is_empty() {
-        let freed: u64 = removed.iter().map(|s| s.bytes).sum();
+        let freed = bytes(removed.iter().map(|s| s.bytes).sum());
+        let count = removed.len();
         let _ = writeln!(
             out,
-            "Removed {} temporary folder(s) left by an interrupted build, freeing {} (đã xoá thư mục tạm của lần dựng bị ngắt, giải phóng {})",
-            removed.len(),
-            bytes(freed),
-            bytes(freed)
+            "{}",
+            msg!("build.stale_removed", count, freed).render(lang)
         );
     }
 }
 
-fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+/// The language of messages before the library has read the site: `--lang`,
+/// else the first of `languages:` in ROOT/content/site.yaml, else
+/// Vietnamese. Read by the text alone (`languages: [vi, en]` or a list of
+/// `- vi` lines); the library reads the file properly later.
+fn early_lang(lang: Option<Lang>, root: &std::path::Path) -> Lang {
+    lang.or_else(|| {
+        let text = std::fs::read_to_string(root.join("content/site.yaml")).ok()?;
+        let mut lines = text.lines();
+        let rest = lines.find_map(|l| l.strip_prefix("languages:"))?;
+        let rest = rest.split('#').next().unwrap_or("").trim();
+        let first = if rest.is_empty() {
+            lines.find_map(|l| l.trim().strip_prefix("- "))?
+        } else {
+            rest.trim_start_matches('[').split([',', ']']).next()?
+        };
+        Lang::from_code(first.trim().trim_matches(['"', '\'']))
+    })
+    .unwrap_or_default()
+}
+
+/// `--lang` and `--root` as written on the command line, for a usage error
+/// found before the command line could be parsed.
+fn lang_of_args(args: &[String]) -> Lang {
+    let value = |name: &str| {
+        let eq = format!("{name}=");
+        args.iter().enumerate().find_map(|(i, a)| {
+            if a == name {
+                args.get(i + 1).cloned()
+            } else {
+                a.strip_prefix(&eq).map(str::to_string)
+            }
+        })
+    };
+    let lang = value("--lang").and_then(|l| Lang::from_code(&l));
+    early_lang(
+        lang,
+        std::path::Path::new(&value("--root").unwrap_or(".".into())),
+    )
+}
+
+/// A command-line error of clap told in the language of messages.
+fn usage_message(e: &clap::Error) -> Message {
+    use clap::error::{ContextKind, ErrorKind};
+    let ctx = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let suggested = e
+        .get(ContextKind::SuggestedArg)
+        .or_else(|| e.get(ContextKind::SuggestedSubcommand))
+        .map(|v| msg!("hint.did_you_mean", candidate = v.to_string()));
+    let arg = ctx(ContextKind::InvalidArg);
+    match e.kind() {
+        ErrorKind::UnknownArgument => msg!("cli.unknown_argument", arg, hint = Maybe(suggested)),
+        ErrorKind::InvalidSubcommand => msg!(
+            "cli.unknown_command",
+            arg = ctx(ContextKind::InvalidSubcommand),
+            hint = Maybe(suggested)
+        ),
+        ErrorKind::MissingRequiredArgument => msg!("cli.missing", arg),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            msg!("cli.missing_command")
         }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let value = ctx(ContextKind::InvalidValue);
+            if arg.starts_with("--as-of") {
+                match tiendo::date::parse_date(&value) {
+                    Err(m) => m,
+                    Ok(_) => msg!("cli.invalid_value", value, arg, hint = Maybe(None)),
+                }
+            } else if arg.starts_with("--period") {
+                msg!("cli.not_a_period", value)
+            } else if arg.starts_with("--lang") {
+                msg!("cli.not_a_lang", value)
+            } else if arg.starts_with("--base-url") {
+                msg!("cli.not_a_base_url", value)
+            } else {
+                let valid = e
+                    .get(ContextKind::ValidValue)
+                    .map(|v| msg!("cli.valid_values", values = v.to_string()));
+                msg!("cli.invalid_value", value, arg, hint = Maybe(valid))
+            }
+        }
+        ErrorKind::ArgumentConflict => msg!("cli.twice", arg),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            let value = ctx(ContextKind::InvalidValue);
+            msg!(
+                "cli.unexpected",
+                arg = if value.is_empty() { arg } else { value }
+            )
+        }
+        _ => msg!(
+            "cli.other",
+            text = e
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+        ),
+    }
+}
+
+/// Parses the command line; a usage error is printed in the language of
+/// messages with a pointer to `--help` (exit code 2), `--help` and
+/// `--version` as clap writes them.
+fn parse_cli() -> Result<Cli, ExitCode> {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    Cli::try_parse_from(&args).map_err(|e| {
+        use clap::error::ErrorKind;
+        if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        let lang = lang_of_args(&args);
+        let mut err = std::io::stderr().lock();
+        let code = usage_exit(&mut err, &usage_message(&e), lang);
+        let _ = writeln!(err, "{}", msg!("cli.see_help").render(lang));
+        code
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = match parse_cli() {
+        Ok(c) => c,
+        Err(code) => return code,
     };
     let epoch = source_date_epoch();
     let today = match &epoch {
@@ -326,18 +461,13 @@ fn main() -> ExitCode {
         _ => today_in_vietnam(),
     };
     let opts = cli.command.options(today);
-    let lang = opts.lang.unwrap_or_default();
+    let lang = early_lang(opts.lang, &opts.root);
     if let Err(text) = epoch {
-        let _ = writeln!(
-            std::io::stderr(),
-            "{}: {}",
-            msg!("level.error").render(lang),
-            msg!("usage.source_date_epoch", text).render(lang)
-        );
-        return ExitCode::from(2);
+        let failure = Failure::Usage(msg!("usage.source_date_epoch", text));
+        return fail(&mut std::io::stderr(), failure, lang);
     }
     match &cli.command {
-        Command::Serve { bind, port, .. } => return serve(opts, *bind, *port),
+        Command::Serve { bind, port, .. } => return serve(opts, *bind, *port, lang),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,
@@ -374,57 +504,49 @@ fn main() -> ExitCode {
                     0
                 })
             }
-            Err(Failure::Content(d, lang)) => {
-                print_diagnostics(&mut stderr, &d, lang);
-                ExitCode::from(1)
-            }
-            Err(Failure::Io(msg)) => {
-                let _ = writeln!(stderr, "error: {msg}");
-                ExitCode::from(2)
-            }
-            Err(Failure::Usage(m)) => usage_exit(&mut stderr, &m, lang),
-            Err(Failure::Interrupted(signal)) => signal_exit(signal),
+            Err(failure) => fail(&mut stderr, failure, lang),
         },
         Command::Init { dir } => match tiendo::init(dir, opts.fallback_date) {
-            Ok(n) => {
+            Ok(count) => {
+                let path = dir.display();
                 let _ = writeln!(
                     stdout,
-                    "Created a new site with {n} files in {}. Edit content/site.yaml, then run: tiendo check --root {}\nTranscribing an older plan? Set `as_of` in content/site.yaml to the day its figures are true, or reports will be counted missing up to today. / Nhập lại một kế hoạch cũ? Đặt `as_of` trong content/site.yaml là ngày của số liệu, nếu không các báo cáo sẽ bị tính là thiếu đến hôm nay.",
-                    dir.display(),
-                    dir.display()
+                    "{}\n{}",
+                    msg!("init.done", count, path).render(lang),
+                    msg!("init.older_plan").render(lang)
                 );
                 ExitCode::SUCCESS
             }
-            Err(Failure::Io(msg)) => {
-                let _ = writeln!(stderr, "error: {msg}");
-                ExitCode::from(2)
-            }
-            Err(Failure::Usage(m)) => usage_exit(&mut stderr, &m, lang),
-            Err(Failure::Content(d, lang)) => {
-                print_diagnostics(&mut stderr, &d, lang);
-                ExitCode::from(1)
-            }
-            Err(Failure::Interrupted(signal)) => signal_exit(signal),
+            Err(failure) => fail(&mut stderr, failure, lang),
         },
         Command::Serve { .. } | Command::Completions { .. } => ExitCode::SUCCESS,
-        Command::Build { quiet, .. } => match build(&opts, *quiet) {
+        Command::Build { quiet, .. } => match build(&opts, *quiet, lang) {
             Ok(report) => {
-                print_stale(&mut stdout, &report.stale);
-                print_diagnostics(&mut stderr, &report.diagnostics, report.lang);
+                let lang = report.lang;
+                print_stale(&mut stdout, &report.stale, lang);
+                print_diagnostics(&mut stderr, &report.diagnostics, lang);
                 let target = opts
                     .output
                     .clone()
                     .unwrap_or_else(|| opts.root.join("output"));
-                let changed = report.output.as_ref().map_or(String::new(), |o| {
-                    format!(" ({} written, {} unchanged)", o.written, o.unchanged)
-                });
-                let _ = writeln!(
-                    stdout,
-                    "Built {} files{changed} into {} in {}",
-                    report.files_written,
-                    target.display(),
-                    timings(&report)
+                let outcome = report.output.clone().unwrap_or_default();
+                if let Some(backup) = &outcome.moved_aside {
+                    let line = msg!(
+                        "output.moved_aside",
+                        path = target.display(),
+                        backup = backup.display()
+                    );
+                    let _ = writeln!(stderr, "{}", line.render(lang));
+                }
+                let line = msg!(
+                    "build.done",
+                    files = report.files_written,
+                    written = outcome.written,
+                    unchanged = outcome.unchanged,
+                    path = target.display(),
+                    time = timings(&report, lang)
                 );
+                let _ = writeln!(stdout, "{}", line.render(lang));
                 // A signal that arrived during the swap was held until the
                 // new site was in place.
                 match tiendo::output::interrupt::received() {
@@ -432,24 +554,19 @@ fn main() -> ExitCode {
                     None => ExitCode::SUCCESS,
                 }
             }
-            Err(Failure::Interrupted(signal)) => {
-                let _ = writeln!(
-                    stderr,
-                    "interrupted: the build stopped and removed its temporary folder; the previous output is unchanged\n\
-                     đã ngắt: bản dựng dừng lại và đã xoá thư mục tạm; trang cũ giữ nguyên"
-                );
-                signal_exit(signal)
+            Err(failure) => {
+                // A closing line: the previous output is unchanged.
+                let after = match &failure {
+                    Failure::Interrupted(_) => Some((msg!("build.interrupted"), lang)),
+                    Failure::Content(_, content) => Some((msg!("summary.build_failed"), *content)),
+                    _ => None,
+                };
+                let code = fail(&mut stderr, failure, lang);
+                if let Some((m, lang)) = after {
+                    let _ = writeln!(stderr, "{}", m.render(lang));
+                }
+                code
             }
-            Err(Failure::Content(d, lang)) => {
-                print_diagnostics(&mut stderr, &d, lang);
-                let _ = writeln!(stderr, "{}", msg!("summary.build_failed").render(lang));
-                ExitCode::from(1)
-            }
-            Err(Failure::Io(msg)) => {
-                let _ = writeln!(stderr, "error: {msg}");
-                ExitCode::from(2)
-            }
-            Err(Failure::Usage(m)) => usage_exit(&mut stderr, &m, lang),
         },
         Command::New { what } => {
             let written = match what {
@@ -489,8 +606,10 @@ fn main() -> ExitCode {
             lang,
         ),
         Command::Schema { out } => match tiendo::editor::write_schemas(out) {
-            Ok(n) => {
-                let _ = writeln!(stdout, "Wrote {n} JSON Schemas into {}", out.display());
+            Ok(count) => {
+                let path = out.display();
+                let line = msg!("cli.wrote_schemas", count, path);
+                let _ = writeln!(stdout, "{}", line.render(lang));
                 ExitCode::SUCCESS
             }
             Err(e) => written_or_fail(&mut stdout, &mut stderr, Err(e), lang),
@@ -509,18 +628,10 @@ fn written_or_fail(
     match r {
         Ok((path, warnings)) => {
             print_diagnostics(stderr, &warnings, lang);
-            let _ = writeln!(stdout, "Wrote {}", path.display());
+            let path = path.display();
+            let _ = writeln!(stdout, "{}", msg!("cli.wrote", path).render(lang));
             ExitCode::SUCCESS
         }
-        Err(Failure::Content(d, lang)) => {
-            print_diagnostics(stderr, &d, lang);
-            ExitCode::from(1)
-        }
-        Err(Failure::Io(msg)) => {
-            let _ = writeln!(stderr, "error: {msg}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Usage(m)) => usage_exit(stderr, &m, lang),
-        Err(Failure::Interrupted(signal)) => signal_exit(signal),
+        Err(failure) => fail(stderr, failure, lang),
     }
 }

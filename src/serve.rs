@@ -8,13 +8,21 @@
 //! rebuilds on change and tells every open page to reload through a
 //! server-sent-events stream. A build with errors keeps the last good one
 //! in service, with the errors shown at the top of every page.
+//!
+//! The HTTP side is a few lines of its own rather than a library's, so that
+//! its limits are ours: one request per connection (every answer says
+//! `Connection: close` and closes), a request line of at most
+//! [`MAX_REQUEST_LINE`] bytes (414) and a head of at most [`MAX_HEAD`]
+//! (431), both refused before more is read; a redirect only to a path of
+//! this site; a file of `static/` served only when its real path (links
+//! resolved at the time of the request) is inside the site folder.
 
 use crate::{Failure, Options};
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use std::collections::{BTreeMap, HashMap};
-use std::io::{ErrorKind, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 use std::time::{Duration, Instant};
@@ -32,6 +40,27 @@ const DEBOUNCE: Duration = Duration::from_millis(60);
 
 /// How often an idle event stream sends a comment, to notice closed tabs.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// The longest request line answered (a browser's URL limit is about as
+/// long); a longer one gets 414 without the rest being read.
+pub const MAX_REQUEST_LINE: usize = 8 * 1024;
+
+/// The longest request head (request line and headers) answered; a longer
+/// one gets 431 without the rest being read.
+pub const MAX_HEAD: usize = 32 * 1024;
+
+/// How long a connection may take to send its request.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// At most this much of a refused request is read after the answer.
+const DRAINED: u64 = 1024 * 1024;
+
+/// Connections served at once (each open page holds one for its event
+/// stream, and a connection that sends nothing holds one for
+/// [`REQUEST_TIMEOUT`]); more are answered 503 at once. High enough that a
+/// flood of idle connections does not lock the editor out, low enough to
+/// bound the threads.
+const MAX_CONNECTIONS: usize = 4096;
 
 /// What happened, for the terminal.
 #[derive(Debug)]
@@ -70,6 +99,10 @@ struct Site {
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
+    /// The site folder, its real path: no file outside it is served.
+    root: PathBuf,
+    /// The language of the preview's own words (its error banner).
+    lang: crate::diag::Lang,
 }
 
 impl Shared {
@@ -84,14 +117,10 @@ impl Shared {
 /// says what to do.
 pub fn bind(addr: SocketAddr) -> Result<TcpListener, Failure> {
     TcpListener::bind(addr).map_err(|e| {
-        Failure::Io(if e.kind() == ErrorKind::AddrInUse {
-            format!(
-                "cổng {port} trên {ip} đang được dùng / port {port} on {ip} is already in use: stop the other server, or pass --port with another number (--port 0 takes a free one)",
-                port = addr.port(),
-                ip = addr.ip()
-            )
+        Failure::Usage(if e.kind() == ErrorKind::AddrInUse {
+            crate::msg!("serve.port_busy", port = addr.port(), ip = addr.ip())
         } else {
-            format!("cannot listen on {addr}: {e}")
+            crate::msg!("serve.cannot_listen", addr, error = e)
         })
     })
 }
@@ -105,34 +134,39 @@ pub fn serve(
 ) -> Result<(), Failure> {
     let addr = listener
         .local_addr()
-        .map_err(|e| Failure::Io(format!("cannot read the server's address: {e}")))?;
+        .map_err(|e| Failure::Usage(crate::msg!("serve.no_address", error = e)))?;
     let url = format!("http://{addr}/");
     opts.base_url = Some(crate::route::BaseUrl::parse_absolute(&url).map_err(Failure::Io)?);
-    opts.root = opts
-        .root
-        .canonicalize()
-        .map_err(|e| Failure::Io(format!("cannot open {}: {e}", opts.root.display())))?;
+    opts.root = opts.root.canonicalize().map_err(|e| {
+        let path = opts.root.display();
+        Failure::Usage(crate::msg!("serve.cannot_open", path, error = e))
+    })?;
     if !opts.root.join("content").is_dir() {
-        return Err(Failure::Io(format!(
-            "{} has no content/ folder; pass the site folder with --root",
-            opts.root.display()
-        )));
+        let path = opts.root.display();
+        return Err(Failure::Usage(crate::msg!("serve.no_content", path)));
     }
     let shared = Arc::new(Shared {
         state: Mutex::new(State::default()),
         changed: Condvar::new(),
+        root: opts.root.clone(),
+        lang: opts.lang.unwrap_or_default(),
     });
     let on_event = Arc::new(on_event);
     rebuild(&opts, &shared, on_event.as_ref());
 
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(DEBOUNCE, None, tx)
-        .map_err(|e| Failure::Io(format!("cannot watch the site's files: {e}")))?;
+    let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|e| {
+        let path = opts.root.display();
+        Failure::Usage(crate::msg!("serve.cannot_watch", path, error = e))
+    })?;
     // The root itself, not recursively, so that a folder created later
     // (say templates/) is noticed and watched.
     debouncer
         .watch(&opts.root, RecursiveMode::NonRecursive)
-        .map_err(|e| Failure::Io(format!("cannot watch {}: {e}", opts.root.display())))?;
+        .map_err(|e| {
+            let path = opts.root.display();
+            Failure::Usage(crate::msg!("serve.cannot_watch", path, error = e))
+        })?;
     let mut watching: Vec<PathBuf> = Vec::new();
     let mut watch_new = |debouncer: &mut notify_debouncer_full::Debouncer<_, _>| {
         for dir in WATCHED.iter().map(|d| opts.root.join(d)) {
@@ -147,17 +181,10 @@ pub fn serve(
     };
     watch_new(&mut debouncer);
 
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| Failure::Io(format!("cannot serve on {addr}: {e}")))?;
     on_event(ServeEvent::Listening(&url));
 
     let http_shared = Arc::clone(&shared);
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let shared = Arc::clone(&http_shared);
-            std::thread::spawn(move || respond(request, &shared));
-        }
-    });
+    std::thread::spawn(move || accept(&listener, &http_shared));
 
     let roots: Vec<PathBuf> = WATCHED.iter().map(|d| opts.root.join(d)).collect();
     while let Ok(first) = rx.recv() {
@@ -217,13 +244,16 @@ fn rebuild(opts: &Options, shared: &Shared, on_event: &(dyn Fn(ServeEvent) + Sen
             });
         }
         Err(failure) => {
+            let lang = opts.lang.unwrap_or_default();
+            let error = crate::msg!("level.error").render(lang);
             state.errors = match failure {
                 Failure::Content(diags, lang) => diags.iter().map(|d| d.render(lang)).collect(),
-                Failure::Io(msg) => vec![format!("error: {msg}")],
-                Failure::Usage(m) => {
-                    vec![format!("error: {}", m.render(crate::diag::Lang::default()))]
+                Failure::Io(text) => vec![format!("{error}: {text}")],
+                Failure::Usage(m) => vec![format!("{error}: {}", m.render(lang))],
+                Failure::Interrupted(signal) => {
+                    let m = crate::msg!("serve.stopped", signal);
+                    vec![format!("{error}: {}", m.render(lang))]
                 }
-                Failure::Interrupted(signal) => vec![format!("error: stopped by signal {signal}")],
             };
             let errors = state.errors.clone();
             let serving_last_good = state.good.is_some();
@@ -237,17 +267,125 @@ fn rebuild(opts: &Options, shared: &Shared, on_event: &(dyn Fn(ServeEvent) + Sen
     shared.changed.notify_all();
 }
 
-/// Writes a whole response and asks the browser to close the connection.
-/// tiny_http keeps each open connection on a thread of its pool, and new
-/// connections that arrive together can wait behind idle keep-alive ones
-/// (a page's script then never loads): short connections avoid that.
-fn send(request: tiny_http::Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
-    let head_only = *request.method() == tiny_http::Method::Head;
+/// Serves each connection on a thread of its own, at most
+/// [`MAX_CONNECTIONS`] at once.
+fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
+    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else {
+            continue;
+        };
+        let shared = Arc::clone(shared);
+        let open = Arc::clone(&open);
+        let busy = open.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= MAX_CONNECTIONS;
+        let spawned = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                if busy {
+                    let _ = stream.set_write_timeout(Some(REQUEST_TIMEOUT));
+                    send(stream, false, 503, &[], b"");
+                } else {
+                    connection(stream, &shared);
+                }
+                open.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            // No thread to answer it: the connection is closed unanswered
+            // (the counter went with the closure).
+            continue;
+        }
+    }
+}
+
+/// A request as far as the preview needs it.
+#[derive(Debug, PartialEq, Eq)]
+struct Request {
+    method: String,
+    /// As sent: `/path?query`.
+    target: String,
+}
+
+/// Reads one request head from `input`: the request line and the headers,
+/// up to the blank line. Never holds more than [`MAX_HEAD`] bytes: a longer
+/// request line is refused with 414, a longer head with 431, anything
+/// malformed with 400.
+fn read_request(input: &mut impl Read) -> Result<Request, u16> {
+    let mut head: Vec<u8> = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    let line_end = loop {
+        if let Some(end) = find(&head, b"\r\n\r\n") {
+            break end;
+        }
+        let line_done = find(&head, b"\r\n").or_else(|| find(&head, b"\n"));
+        if line_done.is_none_or(|i| i > MAX_REQUEST_LINE) && head.len() > MAX_REQUEST_LINE {
+            return Err(414);
+        }
+        if head.len() > MAX_HEAD {
+            return Err(431);
+        }
+        // HTTP/1.0 clients of old may end lines with a bare LF.
+        if let Some(end) = find(&head, b"\n\n") {
+            break end;
+        }
+        let n = input.read(&mut chunk).map_err(|_| 400u16)?;
+        if n == 0 {
+            return Err(400);
+        }
+        head.extend_from_slice(&chunk[..n]);
+    };
+    let text = std::str::from_utf8(&head[..line_end]).map_err(|_| 400u16)?;
+    let first = text.lines().next().unwrap_or("");
+    let mut parts = first.split(' ');
+    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(400);
+    };
+    if parts.next().is_some() || !version.starts_with("HTTP/1.") || !target.starts_with('/') {
+        return Err(400);
+    }
+    Ok(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+    })
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// One connection: one request, one answer, closed.
+fn connection(mut stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_read_timeout(Some(REQUEST_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(REQUEST_TIMEOUT));
+    match read_request(&mut stream) {
+        Ok(request) => respond(stream, &request, shared),
+        Err(status) => {
+            // What the client is still sending is read (a little of it,
+            // briefly) and dropped, so that closing does not reset the
+            // connection before the client has read the answer.
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+            let reader = stream.try_clone();
+            send(stream, false, status, &[], b"");
+            if let Ok(reader) = reader {
+                let _ = std::io::copy(&mut reader.take(DRAINED), &mut std::io::sink());
+            }
+        }
+    }
+}
+
+/// Writes a whole response and closes the connection: one request per
+/// connection, so that a connection left open by a browser never holds a
+/// thread, and `Connection: close` is honoured by construction.
+fn send(mut out: TcpStream, head_only: bool, status: u16, headers: &[(&str, &str)], body: &[u8]) {
     let reason = match status {
         200 => "OK",
         301 => "Moved Permanently",
+        400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
         _ => "Internal Server Error",
     };
     let mut head = format!(
@@ -255,14 +393,12 @@ fn send(request: tiny_http::Request, status: u16, headers: &[(&str, &str)], body
         body.len()
     );
     for (name, value) in headers {
-        // Values come from this file, or a request path that tiny_http has
-        // already parsed as one line.
+        // Values come from this file, or a request path read as one line.
         if !value.contains(['\r', '\n']) {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
     }
     head.push_str("\r\n");
-    let mut out = request.into_writer();
     let _ = out
         .write_all(head.as_bytes())
         .and_then(|()| {
@@ -273,28 +409,47 @@ fn send(request: tiny_http::Request, status: u16, headers: &[(&str, &str)], body
             }
         })
         .and_then(|()| out.flush());
+    let _ = out.shutdown(std::net::Shutdown::Write);
 }
 
-fn respond(request: tiny_http::Request, shared: &Shared) {
-    let method = request.method().clone();
-    if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
-        send(request, 405, &[("Allow", "GET, HEAD")], b"");
+/// Where `/nhiem-vu` (a folder asked for without its slash) is redirected:
+/// a path of this site, never `//host/...` (which a browser takes for
+/// another host) nor `/\host`.
+fn folder_location(raw: &str) -> String {
+    format!("/{}/", raw.trim_start_matches(['/', '\\']))
+}
+
+/// The file of `static/` at `source`, read only when its real path (links
+/// resolved now, not at build time) is inside the site folder `root`.
+fn read_static(source: &Path, root: &Path) -> Option<Vec<u8>> {
+    let real = std::fs::canonicalize(source).ok()?;
+    if !real.starts_with(root) {
+        return None;
+    }
+    std::fs::read(real).ok()
+}
+
+fn respond(stream: TcpStream, request: &Request, shared: &Shared) {
+    let head_only = request.method == "HEAD";
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        send(stream, false, 405, &[("Allow", "GET, HEAD")], b"");
         return;
     }
     let raw = request
-        .url()
+        .target
         .split(['?', '#'])
         .next()
         .unwrap_or("/")
         .to_string();
     let path = percent_decode(&raw);
     if path == EVENTS_PATH {
-        events(request, shared);
+        events(stream, shared);
         return;
     }
     if path == SCRIPT_PATH {
         send(
-            request,
+            stream,
+            head_only,
             200,
             &[("Content-Type", "text/javascript; charset=utf-8")],
             RELOAD_JS.as_bytes(),
@@ -306,9 +461,11 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
         (state.good.clone(), state.generation, state.errors.clone())
     };
     let Some(site) = site else {
-        let body = inject(NO_BUILD_PAGE.as_bytes(), generation, &errors);
+        let page = no_build_page(shared.lang);
+        let body = inject(page.as_bytes(), generation, &errors, shared.lang);
         send(
-            request,
+            stream,
+            head_only,
             500,
             &[("Content-Type", "text/html; charset=utf-8")],
             &body,
@@ -319,41 +476,48 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     if rel.is_empty() || rel.ends_with('/') {
         rel.push_str("index.html");
     }
-    let (status, name, bytes) = if let Some(b) = site.files.get(&rel) {
-        (200, rel.clone(), Some(b.clone()))
-    } else if site.files.contains_key(&format!("{rel}/index.html")) {
-        send(request, 301, &[("Location", &format!("{raw}/"))], b"");
-        return;
-    } else if let Some(source) = site.statics.get(&rel) {
-        match std::fs::read(source) {
-            Ok(b) => (200, rel.clone(), Some(b)),
-            Err(_) => (
-                404,
-                "404.html".to_string(),
-                site.files.get("404.html").cloned(),
-            ),
-        }
-    } else {
+    let not_found = || {
         (
             404,
             "404.html".to_string(),
             site.files.get("404.html").cloned(),
         )
     };
+    let (status, name, bytes) = if let Some(b) = site.files.get(&rel) {
+        (200, rel.clone(), Some(b.clone()))
+    } else if site.files.contains_key(&format!("{rel}/index.html")) {
+        send(
+            stream,
+            head_only,
+            301,
+            &[("Location", &folder_location(&raw))],
+            b"",
+        );
+        return;
+    } else if let Some(source) = site.statics.get(&rel) {
+        match read_static(source, &shared.root) {
+            Some(b) => (200, rel.clone(), Some(b)),
+            None => not_found(),
+        }
+    } else {
+        not_found()
+    };
     let bytes = bytes.unwrap_or_else(|| b"404".to_vec());
     let kind = content_type(&name);
     let body = if kind.starts_with("text/html") {
-        inject(&bytes, generation, &errors)
+        inject(&bytes, generation, &errors, shared.lang)
     } else {
         bytes
     };
-    send(request, status, &[("Content-Type", kind)], &body);
+    send(stream, head_only, status, &[("Content-Type", kind)], &body);
 }
 
 /// The event stream: the current generation at once, then every new one.
 /// The page's script reloads when the number differs from its own.
-fn events(request: tiny_http::Request, shared: &Shared) {
-    let mut out = request.into_writer();
+fn events(mut out: TcpStream, shared: &Shared) {
+    // The stream stays open for as long as the page: no write timeout
+    // beyond the keep-alive's.
+    let _ = out.set_write_timeout(Some(KEEP_ALIVE));
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 300\n\n";
     if out.write_all(head.as_bytes()).is_err() {
         return;
@@ -396,18 +560,18 @@ const RELOAD_JS: &str = r#"(function () {
 })();
 "#;
 
-const NO_BUILD_PAGE: &str = "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>tiendo serve</title></head><body>\n<p>Chưa dựng được trang nào / Nothing built yet: sửa các lỗi trên, trang sẽ tự tải lại / fix the errors above; this page reloads by itself.</p>\n</body></html>\n";
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The page shown while no build has succeeded yet.
+fn no_build_page(lang: crate::diag::Lang) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>tiendo serve</title></head><body>\n<p>{text}</p>\n</body></html>\n",
+        code = lang.code(),
+        text = crate::render::escape::escape(&crate::msg!("serve.nothing_built").render(lang)),
+    )
 }
 
 /// The preview's additions to an HTML page: the errors of the latest build
 /// right after `<body>`, and the reload script before `</body>`.
-fn inject(page: &[u8], generation: u64, errors: &[String]) -> Vec<u8> {
+fn inject(page: &[u8], generation: u64, errors: &[String], lang: crate::diag::Lang) -> Vec<u8> {
     let Ok(text) = std::str::from_utf8(page) else {
         return page.to_vec();
     };
@@ -418,7 +582,7 @@ fn inject(page: &[u8], generation: u64, errors: &[String]) -> Vec<u8> {
         .unwrap_or(0);
     out.push_str(&text[..body_start]);
     if !errors.is_empty() {
-        out.push_str(&banner(errors));
+        out.push_str(&banner(errors, lang));
     }
     let rest = &text[body_start..];
     let script =
@@ -437,16 +601,19 @@ fn inject(page: &[u8], generation: u64, errors: &[String]) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn banner(errors: &[String]) -> String {
+fn banner(errors: &[String], lang: crate::diag::Lang) -> String {
     let items: String = errors
         .iter()
-        .map(|e| format!("<li><code>{}</code></li>", escape(e)))
+        .map(|e| format!("<li><code>{}</code></li>", crate::render::escape::escape(e)))
         .collect();
+    let count = errors.len();
+    let said = crate::msg!("serve.banner", count).render(lang);
     format!(
-        "<div id=\"tiendo-preview-errors\" role=\"alert\" lang=\"vi\" style=\"background:#fff1f0;color:#7a0000;border:3px solid #b00020;padding:0.75rem 1rem;margin:0;font:1rem/1.4 system-ui,sans-serif;overflow-wrap:anywhere\">\
-<p style=\"margin:0 0 0.5rem;font-weight:bold\">Nội dung có {n} lỗi: đang hiển thị bản dựng tốt gần nhất. <span lang=\"en\">The content has {n} error(s): this is the last good build.</span></p>\
+        "<div id=\"tiendo-preview-errors\" role=\"alert\" lang=\"{code}\" style=\"background:#fff1f0;color:#7a0000;border:3px solid #b00020;padding:0.75rem 1rem;margin:0;font:1rem/1.4 system-ui,sans-serif;overflow-wrap:anywhere\">\
+<p style=\"margin:0 0 0.5rem;font-weight:bold\">{said}</p>\
 <ul style=\"margin:0;padding-left:1.25rem\">{items}</ul></div>\n",
-        n = errors.len()
+        code = lang.code(),
+        said = crate::render::escape::escape(&said),
     )
 }
 
@@ -516,6 +683,7 @@ mod tests {
             page,
             7,
             &["content/a.yaml:3:5: error: <bad>".into()],
+            crate::diag::Lang::Vi,
         ))
         .unwrap();
         let banner_at = out.find("tiendo-preview-errors").unwrap();
@@ -526,7 +694,8 @@ mod tests {
         assert!(
             out.find("</main>").unwrap() < script_at && script_at < out.find("</body>").unwrap()
         );
-        let clean = String::from_utf8(inject(page, 1, &[])).unwrap();
+        assert!(out.contains("Nội dung có 1 lỗi"), "{out}");
+        let clean = String::from_utf8(inject(page, 1, &[], crate::diag::Lang::En)).unwrap();
         assert!(!clean.contains("tiendo-preview-errors"));
     }
 

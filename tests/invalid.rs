@@ -577,7 +577,9 @@ fn ids_and_slugs_cannot_leave_the_output_folder() {
         "content/agencies.yaml",
         Some(b"agencies:\n  - id: ../x\n    name: X\n    kind: office\n".as_slice()),
     )]);
-    let run = tiendo(&["build", "--output", "out"], dir.path());
+    // Inside the temporary folder: a build leaves its lock file beside its output.
+    let out = dir.path().join("out");
+    let run = tiendo(&["build", "--output", out.to_str().unwrap()], dir.path());
     assert_eq!(run.code, 1);
     let outside: Vec<_> = std::fs::read_dir(dir.path().parent().unwrap())
         .unwrap()

@@ -77,10 +77,10 @@ fn a_folder_tiendo_did_not_write_is_refused_and_left_as_it_was() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     for part in [
         docs.to_str().unwrap(),
-        "3 item(s)",
+        "có 3 mục không do tiendo tạo",
         "ghi-chu.txt, hop-dong.pdf, ke-toan/",
         "--force",
-        "another --output",
+        "--output khác",
         "từ chối thay thư mục",
     ] {
         assert!(run.stderr.contains(part), "no {part:?} in\n{}", run.stderr);
@@ -97,6 +97,30 @@ fn a_folder_tiendo_did_not_write_is_refused_and_left_as_it_was() {
     assert!(!docs.join("hop-dong.pdf").exists());
     assert!(docs.join("nhiem-vu/index.html").is_file());
     assert!(docs.join(".tiendo").is_file());
+    // --force erased nothing: the folder was moved aside whole, beside it
+    // under a dated name, and the build said where.
+    let backups: Vec<PathBuf> = std::fs::read_dir(site.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("docs.bak-"))
+        })
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(read_tree(&backups[0]), before, "the folder was changed");
+    let name = backups[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(forced.stderr.contains(&name), "{}", forced.stderr);
+    assert!(
+        forced.stderr.contains("đã chuyển nguyên thư mục"),
+        "{}",
+        forced.stderr
+    );
 }
 
 #[test]
@@ -197,7 +221,7 @@ fn the_site_itself_is_refused_the_same_way_however_it_is_named() {
             "--output {output} from {}: {stderr}",
             cwd.display()
         );
-        assert!(stderr.contains("site's own files"), "{stderr}");
+        assert!(stderr.contains("tệp nguồn của trang"), "{stderr}");
         messages.push(stderr);
     }
     // The same words for every spelling.
@@ -221,7 +245,7 @@ fn a_rebuild_with_no_content_change_rewrites_no_file() {
     assert!(
         again
             .stdout
-            .contains(&format!("0 written, {} unchanged", before.len())),
+            .contains(&format!("0 tệp ghi mới, {} tệp giữ nguyên", before.len())),
         "{}",
         again.stdout
     );
@@ -304,7 +328,7 @@ fn stopped_while_writing(name: &str, code: i32) {
     let stderr = String::from_utf8_lossy(&done.stderr);
     assert_eq!(done.status.code(), Some(code), "{stderr}");
     assert!(
-        stderr.contains("the previous output is unchanged"),
+        stderr.contains("trang đã xuất trước đó giữ nguyên"),
         "{stderr}"
     );
     assert!(
@@ -341,7 +365,7 @@ fn a_build_killed_while_writing_leaves_debris_the_next_build_removes() {
     assert_eq!(next.code, 0, "{}", next.stderr);
     assert!(
         next.stdout
-            .contains("Removed 1 temporary folder(s) left by an interrupted build, freeing"),
+            .contains("Đã xoá 1 thư mục tạm của lần dựng bị ngắt, giải phóng"),
         "{}",
         next.stdout
     );

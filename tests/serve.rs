@@ -168,7 +168,8 @@ fn a_busy_port_is_a_usage_error_that_says_what_to_do() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains(&format!("port {port} on 127.0.0.1 is already in use")),
+        // In the site's first language (Vietnamese).
+        stderr.contains(&format!("cổng {port} trên 127.0.0.1 đang được dùng")),
         "{stderr}"
     );
     assert!(stderr.contains("--port 0"), "{stderr}");
@@ -215,7 +216,7 @@ fn rebuilds_on_change_and_keeps_the_last_good_build_while_content_has_errors() {
     wait_for(server.addr, "/", |b| !b.contains("tiendo-preview-errors"));
     let printed: Vec<String> = server.stdout.try_iter().collect();
     assert!(
-        printed.iter().filter(|l| l.contains("built")).count() >= 2,
+        printed.iter().filter(|l| l.contains("đã dựng")).count() >= 2,
         "{printed:?}"
     );
     assert!(!root.join("output").exists(), "serve wrote output/");
@@ -260,4 +261,105 @@ fn the_event_stream_announces_every_rebuild() {
     edit(root, "content/site.yaml", "Cổng thử nghiệm", "Cổng mới");
     let m: u64 = next_data().parse().unwrap();
     assert!(m > n);
+}
+
+/// The raw answer to `request`, written as it is; the server closes the
+/// connection after one answer, so reading to the end terminates.
+fn raw(addr: SocketAddr, request: &[u8]) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    let _ = s.write_all(request);
+    let mut bytes = Vec::new();
+    let _ = s.read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[test]
+fn redirects_stay_on_the_site_and_oversized_requests_are_refused() {
+    let site = common::site_with(&[]);
+    let server = start(site.path(), &[]);
+    // `//nhiem-vu` would send the browser to the host `nhiem-vu`.
+    for path in ["//nhiem-vu", "///nhiem-vu", "/nhiem-vu"] {
+        let (code, head, _) = get(server.addr, path);
+        assert_eq!(code, 301, "{path}");
+        let location = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Location: "))
+            .unwrap();
+        assert_eq!(location, "/nhiem-vu/", "{path}");
+    }
+    // A request line longer than the limit: 414, answered without waiting
+    // for the rest of it.
+    let long = format!("GET /{} HTTP/1.1\r\n", "a".repeat(64 * 1024));
+    let answer = raw(server.addr, long.as_bytes());
+    assert!(answer.starts_with("HTTP/1.1 414 "), "{answer:.80}");
+    // Headers longer than the limit: 431.
+    let mut big = String::from("GET / HTTP/1.1\r\nHost: x\r\n");
+    for i in 0..2000 {
+        big.push_str(&format!("X-Filler-{i}: {}\r\n", "b".repeat(20)));
+    }
+    big.push_str("\r\n");
+    let answer = raw(server.addr, big.as_bytes());
+    assert!(answer.starts_with("HTTP/1.1 431 "), "{answer:.80}");
+    // Not HTTP: 400.
+    assert!(raw(server.addr, b"HELLO\r\n\r\n").starts_with("HTTP/1.1 400 "));
+    // `Connection: close` (and keep-alive too): one answer, then the
+    // server closes, so that reading to the end returns.
+    for connection in ["close", "keep-alive"] {
+        let request = format!("GET / HTTP/1.1\r\nHost: x\r\nConnection: {connection}\r\n\r\n");
+        let started = Instant::now();
+        let answer = raw(server.addr, request.as_bytes());
+        assert!(answer.starts_with("HTTP/1.1 200 "), "{answer:.80}");
+        assert!(answer.contains("Connection: close\r\n"));
+        assert!(answer.contains("Cổng thử nghiệm"));
+        assert!(started.elapsed() < Duration::from_secs(5), "not closed");
+    }
+    // The preview still answers after all that.
+    assert_eq!(get(server.addr, "/").0, 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_static_file_swapped_for_a_link_out_of_the_site_is_not_served() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    let site = common::site_with(&[("content/static/tai-lieu/a.txt", Some(b"public"))]);
+    let server = start(site.path(), &[]);
+    let (code, _, body) = get(server.addr, "/tai-lieu/a.txt");
+    assert_eq!((code, body.as_str()), (200, "public"));
+    // Swapped after the build: the preview must not follow it.
+    let file = site.path().join("content/static/tai-lieu/a.txt");
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), &file).unwrap();
+    let (code, _, body) = get(server.addr, "/tai-lieu/a.txt");
+    assert!(!body.contains("secret"), "{body}");
+    assert_eq!(code, 404);
+}
+
+#[test]
+fn idle_connections_do_not_keep_the_editor_waiting() {
+    let site = common::site_with(&[]);
+    let server = start(site.path(), &[]);
+    // Connections that never send a request (or only half of one) each
+    // wait out their time on the server; a page asked for meanwhile is
+    // answered at once.
+    let idle: Vec<TcpStream> = (0..300)
+        .map(|i| {
+            let mut s = TcpStream::connect(server.addr).unwrap();
+            if i % 2 == 0 {
+                let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n");
+            }
+            s
+        })
+        .collect();
+    let started = Instant::now();
+    let (code, _, body) = get(server.addr, "/");
+    assert_eq!(code, 200);
+    assert!(body.contains("Cổng thử nghiệm"));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(idle);
 }

@@ -246,6 +246,8 @@ fn defines(kind: Kind) -> &'static [&'static str] {
 }
 
 fn is_hidden(inner: &str) -> bool {
+    // `static/.well-known/` is published (RFC 8615: security.txt...); every other dot-name is not.
+    let inner = inner.strip_prefix("static/.well-known/").unwrap_or(inner);
     inner.split('/').any(|part| part.starts_with('.'))
         || inner.ends_with('~')
         || inner.to_lowercase().ends_with("readme.md")

@@ -51,8 +51,16 @@ pub fn received() -> Option<i32> {
     }
 }
 
-/// Fails with [`OutputError::Interrupted`] once a signal arrived.
-pub(super) fn check() -> Result<(), OutputError> {
+/// Whether a build was asked to stop: the renderer checks it between pages
+/// so that a long render ends within a page's time of the signal.
+pub fn stopping() -> bool {
+    SIGNAL.load(Ordering::Relaxed) != 0
+}
+
+/// Fails with [`OutputError::Interrupted`] once a signal arrived: the build
+/// checks it before reporting a render's errors, which a render cut short
+/// by the signal may have.
+pub fn check() -> Result<(), OutputError> {
     received().map_or(Ok(()), |s| Err(OutputError::Interrupted(s)))
 }
 

@@ -9,12 +9,13 @@
 //! as it was.
 
 pub mod interrupt;
+pub mod previous;
 mod spare;
 mod staging;
 mod target;
 
 pub use staging::{Outcome, Staging};
-pub use target::{MARKER, Stale, Target};
+pub use target::{MARKER, Protected, Stale, Target, more, on_wait};
 
 use crate::load::StaticFile;
 use crate::render::RenderedSite;
@@ -24,23 +25,31 @@ use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug)]
 pub enum OutputError {
-    /// The folder may not be written, or the disk failed (exit code 2).
-    Io(String),
+    /// The folder may not be written, or the disk failed: told in the
+    /// language of messages (exit code 2).
+    Failed(crate::diag::Message),
     /// A signal (SIGINT, SIGTERM) stopped the build; its temporary folder
     /// is removed (exit code 128 + the signal).
     Interrupted(i32),
 }
 
 impl OutputError {
-    fn io(what: &str, path: &Path, e: impl std::fmt::Display) -> OutputError {
-        OutputError::Io(format!("{what} {}: {e}", path.display()))
+    /// `action` (a catalogue key, `output.act.*`) failed on `path` with
+    /// `error` (the system's, or an `output.why.*` message).
+    fn io(action: &'static str, path: &Path, error: impl crate::diag::IntoArg) -> OutputError {
+        OutputError::Failed(crate::msg!(
+            "output.io",
+            action = crate::diag::word(action),
+            path = path.display(),
+            error
+        ))
     }
 }
 
 impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            OutputError::Io(msg) => f.write_str(msg),
+            OutputError::Failed(m) => f.write_str(&m.render(crate::diag::Lang::En)),
             OutputError::Interrupted(sig) => write!(f, "interrupted by signal {sig}"),
         }
     }
@@ -90,19 +99,20 @@ pub fn write_into(
 /// that already holds content, so nothing an editor wrote is overwritten.
 pub fn write_new_site(dir: &Path, files: &[(&str, &str)]) -> Result<usize, OutputError> {
     if dir.join("content").exists() {
-        return Err(OutputError::Io(format!(
-            "{} already has a content/ folder; tiendo init only creates new sites",
-            dir.display()
+        return Err(OutputError::Failed(crate::msg!(
+            "output.init_exists",
+            path = dir.display()
         )));
     }
     for (rel, text) in files {
         let rel = safe_relative(rel)
-            .ok_or_else(|| OutputError::Io(format!("bad scaffold path {rel}")))?;
+            .ok_or_else(|| OutputError::Failed(crate::msg!("output.outside", path = rel)))?;
         let full = dir.join(rel);
         if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent).map_err(|e| OutputError::io("cannot create", parent, e))?;
+            fs::create_dir_all(parent)
+                .map_err(|e| OutputError::io("output.act.create", parent, e))?;
         }
-        fs::write(&full, text).map_err(|e| OutputError::io("cannot write", &full, e))?;
+        fs::write(&full, text).map_err(|e| OutputError::io("output.act.write", &full, e))?;
     }
     Ok(files.len())
 }
@@ -183,11 +193,16 @@ mod tests {
         let target = Target::resolve(dir.path(), &out, false).unwrap();
         write(&site(&[("old/stale.html", "x")]), &[], &target, "b1").unwrap();
         assert!(out.join(MARKER).is_file());
+        // The lock is held while the target lives: one build at a time.
+        drop(target);
         let target = Target::resolve(dir.path(), &out, false).unwrap();
         write(&site(&[("index.html", "new")]), &[], &target, "b2").unwrap();
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
         assert!(!out.join("old").exists());
-        assert_eq!(names(dir.path()), vec![".output-spare", "output"]);
+        assert_eq!(
+            names(dir.path()),
+            vec![".output-spare", ".output.lock", "output"]
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -207,8 +222,32 @@ mod tests {
         assert!(err.to_string().contains("hop-dong.pdf"), "{err}");
         assert!(err.to_string().contains("--force"), "{err}");
         let target = Target::resolve(dir.path(), &out, true).unwrap();
-        write(&site(&[("index.html", "new")]), &[], &target, "b").unwrap();
+        let outcome = write(&site(&[("index.html", "new")]), &[], &target, "b").unwrap();
         assert!(!out.join("hop-dong.pdf").exists());
+        drop(target);
+        // Moved aside whole, beside it, under a dated name; never removed.
+        let aside = outcome.moved_aside.expect("moved aside");
+        assert_eq!(aside.parent(), out.canonicalize().unwrap().parent());
+        let name = aside.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("docs.bak-20"), "{name}");
+        assert_eq!(fs::read(aside.join("hop-dong.pdf")).unwrap(), b"x");
+        // Again (often within the same second): another name, the first
+        // backup kept.
+        fs::write(out.join("MARKER-less.txt"), "y").unwrap();
+        fs::remove_file(out.join(MARKER)).unwrap();
+        let target = Target::resolve(dir.path(), &out, true).unwrap();
+        let again = write(&site(&[("index.html", "new")]), &[], &target, "b").unwrap();
+        let second = again.moved_aside.expect("moved aside");
+        assert_ne!(second, aside);
+        assert!(aside.join("hop-dong.pdf").is_file());
+        assert!(second.join("MARKER-less.txt").is_file());
+        // Its file with the same bytes as the new page is not linked into
+        // the new site: the backup stays apart from what is published.
+        #[cfg(unix)]
+        assert_ne!(
+            inode(&second.join("index.html")),
+            inode(&out.join("index.html"))
+        );
         // An empty folder is fine.
         fs::create_dir(dir.path().join("empty")).unwrap();
         assert!(Target::resolve(dir.path(), &dir.path().join("empty"), false).is_ok());
@@ -224,7 +263,8 @@ mod tests {
             first,
             Outcome {
                 written: 3,
-                unchanged: 0
+                unchanged: 0,
+                moved_aside: None,
             }
         );
         let time = |p: &str| fs::metadata(out.join(p)).unwrap().modified().unwrap();
@@ -235,7 +275,8 @@ mod tests {
             second,
             Outcome {
                 written: 1,
-                unchanged: 2
+                unchanged: 2,
+                moved_aside: None,
             }
         );
         assert_eq!((time("a/index.html"), time(MARKER)), before);
@@ -261,7 +302,12 @@ mod tests {
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"v1");
         assert_eq!(
             names(dir.path()),
-            vec![".other-new-abc123", ".output-spare", "output"]
+            vec![
+                ".other-new-abc123",
+                ".output-spare",
+                ".output.lock",
+                "output"
+            ]
         );
     }
 
@@ -497,7 +543,10 @@ mod tests {
         }
         assert_eq!(fs::read(spare.join("notes.txt")).unwrap(), b"mine");
         assert_eq!(names(&spare), vec!["notes.txt"]);
-        assert_eq!(names(dir.path()), vec![".output-spare", "output"]);
+        assert_eq!(
+            names(dir.path()),
+            vec![".output-spare", ".output.lock", "output"]
+        );
     }
 
     #[test]
@@ -508,6 +557,10 @@ mod tests {
         staging.write("index.html", b"x").unwrap();
         assert!(target.remove_stale().unwrap().is_empty());
         drop(staging);
-        assert!(names(dir.path()).is_empty(), "dropping removes the folder");
+        assert_eq!(
+            names(dir.path()),
+            vec![".output.lock"],
+            "dropping removes the folder"
+        );
     }
 }

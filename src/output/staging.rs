@@ -37,6 +37,9 @@ pub struct Outcome {
     pub written: usize,
     /// Files identical to the previous output's, kept as they were.
     pub unchanged: usize,
+    /// Where a folder tiendo did not write (`--force`) was moved, beside
+    /// the target under a dated name: never removed.
+    pub moved_aside: Option<PathBuf>,
 }
 
 /// A build's temporary folder beside the target.
@@ -71,7 +74,7 @@ impl Staging {
     /// Creates the temporary folder beside `target`.
     pub fn begin(target: &Target) -> Result<Staging, OutputError> {
         fs::create_dir_all(&target.parent)
-            .map_err(|e| OutputError::io("cannot create", &target.parent, e))?;
+            .map_err(|e| OutputError::io("output.act.create", &target.parent, e))?;
         interrupt::start_writing()?;
         let dir = match tempfile::Builder::new()
             .prefix(&target.temp_prefix("new"))
@@ -80,23 +83,22 @@ impl Staging {
             Ok(d) => d,
             Err(e) => {
                 interrupt::stop_writing();
-                return Err(OutputError::io(
-                    "cannot create a temporary folder in",
-                    &target.parent,
-                    e,
-                ));
+                return Err(OutputError::io("output.act.temp_in", &target.parent, e));
             }
         };
         let masked = umask_masks(dir.path());
         let Some(lock) = lock_free(dir.path()) else {
             interrupt::stop_writing();
             return Err(OutputError::io(
-                "cannot lock",
+                "output.act.lock",
                 dir.path(),
-                "another process holds it",
+                crate::msg!("output.why.locked"),
             ));
         };
-        let previous = target.path.is_dir().then(|| target.path.clone());
+        // A folder tiendo did not write (--force) is moved aside whole at the
+        // swap: none of its files is linked into the new site.
+        let previous =
+            (target.path.is_dir() && !is_foreign(&target.path)).then(|| target.path.clone());
         // The spare is only worth taking when there is an output to compare
         // with. It is locked before it replaces the empty folder just made
         // (the lock goes with the folder), so no other build's clean-up can
@@ -145,11 +147,8 @@ impl Staging {
     /// and where it was in the previous output.
     fn place(&self, rel: &str) -> Result<(PathBuf, Option<PathBuf>), OutputError> {
         interrupt::check()?;
-        let rel = safe_relative(rel).ok_or_else(|| {
-            OutputError::Io(format!(
-                "refusing to write outside the output folder: {rel}"
-            ))
-        })?;
+        let rel = safe_relative(rel)
+            .ok_or_else(|| OutputError::Failed(crate::msg!("output.outside", path = rel)))?;
         if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
             self.create_dirs(parent)?;
         }
@@ -185,14 +184,14 @@ impl Staging {
                 match fs::remove_file(&full) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(OutputError::io("cannot replace", &full, e)),
+                    Err(e) => return Err(OutputError::io("output.act.replace", &full, e)),
                 }
                 if !self.make_dir(&full)? && !fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir())
                 {
                     return Err(OutputError::io(
-                        "cannot create",
+                        "output.act.create",
                         &full,
-                        "something else is in the way",
+                        crate::msg!("output.why.in_the_way"),
                     ));
                 }
             }
@@ -212,7 +211,7 @@ impl Staging {
                 Ok(true)
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(OutputError::io("cannot create", full, e)),
+            Err(e) => Err(OutputError::io("output.act.create", full, e)),
         }
     }
 
@@ -230,8 +229,8 @@ impl Staging {
             Some(own) => own,
             None => {
                 self.clear(&dest)?;
-                let file =
-                    create_file(&dest).map_err(|e| OutputError::io("cannot write", &dest, e))?;
+                let file = create_file(&dest)
+                    .map_err(|e| OutputError::io("output.act.write", &dest, e))?;
                 (file, 0)
             }
         };
@@ -245,7 +244,7 @@ impl Staging {
                     Ok(())
                 }
             })
-            .map_err(|e| OutputError::io("cannot write", &dest, e))?;
+            .map_err(|e| OutputError::io("output.act.write", &dest, e))?;
         if self.masked {
             set_file_mode(&file, &dest)?;
         }
@@ -290,7 +289,7 @@ impl Staging {
             return self.keep(rel, &prev, &meta, &dest, None);
         }
         self.clear(&dest)?;
-        fs::copy(source, &dest).map_err(|e| OutputError::io("cannot copy", source, e))?;
+        fs::copy(source, &dest).map_err(|e| OutputError::io("output.act.copy", source, e))?;
         set_mode(&dest, 0o644)?;
         self.made(rel, None, None);
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -315,16 +314,16 @@ impl Staging {
         if !linked {
             self.clear(dest)?;
             if fs::hard_link(prev, dest).is_err() {
-                fs::copy(prev, dest).map_err(|e| OutputError::io("cannot copy", prev, e))?;
+                fs::copy(prev, dest).map_err(|e| OutputError::io("output.act.copy", prev, e))?;
                 let modified = meta
                     .modified()
-                    .map_err(|e| OutputError::io("cannot read", prev, e))?;
+                    .map_err(|e| OutputError::io("output.act.read", prev, e))?;
                 let file = fs::File::options()
                     .write(true)
                     .open(dest)
-                    .map_err(|e| OutputError::io("cannot write", dest, e))?;
+                    .map_err(|e| OutputError::io("output.act.write", dest, e))?;
                 file.set_modified(modified)
-                    .map_err(|e| OutputError::io("cannot set the time of", dest, e))?;
+                    .map_err(|e| OutputError::io("output.act.set_time", dest, e))?;
                 set_file_mode(&file, dest)?;
                 stamp = file.metadata().ok().as_ref().and_then(Stamp::of);
             }
@@ -380,9 +379,9 @@ impl Staging {
                     .contains(rel)
                 {
                     return Err(OutputError::io(
-                        "cannot write",
+                        "output.act.write",
                         path,
-                        "the site has a folder of that name",
+                        crate::msg!("output.why.folder_there"),
                     ));
                 }
                 remove_tree(path);
@@ -393,12 +392,12 @@ impl Staging {
         };
         match result {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(OutputError::io("cannot replace", path, e))
+                Err(OutputError::io("output.act.replace", path, e))
             }
             _ if fs::symlink_metadata(path).is_ok() => Err(OutputError::io(
-                "cannot replace",
+                "output.act.replace",
                 path,
-                "it could not be removed",
+                crate::msg!("output.why.not_removed"),
             )),
             _ => Ok(()),
         }
@@ -427,9 +426,9 @@ impl Staging {
         };
         let Some(found) = found else {
             return Err(OutputError::io(
-                "cannot read",
+                "output.act.read",
                 &root,
-                "the previous build's spare folder could not be read whole",
+                crate::msg!("output.why.spare_unreadable"),
             ));
         };
         let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
@@ -453,12 +452,16 @@ impl Staging {
                 }
                 Ok(_) => {
                     fs::remove_file(&full)
-                        .map_err(|e| OutputError::io("cannot remove", &full, e))?;
+                        .map_err(|e| OutputError::io("output.act.remove", &full, e))?;
                 }
                 Err(_) => {}
             }
             if fs::symlink_metadata(&full).is_ok() {
-                return Err(OutputError::io("cannot remove", &full, "it is still there"));
+                return Err(OutputError::io(
+                    "output.act.remove",
+                    &full,
+                    crate::msg!("output.why.still_there"),
+                ));
             }
         }
         Ok(())
@@ -475,34 +478,37 @@ impl Staging {
         let staged = self.root().to_path_buf();
         set_mode(&staged, 0o755)?;
         let target = self.target.clone();
+        let mut moved_aside = None;
         let aside = interrupt::swapping(|| -> Result<Option<PathBuf>, OutputError> {
             interrupt::check()?;
-            let aside = if target.path.exists() {
+            let aside = if is_foreign(&target.path) {
+                // Someone else's folder, replaced with --force: kept whole
+                // under a dated name beside it, never taken for the spare.
+                let backup = backup_name(&target);
+                fs::rename(&target.path, &backup)
+                    .map_err(|e| OutputError::io("output.act.move_aside", &target.shown, e))?;
+                moved_aside = Some(backup);
+                None
+            } else if target.path.exists() {
                 let aside = tempfile::Builder::new()
                     .prefix(&target.temp_prefix("old"))
                     .tempdir_in(&target.parent)
-                    .map_err(|e| {
-                        OutputError::io("cannot create a temporary folder in", &target.parent, e)
-                    })?
+                    .map_err(|e| OutputError::io("output.act.temp_in", &target.parent, e))?
                     .keep();
                 // Renaming a folder onto an empty one replaces it.
                 if let Err(e) = fs::rename(&target.path, &aside) {
                     let _ = fs::remove_dir(&aside);
-                    return Err(OutputError::io("cannot move aside", &target.shown, e));
+                    return Err(OutputError::io("output.act.move_aside", &target.shown, e));
                 }
                 Some(aside)
             } else {
                 None
             };
             if let Err(e) = fs::rename(&staged, &target.path) {
-                if let Some(aside) = &aside {
+                if let Some(aside) = aside.as_ref().or(moved_aside.as_ref()) {
                     let _ = fs::rename(aside, &target.path);
                 }
-                return Err(OutputError::io(
-                    "cannot move the new site into",
-                    &target.shown,
-                    e,
-                ));
+                return Err(OutputError::io("output.act.move_in", &target.shown, e));
             }
             Ok(aside)
         })?;
@@ -520,8 +526,34 @@ impl Staging {
         Ok(Outcome {
             written: self.written.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
+            moved_aside,
         })
     }
+}
+
+/// Whether `path` is a folder with something in it and no marker: one that
+/// tiendo did not write.
+fn is_foreign(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+        && !path.join(MARKER).exists()
+        && fs::read_dir(path).is_ok_and(|mut d| d.next().is_some())
+}
+
+/// `NAME.bak-YYYYMMDD-HHMMSS` beside the target (local time), with `-2`,
+/// `-3`... when that name is taken.
+fn backup_name(target: &Target) -> PathBuf {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let mut base = target.name.clone();
+    base.push(format!(".bak-{stamp}"));
+    let mut path = target.parent.join(&base);
+    let mut n = 2;
+    while fs::symlink_metadata(&path).is_ok() {
+        let mut name = base.clone();
+        name.push(format!("-{n}"));
+        path = target.parent.join(name);
+        n += 1;
+    }
+    path
 }
 
 impl Drop for Staging {
@@ -612,7 +644,7 @@ fn umask_masks(_staging: &Path) -> bool {
 fn set_mode(path: &Path, mode: u32) -> Result<(), OutputError> {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(path, fs::Permissions::from_mode(mode))
-        .map_err(|e| OutputError::io("cannot set permissions of", path, e))
+        .map_err(|e| OutputError::io("output.act.set_mode", path, e))
 }
 
 #[cfg(not(unix))]
@@ -625,7 +657,7 @@ fn set_mode(_path: &Path, _mode: u32) -> Result<(), OutputError> {
 fn set_file_mode(file: &fs::File, path: &Path) -> Result<(), OutputError> {
     use std::os::unix::fs::PermissionsExt;
     file.set_permissions(fs::Permissions::from_mode(0o644))
-        .map_err(|e| OutputError::io("cannot set permissions of", path, e))
+        .map_err(|e| OutputError::io("output.act.set_mode", path, e))
 }
 
 #[cfg(not(unix))]

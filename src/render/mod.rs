@@ -535,6 +535,8 @@ pub fn render<'a>(
             list.par_iter()
                 .with_max_len(16)
                 .filter(|(_, job)| !matches!(job, Job::ArchiveMonth(_) | Job::Data))
+                // A build asked to stop (SIGTERM, Ctrl-C) renders no more pages.
+                .filter(|_| !crate::output::interrupt::stopping())
                 .map(|(lang, job)| {
                     let mut d = Diagnostics::new();
                     let page = pages::render_job(&r, *lang, job, &mut d);
@@ -549,6 +551,10 @@ pub fn render<'a>(
         },
         || machine_side(&r),
     );
+    // Stopped (SIGTERM, Ctrl-C): nothing more, and no link check of a site cut short.
+    if crate::output::interrupt::stopping() {
+        return RenderedSite::default();
+    }
     let (mut site, data_pages, machine_diags) = machine;
     rendered.extend(data_pages);
     diags.extend(machine_diags);
