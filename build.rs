@@ -36,11 +36,13 @@ fn main() {
             } else {
                 file.clone()
             };
-            let full = path.join(&file);
+            // Relative to the crate being compiled, not to where this
+            // script ran: a target folder copied to another checkout then
+            // embeds that checkout's theme.
+            let rel = format!("/themes/default/{dir}/{file}");
             let _ = writeln!(
                 code,
-                "    ({key:?}, {macro_name}!({:?})),",
-                full.display().to_string()
+                "    ({key:?}, {macro_name}!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {rel:?}))),"
             );
         }
         code.push_str("];\n");
@@ -58,16 +60,17 @@ fn main() {
                 println!("cargo:rerun-if-changed={}", path.display());
                 stack.push(path);
             } else if let Ok(rel) = path.strip_prefix(&scaffold) {
-                found.push((
-                    rel.to_string_lossy().replace('\\', "/"),
-                    path.display().to_string(),
-                ));
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                found.push((rel.clone(), format!("/scaffold/{rel}")));
             }
         }
     }
     found.sort();
     for (rel, full) in found {
-        let _ = writeln!(code, "    ({rel:?}, include_str!({full:?})),");
+        let _ = writeln!(
+            code,
+            "    ({rel:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {full:?}))),"
+        );
     }
     code.push_str("];\n");
     let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("theme.rs");
