@@ -429,8 +429,12 @@ pub(super) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::St
 }
 
 /// sitemap.xml (every page of the site, so made last) and robots.txt.
-pub(super) fn sitemap(r: &Renderer, site: &mut RenderedSite) {
-    let html: Vec<&String> = site.paths().filter(|p| p.ends_with("index.html")).collect();
+pub(super) fn sitemap(
+    r: &Renderer,
+    site: &mut RenderedSite,
+    listed: &std::collections::HashSet<String>,
+) {
+    let html: Vec<&String> = site.paths().filter(|p| listed.contains(*p)).collect();
     let sitemap = feeds::sitemap(html.into_iter(), &r.origin, &r.base, r.fig.as_of);
     r.put(site, Route::Sitemap.file(), sitemap.into_bytes());
     r.put(

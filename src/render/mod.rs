@@ -119,105 +119,7 @@ fn paged(list: Route<'_>, n: usize) -> Route<'_> {
     }
 }
 
-/// One page to render, in one language.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Job {
-    Home,
-    /// A task list's page (0 is the first).
-    Tasks(TaskList, usize),
-    /// The data of a list split into pages: every row, for the script to
-    /// sort and filter across pages.
-    TaskRows(TaskList),
-    Task(usize),
-    /// An old address of a task (task, index into its `formerly`).
-    Moved(usize, usize),
-    /// A page of the agencies' scorecards (0 is the first).
-    Agencies(usize),
-    Agency(usize),
-    Group(usize),
-    /// A page of the KPI list (0 is the first).
-    Kpis(usize),
-    Kpi(usize),
-    Reports,
-    /// A page of a month's bulletin (0 is the first; the reports received
-    /// split past [`ROWS_PER_PAGE`] updates).
-    Report(crate::date::Period, usize),
-    Archive,
-    /// An archived month, by its index in `Figures::archive`.
-    ArchiveMonth(usize),
-    /// A page of the deadline calendar.
-    Deadlines(usize),
-    Data,
-    Search,
-    News(usize),
-    Article(usize),
-    /// A page of the articles and tasks with a tag.
-    Tag(String, usize),
-    Page(usize),
-    NotFound,
-}
-
-impl Job {
-    /// The page's route.
-    fn route<'m>(
-        &self,
-        m: &'m Model,
-        archive: &[crate::date::Period],
-        tags: &'m BTreeMap<String, String>,
-    ) -> Route<'m> {
-        match self {
-            Job::Home => Route::Home,
-            Job::NotFound => Route::NotFound,
-            Job::Tasks(list, n) => paged(list_route(*list, m), *n),
-            Job::TaskRows(list) => Route::ListRows(Box::new(list_route(*list, m))),
-            Job::Task(i) => Route::Task(&m.tasks[*i].id),
-            Job::Moved(i, k) => {
-                Route::Task(m.tasks[*i].formerly.get(*k).map_or("", |f| f.0.as_str()))
-            }
-            Job::Agencies(n) => paged(Route::Agencies, *n),
-            Job::Agency(i) => Route::Agency(&m.agencies[*i].id),
-            Job::Group(i) => Route::Group(&m.groups[*i].id),
-            Job::Kpis(n) => paged(Route::Kpis, *n),
-            Job::Kpi(i) => Route::Kpi(&m.kpis[*i].id),
-            Job::Reports => Route::Reports,
-            Job::Report(p, n) => paged(Route::Report(*p), *n),
-            Job::Archive => Route::Archive,
-            Job::ArchiveMonth(k) => archive
-                .get(*k)
-                .map_or(Route::Archive, |p| Route::ArchiveMonth(*p)),
-            Job::Deadlines(n) => paged(Route::Deadlines, *n),
-            Job::Data => Route::Data,
-            Job::Search => Route::Search,
-            Job::News(n) => Route::News(*n),
-            Job::Article(i) => Route::Article(&m.articles[*i].slug),
-            Job::Tag(tag, n) => paged(Route::Tag(tags.get(tag).map_or("", String::as_str)), *n),
-            Job::Page(i) => Route::Page(&m.pages[*i].slug),
-        }
-    }
-
-    /// The page's path relative to its language root ("" for the home
-    /// page and the 404 page, which has no folder of its own).
-    fn dir(
-        &self,
-        m: &Model,
-        archive: &[crate::date::Period],
-        tags: &BTreeMap<String, String>,
-    ) -> String {
-        match self {
-            Job::NotFound => String::new(),
-            _ => self.route(m, archive, tags).path(),
-        }
-    }
-
-    fn file(
-        &self,
-        m: &Model,
-        archive: &[crate::date::Period],
-        tags: &BTreeMap<String, String>,
-    ) -> String {
-        self.route(m, archive, tags).file()
-    }
-}
+pub(crate) use pages::{Job, Key, Places};
 
 /// What the page builders share.
 pub(crate) struct Renderer<'a> {
@@ -262,6 +164,15 @@ impl<'a> Renderer<'a> {
     /// The archived months, oldest first.
     pub(crate) fn archive_months(&self) -> &[crate::date::Period] {
         self.archive.map_or(&[], |a| a.months.as_slice())
+    }
+
+    /// What a page's route needs besides its key.
+    pub(crate) fn places(&self) -> Places<'_> {
+        Places {
+            m: self.model,
+            months: self.archive_months(),
+            tags: &self.index.tags,
+        }
     }
 
     pub(crate) fn strings(&self, lang: Lang) -> &Strings {
@@ -376,7 +287,7 @@ impl<'a> Renderer<'a> {
         title: String,
         description: String,
     ) -> views::Common<'a> {
-        let dir = job.dir(self.model, self.archive_months(), &self.index.tags);
+        let dir = job.dir(self.places());
         let alternates = self
             .index
             .langs
@@ -452,52 +363,17 @@ fn template_error(e: &tera::Error) -> String {
     msg.replace('\n', " ")
 }
 
-/// Every page, for every language, in a stable order.
-fn jobs(m: &Model, fig: &Figures, r: &Renderer) -> Vec<(Lang, Job)> {
-    let ix = r.index;
+/// Every page, for every language, in a stable order: each kind of the
+/// registry ([`pages::KINDS`]) lists its own.
+fn jobs(r: &Renderer) -> Vec<(Lang, Job)> {
     let mut out = Vec::new();
-    for &lang in &ix.langs {
-        let mut add = |j: Job| out.push((lang, j));
-        add(Job::Home);
-        add(Job::NotFound);
-        for (&list, listed) in &r.index.lists {
-            let pages = page_count(listed.tasks.len());
-            (0..pages).for_each(|n| add(Job::Tasks(list, n)));
-            if pages > 1 {
-                add(Job::TaskRows(list));
-            }
-        }
-        (0..m.tasks.len()).for_each(|i| add(Job::Task(i)));
-        for (i, t) in m.tasks.iter().enumerate() {
-            (0..t.formerly.len()).for_each(|k| add(Job::Moved(i, k)));
-        }
-        (0..pages::agency_pages(r)).for_each(|n| add(Job::Agencies(n)));
-        (0..m.agencies.len()).for_each(|i| add(Job::Agency(i)));
-        (0..m.groups.len()).for_each(|i| add(Job::Group(i)));
-        (0..page_count(m.kpis.len())).for_each(|n| add(Job::Kpis(n)));
-        (0..m.kpis.len()).for_each(|i| add(Job::Kpi(i)));
-        add(Job::Reports);
-        for p in &fig.report_months {
-            (0..pages::report_pages(r, *p)).for_each(|n| add(Job::Report(*p, n)));
-        }
-        add(Job::Archive);
-        (0..r.archive_months().len()).for_each(|k| add(Job::ArchiveMonth(k)));
-        (0..page_count(m.tasks.len())).for_each(|n| add(Job::Deadlines(n)));
-        add(Job::Data);
-        add(Job::Search);
-        let articles = ix.articles.get(&lang).map_or(0, Vec::len);
-        for n in 0..articles.div_ceil(ARTICLES_PER_PAGE).max(1) {
-            add(Job::News(n));
-        }
-        for &i in ix.articles.get(&lang).into_iter().flatten() {
-            add(Job::Article(i));
-        }
-        for (tag, slug) in &ix.tags {
-            let rows = pages::tag_rows(r, lang, tag, slug);
-            (0..page_count(rows)).for_each(|n| add(Job::Tag(tag.clone(), n)));
-        }
-        for &i in ix.pages.get(&lang).into_iter().flatten() {
-            add(Job::Page(i));
+    for &lang in &r.index.langs {
+        for &kind in pages::KINDS {
+            out.extend(
+                (kind.jobs)(r, lang)
+                    .into_iter()
+                    .map(|key| (lang, Job { kind, key })),
+            );
         }
     }
     out
@@ -525,7 +401,7 @@ pub fn render<'a>(
     // deflates the data download while the other renders pages, and
     // neither waits for the other (README, Benchmark). The open-data page
     // comes with its tables, which know their row counts once written.
-    let list = jobs(model, figures, &r);
+    let list = jobs(&r);
     let sources = page_sources(&r, &list);
     let (mut rendered, machine) = rayon::join(
         || {
@@ -534,17 +410,13 @@ pub fn render<'a>(
             // for a second (pages differ a hundredfold in cost).
             list.par_iter()
                 .with_max_len(16)
-                .filter(|(_, job)| !matches!(job, Job::ArchiveMonth(_) | Job::Data))
+                .filter(|(_, job)| !job.kind.deferred)
                 // A build asked to stop (SIGTERM, Ctrl-C) renders no more pages.
                 .filter(|_| !crate::output::interrupt::stopping())
                 .map(|(lang, job)| {
                     let mut d = Diagnostics::new();
-                    let page = pages::render_job(&r, *lang, job, &mut d);
-                    let path = format!(
-                        "{}{}",
-                        lang.prefix(),
-                        job.file(model, r.archive_months(), &r.index.tags)
-                    );
+                    let page = (job.kind.render)(&r, *lang, job, &mut d);
+                    let path = format!("{}{}", lang.prefix(), job.file(r.places()));
                     made(&r, path, page, d)
                 })
                 .collect::<Vec<Made>>()
@@ -577,7 +449,13 @@ pub fn render<'a>(
     for (name, bytes) in &model.theme.assets {
         site.files.insert(Route::Asset(name).file(), bytes.clone());
     }
-    machine::sitemap(&r, &mut site);
+    // The sitemap lists the pages of the kinds that ask for it.
+    let listed: std::collections::HashSet<String> = list
+        .iter()
+        .filter(|(_, job)| job.kind.sitemap)
+        .map(|(lang, job)| format!("{}{}", lang.prefix(), job.file(r.places())))
+        .collect();
+    machine::sitemap(&r, &mut site, &listed);
     machine::path_list(&mut site, &model.static_files);
     site.refs = refs;
     site.sources = sources;
@@ -599,7 +477,11 @@ fn machine_side(r: &Renderer) -> (RenderedSite, Vec<Made>, Diagnostics) {
         .iter()
         .map(|&lang| {
             let mut d = Diagnostics::new();
-            let page = pages::open_data(r, lang, &Job::Data, &tables, &mut d);
+            let job = Job {
+                kind: &pages::DATA,
+                key: Key::One,
+            };
+            let page = pages::open_data(r, lang, &job, &tables, &mut d);
             let path = format!("{}{}", lang.prefix(), Route::Data.file());
             made(r, path, page, d)
         })
@@ -680,7 +562,10 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
         .par_iter()
         .enumerate()
         .flat_map_iter(|(k, &p)| {
-            let job = Job::ArchiveMonth(k);
+            let job = Job {
+                kind: &pages::ARCHIVE_MONTH,
+                key: Key::Nth(k),
+            };
             let Some(fig) = archive.month(p) else {
                 return Vec::new();
             };
@@ -691,11 +576,7 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
                 .map(|&lang| {
                     let mut d = Diagnostics::new();
                     let page = pages::archive_month(r, lang, &job, p, &fig, &mut d);
-                    let path = format!(
-                        "{}{}",
-                        lang.prefix(),
-                        job.file(r.model, r.archive_months(), &r.index.tags)
-                    );
+                    let path = format!("{}{}", lang.prefix(), job.file(r.places()));
                     made(r, path, page, d)
                 })
                 .collect();
@@ -881,29 +762,11 @@ pub(crate) fn page_text(model: &Model, p: &crate::model::Page) -> String {
 
 /// Which content file each page comes from, to name it in link errors.
 fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>> {
-    let model = r.model;
     list.iter()
         .map(|(lang, job)| {
-            let source: Arc<str> = match job {
-                Job::Task(i) | Job::Moved(i, _) => {
-                    Arc::clone(&model.plans[model.tasks[*i].plan].file)
-                }
-                Job::Article(i) => Arc::clone(&model.articles[*i].file),
-                Job::Page(i) => Arc::clone(&model.pages[*i].file),
-                Job::Agency(_) | Job::Group(_) | Job::Agencies(_) => {
-                    Arc::from("content/agencies.yaml")
-                }
-                Job::Kpi(_) | Job::Kpis(_) => Arc::from("content/kpis.yaml"),
-                _ => Arc::from("templates"),
-            };
-            (
-                format!(
-                    "{}{}",
-                    lang.prefix(),
-                    job.file(model, r.archive_months(), &r.index.tags)
-                ),
-                source,
-            )
+            let source =
+                (job.kind.source)(r.model, &job.key).unwrap_or_else(|| Arc::from("templates"));
+            (format!("{}{}", lang.prefix(), job.file(r.places())), source)
         })
         .collect()
 }

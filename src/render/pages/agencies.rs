@@ -4,6 +4,57 @@
 
 use super::*;
 
+/// The agencies' scorecards, split into pages.
+pub(super) static AGENCIES: PageKind = PageKind {
+    template: "agencies.html",
+    jobs: |r, _| (0..agency_pages(r)).map(Key::Nth).collect(),
+    route: |_, key| match key {
+        Key::Nth(n) => paged(Route::Agencies, *n),
+        _ => Route::Agencies,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Nth(n) => agencies(r, lang, job, n, d),
+        _ => None,
+    },
+    source: |_, _| Some(std::sync::Arc::from("content/agencies.yaml")),
+    deferred: false,
+    sitemap: true,
+};
+
+/// An agency's scorecard and tasks.
+pub(super) static AGENCY: PageKind = PageKind {
+    template: "agency.html",
+    jobs: |r, _| (0..r.model.agencies.len()).map(Key::Item).collect(),
+    route: |at, key| match key {
+        Key::Item(i) => Route::Agency(&at.m.agencies[*i].id),
+        _ => Route::Agencies,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Item(i) => agency(r, lang, job, i, d),
+        _ => None,
+    },
+    source: |_, _| Some(std::sync::Arc::from("content/agencies.yaml")),
+    deferred: false,
+    sitemap: true,
+};
+
+/// A working group's roll-up.
+pub(super) static GROUP: PageKind = PageKind {
+    template: "group.html",
+    jobs: |r, _| (0..r.model.groups.len()).map(Key::Item).collect(),
+    route: |at, key| match key {
+        Key::Item(i) => Route::Group(&at.m.groups[*i].id),
+        _ => Route::Agencies,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Item(i) => group(r, lang, job, i, d),
+        _ => None,
+    },
+    source: |_, _| Some(std::sync::Arc::from("content/agencies.yaml")),
+    deferred: false,
+    sitemap: true,
+};
+
 /// How many pages the scorecards take ([`ROWS_PER_PAGE`] agencies a page).
 pub(crate) fn agency_pages(r: &Renderer) -> usize {
     page_count(r.index.agencies_active.len())
@@ -118,7 +169,7 @@ pub(super) fn agencies(
         )
         .with_data(r, "co-quan"),
     };
-    r.render_template(lang, "agencies.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 pub(super) fn agency(
@@ -239,7 +290,7 @@ pub(super) fn agency(
         late: f.count(|o| matches!(o, Outcome::Late(_))),
         missing: f.count(|o| *o == Outcome::Missing),
     };
-    r.render_template(lang, "agency.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 pub(super) fn group(
@@ -316,7 +367,7 @@ pub(super) fn group(
         chart: r.chart(lang, &Route::GroupChart(&g.id)),
         mix: mix_table(&v, &ids),
     };
-    r.render_template(lang, "group.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 /// A link to the view of all `count` tasks of a list cut at

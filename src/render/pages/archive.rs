@@ -6,6 +6,35 @@
 //! task table per month: the month's tasks are in its data files.
 
 use super::*;
+
+/// The monthly archive's index.
+pub(super) static ARCHIVE: PageKind = PageKind {
+    template: "archive.html",
+    jobs: |_, _| vec![Key::One],
+    route: |_, _| Route::Archive,
+    render: archive,
+    source: from_templates,
+    deferred: false,
+    sitemap: true,
+};
+
+/// An archived month, made with that month's figures by the archive
+/// phase of render ([`archive_month`]).
+pub(crate) static ARCHIVE_MONTH: PageKind = PageKind {
+    template: "archive_month.html",
+    jobs: |r, _| (0..r.archive_months().len()).map(Key::Nth).collect(),
+    route: |at, key| match key {
+        Key::Nth(k) => at
+            .months
+            .get(*k)
+            .map_or(Route::Archive, |p| Route::ArchiveMonth(*p)),
+        _ => Route::Archive,
+    },
+    render: |_, _, _, _| None,
+    source: from_templates,
+    deferred: true,
+    sitemap: true,
+};
 use crate::status::Figures;
 
 #[derive(Serialize)]
@@ -69,7 +98,7 @@ pub(super) fn archive(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) 
             .map(|p| month_link(&v, &r.base, *p))
             .collect(),
     };
-    r.render_template(lang, "archive.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 /// A link to archived month `p`'s data file `name` (one of
@@ -270,7 +299,7 @@ pub(crate) fn archive_month(
         next: neighbour(Some(k + 1)),
         month,
     };
-    r.render_template(lang, "archive_month.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 /// The working groups' roll-ups of an archived month.

@@ -5,6 +5,17 @@
 
 use super::*;
 
+/// The dashboard (`/`).
+pub(super) static HOME: PageKind = PageKind {
+    template: "index.html",
+    jobs: |_, _| vec![Key::One],
+    route: |_, _| Route::Home,
+    render: home,
+    source: from_templates,
+    deferred: false,
+    sitemap: true,
+};
+
 #[derive(Serialize)]
 struct MissingView {
     agency: String,
@@ -152,5 +163,5 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         burnup_chart: r.chart(lang, &Route::Chart(SiteChart::Burnup)),
         burnup,
     };
-    r.render_template(lang, "index.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }

@@ -3,6 +3,40 @@
 
 use super::*;
 
+/// The KPI list, split into pages.
+pub(super) static KPIS: PageKind = PageKind {
+    template: "kpis.html",
+    jobs: |r, _| (0..page_count(r.model.kpis.len())).map(Key::Nth).collect(),
+    route: |_, key| match key {
+        Key::Nth(n) => paged(Route::Kpis, *n),
+        _ => Route::Kpis,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Nth(n) => kpis(r, lang, job, n, d),
+        _ => None,
+    },
+    source: |_, _| Some(std::sync::Arc::from("content/kpis.yaml")),
+    deferred: false,
+    sitemap: true,
+};
+
+/// A KPI: chart, values, tasks.
+pub(super) static KPI: PageKind = PageKind {
+    template: "kpi.html",
+    jobs: |r, _| (0..r.model.kpis.len()).map(Key::Item).collect(),
+    route: |at, key| match key {
+        Key::Item(i) => Route::Kpi(&at.m.kpis[*i].id),
+        _ => Route::Kpis,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Item(i) => kpi(r, lang, job, i, d),
+        _ => None,
+    },
+    source: |_, _| Some(std::sync::Arc::from("content/kpis.yaml")),
+    deferred: false,
+    sitemap: true,
+};
+
 /// Page `n` of the KPI list: every KPI in its order, [`ROWS_PER_PAGE`] a
 /// page past that many (the first page at the list's own address).
 pub(super) fn kpis(
@@ -38,7 +72,7 @@ pub(super) fn kpis(
         )
         .with_data(r, "chi-tieu"),
     };
-    r.render_template(lang, "kpis.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 pub(super) fn kpi(
@@ -121,5 +155,5 @@ pub(super) fn kpi(
         chart: r.chart(lang, &Route::KpiChart(&kpi.id)),
         feed_url: v.route(&Route::KpiFeed(&kpi.id)),
     };
-    r.render_template(lang, "kpi.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }

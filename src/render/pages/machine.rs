@@ -4,6 +4,29 @@
 
 use super::*;
 
+/// The open-data page, made with its tables by render's machine side
+/// ([`open_data`]).
+pub(crate) static DATA: PageKind = PageKind {
+    template: "data.html",
+    jobs: |_, _| vec![Key::One],
+    route: |_, _| Route::Data,
+    render: |_, _, _, _| None,
+    source: from_templates,
+    deferred: true,
+    sitemap: true,
+};
+
+/// The search page.
+pub(super) static SEARCH: PageKind = PageKind {
+    template: "search.html",
+    jobs: |_, _| vec![Key::One],
+    route: |_, _| Route::Search,
+    render: search,
+    source: from_templates,
+    deferred: false,
+    sitemap: true,
+};
+
 /// The open-data page, from the tables as written (their row counts).
 pub(in crate::render) fn open_data(
     r: &Renderer,
@@ -87,7 +110,7 @@ pub(in crate::render) fn open_data(
         paths: format!("{root}{}", Route::DataFile(crate::route::PATH_LIST).path()),
         archive: v.route(&Route::Archive),
     };
-    r.render_template(lang, "data.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 pub(super) fn search(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
@@ -108,5 +131,5 @@ pub(super) fn search(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -
         ),
         index: v.route(&Route::SearchIndex),
     };
-    r.render_template(lang, "search.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }

@@ -1,8 +1,12 @@
-//! Part of render, the HTML pages: one file per page family (dashboard,
-//! tasks, agencies and groups, KPIs, reports and deadlines, news and
-//! standing pages, the open-data and search pages). Each builder gathers
-//! its view from the model and the figures status produced, then renders
-//! its template; [`render_job`] picks the builder for a page.
+//! Part of render, the HTML pages and their registry. Each kind of page is
+//! a [`PageKind`] in the file of its family (dashboard, tasks, agencies
+//! and groups, KPIs, reports and deadlines, the archive, news and standing
+//! pages, the open-data and search pages): it lists its pages, gives each
+//! its route, names its template and the content file its problems are
+//! blamed on, and renders a page from the index and the figures. The one
+//! list [`KINDS`] drives the jobs, the dispatch, the sitemap and the link
+//! check's sources; adding a kind is its file, one line there and a
+//! template.
 
 mod agencies;
 mod archive;
@@ -17,9 +21,7 @@ mod tasks;
 use super::i18n::Lang;
 use super::markdown;
 use super::views::{self, Common, Link, StatusView, TaskRow, Views, status_view};
-use super::{
-    ARTICLES_PER_PAGE, Job, ROWS_PER_PAGE, Renderer, TaskList, list_route, page_count, paged,
-};
+use super::{ARTICLES_PER_PAGE, ROWS_PER_PAGE, Renderer, TaskList, list_route, page_count, paged};
 use crate::date::{Period, fmt_date};
 use crate::diag::Diagnostics;
 use crate::model::{Article, TaskState};
@@ -27,44 +29,120 @@ use crate::route::{Route, SiteChart};
 use crate::status::{Outcome, Status};
 use serde::Serialize;
 
-pub(crate) fn render_job(
-    r: &Renderer,
-    lang: Lang,
-    job: &Job,
-    d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
-    match job {
-        Job::Home => dashboard::home(r, lang, job, d),
-        Job::Tasks(list, n) => tasks::task_list(r, lang, job, *list, *n, d),
-        Job::TaskRows(list) => tasks::task_rows(r, lang, *list, d),
-        Job::Task(i) => tasks::task(r, lang, job, *i, d),
-        Job::Moved(i, k) => tasks::moved(r, lang, job, *i, *k, d),
-        Job::Archive => archive::archive(r, lang, job, d),
-        // Rendered with the month's figures by the archive phase.
-        Job::ArchiveMonth(_) => None,
-        Job::Agencies(n) => agencies::agencies(r, lang, job, *n, d),
-        Job::Agency(i) => agencies::agency(r, lang, job, *i, d),
-        Job::Group(i) => agencies::group(r, lang, job, *i, d),
-        Job::Kpis(n) => kpis::kpis(r, lang, job, *n, d),
-        Job::Kpi(i) => kpis::kpi(r, lang, job, *i, d),
-        Job::Reports => reports::reports(r, lang, job, d),
-        Job::Report(p, n) => reports::report(r, lang, job, *p, *n, d),
-        Job::Deadlines(n) => reports::deadlines(r, lang, job, *n, d),
-        // Rendered with its tables by the open data (render's machine side).
-        Job::Data => None,
-        Job::Search => machine::search(r, lang, job, d),
-        Job::News(n) => news::news(r, lang, job, *n, d),
-        Job::Article(i) => news::article(r, lang, job, *i, d),
-        Job::Tag(t, n) => news::tag(r, lang, job, t, *n, d),
-        Job::Page(i) => news::page(r, lang, job, *i, d),
-        Job::NotFound => news::not_found(r, lang, job, d),
+/// What tells one page from the others of its kind.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Key {
+    /// The kind's only page.
+    One,
+    /// Page `n` of a list split into pages, or the `n`th archived month.
+    Nth(usize),
+    /// An item by its index in the model (task, agency, KPI, article...).
+    Item(usize),
+    /// An item and a number: a task's `n`th old address.
+    ItemNth(usize, usize),
+    /// A task list's page `n`, or (`Rows`) the data of all its pages.
+    List(TaskList, usize),
+    Rows(TaskList),
+    /// A month's page `n`.
+    Month(Period, usize),
+    /// A tag's page `n`.
+    Tag(String, usize),
+}
+
+/// What a page's route needs besides its key.
+#[derive(Clone, Copy)]
+pub(crate) struct Places<'a> {
+    pub m: &'a crate::model::Model,
+    /// The archived months, oldest first.
+    pub months: &'a [Period],
+    /// Tag text -> URL slug.
+    pub tags: &'a std::collections::BTreeMap<String, String>,
+}
+
+/// One kind of page.
+pub(crate) struct PageKind {
+    /// Its template in the theme.
+    pub template: &'static str,
+    /// Its pages in one language.
+    pub jobs: fn(&Renderer, Lang) -> Vec<Key>,
+    /// A page's route.
+    pub route: for<'a> fn(Places<'a>, &'a Key) -> Route<'a>,
+    /// A page, or `None` when it failed (with an error) or is made apart.
+    pub render: fn(&Renderer, Lang, &Job, &mut Diagnostics) -> Option<Vec<u8>>,
+    /// The content file a broken link on the page is blamed on (`None`:
+    /// the templates).
+    pub source: fn(&crate::model::Model, &Key) -> Option<std::sync::Arc<str>>,
+    /// Made beside the page loop rather than in it: an archived month
+    /// (with its month's figures) and the open-data page (with its tables).
+    pub deferred: bool,
+    /// Listed in the sitemap.
+    pub sitemap: bool,
+}
+
+/// One page to render, in one language.
+#[derive(Clone)]
+pub(crate) struct Job {
+    pub kind: &'static PageKind,
+    pub key: Key,
+}
+
+impl Job {
+    /// The page's route.
+    pub(crate) fn route<'a>(&'a self, at: Places<'a>) -> Route<'a> {
+        (self.kind.route)(at, &self.key)
+    }
+
+    /// The page's path relative to its language root ("" for the home
+    /// page and the 404 page, which has no folder of its own).
+    pub(crate) fn dir(&self, at: Places) -> String {
+        if std::ptr::eq(self.kind, &NOT_FOUND) {
+            String::new()
+        } else {
+            self.route(at).path()
+        }
+    }
+
+    pub(crate) fn file(&self, at: Places) -> String {
+        self.route(at).file()
     }
 }
 
-pub(super) use agencies::agency_pages;
+/// No content file: the page's links come from the templates.
+fn from_templates(_: &crate::model::Model, _: &Key) -> Option<std::sync::Arc<str>> {
+    None
+}
+
+/// Every kind of page, in the order their jobs are listed.
+pub(crate) static KINDS: &[&PageKind] = &[
+    &dashboard::HOME,
+    &NOT_FOUND,
+    &tasks::LIST,
+    &tasks::LIST_ROWS,
+    &tasks::TASK,
+    &tasks::MOVED,
+    &agencies::AGENCIES,
+    &agencies::AGENCY,
+    &agencies::GROUP,
+    &kpis::KPIS,
+    &kpis::KPI,
+    &reports::REPORTS,
+    &reports::REPORT,
+    &archive::ARCHIVE,
+    &ARCHIVE_MONTH,
+    &reports::DEADLINES,
+    &DATA,
+    &machine::SEARCH,
+    &news::NEWS,
+    &news::ARTICLE,
+    &news::TAG,
+    &news::PAGE,
+];
+
+pub(crate) use archive::ARCHIVE_MONTH;
+pub(crate) use machine::DATA;
+pub(crate) use news::NOT_FOUND;
+
 pub(super) use machine::open_data;
-pub(super) use news::tag_rows;
-pub(super) use reports::report_pages;
 
 /// Past [`ROWS_PER_PAGE`] rows, a summary list (the dashboard's overdue
 /// tasks and KPIs, a month's changes, an archived month's scorecards)

@@ -4,6 +4,121 @@
 
 use super::*;
 
+/// The news list, split into pages.
+pub(super) static NEWS: PageKind = PageKind {
+    template: "news.html",
+    jobs: |r, lang| {
+        let articles = r.index.articles.get(&lang).map_or(0, Vec::len);
+        (0..articles.div_ceil(ARTICLES_PER_PAGE).max(1))
+            .map(Key::Nth)
+            .collect()
+    },
+    route: |_, key| match key {
+        Key::Nth(n) => Route::News(*n),
+        _ => Route::News(0),
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Nth(n) => news(r, lang, job, n, d),
+        _ => None,
+    },
+    source: from_templates,
+    deferred: false,
+    sitemap: true,
+};
+
+/// An article, in the language's version.
+pub(super) static ARTICLE: PageKind = PageKind {
+    template: "article.html",
+    jobs: |r, lang| {
+        r.index
+            .articles
+            .get(&lang)
+            .into_iter()
+            .flatten()
+            .map(|&i| Key::Item(i))
+            .collect()
+    },
+    route: |at, key| match key {
+        Key::Item(i) => Route::Article(&at.m.articles[*i].slug),
+        _ => Route::News(0),
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Item(i) => article(r, lang, job, i, d),
+        _ => None,
+    },
+    source: |m, key| match key {
+        Key::Item(i) => Some(std::sync::Arc::clone(&m.articles[*i].file)),
+        _ => None,
+    },
+    deferred: false,
+    sitemap: true,
+};
+
+/// The articles and tasks with a tag, split into pages.
+pub(super) static TAG: PageKind = PageKind {
+    template: "tag.html",
+    jobs: |r, lang| {
+        r.index
+            .tags
+            .iter()
+            .flat_map(|(tag, slug)| {
+                let rows = tag_rows(r, lang, tag, slug);
+                (0..page_count(rows)).map(move |n| Key::Tag(tag.clone(), n))
+            })
+            .collect()
+    },
+    route: |at, key| match key {
+        Key::Tag(tag, n) => paged(Route::Tag(at.tags.get(tag).map_or("", String::as_str)), *n),
+        _ => Route::News(0),
+    },
+    render: |r, lang, job, d| match &job.key {
+        Key::Tag(t, n) => tag(r, lang, job, t, *n, d),
+        _ => None,
+    },
+    source: from_templates,
+    deferred: false,
+    sitemap: true,
+};
+
+/// A standing page.
+pub(super) static PAGE: PageKind = PageKind {
+    template: "page.html",
+    jobs: |r, lang| {
+        r.index
+            .pages
+            .get(&lang)
+            .into_iter()
+            .flatten()
+            .map(|&i| Key::Item(i))
+            .collect()
+    },
+    route: |at, key| match key {
+        Key::Item(i) => Route::Page(&at.m.pages[*i].slug),
+        _ => Route::Home,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Item(i) => page(r, lang, job, i, d),
+        _ => None,
+    },
+    source: |m, key| match key {
+        Key::Item(i) => Some(std::sync::Arc::clone(&m.pages[*i].file)),
+        _ => None,
+    },
+    deferred: false,
+    sitemap: true,
+};
+
+/// The 404 page, at the root of each language.
+pub(crate) static NOT_FOUND: PageKind = PageKind {
+    template: "404.html",
+    jobs: |_, _| vec![Key::One],
+    route: |_, _| Route::NotFound,
+    render: not_found,
+    source: from_templates,
+    deferred: false,
+    sitemap: false,
+};
+
 pub(super) fn news(
     r: &Renderer,
     lang: Lang,
@@ -48,7 +163,7 @@ pub(super) fn news(
             page_url,
         ),
     };
-    r.render_template(lang, "news.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 pub(super) fn article(
@@ -105,7 +220,7 @@ pub(super) fn article(
             .map(|&k| v.kpi_row(k))
             .collect(),
     };
-    r.render_template(lang, "article.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 /// The language's articles with a tag (newest first) and the tasks with
@@ -179,7 +294,7 @@ pub(super) fn tag(
             v.route(&paged(route.clone(), k))
         }),
     };
-    r.render_template(lang, "tag.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 pub(super) fn page(
@@ -248,7 +363,7 @@ pub(super) fn page(
         settings,
         rules,
     };
-    r.render_template(lang, "page.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 pub(super) fn not_found(
@@ -272,5 +387,5 @@ pub(super) fn not_found(
             String::new(),
         ),
     };
-    r.render_template(lang, "404.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }

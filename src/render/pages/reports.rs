@@ -3,6 +3,57 @@
 //! Input: the renderer. Output: the pages' HTML.
 
 use super::*;
+
+/// The monthly reports' index.
+pub(super) static REPORTS: PageKind = PageKind {
+    template: "reports.html",
+    jobs: |_, _| vec![Key::One],
+    route: |_, _| Route::Reports,
+    render: reports,
+    source: from_templates,
+    deferred: false,
+    sitemap: true,
+};
+
+/// A month's bulletin, split into pages.
+pub(super) static REPORT: PageKind = PageKind {
+    template: "report.html",
+    jobs: |r, _| {
+        r.fig
+            .report_months
+            .iter()
+            .flat_map(|&p| (0..report_pages(r, p)).map(move |n| Key::Month(p, n)))
+            .collect()
+    },
+    route: |_, key| match key {
+        Key::Month(p, n) => paged(Route::Report(*p), *n),
+        _ => Route::Reports,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Month(p, n) => report(r, lang, job, p, n, d),
+        _ => None,
+    },
+    source: from_templates,
+    deferred: false,
+    sitemap: true,
+};
+
+/// The deadlines by month, split into pages.
+pub(super) static DEADLINES: PageKind = PageKind {
+    template: "deadlines.html",
+    jobs: |r, _| (0..page_count(r.model.tasks.len())).map(Key::Nth).collect(),
+    route: |_, key| match key {
+        Key::Nth(n) => paged(Route::Deadlines, *n),
+        _ => Route::Deadlines,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Nth(n) => deadlines(r, lang, job, n, d),
+        _ => None,
+    },
+    source: from_templates,
+    deferred: false,
+    sitemap: true,
+};
 use std::collections::HashMap;
 
 #[derive(Serialize)]
@@ -60,7 +111,7 @@ pub(super) fn reports(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) 
             .collect(),
         report_day: r.model.site().report_day,
     };
-    r.render_template(lang, "reports.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 /// A part of a month's bulletin: the updates `from..to` of the report
@@ -355,7 +406,7 @@ pub(super) fn report(
             .and_then(|i| link(all.get(i))),
         next: pos.and_then(|i| link(all.get(i + 1))),
     };
-    r.render_template(lang, "report.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 /// Who owed month `p`'s report and what came of it; on a bulletin split
@@ -622,5 +673,5 @@ pub(super) fn deadlines(
             })
             .collect(),
     };
-    r.render_template(lang, "deadlines.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }

@@ -4,6 +4,109 @@
 
 use super::*;
 
+/// The deadline table, its status views, each agency's and group's lists.
+pub(super) static LIST: PageKind = PageKind {
+    template: "tasks.html",
+    jobs: |r, _| {
+        r.index
+            .lists
+            .iter()
+            .flat_map(|(&l, listed)| {
+                (0..page_count(listed.tasks.len())).map(move |n| Key::List(l, n))
+            })
+            .collect()
+    },
+    route: |at, key| match key {
+        Key::List(l, n) => paged(list_route(*l, at.m), *n),
+        _ => Route::Tasks,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::List(l, n) => task_list(r, lang, job, l, n, d),
+        _ => None,
+    },
+    source: from_templates,
+    deferred: false,
+    sitemap: true,
+};
+
+/// The rows of a list split into pages, for the script to sort and
+/// filter across them.
+pub(super) static LIST_ROWS: PageKind = PageKind {
+    template: "",
+    jobs: |r, _| {
+        r.index
+            .lists
+            .iter()
+            .filter(|(_, listed)| page_count(listed.tasks.len()) > 1)
+            .map(|(&l, _)| Key::Rows(l))
+            .collect()
+    },
+    route: |at, key| match key {
+        Key::Rows(l) => Route::ListRows(Box::new(list_route(*l, at.m))),
+        _ => Route::Tasks,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Rows(l) => task_rows(r, lang, l, d),
+        _ => None,
+    },
+    source: from_templates,
+    deferred: false,
+    sitemap: false,
+};
+
+/// A task's "5 rõ" card.
+pub(super) static TASK: PageKind = PageKind {
+    template: "task.html",
+    jobs: |r, _| (0..r.model.tasks.len()).map(Key::Item).collect(),
+    route: |at, key| match key {
+        Key::Item(i) => Route::Task(&at.m.tasks[*i].id),
+        _ => Route::Tasks,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::Item(i) => task(r, lang, job, i, d),
+        _ => None,
+    },
+    source: plan_file,
+    deferred: false,
+    sitemap: true,
+};
+
+/// An old address of a task (`formerly`).
+pub(super) static MOVED: PageKind = PageKind {
+    template: "moved.html",
+    jobs: |r, _| {
+        r.model
+            .tasks
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| (0..t.formerly.len()).map(move |k| Key::ItemNth(i, k)))
+            .collect()
+    },
+    route: |at, key| match key {
+        Key::ItemNth(i, k) => {
+            Route::Task(at.m.tasks[*i].formerly.get(*k).map_or("", |f| f.0.as_str()))
+        }
+        _ => Route::Tasks,
+    },
+    render: |r, lang, job, d| match job.key {
+        Key::ItemNth(i, k) => moved(r, lang, job, i, k, d),
+        _ => None,
+    },
+    source: plan_file,
+    deferred: false,
+    sitemap: true,
+};
+
+/// The plan file a task comes from.
+fn plan_file(m: &crate::model::Model, key: &Key) -> Option<std::sync::Arc<str>> {
+    match key {
+        Key::Item(i) | Key::ItemNth(i, _) => {
+            Some(std::sync::Arc::clone(&m.plans[m.tasks[*i].plan].file))
+        }
+        _ => None,
+    }
+}
+
 #[derive(Serialize)]
 struct FilterOption {
     value: String,
@@ -135,7 +238,7 @@ pub(super) fn task_list(
                 .collect()
         },
     };
-    r.render_template(lang, "tasks.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 /// Every row of a split list as JSON (what its table shows, in its order),
@@ -362,7 +465,7 @@ pub(super) fn task(
             .replace("{date}", &fmt_date(as_of))
             .replace("{url}", &canonical),
     };
-    r.render_template(lang, "task.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
 
 /// The task's updates, newest first, from its lead and its supporting
@@ -466,5 +569,5 @@ pub(super) fn moved(
         title: v.task_title(t),
         url: v.task_url(&t.id),
     };
-    r.render_template(lang, "moved.html", &ctx, d)
+    r.render_template(lang, job.kind.template, &ctx, d)
 }
