@@ -51,6 +51,10 @@ pub struct IndexEntry {
     /// Folded text searched: lower case, no diacritics, đ -> d, letters,
     /// digits and spaces only.
     pub f: String,
+    /// Folded words that count as the title's: a status list's names in
+    /// both languages and its code, an agency's short name and id, a
+    /// task's item number and id. A query of them ranks the entry first.
+    pub kw: String,
 }
 
 /// What search compares: `fold`, then dashes made spaces ("nhiem-vu-12"
@@ -79,26 +83,35 @@ pub fn search_fold(s: &str) -> String {
 pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<IndexEntry> {
     let m = v.model;
     let mut out = Vec::new();
-    for (t, s) in m.tasks.iter().zip(&v.fig.tasks) {
-        let title = v.task_title(t);
-        let lead = s.lead_on.as_deref().and_then(|l| m.agency(l));
-        let text = [
-            title,
-            t.reference.as_deref().unwrap_or(""),
-            &t.id,
-            lead.map_or("", |a| a.name.as_str()),
-            lead.and_then(|a| a.short.as_deref()).unwrap_or(""),
-            t.result.as_deref().unwrap_or(""),
-            &t.tags.join(" "),
-        ]
-        .join(" ");
+    // The status lists first, then the agencies: a query naming a status
+    // ("quá hạn", "qua han", "overdue") or an agency ("so y te") leads to
+    // its list or page before the tasks and news that mention it.
+    let theme = |lang: &str, key: &str| {
+        m.theme
+            .i18n
+            .get(lang)
+            .and_then(|t| t.get(key))
+            .map_or("", String::as_str)
+    };
+    for st in crate::status::Status::ALL {
+        let key = format!("status_{}", st.code());
+        let label = v.t.status(st);
+        let count = v.fig.overall.count(st);
         out.push(IndexEntry {
-            k: v.t.get("kind_task").to_string(),
-            t: title.to_string(),
-            u: v.task_url(&t.id),
-            c: s.status.code().to_string(),
-            s: v.t.status(s.status).to_string(),
-            f: search_fold(&text),
+            k: v.t.get("kind_status_list").to_string(),
+            t: label.to_string(),
+            u: v.route(&Route::StatusView(st.code())),
+            // No status code: the row's text is the count (a code would
+            // make it the status's label, and the label is the title).
+            c: String::new(),
+            s: v.t.with("search_tasks_count", count),
+            f: search_fold(&format!("{} {}", theme("vi", &key), theme("en", &key))),
+            kw: search_fold(&format!(
+                "{} {} {}",
+                theme("vi", &key),
+                theme("en", &key),
+                st.code().replace('_', " ")
+            )),
         });
     }
     for a in &m.agencies {
@@ -120,6 +133,39 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
             c: String::new(),
             s: String::new(),
             f: search_fold(&text),
+            kw: search_fold(&format!(
+                "{} {} {}",
+                a.short.as_deref().unwrap_or(""),
+                a.name_en.as_deref().unwrap_or(""),
+                a.id
+            )),
+        });
+    }
+    for (t, s) in m.tasks.iter().zip(&v.fig.tasks) {
+        let title = v.task_title(t);
+        let lead = s.lead_on.as_deref().and_then(|l| m.agency(l));
+        let text = [
+            title,
+            t.reference.as_deref().unwrap_or(""),
+            &t.id,
+            lead.map_or("", |a| a.name.as_str()),
+            lead.and_then(|a| a.short.as_deref()).unwrap_or(""),
+            t.result.as_deref().unwrap_or(""),
+            &t.tags.join(" "),
+        ]
+        .join(" ");
+        out.push(IndexEntry {
+            k: v.t.get("kind_task").to_string(),
+            t: title.to_string(),
+            u: v.task_url(&t.id),
+            c: s.status.code().to_string(),
+            s: v.t.status(s.status).to_string(),
+            f: search_fold(&text),
+            kw: search_fold(&format!(
+                "{} {}",
+                t.reference.as_deref().unwrap_or(""),
+                t.id
+            )),
         });
     }
     for k in &m.kpis {
@@ -135,6 +181,7 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 k.name_en.as_deref().unwrap_or(""),
                 k.id
             )),
+            kw: String::new(),
         });
     }
     for &i in articles {
@@ -153,6 +200,7 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 a.tags.join(" "),
                 a.search_text
             )),
+            kw: String::new(),
         });
     }
     for &i in pages {
@@ -169,6 +217,7 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 p.description.as_deref().unwrap_or(""),
                 crate::markdown::search_text(&super::page_text(m, p))
             )),
+            kw: String::new(),
         });
     }
     out
@@ -180,7 +229,17 @@ type Postings = (Vec<u32>, Vec<u32>);
 /// The files of the index, paths relative to `tim-kiem/`.
 pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
     // word -> (entries with it in the title, entries with it elsewhere only)
-    let titles: Vec<String> = entries.iter().map(|e| search_fold(&e.t)).collect();
+    let titles: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            let title = search_fold(&e.t);
+            if e.kw.is_empty() {
+                title
+            } else {
+                format!("{title} {}", e.kw)
+            }
+        })
+        .collect();
     // Hashed while filling (millions of words at national scale), sorted
     // once after.
     let mut words: std::collections::HashMap<&str, Postings> = std::collections::HashMap::new();
@@ -377,6 +436,7 @@ mod tests {
             c: String::new(),
             s: String::new(),
             f: search_fold(&format!("{t} {f}")),
+            kw: String::new(),
         }
     }
 

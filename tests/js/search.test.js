@@ -117,3 +117,28 @@ test('a query fetches the manifest, its chunks and its entries, once each', asyn
   await s.search('benh an dien tu');
   assert.strictEqual(s.fetched.length, before, 'a repeated query fetches nothing more');
 });
+
+test('a status word leads to its list, with or without diacritics, in either language', async () => {
+  for (const q of ['quá hạn', 'qua han', 'overdue', 'Quá Hạn']) {
+    const found = await search(q);
+    assert.ok(found.length > 0, q);
+    assert.match(found[0].u, /\/nhiem-vu\/qua-han\/$/, `${q}: ${JSON.stringify(found[0])}`);
+  }
+  const blocked = await search('vuong mac');
+  assert.match(blocked[0].u, /\/nhiem-vu\/vuong-mac\/$/);
+});
+
+test("an agency's name, short name or id leads to its page first", async () => {
+  for (const q of ['so y te', 'Sở Y tế', 'so yt', 'so-y-te']) {
+    const found = await search(q);
+    assert.ok(found.length > 0, q);
+    assert.match(found[0].u, /\/co-quan\/so-y-te\/$/, `${q}: ${JSON.stringify(found.slice(0, 3))}`);
+  }
+});
+
+test("a task's item number leads to its task first", async () => {
+  const found = await search('4.l');
+  assert.ok(found.length > 0);
+  assert.strictEqual(found[0].k, 'Nhiệm vụ');
+  assert.match(found[0].u, /\/nhiem-vu\/benh-an-dien-tu\/$/, JSON.stringify(found.slice(0, 3)));
+});

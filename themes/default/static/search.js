@@ -60,8 +60,10 @@
     }
 
     /* The entries matching every query word, best first: every word in the
-       title before the rest, then index order; among the results shown, the
-       whole query in the title first. At most `limit` (default 50). */
+       title (or its key words: a status's names, an agency's short name, a
+       task's item number) before the rest, then index order; among the
+       results shown, a title that is the whole query first, then one that
+       holds it. At most `limit` (default 50). */
     function query(text, limit) {
       var q = fold(text);
       var words = q.split(' ').filter(Boolean);
@@ -106,7 +108,10 @@
               var r = byFile[Math.floor(f.id / per)][f.id % per];
               var c = r[3] || '';
               f.entry = { u: r[0], t: r[1], k: manifest.kinds[r[2]], c: c, s: r[4] || (c ? manifest.statuses[c] : '') };
-              if ((' ' + fold(r[1]) + ' ').indexOf(' ' + q + ' ') !== -1) { f.score += 4; }
+              var shown = fold(r[1]);
+              if ((' ' + shown + ' ').indexOf(' ' + q + ' ') !== -1) { f.score += 4; }
+              /* The query is the whole title: a status list, an agency. */
+              if (shown === q) { f.score += 8; }
             });
             found.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
             return found.map(function (f) { return f.entry; });
