@@ -171,6 +171,8 @@ pub enum Route<'a> {
     /// The data of a group's chart as CSV.
     GroupChartData(&'a str),
     GroupCalendar(&'a str),
+    /// The working groups' index.
+    Groups,
     Kpis,
     Kpi(&'a str),
     KpiChart(&'a str),
@@ -241,6 +243,7 @@ impl<'a> Route<'a> {
             }
             Route::AgencyFeed(id) => [AGENCIES, "/", id, "/thay-doi.xml"].concat(),
             Route::AgencyCalendar(id) => [AGENCIES, "/", id, "/", DEADLINES, ".ics"].concat(),
+            Route::Groups => [GROUPS, "/"].concat(),
             Route::Group(id) => [GROUPS, "/", id, "/"].concat(),
             Route::GroupTasks(id, status) => {
                 [GROUPS, "/", id, "/", scoped_view_slug(*status), "/"].concat()
@@ -312,6 +315,7 @@ impl<'a> Route<'a> {
             Route::NotFound,
             Route::Tasks,
             Route::Agencies,
+            Route::Groups,
             Route::Kpis,
             Route::Reports,
             Route::Archive,
@@ -510,6 +514,7 @@ mod tests {
             Route::Task("ioc-soc"),
             Route::Agencies,
             Route::Agency("so-tttt"),
+            Route::Groups,
             Route::AgencyTasks("so-tttt", Some("due_soon")),
             Route::AgencyFeed("so-tttt"),
             Route::AgencyCalendar("so-tttt"),

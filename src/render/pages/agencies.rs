@@ -21,6 +21,23 @@ pub(super) static AGENCIES: PageKind = PageKind {
     sitemap: true,
 };
 
+/// The working groups' index (`/to-cong-tac/`): each group's roll-up.
+pub(super) static GROUPS: PageKind = PageKind {
+    template: "groups.html",
+    jobs: |r, _| {
+        if r.model.groups.is_empty() {
+            Vec::new()
+        } else {
+            vec![Key::One]
+        }
+    },
+    route: |_, _| Route::Groups,
+    render: groups,
+    source: |_, _| Some(std::sync::Arc::from("content/agencies.yaml")),
+    deferred: false,
+    sitemap: true,
+};
+
 /// An agency's scorecard and tasks.
 pub(super) static AGENCY: PageKind = PageKind {
     template: "agency.html",
@@ -55,6 +72,17 @@ pub(super) static GROUP: PageKind = PageKind {
     sitemap: true,
 };
 
+/// A working group's card: its leader and roll-up.
+#[derive(Serialize)]
+struct GroupView<'a> {
+    url: String,
+    name: &'a str,
+    name_lang: &'static str,
+    leader: &'a str,
+    leader_lang: &'static str,
+    rollup: views::RollupView,
+}
+
 /// How many pages the scorecards take ([`ROWS_PER_PAGE`] agencies a page).
 pub(crate) fn agency_pages(r: &Renderer) -> usize {
     page_count(r.index.agencies_active.len())
@@ -70,15 +98,6 @@ pub(super) fn agencies(
     n: usize,
     d: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
-    #[derive(Serialize)]
-    struct GroupView<'a> {
-        url: String,
-        name: &'a str,
-        name_lang: &'static str,
-        leader: &'a str,
-        leader_lang: &'static str,
-        rollup: views::RollupView,
-    }
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -122,36 +141,15 @@ pub(super) fn agencies(
             .filter(|_| first)
             .map(|a| v.agency_row(a))
             .collect(),
-        groups: r
-            .model
-            .groups
-            .iter()
-            .filter(|_| first)
-            .map(|g| GroupView {
-                url: v.route(&Route::Group(&g.id)),
-                name: v.pick(&g.name, g.name_en.as_deref()).0,
-                name_lang: v.pick(&g.name, g.name_en.as_deref()).1,
-                leader: v
-                    .pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref())
-                    .0,
-                leader_lang: v
-                    .pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref())
-                    .1,
-                rollup: v.rollup(
-                    r.fig.groups.get(&g.id).unwrap_or(&Default::default()),
-                    views::Scope::Group(&g.id),
-                ),
-            })
-            .collect(),
-        ungrouped_words: if !first || r.fig.ungrouped.is_empty() || r.model.groups.is_empty() {
-            String::new()
+        groups: if first {
+            group_cards(r, &v)
         } else {
-            let total = r.fig.overall.total;
-            let n = r.fig.ungrouped.len();
-            v.t.get("groups_ungrouped")
-                .replace("{grouped}", &(total - n).to_string())
-                .replace("{total}", &total.to_string())
-                .replace("{n}", &n.to_string())
+            Vec::new()
+        },
+        ungrouped_words: if first {
+            ungrouped_words(r, &v)
+        } else {
+            String::new()
         },
         // The dashboard lists the tasks without a lead, when there are any.
         unassigned_url: if r.fig.unassigned.is_empty() {
@@ -168,6 +166,75 @@ pub(super) fn agencies(
             |k| v.route(&paged(Route::Agencies, k)),
         )
         .with_data(r, "co-quan"),
+    };
+    r.render_template(lang, job.kind.template, &ctx, d)
+}
+
+/// Every working group's card, in content order.
+fn group_cards<'a>(r: &'a Renderer, v: &Views<'a>) -> Vec<GroupView<'a>> {
+    r.model
+        .groups
+        .iter()
+        .map(|g| GroupView {
+            url: v.route(&Route::Group(&g.id)),
+            name: v.pick(&g.name, g.name_en.as_deref()).0,
+            name_lang: v.pick(&g.name, g.name_en.as_deref()).1,
+            leader: v
+                .pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref())
+                .0,
+            leader_lang: v
+                .pick(g.leader.as_deref().unwrap_or(""), g.leader_en.as_deref())
+                .1,
+            rollup: v.rollup(
+                r.fig.groups.get(&g.id).unwrap_or(&Default::default()),
+                views::Scope::Group(&g.id),
+            ),
+        })
+        .collect()
+}
+
+/// What the group cards leave out, so that parts and whole agree ("" when
+/// nothing is left out or there are no groups).
+fn ungrouped_words(r: &Renderer, v: &Views) -> String {
+    if r.fig.ungrouped.is_empty() || r.model.groups.is_empty() {
+        return String::new();
+    }
+    let total = r.fig.overall.total;
+    let n = r.fig.ungrouped.len();
+    v.t.get("groups_ungrouped")
+        .replace("{grouped}", &(total - n).to_string())
+        .replace("{total}", &total.to_string())
+        .replace("{n}", &n.to_string())
+}
+
+/// The working groups' index: each group's card, and what they leave out.
+fn groups(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        groups: Vec<GroupView<'a>>,
+        ungrouped_words: String,
+        unassigned_url: String,
+        agencies_url: String,
+    }
+    let v = r.views(lang);
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "agencies",
+            v.t.get("groups_title").to_string(),
+            v.t.get("groups_description").to_string(),
+        ),
+        groups: group_cards(r, &v),
+        ungrouped_words: ungrouped_words(r, &v),
+        unassigned_url: if r.fig.unassigned.is_empty() {
+            String::new()
+        } else {
+            format!("{}#{}", v.route(&Route::Home), super::super::GAP_ANCHOR)
+        },
+        agencies_url: v.route(&Route::Agencies),
     };
     r.render_template(lang, job.kind.template, &ctx, d)
 }

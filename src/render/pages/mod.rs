@@ -121,6 +121,7 @@ pub(crate) static KINDS: &[&PageKind] = &[
     &tasks::TASK,
     &tasks::MOVED,
     &agencies::AGENCIES,
+    &agencies::GROUPS,
     &agencies::AGENCY,
     &agencies::GROUP,
     &kpis::KPIS,
