@@ -35,6 +35,8 @@ mod section {
     pub const PLANS: &str = "ke-hoach";
     /// The monthly archive (and its data under `du-lieu/luu-tru/`).
     pub const ARCHIVE: &str = "luu-tru";
+    /// The accessibility statement.
+    pub const ACCESSIBILITY: &str = "kha-nang-tiep-can";
     /// The English language root.
     pub const EN: &str = "en";
     /// The folder of a list's further pages (`tin-tuc/trang/2/`).
@@ -80,6 +82,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     section::ASSETS,
     section::PLANS,
     section::ARCHIVE,
+    section::ACCESSIBILITY,
 ];
 
 /// The data file listing every published path, one a line, sorted.
@@ -173,6 +176,8 @@ pub enum Route<'a> {
     GroupCalendar(&'a str),
     /// The working groups' index.
     Groups,
+    /// The accessibility statement.
+    Accessibility,
     Kpis,
     Kpi(&'a str),
     KpiChart(&'a str),
@@ -244,6 +249,7 @@ impl<'a> Route<'a> {
             Route::AgencyFeed(id) => [AGENCIES, "/", id, "/thay-doi.xml"].concat(),
             Route::AgencyCalendar(id) => [AGENCIES, "/", id, "/", DEADLINES, ".ics"].concat(),
             Route::Groups => [GROUPS, "/"].concat(),
+            Route::Accessibility => [ACCESSIBILITY, "/"].concat(),
             Route::Group(id) => [GROUPS, "/", id, "/"].concat(),
             Route::GroupTasks(id, status) => {
                 [GROUPS, "/", id, "/", scoped_view_slug(*status), "/"].concat()
@@ -316,6 +322,7 @@ impl<'a> Route<'a> {
             Route::Tasks,
             Route::Agencies,
             Route::Groups,
+            Route::Accessibility,
             Route::Kpis,
             Route::Reports,
             Route::Archive,
@@ -515,6 +522,7 @@ mod tests {
             Route::Agencies,
             Route::Agency("so-tttt"),
             Route::Groups,
+            Route::Accessibility,
             Route::AgencyTasks("so-tttt", Some("due_soon")),
             Route::AgencyFeed("so-tttt"),
             Route::AgencyCalendar("so-tttt"),

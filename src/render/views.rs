@@ -118,6 +118,7 @@ pub struct Common<'a> {
 /// route table: templates link through these, never by writing a path.
 #[derive(Serialize)]
 pub struct Nav {
+    pub accessibility: String,
     pub tasks: String,
     pub agencies: String,
     pub kpis: String,
@@ -141,6 +142,7 @@ impl Nav {
         let at = |r: Route| format!("{home}{}", r.path());
         let asset = |name| format!("{base}{}", Route::Asset(name).path());
         Nav {
+            accessibility: at(Route::Accessibility),
             tasks: at(Route::Tasks),
             agencies: at(Route::Agencies),
             kpis: at(Route::Kpis),

@@ -137,6 +137,7 @@ pub(crate) static KINDS: &[&PageKind] = &[
     &news::ARTICLE,
     &news::TAG,
     &news::PAGE,
+    &news::ACCESSIBILITY,
 ];
 
 pub(crate) use archive::ARCHIVE_MONTH;

@@ -108,6 +108,18 @@ pub(super) static PAGE: PageKind = PageKind {
     sitemap: true,
 };
 
+/// The accessibility statement (`/kha-nang-tiep-can/`), linked from every
+/// footer.
+pub(super) static ACCESSIBILITY: PageKind = PageKind {
+    template: "accessibility.html",
+    jobs: |_, _| vec![Key::One],
+    route: |_, _| Route::Accessibility,
+    render: accessibility,
+    source: from_templates,
+    deferred: false,
+    sitemap: true,
+};
+
 /// The 404 page, at the root of each language.
 pub(crate) static NOT_FOUND: PageKind = PageKind {
     template: "404.html",
@@ -386,6 +398,32 @@ pub(super) fn not_found(
             v.t.get("not_found_title").to_string(),
             String::new(),
         ),
+    };
+    r.render_template(lang, job.kind.template, &ctx, d)
+}
+
+/// The accessibility statement: the standard, what the browser suite
+/// checks on every page kind before each release of tiendo, the known
+/// exceptions and whom to tell.
+fn accessibility(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Page<'a> {
+        #[serde(flatten)]
+        common: Common<'a>,
+        version: &'static str,
+        contact: &'a str,
+    }
+    let v = r.views(lang);
+    let ctx = Page {
+        common: r.common(
+            lang,
+            job,
+            "",
+            v.t.get("a11y_title").to_string(),
+            v.t.get("a11y_lead").to_string(),
+        ),
+        version: env!("CARGO_PKG_VERSION"),
+        contact: r.model.site().contact.as_deref().unwrap_or(""),
     };
     r.render_template(lang, job.kind.template, &ctx, d)
 }
