@@ -8,7 +8,7 @@
 
 pub mod raw;
 
-use crate::diag::{Diagnostics, Loc, Maybe, Message, did_you_mean};
+use crate::diag::{Diagnostics, Loc, Maybe, Message, did_you_mean, word};
 use crate::msg;
 use crate::theme;
 use raw::*;
@@ -299,6 +299,18 @@ fn parse_file(kind: Kind, path: &Path, file: &Arc<str>, diags: &mut Diagnostics)
     let Some(text) = read_text(path, file, diags) else {
         return Parsed::Nothing;
     };
+    if let Some((line, column, c)) = control_character(&text) {
+        diags.error(
+            Loc::new(file, line, column),
+            msg!("load.control_char", code = code_point(c)),
+        );
+        return Parsed::Nothing;
+    }
+    let yaml = !matches!(kind, Kind::Article | Kind::Page);
+    if yaml && is_empty_yaml(&text) {
+        diags.error(Loc::file(file), msg!("load.empty_file"));
+        return Parsed::Nothing;
+    }
     fn src<T>(file: &Arc<str>, doc: T) -> Source<T> {
         Source {
             file: Arc::clone(file),
@@ -406,6 +418,16 @@ pub fn parse_yaml<T: DeserializeOwned>(
         diags.error(Loc::new(file, line + line_offset, column), msg!("yaml.tab"));
         return None;
     }
+    // A non-breaking or zero-width space looks like a space and is not
+    // one: the parser would speak of a key nobody sees.
+    if let Some((line, column, c)) = invisible_in_indentation(text) {
+        let name = crate::text::invisible_name(c).map_or(word("what.id"), word);
+        diags.error(
+            Loc::new(file, line + line_offset, column),
+            msg!("yaml.invisible_indent", name, code = code_point(c)),
+        );
+        return None;
+    }
     match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -469,6 +491,43 @@ fn tab_in_indentation(text: &str) -> Option<(u64, u64)> {
             .chars()
             .position(|c| c == '\t')
             .map(|col| (i as u64 + 1, col as u64 + 1))
+    })
+}
+
+/// The first invisible character ([`crate::text::invisible_name`]) at the
+/// start of a line, among its indentation: (line, column, character).
+fn invisible_in_indentation(text: &str) -> Option<(u64, u64, char)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        line.chars()
+            .take_while(|&c| c == ' ' || c == '\t' || crate::text::invisible_name(c).is_some())
+            .enumerate()
+            .find(|(_, c)| crate::text::invisible_name(*c).is_some())
+            .map(|(col, c)| (i as u64 + 1, col as u64 + 1, c))
+    })
+}
+
+/// The first control character no page may show
+/// ([`crate::text::is_forbidden_control`]) written as such in a file:
+/// (line, column, character).
+fn control_character(text: &str) -> Option<(u64, u64, char)> {
+    let at = text.find(crate::text::is_forbidden_control)?;
+    let before = &text[..at];
+    let line = before.matches('\n').count() as u64 + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let c = text[at..].chars().next()?;
+    Some((line, before[start..].chars().count() as u64 + 1, c))
+}
+
+/// `U+00A0`: how a character is named to be found in an editor.
+pub fn code_point(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
+/// A YAML file with nothing in it but blank lines and comments.
+fn is_empty_yaml(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
     })
 }
 

@@ -222,3 +222,93 @@ pub(super) fn ended(m: &Model, id: &str) -> Message {
         _ => msg!("agency.dissolved_reports", id, date),
     }
 }
+
+/// An agency's end checked against the plans: merging into (or renamed as)
+/// an agency already dissolved leaves its duties with no one (an error);
+/// an end before every plan was issued, of an agency the plans still name,
+/// is most likely a year typo (a warning). Each at the end's line in
+/// agencies.yaml, not at every report it touches.
+pub(super) fn lineage_against_plans(m: &Model, diags: &mut Diagnostics) {
+    let first_issued = m.plans.iter().map(|p| p.issued).min();
+    let named: HashSet<&str> = m
+        .tasks
+        .iter()
+        .flat_map(|t| t.lead.iter().chain(&t.support))
+        .chain(m.kpis.iter().map(|k| &k.owner))
+        .map(String::as_str)
+        .collect();
+    for a in &m.agencies {
+        let Some(end) = &a.succession else { continue };
+        if let Some(to) = &end.to
+            && let Some(Succession {
+                kind: SuccessionKind::Dissolved,
+                date: gone,
+                ..
+            }) = m.agency(to).and_then(|t| t.succession.as_ref())
+            && *gone <= end.date
+        {
+            diags.error(
+                end.loc.clone(),
+                msg!(
+                    "agency.into_dissolved",
+                    id = &a.id,
+                    to,
+                    dissolved = fmt_date(*gone),
+                    date = fmt_date(end.date)
+                ),
+            );
+        }
+        if let Some(first) = first_issued
+            && end.date < first
+            && named.contains(a.id.as_str())
+        {
+            diags.warning(
+                end.loc.clone(),
+                msg!(
+                    "agency.ended_before_plans",
+                    id = &a.id,
+                    date = fmt_date(end.date),
+                    issued = fmt_date(first)
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{run, said};
+
+    const AGENCIES: &str = "agencies:\n  - id: so-mot\n    name: Sở Một\n    kind: department\n  - id: so-hai\n    name: Sở Hai\n    kind: department\n    dissolved: { date: 2025-02-01 }\n  - id: so-cu\n    name: Sở Cũ\n    kind: department\n    merged_into: { agency: so-hai, date: 2025-03-01 }\n";
+
+    #[test]
+    fn merging_into_a_dissolved_agency_is_refused_at_the_merger() {
+        let (_, lines) = run(&[("content/agencies.yaml", AGENCIES)]);
+        assert!(
+            said(
+                &lines,
+                &[
+                    "agencies.yaml:12:18: error",
+                    "`so-hai` was dissolved on 01/02/2025"
+                ]
+            ),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn an_end_before_every_plan_of_an_agency_the_plans_name_is_doubted() {
+        let agencies = "agencies:\n  - id: so-mot\n    name: Sở Một\n    kind: department\n  - id: so-hai\n    name: Sở Hai\n    kind: department\n  - id: so-cu\n    name: Sở Cũ\n    kind: department\n    merged_into: { agency: so-mot, date: 2015-03-01 }\n";
+        let (_, lines) = run(&[("content/agencies.yaml", agencies)]);
+        assert!(
+            said(
+                &lines,
+                &["agencies.yaml:11:18: warning", "before any plan was issued"]
+            ),
+            "{lines:#?}"
+        );
+        // The minimal site's merger (after its plan) is not doubted.
+        let (_, lines) = run(&[]);
+        assert!(!said(&lines, &["agencies.yaml"]), "{lines:#?}");
+    }
+}

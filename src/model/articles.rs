@@ -4,7 +4,6 @@
 use super::*;
 
 /// The slug and language of a Markdown file, checked.
-
 pub(super) fn markdown_name<M>(
     cx: &mut Cx,
     md: &MarkdownSource<M>,
@@ -55,7 +54,7 @@ pub(super) fn article(
         let at = cx.loc(v);
         cx.err(at, msg!("article.image_path", img));
     }
-    let tasks = cx.references(&f.tasks, "task", &m.task_ix);
+    let tasks = cx.task_references(f.tasks.as_deref().unwrap_or_default(), m, &m.task_ix);
     let kpis = cx.references(&f.kpis, "KPI", &m.kpi_ix);
     // The problems' offsets are those of the text as written: the same
     // unless normalising changed it.
@@ -277,4 +276,30 @@ pub(super) fn page(m: &mut Model, md: &MarkdownSource<RawPageMeta>, diags: &mut 
         file: Arc::clone(cx.file),
         body_line: md.body_line,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{run, said};
+
+    #[test]
+    fn a_control_character_in_an_article_is_refused_at_its_line() {
+        let article = "---\ntitle: Tin\ndate: 2025-03-10\n---\nMột dòng.\nHai \u{1b}[31m dòng.\n";
+        let (_, lines) = run(&[("content/news/tin-hai.md", article)]);
+        assert!(
+            said(&lines, &["tin-hai.md:6:5: error", "U+001B"]),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn an_article_dated_after_the_day_is_held_back() {
+        let article = "---\ntitle: Tin\ndate: 2025-05-10\n---\nMột dòng.\n";
+        let (mut m, _) = run(&[("content/news/tin-hai.md", article)]);
+        let mut diags = crate::diag::Diagnostics::new();
+        let day = crate::date::parse_date("2025-04-25").expect("a day");
+        super::hold_back_future_articles(&mut m, day, &mut diags);
+        assert!(m.articles.iter().all(|a| a.slug != "tin-hai"));
+        assert_eq!(diags.warning_count(), 1);
+    }
 }

@@ -36,11 +36,63 @@ impl<'a> Cx<'a> {
         self.d.error(loc, msg);
     }
 
-    /// Optional text: NFC, trimmed, `None` when empty.
-    pub(super) fn text(&self, v: &Option<S>) -> Option<String> {
-        v.as_ref()
-            .map(|s| nfc(s.value.trim()))
-            .filter(|s| !s.is_empty())
+    /// Optional text: NFC, trimmed, `None` when empty. A control character
+    /// (or its spreadsheet escape, `_x000B_`) is an error where the text is
+    /// written, a bidirectional override a warning.
+    pub(super) fn text(&mut self, v: &Option<S>) -> Option<String> {
+        let s = v.as_ref()?;
+        self.check_characters(s);
+        Some(nfc(s.value.trim())).filter(|s| !s.is_empty())
+    }
+
+    /// An id or reference that holds an invisible character (copied from a
+    /// document: a zero-width or non-breaking space) is named as such,
+    /// since it looks right on screen. True when it does (and was
+    /// reported).
+    pub(super) fn invisible(&mut self, v: &S) -> bool {
+        let Some(c) = v
+            .value
+            .trim_matches(' ')
+            .chars()
+            .find(|&c| crate::text::invisible_name(c).is_some())
+        else {
+            return false;
+        };
+        let name = crate::text::invisible_name(c).map_or(word("what.id"), word);
+        let loc = self.loc(v);
+        let id = v
+            .value
+            .trim()
+            .replace(|c| crate::text::invisible_name(c).is_some(), "");
+        self.err(
+            loc,
+            msg!(
+                "text.invisible_in_id",
+                id,
+                name,
+                code = crate::load::code_point(c)
+            ),
+        );
+        true
+    }
+
+    /// Characters no page may show, and characters that make a text show
+    /// something else, in a text written at `s`.
+    pub(super) fn check_characters(&mut self, s: &S) {
+        let text = s.value.as_str();
+        let code = crate::load::code_point;
+        if let Some(c) = text.chars().find(|&c| crate::text::is_forbidden_control(c)) {
+            let loc = self.loc(s);
+            self.err(loc, msg!("text.control_char", code = code(c)));
+        } else if let Some((i, c)) = crate::text::spreadsheet_escape(text) {
+            let loc = self.loc(s);
+            let escape = &text[i..i + 7];
+            self.err(loc, msg!("text.spreadsheet_escape", escape, code = code(c)));
+        }
+        if let Some(c) = text.chars().find(|&c| crate::text::is_bidi_control(c)) {
+            let loc = self.loc(s);
+            self.d.warning(loc, msg!("text.bidi", code = code(c)));
+        }
     }
 
     /// A required key's value, or an error at `parent` naming the key.
@@ -94,6 +146,8 @@ impl<'a> Cx<'a> {
     pub(super) fn check_id(&mut self, at: &S, id: &str, what: &'static str) -> Option<String> {
         if is_valid_id(id) {
             Some(id.to_string())
+        } else if self.invisible(at) {
+            None
         } else {
             let loc = self.loc(at);
             let example = crate::text::slugify(id)
@@ -219,7 +273,7 @@ impl<'a> Cx<'a> {
         if known.contains_key(id) {
             return Some(id.to_string());
         }
-        if self.unparsed.contains(what) {
+        if self.unparsed.contains(what) || self.invisible(v) {
             return None;
         }
         let mut names: Vec<&str> = known.keys().map(String::as_str).collect();
@@ -255,9 +309,34 @@ impl<'a> Cx<'a> {
         out
     }
 
-    pub(super) fn texts(&self, v: &Option<Vec<S>>) -> Vec<String> {
+    /// References to tasks, by their id or by an earlier one (`formerly`):
+    /// a report or article written before a task was renamed keeps the old
+    /// id and names the task as it is now.
+    pub(super) fn task_references<I>(
+        &mut self,
+        v: &[S],
+        m: &Model,
+        known: &HashMap<String, I>,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for s in v {
+            let now = match m.formerly_ix.get(s.value.trim()) {
+                Some(&i) => m.tasks.get(i).map(|t| t.id.clone()),
+                None => self.reference(s, "task", known),
+            };
+            if let Some(id) = now
+                && !out.contains(&id)
+            {
+                out.push(id);
+            }
+        }
+        out
+    }
+
+    pub(super) fn texts(&mut self, v: &Option<Vec<S>>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for s in v.iter().flatten() {
+            self.check_characters(s);
             let t = nfc(s.value.trim());
             if !t.is_empty() && !out.contains(&t) {
                 out.push(t);
@@ -301,4 +380,55 @@ pub(super) fn looks_like_thousands(s: &str) -> bool {
         && rest
             .iter()
             .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{run, said};
+
+    const PLAN: &str = "content/plans/ke-hoach.yaml";
+
+    fn plan_titled(title: &str) -> String {
+        format!(
+            "id: ke-hoach\ntitle: {title}\nissued: 2025-02-25\ntasks:\n  - id: viec-mot\n    title: Việc một\n    incomplete: x\n"
+        )
+    }
+
+    #[test]
+    fn control_characters_are_refused_where_the_text_is_written() {
+        for title in [
+            "\"Kế hoạch\\u0007\"",
+            "\"Kế hoạch\\e[31m\"",
+            "Kế hoạch_x000B_",
+        ] {
+            let (_, lines) = run(&[(PLAN, &plan_titled(title))]);
+            assert!(
+                said(&lines, &["ke-hoach.yaml:2:8: error", "control character"]),
+                "{title}: {lines:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bidi_override_in_a_title_is_a_warning() {
+        let (_, lines) = run(&[(PLAN, &plan_titled("\"Kế hoạch \\u202E321\""))]);
+        assert!(
+            said(&lines, &["ke-hoach.yaml:2:8: warning", "U+202E"]),
+            "{lines:#?}"
+        );
+        assert!(!said(&lines, &["ke-hoach.yaml:2:8: error"]), "{lines:#?}");
+    }
+
+    #[test]
+    fn an_invisible_character_in_a_reference_is_named() {
+        let report = "agency: so-mot\nperiod: 2025-03\nsubmitted: 2025-03-19\nupdates:\n  - task: \"viec-mot\\u200B\"\n    state: in_progress\n";
+        let (_, lines) = run(&[("content/reports/2025-03/so-mot.yaml", report)]);
+        assert!(
+            said(
+                &lines,
+                &["so-mot.yaml:5:11: error", "zero-width space (U+200B)"]
+            ),
+            "{lines:#?}"
+        );
+    }
 }

@@ -62,7 +62,12 @@ pub(super) fn kpis(
                 .and_then(|v| cx.number(v, "baseline value"));
             Some((date?, value?))
         });
-        let tasks = cx.references(&r.tasks, "task", task_ids);
+        if let (Some(target), Some(direction), Some((_, base)), Some(at)) =
+            (target, direction, baseline, &r.target)
+        {
+            target_behind_baseline(&mut cx, target, direction, base, at);
+        }
+        let tasks = cx.task_references(r.tasks.as_deref().unwrap_or_default(), m, task_ids);
         let (
             Some(id),
             Some(name),
@@ -97,13 +102,33 @@ pub(super) fn kpis(
     }
 }
 
-/// A value off by this factor from the KPI's baseline is probably a typo
-/// (a misplaced decimal point).
+/// A target already met by the baseline: the KPI reads reached from its
+/// start. Right for a level to keep (a floor, a ceiling); wrong when the
+/// direction was forgotten (a rate to bring down, written without
+/// `direction: down`). A warning at `target`.
+fn target_behind_baseline(cx: &mut Cx, target: f64, direction: Direction, base: f64, at: &S) {
+    let message = match direction {
+        Direction::Up if target < base => {
+            msg!("kpi.target_below_baseline", target, baseline = base)
+        }
+        Direction::Down if target > base => {
+            msg!("kpi.target_above_baseline", target, baseline = base)
+        }
+        _ => return,
+    };
+    let loc = cx.loc(at);
+    cx.d.warning(loc, message);
+}
+
+/// A value this many times away from every other point of its KPI's
+/// series and from the target is probably a typo (a misplaced decimal
+/// point).
 pub(super) const TEN_TIMES: f64 = 10.0;
 
-/// The number fits the KPI's unit: a percentage is 0..100 and not a
-/// fraction, "85%" goes only to a KPI in %, and a value ten times away from
-/// the baseline gets a warning. False when the value is refused.
+/// The number fits the KPI's unit: a percentage is 0..100, and "85%" goes
+/// only to a KPI in %. False when the value is refused. A fraction written
+/// for a percentage and a misplaced decimal point are judged against the
+/// whole series, once every report is read ([`series_checks`]).
 pub(super) fn kpi_value_fits(cx: &mut Cx, k: &Kpi, value: f64, written: &S) -> bool {
     let at = cx.loc(written);
     let percent = k.unit.trim() == "%";
@@ -127,35 +152,271 @@ pub(super) fn kpi_value_fits(cx: &mut Cx, k: &Kpi, value: f64, written: &S) -> b
         );
         return false;
     }
-    if percent && value > 0.0 && value < 1.0 && k.target > 1.0 {
-        let suggestion = format!("{}", (value * 1000.0).round() / 10.0);
-        cx.err(
-            at,
-            msg!(
-                "kpi_value.percent_fraction",
-                value = text,
-                kpi = &k.id,
-                suggestion
-            ),
-        );
-        return false;
-    }
-    if let Some((_, base)) = k.baseline
-        && base.abs() > f64::EPSILON
-        && value.abs() > f64::EPSILON
-    {
-        let ratio = value / base;
-        if ratio >= TEN_TIMES || ratio <= 1.0 / TEN_TIMES {
-            cx.d.warning(
-                at,
-                msg!(
-                    "kpi_value.ten_times",
-                    value = text,
-                    kpi = &k.id,
-                    baseline = base
-                ),
-            );
+    true
+}
+
+/// A reported KPI value as written, kept to judge it against the KPI's
+/// whole series once every report is read.
+pub(super) struct SaidValue {
+    pub(super) kpi: usize,
+    pub(super) date: Date,
+    pub(super) value: f64,
+    pub(super) written: String,
+    /// Where the number is written.
+    pub(super) at: Loc,
+    /// When dated before the month before its report's period: that
+    /// period, and where the date is written.
+    pub(super) long_before: Option<(Period, Loc)>,
+}
+
+/// The checks of each value against its KPI's series: the baseline, every
+/// other reported value and the target.
+///
+/// - A percentage under 1 is a fraction (0.782 for 78.2%) when the series
+///   it belongs to lies more than ten times above it: 0.782 among values
+///   near 78 is refused, 0.6 among 0.4 .. 0.9 (R&D spending, 2% of GDP) is
+///   a true figure.
+/// - A value ten times or more away from every other point and from the
+///   target gets a warning (a misplaced decimal point); a rate falling
+///   step by step towards zero always has a neighbour, so it never does.
+pub(super) fn series_checks(m: &Model, mut values: Vec<SaidValue>, diags: &mut Diagnostics) {
+    values.sort_by_key(|v| v.kpi);
+    for group in values.chunk_by(|a, b| a.kpi == b.kpi) {
+        let k = &m.kpis[group[0].kpi];
+        let mut points: Vec<f64> = group.iter().map(|v| v.value).collect();
+        points.extend(k.baseline.map(|(_, b)| b));
+        points.push(k.target);
+        let mut sorted: Vec<f64> = points.iter().map(|p| p.abs()).collect();
+        sorted.sort_by(f64::total_cmp);
+        forgotten_direction(k, group, diags);
+        for v in group {
+            long_before_period(v, group, diags);
+            if is_fraction(k, v.value, &sorted) {
+                let suggestion = format!("{}", (v.value * 1000.0).round() / 10.0);
+                diags.error(
+                    v.at.clone(),
+                    msg!(
+                        "kpi_value.percent_fraction",
+                        value = &v.written,
+                        kpi = &k.id,
+                        suggestion
+                    ),
+                );
+            } else if let Some(nearest) = far_from_all(v.value, &sorted) {
+                diags.warning(
+                    v.at.clone(),
+                    msg!(
+                        "kpi_value.ten_times_series",
+                        value = &v.written,
+                        kpi = &k.id,
+                        nearest
+                    ),
+                );
+            }
         }
     }
-    true
+}
+
+/// A value dated before the month before its report's period: an old
+/// figure given late (a warning), or a date typo. When another report
+/// gave another figure for that day, this one would silently replace it
+/// on the chart: an error.
+fn long_before_period(v: &SaidValue, group: &[SaidValue], diags: &mut Diagnostics) {
+    let Some((period, at)) = &v.long_before else {
+        return;
+    };
+    let replaced = group.iter().find(|o| {
+        o.date == v.date && o.at.file != v.at.file && (o.value - v.value).abs() > f64::EPSILON
+    });
+    match replaced {
+        Some(old) => diags.error(
+            at.clone(),
+            msg!(
+                "kpi_value.replaces_old",
+                date = fmt_date(v.date),
+                period = *period,
+                old = &old.written,
+                first = &old.at
+            ),
+        ),
+        None => diags.warning(
+            at.clone(),
+            msg!(
+                "kpi_value.long_before_period",
+                date = fmt_date(v.date),
+                period = *period
+            ),
+        ),
+    }
+}
+
+/// A KPI with no baseline that rises (`direction: up`, the default) and
+/// whose values fall, from the first, towards a target below them: the
+/// KPI reads reached from its first value. Most likely `direction: down`
+/// was forgotten (a rate to bring down). With a baseline, the target
+/// behind it is told in kpis.yaml ([`target_behind_baseline`]).
+fn forgotten_direction(k: &Kpi, group: &[SaidValue], diags: &mut Diagnostics) {
+    if k.direction != Direction::Up || k.baseline.is_some() {
+        return;
+    }
+    let mut series: Vec<(Date, f64)> = group.iter().map(|v| (v.date, v.value)).collect();
+    series.sort_by_key(|p| p.0);
+    series.dedup_by_key(|p| p.0);
+    let (Some(first), Some(last)) = (series.first(), series.last()) else {
+        return;
+    };
+    let falling = series.len() >= 3 && series.windows(2).all(|w| w[1].1 < w[0].1);
+    if falling && first.1 > k.target {
+        diags.warning(
+            k.loc.clone(),
+            msg!(
+                "kpi.values_fall",
+                kpi = &k.id,
+                first = first.1,
+                last = last.1,
+                target = k.target
+            ),
+        );
+    }
+}
+
+/// The other points of a series, by magnitude: `sorted` without one
+/// instance of `value`'s.
+fn others(value: f64, sorted: &[f64]) -> Vec<f64> {
+    let mut rest = sorted.to_vec();
+    if let Some(i) = rest.iter().position(|p| *p == value.abs()) {
+        rest.remove(i);
+    }
+    rest
+}
+
+/// A value of a KPI in % under 1 whose series (the other points, by their
+/// median) lies more than ten times above it.
+fn is_fraction(k: &Kpi, value: f64, sorted: &[f64]) -> bool {
+    if k.unit.trim() != "%" || !(value > 0.0 && value < 1.0) {
+        return false;
+    }
+    let rest = others(value, sorted);
+    let Some(median) = rest.get(rest.len().saturating_sub(1) / 2) else {
+        return false;
+    };
+    *median > value * TEN_TIMES
+}
+
+/// The nearest other point when every other (non-zero) point is ten times
+/// or more away from `value`; `None` otherwise, or for zero.
+fn far_from_all(value: f64, sorted: &[f64]) -> Option<f64> {
+    let v = value.abs();
+    if v <= f64::EPSILON {
+        return None;
+    }
+    let rest: Vec<f64> = others(value, sorted)
+        .into_iter()
+        .filter(|p| *p > f64::EPSILON)
+        .collect();
+    let nearest = rest
+        .iter()
+        .copied()
+        .min_by(|a, b| (a / v).ln().abs().total_cmp(&(b / v).ln().abs()))?;
+    let ratio = if nearest > v {
+        nearest / v
+    } else {
+        v / nearest
+    };
+    (ratio >= TEN_TIMES).then_some(nearest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{run, said};
+    use super::*;
+
+    fn kpi(unit: &str, target: f64) -> Kpi {
+        Kpi {
+            id: "k".into(),
+            name: "k".into(),
+            name_en: None,
+            description: None,
+            reference: None,
+            unit: unit.into(),
+            target,
+            direction: Direction::Up,
+            baseline: None,
+            deadline: crate::date::parse_deadline("2025-12-31").expect("a deadline"),
+            owner: "a".into(),
+            tasks: vec![],
+            loc: Loc::file(&Arc::from("k")),
+        }
+    }
+
+    fn sorted(points: &[f64]) -> Vec<f64> {
+        let mut s = points.to_vec();
+        s.sort_by(f64::total_cmp);
+        s
+    }
+
+    #[test]
+    fn a_fraction_is_judged_from_its_own_series() {
+        let series = sorted(&[50.0, 76.0, 78.0, 0.782, 90.0]);
+        assert!(is_fraction(&kpi("%", 90.0), 0.782, &series));
+        // R&D spending, 2% of GDP: 0.6 among 0.4 .. 0.9 is true.
+        let rd = sorted(&[0.4, 0.5, 0.6, 0.9, 2.0]);
+        assert!(!is_fraction(&kpi("%", 2.0), 0.6, &rd));
+        // A poverty rate falling under its 1.5% target.
+        let poverty = sorted(&[2.1, 1.8, 1.2, 0.9, 1.5]);
+        assert!(!is_fraction(&kpi("%", 1.5), 0.9, &poverty));
+        assert!(!is_fraction(&kpi("người", 90.0), 0.782, &series));
+    }
+
+    #[test]
+    fn ten_times_only_when_far_from_every_point_and_the_target() {
+        // A falling rate approaching zero always has a neighbour.
+        let falling = sorted(&[2.1, 1.2, 0.9, 0.4, 0.2, 1.5]);
+        for v in [0.9, 0.4, 0.2] {
+            assert_eq!(far_from_all(v, &falling), None, "{v}");
+        }
+        let typo = sorted(&[500.0, 520.0, 52000.0, 600.0]);
+        assert_eq!(far_from_all(52000.0, &typo), Some(600.0));
+        assert_eq!(far_from_all(520.0, &typo), None);
+        assert_eq!(far_from_all(0.0, &typo), None);
+    }
+
+    #[test]
+    fn a_target_behind_the_baseline_and_values_falling_from_the_start() {
+        let kpis = "kpis:\n  - id: ho-ngheo\n    name: Tỷ lệ hộ nghèo\n    unit: \"%\"\n    target: 1.5\n    baseline: { date: 2024-12-31, value: 2.1 }\n    deadline: 2025-12-31\n    owner: so-mot\n  - id: chi-tieu\n    name: Chỉ tiêu\n    unit: \"%\"\n    target: 1.5\n    deadline: 2025-12-31\n    owner: so-mot\n";
+        let values = |period: &str, submitted: &str, date: &str, v: &str| {
+            format!(
+                "agency: so-mot\nperiod: {period}\nsubmitted: {submitted}\nkpi_values:\n  - kpi: chi-tieu\n    date: {date}\n    value: {v}\n"
+            )
+        };
+        let (_, lines) = run(&[
+            ("content/kpis.yaml", kpis),
+            (
+                "content/reports/2025-03/so-mot.yaml",
+                &values("2025-03", "2025-03-19", "2025-02-28", "2.1"),
+            ),
+            (
+                "content/reports/2025-04/so-mot.yaml",
+                &values("2025-04", "2025-04-18", "2025-03-31", "1.9"),
+            ),
+            (
+                "content/reports/2025-05/so-mot.yaml",
+                &values("2025-05", "2025-05-18", "2025-04-30", "1.7"),
+            ),
+        ]);
+        assert!(
+            said(
+                &lines,
+                &[
+                    "kpis.yaml:5:13: warning",
+                    "target 1.5 is below the baseline (2.1)"
+                ]
+            ),
+            "{lines:#?}"
+        );
+        assert!(
+            said(&lines, &["kpis.yaml:9:5: warning", "fall from 2.1 to 1.7"]),
+            "{lines:#?}"
+        );
+    }
 }

@@ -7,6 +7,7 @@
 
 mod agencies;
 mod articles;
+mod as_of;
 mod cx;
 mod kpis;
 mod plans;
@@ -15,6 +16,7 @@ mod site;
 mod types;
 
 pub use articles::hold_back_future_articles;
+pub use as_of::check_as_of;
 pub use types::*;
 
 use agencies::agencies;
@@ -94,6 +96,7 @@ fn plans_and_reports(m: &mut Model, raw: &mut RawContent, diags: &mut Diagnostic
     m.unparsed = raw.unparsed.iter().copied().collect();
     if let Some(src) = &raw.site {
         m.site = site(src, diags);
+        m.places.as_of = src.doc.as_of.as_ref().map(|v| src.loc(v));
         let mut cx = Cx::new(src, m, diags);
         m.reporting_from = src.doc.reporting_from.as_ref().and_then(|v| cx.period(v));
     }
@@ -132,6 +135,7 @@ fn plans_and_reports(m: &mut Model, raw: &mut RawContent, diags: &mut Diagnostic
     if let Some(src) = &raw.kpis {
         kpis(m, src, &task_ids, diags);
     }
+    agencies::lineage_against_plans(m, diags);
     let mut reports: Vec<_> = raw.reports.iter().collect();
     reports.sort_by(|a, b| a.source.file.cmp(&b.source.file));
     let files: HashSet<(String, String)> = reports
@@ -141,7 +145,7 @@ fn plans_and_reports(m: &mut Model, raw: &mut RawContent, diags: &mut Diagnostic
     // Reports are read in parallel (a quarter of a million updates at
     // national scale), each against the model as its plans left it, then
     // kept in file order.
-    let read: Vec<(Option<Report>, History, Diagnostics)> = {
+    let read: Vec<ReadReport> = {
         use rayon::prelude::*;
         reports
             .par_iter()
@@ -157,15 +161,25 @@ fn plans_and_reports(m: &mut Model, raw: &mut RawContent, diags: &mut Diagnostic
         diags.extend(d);
         history.said.extend(h.said);
         history.submissions.extend(h.submissions);
-        m.reports.extend(read);
+        history.values.extend(h.values);
+        history.after_end.extend(h.after_end);
+        history.before_issued.extend(h.before_issued);
+        if let Some((report, submitted_at)) = read {
+            m.reports.push(report);
+            m.places.submitted.push(submitted_at);
+        }
     }
     // The reports as parsed (a quarter of a million located values) are
     // freed by the pool while the articles are read, not by this thread.
     drop(reports);
     let parsed = std::mem::take(&mut raw.reports);
     rayon::spawn(move || drop(parsed));
-    history.check(diags);
+    history.check(m, diags);
 }
+
+/// One report as read on its own: the report and where its `submitted` is
+/// written (when it counts), what it adds to the history, its problems.
+type ReadReport = (Option<(Report, Loc)>, History, Diagnostics);
 
 /// The catalogue key naming a kind of id, as the load stage and the
 /// reference checks name it.
@@ -203,4 +217,49 @@ fn collect_ids<'a, T: 'a>(
         }
     }
     seen
+}
+
+/// For the unit tests of each kind: the `minimal` test site with some
+/// files replaced, through load and model (and the as-of checks, on the
+/// site's day), and every diagnostic as `check --lang en` prints it.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::diag::Lang;
+    use std::path::Path;
+
+    pub(crate) fn run(files: &[(&str, &str)]) -> (Model, Vec<String>) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.expect("the fixture");
+            let to = dir
+                .path()
+                .join(entry.path().strip_prefix(&from).expect("inside"));
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("a folder");
+            } else {
+                std::fs::copy(entry.path(), &to).expect("a copy");
+            }
+        }
+        for (path, text) in files {
+            let to = dir.path().join(path);
+            std::fs::create_dir_all(to.parent().expect("a parent")).expect("a folder");
+            std::fs::write(&to, text).expect("a file");
+        }
+        let mut diags = Diagnostics::new();
+        let raw = crate::load::load(dir.path(), &mut diags).expect("the site loads");
+        let m = build(raw, &mut diags);
+        if let Some(day) = m.site().as_of {
+            check_as_of(&m, day, true, &mut diags);
+        }
+        let lines = diags.sorted().iter().map(|d| d.render(Lang::En)).collect();
+        (m, lines)
+    }
+
+    /// Whether some line of `lines` contains every one of `parts`.
+    #[track_caller]
+    pub(crate) fn said(lines: &[String], parts: &[&str]) -> bool {
+        lines.iter().any(|l| parts.iter().all(|p| l.contains(p)))
+    }
 }

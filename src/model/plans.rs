@@ -42,6 +42,10 @@ pub(super) fn plan(
             tasks.push(task);
         }
     }
+    let issued_at = p.issued.as_ref().map_or(whole.clone(), |v| cx.loc(v));
+    if let Some(issued) = issued {
+        check_issued(&mut cx, issued, &issued_at, &tasks);
+    }
     let (Some(id), Some(title), Some(issued)) = (id, title, issued) else {
         m.unparsed.insert("task");
         return;
@@ -62,12 +66,71 @@ pub(super) fn plan(
             .and_then(|v| cx.period(v))
             .or(m.reporting_from),
     });
-    for t in tasks {
+    m.places.plan_issued.push(issued_at);
+    for (t, dates) in tasks {
         if m.task_ix.contains_key(&t.id) {
             continue; // reported by collect_ids
         }
+        for (date, at) in dates.extensions {
+            m.places.extensions.push((m.tasks.len(), date, at));
+        }
         m.task_ix.insert(t.id.clone(), m.tasks.len());
         m.tasks.push(t);
+    }
+}
+
+/// Where a task's dates are written, for the checks against its plan's
+/// issue date and the as-of day.
+pub(super) struct TaskDates {
+    /// The deadline, when it is a day, a month or a quarter.
+    deadline: Option<(Date, Loc)>,
+    /// Each extension's decision day.
+    extensions: Vec<(Date, Loc)>,
+}
+
+/// A plan is issued before its tasks fall due and before any extension of
+/// them is decided. Issued after every deadline, the date is wrong (a
+/// year typo): one error at `issued`. A single task due before the plan is
+/// possible (a task carried over), so only a warning at its deadline.
+fn check_issued(cx: &mut Cx, issued: Date, issued_at: &Loc, tasks: &[(Task, TaskDates)]) {
+    let due: Vec<&(Date, Loc)> = tasks
+        .iter()
+        .filter_map(|(_, d)| d.deadline.as_ref())
+        .collect();
+    if let Some(latest) = due.iter().map(|(d, _)| *d).max()
+        && latest < issued
+    {
+        cx.err(
+            issued_at.clone(),
+            msg!(
+                "plan.issued_after_deadlines",
+                issued = fmt_date(issued),
+                latest = fmt_date(latest)
+            ),
+        );
+    } else {
+        for (date, at) in due.into_iter().filter(|(d, _)| *d < issued) {
+            cx.d.warning(
+                at.clone(),
+                msg!(
+                    "task.due_before_issued",
+                    deadline = fmt_date(*date),
+                    issued = fmt_date(issued)
+                ),
+            );
+        }
+    }
+    for (date, at) in tasks.iter().flat_map(|(_, d)| &d.extensions) {
+        if *date < issued {
+            cx.err(
+                at.clone(),
+                msg!(
+                    "task.change_before_issued",
+                    date = fmt_date(*date),
+                    issued = fmt_date(issued)
+                ),
+            );
+        }
     }
 }
 
@@ -77,7 +140,7 @@ pub(super) fn task(
     t: &Spanned<RawTask>,
     plan: usize,
     kpi_ids: &HashMap<String, Loc>,
-) -> Option<Task> {
+) -> Option<(Task, TaskDates)> {
     let loc = cx.loc(t);
     let r = &t.value;
     let what = "what.a_task";
@@ -137,6 +200,18 @@ pub(super) fn task(
         cx.d.warning(at, msg!("task.lead_and_support", agency = l));
     }
     let deadline_changes = deadline_changes(cx, r, deadline.as_ref());
+    let dates = TaskDates {
+        deadline: deadline
+            .as_ref()
+            .and_then(Deadline::date)
+            .zip(r.deadline.as_ref().map(|v| cx.loc(v))),
+        extensions: deadline_changes
+            .iter()
+            .map(|(c, at)| (c.date, at.clone()))
+            .collect(),
+    };
+    let deadline_changes: Vec<DeadlineChange> =
+        deadline_changes.into_iter().map(|(c, _)| c).collect();
     if !deadline_changes.is_empty() && deadline.as_ref().is_some_and(Deadline::is_recurring) {
         cx.err(loc.clone(), msg!("task.recurring_changed"));
     }
@@ -147,7 +222,7 @@ pub(super) fn task(
         check_text(cx, &description, at);
     }
     let formerly = formerly(cx, r);
-    Some(Task {
+    let task = Task {
         id: id?,
         reference: cx.text(&r.reference),
         title: title?,
@@ -166,12 +241,17 @@ pub(super) fn task(
         unresolved,
         formerly,
         loc,
-    })
+    };
+    Some((task, dates))
 }
 
 /// A task's extensions (`deadline_changes`), in date order, each later
-/// than the deadline it replaces.
-fn deadline_changes(cx: &mut Cx, r: &RawTask, deadline: Option<&Deadline>) -> Vec<DeadlineChange> {
+/// than the deadline it replaces, with where its decision day is written.
+fn deadline_changes(
+    cx: &mut Cx,
+    r: &RawTask,
+    deadline: Option<&Deadline>,
+) -> Vec<(DeadlineChange, Loc)> {
     let mut deadline_changes = Vec::new();
     for c in r.deadline_changes.iter().flatten() {
         let cloc = cx.loc(c);
@@ -188,6 +268,7 @@ fn deadline_changes(cx: &mut Cx, r: &RawTask, deadline: Option<&Deadline>) -> Ve
         }
         if let (Some(to), Some(date)) = (to, date) {
             let at = c.value.to.as_ref().map_or(cloc.clone(), |v| cx.loc(v));
+            let decided_at = c.value.date.as_ref().map_or(cloc.clone(), |v| cx.loc(v));
             deadline_changes.push((
                 DeadlineChange {
                     to,
@@ -196,17 +277,18 @@ fn deadline_changes(cx: &mut Cx, r: &RawTask, deadline: Option<&Deadline>) -> Ve
                     reason: cx.text(&c.value.reason),
                 },
                 at,
+                decided_at,
             ));
         }
     }
-    deadline_changes.sort_by_key(|(c, _)| c.date);
+    deadline_changes.sort_by_key(|(c, _, _)| c.date);
     // An extension moves the deadline in force later; an earlier date is a
     // typo (or a copied line), and would make a task overdue by mistake.
     let mut in_force = match deadline {
         Some(Deadline::Date(d, _)) => Some(*d),
         _ => None,
     };
-    for (c, at) in &deadline_changes {
+    for (c, at, _) in &deadline_changes {
         let Deadline::Date(to, _) = c.to else {
             continue;
         };
@@ -224,7 +306,10 @@ fn deadline_changes(cx: &mut Cx, r: &RawTask, deadline: Option<&Deadline>) -> Ve
         }
         in_force = Some(to);
     }
-    deadline_changes.into_iter().map(|(c, _)| c).collect()
+    deadline_changes
+        .into_iter()
+        .map(|(c, _, decided_at)| (c, decided_at))
+        .collect()
 }
 
 /// A task's earlier ids (`formerly`), each with where it is written.
@@ -252,8 +337,9 @@ fn formerly(cx: &mut Cx, r: &RawTask) -> Vec<(String, Loc)> {
 }
 
 /// An old id (`formerly`) may not be a task's id now, nor another task's
-/// old id: its address would show two things.
-pub(super) fn formerly_clashes(m: &Model, diags: &mut Diagnostics) {
+/// old id: its address would show two things. The others name their task
+/// in reports, articles and KPIs written before the renaming.
+pub(super) fn formerly_clashes(m: &mut Model, diags: &mut Diagnostics) {
     let mut seen: HashMap<&str, &Loc> = HashMap::new();
     for t in &m.tasks {
         for (old, at) in &t.formerly {
@@ -269,5 +355,99 @@ pub(super) fn formerly_clashes(m: &Model, diags: &mut Diagnostics) {
                 seen.insert(old, at);
             }
         }
+    }
+    let formerly: HashMap<String, usize> = m
+        .tasks
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| t.formerly.iter().map(move |(old, _)| (old.clone(), i)))
+        .filter(|(old, _)| !m.task_ix.contains_key(old))
+        .collect();
+    m.formerly_ix = formerly;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{run, said};
+
+    fn plan(issued: &str, viec_ba_due: &str, change: &str) -> String {
+        format!(
+            "id: ke-hoach\ntitle: Kế hoạch\nissued: {issued}\ntasks:\n  - id: viec-mot\n    title: Việc một\n    lead: so-mot\n    support: [so-hai]\n    deadline: 31/03/2025\n    result: Xong\n    responsible: Giám đốc\n{change}  - id: viec-hai\n    title: Việc hai\n    lead: so-cu\n    deadline: 2025-05\n    result: Xong\n    responsible: Giám đốc\n  - id: viec-thang\n    title: Báo cáo\n    lead: so-hai\n    deadline: monthly\n    result: Báo cáo\n    responsible: Giám đốc\n  - id: viec-ba\n    title: Việc ba\n    lead: so-hai\n    deadline: {viec_ba_due}\n    result: Xong\n    responsible: Giám đốc\n"
+        )
+    }
+
+    const PLAN: &str = "content/plans/ke-hoach.yaml";
+
+    #[test]
+    fn issued_after_every_deadline_is_one_error_at_issued() {
+        let (_, lines) = run(&[(PLAN, &plan("2026-02-25", "10/04/2025", ""))]);
+        assert!(
+            said(
+                &lines,
+                &[
+                    "ke-hoach.yaml:3:9: error",
+                    "after the deadline of every task"
+                ]
+            ),
+            "{lines:#?}"
+        );
+        assert!(
+            !said(&lines, &["deadline 31/03/2025 is before"]),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn a_task_due_before_its_plan_is_a_warning_at_its_deadline() {
+        let (_, lines) = run(&[(PLAN, &plan("2025-02-25", "10/02/2025", ""))]);
+        assert!(
+            said(
+                &lines,
+                &[
+                    "ke-hoach.yaml:27:15: warning",
+                    "deadline 10/02/2025 is before the plan was issued"
+                ]
+            ),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn an_extension_decided_before_the_plan_or_after_the_day_is_told() {
+        let before = "    deadline_changes:\n      - { to: 30/04/2025, date: 2025-01-10 }\n";
+        let (_, lines) = run(&[(PLAN, &plan("2025-02-25", "10/04/2025", before))]);
+        assert!(
+            said(
+                &lines,
+                &["ke-hoach.yaml:13:33: error", "before the plan was issued"]
+            ),
+            "{lines:#?}"
+        );
+        let after = "    deadline_changes:\n      - { to: 30/06/2025, date: 2025-05-10 }\n";
+        let (_, lines) = run(&[(PLAN, &plan("2025-02-25", "10/04/2025", after))]);
+        assert!(
+            said(
+                &lines,
+                &["ke-hoach.yaml:13:33: warning", "not in force yet"]
+            ),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn reports_and_articles_keep_a_renamed_tasks_old_id() {
+        let renamed = plan("2025-02-25", "10/04/2025", "").replace(
+            "  - id: viec-mot\n",
+            "  - id: viec-mot-moi\n    formerly: [viec-mot]\n",
+        );
+        let (m, lines) = run(&[(PLAN, &renamed)]);
+        assert!(!said(&lines, &["error"]), "{lines:#?}");
+        assert!(
+            m.reports
+                .iter()
+                .flat_map(|r| &r.updates)
+                .any(|u| u.task == "viec-mot-moi")
+        );
+        assert!(m.articles.iter().any(|a| a.tasks == ["viec-mot-moi"]));
     }
 }

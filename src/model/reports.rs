@@ -4,7 +4,7 @@
 
 use super::agencies::ended;
 use super::articles::check_text;
-use super::kpis::kpi_value_fits;
+use super::kpis::{SaidValue, kpi_value_fits, series_checks};
 use super::*;
 
 /// A report submitted more than this many days after its report day is
@@ -34,7 +34,18 @@ pub(super) struct Said {
 pub(super) struct History {
     pub(super) said: Vec<Said>,
     pub(super) submissions: Vec<Submission>,
+    pub(super) values: Vec<SaidValue>,
+    /// Reports submitted after their agency ended: (agency, submitted,
+    /// where). A few are misfiled; many mean the end's date is wrong.
+    pub(super) after_end: Vec<(String, Date, Loc)>,
+    /// Updates on a plan's tasks in reports submitted before the plan was
+    /// issued: (plan, submitted, where).
+    pub(super) before_issued: Vec<(usize, Date, Loc)>,
 }
+
+/// This many reports of one agency submitted after its end point at the
+/// end's date in agencies.yaml, not at each report.
+const REPORTS_AFTER_END: usize = 3;
 
 /// A report's agency and dates, and where `submitted` is written.
 pub(super) struct Submission {
@@ -45,7 +56,10 @@ pub(super) struct Submission {
 }
 
 impl History {
-    pub(super) fn check(mut self, diags: &mut Diagnostics) {
+    pub(super) fn check(mut self, m: &Model, diags: &mut Diagnostics) {
+        series_checks(m, std::mem::take(&mut self.values), diags);
+        reports_after_end(m, std::mem::take(&mut self.after_end), diags);
+        reports_before_issued(m, std::mem::take(&mut self.before_issued), diags);
         self.submissions.sort_by(|a, b| {
             (&a.agency, a.submitted, a.period).cmp(&(&b.agency, b.submitted, b.period))
         });
@@ -123,11 +137,20 @@ impl History {
 
 /// One monthly report, checked; `None` when it cannot count (no agency,
 /// period or submission date, or an agency that no longer exists).
+/// The first day of the month before `p`: a KPI value dated before it is
+/// older than a monthly report's figures.
+fn month_before(p: Period) -> Date {
+    p.first_day()
+        .checked_sub_months(chrono::Months::new(1))
+        .unwrap_or(Date::MIN)
+}
+
 /// What a report says of itself, as far as it could be read.
 pub(super) struct Head {
     agency: Option<String>,
     period: Option<Period>,
     submitted: Option<Date>,
+    submitted_at: Option<Loc>,
     /// False when the agency no longer existed on the submission day.
     exists: bool,
 }
@@ -140,7 +163,7 @@ pub(super) fn report(
     files: &HashSet<(String, String)>,
     history: &mut History,
     diags: &mut Diagnostics,
-) -> Option<Report> {
+) -> Option<(Report, Loc)> {
     let src = &rs.source;
     let mut cx = Cx::new(src, m, diags);
     let r = &src.doc;
@@ -153,18 +176,19 @@ pub(super) fn report(
     let mut kpi_values = Vec::new();
     let mut seen_values: HashMap<(String, Date), Loc> = HashMap::new();
     for kv in r.kpi_values.iter().flatten() {
-        kpi_values.extend(kpi_value(m, &mut cx, kv, &head, &mut seen_values));
+        kpi_values.extend(kpi_value(m, &mut cx, kv, &head, &mut seen_values, history));
     }
     let Head {
         agency: Some(agency),
         period: Some(period),
         submitted: Some(submitted),
+        submitted_at: Some(submitted_at),
         exists: true,
     } = head
     else {
         return None;
     };
-    Some(Report {
+    let report = Report {
         agency,
         period,
         submitted,
@@ -172,7 +196,59 @@ pub(super) fn report(
         updates,
         kpi_values,
         file: Arc::clone(&src.file),
-    })
+    };
+    Some((report, submitted_at))
+}
+
+/// Reports submitted after their agency ended: each is an error where
+/// `submitted` is written, unless there are many, which points at the
+/// date of the end: then one error there.
+fn reports_after_end(m: &Model, mut after: Vec<(String, Date, Loc)>, diags: &mut Diagnostics) {
+    after.sort();
+    for group in after.chunk_by(|a, b| a.0 == b.0) {
+        let (id, first_date, first) = &group[0];
+        let end = m.agency(id).and_then(|a| a.succession.as_ref());
+        match end {
+            Some(end) if group.len() >= REPORTS_AFTER_END => diags.error(
+                end.loc.clone(),
+                msg!(
+                    "agency.reports_after_end",
+                    id,
+                    count = group.len(),
+                    first_date = fmt_date(*first_date),
+                    first,
+                    ended = ended(m, id)
+                ),
+            ),
+            _ => {
+                for (_, _, at) in group {
+                    diags.error(at.clone(), ended(m, id));
+                }
+            }
+        }
+    }
+}
+
+/// A report on a plan's task submitted before the plan was issued: the
+/// issue date is wrong (a year typo) or the report is. One error at
+/// `issued`, naming the first such report.
+fn reports_before_issued(m: &Model, mut early: Vec<(usize, Date, Loc)>, diags: &mut Diagnostics) {
+    early.sort();
+    for group in early.chunk_by(|a, b| a.0 == b.0) {
+        let (plan, submitted, first) = &group[0];
+        let (Some(p), Some(at)) = (m.plans.get(*plan), m.places.plan_issued.get(*plan)) else {
+            continue;
+        };
+        diags.error(
+            at.clone(),
+            msg!(
+                "plan.issued_after_reports",
+                issued = fmt_date(p.issued),
+                submitted = fmt_date(*submitted),
+                first
+            ),
+        );
+    }
 }
 
 /// The report's agency, period and submission date, each checked against
@@ -225,14 +301,14 @@ fn head(
     if let (Some(a), Some(d), Some(v)) = (&agency, submitted, &r.submitted)
         && m.holder_on(a, d) != Some(a.as_str())
     {
-        let at = cx.loc(v);
-        cx.err(at, ended(m, a));
+        history.after_end.push((a.clone(), d, cx.loc(v)));
         exists = false;
     }
     Head {
         agency,
         period,
         submitted,
+        submitted_at: r.submitted.as_ref().map(|v| cx.loc(v)),
         exists,
     }
 }
@@ -363,8 +439,9 @@ fn update(
     let v = &u.value;
     let task_ix = match &v.task {
         Some(t) => cx
-            .reference(t, "task", &m.task_ix)
-            .and_then(|id| m.task_index(&id)),
+            .task_references(std::slice::from_ref(t), m, &m.task_ix)
+            .first()
+            .and_then(|id| m.task_index(id)),
         None => {
             cx.err(
                 uloc.clone(),
@@ -399,6 +476,14 @@ fn update(
         }
     });
     let done_on = v.done_on.as_ref().and_then(|d| cx.date(d));
+    if let (Some(i), Some(sub)) = (task_ix, submitted)
+        && let Some(plan) = m.plans.get(m.tasks[i].plan)
+        && sub < plan.issued
+    {
+        history
+            .before_issued
+            .push((m.tasks[i].plan, sub, uloc.clone()));
+    }
     let ok = update_fits(
         m,
         cx,
@@ -410,6 +495,7 @@ fn update(
     let (Some(task_ix), Some(state), true) = (task_ix, state, ok) else {
         return None;
     };
+    let note = cx.text(&v.note);
     if let (Some(a), Some(sub), Some(p)) = (&agency, submitted, period) {
         history.said.push(Said {
             task_ix,
@@ -419,16 +505,16 @@ fn update(
             period: p,
             state,
             progress,
-            noted: cx.text(&v.note).is_some(),
+            noted: note.is_some(),
             reopened: cx.text(&v.reopened).is_some(),
             loc: uloc.clone(),
         });
     }
-    let note = cx.text(&v.note);
     if let Some(n) = &v.note {
         let at = cx.loc(n);
         check_text(cx, &note, at);
     }
+    doubtful(cx, v, state, progress, note.is_some());
     Some(Update {
         task: m.tasks[task_ix].id.clone(),
         progress,
@@ -442,6 +528,33 @@ fn update(
         },
         loc: uloc,
     })
+}
+
+/// What an update may say and still be right, but seldom is: a task
+/// blocked with no word of what blocks it, 100% while still in progress,
+/// evidence on a plain-http address (anyone on the way can change it, and
+/// browsers warn).
+fn doubtful(cx: &mut Cx, v: &RawUpdate, state: TaskState, progress: Option<f64>, noted: bool) {
+    if state == TaskState::Blocked
+        && !noted
+        && let Some(sv) = &v.state
+    {
+        let at = cx.loc(sv);
+        cx.d.warning(at, msg!("update.blocked_without_note"));
+    }
+    if state == TaskState::InProgress
+        && progress.is_some_and(|p| p >= 100.0)
+        && let Some(pv) = &v.progress
+    {
+        let at = cx.loc(pv);
+        cx.d.warning(at, msg!("update.full_in_progress"));
+    }
+    if let Some(ev) = &v.evidence
+        && ev.value.trim().to_lowercase().starts_with("http://")
+    {
+        let at = cx.loc(ev);
+        cx.d.warning(at, msg!("update.evidence_http", url = ev.value.trim()));
+    }
 }
 
 /// The checks of one update against its task and report; false when the
@@ -519,6 +632,7 @@ fn update_fits(
     if let (Some(done), Some(task), Some(dv)) = (done_on, task_ix.map(|i| &m.tasks[i]), &v.done_on)
         && let Some(plan) = m.plans.get(task.plan)
         && done < plan.issued
+        && submitted.is_none_or(|s| s >= plan.issued)
     {
         let at = cx.loc(dv);
         cx.err(
@@ -577,6 +691,7 @@ fn kpi_value(
     kv: &Spanned<RawKpiValue>,
     head: &Head,
     seen_values: &mut HashMap<(String, Date), Loc>,
+    history: &mut History,
 ) -> Option<KpiValue> {
     let Head {
         agency,
@@ -591,12 +706,39 @@ fn kpi_value(
         .present(&v.kpi, "kpi", &kloc, "what.kpi_value", None)
         .and_then(|k| cx.reference(k, "KPI", &m.kpi_ix));
     let date = cx.required_date(&v.date, "date", &kloc, "what.kpi_value");
-    let value = cx
-        .present(&v.value, "value", &kloc, "what.kpi_value", None)
-        .and_then(|x| cx.number(x, "value"));
+    // `value:` left empty (`new report` leaves it so, the last value in a
+    // comment): never a figure.
+    let value = match &v.value {
+        Some(x) if !x.value.trim().is_empty() => cx.number(x, "value"),
+        Some(x) => {
+            let at = cx.loc(x);
+            cx.err(at, msg!("kpi_value.empty"));
+            None
+        }
+        None => {
+            cx.err(kloc.clone(), msg!("kpi_value.empty"));
+            None
+        }
+    };
     let (Some(kpi), Some(date), Some(value)) = (kpi, date, value) else {
         return None;
     };
+    if let (Some(k), Some(dv)) = (m.kpi(&kpi), &v.date)
+        && let Some((base, _)) = k.baseline
+        && date < base
+    {
+        let at = cx.loc(dv);
+        cx.err(
+            at,
+            msg!(
+                "kpi_value.before_baseline",
+                date = fmt_date(date),
+                kpi,
+                baseline = fmt_date(base)
+            ),
+        );
+        return None;
+    }
     let kat = v.kpi.as_ref().map_or(kloc.clone(), |k| cx.loc(k));
     if let (Some(k), Some(vv)) = (m.kpi(&kpi), &v.value)
         && !kpi_value_fits(cx, k, value, vv)
@@ -643,6 +785,19 @@ fn kpi_value(
         return None;
     }
     seen_values.insert((kpi.clone(), date), kat);
+    if let (Some(k), Some(vv)) = (m.kpi_ix.get(&kpi), &v.value) {
+        history.values.push(SaidValue {
+            kpi: *k,
+            date,
+            value,
+            written: vv.value.trim().to_string(),
+            at: cx.loc(vv),
+            long_before: head.period.filter(|p| date < month_before(*p)).map(|p| {
+                let at = v.date.as_ref().map_or(kloc.clone(), |d| cx.loc(d));
+                (p, at)
+            }),
+        });
+    }
     Some(KpiValue {
         kpi,
         date,
@@ -650,4 +805,168 @@ fn kpi_value(
         note: cx.text(&v.note),
         loc: kloc,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{run, said};
+    use super::*;
+
+    const MARCH: &str = "content/reports/2025-03/so-mot.yaml";
+
+    fn march(updates: &str, values: &str) -> String {
+        format!(
+            "agency: so-mot\nperiod: 2025-03\nsubmitted: 2025-03-19\nupdates:\n{updates}kpi_values:\n{values}"
+        )
+    }
+
+    const UPDATE: &str = "  - task: viec-mot\n    state: in_progress\n    progress: 50\n";
+
+    #[test]
+    fn the_month_before_a_period_begins_on_its_first_day() {
+        let p = Period::parse("2025-03").expect("a period");
+        assert_eq!(
+            month_before(p),
+            Date::from_ymd_opt(2025, 2, 1).expect("a day")
+        );
+        let jan = Period::parse("2025-01").expect("a period");
+        assert_eq!(
+            month_before(jan),
+            Date::from_ymd_opt(2024, 12, 1).expect("a day")
+        );
+    }
+
+    #[test]
+    fn doubtful_updates_get_a_warning_each() {
+        let updates = "  - task: viec-mot\n    state: blocked\n  - task: viec-hai\n    state: in_progress\n    progress: 100\n    evidence: http://example.org/van-ban\n";
+        let (_, lines) = run(&[(
+            MARCH,
+            &march(
+                updates,
+                "  - { kpi: chi-tieu, date: 2025-03-15, value: 60 }\n",
+            ),
+        )]);
+        assert!(
+            said(&lines, &["so-mot.yaml:6:12: warning", "without a `note`"]),
+            "{lines:#?}"
+        );
+        assert!(
+            said(&lines, &["so-mot.yaml:9:15: warning", "progress 100"]),
+            "{lines:#?}"
+        );
+        assert!(
+            said(&lines, &["so-mot.yaml:10:15: warning", "plain http://"]),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn an_empty_kpi_value_is_an_error_at_its_entry() {
+        let values = "  - kpi: chi-tieu\n    date: 2025-03-15\n    value:   # last: 50\n";
+        let (_, lines) = run(&[(MARCH, &march(UPDATE, values))]);
+        assert!(
+            said(
+                &lines,
+                &["so-mot.yaml:9:5: error", "has no figure: fill in `value`"]
+            ),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn kpi_values_dated_before_the_baseline_or_long_before_the_period() {
+        let values = "  - { kpi: chi-tieu, date: 2024-11-30, value: 48 }\n";
+        let (_, lines) = run(&[(MARCH, &march(UPDATE, values))]);
+        assert!(
+            said(&lines, &["error", "before the baseline of `chi-tieu`"]),
+            "{lines:#?}"
+        );
+        let values = "  - { kpi: chi-tieu, date: 2025-01-15, value: 55 }\n";
+        let (_, lines) = run(&[(MARCH, &march(UPDATE, values))]);
+        assert!(
+            said(
+                &lines,
+                &["warning", "more than a month before the period 2025-03"]
+            ),
+            "{lines:#?}"
+        );
+        // The same day as the March report's value, from a May report: it
+        // would replace the March figure.
+        let may = "agency: so-mot\nperiod: 2025-05\nsubmitted: 2025-05-19\nkpi_values:\n  - { kpi: chi-tieu, date: 2025-03-15, value: 65 }\n";
+        let (_, lines) = run(&[("content/reports/2025-05/so-mot.yaml", may)]);
+        assert!(
+            said(
+                &lines,
+                &[
+                    "2025-05/so-mot.yaml:5:28: error",
+                    "would replace the value 60"
+                ]
+            ),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn many_reports_after_an_agencys_end_point_at_the_end() {
+        let report = |period: &str, submitted: &str| {
+            format!(
+                "agency: so-cu\nperiod: {period}\nsubmitted: {submitted}\nupdates:\n  - task: viec-hai\n    state: in_progress\n"
+            )
+        };
+        let (_, lines) = run(&[
+            (
+                "content/reports/2025-03/so-cu.yaml",
+                &report("2025-03", "2025-03-19"),
+            ),
+            (
+                "content/reports/2025-04/so-cu.yaml",
+                &report("2025-04", "2025-04-18"),
+            ),
+            (
+                "content/reports/2025-05/so-cu.yaml",
+                &report("2025-05", "2025-05-19"),
+            ),
+        ]);
+        let errors: Vec<&String> = lines.iter().filter(|l| l.contains("error")).collect();
+        assert_eq!(errors.len(), 1, "{lines:#?}");
+        assert!(
+            said(
+                &lines,
+                &["agencies.yaml:16:18: error", "3 reports of `so-cu`"]
+            ),
+            "{lines:#?}"
+        );
+        let (_, lines) = run(&[(
+            "content/reports/2025-03/so-cu.yaml",
+            &report("2025-03", "2025-03-19"),
+        )]);
+        assert!(
+            said(
+                &lines,
+                &["2025-03/so-cu.yaml:3:12: error", "merged into `so-mot`"]
+            ),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn a_report_before_its_plan_was_issued_points_at_issued() {
+        let plan = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/minimal/content/plans/ke-hoach.yaml"
+        ))
+        .expect("the plan")
+        .replace("issued: 2025-02-25", "issued: 2025-03-20");
+        let (_, lines) = run(&[("content/plans/ke-hoach.yaml", &plan)]);
+        assert!(
+            said(
+                &lines,
+                &[
+                    "ke-hoach.yaml:3:9: error",
+                    "submitted before that day (19/03/2025"
+                ]
+            ),
+            "{lines:#?}"
+        );
+    }
 }

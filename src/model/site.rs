@@ -85,3 +85,16 @@ pub(super) fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Sit
             .collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{run, said};
+
+    #[test]
+    fn a_site_address_and_its_first_language_are_checked() {
+        let site = "title: Cổng\nbase_url: example.org\nlanguages: [en, vi]\n";
+        let (_, lines) = run(&[("content/site.yaml", site)]);
+        assert!(said(&lines, &["site.yaml:2:11: error"]), "{lines:#?}");
+        assert!(said(&lines, &["site.yaml:3:13: error"]), "{lines:#?}");
+    }
+}
