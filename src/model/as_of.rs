@@ -114,6 +114,18 @@ mod tests {
             "{lines:#?}"
         );
         assert_eq!(lines.len(), 1, "{lines:#?}");
+        let site = site.replace("2052", "2015");
+        let (_, lines) = run(&[("content/site.yaml", &site)]);
+        assert!(
+            said(
+                &lines,
+                &["site.yaml:3:8: error", "more than five years before"]
+            ),
+            "{lines:#?}"
+        );
+        // The fixture's own day is near its content.
+        let (_, lines) = run(&[]);
+        assert!(!said(&lines, &["as-of day"]), "{lines:#?}");
     }
 
     #[test]

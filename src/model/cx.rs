@@ -80,6 +80,16 @@ impl<'a> Cx<'a> {
     /// something else, in a text written at `s`.
     pub(super) fn check_characters(&mut self, s: &S) {
         let text = s.value.as_str();
+        // Nearly every text has none of the bytes these characters start
+        // with (C1 controls: 0xC2; U+2028, U+2029 and the bidi controls:
+        // 0xE2; escapes: `_`): one pass over the bytes decides.
+        let plain = |b: u8| {
+            (b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
+                && !matches!(b, 0x7f | 0xc2 | 0xe2 | b'_')
+        };
+        if text.bytes().all(plain) {
+            return;
+        }
         let code = crate::load::code_point;
         if let Some(c) = text.chars().find(|&c| crate::text::is_forbidden_control(c)) {
             let loc = self.loc(s);

@@ -280,27 +280,35 @@ fn forgotten_direction(k: &Kpi, group: &[SaidValue], diags: &mut Diagnostics) {
     }
 }
 
-/// The other points of a series, by magnitude: `sorted` without one
-/// instance of `value`'s.
-fn others(value: f64, sorted: &[f64]) -> Vec<f64> {
-    let mut rest = sorted.to_vec();
-    if let Some(i) = rest.iter().position(|p| *p == value.abs()) {
-        rest.remove(i);
-    }
-    rest
+/// Where one instance of `value`'s magnitude sits in `sorted` (the
+/// magnitudes of a KPI's series, ascending): the first index holding it
+/// and the first index after every copy of it. Sorted once per KPI, each
+/// value is judged in logarithmic time (a national site reports thousands
+/// of values of one KPI).
+fn position(value: f64, sorted: &[f64]) -> (usize, usize) {
+    let v = value.abs();
+    (
+        sorted.partition_point(|p| *p < v),
+        sorted.partition_point(|p| *p <= v),
+    )
 }
 
 /// A value of a KPI in % under 1 whose series (the other points, by their
 /// median) lies more than ten times above it.
 fn is_fraction(k: &Kpi, value: f64, sorted: &[f64]) -> bool {
-    if k.unit.trim() != "%" || !(value > 0.0 && value < 1.0) {
+    if k.unit.trim() != "%" || !(value > 0.0 && value < 1.0) || sorted.len() < 2 {
         return false;
     }
-    let rest = others(value, sorted);
-    let Some(median) = rest.get(rest.len().saturating_sub(1) / 2) else {
-        return false;
+    // The lower median of the series without this value: index `mid`
+    // among the others is `mid` or `mid + 1` in the series.
+    let (at, _) = position(value, sorted);
+    let mid = (sorted.len() - 2) / 2;
+    let median = if mid < at {
+        sorted[mid]
+    } else {
+        sorted[mid + 1]
     };
-    *median > value * TEN_TIMES
+    median > value * TEN_TIMES
 }
 
 /// The nearest other point when every other (non-zero) point is ten times
@@ -310,20 +318,28 @@ fn far_from_all(value: f64, sorted: &[f64]) -> Option<f64> {
     if v <= f64::EPSILON {
         return None;
     }
-    let rest: Vec<f64> = others(value, sorted)
-        .into_iter()
-        .filter(|p| *p > f64::EPSILON)
-        .collect();
-    let nearest = rest
-        .iter()
-        .copied()
-        .min_by(|a, b| (a / v).ln().abs().total_cmp(&(b / v).ln().abs()))?;
-    let ratio = if nearest > v {
-        nearest / v
-    } else {
-        v / nearest
+    let (from, to) = position(value, sorted);
+    if to - from > 1 {
+        return None; // another point is the same
+    }
+    let below = from
+        .checked_sub(1)
+        .map(|i| sorted[i])
+        .filter(|p| *p > f64::EPSILON);
+    let above = sorted.get(to).copied();
+    let ratio = |p: f64| if p > v { p / v } else { v / p };
+    let nearest = match (below, above) {
+        (Some(b), Some(a)) => {
+            if ratio(b) <= ratio(a) {
+                b
+            } else {
+                a
+            }
+        }
+        (Some(p), None) | (None, Some(p)) => p,
+        (None, None) => return None,
     };
-    (ratio >= TEN_TIMES).then_some(nearest)
+    (ratio(nearest) >= TEN_TIMES).then_some(nearest)
 }
 
 #[cfg(test)]
@@ -379,6 +395,10 @@ mod tests {
         assert_eq!(far_from_all(52000.0, &typo), Some(600.0));
         assert_eq!(far_from_all(520.0, &typo), None);
         assert_eq!(far_from_all(0.0, &typo), None);
+        // Alone with its target, or beside a copy of itself.
+        assert_eq!(far_from_all(5.0, &sorted(&[5.0, 90.0])), Some(90.0));
+        assert_eq!(far_from_all(5.0, &sorted(&[5.0, 5.0, 90.0])), None);
+        assert_eq!(far_from_all(0.05, &sorted(&[0.0, 0.05, 0.9])), Some(0.9));
     }
 
     #[test]
@@ -418,5 +438,28 @@ mod tests {
             said(&lines, &["kpis.yaml:9:5: warning", "fall from 2.1 to 1.7"]),
             "{lines:#?}"
         );
+        // A rate to bring down whose target is above its baseline.
+        let down = kpis.replace(
+            "    target: 1.5\n    baseline",
+            "    target: 2.5\n    direction: down\n    baseline",
+        );
+        let (_, lines) = run(&[("content/kpis.yaml", &down)]);
+        assert!(
+            said(
+                &lines,
+                &[
+                    "kpis.yaml:5:13: warning",
+                    "target 2.5 is above the baseline (2.1)"
+                ]
+            ),
+            "{lines:#?}"
+        );
+        // The true direction gives neither message.
+        let right = kpis.replace(
+            "    target: 1.5\n    baseline",
+            "    target: 1.5\n    direction: down\n    baseline",
+        );
+        let (_, lines) = run(&[("content/kpis.yaml", &right)]);
+        assert!(!said(&lines, &["kpis.yaml:5"]), "{lines:#?}");
     }
 }
