@@ -25,6 +25,8 @@ pub(super) struct Said {
     noted: bool,
     reopened: bool,
     loc: Loc,
+    /// Where `state: blocked` is written, when the update has no note.
+    blocked_unexplained: Option<Loc>,
 }
 
 /// Every update and every report's dates, for the checks across reports:
@@ -100,6 +102,21 @@ impl History {
                 (&a.agency, a.submitted, a.period).cmp(&(&b.agency, b.submitted, b.period))
             })
         });
+        // A task newly blocked with no word of what blocks it. Blocked
+        // last month too, the reason was given then (`new report` carries
+        // the state forward, not the note).
+        for (i, now) in self.said.iter().enumerate() {
+            let Some(at) = &now.blocked_unexplained else {
+                continue;
+            };
+            let before = i
+                .checked_sub(1)
+                .map(|j| &self.said[j])
+                .filter(|b| b.task_ix == now.task_ix && b.agency == now.agency);
+            if before.is_none_or(|b| b.state != TaskState::Blocked) {
+                diags.warning(at.clone(), msg!("update.blocked_without_note"));
+            }
+        }
         for pair in self.said.windows(2) {
             let [before, now] = pair else { continue };
             if before.task != now.task || before.agency != now.agency {
@@ -508,13 +525,18 @@ fn update(
             noted: note.is_some(),
             reopened: cx.text(&v.reopened).is_some(),
             loc: uloc.clone(),
+            blocked_unexplained: v
+                .state
+                .as_ref()
+                .filter(|_| state == TaskState::Blocked && note.is_none())
+                .map(|s| cx.loc(s)),
         });
     }
     if let Some(n) = &v.note {
         let at = cx.loc(n);
         check_text(cx, &note, at);
     }
-    doubtful(cx, v, state, progress, note.is_some());
+    doubtful(cx, v, state, progress);
     Some(Update {
         task: m.tasks[task_ix].id.clone(),
         progress,
@@ -530,18 +552,11 @@ fn update(
     })
 }
 
-/// What an update may say and still be right, but seldom is: a task
-/// blocked with no word of what blocks it, 100% while still in progress,
-/// evidence on a plain-http address (anyone on the way can change it, and
-/// browsers warn).
-fn doubtful(cx: &mut Cx, v: &RawUpdate, state: TaskState, progress: Option<f64>, noted: bool) {
-    if state == TaskState::Blocked
-        && !noted
-        && let Some(sv) = &v.state
-    {
-        let at = cx.loc(sv);
-        cx.d.warning(at, msg!("update.blocked_without_note"));
-    }
+/// What an update may say and still be right, but seldom is: 100% while
+/// still in progress, evidence on a plain-http address (anyone on the way
+/// can change it, and browsers warn). A task blocked without a note is
+/// judged against the report before ([`History::check`]).
+fn doubtful(cx: &mut Cx, v: &RawUpdate, state: TaskState, progress: Option<f64>) {
     if state == TaskState::InProgress
         && progress.is_some_and(|p| p >= 100.0)
         && let Some(pv) = &v.progress
@@ -858,6 +873,17 @@ mod tests {
             said(&lines, &["so-mot.yaml:10:15: warning", "plain http://"]),
             "{lines:#?}"
         );
+        // Still blocked in April: the reason was given in March.
+        let march = march(
+            "  - task: viec-mot\n    state: blocked\n    note: Chờ kinh phí\n",
+            "  - { kpi: chi-tieu, date: 2025-03-15, value: 60 }\n",
+        );
+        let april = "agency: so-mot\nperiod: 2025-04\nsubmitted: 2025-04-18\nupdates:\n  - task: viec-mot\n    state: blocked\n";
+        let (_, lines) = run(&[
+            (MARCH, &march),
+            ("content/reports/2025-04/so-mot.yaml", april),
+        ]);
+        assert!(!said(&lines, &["without a `note`"]), "{lines:#?}");
     }
 
     #[test]
