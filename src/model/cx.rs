@@ -358,6 +358,7 @@ impl<'a> Cx<'a> {
     /// A link given by an editor: http(s), mailto, or a path on the site.
     pub(super) fn link(&mut self, v: &Option<S>, key: &str) -> Option<String> {
         let s = v.as_ref()?;
+        self.check_characters(s);
         let t = nfc(s.value.trim());
         let lower = t.to_lowercase();
         let ok = lower.starts_with("https://")
@@ -417,6 +418,16 @@ mod tests {
                 "{title}: {lines:#?}"
             );
         }
+    }
+
+    #[test]
+    fn a_control_character_in_a_link_is_refused() {
+        let report = "agency: so-mot\nperiod: 2025-03\nsubmitted: 2025-03-19\nupdates:\n  - task: viec-mot\n    state: in_progress\n    evidence: \"https://example.org/a\\u0007\"\n";
+        let (_, lines) = run(&[("content/reports/2025-03/so-mot.yaml", report)]);
+        assert!(
+            said(&lines, &["so-mot.yaml:7:15: error", "U+0007"]),
+            "{lines:#?}"
+        );
     }
 
     #[test]

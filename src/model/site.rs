@@ -59,6 +59,9 @@ pub(super) fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Sit
         };
     let due_soon_days = int(&s.due_soon_days, "due_soon_days", 14, 0..=365);
     let report_day = int(&s.report_day, "report_day", 20, 1..=31) as u32;
+    for v in s.tags.iter().flatten().map(|(_, v)| v) {
+        cx.check_characters(v);
+    }
     Some(Site {
         title: title?,
         title_en: cx.text(&s.title_en),
