@@ -215,6 +215,9 @@ fn progress_warnings(m: &model::Model, fig: &status::Figures, diags: &mut Diagno
             |a| a.loc.clone(),
         );
         for p in months {
+            if m.report_submitted_after(agency, p, fig.as_of) {
+                continue; // said at the report's `submitted`
+            }
             let due = date::fmt_date(p.report_day(m.site().report_day));
             diags.warning(
                 loc.clone(),
@@ -303,6 +306,7 @@ fn load_model(
     }
     let day = as_of(opts, &m);
     model::hold_back_future_articles(&mut m, day, diags);
+    model::check_as_of(&m, day, opts.as_of.or(m.site().as_of).is_some(), diags);
     clock.lap("model");
     Ok(m)
 }

@@ -88,6 +88,60 @@ pub fn slugify(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
+/// A character no text of a portal may hold: a C0 control character
+/// other than tab, line feed and carriage return, DEL, or a C1 control
+/// character. Feeds and charts would no longer be well-formed XML, and a
+/// terminal would act on ESC and BEL.
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// A bidirectional override or isolate (U+202A to U+202E, U+2066 to
+/// U+2069): it reorders the text around it on screen, so a title can
+/// show something other than what it says.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A character that shows as nothing, or as a plain space, but is not one:
+/// a zero-width space, joiner or non-joiner, a word joiner, a byte-order
+/// mark inside a file, a soft hyphen, or a non-breaking space. Returns
+/// the catalogue key of its name, as editors search for it.
+pub fn invisible_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{200B}' => "what.zero_width_space",
+        '\u{200C}' | '\u{200D}' | '\u{2060}' => "what.zero_width_joiner",
+        '\u{FEFF}' => "what.byte_order_mark",
+        '\u{00AD}' => "what.soft_hyphen",
+        '\u{00A0}' | '\u{202F}' => "what.non_breaking_space",
+        _ => return None,
+    })
+}
+
+/// The first spreadsheet escape of a control character (`_x000B_`, as
+/// Excel writes a vertical tab into a cell's text) in `s`: its byte
+/// offset and the character it stands for, when that is a control
+/// character.
+pub fn spreadsheet_escape(s: &str) -> Option<(usize, char)> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = s[from..].find("_x").map(|i| i + from) {
+        if let Some(hex) = b.get(i + 2..i + 6)
+            && b.get(i + 6) == Some(&b'_')
+            && hex.iter().all(u8::is_ascii_hexdigit)
+            && let Some(c) = std::str::from_utf8(hex)
+                .ok()
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)
+            && is_forbidden_control(c)
+        {
+            return Some((i, c));
+        }
+        from = i + 2;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +240,30 @@ mod tests {
             slugify("Sở Thông tin và Truyền thông"),
             "so-thong-tin-va-truyen-thong"
         );
+    }
+
+    #[test]
+    fn control_bidi_and_invisible_characters_are_told_apart() {
+        for c in ['\u{0}', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}', '\u{2028}'] {
+            assert!(is_forbidden_control(c), "{c:?}");
+        }
+        for c in ['\t', '\n', '\r', 'a', 'ệ', ' ', '\u{202E}'] {
+            assert!(!is_forbidden_control(c), "{c:?}");
+        }
+        assert!(is_bidi_control('\u{202E}') && is_bidi_control('\u{2066}'));
+        assert!(!is_bidi_control('\u{200F}') && !is_bidi_control('ạ'));
+        assert_eq!(invisible_name('\u{200B}'), Some("what.zero_width_space"));
+        assert_eq!(invisible_name('\u{A0}'), Some("what.non_breaking_space"));
+        assert_eq!(invisible_name(' '), None);
+    }
+
+    #[test]
+    fn spreadsheet_escapes_of_control_characters_are_found() {
+        assert_eq!(spreadsheet_escape("Việc_x000B_một"), Some((6, '\u{B}')));
+        assert_eq!(spreadsheet_escape("a_x_x001B_"), Some((3, '\u{1B}')));
+        // A letter escaped, or an id with `_x`, is no control character.
+        assert_eq!(spreadsheet_escape("a_x0041_b"), None);
+        assert_eq!(spreadsheet_escape("ma_xa_1234_"), None);
+        assert_eq!(spreadsheet_escape("_x000"), None);
     }
 }

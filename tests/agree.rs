@@ -9,12 +9,14 @@ use common::*;
 
 /// A report for a month before the plan's issue month (2025-02) and one
 /// for a month whose report day is after D (2025-05, D = 10/05/2025), both
-/// submitted by D.
+/// submitted by D. The January report is handed in late, once the plan is
+/// issued: a report on a plan's task submitted before its plan was issued
+/// is an error at `issued` (issue 28).
 fn months_outside_the_plan() -> tempfile::TempDir {
     site_with(&[
         (
             "content/reports/2025-01/so-mot.yaml",
-            Some(b"agency: so-mot\nperiod: 2025-01\nsubmitted: 2025-01-20\nupdates:\n  - task: viec-mot\n    state: in_progress\n    progress: 10\n"),
+            Some(b"agency: so-mot\nperiod: 2025-01\nsubmitted: 2025-03-01\nupdates:\n  - task: viec-mot\n    state: in_progress\n    progress: 10\n"),
         ),
         (
             "content/reports/2025-05/so-mot.yaml",

@@ -744,7 +744,7 @@ fn kpi_values_that_do_not_fit_the_unit() {
         ),
         (
             "4",
-            "cảnh báo: giá trị 4 của chỉ tiêu `chi-tieu` chênh từ mười lần trở lên so với giá trị gốc (50); hãy kiểm tra dấu thập phân",
+            "cảnh báo: giá trị 4 của chỉ tiêu `chi-tieu` chênh từ mười lần trở lên so với mọi giá trị khác, giá trị gốc và mục tiêu (gần nhất: 50); hãy kiểm tra dấu thập phân",
         ),
     ];
     for (value, message) in cases {

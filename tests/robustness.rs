@@ -32,16 +32,15 @@ fn invalid_utf8_names_the_first_bad_byte() {
 fn empty_files_report_missing_keys() {
     let run = check_bytes("content/plans/ke-hoach.yaml", b"");
     assert_clean_failure(&run);
+    // Named as an empty file (issue 28), not as a plan without `id`.
     assert!(
-        run.stderr
-            .contains("content/plans/ke-hoach.yaml: error: the plan has no `id`; it is required"),
+        run.stderr.contains("content/plans/ke-hoach.yaml: error: the file is empty (nothing but blank lines or comments); write its content, or remove the file"),
         "{}",
         run.stderr
     );
     let run = check_bytes("content/site.yaml", b"");
     assert!(
-        run.stderr
-            .contains("content/site.yaml: error: site.yaml has no `title`; it is required"),
+        run.stderr.contains("content/site.yaml: error: the file is empty (nothing but blank lines or comments); write its content, or remove the file"),
         "{}",
         run.stderr
     );

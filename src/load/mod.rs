@@ -7,8 +7,10 @@
 //! mean, that is the model stage's job.
 
 pub mod raw;
+mod theme_files;
+mod yaml;
 
-use crate::diag::{Diagnostics, Loc, Maybe, Message, did_you_mean};
+use crate::diag::{Diagnostics, Loc, Maybe, did_you_mean};
 use crate::msg;
 use crate::theme;
 use raw::*;
@@ -17,6 +19,9 @@ use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use theme_files::load_theme;
+pub use yaml::{code_point, parse_yaml};
+use yaml::{control_character, is_empty_yaml};
 
 /// Larger YAML or Markdown files are refused: they are almost certainly a
 /// mistake, and parsing them would stall the build.
@@ -301,6 +306,18 @@ fn parse_file(kind: Kind, path: &Path, file: &Arc<str>, diags: &mut Diagnostics)
     let Some(text) = read_text(path, file, diags) else {
         return Parsed::Nothing;
     };
+    if let Some((line, column, c)) = control_character(&text) {
+        diags.error(
+            Loc::new(file, line, column),
+            msg!("load.control_char", code = code_point(c)),
+        );
+        return Parsed::Nothing;
+    }
+    let yaml = !matches!(kind, Kind::Article | Kind::Page);
+    if yaml && is_empty_yaml(&text) {
+        diags.error(Loc::file(file), msg!("load.empty_file"));
+        return Parsed::Nothing;
+    }
     fn src<T>(file: &Arc<str>, doc: T) -> Source<T> {
         Source {
             file: Arc::clone(file),
@@ -385,168 +402,6 @@ fn read_text(path: &Path, file: &Arc<str>, diags: &mut Diagnostics) -> Option<St
     }
 }
 
-fn yaml_options() -> serde_saphyr::Options {
-    serde_saphyr::options! {
-        strict_booleans: true,
-        budget: serde_saphyr::budget! {
-            max_nodes: 5_000_000,
-            max_depth: 200,
-        },
-    }
-}
-
-/// Parses one YAML document; on failure records one located error.
-pub fn parse_yaml<T: DeserializeOwned>(
-    file: &Arc<str>,
-    text: &str,
-    line_offset: u64,
-    diags: &mut Diagnostics,
-) -> Option<T> {
-    // A tab in the indentation is the mistake; the parser would name a
-    // later place, in its own words.
-    if let Some((line, column)) = tab_in_indentation(text) {
-        diags.error(Loc::new(file, line + line_offset, column), msg!("yaml.tab"));
-        return None;
-    }
-    match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-            let message = explain_yaml_error(&e.without_snippet().to_string());
-            let message = decimal_comma_in_braces(text, line, column).unwrap_or(message);
-            let (line, column) = match message.key {
-                "yaml.decimal_comma" => (line, column.saturating_sub(1)),
-                // The parser stops after the colon; the mistake is the
-                // colon inside the value, on the line where it stops.
-                "yaml.colon_in_value" => colon_in_value(text, line).unwrap_or((line, column)),
-                _ => (line, column),
-            };
-            let line = if line == 0 { 0 } else { line + line_offset };
-            diags.error(Loc::new(file, line, column), message);
-            None
-        }
-    }
-}
-
-/// `{ value: 52,5 }`: inside braces the comma ends the value, and the
-/// parser sees a key `5`. Explains it when the "key" at (line, column) is
-/// digits right after `<digits>,` inside `{ }`.
-fn decimal_comma_in_braces(text: &str, line: u64, column: u64) -> Option<Message> {
-    let l: Vec<char> = text
-        .lines()
-        .nth(line.checked_sub(1)? as usize)?
-        .chars()
-        .collect();
-    let start = column.checked_sub(1)? as usize;
-    let after: String = l
-        .get(start..)?
-        .iter()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    let before = l.get(..start)?;
-    if after.is_empty() || before.last() != Some(&',') || !before.contains(&'{') {
-        return None;
-    }
-    let head: String = before[..before.len() - 1]
-        .iter()
-        .rev()
-        .take_while(|c| c.is_ascii_digit())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if head.is_empty() {
-        return None;
-    }
-    let written = format!("{head},{after}");
-    let dot = format!("{head}.{after}");
-    Some(msg!("yaml.decimal_comma", written, head, after, dot))
-}
-
-/// The first line (1-based) whose indentation holds a tab, and the column.
-fn tab_in_indentation(text: &str) -> Option<(u64, u64)> {
-    text.lines().enumerate().find_map(|(i, line)| {
-        let indent: &str = &line[..line.len() - line.trim_start().len()];
-        indent
-            .chars()
-            .position(|c| c == '\t')
-            .map(|col| (i as u64 + 1, col as u64 + 1))
-    })
-}
-
-/// Where a second `: ` sits in the value of `key: value` on `line`, or on
-/// the nearest line before it that has one.
-fn colon_in_value(text: &str, line: u64) -> Option<(u64, u64)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let last = (line as usize).min(lines.len());
-    (1..=last).rev().find_map(|n| {
-        let l = lines[n - 1];
-        let first = l.find(": ")?;
-        let value = &l[first + 2..];
-        if value.trim_start().starts_with(['"', '\'', '{', '[']) {
-            return None;
-        }
-        let second = value
-            .find(": ")
-            .or_else(|| value.strip_suffix(':').map(|v| v.len()))?;
-        let column = l[..first + 2 + second].chars().count() as u64 + 1;
-        Some((n as u64, column))
-    })
-}
-
-/// serde-saphyr's message, without the position (we print our own) and with
-/// a "did you mean" for unknown keys.
-fn explain_yaml_error(message: &str) -> Message {
-    let mut msg = message.trim().to_string();
-    if let Some(i) = msg.rfind(" at line ")
-        && msg[i..].contains(", column ")
-    {
-        msg.truncate(i);
-    }
-    if let Some(rest) = msg.strip_prefix("unknown field `")
-        && let Some((key, tail)) = rest.split_once('`')
-    {
-        let expected: Vec<String> = tail
-            .split_once("expected one of ")
-            .or_else(|| tail.split_once("expected "))
-            .map(|(_, list)| {
-                list.split(", ")
-                    .map(|k| k.trim_matches('`').trim().to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let hint = did_you_mean(key, expected.iter().map(String::as_str));
-        return match hint {
-            Some(hint) => msg!("yaml.unknown_key", key, hint),
-            None if !expected.is_empty() => {
-                msg!(
-                    "yaml.unknown_key_allowed",
-                    key,
-                    allowed = expected.join(", ")
-                )
-            }
-            None => msg!("yaml.unknown_key_none", key),
-        };
-    }
-    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(',').next().unwrap_or(rest);
-        return msg!("yaml.duplicate_key", key);
-    }
-    if msg.starts_with("expected string scalar") {
-        return msg!("yaml.expected_scalar");
-    }
-    if msg.starts_with("expected sequence start") {
-        return msg!("yaml.expected_list");
-    }
-    if msg.starts_with("expected mapping start") {
-        return msg!("yaml.expected_mapping");
-    }
-    if msg.contains("mapping values are not allowed") {
-        return msg!("yaml.colon_in_value");
-    }
-    msg!("yaml.syntax", detail = msg)
-}
-
 /// Splits `---\n<yaml>\n---\n<body>`; the YAML starts on line 2.
 pub fn split_front_matter(text: &str) -> Option<(&str, &str, u64)> {
     let rest = text
@@ -599,147 +454,9 @@ fn parse_markdown<M: DeserializeOwned>(
     })
 }
 
-/// The default theme, overlaid by `themes/default/` and `templates/`,
-/// `theme-static/` in the site root: a site overrides one file without
-/// copying the rest.
-fn load_theme(root: &Path, diags: &mut Diagnostics) -> ThemeFiles {
-    let mut theme = ThemeFiles {
-        templates: theme::TEMPLATES
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect(),
-        assets: theme::ASSETS
-            .iter()
-            .map(|(n, b)| (n.to_string(), b.to_vec()))
-            .collect(),
-        i18n: BTreeMap::new(),
-    };
-    for (lang, yaml) in theme::I18N {
-        let file: Arc<str> = Arc::from(format!("themes/default/i18n/{lang}.yaml").as_str());
-        if let Some(map) = parse_yaml::<BTreeMap<String, String>>(&file, yaml, 0, diags) {
-            theme.i18n.insert(lang.to_string(), map);
-        }
-    }
-    for dir in [root.join("themes/default/i18n"), root.join("i18n")] {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        paths.sort();
-        for path in paths {
-            let file = rel(root, &path);
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if is_hidden(&name) || path.is_dir() {
-                continue;
-            }
-            // A misnamed override would be silently ignored: the site would
-            // keep the default words without anyone noticing.
-            let known: Vec<&str> = theme::I18N.iter().map(|(l, _)| *l).collect();
-            let Some(lang) = name.strip_suffix(".yaml").filter(|l| known.contains(l)) else {
-                let names: Vec<String> = known.iter().map(|l| format!("{l}.yaml")).collect();
-                let hint = did_you_mean(&name, names.iter().map(String::as_str));
-                let expected = names.join(", ");
-                diags.error(
-                    Loc::file(&file),
-                    msg!("override.i18n_name", name, expected, hint = Maybe(hint)),
-                );
-                continue;
-            };
-            let lang = lang.to_string();
-            if let Some(text) = read_text(&path, &file, diags)
-                && let Some(map) = parse_yaml::<BTreeMap<String, String>>(&file, &text, 0, diags)
-            {
-                let builtin = theme.i18n.get(&lang).cloned().unwrap_or_default();
-                for key in map.keys().filter(|k| !builtin.contains_key(*k)) {
-                    let hint = did_you_mean(key, builtin.keys().map(String::as_str));
-                    let line = line_of_key(&text, key);
-                    diags.error(
-                        Loc::new(&file, line, if line == 0 { 0 } else { 1 }),
-                        msg!("override.i18n_key", key, hint = Maybe(hint)),
-                    );
-                }
-                theme.i18n.entry(lang).or_default().extend(map);
-            }
-        }
-    }
-    let overlays = [
-        (root.join("themes/default/templates"), true),
-        (root.join("themes/default/static"), false),
-        (root.join("templates"), true),
-        (root.join("theme-static"), false),
-    ];
-    for (dir, is_templates) in overlays {
-        if !dir.is_dir() {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let Ok(inner) = entry.path().strip_prefix(&dir) else {
-                continue;
-            };
-            let name = slashed(inner);
-            let file = rel(root, entry.path());
-            let bytes = match std::fs::read(entry.path()) {
-                Ok(b) => b,
-                Err(e) => {
-                    diags.error(Loc::file(&file), msg!("io.cannot_read", error = e));
-                    continue;
-                }
-            };
-            if is_templates && !theme::TEMPLATES.iter().any(|(n, _)| *n == name) {
-                let names = theme::TEMPLATES.iter().map(|(n, _)| *n);
-                let hint = did_you_mean(&name, names);
-                diags.error(
-                    Loc::file(&file),
-                    msg!("override.template_name", name, hint = Maybe(hint)),
-                );
-                continue;
-            }
-            if is_templates {
-                match String::from_utf8(bytes) {
-                    Ok(t) => overlay(&mut theme.templates, name, t),
-                    Err(_) => diags.error(Loc::file(&file), msg!("load.template_not_utf8")),
-                }
-            } else {
-                overlay(&mut theme.assets, name, bytes);
-            }
-        }
-    }
-    theme
-}
-
-/// The line (1-based) where `key:` starts a line, or 0.
-fn line_of_key(text: &str, key: &str) -> u64 {
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start().trim_start_matches(['"', '\'']);
-            l.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start_matches(['"', '\'']).starts_with(':'))
-        })
-        .map_or(0, |i| i as u64 + 1)
-}
-
-/// Replaces the entry called `name`, or adds it.
-fn overlay<T>(list: &mut Vec<(String, T)>, name: String, value: T) {
-    match list.iter_mut().find(|(n, _)| *n == name) {
-        Some(slot) => slot.1 = value,
-        None => list.push((name, value)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Lang;
 
     #[test]
     fn front_matter_splits_at_the_second_rule() {
@@ -752,45 +469,6 @@ mod tests {
         let (yaml, body, _) = split_front_matter("---\r\ntitle: A\r\n---\r\nB").unwrap();
         assert_eq!(yaml, "title: A\r\n");
         assert_eq!(body, "B");
-    }
-
-    #[test]
-    fn unknown_keys_get_a_suggestion() {
-        assert_eq!(
-            explain_yaml_error(
-                "unknown field `progres`, expected one of `task`, `progress`, `state` at line 4, column 5"
-            )
-            .render(Lang::En),
-            "unknown key `progres`; did you mean `progress`?"
-        );
-        assert_eq!(
-            explain_yaml_error("unknown field `zzz`, expected one of task, state").render(Lang::En),
-            "unknown key `zzz`; the keys allowed here are task, state"
-        );
-    }
-
-    #[test]
-    fn tabs_and_colons_are_found_where_they_are() {
-        assert_eq!(tab_in_indentation("a: 1\nb:\n\t- x\n"), Some((3, 1)));
-        assert_eq!(tab_in_indentation("a: \"x\ty\"\n"), None);
-        assert_eq!(
-            colon_in_value("id: a\ntitle: Kế hoạch: giai đoạn 2\n", 2),
-            Some((2, 16))
-        );
-        assert_eq!(colon_in_value("title: \"A: B\"\n", 1), None);
-    }
-
-    #[test]
-    fn decimal_comma_in_braces_is_explained() {
-        let text = "a:\n  baseline: { date: 2024-12-31, value: 50,5 }\n";
-        let m = decimal_comma_in_braces(text, 2, 43).map(|m| m.render(Lang::En));
-        assert_eq!(
-            m.as_deref(),
-            Some(
-                "inside { } a comma separates entries, so `50,5` reads as 50 and a key `5`: write 50.5, or put the number in quotes (\"50,5\")"
-            )
-        );
-        assert!(decimal_comma_in_braces("a: [1,5]\n", 1, 7).is_none());
     }
 
     #[test]

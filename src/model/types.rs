@@ -314,10 +314,30 @@ pub struct Model {
     pub(crate) agency_ix: HashMap<String, usize>,
     pub(crate) group_ix: HashMap<String, usize>,
     pub(crate) task_ix: HashMap<String, usize>,
+    /// Earlier task ids (`formerly`) and the task each now names.
+    pub(crate) formerly_ix: HashMap<String, usize>,
     pub(crate) kpi_ix: HashMap<String, usize>,
     pub(crate) unparsed: HashSet<&'static str>,
     /// `reporting_from` of site.yaml, the default of every plan.
     pub(crate) reporting_from: Option<Period>,
+    /// Where some dates are written, for the checks against the as-of day
+    /// ([`super::check_as_of`]).
+    pub(crate) places: Places,
+}
+
+/// Where dates compared with the as-of day are written: kept beside the
+/// model rather than in its types, which other stages build by hand.
+#[derive(Debug, Default)]
+pub(crate) struct Places {
+    /// `as_of` in site.yaml.
+    pub as_of: Option<Loc>,
+    /// Per plan (index into `Model::plans`): its `issued`.
+    pub plan_issued: Vec<Loc>,
+    /// Per report (index into `Model::reports`): its `submitted`.
+    pub submitted: Vec<Loc>,
+    /// Every extension: its task's index, the day it was decided and
+    /// where that day is written.
+    pub extensions: Vec<(usize, Date, Loc)>,
 }
 
 impl Model {
@@ -380,6 +400,15 @@ impl Model {
         self.plans
             .get(plan)
             .is_none_or(|p| p.reporting_from.is_none_or(|from| period >= from))
+    }
+
+    /// Whether `agency`'s report for `period` exists but was submitted
+    /// after `as_of`: the model names it where it is written
+    /// ([`super::check_as_of`]), so it is not also "missing".
+    pub fn report_submitted_after(&self, agency: &str, period: Period, as_of: Date) -> bool {
+        self.reports
+            .iter()
+            .any(|r| r.agency == agency && r.period == period && r.submitted > as_of)
     }
 
     pub fn site(&self) -> &Site {
