@@ -239,7 +239,7 @@ impl<'m> SiteIndex<'m> {
             .copied()
             .filter(|&i| {
                 let s = &fig.tasks[i];
-                !s.status.is_done() && s.days_left.is_some()
+                s.issued && !s.status.is_done() && s.days_left.is_some()
             })
             .take(5)
             .collect();
@@ -536,7 +536,7 @@ fn list_tasks(
     rank: &[usize],
 ) -> ListTasks {
     let only = list.status();
-    let keep = |i: &usize| only.is_none_or(|s| fig.tasks[*i].status == s);
+    let keep = |i: &usize| fig.tasks[*i].issued && only.is_none_or(|s| fig.tasks[*i].status == s);
     let tasks: Vec<usize> = if only == Some(Status::Overdue) {
         list.rollup(m, fig)
             .map(|x| x.overdue.clone())

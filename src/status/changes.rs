@@ -120,11 +120,17 @@ pub fn burnup(m: &Model, fig: &Figures) -> Vec<BurnupPoint> {
     let deadlines: Vec<Date> = fig
         .tasks
         .iter()
+        .filter(|s| s.issued)
         .filter_map(|s| s.deadline.and_then(|d| d.date()))
         .collect();
     // Every task done, with or without a dated deadline: the chart's last
     // point says what the dashboard's count of done tasks says.
-    let done: Vec<Date> = fig.tasks.iter().filter_map(|s| s.done_on).collect();
+    let done: Vec<Date> = fig
+        .tasks
+        .iter()
+        .filter(|s| s.issued)
+        .filter_map(|s| s.done_on)
+        .collect();
     let mut days: BTreeSet<Date> = deadlines
         .iter()
         .chain(&done)
@@ -193,6 +199,9 @@ pub fn events(m: &Model, fig: &Figures) -> Vec<Event> {
             .map(str::to_string)
     };
     for (i, (t, s)) in m.tasks.iter().zip(&fig.tasks).enumerate() {
+        if !s.issued {
+            continue;
+        }
         if let Some(done) = s.done_on {
             out.push(Event {
                 date: done,

@@ -132,6 +132,10 @@ pub struct TaskStatus {
     /// Who answers for the task on D when its lead has passed to a
     /// successor ([`responsible_on`]); `None` when nothing changed hands.
     pub responsible_on: Option<Responsible>,
+    /// Whether its plan was issued on or before D. A task of a plan not
+    /// yet issued counts in no figure and is in no list (a build or an
+    /// archived month before the plan).
+    pub issued: bool,
 }
 
 /// The accountable official after the lead passed to a successor.
@@ -331,6 +335,7 @@ impl TaskStatus {
             next_report_due: None,
             stale: false,
             responsible_on,
+            issued: true,
         }
     }
 }
@@ -359,12 +364,14 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
             support_on.push(a.to_string());
         }
     }
-    TaskStatus::of(
+    let mut status = TaskStatus::of(
         j,
         lead_on.map(str::to_string),
         support_on,
         responsible_on(m, task, lead_on),
-    )
+    );
+    status.issued = m.plans.get(task.plan).is_none_or(|p| p.issued <= d);
+    status
 }
 
 /// The months of the archive on D: from the month the earliest plan was

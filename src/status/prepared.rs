@@ -380,7 +380,8 @@ impl<'m> Prepared<'m> {
         } else {
             responsible_on(m, task, lead_id)
         };
-        let status = TaskStatus::of(j, lead_id.map(str::to_string), support_on, responsible);
+        let mut status = TaskStatus::of(j, lead_id.map(str::to_string), support_on, responsible);
+        status.issued = m.plans[task.plan].issued <= d;
         (status, lead)
     }
 
@@ -423,15 +424,23 @@ impl<'m> Prepared<'m> {
 
         let (months, duty_agencies) = owed_duties(self, as_of);
         self.freshness(&mut tasks, &leads, &months, &duty_agencies, as_of);
-        let overall = Rollup::ranked(0..n, &tasks, &self.id_rank);
+        // A task of a plan not issued by D counts nowhere.
+        let issued: Vec<bool> = tasks.iter().map(|s| s.issued).collect();
+        let overall = Rollup::ranked((0..n).filter(|&i| issued[i]), &tasks, &self.id_rank);
         let plans = self
             .plan_tasks
             .iter()
-            .map(|list| Rollup::ranked(list.iter().copied(), &tasks, &self.id_rank))
+            .map(|list| {
+                let list = list.iter().copied().filter(|&i| issued[i]);
+                Rollup::ranked(list, &tasks, &self.id_rank)
+            })
             .collect();
 
         let mut per_agency: Vec<AgencyFigures> = vec![AgencyFigures::default(); m.agencies.len()];
         for (i, &lead) in leads.iter().enumerate() {
+            if !issued[i] {
+                continue;
+            }
             if let Some(l) = lead {
                 per_agency[l].leads.push(i);
             }
@@ -449,7 +458,7 @@ impl<'m> Prepared<'m> {
         }
         let mut group_lists: Vec<Vec<usize>> = vec![Vec::new(); m.groups.len()];
         let mut grouped = vec![false; n];
-        for (i, lead) in leads.iter().enumerate() {
+        for (i, lead) in leads.iter().enumerate().filter(|(i, _)| issued[*i]) {
             if let Some(g) = lead.and_then(|l| self.agency_group[l]) {
                 group_lists[g].push(i);
                 grouped[i] = true;
@@ -472,8 +481,10 @@ impl<'m> Prepared<'m> {
             .zip(group_lists)
             .map(|(g, list)| (g.id.clone(), list))
             .collect();
-        let ungrouped = (0..n).filter(|&i| !grouped[i]).collect();
-        let unassigned = (0..n).filter(|&i| leads[i].is_none()).collect();
+        let ungrouped = (0..n).filter(|&i| issued[i] && !grouped[i]).collect();
+        let unassigned = (0..n)
+            .filter(|&i| issued[i] && leads[i].is_none())
+            .collect();
 
         for (d, &a) in months.values().flatten().zip(&duty_agencies) {
             per_agency[a].duties.push(d.clone());
@@ -566,7 +577,7 @@ impl<'m> Prepared<'m> {
             let Some(lead) = *lead else {
                 continue;
             };
-            if s.status.is_done() {
+            if s.status.is_done() || !s.issued {
                 continue;
             }
             s.stale = latest[lead] == Some(Outcome::Missing) || self.unreported(i, d);

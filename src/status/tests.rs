@@ -792,12 +792,14 @@ proptest! {
     #[test]
     fn rollup_counts_add_up(m in arb_site(), at in 0u32..320) {
         let f = compute(&m, day(at));
-        prop_assert_eq!(f.overall.counts.iter().sum::<usize>(), m.tasks.len());
-        prop_assert_eq!(f.overall.total, m.tasks.len());
+        // Tasks of a plan issued after D count nowhere.
+        let counted = f.tasks.iter().filter(|s| s.issued).count();
+        prop_assert_eq!(f.overall.counts.iter().sum::<usize>(), counted);
+        prop_assert_eq!(f.overall.total, counted);
         let by_agency: usize = f.agencies.values().map(|a| a.rollup.counts.iter().sum::<usize>()).sum();
-        let unled = f.tasks.iter().filter(|s| s.lead_on.is_none()).count();
-        prop_assert_eq!(by_agency + unled, m.tasks.len());
-        prop_assert_eq!(f.groups.values().map(|g| g.total).sum::<usize>(), m.tasks.len() - unled);
+        let unled = f.tasks.iter().filter(|s| s.issued && s.lead_on.is_none()).count();
+        prop_assert_eq!(by_agency + unled, counted);
+        prop_assert_eq!(f.groups.values().map(|g| g.total).sum::<usize>(), counted - unled);
     }
 
     #[test]
@@ -1483,4 +1485,28 @@ fn a_task_reported_only_before_its_first_report_fell_due_is_stale() {
     let f = compute(&m, d("2025-02-25"));
     let t = m.tasks.iter().position(|x| x.id == "t").unwrap();
     assert!(f.tasks[t].stale);
+}
+
+#[test]
+fn a_plan_counts_from_its_issue_date() {
+    let mut m = model(
+        vec![
+            task("a", "lead", "2025-03-31"),
+            task("b", "lead", "2025-02-10"),
+        ],
+        vec![],
+    );
+    m.plans[0].issued = d("2025-03-01");
+    // Built as of a day before the plan: its tasks count nowhere.
+    let before = compute(&m, d("2025-02-20"));
+    assert_eq!(before.overall.total, 0);
+    assert_eq!(before.overall.count(Status::Overdue), 0);
+    assert!(before.unassigned.is_empty());
+    assert!(before.agencies["lead"].leads.is_empty());
+    assert!(before.tasks.iter().all(|s| !s.issued));
+    assert!(before.events.is_empty());
+    // From its issue date on, they do.
+    let after = compute(&m, d("2025-03-05"));
+    assert_eq!(after.overall.total, 2);
+    assert!(after.tasks.iter().all(|s| s.issued));
 }
