@@ -358,6 +358,11 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
         m.site().due_soon_days,
         || lead_on.is_some(),
     );
+    // A finished task keeps the lead that finished it ([`Prepared`] too).
+    let lead_on = lead_on.or_else(|| {
+        j.done_on
+            .and_then(|day| task.lead.as_deref().and_then(|l| m.holder_on(l, day)))
+    });
     let mut support_on: Vec<String> = Vec::new();
     for a in task.support.iter().filter_map(|a| m.holder_on(a, d)) {
         if Some(a) != lead_on && !support_on.iter().any(|x| x == a) {

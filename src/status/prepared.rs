@@ -356,7 +356,6 @@ impl<'m> Prepared<'m> {
         let m = self.m;
         let task = &m.tasks[i];
         let lead = self.lead_on(i, d);
-        let lead_id = lead.map(|l| m.agencies[l].id.as_str());
         let j = judge(
             self.latest_on(i, d),
             deadline_on(&self.m.tasks[i], d),
@@ -364,6 +363,10 @@ impl<'m> Prepared<'m> {
             self.due_soon,
             || lead.is_some(),
         );
+        // A finished task keeps the lead that finished it, even once that
+        // agency is dissolved without successor.
+        let lead = lead.or_else(|| j.done_on.and_then(|day| self.lead_on(i, day)));
+        let lead_id = lead.map(|l| m.agencies[l].id.as_str());
         let mut support_on: Vec<String> = Vec::new();
         let supports = &self.task_support[i];
         for (k, &a) in supports.iter().enumerate() {

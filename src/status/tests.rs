@@ -1510,3 +1510,27 @@ fn a_plan_counts_from_its_issue_date() {
     assert_eq!(after.overall.total, 2);
     assert!(after.tasks.iter().all(|s| s.issued));
 }
+
+#[test]
+fn a_finished_task_keeps_its_lead_once_that_agency_is_dissolved() {
+    let m = model(
+        vec![
+            task("t", "gone", "2025-12-31"),
+            task("u", "gone", "2025-12-31"),
+        ],
+        vec![report(
+            "gone",
+            "2025-03",
+            "2025-03-15",
+            vec![upd("t", TaskState::Done, None, Some("2025-03-10"))],
+        )],
+    );
+    // "gone" is dissolved without successor on 01/04/2025.
+    let f = compute(&m, d("2025-05-01"));
+    let t = m.tasks.iter().position(|x| x.id == "t").unwrap();
+    let u = m.tasks.iter().position(|x| x.id == "u").unwrap();
+    assert_eq!(f.tasks[t].lead_on.as_deref(), Some("gone"), "done by it");
+    assert_eq!(f.tasks[u].lead_on, None, "open: no one leads it now");
+    assert_eq!(f.unassigned, vec![u]);
+    assert_eq!(f.agencies["gone"].leads, vec![t]);
+}

@@ -256,6 +256,8 @@ pub(super) fn agency(
         calendar_url: String,
         group_url: String,
         successor: Option<Link>,
+        /// Dissolved without successor by D: when, in words.
+        dissolved: String,
         predecessors: Vec<Link>,
         rollup: views::RollupView,
         leads: Vec<TaskRow<'a>>,
@@ -331,6 +333,13 @@ pub(super) fn agency(
                 label: v.ended(a),
                 url: v.agency_url(to),
             }),
+        dissolved: if r.index.agencies_former.contains(&i)
+            && a.succession.as_ref().is_some_and(|s| s.to.is_none())
+        {
+            v.ended(a)
+        } else {
+            String::new()
+        },
         predecessors,
         rollup: v.rollup(&f.rollup, views::Scope::Agency(&a.id)),
         leads: v.rows(page_of(&r.index.list(TaskList::Agency(i, None)).tasks, 0)),
