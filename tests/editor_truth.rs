@@ -718,6 +718,50 @@ fn reopened_goes_through_the_workbook() {
     );
 }
 
+#[test]
+fn an_outlook_goes_through_the_workbook_and_into_no_new_report() {
+    let site = default_site();
+    let rel = site.path().join("content/reports/2025-06/so-y-te.yaml");
+    assert!(
+        read(&rel).contains("    outlook: at_risk\n"),
+        "the default content has one"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("june.xlsx");
+    let p = path.to_str().unwrap();
+    let run = en(
+        &[
+            "export", "report", "--agency", "so-y-te", "--period", "2025-06", "--xlsx", p,
+        ],
+        site.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let d = xlsx::read_report(&std::fs::read(&path).unwrap()).unwrap();
+    let u = d
+        .updates
+        .iter()
+        .find(|u| u.task == "benh-an-dien-tu")
+        .unwrap();
+    assert_eq!(u.outlook.as_deref(), Some("at_risk"));
+    let run = en(&["import", p, "--force"], site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        read(&rel).contains("    outlook: at_risk\n"),
+        "{}",
+        read(&rel)
+    );
+    // A new report does not repeat last month's view as this month's.
+    let run = en(
+        &[
+            "new", "report", "--agency", "so-y-te", "--period", "2025-07",
+        ],
+        site.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let form = read(&site.path().join("content/reports/2025-07/so-y-te.yaml"));
+    assert!(!form.contains("outlook:"), "{form}");
+}
+
 // 28 B: new report.
 
 #[test]
@@ -742,10 +786,15 @@ fn new_report_writes_no_kpi_figure_and_check_names_the_line_to_fill() {
     std::fs::write(&path, filled).unwrap();
     let check = en(&["check"], site.path());
     assert_eq!(check.code, 1, "{}", check.stderr);
-    for what in ["date", "value"] {
-        let want = format!(
-            "content/reports/2025-07/so-khcn.yaml:{line}:5: error: a KPI value has no `{what}`; it is required"
-        );
+    // The empty date is a missing key; the empty value says what to do.
+    for want in [
+        format!(
+            "content/reports/2025-07/so-khcn.yaml:{line}:5: error: a KPI value has no `date`; it is required"
+        ),
+        format!(
+            "content/reports/2025-07/so-khcn.yaml:{line}:5: error: this KPI value has no figure: fill in `value`"
+        ),
+    ] {
         assert!(check.stderr.contains(&want), "{want}\n{}", check.stderr);
     }
 }

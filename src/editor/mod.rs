@@ -30,6 +30,9 @@ pub struct DraftUpdate {
     pub evidence: Option<String>,
     /// Why a task reported done is open again.
     pub reopened: Option<String>,
+    /// The agency's own outlook (`on_track`, `at_risk`, `off_track`), as
+    /// written; never carried into a new report (a view is per report).
+    pub outlook: Option<String>,
 }
 
 /// One KPI value of a report.
@@ -189,6 +192,7 @@ pub fn prefill_report(m: &Model, agency: &str, period: Period) -> Result<ReportD
             note: None,
             evidence: None,
             reopened: None,
+            outlook: None,
         });
     }
     let mut kpis = Vec::new();
@@ -266,6 +270,7 @@ pub fn existing_report(m: &Model, agency: &str, period: Period) -> Result<Report
                 note: u.note.clone(),
                 evidence: u.evidence.clone(),
                 reopened: None,
+                outlook: u.outlook.map(|o| o.code().to_string()),
             })
             .collect(),
         kpis: r
@@ -433,6 +438,9 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
         }
         if let Some(s) = &u.reopened {
             push(format!("    reopened: {}", scalar(s)), o(7));
+        }
+        if let Some(s) = &u.outlook {
+            push(format!("    outlook: {}", scalar(s)), o(8));
         }
     }
     // A KPI with a value, or, in a new report, one with a value before: a
@@ -1021,6 +1029,7 @@ pub fn edit_in_place(
             cleared(&ou.note, nu.note.is_none(), "note")?,
             cleared(&ou.evidence, nu.evidence.is_none(), "evidence")?,
             cleared(&ou.reopened, nu.reopened.is_none(), "reopened")?,
+            cleared(&ou.outlook, nu.outlook.is_none(), "outlook")?,
         ];
         if !gone[0]
             && let Some((o, x)) = both(&ou.progress, &nu.progress)?
@@ -1036,6 +1045,7 @@ pub fn edit_in_place(
             (&ou.note, &nu.note, 5, gone[2]),
             (&ou.evidence, &nu.evidence, 6, gone[3]),
             (&ou.reopened, &nu.reopened, 7, gone[4]),
+            (&ou.outlook, &nu.outlook, 8, gone[5]),
         ] {
             if !g && let Some((o, x)) = both(old, new)? {
                 field(o, text_same(o, x), scalar(x), Origin::Update(n, c))?;
@@ -1104,6 +1114,8 @@ pub fn edit_in_place(
                 && o.note.as_ref().map(|s| &s.value) == n.note.as_ref()
                 && o.evidence.as_ref().map(|s| &s.value) == n.evidence.as_ref()
                 && o.reopened.as_ref().map(|s| &s.value) == n.reopened.as_ref()
+                && o.outlook.as_ref().map(|s| s.value.trim().to_lowercase())
+                    == n.outlook.as_ref().map(|s| s.trim().to_lowercase())
         })
         && back
             .kpi_values

@@ -292,6 +292,13 @@ fn report() -> Value {
                 "reopened",
                 text("Lý do làm lại nhiệm vụ đã báo cáo hoàn thành"),
             ),
+            (
+                "outlook",
+                keyword(
+                    &crate::model::Outlook::ALL.map(|(c, _)| c),
+                    "Cơ quan tự đánh giá khả năng kịp hạn",
+                ),
+            ),
         ],
         &["task", "state"],
     );

@@ -35,7 +35,7 @@ const REPORT_FIELDS: [(&str, &str); 4] = [
 ];
 
 /// Columns of the updates sheet, in the order of [`Origin::Update`].
-const UPDATE_COLUMNS: [&str; 8] = [
+const UPDATE_COLUMNS: [&str; 9] = [
     "task",
     "Tên nhiệm vụ",
     "state",
@@ -44,6 +44,7 @@ const UPDATE_COLUMNS: [&str; 8] = [
     "note",
     "evidence",
     "reopened",
+    "outlook",
 ];
 
 /// Columns of the KPI sheet, in the order of [`Origin::Kpi`].
@@ -245,6 +246,7 @@ pub fn write_report(d: &ReportDraft) -> Result<Vec<u8>, String> {
         text(ws, r, 5, u.note.as_deref(), &f.open)?;
         text(ws, r, 6, u.evidence.as_deref(), &f.open)?;
         text(ws, r, 7, u.reopened.as_deref(), &f.open)?;
+        text(ws, r, 8, u.outlook.as_deref(), &f.open)?;
     }
     if !d.updates.is_empty() {
         let last = d.updates.len() as u32;
@@ -946,6 +948,7 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
             note: cell_text(&cells[5]),
             evidence: cell_text(&cells[6]),
             reopened: cell_text(&cells[7]),
+            outlook: cell_text(&cells[8]),
         });
     }
     merged_errors(&kps, 0..KPI_READ, &mut errs);

@@ -128,6 +128,9 @@ pub struct SiteIndex<'m> {
     /// The dashboard's next deadlines: the first five open tasks with a
     /// dated deadline on or after D, in deadline order.
     pub next_deadlines: Vec<usize>,
+    /// Open tasks whose lead says they are at risk or off track (its own
+    /// outlook), deadline order: the dashboard's early warnings.
+    pub early_warnings: Vec<usize>,
     /// The agencies holding overdue tasks, in the scorecards' ranking.
     pub overdue_holders: Vec<OverdueHolder<'m>>,
     /// Tasks without a lead on D (the "5 rõ" gap), deadline order; those
@@ -242,6 +245,15 @@ impl<'m> SiteIndex<'m> {
                 s.issued && !s.status.is_done() && s.days_left.is_some()
             })
             .take(5)
+            .collect();
+        self.early_warnings = self
+            .deadline_order
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let s = &fig.tasks[i];
+                s.issued && !s.status.is_done() && s.outlook.is_some_and(|o| o.warns())
+            })
             .collect();
         self.without_lead = self.in_order(fig.unassigned.clone());
         self.without_lead_recurring = self

@@ -223,6 +223,8 @@ pub struct RawUpdate {
     pub done_on: Option<S>,
     /// Why a task reported done is open again (`reopened: "lý do"`).
     pub reopened: Option<S>,
+    /// The agency's own outlook: `on_track`, `at_risk`, `off_track`.
+    pub outlook: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]

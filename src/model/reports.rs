@@ -344,10 +344,15 @@ fn update(
         check_text(cx, &note, at);
     }
     doubtful(cx, v, state, progress);
+    let outlook = v
+        .outlook
+        .as_ref()
+        .and_then(|o| cx.keyword(o, "outlook", &crate::model::Outlook::ALL));
     Some(Update {
         task: m.tasks[task_ix].id.clone(),
         progress,
         state,
+        outlook,
         note,
         evidence: cx.link(&v.evidence, "evidence"),
         done_on: if state == TaskState::Done {

@@ -200,6 +200,34 @@ pub enum TaskState {
     Done,
 }
 
+/// An agency's own outlook on a task (`outlook:` on an update).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outlook {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+}
+
+impl Outlook {
+    pub const ALL: [(&'static str, Outlook); 3] = [
+        ("on_track", Outlook::OnTrack),
+        ("at_risk", Outlook::AtRisk),
+        ("off_track", Outlook::OffTrack),
+    ];
+
+    pub fn code(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, o)| *o == self)
+            .map_or("on_track", |(c, _)| c)
+    }
+
+    /// At risk or off track: an early warning while the task is open.
+    pub fn warns(self) -> bool {
+        self != Outlook::OnTrack
+    }
+}
+
 impl TaskState {
     pub const ALL: [(&'static str, TaskState); 4] = [
         ("not_started", TaskState::NotStarted),
@@ -230,6 +258,9 @@ pub struct Update {
     pub task: String,
     pub progress: Option<f64>,
     pub state: TaskState,
+    /// The agency's own view of meeting the deadline; shown beside the
+    /// computed status, never changing it.
+    pub outlook: Option<Outlook>,
     pub note: Option<String>,
     pub evidence: Option<String>,
     pub done_on: Option<Date>,

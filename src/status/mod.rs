@@ -132,6 +132,9 @@ pub struct TaskStatus {
     /// Who answers for the task on D when its lead has passed to a
     /// successor ([`responsible_on`]); `None` when nothing changed hands.
     pub responsible_on: Option<Responsible>,
+    /// The lead's own outlook in its latest update known on D, if that
+    /// update gives one (never changes the status).
+    pub outlook: Option<crate::model::Outlook>,
     /// Whether its plan was issued on or before D. A task of a plan not
     /// yet issued counts in no figure and is in no list (a build or an
     /// archived month before the plan).
@@ -228,6 +231,8 @@ pub(crate) struct Latest {
     /// The latest progress figure in the lead's updates up to this one.
     pub progress_so_far: Option<f64>,
     pub done_on: Option<Date>,
+    /// The outlook this update gives, if any.
+    pub outlook: Option<crate::model::Outlook>,
 }
 
 impl Latest {
@@ -240,6 +245,7 @@ impl Latest {
             progress: latest.update.progress,
             progress_so_far: known.iter().rev().find_map(|u| u.update.progress),
             done_on: latest.update.done_on,
+            outlook: latest.update.outlook,
         })
     }
 }
@@ -336,6 +342,7 @@ impl TaskStatus {
             stale: false,
             responsible_on,
             issued: true,
+            outlook: None,
         }
     }
 }
@@ -351,8 +358,9 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
         .copied()
         .collect();
     let lead_on = task.lead.as_deref().and_then(|l| m.holder_on(l, d));
+    let latest = Latest::of(&known);
     let j = judge(
-        Latest::of(&known).as_ref(),
+        latest.as_ref(),
         deadline_on(task, d),
         d,
         m.site().due_soon_days,
@@ -376,6 +384,7 @@ pub fn task_status(m: &Model, task: &Task, lead_updates: &[UpdateRef], d: Date) 
         responsible_on(m, task, lead_on),
     );
     status.issued = m.plans.get(task.plan).is_none_or(|p| p.issued <= d);
+    status.outlook = latest.and_then(|l| l.outlook);
     status
 }
 

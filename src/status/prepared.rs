@@ -155,6 +155,7 @@ impl<'m> Prepared<'m> {
                     progress: u.update.progress,
                     progress_so_far: so_far,
                     done_on: u.update.done_on,
+                    outlook: u.update.outlook,
                 });
             }
             latest_at.push(latest.len());
@@ -385,6 +386,7 @@ impl<'m> Prepared<'m> {
         };
         let mut status = TaskStatus::of(j, lead_id.map(str::to_string), support_on, responsible);
         status.issued = m.plans[task.plan].issued <= d;
+        status.outlook = self.latest_on(i, d).and_then(|l| l.outlook);
         (status, lead)
     }
 

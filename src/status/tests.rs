@@ -66,6 +66,7 @@ fn upd(task: &str, state: TaskState, progress: Option<f64>, done_on: Option<&str
         note: None,
         evidence: None,
         done_on: done_on.map(d),
+        outlook: None,
         loc: loc(),
     }
 }
@@ -1533,4 +1534,28 @@ fn a_finished_task_keeps_its_lead_once_that_agency_is_dissolved() {
     assert_eq!(f.tasks[u].lead_on, None, "open: no one leads it now");
     assert_eq!(f.unassigned, vec![u]);
     assert_eq!(f.agencies["gone"].leads, vec![t]);
+}
+
+#[test]
+fn the_leads_outlook_comes_from_its_latest_update_and_changes_no_status() {
+    let mut first = upd("t", TaskState::InProgress, Some(40.0), None);
+    first.outlook = Some(crate::model::Outlook::AtRisk);
+    let later = upd("t", TaskState::InProgress, Some(50.0), None);
+    let m = model(
+        vec![task("t", "lead", "2025-12-31")],
+        vec![
+            report("lead", "2025-03", "2025-03-19", vec![first]),
+            report("lead", "2025-04", "2025-04-18", vec![later]),
+        ],
+    );
+    let march = compute(&m, d("2025-03-25"));
+    assert_eq!(march.tasks[0].outlook, Some(crate::model::Outlook::AtRisk));
+    assert_eq!(
+        march.tasks[0].status,
+        Status::InProgress,
+        "the status is the rules'"
+    );
+    // The next update says nothing of it: no outlook stands.
+    let april = compute(&m, d("2025-04-25"));
+    assert_eq!(april.tasks[0].outlook, None);
 }

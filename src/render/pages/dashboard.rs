@@ -34,6 +34,8 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         /// Past [`ROWS_PER_PAGE`] overdue tasks, the most overdue ones
         /// only, the count and the link to the overdue view.
         overdue_more: Option<More>,
+        /// Open tasks whose lead says they are at risk or off track.
+        early_warnings: Vec<TaskRow<'a>>,
         /// Tasks without a lead on D: the "5 rõ" gap.
         unassigned: Vec<TaskRow<'a>>,
         /// How many of them are recurring, in words ("" when none): the
@@ -112,6 +114,7 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         rollup: v.rollup(o, views::Scope::Site),
         overdue: v.rows(overdue),
         overdue_more,
+        early_warnings: v.rows(r.index.early_warnings.iter().copied()),
         unassigned: v.rows(r.index.without_lead.iter().copied()),
         unassigned_recurring: match r.index.without_lead_recurring {
             0 => String::new(),

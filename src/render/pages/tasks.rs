@@ -306,6 +306,9 @@ struct TaskPage<'a> {
     plan_lang: &'static str,
     status: StatusView,
     rule: &'a str,
+    /// The lead's own outlook, in words ("" when it gave none).
+    outlook: String,
+    outlook_code: &'static str,
     days_label: String,
     lead: String,
     lead_lang: &'static str,
@@ -370,6 +373,11 @@ pub(super) fn task(
         status: status_view(s.status, v.t),
         rule: v.t.get(&format!("rule_{}", s.status.code())),
         days_label: v.days_label(s),
+        outlook: s
+            .outlook
+            .map(|o| v.t.keyed("outlook_", o.code()).to_string())
+            .unwrap_or_default(),
+        outlook_code: s.outlook.map_or("", |o| o.code()),
         lead: s
             .lead_on
             .as_deref()
