@@ -131,6 +131,8 @@ pub struct SiteIndex<'m> {
     /// Open tasks whose lead says they are at risk or off track (its own
     /// outlook), deadline order: the dashboard's early warnings.
     pub early_warnings: Vec<usize>,
+    /// The same, by the agency that leads each on D.
+    pub agency_warnings: HashMap<&'m str, Vec<usize>>,
     /// The agencies holding overdue tasks, in the scorecards' ranking.
     pub overdue_holders: Vec<OverdueHolder<'m>>,
     /// Tasks without a lead on D (the "5 rõ" gap), deadline order; those
@@ -351,6 +353,14 @@ impl<'m> SiteIndex<'m> {
         for (k, e) in fig.events.iter().enumerate() {
             if let Some(a) = e.agency.as_deref().and_then(|a| m.agency(a)) {
                 self.agency_events.entry(a.id.as_str()).or_default().push(k);
+            }
+        }
+        for &i in &self.early_warnings {
+            if let Some(a) = fig.tasks[i].lead_on.as_deref().and_then(|a| m.agency(a)) {
+                self.agency_warnings
+                    .entry(a.id.as_str())
+                    .or_default()
+                    .push(i);
             }
         }
         self.missing_reports = fig

@@ -258,6 +258,8 @@ pub(super) fn agency(
         successor: Option<Link>,
         /// Dissolved without successor by D: when, in words.
         dissolved: String,
+        /// Its open tasks it says are at risk or off track.
+        warnings: Vec<TaskRow<'a>>,
         predecessors: Vec<Link>,
         rollup: views::RollupView,
         leads: Vec<TaskRow<'a>>,
@@ -333,6 +335,14 @@ pub(super) fn agency(
                 label: v.ended(a),
                 url: v.agency_url(to),
             }),
+        warnings: v.rows(
+            r.index
+                .agency_warnings
+                .get(a.id.as_str())
+                .into_iter()
+                .flatten()
+                .copied(),
+        ),
         dissolved: if r.index.agencies_former.contains(&i)
             && a.succession.as_ref().is_some_and(|s| s.to.is_none())
         {
