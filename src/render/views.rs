@@ -119,6 +119,7 @@ pub struct Common<'a> {
 #[derive(Serialize)]
 pub struct Nav {
     pub accessibility: String,
+    pub groups: String,
     pub tasks: String,
     pub agencies: String,
     pub kpis: String,
@@ -143,6 +144,7 @@ impl Nav {
         let asset = |name| format!("{base}{}", Route::Asset(name).path());
         Nav {
             accessibility: at(Route::Accessibility),
+            groups: at(Route::Groups),
             tasks: at(Route::Tasks),
             agencies: at(Route::Agencies),
             kpis: at(Route::Kpis),
