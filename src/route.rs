@@ -193,6 +193,8 @@ pub enum Route<'a> {
     ArchiveMonth(Period),
     /// An archived month's data file (`nhiem-vu.csv`, `nhiem-vu.json`).
     ArchiveData(Period, &'a str),
+    /// What changed in a month, as data: `du-lieu/thay-doi/YYYY-MM.csv`.
+    MonthChanges(Period),
     /// The feed of status changes.
     ChangesFeed,
     Deadlines,
@@ -267,6 +269,7 @@ impl<'a> Route<'a> {
             Route::Archive => [ARCHIVE, "/"].concat(),
             Route::ArchiveMonth(p) => [ARCHIVE, "/", &p.key(), "/"].concat(),
             Route::ArchiveData(p, name) => [DATA, "/", ARCHIVE, "/", &p.key(), "/", name].concat(),
+            Route::MonthChanges(p) => [DATA, "/thay-doi/", &p.key(), ".csv"].concat(),
             Route::ChangesFeed => [REPORTS, "/thay-doi.xml"].concat(),
             Route::Deadlines => [DEADLINES, "/"].concat(),
             Route::DeadlinesCalendar => [DEADLINES, ".ics"].concat(),
@@ -384,6 +387,10 @@ impl<'a> Route<'a> {
                 Period::parse(month).map(|p| Route::ArchiveData(p, name))
             }
             [REPORTS, month, ""] => Period::parse(month).map(Route::Report),
+            [DATA, "thay-doi", file] => file
+                .strip_suffix(".csv")
+                .and_then(Period::parse)
+                .map(Route::MonthChanges),
             [DATA, name] if !name.is_empty() => page(Route::DataFile(name)),
             [NEWS, "trang", n, ""] => n
                 .parse::<usize>()
@@ -543,6 +550,7 @@ mod tests {
             Route::Archive,
             Route::ArchiveMonth(period(2025, 5)),
             Route::ArchiveData(period(2025, 5), "nhiem-vu.csv"),
+            Route::MonthChanges(period(2025, 8)),
             Route::ChangesFeed,
             Route::Deadlines,
             Route::DeadlinesCalendar,

@@ -456,3 +456,62 @@ fn a_malformed_source_date_epoch_is_a_usage_error() {
         .collect();
     assert!(plans.contains("2025-06-25"), "{plans}");
 }
+
+#[test]
+fn each_months_change_table_is_what_the_archived_task_tables_differ_by() {
+    let (_dir, out) = build_default();
+    let months: Vec<String> = {
+        let mut m: Vec<String> = std::fs::read_dir(out.join("du-lieu/luu-tru"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        m.sort();
+        m
+    };
+    assert!(months.len() >= 3, "{months:?}");
+    let archive = text(&std::fs::read_to_string(out.join("luu-tru/index.html")).unwrap());
+    let mut before: HashMap<String, HashMap<String, String>> = HashMap::new();
+    for month in &months {
+        let rows = read_csv(&out.join(format!("du-lieu/luu-tru/{month}/nhiem-vu.csv")));
+        let after: HashMap<String, HashMap<String, String>> =
+            rows.into_iter().map(|r| (r["id"].clone(), r)).collect();
+        // By an independent reading: the archived tables, field by field.
+        let mut want: Vec<(String, String, String, String)> = Vec::new();
+        for (id, a) in &after {
+            for field in ["status", "progress", "deadline", "lead"] {
+                let b = before.get(id).map_or("", |b| b[field].as_str());
+                if b != a[field] {
+                    want.push((
+                        id.clone(),
+                        field.to_string(),
+                        b.to_string(),
+                        a[field].clone(),
+                    ));
+                }
+            }
+        }
+        want.sort();
+        let mut got: Vec<(String, String, String, String)> =
+            read_csv(&out.join(format!("du-lieu/thay-doi/{month}.csv")))
+                .into_iter()
+                .map(|r| {
+                    (
+                        r["task"].clone(),
+                        r["field"].clone(),
+                        r["before"].clone(),
+                        r["after"].clone(),
+                    )
+                })
+                .collect();
+        got.sort();
+        assert_eq!(got, want, "{month}");
+        let status_changes = want.iter().filter(|w| w.1 == "status").count();
+        if status_changes > 0 {
+            assert!(
+                archive.contains(&format!("{status_changes} nhiệm vụ đổi tình trạng")),
+                "{month}: {status_changes}"
+            );
+        }
+        before = after;
+    }
+}

@@ -951,3 +951,23 @@ impl Zip {
             .map_err(|e| e.to_string())
     }
 }
+
+/// A month's change table (`du-lieu/thay-doi/YYYY-MM.csv`): `task`,
+/// `field`, `before`, `after`, as the open data's CSVs are written (UTF-8
+/// with a byte-order mark, CRLF). Its values are codes, numbers, dates and
+/// ids, never free text.
+pub fn changes_csv(m: &Model, changes: &[crate::status::FactChange]) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        // Writing into a Vec cannot fail.
+        let _ = w.write_record(["task", "field", "before", "after"]);
+        for (i, field, before, after) in changes {
+            let task = m.tasks.get(*i).map_or("", |t| t.id.as_str());
+            let _ = w.write_record([task, field, before, after]);
+        }
+    }
+    out
+}

@@ -142,6 +142,9 @@ pub(crate) struct Renderer<'a> {
     /// Where files go as they are made (`build`, `check`); `None` keeps
     /// them in the rendered site (`serve`).
     pub sink: Option<PageSink<'a>>,
+    /// How many tasks changed status in each archived month, known once
+    /// the archive is made (the archive's index shows them).
+    pub status_changes: std::sync::OnceLock<BTreeMap<crate::date::Period, usize>>,
     /// The monthly archive, its figures computed a month at a time.
     pub archive: Option<&'a crate::status::Archive<'a>>,
 }
@@ -432,6 +435,17 @@ pub fn render<'a>(
     diags.extend(machine_diags);
     let started = std::time::Instant::now();
     rendered.extend(archive_files(&r));
+    // The archive's index, once each month's changes are counted.
+    for &lang in &r.index.langs {
+        let job = Job {
+            kind: &pages::ARCHIVE,
+            key: Key::One,
+        };
+        let mut d = Diagnostics::new();
+        let page = (pages::ARCHIVE_INDEX)(&r, lang, &job, &mut d);
+        let path = format!("{}{}", lang.prefix(), job.file(r.places()));
+        rendered.push(made(&r, path, page, d));
+    }
     let archive_time = started.elapsed();
     site.archive_time = archive_time;
     let mut refs = BTreeMap::new();
@@ -557,17 +571,17 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
     };
     let site_url = format!("{}{}", r.origin, r.base);
     let license = r.model.site().data_license.as_deref().unwrap_or("");
-    archive
+    let months: Vec<(Vec<Made>, Vec<crate::status::TaskFacts>)> = archive
         .months
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(k, &p)| {
+        .map(|(k, &p)| {
             let job = Job {
                 kind: &pages::ARCHIVE_MONTH,
                 key: Key::Nth(k),
             };
             let Some(fig) = archive.month(p) else {
-                return Vec::new();
+                return (Vec::new(), Vec::new());
             };
             let mut out: Vec<Made> = r
                 .index
@@ -614,9 +628,34 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
                 let path = Route::ArchiveData(p, name).file();
                 out.push(made(r, path, bytes, std::mem::take(&mut d)));
             }
-            out
+            (out, crate::status::task_facts(&fig))
         })
-        .collect()
+        .collect();
+    // What changed in each month: its last day against the last day of
+    // the month before (the first month's, before the earliest plan).
+    let mut before = archive
+        .months
+        .first()
+        .and_then(|p| archive.on(p.first_day().pred_opt()?))
+        .map(|f| crate::status::task_facts(&f))
+        .unwrap_or_default();
+    let mut counts = BTreeMap::new();
+    let mut out = Vec::new();
+    for (&p, (files, facts)) in archive.months.iter().zip(months) {
+        out.extend(files);
+        let changes = crate::status::task_changes(&before, &facts);
+        counts.insert(p, changes.iter().filter(|c| c.1 == "status").count());
+        let csv = data::changes_csv(r.model, &changes);
+        out.push(made(
+            r,
+            Route::MonthChanges(p).file(),
+            Some(csv),
+            Diagnostics::new(),
+        ));
+        before = facts;
+    }
+    let _ = r.status_changes.set(counts);
+    out
 }
 
 /// The theme's templates, one engine per language with its UI strings.
@@ -701,6 +740,7 @@ fn renderer<'a>(
         strings,
         charts: BTreeMap::new(),
         sink: None,
+        status_changes: std::sync::OnceLock::new(),
         archive: None,
     };
     // The frame every page of a language shares, once per language.

@@ -326,3 +326,60 @@ pub(super) fn report_checks(pr: &Prepared, as_of: Date) -> BTreeMap<usize, Vec<R
         })
         .collect()
 }
+
+/// The fields the monthly change table compares, as the task table names
+/// its columns.
+pub const CHANGE_FIELDS: [&str; 4] = ["status", "progress", "deadline", "lead"];
+
+/// What the monthly change table compares of one task on a day: its
+/// status code, progress (empty for recurring tasks), deadline in force
+/// (ISO date, `monthly` or `ongoing`) and lead on that day, written as the
+/// task table writes them; `None` for a task not counted yet (its plan not
+/// issued).
+pub type TaskFacts = Option<[String; 4]>;
+
+/// Every task's facts in `fig`.
+pub fn task_facts(fig: &Figures) -> Vec<TaskFacts> {
+    fig.tasks
+        .iter()
+        .map(|s| {
+            s.issued.then(|| {
+                let progress = if s.status == Status::Ongoing {
+                    String::new()
+                } else if s.progress.fract() == 0.0 {
+                    format!("{}", s.progress as i64)
+                } else {
+                    format!("{}", s.progress)
+                };
+                [
+                    s.status.code().to_string(),
+                    progress,
+                    s.deadline.map_or_else(String::new, |d| d.code()),
+                    s.lead_on.clone().unwrap_or_default(),
+                ]
+            })
+        })
+        .collect()
+}
+
+/// One row of a month's change table: task index, field, before, after.
+pub type FactChange = (usize, &'static str, String, String);
+
+/// What changed between two days' facts, task by task in content order,
+/// each task's fields in [`CHANGE_FIELDS`] order. A task that comes into
+/// the figures (its plan issued) lists every field with an empty before.
+pub fn task_changes(before: &[TaskFacts], after: &[TaskFacts]) -> Vec<FactChange> {
+    let empty: [String; 4] = Default::default();
+    let mut out = Vec::new();
+    for (i, (b, a)) in before.iter().zip(after).enumerate() {
+        let (Some(a), b) = (a, b.as_ref().unwrap_or(&empty)) else {
+            continue;
+        };
+        for (k, field) in CHANGE_FIELDS.iter().enumerate() {
+            if a[k] != b[k] {
+                out.push((i, *field, b[k].clone(), a[k].clone()));
+            }
+        }
+    }
+    out
+}

@@ -15,7 +15,8 @@ mod rollups;
 mod tests;
 
 pub use changes::{
-    BurnupPoint, Event, EventKind, MonthChanges, ReportCheck, agrees, burnup, events,
+    BurnupPoint, CHANGE_FIELDS, Event, EventKind, FactChange, MonthChanges, ReportCheck, TaskFacts,
+    agrees, burnup, events, task_changes, task_facts,
 };
 use changes::{month_changes, report_checks};
 pub use duties::{Duty, Outcome};
@@ -434,7 +435,12 @@ impl<'a> Archive<'a> {
     /// The figures on the last day of `p`, without the timelines, events
     /// and burn-up the archive does not show.
     pub fn month(&self, p: Period) -> Option<Figures<'a>> {
-        Some(self.prepared?.archived(p.last_day()))
+        self.on(p.last_day())
+    }
+
+    /// The figures as the archive keeps them on any day.
+    pub fn on(&self, day: Date) -> Option<Figures<'a>> {
+        Some(self.prepared?.archived(day))
     }
 }
 

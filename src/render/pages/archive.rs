@@ -8,13 +8,14 @@
 use super::*;
 
 /// The monthly archive's index.
-pub(super) static ARCHIVE: PageKind = PageKind {
+/// Made after the archived months, which count what changed in each.
+pub(crate) static ARCHIVE: PageKind = PageKind {
     template: "archive.html",
     jobs: |_, _| vec![Key::One],
     route: |_, _| Route::Archive,
     render: archive,
     source: from_templates,
-    deferred: false,
+    deferred: true,
     sitemap: true,
 };
 
@@ -46,11 +47,15 @@ struct MonthLink {
     as_of_iso: String,
     /// The month's data files (CSV and JSON, or one zipped CSV).
     files: Vec<Link>,
+    /// What changed in the month, as data, and how many tasks changed
+    /// status ("" before the archive is made).
+    changes_url: String,
+    status_changes: String,
 }
 
 /// A month's links; `base` is the site root, where data files live for
 /// every language.
-fn month_link(v: &Views, base: &str, p: Period) -> MonthLink {
+fn month_link(r: &Renderer, v: &Views, base: &str, p: Period) -> MonthLink {
     let files = crate::render::archive_data_files(v.model)
         .iter()
         .map(|&name| Link {
@@ -72,10 +77,29 @@ fn month_link(v: &Views, base: &str, p: Period) -> MonthLink {
         as_of: fmt_date(p.last_day()),
         as_of_iso: p.last_day().to_string(),
         files,
+        changes_url: format!("{base}{}", Route::MonthChanges(p).path()),
+        status_changes: r
+            .status_changes
+            .get()
+            .and_then(|c| c.get(&p))
+            .map(|n| v.t.with("archive_status_changes", n))
+            .unwrap_or_default(),
     }
 }
 
-pub(super) fn archive(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+/// The archive's index as the page loop sees it: made apart, after the
+/// months ([`archive_index`]).
+fn archive(_: &Renderer, _: Lang, _: &Job, _: &mut Diagnostics) -> Option<Vec<u8>> {
+    None
+}
+
+/// The archive's index: each month, its files and what changed in it.
+pub(super) fn archive_index(
+    r: &Renderer,
+    lang: Lang,
+    job: &Job,
+    d: &mut Diagnostics,
+) -> Option<Vec<u8>> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -95,7 +119,7 @@ pub(super) fn archive(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) 
             .archive_months()
             .iter()
             .rev()
-            .map(|p| month_link(&v, &r.base, *p))
+            .map(|p| month_link(r, &v, &r.base, *p))
             .collect(),
     };
     r.render_template(lang, job.kind.template, &ctx, d)
@@ -187,10 +211,10 @@ pub(crate) fn archive_month(
         }
     };
     let changes = fig.changes.get(&p).cloned().unwrap_or_default();
-    let month = month_link(&v, &r.base, p);
+    let month = month_link(r, &v, &r.base, p);
     let neighbour = |j: Option<usize>| {
         j.and_then(|j| months.get(j)).map(|q| {
-            let l = month_link(&v, &r.base, *q);
+            let l = month_link(r, &v, &r.base, *q);
             Link {
                 label: l.label,
                 url: l.url,

@@ -128,7 +128,7 @@ pub(crate) static KINDS: &[&PageKind] = &[
     &kpis::KPI,
     &reports::REPORTS,
     &reports::REPORT,
-    &archive::ARCHIVE,
+    &ARCHIVE,
     &ARCHIVE_MONTH,
     &reports::DEADLINES,
     &DATA,
@@ -140,7 +140,11 @@ pub(crate) static KINDS: &[&PageKind] = &[
     &news::ACCESSIBILITY,
 ];
 
-pub(crate) use archive::ARCHIVE_MONTH;
+pub(crate) use archive::{ARCHIVE, ARCHIVE_MONTH};
+
+/// The archive's index builder (made after the months, see [`ARCHIVE`]).
+pub(crate) const ARCHIVE_INDEX: fn(&Renderer, Lang, &Job, &mut Diagnostics) -> Option<Vec<u8>> =
+    archive::archive_index;
 pub(crate) use machine::DATA;
 pub(crate) use news::NOT_FOUND;
 

@@ -267,6 +267,8 @@ struct ReportPage<'a> {
     /// Which days the change lists count: the month's reports, and the
     /// status column as of D.
     changes_counted: String,
+    /// The month's change table, once the month is archived ("" before).
+    changes_csv: String,
     prev: Option<Link>,
     next: Option<Link>,
 }
@@ -322,7 +324,13 @@ pub(super) fn report(
             .replace("{month}", &lang.period(p))
             .replace("{last}", &fmt_date(p.last_day().min(r.fig.as_of)))
             .replace("{date}", &fmt_date(r.fig.as_of));
+    let changes_csv = if r.archive_months().contains(&p) {
+        format!("{}{}", r.base, Route::MonthChanges(p).path())
+    } else {
+        String::new()
+    };
     let ctx = ReportPage {
+        changes_csv,
         changes_counted,
         common: r.common(
             lang,
