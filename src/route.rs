@@ -30,8 +30,7 @@ mod section {
     pub const SEARCH: &str = "tim-kiem";
     pub const CHARTS: &str = "bieu-do";
     pub const ASSETS: &str = "assets";
-    /// Kept free for plan pages, which the design names but the portal
-    /// does not render yet.
+    /// The plans and each plan's page.
     pub const PLANS: &str = "ke-hoach";
     /// The monthly archive (and its data under `du-lieu/luu-tru/`).
     pub const ARCHIVE: &str = "luu-tru";
@@ -178,6 +177,9 @@ pub enum Route<'a> {
     Groups,
     /// The accessibility statement.
     Accessibility,
+    /// The plans, and one plan by id.
+    Plans,
+    Plan(&'a str),
     Kpis,
     Kpi(&'a str),
     KpiChart(&'a str),
@@ -252,6 +254,8 @@ impl<'a> Route<'a> {
             Route::AgencyCalendar(id) => [AGENCIES, "/", id, "/", DEADLINES, ".ics"].concat(),
             Route::Groups => [GROUPS, "/"].concat(),
             Route::Accessibility => [ACCESSIBILITY, "/"].concat(),
+            Route::Plans => [PLANS, "/"].concat(),
+            Route::Plan(id) => [PLANS, "/", id, "/"].concat(),
             Route::Group(id) => [GROUPS, "/", id, "/"].concat(),
             Route::GroupTasks(id, status) => {
                 [GROUPS, "/", id, "/", scoped_view_slug(*status), "/"].concat()
@@ -326,6 +330,7 @@ impl<'a> Route<'a> {
             Route::Agencies,
             Route::Groups,
             Route::Accessibility,
+            Route::Plans,
             Route::Kpis,
             Route::Reports,
             Route::Archive,
@@ -374,6 +379,7 @@ impl<'a> Route<'a> {
             [AGENCIES, id, "thay-doi.xml"] => page(Route::AgencyFeed(id)),
             [AGENCIES, id, "han-chot.ics"] => page(Route::AgencyCalendar(id)),
             [GROUPS, id, ""] => page(Route::Group(id)),
+            [PLANS, id, ""] => page(Route::Plan(id)),
             [GROUPS, id, view, ""] => scoped_view_status(view).map(|s| Route::GroupTasks(id, s)),
             [GROUPS, id, "bieu-do.svg"] => page(Route::GroupChart(id)),
             [GROUPS, id, "bieu-do.csv"] => page(Route::GroupChartData(id)),
@@ -530,6 +536,8 @@ mod tests {
             Route::Agency("so-tttt"),
             Route::Groups,
             Route::Accessibility,
+            Route::Plans,
+            Route::Plan("kl-2025-02"),
             Route::AgencyTasks("so-tttt", Some("due_soon")),
             Route::AgencyFeed("so-tttt"),
             Route::AgencyCalendar("so-tttt"),

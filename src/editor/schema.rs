@@ -227,6 +227,10 @@ fn plan() -> Value {
                     "Các mã cũ của nhiệm vụ (địa chỉ cũ vẫn dẫn tới đây)",
                 ),
             ),
+            (
+                "parent",
+                id("Nhiệm vụ cha, thuộc kế hoạch mà kế hoạch này thực hiện"),
+            ),
         ],
         &["id", "title"],
     );
@@ -243,6 +247,24 @@ fn plan() -> Value {
             (
                 "reporting_from",
                 text("Kỳ báo cáo đầu tiên của văn bản này, ví dụ 2025-07"),
+            ),
+            (
+                "implements",
+                json!({
+                    "description": "Văn bản mà kế hoạch này thực hiện: mã một kế hoạch của cổng, hoặc { title, url } của văn bản bên ngoài",
+                    "anyOf": [
+                        {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                        {
+                            "type": "object",
+                            "additionalProperties": false,
+                            "required": ["title"],
+                            "properties": {
+                                "title": {"type": "string", "description": "Tên văn bản"},
+                                "url": {"type": "string", "description": "Đường dẫn văn bản"}
+                            }
+                        }
+                    ]
+                }),
             ),
             ("tasks", list(task, "Các nhiệm vụ")),
         ],

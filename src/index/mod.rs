@@ -128,6 +128,17 @@ pub struct SiteIndex<'m> {
     /// The dashboard's next deadlines: the first five open tasks with a
     /// dated deadline on or after D, in deadline order.
     pub next_deadlines: Vec<usize>,
+    /// By task index: its child tasks (`parent`), deadline order, and the
+    /// roll-up of their statuses; the tasks above it, nearest first.
+    pub children: Vec<Vec<usize>>,
+    pub children_rollup: HashMap<usize, Rollup>,
+    pub ancestors: Vec<Vec<usize>>,
+    /// By plan index: its tasks (deadline order) and the plans that
+    /// implement it (content order).
+    pub plan_tasks: Vec<Vec<usize>>,
+    pub plans_under: Vec<Vec<usize>>,
+    /// By plan index: the plans it carries out, nearest first.
+    pub plans_above: Vec<Vec<usize>>,
     /// Open tasks whose lead says they are at risk or off track (its own
     /// outlook), deadline order: the dashboard's early warnings.
     pub early_warnings: Vec<usize>,
@@ -219,6 +230,7 @@ impl<'m> SiteIndex<'m> {
         ix.index_agencies(m, fig);
         ix.index_links(m, fig);
         ix.index_articles(m);
+        ix.index_plans(m, fig);
         ix
     }
 
@@ -419,6 +431,62 @@ impl<'m> SiteIndex<'m> {
                 (kpi.id.as_str(), figures.map(decimals).max().unwrap_or(0))
             })
             .collect();
+    }
+
+    /// Plans that cascade: each plan's tasks and the plans under it, each
+    /// task's children (with their roll-up) and the tasks above it.
+    fn index_plans(&mut self, m: &Model, fig: &Figures) {
+        self.plan_tasks = vec![Vec::new(); m.plans.len()];
+        self.plans_under = vec![Vec::new(); m.plans.len()];
+        self.children = vec![Vec::new(); m.tasks.len()];
+        self.ancestors = vec![Vec::new(); m.tasks.len()];
+        for &i in &self.deadline_order {
+            let t = &m.tasks[i];
+            if !fig.tasks[i].issued {
+                continue;
+            }
+            if let Some(list) = self.plan_tasks.get_mut(t.plan) {
+                list.push(i);
+            }
+            if let Some(p) = t.parent {
+                self.children[p].push(i);
+            }
+        }
+        for (k, p) in m.plans.iter().enumerate() {
+            if let Some(crate::model::Implements::Plan(j)) = p.implements {
+                self.plans_under[j].push(k);
+            }
+        }
+        self.plans_above = (0..m.plans.len())
+            .map(|k| {
+                let mut out = Vec::new();
+                let mut at = k;
+                while let Some(crate::model::Implements::Plan(j)) = m.plans[at].implements {
+                    if j == k || out.contains(&j) {
+                        break;
+                    }
+                    out.push(j);
+                    at = j;
+                }
+                out
+            })
+            .collect();
+        for (p, kids) in self.children.iter().enumerate() {
+            if !kids.is_empty() {
+                self.children_rollup
+                    .insert(p, Rollup::of(kids.iter().copied(), &fig.tasks, m));
+            }
+        }
+        for i in 0..m.tasks.len() {
+            let mut at = i;
+            while let Some(p) = m.tasks[at].parent {
+                if p == i || self.ancestors[i].contains(&p) {
+                    break;
+                }
+                self.ancestors[i].push(p);
+                at = p;
+            }
+        }
     }
 
     /// Each language's articles and pages, and what articles relate to.

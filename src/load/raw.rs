@@ -136,7 +136,26 @@ pub struct RawPlan {
     pub summary: Option<S>,
     /// The first month whose report is owed under this plan.
     pub reporting_from: Option<S>,
+    /// What the plan carries out: a plan of the site by id, or an outside
+    /// document (`{ title, url }`).
+    pub implements: Option<Spanned<RawImplements>>,
     pub tasks: Option<Vec<Spanned<RawTask>>>,
+}
+
+/// `implements:` of a plan.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawImplements {
+    Plan(String),
+    Outside(RawOutsideDoc),
+}
+
+/// A document outside the site that a plan carries out.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutsideDoc {
+    pub title: String,
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +178,8 @@ pub struct RawTask {
     pub incomplete: Option<S>,
     /// The task's earlier ids, whose addresses keep pointing to it.
     pub formerly: Option<Vec<S>>,
+    /// The task of a plan this one implements that this task carries out.
+    pub parent: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -25,7 +25,7 @@ use articles::{article, one_name_per_tag, page};
 use cx::Cx;
 use history::History;
 use kpis::kpis;
-use plans::{formerly_clashes, plan};
+use plans::{cascade, formerly_clashes, plan};
 use reports::report;
 use site::site;
 
@@ -134,6 +134,7 @@ fn plans_and_reports(m: &mut Model, raw: &mut RawContent, diags: &mut Diagnostic
         plan(m, src, &kpi_ids, &mut plan_ids, diags);
     }
     formerly_clashes(m, diags);
+    cascade(m, diags);
     if let Some(src) = &raw.kpis {
         kpis(m, src, &task_ids, diags);
     }

@@ -65,6 +65,18 @@ pub(super) fn plan(
             .as_ref()
             .and_then(|v| cx.period(v))
             .or(m.reporting_from),
+        implements: None,
+        implements_ref: p.implements.as_ref().map(|v| {
+            let at = cx.loc(v);
+            let what = match &v.value {
+                RawImplements::Plan(id) => RefOrDoc::Id(nfc(id.trim())),
+                RawImplements::Outside(doc) => RefOrDoc::Doc {
+                    title: nfc(doc.title.trim()),
+                    url: doc.url.as_ref().map(|u| u.trim().to_string()),
+                },
+            };
+            (what, at)
+        }),
     });
     m.places.plan_issued.push(issued_at);
     for (t, dates) in tasks {
@@ -222,6 +234,10 @@ pub(super) fn task(
         check_text(cx, &description, at);
     }
     let formerly = formerly(cx, r);
+    let parent_ref = r.parent.as_ref().and_then(|v| {
+        let at = cx.loc(v);
+        cx.text(&r.parent).map(|id| (id, at))
+    });
     let task = Task {
         id: id?,
         reference: cx.text(&r.reference),
@@ -240,6 +256,8 @@ pub(super) fn task(
         incomplete,
         unresolved,
         formerly,
+        parent: None,
+        parent_ref,
         loc,
     };
     Some((task, dates))
@@ -364,6 +382,102 @@ pub(super) fn formerly_clashes(m: &mut Model, diags: &mut Diagnostics) {
         .filter(|(old, _)| !m.task_ix.contains_key(old))
         .collect();
     m.formerly_ix = formerly;
+}
+
+/// Plans that cascade (seed item 4): each plan's `implements` and each
+/// task's `parent`, resolved once every plan is read. An unknown plan or
+/// parent, a parent in a plan this one does not implement, and a cycle
+/// are errors; a child due after its parent is a warning at the child.
+pub(super) fn cascade(m: &mut Model, diags: &mut Diagnostics) {
+    let plan_ix: HashMap<String, usize> = m
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
+    for k in 0..m.plans.len() {
+        let Some((what, at)) = m.plans[k].implements_ref.clone() else {
+            continue;
+        };
+        m.plans[k].implements = match what {
+            RefOrDoc::Id(id) => match plan_ix.get(&id) {
+                Some(&j) if j != k => Some(Implements::Plan(j)),
+                Some(_) => {
+                    diags.error(at, msg!("plan.implements_itself", id));
+                    None
+                }
+                None => {
+                    let hint = did_you_mean(&id, plan_ix.keys().map(String::as_str));
+                    diags.error(at, msg!("plan.implements_unknown", id, hint = Maybe(hint)));
+                    None
+                }
+            },
+            RefOrDoc::Doc { title, url } => Some(Implements::Outside { title, url }),
+        };
+    }
+    // A plan that implements itself through others: the chain is cut where
+    // it closes.
+    for k in 0..m.plans.len() {
+        let mut seen = vec![k];
+        let mut at = k;
+        while let Some(Implements::Plan(j)) = m.plans[at].implements {
+            if seen.contains(&j) {
+                let loc = m.plans[at].implements_ref.as_ref().map(|r| r.1.clone());
+                if let Some(loc) = loc {
+                    diags.error(loc, msg!("plan.implements_cycle", id = &m.plans[at].id));
+                }
+                m.plans[at].implements = None;
+                break;
+            }
+            seen.push(j);
+            at = j;
+        }
+    }
+    // The plans each plan carries out, directly or further up.
+    let above = |m: &Model, k: usize| {
+        let mut out = Vec::new();
+        let mut at = k;
+        while let Some(Implements::Plan(j)) = m.plans[at].implements {
+            if out.contains(&j) {
+                break;
+            }
+            out.push(j);
+            at = j;
+        }
+        out
+    };
+    for i in 0..m.tasks.len() {
+        let Some((id, at)) = m.tasks[i].parent_ref.clone() else {
+            continue;
+        };
+        let Some(&p) = m.task_ix.get(&id).or_else(|| m.formerly_ix.get(&id)) else {
+            let hint = did_you_mean(&id, m.task_ix.keys().map(String::as_str));
+            diags.error(at, msg!("task.parent_unknown", id, hint = Maybe(hint)));
+            continue;
+        };
+        if !above(m, m.tasks[i].plan).contains(&m.tasks[p].plan) {
+            let plan = &m.plans[m.tasks[p].plan].id;
+            diags.error(at, msg!("task.parent_not_implemented", id, plan));
+            continue;
+        }
+        m.tasks[i].parent = Some(p);
+        let (child, parent) = (&m.tasks[i], &m.tasks[p]);
+        if let (Some(c), Some(pd)) = (
+            child.deadline.and_then(|d| d.date()),
+            parent.deadline.and_then(|d| d.date()),
+        ) && c > pd
+        {
+            diags.warning(
+                at,
+                msg!(
+                    "task.child_after_parent",
+                    id = &parent.id,
+                    child = fmt_date(c),
+                    parent = fmt_date(pd)
+                ),
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -129,6 +129,27 @@ pub struct Plan {
     /// else of site.yaml): a portal that starts tracking after the plan was
     /// issued counts no report missing before it.
     pub reporting_from: Option<Period>,
+    /// What the plan carries out (`implements`), resolved once every plan
+    /// is read.
+    pub implements: Option<Implements>,
+    /// `implements` as written, with its place, until resolved.
+    pub implements_ref: Option<(RefOrDoc, Loc)>,
+}
+
+/// What a plan carries out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Implements {
+    /// A plan of the site, by index into `Model::plans`.
+    Plan(usize),
+    /// A document outside the site.
+    Outside { title: String, url: Option<String> },
+}
+
+/// `implements` as written: a plan id, or an outside document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefOrDoc {
+    Id(String),
+    Doc { title: String, url: Option<String> },
 }
 
 #[derive(Debug, Clone)]
@@ -166,6 +187,10 @@ pub struct Task {
     /// Earlier ids (`formerly`), each with where it is written: every old
     /// address gets a page that says where the task moved.
     pub formerly: Vec<(String, Loc)>,
+    /// The task above it that it carries out (index into `Model::tasks`),
+    /// resolved once every plan is read, and `parent` as written.
+    pub parent: Option<usize>,
+    pub parent_ref: Option<(String, Loc)>,
     pub loc: Loc,
 }
 

@@ -120,6 +120,7 @@ pub struct Common<'a> {
 pub struct Nav {
     pub accessibility: String,
     pub groups: String,
+    pub plans: String,
     pub tasks: String,
     pub agencies: String,
     pub kpis: String,
@@ -145,6 +146,7 @@ impl Nav {
         Nav {
             accessibility: at(Route::Accessibility),
             groups: at(Route::Groups),
+            plans: at(Route::Plans),
             tasks: at(Route::Tasks),
             agencies: at(Route::Agencies),
             kpis: at(Route::Kpis),

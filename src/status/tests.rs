@@ -54,6 +54,8 @@ fn task(id: &str, lead: &str, deadline: &str) -> Task {
         incomplete: None,
         unresolved: false,
         formerly: Vec::new(),
+        parent: None,
+        parent_ref: None,
         loc: loc(),
     }
 }
@@ -135,6 +137,8 @@ fn model(tasks: Vec<Task>, reports: Vec<Report>) -> Model {
             summary: None,
             file: Arc::from("p"),
             reporting_from: None,
+            implements: None,
+            implements_ref: None,
         }],
         tasks,
         reports,

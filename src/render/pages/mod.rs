@@ -15,6 +15,7 @@ mod dashboard;
 mod kpis;
 mod machine;
 mod news;
+mod plans;
 mod reports;
 mod tasks;
 
@@ -120,6 +121,8 @@ pub(crate) static KINDS: &[&PageKind] = &[
     &tasks::LIST_ROWS,
     &tasks::TASK,
     &tasks::MOVED,
+    &plans::PLANS,
+    &plans::PLAN,
     &agencies::AGENCIES,
     &agencies::GROUPS,
     &agencies::AGENCY,

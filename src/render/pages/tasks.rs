@@ -309,6 +309,14 @@ struct TaskPage<'a> {
     /// The lead's own outlook, in words ("" when it gave none).
     outlook: String,
     outlook_code: &'static str,
+    /// The plan's page, the tasks above this one (nearest first) and the
+    /// documents its plan carries out, up to the one outside the site.
+    plan_url: String,
+    parents: Vec<views::LangLink>,
+    chain: Vec<Link>,
+    /// Its child tasks with their statuses, and their counts in words.
+    children: Vec<TaskRow<'a>>,
+    children_words: String,
     days_label: String,
     lead: String,
     lead_lang: &'static str,
@@ -373,6 +381,26 @@ pub(super) fn task(
         status: status_view(s.status, v.t),
         rule: v.t.get(&format!("rule_{}", s.status.code())),
         days_label: v.days_label(s),
+        plan_url: v.route(&Route::Plan(&plan.id)),
+        parents: r.index.ancestors[i]
+            .iter()
+            .map(|&p| {
+                let (label, lang) = v.task_title_lang(&r.model.tasks[p]);
+                views::LangLink {
+                    label: label.to_string(),
+                    lang,
+                    url: v.task_url(&r.model.tasks[p].id),
+                }
+            })
+            .collect(),
+        chain: plan_chain(r, &v, t.plan),
+        children: v.rows(r.index.children[i].iter().copied()),
+        children_words: r
+            .index
+            .children_rollup
+            .get(&i)
+            .map(|c| children_words(&v, c))
+            .unwrap_or_default(),
         outlook: s
             .outlook
             .map(|o| v.t.keyed("outlook_", o.code()).to_string())
@@ -578,4 +606,39 @@ pub(super) fn moved(
         url: v.task_url(&t.id),
     };
     r.render_template(lang, job.kind.template, &ctx, d)
+}
+
+/// The documents plan `k` carries out, nearest first, ending with the one
+/// outside the site when the chain names one.
+fn plan_chain(r: &Renderer, v: &Views, k: usize) -> Vec<Link> {
+    let plans = &r.model.plans;
+    let mut out: Vec<Link> = r.index.plans_above[k]
+        .iter()
+        .map(|&j| Link {
+            label: v
+                .pick(&plans[j].title, plans[j].title_en.as_deref())
+                .0
+                .to_string(),
+            url: v.route(&Route::Plan(&plans[j].id)),
+        })
+        .collect();
+    let top = r.index.plans_above[k].last().copied().unwrap_or(k);
+    if let Some(crate::model::Implements::Outside { title, url }) = &plans[top].implements {
+        out.push(Link {
+            label: title.clone(),
+            url: url.as_deref().map(|u| v.site_link(u)).unwrap_or_default(),
+        });
+    }
+    out
+}
+
+/// "3 nhiệm vụ con: 1 quá hạn, 2 đang thực hiện".
+fn children_words(v: &Views, c: &crate::status::Rollup) -> String {
+    let parts: Vec<String> = Status::ALL
+        .iter()
+        .filter(|&&s| c.count(s) > 0)
+        .map(|&s| format!("{} {}", c.count(s), v.t.status(s).to_lowercase()))
+        .collect();
+    v.t.with("children_count", c.total)
+        .replace("{statuses}", &parts.join(", "))
 }
