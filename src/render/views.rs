@@ -319,6 +319,9 @@ pub struct KpiRow<'a> {
     pub verdict_note: String,
     /// A `down` KPI: lower is better, said in its table and chart.
     pub lower_better: bool,
+    /// The `lang` of its values: "vi" on other languages' pages when its
+    /// unit is Vietnamese words ("2 trung tâm"), "" otherwise.
+    pub value_lang: &'static str,
     pub deadline: String,
     pub owner: &'a str,
     pub owner_lang: &'static str,
@@ -805,7 +808,13 @@ impl<'a> Views<'a> {
             .model
             .agency(owner)
             .map_or(kpi.owner.as_str(), |a| a.id.as_str());
+        let value_lang = if kpi.unit == "%" || is_rank(&kpi.unit) || kpi.unit.is_ascii() {
+            ""
+        } else {
+            self.content_lang(None)
+        };
         KpiRow {
+            value_lang,
             id: &kpi.id,
             url: self.kpi_url(&kpi.id),
             reference: kpi.reference.as_deref().unwrap_or(""),
