@@ -87,6 +87,9 @@ pub const RESERVED_SLUGS: &[&str] = &[
 /// The data file listing every published path, one a line, sorted.
 pub const PATH_LIST: &str = "duong-dan.txt";
 
+/// The open data's DCAT-AP catalogue, for harvesters.
+pub const DCAT: &str = "dcat.jsonld";
+
 /// The data file that holds every open-data table in one download.
 pub const DATA_ZIP: &str = "tiendo-du-lieu.zip";
 

@@ -4,7 +4,7 @@
 //! and robots.txt, added to the rendered site; paths from the route table.
 
 use super::i18n::Lang;
-use super::{RenderedSite, Renderer, data, feeds, search, template_error};
+use super::{RenderedSite, Renderer, data, dcat, feeds, search, template_error};
 use crate::diag::{Diagnostics, Loc};
 use crate::route::Route;
 use rayon::prelude::*;
@@ -48,6 +48,8 @@ pub(super) fn open_data(
         }
     };
     let mut shapes = Vec::new();
+    let mut datasets = Vec::new();
+    let file_url = |name: &str| format!("{home_url}{}", Route::DataFile(name).path());
     for name in data::TABLE_NAMES {
         let Some(table) = data::table(r.model, r.fig, &home_url, name) else {
             continue;
@@ -55,9 +57,18 @@ pub(super) fn open_data(
         let csv_name = format!("{}.csv", table.name);
         let csv = data::csv(&table);
         add(&mut zip, &csv_name, &csv);
-        r.put(site, Route::DataFile(&csv_name).file(), csv);
         let json_name = format!("{}.json", table.name);
         let json = data::json(&table, &as_of, license);
+        datasets.push(dcat::Dataset {
+            id: table.name.to_string(),
+            title_vi: table.title_vi.to_string(),
+            title_en: table.title_en.to_string(),
+            files: vec![
+                dcat::Distribution::of(file_url(&csv_name), "csv", &csv),
+                dcat::Distribution::of(file_url(&json_name), "json", &json),
+            ],
+        });
+        r.put(site, Route::DataFile(&csv_name).file(), csv);
         r.put(site, Route::DataFile(&json_name).file(), json);
         shapes.push(table.shape());
     }
@@ -66,7 +77,19 @@ pub(super) fn open_data(
     let readme = data::readme(&shapes, &s.title, &as_of, license, &home_url);
     add(&mut zip, "README.md", readme.as_bytes());
     match zip.map(data::Zip::finish) {
-        Some(Ok(bytes)) => r.put(site, Route::DataFile(crate::route::DATA_ZIP).file(), bytes),
+        Some(Ok(bytes)) => {
+            datasets.push(dcat::Dataset {
+                id: "tiendo-du-lieu".to_string(),
+                title_vi: "Toàn bộ dữ liệu mở trong một tệp".to_string(),
+                title_en: "All the open data in one file".to_string(),
+                files: vec![dcat::Distribution::of(
+                    file_url(crate::route::DATA_ZIP),
+                    "zip",
+                    &bytes,
+                )],
+            });
+            r.put(site, Route::DataFile(crate::route::DATA_ZIP).file(), bytes)
+        }
         Some(Err(error)) => diags.error(
             Loc::file(&Arc::from("templates")),
             crate::msg!("render.zip", error),
@@ -77,6 +100,22 @@ pub(super) fn open_data(
         ),
     }
     r.put(site, Route::DataFile("datapackage.json").file(), package);
+    let catalogue_url = file_url(crate::route::DCAT);
+    let title = s.title.as_str();
+    let catalogue = dcat::catalogue(
+        &dcat::Catalogue {
+            title,
+            description: s.description.as_deref().unwrap_or(title),
+            publisher: s.owner.as_deref().unwrap_or(title),
+            license,
+            homepage: &home_url,
+            url: &catalogue_url,
+            modified: &as_of,
+            languages: r.index.langs.iter().map(|l| l.code()).collect(),
+        },
+        &datasets,
+    );
+    r.put(site, Route::DataFile(crate::route::DCAT).file(), catalogue);
     shapes
 }
 

@@ -8,6 +8,7 @@
 mod chart_set;
 pub mod charts;
 pub mod data;
+pub mod dcat;
 pub mod escape;
 pub mod feeds;
 pub mod i18n;

@@ -1,13 +1,18 @@
 """Independent readers accept tiendo's files: frictionless validates the
 data package and its CSV files, icalendar parses every .ics, feedparser
-parses every Atom feed. Usage: check.py SITE_DIR. Prints one line per
+parses every Atom feed, rdflib reads the DCAT-AP catalogue as RDF and
+its sizes and SHA-256 checksums match the files. Usage: check.py SITE_DIR. Prints one line per
 check and a closing 'N passed, N failed' line; exits 1 on any failure."""
 
 import sys
 from pathlib import Path
 
+import hashlib
+from urllib.parse import urlparse
+
 import feedparser
 import icalendar
+import rdflib
 from frictionless import Package, validate
 
 site = Path(sys.argv[1])
@@ -64,6 +69,37 @@ for xml in sorted(site.rglob("*.xml")):
     for entry in feed.entries:
         if not (entry.get("id") and entry.get("link") and entry.get("updated")):
             check(f"feedparser: entry of {xml.relative_to(site)}", False, "entry without id, link or updated")
+
+# The DCAT-AP catalogue, read as RDF (JSON-LD): every table and the zip is
+# a dataset, each distribution's size and checksum are the file's.
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+graph = rdflib.Graph()
+try:
+    graph.parse(str(site / "du-lieu" / "dcat.jsonld"), format="json-ld")
+    parsed = True
+except Exception as e:  # noqa: BLE001 - any parse failure is a failed check
+    parsed = False
+    check("rdflib: du-lieu/dcat.jsonld parses as JSON-LD", False, repr(e))
+if parsed:
+    catalogs = list(graph.subjects(rdflib.RDF.type, DCAT.Catalog))
+    check("rdflib: one dcat:Catalog", len(catalogs) == 1, repr(catalogs))
+    check("rdflib: the catalogue names its publisher and licence",
+          bool(catalogs) and graph.value(catalogs[0], DCT.publisher) is not None
+          and graph.value(catalogs[0], DCT.license) is not None)
+    datasets = list(graph.subjects(rdflib.RDF.type, DCAT.Dataset))
+    stems = {str(graph.value(d, DCT.identifier)) for d in datasets}
+    want = {r.name for r in package.resources} | {"tiendo-du-lieu"}
+    check("rdflib: a dataset per table and one for the zip", want <= stems, f"{sorted(stems)} vs {sorted(want)}")
+    for dist in graph.subjects(rdflib.RDF.type, DCAT.Distribution):
+        url = str(graph.value(dist, DCAT.downloadURL))
+        local = site / urlparse(url).path.lstrip("/")
+        size = int(graph.value(dist, DCAT.byteSize))
+        checksum = graph.value(dist, SPDX.checksum)
+        value = str(graph.value(checksum, SPDX.checksumValue)) if checksum is not None else ""
+        ok = local.is_file() and local.stat().st_size == size and hashlib.sha256(local.read_bytes()).hexdigest() == value
+        check(f"rdflib: {urlparse(url).path} size and SHA-256 match", ok, f"{size} {value}")
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -56,6 +56,8 @@ pub(in crate::render) fn open_data(
         common: Common<'a>,
         tables: Vec<TableView>,
         datapackage: String,
+        /// The DCAT-AP catalogue, for harvesters.
+        dcat: String,
         ics: String,
         feed: String,
         zip: String,
@@ -104,6 +106,7 @@ pub(in crate::render) fn open_data(
             })
             .collect(),
         datapackage: format!("{root}{}", Route::DataFile("datapackage.json").path()),
+        dcat: format!("{root}{}", Route::DataFile(crate::route::DCAT).path()),
         ics: format!("{root}{}", Route::DeadlinesCalendar.path()),
         feed: v.route(&Route::ChangesFeed),
         zip: format!("{root}{}", Route::DataFile(crate::route::DATA_ZIP).path()),
