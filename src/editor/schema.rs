@@ -291,6 +291,28 @@ fn kpis() -> Value {
             ("owner", id("Cơ quan theo dõi")),
             ("tasks", list(id("Nhiệm vụ"), "Nhiệm vụ liên quan")),
             ("ref", text("Số mục trong văn bản")),
+            ("unit_en", text("Đơn vị bằng tiếng Anh")),
+            ("definition", text("Định nghĩa (Markdown)")),
+            ("definition_en", text("Định nghĩa bằng tiếng Anh")),
+            ("formula", text("Công thức tính")),
+            ("source", text("Nguồn số liệu")),
+            (
+                "frequency",
+                keyword(&crate::model::Frequency::ALL.map(|(c, _)| c), "Tần suất đo"),
+            ),
+            (
+                "framework",
+                list(
+                    object(
+                        &[
+                            ("name", text("Tên bộ chỉ số")),
+                            ("code", text("Mã chỉ số trong bộ")),
+                        ],
+                        &["name"],
+                    ),
+                    "Các bộ chỉ số quốc gia mà chỉ tiêu này đóng góp (DTI, PII...)",
+                ),
+            ),
         ],
         &["id", "name", "unit", "target", "deadline", "owner"],
     );

@@ -213,6 +213,22 @@ pub struct RawKpi {
     pub tasks: Option<Vec<S>>,
     #[serde(rename = "ref")]
     pub reference: Option<S>,
+    /// Metadata, shown in the KPI page's "Siêu dữ liệu" block.
+    pub unit_en: Option<S>,
+    pub definition: Option<S>,
+    pub definition_en: Option<S>,
+    pub formula: Option<S>,
+    pub source: Option<S>,
+    pub frequency: Option<S>,
+    pub framework: Option<Vec<Spanned<RawFramework>>>,
+}
+
+/// A national indicator set a KPI feeds (`{ name, code }`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFramework {
+    pub name: Option<S>,
+    pub code: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -97,6 +97,27 @@ pub(super) fn kpis(
             deadline,
             owner,
             tasks,
+            meta: KpiMeta {
+                unit_en: cx.text(&r.unit_en),
+                definition: cx.text(&r.definition),
+                definition_en: cx.text(&r.definition_en),
+                formula: cx.text(&r.formula),
+                source: cx.text(&r.source),
+                frequency: r
+                    .frequency
+                    .as_ref()
+                    .and_then(|f| cx.keyword(f, "frequency", &Frequency::ALL)),
+                framework: r
+                    .framework
+                    .iter()
+                    .flatten()
+                    .filter_map(|f| {
+                        let at = cx.loc(f);
+                        let name = cx.required(&f.value.name, "name", &at, "what.framework");
+                        Some((name?, cx.text(&f.value.code)))
+                    })
+                    .collect(),
+            },
             loc,
         });
     }
@@ -361,6 +382,7 @@ mod tests {
             deadline: crate::date::parse_deadline("2025-12-31").expect("a deadline"),
             owner: "a".into(),
             tasks: vec![],
+            meta: KpiMeta::default(),
             loc: Loc::file(&Arc::from("k")),
         }
     }

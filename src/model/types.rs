@@ -214,7 +214,47 @@ pub struct Kpi {
     pub deadline: Deadline,
     pub owner: String,
     pub tasks: Vec<String>,
+    /// What the KPI says about itself (all optional).
+    pub meta: KpiMeta,
     pub loc: Loc,
+}
+
+/// A KPI's metadata: what it measures, how, from where, how often, and
+/// the national indicator sets it feeds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KpiMeta {
+    pub unit_en: Option<String>,
+    /// Markdown.
+    pub definition: Option<String>,
+    pub definition_en: Option<String>,
+    pub formula: Option<String>,
+    pub source: Option<String>,
+    pub frequency: Option<Frequency>,
+    /// (name, code) of each indicator set, as written.
+    pub framework: Vec<(String, Option<String>)>,
+}
+
+/// How often a KPI is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frequency {
+    Monthly,
+    Quarterly,
+    Yearly,
+}
+
+impl Frequency {
+    pub const ALL: [(&'static str, Frequency); 3] = [
+        ("monthly", Frequency::Monthly),
+        ("quarterly", Frequency::Quarterly),
+        ("yearly", Frequency::Yearly),
+    ];
+
+    pub fn code(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("monthly", |(c, _)| c)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

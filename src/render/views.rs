@@ -505,7 +505,16 @@ impl<'a> Views<'a> {
         } else if is_rank(&k.unit) {
             self.t.get("kpi_rank").replace("{n}", &n)
         } else {
-            format!("{n} {}", k.unit)
+            format!("{n} {}", self.unit(k))
+        }
+    }
+
+    /// A KPI's unit in the page's language (`unit_en` on English pages,
+    /// where given).
+    pub fn unit(&self, k: &'a Kpi) -> &'a str {
+        match (self.lang, &k.meta.unit_en) {
+            (Lang::En, Some(en)) => en,
+            _ => &k.unit,
         }
     }
 
@@ -808,7 +817,7 @@ impl<'a> Views<'a> {
             .model
             .agency(owner)
             .map_or(kpi.owner.as_str(), |a| a.id.as_str());
-        let value_lang = if kpi.unit == "%" || is_rank(&kpi.unit) || kpi.unit.is_ascii() {
+        let value_lang = if kpi.unit == "%" || is_rank(&kpi.unit) || self.unit(kpi).is_ascii() {
             ""
         } else {
             self.content_lang(None)

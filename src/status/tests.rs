@@ -613,6 +613,7 @@ fn kpi_model(
         deadline: parse_deadline("2025-12-31").unwrap(),
         owner: "lead".into(),
         tasks: vec![],
+        meta: Default::default(),
         loc: loc(),
     });
     m.kpi_ix.insert("k".into(), 0);

@@ -97,6 +97,9 @@ pub(super) fn kpi(
         common: Common<'a>,
         kpi: views::KpiRow<'a>,
         description: &'a str,
+        /// The "Siêu dữ liệu" block: label and value, in order; a value in
+        /// Vietnamese on another language's page carries its `lang`.
+        meta: Vec<MetaLine>,
         points: Vec<Point>,
         tasks: Vec<TaskRow<'a>>,
         news: Vec<ArticleCard<'a>>,
@@ -149,6 +152,7 @@ pub(super) fn kpi(
         common: r.common(lang, job, "kpis", name.to_string(), String::new()),
         kpi: v.kpi_row(k),
         description: kpi.description.as_deref().unwrap_or(""),
+        meta: meta_lines(&v, kpi),
         points,
         tasks: v.rows(r.index.kpi_tasks[k].iter().copied()),
         news: articles_about(r, &v, lang, &kpi.id),
@@ -156,4 +160,67 @@ pub(super) fn kpi(
         feed_url: v.route(&Route::KpiFeed(&kpi.id)),
     };
     r.render_template(lang, job.kind.template, &ctx, d)
+}
+
+/// One line of a KPI's metadata block.
+#[derive(Serialize)]
+struct MetaLine {
+    label: String,
+    /// Plain text, or HTML for the definition (Markdown).
+    value: String,
+    html: bool,
+    lang: &'static str,
+}
+
+/// A KPI's metadata, as far as it is given: definition, formula, source,
+/// frequency, the national indicator sets it feeds.
+fn meta_lines(v: &Views, kpi: &crate::model::Kpi) -> Vec<MetaLine> {
+    let m = &kpi.meta;
+    let mut out = Vec::new();
+    let (definition, lang) = match (v.lang, &m.definition_en, &m.definition) {
+        (Lang::En, Some(en), _) => (Some(en.as_str()), ""),
+        (_, _, Some(vi)) => (Some(vi.as_str()), v.content_lang(None)),
+        _ => (None, ""),
+    };
+    if let Some(d) = definition {
+        out.push(MetaLine {
+            label: v.t.get("kpi_meta_definition").to_string(),
+            value: markdown::to_html(d),
+            html: true,
+            lang,
+        });
+    }
+    for (key, value) in [
+        ("kpi_meta_formula", &m.formula),
+        ("kpi_meta_source", &m.source),
+    ] {
+        if let Some(text) = value {
+            out.push(MetaLine {
+                label: v.t.get(key).to_string(),
+                value: text.clone(),
+                html: false,
+                lang: v.content_lang(None),
+            });
+        }
+    }
+    if let Some(f) = m.frequency {
+        out.push(MetaLine {
+            label: v.t.get("kpi_meta_frequency").to_string(),
+            value: v.t.keyed("frequency_", f.code()).to_string(),
+            html: false,
+            lang: "",
+        });
+    }
+    for (name, code) in &m.framework {
+        out.push(MetaLine {
+            label: v.t.get("kpi_meta_framework").to_string(),
+            value: match code {
+                Some(c) => format!("{name} ({c})"),
+                None => name.clone(),
+            },
+            html: false,
+            lang: v.content_lang(None),
+        });
+    }
+    out
 }
