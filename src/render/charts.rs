@@ -1251,6 +1251,7 @@ mod tests {
             deadline: parse_deadline("2025-12-31").unwrap(),
             owner: "a".into(),
             tasks: vec![],
+            meta: Default::default(),
             loc: Loc::file(&Arc::from("k")),
         }
     }
