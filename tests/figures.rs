@@ -515,3 +515,71 @@ fn each_months_change_table_is_what_the_archived_task_tables_differ_by() {
         before = after;
     }
 }
+
+#[test]
+fn every_task_page_and_kpi_page_says_what_the_open_data_says() {
+    let (_dir, out) = build_default();
+    let page = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    // Each task page: its status label, days late, progress.
+    let tasks = read_csv(&out.join("du-lieu/nhiem-vu.csv"));
+    for t in &tasks {
+        let html = page(&format!("nhiem-vu/{}/index.html", t["id"]));
+        assert!(
+            html.contains(&format!("status status-{}\"", t["status"])),
+            "{}: status {}",
+            t["id"],
+            t["status"]
+        );
+        assert!(html.contains(&t["status_label"]), "{}", t["id"]);
+        if t["status"] == "overdue" {
+            let days = &t["days_late"];
+            assert!(
+                html.contains(&format!("Quá hạn {days} ngày")),
+                "{}: {days} days late",
+                t["id"]
+            );
+        }
+        let progress = if t["progress"].is_empty() {
+            "—".to_string()
+        } else {
+            format!("{}%", vi_percent(t["progress"].parse::<f64>().unwrap()))
+        };
+        assert!(
+            html.contains(&format!("<dt>Tiến độ</dt><dd>{progress}</dd>")),
+            "{}: progress {progress}",
+            t["id"]
+        );
+    }
+    // Each KPI page: its latest value and target, as the KPI table says.
+    let kpis = read_csv(&out.join("du-lieu/chi-tieu.csv"));
+    for k in &kpis {
+        let html = page(&format!("chi-tieu/{}/index.html", k["id"]));
+        let with_unit = |v: &str| {
+            let n = vi_percent(v.parse::<f64>().unwrap());
+            if k["unit"] == "%" {
+                format!("{n}%")
+            } else {
+                format!("{n} {}", k["unit"])
+            }
+        };
+        if !k["latest_value"].is_empty() {
+            let latest = with_unit(&k["latest_value"]);
+            assert!(
+                html.contains(&format!(">{latest}</span>")),
+                "{}: latest {latest}",
+                k["id"]
+            );
+        }
+        let target = with_unit(&k["target"]);
+        assert!(
+            html.contains(&format!(">{target}</span>")),
+            "{}: target {target}",
+            k["id"]
+        );
+        assert!(
+            html.contains(&format!("verdict-{}", k["verdict"])),
+            "{}",
+            k["id"]
+        );
+    }
+}
