@@ -484,28 +484,7 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout();
     let mut stderr = std::io::stderr();
     match &cli.command {
-        Command::Check { strict, .. } => match tiendo::check(&opts) {
-            Ok(report) => {
-                print_diagnostics(&mut stderr, &report.diagnostics, report.lang);
-                if let Some(s) = &report.summary {
-                    print_summary(&mut stdout, s, report.lang);
-                }
-                let errors = report
-                    .diagnostics
-                    .iter()
-                    .any(|d| d.severity == Severity::Error);
-                let warnings = report
-                    .diagnostics
-                    .iter()
-                    .any(|d| d.severity == Severity::Warning);
-                ExitCode::from(if errors || (*strict && warnings) {
-                    1
-                } else {
-                    0
-                })
-            }
-            Err(failure) => fail(&mut stderr, failure, lang),
-        },
+        Command::Check { strict, .. } => run_check(&opts, *strict, lang),
         Command::Init { dir } => match tiendo::init(dir, opts.fallback_date) {
             Ok(count) => {
                 let path = dir.display();
@@ -520,54 +499,7 @@ fn main() -> ExitCode {
             Err(failure) => fail(&mut stderr, failure, lang),
         },
         Command::Serve { .. } | Command::Completions { .. } => ExitCode::SUCCESS,
-        Command::Build { quiet, .. } => match build(&opts, *quiet, lang) {
-            Ok(report) => {
-                let lang = report.lang;
-                print_stale(&mut stdout, &report.stale, lang);
-                print_diagnostics(&mut stderr, &report.diagnostics, lang);
-                let target = opts
-                    .output
-                    .clone()
-                    .unwrap_or_else(|| opts.root.join("output"));
-                let outcome = report.output.clone().unwrap_or_default();
-                if let Some(backup) = &outcome.moved_aside {
-                    let line = msg!(
-                        "output.moved_aside",
-                        path = target.display(),
-                        backup = backup.display()
-                    );
-                    let _ = writeln!(stderr, "{}", line.render(lang));
-                }
-                let line = msg!(
-                    "build.done",
-                    files = report.files_written,
-                    written = outcome.written,
-                    unchanged = outcome.unchanged,
-                    path = target.display(),
-                    time = timings(&report, lang)
-                );
-                let _ = writeln!(stdout, "{}", line.render(lang));
-                // A signal that arrived during the swap was held until the
-                // new site was in place.
-                match tiendo::output::interrupt::received() {
-                    Some(signal) => signal_exit(signal),
-                    None => ExitCode::SUCCESS,
-                }
-            }
-            Err(failure) => {
-                // A closing line: the previous output is unchanged.
-                let after = match &failure {
-                    Failure::Interrupted(_) => Some((msg!("build.interrupted"), lang)),
-                    Failure::Content(_, content) => Some((msg!("summary.build_failed"), *content)),
-                    _ => None,
-                };
-                let code = fail(&mut stderr, failure, lang);
-                if let Some((m, lang)) = after {
-                    let _ = writeln!(stderr, "{}", m.render(lang));
-                }
-                code
-            }
-        },
+        Command::Build { quiet, .. } => run_build(&opts, *quiet, lang),
         Command::New { what } => {
             let written = match what {
                 NewWhat::Report {
@@ -614,6 +546,86 @@ fn main() -> ExitCode {
             }
             Err(e) => written_or_fail(&mut stdout, &mut stderr, Err(e), lang),
         },
+    }
+}
+
+/// `tiendo check`: every problem, the summary, and exit 1 on an error (or
+/// a warning with `--strict`).
+fn run_check(opts: &tiendo::Options, strict: bool, lang: Lang) -> ExitCode {
+    let mut stdout = std::io::stdout();
+    let mut stderr = std::io::stderr();
+    match tiendo::check(opts) {
+        Ok(report) => {
+            print_diagnostics(&mut stderr, &report.diagnostics, report.lang);
+            if let Some(s) = &report.summary {
+                print_summary(&mut stdout, s, report.lang);
+            }
+            let errors = report
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error);
+            let warnings = report
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Warning);
+            ExitCode::from(if errors || (strict && warnings) { 1 } else { 0 })
+        }
+        Err(failure) => fail(&mut stderr, failure, lang),
+    }
+}
+
+/// `tiendo build`: the problems, where the site went and how long it
+/// took, or why nothing changed.
+fn run_build(opts: &tiendo::Options, quiet: bool, lang: Lang) -> ExitCode {
+    let mut stdout = std::io::stdout();
+    let mut stderr = std::io::stderr();
+    match build(opts, quiet, lang) {
+        Ok(report) => {
+            let lang = report.lang;
+            print_stale(&mut stdout, &report.stale, lang);
+            print_diagnostics(&mut stderr, &report.diagnostics, lang);
+            let target = opts
+                .output
+                .clone()
+                .unwrap_or_else(|| opts.root.join("output"));
+            let outcome = report.output.clone().unwrap_or_default();
+            if let Some(backup) = &outcome.moved_aside {
+                let line = msg!(
+                    "output.moved_aside",
+                    path = target.display(),
+                    backup = backup.display()
+                );
+                let _ = writeln!(stderr, "{}", line.render(lang));
+            }
+            let line = msg!(
+                "build.done",
+                files = report.files_written,
+                written = outcome.written,
+                unchanged = outcome.unchanged,
+                path = target.display(),
+                time = timings(&report, lang)
+            );
+            let _ = writeln!(stdout, "{}", line.render(lang));
+            // A signal that arrived during the swap was held until the
+            // new site was in place.
+            match tiendo::output::interrupt::received() {
+                Some(signal) => signal_exit(signal),
+                None => ExitCode::SUCCESS,
+            }
+        }
+        Err(failure) => {
+            // A closing line: the previous output is unchanged.
+            let after = match &failure {
+                Failure::Interrupted(_) => Some((msg!("build.interrupted"), lang)),
+                Failure::Content(_, content) => Some((msg!("summary.build_failed"), *content)),
+                _ => None,
+            };
+            let code = fail(&mut stderr, failure, lang);
+            if let Some((m, lang)) = after {
+                let _ = writeln!(stderr, "{}", m.render(lang));
+            }
+            code
+        }
     }
 }
 

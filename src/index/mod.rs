@@ -668,7 +668,7 @@ fn burnup_months(points: &[BurnupPoint]) -> Vec<BurnupPoint> {
                 .get(i + 1)
                 .is_none_or(|n| Period::of(n.date) != Period::of(p.date))
         })
-        .map(|(_, p)| p.clone())
+        .map(|(_, p)| *p)
         .collect()
 }
 

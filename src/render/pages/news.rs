@@ -297,11 +297,11 @@ pub(super) fn tag(
             .nth(1)
             .unwrap_or("")
             .to_string(),
-        articles: page_of(&articles, n)
+        articles: page_of(articles, n)
             .into_iter()
             .map(|i| card(r, &v, &r.model.articles[i]))
             .collect(),
-        tasks: v.rows(page_of(&tasks, n)),
+        tasks: v.rows(page_of(tasks, n)),
         pager: pager(r, &v, articles.len().max(tasks.len()), n, |k| {
             v.route(&paged(route.clone(), k))
         }),

@@ -382,17 +382,7 @@ pub(super) fn task(
         rule: v.t.get(&format!("rule_{}", s.status.code())),
         days_label: v.days_label(s),
         plan_url: v.route(&Route::Plan(&plan.id)),
-        parents: r.index.ancestors[i]
-            .iter()
-            .map(|&p| {
-                let (label, lang) = v.task_title_lang(&r.model.tasks[p]);
-                views::LangLink {
-                    label: label.to_string(),
-                    lang,
-                    url: v.task_url(&r.model.tasks[p].id),
-                }
-            })
-            .collect(),
+        parents: parents(r, &v, i),
         chain: plan_chain(r, &v, t.plan),
         children: v.rows(r.index.children[i].iter().copied()),
         children_words: r
@@ -439,15 +429,7 @@ pub(super) fn task(
             String::new()
         },
         result: t.result.as_deref().unwrap_or(""),
-        responsible: match &s.responsible_on {
-            Some(crate::status::Responsible::Followed { text, from, date }) => {
-                v.t.get("responsible_followed")
-                    .replace("{text}", text)
-                    .replace("{from}", v.agency_short(from))
-                    .replace("{date}", &fmt_date(*date))
-            }
-            _ => t.responsible.clone().unwrap_or_default(),
-        },
+        responsible: responsible(&v, t, s),
         incomplete: t.incomplete.as_deref().unwrap_or(""),
         progress: v.progress(s),
         last_update: s.last_update.map(fmt_date).unwrap_or_default(),
@@ -641,4 +623,33 @@ fn children_words(v: &Views, c: &crate::status::Rollup) -> String {
         .collect();
     v.t.with("children_count", c.total)
         .replace("{statuses}", &parts.join(", "))
+}
+
+/// Who answers for the task: the plan's official, or the successor's when
+/// the lead passed to one.
+fn responsible(v: &Views, t: &crate::model::Task, s: &crate::status::TaskStatus) -> String {
+    match &s.responsible_on {
+        Some(crate::status::Responsible::Followed { text, from, date }) => {
+            v.t.get("responsible_followed")
+                .replace("{text}", text)
+                .replace("{from}", v.agency_short(from))
+                .replace("{date}", &fmt_date(*date))
+        }
+        _ => t.responsible.clone().unwrap_or_default(),
+    }
+}
+
+/// The tasks above task `i`, nearest first, as links.
+fn parents(r: &Renderer, v: &Views, i: usize) -> Vec<views::LangLink> {
+    r.index.ancestors[i]
+        .iter()
+        .map(|&p| {
+            let (label, lang) = v.task_title_lang(&r.model.tasks[p]);
+            views::LangLink {
+                label: label.to_string(),
+                lang,
+                url: v.task_url(&r.model.tasks[p].id),
+            }
+        })
+        .collect()
 }
