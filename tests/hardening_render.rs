@@ -219,3 +219,22 @@ fn a_control_character_leaves_the_sitemap_well_formed() {
     );
     roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
 }
+
+/// A raw HTML tag after a letter whose lowercase is longer (`İ`, two bytes,
+/// lowercases to three): the problem is at the tag's own column, and the
+/// check does not stop on a slice inside a letter (issue 27, item 7).
+#[test]
+fn raw_html_after_a_dotted_capital_i_is_reported_at_its_column() {
+    let md = "---\ntitle: Tin\ndate: 2025-03-10\n---\nİİİİİİ <img src=\"/a.png\"> và <IMG alt=x SRC=\"https://Cdn.Example/b.png\">\n";
+    let run = check_vi(&[("content/news/tin-mot.md", Some(md))]);
+    assert_error(
+        &run,
+        "content/news/tin-mot.md:5:8: lỗi: thẻ <img> không có `alt`; hãy thêm alt=\"nội dung ảnh\"",
+    );
+    assert!(
+        run.stderr
+            .contains("content/news/tin-mot.md:5:41: lỗi: `https://Cdn.Example/b.png`"),
+        "{}",
+        run.stderr
+    );
+}
