@@ -238,3 +238,38 @@ fn raw_html_after_a_dotted_capital_i_is_reported_at_its_column() {
         run.stderr
     );
 }
+
+/// The same broken link written in two articles and a page: each file is
+/// told at its own line, naming its own page, not all three at the first
+/// article that happens to hold the same text (issue 29, item 12). A link
+/// Markdown percent-escapes (`tết`) is still found where it was written.
+#[test]
+fn a_broken_link_is_reported_in_each_file_that_wrote_it() {
+    let hai = "---\ntitle: Tin hai\ndate: 2025-03-11\n---\nNội dung, xem [hồ sơ](/cong/ho-so/) ở đây.\n";
+    let ba = "---\ntitle: Tin ba\ndate: 2025-03-12\n---\nMột dòng.\n\nXem [hồ sơ](/cong/ho-so/) và [ảnh](/cong/anh/tết.png) nữa.\n";
+    let page = "---\ntitle: Giới thiệu\nmenu: 1\n---\nXem [hồ sơ](/cong/ho-so/).\n";
+    let run = check_vi(&[
+        ("content/news/tin-hai.md", Some(hai)),
+        ("content/news/tin-ba.md", Some(ba)),
+        ("content/pages/gioi-thieu.md", Some(page)),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for (at, page) in [
+        ("content/news/tin-hai.md:5:23", "/cong/tin-tuc/tin-hai/"),
+        ("content/news/tin-ba.md:7:13", "/cong/tin-tuc/tin-ba/"),
+        ("content/pages/gioi-thieu.md:5:13", "/cong/gioi-thieu/"),
+    ] {
+        let line = format!("{at}: lỗi: liên kết hỏng `/cong/ho-so/` trên {page}");
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with(&line)),
+            "{line}\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr
+            .contains("content/news/tin-ba.md:7:36: lỗi: liên kết hỏng `/cong/anh/t%E1%BA%BFt.png`"),
+        "{}",
+        run.stderr
+    );
+}
