@@ -159,40 +159,76 @@ const SLACK: f64 = 1.12;
 /// The width of `s` at `size` units: Noto Sans advances, an em for a
 /// character the subset lacks (the status icons), bold 8% wider.
 pub fn text_width(s: &str, size: u32, bold: bool) -> f64 {
-    let size = size as f64;
-    let raw: f64 = match noto() {
-        Some(f) => {
-            let scale = size / f.units_per_em().unwrap_or(1000.0) as f64;
-            s.chars()
-                .map(|c| {
-                    let id = f.glyph_id(c);
-                    if id.0 == 0 {
-                        size
-                    } else {
-                        f.h_advance_unscaled(id) as f64 * scale
-                    }
-                })
-                .sum()
-        }
-        None => s.chars().count() as f64 * size * 0.6,
-    };
-    raw * SLACK * if bold { 1.08 } else { 1.0 }
+    let raw: f64 = s.chars().map(advance(size)).sum();
+    raw * factor(bold)
 }
 
-/// `s` cut to fit `max` units, ending in "…".
+/// What measured advances are multiplied by: room for a wider font, and
+/// for bold.
+fn factor(bold: bool) -> f64 {
+    SLACK * if bold { 1.08 } else { 1.0 }
+}
+
+/// The advance of one character at `size` units, before [`factor`].
+fn advance(size: u32) -> impl Fn(char) -> f64 {
+    let size = size as f64;
+    let face = noto();
+    let scale = face.map_or(1.0, |f| size / f.units_per_em().unwrap_or(1000.0) as f64);
+    move |c| match face {
+        Some(f) => {
+            let id = f.glyph_id(c);
+            if id.0 == 0 {
+                size
+            } else {
+                f.h_advance_unscaled(id) as f64 * scale
+            }
+        }
+        None => size * 0.6,
+    }
+}
+
+/// `s` cut to fit `max` units, ending in "…". One pass over the start of
+/// `s`: each character is measured once, and the longest prefix that fits
+/// (trailing spaces trimmed, as a reader would not see them) is found from
+/// the running widths; the pass stops once neither `s` nor any longer
+/// prefix can fit. A megabyte of title costs what fits on a line, not the
+/// square of its length (issue 29: a 20,000-character title took 98 s).
 fn shorten(s: &str, size: u32, bold: bool, max: f64) -> String {
-    if text_width(s, size, bold) <= max {
+    let k = factor(bold);
+    let measure = advance(size);
+    let ellipsis = measure('…') * k;
+    // Per character: the byte where it ends, and the width of the prefix
+    // through it with trailing spaces trimmed.
+    let mut ends: Vec<(usize, f64)> = Vec::new();
+    let (mut total, mut trimmed) = (0.0, 0.0);
+    let mut whole = true;
+    for (i, c) in s.char_indices() {
+        total += measure(c);
+        if !c.is_whitespace() {
+            trimmed = total;
+        }
+        // Both widths only grow from here: `s` does not fit, and neither
+        // does this prefix nor any longer one.
+        if total * k > max && trimmed * k + ellipsis > max {
+            whole = false;
+            break;
+        }
+        ends.push((i + c.len_utf8(), trimmed));
+    }
+    if whole && total * k <= max {
         return s.to_string();
     }
-    let mut out: Vec<char> = s.chars().collect();
-    while !out.is_empty() {
-        out.pop();
-        let cut: String = out.iter().collect::<String>().trim_end().to_string() + "…";
-        if text_width(&cut, size, bold) <= max {
-            return cut;
-        }
+    if whole {
+        // The last prefix is `s` itself, which does not fit.
+        ends.pop();
     }
-    "…".to_string()
+    // The longest prefix shorter than `s` whose trimmed width and the
+    // ellipsis fit.
+    let fits = ends.iter().rposition(|&(_, w)| w * k + ellipsis <= max);
+    match fits {
+        Some(n) => [s[..ends[n].0].trim_end(), "…"].concat(),
+        None => "…".to_string(),
+    }
 }
 
 /// `s` broken at spaces into lines of at most `max` units, at most `lines`
@@ -201,15 +237,21 @@ fn shorten(s: &str, size: u32, bold: bool, max: f64) -> String {
 pub fn wrap(s: &str, size: u32, bold: bool, max: f64, lines: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut line = String::new();
+    // The line's width so far: each word is measured once.
+    let mut line_w = 0.0;
+    let space = text_width(" ", size, bold);
     let words: Vec<&str> = s.split_whitespace().collect();
     for (i, word) in words.iter().enumerate() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if text_width(&candidate, size, bold) <= max || line.is_empty() {
-            line = candidate;
+        let w = text_width(word, size, bold);
+        if line.is_empty() {
+            line.push_str(word);
+            line_w = w;
+            continue;
+        }
+        if line_w + space + w <= max {
+            line.push(' ');
+            line.push_str(word);
+            line_w += space + w;
             continue;
         }
         out.push(std::mem::take(&mut line));
@@ -219,7 +261,8 @@ pub fn wrap(s: &str, size: u32, bold: bool, max: f64, lines: usize) -> Vec<Strin
             out.push(shorten(&format!("{last} {rest}"), size, bold, max));
             return out;
         }
-        line = word.to_string();
+        line.push_str(word);
+        line_w = w;
     }
     if !line.is_empty() {
         out.push(line);
@@ -1692,6 +1735,62 @@ mod tests {
             assert_eq!(w, NARROW.width);
             assert!(h > 100, "{h}");
         }
+    }
+
+    /// The cut that measuring every shorter prefix found, one character at
+    /// a time (the quadratic way shorten went before issue 29).
+    fn shorten_by_popping(s: &str, size: u32, bold: bool, max: f64) -> String {
+        if text_width(s, size, bold) <= max {
+            return s.to_string();
+        }
+        let mut out: Vec<char> = s.chars().collect();
+        while !out.is_empty() {
+            out.pop();
+            let cut: String = out.iter().collect::<String>().trim_end().to_string() + "…";
+            if text_width(&cut, size, bold) <= max {
+                return cut;
+            }
+        }
+        "…".to_string()
+    }
+
+    #[test]
+    fn shorten_cuts_where_measuring_every_prefix_did() {
+        for s in [
+            "Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hải Dương",
+            "Sở Y tế",
+            "a    b    c    d    e    f    g    h",
+            "MMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM",
+            "ỗỗỗ ỗỗ ỗ",
+            "",
+        ] {
+            for max in [0.0, 5.0, 20.0, 57.5, 100.0, 150.0, 1000.0] {
+                for bold in [false, true] {
+                    assert_eq!(
+                        shorten(s, 14, bold, max),
+                        shorten_by_popping(s, 14, bold, max),
+                        "{s:?} in {max}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_megabyte_title_is_wrapped_and_shortened() {
+        // A megabyte: the quadratic cut measured 10^12 characters here.
+        let long = "Nhiệm vụ chuyển đổi số ".repeat(40_000);
+        let lines = wrap(&long, 16, true, 900.0, 3);
+        assert_eq!(lines.len(), 3);
+        assert!(lines[2].ends_with('…'), "{lines:?}");
+        for l in &lines {
+            assert!(text_width(l, 16, true) <= 900.0, "{l}");
+        }
+        let one_word = "x".repeat(1 << 20);
+        let cut = shorten(&one_word, 14, false, 300.0);
+        assert!(cut.ends_with('…') && text_width(&cut, 14, false) <= 300.0);
+        let drawing = Drawing::new(NARROW, &long, CREDIT);
+        assert_eq!(drawing.title.len(), 3);
     }
 
     #[test]
