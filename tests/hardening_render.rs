@@ -64,11 +64,7 @@ fn strict_ics(ics: &str) -> Vec<(String, String)> {
     let body = &ics[..ics.len() - 2];
     let mut logical: Vec<String> = Vec::new();
     for line in body.split("\r\n") {
-        assert!(
-            line.len() <= 75,
-            "{} octets: {line:?}",
-            line.len()
-        );
+        assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
         assert!(
             !line.contains('\r') && !line.contains('\n'),
             "a bare line break: {line:?}"
@@ -81,9 +77,14 @@ fn strict_ics(ics: &str) -> Vec<(String, String)> {
     logical
         .iter()
         .map(|l| {
-            let (head, value) = l.split_once(':').unwrap_or_else(|| panic!("no colon: {l:?}"));
+            let (head, value) = l
+                .split_once(':')
+                .unwrap_or_else(|| panic!("no colon: {l:?}"));
             let name = head.split(';').next().unwrap();
-            assert!(PROPERTIES.contains(&name), "unexpected property {name}: {l:?}");
+            assert!(
+                PROPERTIES.contains(&name),
+                "unexpected property {name}: {l:?}"
+            );
             assert!(
                 !value.chars().any(|c| c.is_control() && c != '\t'),
                 "a control character in {l:?}"
@@ -93,8 +94,7 @@ fn strict_ics(ics: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-const HOSTILE: &str =
-    "Việc ba\r\nX-INJECT:1\nEND:VEVENT\u{7}; rồi, dấu \\ và một tiêu đề rất dài để phải gấp dòng ở nhiều chỗ";
+const HOSTILE: &str = "Việc ba\r\nX-INJECT:1\nEND:VEVENT\u{7}; rồi, dấu \\ và một tiêu đề rất dài để phải gấp dòng ở nhiều chỗ";
 
 #[test]
 fn a_line_break_in_a_title_adds_no_calendar_property_and_lines_fold_at_75_octets() {
@@ -245,7 +245,8 @@ fn raw_html_after_a_dotted_capital_i_is_reported_at_its_column() {
 /// Markdown percent-escapes (`tết`) is still found where it was written.
 #[test]
 fn a_broken_link_is_reported_in_each_file_that_wrote_it() {
-    let hai = "---\ntitle: Tin hai\ndate: 2025-03-11\n---\nNội dung, xem [hồ sơ](/cong/ho-so/) ở đây.\n";
+    let hai =
+        "---\ntitle: Tin hai\ndate: 2025-03-11\n---\nNội dung, xem [hồ sơ](/cong/ho-so/) ở đây.\n";
     let ba = "---\ntitle: Tin ba\ndate: 2025-03-12\n---\nMột dòng.\n\nXem [hồ sơ](/cong/ho-so/) và [ảnh](/cong/anh/tết.png) nữa.\n";
     let page = "---\ntitle: Giới thiệu\nmenu: 1\n---\nXem [hồ sơ](/cong/ho-so/).\n";
     let run = check_vi(&[
@@ -267,8 +268,9 @@ fn a_broken_link_is_reported_in_each_file_that_wrote_it() {
         );
     }
     assert!(
-        run.stderr
-            .contains("content/news/tin-ba.md:7:36: lỗi: liên kết hỏng `/cong/anh/t%E1%BA%BFt.png`"),
+        run.stderr.contains(
+            "content/news/tin-ba.md:7:36: lỗi: liên kết hỏng `/cong/anh/t%E1%BA%BFt.png`"
+        ),
         "{}",
         run.stderr
     );

@@ -355,7 +355,10 @@ fn no_csv_text_cell_starts_like_a_formula_and_numbers_stay_numbers() {
     let dir = site_with(&[
         ("content/plans/ke-hoach.yaml", Some(plan.as_bytes())),
         ("content/kpis.yaml", Some(kpis.as_bytes())),
-        ("content/reports/2025-03/so-mot.yaml", Some(report.as_bytes())),
+        (
+            "content/reports/2025-03/so-mot.yaml",
+            Some(report.as_bytes()),
+        ),
     ]);
     let out = dir.path().join("out");
     let run = tiendo(&["build", "--output", out.to_str().unwrap()], dir.path());
@@ -369,8 +372,7 @@ fn no_csv_text_cell_starts_like_a_formula_and_numbers_stay_numbers() {
         match path.extension().and_then(|e| e.to_str()) {
             Some("csv") => csvs.push((name, std::fs::read(path).unwrap())),
             Some("zip") => {
-                let mut zip =
-                    zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+                let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
                 for k in 0..zip.len() {
                     let mut file = zip.by_index(k).unwrap();
                     let inner = file.name().unwrap().to_string();
@@ -413,7 +415,10 @@ fn no_csv_text_cell_starts_like_a_formula_and_numbers_stay_numbers() {
     // Numbers as they were.
     assert!(has("du-lieu/gia-tri-chi-tieu.csv", "-0.5"), "the value");
     assert!(has("du-lieu/gia-tri-chi-tieu.csv", "-1.5"), "the baseline");
-    assert!(has("chi-tieu/chi-so/bieu-do.csv", "-0.5"), "the chart's figures");
+    assert!(
+        has("chi-tieu/chi-so/bieu-do.csv", "-0.5"),
+        "the chart's figures"
+    );
     // JSON is not run by a spreadsheet: the text as written.
     let json = std::fs::read_to_string(out.join("du-lieu/cap-nhat.json")).unwrap();
     assert!(json.contains("\"=1+1\""), "{json}");

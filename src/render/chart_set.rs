@@ -11,18 +11,6 @@ use crate::route::{Route, SiteChart};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-/// The width and height plotters wrote on the root element.
-pub(super) fn svg_size(svg: &str) -> (u32, u32) {
-    let num = |key: &str| -> u32 {
-        svg.find(key)
-            .map(|i| &svg[i + key.len()..])
-            .and_then(|rest| rest.split('"').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    };
-    (num("width=\""), num("height=\""))
-}
-
 /// A chart the site draws, before it is drawn.
 #[derive(Debug, Clone, Copy)]
 enum ChartJob {

@@ -56,9 +56,10 @@ pub(super) fn links_and_clashes(
         let en = format!("{}{}", r.base, Lang::En.prefix());
         for source in blamed {
             let from_source = Some(&source.file) == own;
-            let entry = reported
-                .entry((source, b.target.clone()))
-                .or_insert((page.clone(), b.reason, 0));
+            let entry =
+                reported
+                    .entry((source, b.target.clone()))
+                    .or_insert((page.clone(), b.reason, 0));
             entry.2 += 1;
             // Name the page made from the file, or one in the default
             // language.
