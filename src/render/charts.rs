@@ -1909,6 +1909,210 @@ mod tests {
         "…".to_string()
     }
 
+    /// The box of a `<text>` as the chart placed it, from its attributes.
+    fn drawn_box(n: roxmltree::Node) -> [f64; 4] {
+        let num = |a: &str| {
+            n.attribute(a)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        let size = num("font-size") as u32;
+        let h = match n.attribute("text-anchor") {
+            Some("middle") => HPos::Center,
+            Some("end") => HPos::Right,
+            _ => HPos::Left,
+        };
+        let v = match n.attribute("dy") {
+            Some("0.76em") => VPos::Top,
+            Some("0.5ex") => VPos::Center,
+            _ => VPos::Bottom,
+        };
+        let text = n.text().unwrap_or("").trim();
+        let w = text_width(text, size, n.attribute("font-weight") == Some("bold"));
+        Placed::text_box((num("x") as i32, num("y") as i32, h, v), w, size)
+    }
+
+    /// The segments of the polylines drawn with `dash`, the legend aside.
+    fn dashed(g: roxmltree::Node, dash: &str) -> Vec<((f64, f64), (f64, f64))> {
+        g.descendants()
+            .filter(|n| {
+                n.has_tag_name("polyline")
+                    && n.attribute("stroke-dasharray") == Some(dash)
+                    && !n
+                        .ancestors()
+                        .any(|a| a.attribute("class") == Some("legend"))
+            })
+            .flat_map(|n| {
+                let pts: Vec<(f64, f64)> = n
+                    .attribute("points")
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .filter_map(|p| {
+                        let (x, y) = p.split_once(',')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    })
+                    .collect();
+                pts.windows(2).map(|w| (w[0], w[1])).collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// On a phone as on a desktop, the latest value's label crosses
+    /// neither the goal's line nor the trend's (issue 28: "79%" was drawn
+    /// across both), and the legend names the trend with the sentence the
+    /// description gives.
+    #[test]
+    fn the_latest_value_label_keeps_clear_of_goal_and_trend() {
+        let t = strings();
+        let up = kpi(90.0, Direction::Up);
+        let mut rank = kpi(30.0, Direction::Down);
+        rank.unit = "hạng".into();
+        rank.baseline = Some((d("2025-01-01"), 38.0));
+        let cases = [
+            (
+                up.clone(),
+                status(
+                    &[
+                        ("2025-01-01", 50.0, true),
+                        ("2025-03-15", 70.0, false),
+                        ("2025-06-15", 86.0, false),
+                    ],
+                    &up,
+                ),
+            ),
+            (
+                up.clone(),
+                status(
+                    &[("2025-01-01", 50.0, true), ("2025-06-15", 89.0, false)],
+                    &up,
+                ),
+            ),
+            (
+                rank.clone(),
+                status(
+                    &[
+                        ("2025-01-01", 38.0, true),
+                        ("2025-04-01", 35.0, false),
+                        ("2025-06-01", 33.0, false),
+                    ],
+                    &rank,
+                ),
+            ),
+        ];
+        for (k, ks) in &cases {
+            let chart = kpi_chart(k, ks, d("2025-06-25"), Lang::Vi, &t, CREDIT);
+            let doc = check(&chart);
+            let latest = value(Lang::Vi, k, ks.points.last().unwrap().value);
+            for class in ["wide", "narrow"] {
+                let g = drawing(&doc, class);
+                let label = g
+                    .descendants()
+                    .find(|n| {
+                        n.has_tag_name("text")
+                            && n.attribute("font-weight") == Some("bold")
+                            && n.text().map(str::trim) == Some(latest.as_str())
+                    })
+                    .unwrap_or_else(|| panic!("{class}: no label {latest}"));
+                let b = drawn_box(label);
+                let lines = [dashed(g, "10 5"), dashed(g, "4 4")].concat();
+                assert!(lines.len() >= 2, "{class}: goal and trend drawn");
+                for (p, q) in lines {
+                    assert!(
+                        !crosses(b, p, q),
+                        "{class}: {latest} at {b:?} crosses {p:?}-{q:?}"
+                    );
+                }
+                let legend: String = g
+                    .descendants()
+                    .filter(|n| n.attribute("class") == Some("legend"))
+                    .flat_map(|n| n.descendants())
+                    .filter_map(|n| n.text())
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let note = trend_note(k, ks, Lang::Vi, &t).unwrap();
+                assert!(chart.desc.contains(&note), "{}", chart.desc);
+                let first_words: String = note.split(' ').take(4).collect::<Vec<_>>().join(" ");
+                assert!(legend.contains(&first_words), "{class}: {legend}");
+            }
+        }
+    }
+
+    /// A rank: 1 is the best, at the top; values read "hạng 33"; the goal
+    /// reads "hạng 30 trở lên".
+    #[test]
+    fn a_rank_chart_puts_the_best_rank_at_the_top() {
+        let mut k = kpi(30.0, Direction::Down);
+        k.unit = "hạng".into();
+        k.baseline = Some((d("2025-01-01"), 38.0));
+        let ks = status(
+            &[("2025-01-01", 38.0, true), ("2025-06-01", 33.0, false)],
+            &k,
+        );
+        assert!(is_rank(&k));
+        let layout = kpi_layout(&k, &ks, d("2025-06-25"));
+        assert!(layout.inverted);
+        let area = layout.area(&k, Lang::Vi, &Drawing::new(WIDE, &k.name, CREDIT));
+        assert!(
+            layout.y_pixel(area, 1.0) < layout.y_pixel(area, 33.0)
+                && layout.y_pixel(area, 33.0) < layout.y_pixel(area, 38.0),
+            "rank 1 at the top"
+        );
+        assert!(layout.y.0 <= 1.0 && layout.y.1 >= 38.0, "{layout:?}");
+        let chart = kpi_chart(&k, &ks, d("2025-06-25"), Lang::Vi, &strings(), CREDIT);
+        let doc = check(&chart);
+        // The goal line is drawn where the layout puts rank 30.
+        let lines = target_lines(&doc);
+        let expected = layout.y_pixel(area, 30.0);
+        assert!(
+            lines.iter().any(|y| (y - expected).abs() <= 1.0),
+            "{lines:?} {expected}"
+        );
+        assert!(chart.svg.contains(">hạng 33</text>"), "{}", chart.svg);
+        assert!(
+            chart.svg.contains("Mục tiêu: hạng 30 trở lên"),
+            "{}",
+            chart.svg
+        );
+        assert!(!chart.svg.contains("33 hạng") && !chart.desc.contains("33 hạng"));
+        // Not a rank: a falling rate keeps its axis the right way up.
+        let mut rate = kpi(10.0, Direction::Down);
+        rate.unit = "%".into();
+        assert!(!is_rank(&rate));
+    }
+
+    /// A control character in a name leaves the chart well-formed XML.
+    #[test]
+    fn a_control_character_in_a_name_leaves_the_chart_well_formed() {
+        let mut k = kpi(90.0, Direction::Up);
+        k.name = "Chỉ tiêu\u{7} có\u{1b} chuông\u{0}".into();
+        let ks = status(
+            &[("2025-01-01", 50.0, true), ("2025-06-15", 75.0, false)],
+            &k,
+        );
+        let chart = kpi_chart(&k, &ks, d("2025-06-25"), Lang::Vi, &strings(), CREDIT);
+        let doc = roxmltree::Document::parse(&chart.svg).unwrap_or_else(|e| panic!("{e}"));
+        let title = doc
+            .root_element()
+            .children()
+            .find(|n| n.has_tag_name("title"))
+            .and_then(|n| n.text());
+        assert_eq!(title, Some("Chỉ tiêu có chuông"));
+        let rows = vec![BarRow {
+            label: "Sở\u{7}".into(),
+            counts: [1; Status::ALL.len()],
+        }];
+        let bars = status_bars("b", "Nhiệm\u{b} vụ".into(), &rows, &strings(), CREDIT);
+        roxmltree::Document::parse(&bars.svg).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn ticks_are_round_and_within_the_range() {
+        assert_eq!(ticks(0.0, 108.0, 6), [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(ticks(0.0, 5.5, 4), [0.0, 2.0, 4.0]);
+        assert_eq!(ticks(3.0, 3.0, 4), [3.0]);
+    }
+
     #[test]
     fn shorten_cuts_where_measuring_every_prefix_did() {
         for s in [
