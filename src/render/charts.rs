@@ -444,7 +444,7 @@ impl Plot {
 /// times a power of ten, at most `max` of them.
 fn ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
     let span = hi - lo;
-    if !(span > 0.0) || !span.is_finite() {
+    if span.is_nan() || span <= 0.0 || !span.is_finite() {
         return vec![lo];
     }
     let raw = span / max.max(1) as f64;
