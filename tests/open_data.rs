@@ -422,4 +422,13 @@ fn no_csv_text_cell_starts_like_a_formula_and_numbers_stay_numbers() {
     // JSON is not run by a spreadsheet: the text as written.
     let json = std::fs::read_to_string(out.join("du-lieu/cap-nhat.json")).unwrap();
     assert!(json.contains("\"=1+1\""), "{json}");
+    // The data dictionary says so, on the page and in the download.
+    let page = std::fs::read_to_string(out.join("du-lieu/index.html")).unwrap();
+    assert!(page.contains("không chạy như công thức"), "{page}");
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(out.join("du-lieu/tiendo-du-lieu.zip")).unwrap())
+            .unwrap();
+    let mut readme = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("README.md").unwrap(), &mut readme).unwrap();
+    assert!(readme.contains("does not run it as a formula"), "{readme}");
 }
