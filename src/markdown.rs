@@ -257,10 +257,12 @@ fn problems_of<'e>(events: impl Iterator<Item = (&'e Event<'e>, usize)>) -> Vec<
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                let lower = html.to_lowercase();
+                // Offsets into the text as written: a lowercased copy can
+                // be longer (`İ` is two bytes, its lowercase three), and
+                // its offsets would point elsewhere in the original.
                 for attr in ["src=", "data=", "srcset=", "poster="] {
-                    for (i, _) in lower.match_indices(attr) {
-                        let value = lower[i + attr.len()..]
+                    for i in find_ignore_ascii_case(html, attr) {
+                        let value = html[i + attr.len()..]
                             .trim_start_matches(['"', '\''])
                             .split(['"', '\'', ' ', '>'])
                             .next()
@@ -271,9 +273,9 @@ fn problems_of<'e>(events: impl Iterator<Item = (&'e Event<'e>, usize)>) -> Vec<
                         }
                     }
                 }
-                for (i, _) in lower.match_indices("<img") {
-                    let tag = lower[i..].split('>').next().unwrap_or("");
-                    if !tag.contains("alt=") {
+                for i in find_ignore_ascii_case(html, "<img") {
+                    let tag = html[i..].split('>').next().unwrap_or("");
+                    if find_ignore_ascii_case(tag, "alt=").next().is_none() {
                         problems.push((start + i, msg!("markdown.html_image_alt")));
                     }
                 }
@@ -282,6 +284,18 @@ fn problems_of<'e>(events: impl Iterator<Item = (&'e Event<'e>, usize)>) -> Vec<
         }
     }
     problems
+}
+
+/// The byte offsets in `text` where the ASCII `needle` starts, any case.
+/// An ASCII byte is never part of a longer UTF-8 character, so every offset
+/// is a character boundary of `text`.
+fn find_ignore_ascii_case<'t>(text: &'t str, needle: &'t str) -> impl Iterator<Item = usize> + 't {
+    let pat = needle.as_bytes();
+    text.as_bytes()
+        .windows(pat.len().max(1))
+        .enumerate()
+        .filter(move |(_, w)| w.eq_ignore_ascii_case(pat))
+        .map(|(i, _)| i)
 }
 
 /// A URL on another host: the portal loads nothing from other hosts.
@@ -307,6 +321,28 @@ fn sanitize(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `İ` is two bytes, its lowercase `i̇` three: offsets taken from a
+    /// lowercased copy pointed past the tag, or inside a letter.
+    #[test]
+    fn raw_html_problems_are_placed_in_the_text_as_written() {
+        let text = "İİİİ <IMG SRC=\"https://Cdn.Example/A.png\"> İ <img alt=x src=/a.png>";
+        let found = problems(text);
+        let at = |needle: &str| text.find(needle).unwrap();
+        let offsets: Vec<usize> = found.iter().map(|(i, _)| *i).collect();
+        assert_eq!(offsets, [at("SRC="), at("<IMG")], "{found:?}");
+        for (i, _) in &found {
+            assert!(text.is_char_boundary(*i), "{i} inside a character");
+        }
+        // The URL as the editor wrote it, not lowercased.
+        let other = format!("{:?}", found[0].1);
+        assert!(other.contains("https://Cdn.Example/A.png"), "{other}");
+        assert_eq!(
+            find_ignore_ascii_case("aSrC=src=", "src=").collect::<Vec<_>>(),
+            [1, 5]
+        );
+        assert_eq!(find_ignore_ascii_case("ab", "abc").count(), 0);
+    }
 
     #[test]
     fn hostile_html_is_removed() {

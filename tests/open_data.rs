@@ -332,3 +332,103 @@ fn feeds_keep_the_latest_entries_and_calendars_every_task() {
         }
     }
 }
+
+/// Text an officer typed that Excel would run as a formula (issue 29):
+/// every text cell of every CSV, in the data folder, the charts' downloads
+/// and the zip, starts with a quote instead; numbers stay numbers; the JSON
+/// keeps the text as written.
+#[test]
+fn no_csv_text_cell_starts_like_a_formula_and_numbers_stay_numbers() {
+    let plan = std::fs::read_to_string(fixture("minimal").join("content/plans/ke-hoach.yaml"))
+        .unwrap()
+        .replace(
+            "title: Việc ba",
+            "title: \"=HYPERLINK(\\\"http://evil.example/\\\",\\\"x\\\")\"",
+        )
+        .replace("result: Xong việc ba", "result: \"+1 cộng\"")
+        .replace(
+            "responsible: Giám đốc Sở Hai\n  - id: viec-ba",
+            "responsible: \"@SUM(A1)\"\n  - id: viec-ba",
+        );
+    let kpis = "kpis:\n  - id: chi-tieu\n    name: \"-Chỉ tiêu thử\"\n    unit: \"%\"\n    target: 90\n    baseline: { date: 2024-12-31, value: 50 }\n    deadline: 2025-12-31\n    owner: so-mot\n  - id: chi-so\n    name: Chỉ số âm\n    unit: điểm\n    target: 2\n    baseline: { date: 2024-12-31, value: -1.5 }\n    deadline: 2025-12-31\n    owner: so-mot\n";
+    let report = "agency: so-mot\nperiod: 2025-03\nsubmitted: 2025-03-19\nupdates:\n  - task: viec-mot\n    state: in_progress\n    progress: 50\n    note: \"=1+1\"\n  - task: viec-hai\n    state: in_progress\n    progress: \"30%\"\nkpi_values:\n  - kpi: chi-tieu\n    date: 2025-03-15\n    value: 60\n  - kpi: chi-so\n    date: 2025-03-15\n    value: -0.5\n";
+    let dir = site_with(&[
+        ("content/plans/ke-hoach.yaml", Some(plan.as_bytes())),
+        ("content/kpis.yaml", Some(kpis.as_bytes())),
+        (
+            "content/reports/2025-03/so-mot.yaml",
+            Some(report.as_bytes()),
+        ),
+    ]);
+    let out = dir.path().join("out");
+    let run = tiendo(&["build", "--output", out.to_str().unwrap()], dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let mut csvs: Vec<(String, Vec<u8>)> = Vec::new();
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let name = path.strip_prefix(&out).unwrap().display().to_string();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("csv") => csvs.push((name, std::fs::read(path).unwrap())),
+            Some("zip") => {
+                let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+                for k in 0..zip.len() {
+                    let mut file = zip.by_index(k).unwrap();
+                    let inner = file.name().unwrap().to_string();
+                    if inner.ends_with(".csv") {
+                        let mut bytes = Vec::new();
+                        std::io::Read::read_to_end(&mut file, &mut bytes).unwrap();
+                        csvs.push((format!("{name}/{inner}"), bytes));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(csvs.len() > 5, "{csvs:?}");
+    let mut cells = Vec::new();
+    for (name, bytes) in &csvs {
+        let mut r = csv::Reader::from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap());
+        for rec in r.records() {
+            for cell in rec.unwrap().iter() {
+                if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                    assert!(
+                        cell.parse::<f64>().is_ok(),
+                        "{name}: a text cell starts like a formula: {cell:?}"
+                    );
+                }
+                cells.push((name.clone(), cell.to_string()));
+            }
+        }
+    }
+    let has = |file: &str, cell: &str| cells.iter().any(|(n, c)| n.ends_with(file) && c == cell);
+    assert!(has(
+        "du-lieu/nhiem-vu.csv",
+        "'=HYPERLINK(\"http://evil.example/\",\"x\")"
+    ));
+    assert!(has("du-lieu/nhiem-vu.csv", "'+1 cộng"));
+    assert!(has("du-lieu/nhiem-vu.csv", "'@SUM(A1)"));
+    assert!(has("du-lieu/cap-nhat.csv", "'=1+1"));
+    assert!(has("du-lieu/chi-tieu.csv", "'-Chỉ tiêu thử"));
+    assert!(has("tiendo-du-lieu.zip/cap-nhat.csv", "'=1+1"));
+    // Numbers as they were.
+    assert!(has("du-lieu/gia-tri-chi-tieu.csv", "-0.5"), "the value");
+    assert!(has("du-lieu/gia-tri-chi-tieu.csv", "-1.5"), "the baseline");
+    assert!(
+        has("chi-tieu/chi-so/bieu-do.csv", "-0.5"),
+        "the chart's figures"
+    );
+    // JSON is not run by a spreadsheet: the text as written.
+    let json = std::fs::read_to_string(out.join("du-lieu/cap-nhat.json")).unwrap();
+    assert!(json.contains("\"=1+1\""), "{json}");
+    // The data dictionary says so, on the page and in the download.
+    let page = std::fs::read_to_string(out.join("du-lieu/index.html")).unwrap();
+    assert!(page.contains("không chạy như công thức"), "{page}");
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(out.join("du-lieu/tiendo-du-lieu.zip")).unwrap())
+            .unwrap();
+    let mut readme = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("README.md").unwrap(), &mut readme).unwrap();
+    assert!(readme.contains("does not run it as a formula"), "{readme}");
+}

@@ -5,23 +5,11 @@
 //! itself is `charts.rs`.
 
 use super::i18n::Lang;
-use super::{Renderer, charts, views};
+use super::{Renderer, charts, data, views};
 use crate::model::Model;
 use crate::route::{Route, SiteChart};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-
-/// The width and height plotters wrote on the root element.
-pub(super) fn svg_size(svg: &str) -> (u32, u32) {
-    let num = |key: &str| -> u32 {
-        svg.find(key)
-            .map(|i| &svg[i + key.len()..])
-            .and_then(|rest| rest.split('"').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    };
-    (num("width=\""), num("height=\""))
-}
 
 /// A chart the site draws, before it is drawn.
 #[derive(Debug, Clone, Copy)]
@@ -109,7 +97,9 @@ fn chart_data(r: &Renderer, lang: Lang, job: ChartJob) -> Vec<u8> {
         head.push("total".into());
         rows.push(head);
         for (id, b) in agency_bars(&v, ids) {
-            let mut row = vec![id.to_string(), b.label];
+            // Agency names are text an editor wrote: neutralised like the
+            // open data's ([`data::csv_text`]); the counts are numbers.
+            let mut row = vec![id.to_string(), data::csv_text(&b.label).into_owned()];
             row.extend(b.counts.iter().map(usize::to_string));
             row.push(b.counts.iter().sum::<usize>().to_string());
             rows.push(row);
@@ -121,7 +111,7 @@ fn chart_data(r: &Renderer, lang: Lang, job: ChartJob) -> Vec<u8> {
             for s in statuses {
                 rows.push(vec![
                     s.code().into(),
-                    r.strings(lang).status(s).into(),
+                    data::csv_text(r.strings(lang).status(s)).into_owned(),
                     fig.overall.count(s).to_string(),
                 ]);
             }
@@ -161,7 +151,7 @@ fn chart_data(r: &Renderer, lang: Lang, job: ChartJob) -> Vec<u8> {
                 rows.push(vec![
                     p.date.to_string(),
                     p.value.to_string(),
-                    kpi.unit.clone(),
+                    data::csv_text(&kpi.unit).into_owned(),
                     p.baseline.to_string(),
                     kpi.target.to_string(),
                 ]);

@@ -670,7 +670,33 @@ pub fn table<'a>(
     })
 }
 
-/// RFC 4180 CSV with a byte-order mark; empty fields for missing values.
+/// The characters a spreadsheet reads as the start of a formula (OWASP's
+/// list for CSV injection): `=`, `+`, `-`, `@`, tab and carriage return.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell as a spreadsheet may open it: one that starts like a formula
+/// (an officer's note `=HYPERLINK(...)`, a title `- Đẩy mạnh ...`) gets a
+/// single quote in front, which Excel and LibreOffice show as text and
+/// never run (OWASP, "CSV Injection"). Only text cells: a number column's
+/// `-5` stays the number it is. JSON copies keep the text as written, since
+/// no spreadsheet runs JSON.
+pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(FORMULA_START) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Whether a column holds text a spreadsheet could take for a formula:
+/// every kind but numbers (whose cells are written from numbers, never
+/// from text).
+fn is_text_column(c: &Column) -> bool {
+    !matches!(c.kind, "number" | "integer")
+}
+
+/// RFC 4180 CSV with a byte-order mark; empty fields for missing values;
+/// text cells neutralised against formulas ([`csv_text`]).
 pub fn csv(table: &Table) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -695,14 +721,15 @@ pub fn csv(table: &Table) -> Vec<u8> {
                 ends.push(scratch.len());
             }
             let mut from = 0;
-            for (v, &end) in row.iter().zip(&ends) {
-                let field: &[u8] = match v {
-                    Value::Null => b"",
-                    Value::String(x) => x.as_bytes(),
-                    _ => &scratch.as_bytes()[from..end],
+            for (k, (v, &end)) in row.iter().zip(&ends).enumerate() {
+                let text = table.columns.get(k).is_none_or(is_text_column);
+                let _ = match v {
+                    Value::Null => w.write_field(b""),
+                    Value::String(x) if text => w.write_field(csv_text(x).as_bytes()),
+                    Value::String(x) => w.write_field(x.as_bytes()),
+                    _ => w.write_field(&scratch.as_bytes()[from..end]),
                 };
                 from = end;
-                let _ = w.write_field(field);
             }
             let _ = w.write_record(None::<&[u8]>);
         });
@@ -871,9 +898,14 @@ pub fn readme(tables: &[Table], title: &str, as_of: &str, license: &str, site_ur
     out.push_str(&format!(
         "\nMỗi bảng là một tệp CSV (UTF-8 có BOM, Excel đọc được tiếng Việt); \
          datapackage.json mô tả các bảng theo chuẩn Frictionless. Ô trống là không có giá trị. \
+         Ô chữ bắt đầu bằng = + - @, tab hoặc ký tự CR được thêm dấu ' ở đầu để Excel \
+         không chạy nó như công thức; cột số giữ nguyên số, tệp JSON giữ nguyên chữ. \
          Cùng các bảng ấy ở dạng JSON: {json_url}\n\
          Each table is a CSV file (UTF-8 with BOM); datapackage.json describes them \
          as a Frictionless data package. Empty fields are missing values. \
+         A text field that starts with = + - @, a tab or a carriage return gets a ' in \
+         front, so that Excel does not run it as a formula; number columns stay numbers, \
+         and the JSON files keep the text as written. \
          The same tables as JSON: {json_url}\n",
     ));
     for t in tables {
@@ -970,4 +1002,35 @@ pub fn changes_csv(m: &Model, changes: &[crate::status::FactChange]) -> Vec<u8> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_cells_that_start_like_a_formula_get_a_quote_and_numbers_do_not() {
+        for hostile in ["=1+1", "+1", "-x", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_text(hostile), format!("'{hostile}"));
+        }
+        for plain in ["Sở Y tế", "1-2", "", "'=quoted"] {
+            assert_eq!(csv_text(plain), plain);
+        }
+        const COLUMNS: &[Column] = &[
+            col("note", "string", "", ""),
+            col("value", "number", "", ""),
+            col("days", "integer", "", ""),
+        ];
+        let table = Table {
+            name: "t",
+            title_vi: "",
+            title_en: "",
+            columns: COLUMNS,
+            rows: Rows::held(vec![vec![s("-5 ngày"), num(-0.5), int(-5)]]),
+        };
+        let text = String::from_utf8(csv(&table)).unwrap();
+        assert!(text.ends_with("'-5 ngày,-0.5,-5\r\n"), "{text:?}");
+        let json = String::from_utf8(json(&table, "2025-01-01", "")).unwrap();
+        assert!(json.contains("\"note\":\"-5 ngày\""), "{json}");
+    }
 }

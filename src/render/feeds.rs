@@ -9,34 +9,52 @@ use crate::date::{Date, fmt_date};
 use crate::model::Model;
 use crate::route::Route;
 use crate::status::{Event, EventKind, Figures};
-use icalendar::{Calendar, Component, EventLike, Property};
 use serde::Serialize;
 
 /// How many entries a feed carries, the newest: a feed reader wants what
 /// is new, and the whole history is in the open data (`/du-lieu/`).
 pub const FEED_ENTRIES: usize = 50;
 
-/// One Atom entry.
+/// One Atom entry. Its text reaches a template without the characters XML
+/// does not allow ([`xml_text`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
+    #[serde(serialize_with = "xml_text")]
     pub id: String,
+    #[serde(serialize_with = "xml_text")]
     pub title: String,
+    #[serde(serialize_with = "xml_text")]
     pub url: String,
+    #[serde(serialize_with = "xml_text")]
     pub updated: String,
+    #[serde(serialize_with = "xml_text")]
     pub summary: String,
 }
 
 /// An Atom feed, rendered by the theme's `feed.xml`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Feed {
+    #[serde(serialize_with = "xml_text")]
     pub id: String,
+    #[serde(serialize_with = "xml_text")]
     pub title: String,
+    #[serde(serialize_with = "xml_text")]
     pub url: String,
+    #[serde(serialize_with = "xml_text")]
     pub self_url: String,
+    #[serde(serialize_with = "xml_text")]
     pub updated: String,
+    #[serde(serialize_with = "xml_text")]
     pub author: String,
     pub lang: &'static str,
     pub entries: Vec<Entry>,
+}
+
+/// A feed's text as a template gets it: without the control characters
+/// that would leave the feed ill-formed (a theme's own `feed.xml` escapes
+/// markup, but cannot drop a `\u{7}`).
+fn xml_text<S: serde::Serializer>(s: &str, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(&super::escape::xml_chars(s))
 }
 
 impl Feed {
@@ -47,8 +65,9 @@ impl Feed {
     /// write the same bytes.
     pub fn to_xml(&self) -> Vec<u8> {
         fn text(out: &mut Vec<u8>, s: &str) {
-            // The escaping Tera applies to `.xml` templates.
-            let _ = tera::escape_html(s, out);
+            // The escaping Tera applies to `.xml` templates, after what
+            // the template gets ([`xml_text`]).
+            let _ = tera::escape_html(&super::escape::xml_chars(s), out);
         }
         let mut out = Vec::with_capacity(600 + self.entries.len() * 600);
         // Each value with the markup before it, then the markup that closes
@@ -227,12 +246,7 @@ pub fn calendar(
     base: &str,
 ) -> String {
     let host = host(origin);
-    let mut cal = Calendar::empty();
-    cal.append_property(Property::new("VERSION", "2.0"));
-    cal.append_property(Property::new("PRODID", "-//tiendo//tiendo//VI"));
-    cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
-    cal.name(name);
-    let stamp = fig.as_of.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    let mut cal = Ics::new(name);
     for &i in tasks {
         let (t, s) = (&m.tasks[i], &fig.tasks[i]);
         let Some(due) = s.deadline.and_then(|d| d.date()) else {
@@ -247,29 +261,19 @@ pub fn calendar(
             .and_then(|l| m.agency(l))
             .map_or("", |a| a.name.as_str());
         let url = format!("{origin}{base}{}", Route::Task(&t.id).path());
-        let mut event = icalendar::Event::new();
-        event
-            .uid(&format!("{}@{host}", t.id))
-            .summary(&format!("Hạn chót: {}", t.title))
-            .description(&format!(
+        cal.event(&IcsEvent {
+            uid: &format!("{}@{host}", t.id),
+            summary: &format!("Hạn chót: {}", t.title),
+            description: &format!(
                 "Chủ trì: {lead}. Tình trạng: {}. {url}",
                 super::i18n::status_vi(m, s.status)
-            ))
-            .url(&url)
-            .all_day(due);
-        if let Some(next) = due.succ_opt() {
-            event.append_property(
-                Property::new("DTEND", next.format("%Y%m%d").to_string())
-                    .add_parameter("VALUE", "DATE")
-                    .done(),
-            );
-        }
-        if let Some(stamp) = stamp {
-            event.timestamp(stamp);
-        }
-        cal.push(event.done());
+            ),
+            url: &url,
+            day: due,
+            stamp: fig.as_of,
+        });
     }
-    cal.done().to_string()
+    cal.finish()
 }
 
 /// A task's feed entries: every update known by D (lead or support) and
@@ -365,12 +369,7 @@ pub fn task_calendar(
 ) -> String {
     let host = host(origin);
     let t = &m.tasks[i];
-    let mut cal = Calendar::empty();
-    cal.append_property(Property::new("VERSION", "2.0"));
-    cal.append_property(Property::new("PRODID", "-//tiendo//tiendo//VI"));
-    cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
-    cal.name(name);
-    let stamp = fig.as_of.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    let mut cal = Ics::new(name);
     let url = format!("{origin}{base}{}", Route::Task(&t.id).path());
     let original = t
         .deadline
@@ -397,26 +396,128 @@ pub fn task_calendar(
                     .unwrap_or_default(),
             );
         }
-        let mut event = icalendar::Event::new();
-        event
-            .uid(&format!("{}-{k}@{host}", t.id))
-            .summary(&format!("{word}: {}", t.title))
-            .description(&description)
-            .url(&url)
-            .all_day(due);
-        if let Some(next) = due.succ_opt() {
-            event.append_property(
-                Property::new("DTEND", next.format("%Y%m%d").to_string())
-                    .add_parameter("VALUE", "DATE")
-                    .done(),
-            );
-        }
-        if let Some(stamp) = stamp {
-            event.timestamp(stamp);
-        }
-        cal.push(event.done());
+        cal.event(&IcsEvent {
+            uid: &format!("{}-{k}@{host}", t.id),
+            summary: &format!("{word}: {}", t.title),
+            description: &description,
+            url: &url,
+            day: due,
+            stamp: fig.as_of,
+        });
     }
-    cal.done().to_string()
+    cal.finish()
+}
+
+/// One all-day event of a calendar.
+struct IcsEvent<'a> {
+    uid: &'a str,
+    summary: &'a str,
+    description: &'a str,
+    url: &'a str,
+    day: Date,
+    /// When the event was last known true: the as-of date, never the clock.
+    stamp: Date,
+}
+
+/// An iCalendar file (RFC 5545) being written, a content line at a time:
+/// every text value escaped (backslash, `;`, `,`, a line break as `\n`),
+/// every control character but tab dropped, every line folded at 75 octets
+/// on a character boundary. A title holding a line break and `X-INJECT:1`
+/// thus stays inside its `SUMMARY`; no text becomes a property.
+struct Ics(String);
+
+impl Ics {
+    /// The calendar's head, named `name` (RFC 7986 `NAME`, and Apple's
+    /// `X-WR-CALNAME` that most clients read).
+    fn new(name: &str) -> Ics {
+        let mut ics = Ics(String::with_capacity(1024));
+        ics.line("BEGIN", "VCALENDAR");
+        ics.line("VERSION", "2.0");
+        ics.line("PRODID", "-//tiendo//tiendo//VI");
+        ics.line("CALSCALE", "GREGORIAN");
+        ics.text("NAME", name);
+        ics.text("X-WR-CALNAME", name);
+        ics
+    }
+
+    /// Properties in name order, as the `icalendar` crate wrote them
+    /// before: subscribers see the same file.
+    fn event(&mut self, e: &IcsEvent) {
+        self.line("BEGIN", "VEVENT");
+        self.text("DESCRIPTION", e.description);
+        if let Some(next) = e.day.succ_opt() {
+            self.line("DTEND;VALUE=DATE", &next.format("%Y%m%d").to_string());
+        }
+        self.line("DTSTAMP", &e.stamp.format("%Y%m%dT000000Z").to_string());
+        self.line("DTSTART;VALUE=DATE", &e.day.format("%Y%m%d").to_string());
+        self.text("SUMMARY", e.summary);
+        self.text("UID", e.uid);
+        self.line("URL", &ics_text(e.url, false));
+        self.line("END", "VEVENT");
+    }
+
+    fn finish(mut self) -> String {
+        self.line("END", "VCALENDAR");
+        self.0
+    }
+
+    /// A TEXT property (RFC 5545 3.3.11), escaped.
+    fn text(&mut self, name: &str, value: &str) {
+        self.line(name, &ics_text(value, true));
+    }
+
+    /// A content line `name:value`, folded.
+    fn line(&mut self, name: &str, value: &str) {
+        fold_into(&mut self.0, &format!("{name}:{value}"));
+    }
+}
+
+/// `s` as an iCalendar value: control characters dropped (a line break
+/// written `\n` in text, a space elsewhere), and, in text, backslash,
+/// semicolon and comma escaped.
+fn ics_text(s: &str, text: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // A CRLF is one line break.
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' if text => out.push_str("\\n"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | ';' | ',' if text => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// RFC 5545's longest content line, in octets, without its CRLF.
+const ICS_LINE: usize = 75;
+
+/// `line` onto `out`, ended by CRLF and folded so that no physical line
+/// is longer than [`ICS_LINE`] octets: a fold is CRLF and a space, and
+/// never falls inside a UTF-8 character.
+fn fold_into(out: &mut String, line: &str) {
+    let mut rest = line;
+    let mut room = ICS_LINE;
+    while rest.len() > room {
+        let mut cut = room;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.push_str(&rest[..cut]);
+        out.push_str("\r\n ");
+        rest = &rest[cut..];
+        // A continuation line's leading space is one of its octets.
+        room = ICS_LINE - 1;
+    }
+    out.push_str(rest);
+    out.push_str("\r\n");
 }
 
 /// `sitemap.xml` for the HTML pages among `paths`.

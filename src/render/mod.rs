@@ -16,6 +16,7 @@ mod machine;
 pub use crate::markdown;
 mod pages;
 pub mod search;
+mod svg;
 pub mod views;
 
 use crate::diag::{Diagnostics, Loc};
@@ -205,8 +206,8 @@ impl<'a> Renderer<'a> {
         let url = format!("{}{}{path}", self.base, lang.prefix());
         let data_url = format!("{}{}{}", self.base, lang.prefix(), files.data_path);
         let full_url = format!("{}{url}", self.origin);
-        let (width, height) = chart_set::svg_size(&chart.svg);
-        let (narrow_width, narrow_height) = charts::narrow_size(&chart.svg);
+        let (width, height) = (chart.width, chart.height);
+        let (narrow_width, narrow_height) = chart.narrow;
         let credit = self.chart_credit(lang);
         let embed = format!(
             "<figure><img src=\"{full_url}\" alt=\"{}\" width=\"{width}\" height=\"{height}\" style=\"max-width:100%;height:auto\"><figcaption>{} ({credit})</figcaption></figure>",

@@ -55,7 +55,7 @@ fn unescape(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Decodes `%XX` escapes (links to files with spaces or Vietnamese names).
-fn percent_decode(s: &str) -> String {
+pub(super) fn percent_decode(s: &str) -> String {
     let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

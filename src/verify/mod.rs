@@ -50,22 +50,41 @@ fn links_and_clashes(
         .iter()
         .map(|f| f.url_path.clone())
         .collect();
-    // One error per link and file it was written in, naming the first page
-    // that shows it.
+    // One error per link and place it was written in, naming a page that
+    // shows it: the page made from that file when there is one, else one in
+    // the default language. Every file that wrote a broken link hears of it
+    // at its own line, not only the first file found to hold the same text.
     let mut reported: BTreeMap<(Loc, String), (String, &'static str, usize)> = BTreeMap::new();
+    let mut places: HashMap<String, Vec<Loc>> = HashMap::new();
     for b in links::check_refs(&refs, &|p| site.has(p), &statics, &r.origin, &r.base) {
-        let source = written_in(model, &b.target)
-            .or_else(|| sources.get(&b.page).map(Loc::file))
-            .unwrap_or_else(|| Loc::file(&Arc::from("templates")));
+        let own = sources.get(&b.page);
+        let written = places
+            .entry(b.target.clone())
+            .or_insert_with(|| written_in(model, &b.target));
+        // The page's own file if it wrote the link; else everywhere it was
+        // written; else the page's source.
+        let blamed: Vec<Loc> = match written.iter().find(|l| Some(&l.file) == own) {
+            Some(l) => vec![l.clone()],
+            None if !written.is_empty() => written.clone(),
+            None => vec![
+                own.map(Loc::file)
+                    .unwrap_or_else(|| Loc::file(&Arc::from("templates"))),
+            ],
+        };
         let page = format!("{}{}", r.base, b.page.trim_end_matches("index.html"));
-        let entry = reported
-            .entry((source, b.target))
-            .or_insert((page.clone(), b.reason, 0));
-        entry.2 += 1;
-        // Name the page in the default language when there is one.
         let en = format!("{}{}", r.base, Lang::En.prefix());
-        if entry.0.starts_with(&en) && !page.starts_with(&en) {
-            entry.0 = page;
+        for source in blamed {
+            let from_source = Some(&source.file) == own;
+            let entry =
+                reported
+                    .entry((source, b.target.clone()))
+                    .or_insert((page.clone(), b.reason, 0));
+            entry.2 += 1;
+            // Name the page made from the file, or one in the default
+            // language.
+            if from_source || entry.0.starts_with(&en) && !page.starts_with(&en) {
+                entry.0 = page.clone();
+            }
         }
     }
     for ((source, target), (page, reason, count)) in reported {
@@ -97,41 +116,57 @@ fn links_and_clashes(
     }
 }
 
-/// Where a link was written: a report's evidence or note (the update), a
-/// task's description (the task), or the line and column of a Markdown
-/// text that links to it (`](link`, `="link"`, `=link`).
-fn written_in(m: &Model, link: &str) -> Option<Loc> {
-    let patterns = [
-        format!("]({link}"),
-        format!("=\"{link}\""),
-        format!("='{link}'"),
-        format!("={link} "),
-        format!("={link}>"),
-        format!("<{link}>"),
-    ];
+/// Where a link was written, every place: a report's evidence or note (the
+/// update), a report's summary, a task's description (the task), or the
+/// line and column of a Markdown text that links to it (`](link`,
+/// `="link"`, `=link`). A link with `%` escapes is also looked for as the
+/// editor wrote it (Markdown escapes `tết` as `t%E1%BA%BFt`).
+fn written_in(m: &Model, link: &str) -> Vec<Loc> {
+    let decoded = links::percent_decode(link);
+    let forms: Vec<&str> = if decoded == link {
+        vec![link]
+    } else {
+        vec![link, decoded.as_str()]
+    };
+    let patterns: Vec<(String, usize)> = forms
+        .iter()
+        .flat_map(|l| {
+            [
+                format!("]({l}"),
+                format!("=\"{l}\""),
+                format!("='{l}'"),
+                format!("={l} "),
+                format!("={l}>"),
+                format!("<{l}>"),
+            ]
+            .map(|p| {
+                let skip = p.find(l).unwrap_or(0);
+                (p, skip)
+            })
+        })
+        .collect();
     // The byte offset of the link in `text`, past the pattern's opening.
     let find = |text: &str| {
         patterns
             .iter()
-            .filter_map(|p| text.find(p.as_str()).map(|i| i + p.find(link).unwrap_or(0)))
+            .filter_map(|(p, skip)| text.find(p.as_str()).map(|i| i + skip))
             .min()
     };
     let has = |text: &Option<String>| text.as_deref().and_then(find).is_some();
+    let mut out = Vec::new();
     for r in &m.reports {
-        if let Some(u) = r
-            .updates
-            .iter()
-            .find(|u| u.evidence.as_deref() == Some(link) || has(&u.note))
-        {
-            return Some(u.loc.clone());
+        for u in &r.updates {
+            if u.evidence.as_deref().is_some_and(|e| forms.contains(&e)) || has(&u.note) {
+                out.push(u.loc.clone());
+            }
         }
         if has(&r.summary) {
-            return Some(Loc::file(&r.file));
+            out.push(Loc::file(&r.file));
         }
     }
     for t in &m.tasks {
         if has(&t.description) {
-            return Some(t.loc.clone());
+            out.push(t.loc.clone());
         }
     }
     // Line and column in a Markdown file, from where its body starts.
@@ -141,12 +176,15 @@ fn written_in(m: &Model, link: &str) -> Option<Loc> {
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
         Loc::new(file, body_line + line, column)
     };
-    m.articles
-        .iter()
-        .find_map(|a| find(&a.body).map(|i| at(&a.file, &a.body, a.body_line, i)))
-        .or_else(|| {
-            m.pages
-                .iter()
-                .find_map(|p| find(&p.body).map(|i| at(&p.file, &p.body, p.body_line, i)))
-        })
+    for a in &m.articles {
+        if let Some(i) = find(&a.body) {
+            out.push(at(&a.file, &a.body, a.body_line, i));
+        }
+    }
+    for p in &m.pages {
+        if let Some(i) = find(&p.body) {
+            out.push(at(&p.file, &p.body, p.body_line, i));
+        }
+    }
+    out
 }
