@@ -144,13 +144,3 @@ fn a_kpis_precision_is_the_most_its_data_has() {
     assert_eq!(crate::render::i18n::Lang::Vi.number_to(72.94, 1), "72,9");
     assert_eq!(crate::render::i18n::Lang::En.number_to(0.6, 1), "0.6");
 }
-
-#[test]
-fn ranks_read_as_vietnamese_writes_them() {
-    use crate::render::views::is_rank;
-    assert!(is_rank("hạng"));
-    assert!(is_rank(" Hạng "));
-    assert!(is_rank("thứ hạng"));
-    assert!(!is_rank("%"));
-    assert!(!is_rank("trung tâm"));
-}

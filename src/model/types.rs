@@ -219,6 +219,19 @@ pub struct Kpi {
     pub loc: Loc,
 }
 
+impl Kpi {
+    /// A rank (`direction: down`, unit `hạng`, `thứ hạng`, `rank` or
+    /// `place`): 1 is the best, a chart puts it at the top, and a value
+    /// reads "hạng 35", not "35 hạng".
+    pub fn is_rank(&self) -> bool {
+        self.direction == Direction::Down
+            && matches!(
+                self.unit.trim().to_lowercase().as_str(),
+                "hạng" | "thứ hạng" | "rank" | "place"
+            )
+    }
+}
+
 /// A KPI's metadata: what it measures, how, from where, how often, and
 /// the national indicator sets it feeds.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -540,14 +540,9 @@ fn bold(size: u32) -> SvgFont {
     }
 }
 
-/// The kinds of rank KPIs: lower is better and 1 is the best, so a chart
-/// puts 1 at the top and a value reads "hạng 35", not "35 hạng".
+/// A rank KPI ([`Kpi::is_rank`]).
 pub fn is_rank(kpi: &Kpi) -> bool {
-    kpi.direction == Direction::Down
-        && matches!(
-            kpi.unit.trim().to_lowercase().as_str(),
-            "hạng" | "thứ hạng" | "rank" | "place"
-        )
+    kpi.is_rank()
 }
 
 /// A value with the KPI's unit in the page's language.

@@ -502,7 +502,7 @@ impl<'a> Views<'a> {
         let n = self.lang.number_to(v, decimals);
         if k.unit == "%" {
             format!("{n}%")
-        } else if is_rank(&k.unit) {
+        } else if k.is_rank() {
             self.t.get("kpi_rank").replace("{n}", &n)
         } else {
             format!("{n} {}", self.unit(k))
@@ -521,7 +521,7 @@ impl<'a> Views<'a> {
     /// A KPI's target: its value, and for a rank the side that meets it
     /// (`hạng 30 trở lên`).
     pub fn target(&self, k: &Kpi) -> String {
-        if is_rank(&k.unit) && k.direction == crate::model::Direction::Down {
+        if k.is_rank() {
             let decimals = self
                 .index
                 .kpi_decimals
@@ -817,7 +817,7 @@ impl<'a> Views<'a> {
             .model
             .agency(owner)
             .map_or(kpi.owner.as_str(), |a| a.id.as_str());
-        let value_lang = if kpi.unit == "%" || is_rank(&kpi.unit) || self.unit(kpi).is_ascii() {
+        let value_lang = if kpi.unit == "%" || kpi.is_rank() || self.unit(kpi).is_ascii() {
             ""
         } else {
             self.content_lang(None)
@@ -885,13 +885,6 @@ impl<'a> Views<'a> {
             report_url: String::new(),
         }
     }
-}
-
-/// Whether a KPI's unit is a rank (`hạng`, `thứ hạng`, `rank`): its
-/// figures read "hạng 35" rather than "35 hạng", and lower is better.
-pub fn is_rank(unit: &str) -> bool {
-    let u = unit.trim().to_lowercase();
-    matches!(u.as_str(), "hạng" | "thứ hạng" | "rank" | "ranking")
 }
 
 /// Sort key of the deadline table: dated deadlines first, earliest first;
