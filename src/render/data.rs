@@ -217,8 +217,14 @@ pub const TASK_COLUMNS: &[Column] = &[
     col(
         "stale",
         "boolean",
-        "Chưa cập nhật: cơ quan chủ trì chưa nộp báo cáo kỳ gần nhất",
-        "The lead missed its latest owed report",
+        "Chưa cập nhật: cơ quan chủ trì chưa báo cáo về nhiệm vụ từ kỳ báo cáo đầu tiên của nó, hoặc chưa nộp báo cáo kỳ gần nhất",
+        "Not updated: the lead has not reported on the task since its first report fell due, or missed its latest owed report",
+    ),
+    col(
+        "outlook",
+        "string",
+        "Cơ quan chủ trì tự đánh giá trong báo cáo gần nhất: on_track (đúng tiến độ), at_risk (có nguy cơ chậm), off_track (sẽ chậm); trống nếu không nêu. Không thay đổi status",
+        "The lead's own view in its latest report: on_track, at_risk, off_track; empty when it gave none. Never changes status",
     ),
     col("url", "string", "Trang của nhiệm vụ", "The task's page"),
 ];
@@ -461,9 +467,12 @@ fn deadline_code(d: Option<Deadline>) -> Value {
 pub fn task_table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str) -> Table<'a> {
     // As many rows as the loop below makes (the figures have one entry
     // per task).
-    let rows = Rows::made(m.tasks.len().min(fig.tasks.len()), move |out| {
+    // A task of a plan not issued by the day counts nowhere, this table
+    // included.
+    let issued = fig.tasks.iter().filter(|s| s.issued).count();
+    let rows = Rows::made(issued.min(m.tasks.len()), move |out| {
         let url = |r: Route| format!("{site_url}{}", r.path());
-        for (t, st) in m.tasks.iter().zip(&fig.tasks) {
+        for (t, st) in m.tasks.iter().zip(&fig.tasks).filter(|(_, s)| s.issued) {
             out(&[
                 s(&t.id),
                 opt(t.reference.clone()),
@@ -494,6 +503,7 @@ pub fn task_table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str) -> 
                 opt(st.last_update.map(|d| d.to_string())),
                 opt(st.next_report_due.map(|d| d.to_string())),
                 Value::Bool(st.stale),
+                opt(st.outlook.map(|o| o.code().to_string())),
                 s(url(Route::Task(&t.id))),
             ]);
         }
