@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use tiendo::render::feeds;
+use tiendo::publish::feeds;
 
 fn model() -> tiendo::model::Model {
     let mut diags = tiendo::diag::Diagnostics::new();

@@ -282,10 +282,16 @@ mod tests {
             include_str!("pages/news.rs"),
             include_str!("pages/machine.rs"),
             include_str!("chart_set.rs"),
-            include_str!("machine.rs"),
+            include_str!("../publish/mod.rs"),
             include_str!("views.rs"),
             include_str!("charts.rs"),
-            include_str!("feeds.rs"),
+            include_str!("../publish/feeds.rs"),
+            include_str!("../publish/search.rs"),
+            include_str!("../publish/data.rs"),
+            include_str!("../publish/dcat.rs"),
+            include_str!("pages/plans.rs"),
+            include_str!("pages/archive.rs"),
+            include_str!("pages/agencies.rs"),
         ];
         let mut keys = Vec::new();
         for src in sources {

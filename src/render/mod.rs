@@ -7,21 +7,17 @@
 
 mod chart_set;
 pub mod charts;
-pub mod data;
-pub mod dcat;
 pub mod escape;
-pub mod feeds;
 pub mod i18n;
-mod machine;
 pub use crate::markdown;
 mod pages;
-pub mod search;
 mod svg;
 pub mod views;
 
 use crate::diag::{Diagnostics, Loc};
 use crate::index::SiteIndex;
 use crate::model::Model;
+use crate::publish::{self as machine, data};
 use crate::route::{BaseUrl, Route};
 use crate::status::{Figures, Status};
 use i18n::{Lang, Strings};
@@ -357,7 +353,7 @@ impl<'a> Renderer<'a> {
 static EMPTY_STRINGS: std::sync::LazyLock<Strings> = std::sync::LazyLock::new(Strings::default);
 
 /// A template error with its cause chain, on one line.
-fn template_error(e: &tera::Error) -> String {
+pub(crate) fn template_error(e: &tera::Error) -> String {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

@@ -485,7 +485,7 @@ pub fn task_table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str) -> 
                 deadline_code(t.deadline),
                 int(st.extensions as i64),
                 s(st.status.code()),
-                s(super::i18n::status_vi(m, st.status)),
+                s(crate::render::i18n::status_vi(m, st.status)),
                 if st.status == Status::Ongoing {
                     Value::Null
                 } else {

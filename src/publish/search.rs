@@ -19,8 +19,8 @@
 //! in full, article and page bodies as far as their first [`crate::markdown::SEARCH_WORDS`]
 //! words. Pure.
 
-use super::views::Views;
 use crate::date::fmt_date;
+use crate::render::views::Views;
 use crate::route::Route;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -215,7 +215,7 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 "{} {} {}",
                 p.title,
                 p.description.as_deref().unwrap_or(""),
-                crate::markdown::search_text(&super::page_text(m, p))
+                crate::markdown::search_text(&crate::render::page_text(m, p))
             )),
             kw: String::new(),
         });

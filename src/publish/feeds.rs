@@ -4,9 +4,9 @@
 //! is dated from the as-of date, never the clock, so builds stay
 //! byte-identical. Pure.
 
-use super::views::Views;
 use crate::date::{Date, fmt_date};
 use crate::model::Model;
+use crate::render::views::Views;
 use crate::route::Route;
 use crate::status::{Event, EventKind, Figures};
 use serde::Serialize;
@@ -54,7 +54,7 @@ pub struct Feed {
 /// that would leave the feed ill-formed (a theme's own `feed.xml` escapes
 /// markup, but cannot drop a `\u{7}`).
 fn xml_text<S: serde::Serializer>(s: &str, ser: S) -> Result<S::Ok, S::Error> {
-    ser.serialize_str(&super::escape::xml_chars(s))
+    ser.serialize_str(&crate::render::escape::xml_chars(s))
 }
 
 impl Feed {
@@ -67,7 +67,7 @@ impl Feed {
         fn text(out: &mut Vec<u8>, s: &str) {
             // The escaping Tera applies to `.xml` templates, after what
             // the template gets ([`xml_text`]).
-            let _ = tera::escape_html(&super::escape::xml_chars(s), out);
+            let _ = tera::escape_html(&crate::render::escape::xml_chars(s), out);
         }
         let mut out = Vec::with_capacity(600 + self.entries.len() * 600);
         // Each value with the markup before it, then the markup that closes
@@ -266,7 +266,7 @@ pub fn calendar(
             summary: &format!("Hạn chót: {}", t.title),
             description: &format!(
                 "Chủ trì: {lead}. Tình trạng: {}. {url}",
-                super::i18n::status_vi(m, s.status)
+                crate::render::i18n::status_vi(m, s.status)
             ),
             url: &url,
             day: due,
@@ -534,7 +534,7 @@ pub fn sitemap<'a>(
         let Some(dir) = p.strip_suffix("index.html") else {
             continue;
         };
-        let loc = super::escape::escape(&format!("{origin}{base}{dir}"));
+        let loc = crate::render::escape::escape(&format!("{origin}{base}{dir}"));
         out.push_str(&format!(
             "  <url><loc>{loc}</loc><lastmod>{as_of}</lastmod></url>\n"
         ));

@@ -1,18 +1,27 @@
-//! Part of render: the machine-readable files. Input: the renderer (model,
-//! figures, open-data tables). Output: open data (CSV, JSON,
-//! datapackage.json), calendars, Atom feeds, the search index, sitemap.xml
-//! and robots.txt, added to the rendered site; paths from the route table.
+//! Publish, the machine-readable side of the render stage: what the site
+//! offers to programs rather than to readers. It runs beside the pages
+//! (render's `rayon::join`) with the same inputs (model, figures, index,
+//! the language strings and views) and writes open data (CSV, JSON, the
+//! data package, the zip and its DCAT-AP catalogue: `data.rs`, `dcat.rs`),
+//! calendars and Atom feeds (`feeds.rs`), the chunked search index
+//! (`search.rs`), the sitemap, robots.txt and the list of every path,
+//! added to the rendered site; every path from the route table.
 
-use super::i18n::Lang;
-use super::{RenderedSite, Renderer, data, dcat, feeds, search, template_error};
+pub mod data;
+pub mod dcat;
+pub mod feeds;
+pub mod search;
+
 use crate::diag::{Diagnostics, Loc};
+use crate::render::i18n::Lang;
+use crate::render::{RenderedSite, Renderer, template_error};
 use crate::route::Route;
 use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Feeds, calendars and the search index: what needs no page of the site
 /// (the sitemap, which lists them, comes once the pages are made).
-pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
+pub(crate) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
     calendars(r, site);
     for &lang in &r.index.langs {
         feeds_and_search(r, lang, site, diags);
@@ -24,7 +33,7 @@ pub(super) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut D
 /// that only one table's rows (a quarter of a million updates at national
 /// scale) are in memory at once. Returns the tables' shapes (names,
 /// columns, row counts) for the open-data page.
-pub(super) fn open_data(
+pub(crate) fn open_data(
     r: &Renderer,
     site: &mut RenderedSite,
     diags: &mut Diagnostics,
@@ -212,7 +221,7 @@ type FeedFile = (String, Option<Vec<u8>>, Option<tera::Error>);
 /// ids, its author, the engine when the theme has its own feed template.
 struct FeedFrame<'r> {
     r: &'r Renderer<'r>,
-    v: super::views::Views<'r>,
+    v: crate::render::views::Views<'r>,
     lang: Lang,
     host: String,
     since: crate::date::Date,
@@ -449,7 +458,7 @@ pub fn published_path(file: &str) -> String {
 /// `du-lieu/duong-dan.txt`: every published path (the site's files, the
 /// static files and the list itself), sorted, one a line, relative to the
 /// site's base path so that lists compare across hosts.
-pub(super) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::StaticFile]) {
+pub(crate) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::StaticFile]) {
     let own = Route::DataFile(crate::route::PATH_LIST).file();
     let mut paths: std::collections::BTreeSet<String> = site
         .paths()
@@ -468,7 +477,7 @@ pub(super) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::St
 }
 
 /// sitemap.xml (every page of the site, so made last) and robots.txt.
-pub(super) fn sitemap(
+pub(crate) fn sitemap(
     r: &Renderer,
     site: &mut RenderedSite,
     listed: &std::collections::HashSet<String>,
