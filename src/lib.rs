@@ -419,7 +419,7 @@ fn paths_kept(
     site: &render::RenderedSite,
     diags: &mut Diagnostics,
 ) -> Result<(), Failure> {
-    let own = route::Route::DataFile(route::PATH_LIST).file();
+    let own = route::Route::PathList.file();
     let Some(list) = site.files.get(&own) else {
         return Ok(());
     };

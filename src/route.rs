@@ -85,13 +85,94 @@ pub const RESERVED_SLUGS: &[&str] = &[
 ];
 
 /// The data file listing every published path, one a line, sorted.
-pub const PATH_LIST: &str = "duong-dan.txt";
+const PATH_LIST: &str = "duong-dan.txt";
 
 /// The open data's DCAT-AP catalogue, for harvesters.
-pub const DCAT: &str = "dcat.jsonld";
+const DCAT: &str = "dcat.jsonld";
 
 /// The data file that holds every open-data table in one download.
-pub const DATA_ZIP: &str = "tiendo-du-lieu.zip";
+const DATA_ZIP: &str = "tiendo-du-lieu.zip";
+
+/// Anchors on pages that other pages link to (`page/#anchor`).
+pub mod anchor {
+    /// The dashboard's list of tasks without a lead.
+    pub const GAP: &str = "chua-giao-chu-tri";
+    /// An agency's list of the tasks it leads.
+    pub const AGENCY_LEADS: &str = "chu-tri";
+    /// A working group's list of tasks.
+    pub const GROUP_TASKS: &str = "nhiem-vu";
+    /// A report on a month's bulletin: the prefix of `bc-<agency>`.
+    pub const REPORT: &str = "bc-";
+}
+
+/// The data package describing the tables.
+const DATA_PACKAGE: &str = "datapackage.json";
+
+/// The open-data tables, in the order the open-data page, the data
+/// package and the zip list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Table {
+    Tasks,
+    Updates,
+    Agencies,
+    Kpis,
+    KpiValues,
+}
+
+impl Table {
+    pub const ALL: [Table; 5] = [
+        Table::Tasks,
+        Table::Updates,
+        Table::Agencies,
+        Table::Kpis,
+        Table::KpiValues,
+    ];
+
+    /// The table's file stem, also its name in the data package.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Table::Tasks => "nhiem-vu",
+            Table::Updates => "cap-nhat",
+            Table::Agencies => "co-quan",
+            Table::Kpis => "chi-tieu",
+            Table::KpiValues => "gia-tri-chi-tieu",
+        }
+    }
+
+    pub fn from_stem(stem: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.stem() == stem)
+    }
+}
+
+/// A data file's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Csv,
+    Json,
+    /// A zipped CSV (an archived month's tasks past a size).
+    Zip,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Csv, Format::Json, Format::Zip];
+
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Zip => "zip",
+        }
+    }
+
+    /// The format of a file name's extension, and the stem before it.
+    fn split(name: &str) -> Option<(&str, Format)> {
+        let (stem, ext) = name.rsplit_once('.')?;
+        Format::ALL
+            .into_iter()
+            .find(|f| f.ext() == ext)
+            .map(|f| (stem, f))
+    }
+}
 
 /// The status views under `nhiem-vu/`: (status data code, slug). A task id
 /// may not take one of these slugs.
@@ -197,7 +278,7 @@ pub enum Route<'a> {
     /// The portal as it stood on the last day of a month.
     ArchiveMonth(Period),
     /// An archived month's data file (`nhiem-vu.csv`, `nhiem-vu.json`).
-    ArchiveData(Period, &'a str),
+    ArchiveData(Period, Format),
     /// What changed in a month, as data: `du-lieu/thay-doi/YYYY-MM.csv`.
     MonthChanges(Period),
     /// The feed of status changes.
@@ -206,8 +287,14 @@ pub enum Route<'a> {
     /// The calendar of every deadline.
     DeadlinesCalendar,
     Data,
-    /// An open-data file by its file name (`nhiem-vu.csv`, `datapackage.json`).
-    DataFile(&'a str),
+    /// An open-data table in a format (`du-lieu/nhiem-vu.csv`).
+    TableFile(Table, Format),
+    /// `du-lieu/datapackage.json`, `du-lieu/tiendo-du-lieu.zip`,
+    /// `du-lieu/dcat.jsonld`, `du-lieu/duong-dan.txt`.
+    DataPackage,
+    DataZip,
+    DataCatalogue,
+    PathList,
     Search,
     SearchIndex,
     /// A page of the news list; 0 is the first.
@@ -275,13 +362,28 @@ impl<'a> Route<'a> {
             Route::Report(p) => [REPORTS, "/", &p.key(), "/"].concat(),
             Route::Archive => [ARCHIVE, "/"].concat(),
             Route::ArchiveMonth(p) => [ARCHIVE, "/", &p.key(), "/"].concat(),
-            Route::ArchiveData(p, name) => [DATA, "/", ARCHIVE, "/", &p.key(), "/", name].concat(),
+            Route::ArchiveData(p, f) => [
+                DATA,
+                "/",
+                ARCHIVE,
+                "/",
+                &p.key(),
+                "/",
+                Table::Tasks.stem(),
+                ".",
+                f.ext(),
+            ]
+            .concat(),
             Route::MonthChanges(p) => [DATA, "/thay-doi/", &p.key(), ".csv"].concat(),
             Route::ChangesFeed => [REPORTS, "/thay-doi.xml"].concat(),
             Route::Deadlines => [DEADLINES, "/"].concat(),
             Route::DeadlinesCalendar => [DEADLINES, ".ics"].concat(),
             Route::Data => [DATA, "/"].concat(),
-            Route::DataFile(name) => [DATA, "/", name].concat(),
+            Route::TableFile(t, f) => [DATA, "/", t.stem(), ".", f.ext()].concat(),
+            Route::DataPackage => [DATA, "/", DATA_PACKAGE].concat(),
+            Route::DataZip => [DATA, "/", DATA_ZIP].concat(),
+            Route::DataCatalogue => [DATA, "/", DCAT].concat(),
+            Route::PathList => [DATA, "/", PATH_LIST].concat(),
             Route::Search => [SEARCH, "/"].concat(),
             Route::SearchIndex => [SEARCH, "/chi-muc.json"].concat(),
             Route::News(0) => [NEWS, "/"].concat(),
@@ -392,15 +494,30 @@ impl<'a> Route<'a> {
             [KPIS, id, "bieu-do.csv"] => page(Route::KpiChartData(id)),
             [KPIS, id, "thay-doi.xml"] => page(Route::KpiFeed(id)),
             [ARCHIVE, month, ""] => Period::parse(month).map(Route::ArchiveMonth),
-            [DATA, ARCHIVE, month, name] if !name.is_empty() => {
-                Period::parse(month).map(|p| Route::ArchiveData(p, name))
+            [DATA, ARCHIVE, month, name] => {
+                let (stem, f) = Format::split(name)?;
+                (stem == Table::Tasks.stem())
+                    .then_some(())
+                    .and_then(|()| Period::parse(month))
+                    .map(|p| Route::ArchiveData(p, f))
             }
             [REPORTS, month, ""] => Period::parse(month).map(Route::Report),
             [DATA, "thay-doi", file] => file
                 .strip_suffix(".csv")
                 .and_then(Period::parse)
                 .map(Route::MonthChanges),
-            [DATA, name] if !name.is_empty() => page(Route::DataFile(name)),
+            [DATA, name] => match *name {
+                DATA_PACKAGE => Some(Route::DataPackage),
+                DATA_ZIP => Some(Route::DataZip),
+                DCAT => Some(Route::DataCatalogue),
+                PATH_LIST => Some(Route::PathList),
+                _ => {
+                    let (stem, f) = Format::split(name)?;
+                    Table::from_stem(stem)
+                        .filter(|_| f != Format::Zip)
+                        .map(|t| Route::TableFile(t, f))
+                }
+            },
             [NEWS, "trang", n, ""] => n
                 .parse::<usize>()
                 .ok()
@@ -560,13 +677,19 @@ mod tests {
             Route::KpiFeed("k"),
             Route::Archive,
             Route::ArchiveMonth(period(2025, 5)),
-            Route::ArchiveData(period(2025, 5), "nhiem-vu.csv"),
+            Route::ArchiveData(period(2025, 5), Format::Csv),
+            Route::ArchiveData(period(2025, 5), Format::Zip),
             Route::MonthChanges(period(2025, 8)),
             Route::ChangesFeed,
             Route::Deadlines,
             Route::DeadlinesCalendar,
             Route::Data,
-            Route::DataFile("nhiem-vu.csv"),
+            Route::TableFile(Table::Tasks, Format::Csv),
+            Route::TableFile(Table::KpiValues, Format::Json),
+            Route::DataPackage,
+            Route::DataZip,
+            Route::DataCatalogue,
+            Route::PathList,
             Route::Search,
             Route::SearchIndex,
             Route::News(0),

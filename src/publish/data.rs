@@ -5,7 +5,7 @@
 
 use crate::date::Deadline;
 use crate::model::{Direction, Model, SuccessionKind};
-use crate::route::Route;
+use crate::route::{Route, Table as RT};
 use crate::status::{Figures, Outcome, Status};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -28,7 +28,10 @@ const fn col(name: &'static str, kind: &'static str, vi: &'static str, en: &'sta
 /// One published table.
 #[derive(Debug, Serialize)]
 pub struct Table<'a> {
-    /// The file stem: `nhiem-vu` -> `nhiem-vu.csv`, `nhiem-vu.json`.
+    /// Which table: its routes, and its file stem as `name` (`nhiem-vu` ->
+    /// `nhiem-vu.csv`, `nhiem-vu.json`), which the data package names it by.
+    #[serde(skip)]
+    pub id: RT,
     pub name: &'static str,
     pub title_vi: &'static str,
     pub title_en: &'static str,
@@ -41,6 +44,7 @@ impl Table<'_> {
     /// The table without its rows: what the open-data page shows of it.
     pub fn shape(&self) -> Table<'static> {
         Table {
+            id: self.id,
             name: self.name,
             title_vi: self.title_vi,
             title_en: self.title_en,
@@ -509,7 +513,8 @@ pub fn task_table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str) -> 
         }
     });
     Table {
-        name: "nhiem-vu",
+        name: RT::Tasks.stem(),
+        id: RT::Tasks,
         title_vi: "Nhiệm vụ",
         title_en: "Tasks",
         columns: TASK_COLUMNS,
@@ -517,28 +522,21 @@ pub fn task_table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str) -> 
     }
 }
 
-/// The published tables, by file stem, in the order the open-data page,
-/// the data package and the zip list them.
-pub const TABLE_NAMES: [&str; 5] = [
-    "nhiem-vu",
-    "cap-nhat",
-    "co-quan",
-    "chi-tieu",
-    "gia-tri-chi-tieu",
-];
+/// A file's name in the data folder (and in the zip): the last part of
+/// its route's path.
+pub fn file_name(route: &Route) -> String {
+    let path = route.path();
+    path.rsplit_once('/')
+        .map_or(path.clone(), |(_, name)| name.to_string())
+}
 
-/// One table of [`TABLE_NAMES`], its rows computed from the model and
-/// figures: the open data builds, writes and drops them one at a time.
-pub fn table<'a>(
-    m: &'a Model,
-    fig: &'a Figures<'_>,
-    site_url: &'a str,
-    name: &str,
-) -> Option<Table<'a>> {
+/// One table of [`route::Table::ALL`], its rows computed from the model
+/// and figures: the open data builds, writes and drops them one at a time.
+pub fn table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str, id: RT) -> Table<'a> {
     let url = |r: Route| format!("{site_url}{}", r.path());
-    let (name, title_vi, title_en, columns, rows) = match name {
-        "nhiem-vu" => return Some(task_table(m, fig, site_url)),
-        "cap-nhat" => {
+    let (title_vi, title_en, columns, rows) = match id {
+        RT::Tasks => return task_table(m, fig, site_url),
+        RT::Updates => {
             let count = fig.timelines.iter().map(Vec::len).sum();
             let updates = Rows::made(count, move |out| {
                 for (i, timeline) in fig.timelines.iter().enumerate() {
@@ -558,15 +556,9 @@ pub fn table<'a>(
                     }
                 }
             });
-            (
-                "cap-nhat",
-                "Cập nhật tiến độ",
-                "Task updates",
-                UPDATE_COLUMNS,
-                updates,
-            )
+            ("Cập nhật tiến độ", "Task updates", UPDATE_COLUMNS, updates)
         }
-        "co-quan" => {
+        RT::Agencies => {
             let agencies = m
                 .agencies
                 .iter()
@@ -600,15 +592,9 @@ pub fn table<'a>(
                     ]
                 })
                 .collect();
-            (
-                "co-quan",
-                "Cơ quan",
-                "Agencies",
-                AGENCY_COLUMNS,
-                Rows::held(agencies),
-            )
+            ("Cơ quan", "Agencies", AGENCY_COLUMNS, Rows::held(agencies))
         }
-        "chi-tieu" => {
+        RT::Kpis => {
             let kpis = m
                 .kpis
                 .iter()
@@ -637,15 +623,9 @@ pub fn table<'a>(
                     ]
                 })
                 .collect();
-            (
-                "chi-tieu",
-                "Chỉ tiêu",
-                "KPIs",
-                KPI_COLUMNS,
-                Rows::held(kpis),
-            )
+            ("Chỉ tiêu", "KPIs", KPI_COLUMNS, Rows::held(kpis))
         }
-        "gia-tri-chi-tieu" => {
+        RT::KpiValues => {
             let mut values = Vec::new();
             for (k, ks) in m.kpis.iter().zip(&fig.kpis) {
                 for p in &ks.points {
@@ -662,22 +642,21 @@ pub fn table<'a>(
                 }
             }
             (
-                "gia-tri-chi-tieu",
                 "Giá trị chỉ tiêu",
                 "KPI values",
                 KPI_VALUE_COLUMNS,
                 Rows::held(values),
             )
         }
-        _ => return None,
     };
-    Some(Table {
-        name,
+    Table {
+        name: id.stem(),
+        id,
         title_vi,
         title_en,
         columns,
         rows,
-    })
+    }
 }
 
 /// The characters a spreadsheet reads as the start of a formula (OWASP's
@@ -1032,6 +1011,7 @@ mod tests {
             col("days", "integer", "", ""),
         ];
         let table = Table {
+            id: RT::Tasks,
             name: "t",
             title_vi: "",
             title_en: "",

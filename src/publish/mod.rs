@@ -15,7 +15,7 @@ pub mod search;
 use crate::diag::{Diagnostics, Loc};
 use crate::render::i18n::Lang;
 use crate::render::{RenderedSite, Renderer, template_error};
-use crate::route::Route;
+use crate::route::{Format, Route};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -58,31 +58,31 @@ pub(crate) fn open_data(
     };
     let mut shapes = Vec::new();
     let mut datasets = Vec::new();
-    let file_url = |name: &str| format!("{home_url}{}", Route::DataFile(name).path());
-    for name in data::TABLE_NAMES {
-        let Some(table) = data::table(r.model, r.fig, &home_url, name) else {
-            continue;
-        };
-        let csv_name = format!("{}.csv", table.name);
+    let file_url = |route: Route| format!("{home_url}{}", route.path());
+    for id in crate::route::Table::ALL {
+        let table = data::table(r.model, r.fig, &home_url, id);
+        let (csv_route, json_route) = (
+            Route::TableFile(id, Format::Csv),
+            Route::TableFile(id, Format::Json),
+        );
         let csv = data::csv(&table);
-        add(&mut zip, &csv_name, &csv);
-        let json_name = format!("{}.json", table.name);
+        add(&mut zip, &data::file_name(&csv_route), &csv);
         let json = data::json(&table, &as_of, license);
         datasets.push(dcat::Dataset {
             id: table.name.to_string(),
             title_vi: table.title_vi.to_string(),
             title_en: table.title_en.to_string(),
             files: vec![
-                dcat::Distribution::of(file_url(&csv_name), "csv", &csv),
-                dcat::Distribution::of(file_url(&json_name), "json", &json),
+                dcat::Distribution::of(file_url(csv_route.clone()), "csv", &csv),
+                dcat::Distribution::of(file_url(json_route.clone()), "json", &json),
             ],
         });
-        r.put(site, Route::DataFile(&csv_name).file(), csv);
-        r.put(site, Route::DataFile(&json_name).file(), json);
+        r.put(site, csv_route.file(), csv);
+        r.put(site, json_route.file(), json);
         shapes.push(table.shape());
     }
     let package = data::datapackage(&shapes, &s.title, &as_of, license, &home_url);
-    add(&mut zip, "datapackage.json", &package);
+    add(&mut zip, &data::file_name(&Route::DataPackage), &package);
     let readme = data::readme(&shapes, &s.title, &as_of, license, &home_url);
     add(&mut zip, "README.md", readme.as_bytes());
     match zip.map(data::Zip::finish) {
@@ -92,12 +92,12 @@ pub(crate) fn open_data(
                 title_vi: "Toàn bộ dữ liệu mở trong một tệp".to_string(),
                 title_en: "All the open data in one file".to_string(),
                 files: vec![dcat::Distribution::of(
-                    file_url(crate::route::DATA_ZIP),
+                    file_url(Route::DataZip),
                     "zip",
                     &bytes,
                 )],
             });
-            r.put(site, Route::DataFile(crate::route::DATA_ZIP).file(), bytes)
+            r.put(site, Route::DataZip.file(), bytes)
         }
         Some(Err(error)) => diags.error(
             Loc::file(&Arc::from("templates")),
@@ -108,8 +108,8 @@ pub(crate) fn open_data(
             crate::msg!("render.zip", error = zip_error.unwrap_or_default()),
         ),
     }
-    r.put(site, Route::DataFile("datapackage.json").file(), package);
-    let catalogue_url = file_url(crate::route::DCAT);
+    r.put(site, Route::DataPackage.file(), package);
+    let catalogue_url = file_url(Route::DataCatalogue);
     let title = s.title.as_str();
     let catalogue = dcat::catalogue(
         &dcat::Catalogue {
@@ -124,7 +124,7 @@ pub(crate) fn open_data(
         },
         &datasets,
     );
-    r.put(site, Route::DataFile(crate::route::DCAT).file(), catalogue);
+    r.put(site, Route::DataCatalogue.file(), catalogue);
     shapes
 }
 
@@ -459,7 +459,7 @@ pub fn published_path(file: &str) -> String {
 /// static files and the list itself), sorted, one a line, relative to the
 /// site's base path so that lists compare across hosts.
 pub(crate) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::StaticFile]) {
-    let own = Route::DataFile(crate::route::PATH_LIST).file();
+    let own = Route::PathList.file();
     let mut paths: std::collections::BTreeSet<String> = site
         .paths()
         .map(String::as_str)

@@ -356,7 +356,7 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
     files.insert(
         0,
         (
-            "chi-muc.json".to_string(),
+            super::data::file_name(&Route::SearchIndex),
             super::data::json_bytes(&manifest),
         ),
     );

@@ -18,7 +18,7 @@ use crate::diag::{Diagnostics, Loc};
 use crate::index::SiteIndex;
 use crate::model::Model;
 use crate::publish::{self as machine, data};
-use crate::route::{BaseUrl, Route};
+use crate::route::{BaseUrl, Format, Route};
 use crate::status::{Figures, Status};
 use i18n::{Lang, Strings};
 use rayon::prelude::*;
@@ -81,7 +81,7 @@ pub struct RenderOptions {
 /// link to it when it exists.
 pub const METHOD_PAGE: &str = "phuong-phap";
 /// The dashboard's section of tasks without a lead ("5 rõ": rõ người).
-pub const GAP_ANCHOR: &str = "chua-giao-chu-tri";
+pub const GAP_ANCHOR: &str = crate::route::anchor::GAP;
 
 /// News articles per page of the list.
 pub const ARTICLES_PER_PAGE: usize = 10;
@@ -550,13 +550,13 @@ fn made(r: &Renderer, path: String, file: Option<Vec<u8>>, d: Diagnostics) -> Ma
 /// than hundreds (README, design notes). A province stays below it.
 pub const ARCHIVE_ZIP_FROM_TASKS: usize = 1000;
 
-/// The data files of an archived month, by name: `nhiem-vu.csv` and
-/// `nhiem-vu.json`, or `nhiem-vu.zip` past [`ARCHIVE_ZIP_FROM_TASKS`].
-pub fn archive_data_files(model: &Model) -> &'static [&'static str] {
+/// The formats of an archived month's task table: CSV and JSON, or one
+/// zipped CSV past [`ARCHIVE_ZIP_FROM_TASKS`].
+pub fn archive_data_files(model: &Model) -> &'static [Format] {
     if model.tasks.len() > ARCHIVE_ZIP_FROM_TASKS {
-        &["nhiem-vu.zip"]
+        &[Format::Zip]
     } else {
-        &["nhiem-vu.csv", "nhiem-vu.json"]
+        &[Format::Csv, Format::Json]
     }
 }
 
@@ -595,9 +595,10 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
             let table = data::task_table(r.model, &fig, &site_url);
             let csv = data::csv(&table);
             let mut d = Diagnostics::new();
-            let files: Vec<(&str, Option<Vec<u8>>)> = match archive_data_files(r.model) {
+            let files: Vec<(Format, Option<Vec<u8>>)> = match archive_data_files(r.model) {
                 [zip] => {
-                    let bundle = [("nhiem-vu.csv".to_string(), csv)];
+                    let inside = data::file_name(&Route::ArchiveData(p, Format::Csv));
+                    let bundle = [(inside, csv)];
                     let bytes = match data::zip(&bundle, fig.as_of) {
                         Ok(bytes) => Some(bytes),
                         Err(error) => {
@@ -610,10 +611,10 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
                     };
                     vec![(*zip, bytes)]
                 }
-                names => names
+                formats => formats
                     .iter()
                     .map(|&name| {
-                        let bytes = if name.ends_with(".csv") {
+                        let bytes = if name == Format::Csv {
                             csv.clone()
                         } else {
                             data::json(&table, &fig.as_of.to_string(), license)

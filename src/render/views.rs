@@ -658,8 +658,16 @@ impl<'a> Views<'a> {
             _ if r.total == 0 => String::new(),
             Scope::Archive => String::new(),
             Scope::Site => self.route(&Route::Tasks),
-            Scope::Agency(id) => format!("{}#chu-tri", self.route(&Route::Agency(id))),
-            Scope::Group(id) => format!("{}#nhiem-vu", self.route(&Route::Group(id))),
+            Scope::Agency(id) => format!(
+                "{}#{}",
+                self.route(&Route::Agency(id)),
+                crate::route::anchor::AGENCY_LEADS
+            ),
+            Scope::Group(id) => format!(
+                "{}#{}",
+                self.route(&Route::Group(id)),
+                crate::route::anchor::GROUP_TASKS
+            ),
         };
         let of = |key: &str| {
             self.t
@@ -773,7 +781,11 @@ impl<'a> Views<'a> {
             name,
             name_lang,
             total_url: if total > 0 {
-                format!("{}#chu-tri", self.agency_url(&a.id))
+                format!(
+                    "{}#{}",
+                    self.agency_url(&a.id),
+                    crate::route::anchor::AGENCY_LEADS
+                )
             } else {
                 String::new()
             },

@@ -165,7 +165,7 @@ pub(super) fn agencies(
             span_summary(&v, "pager_rows", total, n, ROWS_PER_PAGE),
             |k| v.route(&paged(Route::Agencies, k)),
         )
-        .with_data(r, "co-quan"),
+        .with_data(r, Table::Agencies),
     };
     r.render_template(lang, job.kind.template, &ctx, d)
 }

@@ -59,10 +59,10 @@ fn month_link(r: &Renderer, v: &Views, base: &str, p: Period) -> MonthLink {
     let files = crate::render::archive_data_files(v.model)
         .iter()
         .map(|&name| Link {
-            label: match name.rsplit_once('.').map_or("", |(_, ext)| ext) {
-                "csv" => "CSV".to_string(),
-                "json" => "JSON".to_string(),
-                _ => v.t.get("archive_zip").to_string(),
+            label: match name {
+                Format::Csv => "CSV".to_string(),
+                Format::Json => "JSON".to_string(),
+                Format::Zip => v.t.get("archive_zip").to_string(),
             },
             url: format!("{base}{}", Route::ArchiveData(p, name).path()),
         })
@@ -127,11 +127,11 @@ pub(super) fn archive_index(
 
 /// A link to archived month `p`'s data file `name` (one of
 /// [`crate::render::archive_data_files`]), labelled for a list's "more".
-pub(super) fn month_task_link(r: &Renderer, v: &Views, p: Period, name: &str) -> Link {
-    let key = match name.rsplit_once('.').map_or("", |(_, ext)| ext) {
-        "csv" => "month_tasks_csv",
-        "json" => "full_data_json",
-        _ => "month_tasks_zip",
+pub(super) fn month_task_link(r: &Renderer, v: &Views, p: Period, name: Format) -> Link {
+    let key = match name {
+        Format::Csv => "month_tasks_csv",
+        Format::Json => "full_data_json",
+        Format::Zip => "month_tasks_zip",
     };
     data_link(r, v, key, &Route::ArchiveData(p, name))
 }
@@ -274,7 +274,7 @@ pub(crate) fn archive_month(
                         r,
                         &v,
                         "kpi_values_csv",
-                        &Route::DataFile("gia-tri-chi-tieu.csv"),
+                        &Route::TableFile(Table::KpiValues, Format::Csv),
                     ),
                     Link {
                         label: v.t.get("see_all_live_kpis").to_string(),
@@ -310,7 +310,7 @@ pub(crate) fn archive_month(
                     r,
                     &v,
                     "kpi_values_csv",
-                    &Route::DataFile("gia-tri-chi-tieu.csv"),
+                    &Route::TableFile(Table::KpiValues, Format::Csv),
                 )]
             },
         ),

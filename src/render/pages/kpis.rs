@@ -70,7 +70,7 @@ pub(super) fn kpis(
             span_summary(&v, "pager_rows", all.len(), n, ROWS_PER_PAGE),
             |k| v.route(&paged(Route::Kpis, k)),
         )
-        .with_data(r, "chi-tieu"),
+        .with_data(r, Table::Kpis),
     };
     r.render_template(lang, job.kind.template, &ctx, d)
 }

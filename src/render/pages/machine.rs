@@ -85,11 +85,11 @@ pub(in crate::render) fn open_data(
                 rows: t.row_count(),
                 csv: format!(
                     "{root}{}",
-                    Route::DataFile(&format!("{}.csv", t.name)).path()
+                    Route::TableFile(t.id, crate::route::Format::Csv).path()
                 ),
                 json: format!(
                     "{root}{}",
-                    Route::DataFile(&format!("{}.json", t.name)).path()
+                    Route::TableFile(t.id, crate::route::Format::Json).path()
                 ),
                 columns: t
                     .columns
@@ -105,12 +105,12 @@ pub(in crate::render) fn open_data(
                     .collect(),
             })
             .collect(),
-        datapackage: format!("{root}{}", Route::DataFile("datapackage.json").path()),
-        dcat: format!("{root}{}", Route::DataFile(crate::route::DCAT).path()),
+        datapackage: format!("{root}{}", Route::DataPackage.path()),
+        dcat: format!("{root}{}", Route::DataCatalogue.path()),
         ics: format!("{root}{}", Route::DeadlinesCalendar.path()),
         feed: v.route(&Route::ChangesFeed),
-        zip: format!("{root}{}", Route::DataFile(crate::route::DATA_ZIP).path()),
-        paths: format!("{root}{}", Route::DataFile(crate::route::PATH_LIST).path()),
+        zip: format!("{root}{}", Route::DataZip.path()),
+        paths: format!("{root}{}", Route::PathList.path()),
         archive: v.route(&Route::Archive),
     };
     r.render_template(lang, job.kind.template, &ctx, d)

@@ -26,7 +26,7 @@ use super::{ARTICLES_PER_PAGE, ROWS_PER_PAGE, Renderer, TaskList, list_route, pa
 use crate::date::{Period, fmt_date};
 use crate::diag::Diagnostics;
 use crate::model::{Article, TaskState};
-use crate::route::{Route, SiteChart};
+use crate::route::{Format, Route, SiteChart, Table};
 use crate::status::{Outcome, Status};
 use serde::Serialize;
 
@@ -205,7 +205,7 @@ pub(super) fn pager(
     url: impl Fn(usize) -> String,
 ) -> Pager {
     let summary = span_summary(v, "pager_rows", rows, n, ROWS_PER_PAGE);
-    numbered(page_count(rows), n, summary, url).with_data(r, "nhiem-vu")
+    numbered(page_count(rows), n, summary, url).with_data(r, Table::Tasks)
 }
 
 /// The pager of page `n` (0-based) of `pages` pages, with its summary
@@ -261,13 +261,12 @@ pub(super) fn numbered(
 impl Pager {
     /// The same pager naming the open-data table `name` (its CSV and
     /// JSON files) as the full data; none for a list of one page.
-    pub(super) fn with_data(mut self, r: &Renderer, name: &str) -> Pager {
+    pub(super) fn with_data(mut self, r: &Renderer, table: Table) -> Pager {
         if self.pages > 1 {
             // The open data is shared by every language, at the site root.
-            let csv = format!("{name}.csv");
-            let json = format!("{name}.json");
-            self.data_csv = format!("{}{}", r.base, Route::DataFile(&csv).path());
-            self.data_json = format!("{}{}", r.base, Route::DataFile(&json).path());
+            let path = |f| Route::TableFile(table, f).path();
+            self.data_csv = format!("{}{}", r.base, path(Format::Csv));
+            self.data_json = format!("{}{}", r.base, path(Format::Json));
         }
         self
     }

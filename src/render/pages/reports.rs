@@ -310,7 +310,7 @@ pub(super) fn report(
             r,
             &v,
             "updates_csv",
-            &Route::DataFile("cap-nhat.csv"),
+            &Route::TableFile(Table::Updates, Format::Csv),
         )];
         if r.archive_months().contains(&p) {
             // The month's task table: the CSV, or the zipped CSV.
@@ -360,7 +360,7 @@ pub(super) fn report(
             numbered(split.len(), n, summary, |k| {
                 v.route(&paged(Route::Report(p), k))
             })
-            .with_data(r, "cap-nhat")
+            .with_data(r, Table::Updates)
         },
         changed: first
             && !(changes.finished.is_empty()
@@ -405,7 +405,7 @@ pub(super) fn report(
                     r,
                     &v,
                     "kpi_values_csv",
-                    &Route::DataFile("gia-tri-chi-tieu.csv"),
+                    &Route::TableFile(Table::KpiValues, Format::Csv),
                 )]
             },
         ),
@@ -446,8 +446,12 @@ fn duty_rows(
             if let Some((ri, k)) = x.report.and_then(|ri| Some((ri, *starts.get(&ri)?)))
                 && let Some(rep) = r.model.reports.get(ri)
             {
-                row.report_url =
-                    format!("{}#bc-{}", v.route(&paged(Route::Report(p), k)), rep.agency);
+                row.report_url = format!(
+                    "{}#{}{}",
+                    v.route(&paged(Route::Report(p), k)),
+                    crate::route::anchor::REPORT,
+                    rep.agency
+                );
             }
             row
         })
