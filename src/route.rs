@@ -13,6 +13,9 @@
 //! nor `status`: status views are named by the status's data code, which
 //! `status` owns (`Status::code`), and a test in `render` checks that every
 //! status has a view here.
+//!
+//! Over 600 lines: every address of the portal is here and nowhere else
+//! (that is its purpose), with a round-trip test of each.
 
 use crate::date::Period;
 

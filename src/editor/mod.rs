@@ -949,16 +949,6 @@ pub fn edit_in_place(
         Some(())
     };
     let text_same = |s: &S, new: &str| s.value == new;
-    let num_same = |s: &S, new: f64| {
-        s.value
-            .trim()
-            .trim_end_matches('%')
-            .trim()
-            .replace(',', ".")
-            .parse::<f64>()
-            .is_ok_and(|x| x == new)
-    };
-    let date_same = |s: &S, new: Date| crate::date::parse_date(&s.value).is_ok_and(|x| x == new);
     fn both<'a, T>(old: &'a Option<S>, new: &'a Option<T>) -> Option<Option<(&'a S, &'a T)>> {
         match (old, new) {
             (Some(o), Some(n)) => Some(Some((o, n))),
@@ -1093,8 +1083,38 @@ pub fn edit_in_place(
     }
     let text: String = out.concat();
     // What was written must read back as the draft, or it is written anew.
-    let back: RawReport = load::parse_yaml(&rel.into(), &text, 0, &mut ignored)?;
-    let same = back.updates.iter().flatten().count() == d.updates.len()
+    reads_back(rel, &text, d).then_some((text, origins))
+}
+
+/// Whether a YAML number (`80`, `"80%"`, `80,5`) is `new`.
+fn num_same(s: &load::raw::S, new: f64) -> bool {
+    s.value
+        .trim()
+        .trim_end_matches('%')
+        .trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .is_ok_and(|x| x == new)
+}
+
+/// Whether a YAML date is `new`.
+fn date_same(s: &load::raw::S, new: Date) -> bool {
+    crate::date::parse_date(&s.value).is_ok_and(|x| x == new)
+}
+
+/// Whether `text` reads back as the draft: the same submission day,
+/// summary, updates and KPI values (in-place edits are checked, never
+/// trusted).
+fn reads_back(rel: &str, text: &str, d: &ReportDraft) -> bool {
+    use load::raw::RawReport;
+    let mut ignored = Diagnostics::new();
+    let Some(back) = load::parse_yaml::<RawReport>(&rel.into(), text, 0, &mut ignored) else {
+        return false;
+    };
+    let Some(sub) = d.submitted else {
+        return false;
+    };
+    back.updates.iter().flatten().count() == d.updates.len()
         && back.submitted.as_ref().is_some_and(|s| date_same(s, sub))
         && back.summary.as_ref().map(|s| &s.value) == d.summary.as_ref()
         && back.updates.iter().flatten().zip(&d.updates).all(|(o, n)| {
@@ -1133,8 +1153,7 @@ pub fn edit_in_place(
                         .zip(n.value)
                         .is_some_and(|(s, x)| num_same(s, x))
                     && o.note.as_ref().map(|s| &s.value) == n.note.as_ref()
-            });
-    same.then_some((text, origins))
+            })
 }
 
 /// The length in bytes of the YAML scalar at the start of `s`, when it

@@ -7,6 +7,9 @@
 //!
 //! Like Zola's `Library`, the index holds indices into the model's vectors
 //! (tasks, agencies, KPIs, articles, pages), never copies of the items.
+//!
+//! Over 600 lines: every list and relation the pages show is decided
+//! here, in one place, so that two pages never decide one twice.
 
 use crate::date::Period;
 use crate::model::Model;

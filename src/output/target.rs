@@ -11,6 +11,9 @@
 //! is never removed, only moved aside under a dated name (see
 //! [`super::staging`]). A lock file beside the target makes a second build
 //! of the same output wait for the first.
+//!
+//! Over 600 lines: a quarter of it is tests of the refusals, each with its
+//! own fake home and system folders.
 
 use super::{OutputError, remove_tree};
 use crate::diag::Message;

@@ -3,6 +3,10 @@
 //! agency, per working group), `sitemap.xml` and `robots.txt`. Everything
 //! is dated from the as-of date, never the clock, so builds stay
 //! byte-identical. Pure.
+//!
+//! Over 600 lines: three writers (Atom, iCalendar, the sitemap) with the
+//! escaping each format needs, kept together so no text reaches a reader
+//! of any of them unescaped, and their tests.
 
 use crate::date::{Date, fmt_date};
 use crate::model::Model;
