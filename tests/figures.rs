@@ -79,6 +79,11 @@ const STATUSES: [&str; 9] = [
 ];
 
 fn expected(rows: &[&HashMap<String, String>]) -> Expected {
+    expected_on(rows, AS_OF)
+}
+
+/// What a roll-up must show as of `as_of` (an ISO day).
+fn expected_on(rows: &[&HashMap<String, String>], as_of: &str) -> Expected {
     let count = |code: &str| rows.iter().filter(|r| r["status"] == code).count();
     let recurring = count("ongoing");
     let finite = rows.len() - recurring;
@@ -113,7 +118,7 @@ fn expected(rows: &[&HashMap<String, String>]) -> Expected {
     let due: Vec<&&HashMap<String, String>> = rows
         .iter()
         .filter(|r| r["status"] != "ongoing")
-        .filter(|r| r["deadline"].len() == 10 && r["deadline"].as_str() <= AS_OF)
+        .filter(|r| r["deadline"].len() == 10 && r["deadline"].as_str() <= as_of)
         .collect();
     let due_done = due
         .iter()
@@ -581,5 +586,30 @@ fn every_task_page_and_kpi_page_says_what_the_open_data_says() {
             "{}",
             k["id"]
         );
+    }
+}
+
+#[test]
+fn each_archived_months_headline_is_its_archived_task_table() {
+    let (_dir, out) = build_default();
+    let mut months: Vec<String> = std::fs::read_dir(out.join("du-lieu/luu-tru"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    months.sort();
+    assert!(!months.is_empty());
+    for month in &months {
+        let rows = read_csv(&out.join(format!("du-lieu/luu-tru/{month}/nhiem-vu.csv")));
+        let all: Vec<&HashMap<String, String>> = rows.iter().collect();
+        let last_day = {
+            let (y, m) = month.split_once('-').unwrap();
+            let (y, m): (i32, u32) = (y.parse().unwrap(), m.parse().unwrap());
+            let next = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+            let first_next = chrono::NaiveDate::from_ymd_opt(next.0, next.1, 1).unwrap();
+            first_next.pred_opt().unwrap().to_string()
+        };
+        let page =
+            std::fs::read_to_string(out.join(format!("luu-tru/{month}/index.html"))).unwrap();
+        assert_eq!(shown(&page), expected_on(&all, &last_day), "{month}");
     }
 }
