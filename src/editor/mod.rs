@@ -358,6 +358,15 @@ pub fn schema_line(kind: &str, path: &str) -> String {
     )
 }
 
+/// The comments at the top of a new report: what to fill in and how.
+const GUIDE: [&str; 5] = [
+    "# Điền ngày gửi (submitted), cập nhật từng nhiệm vụ và chỉ số, rồi chạy `tiendo check`.",
+    "# state: not_started (chưa triển khai) | in_progress (đang thực hiện) | blocked (vướng mắc) | done (hoàn thành, cần done_on).",
+    "# progress: phần trăm 0..100. note: ghi chú (Markdown). evidence: đường dẫn văn bản minh chứng. outlook: on_track | at_risk | off_track (tự đánh giá, không bắt buộc).",
+    "# Tình trạng, tiến độ ban đầu là lần báo cáo gần nhất: sửa cho đúng kỳ này.",
+    "# Chỉ số: điền date và value của kỳ này (số liệu lần trước ghi ở chú thích); chưa có thì xóa cả mục.",
+];
+
 /// The report as YAML, line by line with the cell each line comes from.
 /// `guide` adds the short Vietnamese comments of a new report.
 pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>) {
@@ -375,15 +384,7 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
         None,
     );
     if guide {
-        for l in [
-            "# Điền ngày gửi (submitted), cập nhật từng nhiệm vụ và chỉ số, rồi chạy `tiendo check`.",
-            "# state: not_started (chưa triển khai) | in_progress (đang thực hiện) | blocked (vướng mắc) | done (hoàn thành, cần done_on).",
-            "# progress: phần trăm 0..100. note: ghi chú (Markdown). evidence: đường dẫn văn bản minh chứng.",
-            "# Tình trạng, tiến độ ban đầu là lần báo cáo gần nhất: sửa cho đúng kỳ này.",
-            "# Chỉ số: điền date và value của kỳ này (số liệu lần trước ghi ở chú thích); chưa có thì xóa cả mục.",
-        ] {
-            push(l.to_string(), None);
-        }
+        GUIDE.iter().for_each(|l| push(l.to_string(), None));
     }
     push(
         format!("agency: {}", scalar(&d.agency)),
@@ -1064,7 +1065,19 @@ pub fn edit_in_place(
             field(o, text_same(o, x), scalar(x), Origin::Kpi(n, 5))?;
         }
     }
-    // Each edit replaces one scalar on its line, right to left.
+    let text = apply_edits(&lines, edits, deleted, &mut origins)?;
+    // What was written must read back as the draft, or it is written anew.
+    reads_back(rel, &text, d).then_some((text, origins))
+}
+
+/// `lines` with each edit applied (one scalar replaced on its line, right
+/// to left) and the deleted lines gone, their origins with them.
+fn apply_edits(
+    lines: &[&str],
+    mut edits: Vec<(usize, usize, String)>,
+    mut deleted: Vec<usize>,
+    origins: &mut Vec<Option<Origin>>,
+) -> Option<String> {
     let mut out: Vec<String> = lines.iter().map(|l| (*l).to_string()).collect();
     edits.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
     for (line, column, new) in edits {
@@ -1081,9 +1094,7 @@ pub fn edit_in_place(
             origins.remove(line);
         }
     }
-    let text: String = out.concat();
-    // What was written must read back as the draft, or it is written anew.
-    reads_back(rel, &text, d).then_some((text, origins))
+    Some(out.concat())
 }
 
 /// Whether a YAML number (`80`, `"80%"`, `80,5`) is `new`.

@@ -904,15 +904,39 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
     let submitted = cell_date(&submitted_cell, &at(2), &mut errs);
     let summary = cell_text(&field(3, &mut errs));
 
-    merged_errors(&ups, 0..UPDATE_COLUMNS.len() as u32, &mut errs);
-    unread_errors(&ups, |_, c| (c as usize) < UPDATE_COLUMNS.len(), &mut errs);
+    let updates = read_updates(&ups, &mut rows.updates, &mut errs);
+    let kpis = read_kpis(&kps, &mut rows.kpis, &mut errs);
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let (Some(agency), Some(period)) = (agency, period) else {
+        return Err(errs);
+    };
+    Ok(ReportDraft {
+        agency,
+        agency_name: String::new(),
+        period,
+        submitted,
+        due: period.first_day(),
+        summary,
+        updates,
+        kpis,
+        rows,
+    })
+}
+
+/// The tasks sheet's rows: each update, the rows it came from (`rows`),
+/// and what is wrong at which cell (`errs`).
+fn read_updates(ups: &Grid, rows: &mut Vec<u32>, errs: &mut Vec<CellError>) -> Vec<DraftUpdate> {
+    merged_errors(ups, 0..UPDATE_COLUMNS.len() as u32, errs);
+    unread_errors(ups, |_, c| (c as usize) < UPDATE_COLUMNS.len(), errs);
     let mut updates = Vec::new();
     for row in 1..=ups.last_row() {
         if (0..UPDATE_COLUMNS.len() as u32).all(|c| ups.cell(row, c).is_none()) {
             continue;
         }
         let at = |c: u32| ups.at(row, c);
-        if let Some(text) = is_total_row(&ups, row) {
+        if let Some(text) = is_total_row(ups, row) {
             errs.push(CellError {
                 cell: at(0),
                 message: msg!("xlsx.total_row", text),
@@ -924,7 +948,7 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
                 if c == 3 {
                     EMPTY.clone()
                 } else {
-                    value(&ups, row, c, &mut errs).clone()
+                    value(ups, row, c, errs).clone()
                 }
             })
             .collect();
@@ -935,10 +959,10 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
             });
             continue;
         };
-        let state = cell_state(&cells[2], &at(2), &mut errs);
-        let progress = cell_number(&ups, row, 3, &mut errs);
-        let done_on = cell_date(&cells[4], &at(4), &mut errs);
-        rows.updates.push(row);
+        let state = cell_state(&cells[2], &at(2), errs);
+        let progress = cell_number(ups, row, 3, errs);
+        let done_on = cell_date(&cells[4], &at(4), errs);
+        rows.push(row);
         updates.push(DraftUpdate {
             task,
             title: String::new(),
@@ -951,26 +975,32 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
             outlook: cell_text(&cells[8]),
         });
     }
-    merged_errors(&kps, 0..KPI_READ, &mut errs);
-    unread_errors(&kps, |_, c| (c as usize) < KPI_COLUMNS.len(), &mut errs);
+    updates
+}
+
+/// The KPI sheet's rows: each value given this month, the rows it came
+/// from (`rows`), and what is wrong at which cell (`errs`).
+fn read_kpis(kps: &Grid, rows: &mut Vec<u32>, errs: &mut Vec<CellError>) -> Vec<DraftKpi> {
+    merged_errors(kps, 0..KPI_READ, errs);
+    unread_errors(kps, |_, c| (c as usize) < KPI_COLUMNS.len(), errs);
     let mut kpis = Vec::new();
     for row in 1..=kps.last_row() {
         let at = |c: u32| kps.at(row, c);
         if (0..KPI_READ).all(|c| kps.cell(row, c).is_none()) {
             continue;
         }
-        if let Some(text) = is_total_row(&kps, row) {
+        if let Some(text) = is_total_row(kps, row) {
             errs.push(CellError {
                 cell: at(0),
                 message: msg!("xlsx.total_row", text),
             });
             continue;
         }
-        let id = value(&kps, row, 0, &mut errs).clone();
-        let date_cell = value(&kps, row, 3, &mut errs).clone();
-        let date = cell_date(&date_cell, &at(3), &mut errs);
-        let number = cell_number(&kps, row, 4, &mut errs);
-        let note = cell_text(value(&kps, row, 5, &mut errs));
+        let id = value(kps, row, 0, errs).clone();
+        let date_cell = value(kps, row, 3, errs).clone();
+        let date = cell_date(&date_cell, &at(3), errs);
+        let number = cell_number(kps, row, 4, errs);
+        let note = cell_text(value(kps, row, 5, errs));
         let Some(kpi) = cell_text(&id) else {
             if date.is_some() || number.is_some() || note.is_some() {
                 errs.push(CellError {
@@ -994,7 +1024,7 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
                 });
             }
         }
-        rows.kpis.push(row);
+        rows.push(row);
         kpis.push(DraftKpi {
             kpi,
             name: String::new(),
@@ -1005,23 +1035,7 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
             last: None,
         });
     }
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    let (Some(agency), Some(period)) = (agency, period) else {
-        return Err(errs);
-    };
-    Ok(ReportDraft {
-        agency,
-        agency_name: String::new(),
-        period,
-        submitted,
-        due: period.first_day(),
-        summary,
-        updates,
-        kpis,
-        rows,
-    })
+    kpis
 }
 
 #[cfg(test)]
