@@ -539,13 +539,6 @@ impl<'m> SiteIndex<'m> {
         self.lists.get(&list).unwrap_or(&EMPTY)
     }
 
-    /// The tasks in `list`, deadline order (a copy of a list the caller
-    /// made, e.g. from a content file's own links).
-    pub fn in_deadline_order(&self, mut list: Vec<usize>) -> Vec<usize> {
-        list.sort_unstable_by_key(|&i| self.deadline_rank.get(i).copied().unwrap_or(usize::MAX));
-        list
-    }
-
     /// The places in language `lang`'s article order of the articles
     /// about `id` (a task or KPI), each article once.
     pub fn articles_about(&self, lang: Lang, id: &str, m: &Model) -> Vec<usize> {

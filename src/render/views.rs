@@ -489,16 +489,20 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// How many decimals a KPI's figures show (the index decides).
+    fn decimals(&self, k: &Kpi) -> usize {
+        self.index
+            .kpi_decimals
+            .get(k.id.as_str())
+            .copied()
+            .unwrap_or(2)
+    }
+
     /// A KPI value with its unit, to the precision of the KPI's data:
     /// `78,5%`, `2 trung tâm`, and a rank as Vietnamese writes it,
     /// `hạng 35` (`rank 35`).
     pub fn value(&self, k: &Kpi, v: f64) -> String {
-        let decimals = self
-            .index
-            .kpi_decimals
-            .get(k.id.as_str())
-            .copied()
-            .unwrap_or(2);
+        let decimals = self.decimals(k);
         let n = self.lang.number_to(v, decimals);
         if k.unit == "%" {
             format!("{n}%")
@@ -522,12 +526,7 @@ impl<'a> Views<'a> {
     /// (`hạng 30 trở lên`).
     pub fn target(&self, k: &Kpi) -> String {
         if k.is_rank() {
-            let decimals = self
-                .index
-                .kpi_decimals
-                .get(k.id.as_str())
-                .copied()
-                .unwrap_or(2);
+            let decimals = self.decimals(k);
             self.t
                 .get("kpi_rank_or_better")
                 .replace("{n}", &self.lang.number_to(k.target, decimals))
@@ -569,12 +568,7 @@ impl<'a> Views<'a> {
     /// A gap in the KPI's unit; for percentages, in percentage points.
     pub fn gap(&self, k: &Kpi, ks: &KpiStatus, g: f64) -> String {
         if ks.scale.percent {
-            let decimals = self
-                .index
-                .kpi_decimals
-                .get(k.id.as_str())
-                .copied()
-                .unwrap_or(2);
+            let decimals = self.decimals(k);
             self.t.with("kpi_points", self.lang.number_to(g, decimals))
         } else {
             self.value(k, g)
