@@ -247,6 +247,31 @@ pub struct RawReport {
     pub summary: Option<S>,
     pub updates: Option<Vec<Spanned<RawUpdate>>>,
     pub kpi_values: Option<Vec<Spanned<RawKpiValue>>>,
+    pub proposals: Option<Vec<Spanned<RawProposal>>>,
+    pub replies: Option<Vec<Spanned<RawReply>>>,
+}
+
+/// A difficulty or proposal raised in a report (`proposals:`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProposal {
+    pub id: Option<S>,
+    pub kind: Option<S>,
+    pub to: Option<S>,
+    pub task: Option<S>,
+    pub text: Option<S>,
+    pub text_en: Option<S>,
+    pub reply_by: Option<S>,
+}
+
+/// A reply to a proposal addressed to the reporting agency (`replies:`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReply {
+    pub to: Option<S>,
+    pub text: Option<S>,
+    pub text_en: Option<S>,
+    pub resolved: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]

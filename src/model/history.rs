@@ -40,6 +40,9 @@ pub(super) struct History {
     /// Updates on a plan's tasks in reports submitted before the plan was
     /// issued: (plan, submitted, where).
     pub(super) before_issued: Vec<(usize, Date, Loc)>,
+    /// Proposals and replies as each report wrote them, for
+    /// [`super::proposals::assemble`].
+    pub(super) threads: super::proposals::Threads,
 }
 
 /// This many reports of one agency submitted after its end point at the

@@ -12,6 +12,7 @@ mod cx;
 mod history;
 mod kpis;
 mod plans;
+mod proposals;
 mod reports;
 mod site;
 mod types;
@@ -167,6 +168,8 @@ fn plans_and_reports(m: &mut Model, raw: &mut RawContent, diags: &mut Diagnostic
         history.values.extend(h.values);
         history.after_end.extend(h.after_end);
         history.before_issued.extend(h.before_issued);
+        history.threads.raised.extend(h.threads.raised);
+        history.threads.replied.extend(h.threads.replied);
         if let Some((report, submitted_at)) = read {
             m.reports.push(report);
             m.places.submitted.push(submitted_at);
@@ -177,6 +180,8 @@ fn plans_and_reports(m: &mut Model, raw: &mut RawContent, diags: &mut Diagnostic
     drop(reports);
     let parsed = std::mem::take(&mut raw.reports);
     rayon::spawn(move || drop(parsed));
+    let threads = std::mem::take(&mut history.threads);
+    m.proposals = proposals::assemble(m, threads, diags);
     history.check(m, diags);
 }
 

@@ -6,6 +6,7 @@
 use super::articles::check_text;
 use super::history::{History, Said, Submission};
 use super::kpis::{SaidValue, kpi_value_fits};
+use super::proposals::Written;
 use super::*;
 
 /// A report submitted more than this many days after its report day is
@@ -63,6 +64,14 @@ pub(super) fn report(
     else {
         return None;
     };
+    let written = Written {
+        agency: &agency,
+        period,
+        submitted,
+    };
+    let threads = super::proposals::read(m, &mut cx, r, &written);
+    history.threads.raised.extend(threads.raised);
+    history.threads.replied.extend(threads.replied);
     let report = Report {
         agency,
         period,

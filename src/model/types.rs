@@ -365,6 +365,84 @@ pub struct Report {
     pub file: Arc<str>,
 }
 
+/// What a report raises: a difficulty (khó khăn, vướng mắc) or a proposal
+/// (kiến nghị, đề xuất).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProposalKind {
+    Difficulty,
+    Proposal,
+}
+
+impl ProposalKind {
+    pub const ALL: [(&'static str, ProposalKind); 2] = [
+        ("difficulty", ProposalKind::Difficulty),
+        ("proposal", ProposalKind::Proposal),
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ProposalKind::Difficulty => "difficulty",
+            ProposalKind::Proposal => "proposal",
+        }
+    }
+}
+
+/// One difficulty or proposal across the reports that mention it: raised
+/// by `agency` in the report submitted first, repeated as reminders in its
+/// later reports, answered in the addressee's (or its successor's)
+/// reports. Assembled once every report is read (`model::proposals`);
+/// which of it is known on a day is for status to say.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// The raising agency; with `id`, the proposal's name (`so-tttt/kinh-phi-ioc`).
+    pub agency: String,
+    pub id: String,
+    pub kind: ProposalKind,
+    /// The agency asked to act, as written.
+    pub to: String,
+    pub task: Option<String>,
+    pub text: String,
+    pub text_en: Option<String>,
+    /// The `submitted` day of the report that raised it, and that report's month.
+    pub raised: Date,
+    pub period: Period,
+    /// When a reply is due: as written, else the report day of the month
+    /// after `period`.
+    pub reply_by: Date,
+    /// Later reports of the raiser that repeat it, oldest first.
+    pub reminders: Vec<Mention>,
+    /// Replies, oldest first.
+    pub replies: Vec<Answer>,
+    pub file: Arc<str>,
+    pub loc: Loc,
+}
+
+/// A later report repeating a proposal: a reminder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub submitted: Date,
+    pub period: Period,
+}
+
+/// A reply to a proposal, from the report of the agency that answers.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub agency: String,
+    pub submitted: Date,
+    pub period: Period,
+    pub text: String,
+    pub text_en: Option<String>,
+    /// The reply settles the matter (`resolved: true`).
+    pub resolved: bool,
+}
+
+impl Proposal {
+    /// `agency/id`, as replies cite it.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.agency, self.id)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Article {
     pub slug: String,
@@ -416,6 +494,8 @@ pub struct Model {
     pub tasks: Vec<Task>,
     pub kpis: Vec<Kpi>,
     pub reports: Vec<Report>,
+    /// Every difficulty and proposal, by raising agency and id.
+    pub proposals: Vec<Proposal>,
     pub articles: Vec<Article>,
     pub pages: Vec<Page>,
     pub static_files: Vec<StaticFile>,
@@ -518,6 +598,13 @@ impl Model {
         self.reports
             .iter()
             .any(|r| r.agency == agency && r.period == period && r.submitted > as_of)
+    }
+
+    /// The proposal `agency/id`, by its raising agency and id.
+    pub fn proposal(&self, agency: &str, id: &str) -> Option<usize> {
+        self.proposals
+            .binary_search_by(|p| (p.agency.as_str(), p.id.as_str()).cmp(&(agency, id)))
+            .ok()
     }
 
     pub fn site(&self) -> &Site {
