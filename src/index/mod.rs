@@ -11,6 +11,9 @@
 //! Over 600 lines: every list and relation the pages show is decided
 //! here, in one place, so that two pages never decide one twice.
 
+mod proposals;
+pub use proposals::{Owes, ProposalIndex};
+
 use crate::date::Period;
 use crate::model::Model;
 use crate::render::i18n::Lang;
@@ -217,6 +220,8 @@ pub struct SiteIndex<'m> {
     pub burnup_months: Vec<BurnupPoint>,
     /// Per task: whether each of its deadline changes is in force on D.
     pub extensions_in_force: Vec<Vec<bool>>,
+    /// The register of difficulties and proposals and its lists.
+    pub proposals: ProposalIndex<'m>,
 }
 
 impl<'m> SiteIndex<'m> {
@@ -234,6 +239,7 @@ impl<'m> SiteIndex<'m> {
         ix.index_links(m, fig);
         ix.index_articles(m);
         ix.index_plans(m, fig);
+        ix.proposals = ProposalIndex::build(m, fig);
         ix
     }
 

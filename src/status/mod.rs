@@ -10,6 +10,7 @@ mod changes;
 mod duties;
 pub mod kpi;
 mod prepared;
+mod proposals;
 mod rollups;
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ pub use duties::{Duty, Outcome};
 use duties::{duties as owed_duties, recurring_reporting};
 pub use kpi::{KpiPoint, KpiStatus, Trend, Verdict};
 pub use prepared::Prepared;
+pub use proposals::{ProposalState, ProposalStatus};
 use rollups::agency_ranking;
 pub use rollups::{AgencyFigures, Rollup};
 
@@ -493,6 +495,9 @@ pub struct Figures<'m> {
     pub burnup: Vec<BurnupPoint>,
     /// Status changes up to D, newest first ([`events`]).
     pub events: Vec<Event>,
+    /// The difficulties and proposals raised by D, in the model's order
+    /// ([`proposals::proposals`]).
+    pub proposals: Vec<ProposalStatus>,
 }
 
 impl Figures<'_> {

@@ -547,6 +547,7 @@ impl<'m> Prepared<'m> {
             ref_labels: self.ref_labels.clone(),
             burnup: Vec::new(),
             events: Vec::new(),
+            proposals: super::proposals::proposals(m, as_of),
         };
         if full {
             // Both read the figures above.
