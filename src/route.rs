@@ -39,6 +39,8 @@ mod section {
     pub const ARCHIVE: &str = "luu-tru";
     /// The accessibility statement.
     pub const ACCESSIBILITY: &str = "kha-nang-tiep-can";
+    /// The register of difficulties and proposals, and each one's page.
+    pub const PROPOSALS: &str = "kien-nghi";
     /// The English language root.
     pub const EN: &str = "en";
     /// The folder of a list's further pages (`tin-tuc/trang/2/`).
@@ -85,6 +87,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     section::PLANS,
     section::ARCHIVE,
     section::ACCESSIBILITY,
+    section::PROPOSALS,
 ];
 
 /// The data file listing every published path, one a line, sorted.
@@ -120,15 +123,17 @@ pub enum Table {
     Agencies,
     Kpis,
     KpiValues,
+    Proposals,
 }
 
 impl Table {
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 6] = [
         Table::Tasks,
         Table::Updates,
         Table::Agencies,
         Table::Kpis,
         Table::KpiValues,
+        Table::Proposals,
     ];
 
     /// The table's file stem, also its name in the data package.
@@ -139,6 +144,7 @@ impl Table {
             Table::Agencies => "co-quan",
             Table::Kpis => "chi-tieu",
             Table::KpiValues => "gia-tri-chi-tieu",
+            Table::Proposals => "kien-nghi",
         }
     }
 
@@ -267,6 +273,10 @@ pub enum Route<'a> {
     /// The plans, and one plan by id.
     Plans,
     Plan(&'a str),
+    /// The register of difficulties and proposals, and one by its raising
+    /// agency and id.
+    Proposals,
+    Proposal(&'a str, &'a str),
     Kpis,
     Kpi(&'a str),
     KpiChart(&'a str),
@@ -349,6 +359,8 @@ impl<'a> Route<'a> {
             Route::Accessibility => [ACCESSIBILITY, "/"].concat(),
             Route::Plans => [PLANS, "/"].concat(),
             Route::Plan(id) => [PLANS, "/", id, "/"].concat(),
+            Route::Proposals => [PROPOSALS, "/"].concat(),
+            Route::Proposal(a, id) => [PROPOSALS, "/", a, "/", id, "/"].concat(),
             Route::Group(id) => [GROUPS, "/", id, "/"].concat(),
             Route::GroupTasks(id, status) => {
                 [GROUPS, "/", id, "/", scoped_view_slug(*status), "/"].concat()
@@ -439,6 +451,7 @@ impl<'a> Route<'a> {
             Route::Groups,
             Route::Accessibility,
             Route::Plans,
+            Route::Proposals,
             Route::Kpis,
             Route::Reports,
             Route::Archive,
@@ -488,6 +501,7 @@ impl<'a> Route<'a> {
             [AGENCIES, id, "han-chot.ics"] => page(Route::AgencyCalendar(id)),
             [GROUPS, id, ""] => page(Route::Group(id)),
             [PLANS, id, ""] => page(Route::Plan(id)),
+            [PROPOSALS, a, id, ""] => page(Route::Proposal(a, id)),
             [GROUPS, id, view, ""] => scoped_view_status(view).map(|s| Route::GroupTasks(id, s)),
             [GROUPS, id, "bieu-do.svg"] => page(Route::GroupChart(id)),
             [GROUPS, id, "bieu-do.csv"] => page(Route::GroupChartData(id)),
@@ -661,6 +675,9 @@ mod tests {
             Route::Accessibility,
             Route::Plans,
             Route::Plan("kl-2025-02"),
+            Route::Proposals,
+            Route::Proposal("so-tttt", "kinh-phi-ioc"),
+            Route::TableFile(Table::Proposals, Format::Csv),
             Route::AgencyTasks("so-tttt", Some("due_soon")),
             Route::AgencyFeed("so-tttt"),
             Route::AgencyCalendar("so-tttt"),

@@ -441,6 +441,89 @@ pub const KPI_VALUE_COLUMNS: &[Column] = &[
     ),
 ];
 
+pub const PROPOSAL_COLUMNS: &[Column] = &[
+    col(
+        "agency",
+        "string",
+        "Mã cơ quan nêu kiến nghị",
+        "Agency that raised it",
+    ),
+    col(
+        "id",
+        "string",
+        "Mã kiến nghị (duy nhất trong các kiến nghị của cơ quan)",
+        "Proposal id (unique among the agency's)",
+    ),
+    col(
+        "kind",
+        "string",
+        "Loại: difficulty (khó khăn, vướng mắc) hoặc proposal (kiến nghị, đề xuất)",
+        "Kind: difficulty or proposal",
+    ),
+    col(
+        "to",
+        "string",
+        "Mã cơ quan được kiến nghị, như báo cáo ghi",
+        "Agency asked to act, as written",
+    ),
+    col(
+        "owed_by",
+        "string",
+        "Mã cơ quan phải trả lời tại ngày tính số liệu (cơ quan kế nhiệm nếu đã sáp nhập)",
+        "Agency that answers for it on the as-of date (the successor after a merger)",
+    ),
+    col(
+        "task",
+        "string",
+        "Mã nhiệm vụ liên quan",
+        "Task it concerns",
+    ),
+    col(
+        "raised",
+        "date",
+        "Ngày nêu: ngày nộp báo cáo đầu tiên nêu kiến nghị",
+        "Raised: the submission day of the report that first raised it",
+    ),
+    col("reply_by", "date", "Hạn trả lời", "Reply due"),
+    col(
+        "state",
+        "string",
+        "Tình trạng: open (chờ trả lời), reply_overdue (quá hạn trả lời), answered (đã trả lời), resolved (đã giải quyết)",
+        "State: open, reply_overdue, answered or resolved",
+    ),
+    col(
+        "replied",
+        "date",
+        "Ngày trả lời lần đầu (ngày nộp báo cáo trả lời); trống nếu chưa có",
+        "Submission day of the first reply; empty if none",
+    ),
+    col(
+        "reminders",
+        "integer",
+        "Số lần nhắc lại trong các báo cáo sau của cơ quan nêu",
+        "How many later reports of the raiser repeated it",
+    ),
+    col(
+        "days_overdue",
+        "integer",
+        "Số ngày quá hạn trả lời",
+        "Days past the reply's due date",
+    ),
+    col("text", "string", "Nội dung kiến nghị", "What was raised"),
+    col(
+        "reply",
+        "string",
+        "Nội dung trả lời gần nhất",
+        "The latest reply",
+    ),
+    col(
+        "url",
+        "string",
+        "Địa chỉ trang kiến nghị",
+        "Address of the proposal's page",
+    ),
+];
+
 fn s(v: impl Into<String>) -> Value {
     Value::String(v.into())
 }
@@ -646,6 +729,39 @@ pub fn table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str, id: RT) 
                 "KPI values",
                 KPI_VALUE_COLUMNS,
                 Rows::held(values),
+            )
+        }
+        RT::Proposals => {
+            let rows = fig
+                .proposals
+                .iter()
+                .map(|st| {
+                    let p = &m.proposals[st.proposal];
+                    let latest = st.replies.checked_sub(1).map(|k| &p.replies[k]);
+                    vec![
+                        s(&p.agency),
+                        s(&p.id),
+                        s(p.kind.code()),
+                        s(&p.to),
+                        opt(st.owed_by.clone()),
+                        opt(p.task.clone()),
+                        s(p.raised.to_string()),
+                        s(p.reply_by.to_string()),
+                        s(st.state.code()),
+                        opt(st.replied.map(|d| d.to_string())),
+                        int(st.reminders as i64),
+                        st.days_overdue.map_or(Value::Null, int),
+                        s(&p.text),
+                        opt(latest.map(|r| r.text.clone())),
+                        s(url(Route::Proposal(&p.agency, &p.id))),
+                    ]
+                })
+                .collect();
+            (
+                "Khó khăn, vướng mắc, kiến nghị",
+                "Difficulties and proposals",
+                PROPOSAL_COLUMNS,
+                Rows::held(rows),
             )
         }
     };
