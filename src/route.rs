@@ -109,6 +109,9 @@ pub mod anchor {
     pub const GROUP_TASKS: &str = "nhiem-vu";
     /// A report on a month's bulletin: the prefix of `bc-<agency>`.
     pub const REPORT: &str = "bc-";
+    /// The difficulties and proposals on a task's or agency's page, and
+    /// each state's part of the register.
+    pub const PROPOSALS: &str = "kien-nghi";
 }
 
 /// The data package describing the tables.

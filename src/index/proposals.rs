@@ -31,6 +31,8 @@ pub struct ProposalIndex<'m> {
     /// The agencies that owe replies on D, the most overdue first (then
     /// the most owed, then id): the dashboard's and the register's list.
     pub owing: Vec<Owes<'m>>,
+    /// Those of them with overdue replies, in the same order.
+    pub overdue_owing: Vec<Owes<'m>>,
     /// Every addressee of the register (by its holder on D), with its
     /// proposals in register order: the register's filter by addressee.
     pub addressees: Vec<(&'m str, Vec<usize>)>,
@@ -91,6 +93,7 @@ impl<'m> ProposalIndex<'m> {
         ix.owing.sort_by(|a, b| {
             (b.overdue, b.owed, a.agency).cmp(&(a.overdue, a.owed, b.agency))
         });
+        ix.overdue_owing = ix.owing.iter().filter(|o| o.overdue > 0).cloned().collect();
         ix.addressees = addressees.into_iter().collect();
         ix.addressees.sort_by(|a, b| a.0.cmp(b.0));
         ix

@@ -46,6 +46,15 @@ impl ProposalState {
     }
 }
 
+/// One step of a proposal's thread: its raising, a reminder or a reply
+/// (by index into `Proposal::reminders` or `Proposal::replies`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Raised,
+    Reminder(usize),
+    Reply(usize),
+}
+
 /// One proposal as of D.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProposalStatus {
@@ -63,6 +72,9 @@ pub struct ProposalStatus {
     pub owed_by: Option<String>,
     /// For an overdue reply, D minus the day it was due.
     pub days_overdue: Option<i64>,
+    /// Its thread as known on D, in the order the reports came (a
+    /// reminder before a reply of the same day).
+    pub thread: Vec<Step>,
 }
 
 /// Every proposal raised by a report submitted on or before `as_of`, in
@@ -84,10 +96,12 @@ pub fn proposals(m: &Model, as_of: Date) -> Vec<ProposalStatus> {
             } else {
                 ProposalState::Open
             };
+            let reminders = p.reminders.iter().filter(|r| r.submitted <= as_of).count();
             ProposalStatus {
+                thread: thread(p, reminders, replies),
                 proposal: i,
                 state,
-                reminders: p.reminders.iter().filter(|r| r.submitted <= as_of).count(),
+                reminders,
                 replies,
                 replied: known.first().map(|r| r.submitted),
                 owed_by: m.holder_on(&p.to, as_of).map(str::to_string),
@@ -96,6 +110,26 @@ pub fn proposals(m: &Model, as_of: Date) -> Vec<ProposalStatus> {
             }
         })
         .collect()
+}
+
+/// The first `reminders` reminders and `replies` replies of `p`, merged
+/// by day after its raising.
+fn thread(p: &crate::model::Proposal, reminders: usize, replies: usize) -> Vec<Step> {
+    let mut out = Vec::with_capacity(1 + reminders + replies);
+    out.push(Step::Raised);
+    let (mut i, mut j) = (0, 0);
+    while i < reminders || j < replies {
+        let reminder_first = j >= replies
+            || (i < reminders && p.reminders[i].submitted <= p.replies[j].submitted);
+        if reminder_first {
+            out.push(Step::Reminder(i));
+            i += 1;
+        } else {
+            out.push(Step::Reply(j));
+            j += 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -153,5 +187,8 @@ mod tests {
         assert_eq!(late[0].replied, Some(day("2025-04-19")));
         assert_eq!(late[1].owed_by.as_deref(), Some("so-hai"));
         assert_eq!(states(&m, "2025-05-15")[0].1, Resolved);
+        let all = proposals(&m, day("2025-05-15"));
+        assert_eq!(all[0].thread, vec![Step::Raised, Step::Reply(0), Step::Reply(1)]);
+        assert_eq!(all[1].thread, vec![Step::Raised, Step::Reminder(0)]);
     }
 }

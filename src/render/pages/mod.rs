@@ -16,6 +16,7 @@ mod kpis;
 mod machine;
 mod news;
 mod plans;
+mod proposals;
 mod reports;
 mod tasks;
 
@@ -131,6 +132,8 @@ pub(crate) static KINDS: &[&PageKind] = &[
     &kpis::KPI,
     &reports::REPORTS,
     &reports::REPORT,
+    &proposals::PROPOSALS,
+    &proposals::PROPOSAL,
     &ARCHIVE,
     &ARCHIVE_MONTH,
     &reports::DEADLINES,

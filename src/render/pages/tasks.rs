@@ -317,6 +317,8 @@ struct TaskPage<'a> {
     /// Its child tasks with their statuses, and their counts in words.
     children: Vec<TaskRow<'a>>,
     children_words: String,
+    /// The difficulties and proposals about it, register order.
+    proposals: Vec<super::proposals::ProposalRow<'a>>,
     days_label: String,
     lead: String,
     lead_lang: &'static str,
@@ -385,6 +387,10 @@ pub(super) fn task(
         parents: parents(r, &v, i),
         chain: plan_chain(r, &v, t.plan),
         children: v.rows(r.index.children[i].iter().copied()),
+        proposals: super::proposals::proposal_rows(
+            &v,
+            r.index.proposals.of_task.get(&i).map_or(&[], Vec::as_slice),
+        ),
         children_words: r
             .index
             .children_rollup
