@@ -355,6 +355,42 @@ fn report() -> Value {
         ],
         &["kpi", "date", "value"],
     );
+    let proposal = object(
+        &[
+            ("id", id("Mã kiến nghị, duy nhất trong các kiến nghị của cơ quan")),
+            (
+                "kind",
+                keyword(
+                    &crate::model::ProposalKind::ALL.map(|(c, _)| c),
+                    "difficulty: khó khăn, vướng mắc; proposal: kiến nghị, đề xuất",
+                ),
+            ),
+            ("to", id("Mã cơ quan được kiến nghị")),
+            ("task", id("Mã nhiệm vụ liên quan")),
+            ("text", text("Nội dung (Markdown)")),
+            ("text_en", text("Nội dung bằng tiếng Anh")),
+            (
+                "reply_by",
+                date("Hạn trả lời; mặc định: ngày báo cáo của tháng sau"),
+            ),
+        ],
+        &["id", "kind", "to", "text"],
+    );
+    let reply = object(
+        &[
+            (
+                "to",
+                json!({"type": "string", "pattern": "^[a-z0-9-]+/[a-z0-9-]+$", "description": "Kiến nghị được trả lời: mã-cơ-quan/mã-kiến-nghị"}),
+            ),
+            ("text", text("Nội dung trả lời (Markdown)")),
+            ("text_en", text("Nội dung trả lời bằng tiếng Anh")),
+            (
+                "resolved",
+                json!({"type": "boolean", "description": "true: vấn đề đã được giải quyết"}),
+            ),
+        ],
+        &["to", "text"],
+    );
     object(
         &[
             ("agency", id("Mã cơ quan, trùng tên tệp")),
@@ -366,6 +402,14 @@ fn report() -> Value {
             ("summary", text("Tóm tắt")),
             ("updates", list(update, "Cập nhật từng nhiệm vụ")),
             ("kpi_values", list(value, "Số liệu chỉ số")),
+            (
+                "proposals",
+                list(proposal, "Khó khăn, vướng mắc, kiến nghị nêu trong báo cáo"),
+            ),
+            (
+                "replies",
+                list(reply, "Trả lời các kiến nghị gửi cơ quan"),
+            ),
         ],
         &["agency", "period", "submitted"],
     )
@@ -528,6 +572,14 @@ mod tests {
         assert_eq!(
             keys(&report()["properties"]["kpi_values"]["items"]),
             fields::<RawKpiValue>()
+        );
+        assert_eq!(
+            keys(&report()["properties"]["proposals"]["items"]),
+            fields::<RawProposal>()
+        );
+        assert_eq!(
+            keys(&report()["properties"]["replies"]["items"]),
+            fields::<RawReply>()
         );
         assert_eq!(keys(&news()), fields::<RawArticleMeta>());
         assert_eq!(keys(&page()), fields::<RawPageMeta>());
