@@ -37,6 +37,19 @@ fn is_plain_nfc(c: char) -> bool {
 
 /// Ids and slugs become URL segments: ASCII lower-case letters, digits and
 /// hyphens, starting and ending with a letter or digit.
+/// `s` cut at a word boundary to at most `max` characters, with "…" when
+/// cut (a feed heading, a share line); whole when short enough.
+pub fn truncate_words(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let at = cut.rfind(char::is_whitespace).filter(|&i| i > 0);
+    let kept = at.map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", kept.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
 pub fn is_valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
@@ -265,5 +278,20 @@ mod tests {
         assert_eq!(spreadsheet_escape("a_x0041_b"), None);
         assert_eq!(spreadsheet_escape("ma_xa_1234_"), None);
         assert_eq!(spreadsheet_escape("_x000"), None);
+    }
+}
+
+#[cfg(test)]
+mod truncate_tests {
+    use super::truncate_words;
+
+    #[test]
+    fn long_text_is_cut_at_a_word_and_short_text_kept() {
+        assert_eq!(truncate_words("Đề nghị bố trí", 40), "Đề nghị bố trí");
+        assert_eq!(
+            truncate_words("Đề nghị Sở Tài chính bố trí kinh phí", 20),
+            "Đề nghị Sở Tài chính…"
+        );
+        assert_eq!(truncate_words("Mộtchữrấtdàikhôngcókhoảngtrắng", 5), "Mộtch…");
     }
 }

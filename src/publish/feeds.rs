@@ -217,8 +217,14 @@ pub fn event_entries(v: &Views, origin: &str, events: &[Event]) -> Vec<Entry> {
                         e.period.map(|p| v.route(&Route::Report(p))),
                     )
                 }
+                EventKind::ProposalRaised
+                | EventKind::ProposalAnswered
+                | EventKind::ReplyOverdue => proposal_heading(v, e),
             };
-            let key = task.map_or_else(|| e.agency.clone().unwrap_or_default(), |t| t.id.clone());
+            let key = match e.proposal.and_then(|k| m.proposals.get(k)) {
+                Some(p) => format!("{}/{}", p.key(), e.change.unwrap_or(0)),
+                None => task.map_or_else(|| e.agency.clone().unwrap_or_default(), |t| t.id.clone()),
+            };
             Entry {
                 id: tag(
                     &host,
@@ -236,6 +242,34 @@ pub fn event_entries(v: &Views, origin: &str, events: &[Event]) -> Vec<Entry> {
             }
         })
         .collect()
+}
+
+/// A proposal event's heading and page: "Sở KH&CN kiến nghị Sở Tài chính:
+/// ...", "Sở Tài chính trả lời kiến nghị của Sở KH&CN", "Quá hạn trả lời".
+fn proposal_heading(v: &Views, e: &Event) -> (String, Option<String>) {
+    let Some(p) = e.proposal.and_then(|k| v.model.proposals.get(k)) else {
+        return (String::new(), None);
+    };
+    let key = match e.kind {
+        EventKind::ProposalRaised => "event_proposal_raised",
+        EventKind::ReplyOverdue => "event_reply_overdue",
+        _ if e
+            .change
+            .and_then(|k| p.replies.get(k))
+            .is_some_and(|r| r.resolved) =>
+        {
+            "event_proposal_resolved"
+        }
+        _ => "event_proposal_answered",
+    };
+    let text = v.lang.pick(&p.text, p.text_en.as_deref());
+    let heading = v
+        .t
+        .get(key)
+        .replace("{agency}", v.agency_short(&p.agency))
+        .replace("{to}", v.agency_short(e.agency.as_deref().unwrap_or(&p.to)))
+        .replace("{text}", &crate::text::truncate_words(text, 90));
+    (heading, Some(v.route(&Route::Proposal(&p.agency, &p.id))))
 }
 
 /// A deadline calendar: every open task with a dated deadline, as an

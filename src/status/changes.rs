@@ -158,6 +158,11 @@ pub enum EventKind {
     BecameOverdue,
     Extended,
     ReportMissing,
+    /// A difficulty or proposal raised, answered, or left without a reply
+    /// past its due day (the day after it).
+    ProposalRaised,
+    ProposalAnswered,
+    ReplyOverdue,
 }
 
 impl EventKind {
@@ -167,6 +172,9 @@ impl EventKind {
             EventKind::BecameOverdue => "overdue",
             EventKind::Extended => "extended",
             EventKind::ReportMissing => "report-missing",
+            EventKind::ProposalRaised => "proposal-raised",
+            EventKind::ProposalAnswered => "proposal-answered",
+            EventKind::ReplyOverdue => "reply-overdue",
         }
     }
 }
@@ -182,8 +190,11 @@ pub struct Event {
     /// whose report is missing).
     pub agency: Option<String>,
     pub period: Option<Period>,
-    /// For extensions: the index of the deadline change.
+    /// For extensions: the index of the deadline change; for a reply,
+    /// its index in `Proposal::replies`.
     pub change: Option<usize>,
+    /// For proposal events: the index into `Model::proposals`.
+    pub proposal: Option<usize>,
 }
 
 /// Status changes up to D, newest first: tasks finished, tasks that became
@@ -210,6 +221,7 @@ pub fn events(m: &Model, fig: &Figures) -> Vec<Event> {
                 agency: lead_on(t, done),
                 period: None,
                 change: None,
+                proposal: None,
             });
         }
         if let Some(due) = s.deadline.and_then(|d| d.date())
@@ -224,6 +236,7 @@ pub fn events(m: &Model, fig: &Figures) -> Vec<Event> {
                 agency: lead_on(t, day),
                 period: None,
                 change: None,
+                proposal: None,
             });
         }
         for (k, c) in t
@@ -239,6 +252,7 @@ pub fn events(m: &Model, fig: &Figures) -> Vec<Event> {
                 agency: lead_on(t, c.date),
                 period: None,
                 change: Some(k),
+                proposal: None,
             });
         }
     }
@@ -256,17 +270,66 @@ pub fn events(m: &Model, fig: &Figures) -> Vec<Event> {
                 agency: Some(duty.agency.clone()),
                 period: Some(duty.period),
                 change: None,
+                proposal: None,
             });
         }
     }
+    proposal_events(m, fig, &mut out);
     out.sort_by(|a, b| {
         b.date
             .cmp(&a.date)
             .then(a.kind.cmp(&b.kind))
             .then(a.task.cmp(&b.task))
             .then(a.agency.cmp(&b.agency))
+            .then(a.proposal.cmp(&b.proposal))
+            .then(a.change.cmp(&b.change))
     });
     out
+}
+
+/// Each proposal known on D raised (for the agency asked), each reply
+/// (from the agency that answered), and each reply gone overdue (for the
+/// agency that owes it, the day after it was due).
+fn proposal_events(m: &Model, fig: &Figures, out: &mut Vec<Event>) {
+    for s in &fig.proposals {
+        let p = &m.proposals[s.proposal];
+        let task = p.task.as_deref().and_then(|t| m.task_index(t));
+        let event = |date, kind, agency: Option<&str>, change| Event {
+            date,
+            kind,
+            task,
+            agency: agency.map(str::to_string),
+            period: None,
+            change,
+            proposal: Some(s.proposal),
+        };
+        out.push(event(
+            p.raised,
+            EventKind::ProposalRaised,
+            m.holder_on(&p.to, p.raised),
+            None,
+        ));
+        for (k, r) in p.replies.iter().take(s.replies).enumerate() {
+            out.push(event(
+                r.submitted,
+                EventKind::ProposalAnswered,
+                Some(&r.agency),
+                Some(k),
+            ));
+        }
+        // Overdue from the day after it was due, unless a reply came by then.
+        if let Some(day) = p.reply_by.succ_opt()
+            && day <= fig.as_of
+            && s.replied.is_none_or(|r| r >= day)
+        {
+            out.push(event(
+                day,
+                EventKind::ReplyOverdue,
+                m.holder_on(&p.to, day),
+                None,
+            ));
+        }
+    }
 }
 
 /// One update of a report beside the portal's view of its task.
