@@ -5,8 +5,9 @@
 
 use chrono::Datelike;
 use crate::model::Model;
-use crate::status::{Figures, ProposalState, ProposalStatus};
-use std::collections::HashMap;
+use crate::status::{Figures, ProposalState, ProposalStatus, state_counts};
+use crate::date::Period;
+use std::collections::{BTreeMap, HashMap};
 
 /// An agency that owes replies on D, with how many and how many overdue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +43,10 @@ pub struct ProposalIndex<'m> {
     /// or passed to it as successor, register order.
     pub raised_by: HashMap<&'m str, Vec<usize>>,
     pub addressed_to: HashMap<&'m str, Vec<usize>>,
+    /// By report month: the proposals first raised in its reports, and
+    /// those answered in them, register order.
+    pub raised_in: BTreeMap<Period, Vec<usize>>,
+    pub answered_in: BTreeMap<Period, Vec<usize>>,
 }
 
 impl<'m> ProposalIndex<'m> {
@@ -51,6 +56,7 @@ impl<'m> ProposalIndex<'m> {
         register.sort_by(|&a, &b| order_key(m, &all[a]).cmp(&order_key(m, &all[b])));
         let mut ix = ProposalIndex {
             register,
+            counts: state_counts(all),
             ..ProposalIndex::default()
         };
         let mut addressees: HashMap<&'m str, Vec<usize>> = HashMap::new();
@@ -58,7 +64,13 @@ impl<'m> ProposalIndex<'m> {
         for &k in &ix.register {
             let s = &all[k];
             let p = &m.proposals[s.proposal];
-            ix.counts[s.state.index()] += 1;
+            ix.raised_in.entry(p.period).or_default().push(k);
+            for r in &p.replies[..s.replies] {
+                let list = ix.answered_in.entry(r.period).or_default();
+                if list.last() != Some(&k) {
+                    list.push(k);
+                }
+            }
             ix.by_state[s.state.index()].push(k);
             if let Some(t) = p.task.as_deref().and_then(|t| m.task_index(t)) {
                 ix.of_task.entry(t).or_default().push(k);

@@ -77,6 +77,16 @@ pub struct ProposalStatus {
     pub thread: Vec<Step>,
 }
 
+/// How many of `list` are in each state ([`ProposalState::index`]): the
+/// one count of the dashboard, the register and the archive.
+pub fn state_counts(list: &[ProposalStatus]) -> [usize; 4] {
+    let mut counts = [0; 4];
+    for s in list {
+        counts[s.state.index()] += 1;
+    }
+    counts
+}
+
 /// Every proposal raised by a report submitted on or before `as_of`, in
 /// the model's order, with its state on that day.
 pub fn proposals(m: &Model, as_of: Date) -> Vec<ProposalStatus> {

@@ -159,6 +159,8 @@ struct KpiMove {
 struct ArchiveMonthPage<'a> {
     #[serde(flatten)]
     common: Common<'a>,
+    /// The proposals known on the month's last day, by state.
+    proposals: Vec<super::proposals::StateCount<'a>>,
     label: String,
     month: MonthLink,
     rollup: views::RollupView,
@@ -235,6 +237,11 @@ pub(crate) fn archive_month(
             .collect::<Vec<_>>()
     };
     let ctx = ArchiveMonthPage {
+        proposals: if fig.proposals.is_empty() {
+            Vec::new()
+        } else {
+            super::proposals::state_counts(&v, crate::status::state_counts(&fig.proposals))
+        },
         common,
         label: v
             .t

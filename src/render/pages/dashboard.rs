@@ -120,7 +120,7 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         overdue: v.rows(overdue),
         overdue_more,
         early_warnings: v.rows(r.index.early_warnings.iter().copied()),
-        proposals: super::proposals::state_counts(&v),
+        proposals: super::proposals::state_counts(&v, r.index.proposals.counts),
         proposals_total: r.index.proposals.register.len(),
         replies_overdue: r.index.proposals.overdue(),
         owing: super::proposals::owing(&v, &r.index.proposals.overdue_owing),

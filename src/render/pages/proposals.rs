@@ -128,13 +128,14 @@ pub(super) struct StateCount<'a> {
     count: usize,
 }
 
-/// The register's counts by state, in its order.
-pub(super) fn state_counts<'a>(v: &Views<'a>) -> Vec<StateCount<'a>> {
+/// Counts by state ([`crate::status::state_counts`]), labelled, in the
+/// register's order.
+pub(super) fn state_counts<'a>(v: &Views<'a>, counts: [usize; 4]) -> Vec<StateCount<'a>> {
     ProposalState::ALL
         .iter()
         .map(|s| StateCount {
             label: v.t.keyed("proposal_state_", s.code()),
-            count: v.index.proposals.counts[s.index()],
+            count: counts[s.index()],
         })
         .collect()
 }

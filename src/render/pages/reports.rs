@@ -251,6 +251,10 @@ struct Move {
 struct ReportPage<'a> {
     #[serde(flatten)]
     common: Common<'a>,
+    /// The difficulties and proposals first raised in the month's
+    /// reports, and those its reports answered (first page only).
+    proposals_raised: Vec<super::proposals::ProposalRow<'a>>,
+    proposals_answered: Vec<super::proposals::ProposalRow<'a>>,
     month: MonthSummary,
     /// ReportPage 1 of the bulletin (who reported, what changed).
     first: bool,
@@ -329,7 +333,16 @@ pub(super) fn report(
     } else {
         String::new()
     };
+    let month_proposals = |by: &std::collections::BTreeMap<Period, Vec<usize>>| {
+        if first {
+            super::proposals::proposal_rows(&v, by.get(&p).map_or(&[], Vec::as_slice))
+        } else {
+            Vec::new()
+        }
+    };
     let ctx = ReportPage {
+        proposals_raised: month_proposals(&r.index.proposals.raised_in),
+        proposals_answered: month_proposals(&r.index.proposals.answered_in),
         changes_csv,
         changes_counted,
         common: r.common(
