@@ -97,6 +97,20 @@ pub struct Summary {
     pub missing_reports: Vec<(String, Vec<String>)>,
     /// The reports due next, if any agency owes one.
     pub next_reports: Option<NextReports>,
+    /// Replies to remind of: proposals awaiting a reply that falls due
+    /// before the next report day (overdue ones first).
+    pub replies_due: Option<RepliesDue>,
+}
+
+/// The reminders `check` prints: every proposal still awaiting a reply
+/// due before the next report day.
+#[derive(Debug, Clone)]
+pub struct RepliesDue {
+    /// The next report day.
+    pub before: Date,
+    /// (agency that owes the reply, proposal `agency/id`, reply due), in
+    /// the register's order.
+    pub replies: Vec<(String, String, Date)>,
 }
 
 /// The coming period's reports: the first month whose report day falls
@@ -257,6 +271,7 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
             .map(|(a, ps)| (a.to_string(), ps.iter().map(|p| p.key()).collect()))
             .collect(),
         next_reports: None,
+        replies_due: None,
     }
 }
 
@@ -291,6 +306,31 @@ fn next_reports(m: &model::Model, prepared: &status::Prepared, as_of: Date) -> O
         days_left: (due - as_of).num_days(),
         agencies,
     })
+}
+
+/// The proposals whose reply falls due before the next report day and has
+/// not come: what `check` reminds the addressees of.
+fn replies_due(m: &model::Model, fig: &status::Figures) -> Option<RepliesDue> {
+    let mut period = date::Period::of(fig.as_of);
+    let day = m.site().report_day;
+    if period.report_day(day) <= fig.as_of {
+        period = period.next();
+    }
+    let before = period.report_day(day);
+    let ix = index::ProposalIndex::build(m, fig);
+    let replies: Vec<(String, String, Date)> = ix
+        .register
+        .iter()
+        .map(|&k| &fig.proposals[k])
+        .filter(|s| s.state.awaits_reply())
+        .map(|s| (s, &m.proposals[s.proposal]))
+        .filter(|(_, p)| p.reply_by < before)
+        .map(|(s, p)| {
+            let owes = s.owed_by.clone().unwrap_or_else(|| p.to.clone());
+            (owes, p.key(), p.reply_by)
+        })
+        .collect();
+    (!replies.is_empty()).then_some(RepliesDue { before, replies })
 }
 
 /// Load and model, shared by `check` and `build`.
@@ -399,6 +439,7 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
         summary: made.map(|made| {
             let mut s = summary(&m, &made.fig);
             s.next_reports = next_reports(&m, &made.prepared, made.fig.as_of);
+            s.replies_due = replies_due(&m, &made.fig);
             s
         }),
         timings: clock.timings,

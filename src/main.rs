@@ -129,6 +129,17 @@ fn print_summary(out: &mut impl Write, s: &Summary, lang: Lang) {
             let _ = writeln!(out, "  {id}: {name}");
         }
     }
+    if let Some(due) = &s.replies_due {
+        let line = msg!(
+            "summary.replies_due",
+            count = due.replies.len(),
+            before = fmt_date(due.before)
+        );
+        let _ = writeln!(out, "{}", line.render(lang));
+        for (owes, key, by) in &due.replies {
+            let _ = writeln!(out, "  {owes}: {key} ({})", fmt_date(*by));
+        }
+    }
 }
 
 /// A progress bar on stderr for a build, drawn only on a terminal, only
