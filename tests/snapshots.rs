@@ -1,7 +1,7 @@
 //! Snapshots of the default portal: one page of every page kind in both
 //! languages (the dashboard, the deadline table and a status view, a task,
 //! the agencies, an agency, a group, the KPIs, a KPI, the reports, a month,
-//! the deadlines, the news, an article, a tag, the open data, search, the
+//! the deadlines, the register of proposals and a proposal, the news, an article, a tag, the open data, search, the
 //! archive and an archived month, a standing page, the 404 page), and the
 //! files beside them (a chart, the data package, the feed, the sitemap).
 //! A change to any of them fails here with the first differing line; run
@@ -26,6 +26,8 @@ const PAGES: &[&str] = &[
     "bao-cao/index.html",
     "bao-cao/2025-05/index.html",
     "han-chot/index.html",
+    "kien-nghi/index.html",
+    "kien-nghi/so-khcn/kinh-phi-van-hanh-ioc/index.html",
     "tin-tuc/index.html",
     "tin-tuc/binh-dan-hoc-vu-so/index.html",
     "chu-de/dich-vu-cong/index.html",
@@ -43,6 +45,7 @@ const FILES: &[&str] = &[
     "atom.xml",
     "bieu-do/tinh-trang.svg",
     "du-lieu/datapackage.json",
+    "du-lieu/kien-nghi.csv",
     "du-lieu/luu-tru/2025-05/nhiem-vu.csv",
 ];
 

@@ -233,7 +233,8 @@ struct ThreadStep<'a> {
     date: String,
     agency: LangLink,
     report_url: String,
-    text: &'a str,
+    /// As safe HTML (Markdown).
+    text: String,
     text_lang: &'static str,
 }
 
@@ -264,7 +265,7 @@ fn proposal(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) 
                         date: fmt_date(p.raised),
                         agency: agency_link(&v, &p.agency),
                         report_url: month(p.period),
-                        text,
+                        text: markdown::to_html(text),
                         text_lang,
                     }
                 }
@@ -276,7 +277,7 @@ fn proposal(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) 
                         date: fmt_date(m.submitted),
                         agency: agency_link(&v, &p.agency),
                         report_url: month(m.period),
-                        text: "",
+                        text: String::new(),
                         text_lang: "",
                     }
                 }
@@ -290,7 +291,7 @@ fn proposal(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) 
                         date: fmt_date(a.submitted),
                         agency: agency_link(&v, &a.agency),
                         report_url: month(a.period),
-                        text,
+                        text: markdown::to_html(text),
                         text_lang,
                     }
                 }
@@ -301,8 +302,8 @@ fn proposal(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) 
         .t
         .get("proposal_title")
         .replace("{kind}", row.kind)
-        .replace("{agency}", &row.raiser.label)
-        .replace("{to}", &row.to.label);
+        .replace("{agency}", v.agency_full(&p.agency))
+        .replace("{to}", v.agency_full(&p.to));
     let ctx = Page {
         common: r.common(lang, job, "reports", title, row.text.to_string()),
         key: p.key(),
