@@ -45,7 +45,11 @@ pub fn truncate_words(s: &str, max: usize) -> String {
         return s.to_string();
     }
     let cut: String = s.chars().take(max).collect();
-    let at = cut.rfind(char::is_whitespace).filter(|&i| i > 0);
+    // Cut at the last space, unless the cut already falls between words.
+    let between = s.chars().nth(max).is_some_and(char::is_whitespace);
+    let at = cut
+        .rfind(char::is_whitespace)
+        .filter(|&i| i > 0 && !between);
     let kept = at.map_or(cut.as_str(), |i| &cut[..i]);
     format!("{}…", kept.trim_end_matches([',', ';', ':', '.', ' ']))
 }

@@ -233,6 +233,11 @@ pub(super) fn task(
         let at = cx.loc(v);
         check_text(cx, &description, at);
     }
+    let description_en = cx.text(&r.description_en);
+    if let Some(v) = &r.description_en {
+        let at = cx.loc(v);
+        check_text(cx, &description_en, at);
+    }
     let formerly = formerly(cx, r);
     let parent_ref = r.parent.as_ref().and_then(|v| {
         let at = cx.loc(v);
@@ -244,13 +249,16 @@ pub(super) fn task(
         title: title?,
         title_en: cx.text(&r.title_en),
         description,
+        description_en,
         plan,
         lead,
         support,
         deadline,
         deadline_changes,
         result,
+        result_en: cx.text(&r.result_en),
         responsible,
+        responsible_en: cx.text(&r.responsible_en),
         kpis,
         tags: cx.texts(&r.tags),
         incomplete,

@@ -352,6 +352,11 @@ fn update(
         let at = cx.loc(n);
         check_text(cx, &note, at);
     }
+    let note_en = cx.text(&v.note_en);
+    if let Some(n) = &v.note_en {
+        let at = cx.loc(n);
+        check_text(cx, &note_en, at);
+    }
     doubtful(cx, v, state, progress);
     let outlook = v
         .outlook
@@ -363,6 +368,7 @@ fn update(
         state,
         outlook,
         note,
+        note_en,
         evidence: cx.link(&v.evidence, "evidence"),
         done_on: if state == TaskState::Done {
             done_on

@@ -167,7 +167,9 @@ pub struct Task {
     pub reference: Option<String>,
     pub title: String,
     pub title_en: Option<String>,
+    /// Markdown, as `description_en`.
     pub description: Option<String>,
+    pub description_en: Option<String>,
     /// Index into `Model::plans`.
     pub plan: usize,
     pub lead: Option<String>,
@@ -176,7 +178,9 @@ pub struct Task {
     /// In the order of their `date`.
     pub deadline_changes: Vec<DeadlineChange>,
     pub result: Option<String>,
+    pub result_en: Option<String>,
     pub responsible: Option<String>,
+    pub responsible_en: Option<String>,
     pub kpis: Vec<String>,
     pub tags: Vec<String>,
     /// Why the task does not meet "5 rõ" (missing lead, deadline...).
@@ -229,6 +233,13 @@ impl Kpi {
                 self.unit.trim().to_lowercase().as_str(),
                 "hạng" | "thứ hạng" | "rank" | "place"
             )
+    }
+
+    /// Whether its unit is words a reader needs in their language ("trung
+    /// tâm"), so `unit_en` translates it: not `%`, `km` or another unit
+    /// written in ASCII symbols, nor a rank (pages write "rank 35").
+    pub fn unit_is_words(&self) -> bool {
+        !self.unit.is_ascii() && !self.is_rank()
     }
 }
 
@@ -339,7 +350,9 @@ pub struct Update {
     /// The agency's own view of meeting the deadline; shown beside the
     /// computed status, never changing it.
     pub outlook: Option<Outlook>,
+    /// Markdown, as `note_en`.
     pub note: Option<String>,
+    pub note_en: Option<String>,
     pub evidence: Option<String>,
     pub done_on: Option<Date>,
     pub loc: Loc,

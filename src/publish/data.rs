@@ -116,6 +116,12 @@ pub const TASK_COLUMNS: &[Column] = &[
     ),
     col("title", "string", "Tên nhiệm vụ", "Task title"),
     col(
+        "title_en",
+        "string",
+        "Tên nhiệm vụ bằng tiếng Anh (khi có bản dịch)",
+        "Task title in English (where translated)",
+    ),
+    col(
         "plan",
         "string",
         "Mã văn bản, kế hoạch giao nhiệm vụ",
@@ -366,6 +372,12 @@ pub const KPI_COLUMNS: &[Column] = &[
         "Item number in the source document",
     ),
     col("name", "string", "Tên chỉ tiêu", "Name"),
+    col(
+        "name_en",
+        "string",
+        "Tên chỉ tiêu bằng tiếng Anh (khi có bản dịch)",
+        "Name in English (where translated)",
+    ),
     col("unit", "string", "Đơn vị", "Unit"),
     col("target", "number", "Mục tiêu", "Target"),
     col(
@@ -564,6 +576,7 @@ pub fn task_table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str) -> 
                 s(&t.id),
                 opt(t.reference.clone()),
                 s(&t.title),
+                opt(t.title_en.clone()),
                 s(&m.plans[t.plan].id),
                 opt(st.lead_on.clone()),
                 opt(t.lead.clone()),
@@ -687,6 +700,7 @@ pub fn table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str, id: RT) 
                         s(&k.id),
                         opt(k.reference.clone()),
                         s(&k.name),
+                        opt(k.name_en.clone()),
                         s(&k.unit),
                         num(k.target),
                         s(match k.direction {

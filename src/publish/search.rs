@@ -144,13 +144,17 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
     for (t, s) in m.tasks.iter().zip(&v.fig.tasks) {
         let title = v.task_title(t);
         let lead = s.lead_on.as_deref().and_then(|l| m.agency(l));
+        // Both languages' words, as for agencies and KPIs: a reader of
+        // either page finds a task by what either says.
         let text = [
-            title,
+            t.title.as_str(),
+            t.title_en.as_deref().unwrap_or(""),
             t.reference.as_deref().unwrap_or(""),
             &t.id,
             lead.map_or("", |a| a.name.as_str()),
             lead.and_then(|a| a.short.as_deref()).unwrap_or(""),
             t.result.as_deref().unwrap_or(""),
+            t.result_en.as_deref().unwrap_or(""),
             &t.tags.join(" "),
         ]
         .join(" ");

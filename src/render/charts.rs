@@ -545,15 +545,17 @@ pub fn is_rank(kpi: &Kpi) -> bool {
     kpi.is_rank()
 }
 
-/// A value with the KPI's unit in the page's language.
-fn value(lang: Lang, kpi: &Kpi, v: f64) -> String {
+/// A value with the KPI's unit in the page's language (`unit_en` on
+/// English pages where given), a rank as the pages write it (`hạng 35`,
+/// `rank 35`).
+fn value(lang: Lang, t: &Strings, kpi: &Kpi, v: f64) -> String {
     let n = lang.number(v);
     if is_rank(kpi) {
-        format!("{} {n}", kpi.unit.trim())
+        t.get("kpi_rank").replace("{n}", &n)
     } else if kpi.unit == "%" {
         format!("{n}%")
     } else {
-        format!("{n} {}", kpi.unit)
+        format!("{n} {}", lang.pick(&kpi.unit, kpi.meta.unit_en.as_deref()))
     }
 }
 
@@ -808,7 +810,7 @@ pub fn kpi_chart(
         desc.push(format!(
             "{} {} ({}).",
             t.get("kpi_baseline"),
-            value(lang, kpi, v),
+            value(lang, t, kpi, v),
             fmt_date(d)
         ));
     }
@@ -816,7 +818,7 @@ pub fn kpi_chart(
         Some(p) if !p.baseline => desc.push(format!(
             "{} {} ({}).",
             t.get("chart_latest"),
-            value(lang, kpi, p.value),
+            value(lang, t, kpi, p.value),
             fmt_date(p.date)
         )),
         _ => desc.push(t.get("no_values").to_string()),
@@ -824,7 +826,7 @@ pub fn kpi_chart(
     desc.push(format!(
         "{} {} {}.",
         t.get("chart_target"),
-        value(lang, kpi, kpi.target),
+        value(lang, t, kpi, kpi.target),
         lang.deadline(&kpi.deadline)
     ));
     desc.push(format!("{}.", t.keyed("verdict_", ks.verdict.code())));
@@ -854,7 +856,7 @@ fn trend_note(kpi: &Kpi, ks: &KpiStatus, lang: Lang, t: &Strings) -> Option<Stri
         None => t
             .get("kpi_projected_at")
             .replace("{date}", &fmt_date(p.deadline))
-            .replace("{value}", &value(lang, kpi, p.at_deadline)),
+            .replace("{value}", &value(lang, t, kpi, p.at_deadline)),
     })
 }
 
@@ -864,18 +866,18 @@ fn target_text(kpi: &Kpi, lang: Lang, t: &Strings) -> String {
     if is_rank(kpi) {
         return t
             .get("chart_target_rank")
-            .replace("{value}", &value(lang, kpi, kpi.target));
+            .replace("{value}", &value(lang, t, kpi, kpi.target));
     }
     match kpi.direction {
         Direction::Up => format!(
             "{} {}",
             t.get("chart_target_short"),
-            value(lang, kpi, kpi.target)
+            value(lang, t, kpi, kpi.target)
         ),
         Direction::Down => format!(
             "{} ≤ {} (↓ {})",
             t.get("chart_target_short"),
-            value(lang, kpi, kpi.target),
+            value(lang, t, kpi, kpi.target),
             t.get("lower_better")
         ),
     }
@@ -1051,7 +1053,7 @@ fn draw_kpi(
         }
     }
     if let (Some(last), Some(&(px, py))) = (ks.points.last(), points.last()) {
-        let label = value(lang, kpi, last.value);
+        let label = value(lang, t, kpi, last.value);
         let size = f.text + 1;
         let w = text_width(&label, size, true);
         // Beside the last point, wherever no other label is and no line
@@ -1998,7 +2000,7 @@ mod tests {
         for (k, ks) in &cases {
             let chart = kpi_chart(k, ks, d("2025-06-25"), Lang::Vi, &t, CREDIT);
             let doc = check(&chart);
-            let latest = value(Lang::Vi, k, ks.points.last().unwrap().value);
+            let latest = value(Lang::Vi, &t, k, ks.points.last().unwrap().value);
             for class in ["wide", "narrow"] {
                 let g = drawing(&doc, class);
                 let label = g

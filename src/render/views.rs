@@ -518,9 +518,28 @@ impl<'a> Views<'a> {
     /// A KPI's unit in the page's language (`unit_en` on English pages,
     /// where given).
     pub fn unit(&self, k: &'a Kpi) -> &'a str {
-        match (self.lang, &k.meta.unit_en) {
-            (Lang::En, Some(en)) => en,
-            _ => &k.unit,
+        self.pick(&k.unit, k.meta.unit_en.as_deref()).0
+    }
+
+    /// The `lang` a KPI's values need: "vi" on other languages' pages when
+    /// they show a unit in Vietnamese words with no translation ("2 trung
+    /// tâm"), "" when it is translated or needs none (`%`, a rank, `km`).
+    pub fn value_lang(&self, k: &Kpi) -> &'static str {
+        if k.unit_is_words() {
+            self.pick(&k.unit, k.meta.unit_en.as_deref()).1
+        } else {
+            ""
+        }
+    }
+
+    /// An update's note as HTML in the page's language, and the `lang`
+    /// its element needs.
+    pub fn note_html(&self, u: &crate::model::Update) -> (String, &'static str) {
+        let (note, lang) = self.pick(u.note.as_deref().unwrap_or(""), u.note_en.as_deref());
+        if note.is_empty() {
+            (String::new(), "")
+        } else {
+            (crate::markdown::to_html(note), lang)
         }
     }
 
@@ -825,19 +844,14 @@ impl<'a> Views<'a> {
             .model
             .agency(owner)
             .map_or(kpi.owner.as_str(), |a| a.id.as_str());
-        let value_lang = if kpi.unit == "%" || kpi.is_rank() || self.unit(kpi).is_ascii() {
-            ""
-        } else {
-            self.content_lang(None)
-        };
         KpiRow {
-            value_lang,
+            value_lang: self.value_lang(kpi),
             id: &kpi.id,
             url: self.kpi_url(&kpi.id),
             reference: kpi.reference.as_deref().unwrap_or(""),
             name: self.kpi_name(kpi),
             name_lang: self.kpi_name_lang(kpi).1,
-            unit: &kpi.unit,
+            unit: self.unit(kpi),
             target: self.target(kpi),
             baseline: kpi
                 .baseline

@@ -154,6 +154,7 @@ struct KpiMove {
     kpi: views::LangLink,
     before: String,
     after: String,
+    value_lang: &'static str,
 }
 #[derive(Serialize)]
 struct ArchiveMonthPage<'a> {
@@ -363,6 +364,7 @@ fn kpi_move(v: &Views, i: usize, before: Option<f64>, after: f64) -> KpiMove {
             .map(|b| v.value(kpi, b))
             .unwrap_or_else(|| "—".into()),
         after: v.value(kpi, after),
+        value_lang: v.value_lang(kpi),
     }
 }
 

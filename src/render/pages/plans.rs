@@ -46,26 +46,27 @@ pub(super) struct PlanCard<'a> {
     title_lang: &'static str,
     issuer: &'a str,
     issued: String,
-    implements: Option<Link>,
+    implements: Option<views::LangLink>,
     rollup: views::RollupView,
 }
 
 /// What plan `k` implements: a link to the plan's page, or the outside
 /// document (its own address, or none).
-pub(super) fn implements_link(v: &Views, p: &Plan) -> Option<Link> {
+pub(super) fn implements_link(v: &Views, p: &Plan) -> Option<views::LangLink> {
     match p.implements.as_ref()? {
         Implements::Plan(j) => {
             let above = &v.model.plans[*j];
-            Some(Link {
-                label: v
-                    .pick(&above.title, above.title_en.as_deref())
-                    .0
-                    .to_string(),
+            let (label, lang) = v.pick(&above.title, above.title_en.as_deref());
+            Some(views::LangLink {
+                label: label.to_string(),
+                lang,
                 url: v.route(&Route::Plan(&above.id)),
             })
         }
-        Implements::Outside { title, url } => Some(Link {
+        // An outside document's title is as the document writes it.
+        Implements::Outside { title, url } => Some(views::LangLink {
             label: title.clone(),
+            lang: v.content_lang(None),
             url: url.as_deref().map(|u| v.site_link(u)).unwrap_or_default(),
         }),
     }

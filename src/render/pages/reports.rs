@@ -201,6 +201,7 @@ struct UpdateView<'a> {
     progress: String,
     done_on: String,
     note: String,
+    note_lang: &'static str,
     evidence: String,
     /// The task's status as the portal computes it on the report's day
     /// (status decides the day and whether the two agree).
@@ -213,6 +214,7 @@ struct KpiValueView {
     kpi: String,
     kpi_lang: &'static str,
     url: String,
+    value_lang: &'static str,
     date: String,
     value: String,
 }
@@ -246,6 +248,7 @@ struct Move {
     url: String,
     before: String,
     after: String,
+    value_lang: &'static str,
 }
 #[derive(Serialize)]
 struct ReportPage<'a> {
@@ -411,6 +414,7 @@ pub(super) fn report(
                         .map(|b| v.value(kpi, b))
                         .unwrap_or_else(|| "—".into()),
                     after: v.value(kpi, after),
+                    value_lang: v.value_lang(kpi),
                 }
             },
             || {
@@ -539,7 +543,8 @@ fn report_views<'a>(
                         } else {
                             String::new()
                         },
-                        note: u.note.as_deref().map(markdown::to_html).unwrap_or_default(),
+                        note: v.note_html(u).0,
+                        note_lang: v.note_html(u).1,
                         evidence: u
                             .evidence
                             .as_deref()
@@ -558,6 +563,7 @@ fn report_views<'a>(
                         url: v.kpi_url(&k.id),
                         date: fmt_date(kv.date),
                         value: v.value(k, kv.value),
+                        value_lang: v.value_lang(k),
                     })
                     .collect(),
             }

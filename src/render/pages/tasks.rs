@@ -285,6 +285,7 @@ struct Entry<'a> {
     progress: String,
     done_on: String,
     note: String,
+    note_lang: &'static str,
     evidence: String,
 }
 #[derive(Serialize)]
@@ -313,7 +314,7 @@ struct TaskPage<'a> {
     /// documents its plan carries out, up to the one outside the site.
     plan_url: String,
     parents: Vec<views::LangLink>,
-    chain: Vec<Link>,
+    chain: Vec<views::LangLink>,
     /// Its child tasks with their statuses, and their counts in words.
     children: Vec<TaskRow<'a>>,
     children_words: String,
@@ -326,10 +327,15 @@ struct TaskPage<'a> {
     handover: String,
     support: Vec<views::LangLink>,
     description: String,
+    description_lang: &'static str,
     deadline: String,
     original_deadline: String,
     result: &'a str,
+    result_lang: &'static str,
     responsible: String,
+    responsible_lang: &'static str,
+    /// Whose official it was, when the lead passed to a successor.
+    responsible_from: String,
     incomplete: &'a str,
     progress: String,
     last_update: String,
@@ -366,14 +372,12 @@ pub(super) fn task(
         .common(lang, job, "tasks", String::new(), String::new())
         .canonical;
     let plan = &r.model.plans[t.plan];
+    let (description, description_lang) =
+        v.pick(t.description.as_deref().unwrap_or(""), t.description_en.as_deref());
+    let (result, result_lang) = v.pick(t.result.as_deref().unwrap_or(""), t.result_en.as_deref());
+    let (responsible, responsible_lang, responsible_from) = responsible(&v, t, s);
     let ctx = TaskPage {
-        common: r.common(
-            lang,
-            job,
-            "tasks",
-            title.to_string(),
-            t.result.clone().unwrap_or_default(),
-        ),
+        common: r.common(lang, job, "tasks", title.to_string(), result.to_string()),
         id: &t.id,
         title,
         title_lang,
@@ -423,19 +427,23 @@ pub(super) fn task(
                 url: v.agency_url(a),
             })
             .collect(),
-        description: t
-            .description
-            .as_deref()
-            .map(markdown::to_html)
-            .unwrap_or_default(),
+        description: if description.is_empty() {
+            String::new()
+        } else {
+            markdown::to_html(description)
+        },
+        description_lang,
         deadline: v.deadline_label(s),
         original_deadline: if s.extensions > 0 {
             t.deadline.map(|x| lang.deadline(&x)).unwrap_or_default()
         } else {
             String::new()
         },
-        result: t.result.as_deref().unwrap_or(""),
-        responsible: responsible(&v, t, s),
+        result,
+        result_lang,
+        responsible,
+        responsible_lang,
+        responsible_from,
         incomplete: t.incomplete.as_deref().unwrap_or(""),
         progress: v.progress(s),
         last_update: s.last_update.map(fmt_date).unwrap_or_default(),
@@ -515,12 +523,8 @@ fn timeline<'a>(r: &'a Renderer, v: &Views<'a>, lang: Lang, i: usize) -> Vec<Ent
                 .map(|p| format!("{}%", lang.percent(p)))
                 .unwrap_or_default(),
             done_on: u.update.done_on.map(fmt_date).unwrap_or_default(),
-            note: u
-                .update
-                .note
-                .as_deref()
-                .map(markdown::to_html)
-                .unwrap_or_default(),
+            note: v.note_html(u.update).0,
+            note_lang: v.note_html(u.update).1,
             evidence: u
                 .update
                 .evidence
@@ -570,6 +574,7 @@ pub(super) fn moved(
         common: Common<'a>,
         text: String,
         title: &'a str,
+        title_lang: &'static str,
         url: String,
     }
     let v = r.views(lang);
@@ -591,6 +596,7 @@ pub(super) fn moved(
             .replace("{old}", old)
             .replace("{new}", &t.id),
         title: v.task_title(t),
+        title_lang: v.task_title_lang(t).1,
         url: v.task_url(&t.id),
     };
     r.render_template(lang, job.kind.template, &ctx, d)
@@ -598,22 +604,24 @@ pub(super) fn moved(
 
 /// The documents plan `k` carries out, nearest first, ending with the one
 /// outside the site when the chain names one.
-fn plan_chain(r: &Renderer, v: &Views, k: usize) -> Vec<Link> {
+fn plan_chain(r: &Renderer, v: &Views, k: usize) -> Vec<views::LangLink> {
     let plans = &r.model.plans;
-    let mut out: Vec<Link> = r.index.plans_above[k]
+    let mut out: Vec<views::LangLink> = r.index.plans_above[k]
         .iter()
-        .map(|&j| Link {
-            label: v
-                .pick(&plans[j].title, plans[j].title_en.as_deref())
-                .0
-                .to_string(),
-            url: v.route(&Route::Plan(&plans[j].id)),
+        .map(|&j| {
+            let (label, lang) = v.pick(&plans[j].title, plans[j].title_en.as_deref());
+            views::LangLink {
+                label: label.to_string(),
+                lang,
+                url: v.route(&Route::Plan(&plans[j].id)),
+            }
         })
         .collect();
     let top = r.index.plans_above[k].last().copied().unwrap_or(k);
     if let Some(crate::model::Implements::Outside { title, url }) = &plans[top].implements {
-        out.push(Link {
+        out.push(views::LangLink {
             label: title.clone(),
+            lang: v.content_lang(None),
             url: url.as_deref().map(|u| v.site_link(u)).unwrap_or_default(),
         });
     }
@@ -631,17 +639,42 @@ fn children_words(v: &Views, c: &crate::status::Rollup) -> String {
         .replace("{statuses}", &parts.join(", "))
 }
 
-/// Who answers for the task: the plan's official, or the successor's when
-/// the lead passed to one.
-fn responsible(v: &Views, t: &crate::model::Task, s: &crate::status::TaskStatus) -> String {
-    match &s.responsible_on {
-        Some(crate::status::Responsible::Followed { text, from, date }) => {
-            v.t.get("responsible_followed")
-                .replace("{text}", text)
-                .replace("{from}", v.agency_short(from))
-                .replace("{date}", &fmt_date(*date))
-        }
-        _ => t.responsible.clone().unwrap_or_default(),
+/// Who answers for the task, the `lang` its element needs, and whose
+/// official it was: the plan's official, or the successor's when the lead
+/// passed to one (status names them in Vietnamese; an English page names
+/// them in English when `responsible_en` names the old lead by its English
+/// name, and shows status's Vietnamese text otherwise).
+fn responsible<'a>(
+    v: &Views<'a>,
+    t: &'a crate::model::Task,
+    s: &crate::status::TaskStatus,
+) -> (String, &'static str, String) {
+    let Some(crate::status::Responsible::Followed { text, from, date }) = &s.responsible_on
+    else {
+        let (text, lang) = v.pick(t.responsible.as_deref().unwrap_or(""), t.responsible_en.as_deref());
+        return (text.to_string(), lang, String::new());
+    };
+    let note = v
+        .t
+        .get("responsible_from")
+        .replace("{from}", v.agency_short(from))
+        .replace("{date}", &fmt_date(*date));
+    let m = v.model;
+    let english = (v.lang == Lang::En)
+        .then_some(())
+        .and(t.responsible_en.as_deref())
+        .zip(m.agency(from).and_then(|a| a.name_en.as_deref()))
+        .zip(
+            s.lead_on
+                .as_deref()
+                .and_then(|l| m.agency(l))
+                .and_then(|a| a.name_en.as_deref()),
+        )
+        .filter(|((en, old), _)| en.contains(*old))
+        .map(|((en, old), new)| en.replace(old, new));
+    match english {
+        Some(en) => (en, "", note),
+        None => (text.clone(), v.content_lang(None), note),
     }
 }
 

@@ -1,0 +1,523 @@
+//! Part of editor, monthly reports as drafts: what `new report` pre-fills
+//! from the last reports and `export report` reads from an existing one,
+//! and the draft as YAML (each line with the workbook cell it comes from).
+//! Input: the model; output: a [`ReportDraft`], its YAML, the files written.
+
+use super::*;
+
+/// One task a report speaks about: where it stood, as a starting point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftUpdate {
+    pub task: String,
+    /// The task's title, shown to the editor, never read back.
+    pub title: String,
+    pub state: TaskState,
+    pub progress: Option<f64>,
+    pub done_on: Option<Date>,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+    /// Why a task reported done is open again.
+    pub reopened: Option<String>,
+    /// The agency's own outlook (`on_track`, `at_risk`, `off_track`), as
+    /// written; never carried into a new report (a view is per report).
+    pub outlook: Option<String>,
+}
+
+/// One KPI value of a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftKpi {
+    pub kpi: String,
+    /// The KPI's name and unit, shown to the editor, never read back.
+    pub name: String,
+    pub unit: String,
+    pub date: Option<Date>,
+    pub value: Option<f64>,
+    pub note: Option<String>,
+    /// The last value reported before (day, value), shown to the editor
+    /// of a new report as a comment, never written as a value.
+    pub last: Option<(Date, f64)>,
+}
+
+/// The rows of a workbook a draft was read from (0 where it was not):
+/// the report sheet's four fields, then each update and KPI value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SourceRows {
+    pub header: [u32; 4],
+    pub updates: Vec<u32>,
+    pub kpis: Vec<u32>,
+}
+
+/// A monthly report as an editor sees it, in YAML or in a workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportDraft {
+    pub agency: String,
+    pub agency_name: String,
+    pub period: Period,
+    /// Empty in a new report: the editor fills it in on sending.
+    pub submitted: Option<Date>,
+    /// The report day of the period, for the editor's information.
+    pub due: Date,
+    pub summary: Option<String>,
+    pub updates: Vec<DraftUpdate>,
+    pub kpis: Vec<DraftKpi>,
+    /// Where in a workbook it was read from, for messages.
+    pub rows: SourceRows,
+}
+
+/// The period whose report is due next: the first whose report day is on
+/// or after `as_of`.
+pub fn next_due_period(m: &Model, as_of: Date) -> Period {
+    let p = Period::of(as_of);
+    if p.report_day(m.site().report_day) < as_of {
+        p.next()
+    } else {
+        p
+    }
+}
+
+/// `content/reports/<period>/<agency>.yaml`, relative to the site root.
+pub fn report_path(period: Period, agency: &str) -> String {
+    format!("content/reports/{}/{agency}.yaml", period.key())
+}
+
+/// The agency `id` if it reports on `day`, else why not.
+pub(super) fn reporting_agency<'m>(
+    m: &'m Model,
+    id: &str,
+    day: Date,
+) -> Result<&'m crate::model::Agency, Failure> {
+    let Some(a) = m.agency(id) else {
+        let hint = did_you_mean(id, m.agencies.iter().map(|a| a.id.as_str()));
+        return Err(usage(msg!("editor.no_agency", id, hint = Maybe(hint))));
+    };
+    match m.holder_on(id, day) {
+        Some(h) if h == id => Ok(a),
+        Some(h) => Err(usage(msg!(
+            "editor.succeeded",
+            id,
+            day = crate::date::fmt_date(day),
+            successor = h
+        ))),
+        None => Err(usage(msg!(
+            "editor.dissolved",
+            id,
+            day = crate::date::fmt_date(day)
+        ))),
+    }
+}
+
+/// The pre-filled report of `agency` for `period`: every task it leads or
+/// supports that is open on the period's first day (not reported done by
+/// its lead in a report submitted before that day), with the latest state
+/// and progress reported before the period (its own, else the lead's), and
+/// every KPI it owns with its latest value.
+pub fn prefill_report(m: &Model, agency: &str, period: Period) -> Result<ReportDraft, Failure> {
+    let due = period.report_day(m.site().report_day);
+    let a = reporting_agency(m, agency, due)?;
+    let first = period.first_day();
+    let earlier: Vec<&crate::model::Report> =
+        m.reports.iter().filter(|r| r.period < period).collect();
+    let mut updates = Vec::new();
+    for t in &m.tasks {
+        if m.plans[t.plan].issued > due || !m.takes_part_on(agency, t, due) {
+            continue;
+        }
+        let latest = |pick: &dyn Fn(&crate::model::Report) -> bool, before: Option<Date>| {
+            earlier
+                .iter()
+                .filter(|r| pick(r) && before.is_none_or(|b| r.submitted < b))
+                .flat_map(|r| r.updates.iter().map(move |u| (*r, u)))
+                .filter(|(_, u)| u.task == t.id)
+                .max_by_key(|(r, _)| (r.submitted, r.period))
+                .map(|(_, u)| u)
+        };
+        let lead_state = latest(&|r| m.leads_on(&r.agency, t, r.submitted), Some(first));
+        let own = latest(&|r| r.agency == agency, None);
+        let start = own.or(latest(&|r| m.leads_on(&r.agency, t, r.submitted), None));
+        if lead_state.is_some_and(|u| u.state == TaskState::Done)
+            || start.is_some_and(|u| u.state == TaskState::Done)
+        {
+            continue;
+        }
+        updates.push(DraftUpdate {
+            task: t.id.clone(),
+            title: t.title.clone(),
+            state: start.map_or(TaskState::NotStarted, |u| u.state),
+            progress: start.and_then(|u| u.progress),
+            done_on: None,
+            note: None,
+            evidence: None,
+            reopened: None,
+            outlook: None,
+        });
+    }
+    let mut kpis = Vec::new();
+    for k in &m.kpis {
+        if m.holder_on(&k.owner, due) != Some(agency) {
+            continue;
+        }
+        // The last value is shown, never written as this month's: a form
+        // that only needed `submitted` would publish it as a new point.
+        let last = earlier
+            .iter()
+            .flat_map(|r| r.kpi_values.iter().map(move |v| (r, v)))
+            .filter(|(_, v)| v.kpi == k.id)
+            .max_by_key(|(r, v)| (v.date, r.submitted))
+            .map(|(_, v)| (v.date, v.value))
+            .or(k.baseline);
+        kpis.push(DraftKpi {
+            kpi: k.id.clone(),
+            name: k.name.clone(),
+            unit: k.unit.clone(),
+            date: None,
+            value: None,
+            note: None,
+            last,
+        });
+    }
+    Ok(ReportDraft {
+        agency: agency.to_string(),
+        agency_name: a.name.clone(),
+        period,
+        submitted: None,
+        due,
+        summary: None,
+        updates,
+        kpis,
+        rows: SourceRows::default(),
+    })
+}
+
+/// An existing report as a draft (for `export`).
+pub fn existing_report(m: &Model, agency: &str, period: Period) -> Result<ReportDraft, Failure> {
+    let Some(r) = m
+        .reports
+        .iter()
+        .find(|r| r.agency == agency && r.period == period)
+    else {
+        return Err(usage(msg!(
+            "editor.no_report",
+            path = report_path(period, agency),
+            agency,
+            period = period.key()
+        )));
+    };
+    let agency_name = m
+        .agency(agency)
+        .map_or_else(String::new, |a| a.name.clone());
+    Ok(ReportDraft {
+        agency: agency.to_string(),
+        agency_name,
+        period,
+        submitted: Some(r.submitted),
+        due: period.report_day(m.site().report_day),
+        summary: r.summary.clone(),
+        updates: r
+            .updates
+            .iter()
+            .map(|u| DraftUpdate {
+                task: u.task.clone(),
+                title: m
+                    .task(&u.task)
+                    .map_or_else(String::new, |t| t.title.clone()),
+                state: u.state,
+                progress: u.progress,
+                done_on: u.done_on,
+                note: u.note.clone(),
+                evidence: u.evidence.clone(),
+                reopened: None,
+                outlook: u.outlook.map(|o| o.code().to_string()),
+            })
+            .collect(),
+        kpis: r
+            .kpi_values
+            .iter()
+            .map(|v| {
+                let k = m.kpi(&v.kpi);
+                DraftKpi {
+                    kpi: v.kpi.clone(),
+                    name: k.map_or_else(String::new, |k| k.name.clone()),
+                    unit: k.map_or_else(String::new, |k| k.unit.clone()),
+                    date: Some(v.date),
+                    value: Some(v.value),
+                    note: v.note.clone(),
+                    last: None,
+                }
+            })
+            .collect(),
+        rows: SourceRows::default(),
+    })
+}
+
+/// The `reopened:` reasons of the report `period/agency` as written (the
+/// model keeps only that there is one), by task.
+pub(super) fn reopened_reasons(
+    raw: &load::RawContent,
+    agency: &str,
+    period: Period,
+) -> std::collections::HashMap<String, String> {
+    raw.reports
+        .iter()
+        .filter(|r| r.stem == agency && r.folder == period.key())
+        .flat_map(|r| r.source.doc.updates.iter().flatten())
+        .filter_map(|u| {
+            let u = &u.value;
+            Some((
+                u.task.as_ref()?.value.clone(),
+                u.reopened.as_ref()?.value.clone(),
+            ))
+        })
+        .collect()
+}
+
+/// Which cell of a workbook a line of report YAML comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A field of the report sheet: 0 agency, 1 period, 2 submitted, 3 summary.
+    Header(usize),
+    /// Update `n` (0-based), column `c` of the updates sheet.
+    Update(usize, usize),
+    /// KPI value `n`, column `c` of the KPI sheet.
+    Kpi(usize, usize),
+}
+
+/// The comments at the top of a new report: what to fill in and how.
+pub(super) const GUIDE: [&str; 5] = [
+    "# Điền ngày gửi (submitted), cập nhật từng nhiệm vụ và chỉ số, rồi chạy `tiendo check`.",
+    "# state: not_started (chưa triển khai) | in_progress (đang thực hiện) | blocked (vướng mắc) | done (hoàn thành, cần done_on).",
+    "# progress: phần trăm 0..100. note: ghi chú (Markdown). evidence: đường dẫn văn bản minh chứng. outlook: on_track | at_risk | off_track (tự đánh giá, không bắt buộc).",
+    "# Tình trạng, tiến độ ban đầu là lần báo cáo gần nhất: sửa cho đúng kỳ này.",
+    "# Chỉ số: điền date và value của kỳ này (số liệu lần trước ghi ở chú thích); chưa có thì xóa cả mục.",
+];
+
+/// The report as YAML, line by line with the cell each line comes from.
+/// `guide` adds the short Vietnamese comments of a new report.
+pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>) {
+    let mut lines: Vec<(String, Option<Origin>)> = Vec::new();
+    let mut push = |s: String, o: Option<Origin>| lines.push((s, o));
+    let path = report_path(d.period, &d.agency);
+    push(schema_line("report", &path).trim_end().to_string(), None);
+    let who = if d.agency_name.is_empty() {
+        &d.agency
+    } else {
+        &d.agency_name
+    };
+    push(
+        format!("# Báo cáo {} của {}.", d.period.label_vi(), comment(who)),
+        None,
+    );
+    if guide {
+        GUIDE.iter().for_each(|l| push(l.to_string(), None));
+    }
+    push(
+        format!("agency: {}", scalar(&d.agency)),
+        Some(Origin::Header(0)),
+    );
+    push(
+        format!("period: {}", d.period.key()),
+        Some(Origin::Header(1)),
+    );
+    match d.submitted {
+        Some(s) => push(format!("submitted: {s}"), Some(Origin::Header(2))),
+        None => push(
+            format!(
+                "submitted:  # ngày gửi báo cáo, ví dụ {}; hạn là {}",
+                d.due,
+                crate::date::fmt_date(d.due)
+            ),
+            Some(Origin::Header(2)),
+        ),
+    }
+    if let Some(s) = &d.summary {
+        push(format!("summary: {}", scalar(s)), Some(Origin::Header(3)));
+    } else if guide {
+        push(
+            "# summary: \"Tóm tắt kết quả trong tháng.\"".to_string(),
+            None,
+        );
+    }
+    if d.updates.is_empty() {
+        push("updates: []".to_string(), None);
+    } else {
+        push("updates:".to_string(), None);
+    }
+    for (n, u) in d.updates.iter().enumerate() {
+        let o = |c| Some(Origin::Update(n, c));
+        if guide {
+            push(format!("  # {}", comment(&u.title)), None);
+        }
+        push(format!("  - task: {}", scalar(&u.task)), o(0));
+        push(format!("    state: {}", u.state.code()), o(2));
+        if let Some(p) = u.progress {
+            push(format!("    progress: {}", number(p)), o(3));
+        }
+        if let Some(dd) = u.done_on {
+            push(format!("    done_on: {dd}"), o(4));
+        }
+        if let Some(s) = &u.note {
+            push(format!("    note: {}", scalar(s)), o(5));
+        }
+        if let Some(s) = &u.evidence {
+            push(format!("    evidence: {}", scalar(s)), o(6));
+        }
+        if let Some(s) = &u.reopened {
+            push(format!("    reopened: {}", scalar(s)), o(7));
+        }
+        if let Some(s) = &u.outlook {
+            push(format!("    outlook: {}", scalar(s)), o(8));
+        }
+    }
+    // A KPI with a value, or, in a new report, one with a value before: a
+    // form to fill in, its `date` and `value` left empty (which `check`
+    // refuses until they are filled in or the item removed).
+    let shown =
+        |k: &DraftKpi| (k.value.is_some() && k.date.is_some()) || (guide && k.last.is_some());
+    let (with, without): (Vec<&DraftKpi>, Vec<&DraftKpi>) = d.kpis.iter().partition(|k| shown(k));
+    if with.is_empty() {
+        push("kpi_values: []".to_string(), None);
+    } else {
+        push("kpi_values:".to_string(), None);
+    }
+    for (n, k) in d.kpis.iter().enumerate() {
+        if !shown(k) {
+            continue;
+        }
+        let o = |c| Some(Origin::Kpi(n, c));
+        if guide {
+            push(
+                format!("  # {} ({})", comment(&k.name), comment(&k.unit)),
+                None,
+            );
+        }
+        push(format!("  - kpi: {}", scalar(&k.kpi)), o(0));
+        match (k.date, k.value, k.last) {
+            (Some(date), Some(value), _) => {
+                push(format!("    date: {date}"), o(3));
+                push(format!("    value: {}", number(value)), o(4));
+            }
+            (_, _, Some((day, last))) => {
+                push(
+                    format!("    date:    # ngày đo số liệu kỳ này, ví dụ {}", d.due),
+                    o(3),
+                );
+                push(
+                    format!(
+                        "    value:   # số liệu kỳ này; lần trước: {} ngày {} (không có số liệu mới thì xóa mục này)",
+                        number(last),
+                        crate::date::fmt_date(day)
+                    ),
+                    o(4),
+                );
+            }
+            _ => {}
+        }
+        if let Some(s) = &k.note {
+            push(format!("    note: {}", scalar(s)), o(5));
+        }
+    }
+    if guide {
+        for k in without {
+            push(
+                format!(
+                    "  # Chưa có số liệu của `{}` ({}): thêm kpi, date, value khi có.",
+                    k.kpi,
+                    comment(&k.name)
+                ),
+                None,
+            );
+        }
+    }
+    let mut text = String::new();
+    let mut origins = Vec::new();
+    for (l, o) in lines {
+        let _ = writeln!(text, "{l}");
+        origins.push(o);
+    }
+    (text, origins)
+}
+
+/// The period folder of a report file (`content/reports/2025-07/x.yaml`).
+pub(super) fn report_period_of(file: &str) -> Option<Period> {
+    let rest = file.strip_prefix("content/reports/")?;
+    Period::parse(rest.split('/').next()?)
+}
+
+/// `tiendo new report`: the pre-filled report as YAML in its period
+/// folder, or as a workbook at `xlsx`. Returns the file written, and a
+/// warning for each file with errors among those the pre-filling reads: a
+/// broken report elsewhere is no reason to refuse the form.
+pub fn new_report(
+    opts: &Options,
+    agency: &str,
+    period: Option<Period>,
+    xlsx_out: Option<&Path>,
+) -> Result<(PathBuf, Vec<Diagnostic>), Failure> {
+    let mut diags = Diagnostics::new();
+    let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
+    let m = model::build(raw, &mut diags);
+    let period = period.unwrap_or_else(|| next_due_period(&m, as_of(opts, &m)));
+    let target = xlsx_out.map_or_else(
+        || on_disk(opts, &report_path(period, agency)),
+        Path::to_path_buf,
+    );
+    if target.exists() {
+        return Err(usage(msg!("editor.exists", path = target.display())));
+    }
+    // What the pre-filling reads (news, pages and the reports of this
+    // period or later it does not): one warning a broken file.
+    let mut broken: std::collections::BTreeMap<String, usize> = Default::default();
+    for d in diags.sorted() {
+        let file = &*d.loc.file;
+        let read = !(file.starts_with("content/news/")
+            || file.starts_with("content/pages/")
+            || report_period_of(file).is_some_and(|p| p >= period));
+        if d.severity == Severity::Error && read {
+            *broken.entry(file.to_string()).or_default() += 1;
+        }
+    }
+    let warnings = broken
+        .into_iter()
+        .flat_map(|(file, count)| {
+            let mut w = Diagnostics::new();
+            w.warning(
+                crate::diag::Loc::file(&file.as_str().into()),
+                msg!("editor.broken_left_out", count),
+            );
+            w.sorted()
+        })
+        .collect();
+    let draft = prefill_report(&m, agency, period)?;
+    if let Some(file) = xlsx_out {
+        let bytes = xlsx::write_report(&draft).map_err(Failure::Io)?;
+        write_new(file, &bytes, false)?;
+        return Ok((file.to_path_buf(), warnings));
+    }
+    let path = on_disk(opts, &report_path(period, agency));
+    write_new(&path, report_yaml(&draft, true).0.as_bytes(), false)?;
+    Ok((path, warnings))
+}
+
+/// `tiendo export report`: an existing report as a workbook, with every
+/// field of the report (the `reopened:` reasons too).
+pub fn export_report(
+    opts: &Options,
+    agency: &str,
+    period: Period,
+    out: &Path,
+) -> Result<PathBuf, Failure> {
+    let mut diags = Diagnostics::new();
+    let raw = load::load(&opts.root, &mut diags).map_err(|e| Failure::Io(e.0))?;
+    let reasons = reopened_reasons(&raw, agency, period);
+    let m = model::build(raw, &mut diags);
+    // Only the report itself must be free of errors: its updates are what
+    // goes into the workbook.
+    let rel = report_path(period, agency);
+    stop_on_errors(diags, opts.lang.unwrap_or_default(), |file| file == rel)?;
+    let mut draft = existing_report(&m, agency, period)?;
+    for u in &mut draft.updates {
+        u.reopened = reasons.get(&u.task).cloned();
+    }
+    let bytes = xlsx::write_report(&draft).map_err(Failure::Io)?;
+    write_new(out, &bytes, false)?;
+    Ok(out.to_path_buf())
+}
