@@ -163,3 +163,32 @@ fn replies_that_cannot_be_are_errors_at_their_line() {
         "content/reports/2025-04/so-hai.yaml:5:9: error: no proposal `so-mot/khong-co` was raised",
     );
 }
+
+#[test]
+fn a_new_report_offers_the_replies_awaited_as_comments_and_writes_none() {
+    let dir = site();
+    // so-hai owes kinh-phi (due 20/04): its May form offers the reply,
+    // commented out; nhan-luc, answered in April, is not offered.
+    let run = tiendo(&["new", "report", "--agency", "so-hai", "--period", "2025-05"], dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let form = read(&dir.path().join("content/reports/2025-05/so-hai.yaml"));
+    assert!(form.contains("# replies:\n#   - to: so-mot/kinh-phi   # Sở Một, hạn trả lời 20/04/2025"), "{form}");
+    assert!(!form.contains("so-mot/nhan-luc"), "{form}");
+    assert!(!form.lines().any(|l| l.starts_with("replies:")), "{form}");
+    // Filled in as the comment shows, it is a reply the portal counts.
+    let filled = form
+        .replace("# replies:", "replies:")
+        .replace("#   - to: so-mot/kinh-phi", "  - to: so-mot/kinh-phi")
+        .replace("#     text: \"\"", "    text: Đã bố trí kinh phí.")
+        .replace("submitted:  #", "submitted: 2025-05-15 #");
+    std::fs::write(dir.path().join("content/reports/2025-05/so-hai.yaml"), filled).unwrap();
+    let out = dir.path().join("out");
+    let run = tiendo(
+        &["build", "--as-of", "2025-05-16", "--output", out.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let table = rows(&out.join("du-lieu/kien-nghi.csv"));
+    let row = table.iter().find(|r| r["id"] == "kinh-phi").unwrap();
+    assert_eq!((row["state"].as_str(), row["replied"].as_str()), ("answered", "2025-05-15"));
+}

@@ -47,6 +47,18 @@ pub struct SourceRows {
     pub kpis: Vec<u32>,
 }
 
+/// A proposal addressed to the agency that awaits its reply, shown in a
+/// new report as a commented-out reply to fill in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Awaiting {
+    /// `agency/id`.
+    pub key: String,
+    /// The raising agency's name, the reply's due day and the text.
+    pub from: String,
+    pub reply_by: Date,
+    pub text: String,
+}
+
 /// A monthly report as an editor sees it, in YAML or in a workbook.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportDraft {
@@ -60,8 +72,33 @@ pub struct ReportDraft {
     pub summary: Option<String>,
     pub updates: Vec<DraftUpdate>,
     pub kpis: Vec<DraftKpi>,
+    /// Its difficulties and proposals, and its replies, as written.
+    pub proposals: Vec<crate::model::WrittenProposal>,
+    pub replies: Vec<crate::model::WrittenReply>,
+    /// New report only: the proposals addressed to the agency (or passed
+    /// to it) that await its reply on the report day.
+    pub awaiting: Vec<Awaiting>,
     /// Where in a workbook it was read from, for messages.
     pub rows: SourceRows,
+}
+
+/// The proposals `agency` is asked to answer, raised before the report
+/// day `due` and not answered by a report submitted before it, in the
+/// order of their raising agency and id.
+fn awaiting(m: &Model, agency: &str, due: Date) -> Vec<Awaiting> {
+    m.proposals
+        .iter()
+        .filter(|p| p.raised <= due && m.holder_on(&p.to, due) == Some(agency))
+        .filter(|p| p.replies.iter().all(|r| r.submitted >= due))
+        .map(|p| Awaiting {
+            key: p.key(),
+            from: m
+                .agency(&p.agency)
+                .map_or_else(|| p.agency.clone(), |a| a.name.clone()),
+            reply_by: p.reply_by,
+            text: p.text.clone(),
+        })
+        .collect()
 }
 
 /// The period whose report is due next: the first whose report day is on
@@ -184,6 +221,9 @@ pub fn prefill_report(m: &Model, agency: &str, period: Period) -> Result<ReportD
         summary: None,
         updates,
         kpis,
+        proposals: Vec::new(),
+        replies: Vec::new(),
+        awaiting: awaiting(m, agency, due),
         rows: SourceRows::default(),
     })
 }
@@ -245,6 +285,9 @@ pub fn existing_report(m: &Model, agency: &str, period: Period) -> Result<Report
                 }
             })
             .collect(),
+        proposals: r.proposals.clone(),
+        replies: r.replies.clone(),
+        awaiting: Vec::new(),
         rows: SourceRows::default(),
     })
 }
@@ -427,6 +470,7 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
             );
         }
     }
+    threads_yaml(d, guide, &mut push);
     let mut text = String::new();
     let mut origins = Vec::new();
     for (l, o) in lines {
@@ -434,6 +478,71 @@ pub fn report_yaml(d: &ReportDraft, guide: bool) -> (String, Vec<Option<Origin>>
         origins.push(o);
     }
     (text, origins)
+}
+
+/// A report's `proposals:` and `replies:`; in a new report, the
+/// proposals that await the agency's reply as a commented-out `replies:`
+/// to fill in (a reply is never written for the editor).
+fn threads_yaml(d: &ReportDraft, guide: bool, push: &mut impl FnMut(String, Option<Origin>)) {
+    if !d.proposals.is_empty() {
+        push("proposals:".to_string(), None);
+    }
+    for p in &d.proposals {
+        push(format!("  - id: {}", scalar(&p.id)), None);
+        push(format!("    kind: {}", p.kind.code()), None);
+        push(format!("    to: {}", scalar(&p.to)), None);
+        if let Some(t) = &p.task {
+            push(format!("    task: {}", scalar(t)), None);
+        }
+        push(format!("    text: {}", scalar(&p.text)), None);
+        if let Some(t) = &p.text_en {
+            push(format!("    text_en: {}", scalar(t)), None);
+        }
+        if let Some(by) = p.reply_by {
+            push(format!("    reply_by: {by}"), None);
+        }
+    }
+    if !d.replies.is_empty() {
+        push("replies:".to_string(), None);
+    }
+    for r in &d.replies {
+        push(format!("  - to: {}", scalar(&r.to)), None);
+        push(format!("    text: {}", scalar(&r.text)), None);
+        if let Some(t) = &r.text_en {
+            push(format!("    text_en: {}", scalar(t)), None);
+        }
+        if r.resolved {
+            push("    resolved: true".to_string(), None);
+        }
+    }
+    if !guide {
+        return;
+    }
+    push(
+        "# Khó khăn, vướng mắc, kiến nghị của kỳ này: proposals: - { id, kind: difficulty | proposal, to: mã cơ quan, task, text }.".to_string(),
+        None,
+    );
+    if d.awaiting.is_empty() {
+        return;
+    }
+    push(
+        "# Kiến nghị gửi cơ quan đang chờ trả lời: bỏ dấu # để trả lời (resolved: true khi đã giải quyết xong).".to_string(),
+        None,
+    );
+    push("# replies:".to_string(), None);
+    for a in &d.awaiting {
+        push(
+            format!(
+                "#   - to: {}   # {}, hạn trả lời {}: {}",
+                a.key,
+                comment(&a.from),
+                crate::date::fmt_date(a.reply_by),
+                crate::text::truncate_words(&comment(&a.text), 80)
+            ),
+            None,
+        );
+        push("#     text: \"\"".to_string(), None);
+    }
 }
 
 /// The period folder of a report file (`content/reports/2025-07/x.yaml`).

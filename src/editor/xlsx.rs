@@ -921,6 +921,9 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
         summary,
         updates,
         kpis,
+        proposals: Vec::new(),
+        replies: Vec::new(),
+        awaiting: Vec::new(),
         rows,
     })
 }

@@ -21,6 +21,8 @@ pub(super) struct Raised {
     pub(super) text: String,
     pub(super) text_en: Option<String>,
     pub(super) reply_by: Date,
+    /// `reply_by` as written.
+    pub(super) reply_by_written: Option<Date>,
     pub(super) file: Arc<str>,
     pub(super) loc: Loc,
     /// Where `to:` is written.
@@ -34,6 +36,36 @@ pub(super) struct Replied {
     pub(super) raiser: String,
     pub(super) id: String,
     pub(super) to_at: Loc,
+}
+
+impl Threads {
+    /// What the report wrote, for the report itself.
+    pub(super) fn written(&self) -> (Vec<WrittenProposal>, Vec<WrittenReply>) {
+        let proposals = self
+            .raised
+            .iter()
+            .map(|r| WrittenProposal {
+                id: r.id.clone(),
+                kind: r.kind,
+                to: r.to.clone(),
+                task: r.task.clone(),
+                text: r.text.clone(),
+                text_en: r.text_en.clone(),
+                reply_by: r.reply_by_written,
+            })
+            .collect();
+        let replies = self
+            .replied
+            .iter()
+            .map(|r| WrittenReply {
+                to: format!("{}/{}", r.raiser, r.id),
+                text: r.answer.text.clone(),
+                text_en: r.answer.text_en.clone(),
+                resolved: r.answer.resolved,
+            })
+            .collect();
+        (proposals, replies)
+    }
 }
 
 /// What one report raises and answers.
@@ -101,6 +133,7 @@ fn proposal(
     let text = cx.required(&v.text, "text", &loc, what);
     check_text(cx, &text, v.text.as_ref().map_or(loc.clone(), |t| cx.loc(t)));
     let text_en = cx.text(&v.text_en);
+    let reply_by_written = v.reply_by.is_some();
     let reply_by = match &v.reply_by {
         Some(rb) => {
             let d = cx.date(rb)?;
@@ -136,6 +169,7 @@ fn proposal(
         text: text?,
         text_en,
         reply_by,
+        reply_by_written: reply_by_written.then_some(reply_by),
         file: Arc::clone(&loc.file),
         loc,
     })

@@ -70,6 +70,7 @@ pub(super) fn report(
         submitted,
     };
     let threads = super::proposals::read(m, &mut cx, r, &written);
+    let (proposals, replies) = threads.written();
     history.threads.raised.extend(threads.raised);
     history.threads.replied.extend(threads.replied);
     let report = Report {
@@ -79,6 +80,8 @@ pub(super) fn report(
         summary: cx.text(&r.summary),
         updates,
         kpi_values,
+        proposals,
+        replies,
         file: Arc::clone(&src.file),
     };
     Some((report, submitted_at))

@@ -367,6 +367,30 @@ pub struct KpiValue {
     pub loc: Loc,
 }
 
+/// A difficulty or proposal as its report wrote it (the thread across
+/// reports is a [`Proposal`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WrittenProposal {
+    pub id: String,
+    pub kind: ProposalKind,
+    pub to: String,
+    pub task: Option<String>,
+    pub text: String,
+    pub text_en: Option<String>,
+    /// As written; `None` takes the default.
+    pub reply_by: Option<Date>,
+}
+
+/// A reply as its report wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WrittenReply {
+    /// The proposal answered, `agency/id`.
+    pub to: String,
+    pub text: String,
+    pub text_en: Option<String>,
+    pub resolved: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Report {
     pub agency: String,
@@ -375,6 +399,10 @@ pub struct Report {
     pub summary: Option<String>,
     pub updates: Vec<Update>,
     pub kpi_values: Vec<KpiValue>,
+    /// Its `proposals:` and `replies:` as written (checked each on its
+    /// own; the threads are `Model::proposals`).
+    pub proposals: Vec<WrittenProposal>,
+    pub replies: Vec<WrittenReply>,
     pub file: Arc<str>,
 }
 

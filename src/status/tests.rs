@@ -85,6 +85,8 @@ fn report(agency: &str, period: &str, submitted: &str, updates: Vec<Update>) -> 
         summary: None,
         updates,
         kpi_values: vec![],
+        proposals: vec![],
+        replies: vec![],
         file: Arc::from("r"),
     }
 }
