@@ -296,6 +296,9 @@ mod truncate_tests {
             truncate_words("Đề nghị Sở Tài chính bố trí kinh phí", 20),
             "Đề nghị Sở Tài chính…"
         );
-        assert_eq!(truncate_words("Mộtchữrấtdàikhôngcókhoảngtrắng", 5), "Mộtch…");
+        assert_eq!(
+            truncate_words("Mộtchữrấtdàikhôngcókhoảngtrắng", 5),
+            "Mộtch…"
+        );
     }
 }

@@ -60,7 +60,13 @@ fn rows(csv_path: &Path) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_reader(body);
     let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     r.records()
-        .map(|rec| headers.iter().cloned().zip(rec.unwrap().iter().map(str::to_string)).collect())
+        .map(|rec| {
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_string))
+                .collect()
+        })
         .collect()
 }
 
@@ -75,8 +81,17 @@ fn the_register_is_what_the_rules_give_by_hand_and_every_page_agrees() {
     let table = rows(&out.join("du-lieu/kien-nghi.csv"));
     let pick = |r: &HashMap<String, String>| {
         [
-            "agency", "id", "kind", "to", "task", "raised", "reply_by", "state", "replied",
-            "reminders", "days_overdue",
+            "agency",
+            "id",
+            "kind",
+            "to",
+            "task",
+            "raised",
+            "reply_by",
+            "state",
+            "replied",
+            "reminders",
+            "days_overdue",
         ]
         .map(|c| r[c].clone())
         .join(",")
@@ -101,24 +116,42 @@ fn the_register_is_what_the_rules_give_by_hand_and_every_page_agrees() {
         );
         for agency in [&r["agency"], &r["to"]] {
             let html = read(&out.join(format!("co-quan/{agency}/index.html")));
-            assert!(html.contains(&format!("href=\"{page}\"")), "{agency} → {page}");
+            assert!(
+                html.contains(&format!("href=\"{page}\"")),
+                "{agency} → {page}"
+            );
         }
         if !r["task"].is_empty() {
             let html = read(&out.join(format!("nhiem-vu/{}/index.html", r["task"])));
-            assert!(html.contains(&format!("href=\"{page}\"")), "{} → {page}", r["task"]);
+            assert!(
+                html.contains(&format!("href=\"{page}\"")),
+                "{} → {page}",
+                r["task"]
+            );
         }
         let register = read(&out.join("kien-nghi/index.html"));
-        assert!(register.contains(&format!("href=\"{page}\"")), "register → {page}");
+        assert!(
+            register.contains(&format!("href=\"{page}\"")),
+            "register → {page}"
+        );
     }
 
     // The dashboard's count and the register's headings are the table's.
-    let overdue = table.iter().filter(|r| r["state"] == "reply_overdue").count();
+    let overdue = table
+        .iter()
+        .filter(|r| r["state"] == "reply_overdue")
+        .count();
     let home = read(&out.join("index.html"));
     assert!(
-        home.contains(&format!("<strong>{overdue}</strong> kiến nghị quá hạn trả lời")),
+        home.contains(&format!(
+            "<strong>{overdue}</strong> kiến nghị quá hạn trả lời"
+        )),
         "dashboard"
     );
-    assert!(home.contains("href=\"/cong/kien-nghi/\""), "the dashboard links the register");
+    assert!(
+        home.contains("href=\"/cong/kien-nghi/\""),
+        "the dashboard links the register"
+    );
     let register = read(&out.join("kien-nghi/index.html"));
     for (state, label) in [
         ("reply_overdue", "Quá hạn trả lời"),
@@ -133,7 +166,10 @@ fn the_register_is_what_the_rules_give_by_hand_and_every_page_agrees() {
     }
     // so-hai owes one reply, overdue; the thread shows the reminder.
     let so_hai = read(&out.join("co-quan/so-hai/index.html"));
-    assert!(so_hai.contains("1 chờ trả lời</a>, <strong>1 quá hạn trả lời"), "so-hai");
+    assert!(
+        so_hai.contains("1 chờ trả lời</a>, <strong>1 quá hạn trả lời"),
+        "so-hai"
+    );
     let thread = read(&out.join("kien-nghi/so-mot/kinh-phi/index.html"));
     assert!(thread.contains("Nhắc lại trong báo cáo</strong> · 18/04/2025"));
     assert!(thread.contains("Quá hạn trả lời 5 ngày"));
@@ -148,8 +184,16 @@ fn the_register_is_what_the_rules_give_by_hand_and_every_page_agrees() {
         "{}",
         check.stdout
     );
-    assert!(check.stdout.contains("  so-hai: so-mot/kinh-phi (20/04/2025)"));
-    assert!(check.stdout.contains("  so-mot: so-hai/phoi-hop (25/04/2025)"));
+    assert!(
+        check
+            .stdout
+            .contains("  so-hai: so-mot/kinh-phi (20/04/2025)")
+    );
+    assert!(
+        check
+            .stdout
+            .contains("  so-mot: so-hai/phoi-hop (25/04/2025)")
+    );
 }
 
 #[test]
@@ -169,10 +213,16 @@ fn a_new_report_offers_the_replies_awaited_as_comments_and_writes_none() {
     let dir = site();
     // so-hai owes kinh-phi (due 20/04): its May form offers the reply,
     // commented out; nhan-luc, answered in April, is not offered.
-    let run = tiendo(&["new", "report", "--agency", "so-hai", "--period", "2025-05"], dir.path());
+    let run = tiendo(
+        &["new", "report", "--agency", "so-hai", "--period", "2025-05"],
+        dir.path(),
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let form = read(&dir.path().join("content/reports/2025-05/so-hai.yaml"));
-    assert!(form.contains("# replies:\n#   - to: so-mot/kinh-phi   # Sở Một, hạn trả lời 20/04/2025"), "{form}");
+    assert!(
+        form.contains("# replies:\n#   - to: so-mot/kinh-phi   # Sở Một, hạn trả lời 20/04/2025"),
+        "{form}"
+    );
     assert!(!form.contains("so-mot/nhan-luc"), "{form}");
     assert!(!form.lines().any(|l| l.starts_with("replies:")), "{form}");
     // Filled in as the comment shows, it is a reply the portal counts.
@@ -181,14 +231,88 @@ fn a_new_report_offers_the_replies_awaited_as_comments_and_writes_none() {
         .replace("#   - to: so-mot/kinh-phi", "  - to: so-mot/kinh-phi")
         .replace("#     text: \"\"", "    text: Đã bố trí kinh phí.")
         .replace("submitted:  #", "submitted: 2025-05-15 #");
-    std::fs::write(dir.path().join("content/reports/2025-05/so-hai.yaml"), filled).unwrap();
+    std::fs::write(
+        dir.path().join("content/reports/2025-05/so-hai.yaml"),
+        filled,
+    )
+    .unwrap();
     let out = dir.path().join("out");
     let run = tiendo(
-        &["build", "--as-of", "2025-05-16", "--output", out.to_str().unwrap()],
+        &[
+            "build",
+            "--as-of",
+            "2025-05-16",
+            "--output",
+            out.to_str().unwrap(),
+        ],
         dir.path(),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let table = rows(&out.join("du-lieu/kien-nghi.csv"));
     let row = table.iter().find(|r| r["id"] == "kinh-phi").unwrap();
-    assert_eq!((row["state"].as_str(), row["replied"].as_str()), ("answered", "2025-05-15"));
+    assert_eq!(
+        (row["state"].as_str(), row["replied"].as_str()),
+        ("answered", "2025-05-15")
+    );
+}
+
+#[test]
+fn the_workbook_offers_the_replies_awaited_and_reads_back_what_the_agency_wrote() {
+    use tiendo::editor::xlsx;
+    let dir = site();
+    let book = dir.path().join("so-hai-2025-05.xlsx");
+    let run = tiendo(
+        &[
+            "new",
+            "report",
+            "--agency",
+            "so-hai",
+            "--period",
+            "2025-05",
+            "--xlsx",
+            book.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The offered row has no text: it reads as no reply.
+    let mut draft = xlsx::read_report(&std::fs::read(&book).unwrap()).unwrap();
+    assert!(
+        draft.replies.is_empty() && draft.proposals.is_empty(),
+        "{draft:?}"
+    );
+    // The agency answers and raises one of its own.
+    draft.submitted = Some(tiendo::date::parse_date("2025-05-15").unwrap());
+    draft.replies.push(tiendo::model::WrittenReply {
+        to: "so-mot/kinh-phi".into(),
+        text: "Đã bố trí kinh phí.".into(),
+        text_en: None,
+        resolved: true,
+    });
+    draft.proposals.push(tiendo::model::WrittenProposal {
+        id: "so-lieu".into(),
+        kind: tiendo::model::ProposalKind::Difficulty,
+        to: "so-mot".into(),
+        task: Some("viec-thang".into()),
+        text: "Chưa nhận được số liệu.".into(),
+        text_en: None,
+        reply_by: None,
+    });
+    std::fs::write(&book, xlsx::write_report(&draft).unwrap()).unwrap();
+    let back = xlsx::read_report(&std::fs::read(&book).unwrap()).unwrap();
+    assert_eq!(
+        (back.replies.clone(), back.proposals.clone()),
+        (draft.replies.clone(), draft.proposals.clone())
+    );
+    let run = tiendo(&["import", book.to_str().unwrap()], dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let yaml = read(&dir.path().join("content/reports/2025-05/so-hai.yaml"));
+    assert!(
+        yaml.contains("replies:\n  - to: \"so-mot/kinh-phi\"\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("proposals:\n  - id: so-lieu\n    kind: difficulty\n"),
+        "{yaml}"
+    );
 }

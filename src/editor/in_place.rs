@@ -248,6 +248,38 @@ pub(super) fn reads_back(rel: &str, text: &str, d: &ReportDraft) -> bool {
                         .is_some_and(|(s, x)| num_same(s, x))
                     && o.note.as_ref().map(|s| &s.value) == n.note.as_ref()
             })
+        && threads_read_back(&back, d)
+}
+
+/// Whether the proposals and replies read back are the draft's, value for
+/// value (an in-place edit never touches them: a workbook that changed
+/// them has its report written anew).
+fn threads_read_back(back: &load::raw::RawReport, d: &ReportDraft) -> bool {
+    let text = |s: &Option<load::raw::S>| s.as_ref().map(|s| s.value.trim().to_string());
+    let proposals: Vec<_> = back.proposals.iter().flatten().collect();
+    let replies: Vec<_> = back.replies.iter().flatten().collect();
+    proposals.len() == d.proposals.len()
+        && replies.len() == d.replies.len()
+        && proposals.iter().zip(&d.proposals).all(|(o, n)| {
+            let o = &o.value;
+            text(&o.id).as_deref() == Some(n.id.as_str())
+                && text(&o.kind).map(|k| k.to_lowercase()).as_deref() == Some(n.kind.code())
+                && text(&o.to).as_deref() == Some(n.to.as_str())
+                && text(&o.task) == n.task
+                && text(&o.text).as_deref() == Some(n.text.trim())
+                && text(&o.text_en) == n.text_en
+                && o.reply_by
+                    .as_ref()
+                    .map(|s| crate::date::parse_date(&s.value).ok())
+                    == n.reply_by.map(Some)
+        })
+        && replies.iter().zip(&d.replies).all(|(o, n)| {
+            let o = &o.value;
+            text(&o.to).as_deref() == Some(n.to.as_str())
+                && text(&o.text).as_deref() == Some(n.text.trim())
+                && text(&o.text_en) == n.text_en
+                && o.resolved.as_ref().is_some_and(|r| r.value) == n.resolved
+        })
 }
 
 /// The length in bytes of the YAML scalar at the start of `s`, when it

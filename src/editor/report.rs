@@ -45,6 +45,8 @@ pub struct SourceRows {
     pub header: [u32; 4],
     pub updates: Vec<u32>,
     pub kpis: Vec<u32>,
+    pub proposals: Vec<u32>,
+    pub replies: Vec<u32>,
 }
 
 /// A proposal addressed to the agency that awaits its reply, shown in a
@@ -322,6 +324,10 @@ pub enum Origin {
     Update(usize, usize),
     /// KPI value `n`, column `c` of the KPI sheet.
     Kpi(usize, usize),
+    /// Proposal `n`, column `c` of the proposals sheet; reply `n`, column
+    /// `c` of the replies sheet.
+    Proposal(usize, usize),
+    Reply(usize, usize),
 }
 
 /// The comments at the top of a new report: what to fill in and how.
@@ -487,32 +493,34 @@ fn threads_yaml(d: &ReportDraft, guide: bool, push: &mut impl FnMut(String, Opti
     if !d.proposals.is_empty() {
         push("proposals:".to_string(), None);
     }
-    for p in &d.proposals {
-        push(format!("  - id: {}", scalar(&p.id)), None);
-        push(format!("    kind: {}", p.kind.code()), None);
-        push(format!("    to: {}", scalar(&p.to)), None);
+    for (n, p) in d.proposals.iter().enumerate() {
+        let o = |c| Some(Origin::Proposal(n, c));
+        push(format!("  - id: {}", scalar(&p.id)), o(0));
+        push(format!("    kind: {}", p.kind.code()), o(1));
+        push(format!("    to: {}", scalar(&p.to)), o(2));
         if let Some(t) = &p.task {
-            push(format!("    task: {}", scalar(t)), None);
+            push(format!("    task: {}", scalar(t)), o(3));
         }
-        push(format!("    text: {}", scalar(&p.text)), None);
+        push(format!("    text: {}", scalar(&p.text)), o(4));
         if let Some(t) = &p.text_en {
-            push(format!("    text_en: {}", scalar(t)), None);
+            push(format!("    text_en: {}", scalar(t)), o(5));
         }
         if let Some(by) = p.reply_by {
-            push(format!("    reply_by: {by}"), None);
+            push(format!("    reply_by: {by}"), o(6));
         }
     }
     if !d.replies.is_empty() {
         push("replies:".to_string(), None);
     }
-    for r in &d.replies {
-        push(format!("  - to: {}", scalar(&r.to)), None);
-        push(format!("    text: {}", scalar(&r.text)), None);
+    for (n, r) in d.replies.iter().enumerate() {
+        let o = |c| Some(Origin::Reply(n, c));
+        push(format!("  - to: {}", scalar(&r.to)), o(0));
+        push(format!("    text: {}", scalar(&r.text)), o(1));
         if let Some(t) = &r.text_en {
-            push(format!("    text_en: {}", scalar(t)), None);
+            push(format!("    text_en: {}", scalar(t)), o(2));
         }
         if r.resolved {
-            push("    resolved: true".to_string(), None);
+            push("    resolved: true".to_string(), o(3));
         }
     }
     if !guide {

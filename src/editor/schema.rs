@@ -361,7 +361,10 @@ fn report() -> Value {
     );
     let proposal = object(
         &[
-            ("id", id("Mã kiến nghị, duy nhất trong các kiến nghị của cơ quan")),
+            (
+                "id",
+                id("Mã kiến nghị, duy nhất trong các kiến nghị của cơ quan"),
+            ),
             (
                 "kind",
                 keyword(
@@ -410,10 +413,7 @@ fn report() -> Value {
                 "proposals",
                 list(proposal, "Khó khăn, vướng mắc, kiến nghị nêu trong báo cáo"),
             ),
-            (
-                "replies",
-                list(reply, "Trả lời các kiến nghị gửi cơ quan"),
-            ),
+            ("replies", list(reply, "Trả lời các kiến nghị gửi cơ quan")),
         ],
         &["agency", "period", "submitted"],
     )

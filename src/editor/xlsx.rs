@@ -7,9 +7,13 @@
 //! with every cell problem as `FILE.xlsx:Sheet!C7: error: ...`. No I/O.
 //!
 //! Layout: an instructions sheet, then `Báo cáo` (one field a row: key in
-//! column A, value in B), `Nhiệm vụ` (one task a row) and `Chỉ số` (one KPI
-//! a row). Ids, titles, names and units are locked; states come from a
+//! column A, value in B), `Nhiệm vụ` (one task a row), `Chỉ số` (one KPI
+//! a row), `Kiến nghị` and `Trả lời` (difficulties and proposals, replies:
+//! [`threads`]). Ids, titles, names and units are locked; states come from a
 //! drop-down; progress is validated to 0..100 and dates to real dates.
+
+mod threads;
+pub use threads::{SHEET_PROPOSALS, SHEET_REPLIES};
 
 use super::{DraftKpi, DraftUpdate, Origin, ReportDraft};
 use crate::date::{Date, Period, parse_date};
@@ -74,8 +78,9 @@ const GUIDE: &[&str] = &[
     "2. Trang «Nhiệm vụ»: mỗi dòng là một nhiệm vụ cơ quan chủ trì hoặc phối hợp. Chọn tình trạng (state) trong danh sách, điền tiến độ (progress, phần trăm 0–100), ngày hoàn thành (done_on, bắt buộc khi Hoàn thành), ghi chú (note) và đường dẫn văn bản minh chứng (evidence).",
     "3. Trang «Chỉ số»: điền ngày đo (date) và giá trị (value) mới của từng chỉ số; để trống cả hai ô nếu chưa có số liệu kỳ này. Cột cuối ghi số liệu gần nhất để tham khảo, không được đọc.",
     "4. Các cột mã và tên bị khóa: không thêm, xóa hay đổi tên dòng. Cần báo cáo thêm nhiệm vụ, hãy liên hệ ban biên tập cổng.",
-    "5. Ngày ghi dạng ngày của Excel hoặc dạng văn bản 20/06/2025; số ghi 80 hoặc 80%.",
-    "6. Gửi lại tệp cho ban biên tập; tệp được kiểm tra bằng «tiendo import» với cùng quy tắc như mọi báo cáo.",
+    "5. Trang «Kiến nghị»: mỗi dòng là một khó khăn, vướng mắc (kind: difficulty) hoặc kiến nghị, đề xuất (proposal) của kỳ này: mã (id), cơ quan được kiến nghị (to, mã cơ quan), nhiệm vụ liên quan (task), nội dung (text), hạn trả lời (reply_by, không bắt buộc). Nhắc lại kiến nghị cũ thì ghi lại đúng mã cũ. Trang «Trả lời»: các kiến nghị gửi cơ quan đang chờ trả lời đã có sẵn mã; điền nội dung trả lời (text) và «có» ở cột resolved khi đã giải quyết xong; dòng để trống nội dung không phải là trả lời.",
+    "6. Ngày ghi dạng ngày của Excel hoặc dạng văn bản 20/06/2025; số ghi 80 hoặc 80%.",
+    "7. Gửi lại tệp cho ban biên tập; tệp được kiểm tra bằng «tiendo import» với cùng quy tắc như mọi báo cáo.",
     "",
     "Tình trạng và tiến độ điền sẵn là lần báo cáo gần nhất: sửa cho đúng kỳ này. Không thêm dòng tổng cộng, không gộp ô.",
 ];
@@ -112,6 +117,10 @@ pub fn origin_cell(rows: &super::SourceRows, o: Origin) -> String {
         Origin::Header(i) => cell_ref(SHEET_REPORT, row(rows.header.get(i), i), 1),
         Origin::Update(n, c) => cell_ref(SHEET_UPDATES, row(rows.updates.get(n), n), c as u32),
         Origin::Kpi(n, c) => cell_ref(SHEET_KPIS, row(rows.kpis.get(n), n), c as u32),
+        Origin::Proposal(n, c) => {
+            cell_ref(SHEET_PROPOSALS, row(rows.proposals.get(n), n), c as u32)
+        }
+        Origin::Reply(n, c) => cell_ref(SHEET_REPLIES, row(rows.replies.get(n), n), c as u32),
     }
 }
 
@@ -305,6 +314,7 @@ pub fn write_report(d: &ReportDraft) -> Result<Vec<u8>, String> {
             .map_err(xerr)?;
     }
     ws.protect();
+    threads::write(&mut wb, d, &f)?;
 
     wb.save_to_buffer().map_err(xerr)
 }
@@ -906,6 +916,7 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
 
     let updates = read_updates(&ups, &mut rows.updates, &mut errs);
     let kpis = read_kpis(&kps, &mut rows.kpis, &mut errs);
+    let (proposals, replies) = threads::read(&mut wb, &mut rows, &mut errs);
     if !errs.is_empty() {
         return Err(errs);
     }
@@ -921,8 +932,8 @@ pub fn read_report(bytes: &[u8]) -> Result<ReportDraft, Vec<CellError>> {
         summary,
         updates,
         kpis,
-        proposals: Vec::new(),
-        replies: Vec::new(),
+        proposals,
+        replies,
         awaiting: Vec::new(),
         rows,
     })

@@ -3,10 +3,10 @@
 //! task's and each agency's page, decided once for every page and file
 //! that shows them.
 
-use chrono::Datelike;
+use crate::date::Period;
 use crate::model::Model;
 use crate::status::{Figures, ProposalState, ProposalStatus, state_counts};
-use crate::date::Period;
+use chrono::Datelike;
 use std::collections::{BTreeMap, HashMap};
 
 /// An agency that owes replies on D, with how many and how many overdue.
@@ -102,9 +102,8 @@ impl<'m> ProposalIndex<'m> {
             }
         }
         ix.owing = owing.into_values().collect();
-        ix.owing.sort_by(|a, b| {
-            (b.overdue, b.owed, a.agency).cmp(&(a.overdue, a.owed, b.agency))
-        });
+        ix.owing
+            .sort_by(|a, b| (b.overdue, b.owed, a.agency).cmp(&(a.overdue, a.owed, b.agency)));
         ix.overdue_owing = ix.owing.iter().filter(|o| o.overdue > 0).cloned().collect();
         ix.addressees = addressees.into_iter().collect();
         ix.addressees.sort_by(|a, b| a.0.cmp(b.0));

@@ -121,7 +121,13 @@ fn proposal(
         ids.insert(id.clone(), id_at);
     }
     let kind = cx
-        .present(&v.kind, "kind", &loc, what, Some(msg!("hint.proposal_kinds")))
+        .present(
+            &v.kind,
+            "kind",
+            &loc,
+            what,
+            Some(msg!("hint.proposal_kinds")),
+        )
         .and_then(|k| cx.keyword(k, "kind", &ProposalKind::ALL));
     let to = cx
         .present(&v.to, "to", &loc, what, None)
@@ -131,7 +137,11 @@ fn proposal(
         .as_ref()
         .map(|t| cx.task_references(std::slice::from_ref(t), m, &m.task_ix));
     let text = cx.required(&v.text, "text", &loc, what);
-    check_text(cx, &text, v.text.as_ref().map_or(loc.clone(), |t| cx.loc(t)));
+    check_text(
+        cx,
+        &text,
+        v.text.as_ref().map_or(loc.clone(), |t| cx.loc(t)),
+    );
     let text_en = cx.text(&v.text_en);
     let reply_by_written = v.reply_by.is_some();
     let reply_by = match &v.reply_by {
@@ -201,7 +211,11 @@ fn reply(
     let what = "what.reply";
     let to = cx.present(&v.to, "to", &loc, what, Some(msg!("hint.reply_to")));
     let text = cx.required(&v.text, "text", &loc, what);
-    check_text(cx, &text, v.text.as_ref().map_or(loc.clone(), |t| cx.loc(t)));
+    check_text(
+        cx,
+        &text,
+        v.text.as_ref().map_or(loc.clone(), |t| cx.loc(t)),
+    );
     let text_en = cx.text(&v.text_en);
     let to = to?;
     let to_at = cx.loc(to);
@@ -378,10 +392,7 @@ mod tests {
         );
         let raised_to_other = RAISED.replace("to: so-hai", "to: so-mot");
         let reply = "  - to: so-mot/kinh-phi\n    text: Đã bố trí.\n";
-        let (_, lines) = run(&[
-            (MARCH, &march(&raised_to_other)),
-            (APRIL, &april(reply)),
-        ]);
+        let (_, lines) = run(&[(MARCH, &march(&raised_to_other)), (APRIL, &april(reply))]);
         assert!(
             said(&lines, &["so-hai.yaml:5:9: error", "addressed to `so-mot`"]),
             "{lines:#?}"

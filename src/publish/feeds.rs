@@ -263,12 +263,11 @@ fn proposal_heading(v: &Views, e: &Event) -> (String, Option<String>) {
         _ => "event_proposal_answered",
     };
     let text = v.lang.pick(&p.text, p.text_en.as_deref());
-    let heading = v
-        .t
-        .get(key)
-        .replace("{agency}", v.agency_short(&p.agency))
-        .replace("{to}", v.agency_short(e.agency.as_deref().unwrap_or(&p.to)))
-        .replace("{text}", &crate::text::truncate_words(text, 90));
+    let heading =
+        v.t.get(key)
+            .replace("{agency}", v.agency_short(&p.agency))
+            .replace("{to}", v.agency_short(e.agency.as_deref().unwrap_or(&p.to)))
+            .replace("{text}", &crate::text::truncate_words(text, 90));
     (heading, Some(v.route(&Route::Proposal(&p.agency, &p.id))))
 }
 
@@ -330,7 +329,12 @@ pub fn task_entries(v: &Views, origin: &str, i: usize, events: &[Event]) -> Vec<
                 Some(p) => format!("{state} · {}%", v.lang.percent(p)),
                 None => state.to_string(),
             };
-            let note = v.pick(u.update.note.as_deref().unwrap_or(""), u.update.note_en.as_deref()).0;
+            let note = v
+                .pick(
+                    u.update.note.as_deref().unwrap_or(""),
+                    u.update.note_en.as_deref(),
+                )
+                .0;
             if !note.is_empty() {
                 summary.push_str(" · ");
                 summary.push_str(note);

@@ -95,7 +95,11 @@ pub fn proposals(m: &Model, as_of: Date) -> Vec<ProposalStatus> {
         .enumerate()
         .filter(|(_, p)| p.raised <= as_of)
         .map(|(i, p)| {
-            let replies = p.replies.iter().take_while(|r| r.submitted <= as_of).count();
+            let replies = p
+                .replies
+                .iter()
+                .take_while(|r| r.submitted <= as_of)
+                .count();
             let known = &p.replies[..replies];
             let state = if known.iter().any(|r| r.resolved) {
                 ProposalState::Resolved
@@ -129,8 +133,8 @@ fn thread(p: &crate::model::Proposal, reminders: usize, replies: usize) -> Vec<S
     out.push(Step::Raised);
     let (mut i, mut j) = (0, 0);
     while i < reminders || j < replies {
-        let reminder_first = j >= replies
-            || (i < reminders && p.reminders[i].submitted <= p.replies[j].submitted);
+        let reminder_first =
+            j >= replies || (i < reminders && p.reminders[i].submitted <= p.replies[j].submitted);
         if reminder_first {
             out.push(Step::Reminder(i));
             i += 1;
@@ -198,7 +202,10 @@ mod tests {
         assert_eq!(late[1].owed_by.as_deref(), Some("so-hai"));
         assert_eq!(states(&m, "2025-05-15")[0].1, Resolved);
         let all = proposals(&m, day("2025-05-15"));
-        assert_eq!(all[0].thread, vec![Step::Raised, Step::Reply(0), Step::Reply(1)]);
+        assert_eq!(
+            all[0].thread,
+            vec![Step::Raised, Step::Reply(0), Step::Reply(1)]
+        );
         assert_eq!(all[1].thread, vec![Step::Raised, Step::Reminder(0)]);
     }
 }

@@ -385,7 +385,10 @@ pub(super) fn agency(
         missing: f.count(|o| *o == Outcome::Missing),
         proposals_raised: super::proposals::proposal_rows(
             &v,
-            proposals.raised_by.get(a.id.as_str()).map_or(&[], Vec::as_slice),
+            proposals
+                .raised_by
+                .get(a.id.as_str())
+                .map_or(&[], Vec::as_slice),
         ),
         proposals_to: super::proposals::proposal_rows(
             &v,

@@ -25,11 +25,11 @@ pub(super) static PROPOSAL: PageKind = PageKind {
     template: "proposal.html",
     jobs: |r, _| (0..r.fig.proposals.len()).map(Key::Item).collect(),
     route: |at, key| match key {
-        Key::Item(k) => at
-            .m
-            .proposals
-            .get(*k)
-            .map_or(Route::Proposals, |p| Route::Proposal(&p.agency, &p.id)),
+        Key::Item(k) => {
+            at.m.proposals
+                .get(*k)
+                .map_or(Route::Proposals, |p| Route::Proposal(&p.agency, &p.id))
+        }
         _ => Route::Proposals,
     },
     render: |r, lang, job, d| match job.key {
@@ -298,12 +298,11 @@ fn proposal(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) 
             })
         })
         .collect();
-    let title = v
-        .t
-        .get("proposal_title")
-        .replace("{kind}", row.kind)
-        .replace("{agency}", v.agency_full(&p.agency))
-        .replace("{to}", v.agency_full(&p.to));
+    let title =
+        v.t.get("proposal_title")
+            .replace("{kind}", row.kind)
+            .replace("{agency}", v.agency_full(&p.agency))
+            .replace("{to}", v.agency_full(&p.to));
     let ctx = Page {
         common: r.common(lang, job, "reports", title, row.text.to_string()),
         key: p.key(),
