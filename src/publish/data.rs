@@ -745,39 +745,12 @@ pub fn table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str, id: RT) 
                 Rows::held(values),
             )
         }
-        RT::Proposals => {
-            let rows = fig
-                .proposals
-                .iter()
-                .map(|st| {
-                    let p = &m.proposals[st.proposal];
-                    let latest = st.replies.checked_sub(1).map(|k| &p.replies[k]);
-                    vec![
-                        s(&p.agency),
-                        s(&p.id),
-                        s(p.kind.code()),
-                        s(&p.to),
-                        opt(st.owed_by.clone()),
-                        opt(p.task.clone()),
-                        s(p.raised.to_string()),
-                        s(p.reply_by.to_string()),
-                        s(st.state.code()),
-                        opt(st.replied.map(|d| d.to_string())),
-                        int(st.reminders as i64),
-                        st.days_overdue.map_or(Value::Null, int),
-                        s(&p.text),
-                        opt(latest.map(|r| r.text.clone())),
-                        s(url(Route::Proposal(&p.agency, &p.id))),
-                    ]
-                })
-                .collect();
-            (
-                "Khó khăn, vướng mắc, kiến nghị",
-                "Difficulties and proposals",
-                PROPOSAL_COLUMNS,
-                Rows::held(rows),
-            )
-        }
+        RT::Proposals => (
+            "Khó khăn, vướng mắc, kiến nghị",
+            "Difficulties and proposals",
+            PROPOSAL_COLUMNS,
+            Rows::held(proposal_rows(m, fig, &url)),
+        ),
     };
     Table {
         name: id.stem(),
@@ -787,6 +760,35 @@ pub fn table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str, id: RT) 
         columns,
         rows,
     }
+}
+
+/// The rows of the `kien-nghi` table: every proposal known on D, by
+/// raising agency and id.
+fn proposal_rows(m: &Model, fig: &Figures<'_>, url: &dyn Fn(Route) -> String) -> Vec<Vec<Value>> {
+    fig.proposals
+        .iter()
+        .map(|st| {
+            let p = &m.proposals[st.proposal];
+            let latest = st.replies.checked_sub(1).map(|k| &p.replies[k]);
+            vec![
+                s(&p.agency),
+                s(&p.id),
+                s(p.kind.code()),
+                s(&p.to),
+                opt(st.owed_by.clone()),
+                opt(p.task.clone()),
+                s(p.raised.to_string()),
+                s(p.reply_by.to_string()),
+                s(st.state.code()),
+                opt(st.replied.map(|d| d.to_string())),
+                int(st.reminders as i64),
+                st.days_overdue.map_or(Value::Null, int),
+                s(&p.text),
+                opt(latest.map(|r| r.text.clone())),
+                s(url(Route::Proposal(&p.agency, &p.id))),
+            ]
+        })
+        .collect()
 }
 
 /// The characters a spreadsheet reads as the start of a formula (OWASP's

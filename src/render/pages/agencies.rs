@@ -273,17 +273,11 @@ pub(super) fn agency(
         on_time: usize,
         late: usize,
         missing: usize,
-        /// Difficulties and proposals it raised, and those it was asked
-        /// to answer (itself or as successor); how many replies it owes.
-        proposals_raised: Vec<super::proposals::ProposalRow<'a>>,
-        proposals_to: Vec<super::proposals::ProposalRow<'a>>,
-        replies_owed: usize,
-        replies_overdue: usize,
+        #[serde(flatten)]
+        proposals: super::proposals::AgencyProposals<'a>,
     }
     let v = r.views(lang);
     let a = &r.model.agencies[i];
-    let proposals = &r.index.proposals;
-    let owes = proposals.owing.iter().find(|o| o.agency == a.id);
     let empty = crate::status::AgencyFigures::default();
     let f = r.fig.agencies.get(&a.id).unwrap_or(&empty);
     let predecessors = r
@@ -383,22 +377,7 @@ pub(super) fn agency(
         on_time: f.count(|o| *o == Outcome::OnTime),
         late: f.count(|o| matches!(o, Outcome::Late(_))),
         missing: f.count(|o| *o == Outcome::Missing),
-        proposals_raised: super::proposals::proposal_rows(
-            &v,
-            proposals
-                .raised_by
-                .get(a.id.as_str())
-                .map_or(&[], Vec::as_slice),
-        ),
-        proposals_to: super::proposals::proposal_rows(
-            &v,
-            proposals
-                .addressed_to
-                .get(a.id.as_str())
-                .map_or(&[], Vec::as_slice),
-        ),
-        replies_owed: owes.map_or(0, |o| o.owed),
-        replies_overdue: owes.map_or(0, |o| o.overdue),
+        proposals: super::proposals::of_agency(&v, &a.id),
     };
     r.render_template(lang, job.kind.template, &ctx, d)
 }

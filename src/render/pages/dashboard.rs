@@ -37,10 +37,8 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         /// Open tasks whose lead says they are at risk or off track.
         early_warnings: Vec<TaskRow<'a>>,
         /// The register's counts by state, and who owes replies on D.
-        proposals: Vec<super::proposals::StateCount<'a>>,
-        proposals_total: usize,
-        replies_overdue: usize,
-        owing: Vec<super::proposals::OwesView>,
+        #[serde(flatten)]
+        proposals: super::proposals::Summary<'a>,
         /// Tasks without a lead on D: the "5 rõ" gap.
         unassigned: Vec<TaskRow<'a>>,
         /// How many of them are recurring, in words ("" when none): the
@@ -120,10 +118,7 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         overdue: v.rows(overdue),
         overdue_more,
         early_warnings: v.rows(r.index.early_warnings.iter().copied()),
-        proposals: super::proposals::state_counts(&v, r.index.proposals.counts),
-        proposals_total: r.index.proposals.register.len(),
-        replies_overdue: r.index.proposals.overdue(),
-        owing: super::proposals::owing(&v, &r.index.proposals.overdue_owing),
+        proposals: super::proposals::summary(&v),
         unassigned: v.rows(r.index.without_lead.iter().copied()),
         unassigned_recurring: match r.index.without_lead_recurring {
             0 => String::new(),

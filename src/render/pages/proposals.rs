@@ -121,6 +121,50 @@ pub(super) fn proposal_rows<'a>(v: &Views<'a>, list: &[usize]) -> Vec<ProposalRo
     list.iter().filter_map(|&k| proposal_row(v, k)).collect()
 }
 
+/// An agency's part of the register, for its page: what it raised, what
+/// it was asked (itself or as successor), how many replies it owes.
+#[derive(Serialize)]
+pub(super) struct AgencyProposals<'a> {
+    proposals_raised: Vec<ProposalRow<'a>>,
+    proposals_to: Vec<ProposalRow<'a>>,
+    replies_owed: usize,
+    replies_overdue: usize,
+}
+
+pub(super) fn of_agency<'a>(v: &Views<'a>, id: &str) -> AgencyProposals<'a> {
+    let ix = &v.index.proposals;
+    let owes = ix.owing.iter().find(|o| o.agency == id);
+    let list = |m: &std::collections::HashMap<&str, Vec<usize>>| {
+        proposal_rows(v, m.get(id).map_or(&[], Vec::as_slice))
+    };
+    AgencyProposals {
+        proposals_raised: list(&ix.raised_by),
+        proposals_to: list(&ix.addressed_to),
+        replies_owed: owes.map_or(0, |o| o.owed),
+        replies_overdue: owes.map_or(0, |o| o.overdue),
+    }
+}
+
+/// The dashboard's part: the register's counts, the replies overdue and
+/// the agencies that owe them.
+#[derive(Serialize)]
+pub(super) struct Summary<'a> {
+    proposals: Vec<StateCount<'a>>,
+    proposals_total: usize,
+    replies_overdue: usize,
+    owing: Vec<OwesView>,
+}
+
+pub(super) fn summary<'a>(v: &Views<'a>) -> Summary<'a> {
+    let ix = &v.index.proposals;
+    Summary {
+        proposals: state_counts(v, ix.counts),
+        proposals_total: ix.register.len(),
+        replies_overdue: ix.overdue(),
+        owing: owing(v, &ix.overdue_owing),
+    }
+}
+
 /// A state's label and how many proposals are in it.
 #[derive(Serialize)]
 pub(super) struct StateCount<'a> {
