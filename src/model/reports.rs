@@ -1,7 +1,7 @@
 //! Monthly reports: agency, period and submission date, each update and
 //! KPI value, each checked where it is written; what they say is kept in
-//! a [`History`] for the checks across reports (history.rs). Over 600
-//! lines: a quarter of it is its unit tests.
+//! a [`History`] for the checks across reports (history.rs).
+//! Over 600 lines: a quarter of it is its unit tests.
 
 use super::articles::check_text;
 use super::history::{History, Said, Submission};

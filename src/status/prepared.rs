@@ -3,7 +3,9 @@
 //! (the live date, every archived month-end, the next report day) without
 //! redoing the date-free work: each task's updates sorted and split by
 //! lead, agencies, tasks and KPIs by index instead of by id, each agency's
-//! lineage as dated steps, each KPI's values.
+//! lineage as dated steps, each KPI's values. Over 600 lines: the
+//! date-free tables and the one function that builds figures from them
+//! share private state; split, the tables would have to be public.
 
 use super::*;
 use crate::model::KpiValue;
