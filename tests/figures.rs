@@ -1,6 +1,8 @@
 //! Figures that agree with each other (issue 12): every headline figure
 //! and status count on the dashboard, every agency scorecard and every
-//! working-group page is recomputed from the open data files alone; no
+//! working-group page, the monthly reports' duties and tasks finished
+//! each month, and the deadlines by month are recomputed from the open
+//! data files alone (the register of proposals in tests/proposals.rs); no
 //! page projects a KPI past its unit's bounds or to a past date; settings
 //! flow into every rule text; a malformed SOURCE_DATE_EPOCH is a usage
 //! error.
@@ -612,4 +614,94 @@ fn each_archived_months_headline_is_its_archived_task_table() {
             std::fs::read_to_string(out.join(format!("luu-tru/{month}/index.html"))).unwrap();
         assert_eq!(shown(&page), expected_on(&all, &last_day), "{month}");
     }
+}
+
+/// The cells of each row of the first table on a page, as text.
+fn table_rows(html: &str) -> Vec<Vec<String>> {
+    let body = html.split("<tbody>").nth(1).unwrap_or("");
+    let body = body.split("</tbody>").next().unwrap_or("");
+    body.split("<tr")
+        .skip(1)
+        .map(|row| {
+            row.split("<td")
+                .skip(1)
+                .map(|cell| text(&format!("<td{}", cell.split("</td>").next().unwrap_or(""))))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_monthly_reports_and_the_deadlines_recompute_from_the_open_data() {
+    let (_dir, out) = build_default();
+    let agencies = read_csv(&out.join("du-lieu/co-quan.csv"));
+    let sum = |col: &str| -> usize { agencies.iter().map(|a| a[col].parse::<usize>().unwrap()).sum() };
+
+    // The reports index: each month's duties; over all months, what the
+    // agencies' table counts.
+    let index = std::fs::read_to_string(out.join("bao-cao/index.html")).unwrap();
+    let rows = table_rows(&index);
+    assert!(!rows.is_empty());
+    let (mut on_time, mut owed, mut late, mut missing) = (0, 0, 0, 0);
+    for row in &rows {
+        let (a, b) = row[2].split_once('/').unwrap();
+        on_time += a.parse::<usize>().unwrap();
+        owed += b.parse::<usize>().unwrap();
+        late += row[3].parse::<usize>().unwrap();
+        missing += row[4].parse::<usize>().unwrap();
+        // The month's own page says the same.
+        let month = &row[0];
+        let key = {
+            let (m, y) = month.trim_start_matches("tháng ").split_once('/').unwrap();
+            format!("{y}-{m}")
+        };
+        let page = text(&std::fs::read_to_string(out.join(format!("bao-cao/{key}/index.html"))).unwrap());
+        assert!(
+            page.contains(&format!(
+                "Đúng hạn: {} · Muộn: {} · Chưa báo cáo: {}",
+                row[2], row[3], row[4]
+            )),
+            "{key}"
+        );
+        // Tasks finished in the month: done_on in it, as the month's end
+        // knew it (its archived task table), or as D knows it.
+        let archived = out.join(format!("du-lieu/luu-tru/{key}/nhiem-vu.csv"));
+        let table = if archived.is_file() {
+            read_csv(&archived)
+        } else {
+            read_csv(&out.join("du-lieu/nhiem-vu.csv"))
+        };
+        let finished = table.iter().filter(|t| t["done_on"].starts_with(&key)).count();
+        assert_eq!(row[5].parse::<usize>().unwrap(), finished, "{key}: finished");
+    }
+    assert_eq!(
+        (on_time, owed, late, missing),
+        (
+            sum("reports_on_time"),
+            sum("reports_owed"),
+            sum("reports_late"),
+            sum("reports_missing")
+        )
+    );
+
+    // The deadlines by month: the tasks whose deadline in force falls in it.
+    let tasks = read_csv(&out.join("du-lieu/nhiem-vu.csv"));
+    let deadlines = std::fs::read_to_string(out.join("han-chot/index.html")).unwrap();
+    let nav = deadlines.split("aria-label=\"Các tháng\"").nth(1).unwrap();
+    let nav = nav.split("</nav>").next().unwrap();
+    let mut months = 0;
+    for item in nav.split("#thang-").skip(1) {
+        let key = &item[..7];
+        let shown: usize = item
+            .split('(')
+            .nth(1)
+            .and_then(|x| x.split(')').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        let due = tasks.iter().filter(|t| t["deadline"].starts_with(key)).count();
+        assert_eq!(shown, due, "{key}");
+        months += 1;
+    }
+    assert!(months > 3);
 }
