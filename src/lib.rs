@@ -97,6 +97,10 @@ pub struct Summary {
     pub missing_reports: Vec<(String, Vec<String>)>,
     /// The reports due next, if any agency owes one.
     pub next_reports: Option<NextReports>,
+    /// On a site with English pages: how many texts of the translators'
+    /// catalogue have no English yet, of how many
+    /// ([`editor::translations::untranslated`]).
+    pub untranslated: Option<(usize, usize)>,
 }
 
 /// The coming period's reports: the first month whose report day falls
@@ -257,6 +261,12 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
             .map(|(a, ps)| (a.to_string(), ps.iter().map(|p| p.key()).collect()))
             .collect(),
         next_reports: None,
+        untranslated: m
+            .site()
+            .languages
+            .iter()
+            .any(|l| l == "en")
+            .then(|| editor::translations::untranslated(m)),
     }
 }
 

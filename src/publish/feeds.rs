@@ -296,7 +296,12 @@ pub fn task_entries(v: &Views, origin: &str, i: usize, events: &[Event]) -> Vec<
                 Some(p) => format!("{state} · {}%", v.lang.percent(p)),
                 None => state.to_string(),
             };
-            let note = v.pick(u.update.note.as_deref().unwrap_or(""), u.update.note_en.as_deref()).0;
+            let note = v
+                .pick(
+                    u.update.note.as_deref().unwrap_or(""),
+                    u.update.note_en.as_deref(),
+                )
+                .0;
             if !note.is_empty() {
                 summary.push_str(" · ");
                 summary.push_str(note);

@@ -370,8 +370,10 @@ pub(super) fn task(
         .common(lang, job, "tasks", String::new(), String::new())
         .canonical;
     let plan = &r.model.plans[t.plan];
-    let (description, description_lang) =
-        v.pick(t.description.as_deref().unwrap_or(""), t.description_en.as_deref());
+    let (description, description_lang) = v.pick(
+        t.description.as_deref().unwrap_or(""),
+        t.description_en.as_deref(),
+    );
     let (result, result_lang) = v.pick(t.result.as_deref().unwrap_or(""), t.result_en.as_deref());
     let (responsible, responsible_lang, responsible_from) = responsible(&v, t, s);
     let ctx = TaskPage {
@@ -643,16 +645,17 @@ fn responsible<'a>(
     t: &'a crate::model::Task,
     s: &crate::status::TaskStatus,
 ) -> (String, &'static str, String) {
-    let Some(crate::status::Responsible::Followed { text, from, date }) = &s.responsible_on
-    else {
-        let (text, lang) = v.pick(t.responsible.as_deref().unwrap_or(""), t.responsible_en.as_deref());
+    let Some(crate::status::Responsible::Followed { text, from, date }) = &s.responsible_on else {
+        let (text, lang) = v.pick(
+            t.responsible.as_deref().unwrap_or(""),
+            t.responsible_en.as_deref(),
+        );
         return (text.to_string(), lang, String::new());
     };
-    let note = v
-        .t
-        .get("responsible_from")
-        .replace("{from}", v.agency_short(from))
-        .replace("{date}", &fmt_date(*date));
+    let note =
+        v.t.get("responsible_from")
+            .replace("{from}", v.agency_short(from))
+            .replace("{date}", &fmt_date(*date));
     let m = v.model;
     let english = (v.lang == Lang::En)
         .then_some(())
