@@ -37,6 +37,8 @@ fn default_site() -> tempfile::TempDir {
 
 const PLAN: &str = "content/plans/kl-2025-02.yaml";
 const TASK: &str = "hoan-thien-du-thao";
+const REPORT: &str = "content/reports/2025-05/bao-hai-duong.yaml";
+const NOTE: &str = "update/2025-05/bao-hai-duong/chuyen-muc-chuyen-doi-so";
 const TITLE_EN: &str =
     "Collect comments and finalise the draft reports to the Provincial People's Committee";
 
@@ -124,6 +126,12 @@ fn a_title_filled_in_a_workbook_reaches_the_english_task_page() {
         "description",
         "First paragraph.\n\nSecond: with a colon.",
     );
+    set_english(
+        &mut all,
+        NOTE,
+        "note",
+        "Four articles on electronic medical records.",
+    );
     let filled = dir.path().join("filled.xlsx");
     write_rows(&filled, &all);
 
@@ -135,6 +143,13 @@ fn a_title_filled_in_a_workbook_reaches_the_english_task_page() {
             .contains("kl-2025-02.yaml: 2 translation(s) added, 0 replaced"),
         "{}",
         run.stdout
+    );
+    let report = std::fs::read_to_string(site.path().join(REPORT)).unwrap();
+    assert!(
+        report.contains(
+            "    note: \"Đăng 4 bài về bệnh án điện tử.\"\n    note_en: Four articles on electronic medical records.\n"
+        ),
+        "{report}"
     );
     // Two entries inserted after their Vietnamese fields, at the task's
     // indentation; every other line (comments included) as it was.
@@ -165,6 +180,15 @@ fn a_title_filled_in_a_workbook_reaches_the_english_task_page() {
     assert!(
         en.contains("<p>Second: with a colon.</p>"),
         "no English description"
+    );
+    let month = page(&out, "en/bao-cao/2025-05");
+    assert!(
+        month.contains("<div class=\"prose\"><p>Four articles on electronic medical records.</p>"),
+        "{}",
+        month
+            .lines()
+            .filter(|l| l.contains("Four"))
+            .collect::<String>()
     );
     let vi = page(&out, &format!("nhiem-vu/{TASK}"));
     assert!(vi.contains("<h1>Tổng hợp ý kiến, hoàn thiện các dự thảo báo cáo UBND tỉnh</h1>"));

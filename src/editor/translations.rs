@@ -248,32 +248,11 @@ pub fn untranslated(m: &Model) -> (usize, usize) {
     (all.iter().filter(|t| t.en.is_none()).count(), all.len())
 }
 
-/// A text as a cell holds it: a literal `_x0041_` would be read by Excel
-/// (and calamine) as the letter it escapes, so its underscore is escaped
-/// (`_x005F_`). Control characters the model already refuses; the writer
-/// escapes any other; a text is always a text cell, never a formula.
-fn cell(s: &str) -> std::borrow::Cow<'_, str> {
-    let b = s.as_bytes();
-    let escape_at = |i: usize| {
-        b.get(i + 1) == Some(&b'x')
-            && b.get(i + 2..i + 6)
-                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
-            && b.get(i + 6) == Some(&b'_')
-    };
-    if !s.contains("_x") {
-        return s.into();
-    }
-    let mut out = String::with_capacity(s.len() + 7);
-    for (i, c) in s.char_indices() {
-        if c == '_' && escape_at(i) {
-            out.push_str("_x005F");
-        }
-        out.push(c);
-    }
-    out.into()
-}
-
-/// The workbook of `texts`.
+/// The workbook of `texts`. Every text is written as a text cell, never a
+/// formula (`=1+1` stays text); rust_xlsxwriter escapes control characters
+/// (which the model refuses anyway) and a literal `_x0041_`, which Excel
+/// would otherwise read as the letter it escapes (`_x005F_x0041_`), so
+/// each text comes back as it went (a unit test holds it).
 pub fn write_workbook(texts: &[Text]) -> Result<Vec<u8>, String> {
     let xerr = xlsx::xerr;
     let mut wb = Workbook::new();
@@ -309,10 +288,10 @@ pub fn write_workbook(texts: &[Text]) -> Result<Vec<u8>, String> {
             .map_err(xerr)?;
         ws.write_string_with_format(r, 1, t.field, &locked)
             .map_err(xerr)?;
-        ws.write_string_with_format(r, 2, cell(t.vi), &locked)
+        ws.write_string_with_format(r, 2, t.vi, &locked)
             .map_err(xerr)?;
         match t.en {
-            Some(en) => ws.write_string_with_format(r, 3, cell(en), &open),
+            Some(en) => ws.write_string_with_format(r, 3, en, &open),
             None => ws.write_blank(r, 3, &open),
         }
         .map_err(xerr)?;
@@ -720,4 +699,70 @@ pub fn import(opts: &Options, file: &Path) -> Result<(Vec<Written>, Vec<Diagnost
         w.warning(Loc::file(&format!("{name}:{}", c.cell).into()), c.message);
     }
     Ok((written, w.sorted()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text<'a>(id: &str, field: &'static str, vi: &'a str, en: Option<&'a str>) -> Text<'a> {
+        Text {
+            file: "content/kpis.yaml",
+            mapping: Mapping::Top,
+            id: id.to_string(),
+            field,
+            vi,
+            en,
+        }
+    }
+
+    #[test]
+    fn texts_come_back_from_the_workbook_as_written() {
+        let texts = [
+            text(
+                "kpi/a",
+                "name",
+                "Tỷ lệ _x0041_ =1+1",
+                Some("Rate _x000B_ as text"),
+            ),
+            text("kpi/a", "definition", "Dòng một\nDòng hai", None),
+            text("kpi/b", "unit", "@trung tâm", Some("-centres")),
+        ];
+        let bytes = write_workbook(&texts).unwrap();
+        assert!(is_workbook(&bytes));
+        let rows = read_workbook(&bytes).unwrap();
+        let back: Vec<(String, String, String, Option<String>)> = rows
+            .into_iter()
+            .map(|r| (r.id, r.field, r.vi, r.en))
+            .collect();
+        let want: Vec<(String, String, String, Option<String>)> = texts
+            .iter()
+            .map(|t| {
+                (
+                    t.id.clone(),
+                    t.field.to_string(),
+                    t.vi.to_string(),
+                    t.en.map(str::to_string),
+                )
+            })
+            .collect();
+        assert_eq!(back, want);
+    }
+
+    #[test]
+    fn a_report_workbook_is_no_translators_workbook() {
+        assert!(!is_workbook(b"PK not really"));
+        let report = crate::editor::ReportDraft {
+            agency: "a".into(),
+            agency_name: String::new(),
+            period: crate::date::Period::parse("2025-06").unwrap(),
+            submitted: None,
+            due: crate::date::parse_date("2025-06-20").unwrap(),
+            summary: None,
+            updates: Vec::new(),
+            kpis: Vec::new(),
+            rows: Default::default(),
+        };
+        assert!(!is_workbook(&xlsx::write_report(&report).unwrap()));
+    }
 }
