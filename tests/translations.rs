@@ -231,7 +231,7 @@ fn check_in_english_ends_with_what_is_left_to_translate() {
 }
 
 #[test]
-fn an_emptied_cell_keeps_the_translation_and_says_so() {
+fn an_emptied_cell_keeps_the_translation_and_a_filled_one_replaces_it() {
     let site = default_site();
     let dir = tempfile::tempdir().unwrap();
     let book = export(site.path(), dir.path());
@@ -243,7 +243,9 @@ fn an_emptied_cell_keeps_the_translation_and_says_so() {
         "unit",
         "operations centres",
     );
+    set_english(&mut all, "site", "description", "Who leads, what, by when.");
     write_rows(&book, &all);
+    let site_yaml = std::fs::read_to_string(site.path().join("content/site.yaml")).unwrap();
     let before = std::fs::read_to_string(site.path().join(PLAN)).unwrap();
     let run = tiendo(&["import", book.to_str().unwrap()], site.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -267,6 +269,16 @@ fn an_emptied_cell_keeps_the_translation_and_says_so() {
         kpis.contains("    unit: trung tâm\n    unit_en: operations centres\n"),
         "{kpis}"
     );
+    // A block of three lines replaced by one line; the lines around kept.
+    let start = site_yaml.find("description_en: >-\n").unwrap();
+    let end = start + site_yaml[start..].find("base_url:").unwrap();
+    let expected = format!(
+        "{}description_en: Who leads, what, by when.\n{}",
+        &site_yaml[..start],
+        &site_yaml[end..]
+    );
+    let now = std::fs::read_to_string(site.path().join("content/site.yaml")).unwrap();
+    assert_eq!(now, expected);
 }
 
 #[test]

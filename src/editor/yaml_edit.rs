@@ -163,17 +163,15 @@ fn plain_ok(s: &str) -> bool {
         s.to_ascii_lowercase().as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
     );
-    !special
-        && !(first.is_whitespace()
-            || first.is_ascii_digit()
-            || "-?:,[]{}#&*!|>'\"%@`+.".contains(first))
-        && !s.ends_with(|c: char| c.is_whitespace() || c == ':')
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !s.contains(['\t', '\n', '\r'])
-        && !s
-            .chars()
-            .any(|c| c.is_control() || crate::text::is_forbidden_control(c))
+    let indicator =
+        first.is_whitespace() || first.is_ascii_digit() || "-?:,[]{}#&*!|>'\"%@`+.".contains(first);
+    let breaks = s.ends_with(|c: char| c.is_whitespace() || c == ':')
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.contains(['\t', '\n', '\r'])
+        || s.chars()
+            .any(|c| c.is_control() || crate::text::is_forbidden_control(c));
+    !(special || indicator || breaks)
 }
 
 /// The lines of `key: value` at indentation `n`: a plain or double-quoted
