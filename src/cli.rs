@@ -107,12 +107,12 @@ pub enum Command {
         #[command(subcommand)]
         what: NewWhat,
     },
-    /// Write an existing report as an Excel workbook for its agency.
+    /// Write an Excel workbook: an existing report for its agency, or the texts for a translator.
     Export {
         #[command(subcommand)]
         what: ExportWhat,
     },
-    /// Read a report workbook back, check it, write it into its period folder.
+    /// Read a workbook back: a report (checked, written into its period folder) or a translators' workbook (English texts written into the YAML files).
     Import {
         /// The workbook (.xlsx).
         file: PathBuf,
@@ -188,6 +188,17 @@ pub enum ExportWhat {
         /// The workbook to write (never overwritten).
         #[arg(long)]
         xlsx: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Every text of the English pages as a translators' workbook (sheet «Bản dịch»).
+    Translations {
+        /// The workbook to write (never overwritten).
+        #[arg(long)]
+        xlsx: PathBuf,
+        /// Only the texts that have no English yet.
+        #[arg(long)]
+        missing: bool,
         #[command(flatten)]
         site: SiteArgs,
     },
@@ -294,7 +305,7 @@ impl Command {
                     | NewWhat::Task { site, .. },
             }
             | Command::Export {
-                what: ExportWhat::Report { site, .. },
+                what: ExportWhat::Report { site, .. } | ExportWhat::Translations { site, .. },
             }
             | Command::Import { site, .. } => Options {
                 root: site.root.clone(),

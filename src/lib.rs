@@ -97,6 +97,10 @@ pub struct Summary {
     pub missing_reports: Vec<(String, Vec<String>)>,
     /// The reports due next, if any agency owes one.
     pub next_reports: Option<NextReports>,
+    /// On a site with English pages: how many texts of the translators'
+    /// catalogue have no English yet, of how many
+    /// ([`editor::translations::untranslated`]).
+    pub untranslated: Option<(usize, usize)>,
     /// Replies to remind of: proposals awaiting a reply that falls due
     /// before the next report day (overdue ones first).
     pub replies_due: Option<RepliesDue>,
@@ -272,6 +276,12 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
             .collect(),
         next_reports: None,
         replies_due: None,
+        untranslated: m
+            .site()
+            .languages
+            .iter()
+            .any(|l| l == "en")
+            .then(|| editor::translations::untranslated(m)),
     }
 }
 

@@ -140,6 +140,11 @@ fn print_summary(out: &mut impl Write, s: &Summary, lang: Lang) {
             let _ = writeln!(out, "  {owes}: {key} ({})", fmt_date(*by));
         }
     }
+    // Last, for translators: asked for with English messages.
+    if let (Lang::En, Some((missing, total))) = (lang, s.untranslated) {
+        let line = msg!("summary.untranslated", missing, total);
+        let _ = writeln!(out, "{}", line.render(lang));
+    }
 }
 
 /// A progress bar on stderr for a build, drawn only on a terminal, only
@@ -542,6 +547,20 @@ fn main() -> ExitCode {
             tiendo::editor::export_report(&opts, agency, *period, xlsx).map(|p| (p, Vec::new())),
             lang,
         ),
+        Command::Export {
+            what: ExportWhat::Translations { xlsx, missing, .. },
+        } => match tiendo::editor::translations::export(&opts, xlsx, *missing) {
+            Ok((path, count, missing)) => {
+                let path = path.display();
+                let line = msg!("translations.exported", path, count, missing);
+                let _ = writeln!(stdout, "{}", line.render(lang));
+                ExitCode::SUCCESS
+            }
+            Err(failure) => fail(&mut stderr, failure, lang),
+        },
+        Command::Import { file, .. } if is_translations(file) => {
+            run_translations_import(&opts, file, lang)
+        }
         Command::Import { file, force, .. } => written_or_fail(
             &mut stdout,
             &mut stderr,
@@ -558,6 +577,36 @@ fn main() -> ExitCode {
             Err(e) => written_or_fail(&mut stdout, &mut stderr, Err(e), lang),
         },
     }
+}
+
+/// `tiendo import` of a translators' workbook: the warnings, then each
+/// file written with how many English texts it gained, or that there was
+/// nothing to write.
+fn run_translations_import(opts: &tiendo::Options, file: &std::path::Path, lang: Lang) -> ExitCode {
+    let mut stdout = std::io::stdout();
+    let mut stderr = std::io::stderr();
+    match tiendo::editor::translations::import(opts, file) {
+        Ok((written, warnings)) => {
+            print_diagnostics(&mut stderr, &warnings, lang);
+            for w in &written {
+                let (path, added, replaced) = (w.path.display(), w.added, w.replaced);
+                let line = msg!("translations.wrote", path, added, replaced);
+                let _ = writeln!(stdout, "{}", line.render(lang));
+            }
+            if written.is_empty() {
+                let _ = writeln!(stdout, "{}", msg!("translations.nothing").render(lang));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => fail(&mut stderr, failure, lang),
+    }
+}
+
+/// Whether `file` is a translators' workbook (read whole only when it is
+/// no larger than a workbook may be; the report import says why otherwise).
+fn is_translations(file: &std::path::Path) -> bool {
+    std::fs::metadata(file).is_ok_and(|m| m.len() <= tiendo::editor::xlsx::MAX_TOTAL_BYTES)
+        && std::fs::read(file).is_ok_and(|b| tiendo::editor::translations::is_workbook(&b))
 }
 
 /// `tiendo check`: every problem, the summary, and exit 1 on an error (or

@@ -191,7 +191,7 @@ fn responsible_follows_the_merger_or_the_editor_is_warned() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = read(&out.join("nhiem-vu/viec-hai/index.html"));
     assert!(
-        page.contains("Giám đốc Sở Một (tiếp nhận từ Sở Cũ, 01/03/2025)"),
+        page.contains("<span>Giám đốc Sở Một</span> (tiếp nhận từ Sở Cũ, 01/03/2025)"),
         "{}",
         &page[page.find("Rõ trách nhiệm").unwrap_or(0)..][..300]
     );

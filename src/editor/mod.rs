@@ -21,6 +21,7 @@ mod report_import;
 pub mod schema;
 pub mod translations;
 pub mod xlsx;
+pub mod yaml_edit;
 
 pub use drafts::*;
 pub use in_place::*;

@@ -85,7 +85,7 @@ const GUIDE: &[&str] = &[
     "Tình trạng và tiến độ điền sẵn là lần báo cáo gần nhất: sửa cho đúng kỳ này. Không thêm dòng tổng cộng, không gộp ô.",
 ];
 
-fn xerr(e: XlsxError) -> String {
+pub(super) fn xerr(e: XlsxError) -> String {
     format!("cannot write the workbook: {e}")
 }
 
@@ -327,7 +327,7 @@ pub struct CellError {
     pub message: Message,
 }
 
-fn whole(message: Message) -> CellError {
+pub(super) fn whole(message: Message) -> CellError {
     CellError {
         cell: String::new(),
         message,
@@ -464,14 +464,14 @@ pub fn check_container(bytes: &[u8]) -> Result<(), CellError> {
 /// A cell as read: its value (the cached one for a formula), whether it
 /// holds a formula, and whether its number format is a percentage.
 #[derive(Debug, Clone)]
-struct Cell {
-    value: calamine::Data,
-    formula: bool,
+pub(super) struct Cell {
+    pub(super) value: calamine::Data,
+    pub(super) formula: bool,
     percent: bool,
 }
 
 /// A sheet as the cells it holds, never as a rectangle.
-struct Grid {
+pub(super) struct Grid {
     name: &'static str,
     cells: std::collections::BTreeMap<(u32, u32), Cell>,
     /// Merged ranges, (first row, first column) to (last row, last column).
@@ -479,15 +479,15 @@ struct Grid {
 }
 
 impl Grid {
-    fn cell(&self, row: u32, col: u32) -> Option<&Cell> {
+    pub(super) fn cell(&self, row: u32, col: u32) -> Option<&Cell> {
         self.cells.get(&(row, col))
     }
 
-    fn last_row(&self) -> u32 {
+    pub(super) fn last_row(&self) -> u32 {
         self.cells.keys().map(|(r, _)| *r).max().unwrap_or(0)
     }
 
-    fn at(&self, row: u32, col: u32) -> String {
+    pub(super) fn at(&self, row: u32, col: u32) -> String {
         cell_ref(self.name, row, col)
     }
 }
@@ -523,11 +523,26 @@ fn is_percent_format(code: &str) -> bool {
     false
 }
 
-type Book<'b> = calamine::Xlsx<std::io::Cursor<&'b [u8]>>;
+pub(super) type Book<'b> = calamine::Xlsx<std::io::Cursor<&'b [u8]>>;
 
 /// Reads sheet `name` cell by cell, with at most [`MAX_CELLS`] cells and
 /// none below [`MAX_ROWS`].
-fn read_grid(wb: &mut Book<'_>, name: &'static str, errs: &mut Vec<CellError>) -> Option<Grid> {
+pub(super) fn read_grid(
+    wb: &mut Book<'_>,
+    name: &'static str,
+    errs: &mut Vec<CellError>,
+) -> Option<Grid> {
+    read_grid_within(wb, name, (MAX_CELLS, MAX_ROWS), errs)
+}
+
+/// Reads sheet `name` cell by cell, with at most `max.0` cells and none
+/// below row `max.1`.
+pub(super) fn read_grid_within(
+    wb: &mut Book<'_>,
+    name: &'static str,
+    (max_cells, max_rows): (usize, u32),
+    errs: &mut Vec<CellError>,
+) -> Option<Grid> {
     let unreadable =
         |e: calamine::XlsxError| whole(msg!("xlsx.not_a_workbook", error = e.to_string()));
     let mut cells = std::collections::BTreeMap::new();
@@ -560,18 +575,18 @@ fn read_grid(wb: &mut Book<'_>, name: &'static str, errs: &mut Vec<CellError>) -
             continue;
         }
         count += 1;
-        if count > MAX_CELLS {
+        if count > max_cells {
             errs.push(whole(msg!(
                 "xlsx.too_many_cells",
                 sheet = name,
-                max = MAX_CELLS
+                max = max_cells
             )));
             return None;
         }
-        if rec.pos.0 > MAX_ROWS {
+        if rec.pos.0 > max_rows {
             errs.push(CellError {
                 cell: cell_ref(name, rec.pos.0, rec.pos.1),
-                message: msg!("xlsx.too_far", max = MAX_ROWS + 1),
+                message: msg!("xlsx.too_far", max = max_rows + 1),
             });
             return None;
         }
@@ -619,7 +634,12 @@ static EMPTY: calamine::Data = calamine::Data::Empty;
 
 /// The value of a cell the report reads: a formula must come with the
 /// value Excel computed, and an Excel error is no value.
-fn value<'g>(g: &'g Grid, row: u32, col: u32, errs: &mut Vec<CellError>) -> &'g calamine::Data {
+pub(super) fn value<'g>(
+    g: &'g Grid,
+    row: u32,
+    col: u32,
+    errs: &mut Vec<CellError>,
+) -> &'g calamine::Data {
     let Some(cell) = g.cell(row, col) else {
         return &EMPTY;
     };
@@ -643,7 +663,7 @@ fn value<'g>(g: &'g Grid, row: u32, col: u32, errs: &mut Vec<CellError>) -> &'g 
 }
 
 /// A cell as trimmed text; numbers as written (`80`, `78.5`).
-fn cell_text(v: &calamine::Data) -> Option<String> {
+pub(super) fn cell_text(v: &calamine::Data) -> Option<String> {
     use calamine::Data;
     let s = match v {
         Data::Empty | Data::Error(_) => return None,
@@ -791,7 +811,7 @@ fn is_total_row(g: &Grid, row: u32) -> Option<String> {
 
 /// Merged ranges over the cells a report reads (rows from 1, columns in
 /// `cols`), each named at its first cell.
-fn merged_errors(g: &Grid, cols: std::ops::Range<u32>, errs: &mut Vec<CellError>) {
+pub(super) fn merged_errors(g: &Grid, cols: std::ops::Range<u32>, errs: &mut Vec<CellError>) {
     for &((r0, c0), (r1, c1)) in &g.merged {
         if r1 >= 1 && c0 < cols.end && c1 >= cols.start {
             errs.push(CellError {

@@ -63,6 +63,7 @@ pub(super) fn site(src: &Source<RawSite>, diags: &mut Diagnostics) -> Option<Sit
         cx.check_characters(v);
     }
     Some(Site {
+        file: src.file.to_string(),
         title: title?,
         title_en: cx.text(&s.title_en),
         description: cx.text(&s.description),

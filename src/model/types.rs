@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// The file it is read from (`content/site.yaml`).
+    pub file: String,
     pub title: String,
     pub title_en: Option<String>,
     pub description: Option<String>,
@@ -658,6 +660,7 @@ impl Model {
 /// Stands in for a site.yaml that failed to load, so that later checks can
 /// still run and report their own problems.
 static FALLBACK_SITE: Site = Site {
+    file: String::new(),
     title: String::new(),
     title_en: None,
     description: None,

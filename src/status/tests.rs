@@ -96,6 +96,7 @@ fn report(agency: &str, period: &str, submitted: &str, updates: Vec<Update>) -> 
 fn model(tasks: Vec<Task>, reports: Vec<Report>) -> Model {
     let mut m = Model {
         site: Some(Site {
+            file: "content/site.yaml".into(),
             tag_names: Default::default(),
             title: "t".into(),
             title_en: None,

@@ -6,6 +6,9 @@
    or wrong types, which `tiendo check` rejects too.
 2. Report workbooks under `openpyxl`: one exported by tiendo and edited
    here, and one written here from scratch, import with `tiendo import`.
+3. The translators' workbook under `openpyxl`: exported by tiendo, locked
+   but for its English column, a title typed here comes back into the
+   plan's YAML through `tiendo import`.
 
 Usage: python editors.py TIENDO_BINARY   (from the repository root)
 Prints one `ok ...` line per check and a last line with the count; exits
@@ -264,6 +267,37 @@ def workbook_from_scratch(tmp):
     ok("a workbook written from scratch by openpyxl imports")
 
 
+def translators_workbook(tmp):
+    site = site_copy(tmp, "translations")
+    book = tmp / "ban-dich.xlsx"
+    r = run("export", "translations", "--xlsx", str(book), root=site)
+    if r.returncode != 0:
+        fail(f"export translations: {r.stderr}")
+    wb = openpyxl.load_workbook(book)
+    if wb.sheetnames != ["Hướng dẫn", "Bản dịch"]:
+        fail(f"sheets: {wb.sheetnames}")
+    texts = wb["Bản dịch"]
+    if [c.value for c in texts[1]] != ["id", "trường", "Tiếng Việt", "English"]:
+        fail(f"header: {[c.value for c in texts[1]]}")
+    if not texts.protection.sheet or texts["C2"].protection.locked is False:
+        fail("the Vietnamese column is not locked")
+    if texts["D2"].protection.locked:
+        fail("the English column is locked")
+    row = next(r for r in texts.iter_rows(min_row=2) if r[0].value == "task/so-hoa-ho-so" and r[1].value == "title")
+    row[3].value = "Digitise records: 100% of results"
+    wb.save(book)
+    r = run("import", str(book), root=site)
+    if r.returncode != 0 or "thêm 1 bản dịch" not in r.stdout:
+        fail(f"import of the translators' workbook edited by openpyxl: {r.stdout} {r.stderr}")
+    text = (site / "content/plans/kl-2025-02.yaml").read_text()
+    if '    title_en: "Digitise records: 100% of results"\n' not in text:
+        fail(f"translated plan:\n{text}")
+    r = run("check", root=site)
+    if r.returncode != 0:
+        fail(f"check after import: {r.stderr}")
+    ok("a translators' workbook edited by openpyxl imports: locked but for English, the title quoted in YAML")
+
+
 def main():
     with tempfile.TemporaryDirectory() as t:
         tmp = pathlib.Path(t)
@@ -272,6 +306,7 @@ def main():
         rejects_what_check_rejects(validators, tmp)
         edited_workbook(tmp)
         workbook_from_scratch(tmp)
+        translators_workbook(tmp)
     print(f"editors: {passed} checks passed")
 
 
