@@ -635,7 +635,12 @@ fn table_rows(html: &str) -> Vec<Vec<String>> {
 fn the_monthly_reports_and_the_deadlines_recompute_from_the_open_data() {
     let (_dir, out) = build_default();
     let agencies = read_csv(&out.join("du-lieu/co-quan.csv"));
-    let sum = |col: &str| -> usize { agencies.iter().map(|a| a[col].parse::<usize>().unwrap()).sum() };
+    let sum = |col: &str| -> usize {
+        agencies
+            .iter()
+            .map(|a| a[col].parse::<usize>().unwrap())
+            .sum()
+    };
 
     // The reports index: each month's duties; over all months, what the
     // agencies' table counts.
@@ -655,7 +660,8 @@ fn the_monthly_reports_and_the_deadlines_recompute_from_the_open_data() {
             let (m, y) = month.trim_start_matches("tháng ").split_once('/').unwrap();
             format!("{y}-{m}")
         };
-        let page = text(&std::fs::read_to_string(out.join(format!("bao-cao/{key}/index.html"))).unwrap());
+        let page =
+            text(&std::fs::read_to_string(out.join(format!("bao-cao/{key}/index.html"))).unwrap());
         assert!(
             page.contains(&format!(
                 "Đúng hạn: {} · Muộn: {} · Chưa báo cáo: {}",
@@ -671,8 +677,15 @@ fn the_monthly_reports_and_the_deadlines_recompute_from_the_open_data() {
         } else {
             read_csv(&out.join("du-lieu/nhiem-vu.csv"))
         };
-        let finished = table.iter().filter(|t| t["done_on"].starts_with(&key)).count();
-        assert_eq!(row[5].parse::<usize>().unwrap(), finished, "{key}: finished");
+        let finished = table
+            .iter()
+            .filter(|t| t["done_on"].starts_with(&key))
+            .count();
+        assert_eq!(
+            row[5].parse::<usize>().unwrap(),
+            finished,
+            "{key}: finished"
+        );
     }
     assert_eq!(
         (on_time, owed, late, missing),
@@ -699,7 +712,10 @@ fn the_monthly_reports_and_the_deadlines_recompute_from_the_open_data() {
             .unwrap()
             .parse()
             .unwrap();
-        let due = tasks.iter().filter(|t| t["deadline"].starts_with(key)).count();
+        let due = tasks
+            .iter()
+            .filter(|t| t["deadline"].starts_with(key))
+            .count();
         assert_eq!(shown, due, "{key}");
         months += 1;
     }

@@ -316,3 +316,25 @@ fn the_workbook_offers_the_replies_awaited_and_reads_back_what_the_agency_wrote(
         "{yaml}"
     );
 }
+
+#[test]
+fn proposals_and_replies_are_in_the_translators_catalogue() {
+    let dir = site();
+    let book = dir.path().join("ban-dich.xlsx");
+    let run = tiendo(
+        &["export", "translations", "--xlsx", book.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    let sheet = wb.worksheet_range("Bản dịch").unwrap();
+    let ids: Vec<String> = sheet.rows().map(|r| r[0].to_string()).collect();
+    for id in [
+        "proposal/2025-03/so-mot/kinh-phi",
+        "proposal/2025-04/so-mot/kinh-phi",
+        "reply/2025-04/so-hai/so-mot/nhan-luc",
+    ] {
+        assert!(ids.iter().any(|i| i == id), "{id} in {ids:?}");
+    }
+}

@@ -51,9 +51,9 @@ impl Text<'_> {
 
 /// Every text the English pages show in English where it is translated,
 /// one a (file, id, field), in the order of the site: site.yaml, working
-/// groups, agencies, plans, tasks, KPIs, then each report's updates. A
-/// field with no Vietnamese text has no row. A new kind of content joins
-/// with a line per field (proposals and their replies: `text`).
+/// groups, agencies, plans, tasks, KPIs, then each report's updates,
+/// proposals and replies. A field with no Vietnamese text has no row. A
+/// new kind of content joins with a line per field.
 pub fn catalogue(m: &Model) -> Vec<Text<'_>> {
     let mut out = Vec::new();
     if let Some(s) = &m.site {
@@ -91,6 +91,14 @@ pub fn catalogue(m: &Model) -> Vec<Text<'_>> {
         for u in &r.updates {
             let id = format!("update/{}/{}/{}", r.period.key(), r.agency, u.task);
             Thing::at(&mut out, &u.loc, id).add("note", &u.note, &u.note_en);
+        }
+        for (p, loc) in r.proposals.iter().zip(&r.proposal_locs) {
+            let id = format!("proposal/{}/{}/{}", r.period.key(), r.agency, p.id);
+            Thing::at(&mut out, loc, id).add("text", &p.text, &p.text_en);
+        }
+        for (a, loc) in r.replies.iter().zip(&r.reply_locs) {
+            let id = format!("reply/{}/{}/{}", r.period.key(), r.agency, a.to);
+            Thing::at(&mut out, loc, id).add("text", &a.text, &a.text_en);
         }
     }
     out

@@ -36,9 +36,19 @@ pub(super) struct Replied {
     pub(super) raiser: String,
     pub(super) id: String,
     pub(super) to_at: Loc,
+    /// Where the reply is written.
+    pub(super) loc: Loc,
 }
 
 impl Threads {
+    /// Where each proposal and reply is written, in order.
+    pub(super) fn locs(&self) -> (Vec<Loc>, Vec<Loc>) {
+        (
+            self.raised.iter().map(|r| r.loc.clone()).collect(),
+            self.replied.iter().map(|r| r.loc.clone()).collect(),
+        )
+    }
+
     /// What the report wrote, for the report itself.
     pub(super) fn written(&self) -> (Vec<WrittenProposal>, Vec<WrittenReply>) {
         let proposals = self
@@ -245,6 +255,7 @@ fn reply(
         raiser: raiser.to_string(),
         id: id.to_string(),
         to_at,
+        loc,
     })
 }
 

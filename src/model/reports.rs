@@ -71,6 +71,7 @@ pub(super) fn report(
     };
     let threads = super::proposals::read(m, &mut cx, r, &written);
     let (proposals, replies) = threads.written();
+    let (proposal_locs, reply_locs) = threads.locs();
     history.threads.raised.extend(threads.raised);
     history.threads.replied.extend(threads.replied);
     let report = Report {
@@ -82,6 +83,8 @@ pub(super) fn report(
         kpi_values,
         proposals,
         replies,
+        proposal_locs,
+        reply_locs,
         file: Arc::clone(&src.file),
     };
     Some((report, submitted_at))

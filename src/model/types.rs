@@ -407,6 +407,10 @@ pub struct Report {
     /// own; the threads are `Model::proposals`).
     pub proposals: Vec<WrittenProposal>,
     pub replies: Vec<WrittenReply>,
+    /// Where each of `proposals` and `replies` is written (its mapping's
+    /// first key), in the same order.
+    pub proposal_locs: Vec<Loc>,
+    pub reply_locs: Vec<Loc>,
     pub file: Arc<str>,
 }
 

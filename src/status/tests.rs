@@ -87,6 +87,8 @@ fn report(agency: &str, period: &str, submitted: &str, updates: Vec<Update>) -> 
         kpi_values: vec![],
         proposals: vec![],
         replies: vec![],
+        proposal_locs: vec![],
+        reply_locs: vec![],
         file: Arc::from("r"),
     }
 }
