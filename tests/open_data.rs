@@ -432,3 +432,34 @@ fn no_csv_text_cell_starts_like_a_formula_and_numbers_stay_numbers() {
     std::io::Read::read_to_string(&mut zip.by_name("README.md").unwrap(), &mut readme).unwrap();
     assert!(readme.contains("does not run it as a formula"), "{readme}");
 }
+
+#[test]
+fn kpi_metadata_is_in_the_open_data_and_the_kpi_list_filters_by_framework() {
+    let kpis = "kpis:\n  - id: chi-tieu\n    name: Chỉ tiêu thử\n    unit: \"%\"\n    target: 90\n    baseline: { date: 2024-12-31, value: 50 }\n    deadline: 2025-12-31\n    owner: so-mot\n    formula: \"a / b × 100\"\n    source: Cổng Dịch vụ công tỉnh\n    frequency: quarterly\n    framework:\n      - { name: Bộ chỉ số DTI cấp tỉnh, code: \"3.2\" }\n      - { name: Bộ chỉ số PII }\n";
+    let dir = site_with(&[("content/kpis.yaml", Some(kpis.as_bytes()))]);
+    let out = dir.path().join("out");
+    let run = tiendo(&["build", "--output", out.to_str().unwrap()], dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = read_csv(&out.join("du-lieu/chi-tieu.csv"));
+    let k = &rows[0];
+    assert_eq!(
+        (k["formula"].as_str(), k["source"].as_str(), k["frequency"].as_str()),
+        ("a / b × 100", "Cổng Dịch vụ công tỉnh", "quarterly")
+    );
+    assert_eq!(k["framework"], "Bộ chỉ số DTI cấp tỉnh: 3.2; Bộ chỉ số PII");
+    let package = read_json(&out.join("du-lieu/datapackage.json"));
+    let fields = package["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "chi-tieu")
+        .map(|r| r["schema"]["fields"].clone())
+        .unwrap();
+    for name in ["definition", "formula", "source", "frequency", "framework"] {
+        assert!(fields.as_array().unwrap().iter().any(|f| f["name"] == name), "{name}");
+    }
+    let list = std::fs::read_to_string(out.join("chi-tieu/index.html")).unwrap();
+    assert!(list.contains("Bộ chỉ số DTI cấp tỉnh (1)</summary>"), "{list}");
+    assert!(list.contains("· mã <span>3.2</span>"), "{list}");
+    assert!(list.contains("Bộ chỉ số PII (1)</summary>"), "{list}");
+}

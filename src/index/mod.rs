@@ -196,6 +196,10 @@ pub struct SiteIndex<'m> {
     /// has (baseline, target, values known on D), at most two: a
     /// projection from values given to one decimal shows one.
     pub kpi_decimals: HashMap<&'m str, usize>,
+    /// Each national indicator set the KPIs name (`framework`), by name,
+    /// with its KPIs (index and the code they carry there), content order:
+    /// the KPI list's filter by framework.
+    pub kpi_frameworks: Vec<(&'m str, Vec<(usize, Option<&'m str>)>)>,
     /// Articles naming each task or KPI id (indices into
     /// `Model::articles`, content order).
     pub articles_about: HashMap<String, Vec<usize>>,
@@ -394,6 +398,17 @@ impl<'m> SiteIndex<'m> {
     /// KPIs and tasks both ways, the KPIs articles name, each KPI's
     /// precision.
     fn index_links(&mut self, m: &'m Model, fig: &Figures) {
+        let mut sets: std::collections::BTreeMap<&'m str, Vec<(usize, Option<&'m str>)>> =
+            Default::default();
+        for (k, kpi) in m.kpis.iter().enumerate() {
+            for (name, code) in &kpi.meta.framework {
+                let list = sets.entry(name.as_str()).or_default();
+                if list.last().is_none_or(|(last, _)| *last != k) {
+                    list.push((k, code.as_deref()));
+                }
+            }
+        }
+        self.kpi_frameworks = sets.into_iter().collect();
         self.kpi_tasks = m
             .kpis
             .iter()

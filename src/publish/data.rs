@@ -430,6 +430,26 @@ pub const KPI_COLUMNS: &[Column] = &[
         "reached (đã đạt), on_track (đúng hướng), off_track (chưa đủ nhanh), missed (đã qua hạn mà chưa đạt) hoặc not_enough_data (chưa đủ dữ liệu)",
         "reached, on_track, off_track, missed (deadline passed, target not reached) or not_enough_data",
     ),
+    col(
+        "definition",
+        "string",
+        "Định nghĩa (Markdown)",
+        "Definition (Markdown)",
+    ),
+    col("formula", "string", "Công thức tính", "Formula"),
+    col("source", "string", "Nguồn số liệu", "Where the figure comes from"),
+    col(
+        "frequency",
+        "string",
+        "Tần suất đo: monthly, quarterly hoặc yearly",
+        "How often it is measured: monthly, quarterly or yearly",
+    ),
+    col(
+        "framework",
+        "string",
+        "Các bộ chỉ số quốc gia chỉ tiêu đóng góp, dạng «tên: mã», cách nhau bởi dấu chấm phẩy",
+        "The national indicator sets it feeds, as «name: code», separated by semicolons",
+    ),
     col("url", "string", "Trang của chỉ tiêu", "The KPI's page"),
 ];
 
@@ -716,6 +736,11 @@ pub fn table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str, id: RT) 
                         ks.gap.map_or(Value::Null, num),
                         ks.projection.map_or(Value::Null, |p| num(p.at_deadline)),
                         s(ks.verdict.code()),
+                        opt(k.meta.definition.clone()),
+                        opt(k.meta.formula.clone()),
+                        opt(k.meta.source.clone()),
+                        opt(k.meta.frequency.map(|f| f.code().to_string())),
+                        opt(framework_codes(&k.meta.framework)),
                         s(url(Route::Kpi(&k.id))),
                     ]
                 })
@@ -760,6 +785,20 @@ pub fn table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str, id: RT) 
         columns,
         rows,
     }
+}
+
+/// A KPI's indicator sets as one cell: `name: code; name`; `None` when it
+/// names none.
+fn framework_codes(sets: &[(String, Option<String>)]) -> Option<String> {
+    (!sets.is_empty()).then(|| {
+        sets.iter()
+            .map(|(name, code)| match code {
+                Some(c) => format!("{name}: {c}"),
+                None => name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 /// The rows of the `kien-nghi` table: every proposal known on D, by

@@ -52,9 +52,40 @@ pub(super) fn kpis(
         common: Common<'a>,
         kpis: Vec<views::KpiRow<'a>>,
         pager: Pager,
+        /// The national indicator sets and their KPIs (first page only).
+        frameworks: Vec<Framework<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Framework<'a> {
+        name: &'a str,
+        kpis: Vec<(views::LangLink, &'a str)>,
     }
     let v = r.views(lang);
     let all: Vec<usize> = (0..r.model.kpis.len()).collect();
+    let frameworks = if n == 0 {
+        r.index
+            .kpi_frameworks
+            .iter()
+            .map(|(name, list)| Framework {
+                name,
+                kpis: list
+                    .iter()
+                    .map(|&(k, code)| {
+                        let kpi = &r.model.kpis[k];
+                        let (label, lang) = v.kpi_name_lang(kpi);
+                        let link = views::LangLink {
+                            label: label.to_string(),
+                            lang,
+                            url: v.kpi_url(&kpi.id),
+                        };
+                        (link, code.unwrap_or(""))
+                    })
+                    .collect(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let ctx = Page {
         common: r.common(
             lang,
@@ -64,6 +95,7 @@ pub(super) fn kpis(
             v.t.get("kpis_description").to_string(),
         ),
         kpis: page_of(&all, n).into_iter().map(|k| v.kpi_row(k)).collect(),
+        frameworks,
         pager: numbered(
             page_count(all.len()),
             n,
