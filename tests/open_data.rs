@@ -443,7 +443,11 @@ fn kpi_metadata_is_in_the_open_data_and_the_kpi_list_filters_by_framework() {
     let rows = read_csv(&out.join("du-lieu/chi-tieu.csv"));
     let k = &rows[0];
     assert_eq!(
-        (k["formula"].as_str(), k["source"].as_str(), k["frequency"].as_str()),
+        (
+            k["formula"].as_str(),
+            k["source"].as_str(),
+            k["frequency"].as_str()
+        ),
         ("a / b × 100", "Cổng Dịch vụ công tỉnh", "quarterly")
     );
     assert_eq!(k["framework"], "Bộ chỉ số DTI cấp tỉnh: 3.2; Bộ chỉ số PII");
@@ -456,10 +460,16 @@ fn kpi_metadata_is_in_the_open_data_and_the_kpi_list_filters_by_framework() {
         .map(|r| r["schema"]["fields"].clone())
         .unwrap();
     for name in ["definition", "formula", "source", "frequency", "framework"] {
-        assert!(fields.as_array().unwrap().iter().any(|f| f["name"] == name), "{name}");
+        assert!(
+            fields.as_array().unwrap().iter().any(|f| f["name"] == name),
+            "{name}"
+        );
     }
     let list = std::fs::read_to_string(out.join("chi-tieu/index.html")).unwrap();
-    assert!(list.contains("Bộ chỉ số DTI cấp tỉnh (1)</summary>"), "{list}");
+    assert!(
+        list.contains("Bộ chỉ số DTI cấp tỉnh (1)</summary>"),
+        "{list}"
+    );
     assert!(list.contains("· mã <span>3.2</span>"), "{list}");
     assert!(list.contains("Bộ chỉ số PII (1)</summary>"), "{list}");
 }

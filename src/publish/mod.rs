@@ -7,9 +7,11 @@
 //! (`search.rs`), the sitemap, robots.txt and the list of every path,
 //! added to the rendered site; every path from the route table.
 
+pub mod columns;
 pub mod data;
 pub mod dcat;
 pub mod feeds;
+pub mod files;
 pub mod search;
 
 use crate::diag::{Diagnostics, Loc};
