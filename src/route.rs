@@ -114,6 +114,27 @@ pub mod anchor {
     pub const PROPOSALS: &str = "kien-nghi";
 }
 
+/// The two kinds of search-index chunks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SearchPart {
+    /// Words with the entries that hold them, split by word ranges.
+    Words,
+    /// The entries' rows (link, title, kind, status), by number.
+    Entries,
+}
+
+impl SearchPart {
+    pub const ALL: [SearchPart; 2] = [SearchPart::Words, SearchPart::Entries];
+
+    /// Its folder beside the manifest (search.js names the same).
+    pub fn folder(self) -> &'static str {
+        match self {
+            SearchPart::Words => "tu",
+            SearchPart::Entries => "muc",
+        }
+    }
+}
+
 /// The data package describing the tables.
 const DATA_PACKAGE: &str = "datapackage.json";
 
@@ -313,6 +334,9 @@ pub enum Route<'a> {
     PathList,
     Search,
     SearchIndex,
+    /// A chunk of the search index: words (`tu/N.json`) or entries
+    /// (`muc/N.json`), beside its manifest.
+    SearchChunk(SearchPart, usize),
     /// A page of the news list; 0 is the first.
     News(usize),
     Article(&'a str),
@@ -404,6 +428,7 @@ impl<'a> Route<'a> {
             Route::PathList => [DATA, "/", PATH_LIST].concat(),
             Route::Search => [SEARCH, "/"].concat(),
             Route::SearchIndex => [SEARCH, "/chi-muc.json"].concat(),
+            Route::SearchChunk(part, n) => format!("{SEARCH}/{}/{n}.json", part.folder()),
             Route::News(0) => [NEWS, "/"].concat(),
             Route::News(n) => [NEWS, "/", PAGED, "/", &(n + 1).to_string(), "/"].concat(),
             Route::Article(slug) => [NEWS, "/", slug, "/"].concat(),
@@ -522,6 +547,11 @@ impl<'a> Route<'a> {
                     .map(|p| Route::ArchiveData(p, f))
             }
             [REPORTS, month, ""] => Period::parse(month).map(Route::Report),
+            [SEARCH, folder, file] => {
+                let part = SearchPart::ALL.into_iter().find(|p| p.folder() == *folder)?;
+                let n = file.strip_suffix(".json")?.parse::<usize>().ok()?;
+                Some(Route::SearchChunk(part, n))
+            }
             [DATA, "thay-doi", file] => file
                 .strip_suffix(".csv")
                 .and_then(Period::parse)
@@ -715,6 +745,8 @@ mod tests {
             Route::PathList,
             Route::Search,
             Route::SearchIndex,
+            Route::SearchChunk(SearchPart::Words, 0),
+            Route::SearchChunk(SearchPart::Entries, 12),
             Route::News(0),
             Route::News(2),
             Route::Article("a"),

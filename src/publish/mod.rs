@@ -209,10 +209,8 @@ fn feeds_and_search(r: &Renderer, lang: Lang, site: &mut RenderedSite, diags: &m
     let articles = r.index.articles.get(&lang).cloned().unwrap_or_default();
     let pages = r.index.pages.get(&lang).cloned().unwrap_or_default();
     let index = search::search_index(v, &articles, &pages);
-    let dir = Route::SearchIndex.file();
-    let dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
-    for (file, bytes) in search::search_files(&index) {
-        r.put(site, format!("{}{dir}/{file}", lang.prefix()), bytes);
+    for (path, bytes) in search::search_files(&index) {
+        r.put(site, format!("{}{path}", lang.prefix()), bytes);
     }
 }
 

@@ -21,7 +21,7 @@
 
 use crate::date::fmt_date;
 use crate::render::views::Views;
-use crate::route::Route;
+use crate::route::{Route, SearchPart};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -289,7 +289,7 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
     let mut flush =
         |chunk: &mut String, first: &str, last: &str, files: &mut Vec<(String, Vec<u8>)>| {
             files.push((
-                format!("tu/{}.json", ranges.len()),
+                Route::SearchChunk(SearchPart::Words, ranges.len()).path(),
                 format!("{{{chunk}}}\n").into_bytes(),
             ));
             ranges.push((first.to_string(), last.to_string()));
@@ -338,7 +338,10 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
                 row
             })
             .collect();
-        files.push((format!("muc/{n}.json"), super::data::json_bytes(&rows)));
+        files.push((
+            Route::SearchChunk(SearchPart::Entries, n).path(),
+            super::data::json_bytes(&rows),
+        ));
     }
     // A version that changes with any file, so a browser never mixes a new
     // manifest with chunks it cached from an older build.
@@ -360,7 +363,7 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
     files.insert(
         0,
         (
-            super::data::file_name(&Route::SearchIndex),
+            Route::SearchIndex.path(),
             super::data::json_bytes(&manifest),
         ),
     );
@@ -527,7 +530,7 @@ mod tests {
             .collect();
         let files = search_files(&entries);
         let manifest: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
-        assert_eq!(files[0].0, "chi-muc.json");
+        assert_eq!(files[0].0, "tim-kiem/chi-muc.json");
         assert_eq!(manifest["entries"], 3000);
         let ranges = manifest["chunks"].as_array().unwrap();
         assert!(ranges.len() > 3, "{} chunks", ranges.len());
@@ -535,7 +538,7 @@ mod tests {
         for (n, range) in ranges.iter().enumerate() {
             let (path, bytes) = files
                 .iter()
-                .find(|(p, _)| *p == format!("tu/{n}.json"))
+                .find(|(p, _)| *p == format!("tim-kiem/tu/{n}.json"))
                 .unwrap();
             let chunk: serde_json::Map<String, serde_json::Value> =
                 serde_json::from_slice(bytes).unwrap();
@@ -562,13 +565,13 @@ mod tests {
         let (_, bytes) = files
             .iter()
             .find(|(p, b)| {
-                p.starts_with("tu/") && String::from_utf8_lossy(b).contains("\"chung\":")
+                p.starts_with("tim-kiem/tu/") && String::from_utf8_lossy(b).contains("\"chung\":")
             })
             .unwrap();
         assert!(String::from_utf8_lossy(bytes).contains("\"chung\":[\"\",\"0+2bb\"]"));
         // Entry files: link, title, kind as a number into the manifest's.
         let rows: Vec<serde_json::Value> =
-            serde_json::from_slice(&files.iter().find(|(p, _)| p == "muc/1.json").unwrap().1)
+            serde_json::from_slice(&files.iter().find(|(p, _)| p == "tim-kiem/muc/1.json").unwrap().1)
                 .unwrap();
         assert_eq!(rows.len(), ENTRIES_PER_FILE);
         assert_eq!(rows[0][1], format!("Việc số {ENTRIES_PER_FILE}"));
