@@ -199,6 +199,9 @@ pub enum ExportWhat {
         /// Only the texts that have no English yet.
         #[arg(long)]
         missing: bool,
+        /// Only the texts of these kinds: site, group, agency, plan, task, kpi, update.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
         #[command(flatten)]
         site: SiteArgs,
     },

@@ -548,16 +548,34 @@ fn main() -> ExitCode {
             lang,
         ),
         Command::Export {
-            what: ExportWhat::Translations { xlsx, missing, .. },
-        } => match tiendo::editor::translations::export(&opts, xlsx, *missing) {
-            Ok((path, count, missing)) => {
-                let path = path.display();
-                let line = msg!("translations.exported", path, count, missing);
-                let _ = writeln!(stdout, "{}", line.render(lang));
-                ExitCode::SUCCESS
+            what:
+                ExportWhat::Translations {
+                    xlsx,
+                    missing,
+                    only,
+                    ..
+                },
+        } => {
+            let sel = tiendo::editor::translations::Selection {
+                missing: *missing,
+                only: only.clone(),
+            };
+            match tiendo::editor::translations::export(&opts, xlsx, &sel) {
+                Ok(e) => {
+                    let path = e.path.display();
+                    let line = if e.rows < e.selected {
+                        let (count, total) = (e.rows, e.selected);
+                        msg!("translations.exported_part", path, count, total)
+                    } else {
+                        let (count, missing) = (e.rows, e.lacking);
+                        msg!("translations.exported", path, count, missing)
+                    };
+                    let _ = writeln!(stdout, "{}", line.render(lang));
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => fail(&mut stderr, failure, lang),
             }
-            Err(failure) => fail(&mut stderr, failure, lang),
-        },
+        }
         Command::Import { file, .. } if is_translations(file) => {
             run_translations_import(&opts, file, lang)
         }

@@ -379,3 +379,60 @@ fn the_english_fields_of_the_model_are_read() {
     let run = tiendo(&["check"], site.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn a_workbook_may_hold_some_kinds_or_only_what_lacks_english() {
+    let site = default_site();
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("kpi.xlsx");
+    let run = tiendo(
+        &[
+            "export",
+            "translations",
+            "--xlsx",
+            book.to_str().unwrap(),
+            "--only",
+            "kpi,task",
+            "--missing",
+        ],
+        site.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = rows(&book);
+    assert!(all.len() > 1);
+    for r in &all[1..] {
+        assert!(
+            r[0].starts_with("kpi/") || r[0].starts_with("task/"),
+            "{r:?}"
+        );
+        assert!(r[3].is_empty(), "{r:?} has English");
+    }
+    // The default content's KPI names are translated, its tasks' titles not.
+    assert!(
+        !all.iter()
+            .any(|r| r[1] == "name" && r[0].starts_with("kpi/"))
+    );
+    assert!(
+        all.iter()
+            .any(|r| r[1] == "title" && r[0] == format!("task/{TASK}"))
+    );
+    let bad = dir.path().join("bad.xlsx");
+    let run = tiendo(
+        &[
+            "export",
+            "translations",
+            "--xlsx",
+            bad.to_str().unwrap(),
+            "--only",
+            "tasks",
+        ],
+        site.path(),
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`tasks` is not a kind of text"),
+        "{}",
+        run.stderr
+    );
+    assert!(!bad.exists());
+}

@@ -179,30 +179,66 @@ pub fn untranslated(m: &Model) -> (usize, usize) {
     (all.iter().filter(|t| t.en.is_none()).count(), all.len())
 }
 
-/// `tiendo export translations --xlsx FILE`: every text (`missing`: those
-/// without English only) as a workbook, never over an existing file.
-/// Returns the file, and how many rows and how many of them lack English.
-pub fn export(
-    opts: &Options,
-    out: &Path,
-    missing: bool,
-) -> Result<(PathBuf, usize, usize), Failure> {
-    let m = super::load_model(opts)?;
-    let texts: Vec<Text> = catalogue(&m)
-        .into_iter()
-        .filter(|t| !missing || t.en.is_none())
-        .collect();
-    if texts.len() > MAX_ROWS as usize {
+/// The kinds of things whose texts a workbook may hold, as ids begin.
+pub const KINDS: [&str; 7] = ["site", "group", "agency", "plan", "task", "kpi", "update"];
+
+/// Which texts `export translations` writes: those without English only
+/// (`--missing`), those of some kinds only (`--only task,kpi`).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub missing: bool,
+    pub only: Vec<String>,
+}
+
+/// What `export translations` wrote: the file, its rows, how many of them
+/// lack English, and how many texts it selected in all (more than its rows
+/// when `--missing` asked for more than a workbook holds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub rows: usize,
+    pub lacking: usize,
+    pub selected: usize,
+}
+
+/// `tiendo export translations --xlsx FILE`: the selected texts as a
+/// workbook, never over an existing file. Past [`MAX_ROWS`], texts without
+/// English go out a workbook at a time (the first ones; once they are
+/// imported, the next export holds the next), and all texts are refused.
+pub fn export(opts: &Options, out: &Path, sel: &Selection) -> Result<Exported, Failure> {
+    if let Some(kind) = sel.only.iter().find(|k| !KINDS.contains(&k.as_str())) {
         return Err(usage(msg!(
-            "translations.too_many",
-            count = texts.len(),
-            max = MAX_ROWS
+            "translations.no_kind",
+            kind,
+            kinds = KINDS.join(", ")
         )));
+    }
+    let m = super::load_model(opts)?;
+    let kind_of = |id: &str| id.split('/').next().unwrap_or("").to_string();
+    let mut texts: Vec<Text> = catalogue(&m)
+        .into_iter()
+        .filter(|t| !sel.missing || t.en.is_none())
+        .filter(|t| sel.only.is_empty() || sel.only.contains(&kind_of(&t.id)))
+        .collect();
+    let selected = texts.len();
+    if selected > MAX_ROWS as usize {
+        if !sel.missing {
+            return Err(usage(msg!(
+                "translations.too_many",
+                count = selected,
+                max = MAX_ROWS
+            )));
+        }
+        texts.truncate(MAX_ROWS as usize);
     }
     let bytes = write_workbook(&texts).map_err(Failure::Io)?;
     write_new(out, &bytes, false)?;
-    let lacking = texts.iter().filter(|t| t.en.is_none()).count();
-    Ok((out.to_path_buf(), texts.len(), lacking))
+    Ok(Exported {
+        path: out.to_path_buf(),
+        rows: texts.len(),
+        lacking: texts.iter().filter(|t| t.en.is_none()).count(),
+        selected,
+    })
 }
 
 /// An English text to write: the text's index in the catalogue, the text,
@@ -360,6 +396,10 @@ fn edited_files(
     if errs.is_empty() { Ok(out) } else { Err(errs) }
 }
 
+/// A text of the catalogue as the files must hold it once written: id,
+/// field, Vietnamese, English.
+type Expected = (String, &'static str, String, Option<String>);
+
 /// Models the site with `files` in place of their text on disk: no new
 /// error in them, and every text of the catalogue as `expected` says
 /// (English ones as the workbook gives them, every other unchanged). The
@@ -367,7 +407,7 @@ fn edited_files(
 fn verify(
     opts: &Options,
     files: &BTreeMap<String, String>,
-    expected: &[(String, &'static str, &str, Option<String>)],
+    expected: &[Expected],
 ) -> Result<(), Vec<Diagnostic>> {
     let mut before = Diagnostics::new();
     let mut after = Diagnostics::new();
@@ -392,11 +432,12 @@ fn verify(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let now: Vec<(String, &'static str, &str, Option<String>)> = catalogue(&m)
-        .into_iter()
-        .map(|t| (t.id, t.field, t.vi, t.en.map(str::to_string)))
-        .collect();
-    if now.as_slice() == expected {
+    let now = catalogue(&m);
+    let same = now.len() == expected.len()
+        && now.iter().zip(expected).all(|(t, (id, field, vi, en))| {
+            t.id == *id && t.field == *field && t.vi == vi && t.en == en.as_deref()
+        });
+    if same {
         return Ok(());
     }
     let file = files.keys().next().map_or("content", String::as_str);
@@ -453,28 +494,53 @@ pub fn import(opts: &Options, file: &Path) -> Result<(Vec<Written>, Vec<Diagnost
     let m = load_lenient(opts)?;
     let texts = catalogue(&m);
     let (edits, errs, warns) = plan_edits(&rows, &texts);
+    drop(rows);
     if !errs.is_empty() {
         return Err(cell_diagnostics(&name, errs, lang));
     }
     let files =
         edited_files(opts, &edits, &texts).map_err(|errs| cell_diagnostics(&name, errs, lang))?;
-    let mut expected: Vec<(String, &'static str, &str, Option<String>)> = texts
+    let mut expected: Vec<Expected> = texts
         .iter()
-        .map(|t| (t.id.clone(), t.field, t.vi, t.en.map(str::to_string)))
+        .map(|t| {
+            (
+                t.id.clone(),
+                t.field,
+                t.vi.to_string(),
+                t.en.map(str::to_string),
+            )
+        })
         .collect();
+    // (added, replaced) by file.
+    let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for e in &edits {
+        let c = counts.entry(texts[e.text].file).or_default();
+        if e.replaces {
+            c.1 += 1
+        } else {
+            c.0 += 1
+        }
         expected[e.text].3 = Some(e.value.clone());
     }
-    verify(opts, &files, &expected).map_err(|d| Failure::Content(d, lang))?;
+    let counts: BTreeMap<String, (usize, usize)> = counts
+        .into_iter()
+        .map(|(f, c)| (f.to_string(), c))
+        .collect();
+    // The site is modelled again to check: the first model goes first.
+    drop(edits);
+    drop(texts);
+    drop(m);
+    if !files.is_empty() {
+        verify(opts, &files, &expected).map_err(|d| Failure::Content(d, lang))?;
+    }
     let mut written = Vec::new();
     for (f, text) in &files {
         let path = on_disk(opts, f);
         write_new(&path, text.as_bytes(), true)?;
-        let mine = edits.iter().filter(|e| texts[e.text].file == f);
-        let replaced = mine.clone().filter(|e| e.replaces).count();
+        let (added, replaced) = counts.get(f).copied().unwrap_or_default();
         written.push(Written {
             path,
-            added: mine.count() - replaced,
+            added,
             replaced,
         });
     }

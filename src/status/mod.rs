@@ -150,6 +150,9 @@ pub enum Responsible {
     /// `responsible` named the old lead; here it names the successor.
     Followed {
         text: String,
+        /// `responsible_en` with the old lead's English name replaced by
+        /// the successor's, when it names the old lead that way.
+        text_en: Option<String>,
         /// The lead named in the plan, and the day it passed on.
         from: String,
         date: Date,
@@ -182,8 +185,15 @@ pub fn responsible_on(m: &Model, task: &Task, lead_on: Option<&str>) -> Option<R
             && !from.is_empty()
             && text.contains(from)
         {
+            let text_en = task
+                .responsible_en
+                .as_deref()
+                .zip(old.name_en.as_deref().zip(new.name_en.as_deref()))
+                .filter(|(en, (old, _))| en.contains(old))
+                .map(|(en, (old, new))| en.replace(old, new));
             return Some(Responsible::Followed {
                 text: text.replace(from, to),
+                text_en,
                 from: orig.to_string(),
                 date,
             });

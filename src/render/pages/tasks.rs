@@ -643,42 +643,32 @@ fn children_words(v: &Views, c: &crate::status::Rollup) -> String {
 
 /// Who answers for the task, the `lang` its element needs, and whose
 /// official it was: the plan's official, or the successor's when the lead
-/// passed to one (status names them in Vietnamese; an English page names
-/// them in English when `responsible_en` names the old lead by its English
-/// name, and shows status's Vietnamese text otherwise).
+/// passed to one (status names the successor, in English too when
+/// `responsible_en` names the old lead by its English name).
 fn responsible<'a>(
     v: &Views<'a>,
     t: &'a crate::model::Task,
-    s: &crate::status::TaskStatus,
+    s: &'a crate::status::TaskStatus,
 ) -> (String, &'static str, String) {
-    let Some(crate::status::Responsible::Followed { text, from, date }) = &s.responsible_on else {
+    let Some(crate::status::Responsible::Followed {
+        text,
+        text_en,
+        from,
+        date,
+    }) = &s.responsible_on
+    else {
         let (text, lang) = v.pick(
             t.responsible.as_deref().unwrap_or(""),
             t.responsible_en.as_deref(),
         );
         return (text.to_string(), lang, String::new());
     };
-    let note =
+    let (text, lang) = v.pick(text, text_en.as_deref());
+    let from =
         v.t.get("responsible_from")
             .replace("{from}", v.agency_short(from))
             .replace("{date}", &fmt_date(*date));
-    let m = v.model;
-    let english = (v.lang == Lang::En)
-        .then_some(())
-        .and(t.responsible_en.as_deref())
-        .zip(m.agency(from).and_then(|a| a.name_en.as_deref()))
-        .zip(
-            s.lead_on
-                .as_deref()
-                .and_then(|l| m.agency(l))
-                .and_then(|a| a.name_en.as_deref()),
-        )
-        .filter(|((en, old), _)| en.contains(*old))
-        .map(|((en, old), new)| en.replace(old, new));
-    match english {
-        Some(en) => (en, "", note),
-        None => (text.clone(), v.content_lang(None), note),
-    }
+    (text.to_string(), lang, from)
 }
 
 /// The tasks above task `i`, nearest first, as links.
