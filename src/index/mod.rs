@@ -160,6 +160,8 @@ pub struct SiteIndex<'m> {
     /// dissolved by D) and the former ones, each in content order.
     pub agencies_active: Vec<usize>,
     pub agencies_former: Vec<usize>,
+    /// By agency index: dissolved without a successor by D.
+    pub dissolved: Vec<bool>,
     /// Per group id: its active agencies, content order.
     pub group_agencies: HashMap<&'m str, Vec<usize>>,
     /// Per group id: every agency of the group (the chart's bars).
@@ -328,6 +330,11 @@ impl<'m> SiteIndex<'m> {
             |a: &crate::model::Agency| a.succession.as_ref().is_some_and(|s| s.date <= fig.as_of);
         (self.agencies_former, self.agencies_active) =
             (0..m.agencies.len()).partition(|&i| former(&m.agencies[i]));
+        self.dissolved = m
+            .agencies
+            .iter()
+            .map(|a| former(a) && a.succession.as_ref().is_some_and(|s| s.to.is_none()))
+            .collect();
         for (i, a) in m.agencies.iter().enumerate() {
             if let Some(g) = a.group.as_deref() {
                 self.group_members.entry(g).or_default().push(a.id.as_str());

@@ -345,9 +345,7 @@ pub(super) fn agency(
                 .flatten()
                 .copied(),
         ),
-        dissolved: if r.index.agencies_former.contains(&i)
-            && a.succession.as_ref().is_some_and(|s| s.to.is_none())
-        {
+        dissolved: if r.index.dissolved.get(i).copied().unwrap_or(false) {
             v.ended(a)
         } else {
             String::new()
