@@ -337,6 +337,7 @@ impl<'a> Renderer<'a> {
             },
             lang: lang.code(),
             base: &self.base,
+            origin: &self.origin,
             home: v.home.clone(),
             menu: self.menus.get(&lang).map_or(&[], Vec::as_slice),
             method_url: if self.model.pages.iter().any(|p| p.slug == METHOD_PAGE) {
@@ -750,6 +751,7 @@ fn renderer<'a>(
         globals.insert("site", &shared.site);
         globals.insert("lang", &shared.lang);
         globals.insert("base", &shared.base);
+        globals.insert("origin", &shared.origin);
         globals.insert("home", &shared.home);
         globals.insert("menu", &shared.menu);
         globals.insert("method_url", &shared.method_url);

@@ -86,6 +86,9 @@ pub struct Shared<'a> {
     pub lang: &'static str,
     /// The site root path (for assets), with slashes at both ends.
     pub base: &'a str,
+    /// The site's scheme and host ("" when base_url is a bare path): the
+    /// print style writes it before a link's path.
+    pub origin: &'a str,
     /// The language's root path: `base`, or `base` + `en/`.
     pub home: String,
     pub menu: &'a [LangLink],

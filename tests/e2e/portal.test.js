@@ -360,6 +360,8 @@ test('with JavaScript off, the tables and task pages show every task', async () 
     const rows = await page.$$eval('#bang-nhiem-vu tbody tr', (r) => r.filter((x) => x.offsetParent !== null).length);
     assert.strictEqual(rows, 23);
     assert.strictEqual(await page.isVisible('form.filters'), false, 'filters need JavaScript and stay hidden');
+    assert.strictEqual(await page.isVisible('.hint .no-js'), true, 'the hint for readers without JavaScript shows');
+    assert.strictEqual(await page.isVisible('.hint .js-only'), false);
     for (const view of ['qua-han', 'hoan-thanh-dung-han', 'thuong-xuyen']) {
       const res = await page.goto(`${origin}/nhiem-vu/${view}/`);
       assert.strictEqual(res.status(), 200);
@@ -369,6 +371,10 @@ test('with JavaScript off, the tables and task pages show every task', async () 
     assert.match(await page.textContent('main'), /30\/04\/2025/);
     await page.goto(`${origin}/tim-kiem/`);
     assert.match(await page.textContent('main'), /Tìm kiếm cần JavaScript/);
+    // A link into a folded section of the phone dashboard still leads there.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`${origin}/bao-cao/2025-05/#bang-hoan-thanh`);
+    assert.ok(await page.isVisible('#bang-hoan-thanh'), 'a folded table opens for its anchor');
     await page.close();
   } finally {
     await context.close();
@@ -423,7 +429,8 @@ test('chart text is 12 px or more on a 320 px phone and 13 px or more on a deskt
   for (const [width, least] of [[320, 12], [1280, 13]]) {
     for (const route of CHART_PAGES) {
       const { page } = await open(origin + route, browser, { width, height: 900 });
-      // Charts load lazily; load them all now.
+      // Charts folded on phones count too; they load lazily: load them all now.
+      await page.evaluate(() => document.querySelectorAll('details.fold-narrow').forEach((d) => { d.open = true; }));
       await page.$$eval('.chart img', (imgs) => imgs.forEach((i) => { i.loading = 'eager'; }));
       await page.waitForFunction(() => Array.from(document.querySelectorAll('.chart img')).every((i) => i.complete && i.naturalWidth > 0));
       const charts = await chartTexts(page);
@@ -539,6 +546,73 @@ test('the first screen at 375 x 812: as-of date, sample-data notice and first he
   }
 });
 
+test('the phone dashboard answers first: at most 6 screens of 375 x 812, the overdue tasks and their agencies within the first 2; folds say what they hold and open for their anchors', async () => {
+  const screens = async (route) => {
+    const { page } = await open(origin + route, browser, { width: 375, height: 812 });
+    const seen = await page.evaluate(() => ({
+      screens: document.documentElement.scrollHeight / 812,
+      overdue: document.getElementById('qua-han').getBoundingClientRect().top + window.scrollY,
+      agencies: document.querySelector('#qua-han + p a').getBoundingClientRect().top + window.scrollY,
+      firstLate: document.querySelector('#bang-qua-han tbody tr').getBoundingClientRect().top + window.scrollY,
+      folds: Array.from(document.querySelectorAll('details.fold-narrow')).map((d) => ({ open: d.open, summary: d.querySelector('summary').textContent })),
+    }));
+    return { page, seen };
+  };
+  for (const route of ['/', '/en/']) {
+    const { page, seen } = await screens(route);
+    assert.ok(seen.screens <= 6, `${route}: ${seen.screens.toFixed(2)} screens`);
+    assert.ok(seen.overdue < 2 * 812, `${route}: the overdue section starts at ${seen.overdue} px`);
+    assert.ok(seen.agencies < 2 * 812 && seen.firstLate < 2 * 812, `${route}: agencies at ${seen.agencies}, first late task at ${seen.firstLate}`);
+    assert.ok(seen.folds.length >= 4 && seen.folds.every((f) => !f.open), `${route}: folds closed on a phone`);
+    // A folded list says how many it holds.
+    assert.ok(seen.folds.filter((f) => /\(\d+\)/.test(f.summary)).length >= 3, JSON.stringify(seen.folds));
+    // On a desktop the folds show their content, no summary in the way.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    assert.strictEqual(await page.isVisible('#bang-chua-giao'), true, 'unfolded on a desktop');
+    assert.strictEqual(await page.isVisible('details.fold-narrow > summary'), false);
+    await page.close();
+  }
+  // A link to an anchor inside a fold opens it, on load and on a hash change.
+  const { page } = await open(`${origin}/#bang-chua-giao`, browser, { width: 375, height: 812 });
+  assert.strictEqual(await page.isVisible('#bang-chua-giao'), true, 'opened for its anchor');
+  await page.evaluate(() => { window.location.hash = '#bang-sap-toi'; });
+  await page.waitForFunction(() => document.getElementById('bang-sap-toi').closest('details').open);
+  await page.close();
+  // The monthly report opens with its summary, before the long lists.
+  const { page: month } = await open(`${origin}/bao-cao/2025-05/`, browser, { width: 375, height: 812 });
+  const order = await month.evaluate(() => ['tom-tat', 'nop-bao-cao', 'thay-doi', 'cac-bao-cao'].map((id) => document.getElementById(id).getBoundingClientRect().top));
+  assert.deepStrictEqual(order, [...order].sort((a, b) => a - b), 'summary first');
+  assert.ok(order[0] < 812, `summary at ${order[0]} px`);
+  assert.match(await month.textContent('#tom-tat + p'), /Đúng hạn: \d+\/\d+ · Muộn: \d+ · Chưa báo cáo: \d+/);
+  await month.close();
+});
+
+test('a status chip stays inside its box on a desktop; JavaScript hides the hint meant for readers without it; a caption under a same-named heading is not shown twice', async () => {
+  const { page } = await open(`${origin}/`, browser, { width: 1280, height: 800 });
+  const spills = await page.$$eval('.counts .status', (chips) => chips.filter((c) => c.getBoundingClientRect().right > c.closest('li').getBoundingClientRect().right + 0.5).map((c) => c.textContent.trim()));
+  assert.deepStrictEqual(spills, []);
+  // A table right under a heading with the same text (or folded right under
+  // it) keeps its caption for screen readers only.
+  let under = 0;
+  for (const route of ['/', '/co-quan/so-y-te/', '/bao-cao/2025-05/', '/han-chot/']) {
+    await page.goto(origin + route);
+    const captions = await page.$$eval('.table-box caption', (list) => list.map((c) => {
+      const box = c.closest('.table-box');
+      const host = box.parentElement.matches('details.fold-narrow') ? box.parentElement : box;
+      const prev = host.previousElementSibling;
+      const norm = (t) => t.replace(/\s*\([^)]*\)\s*$/, '').trim();
+      return { same: !!prev && /^H[2-4]$/.test(prev.tagName) && norm(prev.textContent) === norm(c.textContent), shown: c.getBoundingClientRect().height > 2, text: c.textContent };
+    }));
+    under += captions.filter((c) => c.same).length;
+    assert.deepStrictEqual(captions.filter((c) => c.same && c.shown).map((c) => c.text), [], route);
+  }
+  assert.ok(under >= 4, `${under} captions under their heading`);
+  await page.goto(`${origin}/nhiem-vu/`);
+  assert.strictEqual(await page.isVisible('.hint .no-js'), false, 'no "without JavaScript" hint when it runs');
+  assert.strictEqual(await page.isVisible('.hint .js-only'), true);
+  await page.close();
+});
+
 test('on a phone the deadline table reflows and still sorts and filters', async () => {
   const { page } = await open(`${origin}/nhiem-vu/`);
   await page.setViewportSize({ width: 320, height: 800 });
@@ -576,13 +650,17 @@ test('task, KPI and monthly report pages print as an A4 bulletin', async () => {
         link: link ? getComputedStyle(link, '::after').content : '',
         href: link ? link.getAttribute('href') : '',
         heading: getComputedStyle(document.querySelector('h2') || document.querySelector('h1')).breakAfter,
+        // The task's card may go on to the next sheet, not leave the first half empty.
+        card: document.querySelector('.card') ? getComputedStyle(document.querySelector('.card')).breakInside : 'auto',
       };
     });
     assert.match(seen.head, /Theo dõi tiến độ .* 25\/06\/2025/, 'source and as-of date on every sheet');
     assert.match(seen.foot, /CC BY 4\.0/, 'licence on every sheet');
     assert.strictEqual(seen.nav, 'none', 'no menu');
     assert.ok(seen.link.includes(seen.href), `links written out: ${seen.link}`);
+    if (seen.href.startsWith('/')) { assert.ok(seen.link.includes(origin + seen.href), `links written out in full: ${seen.link}`); }
     assert.strictEqual(seen.heading, 'avoid');
+    assert.notStrictEqual(seen.card, 'avoid', 'the card may break between its rows');
     const file = path.join(artifacts, `print-${name}.pdf`);
     await page.pdf({ path: file, format: 'A4', preferCSSPageSize: true });
     assert.ok(fs.statSync(file).size > 10000, file);

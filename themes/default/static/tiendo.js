@@ -1,11 +1,15 @@
 /* tiendo: progressive enhancement only. Every page works without this file;
    with it, task tables sort by column and the deadline table filters, a
-   list split into pages across all its pages (its rows loaded as data). The
-   search page has its own script, search.js. */
+   list split into pages across all its pages (its rows loaded as data), and
+   a link into a folded section opens it. The search page has its own
+   script, search.js. */
 (function (root) {
   'use strict';
 
   if (typeof document === 'undefined') { return; }
+
+  /* Hints for readers without JavaScript hide from here on (style.css). */
+  document.documentElement.classList.add('js');
 
   var collator = new Intl.Collator(document.documentElement.lang || 'vi', { numeric: true, sensitivity: 'base' });
 
@@ -167,8 +171,23 @@
   /* The menu is a <details>; where CSS cannot show a closed one's content
      on wide screens (::details-content), open it there. */
   if (root.matchMedia && root.matchMedia('(min-width: 60em)').matches && !(root.CSS && CSS.supports('selector(::details-content)'))) {
-    Array.prototype.forEach.call(document.querySelectorAll('details[data-menu]'), function (d) { d.open = true; });
+    Array.prototype.forEach.call(document.querySelectorAll('details[data-menu], details.fold-narrow'), function (d) { d.open = true; });
   }
+
+  /* A link to an anchor inside a folded section opens the fold (browsers
+     that do not do it themselves) and shows the anchor. */
+  function openTarget() {
+    var id = root.location.hash.slice(1);
+    try { id = decodeURIComponent(id); } catch (e) { return; }
+    var target = id && document.getElementById(id);
+    var opened = false;
+    for (var d = target; d; d = d.parentElement) {
+      if (d.tagName === 'DETAILS' && !d.open) { d.open = true; opened = true; }
+    }
+    if (opened) { target.scrollIntoView(); }
+  }
+  root.addEventListener('hashchange', openTarget);
+  openTarget();
   Array.prototype.forEach.call(document.querySelectorAll('table[data-sortable]'), makeSortable);
   Array.prototype.forEach.call(document.querySelectorAll('form[data-filters]'), makeFilter);
 }(this));
