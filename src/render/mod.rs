@@ -6,6 +6,7 @@
 //! once per language (Vietnamese at the root, English under `/en/`).
 
 mod chart_set;
+pub mod font;
 pub mod charts;
 pub mod escape;
 pub mod i18n;
