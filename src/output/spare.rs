@@ -281,7 +281,7 @@ mod tests {
                 ino: 42 + u64::from(n),
             },
             digest: [n; 16],
-            key: (n % 2 == 0).then_some([n + 100; 16]),
+            key: n.is_multiple_of(2).then_some([n + 100; 16]),
         };
         let records = vec![
             ("index.html".to_string(), record(1)),

@@ -258,14 +258,14 @@ impl Staging {
         if let Some(prev) = previous
             && let Some(meta) = self.unchanged(&prev, rel, bytes, &digest)
         {
-            return self.keep_keyed(rel, &prev, &meta, &dest, Some(digest), key);
+            return self.keep_keyed(rel, &prev, &meta, dest, Some(digest), key);
         }
-        let (mut file, old_len) = match self.own_file(&dest) {
+        let (mut file, old_len) = match self.own_file(dest) {
             Some(own) => own,
             None => {
-                self.clear(&dest)?;
-                let file = create_file(&dest)
-                    .map_err(|e| OutputError::io("output.act.write", &dest, e))?;
+                self.clear(dest)?;
+                let file =
+                    create_file(dest).map_err(|e| OutputError::io("output.act.write", dest, e))?;
                 (file, 0)
             }
         };
@@ -279,9 +279,9 @@ impl Staging {
                     Ok(())
                 }
             })
-            .map_err(|e| OutputError::io("output.act.write", &dest, e))?;
+            .map_err(|e| OutputError::io("output.act.write", dest, e))?;
         if self.masked {
-            set_file_mode(&file, &dest)?;
+            set_file_mode(&file, dest)?;
         }
         let stamp = file.metadata().ok().as_ref().and_then(Stamp::of);
         self.made_keyed(rel, stamp, Some(digest), key);
