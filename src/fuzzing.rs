@@ -54,7 +54,7 @@ pub fn content_pipeline(data: &[u8]) {
         &index,
         &crate::status::Archive::none(),
         &Default::default(),
-        None,
+        Default::default(),
         &mut d,
     );
     crate::verify::site(&model, &mut site, &mut d);

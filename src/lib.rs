@@ -143,6 +143,9 @@ pub struct Report {
     pub stale: Vec<output::Stale>,
     /// `build`: files written anew and files kept unchanged.
     pub output: Option<output::Outcome>,
+    /// `build`: how many share images there are and how many were drawn
+    /// (the others were kept from the previous output).
+    pub images: Option<render::share::Drawn>,
 }
 
 struct Clock<'a> {
@@ -160,12 +163,19 @@ impl Clock<'_> {
         }
     }
 
-    /// A lap of which the last `part` went to `second`.
-    fn lap_split(&mut self, first: &'static str, second: &'static str, part: Duration) {
+    /// A lap of which `parts` (name, time) went to steps told apart
+    /// from `first`, which gets the rest.
+    fn lap_split(&mut self, first: &'static str, parts: &[(&'static str, Duration)]) {
         let now = Instant::now();
-        let whole = now - self.start;
-        self.timings.push((first, whole.saturating_sub(part)));
-        self.timings.push((second, part.min(whole)));
+        let mut rest = now - self.start;
+        let mut split = Vec::with_capacity(parts.len());
+        for &(name, part) in parts {
+            let part = part.min(rest);
+            rest -= part;
+            split.push((name, part));
+        }
+        self.timings.push((first, rest));
+        self.timings.extend(split);
         self.start = now;
         (self.on_lap)(first);
     }
@@ -395,7 +405,7 @@ struct Made<'m> {
 fn status_render<'m>(
     opts: &Options,
     m: &'m model::Model,
-    sink: Option<render::PageSink>,
+    sinks: render::Sinks,
     clock: &mut Clock,
     diags: &mut Diagnostics,
 ) -> Option<Made<'m>> {
@@ -418,12 +428,16 @@ fn status_render<'m>(
         &render::RenderOptions {
             base_url: opts.base_url.clone(),
         },
-        sink,
+        sinks,
         diags,
     );
-    // The archive (figures, pages and files of each month) runs inside
-    // render, once the live pages are made; its share is told apart.
-    clock.lap_split("render", "archive", site.archive_time);
+    // The share images and the archive (figures, pages and files of each
+    // month) run inside render, once the live pages are made; their
+    // shares are told apart.
+    clock.lap_split(
+        "render",
+        &[("images", site.share_time), ("archive", site.archive_time)],
+    );
     let mut site = site;
     verify::site(m, &mut site, diags);
     Some(Made {
@@ -442,7 +456,14 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     // Every file is made and dropped at once: `check` keeps only what the
     // link check needs, so it runs in little memory at any scale.
     let discard = |_: &str, _: &[u8]| {};
-    let made = status_render(opts, &m, Some(&discard), &mut clock, &mut diags);
+    // Share images are not drawn: a drawing cannot find a problem.
+    let undrawn = |_: &str, _: &[u8; 16], _: &dyn Fn() -> Vec<u8>| {};
+    let sinks = render::Sinks {
+        files: Some(&discard),
+        images: Some(&undrawn),
+        memo: None,
+    };
+    let made = status_render(opts, &m, sinks, &mut clock, &mut diags);
     Ok(Report {
         diagnostics: diags.sorted(),
         lang: message_lang(opts, &m),
@@ -456,6 +477,7 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
         files_written: 0,
         stale: Vec::new(),
         output: None,
+        images: None,
     })
 }
 
@@ -537,14 +559,30 @@ pub fn build_with_progress(
             failed().get_or_insert(e);
         }
     };
-    let made = status_render(opts, &m, Some(&sink), &mut clock, &mut diags);
+    // A share image whose key the previous output has is kept, not drawn.
+    let keyed = |path: &str, key: &[u8; 16], draw: &dyn Fn() -> Vec<u8>| {
+        let failed = || write_error.lock().unwrap_or_else(|p| p.into_inner());
+        if failed().is_some() {
+            return;
+        }
+        if let Err(e) = staging.write_keyed(path, key, draw) {
+            failed().get_or_insert(e);
+        }
+    };
+    let sinks = render::Sinks {
+        files: Some(&sink),
+        images: Some(&keyed),
+        memo: None,
+    };
+    let made = status_render(opts, &m, sinks, &mut clock, &mut diags);
     output::interrupt::check()?;
     if let (Some((file, paths)), Some(made)) = (&previous, &made) {
         paths_kept(file, paths, &made.site, &mut diags)?;
     }
-    let Some(Made { site, fig, .. }) = made.filter(|_| !diags.has_errors()) else {
+    let Some(Made { mut site, fig, .. }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), message_lang(opts, &m)));
     };
+    let images = std::mem::take(&mut site.share);
     if let Some(e) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(e.into());
     }
@@ -560,6 +598,7 @@ pub fn build_with_progress(
         files_written,
         stale,
         output: Some(written),
+        images: Some(images),
     })
 }
 
@@ -578,10 +617,21 @@ pub struct Preview {
 
 /// `tiendo serve`'s build: every stage but output, so nothing is written.
 pub fn preview(opts: &Options) -> Result<Preview, Failure> {
+    preview_with(opts, &render::share::Memo::default())
+}
+
+/// [`preview`], taking the share images whose key is unchanged from
+/// `memo` (the previous preview's) and leaving this build's there.
+pub fn preview_with(opts: &Options, memo: &render::share::Memo) -> Result<Preview, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, &mut diags)?;
-    let made = status_render(opts, &m, None, &mut clock, &mut diags);
+    let sinks = render::Sinks {
+        files: None,
+        images: None,
+        memo: Some(memo),
+    };
+    let made = status_render(opts, &m, sinks, &mut clock, &mut diags);
     let lang = message_lang(opts, &m);
     let Some(Made { site, .. }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), lang));

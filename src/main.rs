@@ -684,6 +684,15 @@ fn run_build(opts: &tiendo::Options, quiet: bool, lang: Lang) -> ExitCode {
                 time = timings(&report, lang)
             );
             let _ = writeln!(stdout, "{}", line.render(lang));
+            if let Some(images) = report.images.as_ref().filter(|i| i.images > 0) {
+                let line = msg!(
+                    "build.images",
+                    images = images.images,
+                    drawn = images.drawn,
+                    kept = images.images - images.drawn.min(images.images)
+                );
+                let _ = writeln!(stdout, "{}", line.render(lang));
+            }
             // A signal that arrived during the swap was held until the
             // new site was in place.
             match tiendo::output::interrupt::received() {

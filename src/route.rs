@@ -90,6 +90,9 @@ pub const RESERVED_SLUGS: &[&str] = &[
     section::PROPOSALS,
 ];
 
+/// A page's share image, beside it (`nhiem-vu/<id>/chia-se.png`).
+const SHARE_IMAGE: &str = "chia-se.png";
+
 /// The data file listing every published path, one a line, sorted.
 const PATH_LIST: &str = "duong-dan.txt";
 
@@ -358,6 +361,9 @@ pub enum Route<'a> {
     /// Every row of a list split into pages, as JSON, for the script that
     /// sorts and filters across its pages: `<list>/dong.json`.
     ListRows(Box<Route<'a>>),
+    /// The share image beside a page ([`Route::has_share_image`]), which
+    /// the page names in `og:image`: `<page>/chia-se.png`.
+    ShareImage(Box<Route<'a>>),
 }
 
 impl<'a> Route<'a> {
@@ -447,7 +453,21 @@ impl<'a> Route<'a> {
                 path.push_str(ROWS);
                 path
             }
+            Route::ShareImage(page) => {
+                let mut path = page.path();
+                path.push_str(SHARE_IMAGE);
+                path
+            }
         }
+    }
+
+    /// Whether the page has a share image beside it: the dashboard, a
+    /// task, a KPI, an agency and a month's report.
+    pub fn has_share_image(&self) -> bool {
+        matches!(
+            self,
+            Route::Home | Route::Task(_) | Route::Kpi(_) | Route::Agency(_) | Route::Report(_)
+        )
     }
 
     /// The file that holds the route, relative to a language root.
@@ -593,6 +613,11 @@ impl<'a> Route<'a> {
                 let list = Route::parse(path.get(..path.len() - ROWS.len())?)?;
                 list.is_paged_list()
                     .then(|| Route::ListRows(Box::new(list)))
+            }
+            [.., SHARE_IMAGE] => {
+                let page = Route::parse(path.get(..path.len() - SHARE_IMAGE.len())?)?;
+                page.has_share_image()
+                    .then(|| Route::ShareImage(Box::new(page)))
             }
             _ => None,
         }
@@ -779,6 +804,11 @@ mod tests {
             ),
             Route::ListRows(Box::new(Route::Tasks)),
             Route::ListRows(Box::new(Route::AgencyTasks("a", Some("blocked")))),
+            Route::ShareImage(Box::new(Route::Home)),
+            Route::ShareImage(Box::new(Route::Task("ioc-soc"))),
+            Route::ShareImage(Box::new(Route::Kpi("k"))),
+            Route::ShareImage(Box::new(Route::Agency("so-tttt"))),
+            Route::ShareImage(Box::new(Route::Report(period(2025, 6)))),
         ];
         for r in routes {
             let path = r.path();
@@ -836,6 +866,20 @@ mod tests {
             "agency pages do not split"
         );
         assert_eq!(Route::parse("co-quan/a/x/"), None);
+        assert_eq!(
+            Route::ShareImage(Box::new(Route::Report(period(2025, 6)))).path(),
+            "bao-cao/2025-06/chia-se.png"
+        );
+        assert_eq!(
+            Route::ShareImage(Box::new(Route::Home)).path(),
+            "chia-se.png"
+        );
+        assert_eq!(
+            Route::parse("tin-tuc/chia-se.png"),
+            None,
+            "no image beside the news"
+        );
+        assert_eq!(Route::parse("nhiem-vu/trang/2/chia-se.png"), None);
     }
 
     #[test]

@@ -103,6 +103,9 @@ struct Shared {
     root: PathBuf,
     /// The language of the preview's own words (its error banner).
     lang: crate::diag::Lang,
+    /// The last build's share images by key: a save redraws only the
+    /// images whose card changed.
+    images: crate::render::share::Memo,
 }
 
 impl Shared {
@@ -150,6 +153,7 @@ pub fn serve(
         changed: Condvar::new(),
         root: opts.root.clone(),
         lang: opts.lang.unwrap_or_default(),
+        images: Default::default(),
     });
     let on_event = Arc::new(on_event);
     rebuild(&opts, &shared, on_event.as_ref());
@@ -219,7 +223,7 @@ fn touches(result: &DebounceEventResult, roots: &[PathBuf]) -> bool {
 /// One build; on success the site is replaced, on failure only the errors.
 fn rebuild(opts: &Options, shared: &Shared, on_event: &(dyn Fn(ServeEvent) + Send + Sync)) {
     let start = Instant::now();
-    let result = crate::preview(opts);
+    let result = crate::preview_with(opts, &shared.images);
     let elapsed = start.elapsed();
     let mut state = shared.lock();
     state.generation += 1;

@@ -24,8 +24,10 @@ use std::path::{Path, PathBuf};
 pub(super) const MANIFEST: &str = ".tiendo-spare";
 
 /// The first line of a manifest; a spare with a manifest of another
-/// version (or a damaged one) is removed.
-const HEADER: &str = "tiendo spare 1";
+/// version (or a damaged one) is removed. Version 1 (before share images)
+/// is read too: its lines have no key.
+const HEADER: &str = "tiendo spare 2";
+const HEADER_V1: &str = "tiendo spare 1";
 const HEADER_START: &str = "tiendo spare ";
 
 /// Git ignores the spare folder when the output sits inside a repository.
@@ -68,11 +70,14 @@ pub(super) fn digest(bytes: &[u8]) -> Digest {
     d
 }
 
-/// One file of an output: its stamp when its digest was taken.
+/// One file of an output: its stamp when its digest was taken, and for a
+/// file made from inputs (a share image), the digest of those inputs, so
+/// that the next build keeps it without making it again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Record {
     pub stamp: Stamp,
     pub digest: Digest,
+    pub key: Option<Digest>,
 }
 
 /// The records of the current output, by path, read from the spare.
@@ -156,8 +161,8 @@ fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.write_all(bytes)
 }
 
-/// `HEADER`, then one line per file: digest, size, modification time
-/// (seconds and nanoseconds), inode, path.
+/// `HEADER`, then one line per file: digest, key (`-` for none), size,
+/// modification time (seconds and nanoseconds), inode, path.
 fn manifest(records: &[(String, Record)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(records.len() * 100 + HEADER.len() + 1);
     out.extend_from_slice(HEADER.as_bytes());
@@ -171,6 +176,15 @@ fn manifest(records: &[(String, Record)]) -> Vec<u8> {
         for b in r.digest {
             let _ = write!(out, "{b:02x}");
         }
+        out.push(b' ');
+        match r.key {
+            Some(key) => {
+                for b in key {
+                    let _ = write!(out, "{b:02x}");
+                }
+            }
+            None => out.push(b'-'),
+        }
         let s = r.stamp;
         let _ = writeln!(
             out,
@@ -181,29 +195,43 @@ fn manifest(records: &[(String, Record)]) -> Vec<u8> {
     out
 }
 
-fn parse(text: &str) -> Option<Records> {
-    let mut lines = text.lines();
-    if lines.next()? != HEADER {
+/// 32 hexadecimal digits as a digest.
+fn hex_digest(hex: &str) -> Option<Digest> {
+    let mut digest = [0u8; 16];
+    if hex.len() != 32 {
         return None;
     }
+    for (i, d) in digest.iter_mut().enumerate() {
+        *d = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(digest)
+}
+
+fn parse(text: &str) -> Option<Records> {
+    let mut lines = text.lines();
+    let keyed = match lines.next()? {
+        HEADER => true,
+        HEADER_V1 => false,
+        _ => return None,
+    };
     let mut records = Records::new();
     for line in lines {
-        let mut f = line.splitn(6, ' ');
-        let hex = f.next()?;
-        let mut digest = [0u8; 16];
-        if hex.len() != 32 {
-            return None;
-        }
-        for (i, d) in digest.iter_mut().enumerate() {
-            *d = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-        }
+        let mut f = line.splitn(if keyed { 7 } else { 6 }, ' ');
+        let digest = hex_digest(f.next()?)?;
+        let key = match keyed {
+            true => match f.next()? {
+                "-" => None,
+                hex => Some(hex_digest(hex)?),
+            },
+            false => None,
+        };
         let stamp = Stamp {
             size: f.next()?.parse().ok()?,
             mtime: f.next()?.parse().ok()?,
             mtime_nsec: f.next()?.parse().ok()?,
             ino: f.next()?.parse().ok()?,
         };
-        records.insert(f.next()?.to_string(), Record { stamp, digest });
+        records.insert(f.next()?.to_string(), Record { stamp, digest, key });
     }
     Some(records)
 }
@@ -253,6 +281,7 @@ mod tests {
                 ino: 42 + u64::from(n),
             },
             digest: [n; 16],
+            key: n.is_multiple_of(2).then_some([n + 100; 16]),
         };
         let records = vec![
             ("index.html".to_string(), record(1)),
@@ -262,13 +291,72 @@ mod tests {
         let back = parse(&text).unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!(back["tin-tuc/a b/index.html"], record(2));
+        assert_eq!(back["index.html"], record(1));
         assert!(parse("tiendo spare 0\n").is_none(), "another version");
         assert!(parse(&text.replace(" 43 ", " x ")).is_none(), "a bad line");
+        // A manifest of version 1 (no keys) is read as it was.
+        let v1 = format!(
+            "tiendo spare 1\n{} 11 1700000000 123456789 43 a b/index.html\n",
+            "01".repeat(16)
+        );
+        let old = parse(&v1).unwrap();
+        assert_eq!(old["a b/index.html"].key, None);
+        assert_eq!(old["a b/index.html"].stamp.ino, 43);
     }
 
     #[test]
     fn the_digest_tells_contents_apart() {
         assert_eq!(digest(b"abc"), digest(b"abc"));
         assert_ne!(digest(b"abc"), digest(b"abd"));
+    }
+}
+
+#[cfg(all(test, unix))]
+mod keyed {
+    use super::super::{Staging, Target};
+    use std::cell::Cell;
+    use std::fs;
+
+    #[test]
+    fn a_file_whose_key_is_unchanged_is_kept_without_being_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let made = Cell::new(0);
+        let build = |key: u8, bytes: &'static [u8]| {
+            let target = Target::resolve(dir.path(), &out, false).unwrap();
+            let staging = Staging::begin(&target).unwrap();
+            let make = || {
+                made.set(made.get() + 1);
+                bytes.to_vec()
+            };
+            staging
+                .write_keyed("a/chia-se.png", &[key; 16], &make)
+                .unwrap();
+            staging.finish("b").unwrap()
+        };
+        build(1, b"one");
+        assert_eq!(made.get(), 1);
+        let ino = || {
+            std::os::unix::fs::MetadataExt::ino(&fs::metadata(out.join("a/chia-se.png")).unwrap())
+        };
+        let first = ino();
+        // The same key, twice (the first rebuild meets an empty spare, the
+        // second the previous tree): kept, never made.
+        for _ in 0..2 {
+            let outcome = build(1, b"other bytes: not asked for");
+            assert_eq!((outcome.written, outcome.unchanged), (0, 2));
+            assert_eq!(made.get(), 1);
+            assert_eq!(ino(), first);
+            assert_eq!(fs::read(out.join("a/chia-se.png")).unwrap(), b"one");
+        }
+        // Another key: made and written.
+        build(2, b"two");
+        assert_eq!(made.get(), 2);
+        assert_eq!(fs::read(out.join("a/chia-se.png")).unwrap(), b"two");
+        // A file changed by hand since is not taken for the one recorded.
+        fs::write(out.join("a/chia-se.png"), b"edited").unwrap();
+        build(2, b"two");
+        assert_eq!(made.get(), 3);
+        assert_eq!(fs::read(out.join("a/chia-se.png")).unwrap(), b"two");
     }
 }

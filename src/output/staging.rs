@@ -219,18 +219,53 @@ impl Staging {
     /// from many threads at once; each path may be written once.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let (dest, previous) = self.place(rel)?;
+        self.write_at(rel, &dest, previous, bytes, None)
+    }
+
+    /// Writes at `rel` the file `make` makes from inputs whose digest is
+    /// `key` (a share image): when the previous output's file there was
+    /// made from the same inputs, and is still the file recorded, it is
+    /// kept and `make` is not called.
+    pub fn write_keyed(
+        &self,
+        rel: &str,
+        key: &Digest,
+        make: &dyn Fn() -> Vec<u8>,
+    ) -> Result<(), OutputError> {
+        let (dest, previous) = self.place(rel)?;
+        if let Some(prev) = &previous
+            && let Some(record) = self.records.get(rel)
+            && record.key.as_ref() == Some(key)
+            && let Ok(meta) = fs::symlink_metadata(prev)
+            && meta.is_file()
+            && Stamp::of(&meta) == Some(record.stamp)
+        {
+            return self.keep_keyed(rel, prev, &meta, &dest, Some(record.digest), Some(*key));
+        }
+        let bytes = make();
+        self.write_at(rel, &dest, previous, &bytes, Some(*key))
+    }
+
+    fn write_at(
+        &self,
+        rel: &str,
+        dest: &Path,
+        previous: Option<PathBuf>,
+        bytes: &[u8],
+        key: Option<Digest>,
+    ) -> Result<(), OutputError> {
         let digest = spare::digest(bytes);
         if let Some(prev) = previous
             && let Some(meta) = self.unchanged(&prev, rel, bytes, &digest)
         {
-            return self.keep(rel, &prev, &meta, &dest, Some(digest));
+            return self.keep_keyed(rel, &prev, &meta, dest, Some(digest), key);
         }
-        let (mut file, old_len) = match self.own_file(&dest) {
+        let (mut file, old_len) = match self.own_file(dest) {
             Some(own) => own,
             None => {
-                self.clear(&dest)?;
-                let file = create_file(&dest)
-                    .map_err(|e| OutputError::io("output.act.write", &dest, e))?;
+                self.clear(dest)?;
+                let file =
+                    create_file(dest).map_err(|e| OutputError::io("output.act.write", dest, e))?;
                 (file, 0)
             }
         };
@@ -244,12 +279,12 @@ impl Staging {
                     Ok(())
                 }
             })
-            .map_err(|e| OutputError::io("output.act.write", &dest, e))?;
+            .map_err(|e| OutputError::io("output.act.write", dest, e))?;
         if self.masked {
-            set_file_mode(&file, &dest)?;
+            set_file_mode(&file, dest)?;
         }
         let stamp = file.metadata().ok().as_ref().and_then(Stamp::of);
-        self.made(rel, stamp, Some(digest));
+        self.made_keyed(rel, stamp, Some(digest), key);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -308,6 +343,19 @@ impl Staging {
         dest: &Path,
         digest: Option<Digest>,
     ) -> Result<(), OutputError> {
+        self.keep_keyed(rel, prev, meta, dest, digest, None)
+    }
+
+    /// [`Staging::keep`], recording the key of what the file was made from.
+    fn keep_keyed(
+        &self,
+        rel: &str,
+        prev: &Path,
+        meta: &fs::Metadata,
+        dest: &Path,
+        digest: Option<Digest>,
+        key: Option<Digest>,
+    ) -> Result<(), OutputError> {
         let mut stamp = Stamp::of(meta);
         let linked = self.reused
             && fs::symlink_metadata(dest).is_ok_and(|m| stamp.is_some() && Stamp::of(&m) == stamp);
@@ -328,7 +376,7 @@ impl Staging {
                 stamp = file.metadata().ok().as_ref().and_then(Stamp::of);
             }
         }
-        self.made(rel, stamp, digest);
+        self.made_keyed(rel, stamp, digest, key);
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -404,9 +452,19 @@ impl Staging {
     }
 
     fn made(&self, rel: &str, stamp: Option<Stamp>, digest: Option<Digest>) {
+        self.made_keyed(rel, stamp, digest, None);
+    }
+
+    fn made_keyed(
+        &self,
+        rel: &str,
+        stamp: Option<Stamp>,
+        digest: Option<Digest>,
+        key: Option<Digest>,
+    ) {
         let record = stamp
             .zip(digest)
-            .map(|(stamp, digest)| Record { stamp, digest });
+            .map(|(stamp, digest)| Record { stamp, digest, key });
         self.made
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -20,14 +20,13 @@
 //! status icon and their count, and a legend gives icon and label per status.
 
 use super::escape::escape;
+use super::font;
 use super::i18n::{Lang, Strings};
 use super::svg::{BLACK, Font as SvgFont, HPos, Rgb, Stroke, Svg, VPos, WHITE};
 use super::views::icon;
 use crate::date::{Date, fmt_date};
 use crate::model::{Direction, Kpi};
 use crate::status::{BurnupPoint, KpiStatus, Status};
-use ab_glyph::{Font, FontRef};
-use std::sync::OnceLock;
 
 /// A finished chart: the SVG and its accessible name and description.
 #[derive(Debug, Clone)]
@@ -164,25 +163,14 @@ fn luminance(c: Rgb) -> f64 {
     0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
 }
 
-/// Noto Sans Regular, subset to Latin and Vietnamese (SIL OFL 1.1, see
-/// `fonts/OFL.txt`), for measuring text; the SVG names it first.
-static NOTO_SANS: &[u8] = include_bytes!("../../fonts/NotoSans-Regular.subset.ttf");
-
-fn noto() -> Option<&'static FontRef<'static>> {
-    static FACE: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
-    FACE.get_or_init(|| FontRef::try_from_slice(NOTO_SANS).ok())
-        .as_ref()
-}
-
 /// Readers' phones draw the text in their own sans-serif; measured widths
 /// get this much room for a wider one.
 const SLACK: f64 = 1.12;
 
-/// The width of `s` at `size` units: Noto Sans advances, an em for a
-/// character the subset lacks (the status icons), bold 8% wider.
+/// The width of `s` at `size` units: Noto Sans advances
+/// ([`font::advance`]), bold 8% wider.
 pub fn text_width(s: &str, size: u32, bold: bool) -> f64 {
-    let raw: f64 = s.chars().map(advance(size)).sum();
-    raw * factor(bold)
+    font::width(s, &font::advance(size), factor(bold))
 }
 
 /// What measured advances are multiplied by: room for a wider font, and
@@ -191,107 +179,16 @@ fn factor(bold: bool) -> f64 {
     SLACK * if bold { 1.08 } else { 1.0 }
 }
 
-/// The advance of one character at `size` units, before [`factor`].
-fn advance(size: u32) -> impl Fn(char) -> f64 {
-    let size = size as f64;
-    let face = noto();
-    let scale = face.map_or(1.0, |f| size / f.units_per_em().unwrap_or(1000.0) as f64);
-    move |c| match face {
-        Some(f) => {
-            let id = f.glyph_id(c);
-            if id.0 == 0 {
-                size
-            } else {
-                f.h_advance_unscaled(id) as f64 * scale
-            }
-        }
-        None => size * 0.6,
-    }
-}
-
-/// `s` cut to fit `max` units, ending in "…". One pass over the start of
-/// `s`: each character is measured once, and the longest prefix that fits
-/// (trailing spaces trimmed, as a reader would not see them) is found from
-/// the running widths; the pass stops once neither `s` nor any longer
-/// prefix can fit. A megabyte of title costs what fits on a line, not the
-/// square of its length (issue 29: a 20,000-character title took 98 s).
+/// `s` cut to fit `max` units, ending in "…" ([`font::shorten`]).
 fn shorten(s: &str, size: u32, bold: bool, max: f64) -> String {
-    let k = factor(bold);
-    let measure = advance(size);
-    let ellipsis = measure('…') * k;
-    // Per character: the byte where it ends, and the width of the prefix
-    // through it with trailing spaces trimmed.
-    let mut ends: Vec<(usize, f64)> = Vec::new();
-    let (mut total, mut trimmed) = (0.0, 0.0);
-    let mut whole = true;
-    for (i, c) in s.char_indices() {
-        total += measure(c);
-        if !c.is_whitespace() {
-            trimmed = total;
-        }
-        // Both widths only grow from here: `s` does not fit, and neither
-        // does this prefix nor any longer one.
-        if total * k > max && trimmed * k + ellipsis > max {
-            whole = false;
-            break;
-        }
-        ends.push((i + c.len_utf8(), trimmed));
-    }
-    if whole && total * k <= max {
-        return s.to_string();
-    }
-    if whole {
-        // The last prefix is `s` itself, which does not fit.
-        ends.pop();
-    }
-    // The longest prefix shorter than `s` whose trimmed width and the
-    // ellipsis fit.
-    let fits = ends.iter().rposition(|&(_, w)| w * k + ellipsis <= max);
-    match fits {
-        Some(n) => [s[..ends[n].0].trim_end(), "…"].concat(),
-        None => "…".to_string(),
-    }
+    font::shorten(s, max, &font::advance(size), factor(bold))
 }
 
 /// `s` broken at spaces into lines of at most `max` units, at most `lines`
-/// of them; what does not fit is shortened with "…" (the full text is in
-/// the chart's description and the table beside it).
+/// of them ([`font::wrap`]); the full text is in the chart's description
+/// and the table beside it.
 pub fn wrap(s: &str, size: u32, bold: bool, max: f64, lines: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut line = String::new();
-    // The line's width so far: each word is measured once.
-    let mut line_w = 0.0;
-    let space = text_width(" ", size, bold);
-    let words: Vec<&str> = s.split_whitespace().collect();
-    for (i, word) in words.iter().enumerate() {
-        let w = text_width(word, size, bold);
-        if line.is_empty() {
-            line.push_str(word);
-            line_w = w;
-            continue;
-        }
-        if line_w + space + w <= max {
-            line.push(' ');
-            line.push_str(word);
-            line_w += space + w;
-            continue;
-        }
-        out.push(std::mem::take(&mut line));
-        if out.len() == lines {
-            let rest = words[i..].join(" ");
-            let last = out.pop().unwrap_or_default();
-            out.push(shorten(&format!("{last} {rest}"), size, bold, max));
-            return out;
-        }
-        line.push_str(word);
-        line_w = w;
-    }
-    if !line.is_empty() {
-        out.push(line);
-    }
-    out.into_iter()
-        .map(|l| shorten(&l, size, bold, max))
-        .collect()
+    font::wrap(s, max, lines, &font::advance(size), factor(bold))
 }
 
 /// The title over a drawing and the source line under it, wrapped to its

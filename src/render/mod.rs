@@ -8,9 +8,13 @@
 mod chart_set;
 pub mod charts;
 pub mod escape;
+pub mod font;
 pub mod i18n;
 pub use crate::markdown;
 mod pages;
+mod raster;
+pub mod share;
+mod share_draw;
 mod svg;
 pub mod views;
 
@@ -38,6 +42,10 @@ pub struct RenderedSite {
     /// How long the monthly archive took (its figures, pages and files),
     /// for the build's timings.
     pub archive_time: std::time::Duration,
+    /// How long the share images took (wall time), and how many there
+    /// were, drawn and kept, for the build's timings and the benchmark.
+    pub share_time: std::time::Duration,
+    pub share: share::Drawn,
     /// For the verify stage: the links and ids of each page already
     /// written, the content file each page comes from, and the site's
     /// root path and origin.
@@ -69,6 +77,21 @@ const PAGE_CAPACITY: usize = 32 * 1024;
 /// memory; `check` and `serve` keep the pages instead. It records its own
 /// write errors for the caller.
 pub type PageSink<'s> = &'s (dyn Fn(&str, &[u8]) + Sync);
+
+/// Where `build` sends each share image: its path, the key of what it
+/// shows ([`share::Card::key`]) and a way to draw it, called only when the
+/// previous output has no image of that key there; `check` draws none.
+pub type KeyedSink<'s> = &'s (dyn Fn(&str, &[u8; 16], &dyn Fn() -> Vec<u8>) + Sync);
+
+/// Where render sends what it makes: each file as it is made (`build`,
+/// `check`), each share image by its key; with no sink the site keeps
+/// them (`serve`), and the previous build's images come from `memo`.
+#[derive(Clone, Copy, Default)]
+pub struct Sinks<'s> {
+    pub files: Option<PageSink<'s>>,
+    pub images: Option<KeyedSink<'s>>,
+    pub memo: Option<&'s share::Memo>,
+}
 
 /// Options that come from the command line rather than the content.
 #[derive(Debug, Clone, Default)]
@@ -140,6 +163,8 @@ pub(crate) struct Renderer<'a> {
     /// Where files go as they are made (`build`, `check`); `None` keeps
     /// them in the rendered site (`serve`).
     pub sink: Option<PageSink<'a>>,
+    /// Where share images go by their key ([`KeyedSink`]).
+    pub keyed: Option<KeyedSink<'a>>,
     /// How many tasks changed status in each archived month, known once
     /// the archive is made (the archive's index shows them).
     pub status_changes: std::sync::OnceLock<BTreeMap<crate::date::Period, usize>>,
@@ -301,6 +326,13 @@ impl<'a> Renderer<'a> {
                 full_url: format!("{}{}{}{}", self.origin, self.base, l.prefix(), dir),
             })
             .collect();
+        let site = self.model.site();
+        let site_title = lang.pick(&site.title, site.title_en.as_deref());
+        let share_title = match job.route(self.places()) {
+            Route::Home if !title.is_empty() => [title.as_str(), " · ", site_title].concat(),
+            _ if title.is_empty() => site_title.to_string(),
+            _ => title.clone(),
+        };
         views::Common {
             as_of: crate::date::fmt_date(self.fig.as_of),
             as_of_iso: self.fig.as_of.to_string(),
@@ -309,6 +341,8 @@ impl<'a> Renderer<'a> {
             canonical: format!("{}{}{}{}", self.origin, self.base, lang.prefix(), dir),
             page_title: title,
             page_description: description,
+            share_title,
+            share: share::view(self, lang, job),
         }
     }
 
@@ -390,13 +424,14 @@ pub fn render<'a>(
     index: &'a SiteIndex<'a>,
     archive: &'a crate::status::Archive<'a>,
     options: &RenderOptions,
-    sink: Option<PageSink<'a>>,
+    sinks: Sinks<'a>,
     diags: &mut Diagnostics,
 ) -> RenderedSite {
     let Some(mut r) = renderer(model, figures, index, options, diags) else {
         return RenderedSite::default();
     };
-    r.sink = sink;
+    r.sink = sinks.files;
+    r.keyed = sinks.images;
     r.archive = Some(archive);
     // The open data, charts, feeds, calendars and search index are made
     // beside the pages rather than before or after them: one thread
@@ -432,6 +467,22 @@ pub fn render<'a>(
     let (mut site, data_pages, machine_diags) = machine;
     rendered.extend(data_pages);
     diags.extend(machine_diags);
+    // The share images, in parallel, each drawn unless the previous
+    // output has it (README, design notes).
+    let started = std::time::Instant::now();
+    let (images, drawn) = share::images(&r, &list, sinks.memo);
+    for (path, png) in images {
+        match png {
+            Some(bytes) => {
+                site.files.insert(path, bytes);
+            }
+            None => {
+                site.written.insert(path);
+            }
+        }
+    }
+    site.share_time = started.elapsed();
+    site.share = drawn;
     let started = std::time::Instant::now();
     rendered.extend(archive_files(&r));
     // The archive's index, once each month's changes are counted.
@@ -740,6 +791,7 @@ fn renderer<'a>(
         strings,
         charts: BTreeMap::new(),
         sink: None,
+        keyed: None,
         status_changes: std::sync::OnceLock::new(),
         archive: None,
     };

@@ -115,6 +115,11 @@ pub struct Common<'a> {
     pub canonical: String,
     pub page_title: String,
     pub page_description: String,
+    /// The title a shared link shows (`og:title`): the page's, and on the
+    /// dashboard, whose title is one word, the portal's name with it.
+    pub share_title: String,
+    /// The page's share image (`og:image`), when its kind has one.
+    pub share: Option<super::share::ShareView>,
 }
 
 /// The sections' URLs in one language, and the theme's assets, from the

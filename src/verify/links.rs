@@ -1,7 +1,8 @@
 //! Internal link check, as Zola does on every build: every `href` and
-//! `src` that points into the site must name a file the build writes (or a
-//! static file), and every `#anchor` an `id` on the target page. A broken
-//! one is an error naming the content file the page comes from. Pure.
+//! `src` that points into the site, and the page's share image
+//! (`og:image`), must name a file the build writes (or a static file), and
+//! every `#anchor` an `id` on the target page. A broken one is an error
+//! naming the content file the page comes from. Pure.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -22,7 +23,9 @@ fn attribute_values(html: &[u8]) -> (Vec<&str>, Vec<&str>) {
     let (mut links, mut ids) = (Vec::new(), Vec::new());
     for at in memchr::memmem::find_iter(html, b"=\"") {
         let before = &html[..at];
-        let is_link = before.ends_with(b" href") || before.ends_with(b" src");
+        let is_link = before.ends_with(b" href")
+            || before.ends_with(b" src")
+            || before.ends_with(b"\"og:image\" content");
         if !is_link && !before.ends_with(b" id") {
             continue;
         }
@@ -295,5 +298,13 @@ mod tests {
             got,
             [("/a/#y", "no such anchor"), ("/b/", "no such page or file")]
         );
+        // A page's share image is checked like a link; other meta tags not.
+        let files = site(&[(
+            "index.html",
+            r#"<meta property="og:image" content="https://x.vn/chia-se.png"><meta property="og:title" content="Tổng quan">"#,
+        )]);
+        let broken = check(&files, &HashSet::new(), "https://x.vn", "/");
+        let got: Vec<&str> = broken.iter().map(|b| b.target.as_str()).collect();
+        assert_eq!(got, ["https://x.vn/chia-se.png"]);
     }
 }

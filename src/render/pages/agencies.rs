@@ -19,6 +19,7 @@ pub(super) static AGENCIES: PageKind = PageKind {
     source: |_, _| Some(std::sync::Arc::from("content/agencies.yaml")),
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// The working groups' index (`/to-cong-tac/`): each group's roll-up.
@@ -36,6 +37,7 @@ pub(super) static GROUPS: PageKind = PageKind {
     source: |_, _| Some(std::sync::Arc::from("content/agencies.yaml")),
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// An agency's scorecard and tasks.
@@ -53,6 +55,7 @@ pub(super) static AGENCY: PageKind = PageKind {
     source: |_, _| Some(std::sync::Arc::from("content/agencies.yaml")),
     deferred: false,
     sitemap: true,
+    share: Some(crate::render::share::agency),
 };
 
 /// A working group's roll-up.
@@ -70,6 +73,7 @@ pub(super) static GROUP: PageKind = PageKind {
     source: |_, _| Some(std::sync::Arc::from("content/agencies.yaml")),
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// A working group's card: its leader and roll-up.

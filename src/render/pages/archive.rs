@@ -17,6 +17,7 @@ pub(crate) static ARCHIVE: PageKind = PageKind {
     source: from_templates,
     deferred: true,
     sitemap: true,
+    share: None,
 };
 
 /// An archived month, made with that month's figures by the archive
@@ -35,6 +36,7 @@ pub(crate) static ARCHIVE_MONTH: PageKind = PageKind {
     source: from_templates,
     deferred: true,
     sitemap: true,
+    share: None,
 };
 use crate::status::Figures;
 

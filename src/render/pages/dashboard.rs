@@ -14,6 +14,7 @@ pub(super) static HOME: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: true,
+    share: Some(crate::render::share::dashboard),
 };
 
 #[derive(Serialize)]

@@ -18,6 +18,7 @@ pub(super) static KPIS: PageKind = PageKind {
     source: |_, _| Some(std::sync::Arc::from("content/kpis.yaml")),
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// A KPI: chart, values, tasks.
@@ -35,6 +36,7 @@ pub(super) static KPI: PageKind = PageKind {
     source: |_, _| Some(std::sync::Arc::from("content/kpis.yaml")),
     deferred: false,
     sitemap: true,
+    share: Some(crate::render::share::kpi),
 };
 
 /// Page `n` of the KPI list: every KPI in its order, [`ROWS_PER_PAGE`] a

@@ -14,6 +14,7 @@ pub(crate) static DATA: PageKind = PageKind {
     source: from_templates,
     deferred: true,
     sitemap: true,
+    share: None,
 };
 
 /// The search page.
@@ -25,6 +26,7 @@ pub(super) static SEARCH: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// The open-data page, from the tables as written (their row counts).

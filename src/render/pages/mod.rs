@@ -79,6 +79,9 @@ pub(crate) struct PageKind {
     pub deferred: bool,
     /// Listed in the sitemap.
     pub sitemap: bool,
+    /// The card of its share image (`chia-se.png` beside the page), for
+    /// the kinds that have one.
+    pub share: Option<super::share::CardFn>,
 }
 
 /// One page to render, in one language.

@@ -24,6 +24,7 @@ pub(super) static NEWS: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// An article, in the language's version.
@@ -52,6 +53,7 @@ pub(super) static ARTICLE: PageKind = PageKind {
     },
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// The articles and tasks with a tag, split into pages.
@@ -78,6 +80,7 @@ pub(super) static TAG: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// A standing page.
@@ -106,6 +109,7 @@ pub(super) static PAGE: PageKind = PageKind {
     },
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// The accessibility statement (`/kha-nang-tiep-can/`), linked from every
@@ -118,6 +122,7 @@ pub(super) static ACCESSIBILITY: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// The 404 page, at the root of each language.
@@ -129,6 +134,7 @@ pub(crate) static NOT_FOUND: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: false,
+    share: None,
 };
 
 pub(super) fn news(

@@ -15,6 +15,7 @@ pub(super) static PLANS: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// A plan's page.
@@ -35,6 +36,7 @@ pub(super) static PLAN: PageKind = PageKind {
     },
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// A plan as a line of a list: its name, issuer, date, what it implements

@@ -18,6 +18,7 @@ pub(super) static PROPOSALS: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// A proposal's page, by its index in `Figures::proposals`.
@@ -42,6 +43,7 @@ pub(super) static PROPOSAL: PageKind = PageKind {
     },
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// A proposal as a line of a list.

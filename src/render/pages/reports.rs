@@ -13,6 +13,7 @@ pub(super) static REPORTS: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// A month's bulletin, split into pages.
@@ -36,6 +37,7 @@ pub(super) static REPORT: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: true,
+    share: Some(crate::render::share::report),
 };
 
 /// The deadlines by month, split into pages.
@@ -53,6 +55,7 @@ pub(super) static DEADLINES: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: true,
+    share: None,
 };
 use std::collections::HashMap;
 

@@ -27,6 +27,7 @@ pub(super) static LIST: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// The rows of a list split into pages, for the script to sort and
@@ -52,6 +53,7 @@ pub(super) static LIST_ROWS: PageKind = PageKind {
     source: from_templates,
     deferred: false,
     sitemap: false,
+    share: None,
 };
 
 /// A task's "5 rõ" card.
@@ -69,6 +71,7 @@ pub(super) static TASK: PageKind = PageKind {
     source: plan_file,
     deferred: false,
     sitemap: true,
+    share: Some(crate::render::share::task),
 };
 
 /// An old address of a task (`formerly`).
@@ -95,6 +98,7 @@ pub(super) static MOVED: PageKind = PageKind {
     source: plan_file,
     deferred: false,
     sitemap: true,
+    share: None,
 };
 
 /// The plan file a task comes from.
