@@ -53,6 +53,10 @@ pub enum Command {
         /// if a path in it is no longer published.
         #[arg(long)]
         previous: Option<PathBuf>,
+        /// Parse and render everything anew, ignoring the build cache kept
+        /// beside the output (a new one is still written).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Preview the portal on this computer: build in memory, serve, rebuild
     /// and reload the browser on every change. Never writes output/.
@@ -219,6 +223,7 @@ impl Command {
                 lang,
                 force,
                 previous,
+                no_cache,
                 ..
             } => Options {
                 root: root.clone(),
@@ -230,6 +235,7 @@ impl Command {
                 lang: *lang,
                 force: *force,
                 previous: previous.clone(),
+                no_cache: *no_cache,
             },
             Command::Init { dir } => Options {
                 root: dir.clone(),
@@ -241,6 +247,7 @@ impl Command {
                 lang: None,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
             Command::Serve {
                 root,
@@ -258,6 +265,7 @@ impl Command {
                 lang: *lang,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
             Command::Completions { .. } => Options {
                 root: PathBuf::from("."),
@@ -269,6 +277,7 @@ impl Command {
                 lang: None,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
             Command::Check {
                 root,
@@ -286,6 +295,7 @@ impl Command {
                 lang: *lang,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
             Command::New {
                 what:
@@ -306,6 +316,7 @@ impl Command {
                 lang: site.lang,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
             Command::Schema { out } => Options {
                 root: out.clone(),
@@ -317,6 +328,7 @@ impl Command {
                 lang: None,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
         }
     }

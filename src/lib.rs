@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod date;
+pub mod cache;
 pub mod diag;
 pub mod editor;
 #[doc(hidden)]
@@ -53,6 +54,9 @@ pub struct Options {
     /// `build --previous FILE`: the path list of the last release; every
     /// path in it must still be published.
     pub previous: Option<PathBuf>,
+    /// `build --no-cache`: parse and render everything, as if the build
+    /// cache were empty (a new cache is still written).
+    pub no_cache: bool,
 }
 
 /// A stage's name and how long it took.
@@ -297,11 +301,12 @@ fn next_reports(m: &model::Model, prepared: &status::Prepared, as_of: Date) -> O
 fn load_model(
     opts: &Options,
     clock: &mut Clock,
+    cache: Option<&cache::Session>,
     diags: &mut Diagnostics,
 ) -> Result<model::Model, Failure> {
-    let raw = load::load(&opts.root, diags).map_err(|e| Failure::Io(e.0))?;
+    let raw = load::load_cached(&opts.root, cache, diags).map_err(|e| Failure::Io(e.0))?;
     clock.lap("load");
-    let mut m = model::build(raw, diags);
+    let mut m = model::build_cached(raw, cache, diags);
     if !opts.drafts {
         m.articles.retain(|a| !a.draft);
     }
@@ -388,7 +393,7 @@ fn status_render<'m>(
 pub fn check(opts: &Options) -> Result<Report, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
-    let m = load_model(opts, &mut clock, &mut diags)?;
+    let m = load_model(opts, &mut clock, None, &mut diags)?;
     // Every file is made and dropped at once: `check` keeps only what the
     // link check needs, so it runs in little memory at any scale.
     let discard = |_: &str, _: &[u8]| {};
@@ -467,7 +472,15 @@ pub fn build_with_progress(
     }
     clock.on_lap = on_stage;
     let mut diags = Diagnostics::new();
-    let m = load_model(opts, &mut clock, &mut diags)?;
+    // The build cache of the last successful build of this output, unless
+    // `--no-cache`; one of another key or damaged reads as empty.
+    let key = cache::key(opts);
+    let old = match &key {
+        Some(key) if !opts.no_cache => cache::Cache::read(&output::cache_path(&target), key),
+        _ => cache::Cache::default(),
+    };
+    let session = cache::Session::new(old);
+    let m = load_model(opts, &mut clock, Some(&session), &mut diags)?;
     let previous = match &opts.previous {
         Some(file) => Some((file, output::previous::open(file)?)),
         None => None,
@@ -499,6 +512,12 @@ pub fn build_with_progress(
     }
     let stamp = format!("as_of: {}", fig.as_of);
     let written = output::write_into(staging, &site, &m.static_files, &stamp)?;
+    if let Some(key) = &key {
+        let mut paths: Vec<String> = site.paths().cloned().collect();
+        paths.extend(m.static_files.iter().map(|f| f.url_path.clone()));
+        let bytes = session.new.encode(key, Some(paths));
+        output::store_cache(&target, &bytes);
+    }
     clock.lap("output");
     let files_written = written.written + written.unchanged;
     Ok(Report {
@@ -529,7 +548,7 @@ pub struct Preview {
 pub fn preview(opts: &Options) -> Result<Preview, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
-    let m = load_model(opts, &mut clock, &mut diags)?;
+    let m = load_model(opts, &mut clock, None, &mut diags)?;
     let made = status_render(opts, &m, None, &mut clock, &mut diags);
     let lang = message_lang(opts, &m);
     let Some(Made { site, .. }) = made.filter(|_| !diags.has_errors()) else {

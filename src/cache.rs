@@ -1,0 +1,358 @@
+//! The build cache: what the last successful build parsed and rendered,
+//! so that the next one parses only the content files whose bytes changed
+//! and renders only the pages whose inputs changed.
+//!
+//! Input: the cache file a build left in the output's spare folder
+//! (`.output-spare/.tiendo-cache`, see `output::spare`), or the one `serve`
+//! keeps in memory, and this build's [`key`]. Output: lookups for the
+//! stages ([`Cache::file`], [`Cache::doc`], [`Cache::page`]) and a
+//! [`Recorder`] that gathers what this build parsed and made, encoded
+//! ([`Recorder::encode`]) into the next cache. Entries are keyed by the
+//! BLAKE3 digest of what they were made from: a content file's bytes, an
+//! article body's text, a page's inputs (its view, template set and UI
+//! strings). The whole file carries a key (tiendo's version and executable,
+//! `--as-of`, `--base-url`, `--drafts`) and a checksum at its end: a cache
+//! of another key, a truncated or a corrupt one is ignored, never trusted,
+//! and the build parses and renders everything, as a fresh one does.
+//! Parsed documents are stored with postcard (README, Dependencies).
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A full BLAKE3 digest.
+pub type Digest = [u8; 32];
+
+/// The first 128 bits of a digest: a page's fingerprint and its output's
+/// digest (as the spare's manifest keeps it).
+pub type Short = [u8; 16];
+
+/// The cache file's first bytes; a new layout gets a new number.
+const MAGIC: &[u8] = b"tiendo-cache 1\n";
+
+pub fn digest(bytes: &[u8]) -> Digest {
+    *blake3::hash(bytes).as_bytes()
+}
+
+pub fn short(d: &Digest) -> Short {
+    let mut s = [0u8; 16];
+    s.copy_from_slice(&d[..16]);
+    s
+}
+
+/// What must be equal for a cache to be used at all: this tiendo (its
+/// version and the digest of its executable, so that a rebuilt binary of
+/// the same version starts clean) and the options that change every page.
+/// `None` when the executable cannot be read: then no cache is used.
+pub fn key(opts: &crate::Options) -> Option<String> {
+    static EXE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let exe = EXE.get_or_init(|| {
+        let bytes = std::fs::read(std::env::current_exe().ok()?).ok()?;
+        Some(blake3::hash(&bytes).to_hex().to_string())
+    });
+    let exe = exe.as_ref()?;
+    Some(format!(
+        "tiendo {} {exe}\nas_of {:?}\nbase_url {:?}\ndrafts {}\n",
+        env!("CARGO_PKG_VERSION"),
+        opts.as_of.map(|d| d.to_string()),
+        opts.base_url.as_ref().map(|u| format!("{}{}", u.origin, u.path)),
+        opts.drafts,
+    ))
+}
+
+/// A page of the last build: the fingerprint of its inputs and the digest
+/// of the file it made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PageState {
+    pub fingerprint: Short,
+    pub output: Short,
+}
+
+/// The pages of the last build, and every path it published (to tell
+/// what a new build no longer has).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Pages {
+    pages: Vec<(String, PageState)>,
+    paths: Vec<String>,
+}
+
+/// A cache read back: lookups into its bytes.
+#[derive(Debug, Default)]
+pub struct Cache {
+    bytes: Vec<u8>,
+    files: HashMap<String, (Digest, Range<usize>)>,
+    docs: HashMap<Digest, Range<usize>>,
+    pages: HashMap<String, PageState>,
+    paths: Option<std::collections::HashSet<String>>,
+}
+
+impl Cache {
+    /// The cache at `path` if it is whole and has this `key`; else an
+    /// empty one (everything is made anew).
+    pub fn read(path: &std::path::Path, key: &str) -> Cache {
+        std::fs::read(path)
+            .ok()
+            .and_then(|bytes| Cache::decode(bytes, key))
+            .unwrap_or_default()
+    }
+
+    /// Reads the bytes of a cache: `None` if they are not whole (the
+    /// checksum at the end) or of another key.
+    pub fn decode(bytes: Vec<u8>, key: &str) -> Option<Cache> {
+        let body_len = bytes.len().checked_sub(32)?;
+        let (body, sum) = bytes.split_at(body_len);
+        if blake3::hash(body).as_bytes() != sum {
+            return None;
+        }
+        let mut r = Reader { bytes: body, at: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return None;
+        }
+        let len = r.u32()? as usize;
+        if r.take(len)? != key.as_bytes() {
+            return None;
+        }
+        let mut files = HashMap::new();
+        for _ in 0..r.u32()? {
+            let len = r.u32()? as usize;
+            let path = std::str::from_utf8(r.take(len)?).ok()?.to_string();
+            let digest: Digest = r.take(32)?.try_into().ok()?;
+            let len = r.u32()? as usize;
+            let range = r.range(len)?;
+            files.insert(path, (digest, range));
+        }
+        let mut docs = HashMap::new();
+        for _ in 0..r.u32()? {
+            let digest: Digest = r.take(32)?.try_into().ok()?;
+            let len = r.u32()? as usize;
+            docs.insert(digest, r.range(len)?);
+        }
+        let len = r.u32()? as usize;
+        let pages: Option<Pages> = if len == 0 {
+            r.take(0)?;
+            None
+        } else {
+            Some(postcard::from_bytes(r.take(len)?).ok()?)
+        };
+        if r.at != body.len() {
+            return None;
+        }
+        let (pages, paths) = match pages {
+            Some(p) => (
+                p.pages.into_iter().collect(),
+                Some(p.paths.into_iter().collect()),
+            ),
+            None => (HashMap::new(), None),
+        };
+        let mut bytes = bytes;
+        bytes.truncate(body_len);
+        Some(Cache {
+            bytes,
+            files,
+            docs,
+            pages,
+            paths,
+        })
+    }
+
+    /// The stored parse of the content file `path` when its bytes had this
+    /// digest.
+    pub fn file(&self, path: &str, digest: &Digest) -> Option<&[u8]> {
+        let (d, range) = self.files.get(path)?;
+        (d == digest).then(|| &self.bytes[range.clone()])
+    }
+
+    /// A Markdown document parsed from a text of this digest.
+    pub fn doc(&self, digest: &Digest) -> Option<&[u8]> {
+        self.docs.get(digest).map(|r| &self.bytes[r.clone()])
+    }
+
+    /// What the last build made at `path` (a page rendered from a template).
+    pub fn page(&self, path: &str) -> Option<&PageState> {
+        self.pages.get(path)
+    }
+
+    /// Every path the last build published, when the cache knows them.
+    pub fn paths(&self) -> Option<&std::collections::HashSet<String>> {
+        self.paths.as_ref()
+    }
+
+    /// Whether the cache holds nothing (a first build, or one ignored).
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.docs.is_empty() && self.pages.is_empty()
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let s = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(s)
+    }
+
+    fn range(&mut self, n: usize) -> Option<Range<usize>> {
+        let start = self.at;
+        self.take(n)?;
+        Some(start..self.at)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+}
+
+/// How much of a build came from the cache, for its timings line.
+#[derive(Debug, Default)]
+pub struct Counts {
+    pub files_parsed: AtomicUsize,
+    pub files_reused: AtomicUsize,
+    pub pages_rendered: AtomicUsize,
+    pub pages_kept: AtomicUsize,
+}
+
+impl Counts {
+    pub fn get(c: &AtomicUsize) -> usize {
+        c.load(Ordering::Relaxed)
+    }
+
+    pub fn add(c: &AtomicUsize) {
+        c.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// What this build parsed and made, for the next cache; filled from any
+/// thread.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    files: Mutex<Vec<(String, Digest, Vec<u8>)>>,
+    docs: Mutex<Vec<(Digest, Vec<u8>)>>,
+    pages: Mutex<Vec<(String, PageState)>>,
+    pub counts: Counts,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Recorder {
+    pub fn file(&self, path: &str, digest: Digest, entry: Vec<u8>) {
+        lock(&self.files).push((path.to_string(), digest, entry));
+    }
+
+    pub fn doc(&self, digest: Digest, entry: Vec<u8>) {
+        lock(&self.docs).push((digest, entry));
+    }
+
+    pub fn page(&self, path: &str, state: PageState) {
+        lock(&self.pages).push((path.to_string(), state));
+    }
+
+    /// The cache's bytes: its key, the files, documents and pages recorded
+    /// (in order, so the same build writes the same cache), every path of
+    /// the site (`paths`; `None` leaves the pages out), and the checksum.
+    pub fn encode(self, key: &str, paths: Option<Vec<String>>) -> Vec<u8> {
+        let mut files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut docs = self.docs.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut pages = self.pages.into_inner().unwrap_or_else(|p| p.into_inner());
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        docs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        docs.dedup_by(|a, b| a.0 == b.0);
+        pages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let size: usize = files.iter().map(|f| f.0.len() + f.2.len() + 40).sum::<usize>()
+            + docs.iter().map(|d| d.1.len() + 36).sum::<usize>();
+        let mut out = Vec::with_capacity(size + 64 * pages.len() + 1024);
+        out.extend_from_slice(MAGIC);
+        put_bytes(&mut out, key.as_bytes());
+        put_u32(&mut out, files.len());
+        for (path, digest, entry) in &files {
+            put_bytes(&mut out, path.as_bytes());
+            out.extend_from_slice(digest);
+            put_bytes(&mut out, entry);
+        }
+        put_u32(&mut out, docs.len());
+        for (digest, entry) in &docs {
+            out.extend_from_slice(digest);
+            put_bytes(&mut out, entry);
+        }
+        let pages = paths.and_then(|paths| postcard::to_stdvec(&Pages { pages, paths }).ok());
+        put_bytes(&mut out, pages.as_deref().unwrap_or_default());
+        let sum = blake3::hash(&out);
+        out.extend_from_slice(sum.as_bytes());
+        out
+    }
+}
+
+fn put_u32(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_u32(out, b.len());
+    out.extend_from_slice(b);
+}
+
+/// A build's cache: the last one to read from, and this one's recorder.
+#[derive(Debug, Default)]
+pub struct Session {
+    pub old: Cache,
+    pub new: Recorder,
+}
+
+impl Session {
+    pub fn new(old: Cache) -> Session {
+        Session {
+            old,
+            new: Recorder::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<u8> {
+        let r = Recorder::default();
+        r.file("content/a.yaml", digest(b"a"), b"parsed a".to_vec());
+        r.doc(digest(b"body"), b"doc".to_vec());
+        r.page(
+            "index.html",
+            PageState {
+                fingerprint: [1; 16],
+                output: [2; 16],
+            },
+        );
+        r.encode("k", Some(vec!["index.html".into()]))
+    }
+
+    #[test]
+    fn reads_back_what_it_wrote() {
+        let c = Cache::decode(sample(), "k").unwrap();
+        assert_eq!(c.file("content/a.yaml", &digest(b"a")), Some(&b"parsed a"[..]));
+        assert_eq!(c.file("content/a.yaml", &digest(b"b")), None, "other bytes");
+        assert_eq!(c.doc(&digest(b"body")), Some(&b"doc"[..]));
+        assert_eq!(c.page("index.html").unwrap().output, [2; 16]);
+        assert!(c.paths().unwrap().contains("index.html"));
+    }
+
+    #[test]
+    fn a_cut_corrupt_or_foreign_cache_is_ignored() {
+        let bytes = sample();
+        assert!(Cache::decode(bytes.clone(), "other key").is_none());
+        for cut in [0, 1, 10, bytes.len() / 2, bytes.len() - 1] {
+            assert!(Cache::decode(bytes[..cut].to_vec(), "k").is_none(), "{cut}");
+        }
+        for i in (0..bytes.len()).step_by(7) {
+            let mut b = bytes.clone();
+            b[i] ^= 0x40;
+            assert!(Cache::decode(b, "k").is_none(), "byte {i}");
+        }
+    }
+}
