@@ -351,6 +351,7 @@ fn status_render<'m>(
     opts: &Options,
     m: &'m model::Model,
     sink: Option<render::PageSink>,
+    incremental: Option<(render::Incremental, &verify::Previous)>,
     clock: &mut Clock,
     diags: &mut Diagnostics,
 ) -> Option<Made<'m>> {
@@ -374,13 +375,14 @@ fn status_render<'m>(
             base_url: opts.base_url.clone(),
         },
         sink,
+        incremental.map(|(inc, _)| inc),
         diags,
     );
     // The archive (figures, pages and files of each month) runs inside
     // render, once the live pages are made; its share is told apart.
     clock.lap_split("render", "archive", site.archive_time);
     let mut site = site;
-    verify::site(m, &mut site, diags);
+    verify::site_after(m, &mut site, incremental.map(|(_, p)| p), diags);
     Some(Made {
         site,
         fig,
@@ -397,7 +399,7 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     // Every file is made and dropped at once: `check` keeps only what the
     // link check needs, so it runs in little memory at any scale.
     let discard = |_: &str, _: &[u8]| {};
-    let made = status_render(opts, &m, Some(&discard), &mut clock, &mut diags);
+    let made = status_render(opts, &m, Some(&discard), None, &mut clock, &mut diags);
     Ok(Report {
         diagnostics: diags.sorted(),
         lang: message_lang(opts, &m),
@@ -499,7 +501,28 @@ pub fn build_with_progress(
             failed().get_or_insert(e);
         }
     };
-    let made = status_render(opts, &m, Some(&sink), &mut clock, &mut diags);
+    // Pages whose inputs are unchanged since the last build are kept from
+    // its output (`render::incremental`).
+    let keep = |path: &str, digest: &cache::Short| {
+        if staging.keep_same(path, digest) {
+            render::Keep::InOutput
+        } else {
+            render::Keep::No
+        }
+    };
+    let read = |path: &str| staging.read_previous(path);
+    let last = verify::Previous {
+        paths: session.old.paths(),
+        read: &read,
+    };
+    let incremental = key.as_ref().map(|_| {
+        let inc = render::Incremental {
+            cache: &session,
+            keep: &keep,
+        };
+        (inc, &last)
+    });
+    let made = status_render(opts, &m, Some(&sink), incremental, &mut clock, &mut diags);
     output::interrupt::check()?;
     if let (Some((file, paths)), Some(made)) = (&previous, &made) {
         paths_kept(file, paths, &made.site, &mut diags)?;
@@ -549,7 +572,7 @@ pub fn preview(opts: &Options) -> Result<Preview, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
     let m = load_model(opts, &mut clock, None, &mut diags)?;
-    let made = status_render(opts, &m, None, &mut clock, &mut diags);
+    let made = status_render(opts, &m, None, None, &mut clock, &mut diags);
     let lang = message_lang(opts, &m);
     let Some(Made { site, .. }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), lang));

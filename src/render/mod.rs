@@ -7,6 +7,9 @@
 
 mod chart_set;
 pub mod charts;
+mod incremental;
+pub(crate) use incremental::Output;
+pub use incremental::{Incremental, Keep, Keeper};
 pub mod escape;
 pub mod i18n;
 pub use crate::markdown;
@@ -35,6 +38,10 @@ pub struct RenderedSite {
     /// Hashed rather than ordered: the link check looks up every link of
     /// every page here (millions at national scale); [`Self::paths`] sorts.
     pub written: std::collections::HashSet<String>,
+    /// Pages kept from the last build (their inputs unchanged), among
+    /// `written` or `files`: the link check reads their links back from
+    /// the last build when it needs them.
+    pub kept: std::collections::HashSet<String>,
     /// How long the monthly archive took (its figures, pages and files),
     /// for the build's timings.
     pub archive_time: std::time::Duration,
@@ -145,6 +152,11 @@ pub(crate) struct Renderer<'a> {
     pub status_changes: std::sync::OnceLock<BTreeMap<crate::date::Period, usize>>,
     /// The monthly archive, its figures computed a month at a time.
     pub archive: Option<&'a crate::status::Archive<'a>>,
+    /// The build cache and the output's keeper, when pages may be kept.
+    pub incremental: Option<Incremental<'a>>,
+    /// Per language, the digest of the templates and the frame every page
+    /// shares: the start of each page's fingerprint.
+    pub frames: HashMap<Lang, blake3::Hasher>,
 }
 
 impl<'a> Renderer<'a> {
@@ -390,6 +402,7 @@ pub fn render<'a>(
     archive: &'a crate::status::Archive<'a>,
     options: &RenderOptions,
     sink: Option<PageSink<'a>>,
+    incremental: Option<Incremental<'a>>,
     diags: &mut Diagnostics,
 ) -> RenderedSite {
     let Some(mut r) = renderer(model, figures, index, options, diags) else {
@@ -397,6 +410,7 @@ pub fn render<'a>(
     };
     r.sink = sink;
     r.archive = Some(archive);
+    r.incremental = incremental;
     // The open data, charts, feeds, calendars and search index are made
     // beside the pages rather than before or after them: one thread
     // deflates the data download while the other renders pages, and
@@ -449,7 +463,17 @@ pub fn render<'a>(
     let mut refs = BTreeMap::new();
     for (path, page, page_refs, d) in rendered {
         diags.extend(d);
-        if let Some(bytes) = page {
+        if let Some(Output::Kept(bytes)) = page {
+            match bytes {
+                Some(bytes) => {
+                    site.files.insert(path.clone(), bytes.to_vec());
+                }
+                None => {
+                    site.written.insert(path.clone());
+                }
+            }
+            site.kept.insert(path);
+        } else if let Some(Output::Bytes(bytes)) = page {
             site.files.insert(path, bytes);
         } else if let Some(page_refs) = page_refs {
             site.written.insert(path.clone());
@@ -519,16 +543,17 @@ fn machine_side(r: &Renderer) -> (RenderedSite, Vec<Made>, Diagnostics) {
 /// making reported.
 type Made = (
     String,
-    Option<Vec<u8>>,
+    Option<Output>,
     Option<crate::verify::links::PageRefs>,
     Diagnostics,
 );
 
 /// Sends a file to the sink when there is one, keeping only its links and
-/// ids for the link check; else keeps it.
-fn made(r: &Renderer, path: String, file: Option<Vec<u8>>, d: Diagnostics) -> Made {
+/// ids for the link check; else keeps it. A page kept from the last build
+/// goes nowhere: the output has it.
+fn made(r: &Renderer, path: String, file: Option<Output>, d: Diagnostics) -> Made {
     match (file, r.sink) {
-        (Some(bytes), Some(put)) => {
+        (Some(Output::Bytes(bytes)), Some(put)) => {
             let refs = path
                 .ends_with(".html")
                 .then(|| crate::verify::links::refs(&bytes));
@@ -625,7 +650,7 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
             };
             for (name, bytes) in files {
                 let path = Route::ArchiveData(p, name).file();
-                out.push(made(r, path, bytes, std::mem::take(&mut d)));
+                out.push(made(r, path, bytes.map(Output::Bytes), std::mem::take(&mut d)));
             }
             (out, crate::status::task_facts(&fig))
         })
@@ -648,7 +673,7 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
         out.push(made(
             r,
             Route::MonthChanges(p).file(),
-            Some(csv),
+            Some(Output::Bytes(csv)),
             Diagnostics::new(),
         ));
         before = facts;
@@ -741,11 +766,21 @@ fn renderer<'a>(
         sink: None,
         status_changes: std::sync::OnceLock::new(),
         archive: None,
+        incremental: None,
+        frames: HashMap::new(),
     };
-    // The frame every page of a language shares, once per language.
+    // The frame every page of a language shares, once per language, and
+    // its digest for the pages' fingerprints.
     let mut engines = std::mem::take(&mut r.tera);
+    let templates = incremental::templates_digest(&model.theme.templates);
+    let mut frames = HashMap::new();
     for (&l, engine) in engines.iter_mut() {
         let shared = r.shared(l);
+        let mut frame = templates.clone();
+        frame.update(l.code().as_bytes());
+        if incremental::add_json(&mut frame, &shared) && incremental::add_json(&mut frame, r.strings(l)) {
+            frames.insert(l, frame);
+        }
         let globals = engine.global_context();
         globals.insert("site", &shared.site);
         globals.insert("lang", &shared.lang);
@@ -757,6 +792,7 @@ fn renderer<'a>(
         globals.insert("vi_lang", &shared.vi_lang);
     }
     r.tera = engines;
+    r.frames = frames;
     r.charts = chart_set::all_charts(&r);
     Some(r)
 }

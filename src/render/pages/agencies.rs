@@ -97,7 +97,7 @@ pub(super) fn agencies(
     job: &Job,
     n: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -167,7 +167,7 @@ pub(super) fn agencies(
         )
         .with_data(r, Table::Agencies),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// Every working group's card, in content order.
@@ -208,7 +208,7 @@ fn ungrouped_words(r: &Renderer, v: &Views) -> String {
 }
 
 /// The working groups' index: each group's card, and what they leave out.
-fn groups(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+fn groups(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -236,7 +236,7 @@ fn groups(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Ve
         },
         agencies_url: v.route(&Route::Agencies),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn agency(
@@ -245,7 +245,7 @@ pub(super) fn agency(
     job: &Job,
     i: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -376,7 +376,7 @@ pub(super) fn agency(
         late: f.count(|o| matches!(o, Outcome::Late(_))),
         missing: f.count(|o| *o == Outcome::Missing),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn group(
@@ -385,7 +385,7 @@ pub(super) fn group(
     job: &Job,
     i: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -453,7 +453,7 @@ pub(super) fn group(
         chart: r.chart(lang, &Route::GroupChart(&g.id)),
         mix: mix_table(&v, &ids),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// A link to the view of all `count` tasks of a list cut at

@@ -45,7 +45,7 @@ pub(super) fn kpis(
     job: &Job,
     n: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -72,7 +72,7 @@ pub(super) fn kpis(
         )
         .with_data(r, Table::Kpis),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn kpi(
@@ -81,7 +81,7 @@ pub(super) fn kpi(
     job: &Job,
     k: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Point {
         date: String,
@@ -159,7 +159,7 @@ pub(super) fn kpi(
         chart: r.chart(lang, &Route::KpiChart(&kpi.id)),
         feed_url: v.route(&Route::KpiFeed(&kpi.id)),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// One line of a KPI's metadata block.

@@ -137,7 +137,7 @@ pub(super) fn news(
     job: &Job,
     n: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -175,7 +175,7 @@ pub(super) fn news(
             page_url,
         ),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn article(
@@ -184,7 +184,7 @@ pub(super) fn article(
     job: &Job,
     i: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -232,7 +232,7 @@ pub(super) fn article(
             .map(|&k| v.kpi_row(k))
             .collect(),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// The language's articles with a tag (newest first) and the tasks with
@@ -256,7 +256,7 @@ pub(super) fn tag(
     tag: &str,
     n: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -306,7 +306,7 @@ pub(super) fn tag(
             v.route(&paged(route.clone(), k))
         }),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn page(
@@ -315,7 +315,7 @@ pub(super) fn page(
     job: &Job,
     i: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct View<'a> {
         #[serde(flatten)]
@@ -375,7 +375,7 @@ pub(super) fn page(
         settings,
         rules,
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn not_found(
@@ -383,7 +383,7 @@ pub(super) fn not_found(
     lang: Lang,
     job: &Job,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct View<'a> {
         #[serde(flatten)]
@@ -399,13 +399,13 @@ pub(super) fn not_found(
             String::new(),
         ),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// The accessibility statement: the standard, what the browser suite
 /// checks on every page kind before each release of tiendo, the known
 /// exceptions and whom to tell.
-fn accessibility(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+fn accessibility(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -425,5 +425,5 @@ fn accessibility(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Op
         version: env!("CARGO_PKG_VERSION"),
         contact: r.model.site().contact.as_deref().unwrap_or(""),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
