@@ -42,14 +42,24 @@ pub fn short(d: &Digest) -> Short {
 }
 
 /// What must be equal for a cache to be used at all: this tiendo (its
-/// version and the digest of its executable, so that a rebuilt binary of
-/// the same version starts clean) and the options that change every page.
-/// `None` when the executable cannot be read: then no cache is used.
+/// version, and its executable's size, modification time and inode, so
+/// that a rebuilt or reinstalled binary of the same version starts clean)
+/// and the options that change every page. `None` when the executable
+/// cannot be told: then no cache is used.
 pub fn key(opts: &crate::Options) -> Option<String> {
     static EXE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     let exe = EXE.get_or_init(|| {
-        let bytes = std::fs::read(std::env::current_exe().ok()?).ok()?;
-        Some(blake3::hash(&bytes).to_hex().to_string())
+        let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(format!("{} {} {inode}", meta.len(), modified.as_nanos()))
     });
     let exe = exe.as_ref()?;
     Some(format!(
@@ -158,14 +168,15 @@ impl Cache {
 
     /// The stored parse of the content file `path` when its bytes had this
     /// digest.
-    pub fn file(&self, path: &str, digest: &Digest) -> Option<&[u8]> {
+    pub fn file(&self, path: &str, digest: &Digest) -> Option<(&[u8], Entry)> {
         let (d, range) = self.files.get(path)?;
-        (d == digest).then(|| &self.bytes[range.clone()])
+        (d == digest).then(|| (&self.bytes[range.clone()], Entry::Old(range.clone())))
     }
 
     /// A Markdown document parsed from a text of this digest.
-    pub fn doc(&self, digest: &Digest) -> Option<&[u8]> {
-        self.docs.get(digest).map(|r| &self.bytes[r.clone()])
+    pub fn doc(&self, digest: &Digest) -> Option<(&[u8], Entry)> {
+        let range = self.docs.get(digest)?;
+        Some((&self.bytes[range.clone()], Entry::Old(range.clone())))
     }
 
     /// What the last build made at `path` (a page rendered from a template).
@@ -231,10 +242,27 @@ impl Counts {
 /// thread.
 #[derive(Debug, Default)]
 pub struct Recorder {
-    files: Mutex<Vec<(String, Digest, Vec<u8>)>>,
-    docs: Mutex<Vec<(Digest, Vec<u8>)>>,
+    files: Mutex<Vec<(String, Digest, Entry)>>,
+    docs: Mutex<Vec<(Digest, Entry)>>,
     pages: Mutex<Vec<(String, PageState)>>,
     pub counts: Counts,
+}
+
+/// An entry of the next cache: made by this build, or taken unchanged
+/// from the last one (its place in the last cache's bytes, not a copy).
+#[derive(Debug)]
+pub enum Entry {
+    New(Vec<u8>),
+    Old(Range<usize>),
+}
+
+impl Entry {
+    fn bytes<'a>(&'a self, old: &'a Cache) -> &'a [u8] {
+        match self {
+            Entry::New(b) => b,
+            Entry::Old(r) => old.bytes.get(r.clone()).unwrap_or_default(),
+        }
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -242,11 +270,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Recorder {
-    pub fn file(&self, path: &str, digest: Digest, entry: Vec<u8>) {
+    pub fn file(&self, path: &str, digest: Digest, entry: Entry) {
         lock(&self.files).push((path.to_string(), digest, entry));
     }
 
-    pub fn doc(&self, digest: Digest, entry: Vec<u8>) {
+    pub fn doc(&self, digest: Digest, entry: Entry) {
         lock(&self.docs).push((digest, entry));
     }
 
@@ -257,7 +285,7 @@ impl Recorder {
     /// The cache's bytes: its key, the files, documents and pages recorded
     /// (in order, so the same build writes the same cache), every path of
     /// the site (`paths`; `None` leaves the pages out), and the checksum.
-    pub fn encode(self, key: &str, paths: Option<Vec<String>>) -> Vec<u8> {
+    pub fn encode(self, old: &Cache, key: &str, paths: Option<Vec<String>>) -> Vec<u8> {
         let mut files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut docs = self.docs.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut pages = self.pages.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -265,8 +293,11 @@ impl Recorder {
         docs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         docs.dedup_by(|a, b| a.0 == b.0);
         pages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let size: usize = files.iter().map(|f| f.0.len() + f.2.len() + 40).sum::<usize>()
-            + docs.iter().map(|d| d.1.len() + 36).sum::<usize>();
+        let size: usize = files
+            .iter()
+            .map(|f| f.0.len() + f.2.bytes(old).len() + 40)
+            .sum::<usize>()
+            + docs.iter().map(|d| d.1.bytes(old).len() + 36).sum::<usize>();
         let mut out = Vec::with_capacity(size + 64 * pages.len() + 1024);
         out.extend_from_slice(MAGIC);
         put_bytes(&mut out, key.as_bytes());
@@ -274,12 +305,12 @@ impl Recorder {
         for (path, digest, entry) in &files {
             put_bytes(&mut out, path.as_bytes());
             out.extend_from_slice(digest);
-            put_bytes(&mut out, entry);
+            put_bytes(&mut out, entry.bytes(old));
         }
         put_u32(&mut out, docs.len());
         for (digest, entry) in &docs {
             out.extend_from_slice(digest);
-            put_bytes(&mut out, entry);
+            put_bytes(&mut out, entry.bytes(old));
         }
         let pages = paths.and_then(|paths| postcard::to_stdvec(&Pages { pages, paths }).ok());
         put_bytes(&mut out, pages.as_deref().unwrap_or_default());
@@ -299,14 +330,14 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
 }
 
 /// A build's cache: the last one to read from, and this one's recorder.
-#[derive(Debug, Default)]
-pub struct Session {
-    pub old: Cache,
+#[derive(Debug)]
+pub struct Session<'c> {
+    pub old: &'c Cache,
     pub new: Recorder,
 }
 
-impl Session {
-    pub fn new(old: Cache) -> Session {
+impl<'c> Session<'c> {
+    pub fn new(old: &'c Cache) -> Session<'c> {
         Session {
             old,
             new: Recorder::default(),
@@ -320,8 +351,8 @@ mod tests {
 
     fn sample() -> Vec<u8> {
         let r = Recorder::default();
-        r.file("content/a.yaml", digest(b"a"), b"parsed a".to_vec());
-        r.doc(digest(b"body"), b"doc".to_vec());
+        r.file("content/a.yaml", digest(b"a"), Entry::New(b"parsed a".to_vec()));
+        r.doc(digest(b"body"), Entry::New(b"doc".to_vec()));
         r.page(
             "index.html",
             PageState {
@@ -329,15 +360,15 @@ mod tests {
                 output: [2; 16],
             },
         );
-        r.encode("k", Some(vec!["index.html".into()]))
+        r.encode(&Cache::default(), "k", Some(vec!["index.html".into()]))
     }
 
     #[test]
     fn reads_back_what_it_wrote() {
         let c = Cache::decode(sample(), "k").unwrap();
-        assert_eq!(c.file("content/a.yaml", &digest(b"a")), Some(&b"parsed a"[..]));
-        assert_eq!(c.file("content/a.yaml", &digest(b"b")), None, "other bytes");
-        assert_eq!(c.doc(&digest(b"body")), Some(&b"doc"[..]));
+        assert_eq!(c.file("content/a.yaml", &digest(b"a")).unwrap().0, b"parsed a");
+        assert!(c.file("content/a.yaml", &digest(b"b")).is_none(), "other bytes");
+        assert_eq!(c.doc(&digest(b"body")).unwrap().0, b"doc");
         assert_eq!(c.page("index.html").unwrap().output, [2; 16]);
         assert!(c.paths().unwrap().contains("index.html"));
     }

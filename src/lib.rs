@@ -481,7 +481,7 @@ pub fn build_with_progress(
         Some(key) if !opts.no_cache => cache::Cache::read(&output::cache_path(&target), key),
         _ => cache::Cache::default(),
     };
-    let session = cache::Session::new(old);
+    let session = cache::Session::new(&old);
     let m = load_model(opts, &mut clock, Some(&session), &mut diags)?;
     let previous = match &opts.previous {
         Some(file) => Some((file, output::previous::open(file)?)),
@@ -538,7 +538,8 @@ pub fn build_with_progress(
     if let Some(key) = &key {
         let mut paths: Vec<String> = site.paths().cloned().collect();
         paths.extend(m.static_files.iter().map(|f| f.url_path.clone()));
-        let bytes = session.new.encode(key, Some(paths));
+        let bytes = session.new.encode(&old, key, Some(paths));
+        drop(old);
         output::store_cache(&target, &bytes);
     }
     clock.lap("output");
@@ -565,24 +566,75 @@ pub struct Preview {
     /// The language to print them in.
     pub lang: Lang,
     pub timings: Timings,
+    /// The build cache this build leaves for the next (`serve` keeps it in
+    /// memory); the pages it kept from the last build are `site.kept`,
+    /// whose bytes the caller still holds.
+    pub cache: Option<cache::Cache>,
+}
+
+/// What `serve` holds of its last good build: its cache, and a page of
+/// it by path.
+pub struct LastPreview<'l> {
+    pub cache: &'l cache::Cache,
+    pub page: &'l (dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+    /// Whether the last build has a page at a path.
+    pub has: &'l (dyn Fn(&str) -> bool + Sync),
 }
 
 /// `tiendo serve`'s build: every stage but output, so nothing is written.
 pub fn preview(opts: &Options) -> Result<Preview, Failure> {
+    preview_after(opts, None)
+}
+
+/// [`preview`] after a `last` good build: files whose bytes are unchanged
+/// are not parsed again, pages whose inputs are unchanged are not
+/// rendered again (they are in `site.kept`, without their bytes).
+pub fn preview_after(opts: &Options, last: Option<&LastPreview>) -> Result<Preview, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
-    let m = load_model(opts, &mut clock, None, &mut diags)?;
-    let made = status_render(opts, &m, None, None, &mut clock, &mut diags);
+    let key = cache::key(opts);
+    let empty = cache::Cache::default();
+    let old = match (last, &key) {
+        (Some(last), Some(_)) => last.cache,
+        _ => &empty,
+    };
+    let session = cache::Session::new(old);
+    let m = load_model(opts, &mut clock, Some(&session), &mut diags)?;
+    let keep = |path: &str, _: &cache::Short| match last {
+        Some(last) if (last.has)(path) => render::Keep::InOutput,
+        _ => render::Keep::No,
+    };
+    let read = |path: &str| last.and_then(|l| (l.page)(path));
+    let previous = verify::Previous {
+        paths: old.paths(),
+        read: &read,
+    };
+    let incremental = key.as_ref().map(|_| {
+        (
+            render::Incremental {
+                cache: &session,
+                keep: &keep,
+            },
+            &previous,
+        )
+    });
+    let made = status_render(opts, &m, None, incremental, &mut clock, &mut diags);
     let lang = message_lang(opts, &m);
     let Some(Made { site, .. }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), lang));
     };
+    let cache = key.as_ref().and_then(|key| {
+        let mut paths: Vec<String> = site.paths().cloned().collect();
+        paths.extend(m.static_files.iter().map(|f| f.url_path.clone()));
+        cache::Cache::decode(session.new.encode(old, key, Some(paths)), key)
+    });
     Ok(Preview {
         site,
         static_files: m.static_files,
         diagnostics: diags.sorted(),
         lang,
         timings: clock.timings,
+        cache,
     })
 }
 

@@ -86,10 +86,10 @@ pub fn document(markdown: &str) -> Document {
 /// so its messages always come from the parse.
 pub fn document_cached(cache: &crate::cache::Session, markdown: &str) -> Document {
     let digest = crate::cache::digest(markdown.as_bytes());
-    if let Some(entry) = cache.old.doc(&digest)
+    if let Some((entry, old)) = cache.old.doc(&digest)
         && let Ok((rendered, search_text)) = postcard::from_bytes::<(Rendered, String)>(entry)
     {
-        cache.new.doc(digest, entry.to_vec());
+        cache.new.doc(digest, old);
         return Document {
             rendered,
             search_text,
@@ -100,7 +100,7 @@ pub fn document_cached(cache: &crate::cache::Session, markdown: &str) -> Documen
     if doc.problems.is_empty()
         && let Ok(entry) = postcard::to_stdvec(&(&doc.rendered, &doc.search_text))
     {
-        cache.new.doc(digest, entry);
+        cache.new.doc(digest, crate::cache::Entry::New(entry));
     }
     doc
 }

@@ -9,7 +9,7 @@ use super::raw::{RawAgencies, RawArticleMeta, RawKpis, RawPageMeta, RawPlan, Raw
 use super::{
     Kind, Parsed, Source, markdown_source, parse_text, read_text, report_source,
 };
-use crate::cache::{Counts, Session, digest};
+use crate::cache::{Counts, Entry, Session, digest};
 use crate::diag::Diagnostics;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -28,10 +28,10 @@ pub(super) fn parse(
         return Parsed::Nothing;
     };
     let d = digest(text.as_bytes());
-    if let Some(entry) = cache.old.file(file, &d)
+    if let Some((entry, old)) = cache.old.file(file, &d)
         && let Some(parsed) = decode(kind, path, file, &text, entry)
     {
-        cache.new.file(file, d, entry.to_vec());
+        cache.new.file(file, d, old);
         Counts::add(&cache.new.counts.files_reused);
         return parsed;
     }
@@ -40,7 +40,7 @@ pub(super) fn parse(
     if diags.is_empty()
         && let Some(entry) = encode(&parsed, &text)
     {
-        cache.new.file(file, d, entry);
+        cache.new.file(file, d, Entry::New(entry));
     }
     parsed
 }

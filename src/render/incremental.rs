@@ -41,22 +41,24 @@ pub type Keeper<'s> = &'s (dyn Fn(&str, &Short) -> Keep + Sync);
 /// the output that keeps files.
 #[derive(Clone, Copy)]
 pub struct Incremental<'a> {
-    pub cache: &'a Session,
+    pub cache: &'a Session<'a>,
     pub keep: Keeper<'a>,
 }
 
-/// A `std::io::Write` that feeds a hasher, for fingerprints of views.
-struct Hashing<'h>(&'h mut blake3::Hasher);
-
-impl std::io::Write for Hashing<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
+/// Adds a value's JSON to a hasher: written into a buffer of the thread's
+/// first, so that BLAKE3 gets whole kilobytes (a view's JSON is made of
+/// thousands of short writes, each too short for its vector code).
+fn hash_json(h: &mut blake3::Hasher, value: &impl Serialize) -> bool {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    BUFFER.with(|b| {
+        let mut b = b.borrow_mut();
+        b.clear();
+        let ok = serde_json::to_writer(&mut *b, value).is_ok();
+        h.update(&b);
+        ok
+    })
 }
 
 /// The digest of the template set, the start of every page's
@@ -74,7 +76,7 @@ pub(super) fn templates_digest(templates: &[(String, String)]) -> blake3::Hasher
 
 /// Adds a value's JSON to a fingerprint; `false` if it cannot be written.
 pub(super) fn add_json(h: &mut blake3::Hasher, value: &impl Serialize) -> bool {
-    serde_json::to_writer(Hashing(h), value).is_ok()
+    hash_json(h, value)
 }
 
 impl Renderer<'_> {
@@ -97,9 +99,7 @@ impl Renderer<'_> {
         let mut h = frame.clone();
         h.update(template.as_bytes());
         h.update(b"\0");
-        let fingerprint = serde_json::to_writer(Hashing(&mut h), ctx)
-            .ok()
-            .map(|()| short(h.finalize().as_bytes()));
+        let fingerprint = hash_json(&mut h, ctx).then(|| short(h.finalize().as_bytes()));
         let counts = &inc.cache.new.counts;
         if let Some(fingerprint) = fingerprint
             && let Some(last) = inc.cache.old.page(&path)
