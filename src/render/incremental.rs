@@ -80,6 +80,52 @@ pub(super) fn add_json(h: &mut blake3::Hasher, value: &impl Serialize) -> bool {
 }
 
 impl Renderer<'_> {
+    /// A file made from `input` alone by `make` (a zip of a table): kept
+    /// from the last build when it made the file at `path` from the same
+    /// input, so that the costly part is not done again.
+    pub(crate) fn derived(
+        &self,
+        path: &str,
+        input: &[&[u8]],
+        make: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Option<Output> {
+        let Some(inc) = self.incremental else {
+            return make().map(Output::Bytes);
+        };
+        let mut h = blake3::Hasher::new();
+        h.update(b"derived\0");
+        h.update(path.as_bytes());
+        for part in input {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+        let fingerprint = short(h.finalize().as_bytes());
+        if let Some(kept) = self.kept(inc, path, fingerprint) {
+            return Some(kept);
+        }
+        let bytes = make()?;
+        let output = short(&crate::cache::digest(&bytes));
+        inc.cache.new.page(path, PageState { fingerprint, output });
+        Some(Output::Bytes(bytes))
+    }
+
+    /// The last build's file at `path` when it was made with this
+    /// fingerprint and the output still has it.
+    fn kept(&self, inc: Incremental, path: &str, fingerprint: Short) -> Option<Output> {
+        let last = inc.cache.old.page(path)?;
+        if last.fingerprint != fingerprint {
+            return None;
+        }
+        let kept = match (inc.keep)(path, &last.output) {
+            Keep::No => return None,
+            Keep::InOutput => Output::Kept(None),
+            Keep::Bytes(b) => Output::Kept(Some(b)),
+        };
+        inc.cache.new.page(path, *last);
+        crate::cache::Counts::add(&inc.cache.new.counts.pages_kept);
+        Some(kept)
+    }
+
     /// A page of `job` rendered from its template with `ctx`, or kept from
     /// the last build when its fingerprint is the same.
     pub(crate) fn render_page(
@@ -102,19 +148,9 @@ impl Renderer<'_> {
         let fingerprint = hash_json(&mut h, ctx).then(|| short(h.finalize().as_bytes()));
         let counts = &inc.cache.new.counts;
         if let Some(fingerprint) = fingerprint
-            && let Some(last) = inc.cache.old.page(&path)
-            && last.fingerprint == fingerprint
+            && let Some(kept) = self.kept(inc, &path, fingerprint)
         {
-            let kept = match (inc.keep)(&path, &last.output) {
-                Keep::No => None,
-                Keep::InOutput => Some(Output::Kept(None)),
-                Keep::Bytes(b) => Some(Output::Kept(Some(b))),
-            };
-            if let Some(kept) = kept {
-                inc.cache.new.page(&path, *last);
-                crate::cache::Counts::add(&counts.pages_kept);
-                return Some(kept);
-            }
+            return Some(kept);
         }
         let bytes = self.render_template(lang, template, ctx, d)?;
         crate::cache::Counts::add(&counts.pages_rendered);

@@ -620,20 +620,26 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
             let table = data::task_table(r.model, &fig, &site_url);
             let csv = data::csv(&table);
             let mut d = Diagnostics::new();
-            let files: Vec<(Format, Option<Vec<u8>>)> = match archive_data_files(r.model) {
+            let files: Vec<(Format, Option<Output>)> = match archive_data_files(r.model) {
                 [zip] => {
                     let inside = data::file_name(&Route::ArchiveData(p, Format::Csv));
-                    let bundle = [(inside, csv)];
-                    let bytes = match data::zip(&bundle, fig.as_of) {
-                        Ok(bytes) => Some(bytes),
-                        Err(error) => {
-                            d.error(
-                                Loc::file(&Arc::from("templates")),
-                                crate::msg!("render.zip", error),
-                            );
-                            None
+                    let path = Route::ArchiveData(p, *zip).file();
+                    let date = fig.as_of.to_string();
+                    // Deflating a national month's table is most of its
+                    // cost: kept when the table and its date are the same.
+                    let bytes = r.derived(&path, &[&csv, date.as_bytes()], || {
+                        let mut zip = data::Zip::new(fig.as_of);
+                        match zip.add(&inside, &csv).and_then(|()| zip.finish()) {
+                            Ok(bytes) => Some(bytes),
+                            Err(error) => {
+                                d.error(
+                                    Loc::file(&Arc::from("templates")),
+                                    crate::msg!("render.zip", error),
+                                );
+                                None
+                            }
                         }
-                    };
+                    });
                     vec![(*zip, bytes)]
                 }
                 formats => formats
@@ -644,13 +650,13 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
                         } else {
                             data::json(&table, &fig.as_of.to_string(), license)
                         };
-                        (name, Some(bytes))
+                        (name, Some(Output::Bytes(bytes)))
                     })
                     .collect(),
             };
             for (name, bytes) in files {
                 let path = Route::ArchiveData(p, name).file();
-                out.push(made(r, path, bytes.map(Output::Bytes), std::mem::take(&mut d)));
+                out.push(made(r, path, bytes, std::mem::take(&mut d)));
             }
             (out, crate::status::task_facts(&fig))
         })
