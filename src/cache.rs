@@ -286,6 +286,20 @@ impl Recorder {
     /// (in order, so the same build writes the same cache), every path of
     /// the site (`paths`; `None` leaves the pages out), and the checksum.
     pub fn encode(self, old: &Cache, key: &str, paths: Option<Vec<String>>) -> Vec<u8> {
+        let mut out = Vec::new();
+        let _ = self.write(old, key, paths, &mut out);
+        out
+    }
+
+    /// [`Self::encode`] into `out` as it goes, rather than into memory: a
+    /// national site's cache is a hundred megabytes.
+    pub fn write(
+        self,
+        old: &Cache,
+        key: &str,
+        paths: Option<Vec<String>>,
+        out: &mut (impl std::io::Write + ?Sized),
+    ) -> std::io::Result<()> {
         let mut files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut docs = self.docs.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut pages = self.pages.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -293,40 +307,50 @@ impl Recorder {
         docs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         docs.dedup_by(|a, b| a.0 == b.0);
         pages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let size: usize = files
-            .iter()
-            .map(|f| f.0.len() + f.2.bytes(old).len() + 40)
-            .sum::<usize>()
-            + docs.iter().map(|d| d.1.bytes(old).len() + 36).sum::<usize>();
-        let mut out = Vec::with_capacity(size + 64 * pages.len() + 1024);
-        out.extend_from_slice(MAGIC);
-        put_bytes(&mut out, key.as_bytes());
-        put_u32(&mut out, files.len());
-        for (path, digest, entry) in &files {
-            put_bytes(&mut out, path.as_bytes());
-            out.extend_from_slice(digest);
-            put_bytes(&mut out, entry.bytes(old));
+        let mut w = Summed {
+            out,
+            sum: blake3::Hasher::new(),
+        };
+        w.put(MAGIC)?;
+        w.bytes(key.as_bytes())?;
+        w.u32(files.len())?;
+        for (path, digest, entry) in files {
+            w.bytes(path.as_bytes())?;
+            w.put(&digest)?;
+            w.bytes(entry.bytes(old))?;
         }
-        put_u32(&mut out, docs.len());
-        for (digest, entry) in &docs {
-            out.extend_from_slice(digest);
-            put_bytes(&mut out, entry.bytes(old));
+        w.u32(docs.len())?;
+        for (digest, entry) in docs {
+            w.put(&digest)?;
+            w.bytes(entry.bytes(old))?;
         }
         let pages = paths.and_then(|paths| postcard::to_stdvec(&Pages { pages, paths }).ok());
-        put_bytes(&mut out, pages.as_deref().unwrap_or_default());
-        let sum = blake3::hash(&out);
-        out.extend_from_slice(sum.as_bytes());
-        out
+        w.bytes(pages.as_deref().unwrap_or_default())?;
+        let sum = w.sum.finalize();
+        w.out.write_all(sum.as_bytes())
     }
 }
 
-fn put_u32(out: &mut Vec<u8>, n: usize) {
-    out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
+/// A writer that keeps the BLAKE3 of what went through it.
+struct Summed<'w, W: std::io::Write + ?Sized> {
+    out: &'w mut W,
+    sum: blake3::Hasher,
 }
 
-fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    put_u32(out, b.len());
-    out.extend_from_slice(b);
+impl<W: std::io::Write + ?Sized> Summed<'_, W> {
+    fn put(&mut self, b: &[u8]) -> std::io::Result<()> {
+        self.sum.update(b);
+        self.out.write_all(b)
+    }
+
+    fn u32(&mut self, n: usize) -> std::io::Result<()> {
+        self.put(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes())
+    }
+
+    fn bytes(&mut self, b: &[u8]) -> std::io::Result<()> {
+        self.u32(b.len())?;
+        self.put(b)
+    }
 }
 
 /// A build's cache: the last one to read from, and this one's recorder.

@@ -538,9 +538,8 @@ pub fn build_with_progress(
     if let Some(key) = &key {
         let mut paths: Vec<String> = site.paths().cloned().collect();
         paths.extend(m.static_files.iter().map(|f| f.url_path.clone()));
-        let bytes = session.new.encode(&old, key, Some(paths));
-        drop(old);
-        output::store_cache(&target, &bytes);
+        let new = session.new;
+        output::store_cache(&target, |out| new.write(&old, key, Some(paths), out));
     }
     clock.lap("output");
     let files_written = written.written + written.unchanged;

@@ -60,10 +60,14 @@ pub fn cache_path(target: &Target) -> PathBuf {
     spare::cache_path(target)
 }
 
-/// Keeps the build cache's `bytes` for the next build of `target`; a cache
-/// that cannot be written is left out (the next build starts afresh).
-pub fn store_cache(target: &Target, bytes: &[u8]) {
-    spare::store_cache(target, bytes)
+/// Keeps the build cache for the next build of `target`, written by
+/// `write`; a cache that cannot be written is left out (the next build
+/// starts afresh).
+pub fn store_cache(
+    target: &Target,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) {
+    spare::store_cache(target, write)
 }
 
 /// A generated path may only name a place inside the output folder.

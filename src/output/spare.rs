@@ -122,18 +122,24 @@ pub(super) fn cache_path(target: &Target) -> PathBuf {
 /// Writes the build cache into the spare folder: a temporary file renamed
 /// over the old one, so that a build killed meanwhile leaves the old cache
 /// or none, never half of one. Nothing here can fail the build.
-pub(super) fn store_cache(target: &Target, bytes: &[u8]) {
+pub(super) fn store_cache(
+    target: &Target,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) {
     let spare = path(target);
     if !spare.join(MANIFEST).is_file() {
         return;
     }
-    let Ok(mut temp) = tempfile::Builder::new()
+    let Ok(temp) = tempfile::Builder::new()
         .prefix(".tiendo-cache-")
         .tempfile_in(&spare)
     else {
         return;
     };
-    if temp.write_all(bytes).is_ok() {
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, temp);
+    if write(&mut out).is_ok()
+        && let Ok(temp) = out.into_inner()
+    {
         let _ = temp.persist(spare.join(CACHE));
     }
 }
