@@ -245,7 +245,20 @@ pub struct Recorder {
     files: Mutex<Vec<(String, Digest, Entry)>>,
     docs: Mutex<Vec<(Digest, Entry)>>,
     pages: Mutex<Vec<(String, PageState)>>,
+    /// New entries wait in an unnamed temporary file (gone with the
+    /// process, however it ends) rather than in memory: a fresh national
+    /// build makes a hundred megabytes of them.
+    spill: Mutex<Option<Spill>>,
     pub counts: Counts,
+}
+
+#[derive(Debug)]
+struct Spill {
+    file: std::io::BufWriter<std::fs::File>,
+    len: u64,
+    /// A write failed: what the file holds cannot be trusted, and no
+    /// cache is written from it.
+    broken: bool,
 }
 
 /// An entry of the next cache: made by this build, or taken unchanged
@@ -254,15 +267,43 @@ pub struct Recorder {
 pub enum Entry {
     New(Vec<u8>),
     Old(Range<usize>),
+    /// Made by this build, in the spill file at this place.
+    Spilled(u64, usize),
 }
 
 impl Entry {
-    fn bytes<'a>(&'a self, old: &'a Cache) -> &'a [u8] {
+    /// The entry's bytes, from memory, the last cache or the spill file
+    /// (read into `buffer`).
+    fn bytes<'a>(
+        &'a self,
+        old: &'a Cache,
+        spill: Option<&std::fs::File>,
+        buffer: &'a mut Vec<u8>,
+    ) -> std::io::Result<&'a [u8]> {
         match self {
-            Entry::New(b) => b,
-            Entry::Old(r) => old.bytes.get(r.clone()).unwrap_or_default(),
+            Entry::New(b) => Ok(b),
+            Entry::Old(r) => Ok(old.bytes.get(r.clone()).unwrap_or_default()),
+            Entry::Spilled(at, len) => {
+                let file = spill.ok_or(std::io::ErrorKind::NotFound)?;
+                buffer.resize(*len, 0);
+                read_at(file, buffer, *at)?;
+                Ok(buffer)
+            }
         }
     }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buffer: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buffer, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &std::fs::File, buffer: &mut [u8], at: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek};
+    let mut f = file;
+    f.seek(std::io::SeekFrom::Start(at))?;
+    f.read_exact(buffer)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -271,11 +312,40 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Recorder {
     pub fn file(&self, path: &str, digest: Digest, entry: Entry) {
+        let entry = self.spilled(entry);
         lock(&self.files).push((path.to_string(), digest, entry));
     }
 
     pub fn doc(&self, digest: Digest, entry: Entry) {
+        let entry = self.spilled(entry);
         lock(&self.docs).push((digest, entry));
+    }
+
+    /// A new entry written to the spill file (kept in memory when there is
+    /// no spill file to be had).
+    fn spilled(&self, entry: Entry) -> Entry {
+        use std::io::Write;
+        let Entry::New(bytes) = entry else {
+            return entry;
+        };
+        let mut spill = lock(&self.spill);
+        if spill.is_none() {
+            *spill = tempfile::tempfile().ok().map(|f| Spill {
+                file: std::io::BufWriter::with_capacity(1 << 20, f),
+                len: 0,
+                broken: false,
+            });
+        }
+        let Some(s) = spill.as_mut().filter(|s| !s.broken) else {
+            return Entry::New(bytes);
+        };
+        if s.file.write_all(&bytes).is_err() {
+            s.broken = true;
+            return Entry::New(bytes);
+        }
+        let at = s.len;
+        s.len = s.len.saturating_add(bytes.len() as u64);
+        Entry::Spilled(at, bytes.len())
     }
 
     pub fn page(&self, path: &str, state: PageState) {
@@ -300,6 +370,12 @@ impl Recorder {
         paths: Option<Vec<String>>,
         out: &mut (impl std::io::Write + ?Sized),
     ) -> std::io::Result<()> {
+        let spill = match self.spill.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            Some(s) if s.broken => return Err(std::io::ErrorKind::Other.into()),
+            Some(s) => Some(s.file.into_inner().map_err(|e| e.into_error())?),
+            None => None,
+        };
+        let mut buffer = Vec::new();
         let mut files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut docs = self.docs.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut pages = self.pages.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -317,12 +393,12 @@ impl Recorder {
         for (path, digest, entry) in files {
             w.bytes(path.as_bytes())?;
             w.put(&digest)?;
-            w.bytes(entry.bytes(old))?;
+            w.bytes(entry.bytes(old, spill.as_ref(), &mut buffer)?)?;
         }
         w.u32(docs.len())?;
         for (digest, entry) in docs {
             w.put(&digest)?;
-            w.bytes(entry.bytes(old))?;
+            w.bytes(entry.bytes(old, spill.as_ref(), &mut buffer)?)?;
         }
         let pages = paths.and_then(|paths| postcard::to_stdvec(&Pages { pages, paths }).ok());
         w.bytes(pages.as_deref().unwrap_or_default())?;
