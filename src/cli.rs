@@ -53,6 +53,10 @@ pub enum Command {
         /// if a path in it is no longer published.
         #[arg(long)]
         previous: Option<PathBuf>,
+        /// Parse and render everything anew, ignoring the build cache kept
+        /// beside the output (a new one is still written).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Preview the portal on this computer: build in memory, serve, rebuild
     /// and reload the browser on every change. Never writes output/.
@@ -233,6 +237,7 @@ impl Command {
                 lang,
                 force,
                 previous,
+                no_cache,
                 ..
             } => Options {
                 root: root.clone(),
@@ -244,6 +249,7 @@ impl Command {
                 lang: *lang,
                 force: *force,
                 previous: previous.clone(),
+                no_cache: *no_cache,
             },
             Command::Init { dir } => Options {
                 root: dir.clone(),
@@ -255,6 +261,7 @@ impl Command {
                 lang: None,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
             Command::Serve {
                 root,
@@ -272,6 +279,7 @@ impl Command {
                 lang: *lang,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
             Command::Completions { .. } => Options {
                 root: PathBuf::from("."),
@@ -283,6 +291,7 @@ impl Command {
                 lang: None,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
             Command::Check {
                 root,
@@ -300,6 +309,7 @@ impl Command {
                 lang: *lang,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
             Command::New {
                 what:
@@ -320,6 +330,7 @@ impl Command {
                 lang: site.lang,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
             Command::Schema { out } => Options {
                 root: out.clone(),
@@ -331,6 +342,7 @@ impl Command {
                 lang: None,
                 force: false,
                 previous: None,
+                no_cache: false,
             },
         }
     }

@@ -55,6 +55,7 @@ pub fn content_pipeline(data: &[u8]) {
         &crate::status::Archive::none(),
         &Default::default(),
         Default::default(),
+        None,
         &mut d,
     );
     crate::verify::site(&model, &mut site, &mut d);

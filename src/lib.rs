@@ -5,6 +5,7 @@
 //! as of a date) -> `render` (pages in memory) -> `output` (write atomically).
 //! [`build`] and [`check`] run the stages in order and nothing else.
 
+pub mod cache;
 pub mod cli;
 pub mod date;
 pub mod diag;
@@ -53,6 +54,9 @@ pub struct Options {
     /// `build --previous FILE`: the path list of the last release; every
     /// path in it must still be published.
     pub previous: Option<PathBuf>,
+    /// `build --no-cache`: parse and render everything, as if the build
+    /// cache were empty (a new cache is still written).
+    pub no_cache: bool,
 }
 
 /// A stage's name and how long it took.
@@ -357,11 +361,12 @@ fn replies_due(m: &model::Model, fig: &status::Figures) -> Option<RepliesDue> {
 fn load_model(
     opts: &Options,
     clock: &mut Clock,
+    cache: Option<&cache::Session>,
     diags: &mut Diagnostics,
 ) -> Result<model::Model, Failure> {
-    let raw = load::load(&opts.root, diags).map_err(|e| Failure::Io(e.0))?;
+    let raw = load::load_cached(&opts.root, cache, diags).map_err(|e| Failure::Io(e.0))?;
     clock.lap("load");
-    let mut m = model::build(raw, diags);
+    let mut m = model::build_cached(raw, cache, diags);
     if !opts.drafts {
         m.articles.retain(|a| !a.draft);
     }
@@ -406,6 +411,7 @@ fn status_render<'m>(
     opts: &Options,
     m: &'m model::Model,
     sinks: render::Sinks,
+    incremental: Option<(render::Incremental, &verify::Previous)>,
     clock: &mut Clock,
     diags: &mut Diagnostics,
 ) -> Option<Made<'m>> {
@@ -429,6 +435,7 @@ fn status_render<'m>(
             base_url: opts.base_url.clone(),
         },
         sinks,
+        incremental.map(|(inc, _)| inc),
         diags,
     );
     // The share images and the archive (figures, pages and files of each
@@ -439,7 +446,7 @@ fn status_render<'m>(
         &[("images", site.share_time), ("archive", site.archive_time)],
     );
     let mut site = site;
-    verify::site(m, &mut site, diags);
+    verify::site_after(m, &mut site, incremental.map(|(_, p)| p), diags);
     Some(Made {
         site,
         fig,
@@ -452,7 +459,7 @@ fn status_render<'m>(
 pub fn check(opts: &Options) -> Result<Report, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
-    let m = load_model(opts, &mut clock, &mut diags)?;
+    let m = load_model(opts, &mut clock, None, &mut diags)?;
     // Every file is made and dropped at once: `check` keeps only what the
     // link check needs, so it runs in little memory at any scale.
     let discard = |_: &str, _: &[u8]| {};
@@ -463,7 +470,7 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
         images: Some(&undrawn),
         memo: None,
     };
-    let made = status_render(opts, &m, sinks, &mut clock, &mut diags);
+    let made = status_render(opts, &m, sinks, None, &mut clock, &mut diags);
     Ok(Report {
         diagnostics: diags.sorted(),
         lang: message_lang(opts, &m),
@@ -540,7 +547,15 @@ pub fn build_with_progress(
     }
     clock.on_lap = on_stage;
     let mut diags = Diagnostics::new();
-    let m = load_model(opts, &mut clock, &mut diags)?;
+    // The build cache of the last successful build of this output, unless
+    // `--no-cache`; one of another key or damaged reads as empty.
+    let key = cache::key(opts);
+    let old = match &key {
+        Some(key) if !opts.no_cache => cache::Cache::read(&output::cache_path(&target), key),
+        _ => cache::Cache::default(),
+    };
+    let session = cache::Session::new(&old);
+    let m = load_model(opts, &mut clock, Some(&session), &mut diags)?;
     let previous = match &opts.previous {
         Some(file) => Some((file, output::previous::open(file)?)),
         None => None,
@@ -574,7 +589,28 @@ pub fn build_with_progress(
         images: Some(&keyed),
         memo: None,
     };
-    let made = status_render(opts, &m, sinks, &mut clock, &mut diags);
+    // Pages whose inputs are unchanged since the last build are kept from
+    // its output (`render::incremental`).
+    let keep = |path: &str, digest: &cache::Short| {
+        if staging.keep_same(path, digest) {
+            render::Keep::InOutput
+        } else {
+            render::Keep::No
+        }
+    };
+    let read = |path: &str| staging.read_previous(path);
+    let last = verify::Previous {
+        paths: session.old.paths(),
+        read: &read,
+    };
+    let incremental = key.as_ref().map(|_| {
+        let inc = render::Incremental {
+            cache: &session,
+            keep: &keep,
+        };
+        (inc, &last)
+    });
+    let made = status_render(opts, &m, sinks, incremental, &mut clock, &mut diags);
     output::interrupt::check()?;
     if let (Some((file, paths)), Some(made)) = (&previous, &made) {
         paths_kept(file, paths, &made.site, &mut diags)?;
@@ -588,6 +624,12 @@ pub fn build_with_progress(
     }
     let stamp = format!("as_of: {}", fig.as_of);
     let written = output::write_into(staging, &site, &m.static_files, &stamp)?;
+    if let Some(key) = &key {
+        let mut paths: Vec<String> = site.paths().cloned().collect();
+        paths.extend(m.static_files.iter().map(|f| f.url_path.clone()));
+        let new = session.new;
+        output::store_cache(&target, |out| new.write(&old, key, Some(paths), out));
+    }
     clock.lap("output");
     let files_written = written.written + written.unchanged;
     Ok(Report {
@@ -613,6 +655,19 @@ pub struct Preview {
     /// The language to print them in.
     pub lang: Lang,
     pub timings: Timings,
+    /// The build cache this build leaves for the next (`serve` keeps it in
+    /// memory); the pages it kept from the last build are `site.kept`,
+    /// whose bytes the caller still holds.
+    pub cache: Option<cache::Cache>,
+}
+
+/// What `serve` holds of its last good build: its cache, and a page of
+/// it by path.
+pub struct LastPreview<'l> {
+    pub cache: &'l cache::Cache,
+    pub page: &'l (dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+    /// Whether the last build has a page at a path.
+    pub has: &'l (dyn Fn(&str) -> bool + Sync),
 }
 
 /// `tiendo serve`'s build: every stage but output, so nothing is written.
@@ -623,25 +678,67 @@ pub fn preview(opts: &Options) -> Result<Preview, Failure> {
 /// [`preview`], taking the share images whose key is unchanged from
 /// `memo` (the previous preview's) and leaving this build's there.
 pub fn preview_with(opts: &Options, memo: &render::share::Memo) -> Result<Preview, Failure> {
+    preview_after(opts, None, memo)
+}
+
+/// [`preview`] after a `last` good build: files whose bytes are unchanged
+/// are not parsed again, pages whose inputs are unchanged are not
+/// rendered again (they are in `site.kept`, without their bytes).
+pub fn preview_after(
+    opts: &Options,
+    last: Option<&LastPreview>,
+    memo: &render::share::Memo,
+) -> Result<Preview, Failure> {
     let mut clock = Clock::new();
     let mut diags = Diagnostics::new();
-    let m = load_model(opts, &mut clock, &mut diags)?;
+    let key = cache::key(opts);
+    let empty = cache::Cache::default();
+    let old = match (last, &key) {
+        (Some(last), Some(_)) => last.cache,
+        _ => &empty,
+    };
+    let session = cache::Session::new(old);
+    let m = load_model(opts, &mut clock, Some(&session), &mut diags)?;
+    let keep = |path: &str, _: &cache::Short| match last {
+        Some(last) if (last.has)(path) => render::Keep::InOutput,
+        _ => render::Keep::No,
+    };
+    let read = |path: &str| last.and_then(|l| (l.page)(path));
+    let previous = verify::Previous {
+        paths: old.paths(),
+        read: &read,
+    };
+    let incremental = key.as_ref().map(|_| {
+        (
+            render::Incremental {
+                cache: &session,
+                keep: &keep,
+            },
+            &previous,
+        )
+    });
     let sinks = render::Sinks {
         files: None,
         images: None,
         memo: Some(memo),
     };
-    let made = status_render(opts, &m, sinks, &mut clock, &mut diags);
+    let made = status_render(opts, &m, sinks, incremental, &mut clock, &mut diags);
     let lang = message_lang(opts, &m);
     let Some(Made { site, .. }) = made.filter(|_| !diags.has_errors()) else {
         return Err(Failure::Content(diags.sorted(), lang));
     };
+    let cache = key.as_ref().and_then(|key| {
+        let mut paths: Vec<String> = site.paths().cloned().collect();
+        paths.extend(m.static_files.iter().map(|f| f.url_path.clone()));
+        cache::Cache::decode(session.new.encode(old, key, Some(paths)), key)
+    });
     Ok(Preview {
         site,
         static_files: m.static_files,
         diagnostics: diags.sorted(),
         lang,
         timings: clock.timings,
+        cache,
     })
 }
 

@@ -10,12 +10,12 @@ use crate::diag::Message;
 use crate::msg;
 use crate::text::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::ops::Range;
 
 /// One entry of a table of contents.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -23,7 +23,7 @@ pub struct TocEntry {
 }
 
 /// Rendered Markdown: safe HTML and the headings it contains.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
@@ -79,6 +79,30 @@ pub fn document(markdown: &str) -> Document {
         search_text,
         problems,
     }
+}
+
+/// [`document`], from the build cache when a text of the same digest was
+/// parsed by the last build; a document with problems is never stored,
+/// so its messages always come from the parse.
+pub fn document_cached(cache: &crate::cache::Session, markdown: &str) -> Document {
+    let digest = crate::cache::digest(markdown.as_bytes());
+    if let Some((entry, old)) = cache.old.doc(&digest)
+        && let Ok((rendered, search_text)) = postcard::from_bytes::<(Rendered, String)>(entry)
+    {
+        cache.new.doc(digest, old);
+        return Document {
+            rendered,
+            search_text,
+            problems: Vec::new(),
+        };
+    }
+    let doc = document(markdown);
+    if doc.problems.is_empty()
+        && let Ok(entry) = postcard::to_stdvec(&(&doc.rendered, &doc.search_text))
+    {
+        cache.new.doc(digest, crate::cache::Entry::New(entry));
+    }
+    doc
 }
 
 /// Images without alt text and anything loaded from another host in a

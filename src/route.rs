@@ -568,7 +568,9 @@ impl<'a> Route<'a> {
             }
             [REPORTS, month, ""] => Period::parse(month).map(Route::Report),
             [SEARCH, folder, file] => {
-                let part = SearchPart::ALL.into_iter().find(|p| p.folder() == *folder)?;
+                let part = SearchPart::ALL
+                    .into_iter()
+                    .find(|p| p.folder() == *folder)?;
                 let n = file.strip_suffix(".json")?.parse::<usize>().ok()?;
                 Some(Route::SearchChunk(part, n))
             }

@@ -91,7 +91,8 @@ struct State {
 }
 
 struct Site {
-    files: BTreeMap<String, Vec<u8>>,
+    /// Shared with the next build's site where a page is kept unchanged.
+    files: BTreeMap<String, Arc<Vec<u8>>>,
     /// URL path (no leading slash) -> file on disk, read when asked for.
     statics: HashMap<String, PathBuf>,
 }
@@ -156,7 +157,10 @@ pub fn serve(
         images: Default::default(),
     });
     let on_event = Arc::new(on_event);
-    rebuild(&opts, &shared, on_event.as_ref());
+    // The last good build's cache: the next build parses only the files
+    // that changed and renders only the pages whose inputs changed.
+    let mut cache: Option<crate::cache::Cache> = None;
+    rebuild(&opts, &shared, on_event.as_ref(), &mut cache);
 
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|e| {
@@ -199,7 +203,7 @@ pub fn serve(
         }
         if relevant {
             watch_new(&mut debouncer);
-            rebuild(&opts, &shared, on_event.as_ref());
+            rebuild(&opts, &shared, on_event.as_ref(), &mut cache);
         }
     }
     Ok(())
@@ -221,24 +225,55 @@ fn touches(result: &DebounceEventResult, roots: &[PathBuf]) -> bool {
 }
 
 /// One build; on success the site is replaced, on failure only the errors.
-fn rebuild(opts: &Options, shared: &Shared, on_event: &(dyn Fn(ServeEvent) + Send + Sync)) {
+/// `cache` is the last good build's, replaced by this one's on success.
+fn rebuild(
+    opts: &Options,
+    shared: &Shared,
+    on_event: &(dyn Fn(ServeEvent) + Send + Sync),
+    cache: &mut Option<crate::cache::Cache>,
+) {
     let start = Instant::now();
-    let result = crate::preview_with(opts, &shared.images);
+    let good = shared.lock().good.clone();
+    let page = |path: &str| good.as_ref()?.files.get(path).map(|b| b.to_vec());
+    let has = |path: &str| good.as_ref().is_some_and(|g| g.files.contains_key(path));
+    let last = match (cache.as_ref(), &good) {
+        (Some(cache), Some(_)) => Some(crate::LastPreview {
+            cache,
+            page: &page,
+            has: &has,
+        }),
+        _ => None,
+    };
+    let result = crate::preview_after(opts, last.as_ref(), &shared.images);
     let elapsed = start.elapsed();
     let mut state = shared.lock();
     state.generation += 1;
     match result {
         Ok(p) => {
-            let pages = p.site.files.keys().filter(|k| k.ends_with(".html")).count();
+            let mut files: BTreeMap<String, Arc<Vec<u8>>> = p
+                .site
+                .files
+                .into_iter()
+                .map(|(path, bytes)| (path, Arc::new(bytes)))
+                .collect();
+            // The pages kept from the last build: its very bytes, shared.
+            if let Some(good) = &good {
+                for path in &p.site.kept {
+                    if !files.contains_key(path)
+                        && let Some(bytes) = good.files.get(path)
+                    {
+                        files.insert(path.clone(), Arc::clone(bytes));
+                    }
+                }
+            }
+            *cache = p.cache;
+            let pages = files.keys().filter(|k| k.ends_with(".html")).count();
             let statics = p
                 .static_files
                 .into_iter()
                 .map(|f| (f.url_path, f.source))
                 .collect();
-            state.good = Some(Arc::new(Site {
-                files: p.site.files,
-                statics,
-            }));
+            state.good = Some(Arc::new(Site { files, statics }));
             state.errors.clear();
             drop(state);
             on_event(ServeEvent::Built {
@@ -484,11 +519,11 @@ fn respond(stream: TcpStream, request: &Request, shared: &Shared) {
         (
             404,
             "404.html".to_string(),
-            site.files.get("404.html").cloned(),
+            site.files.get("404.html").map(|b| b.to_vec()),
         )
     };
     let (status, name, bytes) = if let Some(b) = site.files.get(&rel) {
-        (200, rel.clone(), Some(b.clone()))
+        (200, rel.clone(), Some(b.to_vec()))
     } else if site.files.contains_key(&format!("{rel}/index.html")) {
         send(
             stream,

@@ -46,6 +46,7 @@ fn opts(root: &Path) -> tiendo::Options {
         lang: Some(tiendo::Lang::En),
         force: false,
         previous: None,
+        no_cache: false,
     }
 }
 

@@ -53,6 +53,7 @@ fn opts(root: &Path) -> tiendo::Options {
         lang: Some(tiendo::Lang::En),
         force: false,
         previous: None,
+        no_cache: false,
     }
 }
 

@@ -6,6 +6,7 @@
 //! are read and parsed in parallel; nothing here judges what the values
 //! mean, that is the model stage's job.
 
+mod cached;
 pub mod raw;
 mod theme_files;
 mod yaml;
@@ -145,6 +146,16 @@ enum Kind {
 
 /// Reads the whole site under `root`.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError> {
+    load_cached(root, None, diags)
+}
+
+/// [`load`], taking each content file whose bytes are unchanged from the
+/// build cache rather than parsing it, and recording what it parsed.
+pub fn load_cached(
+    root: &Path,
+    cache: Option<&crate::cache::Session>,
+    diags: &mut Diagnostics,
+) -> Result<RawContent, IoError> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(IoError(format!(
@@ -216,7 +227,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<RawContent, IoError>
         .par_iter()
         .map(|(kind, path, file)| {
             let mut d = Diagnostics::new();
-            let p = parse_file(*kind, path, file, &mut d);
+            let p = match cache {
+                Some(cache) => cached::parse(cache, *kind, path, file, &mut d),
+                None => parse_file(*kind, path, file, &mut d),
+            };
             (p, d)
         })
         .collect();
@@ -306,7 +320,18 @@ fn parse_file(kind: Kind, path: &Path, file: &Arc<str>, diags: &mut Diagnostics)
     let Some(text) = read_text(path, file, diags) else {
         return Parsed::Nothing;
     };
-    if let Some((line, column, c)) = control_character(&text) {
+    parse_text(kind, path, file, &text, diags)
+}
+
+/// A content file's text parsed as what its place says it is.
+fn parse_text(
+    kind: Kind,
+    path: &Path,
+    file: &Arc<str>,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Parsed {
+    if let Some((line, column, c)) = control_character(text) {
         diags.error(
             Loc::new(file, line, column),
             msg!("load.control_char", code = code_point(c)),
@@ -314,7 +339,7 @@ fn parse_file(kind: Kind, path: &Path, file: &Arc<str>, diags: &mut Diagnostics)
         return Parsed::Nothing;
     }
     let yaml = !matches!(kind, Kind::Article | Kind::Page);
-    if yaml && is_empty_yaml(&text) {
+    if yaml && is_empty_yaml(text) {
         diags.error(Loc::file(file), msg!("load.empty_file"));
         return Parsed::Nothing;
     }
@@ -327,31 +352,29 @@ fn parse_file(kind: Kind, path: &Path, file: &Arc<str>, diags: &mut Diagnostics)
     }
     match kind {
         Kind::Site => {
-            parse_yaml(file, &text, 0, diags).map(|d| Parsed::Site(Box::new(src(file, d))))
+            parse_yaml(file, text, 0, diags).map(|d| Parsed::Site(Box::new(src(file, d))))
         }
-        Kind::Agencies => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Agencies(src(file, d))),
-        Kind::Plan => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Plan(src(file, d))),
-        Kind::Kpis => parse_yaml(file, &text, 0, diags).map(|d| Parsed::Kpis(src(file, d))),
-        Kind::Report => parse_yaml(file, &text, 0, diags).map(|d| {
-            let folder = path
-                .parent()
-                .and_then(|p| p.file_name())
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let stem = path
-                .file_stem()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            Parsed::Report(ReportSource {
-                source: src(file, d),
-                folder,
-                stem,
-            })
-        }),
-        Kind::Article => parse_markdown(path, file, &text, diags).map(Parsed::Article),
-        Kind::Page => parse_markdown(path, file, &text, diags).map(Parsed::Page),
+        Kind::Agencies => parse_yaml(file, text, 0, diags).map(|d| Parsed::Agencies(src(file, d))),
+        Kind::Plan => parse_yaml(file, text, 0, diags).map(|d| Parsed::Plan(src(file, d))),
+        Kind::Kpis => parse_yaml(file, text, 0, diags).map(|d| Parsed::Kpis(src(file, d))),
+        Kind::Report => parse_yaml(file, text, 0, diags).map(|d| report_source(path, src(file, d))),
+        Kind::Article => parse_markdown(path, file, text, diags).map(Parsed::Article),
+        Kind::Page => parse_markdown(path, file, text, diags).map(Parsed::Page),
     }
     .unwrap_or(Parsed::Nothing)
+}
+
+/// A report and what its path says (`reports/<folder>/<stem>.yaml`).
+fn report_source(path: &Path, source: Source<RawReport>) -> Parsed {
+    let name = |p: Option<&std::ffi::OsStr>| {
+        p.map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    Parsed::Report(ReportSource {
+        source,
+        folder: name(path.parent().and_then(|p| p.file_name())),
+        stem: name(path.file_stem()),
+    })
 }
 
 /// The file as UTF-8 text without a byte-order mark, or an error that says
@@ -432,6 +455,17 @@ fn parse_markdown<M: DeserializeOwned>(
         return None;
     };
     let doc = parse_yaml::<M>(file, yaml, 1, diags)?;
+    Some(markdown_source(path, file, doc, body, body_line))
+}
+
+/// A Markdown file's parts, its slug and language from its name.
+fn markdown_source<M>(
+    path: &Path,
+    file: &Arc<str>,
+    doc: M,
+    body: &str,
+    body_line: u64,
+) -> MarkdownSource<M> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -441,7 +475,7 @@ fn parse_markdown<M: DeserializeOwned>(
         Some((slug, lang)) => (slug.to_string(), Some(lang.to_string())),
         None => (stem.to_string(), None),
     };
-    Some(MarkdownSource {
+    MarkdownSource {
         source: Source {
             file: Arc::clone(file),
             line_offset: 1,
@@ -451,7 +485,7 @@ fn parse_markdown<M: DeserializeOwned>(
         lang,
         body: body.to_string(),
         body_line,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! does not hide every other problem in the file. Unknown keys are rejected
 //! by serde (`deny_unknown_fields`).
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A scalar with its place in the file.
 pub type S = Spanned<String>;
@@ -39,8 +39,24 @@ impl Place {
     }
 }
 
+/// In the build cache (a binary format, not human-readable) a located
+/// value is the value, its line and its column; from YAML it comes
+/// through serde-saphyr's own `Spanned`.
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (&self.value, self.referenced.line, self.referenced.column).serialize(serializer)
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !deserializer.is_human_readable() {
+            let (value, line, column) = <(T, u32, u32)>::deserialize(deserializer)?;
+            return Ok(Spanned {
+                value,
+                referenced: Place { line, column },
+            });
+        }
         let s = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
         let at = &s.referenced;
         // serde-saphyr counts lines and columns in u32 already.
@@ -55,7 +71,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSite {
     pub title: Option<S>,
@@ -77,14 +93,14 @@ pub struct RawSite {
     pub tags: Option<std::collections::BTreeMap<String, S>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAgencies {
     pub groups: Option<Vec<Spanned<RawGroup>>>,
     pub agencies: Option<Vec<Spanned<RawAgency>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
     pub id: Option<S>,
@@ -95,7 +111,7 @@ pub struct RawGroup {
     pub description: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAgency {
     pub id: Option<S>,
@@ -110,20 +126,20 @@ pub struct RawAgency {
     pub dissolved: Option<Spanned<RawDissolved>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSuccession {
     pub agency: Option<S>,
     pub date: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDissolved {
     pub date: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPlan {
     pub id: Option<S>,
@@ -142,23 +158,59 @@ pub struct RawPlan {
     pub tasks: Option<Vec<Spanned<RawTask>>>,
 }
 
-/// `implements:` of a plan.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// `implements:` of a plan: in YAML a plan's id or an outside document
+/// (untagged); in the build cache, tagged.
+#[derive(Debug, Serialize)]
 pub enum RawImplements {
     Plan(String),
     Outside(RawOutsideDoc),
 }
 
+impl<'de> Deserialize<'de> for RawImplements {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            return Ok(match yaml_form::RawImplements::deserialize(deserializer)? {
+                yaml_form::RawImplements::Plan(id) => RawImplements::Plan(id),
+                yaml_form::RawImplements::Outside(doc) => RawImplements::Outside(doc),
+            });
+        }
+        Ok(
+            match cache_form::RawImplements::deserialize(deserializer)? {
+                cache_form::RawImplements::Plan(id) => RawImplements::Plan(id),
+                cache_form::RawImplements::Outside(doc) => RawImplements::Outside(doc),
+            },
+        )
+    }
+}
+
+/// `implements:` as YAML writes it (the same name, for serde's message).
+mod yaml_form {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    pub enum RawImplements {
+        Plan(String),
+        Outside(super::RawOutsideDoc),
+    }
+}
+
+/// `implements:` as the build cache writes it.
+mod cache_form {
+    #[derive(serde::Deserialize)]
+    pub enum RawImplements {
+        Plan(String),
+        Outside(super::RawOutsideDoc),
+    }
+}
+
 /// A document outside the site that a plan carries out.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawOutsideDoc {
     pub title: String,
     pub url: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTask {
     pub id: Option<S>,
@@ -185,7 +237,7 @@ pub struct RawTask {
     pub parent: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDeadlineChange {
     pub to: Option<S>,
@@ -194,13 +246,13 @@ pub struct RawDeadlineChange {
     pub reason: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawKpis {
     pub kpis: Option<Vec<Spanned<RawKpi>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawKpi {
     pub id: Option<S>,
@@ -227,21 +279,21 @@ pub struct RawKpi {
 }
 
 /// A national indicator set a KPI feeds (`{ name, code }`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFramework {
     pub name: Option<S>,
     pub code: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPoint {
     pub date: Option<S>,
     pub value: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
     pub agency: Option<S>,
@@ -255,7 +307,7 @@ pub struct RawReport {
 }
 
 /// A difficulty or proposal raised in a report (`proposals:`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProposal {
     pub id: Option<S>,
@@ -268,7 +320,7 @@ pub struct RawProposal {
 }
 
 /// A reply to a proposal addressed to the reporting agency (`replies:`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawReply {
     pub to: Option<S>,
@@ -277,7 +329,7 @@ pub struct RawReply {
     pub resolved: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawUpdate {
     pub task: Option<S>,
@@ -293,7 +345,7 @@ pub struct RawUpdate {
     pub outlook: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawKpiValue {
     pub kpi: Option<S>,
@@ -302,7 +354,7 @@ pub struct RawKpiValue {
     pub note: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawArticleMeta {
     pub title: Option<S>,
@@ -317,7 +369,7 @@ pub struct RawArticleMeta {
     pub draft: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPageMeta {
     pub title: Option<S>,

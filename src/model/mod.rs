@@ -45,7 +45,17 @@ use std::sync::Arc;
 pub use crate::route::RESERVED_SLUGS;
 
 /// Checks `raw` and builds the model; problems go to `diags`.
-pub fn build(mut raw: RawContent, diags: &mut Diagnostics) -> Model {
+pub fn build(raw: RawContent, diags: &mut Diagnostics) -> Model {
+    build_cached(raw, None, diags)
+}
+
+/// [`build`], taking each article's parsed Markdown from the build cache
+/// when its body is unchanged.
+pub fn build_cached(
+    mut raw: RawContent,
+    cache: Option<&crate::cache::Session>,
+    diags: &mut Diagnostics,
+) -> Model {
     let mut m = Model {
         static_files: std::mem::take(&mut raw.static_files),
         theme: std::mem::take(&mut raw.theme),
@@ -62,7 +72,11 @@ pub fn build(mut raw: RawContent, diags: &mut Diagnostics) -> Model {
                 .par_iter()
                 .map(|a| {
                     let normal = crate::text::nfc_if_changed(&a.body);
-                    let document = crate::markdown::document(normal.as_deref().unwrap_or(&a.body));
+                    let body = normal.as_deref().unwrap_or(&a.body);
+                    let document = match cache {
+                        Some(cache) => crate::markdown::document_cached(cache, body),
+                        None => crate::markdown::document(body),
+                    };
                     (normal, document)
                 })
                 .collect::<Vec<(Option<String>, crate::markdown::Document)>>()

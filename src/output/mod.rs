@@ -55,6 +55,21 @@ impl std::fmt::Display for OutputError {
     }
 }
 
+/// Where the build cache of `target` is kept (in its spare folder).
+pub fn cache_path(target: &Target) -> PathBuf {
+    spare::cache_path(target)
+}
+
+/// Keeps the build cache for the next build of `target`, written by
+/// `write`; a cache that cannot be written is left out (the next build
+/// starts afresh).
+pub fn store_cache(
+    target: &Target,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) {
+    spare::store_cache(target, write)
+}
+
 /// A generated path may only name a place inside the output folder.
 fn safe_relative(path: &str) -> Option<PathBuf> {
     let p = Path::new(path);

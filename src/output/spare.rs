@@ -23,6 +23,11 @@ use std::path::{Path, PathBuf};
 /// not tiendo's and is left alone.
 pub(super) const MANIFEST: &str = ".tiendo-spare";
 
+/// The build cache's file name inside the spare folder (`crate::cache`):
+/// taken out with the manifest when the spare becomes a staging folder, so
+/// it is never published.
+pub(super) const CACHE: &str = ".tiendo-cache";
+
 /// The first line of a manifest; a spare with a manifest of another
 /// version (or a damaged one) is removed. Version 1 (before share images)
 /// is read too: its lines have no key.
@@ -110,7 +115,38 @@ pub(super) fn take(target: &Target, staging: &Path) -> Option<(Records, fs::File
     fs::rename(&spare, staging).ok()?;
     let _ = fs::remove_file(staging.join(MANIFEST));
     let _ = fs::remove_file(staging.join(".gitignore"));
+    let _ = fs::remove_file(staging.join(CACHE));
     Some((records, lock))
+}
+
+/// Where the build cache of `target` is kept: in its spare folder.
+pub(super) fn cache_path(target: &Target) -> PathBuf {
+    path(target).join(CACHE)
+}
+
+/// Writes the build cache into the spare folder: a temporary file renamed
+/// over the old one, so that a build killed meanwhile leaves the old cache
+/// or none, never half of one. Nothing here can fail the build.
+pub(super) fn store_cache(
+    target: &Target,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) {
+    let spare = path(target);
+    if !spare.join(MANIFEST).is_file() {
+        return;
+    }
+    let Ok(temp) = tempfile::Builder::new()
+        .prefix(".tiendo-cache-")
+        .tempfile_in(&spare)
+    else {
+        return;
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, temp);
+    if write(&mut out).is_ok()
+        && let Ok(temp) = out.into_inner()
+    {
+        let _ = temp.persist(spare.join(CACHE));
+    }
 }
 
 /// Keeps `aside` (the previous output, moved aside by the swap) as the

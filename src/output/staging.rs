@@ -289,6 +289,35 @@ impl Staging {
         Ok(())
     }
 
+    /// Keeps the previous output's file at `rel` without its bytes in
+    /// hand: when the manifest vouches that it holds bytes of `digest` (its
+    /// stamp is the one recorded with that digest). `false` when it cannot
+    /// tell or keep it; the caller then writes the file.
+    pub fn keep_same(&self, rel: &str, digest: &Digest) -> bool {
+        let Ok((dest, Some(prev))) = self.place(rel) else {
+            return false;
+        };
+        let Some(record) = self.records.get(rel) else {
+            return false;
+        };
+        let Ok(meta) = fs::symlink_metadata(&prev) else {
+            return false;
+        };
+        if !meta.is_file() || Stamp::of(&meta) != Some(record.stamp) || record.digest != *digest {
+            return false;
+        }
+        self.keep(rel, &prev, &meta, &dest, Some(*digest)).is_ok()
+    }
+
+    /// The previous output's file at `rel`, read back (`None` when there is
+    /// no previous output or no such file).
+    pub fn read_previous(&self, rel: &str) -> Option<Vec<u8>> {
+        let rel = safe_relative(rel)?;
+        let path = self.previous.as_ref()?.join(rel);
+        fs::symlink_metadata(&path).ok().filter(|m| m.is_file())?;
+        fs::read(path).ok()
+    }
+
     /// The previous output's file at `prev` when it holds exactly `bytes`:
     /// told by its digest when its stamp is the one recorded, else by
     /// reading it.

@@ -570,9 +570,14 @@ mod tests {
             .unwrap();
         assert!(String::from_utf8_lossy(bytes).contains("\"chung\":[\"\",\"0+2bb\"]"));
         // Entry files: link, title, kind as a number into the manifest's.
-        let rows: Vec<serde_json::Value> =
-            serde_json::from_slice(&files.iter().find(|(p, _)| p == "tim-kiem/muc/1.json").unwrap().1)
-                .unwrap();
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(
+            &files
+                .iter()
+                .find(|(p, _)| p == "tim-kiem/muc/1.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
         assert_eq!(rows.len(), ENTRIES_PER_FILE);
         assert_eq!(rows[0][1], format!("Việc số {ENTRIES_PER_FILE}"));
         assert_eq!(rows[0][2], 0);

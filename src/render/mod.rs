@@ -7,6 +7,9 @@
 
 mod chart_set;
 pub mod charts;
+mod incremental;
+pub(crate) use incremental::Output;
+pub use incremental::{Incremental, Keep, Keeper};
 pub mod escape;
 pub mod font;
 pub mod i18n;
@@ -39,6 +42,10 @@ pub struct RenderedSite {
     /// Hashed rather than ordered: the link check looks up every link of
     /// every page here (millions at national scale); [`Self::paths`] sorts.
     pub written: std::collections::HashSet<String>,
+    /// Pages kept from the last build (their inputs unchanged), among
+    /// `written` or `files`: the link check reads their links back from
+    /// the last build when it needs them.
+    pub kept: std::collections::HashSet<String>,
     /// How long the monthly archive took (its figures, pages and files),
     /// for the build's timings.
     pub archive_time: std::time::Duration,
@@ -170,6 +177,11 @@ pub(crate) struct Renderer<'a> {
     pub status_changes: std::sync::OnceLock<BTreeMap<crate::date::Period, usize>>,
     /// The monthly archive, its figures computed a month at a time.
     pub archive: Option<&'a crate::status::Archive<'a>>,
+    /// The build cache and the output's keeper, when pages may be kept.
+    pub incremental: Option<Incremental<'a>>,
+    /// Per language, the digest of the templates and the frame every page
+    /// shares: the start of each page's fingerprint.
+    pub frames: HashMap<Lang, blake3::Hasher>,
 }
 
 impl<'a> Renderer<'a> {
@@ -425,6 +437,7 @@ pub fn render<'a>(
     archive: &'a crate::status::Archive<'a>,
     options: &RenderOptions,
     sinks: Sinks<'a>,
+    incremental: Option<Incremental<'a>>,
     diags: &mut Diagnostics,
 ) -> RenderedSite {
     let Some(mut r) = renderer(model, figures, index, options, diags) else {
@@ -433,6 +446,7 @@ pub fn render<'a>(
     r.sink = sinks.files;
     r.keyed = sinks.images;
     r.archive = Some(archive);
+    r.incremental = incremental;
     // The open data, charts, feeds, calendars and search index are made
     // beside the pages rather than before or after them: one thread
     // deflates the data download while the other renders pages, and
@@ -501,7 +515,17 @@ pub fn render<'a>(
     let mut refs = BTreeMap::new();
     for (path, page, page_refs, d) in rendered {
         diags.extend(d);
-        if let Some(bytes) = page {
+        if let Some(Output::Kept(bytes)) = page {
+            match bytes {
+                Some(bytes) => {
+                    site.files.insert(path.clone(), bytes.to_vec());
+                }
+                None => {
+                    site.written.insert(path.clone());
+                }
+            }
+            site.kept.insert(path);
+        } else if let Some(Output::Bytes(bytes)) = page {
             site.files.insert(path, bytes);
         } else if let Some(page_refs) = page_refs {
             site.written.insert(path.clone());
@@ -571,16 +595,17 @@ fn machine_side(r: &Renderer) -> (RenderedSite, Vec<Made>, Diagnostics) {
 /// making reported.
 type Made = (
     String,
-    Option<Vec<u8>>,
+    Option<Output>,
     Option<crate::verify::links::PageRefs>,
     Diagnostics,
 );
 
 /// Sends a file to the sink when there is one, keeping only its links and
-/// ids for the link check; else keeps it.
-fn made(r: &Renderer, path: String, file: Option<Vec<u8>>, d: Diagnostics) -> Made {
+/// ids for the link check; else keeps it. A page kept from the last build
+/// goes nowhere: the output has it.
+fn made(r: &Renderer, path: String, file: Option<Output>, d: Diagnostics) -> Made {
     match (file, r.sink) {
-        (Some(bytes), Some(put)) => {
+        (Some(Output::Bytes(bytes)), Some(put)) => {
             let refs = path
                 .ends_with(".html")
                 .then(|| crate::verify::links::refs(&bytes));
@@ -647,20 +672,26 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
             let table = data::task_table(r.model, &fig, &site_url);
             let csv = data::csv(&table);
             let mut d = Diagnostics::new();
-            let files: Vec<(Format, Option<Vec<u8>>)> = match archive_data_files(r.model) {
+            let files: Vec<(Format, Option<Output>)> = match archive_data_files(r.model) {
                 [zip] => {
                     let inside = data::file_name(&Route::ArchiveData(p, Format::Csv));
-                    let bundle = [(inside, csv)];
-                    let bytes = match data::zip(&bundle, fig.as_of) {
-                        Ok(bytes) => Some(bytes),
-                        Err(error) => {
-                            d.error(
-                                Loc::file(&Arc::from("templates")),
-                                crate::msg!("render.zip", error),
-                            );
-                            None
+                    let path = Route::ArchiveData(p, *zip).file();
+                    let date = fig.as_of.to_string();
+                    // Deflating a national month's table is most of its
+                    // cost: kept when the table and its date are the same.
+                    let bytes = r.derived(&path, &[&csv, date.as_bytes()], || {
+                        let mut zip = data::Zip::new(fig.as_of);
+                        match zip.add(&inside, &csv).and_then(|()| zip.finish()) {
+                            Ok(bytes) => Some(bytes),
+                            Err(error) => {
+                                d.error(
+                                    Loc::file(&Arc::from("templates")),
+                                    crate::msg!("render.zip", error),
+                                );
+                                None
+                            }
                         }
-                    };
+                    });
                     vec![(*zip, bytes)]
                 }
                 formats => formats
@@ -671,7 +702,7 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
                         } else {
                             data::json(&table, &fig.as_of.to_string(), license)
                         };
-                        (name, Some(bytes))
+                        (name, Some(Output::Bytes(bytes)))
                     })
                     .collect(),
             };
@@ -700,7 +731,7 @@ fn archive_files(r: &Renderer) -> Vec<Made> {
         out.push(made(
             r,
             Route::MonthChanges(p).file(),
-            Some(csv),
+            Some(Output::Bytes(csv)),
             Diagnostics::new(),
         ));
         before = facts;
@@ -794,11 +825,23 @@ fn renderer<'a>(
         keyed: None,
         status_changes: std::sync::OnceLock::new(),
         archive: None,
+        incremental: None,
+        frames: HashMap::new(),
     };
-    // The frame every page of a language shares, once per language.
+    // The frame every page of a language shares, once per language, and
+    // its digest for the pages' fingerprints.
     let mut engines = std::mem::take(&mut r.tera);
+    let templates = incremental::templates_digest(&model.theme.templates);
+    let mut frames = HashMap::new();
     for (&l, engine) in engines.iter_mut() {
         let shared = r.shared(l);
+        let mut frame = templates.clone();
+        frame.update(l.code().as_bytes());
+        if incremental::add_json(&mut frame, &shared)
+            && incremental::add_json(&mut frame, r.strings(l))
+        {
+            frames.insert(l, frame);
+        }
         let globals = engine.global_context();
         globals.insert("site", &shared.site);
         globals.insert("lang", &shared.lang);
@@ -811,6 +854,7 @@ fn renderer<'a>(
         globals.insert("vi_lang", &shared.vi_lang);
     }
     r.tera = engines;
+    r.frames = frames;
     r.charts = chart_set::all_charts(&r);
     Some(r)
 }

@@ -191,14 +191,34 @@ pub fn check(
         .filter(|(p, _)| p.ends_with(".html"))
         .map(|(p, b)| (p.clone(), refs(b)))
         .collect();
-    check_refs(&pages, &|p| files.contains_key(p), extra, origin, base)
+    check_refs(
+        &pages,
+        &BTreeMap::new(),
+        &|p| files.contains_key(p),
+        extra,
+        origin,
+        base,
+    )
+}
+
+/// The pages that the links of `refs` (on `page`) name with an anchor:
+/// their ids are needed to check those links.
+pub fn anchored_targets(refs: &PageRefs, page: &str, origin: &str, base: &str) -> Vec<String> {
+    refs.links
+        .iter()
+        .filter_map(|link| resolve(link, page, origin, base))
+        .filter(|(_, fragment)| fragment.as_ref().is_some_and(|f| !f.is_empty()))
+        .map(|(target, _)| target)
+        .collect()
 }
 
 /// Checks the links of `pages` (their refs, by path): each target must be
 /// a file that `exists` or one of `extra`, and its `#anchor` an id of the
-/// target page.
+/// target page (in `pages`, or in `others`: pages whose links are not
+/// checked, kept unchanged from the last build).
 pub fn check_refs(
     pages: &BTreeMap<String, PageRefs>,
+    others: &BTreeMap<String, PageRefs>,
     exists: &(dyn Fn(&str) -> bool + Sync),
     extra: &HashSet<String>,
     origin: &str,
@@ -223,7 +243,9 @@ pub fn check_refs(
                     continue;
                 }
                 if let Some(f) = fragment.filter(|f| !f.is_empty())
-                    && let Some(target_refs) = pages.get(target.as_str())
+                    && let Some(target_refs) = pages
+                        .get(target.as_str())
+                        .or_else(|| others.get(target.as_str()))
                     && !target_refs.has_id(percent_decode(&f).as_str())
                 {
                     broken.push(BrokenLink {

@@ -16,11 +16,108 @@ use std::sync::Arc;
 /// Checks the rendered site: its links, and clashes between static files
 /// and pages. Takes the links the site kept for it.
 pub fn site(model: &Model, site: &mut RenderedSite, diags: &mut Diagnostics) {
-    let refs = std::mem::take(&mut site.refs);
+    site_after(model, site, None, diags)
+}
+
+/// The last build, for a site some of whose pages were kept from it
+/// (`RenderedSite::kept`).
+pub struct Previous<'p> {
+    /// Every path it published.
+    pub paths: Option<&'p HashSet<String>>,
+    /// One of its files, read back.
+    pub read: &'p (dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+}
+
+/// [`site`], for a site that kept pages from the `previous` build. A kept
+/// page's links all led somewhere in the last build, which had no broken
+/// link; they still do unless a path it published is gone, or a page
+/// rendered anew lost an id it had. Then every kept page's links are read
+/// back and checked; otherwise only the pages rendered anew are, with the
+/// ids of the kept pages they link to read back.
+pub fn site_after(
+    model: &Model,
+    site: &mut RenderedSite,
+    previous: Option<&Previous>,
+    diags: &mut Diagnostics,
+) {
+    let mut refs = std::mem::take(&mut site.refs);
     let sources = std::mem::take(&mut site.sources);
     let base = std::mem::take(&mut site.base);
     let origin = std::mem::take(&mut site.origin);
-    links_and_clashes(model, &Urls { base, origin }, site, refs, &sources, diags);
+    let urls = Urls { base, origin };
+    let mut others = BTreeMap::new();
+    if let Some(previous) = previous {
+        kept_refs(model, &urls, site, previous, &mut refs, &mut others);
+    }
+    links_and_clashes(model, &urls, site, refs, &others, &sources, diags);
+}
+
+/// The refs the link check needs of the pages kept from the last build
+/// (see [`site_after`]): into `refs` when their links are checked again,
+/// into `others` when only their ids are needed.
+fn kept_refs(
+    model: &Model,
+    r: &Urls,
+    site: &RenderedSite,
+    previous: &Previous,
+    refs: &mut BTreeMap<String, links::PageRefs>,
+    others: &mut BTreeMap<String, links::PageRefs>,
+) {
+    let written: Vec<&String> = site
+        .kept
+        .iter()
+        .filter(|p| p.ends_with(".html") && !site.files.contains_key(*p))
+        .collect();
+    if written.is_empty() {
+        return;
+    }
+    let statics: HashSet<&str> = model
+        .static_files
+        .iter()
+        .map(|f| f.url_path.as_str())
+        .collect();
+    let read = |path: &str| (previous.read)(path).map(|b| links::refs(&b));
+    let gone = previous.paths.is_none_or(|paths| {
+        paths
+            .iter()
+            .any(|p| !site.has(p) && !statics.contains(p.as_str()))
+    });
+    let lost_id = || {
+        refs.iter().any(|(path, now)| {
+            previous.paths.is_some_and(|paths| paths.contains(path))
+                && read(path).is_none_or(|before| before.ids.iter().any(|id| !now.has_id(id)))
+        })
+    };
+    if gone || lost_id() {
+        for path in written {
+            match read(path) {
+                Some(page) => refs.insert(path.clone(), page),
+                // Unreadable: its links cannot be checked, so say so
+                // through a link that cannot resolve.
+                None => refs.insert(path.clone(), unreadable()),
+            };
+        }
+        return;
+    }
+    let kept: HashSet<&String> = written.into_iter().collect();
+    let wanted: HashSet<String> = refs
+        .iter()
+        .flat_map(|(page, refs)| links::anchored_targets(refs, page, &r.origin, &r.base))
+        .filter(|t| kept.contains(t))
+        .collect();
+    for path in wanted {
+        let page = read(&path).unwrap_or_else(unreadable);
+        others.insert(path, page);
+    }
+}
+
+/// The refs of a kept page that could not be read back: no ids, and one
+/// link that names no page, so the check reports it rather than pass it.
+fn unreadable() -> links::PageRefs {
+    links::PageRefs {
+        links: vec![Box::from("/__tiendo-unreadable-page__/")],
+        ids: Vec::new(),
+    }
 }
 
 /// The site's root path and absolute origin, for telling its own links.
@@ -36,12 +133,13 @@ fn links_and_clashes(
     r: &Urls,
     site: &RenderedSite,
     mut refs: BTreeMap<String, links::PageRefs>,
+    others: &BTreeMap<String, links::PageRefs>,
     sources: &HashMap<String, Arc<str>>,
     diags: &mut Diagnostics,
 ) {
     // `refs` holds the pages already written; the rest are in memory.
     for (path, bytes) in &site.files {
-        if path.ends_with(".html") {
+        if path.ends_with(".html") && !others.contains_key(path) {
             refs.insert(path.clone(), links::refs(bytes));
         }
     }
@@ -56,7 +154,14 @@ fn links_and_clashes(
     // at its own line, not only the first file found to hold the same text.
     let mut reported: BTreeMap<(Loc, String), (String, &'static str, usize)> = BTreeMap::new();
     let mut places: HashMap<String, Vec<Loc>> = HashMap::new();
-    for b in links::check_refs(&refs, &|p| site.has(p), &statics, &r.origin, &r.base) {
+    for b in links::check_refs(
+        &refs,
+        others,
+        &|p| site.has(p),
+        &statics,
+        &r.origin,
+        &r.base,
+    ) {
         let own = sources.get(&b.page);
         let written = places
             .entry(b.target.clone())

@@ -26,12 +26,12 @@ function copySite(root) {
 
 /** Starts `tiendo serve --port 0` on `site`; resolves to { child, origin }
     once it prints its address. */
-function startServe(binary, site, extra = []) {
+function startServe(binary, site, extra = [], timeoutMs = 60000) {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, ['serve', '--root', site, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`no address from tiendo serve:\n${out}\n${err}`)); }, 60000);
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`no address from tiendo serve:\n${out}\n${err}`)); }, timeoutMs);
     child.stderr.on('data', (d) => { err += d; });
     child.stdout.on('data', (d) => {
       out += d;

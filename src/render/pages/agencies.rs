@@ -101,7 +101,7 @@ pub(super) fn agencies(
     job: &Job,
     n: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -171,7 +171,7 @@ pub(super) fn agencies(
         )
         .with_data(r, Table::Agencies),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// Every working group's card, in content order.
@@ -212,7 +212,7 @@ fn ungrouped_words(r: &Renderer, v: &Views) -> String {
 }
 
 /// The working groups' index: each group's card, and what they leave out.
-fn groups(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+fn groups(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -240,7 +240,7 @@ fn groups(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Ve
         },
         agencies_url: v.route(&Route::Agencies),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn agency(
@@ -249,7 +249,7 @@ pub(super) fn agency(
     job: &Job,
     i: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -381,7 +381,7 @@ pub(super) fn agency(
         missing: f.count(|o| *o == Outcome::Missing),
         proposals: super::proposals::of_agency(&v, &a.id),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn group(
@@ -390,7 +390,7 @@ pub(super) fn group(
     job: &Job,
     i: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -458,7 +458,7 @@ pub(super) fn group(
         chart: r.chart(lang, &Route::GroupChart(&g.id)),
         mix: mix_table(&v, &ids),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// A link to the view of all `count` tasks of a list cut at

@@ -91,7 +91,7 @@ fn month_link(r: &Renderer, v: &Views, base: &str, p: Period) -> MonthLink {
 
 /// The archive's index as the page loop sees it: made apart, after the
 /// months ([`archive_index`]).
-fn archive(_: &Renderer, _: Lang, _: &Job, _: &mut Diagnostics) -> Option<Vec<u8>> {
+fn archive(_: &Renderer, _: Lang, _: &Job, _: &mut Diagnostics) -> Option<Output> {
     None
 }
 
@@ -101,7 +101,7 @@ pub(super) fn archive_index(
     lang: Lang,
     job: &Job,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -124,7 +124,7 @@ pub(super) fn archive_index(
             .map(|p| month_link(r, &v, &r.base, *p))
             .collect(),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// A link to archived month `p`'s data file `name` (one of
@@ -193,7 +193,7 @@ pub(crate) fn archive_month(
     p: Period,
     fig: &Figures,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     let months = r.archive_months();
     let k = months.iter().position(|&q| q == p)?;
     let live = r.views(lang);
@@ -333,7 +333,7 @@ pub(crate) fn archive_month(
         next: neighbour(Some(k + 1)),
         month,
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// The working groups' roll-ups of an archived month.

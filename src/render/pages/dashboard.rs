@@ -25,7 +25,7 @@ struct MissingView {
     months: Vec<Link>,
 }
 
-pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Output> {
     #[derive(Serialize)]
     struct Home<'a> {
         #[serde(flatten)]
@@ -171,5 +171,5 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
         burnup_chart: r.chart(lang, &Route::Chart(SiteChart::Burnup)),
         burnup,
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }

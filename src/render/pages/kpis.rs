@@ -47,7 +47,7 @@ pub(super) fn kpis(
     job: &Job,
     n: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -106,7 +106,7 @@ pub(super) fn kpis(
         )
         .with_data(r, Table::Kpis),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn kpi(
@@ -115,7 +115,7 @@ pub(super) fn kpi(
     job: &Job,
     k: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Point {
         date: String,
@@ -193,7 +193,7 @@ pub(super) fn kpi(
         chart: r.chart(lang, &Route::KpiChart(&kpi.id)),
         feed_url: v.route(&Route::KpiFeed(&kpi.id)),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// One line of a KPI's metadata block.

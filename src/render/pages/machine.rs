@@ -36,7 +36,7 @@ pub(in crate::render) fn open_data(
     job: &Job,
     tables: &[crate::render::data::Table<'static>],
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct ColumnView {
         name: &'static str,
@@ -115,10 +115,10 @@ pub(in crate::render) fn open_data(
         paths: format!("{root}{}", Route::PathList.path()),
         archive: v.route(&Route::Archive),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
-pub(super) fn search(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+pub(super) fn search(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -136,5 +136,5 @@ pub(super) fn search(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -
         ),
         index: v.route(&Route::SearchIndex),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }

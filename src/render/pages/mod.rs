@@ -23,7 +23,9 @@ mod tasks;
 use super::i18n::Lang;
 use super::markdown;
 use super::views::{self, Common, Link, StatusView, TaskRow, Views, status_view};
-use super::{ARTICLES_PER_PAGE, ROWS_PER_PAGE, Renderer, TaskList, list_route, page_count, paged};
+use super::{
+    ARTICLES_PER_PAGE, Output, ROWS_PER_PAGE, Renderer, TaskList, list_route, page_count, paged,
+};
 use crate::date::{Period, fmt_date};
 use crate::diag::Diagnostics;
 use crate::model::{Article, TaskState};
@@ -70,7 +72,7 @@ pub(crate) struct PageKind {
     /// A page's route.
     pub route: for<'a> fn(Places<'a>, &'a Key) -> Route<'a>,
     /// A page, or `None` when it failed (with an error) or is made apart.
-    pub render: fn(&Renderer, Lang, &Job, &mut Diagnostics) -> Option<Vec<u8>>,
+    pub render: fn(&Renderer, Lang, &Job, &mut Diagnostics) -> Option<Output>,
     /// The content file a broken link on the page is blamed on (`None`:
     /// the templates).
     pub source: fn(&crate::model::Model, &Key) -> Option<std::sync::Arc<str>>,
@@ -152,7 +154,7 @@ pub(crate) static KINDS: &[&PageKind] = &[
 pub(crate) use archive::{ARCHIVE, ARCHIVE_MONTH};
 
 /// The archive's index builder (made after the months, see [`ARCHIVE`]).
-pub(crate) const ARCHIVE_INDEX: fn(&Renderer, Lang, &Job, &mut Diagnostics) -> Option<Vec<u8>> =
+pub(crate) const ARCHIVE_INDEX: fn(&Renderer, Lang, &Job, &mut Diagnostics) -> Option<Output> =
     archive::archive_index;
 pub(crate) use machine::DATA;
 pub(crate) use news::NOT_FOUND;

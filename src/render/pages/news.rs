@@ -143,7 +143,7 @@ pub(super) fn news(
     job: &Job,
     n: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -181,7 +181,7 @@ pub(super) fn news(
             page_url,
         ),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn article(
@@ -190,7 +190,7 @@ pub(super) fn article(
     job: &Job,
     i: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -238,7 +238,7 @@ pub(super) fn article(
             .map(|&k| v.kpi_row(k))
             .collect(),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// The language's articles with a tag (newest first) and the tasks with
@@ -262,7 +262,7 @@ pub(super) fn tag(
     tag: &str,
     n: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -312,7 +312,7 @@ pub(super) fn tag(
             v.route(&paged(route.clone(), k))
         }),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn page(
@@ -321,7 +321,7 @@ pub(super) fn page(
     job: &Job,
     i: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct View<'a> {
         #[serde(flatten)]
@@ -381,7 +381,7 @@ pub(super) fn page(
         settings,
         rules,
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 pub(super) fn not_found(
@@ -389,7 +389,7 @@ pub(super) fn not_found(
     lang: Lang,
     job: &Job,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct View<'a> {
         #[serde(flatten)]
@@ -405,13 +405,13 @@ pub(super) fn not_found(
             String::new(),
         ),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// The accessibility statement: the standard, what the browser suite
 /// checks on every page kind before each release of tiendo, the known
 /// exceptions and whom to tell.
-fn accessibility(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+fn accessibility(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -431,5 +431,5 @@ fn accessibility(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Op
         version: env!("CARGO_PKG_VERSION"),
         contact: r.model.site().contact.as_deref().unwrap_or(""),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }

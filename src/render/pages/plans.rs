@@ -91,7 +91,7 @@ fn card<'a>(r: &'a Renderer, v: &Views<'a>, k: usize) -> PlanCard<'a> {
     }
 }
 
-fn plans(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+fn plans(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -109,10 +109,10 @@ fn plans(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec
         ),
         plans: (0..r.model.plans.len()).map(|k| card(r, &v, k)).collect(),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
-fn plan(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) -> Option<Vec<u8>> {
+fn plan(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -149,5 +149,5 @@ fn plan(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) -> O
             .collect(),
         plan,
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }

@@ -214,7 +214,7 @@ pub(super) fn owing(v: &Views, list: &[crate::index::Owes]) -> Vec<OwesView> {
         .collect()
 }
 
-fn register(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+fn register(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Output> {
     #[derive(Serialize)]
     struct Addressee {
         agency: LangLink,
@@ -267,7 +267,7 @@ fn register(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<
         data_csv: v.shared_route(&Route::TableFile(Table::Proposals, Format::Csv)),
         data_json: v.shared_route(&Route::TableFile(Table::Proposals, Format::Json)),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// One step of a proposal's thread.
@@ -284,7 +284,7 @@ struct ThreadStep<'a> {
     text_lang: &'static str,
 }
 
-fn proposal(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) -> Option<Vec<u8>> {
+fn proposal(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -355,5 +355,5 @@ fn proposal(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) 
         row,
         thread,
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }

@@ -90,7 +90,7 @@ fn month_summary(r: &Renderer, v: &Views, lang: Lang, p: Period) -> MonthSummary
     }
 }
 
-pub(super) fn reports(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Vec<u8>> {
+pub(super) fn reports(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -114,7 +114,7 @@ pub(super) fn reports(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) 
             .collect(),
         report_day: r.model.site().report_day,
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// A part of a month's bulletin: the updates `from..to` of the report
@@ -293,7 +293,7 @@ pub(super) fn report(
     p: Period,
     n: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     let v = r.views(lang);
     let duties = r.fig.months.get(&p).map(Vec::as_slice).unwrap_or(&[]);
     let split = report_split(r, p);
@@ -434,7 +434,7 @@ pub(super) fn report(
             .and_then(|i| link(all.get(i))),
         next: pos.and_then(|i| link(all.get(i + 1))),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// Who owed month `p`'s report and what came of it; on a bulletin split
@@ -580,7 +580,7 @@ pub(super) fn deadlines(
     job: &Job,
     n: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Month<'a> {
         key: String,
@@ -707,5 +707,5 @@ pub(super) fn deadlines(
             })
             .collect(),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }

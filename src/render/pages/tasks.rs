@@ -125,7 +125,7 @@ pub(super) fn task_list(
     list: TaskList,
     n: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct List<'a> {
         #[serde(flatten)]
@@ -242,7 +242,7 @@ pub(super) fn task_list(
                 .collect()
         },
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// Every row of a split list as JSON (what its table shows, in its order),
@@ -252,11 +252,11 @@ pub(super) fn task_rows(
     lang: Lang,
     list: TaskList,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     let v = r.views(lang);
     let rows = v.rows(r.index.list(list).tasks.iter().copied());
     match serde_json::to_vec(&rows) {
-        Ok(bytes) => Some(bytes),
+        Ok(bytes) => Some(Output::Bytes(bytes)),
         Err(e) => {
             d.error(
                 crate::diag::Loc::file(&std::sync::Arc::from("templates")),
@@ -364,7 +364,7 @@ pub(super) fn task(
     job: &Job,
     i: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     let v = r.views(lang);
     let t = &r.model.tasks[i];
     let s = &r.fig.tasks[i];
@@ -503,7 +503,7 @@ pub(super) fn task(
             .replace("{date}", &fmt_date(as_of))
             .replace("{url}", &canonical),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// The task's updates, newest first, from its lead and its supporting
@@ -573,7 +573,7 @@ pub(super) fn moved(
     i: usize,
     k: usize,
     d: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<Output> {
     #[derive(Serialize)]
     struct Page<'a> {
         #[serde(flatten)]
@@ -605,7 +605,7 @@ pub(super) fn moved(
         title_lang: v.task_title_lang(t).1,
         url: v.task_url(&t.id),
     };
-    r.render_template(lang, job.kind.template, &ctx, d)
+    r.render_page(lang, job, &ctx, d)
 }
 
 /// The documents plan `k` carries out, nearest first, ending with the one
