@@ -492,7 +492,8 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
 pub const BUILD_STAGES: [&str; 5] = ["load", "model", "status", "render", "output"];
 /// `build --previous`: an error for each path of the last release that this
 /// build no longer publishes (a `formerly` or lineage page keeps a path
-/// published, so it passes); the first ones named, the rest counted.
+/// published, so it passes; share images are not counted); the first ones
+/// named, the rest counted.
 fn paths_kept(
     file: &std::path::Path,
     previous: &std::fs::File,
@@ -507,7 +508,9 @@ fn paths_kept(
         .unwrap_or_default()
         .lines()
         .collect();
-    let gone = output::previous::gone(file, previous, &now)?;
+    // A share image is no address anyone links to: a page's old address
+    // (`formerly`) keeps its page, feed and calendar, not its picture.
+    let gone = output::previous::gone(file, previous, &now, route::is_share_image)?;
     let name: std::sync::Arc<str> = std::sync::Arc::from(file.to_string_lossy().as_ref());
     for (line, path) in gone.shown {
         diags.error(

@@ -40,7 +40,12 @@ pub fn open(file: &Path) -> Result<fs::File, OutputError> {
 
 /// Reads `list` (the file `file`) a line at a time and returns the paths in
 /// it that `now` lacks; blank lines and surrounding spaces are ignored.
-pub fn gone(file: &Path, list: &fs::File, now: &HashSet<&str>) -> Result<Gone, OutputError> {
+pub fn gone(
+    file: &Path,
+    list: &fs::File,
+    now: &HashSet<&str>,
+    skip: impl Fn(&str) -> bool,
+) -> Result<Gone, OutputError> {
     let mut reader = BufReader::with_capacity(256 * 1024, list);
     let mut line = String::new();
     let mut number = 0u64;
@@ -56,7 +61,7 @@ pub fn gone(file: &Path, list: &fs::File, now: &HashSet<&str>) -> Result<Gone, O
             return Ok(gone);
         }
         let path = line.trim();
-        if path.is_empty() || now.contains(path) {
+        if path.is_empty() || now.contains(path) || skip(path) {
             continue;
         }
         if gone.shown.len() < SHOWN {
@@ -86,7 +91,7 @@ mod tests {
         }
         drop(f);
         let now: HashSet<&str> = ["/", "/kept/"].into_iter().collect();
-        let gone = gone(&file, &open(&file).unwrap(), &now).unwrap();
+        let gone = gone(&file, &open(&file).unwrap(), &now, |_| false).unwrap();
         assert_eq!(gone.shown.len(), SHOWN);
         assert_eq!(gone.shown[0], (4, "/gone/0/".to_string()));
         assert_eq!((gone.more, gone.more_line), (100 - SHOWN, 4 + SHOWN as u64));
