@@ -35,7 +35,10 @@ check("frictionless: datapackage.json and every CSV", report.valid, "; ".join(er
 package = Package(str(site / "du-lieu" / "datapackage.json"))
 for resource in package.resources:
     rows = resource.read_rows()
-    check(f"frictionless: {resource.name} has rows", len(rows) > 0, "no rows")
+    # A site whose reports raise no proposal has an empty register: its
+    # header alone is the right file.
+    may_be_empty = resource.name == "kien-nghi"
+    check(f"frictionless: {resource.name} has rows", len(rows) > 0 or may_be_empty, "no rows")
 
 # The one download: a valid data package once unpacked.
 import tempfile
