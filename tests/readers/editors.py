@@ -197,7 +197,7 @@ def edited_workbook(tmp):
     if r.returncode != 0:
         fail(f"export: {r.stderr}")
     wb = openpyxl.load_workbook(book)
-    if wb.sheetnames != ["Hướng dẫn", "Báo cáo", "Nhiệm vụ", "Chỉ số"]:
+    if wb.sheetnames != ["Hướng dẫn", "Báo cáo", "Nhiệm vụ", "Chỉ số", "Kiến nghị", "Trả lời"]:
         fail(f"sheets: {wb.sheetnames}")
     updates = wb["Nhiệm vụ"]
     if not updates.protection.sheet or updates["A2"].protection.locked is False:
