@@ -66,7 +66,9 @@ pub fn key(opts: &crate::Options) -> Option<String> {
         "tiendo {} {exe}\nas_of {:?}\nbase_url {:?}\ndrafts {}\n",
         env!("CARGO_PKG_VERSION"),
         opts.as_of.map(|d| d.to_string()),
-        opts.base_url.as_ref().map(|u| format!("{}{}", u.origin, u.path)),
+        opts.base_url
+            .as_ref()
+            .map(|u| format!("{}{}", u.origin, u.path)),
         opts.drafts,
     ))
 }
@@ -380,7 +382,7 @@ impl Recorder {
         let mut docs = self.docs.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut pages = self.pages.into_inner().unwrap_or_else(|p| p.into_inner());
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        docs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        docs.sort_unstable_by_key(|d| d.0);
         docs.dedup_by(|a, b| a.0 == b.0);
         pages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut w = Summed {
@@ -451,7 +453,11 @@ mod tests {
 
     fn sample() -> Vec<u8> {
         let r = Recorder::default();
-        r.file("content/a.yaml", digest(b"a"), Entry::New(b"parsed a".to_vec()));
+        r.file(
+            "content/a.yaml",
+            digest(b"a"),
+            Entry::New(b"parsed a".to_vec()),
+        );
         r.doc(digest(b"body"), Entry::New(b"doc".to_vec()));
         r.page(
             "index.html",
@@ -466,8 +472,14 @@ mod tests {
     #[test]
     fn reads_back_what_it_wrote() {
         let c = Cache::decode(sample(), "k").unwrap();
-        assert_eq!(c.file("content/a.yaml", &digest(b"a")).unwrap().0, b"parsed a");
-        assert!(c.file("content/a.yaml", &digest(b"b")).is_none(), "other bytes");
+        assert_eq!(
+            c.file("content/a.yaml", &digest(b"a")).unwrap().0,
+            b"parsed a"
+        );
+        assert!(
+            c.file("content/a.yaml", &digest(b"b")).is_none(),
+            "other bytes"
+        );
         assert_eq!(c.doc(&digest(b"body")).unwrap().0, b"doc");
         assert_eq!(c.page("index.html").unwrap().output, [2; 16]);
         assert!(c.paths().unwrap().contains("index.html"));

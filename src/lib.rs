@@ -5,9 +5,9 @@
 //! as of a date) -> `render` (pages in memory) -> `output` (write atomically).
 //! [`build`] and [`check`] run the stages in order and nothing else.
 
+pub mod cache;
 pub mod cli;
 pub mod date;
-pub mod cache;
 pub mod diag;
 pub mod editor;
 #[doc(hidden)]

@@ -20,7 +20,10 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap();
-            (rel.to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
         .collect()
 }
@@ -87,7 +90,12 @@ fn set_value(path: &Path, key: &str, n: usize, value: &str) -> bool {
 }
 
 /// One edit of the site, told for the failure message.
-fn edit(site: &Path, rng: &mut Rng, step: usize, broken: &mut Option<(PathBuf, Vec<u8>)>) -> String {
+fn edit(
+    site: &Path,
+    rng: &mut Rng,
+    step: usize,
+    broken: &mut Option<(PathBuf, Vec<u8>)>,
+) -> String {
     // A broken file is fixed by the next edit.
     if let Some((path, bytes)) = broken.take() {
         std::fs::write(&path, bytes).unwrap();
@@ -167,7 +175,9 @@ fn copy_content(to: &Path) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     for entry in walkdir::WalkDir::new(&from) {
         let entry = entry.unwrap();
-        let dest = to.join("content").join(entry.path().strip_prefix(&from).unwrap());
+        let dest = to
+            .join("content")
+            .join(entry.path().strip_prefix(&from).unwrap());
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&dest).unwrap();
         } else {
@@ -189,7 +199,11 @@ fn assert_same(site: &Path, out: &Path, scratch: &Path, what: &str) {
     let _ = std::fs::remove_dir_all(&fresh_out);
     let _ = std::fs::remove_dir_all(scratch.join(".fresh-spare"));
     let fresh = build(site, &fresh_out, &["--no-cache"]);
-    assert_eq!(inc.code, fresh.code, "after {what}: exit codes\n{}", inc.stderr);
+    assert_eq!(
+        inc.code, fresh.code,
+        "after {what}: exit codes\n{}",
+        inc.stderr
+    );
     assert_eq!(inc.stderr, fresh.stderr, "after {what}: messages");
     if fresh.code == 0 {
         let (a, b) = (tree(out), tree(&fresh_out));
@@ -223,13 +237,23 @@ fn incremental_builds_equal_fresh_ones_over_random_edits() {
     // parses and renders everything, and is still right.
     let bytes = std::fs::read(&cache).unwrap();
     std::fs::write(&cache, &bytes[..bytes.len() / 2]).unwrap();
-    set_value(&site.join("content/site.yaml"), "title", 0, "Cổng sau bộ đệm cắt");
+    set_value(
+        &site.join("content/site.yaml"),
+        "title",
+        0,
+        "Cổng sau bộ đệm cắt",
+    );
     assert_same(&site, &out, dir.path(), "a cut cache");
     let mut bytes = std::fs::read(&cache).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0xff;
     std::fs::write(&cache, &bytes).unwrap();
-    set_value(&site.join("content/site.yaml"), "title", 0, "Cổng sau bộ đệm hỏng");
+    set_value(
+        &site.join("content/site.yaml"),
+        "title",
+        0,
+        "Cổng sau bộ đệm hỏng",
+    );
     assert_same(&site, &out, dir.path(), "a damaged cache");
     // Nothing of the cache is ever published.
     assert!(tree(&out).keys().all(|k| !k.contains("tiendo-cache")));

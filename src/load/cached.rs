@@ -6,9 +6,7 @@
 //! every time, so its messages are always the parser's own.
 
 use super::raw::{RawAgencies, RawArticleMeta, RawKpis, RawPageMeta, RawPlan, RawSite};
-use super::{
-    Kind, Parsed, Source, markdown_source, parse_text, read_text, report_source,
-};
+use super::{Kind, Parsed, Source, markdown_source, parse_text, read_text, report_source};
 use crate::cache::{Counts, Entry, Session, digest};
 use crate::diag::Diagnostics;
 use serde::Serialize;

@@ -174,10 +174,12 @@ impl<'de> Deserialize<'de> for RawImplements {
                 yaml_form::RawImplements::Outside(doc) => RawImplements::Outside(doc),
             });
         }
-        Ok(match cache_form::RawImplements::deserialize(deserializer)? {
-            cache_form::RawImplements::Plan(id) => RawImplements::Plan(id),
-            cache_form::RawImplements::Outside(doc) => RawImplements::Outside(doc),
-        })
+        Ok(
+            match cache_form::RawImplements::deserialize(deserializer)? {
+                cache_form::RawImplements::Plan(id) => RawImplements::Plan(id),
+                cache_form::RawImplements::Outside(doc) => RawImplements::Outside(doc),
+            },
+        )
     }
 }
 

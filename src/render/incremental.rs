@@ -105,7 +105,13 @@ impl Renderer<'_> {
         }
         let bytes = make()?;
         let output = short(&crate::cache::digest(&bytes));
-        inc.cache.new.page(path, PageState { fingerprint, output });
+        inc.cache.new.page(
+            path,
+            PageState {
+                fingerprint,
+                output,
+            },
+        );
         Some(Output::Bytes(bytes))
     }
 
@@ -158,7 +164,13 @@ impl Renderer<'_> {
             && !d.has_errors()
         {
             let output = short(&crate::cache::digest(&bytes));
-            inc.cache.new.page(&path, PageState { fingerprint, output });
+            inc.cache.new.page(
+                &path,
+                PageState {
+                    fingerprint,
+                    output,
+                },
+            );
         }
         Some(Output::Bytes(bytes))
     }

@@ -395,6 +395,8 @@ fn jobs(r: &Renderer) -> Vec<(Lang, Job)> {
 /// Renders every page of the site: the pages of every [`Job`], the
 /// charts, the machine files and the theme's assets; then checks the links
 /// and the static files against what was made.
+/// (Eight arguments: the stages' results, where files go, and the cache.)
+#[allow(clippy::too_many_arguments)]
 pub fn render<'a>(
     model: &'a Model,
     figures: &'a Figures<'a>,
@@ -784,7 +786,9 @@ fn renderer<'a>(
         let shared = r.shared(l);
         let mut frame = templates.clone();
         frame.update(l.code().as_bytes());
-        if incremental::add_json(&mut frame, &shared) && incremental::add_json(&mut frame, r.strings(l)) {
+        if incremental::add_json(&mut frame, &shared)
+            && incremental::add_json(&mut frame, r.strings(l))
+        {
             frames.insert(l, frame);
         }
         let globals = engine.global_context();

@@ -188,7 +188,14 @@ pub fn check(
         .filter(|(p, _)| p.ends_with(".html"))
         .map(|(p, b)| (p.clone(), refs(b)))
         .collect();
-    check_refs(&pages, &BTreeMap::new(), &|p| files.contains_key(p), extra, origin, base)
+    check_refs(
+        &pages,
+        &BTreeMap::new(),
+        &|p| files.contains_key(p),
+        extra,
+        origin,
+        base,
+    )
 }
 
 /// The pages that the links of `refs` (on `page`) name with an anchor:

@@ -71,11 +71,17 @@ fn kept_refs(
     if written.is_empty() {
         return;
     }
-    let statics: HashSet<&str> = model.static_files.iter().map(|f| f.url_path.as_str()).collect();
+    let statics: HashSet<&str> = model
+        .static_files
+        .iter()
+        .map(|f| f.url_path.as_str())
+        .collect();
     let read = |path: &str| (previous.read)(path).map(|b| links::refs(&b));
-    let gone = previous
-        .paths
-        .is_none_or(|paths| paths.iter().any(|p| !site.has(p) && !statics.contains(p.as_str())));
+    let gone = previous.paths.is_none_or(|paths| {
+        paths
+            .iter()
+            .any(|p| !site.has(p) && !statics.contains(p.as_str()))
+    });
     let lost_id = || {
         refs.iter().any(|(path, now)| {
             previous.paths.is_some_and(|paths| paths.contains(path))
@@ -133,7 +139,7 @@ fn links_and_clashes(
 ) {
     // `refs` holds the pages already written; the rest are in memory.
     for (path, bytes) in &site.files {
-        if path.ends_with(".html") && !others.contains_key(path) {
+        if path.ends_with(".html") {
             refs.insert(path.clone(), links::refs(bytes));
         }
     }
@@ -148,7 +154,14 @@ fn links_and_clashes(
     // at its own line, not only the first file found to hold the same text.
     let mut reported: BTreeMap<(Loc, String), (String, &'static str, usize)> = BTreeMap::new();
     let mut places: HashMap<String, Vec<Loc>> = HashMap::new();
-    for b in links::check_refs(&refs, others, &|p| site.has(p), &statics, &r.origin, &r.base) {
+    for b in links::check_refs(
+        &refs,
+        others,
+        &|p| site.has(p),
+        &statics,
+        &r.origin,
+        &r.base,
+    ) {
         let own = sources.get(&b.page);
         let written = places
             .entry(b.target.clone())
