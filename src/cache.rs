@@ -382,7 +382,7 @@ impl Recorder {
         let mut docs = self.docs.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut pages = self.pages.into_inner().unwrap_or_else(|p| p.into_inner());
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        docs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        docs.sort_unstable_by_key(|d| d.0);
         docs.dedup_by(|a, b| a.0 == b.0);
         pages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut w = Summed {

@@ -430,6 +430,8 @@ fn jobs(r: &Renderer) -> Vec<(Lang, Job)> {
 /// Renders every page of the site: the pages of every [`Job`], the
 /// charts, the machine files and the theme's assets; then checks the links
 /// and the static files against what was made.
+/// (Eight arguments: the stages' results, where files go, and the cache.)
+#[allow(clippy::too_many_arguments)]
 pub fn render<'a>(
     model: &'a Model,
     figures: &'a Figures<'a>,

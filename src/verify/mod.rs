@@ -139,7 +139,7 @@ fn links_and_clashes(
 ) {
     // `refs` holds the pages already written; the rest are in memory.
     for (path, bytes) in &site.files {
-        if path.ends_with(".html") && !others.contains_key(path) {
+        if path.ends_with(".html") {
             refs.insert(path.clone(), links::refs(bytes));
         }
     }
