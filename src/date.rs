@@ -72,6 +72,16 @@ impl Period {
         NaiveDate::from_ymd_opt(self.year, self.month, day.min(last.day())).unwrap_or(last)
     }
 
+    /// The first period whose report day (`report_day`) falls after `day`.
+    pub fn reported_after(day: Date, report_day: u32) -> Self {
+        let p = Period::of(day);
+        if p.report_day(report_day) <= day {
+            p.next()
+        } else {
+            p
+        }
+    }
+
     pub fn next(self) -> Self {
         if self.month == 12 {
             Period {

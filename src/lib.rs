@@ -304,11 +304,8 @@ fn summary(m: &model::Model, fig: &status::Figures) -> Summary {
 /// figures as of that day applies the very same rule, and a duty counts as
 /// met only by a report submitted by the real as-of date.
 fn next_reports(m: &model::Model, prepared: &status::Prepared, as_of: Date) -> Option<NextReports> {
-    let mut period = date::Period::of(as_of);
     let day = m.site().report_day;
-    if period.report_day(day) <= as_of {
-        period = period.next();
-    }
+    let period = date::Period::reported_after(as_of, day);
     let due = period.report_day(day);
     let ahead = prepared.archived(due);
     let agencies: Vec<(String, String)> = ahead
@@ -335,24 +332,11 @@ fn next_reports(m: &model::Model, prepared: &status::Prepared, as_of: Date) -> O
 /// The proposals whose reply falls due before the next report day and has
 /// not come: what `check` reminds the addressees of.
 fn replies_due(m: &model::Model, fig: &status::Figures) -> Option<RepliesDue> {
-    let mut period = date::Period::of(fig.as_of);
     let day = m.site().report_day;
-    if period.report_day(day) <= fig.as_of {
-        period = period.next();
-    }
-    let before = period.report_day(day);
-    let ix = index::ProposalIndex::build(m, fig);
-    let replies: Vec<(String, String, Date)> = ix
-        .register
-        .iter()
-        .map(|&k| &fig.proposals[k])
-        .filter(|s| s.state.awaits_reply())
-        .map(|s| (s, &m.proposals[s.proposal]))
-        .filter(|(_, p)| p.reply_by < before)
-        .map(|(s, p)| {
-            let owes = s.owed_by.clone().unwrap_or_else(|| p.to.clone());
-            (owes, p.key(), p.reply_by)
-        })
+    let before = date::Period::reported_after(fig.as_of, day).report_day(day);
+    let replies: Vec<(String, String, Date)> = index::ProposalIndex::build(m, fig)
+        .due_before(m, fig, before)
+        .map(|(owes, p)| (owes.to_string(), p.key(), p.reply_by))
         .collect();
     (!replies.is_empty()).then_some(RepliesDue { before, replies })
 }

@@ -84,21 +84,23 @@ pub struct ReportDraft {
     pub rows: SourceRows,
 }
 
-/// The proposals `agency` is asked to answer, raised before the report
-/// day `due` and not answered by a report submitted before it, in the
-/// order of their raising agency and id.
+/// The proposals `agency` is asked to answer that await its reply on the
+/// report day `due` (status's states on that day), in the order of their
+/// raising agency and id.
 fn awaiting(m: &Model, agency: &str, due: Date) -> Vec<Awaiting> {
-    m.proposals
-        .iter()
-        .filter(|p| p.raised <= due && m.holder_on(&p.to, due) == Some(agency))
-        .filter(|p| p.replies.iter().all(|r| r.submitted >= due))
-        .map(|p| Awaiting {
-            key: p.key(),
-            from: m
-                .agency(&p.agency)
-                .map_or_else(|| p.agency.clone(), |a| a.name.clone()),
-            reply_by: p.reply_by,
-            text: p.text.clone(),
+    crate::status::proposals(m, due)
+        .into_iter()
+        .filter(|s| s.state.awaits_reply() && s.owed_by.as_deref() == Some(agency))
+        .map(|s| {
+            let p = &m.proposals[s.proposal];
+            Awaiting {
+                key: p.key(),
+                from: m
+                    .agency(&p.agency)
+                    .map_or_else(|| p.agency.clone(), |a| a.name.clone()),
+                reply_by: p.reply_by,
+                text: p.text.clone(),
+            }
         })
         .collect()
 }

@@ -118,6 +118,9 @@ impl DutyCounts {
     }
 }
 
+/// A national indicator set's KPIs: each one's index and its code there.
+pub type FrameworkKpis<'m> = Vec<(usize, Option<&'m str>)>;
+
 /// Every list, relation and count the pages of one build show.
 #[derive(Default)]
 pub struct SiteIndex<'m> {
@@ -201,7 +204,7 @@ pub struct SiteIndex<'m> {
     /// Each national indicator set the KPIs name (`framework`), by name,
     /// with its KPIs (index and the code they carry there), content order:
     /// the KPI list's filter by framework.
-    pub kpi_frameworks: Vec<(&'m str, Vec<(usize, Option<&'m str>)>)>,
+    pub kpi_frameworks: Vec<(&'m str, FrameworkKpis<'m>)>,
     /// Articles naming each task or KPI id (indices into
     /// `Model::articles`, content order).
     pub articles_about: HashMap<String, Vec<usize>>,
@@ -405,8 +408,7 @@ impl<'m> SiteIndex<'m> {
     /// KPIs and tasks both ways, the KPIs articles name, each KPI's
     /// precision.
     fn index_links(&mut self, m: &'m Model, fig: &Figures) {
-        let mut sets: std::collections::BTreeMap<&'m str, Vec<(usize, Option<&'m str>)>> =
-            Default::default();
+        let mut sets: BTreeMap<&'m str, FrameworkKpis<'m>> = BTreeMap::new();
         for (k, kpi) in m.kpis.iter().enumerate() {
             for (name, code) in &kpi.meta.framework {
                 let list = sets.entry(name.as_str()).or_default();

@@ -110,6 +110,24 @@ impl<'m> ProposalIndex<'m> {
         ix
     }
 
+    /// The proposals awaiting a reply due before `day`, in the register's
+    /// order, with the agency that owes each (the addressee when its
+    /// duties passed to no one): the replies `check` reminds of.
+    pub fn due_before<'a>(
+        &'a self,
+        m: &'m Model,
+        fig: &'a Figures,
+        day: crate::date::Date,
+    ) -> impl Iterator<Item = (&'a str, &'m crate::model::Proposal)> + 'a {
+        self.register
+            .iter()
+            .map(move |&k| &fig.proposals[k])
+            .filter(|s| s.state.awaits_reply())
+            .map(move |s| (s, &m.proposals[s.proposal]))
+            .filter(move |(_, p)| p.reply_by < day)
+            .map(|(s, p)| (s.owed_by.as_deref().unwrap_or(&p.to), p))
+    }
+
     /// How many replies are overdue on D.
     pub fn overdue(&self) -> usize {
         self.counts[ProposalState::ReplyOverdue.index()]

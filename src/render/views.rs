@@ -458,6 +458,37 @@ impl<'a> Views<'a> {
         })
     }
 
+    /// A link to a task's page, labelled with its title.
+    pub fn task_link(&self, t: &'a Task) -> LangLink {
+        let (label, lang) = self.task_title_lang(t);
+        LangLink {
+            label: label.to_string(),
+            lang,
+            url: self.task_url(&t.id),
+        }
+    }
+
+    /// A link to an agency's page, labelled with its short name (its id
+    /// when it has neither name nor short name here).
+    pub fn agency_link(&self, id: &str) -> LangLink {
+        let (label, lang) = self.agency_short_lang(id);
+        LangLink {
+            label: if label.is_empty() { id } else { label }.to_string(),
+            lang,
+            url: self.agency_url(id),
+        }
+    }
+
+    /// A link to a KPI's page, labelled with its name.
+    pub fn kpi_link(&self, k: &'a Kpi) -> LangLink {
+        let (label, lang) = self.kpi_name_lang(k);
+        LangLink {
+            label: label.to_string(),
+            lang,
+            url: self.kpi_url(&k.id),
+        }
+    }
+
     pub fn task_title(&self, t: &'a Task) -> &'a str {
         self.task_title_lang(t).0
     }

@@ -207,14 +207,7 @@ pub(crate) fn archive_month(
         home: live.home.clone(),
     };
     let m = r.model;
-    let task_link = |i: usize| {
-        let (label, lang) = v.task_title_lang(&m.tasks[i]);
-        views::LangLink {
-            label: label.to_string(),
-            lang,
-            url: v.task_url(&m.tasks[i].id),
-        }
-    };
+    let task_link = |i: usize| v.task_link(&m.tasks[i]);
     let changes = fig.changes.get(&p).cloned().unwrap_or_default();
     let month = month_link(r, &v, &r.base, p);
     let neighbour = |j: Option<usize>| {
@@ -357,11 +350,7 @@ fn group_rows<'a>(v: &Views<'a>, fig: &Figures) -> Vec<GroupRow<'a>> {
 fn kpi_move(v: &Views, i: usize, before: Option<f64>, after: f64) -> KpiMove {
     let kpi = &v.model.kpis[i];
     KpiMove {
-        kpi: views::LangLink {
-            label: v.kpi_name_lang(kpi).0.to_string(),
-            lang: v.kpi_name_lang(kpi).1,
-            url: v.kpi_url(&kpi.id),
-        },
+        kpi: v.kpi_link(kpi),
         before: before
             .map(|b| v.value(kpi, b))
             .unwrap_or_else(|| "—".into()),

@@ -154,17 +154,10 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
             .index
             .overdue_holders
             .iter()
-            .map(|h| {
-                let (label, lang) = v.agency_short_lang(h.agency);
-                AgencyOverdue {
-                    agency: views::LangLink {
-                        label: label.to_string(),
-                        lang,
-                        url: v.agency_url(h.agency),
-                    },
-                    count: h.overdue,
-                    url: v.route(&views::Scope::Agency(h.agency).view(Status::Overdue)),
-                }
+            .map(|h| AgencyOverdue {
+                agency: v.agency_link(h.agency),
+                count: h.overdue,
+                url: v.route(&views::Scope::Agency(h.agency).view(Status::Overdue)),
             })
             .collect(),
         status_chart: r.chart(lang, &Route::Chart(SiteChart::Status)),

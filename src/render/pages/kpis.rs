@@ -72,16 +72,7 @@ pub(super) fn kpis(
                 name,
                 kpis: list
                     .iter()
-                    .map(|&(k, code)| {
-                        let kpi = &r.model.kpis[k];
-                        let (label, lang) = v.kpi_name_lang(kpi);
-                        let link = views::LangLink {
-                            label: label.to_string(),
-                            lang,
-                            url: v.kpi_url(&kpi.id),
-                        };
-                        (link, code.unwrap_or(""))
-                    })
+                    .map(|&(k, code)| (v.kpi_link(&r.model.kpis[k]), code.unwrap_or("")))
                     .collect(),
             })
             .collect()

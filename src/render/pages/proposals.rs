@@ -68,15 +68,6 @@ pub(super) struct ProposalRow<'a> {
     reminders: usize,
 }
 
-fn agency_link(v: &Views, id: &str) -> LangLink {
-    let (label, lang) = v.agency_short_lang(id);
-    LangLink {
-        label: if label.is_empty() { id } else { label }.to_string(),
-        lang,
-        url: v.agency_url(id),
-    }
-}
-
 /// Row `k` of `Figures::proposals`.
 pub(super) fn proposal_row<'a>(v: &Views<'a>, k: usize) -> Option<ProposalRow<'a>> {
     let s: &ProposalStatus = v.fig.proposals.get(k)?;
@@ -87,27 +78,24 @@ pub(super) fn proposal_row<'a>(v: &Views<'a>, k: usize) -> Option<ProposalRow<'a
         None => state_label.to_string(),
     };
     let (text, text_lang) = v.pick(&p.text, p.text_en.as_deref());
-    let task = p.task.as_deref().and_then(|t| v.model.task(t)).map(|t| {
-        let (label, lang) = v.task_title_lang(t);
-        LangLink {
-            label: label.to_string(),
-            lang,
-            url: v.task_url(&t.id),
-        }
-    });
+    let task = p
+        .task
+        .as_deref()
+        .and_then(|t| v.model.task(t))
+        .map(|t| v.task_link(t));
     Some(ProposalRow {
         url: v.route(&Route::Proposal(&p.agency, &p.id)),
         kind: v.t.keyed("proposal_kind_", p.kind.code()),
         state: s.state.code(),
         state_label,
         state_words,
-        raiser: agency_link(v, &p.agency),
-        to: agency_link(v, &p.to),
+        raiser: v.agency_link(&p.agency),
+        to: v.agency_link(&p.to),
         owed_by: s
             .owed_by
             .as_deref()
             .filter(|o| *o != p.to)
-            .map(|o| agency_link(v, o)),
+            .map(|o| v.agency_link(o)),
         task,
         text,
         text_lang,
@@ -207,7 +195,7 @@ pub(super) struct OwesView {
 pub(super) fn owing(v: &Views, list: &[crate::index::Owes]) -> Vec<OwesView> {
     list.iter()
         .map(|o| OwesView {
-            agency: agency_link(v, o.agency),
+            agency: v.agency_link(o.agency),
             owed: o.owed,
             overdue: o.overdue,
         })
@@ -247,7 +235,7 @@ fn register(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> Option<
         .map(|(a, list)| Addressee {
             agency: LangLink {
                 url: format!("{}#{}", v.agency_url(a), crate::route::anchor::PROPOSALS),
-                ..agency_link(&v, a)
+                ..v.agency_link(a)
             },
             count: list.len(),
         })
@@ -309,7 +297,7 @@ fn proposal(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) 
                         kind: "raised",
                         label: v.t.get("proposal_step_raised"),
                         date: fmt_date(p.raised),
-                        agency: agency_link(&v, &p.agency),
+                        agency: v.agency_link(&p.agency),
                         report_url: month(p.period),
                         text: markdown::to_html(text),
                         text_lang,
@@ -321,7 +309,7 @@ fn proposal(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) 
                         kind: "reminder",
                         label: v.t.get("proposal_step_reminder"),
                         date: fmt_date(m.submitted),
-                        agency: agency_link(&v, &p.agency),
+                        agency: v.agency_link(&p.agency),
                         report_url: month(m.period),
                         text: String::new(),
                         text_lang: "",
@@ -335,7 +323,7 @@ fn proposal(r: &Renderer, lang: Lang, job: &Job, k: usize, d: &mut Diagnostics) 
                         kind,
                         label: v.t.keyed("proposal_step_", kind),
                         date: fmt_date(a.submitted),
-                        agency: agency_link(&v, &a.agency),
+                        agency: v.agency_link(&a.agency),
                         report_url: month(a.period),
                         text: markdown::to_html(text),
                         text_lang,

@@ -679,13 +679,6 @@ fn responsible<'a>(
 fn parents(r: &Renderer, v: &Views, i: usize) -> Vec<views::LangLink> {
     r.index.ancestors[i]
         .iter()
-        .map(|&p| {
-            let (label, lang) = v.task_title_lang(&r.model.tasks[p]);
-            views::LangLink {
-                label: label.to_string(),
-                lang,
-                url: v.task_url(&r.model.tasks[p].id),
-            }
-        })
+        .map(|&p| v.task_link(&r.model.tasks[p]))
         .collect()
 }
