@@ -364,9 +364,7 @@ pub(super) fn task(
     let handover = handover(r, &v, i);
     let (title, title_lang) = v.task_title_lang(t);
     let agency_lang = |id: &str| r.model.agency(id).map_or("", |a| v.agency_name_lang(a).1);
-    let canonical = r
-        .common(lang, job, "tasks", String::new(), String::new())
-        .canonical;
+    let canonical = r.canonical(lang, job);
     let plan = &r.model.plans[t.plan];
     let ctx = TaskPage {
         common: r.common(
