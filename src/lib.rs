@@ -6,6 +6,7 @@
 //! [`build`] and [`check`] run the stages in order and nothing else.
 
 pub mod cli;
+mod clock;
 pub mod date;
 pub mod diag;
 pub mod editor;
@@ -25,11 +26,12 @@ pub mod text;
 pub mod theme;
 pub mod verify;
 
+use clock::Clock;
 use date::Date;
 pub use diag::Lang;
 use diag::{Diagnostic, Diagnostics, Loc};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What the command line passes to the library.
 #[derive(Debug, Clone)]
@@ -128,46 +130,6 @@ pub struct Report {
     /// `build`: how many share images there are and how many were drawn
     /// (the others were kept from the previous output).
     pub images: Option<render::share::Drawn>,
-}
-
-struct Clock<'a> {
-    timings: Timings,
-    start: Instant,
-    on_lap: &'a dyn Fn(&'static str),
-}
-
-impl Clock<'_> {
-    fn new() -> Self {
-        Clock {
-            timings: Vec::new(),
-            start: Instant::now(),
-            on_lap: &|_| {},
-        }
-    }
-
-    /// A lap of which `parts` (name, time) went to steps told apart
-    /// from `first`, which gets the rest.
-    fn lap_split(&mut self, first: &'static str, parts: &[(&'static str, Duration)]) {
-        let now = Instant::now();
-        let mut rest = now - self.start;
-        let mut split = Vec::with_capacity(parts.len());
-        for &(name, part) in parts {
-            let part = part.min(rest);
-            rest -= part;
-            split.push((name, part));
-        }
-        self.timings.push((first, rest));
-        self.timings.extend(split);
-        self.start = now;
-        (self.on_lap)(first);
-    }
-
-    fn lap(&mut self, name: &'static str) {
-        let now = Instant::now();
-        self.timings.push((name, now - self.start));
-        self.start = now;
-        (self.on_lap)(name);
-    }
 }
 
 /// Warnings that need the figures: overdue tasks nobody reported on, and
