@@ -98,7 +98,7 @@ pub(super) static MOVED: PageKind = PageKind {
     source: plan_file,
     deferred: false,
     sitemap: true,
-    share: None,
+    share: Some(crate::render::share::moved_task),
 };
 
 /// The plan file a task comes from.
