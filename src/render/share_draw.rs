@@ -83,7 +83,7 @@ pub fn draw(card: &Card) -> Vec<u8> {
             Some((text, color)) => verdict(&mut c, text, *color, &card.detail, y),
             None => {
                 let detail = DETAIL.shorten(&card.detail, TEXT_W);
-                c.text(&detail, (M as f64, y + 30), DETAIL);
+                c.text(&detail, (M as f64, y + 42), DETAIL);
             }
         }
     }
