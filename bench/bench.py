@@ -9,7 +9,9 @@
 
 Environment: TIENDO (binary), HUGO (binary), RUNS (default 5), NATIONAL_RUNS
 (default 3; settled fresh builds of the national site), WORK (folder,
-default target/bench), SKIP_NATIONAL=1 or SKIP_NEWS=1 to run one half.
+default target/bench), SKIP_NATIONAL=1 or SKIP_NEWS=1 to run one half,
+BASELINE (a tiendo binary to compare the national fresh build with, run
+alternately: the build before share images, to say what they cost).
 """
 
 import json
@@ -23,6 +25,8 @@ from pathlib import Path
 
 repo = Path(__file__).resolve().parent.parent
 tiendo = os.environ.get("TIENDO", str(repo / "target" / "release" / "tiendo"))
+baseline = os.environ.get("BASELINE", "")
+share_bench = repo / "target" / "release" / "examples" / "share_bench"
 hugo = os.environ.get("HUGO", "")
 runs = int(os.environ.get("RUNS", 5))
 work = Path(os.environ.get("WORK", repo / "target" / "bench"))
@@ -107,21 +111,28 @@ def national():
     size = sum(p.stat().st_size for p in (site / "content").rglob("*") if p.is_file())
     runs_n = int(os.environ.get("NATIONAL_RUNS", 3))
     outs = [work / f"national-out-{i + 1}" for i in range(runs_n)]
+    base_outs = [work / f"national-base-{i + 1}" for i in range(runs_n)] if baseline else []
 
-    def build(out):
-        return [tiendo, "build", "--root", str(site), "--output", str(out)]
+    def build(out, binary=None):
+        # Stage names in English, for the timings parsed below.
+        return [binary or tiendo, "build", "--lang", "en", "--root", str(site), "--output", str(out)]
 
     # NATIONAL_RUNS fresh builds on a settled disk, each into a folder of
     # its own: nothing is deleted between them (see settle), so no run
     # meets the inodes the one before freed. Leftovers of an earlier
-    # benchmark are deleted first.
-    for o in [work / "national-out", *outs]:
+    # benchmark are deleted first. With BASELINE, a fresh build of that
+    # binary follows each, alternating.
+    for o in [work / "national-out", *outs, *base_outs]:
         fresh(o)
-    settled = []
+    settled, based = [], []
     for i, o in enumerate(outs):
         how = settle(site, wait=i == 0)
         settled.append(timed(build(o)))
         print(f"national: {settled[-1][0]:.2f} s wall, {settled[-1][2]:.2f} s CPU, {settled[-1][1]:.0f} MB", file=sys.stderr)
+        if baseline:
+            settle(site, wait=False)
+            based.append(timed(build(base_outs[i], baseline)))
+            print(f"baseline: {based[-1][0]:.2f} s wall, {based[-1][2]:.2f} s CPU", file=sys.stderr)
     # The same work without writing a file: `check` loads, models, computes
     # and renders every page in memory and drops it. What a fresh build
     # takes beyond this is the file system's.
@@ -131,7 +142,7 @@ def national():
     cpu = statistics.median(x[2] for x in settled)
     peak = max(x[1] for x in settled)
     stdout = sorted(settled, key=lambda x: x[0])[len(settled) // 2][3]
-    stages = stdout.strip().splitlines()[-1] if stdout.strip() else ""
+    stages = next((l for l in stdout.splitlines() if l.startswith("Built ")), "")
     print(f"\n## National scale ({size / MB:.0f} MB of content)\n")
     print(f"median run: {stages}")
     print(f"settling before each run: {how}; wall times {', '.join(f'{x[0]:.2f}' for x in settled)} s")
@@ -170,6 +181,9 @@ def national():
     one_wall = statistics.median(x[0] for x in changed)
     one_cpu = statistics.median(x[2] for x in changed)
     one_peak = max(x[1] for x in changed)
+    images_line = re.search(r"Share images: (\d+), (\d+) drawn, (\d+) kept", stdout)
+    images_again = re.search(r"Share images: (\d+), (\d+) drawn, (\d+) kept", again)
+    images_bytes = sum(p.stat().st_size for p in out.rglob("chia-se.png"))
     # A fresh build right after the previous output was deleted (what a
     # script that wipes the folder before each build meets).
     wiped = outs[-1]
@@ -198,12 +212,26 @@ def national():
     print(f"| monthly archive: share of the build, output added | {archive_ms / total_ms:.0%} ({archive_ms / 1000:.1f} s), {archive_bytes / MB:.0f} MB | under 20%, under 50 MB |")
     if rewritten:
         print(f"| rebuild with no content change | {rewritten.group(1)} files rewritten (the marker), {int(rewritten.group(2)):,} unchanged | no file rewritten |")
+    if images_line:
+        n = int(images_line.group(1))
+        print(f"| share images: how many, bytes | {n:,} images, {images_bytes / MB:,.0f} MB ({images_bytes / max(n, 1) / 1000:.0f} KB each) | |")
+        print(f"| share images: the `images` lap of the median run (wall, two threads) | {timings.get('images', 0) / 1000:.1f} s | |")
+        if based:
+            bwall = statistics.median(x[0] for x in based)
+            bcpu = statistics.median(x[2] for x in based)
+            print(f"| fresh build without share images (`BASELINE`, median of {len(based)}, alternating) | {bwall:.1f} s wall, {bcpu:.1f} s CPU | |")
+            print(f"| share images: what they add to a fresh build | {wall - bwall:+.1f} s wall ({wall / bwall - 1:+.0%}), {cpu - bcpu:+.1f} s CPU ({cpu / bcpu - 1:+.0%}), {(cpu - bcpu) * 1000 / max(n, 1):.2f} ms of CPU an image, written | under +100% (not double) |")
+        if share_bench.exists():
+            one = subprocess.run([str(share_bench), "2000"], capture_output=True, text=True).stdout.strip()
+            print(f"| share images: drawing alone, one thread (`examples/share_bench`) | {one} | |")
+    if images_again:
+        print(f"| share images in the rebuild with no content change | {int(images_again.group(2)):,} drawn, {int(images_again.group(3)):,} kept | none drawn |")
     print(f"| search, bytes fetched per query (worst of {len(queries)}) | {kb(worst)} | under 300 KB |")
     print(f"| feeds | {', '.join(f'{f} {kb(s)}' for f, s in feeds.items())} | latest 50 entries |")
     print()
     for q, v in search.items():
         print(f"search \"{q}\": {kb(v['bytes'])} in {v['files']} files, {v.get('results', '?')} results")
-    for o in outs:
+    for o in [*outs, *base_outs]:
         fresh(o)
 
 

@@ -7,6 +7,7 @@
 
 pub mod cache;
 pub mod cli;
+mod clock;
 pub mod date;
 pub mod diag;
 pub mod editor;
@@ -26,11 +27,12 @@ pub mod text;
 pub mod theme;
 pub mod verify;
 
+use clock::Clock;
 use date::Date;
 pub use diag::Lang;
 use diag::{Diagnostic, Diagnostics, Loc};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What the command line passes to the library.
 #[derive(Debug, Clone)]
@@ -150,46 +152,6 @@ pub struct Report {
     /// `build`: how many share images there are and how many were drawn
     /// (the others were kept from the previous output).
     pub images: Option<render::share::Drawn>,
-}
-
-struct Clock<'a> {
-    timings: Timings,
-    start: Instant,
-    on_lap: &'a dyn Fn(&'static str),
-}
-
-impl Clock<'_> {
-    fn new() -> Self {
-        Clock {
-            timings: Vec::new(),
-            start: Instant::now(),
-            on_lap: &|_| {},
-        }
-    }
-
-    /// A lap of which `parts` (name, time) went to steps told apart
-    /// from `first`, which gets the rest.
-    fn lap_split(&mut self, first: &'static str, parts: &[(&'static str, Duration)]) {
-        let now = Instant::now();
-        let mut rest = now - self.start;
-        let mut split = Vec::with_capacity(parts.len());
-        for &(name, part) in parts {
-            let part = part.min(rest);
-            rest -= part;
-            split.push((name, part));
-        }
-        self.timings.push((first, rest));
-        self.timings.extend(split);
-        self.start = now;
-        (self.on_lap)(first);
-    }
-
-    fn lap(&mut self, name: &'static str) {
-        let now = Instant::now();
-        self.timings.push((name, now - self.start));
-        self.start = now;
-        (self.on_lap)(name);
-    }
 }
 
 /// Warnings that need the figures: overdue tasks nobody reported on, and
@@ -492,9 +454,9 @@ fn paths_kept(
         .unwrap_or_default()
         .lines()
         .collect();
-    // A share image is no address anyone links to: a page's old address
-    // (`formerly`) keeps its page, feed and calendar, not its picture.
-    let gone = output::previous::gone(file, previous, &now, route::is_share_image)?;
+    // Share images are held to the pages' rule: a page's old address
+    // (`formerly`) keeps its image, as it keeps its page, feed and calendar.
+    let gone = output::previous::gone(file, previous, &now)?;
     let name: std::sync::Arc<str> = std::sync::Arc::from(file.to_string_lossy().as_ref());
     for (line, path) in gone.shown {
         diags.error(

@@ -93,11 +93,6 @@ pub const RESERVED_SLUGS: &[&str] = &[
 /// A page's share image, beside it (`nhiem-vu/<id>/chia-se.png`).
 const SHARE_IMAGE: &str = "chia-se.png";
 
-/// Whether a published path (as `duong-dan.txt` lists it) is a share image.
-pub fn is_share_image(path: &str) -> bool {
-    path.rsplit('/').next() == Some(SHARE_IMAGE)
-}
-
 /// The data file listing every published path, one a line, sorted.
 const PATH_LIST: &str = "duong-dan.txt";
 

@@ -137,3 +137,38 @@ fn a_rebuild_draws_only_the_images_whose_card_changed() {
     );
     assert_ne!(std::fs::read(&task).unwrap(), before.1);
 }
+
+#[test]
+fn the_preview_keeps_the_last_builds_images_in_memory() {
+    let dir = site_with(&[]);
+    let opts = tiendo::Options {
+        root: dir.path().to_path_buf(),
+        output: None,
+        as_of: None,
+        fallback_date: tiendo::date::parse_date("2025-04-25").unwrap(),
+        base_url: None,
+        drafts: false,
+        lang: Some(tiendo::Lang::En),
+        force: false,
+        previous: None,
+    };
+    let memo = tiendo::render::share::Memo::default();
+    let first = tiendo::preview_with(&opts, &memo).unwrap();
+    let images = first.site.share.images;
+    assert!(images > 0);
+    assert_eq!(first.site.share.drawn, images);
+    let home = first.site.files.get("chia-se.png").cloned().unwrap();
+    // A save that changes one task's title draws its images (one a
+    // language) and no other.
+    let plan = dir.path().join("content/plans/ke-hoach.yaml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(
+        &plan,
+        text.replace("title: Việc một", "title: Việc thứ nhất"),
+    )
+    .unwrap();
+    let second = tiendo::preview_with(&opts, &memo).unwrap();
+    assert_eq!(second.site.share.images, images);
+    assert_eq!(second.site.share.drawn, 2);
+    assert_eq!(second.site.files.get("chia-se.png"), Some(&home));
+}

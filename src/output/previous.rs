@@ -40,12 +40,7 @@ pub fn open(file: &Path) -> Result<fs::File, OutputError> {
 
 /// Reads `list` (the file `file`) a line at a time and returns the paths in
 /// it that `now` lacks; blank lines and surrounding spaces are ignored.
-pub fn gone(
-    file: &Path,
-    list: &fs::File,
-    now: &HashSet<&str>,
-    skip: impl Fn(&str) -> bool,
-) -> Result<Gone, OutputError> {
+pub fn gone(file: &Path, list: &fs::File, now: &HashSet<&str>) -> Result<Gone, OutputError> {
     let mut reader = BufReader::with_capacity(256 * 1024, list);
     let mut line = String::new();
     let mut number = 0u64;
@@ -61,7 +56,7 @@ pub fn gone(
             return Ok(gone);
         }
         let path = line.trim();
-        if path.is_empty() || now.contains(path) || skip(path) {
+        if path.is_empty() || now.contains(path) {
             continue;
         }
         if gone.shown.len() < SHOWN {

@@ -316,6 +316,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The page's absolute URL.
+    pub fn canonical(&self, lang: Lang, job: &Job) -> String {
+        let dir = job.dir(self.places());
+        [self.origin.as_str(), &self.base, lang.prefix(), &dir].concat()
+    }
+
     /// The context every page shares.
     pub fn common(
         &'a self,
@@ -350,7 +356,7 @@ impl<'a> Renderer<'a> {
             as_of_iso: self.fig.as_of.to_string(),
             section,
             alternates,
-            canonical: format!("{}{}{}{}", self.origin, self.base, lang.prefix(), dir),
+            canonical: self.canonical(lang, job),
             page_title: title,
             page_description: description,
             share_title,

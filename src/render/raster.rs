@@ -39,6 +39,9 @@ pub struct Mask {
     pub width: usize,
     pub height: usize,
     levels: Vec<u8>,
+    /// Each row's covered part, from its first pixel with coverage to
+    /// past its last (empty for an empty row): painting skips the rest.
+    spans: Vec<(usize, usize)>,
 }
 
 /// A shape as closed outlines of straight lines, in pixels. Outlines of
@@ -177,15 +180,27 @@ fn mask_of(r: &Rasterizer, left: i32, top: i32, width: usize, height: usize) -> 
     let mut levels = vec![0u8; width * height];
     r.for_each_pixel(|i, a| {
         if let Some(l) = levels.get_mut(i) {
-            *l = (a.clamp(0.0, 1.0) * LEVELS as f32).round() as u8;
+            // Rounded to the nearest level (coverage is never negative).
+            *l = (a.clamp(0.0, 1.0) * LEVELS as f32 + 0.5) as u8;
         }
     });
+    let spans = levels
+        .chunks(width.max(1))
+        .map(|row| match row.iter().position(|&l| l > 0) {
+            Some(first) => (
+                first,
+                row.iter().rposition(|&l| l > 0).map_or(first, |l| l + 1),
+            ),
+            None => (0, 0),
+        })
+        .collect();
     Mask {
         left,
         top,
         width,
         height,
         levels,
+        spans,
     }
 }
 
@@ -410,9 +425,16 @@ impl Canvas {
         let table = &mut blends[t].1;
         for y in cy0..cy1 {
             let my = (y as i32 - y0) as usize;
-            let from = my * mask.width + (cx0 as i32 - x0) as usize;
-            let levels = &mask.levels[from..from + (cx1 - cx0)];
-            let row = &mut pixels[y * *width + cx0..y * *width + cx1];
+            // The row's covered part, on the canvas.
+            let (first, end) = mask.spans.get(my).copied().unwrap_or((0, 0));
+            let from_x = cx0.max((x0 + first as i32).max(0) as usize);
+            let to_x = cx1.min((x0 + end as i32).max(0) as usize);
+            if from_x >= to_x {
+                continue;
+            }
+            let from = my * mask.width + (from_x as i32 - x0) as usize;
+            let levels = &mask.levels[from..from + (to_x - from_x)];
+            let row = &mut pixels[y * *width + from_x..y * *width + to_x];
             for (px, &level) in row.iter_mut().zip(levels) {
                 if level == 0 {
                     continue;

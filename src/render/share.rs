@@ -282,6 +282,16 @@ pub(crate) fn task(r: &Renderer, lang: Lang, key: &Key) -> Option<Card> {
     Some(card)
 }
 
+/// A task's card at one of its old addresses (`formerly`): the task's
+/// own, so that the old address keeps an image as it keeps its page, feed
+/// and calendar.
+pub(crate) fn moved_task(r: &Renderer, lang: Lang, key: &Key) -> Option<Card> {
+    let &Key::ItemNth(i, _) = key else {
+        return None;
+    };
+    task(r, lang, &Key::Item(i))
+}
+
 /// A KPI's card: its latest value against its target, and the verdict.
 pub(crate) fn kpi(r: &Renderer, lang: Lang, key: &Key) -> Option<Card> {
     let &Key::Item(k) = key else { return None };

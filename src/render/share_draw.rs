@@ -48,6 +48,10 @@ const ICON: i32 = 36;
 /// Figures: the value's line, and each of a label's two lines.
 const VALUE_LINE: i32 = 70;
 const LABEL_LINE: i32 = 30;
+/// The line of a KPI's verdict (or of the facts under figures), and of a
+/// note under it.
+const VERDICT_LINE: i32 = 52;
+const NOTE_LINE: i32 = 38;
 const FIGURE_GAP: i32 = 40;
 
 /// The card as a PNG; an empty file only if encoding failed, which writing
@@ -79,7 +83,7 @@ pub fn draw(card: &Card) -> Vec<u8> {
             Some((text, color)) => verdict(&mut c, text, *color, &card.detail, y),
             None => {
                 let detail = DETAIL.shorten(&card.detail, TEXT_W);
-                c.text(&detail, (M as f64, y + 30), DETAIL);
+                c.text(&detail, (M as f64, y + 42), DETAIL);
             }
         }
     }
@@ -101,14 +105,33 @@ fn middle_height(card: &Card) -> i32 {
     let figures = if card.figures.is_empty() {
         0
     } else {
-        VALUE_LINE + 6 + 2 * LABEL_LINE
+        VALUE_LINE + 6 + label_lines(&card.figures) * LABEL_LINE
     };
-    let line = if card.verdict.is_some() || !card.detail.is_empty() {
-        52
-    } else {
-        0
+    let line = match &card.verdict {
+        Some((text, _)) if !note_beside(text, &card.detail) => VERDICT_LINE + NOTE_LINE,
+        Some(_) => VERDICT_LINE,
+        None if !card.detail.is_empty() => VERDICT_LINE,
+        None => 0,
     };
     figures + line
+}
+
+/// The columns of `n` figures: their width.
+fn column(n: usize) -> i32 {
+    let n = n.max(1) as i32;
+    (W - 2 * M - FIGURE_GAP * (n - 1)) / n
+}
+
+/// How many lines the figures' labels take: two when one wraps.
+fn label_lines(figures: &[Figure]) -> i32 {
+    let col = column(figures.len()) as f64;
+    let wraps = figures.iter().any(|f| LABEL.width(&f.label) > col);
+    if wraps { 2 } else { 1 }
+}
+
+/// Whether a verdict's note fits beside it; else it goes under it.
+fn note_beside(verdict: &str, note: &str) -> bool {
+    note.is_empty() || VERDICT.width(verdict) + 20.0 + DETAIL.width(note) <= TEXT_W
 }
 
 fn badge_width(b: &Badge) -> i32 {
@@ -142,8 +165,8 @@ fn figures(c: &mut Canvas, figures: &[Figure], top: i32) -> i32 {
     if figures.is_empty() {
         return top;
     }
-    let n = figures.len() as i32;
-    let col = (W - 2 * M - FIGURE_GAP * (n - 1)) / n;
+    let col = column(figures.len());
+    let lines = label_lines(figures);
     for (k, f) in figures.iter().enumerate() {
         let x = M + k as i32 * (col + FIGURE_GAP);
         // A long value (a KPI's unit in words) steps down in size first.
@@ -157,22 +180,26 @@ fn figures(c: &mut Canvas, figures: &[Figure], top: i32) -> i32 {
             (x as f64, top + 58),
             value,
         );
-        for (l, line) in LABEL.wrap(&f.label, col as f64, 2).iter().enumerate() {
+        let label = LABEL.wrap(&f.label, col as f64, lines as usize);
+        for (l, line) in label.iter().enumerate() {
             let baseline = top + VALUE_LINE + 6 + 22 + l as i32 * LABEL_LINE;
             c.text(line, (x as f64, baseline), LABEL);
         }
     }
-    top + VALUE_LINE + 6 + 2 * LABEL_LINE
+    top + VALUE_LINE + 6 + lines * LABEL_LINE
 }
 
-/// A KPI's verdict in its colour, and the note beside it when it fits.
+/// A KPI's verdict in its colour, and its note beside it, or under it
+/// when it does not fit there.
 fn verdict(c: &mut Canvas, text: &str, color: Rgb, note: &str, top: i32) {
     let v = Ink { color, ..VERDICT };
-    let text = v.shorten(text, TEXT_W);
-    let end = c.text(&text, (M as f64, top + 42), v);
-    let room = TEXT_W - (end - M as f64) - 20.0;
-    if !note.is_empty() && DETAIL.width(note) <= room {
+    let shown = v.shorten(text, TEXT_W);
+    let end = c.text(&shown, (M as f64, top + 42), v);
+    if note_beside(text, note) {
         c.text(note, (end + 20.0, top + 42), DETAIL);
+    } else {
+        let note = DETAIL.shorten(note, TEXT_W);
+        c.text(&note, (M as f64, top + VERDICT_LINE + 30), DETAIL);
     }
 }
 

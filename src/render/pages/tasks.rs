@@ -98,7 +98,7 @@ pub(super) static MOVED: PageKind = PageKind {
     source: plan_file,
     deferred: false,
     sitemap: true,
-    share: None,
+    share: Some(crate::render::share::moved_task),
 };
 
 /// The plan file a task comes from.
@@ -372,9 +372,7 @@ pub(super) fn task(
     let handover = handover(r, &v, i);
     let (title, title_lang) = v.task_title_lang(t);
     let agency_lang = |id: &str| r.model.agency(id).map_or("", |a| v.agency_name_lang(a).1);
-    let canonical = r
-        .common(lang, job, "tasks", String::new(), String::new())
-        .canonical;
+    let canonical = r.canonical(lang, job);
     let plan = &r.model.plans[t.plan];
     let (description, description_lang) = v.pick(
         t.description.as_deref().unwrap_or(""),
