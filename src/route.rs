@@ -645,6 +645,40 @@ impl<'a> Route<'a> {
     }
 }
 
+/// The root of the English pages: every route's path under it
+/// (`en/nhiem-vu/`). The first language's pages are at the site's root.
+pub const EN_ROOT: &str = "en/";
+
+/// A route in one language: the language's root (`""` or [`EN_ROOT`]) and
+/// the route, the same path under every root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Localized<'a> {
+    pub root: &'static str,
+    pub route: Route<'a>,
+}
+
+impl Localized<'_> {
+    /// The file that holds it, relative to the output folder.
+    pub fn file(&self) -> String {
+        [self.root, &self.route.file()].concat()
+    }
+
+    /// Its address on a site published at `origin` and `base` (the folder
+    /// of a page, as a sitemap lists it): `https://x.gov.vn/en/nhiem-vu/a/`.
+    pub fn url(&self, origin: &str, base: &str) -> String {
+        [origin, base, self.root, &self.route.path()].concat()
+    }
+}
+
+/// The order the site's files are listed in wherever a list of them is
+/// published or stored (the sitemap, the path list, the build cache): by
+/// file path, byte by byte, so that lists compare across builds.
+pub fn in_path_order<'p>(paths: impl Iterator<Item = &'p String>) -> Vec<&'p String> {
+    let mut all: Vec<&String> = paths.collect();
+    all.sort_unstable();
+    all
+}
+
 /// Where the site is published: the origin (scheme, host and port) and
 /// the base path every link starts with. Parsed by the `url` crate.
 #[derive(Debug, Clone, PartialEq, Eq)]

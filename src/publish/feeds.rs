@@ -564,20 +564,12 @@ fn fold_into(out: &mut String, line: &str) {
 }
 
 /// `sitemap.xml` for the HTML pages among `paths`.
-pub fn sitemap<'a>(
-    paths: impl Iterator<Item = &'a String>,
-    origin: &str,
-    base: &str,
-    as_of: Date,
-) -> String {
+pub fn sitemap<'a>(urls: impl Iterator<Item = &'a str>, as_of: Date) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for p in paths {
-        let Some(dir) = p.strip_suffix("index.html") else {
-            continue;
-        };
-        let loc = crate::render::escape::escape(&format!("{origin}{base}{dir}"));
+    for url in urls {
+        let loc = crate::render::escape::escape(url);
         out.push_str(&format!(
             "  <url><loc>{loc}</loc><lastmod>{as_of}</lastmod></url>\n"
         ));

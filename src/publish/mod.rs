@@ -17,7 +17,7 @@ pub mod search;
 use crate::diag::{Diagnostics, Loc};
 use crate::render::i18n::Lang;
 use crate::render::{RenderedSite, Renderer, template_error};
-use crate::route::{Format, Route};
+use crate::route::{Format, Localized, Route};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -477,13 +477,16 @@ pub(crate) fn path_list(site: &mut RenderedSite, static_files: &[crate::load::St
 }
 
 /// sitemap.xml (every page of the site, so made last) and robots.txt.
-pub(crate) fn sitemap(
-    r: &Renderer,
-    site: &mut RenderedSite,
-    listed: &std::collections::HashSet<String>,
-) {
-    let html: Vec<&String> = site.paths().filter(|p| listed.contains(*p)).collect();
-    let sitemap = feeds::sitemap(html.into_iter(), &r.origin, &r.base, r.fig.as_of);
+/// The sitemap lists the pages it is given (`listed`, typed routes) that
+/// the site holds, by their routes' addresses, in the order of their files.
+pub(crate) fn sitemap(r: &Renderer, site: &mut RenderedSite, listed: &[Localized]) {
+    let pages: std::collections::BTreeMap<String, String> = listed
+        .iter()
+        .filter(|page| page.route.is_page())
+        .map(|page| (page.file(), page.url(&r.origin, &r.base)))
+        .filter(|(file, _)| site.has(file))
+        .collect();
+    let sitemap = feeds::sitemap(pages.values().map(String::as_str), r.fig.as_of);
     r.put(site, Route::Sitemap.file(), sitemap.into_bytes());
     r.put(
         site,

@@ -32,7 +32,7 @@ impl Lang {
     pub fn prefix(self) -> &'static str {
         match self {
             Lang::Vi => "",
-            Lang::En => "en/",
+            Lang::En => crate::route::EN_ROOT,
         }
     }
 

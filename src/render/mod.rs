@@ -25,7 +25,7 @@ use crate::diag::{Diagnostics, Loc};
 use crate::index::SiteIndex;
 use crate::model::Model;
 use crate::publish::{self as machine, data};
-use crate::route::{BaseUrl, Format, Route};
+use crate::route::{BaseUrl, Format, Localized, Route};
 use crate::status::{Figures, Status};
 use i18n::{Lang, Strings};
 use rayon::prelude::*;
@@ -68,11 +68,10 @@ impl RenderedSite {
         self.files.contains_key(path) || self.written.contains(path)
     }
 
-    /// Every path of the site, in order.
+    /// Every path of the site, in the route table's order
+    /// ([`crate::route::in_path_order`]).
     pub fn paths(&self) -> impl Iterator<Item = &String> {
-        let mut all: Vec<&String> = self.files.keys().chain(&self.written).collect();
-        all.sort_unstable();
-        all.into_iter()
+        crate::route::in_path_order(self.files.keys().chain(&self.written)).into_iter()
     }
 }
 
@@ -546,10 +545,13 @@ pub fn render<'a>(
         site.files.insert(Route::Asset(name).file(), bytes.clone());
     }
     // The sitemap lists the pages of the kinds that ask for it.
-    let listed: std::collections::HashSet<String> = list
+    let listed: Vec<Localized> = list
         .iter()
         .filter(|(_, job)| job.kind.sitemap)
-        .map(|(lang, job)| format!("{}{}", lang.prefix(), job.file(r.places())))
+        .map(|(lang, job)| Localized {
+            root: lang.prefix(),
+            route: job.route(r.places()),
+        })
         .collect();
     machine::sitemap(&r, &mut site, &listed);
     machine::path_list(&mut site, &model.static_files);
