@@ -3,7 +3,9 @@
 //! the agencies, an agency, a group, the KPIs, a KPI, the reports, a month,
 //! the deadlines, the register of proposals and a proposal, the news, an article, a tag, the open data, search, the
 //! archive and an archived month, a standing page, the 404 page), and the
-//! files beside them (a chart, the data package, the feed, the sitemap).
+//! files beside them (a chart, the data package, the feed, the sitemap);
+//! and, over the minimal fixture with a page's worth of tasks and more, a
+//! list split into pages (its first and second page and its rows).
 //! A change to any of them fails here with the first differing line; run
 //! with `UPDATE_SNAPSHOTS=1` to accept the new output, then review the diff
 //! of `tests/snapshots/` before committing.
@@ -12,6 +14,7 @@ mod common;
 
 use common::*;
 use std::path::Path;
+use tiendo::render::ROWS_PER_PAGE;
 
 const PAGES: &[&str] = &[
     "index.html",
@@ -52,6 +55,48 @@ const FILES: &[&str] = &[
 #[test]
 fn key_pages_match_their_snapshots() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = build(repo);
+    let paths: Vec<String> = ["", "en/"]
+        .iter()
+        .flat_map(|lang| PAGES.iter().map(move |p| format!("{lang}{p}")))
+        .chain(FILES.iter().map(|f| f.to_string()))
+        .collect();
+    compare(&out.path().join("site"), &paths, "");
+}
+
+/// Tasks added to the minimal fixture so that the task list splits: a
+/// page's worth and three more, on the second page.
+const SPLIT_TASKS: usize = ROWS_PER_PAGE + 3;
+
+/// The pages and file of a list split into pages (the default portal has
+/// none): the task list's first page (its pager), its second page and the
+/// rows of the whole list as data, stored as `split__…`.
+const SPLIT: &[&str] = &[
+    "nhiem-vu/index.html",
+    "nhiem-vu/trang/2/index.html",
+    "en/nhiem-vu/trang/2/index.html",
+    "nhiem-vu/dong.json",
+];
+
+#[test]
+fn a_split_list_matches_its_snapshots() {
+    let mut plan =
+        std::fs::read_to_string(fixture("minimal").join("content/plans/ke-hoach.yaml")).unwrap();
+    for n in 0..SPLIT_TASKS {
+        plan.push_str(&format!(
+            "  - id: viec-so-{n:03}\n    title: Việc số {n}\n    lead: so-mot\n    deadline: 2025-{:02}-{:02}\n    result: Xong\n    responsible: Giám đốc\n",
+            3 + n % 4,
+            1 + n % 28
+        ));
+    }
+    let dir = site_with(&[("content/plans/ke-hoach.yaml", Some(plan.as_bytes()))]);
+    let out = build(dir.path());
+    let paths: Vec<String> = SPLIT.iter().map(|p| p.to_string()).collect();
+    compare(&out.path().join("site"), &paths, "split__");
+}
+
+/// Builds the site at `root` into a scratch folder's `site/`.
+fn build(root: &Path) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let run = tiendo(
         &[
@@ -59,40 +104,43 @@ fn key_pages_match_their_snapshots() {
             "--output",
             &out.path().join("site").to_string_lossy(),
         ],
-        repo,
+        root,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
+    out
+}
+
+/// Each file at `paths` under `site` against its snapshot,
+/// `tests/snapshots/<prefix><path with / as __>`; with `UPDATE_SNAPSHOTS`
+/// set, writes the snapshots instead.
+fn compare(site: &Path, paths: &[String], prefix: &str) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     let mut failures = Vec::new();
-    let paths = ["", "en/"]
-        .iter()
-        .flat_map(|lang| PAGES.iter().map(move |p| format!("{lang}{p}")))
-        .chain(FILES.iter().map(|f| f.to_string()));
-    {
-        for path in paths {
-            let got = std::fs::read_to_string(out.path().join("site").join(&path))
-                .unwrap_or_else(|e| panic!("{path}: {e}"));
-            let snap = repo.join("tests/snapshots").join(path.replace('/', "__"));
-            if update {
-                std::fs::write(&snap, &got).unwrap();
-                continue;
-            }
-            let want = std::fs::read_to_string(&snap).unwrap_or_else(|e| {
-                panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", snap.display())
-            });
-            if got != want {
-                let line = got
-                    .lines()
-                    .zip(want.lines())
-                    .position(|(a, b)| a != b)
-                    .map_or(got.lines().count().min(want.lines().count()), |i| i);
-                failures.push(format!(
-                    "{path}: differs from its snapshot at line {}\n  got:  {}\n  want: {}",
-                    line + 1,
-                    got.lines().nth(line).unwrap_or("<end>"),
-                    want.lines().nth(line).unwrap_or("<end>")
-                ));
-            }
+    for path in paths {
+        let got =
+            std::fs::read_to_string(site.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let snap = repo
+            .join("tests/snapshots")
+            .join(format!("{prefix}{}", path.replace('/', "__")));
+        if update {
+            std::fs::write(&snap, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&snap)
+            .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", snap.display()));
+        if got != want {
+            let line = got
+                .lines()
+                .zip(want.lines())
+                .position(|(a, b)| a != b)
+                .map_or(got.lines().count().min(want.lines().count()), |i| i);
+            failures.push(format!(
+                "{path}: differs from its snapshot at line {}\n  got:  {}\n  want: {}",
+                line + 1,
+                got.lines().nth(line).unwrap_or("<end>"),
+                want.lines().nth(line).unwrap_or("<end>")
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -10,11 +10,11 @@ use super::placement::{Placed, crosses};
 use super::text::shorten;
 use super::*;
 use crate::date::Date;
-use crate::model::{Direction, Kpi};
-use crate::status::{BurnupPoint, KpiStatus, Status};
 use crate::date::parse_deadline;
 use crate::diag::Loc;
+use crate::model::{Direction, Kpi};
 use crate::status::KpiPoint;
+use crate::status::{BurnupPoint, KpiStatus, Status};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
