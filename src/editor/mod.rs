@@ -18,6 +18,7 @@ mod drafts;
 mod in_place;
 mod report;
 mod report_import;
+mod report_yaml;
 pub mod schema;
 pub mod translations;
 pub mod xlsx;
@@ -27,6 +28,7 @@ pub use drafts::*;
 pub use in_place::*;
 pub use report::*;
 pub use report_import::*;
+pub use report_yaml::*;
 
 use crate::date::{Date, Period};
 use crate::diag::{Diagnostic, Diagnostics, Lang, Maybe, Message, Severity, did_you_mean};
