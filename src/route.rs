@@ -461,6 +461,15 @@ impl<'a> Route<'a> {
         }
     }
 
+    /// A list's page `n` (0, the first, is the list's own address).
+    pub fn paged(self, n: usize) -> Route<'a> {
+        if n == 0 {
+            self
+        } else {
+            Route::Paged(Box::new(self), n)
+        }
+    }
+
     /// Whether the page has a share image beside it: the dashboard, a
     /// task, a KPI, an agency and a month's report.
     pub fn has_share_image(&self) -> bool {

@@ -7,6 +7,7 @@
 
 mod chart_set;
 pub mod charts;
+mod files;
 mod incremental;
 pub(crate) use incremental::Output;
 pub use incremental::{Incremental, Keep, Keeper};
@@ -16,17 +17,22 @@ pub mod i18n;
 pub use crate::markdown;
 mod pages;
 mod raster;
+mod setup;
 pub mod share;
 mod share_draw;
 mod svg;
 pub mod views;
+
+pub use files::{ARCHIVE_ZIP_FROM_TASKS, archive_data_files};
+use files::{Made, archive_files, machine_side, made};
+use setup::renderer;
 
 use crate::diag::{Diagnostics, Loc};
 use crate::index::SiteIndex;
 use crate::model::Model;
 use crate::publish::{self as machine, data};
 use crate::route::{BaseUrl, Format, Localized, Route};
-use crate::status::{Figures, Status};
+use crate::status::Figures;
 use i18n::{Lang, Strings};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -126,25 +132,6 @@ pub fn page_count(rows: usize) -> usize {
 }
 
 pub(crate) use crate::index::TaskList;
-
-/// A task list's route.
-fn list_route(list: TaskList, m: &Model) -> Route<'_> {
-    match list {
-        TaskList::All => Route::Tasks,
-        TaskList::Status(s) => Route::StatusView(s.code()),
-        TaskList::Agency(i, s) => Route::AgencyTasks(&m.agencies[i].id, s.map(Status::code)),
-        TaskList::Group(i, s) => Route::GroupTasks(&m.groups[i].id, s.map(Status::code)),
-    }
-}
-
-/// A list's page `n` (0, the first, is the list's own address).
-fn paged(list: Route<'_>, n: usize) -> Route<'_> {
-    if n == 0 {
-        list
-    } else {
-        Route::Paged(Box::new(list), n)
-    }
-}
 
 pub(crate) use pages::{Job, Key, Places};
 
@@ -560,341 +547,6 @@ pub fn render<'a>(
     site.base = r.base.clone();
     site.origin = r.origin.clone();
     site
-}
-
-/// What render makes beside the pages: the open data and its page in each
-/// language, the charts' files, and the machine files (feeds, calendars,
-/// search index).
-fn machine_side(r: &Renderer) -> (RenderedSite, Vec<Made>, Diagnostics) {
-    let mut site = RenderedSite::default();
-    let mut diags = Diagnostics::new();
-    let tables = machine::open_data(r, &mut site, &mut diags);
-    let data_pages = r
-        .index
-        .langs
-        .iter()
-        .map(|&lang| {
-            let mut d = Diagnostics::new();
-            let job = Job {
-                kind: &pages::DATA,
-                key: Key::One,
-            };
-            let page = pages::open_data(r, lang, &job, &tables, &mut d);
-            let path = format!("{}{}", lang.prefix(), Route::Data.file());
-            made(r, path, page, d)
-        })
-        .collect();
-    for ((lang, path), files) in &r.charts {
-        r.put(
-            &mut site,
-            format!("{}{path}", lang.prefix()),
-            files.chart.svg.clone().into_bytes(),
-        );
-        r.put(
-            &mut site,
-            format!("{}{}", lang.prefix(), files.data_path),
-            files.data.clone(),
-        );
-    }
-    machine::machine_files(r, &mut site, &mut diags);
-    (site, data_pages, diags)
-}
-
-/// A file made by render: its path, its bytes when the site keeps them,
-/// its links and ids once it went to the sink (HTML pages), and what its
-/// making reported.
-type Made = (
-    String,
-    Option<Output>,
-    Option<crate::verify::links::PageRefs>,
-    Diagnostics,
-);
-
-/// Sends a file to the sink when there is one, keeping only its links and
-/// ids for the link check; else keeps it. A page kept from the last build
-/// goes nowhere: the output has it.
-fn made(r: &Renderer, path: String, file: Option<Output>, d: Diagnostics) -> Made {
-    match (file, r.sink) {
-        (Some(Output::Bytes(bytes)), Some(put)) => {
-            let refs = path
-                .ends_with(".html")
-                .then(|| crate::verify::links::refs(&bytes));
-            put(&path, &bytes);
-            (
-                path,
-                None,
-                refs.or_else(|| Some(crate::verify::links::PageRefs::default())),
-                d,
-            )
-        }
-        (file, _) => (path, file, None, d),
-    }
-}
-
-/// Sites with more tasks than this publish each archived month's task
-/// table as one zipped CSV (`nhiem-vu.zip`) instead of CSV and JSON, so
-/// that the archive of a national portal stays tens of megabytes rather
-/// than hundreds (README, design notes). A province stays below it.
-pub const ARCHIVE_ZIP_FROM_TASKS: usize = 1000;
-
-/// The formats of an archived month's task table: CSV and JSON, or one
-/// zipped CSV past [`ARCHIVE_ZIP_FROM_TASKS`].
-pub fn archive_data_files(model: &Model) -> &'static [Format] {
-    if model.tasks.len() > ARCHIVE_ZIP_FROM_TASKS {
-        &[Format::Zip]
-    } else {
-        &[Format::Csv, Format::Json]
-    }
-}
-
-/// The monthly archive, a month at a time (two at once on two cores):
-/// its figures, its page in each language and its data files, sent on as
-/// they are made; the figures are then dropped.
-fn archive_files(r: &Renderer) -> Vec<Made> {
-    let Some(archive) = r.archive else {
-        return Vec::new();
-    };
-    let site_url = format!("{}{}", r.origin, r.base);
-    let license = r.model.site().data_license.as_deref().unwrap_or("");
-    let months: Vec<(Vec<Made>, Vec<crate::status::TaskFacts>)> = archive
-        .months
-        .par_iter()
-        .enumerate()
-        .map(|(k, &p)| {
-            let job = Job {
-                kind: &pages::ARCHIVE_MONTH,
-                key: Key::Nth(k),
-            };
-            let Some(fig) = archive.month(p) else {
-                return (Vec::new(), Vec::new());
-            };
-            let mut out: Vec<Made> = r
-                .index
-                .langs
-                .iter()
-                .map(|&lang| {
-                    let mut d = Diagnostics::new();
-                    let page = pages::archive_month(r, lang, &job, p, &fig, &mut d);
-                    let path = format!("{}{}", lang.prefix(), job.file(r.places()));
-                    made(r, path, page, d)
-                })
-                .collect();
-            let table = data::task_table(r.model, &fig, &site_url);
-            let csv = data::csv(&table);
-            let mut d = Diagnostics::new();
-            let files: Vec<(Format, Option<Output>)> = match archive_data_files(r.model) {
-                [zip] => {
-                    let inside = data::file_name(&Route::ArchiveData(p, Format::Csv));
-                    let path = Route::ArchiveData(p, *zip).file();
-                    let date = fig.as_of.to_string();
-                    // Deflating a national month's table is most of its
-                    // cost: kept when the table and its date are the same.
-                    let bytes = r.derived(&path, &[&csv, date.as_bytes()], || {
-                        let mut zip = data::Zip::new(fig.as_of);
-                        match zip.add(&inside, &csv).and_then(|()| zip.finish()) {
-                            Ok(bytes) => Some(bytes),
-                            Err(error) => {
-                                d.error(
-                                    Loc::file(&Arc::from("templates")),
-                                    crate::msg!("render.zip", error),
-                                );
-                                None
-                            }
-                        }
-                    });
-                    vec![(*zip, bytes)]
-                }
-                formats => formats
-                    .iter()
-                    .map(|&name| {
-                        let bytes = if name == Format::Csv {
-                            csv.clone()
-                        } else {
-                            data::json(&table, &fig.as_of.to_string(), license)
-                        };
-                        (name, Some(Output::Bytes(bytes)))
-                    })
-                    .collect(),
-            };
-            for (name, bytes) in files {
-                let path = Route::ArchiveData(p, name).file();
-                out.push(made(r, path, bytes, std::mem::take(&mut d)));
-            }
-            (out, crate::status::task_facts(&fig))
-        })
-        .collect();
-    // What changed in each month: its last day against the last day of
-    // the month before (the first month's, before the earliest plan).
-    let mut before = archive
-        .months
-        .first()
-        .and_then(|p| archive.on(p.first_day().pred_opt()?))
-        .map(|f| crate::status::task_facts(&f))
-        .unwrap_or_default();
-    let mut counts = BTreeMap::new();
-    let mut out = Vec::new();
-    for (&p, (files, facts)) in archive.months.iter().zip(months) {
-        out.extend(files);
-        let changes = crate::status::task_changes(&before, &facts);
-        counts.insert(p, changes.iter().filter(|c| c.1 == "status").count());
-        let csv = data::changes_csv(r.model, &changes);
-        out.push(made(
-            r,
-            Route::MonthChanges(p).file(),
-            Some(Output::Bytes(csv)),
-            Diagnostics::new(),
-        ));
-        before = facts;
-    }
-    let _ = r.status_changes.set(counts);
-    out
-}
-
-/// The theme's templates, one engine per language with its UI strings.
-fn engines(
-    model: &Model,
-    langs: &[Lang],
-    diags: &mut Diagnostics,
-) -> Option<(HashMap<Lang, Strings>, HashMap<Lang, tera::Tera>)> {
-    let mut tera = tera::Tera::new();
-    let templates: Vec<(&str, &str)> = model
-        .theme
-        .templates
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    if let Err(e) = tera.add_raw_templates(templates) {
-        diags.error(
-            Loc::file(&Arc::from("templates")),
-            crate::msg!("render.template", error = template_error(&e)),
-        );
-        return None;
-    }
-    let empty = BTreeMap::new();
-    let vi = model.theme.i18n.get("vi").unwrap_or(&empty);
-    let strings: HashMap<Lang, Strings> = langs
-        .iter()
-        .map(|&l| {
-            let site = model.site();
-            let t = Strings::new(vi, model.theme.i18n.get(l.code()));
-            (l, t.with_settings(site.due_soon_days, site.report_day))
-        })
-        .collect();
-    let engines: HashMap<Lang, tera::Tera> = strings
-        .iter()
-        .map(|(&l, t)| {
-            let mut engine = tera.clone();
-            engine.global_context().insert("t", t);
-            (l, engine)
-        })
-        .collect();
-    Some((strings, engines))
-}
-
-/// What every page builder shares: engines, URLs, languages, lookups,
-/// charts and open-data tables. `None` (with an error) when the templates
-/// or the base URL are unusable.
-fn renderer<'a>(
-    model: &'a Model,
-    figures: &'a Figures<'a>,
-    index: &'a SiteIndex<'a>,
-    options: &RenderOptions,
-    diags: &mut Diagnostics,
-) -> Option<Renderer<'a>> {
-    let site_url = match &options.base_url {
-        Some(u) => u.clone(),
-        None => match BaseUrl::parse_site(&model.site().base_url) {
-            Ok(u) => u,
-            Err(e) => {
-                diags.error(
-                    Loc::file(&Arc::from("content/site.yaml")),
-                    crate::msg!(
-                        "site.base_url_invalid",
-                        url = &model.site().base_url,
-                        error = e
-                    ),
-                );
-                return None;
-            }
-        },
-    };
-    let (strings, engines) = engines(model, &index.langs, diags)?;
-    let base = site_url.path.clone();
-    let menus = menus(model, &index.menu_pages, &index.langs, &base);
-    let mut r = Renderer {
-        model,
-        fig: figures,
-        tera: engines,
-        menus,
-        index,
-        base,
-        origin: site_url.origin.clone(),
-        strings,
-        charts: BTreeMap::new(),
-        sink: None,
-        keyed: None,
-        status_changes: std::sync::OnceLock::new(),
-        archive: None,
-        incremental: None,
-        frames: HashMap::new(),
-    };
-    // The frame every page of a language shares, once per language, and
-    // its digest for the pages' fingerprints.
-    let mut engines = std::mem::take(&mut r.tera);
-    let templates = incremental::templates_digest(&model.theme.templates);
-    let mut frames = HashMap::new();
-    for (&l, engine) in engines.iter_mut() {
-        let shared = r.shared(l);
-        let mut frame = templates.clone();
-        frame.update(l.code().as_bytes());
-        if incremental::add_json(&mut frame, &shared)
-            && incremental::add_json(&mut frame, r.strings(l))
-        {
-            frames.insert(l, frame);
-        }
-        let globals = engine.global_context();
-        globals.insert("site", &shared.site);
-        globals.insert("lang", &shared.lang);
-        globals.insert("base", &shared.base);
-        globals.insert("origin", &shared.origin);
-        globals.insert("home", &shared.home);
-        globals.insert("menu", &shared.menu);
-        globals.insert("method_url", &shared.method_url);
-        globals.insert("nav", &shared.nav);
-        globals.insert("vi_lang", &shared.vi_lang);
-    }
-    r.tera = engines;
-    r.frames = frames;
-    r.charts = chart_set::all_charts(&r);
-    Some(r)
-}
-
-/// The main menu's standing pages, per language, in the index's order.
-fn menus(
-    model: &Model,
-    pages: &HashMap<Lang, Vec<usize>>,
-    langs: &[Lang],
-    base: &str,
-) -> HashMap<Lang, Vec<views::LangLink>> {
-    langs
-        .iter()
-        .map(|&l| {
-            let menu = pages
-                .get(&l)
-                .into_iter()
-                .flatten()
-                .map(|&i| &model.pages[i]);
-            let links = menu
-                .into_iter()
-                .map(|p| views::LangLink {
-                    label: p.title.clone(),
-                    lang: l.lang_of(p.lang.as_deref()),
-                    url: format!("{base}{}{}", l.prefix(), Route::Page(&p.slug).path()),
-                })
-                .collect();
-            (l, links)
-        })
-        .collect()
 }
 
 /// A standing page's Markdown with the settings it may quote

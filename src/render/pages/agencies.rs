@@ -9,7 +9,7 @@ pub(super) static AGENCIES: PageKind = PageKind {
     template: "agencies.html",
     jobs: |r, _| (0..agency_pages(r)).map(Key::Nth).collect(),
     route: |_, key| match key {
-        Key::Nth(n) => paged(Route::Agencies, *n),
+        Key::Nth(n) => Route::Agencies.paged(*n),
         _ => Route::Agencies,
     },
     render: |r, lang, job, d| match job.key {
@@ -167,7 +167,7 @@ pub(super) fn agencies(
             page_count(total),
             n,
             span_summary(&v, "pager_rows", total, n, ROWS_PER_PAGE),
-            |k| v.route(&paged(Route::Agencies, k)),
+            |k| v.route(&Route::Agencies.paged(k)),
         )
         .with_data(r, Table::Agencies),
     };

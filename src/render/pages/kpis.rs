@@ -8,7 +8,7 @@ pub(super) static KPIS: PageKind = PageKind {
     template: "kpis.html",
     jobs: |r, _| (0..page_count(r.model.kpis.len())).map(Key::Nth).collect(),
     route: |_, key| match key {
-        Key::Nth(n) => paged(Route::Kpis, *n),
+        Key::Nth(n) => Route::Kpis.paged(*n),
         _ => Route::Kpis,
     },
     render: |r, lang, job, d| match job.key {
@@ -93,7 +93,7 @@ pub(super) fn kpis(
             page_count(all.len()),
             n,
             span_summary(&v, "pager_rows", all.len(), n, ROWS_PER_PAGE),
-            |k| v.route(&paged(Route::Kpis, k)),
+            |k| v.route(&Route::Kpis.paged(k)),
         )
         .with_data(r, Table::Kpis),
     };

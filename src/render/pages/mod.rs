@@ -23,9 +23,7 @@ mod tasks;
 use super::i18n::Lang;
 use super::markdown;
 use super::views::{self, Common, Link, StatusView, TaskRow, Views, status_view};
-use super::{
-    ARTICLES_PER_PAGE, Output, ROWS_PER_PAGE, Renderer, TaskList, list_route, page_count, paged,
-};
+use super::{ARTICLES_PER_PAGE, Output, ROWS_PER_PAGE, Renderer, TaskList, page_count};
 use crate::date::{Period, fmt_date};
 use crate::diag::Diagnostics;
 use crate::model::{Article, TaskState};

@@ -70,7 +70,7 @@ pub(super) static TAG: PageKind = PageKind {
             .collect()
     },
     route: |at, key| match key {
-        Key::Tag(tag, n) => paged(Route::Tag(at.tags.get(tag).map_or("", String::as_str)), *n),
+        Key::Tag(tag, n) => Route::Tag(at.tags.get(tag).map_or("", String::as_str)).paged(*n),
         _ => Route::News(0),
     },
     render: |r, lang, job, d| match &job.key {
@@ -309,7 +309,7 @@ pub(super) fn tag(
             .collect(),
         tasks: v.rows(page_of(tasks, n)),
         pager: pager(r, &v, articles.len().max(tasks.len()), n, |k| {
-            v.route(&paged(route.clone(), k))
+            v.route(&route.clone().paged(k))
         }),
     };
     r.render_page(lang, job, &ctx, d)

@@ -27,7 +27,7 @@ pub(super) static REPORT: PageKind = PageKind {
             .collect()
     },
     route: |_, key| match key {
-        Key::Month(p, n) => paged(Route::Report(*p), *n),
+        Key::Month(p, n) => Route::Report(*p).paged(*n),
         _ => Route::Reports,
     },
     render: |r, lang, job, d| match job.key {
@@ -45,7 +45,7 @@ pub(super) static DEADLINES: PageKind = PageKind {
     template: "deadlines.html",
     jobs: |r, _| (0..page_count(r.model.tasks.len())).map(Key::Nth).collect(),
     route: |_, key| match key {
-        Key::Nth(n) => paged(Route::Deadlines, *n),
+        Key::Nth(n) => Route::Deadlines.paged(*n),
         _ => Route::Deadlines,
     },
     render: |r, lang, job, d| match job.key {
@@ -377,7 +377,7 @@ pub(super) fn report(
                     .replace("{to}", &(before + updates(pieces)).to_string())
                     .replace("{total}", &total.to_string());
             numbered(split.len(), n, summary, |k| {
-                v.route(&paged(Route::Report(p), k))
+                v.route(&Route::Report(p).paged(k))
             })
             .with_data(r, Table::Updates)
         },
@@ -468,7 +468,7 @@ fn duty_rows(
             {
                 row.report_url = format!(
                     "{}#{}{}",
-                    v.route(&paged(Route::Report(p), k)),
+                    v.route(&Route::Report(p).paged(k)),
                     crate::route::anchor::REPORT,
                     rep.agency
                 );
@@ -621,7 +621,7 @@ pub(super) fn deadlines(
             .map(Period::of)
     };
     let order = &r.index.deadline_order;
-    let page_url = |k: usize| v.route(&paged(Route::Deadlines, k));
+    let page_url = |k: usize| v.route(&Route::Deadlines.paged(k));
     let mut month_links: Vec<MonthLink> = Vec::new();
     let mut last: Option<Period> = None;
     for (pos, &i) in order.iter().enumerate() {

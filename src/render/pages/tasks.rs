@@ -17,7 +17,7 @@ pub(super) static LIST: PageKind = PageKind {
             .collect()
     },
     route: |at, key| match key {
-        Key::List(l, n) => paged(list_route(*l, at.m), *n),
+        Key::List(l, n) => list_route(*l, at.m).paged(*n),
         _ => Route::Tasks,
     },
     render: |r, lang, job, d| match job.key {
@@ -208,7 +208,7 @@ pub(super) fn task_list(
         all_url: v.route(&list_route(list.with_status(None), r.model)),
         total: rollup.total,
         counts,
-        pager: pager(r, &v, order.len(), n, |k| v.route(&paged(route.clone(), k))),
+        pager: pager(r, &v, order.len(), n, |k| v.route(&route.clone().paged(k))),
         rows: v.rows(page_of(order, n)),
         rows_url: if split {
             v.route(&Route::ListRows(Box::new(route.clone())))
@@ -679,4 +679,14 @@ fn parents(r: &Renderer, v: &Views, i: usize) -> Vec<views::LangLink> {
         .iter()
         .map(|&p| v.task_link(&r.model.tasks[p]))
         .collect()
+}
+
+/// A task list's route.
+pub(super) fn list_route(list: TaskList, m: &crate::model::Model) -> Route<'_> {
+    match list {
+        TaskList::All => Route::Tasks,
+        TaskList::Status(s) => Route::StatusView(s.code()),
+        TaskList::Agency(i, s) => Route::AgencyTasks(&m.agencies[i].id, s.map(Status::code)),
+        TaskList::Group(i, s) => Route::GroupTasks(&m.groups[i].id, s.map(Status::code)),
+    }
 }
