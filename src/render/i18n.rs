@@ -273,6 +273,8 @@ mod tests {
     fn code_keys() -> Vec<String> {
         let sources = [
             include_str!("mod.rs"),
+            include_str!("setup.rs"),
+            include_str!("files.rs"),
             include_str!("pages/mod.rs"),
             include_str!("pages/dashboard.rs"),
             include_str!("pages/tasks.rs"),
@@ -284,6 +286,7 @@ mod tests {
             include_str!("chart_set.rs"),
             include_str!("../publish/mod.rs"),
             include_str!("views.rs"),
+            include_str!("views/rows.rs"),
             include_str!("charts/kpi.rs"),
             include_str!("charts/burnup.rs"),
             include_str!("charts/bars.rs"),
