@@ -12,12 +12,14 @@ mod agencies;
 mod archive;
 pub(super) use archive::archive_month;
 mod dashboard;
+mod deadlines;
 mod kpis;
 mod machine;
 mod news;
 mod plans;
 mod proposals;
 mod reports;
+mod task_lists;
 mod tasks;
 
 use super::i18n::Lang;
@@ -121,8 +123,8 @@ fn from_templates(_: &crate::model::Model, _: &Key) -> Option<std::sync::Arc<str
 pub(crate) static KINDS: &[&PageKind] = &[
     &dashboard::HOME,
     &NOT_FOUND,
-    &tasks::LIST,
-    &tasks::LIST_ROWS,
+    &task_lists::LIST,
+    &task_lists::LIST_ROWS,
     &tasks::TASK,
     &tasks::MOVED,
     &plans::PLANS,
@@ -139,7 +141,7 @@ pub(crate) static KINDS: &[&PageKind] = &[
     &proposals::PROPOSAL,
     &ARCHIVE,
     &ARCHIVE_MONTH,
-    &reports::DEADLINES,
+    &deadlines::DEADLINES,
     &DATA,
     &machine::SEARCH,
     &news::NEWS,
