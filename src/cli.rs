@@ -1,5 +1,8 @@
 //! The command line (clap derive): the commands and their flags, turned
-//! into library [`Options`]. Printing and exit codes live in `main.rs`.
+//! into library [`Options`]. What the binary prints is [`print`]; exit
+//! codes live in `main.rs`.
+
+pub mod print;
 
 use crate::Options;
 use crate::date::{Date, Period, parse_date};
