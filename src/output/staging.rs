@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod fs_ops;
+mod kept;
+use fs_ops::{create_dir, create_file, same_bytes, set_file_mode, set_mode, umask_masks};
+
 /// The walk of a reused spare tree: on a thread of its own while the build
 /// renders, or done already where no thread could be started.
 enum Walk {
@@ -289,57 +293,6 @@ impl Staging {
         Ok(())
     }
 
-    /// Keeps the previous output's file at `rel` without its bytes in
-    /// hand: when the manifest vouches that it holds bytes of `digest` (its
-    /// stamp is the one recorded with that digest). `false` when it cannot
-    /// tell or keep it; the caller then writes the file.
-    pub fn keep_same(&self, rel: &str, digest: &Digest) -> bool {
-        let Ok((dest, Some(prev))) = self.place(rel) else {
-            return false;
-        };
-        let Some(record) = self.records.get(rel) else {
-            return false;
-        };
-        let Ok(meta) = fs::symlink_metadata(&prev) else {
-            return false;
-        };
-        if !meta.is_file() || Stamp::of(&meta) != Some(record.stamp) || record.digest != *digest {
-            return false;
-        }
-        self.keep(rel, &prev, &meta, &dest, Some(*digest)).is_ok()
-    }
-
-    /// The previous output's file at `rel`, read back (`None` when there is
-    /// no previous output or no such file).
-    pub fn read_previous(&self, rel: &str) -> Option<Vec<u8>> {
-        let rel = safe_relative(rel)?;
-        let path = self.previous.as_ref()?.join(rel);
-        fs::symlink_metadata(&path).ok().filter(|m| m.is_file())?;
-        fs::read(path).ok()
-    }
-
-    /// The previous output's file at `prev` when it holds exactly `bytes`:
-    /// told by its digest when its stamp is the one recorded, else by
-    /// reading it.
-    fn unchanged(
-        &self,
-        prev: &Path,
-        rel: &str,
-        bytes: &[u8],
-        digest: &Digest,
-    ) -> Option<fs::Metadata> {
-        let meta = fs::symlink_metadata(prev).ok()?;
-        if !meta.is_file() || meta.len() != bytes.len() as u64 {
-            return None;
-        }
-        if let Some(record) = self.records.get(rel)
-            && Stamp::of(&meta) == Some(record.stamp)
-        {
-            return (record.digest == *digest).then_some(meta);
-        }
-        same_bytes(prev, meta.len(), &mut &bytes[..]).then_some(meta)
-    }
-
     /// Copies the file `source` to `rel`.
     pub fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
         let (dest, previous) = self.place(rel)?;
@@ -357,56 +310,6 @@ impl Staging {
         set_mode(&dest, 0o644)?;
         self.made(rel, None, None);
         self.written.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-
-    /// Keeps the previous output's file: a hard link (same inode, same
-    /// modification time), or a copy with its modification time where the
-    /// file system has no hard links. A spare's link to the same file is
-    /// already right and stays.
-    fn keep(
-        &self,
-        rel: &str,
-        prev: &Path,
-        meta: &fs::Metadata,
-        dest: &Path,
-        digest: Option<Digest>,
-    ) -> Result<(), OutputError> {
-        self.keep_keyed(rel, prev, meta, dest, digest, None)
-    }
-
-    /// [`Staging::keep`], recording the key of what the file was made from.
-    fn keep_keyed(
-        &self,
-        rel: &str,
-        prev: &Path,
-        meta: &fs::Metadata,
-        dest: &Path,
-        digest: Option<Digest>,
-        key: Option<Digest>,
-    ) -> Result<(), OutputError> {
-        let mut stamp = Stamp::of(meta);
-        let linked = self.reused
-            && fs::symlink_metadata(dest).is_ok_and(|m| stamp.is_some() && Stamp::of(&m) == stamp);
-        if !linked {
-            self.clear(dest)?;
-            if fs::hard_link(prev, dest).is_err() {
-                fs::copy(prev, dest).map_err(|e| OutputError::io("output.act.copy", prev, e))?;
-                let modified = meta
-                    .modified()
-                    .map_err(|e| OutputError::io("output.act.read", prev, e))?;
-                let file = fs::File::options()
-                    .write(true)
-                    .open(dest)
-                    .map_err(|e| OutputError::io("output.act.write", dest, e))?;
-                file.set_modified(modified)
-                    .map_err(|e| OutputError::io("output.act.set_time", dest, e))?;
-                set_file_mode(&file, dest)?;
-                stamp = file.metadata().ok().as_ref().and_then(Stamp::of);
-            }
-        }
-        self.made_keyed(rel, stamp, digest, key);
-        self.unchanged.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -662,92 +565,4 @@ fn marker(build: &str) -> String {
          Thư mục này do `tiendo build` tạo; lần dựng sau sẽ thay toàn bộ. Đừng để tệp nào khác ở đây.\n",
         version = env!("CARGO_PKG_VERSION")
     )
-}
-
-/// Whether the file at `path`, of `len` bytes (callers check that `new`
-/// has as many), holds exactly the bytes `new` reads.
-fn same_bytes(path: &Path, len: u64, new: &mut impl Read) -> bool {
-    let Ok(mut old) = fs::File::open(path) else {
-        return false;
-    };
-    // Most pages are a few kilobytes: buffers no bigger than the file.
-    let size = usize::try_from(len).map_or(64 * 1024, |n| n.clamp(1, 64 * 1024));
-    let mut a = vec![0u8; size];
-    let mut b = vec![0u8; size];
-    loop {
-        let n = match old.read(&mut a) {
-            Ok(n) => n,
-            Err(_) => return false,
-        };
-        if n == 0 {
-            // Both at their end: `new` must be too.
-            return matches!(new.read(&mut b[..1]), Ok(0));
-        }
-        if new.read_exact(&mut b[..n]).is_err() || a[..n] != b[..n] {
-            return false;
-        }
-    }
-}
-
-/// Creates a folder, 0755 less the umask.
-#[cfg(unix)]
-fn create_dir(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    fs::DirBuilder::new().mode(0o755).create(path)
-}
-
-#[cfg(not(unix))]
-fn create_dir(path: &Path) -> std::io::Result<()> {
-    fs::create_dir(path)
-}
-
-/// Creates a new file, 0644 less the umask.
-fn create_file(path: &Path) -> std::io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
-    options.open(path)
-}
-
-/// Whether the umask takes bits off a 0755 folder (and so perhaps off a
-/// 0644 file): tried on a probe folder inside the staging folder. When in
-/// doubt, yes.
-#[cfg(unix)]
-fn umask_masks(staging: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    let probe = staging.join(".umask");
-    let mode = create_dir(&probe).and_then(|()| fs::metadata(&probe));
-    let _ = fs::remove_dir(&probe);
-    !matches!(mode, Ok(m) if m.permissions().mode() & 0o777 == 0o755)
-}
-
-#[cfg(not(unix))]
-fn umask_masks(_staging: &Path) -> bool {
-    false
-}
-
-#[cfg(unix)]
-fn set_mode(path: &Path, mode: u32) -> Result<(), OutputError> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(mode))
-        .map_err(|e| OutputError::io("output.act.set_mode", path, e))
-}
-
-#[cfg(not(unix))]
-fn set_mode(_path: &Path, _mode: u32) -> Result<(), OutputError> {
-    Ok(())
-}
-
-/// A persisted temporary file would be private; a web server must read it.
-#[cfg(unix)]
-fn set_file_mode(file: &fs::File, path: &Path) -> Result<(), OutputError> {
-    use std::os::unix::fs::PermissionsExt;
-    file.set_permissions(fs::Permissions::from_mode(0o644))
-        .map_err(|e| OutputError::io("output.act.set_mode", path, e))
-}
-
-#[cfg(not(unix))]
-fn set_file_mode(_file: &fs::File, _path: &Path) -> Result<(), OutputError> {
-    Ok(())
 }
