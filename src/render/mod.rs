@@ -572,7 +572,6 @@ fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>>
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::status::Status;
 
     #[test]
