@@ -298,6 +298,11 @@ fn dashboard_scorecards_and_groups_recompute_from_the_open_data() {
             expected(&rows),
             "{g}"
         );
+        // The group's card on the groups page leads with the same figure.
+        assert!(
+            text(&page("to-cong-tac/index.html")).contains(&expected(&rows).done_line),
+            "{g}'s card"
+        );
     }
     let cards = page("co-quan/index.html");
     assert!(
@@ -863,6 +868,11 @@ fn plan_pages_and_status_lists_recompute_from_the_open_data() {
             continue;
         }
         assert_eq!(shown(&html), expected(&rows), "{plan}");
+        // The plan's card on the list of plans says the same.
+        assert!(
+            text(&page("ke-hoach/index.html")).contains(&expected(&rows).done_line),
+            "{plan}'s card"
+        );
         checked += 1;
     }
     assert!(checked >= 1, "a plan page checked");
