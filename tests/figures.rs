@@ -2,7 +2,8 @@
 //! and status count on the dashboard, every agency scorecard and every
 //! working-group page, the monthly reports' duties and tasks finished
 //! each month, and the deadlines by month are recomputed from the open
-//! data files alone (the register of proposals in tests/proposals.rs); no
+//! data files alone (the register of proposals in tests/proposals.rs), and
+//! every list of articles from the articles' own files; no
 //! page projects a KPI past its unit's bounds or to a past date; settings
 //! flow into every rule text; a malformed SOURCE_DATE_EPOCH is a usage
 //! error.
@@ -296,6 +297,11 @@ fn dashboard_scorecards_and_groups_recompute_from_the_open_data() {
             shown(&page(&format!("to-cong-tac/{g}/index.html"))),
             expected(&rows),
             "{g}"
+        );
+        // The group's card on the groups page leads with the same figure.
+        assert!(
+            text(&page("to-cong-tac/index.html")).contains(&expected(&rows).done_line),
+            "{g}'s card"
         );
     }
     let cards = page("co-quan/index.html");
@@ -720,4 +726,192 @@ fn the_monthly_reports_and_the_deadlines_recompute_from_the_open_data() {
         months += 1;
     }
     assert!(months > 3);
+}
+
+/// An article's front matter, as the test reads it from its file.
+#[derive(serde::Deserialize)]
+struct Front {
+    date: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    tasks: Vec<String>,
+    #[serde(default)]
+    kpis: Vec<String>,
+    #[serde(default)]
+    draft: bool,
+}
+
+/// The slugs of the articles `html` links to between `from` and the next
+/// `</section>` or `</ul>` after it, in page order.
+fn linked_articles(html: &str, from: &str) -> Vec<String> {
+    let Some(start) = html.find(from) else {
+        return Vec::new();
+    };
+    let rest = &html[start..];
+    let end = ["</section>", "</ul>"]
+        .iter()
+        .filter_map(|e| rest.find(e))
+        .min()
+        .unwrap_or(rest.len());
+    rest[..end]
+        .split("href=\"/tin-tuc/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|s| !s.is_empty() && !s.starts_with("trang/"))
+        .map(|s| s.trim_end_matches('/').to_string())
+        .collect()
+}
+
+/// News pages list what the articles' own files say: the news list holds
+/// every published article, newest first (then by slug); a tag page the
+/// articles with that tag; a task or KPI page the articles naming it; the
+/// dashboard the first three of the list. The figures of a news page are
+/// its lists (no open-data table holds articles), so they are recomputed
+/// from the Markdown sources.
+#[test]
+fn news_pages_list_what_the_articles_say() {
+    let (_dir, out) = build_default();
+    let page = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    let mut articles: Vec<(String, Front)> = Vec::new();
+    for entry in std::fs::read_dir(repo().join("content/news")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(slug) = name.strip_suffix(".md") else {
+            continue;
+        };
+        if slug.contains('.') {
+            continue; // another language's version of the same article
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let yaml = text.split("---").nth(1).unwrap();
+        let front: Front = serde_saphyr::from_str(yaml).unwrap();
+        if !front.draft {
+            articles.push((slug.to_string(), front));
+        }
+    }
+    assert!(articles.len() >= 3, "the default content has news");
+    articles.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(a.0.cmp(&b.0)));
+    let slugs = |pick: &dyn Fn(&Front) -> bool| -> Vec<String> {
+        articles
+            .iter()
+            .filter(|(_, f)| pick(f))
+            .map(|(s, _)| s.clone())
+            .collect()
+    };
+    let all = slugs(&|_| true);
+    // The news list (one page for the default content).
+    assert_eq!(
+        linked_articles(&page("tin-tuc/index.html"), "<ul class=\"articles\">"),
+        all
+    );
+    // The dashboard's latest news.
+    let latest: Vec<String> = all.iter().take(3).cloned().collect();
+    assert_eq!(
+        linked_articles(&page("index.html"), "id=\"tin-moi\""),
+        latest
+    );
+    // Each tag page.
+    let mut tags: Vec<&String> = articles.iter().flat_map(|(_, f)| &f.tags).collect();
+    tags.sort();
+    tags.dedup();
+    for tag in tags {
+        let html = page(&format!("chu-de/{tag}/index.html"));
+        assert_eq!(
+            linked_articles(&html, "aria-labelledby=\"tin\""),
+            slugs(&|f| f.tags.contains(tag)),
+            "tag {tag}"
+        );
+    }
+    // Each task and KPI page: the articles naming it, or none.
+    for (table, folder, key) in [
+        ("nhiem-vu.csv", "nhiem-vu", true),
+        ("chi-tieu.csv", "chi-tieu", false),
+    ] {
+        for row in read_csv(&out.join("du-lieu").join(table)) {
+            let id = &row["id"];
+            let html = page(&format!("{folder}/{id}/index.html"));
+            let expected = slugs(&|f| {
+                if key {
+                    f.tasks.contains(id)
+                } else {
+                    f.kpis.contains(id)
+                }
+            });
+            assert_eq!(
+                linked_articles(&html, "id=\"tin-lien-quan\""),
+                expected,
+                "{folder}/{id}"
+            );
+        }
+    }
+}
+
+/// Each plan page's headline and counts are its tasks' rows in the open
+/// data (a plan's page counts the tasks of the plan itself); each status
+/// list holds exactly the tasks with that status, and the overdue list is
+/// ordered most late first.
+#[test]
+fn plan_pages_and_status_lists_recompute_from_the_open_data() {
+    let (_dir, out) = build_default();
+    let page = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    let tasks = read_csv(&out.join("du-lieu/nhiem-vu.csv"));
+    let mut plans: Vec<&str> = tasks.iter().map(|t| t["plan"].as_str()).collect();
+    plans.sort_unstable();
+    plans.dedup();
+    let mut checked = 0;
+    for plan in plans {
+        let rows: Vec<&HashMap<String, String>> =
+            tasks.iter().filter(|t| t["plan"] == plan).collect();
+        let html = page(&format!("ke-hoach/{plan}/index.html"));
+        if !html.contains("<ul class=\"headline\">") {
+            continue;
+        }
+        assert_eq!(shown(&html), expected(&rows), "{plan}");
+        // The plan's card on the list of plans says the same.
+        assert!(
+            text(&page("ke-hoach/index.html")).contains(&expected(&rows).done_line),
+            "{plan}'s card"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 1, "a plan page checked");
+    // The status lists.
+    let ids = |html: &str| -> Vec<String> {
+        html.split("<tr data-id=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .map(str::to_string)
+            .collect()
+    };
+    for code in STATUSES {
+        let Some(slug) = tiendo::route::status_view_slug(code) else {
+            panic!("{code} has a view");
+        };
+        let path = out.join(format!("nhiem-vu/{slug}/index.html"));
+        let mut want: Vec<&HashMap<String, String>> =
+            tasks.iter().filter(|t| t["status"] == code).collect();
+        if !path.is_file() {
+            assert!(want.is_empty(), "{code}: {} tasks, no list", want.len());
+            continue;
+        }
+        let shown = ids(&std::fs::read_to_string(&path).unwrap());
+        let mut got = shown.clone();
+        got.sort();
+        let mut set: Vec<String> = want.iter().map(|t| t["id"].clone()).collect();
+        set.sort();
+        assert_eq!(got, set, "{code}");
+        if code == "overdue" {
+            want.sort_by_key(|t| std::cmp::Reverse(t["days_late"].parse::<i64>().unwrap()));
+            let late: Vec<i64> = shown
+                .iter()
+                .map(|id| {
+                    want.iter().find(|t| &t["id"] == id).unwrap()["days_late"]
+                        .parse()
+                        .unwrap()
+                })
+                .collect();
+            assert!(late.windows(2).all(|w| w[0] >= w[1]), "{late:?}");
+        }
+    }
 }

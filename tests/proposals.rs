@@ -170,6 +170,26 @@ fn the_register_is_what_the_rules_give_by_hand_and_every_page_agrees() {
         so_hai.contains("1 chờ trả lời</a>, <strong>1 quá hạn trả lời"),
         "so-hai"
     );
+    // The agencies' table counts the replies each owes from the register,
+    // as each agency page says.
+    for agency in rows(&out.join("du-lieu/co-quan.csv")) {
+        let id = &agency["id"];
+        let awaited = |r: &&HashMap<String, String>| {
+            r["owed_by"] == *id && (r["state"] == "open" || r["state"] == "reply_overdue")
+        };
+        let owed = table.iter().filter(awaited).count();
+        let overdue = table
+            .iter()
+            .filter(awaited)
+            .filter(|r| r["state"] == "reply_overdue")
+            .count();
+        assert_eq!(agency["replies_owed"], owed.to_string(), "{id}");
+        assert_eq!(agency["replies_overdue"], overdue.to_string(), "{id}");
+        if owed > 0 {
+            let html = read(&out.join(format!("co-quan/{id}/index.html")));
+            assert!(html.contains(&format!("{owed} chờ trả lời</a>")), "{id}");
+        }
+    }
     let thread = read(&out.join("kien-nghi/so-mot/kinh-phi/index.html"));
     assert!(thread.contains("Nhắc lại trong báo cáo</strong> · 18/04/2025"));
     assert!(thread.contains("Quá hạn trả lời 5 ngày"));

@@ -121,6 +121,9 @@ impl DutyCounts {
 /// A national indicator set's KPIs: each one's index and its code there.
 pub type FrameworkKpis<'m> = Vec<(usize, Option<&'m str>)>;
 
+/// How many articles the dashboard's latest news lists.
+pub const LATEST_NEWS: usize = 3;
+
 /// Every list, relation and count the pages of one build show.
 #[derive(Default)]
 pub struct SiteIndex<'m> {
@@ -567,6 +570,14 @@ impl<'m> SiteIndex<'m> {
             leads: Vec::new(),
         };
         self.lists.get(&list).unwrap_or(&EMPTY)
+    }
+
+    /// The dashboard's latest news: the first [`LATEST_NEWS`] of the
+    /// language's articles (newest first).
+    pub fn latest_articles(&self, lang: Lang) -> &[usize] {
+        self.articles
+            .get(&lang)
+            .map_or(&[][..], |list| &list[..list.len().min(LATEST_NEWS)])
     }
 
     /// The places in language `lang`'s article order of the articles

@@ -5,7 +5,7 @@
 
 use crate::date::Period;
 use crate::model::Model;
-use crate::status::{Figures, ProposalState, ProposalStatus, state_counts};
+use crate::status::{Figures, ProposalState, ProposalStatus, owed, state_counts};
 use chrono::Datelike;
 use std::collections::{BTreeMap, HashMap};
 
@@ -60,7 +60,6 @@ impl<'m> ProposalIndex<'m> {
             ..ProposalIndex::default()
         };
         let mut addressees: HashMap<&'m str, Vec<usize>> = HashMap::new();
-        let mut owing: HashMap<&'m str, Owes<'m>> = HashMap::new();
         for &k in &ix.register {
             let s = &all[k];
             let p = &m.proposals[s.proposal];
@@ -89,19 +88,15 @@ impl<'m> ProposalIndex<'m> {
             if let Some(a) = holder.or(addressee) {
                 addressees.entry(a.id.as_str()).or_default().push(k);
             }
-            if let Some(h) = holder
-                && s.state.awaits_reply()
-            {
-                let o = owing.entry(h.id.as_str()).or_insert(Owes {
-                    agency: h.id.as_str(),
-                    owed: 0,
-                    overdue: 0,
-                });
-                o.owed += 1;
-                o.overdue += usize::from(s.state == ProposalState::ReplyOverdue);
-            }
         }
-        ix.owing = owing.into_values().collect();
+        ix.owing = owed(m, all)
+            .into_iter()
+            .map(|(agency, (owed, overdue))| Owes {
+                agency,
+                owed,
+                overdue,
+            })
+            .collect();
         ix.owing
             .sort_by(|a, b| (b.overdue, b.owed, a.agency).cmp(&(a.overdue, a.owed, b.agency)));
         ix.overdue_owing = ix.owing.iter().filter(|o| o.overdue > 0).cloned().collect();

@@ -284,6 +284,18 @@ pub const AGENCY_COLUMNS: &[Column] = &[
         "Số kỳ chưa nộp",
         "Reports missing",
     ),
+    col(
+        "replies_owed",
+        "integer",
+        "Số kiến nghị, vướng mắc đang chờ cơ quan trả lời",
+        "Proposals awaiting the agency's reply",
+    ),
+    col(
+        "replies_overdue",
+        "integer",
+        "Trong đó đã quá hạn trả lời",
+        "Of which past their reply date",
+    ),
     col("url", "string", "Trang của cơ quan", "The agency's page"),
 ];
 

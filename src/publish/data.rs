@@ -209,11 +209,14 @@ pub fn table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str, id: RT) 
             ("Cập nhật tiến độ", "Task updates", UPDATE_COLUMNS, updates)
         }
         RT::Agencies => {
+            let owed = crate::status::owed(m, &fig.proposals);
             let agencies = m
                 .agencies
                 .iter()
                 .map(|a| {
                     let f = fig.agencies.get(&a.id);
+                    let (replies_owed, replies_overdue) =
+                        owed.get(a.id.as_str()).copied().unwrap_or_default();
                     let count = |o: fn(&Outcome) -> bool| f.map_or(0, |f| f.count(o) as i64);
                     vec![
                         s(&a.id),
@@ -238,6 +241,8 @@ pub fn table<'a>(m: &'a Model, fig: &'a Figures<'_>, site_url: &'a str, id: RT) 
                         int(count(|o| *o == Outcome::OnTime)),
                         int(count(|o| matches!(o, Outcome::Late(_)))),
                         int(count(|o| *o == Outcome::Missing)),
+                        int(replies_owed as i64),
+                        int(replies_overdue as i64),
                         s(url(Route::Agency(&a.id))),
                     ]
                 })

@@ -24,7 +24,7 @@ pub use duties::{Duty, Outcome};
 use duties::{duties as owed_duties, recurring_reporting};
 pub use kpi::{KpiPoint, KpiStatus, Trend, Verdict};
 pub use prepared::Prepared;
-pub use proposals::{ProposalState, ProposalStatus, Step, proposals, state_counts};
+pub use proposals::{ProposalState, ProposalStatus, Step, owed, proposals, state_counts};
 use rollups::agency_ranking;
 pub use rollups::{AgencyFigures, Rollup};
 

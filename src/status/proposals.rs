@@ -4,6 +4,7 @@
 
 use crate::date::Date;
 use crate::model::Model;
+use std::collections::HashMap;
 
 /// A proposal's state on D, in the register's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,6 +86,22 @@ pub fn state_counts(list: &[ProposalStatus]) -> [usize; 4] {
         counts[s.state.index()] += 1;
     }
     counts
+}
+
+/// What each agency owes on D, by its id: the replies it awaits to give
+/// (the agency that owes is the addressee's holder on D) and how many of
+/// them are overdue. The one count of the register, the agency pages and
+/// the agencies' open data.
+pub fn owed<'m>(m: &'m Model, list: &[ProposalStatus]) -> HashMap<&'m str, (usize, usize)> {
+    let mut owed: HashMap<&'m str, (usize, usize)> = HashMap::new();
+    for s in list.iter().filter(|s| s.state.awaits_reply()) {
+        if let Some(h) = s.owed_by.as_deref().and_then(|h| m.agency(h)) {
+            let o = owed.entry(h.id.as_str()).or_default();
+            o.0 += 1;
+            o.1 += usize::from(s.state == ProposalState::ReplyOverdue);
+        }
+    }
+    owed
 }
 
 /// Every proposal raised by a report submitted on or before `as_of`, in

@@ -146,10 +146,7 @@ pub(super) fn home(r: &Renderer, lang: Lang, job: &Job, d: &mut Diagnostics) -> 
                     .collect(),
             })
             .collect(),
-        news: related_articles(r, &v, lang, |_| true)
-            .into_iter()
-            .take(3)
-            .collect(),
+        news: latest_articles(r, &v, lang),
         agencies_overdue: r
             .index
             .overdue_holders

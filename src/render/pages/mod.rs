@@ -333,21 +333,12 @@ pub(super) fn tag_links(r: &Renderer, v: &Views, tags: &[String]) -> Vec<Link> {
         .collect()
 }
 
-/// The language's articles that name `pred`, newest first.
-pub(super) fn related_articles<'a>(
-    r: &'a Renderer,
-    v: &Views,
-    lang: Lang,
-    pred: impl Fn(&Article) -> bool,
-) -> Vec<ArticleCard<'a>> {
+/// The dashboard's latest news, as the index chose them.
+pub(super) fn latest_articles<'a>(r: &'a Renderer, v: &Views, lang: Lang) -> Vec<ArticleCard<'a>> {
     r.index
-        .articles
-        .get(&lang)
-        .into_iter()
-        .flatten()
-        .map(|&i| &r.model.articles[i])
-        .filter(|a| pred(a))
-        .map(|a| card(r, v, a))
+        .latest_articles(lang)
+        .iter()
+        .map(|&i| card(r, v, &r.model.articles[i]))
         .collect()
 }
 
