@@ -160,3 +160,51 @@ fn the_version_follows_the_content() {
     assert_eq!(a[0].1, search_files(&[entry("Một", "mot")])[0].1);
     assert_ne!(a[0].1, b[0].1);
 }
+
+#[test]
+fn a_vietnamese_title_on_an_english_page_is_marked_at_the_end_of_its_row() {
+    let mut task = entry("Xây dựng Cơ sở dữ liệu đất đai", "csdl dat dai");
+    task.c = "in_progress".into();
+    task.s = "In progress".into();
+    task.l = "vi";
+    let mut news = entry("Tin", "tin");
+    news.s = "24/06/2025".into();
+    news.l = "vi";
+    let mut english = entry("Build the land database", "csdl dat dai");
+    english.c = "in_progress".into();
+    english.s = "In progress".into();
+    let page = entry("About", "gioi thieu");
+    let files = search_files(&[task, news, english, page]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(
+        &files
+            .iter()
+            .find(|(p, _)| p == "tim-kiem/muc/0.json")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    assert_eq!(
+        rows,
+        serde_json::json!([
+            [
+                "/csdl-dat-dai/",
+                "Xây dựng Cơ sở dữ liệu đất đai",
+                0,
+                "in_progress",
+                "",
+                "vi"
+            ],
+            ["/tin/", "Tin", 0, "", "24/06/2025", "vi"],
+            [
+                "/csdl-dat-dai/",
+                "Build the land database",
+                0,
+                "in_progress"
+            ],
+            ["/gioi-thieu/", "About", 0]
+        ])
+        .as_array()
+        .unwrap()
+        .clone()
+    );
+}
