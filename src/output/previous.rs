@@ -86,7 +86,7 @@ mod tests {
         }
         drop(f);
         let now: HashSet<&str> = ["/", "/kept/"].into_iter().collect();
-        let gone = gone(&file, &open(&file).unwrap(), &now, |_| false).unwrap();
+        let gone = gone(&file, &open(&file).unwrap(), &now).unwrap();
         assert_eq!(gone.shown.len(), SHOWN);
         assert_eq!(gone.shown[0], (4, "/gone/0/".to_string()));
         assert_eq!((gone.more, gone.more_line), (100 - SHOWN, 4 + SHOWN as u64));
