@@ -19,7 +19,13 @@ fn files(dir: &Path) -> Vec<String> {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    // The crate's folder as cargo gives it to this run, not as it was when
+    // this script was compiled (`env!`): a build script compiled in one
+    // checkout and hard-linked into another's target folder would list the
+    // first checkout's theme.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let manifest = Path::new(&manifest);
+    let root = manifest.join("themes/default");
     println!("cargo:rerun-if-changed=themes/default");
     let mut code = String::new();
     for (name, dir, macro_name, ty) in [
@@ -48,7 +54,7 @@ fn main() {
         code.push_str("];\n");
     }
     // The skeleton of a new site (`tiendo init`), every file below scaffold/.
-    let scaffold = Path::new(env!("CARGO_MANIFEST_DIR")).join("scaffold");
+    let scaffold = manifest.join("scaffold");
     println!("cargo:rerun-if-changed={}", scaffold.display());
     code.push_str("pub const SCAFFOLD: &[(&str, &str)] = &[\n");
     let mut stack = vec![scaffold.clone()];
@@ -74,7 +80,10 @@ fn main() {
     }
     code.push_str("];\n");
     let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("theme.rs");
-    if let Err(e) = std::fs::write(&out, code) {
+    // A new file renamed over the old one: written in place, a theme.rs
+    // hard-linked into another checkout's target folder would change there.
+    let new = out.with_extension("rs.new");
+    if let Err(e) = std::fs::write(&new, code).and_then(|()| std::fs::rename(&new, &out)) {
         panic!("cannot write {}: {e}", out.display());
     }
 }

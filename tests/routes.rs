@@ -40,7 +40,9 @@ fn only_the_route_module_writes_page_paths() {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        if rel == "src/route.rs" || rel.starts_with("src/status/tests") {
+        // Tests (a module's `tests.rs`, like what follows `#[cfg(test)]`)
+        // may name the paths they check.
+        if rel == "src/route.rs" || rel.ends_with("/tests.rs") {
             continue;
         }
         let text = std::fs::read_to_string(path).unwrap();

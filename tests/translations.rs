@@ -35,6 +35,60 @@ fn default_site() -> tempfile::TempDir {
     dir
 }
 
+/// The default site with its tasks' and reports' English taken out (the
+/// groups, agencies, KPIs, site and plan title keep theirs): the texts a
+/// translator has still to do in these tests.
+fn untranslated_site() -> tempfile::TempDir {
+    let dir = default_site();
+    let content = dir.path().join("content");
+    for entry in walkdir::WalkDir::new(&content) {
+        let path = entry.unwrap().into_path();
+        let in_tasks = path.ends_with(PLAN.trim_start_matches("content/"));
+        if !(in_tasks || path.starts_with(content.join("reports"))) || path.is_dir() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, without_english(&text)).unwrap();
+    }
+    dir
+}
+
+/// YAML text without its indented `*_en:` entries (a block scalar's lines
+/// with them).
+fn without_english(text: &str) -> String {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let l = lines[i];
+        let key = l.trim_start().split(':').next().unwrap_or("");
+        if indent(l) > 0 && key.ends_with("_en") && !key.contains(' ') {
+            let at = indent(l);
+            i += 1;
+            // Continuation lines: deeper, or blank inside the block.
+            while i < lines.len() {
+                let next = lines[i];
+                let deeper = |x: &str| !x.trim().is_empty() && indent(x) > at;
+                let blank_inside = next.trim().is_empty()
+                    && lines[i..]
+                        .iter()
+                        .find(|x| !x.trim().is_empty())
+                        .is_some_and(|x| deeper(x));
+                if deeper(next) || blank_inside {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            continue;
+        }
+        out.push_str(l);
+        i += 1;
+    }
+    out
+}
+
 const PLAN: &str = "content/plans/kl-2025-02.yaml";
 const TASK: &str = "hoan-thien-du-thao";
 const REPORT: &str = "content/reports/2025-05/bao-hai-duong.yaml";
@@ -102,7 +156,7 @@ fn page(out: &Path, path: &str) -> String {
 
 #[test]
 fn a_title_filled_in_a_workbook_reaches_the_english_task_page() {
-    let site = default_site();
+    let site = untranslated_site();
     let dir = tempfile::tempdir().unwrap();
     let book = export(site.path(), dir.path());
     let mut all = rows(&book);
@@ -201,6 +255,30 @@ fn a_title_filled_in_a_workbook_reaches_the_english_task_page() {
     assert!(other.contains(
         "<h1 lang=\"vi\">Xây dựng Chương trình công tác năm 2025 của các Ban Chỉ đạo</h1>"
     ));
+    // In the English search index too: the untranslated title's row says
+    // "vi", the translated one's does not.
+    let rows: Vec<serde_json::Value> = std::fs::read_dir(out.join("en/tim-kiem/muc"))
+        .unwrap()
+        .flat_map(|f| {
+            let bytes = std::fs::read(f.unwrap().path()).unwrap();
+            serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).unwrap()
+        })
+        .collect();
+    let row = |url: &str| {
+        rows.iter()
+            .find(|r| r[0] == url)
+            .unwrap_or_else(|| panic!("no search entry {url}"))
+            .clone()
+    };
+    let other = row("/en/nhiem-vu/chuong-trinh-cong-tac-2025/");
+    assert_eq!(
+        other[1],
+        "Xây dựng Chương trình công tác năm 2025 của các Ban Chỉ đạo"
+    );
+    assert_eq!(other.get(5).and_then(|l| l.as_str()), Some("vi"), "{other}");
+    let translated = row(&format!("/en/nhiem-vu/{TASK}/"));
+    assert_eq!(translated[1], TITLE_EN);
+    assert!(translated.get(5).is_none(), "{translated}");
 
     // The same workbook again writes nothing.
     let again = tiendo(&["import", filled.to_str().unwrap()], site.path());
@@ -222,8 +300,16 @@ fn check_in_english_ends_with_what_is_left_to_translate() {
     let run = tiendo(&["check"], site.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let last = run.stdout.lines().last().unwrap_or("");
+    // The default content has English for every text.
     assert!(
-        last.contains("texts have no English translation yet"),
+        last.starts_with("0 of ") && last.contains("texts have no English translation yet"),
+        "{last}"
+    );
+    let untranslated = untranslated_site();
+    let run = tiendo(&["check"], untranslated.path());
+    let last = run.stdout.lines().last().unwrap_or("");
+    assert!(
+        !last.starts_with("0 of ") && last.contains("texts have no English translation yet"),
         "{last}"
     );
     let vi = common::tiendo(&["check", "--lang", "vi"], site.path());
@@ -283,7 +369,7 @@ fn an_emptied_cell_keeps_the_translation_and_a_filled_one_replaces_it() {
 
 #[test]
 fn workbook_problems_are_named_at_their_cell_and_nothing_is_written() {
-    let site = default_site();
+    let site = untranslated_site();
     let dir = tempfile::tempdir().unwrap();
     let book = export(site.path(), dir.path());
     let mut all = rows(&book);
@@ -382,7 +468,7 @@ fn the_english_fields_of_the_model_are_read() {
 
 #[test]
 fn a_workbook_may_hold_some_kinds_or_only_what_lacks_english() {
-    let site = default_site();
+    let site = untranslated_site();
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("kpi.xlsx");
     let run = tiendo(
@@ -407,7 +493,7 @@ fn a_workbook_may_hold_some_kinds_or_only_what_lacks_english() {
         );
         assert!(r[3].is_empty(), "{r:?} has English");
     }
-    // The default content's KPI names are translated, its tasks' titles not.
+    // The KPI names are translated, the tasks' titles not (taken out).
     assert!(
         !all.iter()
             .any(|r| r[1] == "name" && r[0].starts_with("kpi/"))

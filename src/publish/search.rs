@@ -1,7 +1,8 @@
 //! Render stage, search: the index a phone downloads to search, cut so that
 //! a query fetches a few small files rather than the whole site's text.
-//! Input: the views of one language (tasks, agencies, KPIs, articles,
-//! pages). Output: the files under `tim-kiem/`, all JSON:
+//! Input: the views of one language (status lists, agencies, tasks,
+//! KPIs, the register of proposals and each proposal, articles, pages).
+//! Output: the files under `tim-kiem/`, all JSON:
 //!
 //! - `chi-muc.json`, the manifest: how many entries, how many per entry
 //!   file, the shortest word matched as a prefix, a version, and the first
@@ -10,16 +11,20 @@
 //!   pagefind cuts its index) into files of about [`CHUNK_BYTES`]; each
 //!   word maps to the entries whose title holds it and the entries whose
 //!   other text does;
-//! - `muc/<n>.json`, what a result shows (link, title, kind, status), for
+//! - `muc/<n>.json`, what a result shows (link, title, kind, status, and
+//!   `"vi"` for a Vietnamese title on an English page), for
 //!   [`ENTRIES_PER_FILE`] entries in index order.
 //!
 //! `assets/search.js` fetches the manifest, the chunks whose range holds
 //! words starting with each query word, then the entry files of the first
-//! results. Titles, summaries, headings, ids, agencies and tags are indexed
+//! results. A title an English page shows in Vietnamese (no English
+//! written) is marked so that the result carries `lang="vi"`.
+//! Titles, summaries, headings, ids, agencies and tags are indexed
 //! in full, article and page bodies as far as their first [`crate::markdown::SEARCH_WORDS`]
 //! words. Pure.
 
 use crate::date::fmt_date;
+use crate::render::i18n::Lang;
 use crate::render::views::Views;
 use crate::route::{Route, SearchPart};
 use std::collections::BTreeMap;
@@ -55,6 +60,10 @@ pub struct IndexEntry {
     /// both languages and its code, an agency's short name and id, a
     /// task's item number and id. A query of them ranks the entry first.
     pub kw: String,
+    /// `"vi"` when the title is the Vietnamese text an English page falls
+    /// back to (no English written), so the result marks it `lang="vi"`;
+    /// `""` when the title is in the page's language.
+    pub l: &'static str,
 }
 
 /// What search compares: `fold`, then dashes made spaces ("nhiem-vu-12"
@@ -78,21 +87,17 @@ pub fn search_fold(s: &str) -> String {
     out
 }
 
-/// Every task, agency, KPI, article and page of one language, in the order
-/// results are shown when they rank alike.
+/// Every status list, the register of proposals, every agency, task, KPI,
+/// proposal, article and page of one language, in the order results are
+/// shown when they rank alike.
 pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<IndexEntry> {
     let m = v.model;
     let mut out = Vec::new();
-    // The status lists first, then the agencies: a query naming a status
-    // ("quá hạn", "qua han", "overdue") or an agency ("so y te") leads to
-    // its list or page before the tasks and news that mention it.
-    let theme = |lang: &str, key: &str| {
-        m.theme
-            .i18n
-            .get(lang)
-            .and_then(|t| t.get(key))
-            .map_or("", String::as_str)
-    };
+    // The status lists first, then the register of proposals, then the
+    // agencies: a query naming a status ("quá hạn", "qua han", "overdue"),
+    // the register ("kien nghi") or an agency ("so y te") leads to its
+    // list or page before the tasks, proposals and news that mention it.
+    let theme = |lang: &str, key: &str| theme(v, lang, key);
     for st in crate::status::Status::ALL {
         let key = format!("status_{}", st.code());
         let label = v.t.status(st);
@@ -112,8 +117,10 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 theme("en", &key),
                 st.code().replace('_', " ")
             )),
+            l: "",
         });
     }
+    out.push(register_entry(v));
     for a in &m.agencies {
         let text = [
             a.name.as_str(),
@@ -122,11 +129,15 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
             &a.id,
         ]
         .join(" ");
-        let name = v.agency_name(a);
+        let (name, l) = v.agency_name_lang(a);
         out.push(IndexEntry {
             k: v.t.get("kind_agency").to_string(),
+            // The short name is Vietnamese: beside an English name it
+            // would make a title of two languages; it stays a key word.
             t: match a.short.as_deref() {
-                Some(short) if short != name => format!("{name} ({short})"),
+                Some(short) if short != name && (v.lang == Lang::Vi || !l.is_empty()) => {
+                    format!("{name} ({short})")
+                }
                 _ => name.to_string(),
             },
             u: v.agency_url(&a.id),
@@ -139,10 +150,11 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 a.name_en.as_deref().unwrap_or(""),
                 a.id
             )),
+            l,
         });
     }
     for (t, s) in m.tasks.iter().zip(&v.fig.tasks) {
-        let title = v.task_title(t);
+        let (title, l) = v.task_title_lang(t);
         let lead = s.lead_on.as_deref().and_then(|l| m.agency(l));
         // Both languages' words, as for agencies and KPIs: a reader of
         // either page finds a task by what either says.
@@ -170,12 +182,14 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 t.reference.as_deref().unwrap_or(""),
                 t.id
             )),
+            l,
         });
     }
     for k in &m.kpis {
+        let (name, l) = v.kpi_name_lang(k);
         out.push(IndexEntry {
             k: v.t.get("kind_kpi").to_string(),
-            t: v.kpi_name(k).to_string(),
+            t: name.to_string(),
             u: v.kpi_url(&k.id),
             c: String::new(),
             s: String::new(),
@@ -186,8 +200,10 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 k.id
             )),
             kw: String::new(),
+            l,
         });
     }
+    proposal_entries(v, &mut out);
     for &i in articles {
         let a = &m.articles[i];
         out.push(IndexEntry {
@@ -205,6 +221,7 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 a.search_text
             )),
             kw: String::new(),
+            l: v.content_lang(a.lang.as_deref()),
         });
     }
     for &i in pages {
@@ -222,9 +239,103 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
                 crate::markdown::search_text(&crate::render::page_text(m, p))
             )),
             kw: String::new(),
+            l: v.content_lang(p.lang.as_deref()),
         });
     }
     out
+}
+
+/// A theme string in a given language (both languages' words are indexed
+/// where a reader may type either).
+fn theme<'v>(v: &'v Views, lang: &str, key: &str) -> &'v str {
+    v.model
+        .theme
+        .i18n
+        .get(lang)
+        .and_then(|t| t.get(key))
+        .map_or("", String::as_str)
+}
+
+/// The register of difficulties and proposals: found by its name in
+/// either language ("kien nghi", "proposals"), which ranks it first.
+fn register_entry(v: &Views) -> IndexEntry {
+    let names = format!(
+        "{} {}",
+        theme(v, "vi", "proposals_title"),
+        theme(v, "en", "proposals_title")
+    );
+    IndexEntry {
+        k: v.t.get("kind_page").to_string(),
+        t: v.t.get("proposals_title").to_string(),
+        u: v.route(&Route::Proposals),
+        c: String::new(),
+        s: String::new(),
+        f: search_fold(&names),
+        kw: search_fold(&names),
+        l: "",
+    }
+}
+
+/// Each proposal of the register, in its order: its text (in the page's
+/// language, else Vietnamese) is the title; it is found by its words in
+/// both languages, its kind and state in both languages, and the names,
+/// short names and ids of the agency that raised it, the one asked and
+/// the one that answers for it now. The text beside it is its state
+/// ("Quá hạn trả lời 5 ngày").
+fn proposal_entries(v: &Views, out: &mut Vec<IndexEntry>) {
+    let m = v.model;
+    let names = |id: &str| {
+        m.agency(id).map_or_else(
+            || id.to_string(),
+            |a| {
+                [
+                    a.name.as_str(),
+                    a.short.as_deref().unwrap_or(""),
+                    a.name_en.as_deref().unwrap_or(""),
+                    &a.id,
+                ]
+                .join(" ")
+            },
+        )
+    };
+    for &k in &v.index.proposals.register {
+        let Some(s) = v.fig.proposals.get(k) else {
+            continue;
+        };
+        let Some(p) = m.proposals.get(s.proposal) else {
+            continue;
+        };
+        let (text, l) = v.pick(&p.text, p.text_en.as_deref());
+        let state = format!("proposal_state_{}", s.state.code());
+        let kind = format!("proposal_kind_{}", p.kind.code());
+        let mut words = vec![
+            p.text.clone(),
+            p.text_en.clone().unwrap_or_default(),
+            names(&p.agency),
+            names(&p.to),
+            p.id.clone(),
+        ];
+        if let Some(o) = s.owed_by.as_deref().filter(|o| *o != p.to) {
+            words.push(names(o));
+        }
+        for key in [&state, &kind] {
+            words.push(theme(v, "vi", key).to_string());
+            words.push(theme(v, "en", key).to_string());
+        }
+        out.push(IndexEntry {
+            k: v.t.keyed("proposal_kind_", p.kind.code()).to_string(),
+            t: crate::markdown::search_text(text),
+            u: v.route(&Route::Proposal(&p.agency, &p.id)),
+            c: String::new(),
+            s: match s.days_overdue {
+                Some(n) => v.t.with("proposal_overdue_days", n),
+                None => v.t.keyed("proposal_state_", s.state.code()).to_string(),
+            },
+            f: search_fold(&words.join(" ")),
+            kw: String::new(),
+            l,
+        });
+    }
 }
 
 /// A word's entries: those with it in the title, those with it elsewhere only.
@@ -310,9 +421,10 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
     if !chunk.is_empty() {
         flush(&mut chunk, &first, &last, &mut files);
     }
-    // Rows are [link, title, kind number, status code, text]: kinds and
-    // status labels are said once, in the manifest; a task's text is its
-    // status label, so it is left out; empty fields at the end too.
+    // Rows are [link, title, kind number, status code, text, lang]: kinds
+    // and status labels are said once, in the manifest; a task's text is
+    // its status label, so it is left out; empty fields at the end too
+    // (lang is there only for a Vietnamese title on an English page).
     let mut kinds: Vec<&str> = Vec::new();
     let mut statuses: BTreeMap<&str, &str> = BTreeMap::new();
     for e in entries {
@@ -329,12 +441,14 @@ pub fn search_files(entries: &[IndexEntry]) -> Vec<(String, Vec<u8>)> {
             .map(|e| {
                 let kind = kinds.iter().position(|k| *k == e.k).unwrap_or(0);
                 let mut row = vec![e.u.as_str().into(), e.t.as_str().into(), kind.into()];
-                if !e.c.is_empty() {
-                    row.push(e.c.as_str().into());
-                } else if !e.s.is_empty() {
-                    row.push("".into());
-                    row.push(e.s.as_str().into());
-                }
+                let text = if e.c.is_empty() { e.s.as_str() } else { "" };
+                let tail = [e.c.as_str(), text, e.l];
+                // Up to the last field that says something.
+                let n = tail
+                    .iter()
+                    .rposition(|f| !f.is_empty())
+                    .map_or(0, |i| i + 1);
+                row.extend(tail[..n].iter().map(|&f| serde_json::Value::from(f)));
                 row
             })
             .collect();
@@ -432,163 +546,4 @@ fn base36(out: &mut String, mut n: u32) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(t: &str, f: &str) -> IndexEntry {
-        IndexEntry {
-            k: "Nhiệm vụ".into(),
-            t: t.into(),
-            u: format!("/{}/", f.replace(' ', "-")),
-            c: String::new(),
-            s: String::new(),
-            f: search_fold(&format!("{t} {f}")),
-            kw: String::new(),
-        }
-    }
-
-    #[test]
-    fn search_folding_in_one_pass_is_folding_then_filtering() {
-        use crate::text::fold;
-        let two_passes = |s: &str| -> String {
-            let folded: String = fold(s)
-                .chars()
-                .map(|c| {
-                    if matches!(c, '-' | '‐' | '–' | '—') {
-                        ' '
-                    } else {
-                        c
-                    }
-                })
-                .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-                .collect();
-            folded.split_whitespace().collect::<Vec<_>>().join(" ")
-        };
-        let all: Vec<char> = (0..=0x10FFFF).filter_map(char::from_u32).collect();
-        for chunk in all.chunks(7) {
-            let s: String = chunk.iter().collect();
-            assert_eq!(search_fold(&s), two_passes(&s));
-        }
-        for s in [
-            "",
-            "  ",
-            " - Sở KH&CN —  Đường\tsố 5 –",
-            "COVID-19 & 5G; mã429298 (nhiệm vụ 10)\u{00A0}x",
-            "a & b",
-            "—a",
-        ] {
-            assert_eq!(search_fold(s), two_passes(s), "{s:?}");
-        }
-    }
-
-    #[test]
-    fn search_folding_matches_what_citizens_type() {
-        assert_eq!(search_fold("Chuyển đổi số"), "chuyen doi so");
-        assert_eq!(search_fold("Sở KH&CN"), "so khcn");
-        assert_eq!(search_fold("Đăng ký"), "dang ky");
-        assert_eq!(search_fold("  Côn Sơn - Kiếp Bạc "), "con son kiep bac");
-        assert_eq!(search_fold("nhiem-vu-12 COVID–19"), "nhiem vu 12 covid 19");
-    }
-
-    #[test]
-    fn postings_are_runs_of_distances_in_base_36() {
-        assert_eq!(postings(&[]), "");
-        assert_eq!(postings(&[0]), "0");
-        assert_eq!(postings(&[0, 1, 2, 3, 10, 47]), "0+3,7,11");
-        assert_eq!(postings(&[5, 6, 100]), "5+1,2m");
-        assert_eq!(postings(&[36 * 36]), "100");
-    }
-
-    #[test]
-    fn body_text_keeps_every_heading_and_the_opening() {
-        let long = "chữ ".repeat(500);
-        let text = crate::markdown::search_text(&format!(
-            "Mở đầu **đậm**.\n\n{long}\n\n## Cuối cùng\n\nxa lắm\n"
-        ));
-        assert!(text.starts_with("Cuối cùng "), "{text}");
-        assert!(text.contains("Mở đầu đậm."));
-        assert_eq!(
-            text.split_whitespace().count(),
-            2 + crate::markdown::SEARCH_WORDS
-        );
-        assert_eq!(
-            crate::markdown::search_text("một\ndòng\n\n- hai\n- ba"),
-            "một dòng hai ba"
-        );
-        assert!(!text.contains("xa lắm"));
-    }
-
-    #[test]
-    fn chunks_cover_every_word_once_in_order() {
-        let entries: Vec<IndexEntry> = (0..3000)
-            .map(|i| {
-                entry(
-                    &format!("Việc số {i}"),
-                    &format!("tu{i} chung ma{} {}", i % 7, i * 31),
-                )
-            })
-            .collect();
-        let files = search_files(&entries);
-        let manifest: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
-        assert_eq!(files[0].0, "tim-kiem/chi-muc.json");
-        assert_eq!(manifest["entries"], 3000);
-        let ranges = manifest["chunks"].as_array().unwrap();
-        assert!(ranges.len() > 3, "{} chunks", ranges.len());
-        let mut seen: Vec<String> = Vec::new();
-        for (n, range) in ranges.iter().enumerate() {
-            let (path, bytes) = files
-                .iter()
-                .find(|(p, _)| *p == format!("tim-kiem/tu/{n}.json"))
-                .unwrap();
-            let chunk: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_slice(bytes).unwrap();
-            let keys: Vec<&String> = chunk.keys().collect();
-            assert_eq!(
-                keys.first().map(|k| k.as_str()),
-                range[0].as_str(),
-                "{path}"
-            );
-            assert_eq!(keys.last().map(|k| k.as_str()), range[1].as_str(), "{path}");
-            assert!(
-                bytes.len() <= CHUNK_BYTES + 100 || keys.len() == 1,
-                "{path}: {}",
-                bytes.len()
-            );
-            seen.extend(keys.into_iter().cloned());
-        }
-        let mut sorted = seen.clone();
-        sorted.sort();
-        sorted.dedup();
-        assert_eq!(seen, sorted, "chunks are in order and disjoint");
-        assert!(seen.contains(&"chung".to_string()) && seen.contains(&"tu2999".to_string()));
-        // "chung" is in every entry but no title: one run, all in "elsewhere".
-        let (_, bytes) = files
-            .iter()
-            .find(|(p, b)| {
-                p.starts_with("tim-kiem/tu/") && String::from_utf8_lossy(b).contains("\"chung\":")
-            })
-            .unwrap();
-        assert!(String::from_utf8_lossy(bytes).contains("\"chung\":[\"\",\"0+2bb\"]"));
-        // Entry files: link, title, kind as a number into the manifest's.
-        let rows: Vec<serde_json::Value> = serde_json::from_slice(
-            &files
-                .iter()
-                .find(|(p, _)| p == "tim-kiem/muc/1.json")
-                .unwrap()
-                .1,
-        )
-        .unwrap();
-        assert_eq!(rows.len(), ENTRIES_PER_FILE);
-        assert_eq!(rows[0][1], format!("Việc số {ENTRIES_PER_FILE}"));
-        assert_eq!(rows[0][2], 0);
-        assert_eq!(manifest["kinds"][0], "Nhiệm vụ");
-    }
-
-    #[test]
-    fn the_version_follows_the_content() {
-        let a = search_files(&[entry("Một", "mot")]);
-        let b = search_files(&[entry("Hai", "hai")]);
-        assert_eq!(a[0].1, search_files(&[entry("Một", "mot")])[0].1);
-        assert_ne!(a[0].1, b[0].1);
-    }
-}
+mod tests;

@@ -350,6 +350,31 @@ test('search finds text typed without diacritics', async () => {
   await page.close();
 });
 
+test('English search marks Vietnamese titles as Vietnamese and finds the proposals', async () => {
+  const { page, problems } = await open(`${origin}/en/tim-kiem/?q=ioc`);
+  await page.waitForSelector('.results li');
+  const links = await page.$$eval('.results li a', (as) => as.map((a) => [a.getAttribute('href'), a.textContent, a.getAttribute('lang')]));
+  const by = (href) => links.find((l) => l[0] === href) || [];
+  // A task with an English title: no lang; a Vietnamese news item: lang="vi".
+  assert.deepStrictEqual(by('/en/nhiem-vu/ioc-soc/').slice(2), [null], JSON.stringify(links));
+  assert.match(by('/en/nhiem-vu/ioc-soc/')[1], /Intelligent Operations Centre/);
+  assert.strictEqual(by('/en/tin-tuc/ioc-soc-chinh-thuc-van-hanh/')[2], 'vi', JSON.stringify(links));
+  // The proposal about the centres' running costs, with its state.
+  const proposal = by('/en/kien-nghi/so-khcn/kinh-phi-van-hanh-ioc/');
+  assert.match(proposal[1] || '', /funds to run the IOC and SOC/, JSON.stringify(links));
+  assert.match(await page.textContent('.results'), /Resolved/);
+  // The register leads for its name, at 320 px without sideways scrolling.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.fill('#q', 'kien nghi');
+  await page.waitForFunction(() => {
+    const a = document.querySelector('.results li a');
+    return a && a.getAttribute('href') === '/en/kien-nghi/';
+  });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), 'no sideways scroll');
+  assert.deepStrictEqual(problems, []);
+  await page.close();
+});
+
 test('with JavaScript off, the tables and task pages show every task', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiendo-nojs-'));
   const context = await chromium.launchPersistentContext(dir, {

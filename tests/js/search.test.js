@@ -142,3 +142,55 @@ test("a task's item number leads to its task first", async () => {
   assert.strictEqual(found[0].k, 'Nhiệm vụ');
   assert.match(found[0].u, /\/nhiem-vu\/benh-an-dien-tu\/$/, JSON.stringify(found.slice(0, 3)));
 });
+
+test('on English pages a Vietnamese title is marked as Vietnamese, an English one is not', async () => {
+  const s = searcher(en);
+  const [news] = await s.search('Trung tâm IOC và SOC của tỉnh chính thức vận hành');
+  assert.strictEqual(news.u, '/en/tin-tuc/ioc-soc-chinh-thuc-van-hanh/');
+  assert.strictEqual(news.l, 'vi', 'a Vietnamese article on an English page');
+  const [task] = await s.search('benh an dien tu');
+  assert.strictEqual(task.t, 'Replace paper medical records with electronic medical records');
+  assert.strictEqual(task.l, '', 'an English title');
+  // A task is found by its English words too, and its Vietnamese ones on Vietnamese pages.
+  const [english] = await s.search('electronic medical records');
+  assert.strictEqual(english.u, '/en/nhiem-vu/benh-an-dien-tu/');
+  // Every row of the English index: "vi" exactly where the title is the
+  // Vietnamese one (the default content has English for all but the news).
+  const rows = (dir) => fs.readdirSync(path.join(dir, 'muc'))
+    .flatMap((file) => JSON.parse(fs.readFileSync(path.join(dir, 'muc', file), 'utf8')));
+  const vietnamese = new Map(rows(vi).map((row) => [row[0], row[1]]));
+  let marked = 0;
+  for (const row of rows(en)) {
+    const same = vietnamese.get(row[0].replace(/^\/en\//, '/')) === row[1];
+    assert.strictEqual(row[5] === 'vi', same, JSON.stringify(row));
+    marked += same ? 1 : 0;
+  }
+  assert.ok(marked >= 6, `${marked} Vietnamese titles`);
+  // The Vietnamese index marks nothing.
+  for (const file of fs.readdirSync(path.join(vi, 'muc'))) {
+    for (const row of JSON.parse(fs.readFileSync(path.join(vi, 'muc', file), 'utf8'))) {
+      assert.ok(row.length <= 5, JSON.stringify(row));
+    }
+  }
+});
+
+test('the register of proposals and each proposal are found: by name, words, agency and state', async () => {
+  for (const q of ['kien nghi', 'khó khăn', 'Khó khăn, vướng mắc, kiến nghị']) {
+    const [first] = await search(q);
+    assert.strictEqual(first.u, '/kien-nghi/', q);
+  }
+  const [register] = await searcher(en).search('proposals');
+  assert.strictEqual(register.u, '/en/kien-nghi/');
+  const [words] = await search('kinh phi thiet bi benh an');
+  assert.strictEqual(words.u, '/kien-nghi/so-y-te/kinh-phi-thiet-bi-benh-an/', JSON.stringify(words));
+  assert.strictEqual(words.k, 'Kiến nghị, đề xuất');
+  assert.strictEqual(words.s, 'Chờ trả lời');
+  // By the agency asked (its short name) and the state, in either language.
+  const asked = await search('so noi vu qua han tra loi');
+  assert.deepStrictEqual(asked.map((e) => e.u), ['/kien-nghi/so-khcn/can-bo-cds-cap-xa/']);
+  const resolved = await searcher(en).search('resolved ioc');
+  assert.deepStrictEqual(resolved.map((e) => e.u), ['/en/kien-nghi/so-khcn/kinh-phi-van-hanh-ioc/']);
+  // A status word still leads to its list first.
+  const [blocked] = await search('vuong mac');
+  assert.match(blocked.u, /\/nhiem-vu\/vuong-mac\/$/);
+});

@@ -107,7 +107,8 @@
             found.forEach(function (f) {
               var r = byFile[Math.floor(f.id / per)][f.id % per];
               var c = r[3] || '';
-              f.entry = { u: r[0], t: r[1], k: manifest.kinds[r[2]], c: c, s: r[4] || (c ? manifest.statuses[c] : '') };
+              /* r[5]: "vi" when the title is the Vietnamese an English page falls back to. */
+              f.entry = { u: r[0], t: r[1], k: manifest.kinds[r[2]], c: c, s: r[4] || (c ? manifest.statuses[c] : ''), l: r[5] || '' };
               var shown = fold(r[1]);
               if ((' ' + shown + ' ').indexOf(' ' + q + ' ') !== -1) { f.score += 4; }
               /* The query is the whole title: a status list, an agency. */
@@ -133,6 +134,7 @@
       var a = document.createElement('a');
       a.href = e.u;
       a.textContent = e.t;
+      if (e.l) { a.lang = e.l; }
       var kind = document.createElement('span');
       kind.className = 'tag';
       kind.textContent = e.k;
