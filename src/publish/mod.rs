@@ -26,6 +26,9 @@ use std::sync::Arc;
 pub(crate) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
     calendars(r, site);
     for &lang in &r.index.langs {
+        if r.stopping() {
+            return;
+        }
         feeds_and_search(r, lang, site, diags);
     }
 }
