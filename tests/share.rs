@@ -151,6 +151,7 @@ fn the_preview_keeps_the_last_builds_images_in_memory() {
         lang: Some(tiendo::Lang::En),
         force: false,
         previous: None,
+        no_cache: false,
     };
     let memo = tiendo::render::share::Memo::default();
     let first = tiendo::preview_with(&opts, &memo).unwrap();
