@@ -702,7 +702,8 @@ pub struct Live<'a> {
     /// Warnings of load, model and status.
     diags: Diagnostics,
     pub lang: Lang,
-    /// Status, index and the renderer's setup (engines and charts).
+    /// Status, index, the renderer's setup (engines and charts) and the
+    /// paths of the files it makes.
     pub timings: Timings,
 }
 
@@ -727,8 +728,9 @@ pub fn preview_live<R>(
     let options = render::RenderOptions {
         base_url: opts.base_url.clone(),
     };
-    let files = render::on_demand::OnDemand::new(m, &fig, &index, &archive, &options, &mut diags);
-    clock.lap("render");
+    let files = render::on_demand::OnDemand::new(
+        m, &fig, &index, &archive, &options, &mut clock, &mut diags,
+    );
     match files {
         Some(files) if !diags.has_errors() => f(Ok(Live {
             files,

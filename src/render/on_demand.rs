@@ -60,16 +60,20 @@ impl<'a> OnDemand<'a> {
     /// Everything but the files: the template engines, the charts and
     /// the paths. `None` (with an error in `diags`) when the templates or
     /// the base URL are unusable, as a whole render would say.
-    pub fn new(
+    /// Laps `charts` (the engines and every chart) and `routes` (the
+    /// paths) on `clock`.
+    pub(crate) fn new(
         model: &'a Model,
         figures: &'a Figures<'a>,
         index: &'a SiteIndex<'a>,
         archive: &'a Archive<'a>,
         options: &RenderOptions,
+        clock: &mut crate::clock::Clock,
         diags: &mut Diagnostics,
     ) -> Option<OnDemand<'a>> {
         let mut r = super::renderer(model, figures, index, options, diags)?;
         r.archive = Some(archive);
+        clock.lap("charts");
         let mut paths = HashMap::new();
         for (i, (name, _)) in model.theme.assets.iter().enumerate() {
             paths.insert(Route::Asset(name).file(), Made::Asset(i));
@@ -95,6 +99,7 @@ impl<'a> OnDemand<'a> {
             };
             paths.insert(path, made);
         }
+        clock.lap("routes");
         Some(OnDemand { r, paths })
     }
 

@@ -244,14 +244,14 @@ impl Builder {
             stages: &stages,
         });
         self.said();
-        // The next load's cache, once the pages can reload.
-        if let Some(cache) = loaded.next_cache(self.cache.as_ref()) {
-            self.cache = Some(cache);
-        }
         let stop = AtomicBool::new(false);
         let images = self.images.clone();
         let tx = self.tx.clone();
+        let last = self.cache.take();
         let next = std::thread::scope(|s| {
+            // The next load's cache, made beside the pages asked for; the
+            // last one stays when it cannot be made.
+            let mut cache = Some(s.spawn(move || loaded.next_cache(last.as_ref()).or(last)));
             let mut whole = Whole::default();
             let background = || {
                 let tx = tx.clone();
@@ -282,6 +282,9 @@ impl Builder {
                         stop.store(true, Ordering::Relaxed);
                         if let Some(running) = whole.running.take() {
                             let _ = running.join();
+                        }
+                        if let Some(made) = cache.take() {
+                            self.cache = made.join().unwrap_or_default();
                         }
                         if let Some(next) = self.load(opts) {
                             for (_, reply) in whole.waiting.drain(..) {
