@@ -471,3 +471,36 @@ fn files_only_the_whole_site_makes_are_served_fresh_after_a_save() {
         "{printed:?}"
     );
 }
+
+#[test]
+fn a_broken_link_found_by_the_whole_sites_check_brings_back_the_last_good_site() {
+    let site = common::site_with(&[]);
+    let root = site.path();
+    let server = start(root, &[]);
+    // The first whole site, checked.
+    assert_eq!(get(server.addr, "/sitemap.xml").0, 200);
+    edit(
+        root,
+        "content/news/tin-mot.md",
+        "Nội dung tin.",
+        "Nội dung mới, [hỏng](/khong-co-trang-nay/).",
+    );
+    // The banner comes once the background's link check ends, over the
+    // last site that passed every check.
+    let body = wait_for(server.addr, "/tin-tuc/tin-mot/", |b| {
+        b.contains("tiendo-preview-errors")
+    });
+    assert!(body.contains("content/news/tin-mot.md"), "{body}");
+    assert!(body.contains("Nội dung tin."), "{body}");
+    // Fixed: the errors go, the new text shows.
+    edit(
+        root,
+        "content/news/tin-mot.md",
+        "[hỏng](/khong-co-trang-nay/)",
+        "[sửa](/nhiem-vu/)",
+    );
+    let body = wait_for(server.addr, "/tin-tuc/tin-mot/", |b| {
+        !b.contains("tiendo-preview-errors") && b.contains("Nội dung mới")
+    });
+    assert!(body.contains("/nhiem-vu/"));
+}
