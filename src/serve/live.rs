@@ -279,14 +279,17 @@ impl Builder {
                         if !self.relevant(&result) {
                             continue;
                         }
+                        // The background stops within a page while the
+                        // content loads.
                         stop.store(true, Ordering::Relaxed);
-                        if let Some(running) = whole.running.take() {
-                            let _ = running.join();
-                        }
                         if let Some(made) = cache.take() {
                             self.cache = made.join().unwrap_or_default();
                         }
-                        if let Some(next) = self.load(opts) {
+                        let next = self.load(opts);
+                        if let Some(running) = whole.running.take() {
+                            let _ = running.join();
+                        }
+                        if let Some(next) = next {
                             for (_, reply) in whole.waiting.drain(..) {
                                 let _ = reply.send(Answer::Retry);
                             }
