@@ -621,7 +621,7 @@ pub fn preview_with(opts: &Options, memo: &render::share::Memo) -> Result<Previe
     let stop = std::sync::atomic::AtomicBool::new(false);
     // Never set: the site is made whole.
     preview_live(opts, &loaded, |live| {
-        live?.complete(memo, &stop)?.ok_or(Failure::Interrupted(0))
+        live?.complete(Some(memo), &stop)?.ok_or(Failure::Interrupted(0))
     })
 }
 
@@ -762,19 +762,39 @@ impl Live<'_> {
 
     /// The whole site in memory, every file and the link check, as
     /// [`build`] makes it; the share images whose key is unchanged come
-    /// from `memo`. `Ok(None)` when `stop` was set before it was done.
+    /// from `memo`. Without `memo` (`serve`), only the files
+    /// [`Self::files`] does not make are kept, as `check` keeps nothing
+    /// (the pages are made on demand; at national scale the whole site is
+    /// gigabytes), and no share image is drawn. `Ok(None)` when `stop` was
+    /// set before it was done.
     pub fn complete(
         &self,
-        memo: &render::share::Memo,
+        memo: Option<&render::share::Memo>,
         stop: &std::sync::atomic::AtomicBool,
     ) -> Result<Option<Preview>, Failure> {
         let mut clock = Clock::new();
         let mut diags = self.diags.clone();
-        let sinks = render::Sinks {
-            files: None,
-            images: None,
-            memo: Some(memo),
-            cancel: Some(stop),
+        let kept = std::sync::Mutex::new(std::collections::BTreeMap::new());
+        let keep = |path: &str, bytes: &[u8]| {
+            if !self.files.makes(path) {
+                let mut kept = kept.lock().unwrap_or_else(|p| p.into_inner());
+                kept.insert(path.to_string(), bytes.to_vec());
+            }
+        };
+        let undrawn = |_: &str, _: &[u8; 16], _: &dyn Fn() -> Vec<u8>| {};
+        let sinks = match memo {
+            Some(memo) => render::Sinks {
+                files: None,
+                images: None,
+                memo: Some(memo),
+                cancel: Some(stop),
+            },
+            None => render::Sinks {
+                files: Some(&keep),
+                images: Some(&undrawn),
+                memo: None,
+                cancel: Some(stop),
+            },
         };
         let mut site = render::render(
             self.model,
@@ -792,6 +812,8 @@ impl Live<'_> {
         }
         verify::site_after(self.model, &mut site, None, &mut diags);
         clock.lap("render");
+        site.files
+            .append(&mut kept.into_inner().unwrap_or_else(|p| p.into_inner()));
         if stopped() {
             return Ok(None);
         }

@@ -114,6 +114,12 @@ impl<'a> OnDemand<'a> {
         self.paths.contains_key(path)
     }
 
+    /// Whether the file at `path` is made here (not only by the whole
+    /// render).
+    pub fn makes(&self, path: &str) -> bool {
+        self.paths.get(path).is_some_and(|m| !matches!(m, Made::Whole))
+    }
+
     /// The file at `path`, made now.
     pub fn file(&self, path: &str) -> File {
         let r = &self.r;

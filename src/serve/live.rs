@@ -35,9 +35,6 @@ pub(super) struct Builder {
     /// The last good load's parses: the next load parses only the files
     /// that changed.
     cache: Option<crate::cache::Cache>,
-    /// The last whole site's share images by key: it redraws only the
-    /// images whose card changed.
-    images: crate::render::share::Memo,
     /// When the change being built was seen.
     started: Instant,
     /// The address, said once the first build is ready or failed.
@@ -68,7 +65,6 @@ impl Builder {
             root: opts.root.clone(),
             watching: Vec::new(),
             cache: None,
-            images: Default::default(),
             started: Instant::now(),
             url: None,
             made: 0,
@@ -228,6 +224,16 @@ impl Builder {
         self.made += 1;
         let made = self.made;
         let elapsed = self.started.elapsed();
+        let mut stages = loaded.timings.clone();
+        stages.extend(live.timings.iter().cloned());
+        // Said before the pages reload, so that the terminal is never
+        // behind the browser.
+        (self.on_event)(ServeEvent::Built {
+            pages: live.files.pages(),
+            elapsed,
+            warnings: live.warnings(),
+            stages: &stages,
+        });
         {
             let mut state = self.shared.lock();
             state.generation += 1;
@@ -235,17 +241,8 @@ impl Builder {
             state.errors.clear();
         }
         self.shared.changed.notify_all();
-        let mut stages = loaded.timings.clone();
-        stages.extend(live.timings.iter().cloned());
-        (self.on_event)(ServeEvent::Built {
-            pages: live.files.pages(),
-            elapsed,
-            warnings: live.warnings(),
-            stages: &stages,
-        });
         self.said();
         let stop = AtomicBool::new(false);
-        let images = self.images.clone();
         let tx = self.tx.clone();
         let last = self.cache.take();
         let next = std::thread::scope(|s| {
@@ -255,11 +252,11 @@ impl Builder {
             let mut whole = Whole::default();
             let background = || {
                 let tx = tx.clone();
-                let (live, stop, images) = (&live, &stop, &images);
+                let (live, stop) = (&live, &stop);
                 s.spawn(move || {
                     let result = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
-                        Ok(pool) => pool.install(|| live.complete(images, stop)),
-                        Err(_) => live.complete(images, stop),
+                        Ok(pool) => pool.install(|| live.complete(None, stop)),
+                        Err(_) => live.complete(None, stop),
                     };
                     let _ = tx.send(Msg::Complete(made, result));
                 })
@@ -346,9 +343,9 @@ impl Builder {
             }
             Ok(None) => {}
             Err(failure) => {
-                // Not good: the last whole site that passed answers, with
-                // the errors over it.
-                self.shared.lock().live = false;
+                // The pages stay live, with the errors over them; the
+                // files only the whole site makes come from the last one
+                // that passed.
                 for (_, reply) in whole.waiting.drain(..) {
                     let _ = reply.send(Answer::NotLive);
                 }
@@ -370,11 +367,11 @@ struct Whole<'s> {
 }
 
 impl Whole<'_> {
-    /// The file at `path`: from the whole site once made, else made now;
-    /// a file only the whole site makes waits for it.
+    /// The file at `path`: made now, or from the whole site (the files it
+    /// alone makes); such a file waits for it.
     fn answer(&mut self, live: &Live, path: String, reply: mpsc::Sender<Answer>) {
-        if self.site.is_some() {
-            self.answer_whole(&path, reply);
+        if let Some(bytes) = self.site.as_ref().and_then(|s| s.files.get(&path)) {
+            let _ = reply.send(Answer::File(Arc::clone(bytes), Vec::new()));
             return;
         }
         let answer = match live.files.file(&path) {
@@ -388,12 +385,19 @@ impl Whole<'_> {
                 Answer::File(Arc::new(bytes), errors)
             }
             missing => {
-                if live.files.has(&format!("{path}/index.html")) {
+                let folder = format!("{path}/index.html");
+                let whole = self.site.as_ref();
+                if live.files.has(&folder) || whole.is_some_and(|s| s.files.contains_key(&folder))
+                {
                     Answer::Redirect
                 } else if let Some(source) = live.static_file(&path) {
                     Answer::Static(source.to_path_buf())
-                } else if matches!(missing, File::Missing) {
+                } else if matches!(missing, File::Missing) || self.site.is_some() {
                     Answer::NotFound
+                } else if self.done {
+                    // The whole site failed its checks: the last one that
+                    // passed has the file, if any.
+                    Answer::NotLive
                 } else {
                     self.waiting.push((path, reply));
                     return;

@@ -9,10 +9,11 @@
 //! the site index whole, then tells every open page to reload through a
 //! server-sent-events stream: the page a browser asks for is rendered then,
 //! on demand ([`crate::render::on_demand`]), and the whole site (machine
-//! files, the archive, the link check) is made in the background. Content
-//! with errors keeps the last site that loaded, the errors shown at the top
-//! of every page; errors the whole site's checks find bring back the last
-//! whole site that passed them. The HTTP side is [`http`].
+//! files, the archive, the link check) is made in the background, keeping
+//! only the files pages on demand do not make. Content with errors keeps
+//! the last site that loaded, the errors shown at the top of every page;
+//! errors the whole site's checks find (a broken link) are shown the same
+//! way over the pages as saved. The HTTP side is [`http`].
 
 mod http;
 mod live;
@@ -79,14 +80,15 @@ struct State {
     generation: u64,
     /// Whether the builder holds a site to make files from on demand.
     live: bool,
-    /// The last whole site whose every stage passed, served while no site
-    /// is live.
+    /// The files only the whole site makes, of the last one that passed
+    /// every check: served while none is live or the latest failed.
     good: Option<Arc<Site>>,
     /// Errors of the latest build, `file:line:column: error: message`.
     errors: Vec<String>,
 }
 
-/// A whole site in memory.
+/// The files of a whole site that pages on demand do not make (open data,
+/// feeds, the archive...), in memory.
 struct Site {
     files: BTreeMap<String, Arc<Vec<u8>>>,
     /// URL path (no leading slash) -> file on disk, read when asked for.
