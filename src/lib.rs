@@ -621,7 +621,9 @@ pub fn preview_with(opts: &Options, memo: &render::share::Memo) -> Result<Previe
     let stop = std::sync::atomic::AtomicBool::new(false);
     // Never set: the site is made whole.
     preview_live(opts, &loaded, |live| {
-        live?.complete(Some(memo), &stop)?.ok_or(Failure::Interrupted(0))
+        live?
+            .complete(Some(memo), &stop)?
+            .ok_or(Failure::Interrupted(0))
     })
 }
 

@@ -230,7 +230,10 @@ fn rebuilds_on_change_and_keeps_the_last_good_build_while_content_has_errors() {
     std::thread::sleep(Duration::from_secs(1));
     // (The whole site of the last save may still be told as checked.)
     let printed: Vec<String> = server.stdout.try_iter().collect();
-    assert!(!printed.iter().any(|l| l.contains("đã dựng")), "{printed:?}");
+    assert!(
+        !printed.iter().any(|l| l.contains("đã dựng")),
+        "{printed:?}"
+    );
 }
 
 #[test]
@@ -428,7 +431,12 @@ fn pages_made_on_demand_are_the_whole_sites_bytes_after_an_edit() {
         "    done_on: 2025-04-02",
         "    done_on: 2025-04-02\n    note: Đã nghiệm thu",
     );
-    edit(root, "content/plans/ke-hoach.yaml", "title: Việc một", "title: Việc thứ nhất");
+    edit(
+        root,
+        "content/plans/ke-hoach.yaml",
+        "title: Việc một",
+        "title: Việc thứ nhất",
+    );
     let second = tiendo::preview_load(&opts, cache.as_ref()).unwrap();
     assert_eq!(on_demand_equals_whole(&opts, &second), made);
     tiendo::preview_live(&opts, &second, |live| {
@@ -460,7 +468,12 @@ fn files_only_the_whole_site_makes_are_served_fresh_after_a_save() {
     // A folder only the whole site makes is redirected too.
     assert_eq!(get(server.addr, "/luu-tru").0, 301);
 
-    edit(root, "content/plans/ke-hoach.yaml", "title: Việc một", "title: Việc thứ nhất");
+    edit(
+        root,
+        "content/plans/ke-hoach.yaml",
+        "title: Việc một",
+        "title: Việc thứ nhất",
+    );
     wait_for(server.addr, "/nhiem-vu/", |b| b.contains("Việc thứ nhất"));
     // The open data of the new content, not of the last whole site.
     let (code, _, tasks) = get(server.addr, "/du-lieu/nhiem-vu.csv");

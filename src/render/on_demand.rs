@@ -117,7 +117,9 @@ impl<'a> OnDemand<'a> {
     /// Whether the file at `path` is made here (not only by the whole
     /// render).
     pub fn makes(&self, path: &str) -> bool {
-        self.paths.get(path).is_some_and(|m| !matches!(m, Made::Whole))
+        self.paths
+            .get(path)
+            .is_some_and(|m| !matches!(m, Made::Whole))
     }
 
     /// The file at `path`, made now.

@@ -115,7 +115,13 @@ pub(super) fn connection(mut stream: TcpStream, shared: &Shared) {
 /// Writes a whole response and closes the connection: one request per
 /// connection, so that a connection left open by a browser never holds a
 /// thread, and `Connection: close` is honoured by construction.
-pub(super) fn send(mut out: TcpStream, head_only: bool, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+pub(super) fn send(
+    mut out: TcpStream,
+    head_only: bool,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) {
     let reason = match status {
         200 => "OK",
         301 => "Moved Permanently",
@@ -295,7 +301,11 @@ fn from_good(stream: TcpStream, head_only: bool, raw: &str, rel: &str, shared: &
             send(stream, head_only, 301, &[("Location", &location)], b"");
             return;
         }
-        None => (404, "404.html", site.files.get("404.html").map(|b| b.to_vec())),
+        None => (
+            404,
+            "404.html",
+            site.files.get("404.html").map(|b| b.to_vec()),
+        ),
     };
     let bytes = bytes.unwrap_or_else(|| b"404".to_vec());
     let kind = content_type(name);

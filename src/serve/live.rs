@@ -258,7 +258,7 @@ impl Builder {
                         Ok(pool) => pool.install(|| live.complete(None, stop)),
                         Err(_) => live.complete(None, stop),
                     };
-                    let _ = tx.send(Msg::Complete(made, result));
+                    let _ = tx.send(Msg::Complete(made, Box::new(result)));
                 })
             };
             whole.running = Some(background());
@@ -269,7 +269,7 @@ impl Builder {
                 match msg {
                     Msg::Want(path, reply) => whole.answer(&live, path, reply),
                     Msg::Complete(m, result) if m == made => {
-                        self.whole(opts, &mut whole, result);
+                        self.whole(opts, &mut whole, *result);
                     }
                     Msg::Complete(..) => {}
                     Msg::Changed(result) => {
@@ -387,8 +387,7 @@ impl Whole<'_> {
             missing => {
                 let folder = format!("{path}/index.html");
                 let whole = self.site.as_ref();
-                if live.files.has(&folder) || whole.is_some_and(|s| s.files.contains_key(&folder))
-                {
+                if live.files.has(&folder) || whole.is_some_and(|s| s.files.contains_key(&folder)) {
                     Answer::Redirect
                 } else if let Some(source) = live.static_file(&path) {
                     Answer::Static(source.to_path_buf())

@@ -115,7 +115,7 @@ enum Answer {
 enum Msg {
     Changed(DebounceEventResult),
     Want(String, mpsc::Sender<Answer>),
-    Complete(u64, Result<Option<crate::Preview>, Failure>),
+    Complete(u64, Box<Result<Option<crate::Preview>, Failure>>),
 }
 
 struct Shared {
