@@ -1,6 +1,8 @@
 // Measures what an editor waits for with `tiendo serve`: from saving one
 // file to the open Chromium tab showing the change (debounce + rebuild in
 // memory + event + reload + load). Run by bench/serve.
+//   The server's own lines (time to the reload signal, its stages) are
+//   printed after the figures.
 //   default: the default content, site.yaml's title, the home page.
 //   SITE=target/bench/national: the national site, one report's note
 //   (REPORT, default content/reports/2025-11/co-quan-7.yaml), on its task's
@@ -15,7 +17,7 @@ async function main() {
   const national = process.env.SITE;
   const site = copySite(national || repo);
   const times = [];
-  let server; let browser;
+  let server; let browser; let log = '';
   try {
     server = await startServe(binary, site, [], national ? 600000 : 60000);
     browser = await launch(process.env.CHROMIUM || '/usr/bin/chromium');
@@ -43,6 +45,7 @@ async function main() {
       times.push(Number(process.hrtime.bigint() - started) / 1e6);
       title = next;
     }
+    log = server.log();
   } finally {
     // Never leave the server or the browser running, even after a failure.
     if (browser) { await browser.close(); }
@@ -52,6 +55,9 @@ async function main() {
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
   const fmt = (x) => `${Math.round(x)} ms`;
+  // What the server said of each save: the time to the reload signal and
+  // its stages, then the whole site made in the background.
+  for (const line of log.split('\n').filter((l) => / ms/.test(l))) { console.log(`  serve: ${line}`); }
   console.log(`bench serve${national ? ' (national)' : ''}: one-file change -> visible in the open tab, ${runs} runs: median ${fmt(median)}, min ${fmt(times[0])}, max ${fmt(times[times.length - 1])}`);
   if (median > budget) {
     console.error(`bench serve: the median is over the ${budget} ms budget`);

@@ -228,8 +228,12 @@ fn rebuilds_on_change_and_keeps_the_last_good_build_while_content_has_errors() {
     std::fs::create_dir_all(root.join("output")).unwrap();
     std::fs::write(root.join("output/index.html"), "x").unwrap();
     std::thread::sleep(Duration::from_secs(1));
+    // (The whole site of the last save may still be told as checked.)
     let printed: Vec<String> = server.stdout.try_iter().collect();
-    assert!(printed.is_empty(), "{printed:?}");
+    assert!(
+        !printed.iter().any(|l| l.contains("đã dựng")),
+        "{printed:?}"
+    );
 }
 
 #[test]
@@ -362,4 +366,157 @@ fn idle_connections_do_not_keep_the_editor_waiting() {
         started.elapsed()
     );
     drop(idle);
+}
+
+/// The options `serve` builds with: its own base URL.
+fn preview_options(root: &Path) -> tiendo::Options {
+    tiendo::Options {
+        root: root.to_path_buf(),
+        output: None,
+        as_of: None,
+        fallback_date: tiendo::date::parse_date("2025-04-25").unwrap(),
+        base_url: Some(tiendo::route::BaseUrl::parse_absolute("http://127.0.0.1:8000/").unwrap()),
+        drafts: false,
+        lang: Some(tiendo::Lang::Vi),
+        force: false,
+        previous: None,
+        no_cache: false,
+    }
+}
+
+/// Every file of a whole preview of `opts`, made on demand from `loaded`
+/// and compared byte for byte; returns how many were made on demand (the
+/// rest only the whole site makes).
+fn on_demand_equals_whole(opts: &tiendo::Options, loaded: &tiendo::Loaded) -> usize {
+    use tiendo::render::on_demand::File;
+    let whole = tiendo::preview(opts).unwrap();
+    tiendo::preview_live(opts, loaded, |live| {
+        let live = live.unwrap();
+        let mut made = 0;
+        for (path, bytes) in &whole.site.files {
+            match live.files.file(path) {
+                File::Bytes(mine, d) => {
+                    assert!(!d.has_errors(), "{path}");
+                    assert!(&mine == bytes, "{path} differs from the whole site's");
+                    made += 1;
+                }
+                File::Whole => assert!(!path.ends_with(".html") || live.files.has(path)),
+                File::Missing => panic!("{path} is missing on demand"),
+            }
+        }
+        // A path no page has is missing, not waited for.
+        assert!(matches!(
+            live.files.file("khong-co-trang-nay/index.html"),
+            File::Missing
+        ));
+        made
+    })
+}
+
+#[test]
+fn pages_made_on_demand_are_the_whole_sites_bytes_after_an_edit() {
+    let site = common::site_with(&[]);
+    let root = site.path();
+    let opts = preview_options(root);
+    let first = tiendo::preview_load(&opts, None).unwrap();
+    let made = on_demand_equals_whole(&opts, &first);
+    assert!(made > 20, "{made}");
+    let cache = first.next_cache(None);
+    // A report saved: loaded with the last load's cache (only that file
+    // parsed again), every page, chart, image and asset the same as a
+    // whole site's of the new content.
+    edit(
+        root,
+        "content/reports/2025-04/so-mot.yaml",
+        "    done_on: 2025-04-02",
+        "    done_on: 2025-04-02\n    note: Đã nghiệm thu",
+    );
+    edit(
+        root,
+        "content/plans/ke-hoach.yaml",
+        "title: Việc một",
+        "title: Việc thứ nhất",
+    );
+    let second = tiendo::preview_load(&opts, cache.as_ref()).unwrap();
+    assert_eq!(on_demand_equals_whole(&opts, &second), made);
+    tiendo::preview_live(&opts, &second, |live| {
+        let live = live.unwrap();
+        let tiendo::render::on_demand::File::Bytes(page, _) =
+            live.files.file("nhiem-vu/viec-mot/index.html")
+        else {
+            panic!("no task page on demand");
+        };
+        assert!(String::from_utf8_lossy(&page).contains("Đã nghiệm thu"));
+    });
+    // The default portal: two languages, every kind of page.
+    let portal = preview_options(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let loaded = tiendo::preview_load(&portal, None).unwrap();
+    assert!(on_demand_equals_whole(&portal, &loaded) > 100);
+}
+
+#[test]
+fn files_only_the_whole_site_makes_are_served_fresh_after_a_save() {
+    let site = common::site_with(&[]);
+    let root = site.path();
+    let server = start(root, &[]);
+    // Made in the background: asked for, they wait for it.
+    let (code, head, sitemap) = get(server.addr, "/sitemap.xml");
+    assert_eq!(code, 200, "{head}");
+    assert!(sitemap.contains("/nhiem-vu/"), "{sitemap}");
+    assert_eq!(get(server.addr, "/du-lieu/").0, 200);
+    assert_eq!(get(server.addr, "/luu-tru/").0, 200);
+    // A folder only the whole site makes is redirected too.
+    assert_eq!(get(server.addr, "/luu-tru").0, 301);
+
+    edit(
+        root,
+        "content/plans/ke-hoach.yaml",
+        "title: Việc một",
+        "title: Việc thứ nhất",
+    );
+    wait_for(server.addr, "/nhiem-vu/", |b| b.contains("Việc thứ nhất"));
+    // The open data of the new content, not of the last whole site.
+    let (code, _, tasks) = get(server.addr, "/du-lieu/nhiem-vu.csv");
+    assert_eq!(code, 200);
+    assert!(tasks.contains("Việc thứ nhất"), "{tasks}");
+    let printed: Vec<String> = server.stdout.try_iter().collect();
+    assert!(
+        printed.iter().any(|l| l.contains("kiểm tra cả trang")),
+        "{printed:?}"
+    );
+}
+
+#[test]
+fn a_broken_link_found_by_the_whole_sites_check_shows_over_the_pages() {
+    let site = common::site_with(&[]);
+    let root = site.path();
+    let server = start(root, &[]);
+    // The first whole site, checked.
+    assert_eq!(get(server.addr, "/sitemap.xml").0, 200);
+    edit(
+        root,
+        "content/news/tin-mot.md",
+        "Nội dung tin.",
+        "Nội dung mới, [hỏng](/khong-co-trang-nay/).",
+    );
+    // The banner comes once the background's link check ends, over the
+    // page as saved.
+    let body = wait_for(server.addr, "/tin-tuc/tin-mot/", |b| {
+        b.contains("tiendo-preview-errors")
+    });
+    assert!(body.contains("content/news/tin-mot.md"), "{body}");
+    assert!(body.contains("Nội dung mới"), "{body}");
+    // The files only the whole site makes: the last ones that passed.
+    assert_eq!(get(server.addr, "/sitemap.xml").0, 200);
+    // Fixed: the errors go.
+    edit(
+        root,
+        "content/news/tin-mot.md",
+        "[hỏng](/khong-co-trang-nay/)",
+        "[sửa](/nhiem-vu/)",
+    );
+    let body = wait_for(server.addr, "/tin-tuc/tin-mot/", |b| {
+        !b.contains("tiendo-preview-errors") && b.contains("sửa</a>")
+    });
+    assert!(body.contains("/nhiem-vu/"));
 }

@@ -97,12 +97,26 @@ pub fn print_serve_event(event: ServeEvent, lang: Lang) {
             pages,
             elapsed,
             warnings,
+            stages,
         } => {
             let ms = elapsed.as_millis();
             let line = if warnings > 0 {
                 msg!("serve.built_warnings", time, pages, ms, warnings)
             } else {
                 msg!("serve.built", time, pages, ms)
+            };
+            println!("{} ({})", line.render(lang), stage_list(stages, lang));
+        }
+        ServeEvent::Checked {
+            files,
+            elapsed,
+            warnings,
+        } => {
+            let ms = elapsed.as_millis();
+            let line = if warnings > 0 {
+                msg!("serve.checked_warnings", time, files, ms, warnings)
+            } else {
+                msg!("serve.checked", time, files, ms)
             };
             println!("{}", line.render(lang));
         }
@@ -141,6 +155,21 @@ pub fn timings(r: &Report, lang: Lang) -> String {
         })
         .collect();
     format!("{:.2} s ({})", total, parts.join(", "))
+}
+
+/// "load 62 ms, model 80 ms, ...", each stage named from the catalogue.
+fn stage_list(stages: &crate::Timings, lang: Lang) -> String {
+    let words = crate::diag::catalogue(lang);
+    let parts: Vec<String> = stages
+        .iter()
+        .map(|(name, d)| {
+            let word = words
+                .get(&format!("stage.{name}"))
+                .map_or(*name, String::as_str);
+            format!("{word} {:.0} ms", d.as_secs_f64() * 1000.0)
+        })
+        .collect();
+    parts.join(", ")
 }
 
 /// "1.2 GB", "340 MB", "12 KB": how much space a clean-up freed.

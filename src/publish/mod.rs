@@ -26,6 +26,9 @@ use std::sync::Arc;
 pub(crate) fn machine_files(r: &Renderer, site: &mut RenderedSite, diags: &mut Diagnostics) {
     calendars(r, site);
     for &lang in &r.index.langs {
+        if r.stopping() {
+            return;
+        }
         feeds_and_search(r, lang, site, diags);
     }
 }
@@ -62,6 +65,10 @@ pub(crate) fn open_data(
     let mut datasets = Vec::new();
     let file_url = |route: Route| format!("{home_url}{}", route.path());
     for id in crate::route::Table::ALL {
+        // A render no longer needed (`serve`, after a save) stops here.
+        if r.stopping() {
+            break;
+        }
         let table = data::table(r.model, r.fig, &home_url, id);
         let (csv_route, json_route) = (
             Route::TableFile(id, Format::Csv),

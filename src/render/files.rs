@@ -11,6 +11,9 @@ use super::*;
 pub(super) fn machine_side(r: &Renderer) -> (RenderedSite, Vec<Made>, Diagnostics) {
     let mut site = RenderedSite::default();
     let mut diags = Diagnostics::new();
+    if r.stopping() {
+        return (site, Vec::new(), diags);
+    }
     let tables = machine::open_data(r, &mut site, &mut diags);
     let data_pages = r
         .index
@@ -39,7 +42,9 @@ pub(super) fn machine_side(r: &Renderer) -> (RenderedSite, Vec<Made>, Diagnostic
             files.data.clone(),
         );
     }
-    machine::machine_files(r, &mut site, &mut diags);
+    if !r.stopping() {
+        machine::machine_files(r, &mut site, &mut diags);
+    }
     (site, data_pages, diags)
 }
 
@@ -103,6 +108,7 @@ pub(super) fn archive_files(r: &Renderer) -> Vec<Made> {
         .months
         .par_iter()
         .enumerate()
+        .filter(|_| !r.stopping())
         .map(|(k, &p)| {
             let job = Job {
                 kind: &pages::ARCHIVE_MONTH,

@@ -10,6 +10,7 @@ pub mod charts;
 mod files;
 mod incremental;
 pub(crate) use incremental::Output;
+pub mod on_demand;
 pub use incremental::{Incremental, Keep, Keeper};
 pub mod escape;
 pub mod font;
@@ -103,6 +104,9 @@ pub struct Sinks<'s> {
     pub files: Option<PageSink<'s>>,
     pub images: Option<KeyedSink<'s>>,
     pub memo: Option<&'s share::Memo>,
+    /// Set by the caller to stop a render it no longer needs (`serve`,
+    /// after a save): checked between pages, as a signal is.
+    pub cancel: Option<&'s std::sync::atomic::AtomicBool>,
 }
 
 /// Options that come from the command line rather than the content.
@@ -168,9 +172,19 @@ pub(crate) struct Renderer<'a> {
     /// Per language, the digest of the templates and the frame every page
     /// shares: the start of each page's fingerprint.
     pub frames: HashMap<Lang, blake3::Hasher>,
+    /// The caller's stop ([`Sinks::cancel`]).
+    pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
 impl<'a> Renderer<'a> {
+    /// Whether to stop: a signal, or the caller no longer needs the site.
+    pub(crate) fn stopping(&self) -> bool {
+        crate::output::interrupt::stopping()
+            || self
+                .cancel
+                .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
     /// Adds a file to the site: to the sink when there is one (the site
     /// then keeps only its path), else in memory.
     pub(crate) fn put(&self, site: &mut RenderedSite, path: String, bytes: Vec<u8>) {
@@ -441,6 +455,7 @@ pub fn render<'a>(
     r.keyed = sinks.images;
     r.archive = Some(archive);
     r.incremental = incremental;
+    r.cancel = sinks.cancel;
     // The open data, charts, feeds, calendars and search index are made
     // beside the pages rather than before or after them: one thread
     // deflates the data download while the other renders pages, and
@@ -457,7 +472,7 @@ pub fn render<'a>(
                 .with_max_len(16)
                 .filter(|(_, job)| !job.kind.deferred)
                 // A build asked to stop (SIGTERM, Ctrl-C) renders no more pages.
-                .filter(|_| !crate::output::interrupt::stopping())
+                .filter(|_| !r.stopping())
                 .map(|(lang, job)| {
                     let mut d = Diagnostics::new();
                     let page = (job.kind.render)(&r, *lang, job, &mut d);
@@ -469,7 +484,7 @@ pub fn render<'a>(
         || machine_side(&r),
     );
     // Stopped (SIGTERM, Ctrl-C): nothing more, and no link check of a site cut short.
-    if crate::output::interrupt::stopping() {
+    if r.stopping() {
         return RenderedSite::default();
     }
     let (mut site, data_pages, machine_diags) = machine;
@@ -491,6 +506,9 @@ pub fn render<'a>(
     }
     site.share_time = started.elapsed();
     site.share = drawn;
+    if r.stopping() {
+        return RenderedSite::default();
+    }
     let started = std::time::Instant::now();
     rendered.extend(archive_files(&r));
     // The archive's index, once each month's changes are counted.

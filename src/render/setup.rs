@@ -91,6 +91,7 @@ pub(super) fn renderer<'a>(
         archive: None,
         incremental: None,
         frames: HashMap::new(),
+        cancel: None,
     };
     // The frame every page of a language shares, once per language, and
     // its digest for the pages' fingerprints.

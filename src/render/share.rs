@@ -439,7 +439,7 @@ pub(crate) fn images(
         .with_max_len(16)
         .filter(|(_, job)| job.kind.share.is_some())
         .filter(|(_, job)| !matches!(job.route(r.places()), Route::Paged(..)))
-        .filter(|_| !crate::output::interrupt::stopping())
+        .filter(|_| !r.stopping())
         .filter_map(|(lang, job)| {
             let card = card(r, *lang, job)?;
             let path = [lang.prefix(), &route(job.route(r.places())).path()].concat();

@@ -1,42 +1,23 @@
-//! `tiendo serve`, the editors' preview: load -> model -> status -> render
-//! in memory ([`crate::preview`], no output stage), served over HTTP.
-//!
-//! Input: the site folder, an address and a callback for what the terminal
-//! should say. Output: HTTP responses, and [`ServeEvent`]s for the binary to
-//! print; it never writes a file. It watches `content/`, the site's
-//! overrides (`templates/`, `theme-static/`, `i18n/`) and `themes/`,
-//! rebuilds on change and tells every open page to reload through a
-//! server-sent-events stream. A build with errors keeps the last good one
-//! in service, with the errors shown at the top of every page.
-//!
-//! The HTTP side is a few lines of its own rather than a library's, so that
-//! its limits are ours: one request per connection (every answer says
-//! `Connection: close` and closes), a request line of at most
+//! Part of `serve`: the HTTP side. One request per connection (every
+//! answer says `Connection: close` and closes), a request line of at most
 //! [`MAX_REQUEST_LINE`] bytes (414) and a head of at most [`MAX_HEAD`]
 //! (431), both refused before more is read; a redirect only to a path of
 //! this site; a file of `static/` served only when its real path (links
-//! resolved at the time of the request) is inside the site folder.
+//! resolved at the time of the request) is inside the site folder. A page
+//! is asked of the builder (`super::live`) while a site is live, else
+//! taken from the last good whole site; every HTML page gets the reload
+//! script and, while the content has errors, the error banner.
 
-use crate::{Failure, Options};
-use notify_debouncer_full::notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
-use std::collections::{BTreeMap, HashMap};
-use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
-use std::time::{Duration, Instant};
+use super::{Answer, Msg, Shared, Site};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 /// The preview's own addresses, beside the site's pages.
 const EVENTS_PATH: &str = "/__tiendo/events";
 const SCRIPT_PATH: &str = "/__tiendo/reload.js";
-
-/// The folders of a site that the preview watches, relative to its root.
-pub const WATCHED: [&str; 5] = ["content", "templates", "theme-static", "i18n", "themes"];
-
-/// How long the file system must stay quiet before a rebuild: an editor's
-/// save is often several writes.
-const DEBOUNCE: Duration = Duration::from_millis(60);
 
 /// How often an idle event stream sends a comment, to notice closed tabs.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -50,291 +31,10 @@ pub const MAX_REQUEST_LINE: usize = 8 * 1024;
 pub const MAX_HEAD: usize = 32 * 1024;
 
 /// How long a connection may take to send its request.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// At most this much of a refused request is read after the answer.
 const DRAINED: u64 = 1024 * 1024;
-
-/// Connections served at once (each open page holds one for its event
-/// stream, and a connection that sends nothing holds one for
-/// [`REQUEST_TIMEOUT`]); more are answered 503 at once. High enough that a
-/// flood of idle connections does not lock the editor out, low enough to
-/// bound the threads.
-const MAX_CONNECTIONS: usize = 4096;
-
-/// What happened, for the terminal.
-#[derive(Debug)]
-pub enum ServeEvent<'a> {
-    /// The server is listening at this base URL.
-    Listening(&'a str),
-    /// A build succeeded (the first or after a change).
-    Built {
-        pages: usize,
-        elapsed: Duration,
-        warnings: usize,
-    },
-    /// A build failed; the last good build stays in service.
-    Failed {
-        errors: &'a [String],
-        serving_last_good: bool,
-    },
-}
-
-/// The last good site and the errors of the latest build.
-#[derive(Default)]
-struct State {
-    /// Bumped by every build, good or not: pages reload when it changes.
-    generation: u64,
-    good: Option<Arc<Site>>,
-    /// Errors of the latest build, `file:line:column: error: message`.
-    errors: Vec<String>,
-}
-
-struct Site {
-    /// Shared with the next build's site where a page is kept unchanged.
-    files: BTreeMap<String, Arc<Vec<u8>>>,
-    /// URL path (no leading slash) -> file on disk, read when asked for.
-    statics: HashMap<String, PathBuf>,
-}
-
-struct Shared {
-    state: Mutex<State>,
-    changed: Condvar,
-    /// The site folder, its real path: no file outside it is served.
-    root: PathBuf,
-    /// The language of the preview's own words (its error banner).
-    lang: crate::diag::Lang,
-    /// The last build's share images by key: a save redraws only the
-    /// images whose card changed.
-    images: crate::render::share::Memo,
-}
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // A handler that panicked cannot leave the state half-written: every
-        // write replaces whole fields.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// Binds `addr`; port 0 takes a free port. A busy port is a usage error that
-/// says what to do.
-pub fn bind(addr: SocketAddr) -> Result<TcpListener, Failure> {
-    TcpListener::bind(addr).map_err(|e| {
-        Failure::Usage(if e.kind() == ErrorKind::AddrInUse {
-            crate::msg!("serve.port_busy", port = addr.port(), ip = addr.ip())
-        } else {
-            crate::msg!("serve.cannot_listen", addr, error = e)
-        })
-    })
-}
-
-/// Builds, serves and watches until the process is stopped. `opts.base_url`
-/// is replaced by the server's own address.
-pub fn serve(
-    mut opts: Options,
-    listener: TcpListener,
-    on_event: impl Fn(ServeEvent) + Send + Sync + 'static,
-) -> Result<(), Failure> {
-    let addr = listener
-        .local_addr()
-        .map_err(|e| Failure::Usage(crate::msg!("serve.no_address", error = e)))?;
-    let url = format!("http://{addr}/");
-    opts.base_url = Some(crate::route::BaseUrl::parse_absolute(&url).map_err(Failure::Io)?);
-    opts.root = opts.root.canonicalize().map_err(|e| {
-        let path = opts.root.display();
-        Failure::Usage(crate::msg!("serve.cannot_open", path, error = e))
-    })?;
-    if !opts.root.join("content").is_dir() {
-        let path = opts.root.display();
-        return Err(Failure::Usage(crate::msg!("serve.no_content", path)));
-    }
-    let shared = Arc::new(Shared {
-        state: Mutex::new(State::default()),
-        changed: Condvar::new(),
-        root: opts.root.clone(),
-        lang: opts.lang.unwrap_or_default(),
-        images: Default::default(),
-    });
-    let on_event = Arc::new(on_event);
-    // The last good build's cache: the next build parses only the files
-    // that changed and renders only the pages whose inputs changed.
-    let mut cache: Option<crate::cache::Cache> = None;
-    rebuild(&opts, &shared, on_event.as_ref(), &mut cache);
-
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|e| {
-        let path = opts.root.display();
-        Failure::Usage(crate::msg!("serve.cannot_watch", path, error = e))
-    })?;
-    // The root itself, not recursively, so that a folder created later
-    // (say templates/) is noticed and watched.
-    debouncer
-        .watch(&opts.root, RecursiveMode::NonRecursive)
-        .map_err(|e| {
-            let path = opts.root.display();
-            Failure::Usage(crate::msg!("serve.cannot_watch", path, error = e))
-        })?;
-    let mut watching: Vec<PathBuf> = Vec::new();
-    let mut watch_new = |debouncer: &mut notify_debouncer_full::Debouncer<_, _>| {
-        for dir in WATCHED.iter().map(|d| opts.root.join(d)) {
-            if dir.is_dir() && !watching.contains(&dir) {
-                // A folder that cannot be watched is still built; it just
-                // needs a manual refresh.
-                if debouncer.watch(&dir, RecursiveMode::Recursive).is_ok() {
-                    watching.push(dir);
-                }
-            }
-        }
-    };
-    watch_new(&mut debouncer);
-
-    on_event(ServeEvent::Listening(&url));
-
-    let http_shared = Arc::clone(&shared);
-    std::thread::spawn(move || accept(&listener, &http_shared));
-
-    let roots: Vec<PathBuf> = WATCHED.iter().map(|d| opts.root.join(d)).collect();
-    while let Ok(first) = rx.recv() {
-        let mut relevant = touches(&first, &roots);
-        // Changes that arrived while building count once.
-        while let Ok(more) = rx.try_recv() {
-            relevant |= touches(&more, &roots);
-        }
-        if relevant {
-            watch_new(&mut debouncer);
-            rebuild(&opts, &shared, on_event.as_ref(), &mut cache);
-        }
-    }
-    Ok(())
-}
-
-/// Whether any event is about a file under one of the watched folders (not
-/// `output/` or anything else beside them in the root). Watcher errors
-/// rebuild too, to be safe.
-fn touches(result: &DebounceEventResult, roots: &[PathBuf]) -> bool {
-    match result {
-        Ok(events) => events.iter().any(|e| {
-            !matches!(e.kind, EventKind::Access(_))
-                && e.paths
-                    .iter()
-                    .any(|p| roots.iter().any(|r| p.starts_with(r)))
-        }),
-        Err(_) => true,
-    }
-}
-
-/// One build; on success the site is replaced, on failure only the errors.
-/// `cache` is the last good build's, replaced by this one's on success.
-fn rebuild(
-    opts: &Options,
-    shared: &Shared,
-    on_event: &(dyn Fn(ServeEvent) + Send + Sync),
-    cache: &mut Option<crate::cache::Cache>,
-) {
-    let start = Instant::now();
-    let good = shared.lock().good.clone();
-    let page = |path: &str| good.as_ref()?.files.get(path).map(|b| b.to_vec());
-    let has = |path: &str| good.as_ref().is_some_and(|g| g.files.contains_key(path));
-    let last = match (cache.as_ref(), &good) {
-        (Some(cache), Some(_)) => Some(crate::LastPreview {
-            cache,
-            page: &page,
-            has: &has,
-        }),
-        _ => None,
-    };
-    let result = crate::preview_after(opts, last.as_ref(), &shared.images);
-    let elapsed = start.elapsed();
-    let mut state = shared.lock();
-    state.generation += 1;
-    match result {
-        Ok(p) => {
-            let mut files: BTreeMap<String, Arc<Vec<u8>>> = p
-                .site
-                .files
-                .into_iter()
-                .map(|(path, bytes)| (path, Arc::new(bytes)))
-                .collect();
-            // The pages kept from the last build: its very bytes, shared.
-            if let Some(good) = &good {
-                for path in &p.site.kept {
-                    if !files.contains_key(path)
-                        && let Some(bytes) = good.files.get(path)
-                    {
-                        files.insert(path.clone(), Arc::clone(bytes));
-                    }
-                }
-            }
-            *cache = p.cache;
-            let pages = files.keys().filter(|k| k.ends_with(".html")).count();
-            let statics = p
-                .static_files
-                .into_iter()
-                .map(|f| (f.url_path, f.source))
-                .collect();
-            state.good = Some(Arc::new(Site { files, statics }));
-            state.errors.clear();
-            drop(state);
-            on_event(ServeEvent::Built {
-                pages,
-                elapsed,
-                warnings: p.diagnostics.len(),
-            });
-        }
-        Err(failure) => {
-            let lang = opts.lang.unwrap_or_default();
-            let error = crate::msg!("level.error").render(lang);
-            state.errors = match failure {
-                Failure::Content(diags, lang) => diags.iter().map(|d| d.render(lang)).collect(),
-                Failure::Io(text) => vec![format!("{error}: {text}")],
-                Failure::Usage(m) => vec![format!("{error}: {}", m.render(lang))],
-                Failure::Interrupted(signal) => {
-                    let m = crate::msg!("serve.stopped", signal);
-                    vec![format!("{error}: {}", m.render(lang))]
-                }
-            };
-            let errors = state.errors.clone();
-            let serving_last_good = state.good.is_some();
-            drop(state);
-            on_event(ServeEvent::Failed {
-                errors: &errors,
-                serving_last_good,
-            });
-        }
-    }
-    shared.changed.notify_all();
-}
-
-/// Serves each connection on a thread of its own, at most
-/// [`MAX_CONNECTIONS`] at once.
-fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
-    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else {
-            continue;
-        };
-        let shared = Arc::clone(shared);
-        let open = Arc::clone(&open);
-        let busy = open.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= MAX_CONNECTIONS;
-        let spawned = std::thread::Builder::new()
-            .stack_size(256 * 1024)
-            .spawn(move || {
-                if busy {
-                    let _ = stream.set_write_timeout(Some(REQUEST_TIMEOUT));
-                    send(stream, false, 503, &[], b"");
-                } else {
-                    connection(stream, &shared);
-                }
-                open.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-            });
-        if spawned.is_err() {
-            // No thread to answer it: the connection is closed unanswered
-            // (the counter went with the closure).
-            continue;
-        }
-    }
-}
 
 /// A request as far as the preview needs it.
 #[derive(Debug, PartialEq, Eq)]
@@ -393,7 +93,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// One connection: one request, one answer, closed.
-fn connection(mut stream: TcpStream, shared: &Shared) {
+pub(super) fn connection(mut stream: TcpStream, shared: &Shared) {
     let _ = stream.set_read_timeout(Some(REQUEST_TIMEOUT));
     let _ = stream.set_write_timeout(Some(REQUEST_TIMEOUT));
     match read_request(&mut stream) {
@@ -415,7 +115,13 @@ fn connection(mut stream: TcpStream, shared: &Shared) {
 /// Writes a whole response and closes the connection: one request per
 /// connection, so that a connection left open by a browser never holds a
 /// thread, and `Connection: close` is honoured by construction.
-fn send(mut out: TcpStream, head_only: bool, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+pub(super) fn send(
+    mut out: TcpStream,
+    head_only: bool,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) {
     let reason = match status {
         200 => "OK",
         301 => "Moved Permanently",
@@ -468,6 +174,10 @@ fn read_static(source: &Path, root: &Path) -> Option<Vec<u8>> {
     std::fs::read(real).ok()
 }
 
+/// How many times a request is asked again when the site changed while
+/// its file was being made.
+const RETRIES: usize = 8;
+
 fn respond(stream: TcpStream, request: &Request, shared: &Shared) {
     let head_only = request.method == "HEAD";
     if !matches!(request.method.as_str(), "GET" | "HEAD") {
@@ -495,6 +205,79 @@ fn respond(stream: TcpStream, request: &Request, shared: &Shared) {
         );
         return;
     }
+    let mut rel = path.trim_start_matches('/').to_string();
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    let mut answer = Answer::NotLive;
+    for _ in 0..RETRIES {
+        answer = ask(shared, &rel);
+        if !matches!(answer, Answer::Retry) {
+            break;
+        }
+    }
+    let (status, bytes, made_errors) = match answer {
+        Answer::File(bytes, errors) => (200, Some(bytes), errors),
+        Answer::Redirect => {
+            let location = folder_location(&raw);
+            send(stream, head_only, 301, &[("Location", &location)], b"");
+            return;
+        }
+        Answer::Static(source) => match read_static(&source, &shared.root) {
+            Some(b) => (200, Some(Arc::new(b)), Vec::new()),
+            None => (404, not_found(shared), Vec::new()),
+        },
+        Answer::NotFound => (404, not_found(shared), Vec::new()),
+        Answer::NotLive | Answer::Retry => {
+            from_good(stream, head_only, &raw, &rel, shared);
+            return;
+        }
+    };
+    let name = if status == 404 { "404.html" } else { &rel };
+    let (generation, mut errors) = {
+        let state = shared.lock();
+        (state.generation, state.errors.clone())
+    };
+    errors.extend(made_errors);
+    let bytes = bytes.map_or_else(|| b"404".to_vec(), |b| b.to_vec());
+    let kind = content_type(name);
+    let body = if kind.starts_with("text/html") {
+        inject(&bytes, generation, &errors, shared.lang)
+    } else {
+        bytes
+    };
+    send(stream, head_only, status, &[("Content-Type", kind)], &body);
+}
+
+/// The builder's answer for the file at `rel`; [`Answer::NotLive`] when no
+/// site is live (the last good whole site answers) or the builder is gone.
+fn ask(shared: &Shared, rel: &str) -> Answer {
+    if !shared.lock().live {
+        return Answer::NotLive;
+    }
+    let (tx, rx) = mpsc::channel();
+    let to_builder = shared
+        .to_builder
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if to_builder.send(Msg::Want(rel.to_string(), tx)).is_err() {
+        return Answer::NotLive;
+    }
+    rx.recv().unwrap_or(Answer::NotLive)
+}
+
+/// The live site's 404 page.
+fn not_found(shared: &Shared) -> Option<Arc<Vec<u8>>> {
+    match ask(shared, "404.html") {
+        Answer::File(bytes, _) => Some(bytes),
+        _ => None,
+    }
+}
+
+/// The answer from the last good whole site, while none is live (the
+/// first build failed, or the whole site's checks found errors).
+fn from_good(stream: TcpStream, head_only: bool, raw: &str, rel: &str, shared: &Shared) {
     let (site, generation, errors) = {
         let state = shared.lock();
         (state.good.clone(), state.generation, state.errors.clone())
@@ -511,44 +294,40 @@ fn respond(stream: TcpStream, request: &Request, shared: &Shared) {
         );
         return;
     };
-    let mut rel = path.trim_start_matches('/').to_string();
-    if rel.is_empty() || rel.ends_with('/') {
-        rel.push_str("index.html");
-    }
-    let not_found = || {
-        (
-            404,
-            "404.html".to_string(),
-            site.files.get("404.html").map(|b| b.to_vec()),
-        )
-    };
-    let (status, name, bytes) = if let Some(b) = site.files.get(&rel) {
-        (200, rel.clone(), Some(b.to_vec()))
-    } else if site.files.contains_key(&format!("{rel}/index.html")) {
-        send(
-            stream,
-            head_only,
-            301,
-            &[("Location", &folder_location(&raw))],
-            b"",
-        );
-        return;
-    } else if let Some(source) = site.statics.get(&rel) {
-        match read_static(source, &shared.root) {
-            Some(b) => (200, rel.clone(), Some(b)),
-            None => not_found(),
+    let (status, name, bytes) = match good_file(&site, rel, shared) {
+        Some(Ok(bytes)) => (200, rel, Some(bytes)),
+        Some(Err(())) => {
+            let location = folder_location(raw);
+            send(stream, head_only, 301, &[("Location", &location)], b"");
+            return;
         }
-    } else {
-        not_found()
+        None => (
+            404,
+            "404.html",
+            site.files.get("404.html").map(|b| b.to_vec()),
+        ),
     };
     let bytes = bytes.unwrap_or_else(|| b"404".to_vec());
-    let kind = content_type(&name);
+    let kind = content_type(name);
     let body = if kind.starts_with("text/html") {
         inject(&bytes, generation, &errors, shared.lang)
     } else {
         bytes
     };
     send(stream, head_only, status, &[("Content-Type", kind)], &body);
+}
+
+/// A file of a whole site: its bytes, `Err` for a folder asked for without
+/// its slash, `None` when there is none.
+fn good_file(site: &Site, rel: &str, shared: &Shared) -> Option<Result<Vec<u8>, ()>> {
+    if let Some(b) = site.files.get(rel) {
+        return Some(Ok(b.to_vec()));
+    }
+    if site.files.contains_key(&format!("{rel}/index.html")) {
+        return Some(Err(()));
+    }
+    let source = site.statics.get(rel)?;
+    read_static(source, &shared.root).map(Ok)
 }
 
 /// The event stream: the current generation at once, then every new one.
@@ -736,25 +515,5 @@ mod tests {
         assert!(out.contains("Nội dung có 1 lỗi"), "{out}");
         let clean = String::from_utf8(inject(page, 1, &[], crate::diag::Lang::En)).unwrap();
         assert!(!clean.contains("tiendo-preview-errors"));
-    }
-
-    #[test]
-    fn only_watched_folders_trigger_a_rebuild() {
-        use notify_debouncer_full::DebouncedEvent;
-        use notify_debouncer_full::notify::{Event, event::ModifyKind};
-        let roots = vec![
-            PathBuf::from("/site/content"),
-            PathBuf::from("/site/templates"),
-        ];
-        let event = |p: &str| {
-            Ok(vec![DebouncedEvent::new(
-                Event::new(EventKind::Modify(ModifyKind::Any)).add_path(PathBuf::from(p)),
-                Instant::now(),
-            )])
-        };
-        assert!(touches(&event("/site/content/site.yaml"), &roots));
-        assert!(touches(&event("/site/templates/base.html"), &roots));
-        assert!(!touches(&event("/site/output/index.html"), &roots));
-        assert!(!touches(&event("/site/content-old/x.yaml"), &roots));
     }
 }
