@@ -97,62 +97,9 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
     // agencies: a query naming a status ("quá hạn", "qua han", "overdue"),
     // the register ("kien nghi") or an agency ("so y te") leads to its
     // list or page before the tasks, proposals and news that mention it.
-    let theme = |lang: &str, key: &str| theme(v, lang, key);
-    for st in crate::status::Status::ALL {
-        let key = format!("status_{}", st.code());
-        let label = v.t.status(st);
-        let count = v.fig.overall.count(st);
-        out.push(IndexEntry {
-            k: v.t.get("kind_status_list").to_string(),
-            t: label.to_string(),
-            u: v.route(&Route::StatusView(st.code())),
-            // No status code: the row's text is the count (a code would
-            // make it the status's label, and the label is the title).
-            c: String::new(),
-            s: v.t.with("search_tasks_count", count),
-            f: search_fold(&format!("{} {}", theme("vi", &key), theme("en", &key))),
-            kw: search_fold(&format!(
-                "{} {} {}",
-                theme("vi", &key),
-                theme("en", &key),
-                st.code().replace('_', " ")
-            )),
-            l: "",
-        });
-    }
+    status_entries(v, &mut out);
     out.push(register_entry(v));
-    for a in &m.agencies {
-        let text = [
-            a.name.as_str(),
-            a.short.as_deref().unwrap_or(""),
-            a.name_en.as_deref().unwrap_or(""),
-            &a.id,
-        ]
-        .join(" ");
-        let (name, l) = v.agency_name_lang(a);
-        out.push(IndexEntry {
-            k: v.t.get("kind_agency").to_string(),
-            // The short name is Vietnamese: beside an English name it
-            // would make a title of two languages; it stays a key word.
-            t: match a.short.as_deref() {
-                Some(short) if short != name && (v.lang == Lang::Vi || !l.is_empty()) => {
-                    format!("{name} ({short})")
-                }
-                _ => name.to_string(),
-            },
-            u: v.agency_url(&a.id),
-            c: String::new(),
-            s: String::new(),
-            f: search_fold(&text),
-            kw: search_fold(&format!(
-                "{} {} {}",
-                a.short.as_deref().unwrap_or(""),
-                a.name_en.as_deref().unwrap_or(""),
-                a.id
-            )),
-            l,
-        });
-    }
+    agency_entries(v, &mut out);
     for (t, s) in m.tasks.iter().zip(&v.fig.tasks) {
         let (title, l) = v.task_title_lang(t);
         let lead = s.lead_on.as_deref().and_then(|l| m.agency(l));
@@ -243,6 +190,70 @@ pub fn search_index(v: &Views, articles: &[usize], pages: &[usize]) -> Vec<Index
         });
     }
     out
+}
+
+/// The status lists' entries: a status word leads to its list.
+fn status_entries(v: &Views, out: &mut Vec<IndexEntry>) {
+    let theme = |lang: &str, key: &str| theme(v, lang, key);
+    for st in crate::status::Status::ALL {
+        let key = format!("status_{}", st.code());
+        let label = v.t.status(st);
+        let count = v.fig.overall.count(st);
+        out.push(IndexEntry {
+            k: v.t.get("kind_status_list").to_string(),
+            t: label.to_string(),
+            u: v.route(&Route::StatusView(st.code())),
+            // No status code: the row's text is the count (a code would
+            // make it the status's label, and the label is the title).
+            c: String::new(),
+            s: v.t.with("search_tasks_count", count),
+            f: search_fold(&format!("{} {}", theme("vi", &key), theme("en", &key))),
+            kw: search_fold(&format!(
+                "{} {} {}",
+                theme("vi", &key),
+                theme("en", &key),
+                st.code().replace('_', " ")
+            )),
+            l: "",
+        });
+    }
+}
+
+/// The agencies' entries: a name, short name or id leads to the page.
+fn agency_entries(v: &Views, out: &mut Vec<IndexEntry>) {
+    let m = v.model;
+    for a in &m.agencies {
+        let text = [
+            a.name.as_str(),
+            a.short.as_deref().unwrap_or(""),
+            a.name_en.as_deref().unwrap_or(""),
+            &a.id,
+        ]
+        .join(" ");
+        let (name, l) = v.agency_name_lang(a);
+        out.push(IndexEntry {
+            k: v.t.get("kind_agency").to_string(),
+            // The short name is Vietnamese: beside an English name it
+            // would make a title of two languages; it stays a key word.
+            t: match a.short.as_deref() {
+                Some(short) if short != name && (v.lang == Lang::Vi || !l.is_empty()) => {
+                    format!("{name} ({short})")
+                }
+                _ => name.to_string(),
+            },
+            u: v.agency_url(&a.id),
+            c: String::new(),
+            s: String::new(),
+            f: search_fold(&text),
+            kw: search_fold(&format!(
+                "{} {} {}",
+                a.short.as_deref().unwrap_or(""),
+                a.name_en.as_deref().unwrap_or(""),
+                a.id
+            )),
+            l,
+        });
+    }
 }
 
 /// A theme string in a given language (both languages' words are indexed

@@ -417,22 +417,6 @@ pub(crate) fn template_error(e: &tera::Error) -> String {
     msg.replace('\n', " ")
 }
 
-/// Every page, for every language, in a stable order: each kind of the
-/// registry ([`pages::KINDS`]) lists its own.
-fn jobs(r: &Renderer) -> Vec<(Lang, Job)> {
-    let mut out = Vec::new();
-    for &lang in &r.index.langs {
-        for &kind in pages::KINDS {
-            out.extend(
-                (kind.jobs)(r, lang)
-                    .into_iter()
-                    .map(|key| (lang, Job { kind, key })),
-            );
-        }
-    }
-    out
-}
-
 /// Renders every page of the site: the pages of every [`Job`], the
 /// charts, the machine files and the theme's assets; then checks the links
 /// and the static files against what was made.
@@ -461,8 +445,8 @@ pub fn render<'a>(
     // deflates the data download while the other renders pages, and
     // neither waits for the other (README, Benchmark). The open-data page
     // comes with its tables, which know their row counts once written.
-    let list = jobs(&r);
-    let sources = page_sources(&r, &list);
+    let list = pages::jobs(&r);
+    let sources = pages::page_sources(&r, &list);
     let (mut rendered, machine) = rayon::join(
         || {
             // In runs of at most 16 pages: left to split itself, rayon gave
@@ -575,17 +559,6 @@ pub(crate) fn page_text(model: &Model, p: &crate::model::Page) -> String {
     p.body
         .replace("{due_soon_days}", &site.due_soon_days.to_string())
         .replace("{report_day}", &site.report_day.to_string())
-}
-
-/// Which content file each page comes from, to name it in link errors.
-fn page_sources(r: &Renderer, list: &[(Lang, Job)]) -> HashMap<String, Arc<str>> {
-    list.iter()
-        .map(|(lang, job)| {
-            let source =
-                (job.kind.source)(r.model, &job.key).unwrap_or_else(|| Arc::from("templates"));
-            (format!("{}{}", lang.prefix(), job.file(r.places())), source)
-        })
-        .collect()
 }
 
 #[cfg(test)]

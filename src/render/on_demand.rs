@@ -85,7 +85,7 @@ impl<'a> OnDemand<'a> {
             let svg = format!("{}{path}", lang.prefix());
             paths.insert(svg, Made::Chart(*lang, path.clone(), false));
         }
-        for (lang, job) in super::jobs(&r) {
+        for (lang, job) in super::pages::jobs(&r) {
             let route = job.route(r.places());
             if job.kind.share.is_some() && !matches!(route, Route::Paged(..)) {
                 let image = [lang.prefix(), &share::route(route).path()].concat();

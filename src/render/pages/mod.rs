@@ -151,6 +151,36 @@ pub(crate) static KINDS: &[&PageKind] = &[
     &news::ACCESSIBILITY,
 ];
 
+/// Every page, for every language, in a stable order: each kind of the
+/// registry ([`KINDS`]) lists its own.
+pub(super) fn jobs(r: &Renderer) -> Vec<(Lang, Job)> {
+    let mut out = Vec::new();
+    for &lang in &r.index.langs {
+        for &kind in KINDS {
+            out.extend(
+                (kind.jobs)(r, lang)
+                    .into_iter()
+                    .map(|key| (lang, Job { kind, key })),
+            );
+        }
+    }
+    out
+}
+
+/// Which content file each page comes from, to name it in link errors.
+pub(super) fn page_sources(
+    r: &Renderer,
+    list: &[(Lang, Job)],
+) -> std::collections::HashMap<String, std::sync::Arc<str>> {
+    list.iter()
+        .map(|(lang, job)| {
+            let source = (job.kind.source)(r.model, &job.key)
+                .unwrap_or_else(|| std::sync::Arc::from("templates"));
+            (format!("{}{}", lang.prefix(), job.file(r.places())), source)
+        })
+        .collect()
+}
+
 pub(crate) use archive::{ARCHIVE, ARCHIVE_MONTH};
 
 /// The archive's index builder (made after the months, see [`ARCHIVE`]).
