@@ -458,6 +458,8 @@ pub struct Session<'c> {
     complete: std::sync::atomic::AtomicBool,
     /// Made by render on first use ([`Digests`]).
     pub digests: std::sync::OnceLock<Option<Digests>>,
+    /// Files whose input key matched the last build's over other bytes.
+    misses: Mutex<Vec<String>>,
 }
 
 impl<'c> Session<'c> {
@@ -468,7 +470,20 @@ impl<'c> Session<'c> {
             inputs: Mutex::new(Vec::new()),
             complete: std::sync::atomic::AtomicBool::new(false),
             digests: std::sync::OnceLock::new(),
+            misses: Mutex::new(Vec::new()),
         }
+    }
+
+    /// A file whose input key matched the last build's over other bytes.
+    pub fn miss(&self, path: &str) {
+        lock(&self.misses).push(path.to_string());
+    }
+
+    /// The files [`Self::miss`] was told of, in order.
+    pub fn misses(&self) -> Vec<String> {
+        let mut all = lock(&self.misses).clone();
+        all.sort();
+        all
     }
 
     /// A content file load read that is not a report, and its digest.

@@ -258,7 +258,7 @@ fn digests(r: &Renderer, session: &Session) -> Option<Digests> {
     let (m, fig, index) = (r.model, r.fig, r.index);
     // Everything status made of the reports for a task: its standing, its
     // item number, its updates, its periods, its extensions in force, its
-    // children's roll-up; and the task itself.
+    // children's roll-up, its status changes; and the task itself.
     let tasks = (0..m.tasks.len())
         .into_par_iter()
         .map_init(String::new, |buf, i| {
@@ -273,6 +273,9 @@ fn digests(r: &Renderer, session: &Session) -> Option<Digests> {
             put_debug(&mut h, buf, &fig.recurring.get(&i));
             put_debug(&mut h, buf, &index.extensions_in_force.get(i));
             put_debug(&mut h, buf, &index.children_rollup.get(&i));
+            for &k in index.task_events.get(i).into_iter().flatten() {
+                put_debug(&mut h, buf, &fig.events.get(k));
+            }
             short(h.finalize().as_bytes())
         })
         .collect();
@@ -341,5 +344,60 @@ impl Renderer<'_> {
             return None;
         }
         self.kept(inc, &path, last.fingerprint, key)
+    }
+}
+
+impl Renderer<'_> {
+    /// A file made apart from the templates (a task's feed or calendar)
+    /// at `path` with the input key `key`: the last build's, kept, when
+    /// it had the same key and the output still has it. Always `None`
+    /// with `TIENDO_VERIFY_KEYS=1` (see [`Self::made_file`]).
+    pub(crate) fn kept_file(&self, path: &str, key: Option<Short>) -> Option<Output> {
+        let (inc, key) = (self.incremental?, key?);
+        if verify_keys() {
+            return None;
+        }
+        let last = inc.cache.old.page(path)?;
+        if last.key != key {
+            return None;
+        }
+        self.kept(inc, path, last.fingerprint, key)
+    }
+
+    /// Records the file made at `path` from inputs of key `key`, for the
+    /// next build's [`Self::kept_file`]; a key that matched the last
+    /// build's over other bytes is a key that misses an input, reported by
+    /// [`key_misses`].
+    pub(crate) fn made_file(&self, path: &str, key: Option<Short>, bytes: &[u8]) {
+        let (Some(inc), Some(key)) = (self.incremental, key) else {
+            return;
+        };
+        let output = short(&crate::cache::digest(bytes));
+        if let Some(last) = inc.cache.old.page(path)
+            && last.key == key
+            && last.output != output
+        {
+            inc.cache.miss(path);
+        }
+        inc.cache.new.page(
+            path,
+            PageState {
+                fingerprint: output,
+                output,
+                key,
+            },
+        );
+    }
+}
+
+/// An error for each file whose input key matched the last build's while
+/// its bytes changed ([`Renderer::made_file`]).
+pub(crate) fn key_misses(r: &Renderer, d: &mut Diagnostics) {
+    let Some(inc) = r.incremental else { return };
+    for path in inc.cache.misses() {
+        d.error(
+            crate::diag::Loc::file(&std::sync::Arc::from("templates")),
+            crate::msg!("render.input_key", path = path.as_str()),
+        );
     }
 }
