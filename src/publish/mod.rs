@@ -159,7 +159,7 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
     let words = (vi.get("calendar_original"), vi.get("calendar_extension"));
     // A task without old addresses keeps its calendar when its input key
     // is the last build's (render::incremental).
-    let task_cals: Vec<(usize, Result<Vec<u8>, Option<Vec<u8>>>)> = m
+    let task_cals: Vec<(usize, Made)> = m
         .tasks
         .par_iter()
         .enumerate()
@@ -211,6 +211,10 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
         );
     }
 }
+
+/// A task's calendar: made (its bytes), or kept from the last build (its
+/// bytes in memory for `serve`, else none: the output has it).
+type Made = Result<Vec<u8>, Option<Vec<u8>>>;
 
 /// One language's Atom feeds (news, status changes, each agency's changes)
 /// and search index.

@@ -140,13 +140,7 @@ impl Renderer<'_> {
             Keep::InOutput => Output::Kept(None),
             Keep::Bytes(b) => Output::Kept(Some(b)),
         };
-        inc.cache.new.page(
-            path,
-            PageState {
-                key,
-                ..*last
-            },
-        );
+        inc.cache.new.page(path, PageState { key, ..*last });
         crate::cache::Counts::add(&inc.cache.new.counts.pages_kept);
         Some(kept)
     }
@@ -284,7 +278,11 @@ fn digests(r: &Renderer, session: &Session) -> Option<Digests> {
             let mut h = blake3::Hasher::new();
             put_debug(&mut h, &mut buf, &m.kpis[k]);
             put_debug(&mut h, &mut buf, &fig.kpis.get(k));
-            put_debug(&mut h, &mut buf, &index.kpi_decimals.get(m.kpis[k].id.as_str()));
+            put_debug(
+                &mut h,
+                &mut buf,
+                &index.kpi_decimals.get(m.kpis[k].id.as_str()),
+            );
             short(h.finalize().as_bytes())
         })
         .collect();

@@ -206,7 +206,11 @@ pub(super) fn article(
     }
     let a = &r.model.articles[i];
     // Its input key (render::incremental): the tasks and KPIs it shows.
-    let tasks: Vec<usize> = a.tasks.iter().filter_map(|t| r.model.task_index(t)).collect();
+    let tasks: Vec<usize> = a
+        .tasks
+        .iter()
+        .filter_map(|t| r.model.task_index(t))
+        .collect();
     let kpis = r.index.article_kpis.get(i).into_iter().flatten().copied();
     let key = r.input_key(lang, "article", tasks.iter().copied(), kpis);
     if let Some(kept) = r.kept_by_key(lang, job, key) {
