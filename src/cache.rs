@@ -29,7 +29,7 @@ pub type Digest = [u8; 32];
 pub type Short = [u8; 16];
 
 /// The cache file's first bytes; a new layout gets a new number.
-const MAGIC: &[u8] = b"tiendo-cache 1\n";
+const MAGIC: &[u8] = b"tiendo-cache 2\n";
 
 pub fn digest(bytes: &[u8]) -> Digest {
     *blake3::hash(bytes).as_bytes()
@@ -73,12 +73,26 @@ pub fn key(opts: &crate::Options) -> Option<String> {
     ))
 }
 
-/// A page of the last build: the fingerprint of its inputs and the digest
-/// of the file it made.
+/// A page of the last build: the fingerprint of its inputs (its view),
+/// the digest of the file it made, and the input key of the page kinds
+/// that have one (`render::incremental`: what the view is built from;
+/// zero for the others).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PageState {
     pub fingerprint: Short,
     pub output: Short,
+    pub key: Short,
+}
+
+/// This build's input digests, made once by render for the pages' input
+/// keys: the digest of every input but the reports (content files by
+/// path and bytes, static paths, theme assets, the date), and per task
+/// and per KPI the digest of what status made of the reports for it.
+#[derive(Debug, Default)]
+pub struct Digests {
+    pub base: Digest,
+    pub tasks: Vec<Short>,
+    pub kpis: Vec<Short>,
 }
 
 /// The pages of the last build, and every path it published (to tell
@@ -431,11 +445,21 @@ impl<W: std::io::Write + ?Sized> Summed<'_, W> {
     }
 }
 
-/// A build's cache: the last one to read from, and this one's recorder.
+/// A build's cache: the last one to read from, this one's recorder, and
+/// the digests of this build's inputs.
 #[derive(Debug)]
 pub struct Session<'c> {
     pub old: &'c Cache,
     pub new: Recorder,
+    /// Every content file load read but the reports, by path, with the
+    /// digest of its bytes; `complete` once load has read them all (input
+    /// keys are used only then).
+    inputs: Mutex<Vec<(std::sync::Arc<str>, Digest)>>,
+    complete: std::sync::atomic::AtomicBool,
+    /// Made by render on first use ([`Digests`]).
+    pub digests: std::sync::OnceLock<Option<Digests>>,
+    /// Files whose input key matched the last build's over other bytes.
+    misses: Mutex<Vec<String>>,
 }
 
 impl<'c> Session<'c> {
@@ -443,7 +467,51 @@ impl<'c> Session<'c> {
         Session {
             old,
             new: Recorder::default(),
+            inputs: Mutex::new(Vec::new()),
+            complete: std::sync::atomic::AtomicBool::new(false),
+            digests: std::sync::OnceLock::new(),
+            misses: Mutex::new(Vec::new()),
         }
+    }
+
+    /// A file whose input key matched the last build's over other bytes.
+    pub fn miss(&self, path: &str) {
+        lock(&self.misses).push(path.to_string());
+    }
+
+    /// The files [`Self::miss`] was told of, in order.
+    pub fn misses(&self) -> Vec<String> {
+        let mut all = lock(&self.misses).clone();
+        all.sort();
+        all
+    }
+
+    /// A content file load read that is not a report, and its digest.
+    pub fn input(&self, file: &std::sync::Arc<str>, digest: Digest) {
+        lock(&self.inputs).push((std::sync::Arc::clone(file), digest));
+    }
+
+    /// Load read every content file of the site through this session.
+    pub fn inputs_complete(&self) {
+        self.complete.store(true, Ordering::Release);
+    }
+
+    /// The digest of the content files but the reports (path and bytes,
+    /// in path order); `None` unless load read them all through this
+    /// session.
+    pub fn inputs_digest(&self) -> Option<blake3::Hasher> {
+        if !self.complete.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut inputs = lock(&self.inputs).clone();
+        inputs.sort_unstable();
+        let mut h = blake3::Hasher::new();
+        for (file, digest) in &inputs {
+            h.update(&(file.len() as u64).to_le_bytes());
+            h.update(file.as_bytes());
+            h.update(digest);
+        }
+        Some(h)
     }
 }
 
@@ -464,6 +532,7 @@ mod tests {
             PageState {
                 fingerprint: [1; 16],
                 output: [2; 16],
+                key: [0; 16],
             },
         );
         r.encode(&Cache::default(), "k", Some(vec!["index.html".into()]))

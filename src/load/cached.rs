@@ -26,6 +26,11 @@ pub(super) fn parse(
         return Parsed::Nothing;
     };
     let d = digest(text.as_bytes());
+    // What every page reads but the reports, for the pages' input keys
+    // (`render::incremental`); status's figures stand for the reports.
+    if kind != Kind::Report {
+        cache.input(file, d);
+    }
     if let Some((entry, old)) = cache.old.file(file, &d)
         && let Some(parsed) = decode(kind, path, file, &text, entry)
     {

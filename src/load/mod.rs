@@ -251,6 +251,9 @@ pub fn load_cached(
         }
     }
     out.theme = load_theme(root, diags);
+    if let Some(cache) = cache {
+        cache.inputs_complete();
+    }
     Ok(out)
 }
 

@@ -16,7 +16,7 @@ pub mod search;
 
 use crate::diag::{Diagnostics, Loc};
 use crate::render::i18n::Lang;
-use crate::render::{RenderedSite, Renderer, template_error};
+use crate::render::{Output, RenderedSite, Renderer, template_error};
 use crate::route::{Format, Localized, Route};
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -164,18 +164,45 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
     // subscriber to an old address keeps the same events).
     let vi = r.strings(Lang::Vi);
     let words = (vi.get("calendar_original"), vi.get("calendar_extension"));
-    let task_cals: Vec<(usize, Vec<u8>)> = m
+    // A task without old addresses keeps its calendar when its input key
+    // is the last build's (render::incremental).
+    let task_cals: Vec<(usize, Made)> = m
         .tasks
         .par_iter()
         .enumerate()
         .map(|(i, t)| {
+            let key = t
+                .formerly
+                .is_empty()
+                .then(|| r.input_key(Lang::Vi, "calendar", [i], []))
+                .flatten();
+            let path = Route::TaskCalendar(&t.id).file();
+            if let Some(kept) = r.kept_file(&path, key) {
+                return match kept {
+                    Output::Kept(Some(bytes)) => (i, Err(Some(bytes.to_vec()))),
+                    _ => (i, Err(None)),
+                };
+            }
             let name = format!("{} · {}", s.title, t.title);
             let cal = feeds::task_calendar(m, fig, i, &name, words, &r.origin, &r.base);
-            (i, cal.into_bytes())
+            r.made_file(&path, key, cal.as_bytes());
+            (i, Ok(cal.into_bytes()))
         })
         .collect();
     for (i, cal) in task_cals {
         let t = &m.tasks[i];
+        let cal = match cal {
+            Ok(cal) => cal,
+            // Kept: in the output (`build`), or its bytes (`serve`).
+            Err(Some(bytes)) => {
+                site.files.insert(Route::TaskCalendar(&t.id).file(), bytes);
+                continue;
+            }
+            Err(None) => {
+                site.written.insert(Route::TaskCalendar(&t.id).file());
+                continue;
+            }
+        };
         for (old, _) in &t.formerly {
             r.put(site, Route::TaskCalendar(old).file(), cal.clone());
         }
@@ -191,6 +218,10 @@ fn calendars(r: &Renderer, site: &mut RenderedSite) {
         );
     }
 }
+
+/// A task's calendar: made (its bytes), or kept from the last build (its
+/// bytes in memory for `serve`, else none: the output has it).
+type Made = Result<Vec<u8>, Option<Vec<u8>>>;
 
 /// One language's Atom feeds (news, status changes, each agency's changes)
 /// and search index.
@@ -293,7 +324,7 @@ impl<'r> FeedFrame<'r> {
     }
 
     /// A feed rendered and sent on at once, keeping only its path.
-    fn emit(&self, file: String, f: feeds::Feed) -> FeedFile {
+    fn emit(&self, file: String, f: feeds::Feed, key: Option<crate::cache::Short>) -> FeedFile {
         let path = [self.lang.prefix(), &file].concat();
         let xml = match self.tera {
             None => f.to_xml(),
@@ -306,6 +337,7 @@ impl<'r> FeedFrame<'r> {
                 }
             }
         };
+        self.r.made_file(&path, key, &xml);
         match self.r.sink {
             Some(sink) => {
                 sink(&path, &xml);
@@ -401,7 +433,7 @@ impl<'r> FeedFrame<'r> {
         }
         // Each feed sent on as it is rendered, keeping only its path.
         out.into_par_iter()
-            .map(|(file, f)| self.emit(file, f))
+            .map(|(file, f)| self.emit(file, f, None))
             .collect()
     }
 
@@ -415,6 +447,21 @@ impl<'r> FeedFrame<'r> {
             .enumerate()
             .flat_map_iter(|(i, t)| {
                 let file = Route::TaskFeed(&t.id);
+                // A task without old addresses keeps its feed when its
+                // input key is the last build's (render::incremental).
+                let path = [self.lang.prefix(), &file.file()].concat();
+                let key = t
+                    .formerly
+                    .is_empty()
+                    .then(|| r.input_key(self.lang, "feed", [i], []))
+                    .flatten();
+                if let Some(kept) = r.kept_file(&path, key) {
+                    let bytes = match kept {
+                        Output::Kept(Some(b)) => Some(b.to_vec()),
+                        _ => None,
+                    };
+                    return vec![(path, bytes, None)].into_iter();
+                }
                 let name = format!("{} · {}", v.task_title(t), v.t.get("task_feed"));
                 let mine: Vec<crate::status::Event> = r.index.task_events[i]
                     .iter()
@@ -450,7 +497,10 @@ impl<'r> FeedFrame<'r> {
                     entries,
                 );
                 out.push((file.file(), f));
-                out.into_iter().map(|(file, f)| self.emit(file, f))
+                out.into_iter()
+                    .map(|(file, f)| self.emit(file, f, key))
+                    .collect::<Vec<_>>()
+                    .into_iter()
             })
             .collect()
     }

@@ -474,6 +474,7 @@ pub fn render<'a>(
     let (mut site, data_pages, machine_diags) = machine;
     rendered.extend(data_pages);
     diags.extend(machine_diags);
+    incremental::key_misses(&r, diags);
     // The share images, in parallel, each drawn unless the previous
     // output has it (README, design notes).
     let started = std::time::Instant::now();

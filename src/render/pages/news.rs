@@ -204,8 +204,19 @@ pub(super) fn article(
         tasks: Vec<TaskRow<'a>>,
         kpis: Vec<views::KpiRow<'a>>,
     }
-    let v = r.views(lang);
     let a = &r.model.articles[i];
+    // Its input key (render::incremental): the tasks and KPIs it shows.
+    let tasks: Vec<usize> = a
+        .tasks
+        .iter()
+        .filter_map(|t| r.model.task_index(t))
+        .collect();
+    let kpis = r.index.article_kpis.get(i).into_iter().flatten().copied();
+    let key = r.input_key(lang, "article", tasks.iter().copied(), kpis);
+    if let Some(kept) = r.kept_by_key(lang, job, key) {
+        return Some(kept);
+    }
+    let v = r.views(lang);
     let body = &a.html;
     let image = a.image.as_deref().map(|img| {
         if img.starts_with('/') {
@@ -228,7 +239,7 @@ pub(super) fn article(
         image_alt: a.image_alt.as_deref().unwrap_or(""),
         show_toc: body.toc.len() >= 3,
         body,
-        tasks: v.rows(a.tasks.iter().filter_map(|t| r.model.task_index(t))),
+        tasks: v.rows(tasks),
         kpis: r
             .index
             .article_kpis
@@ -238,7 +249,7 @@ pub(super) fn article(
             .map(|&k| v.kpi_row(k))
             .collect(),
     };
-    r.render_page(lang, job, &ctx, d)
+    r.render_page_keyed(lang, job, key, &ctx, d)
 }
 
 /// The language's articles with a tag (newest first) and the tasks with

@@ -151,6 +151,21 @@ struct TaskPage<'a> {
     cite: String,
 }
 
+/// A task page's input key (render::incremental): the task, its children
+/// and KPIs; none when proposals concern it (they are not in the key).
+fn task_key(r: &Renderer, lang: Lang, i: usize) -> Option<crate::cache::Short> {
+    r.index
+        .proposals
+        .of_task
+        .get(&i)
+        .is_none_or(Vec::is_empty)
+        .then(|| {
+            let tasks = std::iter::once(i).chain(r.index.children[i].iter().copied());
+            r.input_key(lang, "task", tasks, r.index.task_kpis[i].iter().copied())
+        })
+        .flatten()
+}
+
 pub(super) fn task(
     r: &Renderer,
     lang: Lang,
@@ -158,6 +173,10 @@ pub(super) fn task(
     i: usize,
     d: &mut Diagnostics,
 ) -> Option<Output> {
+    let key = task_key(r, lang, i);
+    if let Some(kept) = r.kept_by_key(lang, job, key) {
+        return Some(kept);
+    }
     let v = r.views(lang);
     let t = &r.model.tasks[i];
     let s = &r.fig.tasks[i];
@@ -294,7 +313,7 @@ pub(super) fn task(
             .replace("{date}", &fmt_date(as_of))
             .replace("{url}", &canonical),
     };
-    r.render_page(lang, job, &ctx, d)
+    r.render_page_keyed(lang, job, key, &ctx, d)
 }
 
 /// The task's updates, newest first, from its lead and its supporting
