@@ -362,6 +362,9 @@ def news():
 
 
 if __name__ == "__main__":
+    # Each table as soon as it is measured, even into a file: deleting the
+    # outputs afterwards takes minutes.
+    sys.stdout.reconfigure(line_buffering=True)
     work.mkdir(parents=True, exist_ok=True)
     print(f"tiendo {tiendo}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start")
     only = os.environ.get("ONLY", "")
