@@ -5,7 +5,11 @@
 //! ([`Live`]), and [`Live::complete`] makes the whole site when there is
 //! time.
 
-use super::*;
+use crate::clock::Clock;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::summary::progress_warnings;
+use crate::{Failure, Lang, Options, Timings, as_of, load_model, message_lang};
+use crate::{cache, index, load, model, render, status, verify};
 
 /// A site built in memory by [`preview`].
 #[derive(Debug)]
