@@ -78,17 +78,14 @@ impl<'a> OnDemand<'a> {
         for (i, (name, _)) in model.theme.assets.iter().enumerate() {
             paths.insert(Route::Asset(name).file(), Made::Asset(i));
         }
-        for (lang, path) in r.charts.keys() {
-            let files = &r.charts[&(*lang, path.clone())];
+        for ((lang, path), files) in &r.charts {
             let data = format!("{}{}", lang.prefix(), files.data_path);
             paths.insert(data, Made::Chart(*lang, path.clone(), true));
             let svg = format!("{}{path}", lang.prefix());
             paths.insert(svg, Made::Chart(*lang, path.clone(), false));
         }
         for (lang, job) in super::pages::jobs(&r) {
-            let route = job.route(r.places());
-            if job.kind.share.is_some() && !matches!(route, Route::Paged(..)) {
-                let image = [lang.prefix(), &share::route(route).path()].concat();
+            if let Some(image) = share::image_path(&r, lang, &job) {
                 paths.insert(image, Made::Image(lang, job.clone()));
             }
             let path = format!("{}{}", lang.prefix(), job.file(r.places()));

@@ -156,6 +156,19 @@ pub(crate) fn route<'a>(page: Route<'a>) -> Route<'a> {
     }
 }
 
+/// Where the job's page has its own share image (its kind draws cards, and
+/// it is not a list's later page, which names the first page's): the
+/// image's path, language root included. The one rule of the images a
+/// render draws and of the paths the preview makes on demand.
+pub(crate) fn image_path(r: &Renderer, lang: Lang, job: &Job) -> Option<String> {
+    job.kind.share?;
+    let page = job.route(r.places());
+    if matches!(page, Route::Paged(..)) {
+        return None;
+    }
+    Some([lang.prefix(), &route(page).path()].concat())
+}
+
 /// What every card of a language shares: the portal's name, the as-of
 /// date, the sample-data notice.
 fn frame(r: &Renderer, v: &Views, kicker: String, title: String) -> Card {
@@ -437,12 +450,10 @@ pub(crate) fn images(
     let made: Vec<Made> = list
         .par_iter()
         .with_max_len(16)
-        .filter(|(_, job)| job.kind.share.is_some())
-        .filter(|(_, job)| !matches!(job.route(r.places()), Route::Paged(..)))
         .filter(|_| !r.stopping())
         .filter_map(|(lang, job)| {
+            let path = image_path(r, *lang, job)?;
             let card = card(r, *lang, job)?;
-            let path = [lang.prefix(), &route(job.route(r.places())).path()].concat();
             let key = card.key();
             let make = || {
                 drawn.fetch_add(1, Ordering::Relaxed);
